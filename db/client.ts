@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything a query can run on: the database or an open transaction. */
+export type Executor = Database | Transaction;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  kind: DatabaseKind;
+  db: Database;
+  /** Counts statements sent by this process (read by the benchmark). */
+  queryCount: () => number;
+  close: () => Promise<void>;
+}
+
+export const DEFAULT_PGLITE_DIR = path.join(process.cwd(), '.data', 'pglite');
+
+/**
+ * Opens a database. `url` undefined means the embedded PGlite database in `dataDir`
+ * (or in memory when `dataDir` is 'memory://').
+ */
+export function openDatabase(
+  options: { url?: string; dataDir?: string; maxConnections?: number } = {},
+): DatabaseHandle {
+  let count = 0;
+  const logger = { logQuery: () => void count++ };
+  if (options.url) {
+    const client = postgres(options.url, {
+      max: options.maxConnections ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+      // Transaction-mode poolers (PgBouncer, Supabase, Neon) cannot keep prepared statements.
+      prepare: process.env.DATABASE_PREPARE !== 'false',
+      onnotice: () => {},
+    });
+    return {
+      kind: 'postgres',
+      db: drizzlePostgres(client, { schema, logger }) as unknown as Database,
+      queryCount: () => count,
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const dataDir = options.dataDir ?? DEFAULT_PGLITE_DIR;
+  if (dataDir !== 'memory://') mkdirSync(path.dirname(dataDir), { recursive: true });
+  const client = new PGlite({
+    dataDir: dataDir === 'memory://' ? undefined : dataDir,
+    extensions: { btree_gist, pg_trgm },
+  });
+  return {
+    kind: 'pglite',
+    db: drizzlePglite(client, { schema, logger }) as unknown as Database,
+    queryCount: () => count,
+    close: () => client.close(),
+  };
+}
+
+// One handle per process, kept on globalThis: Next bundles middleware and pages separately,
+// and two PGlite instances on one data directory would corrupt it.
+const HANDLE_KEY = Symbol.for('carebridge.database');
+type GlobalWithHandle = typeof globalThis & { [HANDLE_KEY]?: DatabaseHandle };
+
+export function getDatabaseHandle(): DatabaseHandle {
+  const g = globalThis as GlobalWithHandle;
+  if (!g[HANDLE_KEY]) {
+    g[HANDLE_KEY] = openDatabase({ url: process.env.DATABASE_URL || undefined });
+  }
+  return g[HANDLE_KEY];
+}
+
+export function getDb(): Database {
+  return getDatabaseHandle().db;
+}
+
+/** Replaces the process's database (tests give each file its own). */
+export function setDatabaseHandle(handle: DatabaseHandle | undefined): void {
+  (globalThis as GlobalWithHandle)[HANDLE_KEY] = handle;
+}
+
+export { schema };

@@ -1,0 +1,4 @@
+export * from './tenants';
+export * from './locations';
+export * from './staff';
+export * from './patients';

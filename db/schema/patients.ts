@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  date,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tenants } from './tenants';
+
+export const sexes = ['female', 'male', 'other', 'unknown'] as const;
+export type Sex = (typeof sexes)[number];
+
+export const patients = pgTable(
+  'patients',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    recordNumber: text('record_number').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    dateOfBirth: date('date_of_birth', { mode: 'string' }).notNull(),
+    sex: text('sex', { enum: sexes }).notNull().default('unknown'),
+    email: text('email'),
+    phone: text('phone'),
+    addressLine1: text('address_line1'),
+    addressLine2: text('address_line2'),
+    city: text('city'),
+    region: text('region'),
+    postalCode: text('postal_code'),
+    country: text('country'),
+    preferredLanguage: text('preferred_language').notNull().default('en'),
+    // National ID (SSN, TAJ): AES-GCM ciphertext, plus a keyed hash (HMAC) for exact lookup.
+    nationalIdEnc: text('national_id_enc'),
+    nationalIdHash: text('national_id_hash'),
+    nationalIdLast4: text('national_id_last4'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('patients_tenant_record_number_key').on(t.tenantId, t.recordNumber),
+    uniqueIndex('patients_tenant_national_id_hash_key').on(t.tenantId, t.nationalIdHash),
+    index('patients_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
+    index('patients_tenant_phone_idx').on(t.tenantId, t.phone),
+    index('patients_tenant_dob_idx').on(t.tenantId, t.dateOfBirth),
+    index('patients_name_trgm_idx').using(
+      'gin',
+      sql`(lower(${t.firstName} || ' ' || ${t.lastName})) gin_trgm_ops`,
+    ),
+    check('patients_phone_e164', sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+  ],
+);
+export type Patient = typeof patients.$inferSelect;
+export type NewPatient = typeof patients.$inferInsert;
+
+export const relationshipKinds = ['parent', 'guardian', 'caregiver', 'spouse', 'child', 'other'] as const;
+export type RelationshipKind = (typeof relationshipKinds)[number];
+
+/**
+ * A patient's contact: either another patient of the same clinic (`contactPatientId`) or a person
+ * who is not a patient (name, email and phone on the row).
+ */
+export const patientContacts = pgTable(
+  'patient_contacts',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    patientId: uuid('patient_id').notNull(),
+    contactPatientId: uuid('contact_patient_id'),
+    relationship: text('relationship', { enum: relationshipKinds }).notNull(),
+    fullName: text('full_name'),
+    email: text('email'),
+    phone: text('phone'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      name: 'patient_contacts_patient_fk',
+      columns: [t.tenantId, t.patientId],
+      foreignColumns: [patients.tenantId, patients.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'patient_contacts_contact_patient_fk',
+      columns: [t.tenantId, t.contactPatientId],
+      foreignColumns: [patients.tenantId, patients.id],
+    }).onDelete('cascade'),
+    index('patient_contacts_patient_idx').on(t.tenantId, t.patientId),
+    check(
+      'patient_contacts_who',
+      sql`${t.contactPatientId} is not null or ${t.fullName} is not null`,
+    ),
+    check('patient_contacts_not_self', sql`${t.contactPatientId} is distinct from ${t.patientId}`),
+  ],
+);
+export type PatientContact = typeof patientContacts.$inferSelect;

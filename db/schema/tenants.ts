@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const tenantStatuses = ['active', 'suspended'] as const;
+export type TenantStatus = (typeof tenantStatuses)[number];
+
+export const tenants = pgTable(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: tenantStatuses }).notNull().default('active'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tenants_slug_key').on(t.slug),
+    check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'`),
+  ],
+);
+export type Tenant = typeof tenants.$inferSelect;
+export type NewTenant = typeof tenants.$inferInsert;
+
+export const domainKinds = ['subdomain', 'custom'] as const;
+export type DomainKind = (typeof domainKinds)[number];
+
+/**
+ * Hosts a tenant answers on. A `subdomain` row holds only the label (`sunrise`), so the same
+ * data works whatever the platform's root domain is; a `custom` row holds the full host name.
+ * Only verified rows route.
+ */
+export const tenantDomains = pgTable(
+  'tenant_domains',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: domainKinds }).notNull(),
+    hostname: text('hostname').notNull(),
+    verificationToken: text('verification_token').notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // A host name belongs to at most one clinic, whatever its verification state.
+    uniqueIndex('tenant_domains_kind_hostname_key').on(t.kind, t.hostname),
+    index('tenant_domains_tenant_idx').on(t.tenantId),
+    check('tenant_domains_hostname_lower', sql`${t.hostname} = lower(${t.hostname})`),
+  ],
+);
+export type TenantDomain = typeof tenantDomains.$inferSelect;
+
+export const themes = ['light', 'dark', 'system'] as const;
+export type Theme = (typeof themes)[number];
+
+export const tenantBranding = pgTable(
+  'tenant_branding',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    displayName: text('display_name').notNull(),
+    logoUrl: text('logo_url'),
+    faviconUrl: text('favicon_url'),
+    primaryColor: text('primary_color').notNull().default('#0f766e'),
+    theme: text('theme', { enum: themes }).notNull().default('light'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('tenant_branding_color_hex', sql`${t.primaryColor} ~ '^#[0-9a-f]{6}$'`)],
+);
+export type TenantBranding = typeof tenantBranding.$inferSelect;
+
+export const identificationModes = ['email', 'national_id'] as const;
+export type IdentificationMode = (typeof identificationModes)[number];
+export const accessModes = ['manual', 'automatic'] as const;
+export type AccessMode = (typeof accessModes)[number];
+export const documentNotifications = ['email', 'email_sms'] as const;
+export type DocumentNotification = (typeof documentNotifications)[number];
+export const messagingPolicies = ['reply_only', 'never_initiate', 'assigned_only', 'all_clients'] as const;
+export type MessagingPolicy = (typeof messagingPolicies)[number];
+
+/** Per-clinic behaviour of the portals. Defaults are the stricter choice (DESIGN.md). */
+export const tenantSettings = pgTable(
+  'tenant_settings',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    portalEnabled: boolean('portal_enabled').notNull().default(true),
+    identificationMode: text('identification_mode', { enum: identificationModes }).notNull().default('email'),
+    nationalIdLabel: text('national_id_label').notNull().default('SSN'),
+    accessMode: text('access_mode', { enum: accessModes }).notNull().default('manual'),
+    defaultDocumentNotification: text('default_document_notification', { enum: documentNotifications })
+      .notNull()
+      .default('email'),
+    patientUploadsAllowed: boolean('patient_uploads_allowed').notNull().default(false),
+    maxUploadBytes: integer('max_upload_bytes').notNull().default(20 * 1024 * 1024),
+    staffIdleTimeoutMinutes: integer('staff_idle_timeout_minutes').notNull().default(30),
+    minNoticeMinutes: integer('min_notice_minutes').notNull().default(120),
+    bookingHorizonDays: integer('booking_horizon_days').notNull().default(60),
+    bufferMinutes: integer('buffer_minutes').notNull().default(0),
+    cancellationWindowHours: integer('cancellation_window_hours').notNull().default(24),
+    messagingPolicy: text('messaging_policy', { enum: messagingPolicies }).notNull().default('reply_only'),
+    defaultLanguage: text('default_language').notNull().default('en'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('tenant_settings_idle_range', sql`${t.staffIdleTimeoutMinutes} between 5 and 720`),
+    check('tenant_settings_upload_range', sql`${t.maxUploadBytes} between 1 and 104857600`),
+    check('tenant_settings_booking_nonneg', sql`${t.minNoticeMinutes} >= 0 and ${t.bookingHorizonDays} > 0 and ${t.bufferMinutes} >= 0 and ${t.cancellationWindowHours} >= 0`),
+  ],
+);
+export type TenantSettings = typeof tenantSettings.$inferSelect;

@@ -1,0 +1,122 @@
+import type { BuiltinLevelKey } from '@/lib/access/permissions';
+import type { IdentificationMode, RelationshipKind, Sex, Theme } from '../schema';
+
+/** The demo clinics every fresh install starts with (README lists the accounts). */
+
+export const DEMO_PASSWORD = 'Carebridge-demo1';
+
+export interface DemoStaff {
+  email: string;
+  fullName: string;
+  title?: string;
+  level: BuiltinLevelKey;
+  isProvider?: boolean;
+  phone?: string;
+}
+
+export interface DemoPatient {
+  recordNumber: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string;
+  sex: Sex;
+  email?: string;
+  phone?: string;
+  nationalId?: string;
+  city?: string;
+  addressLine1?: string;
+  postalCode?: string;
+  region?: string;
+  preferredLanguage?: string;
+}
+
+export interface DemoClinic {
+  slug: string;
+  name: string;
+  customDomains: string[];
+  branding: { primaryColor: string; theme: Theme; logoUrl: string; faviconUrl: string };
+  identificationMode: IdentificationMode;
+  accessMode: 'manual' | 'automatic';
+  locations: { name: string; addressLine1: string; city: string; region: string; postalCode: string; timeZone: string; phone: string }[];
+  staff: DemoStaff[];
+  patients: DemoPatient[];
+  contacts: { patient: string; contact: string; relationship: RelationshipKind }[];
+}
+
+const FIRST = ['Olivia', 'Noah', 'Emma', 'Liam', 'Ava', 'Ethan', 'Sofia', 'Mason', 'Isabella', 'Lucas', 'Mia', 'Elijah', 'Amelia', 'James', 'Harper', 'Benjamin', 'Evelyn', 'Henry', 'Abigail', 'Samuel', 'Chloe', 'Daniel', 'Grace', 'Matteo'];
+const LAST = ['Nguyen', 'Johnson', 'Okafor', 'Kowalski', 'Haddad', 'Schmidt', 'Rossi', 'Tanaka', 'Brown', 'Singh', 'Andersen', 'Dubois', 'Moreau', 'Silva', 'Cohen', 'Ivanova', 'Park', 'Murphy'];
+
+/** Deterministic filler patients so lists and searches have something to show. */
+function fillerPatients(prefix: string, count: number, city: string, region: string, areaCode: string): DemoPatient[] {
+  return Array.from({ length: count }, (_, i) => {
+    const first = FIRST[(i * 7) % FIRST.length]!;
+    const last = LAST[(i * 5 + 3) % LAST.length]!;
+    const year = 1948 + ((i * 13) % 70);
+    const month = String(1 + ((i * 5) % 12)).padStart(2, '0');
+    const day = String(1 + ((i * 11) % 28)).padStart(2, '0');
+    return {
+      recordNumber: `${prefix}-${String(20001 + i)}`,
+      firstName: first,
+      lastName: last,
+      dateOfBirth: `${year}-${month}-${day}`,
+      sex: i % 2 === 0 ? 'female' : 'male',
+      email: `${first}.${last}.${i}@example.test`.toLowerCase(),
+      phone: `+1${areaCode}555${String(1000 + i).padStart(4, '0')}`,
+      city,
+      region,
+      addressLine1: `${100 + i * 3} ${['Oak', 'Maple', 'Cedar', 'Pine', 'Elm'][i % 5]} Street`,
+    } satisfies DemoPatient;
+  });
+}
+
+export const DEMO_CLINICS: DemoClinic[] = [
+  {
+    slug: 'sunrise',
+    name: 'Sunrise Family Clinic',
+    customDomains: [],
+    branding: { primaryColor: '#0f766e', theme: 'light', logoUrl: '/brand/sunrise-logo.svg', faviconUrl: '/brand/sunrise-favicon.svg' },
+    identificationMode: 'email',
+    accessMode: 'manual',
+    locations: [
+      { name: 'Downtown', addressLine1: '120 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', timeZone: 'America/Chicago', phone: '+12175550100' },
+      { name: 'Riverside', addressLine1: '48 River Road', city: 'Springfield', region: 'IL', postalCode: '62704', timeZone: 'America/Chicago', phone: '+12175550140' },
+    ],
+    staff: [
+      { email: 'admin@sunrise.test', fullName: 'Alex Morgan', title: 'Practice manager', level: 'admin' },
+      { email: 'dr.kim@sunrise.test', fullName: 'Dr. Daniel Kim', title: 'Family physician', level: 'physician', isProvider: true },
+      { email: 'dr.patel@sunrise.test', fullName: 'Dr. Priya Patel', title: 'Pediatrician', level: 'physician', isProvider: true },
+      { email: 'ops@sunrise.test', fullName: 'Jordan Lee', title: 'Front desk', level: 'operations' },
+      { email: 'support@sunrise.test', fullName: 'Sam Rivera', title: 'Patient support', level: 'support' },
+      { email: 'marketing@sunrise.test', fullName: 'Casey Brooks', title: 'Marketing lead', level: 'marketing' },
+    ],
+    patients: [
+      { recordNumber: 'SUN-10001', firstName: 'Maria', lastName: 'Lopez', dateOfBirth: '1986-04-12', sex: 'female', email: 'maria.lopez@sunrise.test', phone: '+15555550101', addressLine1: '12 Sunset Avenue', city: 'Springfield', region: 'IL', postalCode: '62702', preferredLanguage: 'es' },
+      { recordNumber: 'SUN-10002', firstName: 'Leo', lastName: 'Lopez', dateOfBirth: '2016-09-03', sex: 'male', addressLine1: '12 Sunset Avenue', city: 'Springfield', region: 'IL', postalCode: '62702' },
+      { recordNumber: 'SUN-10003', firstName: 'Robert', lastName: 'Chen', dateOfBirth: '1954-01-27', sex: 'male', email: 'robert.chen@example.test', phone: '+15555550103', city: 'Springfield', region: 'IL' },
+      ...fillerPatients('SUN', 36, 'Springfield', 'IL', '217'),
+    ],
+    contacts: [{ patient: 'SUN-10002', contact: 'SUN-10001', relationship: 'parent' }],
+  },
+  {
+    slug: 'harbor',
+    name: 'Harbor Dermatology',
+    customDomains: ['portal.harbor-derm.test'],
+    branding: { primaryColor: '#1d4ed8', theme: 'light', logoUrl: '/brand/harbor-logo.svg', faviconUrl: '/brand/harbor-favicon.svg' },
+    identificationMode: 'national_id',
+    accessMode: 'automatic',
+    locations: [
+      { name: 'Seaport', addressLine1: '1 Harbor Way, Suite 300', city: 'Boston', region: 'MA', postalCode: '02210', timeZone: 'America/New_York', phone: '+16175550180' },
+    ],
+    staff: [
+      { email: 'admin@harbor.test', fullName: 'Morgan Ellis', title: 'Clinic director', level: 'admin' },
+      { email: 'dr.reyes@harbor.test', fullName: 'Dr. Elena Reyes', title: 'Dermatologist', level: 'physician', isProvider: true },
+      { email: 'support@harbor.test', fullName: 'Taylor Quinn', title: 'Patient support', level: 'support' },
+    ],
+    patients: [
+      { recordNumber: 'HBR-10001', firstName: 'James', lastName: 'Carter', dateOfBirth: '1979-11-30', sex: 'male', email: 'james.carter@example.test', phone: '+15555550202', nationalId: '900-12-3456', addressLine1: '77 Beacon Street', city: 'Boston', region: 'MA', postalCode: '02108' },
+      { recordNumber: 'HBR-10002', firstName: 'Nora', lastName: 'Carter', dateOfBirth: '1982-06-14', sex: 'female', email: 'nora.carter@example.test', phone: '+15555550203', nationalId: '900-12-3457', city: 'Boston', region: 'MA' },
+      ...fillerPatients('HBR', 18, 'Boston', 'MA', '617'),
+    ],
+    contacts: [{ patient: 'HBR-10001', contact: 'HBR-10002', relationship: 'spouse' }],
+  },
+];

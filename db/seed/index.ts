@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
+import { hashPassword } from '@/lib/identity/password-hash';
+import { protectNationalId } from '@/lib/patients/national-id';
+import type { Database, Executor } from '../client';
+import {
+  accessLevels,
+  locations,
+  patientContacts,
+  patients,
+  staffUsers,
+  tenantBranding,
+  tenantDomains,
+  tenantSettings,
+  tenants,
+} from '../schema';
+import { DEMO_CLINICS, DEMO_PASSWORD, type DemoClinic } from './demo-data';
+
+/**
+ * Creates the demo clinics. Idempotent: every row is keyed on a natural key (slug, host name,
+ * email, record number) and skipped when it exists, so it can run on every start.
+ */
+export async function seedDemoData(db: Database): Promise<void> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const clinic of DEMO_CLINICS) {
+    await db.transaction((tx) => seedClinic(tx, clinic, passwordHash));
+  }
+}
+
+export async function hasAnyTenant(db: Database): Promise<boolean> {
+  const rows = await db.select({ one: sql<number>`1` }).from(tenants).limit(1);
+  return rows.length > 0;
+}
+
+async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string): Promise<void> {
+  await tx.insert(tenants).values({ slug: clinic.slug, name: clinic.name }).onConflictDoNothing();
+  const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, clinic.slug));
+  const tenantId = tenant!.id;
+
+  const token = () => randomBytes(16).toString('hex');
+  await tx
+    .insert(tenantDomains)
+    .values([
+      { tenantId, kind: 'subdomain' as const, hostname: clinic.slug, verificationToken: token(), verifiedAt: new Date() },
+      ...clinic.customDomains.map((hostname) => ({
+        tenantId, kind: 'custom' as const, hostname, verificationToken: token(), verifiedAt: new Date(),
+      })),
+    ])
+    .onConflictDoNothing();
+
+  await tx
+    .insert(tenantBranding)
+    .values({ tenantId, displayName: clinic.name, ...clinic.branding })
+    .onConflictDoNothing();
+  await tx
+    .insert(tenantSettings)
+    .values({ tenantId, identificationMode: clinic.identificationMode, accessMode: clinic.accessMode })
+    .onConflictDoNothing();
+
+  const existingLocations = await tx.select({ name: locations.name }).from(locations).where(eq(locations.tenantId, tenantId));
+  const missingLocations = clinic.locations.filter((l) => !existingLocations.some((e) => e.name === l.name));
+  if (missingLocations.length) {
+    await tx.insert(locations).values(missingLocations.map((l) => ({ tenantId, ...l })));
+  }
+
+  await tx
+    .insert(accessLevels)
+    .values(BUILTIN_LEVEL_KEYS.map((key) => ({
+      tenantId, builtinKey: key, name: BUILTIN_LEVELS[key].name, permissions: [...BUILTIN_LEVELS[key].permissions],
+    })))
+    .onConflictDoNothing();
+  const levels = await tx
+    .select({ id: accessLevels.id, key: accessLevels.builtinKey })
+    .from(accessLevels)
+    .where(eq(accessLevels.tenantId, tenantId));
+  const levelId = (key: string) => levels.find((l) => l.key === key)!.id;
+
+  await tx
+    .insert(staffUsers)
+    .values(clinic.staff.map((s) => ({
+      tenantId,
+      email: s.email,
+      fullName: s.fullName,
+      title: s.title,
+      phone: s.phone,
+      passwordHash,
+      accessLevelId: levelId(s.level),
+      status: 'active' as const,
+      isProvider: s.isProvider ?? false,
+    })))
+    .onConflictDoNothing();
+
+  await tx
+    .insert(patients)
+    .values(clinic.patients.map(({ nationalId, ...p }) => ({
+      tenantId,
+      ...p,
+      country: 'US',
+      ...(nationalId ? protectNationalId(nationalId) : {}),
+    })))
+    .onConflictDoNothing();
+
+  const byRecord = async (recordNumber: string) => {
+    const [row] = await tx
+      .select({ id: patients.id })
+      .from(patients)
+      .where(and(eq(patients.tenantId, tenantId), eq(patients.recordNumber, recordNumber)));
+    return row!.id;
+  };
+  for (const link of clinic.contacts) {
+    const patientId = await byRecord(link.patient);
+    const contactPatientId = await byRecord(link.contact);
+    const [existing] = await tx
+      .select({ id: patientContacts.id })
+      .from(patientContacts)
+      .where(and(
+        eq(patientContacts.tenantId, tenantId),
+        eq(patientContacts.patientId, patientId),
+        eq(patientContacts.contactPatientId, contactPatientId),
+      ));
+    if (!existing) {
+      await tx.insert(patientContacts).values({ tenantId, patientId, contactPatientId, relationship: link.relationship });
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Named permissions and the built-in access levels. Pure data: shared by the server checks,
+ * the seed and the CRM's permission matrix.
+ */
+
+export const PERMISSIONS = {
+  'crm.access': 'Open the CRM portal',
+  'emr.access': 'Open the EMR portal',
+  'patients.view': 'View patients and their charts',
+  'patients.edit': 'Create and edit patients',
+  'national_id.view': 'See national IDs unmasked',
+  'documents.view': 'View patient documents',
+  'documents.upload': 'Upload and edit patient documents',
+  'portal_admin.view': 'Administer patients\u2019 portal access',
+  'schedule.view': 'View the schedule',
+  'schedule.manage': 'Book, move and cancel appointments',
+  'messages.view': 'Read patient messages',
+  'messages.send': 'Send patient messages',
+  'settings.manage': 'Change clinic settings and branding',
+  'users.manage': 'Invite users and manage access levels',
+  'audit.view': 'View the audit log',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}
+
+export const BUILTIN_LEVELS = {
+  admin: { name: 'Admin', permissions: ALL_PERMISSIONS },
+  physician: {
+    name: 'Physician',
+    permissions: [
+      'emr.access', 'patients.view', 'patients.edit', 'documents.view', 'documents.upload',
+      'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view', 'messages.send',
+    ],
+  },
+  operations: {
+    name: 'Operations',
+    permissions: [
+      'emr.access', 'patients.view', 'patients.edit', 'national_id.view', 'documents.view',
+      'documents.upload', 'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view',
+      'messages.send',
+    ],
+  },
+  support: {
+    name: 'Support',
+    permissions: [
+      'emr.access', 'patients.view', 'documents.view', 'portal_admin.view', 'schedule.view',
+      'messages.view', 'messages.send',
+    ],
+  },
+  marketing: { name: 'Marketing', permissions: ['crm.access'] },
+} as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
+
+export type BuiltinLevelKey = keyof typeof BUILTIN_LEVELS;
+export const BUILTIN_LEVEL_KEYS = Object.keys(BUILTIN_LEVELS) as BuiltinLevelKey[];
