@@ -26,7 +26,9 @@ export interface DatabaseHandle {
   close: () => Promise<void>;
 }
 
-export const DEFAULT_PGLITE_DIR = path.join(process.cwd(), '.data', 'pglite');
+export const DEFAULT_PGLITE_DIR = process.env.PGLITE_DIR
+  ? path.resolve(process.env.PGLITE_DIR)
+  : path.join(process.cwd(), '.data', 'pglite');
 
 /**
  * Opens a database. `url` undefined means the embedded PGlite database in `dataDir`

@@ -1,0 +1,15 @@
+import type { Metadata } from 'next';
+import { StatusPage } from '@/components/status-page';
+
+export const metadata: Metadata = { title: 'Portal unavailable' };
+
+// Middleware rewrites a suspended clinic's hosts here.
+export default function Unavailable() {
+  return (
+    <StatusPage
+      code="Unavailable"
+      title="This clinic’s portal is unavailable"
+      body="The clinic has paused its online services. Your records are safe. Please contact the clinic by phone for appointments and documents."
+    />
+  );
+}

@@ -1,0 +1,57 @@
+import Link from 'next/link';
+import { BrandMark } from '@/components/brand/brand-mark';
+import type { TenantProfile } from '@/lib/tenancy/profile';
+import { NavLink, isCurrent } from './nav-link';
+import type { NavItem } from './staff-shell';
+
+/** The patient portal's frame: a phone-first header with the clinic's brand and the sections. */
+export function PortalShell({
+  profile,
+  nav = [],
+  currentPath,
+  headerEnd,
+  children,
+}: {
+  profile: TenantProfile;
+  nav?: NavItem[];
+  currentPath: string;
+  headerEnd?: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-line bg-surface">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <Link href="/portal" className="rounded-md">
+            <BrandMark profile={profile} size={40} subtitle="Patient portal" />
+          </Link>
+          {headerEnd}
+        </div>
+        {nav.length > 0 ? (
+          <nav aria-label="Portal sections" className="mx-auto max-w-5xl px-2 pb-2">
+            <ul className="flex gap-1 overflow-x-auto">
+              {nav.map((item) => (
+                <li key={item.href} className="shrink-0">
+                  <NavLink href={item.href} current={isCurrent(currentPath, item.href, item.exact)}>
+                    {item.label}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
+        {children}
+      </main>
+      <footer className="border-t border-line bg-surface">
+        <div className="mx-auto max-w-5xl px-4 py-4 text-sm text-fg-muted">
+          {profile.branding.displayName} · Patient portal by Carebridge
+        </div>
+      </footer>
+    </div>
+  );
+}

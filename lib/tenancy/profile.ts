@@ -1,0 +1,103 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { locations, tenantBranding, tenantSettings, tenants } from '@/db/schema';
+
+/**
+ * What every page of a clinic needs to draw itself: branding, the public part of the settings
+ * and the locations. Plain JSON, so it can live in Next's data cache.
+ */
+export interface TenantProfile {
+  id: string;
+  slug: string;
+  name: string;
+  branding: {
+    displayName: string;
+    logoUrl: string | null;
+    faviconUrl: string | null;
+    primaryColor: string;
+    theme: 'light' | 'dark' | 'system';
+  };
+  portal: {
+    enabled: boolean;
+    identificationMode: 'email' | 'national_id';
+    nationalIdLabel: string;
+    accessMode: 'manual' | 'automatic';
+    patientUploadsAllowed: boolean;
+    defaultLanguage: string;
+  };
+  staffIdleTimeoutMinutes: number;
+  locations: {
+    id: string;
+    name: string;
+    addressLine1: string;
+    addressLine2: string | null;
+    city: string;
+    region: string | null;
+    postalCode: string | null;
+    timeZone: string;
+    phone: string | null;
+  }[];
+}
+
+export async function loadTenantProfile(db: Executor, tenantId: string): Promise<TenantProfile | null> {
+  const [row] = await db
+    .select({
+      id: tenants.id,
+      slug: tenants.slug,
+      name: tenants.name,
+      displayName: tenantBranding.displayName,
+      logoUrl: tenantBranding.logoUrl,
+      faviconUrl: tenantBranding.faviconUrl,
+      primaryColor: tenantBranding.primaryColor,
+      theme: tenantBranding.theme,
+      portalEnabled: tenantSettings.portalEnabled,
+      identificationMode: tenantSettings.identificationMode,
+      nationalIdLabel: tenantSettings.nationalIdLabel,
+      accessMode: tenantSettings.accessMode,
+      patientUploadsAllowed: tenantSettings.patientUploadsAllowed,
+      defaultLanguage: tenantSettings.defaultLanguage,
+      staffIdleTimeoutMinutes: tenantSettings.staffIdleTimeoutMinutes,
+    })
+    .from(tenants)
+    .innerJoin(tenantBranding, eq(tenantBranding.tenantId, tenants.id))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, tenants.id))
+    .where(eq(tenants.id, tenantId));
+  if (!row) return null;
+  const locationRows = await db
+    .select({
+      id: locations.id,
+      name: locations.name,
+      addressLine1: locations.addressLine1,
+      addressLine2: locations.addressLine2,
+      city: locations.city,
+      region: locations.region,
+      postalCode: locations.postalCode,
+      timeZone: locations.timeZone,
+      phone: locations.phone,
+    })
+    .from(locations)
+    .where(and(eq(locations.tenantId, tenantId), eq(locations.active, true)))
+    .orderBy(asc(locations.name));
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    branding: {
+      displayName: row.displayName,
+      logoUrl: row.logoUrl,
+      faviconUrl: row.faviconUrl,
+      primaryColor: row.primaryColor,
+      theme: row.theme,
+    },
+    portal: {
+      enabled: row.portalEnabled,
+      identificationMode: row.identificationMode,
+      nationalIdLabel: row.nationalIdLabel,
+      accessMode: row.accessMode,
+      patientUploadsAllowed: row.patientUploadsAllowed,
+      defaultLanguage: row.defaultLanguage,
+    },
+    staffIdleTimeoutMinutes: row.staffIdleTimeoutMinutes,
+    locations: locationRows,
+  };
+}

@@ -1,0 +1,48 @@
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const ci = !!process.env.CI;
+
+/**
+ * End-to-end journeys across clinic hosts in Debian's Chromium (no browser download).
+ * CI runs them against the built app (`next start`) on the database in DATABASE_URL; locally
+ * the dev server runs on a PGlite directory of its own, wiped first, so runs start equal.
+ */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: ci ? 1 : 0,
+  forbidOnly: ci,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: ci ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    baseURL: `http://sunrise.localhost:${PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        // The custom demo domain must reach this machine, as DNS would send it in production.
+        '--host-resolver-rules=MAP portal.harbor-derm.test 127.0.0.1, MAP *.e2e-custom.test 127.0.0.1',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: ci
+      ? `npm run start -- -p ${PORT}`
+      : `rm -rf .data/pglite-e2e && PGLITE_DIR=.data/pglite-e2e npm run dev -- -p ${PORT}`,
+    url: `http://127.0.0.1:${PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    env: { CAREBRIDGE_ENV: 'test', TENANT_CACHE_TTL_MS: '0', NEXT_TELEMETRY_DISABLED: '1' },
+    stdout: 'pipe',
+  },
+});
