@@ -1,0 +1,271 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { patients } from './patients';
+import { staffUsers } from './staff';
+import { tenants } from './tenants';
+
+/** People who run the deployment. Not tenant-owned: they sign in on the root host only. */
+export const platformOperators = pgTable(
+  'platform_operators',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    fullName: text('full_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    totpSecretEnc: text('totp_secret_enc'),
+    totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true }),
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('platform_operators_email_key').on(t.email)],
+);
+export type PlatformOperator = typeof platformOperators.$inferSelect;
+
+export const portalAccountStatuses = ['active', 'disabled'] as const;
+
+/**
+ * A person who signs in to a clinic's patient portal: a patient, or a parent, guardian or
+ * caregiver reaching other patients through portal_account_patients. Exists once a password
+ * has been chosen and the phone confirmed.
+ */
+export const portalAccounts = pgTable(
+  'portal_accounts',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    fullName: text('full_name').notNull(),
+    email: text('email'),
+    // Keyed hash of the national ID, for clinics that identify patients by it.
+    nationalIdHash: text('national_id_hash'),
+    phone: text('phone').notNull(),
+    phoneVerifiedAt: timestamp('phone_verified_at', { withTimezone: true }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    status: text('status', { enum: portalAccountStatuses }).notNull().default('active'),
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    language: text('language').notNull().default('en'),
+    timeZone: text('time_zone'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('portal_accounts_tenant_email_key').on(t.tenantId, t.email),
+    uniqueIndex('portal_accounts_tenant_national_id_key').on(t.tenantId, t.nationalIdHash),
+    check('portal_accounts_email_lower', sql`${t.email} is null or ${t.email} = lower(${t.email})`),
+    check('portal_accounts_phone_e164', sql`${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
+    check('portal_accounts_identifier', sql`${t.email} is not null or ${t.nationalIdHash} is not null`),
+  ],
+);
+export type PortalAccount = typeof portalAccounts.$inferSelect;
+
+export const portalRelationships = ['self', 'parent', 'guardian', 'caregiver', 'spouse', 'other'] as const;
+export type PortalRelationship = (typeof portalRelationships)[number];
+
+/** Which patients a portal account may act for. */
+export const portalAccountPatients = pgTable(
+  'portal_account_patients',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    accountId: uuid('account_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    relationship: text('relationship', { enum: portalRelationships }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.patientId] }),
+    foreignKey({
+      name: 'portal_account_patients_account_fk',
+      columns: [t.tenantId, t.accountId],
+      foreignColumns: [portalAccounts.tenantId, portalAccounts.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'portal_account_patients_patient_fk',
+      columns: [t.tenantId, t.patientId],
+      foreignColumns: [patients.tenantId, patients.id],
+    }).onDelete('cascade'),
+    index('portal_account_patients_patient_idx').on(t.tenantId, t.patientId),
+  ],
+);
+
+export const documentNotificationPrefs = ['email', 'email_sms'] as const;
+
+/**
+ * A patient's portal administration (seed 001): whether staff enabled access (manual mode),
+ * the printed-activation portal ID and its lockout, and the document notification preference.
+ */
+export const patientPortalSettings = pgTable(
+  'patient_portal_settings',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    patientId: uuid('patient_id').notNull(),
+    accessEnabled: boolean('access_enabled').notNull().default(false),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    portalCode: text('portal_code'),
+    portalCodeCreatedAt: timestamp('portal_code_created_at', { withTimezone: true }),
+    portalCodeFailedAttempts: integer('portal_code_failed_attempts').notNull().default(0),
+    portalCodeLockedAt: timestamp('portal_code_locked_at', { withTimezone: true }),
+    documentNotification: text('document_notification', { enum: documentNotificationPrefs }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.patientId] }),
+    foreignKey({
+      name: 'patient_portal_settings_patient_fk',
+      columns: [t.tenantId, t.patientId],
+      foreignColumns: [patients.tenantId, patients.id],
+    }).onDelete('cascade'),
+    uniqueIndex('patient_portal_settings_code_key').on(t.tenantId, t.portalCode),
+    check('patient_portal_settings_code_format', sql`${t.portalCode} is null or ${t.portalCode} ~ '^[0-9]{6}$'`),
+  ],
+);
+
+export const authTokenPurposes = ['staff_invite', 'patient_invite', 'password_reset'] as const;
+export type AuthTokenPurpose = (typeof authTokenPurposes)[number];
+
+/**
+ * Single-use links sent by email. Only a SHA-256 of the token is stored. Using one is an
+ * UPDATE ... WHERE used_at IS NULL, so two concurrent accepts cannot both succeed.
+ */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    purpose: text('purpose', { enum: authTokenPurposes }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    email: text('email').notNull(),
+    staffUserId: uuid('staff_user_id'),
+    portalAccountId: uuid('portal_account_id'),
+    patientId: uuid('patient_id'),
+    relationship: text('relationship', { enum: portalRelationships }),
+    message: text('message'),
+    createdByStaffId: uuid('created_by_staff_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
+    index('auth_tokens_staff_idx').on(t.tenantId, t.staffUserId),
+    index('auth_tokens_patient_idx').on(t.tenantId, t.patientId),
+    foreignKey({
+      name: 'auth_tokens_staff_fk',
+      columns: [t.tenantId, t.staffUserId],
+      foreignColumns: [staffUsers.tenantId, staffUsers.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'auth_tokens_patient_fk',
+      columns: [t.tenantId, t.patientId],
+      foreignColumns: [patients.tenantId, patients.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'auth_tokens_account_fk',
+      columns: [t.tenantId, t.portalAccountId],
+      foreignColumns: [portalAccounts.tenantId, portalAccounts.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export const challengePurposes = [
+  'portal_sign_in', 'staff_sign_in', 'operator_sign_in', 'portal_activation', 'portal_invite',
+  'portal_claim', 'password_reset', 'phone_change',
+] as const;
+export type ChallengePurpose = (typeof challengePurposes)[number];
+
+/**
+ * One attempt at a multi-step flow (password accepted, now waiting for the SMS code). The
+ * browser holds only the challenge id in an HttpOnly cookie; everything else is here.
+ */
+export const authChallenges = pgTable(
+  'auth_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Null for the platform operators' console.
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    purpose: text('purpose', { enum: challengePurposes }).notNull(),
+    subjectKind: text('subject_kind', { enum: ['portal_account', 'staff', 'operator', 'patient'] }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    // What the flow will do on success (for example the token of an invite, the new phone).
+    payload: text('payload'),
+    phone: text('phone'),
+    codeHash: text('code_hash'),
+    codeSentAt: timestamp('code_sent_at', { withTimezone: true }),
+    codeExpiresAt: timestamp('code_expires_at', { withTimezone: true }),
+    codeAttempts: integer('code_attempts').notNull().default(0),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ip: text('ip'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('auth_challenges_subject_idx').on(t.subjectId, t.createdAt)],
+);
+export type AuthChallenge = typeof authChallenges.$inferSelect;
+
+/** Every SMS code sent, for the per-account hourly limit. */
+export const smsCodeSends = pgTable(
+  'sms_code_sends',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    challengeId: uuid('challenge_id')
+      .notNull()
+      .references(() => authChallenges.id, { onDelete: 'cascade' }),
+    subjectId: uuid('subject_id').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sms_code_sends_subject_idx').on(t.subjectId, t.sentAt)],
+);
+
+export const sessionKinds = ['staff', 'portal', 'operator'] as const;
+export type SessionKind = (typeof sessionKinds)[number];
+
+/** Server-side sessions. The Auth.js cookie only carries this row's id. */
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: sessionKinds }).notNull(),
+    subjectId: uuid('subject_id').notNull(),
+    selectedPatientId: uuid('selected_patient_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    idleTimeoutSeconds: integer('idle_timeout_seconds').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokeReason: text('revoke_reason'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('auth_sessions_subject_idx').on(t.subjectId)],
+);
+export type AuthSession = typeof authSessions.$inferSelect;
+
+/** Fixed-window counters for limits that must hold across server instances (per IP, per key). */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
