@@ -4,6 +4,9 @@ import type { IdentificationMode, RelationshipKind, Sex, Theme } from '../schema
 /** The demo clinics every fresh install starts with (README lists the accounts). */
 
 export const DEMO_PASSWORD = 'Carebridge-demo1';
+/** Every demo staff member and the operator have TOTP enrolled with this secret (README). */
+export const DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+export const DEMO_OPERATOR = { email: 'operator@carebridge.test', fullName: 'Pat Operator' };
 
 export interface DemoStaff {
   email: string;
@@ -41,6 +44,15 @@ export interface DemoClinic {
   staff: DemoStaff[];
   patients: DemoPatient[];
   contacts: { patient: string; contact: string; relationship: RelationshipKind }[];
+  portalAccounts: {
+    fullName: string;
+    email?: string;
+    nationalId?: string;
+    phone: string;
+    links: { patient: string; relationship: 'self' | 'parent' | 'guardian' | 'caregiver' | 'spouse' | 'other' }[];
+  }[];
+  /** Patients given a printed portal ID (seed 001), not yet activated. */
+  printedActivations: { patient: string; portalCode: string }[];
 }
 
 const FIRST = ['Olivia', 'Noah', 'Emma', 'Liam', 'Ava', 'Ethan', 'Sofia', 'Mason', 'Isabella', 'Lucas', 'Mia', 'Elijah', 'Amelia', 'James', 'Harper', 'Benjamin', 'Evelyn', 'Henry', 'Abigail', 'Samuel', 'Chloe', 'Daniel', 'Grace', 'Matteo'];
@@ -96,6 +108,18 @@ export const DEMO_CLINICS: DemoClinic[] = [
       ...fillerPatients('SUN', 36, 'Springfield', 'IL', '217'),
     ],
     contacts: [{ patient: 'SUN-10002', contact: 'SUN-10001', relationship: 'parent' }],
+    portalAccounts: [
+      {
+        fullName: 'Maria Lopez',
+        email: 'maria.lopez@sunrise.test',
+        phone: '+15555550101',
+        links: [
+          { patient: 'SUN-10001', relationship: 'self' },
+          { patient: 'SUN-10002', relationship: 'parent' },
+        ],
+      },
+    ],
+    printedActivations: [{ patient: 'SUN-10003', portalCode: '482913' }],
   },
   {
     slug: 'harbor',
@@ -118,5 +142,15 @@ export const DEMO_CLINICS: DemoClinic[] = [
       ...fillerPatients('HBR', 18, 'Boston', 'MA', '617'),
     ],
     contacts: [{ patient: 'HBR-10001', contact: 'HBR-10002', relationship: 'spouse' }],
+    portalAccounts: [
+      {
+        fullName: 'James Carter',
+        nationalId: '900-12-3456',
+        email: 'james.carter@example.test',
+        phone: '+15555550202',
+        links: [{ patient: 'HBR-10001', relationship: 'self' }],
+      },
+    ],
+    printedActivations: [],
   },
 ];

@@ -4,8 +4,14 @@ import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { protectNationalId } from '@/lib/patients/national-id';
 import type { Database, Executor } from '../client';
+import { encryptField } from '@/lib/crypto/field-encryption';
+import { nationalIdLookupHash } from '@/lib/patients/national-id';
 import {
   accessLevels,
+  patientPortalSettings,
+  platformOperators,
+  portalAccountPatients,
+  portalAccounts,
   locations,
   patientContacts,
   patients,
@@ -15,7 +21,7 @@ import {
   tenantSettings,
   tenants,
 } from '../schema';
-import { DEMO_CLINICS, DEMO_PASSWORD, type DemoClinic } from './demo-data';
+import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
 /**
  * Creates the demo clinics. Idempotent: every row is keyed on a natural key (slug, host name,
@@ -26,6 +32,10 @@ export async function seedDemoData(db: Database): Promise<void> {
   for (const clinic of DEMO_CLINICS) {
     await db.transaction((tx) => seedClinic(tx, clinic, passwordHash));
   }
+  await db
+    .insert(platformOperators)
+    .values({ ...DEMO_OPERATOR, passwordHash, totpSecretEnc: encryptField(DEMO_TOTP_SECRET), totpEnrolledAt: new Date() })
+    .onConflictDoNothing();
 }
 
 export async function hasAnyTenant(db: Database): Promise<boolean> {
@@ -88,6 +98,8 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
       accessLevelId: levelId(s.level),
       status: 'active' as const,
       isProvider: s.isProvider ?? false,
+      totpSecretEnc: encryptField(DEMO_TOTP_SECRET),
+      totpEnrolledAt: new Date(),
     })))
     .onConflictDoNothing();
 
@@ -122,5 +134,39 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
     if (!existing) {
       await tx.insert(patientContacts).values({ tenantId, patientId, contactPatientId, relationship: link.relationship });
     }
+  }
+  await seedPortal(tx, tenantId, clinic, passwordHash, byRecord);
+}
+
+async function seedPortal(tx: Executor, tenantId: string, clinic: DemoClinic, passwordHash: string, byRecord: (r: string) => Promise<string>) {
+  for (const account of clinic.portalAccounts) {
+    await tx
+      .insert(portalAccounts)
+      .values({
+        tenantId,
+        fullName: account.fullName,
+        email: account.email ?? null,
+        nationalIdHash: account.nationalId ? nationalIdLookupHash(account.nationalId) : null,
+        phone: account.phone,
+        phoneVerifiedAt: new Date(),
+        passwordHash,
+      })
+      .onConflictDoNothing();
+    const [row] = await tx
+      .select({ id: portalAccounts.id })
+      .from(portalAccounts)
+      .where(and(eq(portalAccounts.tenantId, tenantId), account.email ? eq(portalAccounts.email, account.email) : eq(portalAccounts.nationalIdHash, nationalIdLookupHash(account.nationalId!))));
+    for (const link of account.links) {
+      const patientId = await byRecord(link.patient);
+      await tx.insert(portalAccountPatients).values({ tenantId, accountId: row!.id, patientId, relationship: link.relationship }).onConflictDoNothing();
+      await tx.insert(patientPortalSettings).values({ tenantId, patientId, accessEnabled: true }).onConflictDoNothing();
+    }
+  }
+  for (const printed of clinic.printedActivations) {
+    const patientId = await byRecord(printed.patient);
+    await tx
+      .insert(patientPortalSettings)
+      .values({ tenantId, patientId, accessEnabled: true, portalCode: printed.portalCode, portalCodeCreatedAt: new Date() })
+      .onConflictDoNothing();
   }
 }

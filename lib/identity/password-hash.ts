@@ -14,3 +14,16 @@ export async function verifyPassword(storedHash: string, password: string): Prom
     return false;
   }
 }
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifies against the stored hash, or against a throwaway hash when there is no account, so
+ * "no such account" and "wrong password" take the same time.
+ */
+export async function verifyPasswordOrDummy(storedHash: string | null | undefined, password: string): Promise<boolean> {
+  if (storedHash) return verifyPassword(storedHash, password);
+  dummyHash ??= hashPassword('not-a-real-password-Aa1');
+  await verifyPassword(await dummyHash, password);
+  return false;
+}

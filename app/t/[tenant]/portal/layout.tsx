@@ -1,18 +1,4 @@
-import { PortalShell } from '@/components/shell/portal-shell';
-import { getRequestPath } from '@/lib/http/request-path';
-import { getPageTenant } from '@/lib/tenancy/page-tenant';
-
-export default async function PortalLayout({
-  children,
-  params,
-}: {
-  children: React.ReactNode;
-  params: Promise<{ tenant: string }>;
-}) {
-  const { profile } = await getPageTenant(params);
-  return (
-    <PortalShell profile={profile} currentPath={await getRequestPath()}>
-      {children}
-    </PortalShell>
-  );
+// The portal's frames live in (public) and (app): sign-in pages have no section navigation.
+export default function PortalLayout({ children }: { children: React.ReactNode }) {
+  return children;
 }

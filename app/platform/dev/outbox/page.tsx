@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { isProduction } from '@/lib/config/env';
+import { listDevOutbox, type DevOutboxEntry } from '@/lib/messaging/dev-outbox';
+import { outboxActive } from '@/lib/messaging/providers';
+
+export const metadata: Metadata = { title: 'Dev outbox — Carebridge' };
+export const dynamic = 'force-dynamic';
+
+const CHANNEL_LABEL: Record<DevOutboxEntry['channel'], string> = { sms: 'SMS', email: 'Email' };
+
+// Rendered on the server, in the developer's own time zone: this page only runs locally.
+const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+
+/**
+ * What the local SMS and email providers captured instead of sending (sign-in codes, invites),
+ * so a developer or an e2e test can read them. Absent in production and when real providers
+ * are configured.
+ */
+export default async function DevOutboxPage() {
+  if (isProduction || !outboxActive()) notFound();
+  const messages = await listDevOutbox(100);
+
+  return (
+    <main className="mx-auto max-w-4xl px-6 py-12">
+      <div className="flex flex-wrap items-baseline justify-between gap-4">
+        <h1 className="text-3xl font-semibold tracking-tight text-slate-900">Dev outbox</h1>
+        {/* A plain link: a full reload shows what arrived since the page was opened. */}
+        <a
+          href="/dev/outbox"
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-700"
+        >
+          Refresh
+        </a>
+      </div>
+      <p className="mt-3 text-base leading-7 text-slate-700">
+        Messages the local SMS and email providers captured instead of sending. Development only.
+      </p>
+
+      {messages.length === 0 ? (
+        <p className="mt-10 rounded-xl border border-dashed border-slate-300 p-6 text-slate-700">
+          No messages yet. Request a sign-in code or send an invitation, then refresh.
+        </p>
+      ) : (
+        <ol className="mt-8 space-y-4" aria-label="Captured messages, newest first">
+          {messages.map((m) => (
+            <li
+              key={m.id}
+              data-testid="outbox-message"
+              data-channel={m.channel}
+              data-recipient={m.recipient}
+              className="rounded-xl border border-slate-200 bg-white p-5"
+            >
+              <dl className="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+                <div className="flex gap-1.5">
+                  <dt className="sr-only">Channel</dt>
+                  <dd className="rounded bg-slate-100 px-2 py-0.5 font-semibold text-slate-800">
+                    {CHANNEL_LABEL[m.channel]}
+                  </dd>
+                </div>
+                <div className="flex gap-1.5">
+                  <dt className="text-slate-600">To</dt>
+                  <dd className="font-medium text-slate-900">{m.recipient}</dd>
+                </div>
+                <div className="flex gap-1.5">
+                  <dt className="text-slate-600">At</dt>
+                  <dd className="text-slate-900">
+                    <time dateTime={m.createdAt.toISOString()} title={m.createdAt.toISOString()}>
+                      {localTime.format(m.createdAt)}
+                    </time>{' '}
+                    <span className="text-slate-600">({m.createdAt.toISOString()})</span>
+                  </dd>
+                </div>
+              </dl>
+              {m.subject ? <p className="mt-3 font-semibold text-slate-900">{m.subject}</p> : null}
+              <pre className="mt-3 whitespace-pre-wrap break-words font-sans text-base leading-7 text-slate-800">
+                {m.body}
+              </pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,89 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { PortalSignInForm } from '@/components/auth/portal-sign-in-form';
+import { LocationCard } from '@/components/locations/location-card';
+import { identifierLabel } from '@/lib/auth/identifiers';
+import { SESSION_END_MESSAGES } from '@/lib/auth/messages';
+import { getPortalSession } from '@/lib/auth/portal-session';
+import { getPageTenant } from '@/lib/tenancy/page-tenant';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+export default async function PortalSignInPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ reason?: string }>;
+}) {
+  const { profile } = await getPageTenant(params);
+  if ((await getPortalSession()).status === 'signed-in') redirect('/portal');
+  const { reason } = await searchParams;
+  const notice = reason ? SESSION_END_MESSAGES[reason] : undefined;
+  const { displayName } = profile.branding;
+  const label = identifierLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel);
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-[1fr_26rem] lg:items-start">
+      <div className="space-y-8 lg:order-1">
+        <section className="rounded-2xl bg-brand px-6 py-8 text-brand-contrast sm:px-10 sm:py-12">
+          <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">Welcome to {displayName}</h1>
+          <p className="mt-3 max-w-xl text-base leading-7 opacity-95">
+            Book and manage your visits, read your documents and keep your details up to date, from any device.
+          </p>
+        </section>
+        <section aria-labelledby="locations-heading">
+          <h2 id="locations-heading" className="text-lg font-semibold">
+            {profile.locations.length === 1 ? 'Our location' : 'Our locations'}
+          </h2>
+          <ul className="mt-3 grid gap-3 sm:grid-cols-2">
+            {profile.locations.map((location) => (
+              <LocationCard key={location.id} location={location} clinicName={displayName} />
+            ))}
+          </ul>
+        </section>
+      </div>
+
+      <section aria-labelledby="sign-in-heading" className="rounded-2xl border border-line bg-surface p-6 shadow-sm lg:order-2">
+        <h2 id="sign-in-heading" className="text-xl font-semibold">Sign in</h2>
+        {notice ? (
+          <p role="status" className="mt-3 rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">
+            {notice}
+          </p>
+        ) : null}
+        {profile.portal.enabled ? (
+          <>
+            <PortalSignInForm
+              identifierLabel={label}
+              identifierType={profile.portal.identificationMode === 'email' ? 'email' : 'text'}
+            />
+            <div className="mt-6 space-y-2 border-t border-line pt-4 text-sm">
+              <p>
+                <Link className="font-medium text-brand-accent underline underline-offset-2" href="/portal/forgot-password">
+                  Forgot password?
+                </Link>
+              </p>
+              <p className="text-fg-muted">
+                Got a portal ID from the clinic?{' '}
+                <Link className="font-medium text-brand-accent underline underline-offset-2" href="/portal/activate">
+                  Activate account
+                </Link>
+              </p>
+              {profile.portal.accessMode === 'automatic' ? (
+                <p className="text-fg-muted">
+                  First time here?{' '}
+                  <Link className="font-medium text-brand-accent underline underline-offset-2" href="/portal/claim">
+                    Set up your account
+                  </Link>
+                </p>
+              ) : null}
+            </div>
+          </>
+        ) : (
+          <p className="mt-3 text-fg-muted">The patient portal is not available for this clinic. Please contact the clinic.</p>
+        )}
+      </section>
+    </div>
+  );
+}

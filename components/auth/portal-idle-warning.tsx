@@ -1,0 +1,56 @@
+'use client';
+
+import { usePathname } from 'next/navigation';
+import { useEffect, useState, useTransition } from 'react';
+import { idleSignOutAction, keepAliveAction } from '@/app/t/[tenant]/portal/(app)/actions';
+
+/**
+ * Warns a minute before the server's idle limit and then signs out. The server enforces the
+ * limit on its own; this only makes it visible and lets the person stay.
+ */
+export function PortalIdleWarning(props: { idleSeconds: number; warnSeconds: number }) {
+  // Every navigation reaches the server, which counts as activity: start the timer afresh.
+  return <IdleTimer key={usePathname()} {...props} />;
+}
+
+function IdleTimer({ idleSeconds, warnSeconds }: { idleSeconds: number; warnSeconds: number }) {
+  const [lastActivity, setLastActivity] = useState(() => Date.now());
+  const [now, setNow] = useState(() => Date.now());
+  const [pending, startTransition] = useTransition();
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const remaining = Math.ceil((lastActivity + idleSeconds * 1000 - now) / 1000);
+  useEffect(() => {
+    if (remaining <= 0) startTransition(() => idleSignOutAction());
+  }, [remaining]);
+
+  if (remaining > warnSeconds) return null;
+  return (
+    <div role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" className="fixed inset-0 z-50 grid place-items-center bg-black/50 p-4">
+      <div className="w-full max-w-sm rounded-2xl bg-surface p-6 text-fg shadow-xl">
+        <h2 id="idle-title" className="text-lg font-semibold">Are you still there?</h2>
+        <p id="idle-body" className="mt-2 text-sm text-fg-muted" aria-live="polite">
+          To protect your information you will be signed out in {Math.max(0, remaining)} seconds.
+        </p>
+        <button
+          type="button"
+          autoFocus
+          disabled={pending}
+          onClick={() =>
+            startTransition(async () => {
+              await keepAliveAction();
+              setLastActivity(Date.now());
+            })
+          }
+          className="mt-4 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-brand px-4 font-semibold text-brand-contrast"
+        >
+          Stay signed in
+        </button>
+      </div>
+    </div>
+  );
+}

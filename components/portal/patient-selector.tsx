@@ -1,0 +1,34 @@
+'use client';
+
+import { useRef } from 'react';
+import { choosePatientAction } from '@/app/t/[tenant]/portal/(app)/actions';
+import type { LinkedPatient } from '@/lib/portal/linked-patients';
+
+/** Header control for accounts that reach several patients. Works without JavaScript too. */
+export function PatientSelector({ patients, selectedId }: { patients: LinkedPatient[]; selectedId: string | null }) {
+  const form = useRef<HTMLFormElement>(null);
+  return (
+    <form ref={form} action={choosePatientAction} className="flex items-center gap-2">
+      <label htmlFor="patient-selector" className="text-sm font-medium">
+        Acting for
+      </label>
+      <select
+        id="patient-selector"
+        name="patientId"
+        defaultValue={selectedId ?? ''}
+        onChange={() => form.current?.requestSubmit()}
+        className="rounded-md border border-line bg-surface px-2 py-1.5 text-sm"
+      >
+        {selectedId ? null : <option value="">Choose…</option>}
+        {patients.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.firstName} {p.lastName}
+          </option>
+        ))}
+      </select>
+      <noscript>
+        <button type="submit" className="rounded-md border border-line px-2 py-1 text-sm">Switch</button>
+      </noscript>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { useId } from 'react';
+
+/** A labelled input with its error wired to aria-describedby (WCAG 1.3.1, 3.3.1). */
+export function TextField({
+  label,
+  name,
+  error,
+  hint,
+  className,
+  ...input
+}: React.InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: string; hint?: string }) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      {hint ? (
+        <p id={hintId} className="mt-0.5 text-sm text-fg-muted">
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm placeholder:text-fg-muted focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+        {...input}
+      />
+      {error ? (
+        <p id={errorId} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function PrimaryButton({ children, className = '', ...props }: React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button
+      {...props}
+      className={`inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:opacity-90 disabled:cursor-not-allowed disabled:opacity-60 ${className}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+export function SecondaryButton({ children, className = '', ...props }: React.ButtonHTMLAttributes<HTMLButtonElement>) {
+  return (
+    <button
+      {...props}
+      className={`inline-flex min-h-11 items-center justify-center rounded-lg border border-line bg-surface px-4 py-2.5 text-base font-medium text-fg hover:bg-surface-muted disabled:cursor-not-allowed disabled:text-fg-muted ${className}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** An error or notice for the whole form, announced to screen readers. */
+export function FormMessage({ message, tone = 'error' }: { message?: string; tone?: 'error' | 'info' }) {
+  if (!message) return null;
+  return (
+    <p
+      role={tone === 'error' ? 'alert' : 'status'}
+      className={
+        tone === 'error'
+          ? 'rounded-lg border border-red-300 bg-red-50 px-3 py-2 text-sm font-medium text-red-800'
+          : 'rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm text-fg'
+      }
+    >
+      {message}
+    </p>
+  );
+}

@@ -1,0 +1,28 @@
+import 'server-only';
+import { cookies } from 'next/headers';
+import { isProduction } from '@/lib/config/env';
+import { AUTH_POLICY } from './policy';
+
+/**
+ * The browser's handle on its own sign-in attempt. HttpOnly and host-only: a code typed on
+ * one browser cannot finish an attempt started on another.
+ */
+const NAME = isProduction ? '__Host-cb.challenge' : 'cb.challenge';
+
+export async function setChallengeCookie(challengeId: string): Promise<void> {
+  (await cookies()).set(NAME, challengeId, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isProduction,
+    path: '/',
+    maxAge: AUTH_POLICY.challengeTtlSeconds,
+  });
+}
+
+export async function readChallengeCookie(): Promise<string | null> {
+  return (await cookies()).get(NAME)?.value ?? null;
+}
+
+export async function clearChallengeCookie(): Promise<void> {
+  (await cookies()).delete(NAME);
+}

@@ -1,0 +1,203 @@
+import { and, count, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { authChallenges, smsCodeSends, type AuthChallenge, type ChallengePurpose } from '@/db/schema';
+import { addSeconds, now as clockNow } from '@/lib/clock';
+import { codesMatch, generateSmsCode, hashCode } from '@/lib/identity/secrets';
+import type { SmsSender } from '@/lib/sms/types';
+import { AUTH_POLICY } from './policy';
+
+/**
+ * SMS verification codes, bound to one challenge (one sign-in or activation attempt). Codes
+ * come from a CSPRNG, are stored only as an HMAC keyed on the challenge, live 10 minutes, are
+ * used once, and a challenge's code dies after 5 guesses.
+ */
+
+export type ChallengeSubject = { kind: AuthChallenge['subjectKind']; id: string };
+
+export async function createChallenge(
+  db: Executor,
+  input: {
+    tenantId: string | null;
+    purpose: ChallengePurpose;
+    subject: ChallengeSubject;
+    phone?: string | null;
+    payload?: Record<string, unknown> | null;
+    ip?: string | null;
+    verified?: boolean;
+  },
+): Promise<AuthChallenge> {
+  const at = clockNow();
+  const [row] = await db
+    .insert(authChallenges)
+    .values({
+      tenantId: input.tenantId,
+      purpose: input.purpose,
+      subjectKind: input.subject.kind,
+      subjectId: input.subject.id,
+      phone: input.phone ?? null,
+      payload: input.payload ? JSON.stringify(input.payload) : null,
+      ip: input.ip ?? null,
+      verifiedAt: input.verified ? at : null,
+      createdAt: at,
+      expiresAt: addSeconds(at, AUTH_POLICY.challengeTtlSeconds),
+    })
+    .returning();
+  return row!;
+}
+
+export function challengePayload<T extends Record<string, unknown>>(challenge: AuthChallenge): Partial<T> {
+  if (!challenge.payload) return {};
+  try {
+    return JSON.parse(challenge.payload) as Partial<T>;
+  } catch {
+    return {};
+  }
+}
+
+/** An open challenge of this clinic and purpose, or null. */
+export async function findOpenChallenge(
+  db: Executor,
+  challengeId: string | null | undefined,
+  expected: { tenantId: string | null; purposes: readonly ChallengePurpose[] },
+): Promise<AuthChallenge | null> {
+  if (!challengeId || !/^[0-9a-f-]{36}$/i.test(challengeId)) return null;
+  const [row] = await db.select().from(authChallenges).where(eq(authChallenges.id, challengeId));
+  if (!row || row.completedAt || row.expiresAt <= clockNow()) return null;
+  if (row.tenantId !== expected.tenantId || !expected.purposes.includes(row.purpose)) return null;
+  return row;
+}
+
+export type SendCodeResult =
+  | { ok: true; resendAvailableAt: Date }
+  | { ok: false; reason: 'resend-too-soon' | 'hourly-limit'; retryAfterSeconds: number }
+  | { ok: false; reason: 'delivery-failed' };
+
+/**
+ * Sends a fresh code for the challenge. The 60-second resend slot is claimed atomically before
+ * sending, and given back if the SMS provider fails, so a failure costs the user nothing.
+ */
+export async function sendChallengeCode(
+  db: Executor,
+  challenge: AuthChallenge,
+  sms: SmsSender,
+  messageFor: (code: string) => string,
+): Promise<SendCodeResult> {
+  if (!challenge.phone) throw new Error('challenge has no phone');
+  const at = clockNow();
+
+  const hourAgo = addSeconds(at, -3600);
+  const [sent] = await db
+    .select({ n: count(), oldest: sql<Date>`min(${smsCodeSends.sentAt})` })
+    .from(smsCodeSends)
+    .where(and(eq(smsCodeSends.subjectId, challenge.subjectId), gt(smsCodeSends.sentAt, hourAgo)));
+  if ((sent?.n ?? 0) >= AUTH_POLICY.codesPerHour) {
+    const oldest = sent?.oldest ? new Date(sent.oldest) : at;
+    const retry = Math.max(1, Math.ceil((oldest.getTime() + 3600_000 - at.getTime()) / 1000));
+    return { ok: false, reason: 'hourly-limit', retryAfterSeconds: retry };
+  }
+
+  const resendBoundary = addSeconds(at, -AUTH_POLICY.resendAfterSeconds);
+  const claimed = await db
+    .update(authChallenges)
+    .set({ codeSentAt: at })
+    .where(and(
+      eq(authChallenges.id, challenge.id),
+      isNull(authChallenges.completedAt),
+      or(isNull(authChallenges.codeSentAt), lte(authChallenges.codeSentAt, resendBoundary)),
+    ))
+    .returning({ id: authChallenges.id });
+  if (claimed.length === 0) {
+    const [current] = await db.select({ codeSentAt: authChallenges.codeSentAt }).from(authChallenges).where(eq(authChallenges.id, challenge.id));
+    const last = current?.codeSentAt ?? at;
+    const retry = Math.max(1, Math.ceil((last.getTime() + AUTH_POLICY.resendAfterSeconds * 1000 - at.getTime()) / 1000));
+    return { ok: false, reason: 'resend-too-soon', retryAfterSeconds: retry };
+  }
+
+  const code = generateSmsCode();
+  try {
+    await sms.send({ to: challenge.phone, body: messageFor(code), idempotencyKey: `${challenge.id}:${at.getTime()}` });
+  } catch {
+    // Give the slot back: the user should be able to try again at once.
+    await db.update(authChallenges).set({ codeSentAt: challenge.codeSentAt }).where(eq(authChallenges.id, challenge.id));
+    return { ok: false, reason: 'delivery-failed' };
+  }
+
+  await db
+    .update(authChallenges)
+    .set({
+      codeHash: hashCode(challenge.id, code),
+      codeExpiresAt: addSeconds(at, AUTH_POLICY.codeTtlSeconds),
+      codeAttempts: 0,
+    })
+    .where(eq(authChallenges.id, challenge.id));
+  await db.insert(smsCodeSends).values({ challengeId: challenge.id, subjectId: challenge.subjectId, sentAt: at });
+  return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+}
+
+/** Accepts "123 456", full-width digits and the like; null when it is not six digits. */
+export function normalizeCodeInput(input: string): string | null {
+  const digits = input.normalize('NFKC').replace(/[\s-]/g, '');
+  return /^[0-9]{6}$/.test(digits) ? digits : null;
+}
+
+export type VerifyCodeResult =
+  | { ok: true; challenge: AuthChallenge }
+  | { ok: false; reason: 'malformed' | 'no-code' | 'expired' | 'too-many-attempts' }
+  | { ok: false; reason: 'wrong-code'; attemptsLeft: number };
+
+/**
+ * Checks a code. Each guess first claims one of the 5 attempts in a single UPDATE, so a burst
+ * of parallel guesses cannot get more than 5 tries.
+ */
+export async function verifyChallengeCode(db: Executor, challenge: AuthChallenge, input: string): Promise<VerifyCodeResult> {
+  const code = normalizeCodeInput(input);
+  if (!code) return { ok: false, reason: 'malformed' };
+  if (!challenge.codeHash || !challenge.codeExpiresAt) return { ok: false, reason: 'no-code' };
+  const at = clockNow();
+  if (challenge.codeExpiresAt <= at) return { ok: false, reason: 'expired' };
+
+  const [attempt] = await db
+    .update(authChallenges)
+    .set({ codeAttempts: sql`${authChallenges.codeAttempts} + 1` })
+    .where(and(
+      eq(authChallenges.id, challenge.id),
+      isNull(authChallenges.completedAt),
+      isNull(authChallenges.verifiedAt),
+      sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`,
+    ))
+    .returning({ attempts: authChallenges.codeAttempts, codeHash: authChallenges.codeHash });
+  if (!attempt) return { ok: false, reason: 'too-many-attempts' };
+  if (!attempt.codeHash || !codesMatch(attempt.codeHash, challenge.id, code)) {
+    const attemptsLeft = AUTH_POLICY.codeMaxAttempts - attempt.attempts;
+    return attemptsLeft > 0 ? { ok: false, reason: 'wrong-code', attemptsLeft } : { ok: false, reason: 'too-many-attempts' };
+  }
+  const [verified] = await db
+    .update(authChallenges)
+    .set({ verifiedAt: at, codeHash: null })
+    .where(and(eq(authChallenges.id, challenge.id), isNull(authChallenges.verifiedAt)))
+    .returning();
+  if (!verified) return { ok: false, reason: 'too-many-attempts' };
+  return { ok: true, challenge: verified };
+}
+
+/** Marks a verified challenge used. Exactly one caller wins, so a code signs in once. */
+export async function completeVerifiedChallenge(
+  db: Executor,
+  challengeId: string,
+  expected: { tenantId: string | null; purposes: readonly ChallengePurpose[] },
+): Promise<AuthChallenge | null> {
+  const at = clockNow();
+  const [row] = await db
+    .update(authChallenges)
+    .set({ completedAt: at })
+    .where(and(
+      eq(authChallenges.id, challengeId),
+      isNull(authChallenges.completedAt),
+      sql`${authChallenges.verifiedAt} is not null`,
+      gt(authChallenges.expiresAt, at),
+      expected.tenantId ? eq(authChallenges.tenantId, expected.tenantId) : isNull(authChallenges.tenantId),
+      inArray(authChallenges.purpose, [...expected.purposes]),
+    ))
+    .returning();
+  return row ?? null;
+}

@@ -1,0 +1,124 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { redirect } from 'next/navigation';
+import { cache } from 'react';
+import { getDb } from '@/db/client';
+import { portalAccounts } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { getClientInfo } from '@/lib/http/client-info';
+import { listLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
+import type { TenantRef } from '@/lib/tenancy/lookup';
+import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
+import { createAuthInstance } from './auth-instances';
+import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
+import { completeVerifiedChallenge } from './challenges';
+import { AUTH_POLICY } from './policy';
+import { checkSession, createSession, revokeSession, selectSessionPatient, touchSession } from './session-store';
+
+export const portalAuth = createAuthInstance('portal', async (challengeId) => {
+  const tenant = await requireActiveTenant();
+  if ((await readChallengeCookie()) !== challengeId) return null;
+  const db = getDb();
+  const challenge = await completeVerifiedChallenge(db, challengeId, { tenantId: tenant.id, purposes: ['portal_sign_in'] });
+  if (!challenge) return null;
+  const linked = await listLinkedPatients(db, tenant.id, challenge.subjectId);
+  const client = await getClientInfo();
+  const session = await createSession(db, {
+    tenantId: tenant.id,
+    kind: 'portal',
+    subjectId: challenge.subjectId,
+    idleTimeoutSeconds: AUTH_POLICY.portalIdleSeconds,
+    selectedPatientId: linked.length === 1 ? linked[0]!.id : null,
+    ...client,
+  });
+  await recordAudit(db, {
+    tenantId: tenant.id, actor: { kind: 'patient', id: challenge.subjectId }, action: 'auth.sign_in', ...client,
+    details: { area: 'portal' },
+  });
+  await clearChallengeCookie();
+  return { id: challenge.subjectId, sid: session.id };
+});
+
+export interface PortalContext {
+  tenant: TenantRef;
+  sessionId: string;
+  idleTimeoutSeconds: number;
+  account: { id: string; fullName: string; email: string | null; phone: string; language: string; timeZone: string | null };
+  patients: LinkedPatient[];
+  patient: LinkedPatient | null;
+}
+
+export type PortalSessionState =
+  | { status: 'signed-in'; context: PortalContext }
+  | { status: 'signed-out' | 'idle' | 'expired' };
+
+/** The signed-in portal account for this request, re-checked against its session row. */
+export const getPortalSession = cache(async (): Promise<PortalSessionState> => {
+  const tenant = await getRequestTenant();
+  const token = await portalAuth.auth();
+  if (!token?.sid) return { status: 'signed-out' };
+  const db = getDb();
+  const check = await checkSession(db, token.sid, { kind: 'portal', tenantId: tenant.id });
+  if (!check.ok) {
+    if (check.reason === 'idle' || check.reason === 'expired') {
+      await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'portal', reason: check.reason } });
+      return { status: check.reason };
+    }
+    return { status: 'signed-out' };
+  }
+  const { session } = check;
+  const [account] = await db
+    .select({
+      id: portalAccounts.id, fullName: portalAccounts.fullName, email: portalAccounts.email, phone: portalAccounts.phone,
+      language: portalAccounts.language, timeZone: portalAccounts.timeZone, status: portalAccounts.status,
+    })
+    .from(portalAccounts)
+    .where(and(eq(portalAccounts.tenantId, tenant.id), eq(portalAccounts.id, session.subjectId)));
+  if (!account || account.status !== 'active' || tenant.status !== 'active') {
+    await revokeSession(db, session.id, 'account-unavailable');
+    return { status: 'signed-out' };
+  }
+  await touchSession(db, session);
+  const linked = await listLinkedPatients(db, tenant.id, account.id);
+  const patient = linked.find((p) => p.id === session.selectedPatientId) ?? null;
+  return {
+    status: 'signed-in',
+    context: { tenant, sessionId: session.id, idleTimeoutSeconds: session.idleTimeoutSeconds, account, patients: linked, patient },
+  };
+});
+
+/** Any page or action that needs a signed-in account. Redirects to sign-in with the reason. */
+export async function requirePortalAccount(): Promise<PortalContext> {
+  const state = await getPortalSession();
+  if (state.status !== 'signed-in') redirect(state.status === 'signed-out' ? '/portal/sign-in' : `/portal/sign-in?reason=${state.status}`);
+  return state.context;
+}
+
+/** Pages and actions that act for a patient: a selected, linked patient is required. */
+export async function requirePortalPatient(): Promise<PortalContext & { patient: LinkedPatient }> {
+  const context = await requirePortalAccount();
+  if (!context.patient) redirect('/portal/select-patient');
+  return context as PortalContext & { patient: LinkedPatient };
+}
+
+/** Switches the patient this session acts for; only a patient linked to the account. */
+export async function choosePortalPatient(patientId: string): Promise<boolean> {
+  const context = await requirePortalAccount();
+  if (!context.patients.some((p) => p.id === patientId)) return false;
+  await selectSessionPatient(getDb(), context.sessionId, patientId);
+  return true;
+}
+
+export async function signOutPortal(reason: 'signed-out' | 'idle' = 'signed-out'): Promise<void> {
+  const state = await getPortalSession();
+  if (state.status === 'signed-in') {
+    const db = getDb();
+    await revokeSession(db, state.context.sessionId, reason);
+    const client = await getClientInfo();
+    await recordAudit(db, {
+      tenantId: state.context.tenant.id, actor: { kind: 'patient', id: state.context.account.id }, action: 'auth.sign_out', ...client,
+      details: { area: 'portal', reason },
+    });
+  }
+  await portalAuth.signOut({ redirect: false });
+}

@@ -1,0 +1,140 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { portalAccounts } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { addSeconds, now as clockNow } from '@/lib/clock';
+import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
+import type { SmsSender } from '@/lib/sms/types';
+import type { TenantProfile } from '@/lib/tenancy/profile';
+import { challengePayload, createChallenge, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from './challenges';
+import { findPortalAccountByIdentifier, maskPhone, normalizeIdentifier } from './identifiers';
+import { clearSignInFailures, lockRemainingSeconds, lockoutKey, recordSignInFailure } from './lockout';
+import { verificationCodeText } from './sms-text';
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+
+export type StartSignInResult =
+  | { ok: true; challengeId: string; maskedPhone: string; resendAvailableAt: Date }
+  | { ok: false; error: 'invalid-credentials' }
+  | { ok: false; error: 'locked'; retryAfterSeconds: number }
+  | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number }
+  | { ok: false; error: 'sms-failed' }
+  | { ok: false; error: 'portal-disabled' };
+
+/** Step 1: identifier and password. On success an SMS code is on its way. */
+export async function startPortalSignIn(
+  db: Executor,
+  profile: TenantProfile,
+  input: { identifier: string; password: string },
+  client: ClientInfo,
+  sms: SmsSender,
+): Promise<StartSignInResult> {
+  if (!profile.portal.enabled) return { ok: false, error: 'portal-disabled' };
+  const mode = profile.portal.identificationMode;
+  const key = lockoutKey('portal', profile.id, normalizeIdentifier(mode, input.identifier));
+  const audit = { tenantId: profile.id, ip: client.ip, userAgent: client.userAgent };
+
+  const locked = await lockRemainingSeconds(db, key);
+  if (locked > 0) {
+    await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: 'auth.sign_in_failed', outcome: 'denied', details: { area: 'portal', reason: 'locked' } });
+    return { ok: false, error: 'locked', retryAfterSeconds: locked };
+  }
+
+  const account = await findPortalAccountByIdentifier(db, profile.id, mode, input.identifier);
+  const passwordOk = await verifyPasswordOrDummy(account?.passwordHash, input.password);
+  if (!account || !passwordOk || account.status !== 'active') {
+    const lockedFor = await recordSignInFailure(db, key);
+    await recordAudit(db, {
+      ...audit,
+      actor: { kind: account ? 'patient' : 'anonymous', id: account?.id ?? null },
+      action: 'auth.sign_in_failed',
+      outcome: 'failure',
+      details: { area: 'portal', reason: !account ? 'unknown-identifier' : !passwordOk ? 'wrong-password' : 'account-disabled' },
+    });
+    if (lockedFor > 0) {
+      if (account) await db.update(portalAccounts).set({ lockedUntil: addSeconds(clockNow(), lockedFor) }).where(and(eq(portalAccounts.tenantId, profile.id), eq(portalAccounts.id, account.id)));
+      await recordAudit(db, { ...audit, actor: { kind: account ? 'patient' : 'anonymous', id: account?.id ?? null }, action: 'auth.locked', outcome: 'denied', details: { area: 'portal' } });
+      return { ok: false, error: 'locked', retryAfterSeconds: lockedFor };
+    }
+    return { ok: false, error: 'invalid-credentials' };
+  }
+
+  const challenge = await createChallenge(db, {
+    tenantId: profile.id,
+    purpose: 'portal_sign_in',
+    subject: { kind: 'portal_account', id: account.id },
+    phone: account.phone,
+    payload: { lockKey: key },
+    ip: client.ip,
+  });
+  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(profile.branding.displayName, code));
+  if (!sent.ok) {
+    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
+    return { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
+  }
+  await recordAudit(db, { ...audit, actor: { kind: 'patient', id: account.id }, action: 'auth.code_sent', details: { area: 'portal' } });
+  return { ok: true, challengeId: challenge.id, maskedPhone: maskPhone(account.phone), resendAvailableAt: sent.resendAvailableAt };
+}
+
+export type ResendResult =
+  | { ok: true; resendAvailableAt: Date }
+  | { ok: false; error: 'no-attempt' | 'sms-failed' }
+  | { ok: false; error: 'resend-too-soon' | 'too-many-codes'; retryAfterSeconds: number };
+
+export async function resendPortalCode(
+  db: Executor,
+  profile: TenantProfile,
+  challengeId: string | null,
+  client: ClientInfo,
+  sms: SmsSender,
+): Promise<ResendResult> {
+  const challenge = await findOpenChallenge(db, challengeId, { tenantId: profile.id, purposes: ['portal_sign_in'] });
+  if (!challenge || challenge.verifiedAt) return { ok: false, error: 'no-attempt' };
+  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(profile.branding.displayName, code));
+  if (!sent.ok) {
+    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
+    return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
+  }
+  await recordAudit(db, { tenantId: profile.id, actor: { kind: 'patient', id: challenge.subjectId }, action: 'auth.code_sent', ip: client.ip, userAgent: client.userAgent, details: { area: 'portal', resend: true } });
+  return { ok: true, resendAvailableAt: sent.resendAvailableAt };
+}
+
+export type VerifyCodeOutcome =
+  | { ok: true }
+  | { ok: false; error: 'no-attempt' | 'malformed' | 'expired' | 'too-many-attempts' | 'no-code' }
+  | { ok: false; error: 'wrong-code'; attemptsLeft: number }
+  | { ok: false; error: 'locked'; retryAfterSeconds: number };
+
+/** Step 2: the SMS code. Success leaves the challenge verified, ready for Auth.js to consume. */
+export async function verifyPortalSignInCode(
+  db: Executor,
+  tenantId: string,
+  challengeId: string | null,
+  code: string,
+  client: ClientInfo,
+): Promise<VerifyCodeOutcome> {
+  const challenge = await findOpenChallenge(db, challengeId, { tenantId, purposes: ['portal_sign_in'] });
+  if (!challenge) return { ok: false, error: 'no-attempt' };
+  if (challenge.verifiedAt) return { ok: true };
+  const lockKey = String(challengePayload<{ lockKey: string }>(challenge).lockKey ?? '');
+  const result = await verifyChallengeCode(db, challenge, code);
+  if (result.ok) {
+    if (lockKey) await clearSignInFailures(db, lockKey);
+    return { ok: true };
+  }
+  if (result.reason === 'malformed') return { ok: false, error: 'malformed' };
+  if (result.reason === 'wrong-code' || result.reason === 'too-many-attempts') {
+    await recordAudit(db, { tenantId, actor: { kind: 'patient', id: challenge.subjectId }, action: 'auth.code_failed', outcome: 'failure', ip: client.ip, userAgent: client.userAgent, details: { area: 'portal' } });
+    const lockedFor = lockKey ? await recordSignInFailure(db, lockKey) : 0;
+    if (lockedFor > 0) {
+      await recordAudit(db, { tenantId, actor: { kind: 'patient', id: challenge.subjectId }, action: 'auth.locked', outcome: 'denied', ip: client.ip, userAgent: client.userAgent, details: { area: 'portal' } });
+      return { ok: false, error: 'locked', retryAfterSeconds: lockedFor };
+    }
+  }
+  if (result.reason === 'wrong-code') return { ok: false, error: 'wrong-code', attemptsLeft: result.attemptsLeft };
+  return { ok: false, error: result.reason };
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Form schemas shared by the browser and the server actions. */
+
+export const portalCredentialsSchema = z.object({
+  identifier: z.string().trim().min(1, 'Enter your sign-in identifier.').max(254, 'That is too long.'),
+  password: z.string().min(1, 'Enter your password.').max(256, 'That is too long.'),
+});
+
+export const verificationCodeSchema = z.object({
+  code: z.string().trim().min(1, 'Enter the 6 digits from the SMS.').max(20, 'Enter the 6 digits from the SMS.'),
+});
+
+export const staffCredentialsSchema = z.object({
+  email: z.string().trim().min(1, 'Enter your email.').max(254).email('Enter a valid email address.'),
+  password: z.string().min(1, 'Enter your password.').max(256),
+});
+
+export const totpSchema = z.object({
+  token: z.string().trim().regex(/^[0-9]{6}$/, 'Enter the 6-digit code from your authenticator app.'),
+});
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    out[key] ??= issue.message;
+  }
+  return out;
+}

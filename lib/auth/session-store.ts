@@ -1,0 +1,124 @@
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { authSessions, type AuthSession, type SessionKind } from '@/db/schema';
+import { addSeconds, now as clockNow } from '@/lib/clock';
+import { AUTH_POLICY } from './policy';
+
+/**
+ * Server-side session rows. The cookie carries only the row id (inside Auth.js's encrypted
+ * token); every request re-validates the row, so revocation is immediate.
+ */
+
+export async function createSession(
+  db: Executor,
+  input: {
+    tenantId: string | null;
+    kind: SessionKind;
+    subjectId: string;
+    idleTimeoutSeconds: number;
+    selectedPatientId?: string | null;
+    ip?: string | null;
+    userAgent?: string | null;
+  },
+): Promise<AuthSession> {
+  const at = clockNow();
+  const [row] = await db
+    .insert(authSessions)
+    .values({
+      tenantId: input.tenantId,
+      kind: input.kind,
+      subjectId: input.subjectId,
+      selectedPatientId: input.selectedPatientId ?? null,
+      idleTimeoutSeconds: input.idleTimeoutSeconds,
+      createdAt: at,
+      lastSeenAt: at,
+      expiresAt: addSeconds(at, AUTH_POLICY.absoluteSessionSeconds),
+      ip: input.ip ?? null,
+      userAgent: input.userAgent ?? null,
+    })
+    .returning();
+  return row!;
+}
+
+export type SessionCheck =
+  | { ok: true; session: AuthSession }
+  | { ok: false; reason: 'missing' | 'revoked' | 'idle' | 'expired' | 'wrong-place' };
+
+/**
+ * Checks a session id against the request: kind and clinic must match (a sunrise session is
+ * worth nothing on harbor's host), not revoked, inside the idle and absolute limits. An idle or
+ * expired session is revoked on the spot.
+ */
+export async function checkSession(
+  db: Executor,
+  sessionId: string,
+  expected: { kind: SessionKind; tenantId: string | null },
+): Promise<SessionCheck> {
+  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { ok: false, reason: 'missing' };
+  const [row] = await db.select().from(authSessions).where(eq(authSessions.id, sessionId));
+  if (!row) return { ok: false, reason: 'missing' };
+  if (row.kind !== expected.kind || row.tenantId !== expected.tenantId) return { ok: false, reason: 'wrong-place' };
+  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  const at = clockNow();
+  if (at >= row.expiresAt) {
+    await revokeSession(db, row.id, 'expired');
+    return { ok: false, reason: 'expired' };
+  }
+  if (at.getTime() - row.lastSeenAt.getTime() >= row.idleTimeoutSeconds * 1000) {
+    await revokeSession(db, row.id, 'idle');
+    return { ok: false, reason: 'idle' };
+  }
+  return { ok: true, session: row };
+}
+
+/** Records activity. Skipped when the last touch is recent, to spare a write per request. */
+export async function touchSession(db: Executor, session: AuthSession, minIntervalSeconds = 15): Promise<void> {
+  const at = clockNow();
+  if (at.getTime() - session.lastSeenAt.getTime() < minIntervalSeconds * 1000) return;
+  await db
+    .update(authSessions)
+    .set({ lastSeenAt: at })
+    .where(and(eq(authSessions.id, session.id), isNull(authSessions.revokedAt)));
+}
+
+export async function revokeSession(db: Executor, sessionId: string, reason: string): Promise<void> {
+  await db
+    .update(authSessions)
+    .set({ revokedAt: clockNow(), revokeReason: reason })
+    .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+}
+
+/** Ends every session of a person (deactivation, password change), optionally but one. */
+export async function revokeSubjectSessions(
+  db: Executor,
+  subject: { kind: SessionKind; subjectId: string; tenantId: string | null },
+  reason: string,
+  exceptSessionId?: string,
+): Promise<number> {
+  const rows = await db
+    .update(authSessions)
+    .set({ revokedAt: clockNow(), revokeReason: reason })
+    .where(and(
+      eq(authSessions.kind, subject.kind),
+      eq(authSessions.subjectId, subject.subjectId),
+      subject.tenantId ? eq(authSessions.tenantId, subject.tenantId) : isNull(authSessions.tenantId),
+      isNull(authSessions.revokedAt),
+      exceptSessionId ? ne(authSessions.id, exceptSessionId) : sql`true`,
+    ))
+    .returning({ id: authSessions.id });
+  return rows.length;
+}
+
+/** Ends every session in a clinic (the clinic was suspended). */
+export async function revokeTenantSessions(db: Executor, tenantId: string, reason: string): Promise<number> {
+  const rows = await db
+    .update(authSessions)
+    .set({ revokedAt: clockNow(), revokeReason: reason })
+    .where(and(eq(authSessions.tenantId, tenantId), isNull(authSessions.revokedAt)))
+    .returning({ id: authSessions.id });
+  return rows.length;
+}
+
+export async function selectSessionPatient(db: Executor, sessionId: string, patientId: string): Promise<void> {
+  await db.update(authSessions).set({ selectedPatientId: patientId }).where(eq(authSessions.id, sessionId));
+}

@@ -1,0 +1,67 @@
+import { Resend } from 'resend';
+import { EmailDeliveryError, type EmailMessage, type EmailSender } from './types';
+
+export interface ResendSenderOptions {
+  apiKey: string;
+  /** "Carebridge <no-reply@example.com>" */
+  from: string;
+  /** Default: RESEND_BASE_URL (read by the resend package), else https://api.resend.com. */
+  baseUrl?: string;
+  /** Whole-request deadline. Default 10 s. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Email through Resend's HTTP API. */
+export class ResendEmailSender implements EmailSender {
+  readonly name = 'resend' as const;
+  private readonly client: Resend;
+  private readonly from: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: ResendSenderOptions) {
+    this.client = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+    this.from = options.from;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  async send(message: EmailMessage): Promise<{ providerMessageId: string }> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    // The resend package reports failures (including network errors and aborts) as `error`
+    // rather than throwing; the try only guards against that changing.
+    let result: Awaited<ReturnType<Resend['emails']['send']>>;
+    try {
+      result = await this.client.emails.send(
+        {
+          from: this.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          attachments: message.attachments,
+        },
+        // Resend keeps the key for 24 hours and answers a repeat with the first email's id.
+        { idempotencyKey: message.idempotencyKey, signal: deadline },
+      );
+    } catch {
+      result = { data: null, error: { name: 'application_error', statusCode: null, message: '' }, headers: null };
+    }
+    if (deadline.aborted) {
+      throw new EmailDeliveryError(`Resend: no answer within ${this.timeoutMs} ms`, { retryable: true });
+    }
+    if (result.error || !result.data?.id) {
+      const status = result.error?.statusCode ?? null;
+      const name = result.error?.name ?? 'missing_id';
+      // The provider's message text can quote the address, so only its code and status are kept.
+      throw new EmailDeliveryError(`Resend: ${name} (HTTP ${status ?? 'n/a'})`, { retryable: isRetryable(status, name) });
+    }
+    return { providerMessageId: result.data.id };
+  }
+}
+
+function isRetryable(status: number | null, name: string): boolean {
+  if (status === null || status === 429 || status >= 500) return true;
+  // Another request with the same key is still in flight: try again shortly.
+  return name === 'concurrent_idempotent_requests';
+}
