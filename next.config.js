@@ -4,6 +4,7 @@ const nextConfig = {
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -26,6 +26,8 @@ export const platformOperators = pgTable(
     passwordHash: text('password_hash').notNull(),
     totpSecretEnc: text('totp_secret_enc'),
     totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true }),
+    // The last TOTP time step accepted: a code cannot be replayed within its window.
+    totpLastStep: integer('totp_last_step'),
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     active: boolean('active').notNull().default(true),

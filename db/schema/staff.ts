@@ -58,6 +58,8 @@ export const staffUsers = pgTable(
     isProvider: boolean('is_provider').notNull().default(false),
     totpSecretEnc: text('totp_secret_enc'),
     totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true }),
+    // The last TOTP time step accepted: a code cannot be replayed within its window.
+    totpLastStep: integer('totp_last_step'),
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -94,11 +94,11 @@ export const DEMO_CLINICS: DemoClinic[] = [
       { name: 'Riverside', addressLine1: '48 River Road', city: 'Springfield', region: 'IL', postalCode: '62704', timeZone: 'America/Chicago', phone: '+12175550140' },
     ],
     staff: [
-      { email: 'admin@sunrise.test', fullName: 'Alex Morgan', title: 'Practice manager', level: 'admin' },
-      { email: 'dr.kim@sunrise.test', fullName: 'Dr. Daniel Kim', title: 'Family physician', level: 'physician', isProvider: true },
+      { email: 'admin@sunrise.test', fullName: 'Alex Morgan', title: 'Practice manager', level: 'admin', phone: '+15555550111' },
+      { email: 'dr.kim@sunrise.test', fullName: 'Dr. Daniel Kim', title: 'Family physician', level: 'physician', isProvider: true, phone: '+15555550112' },
       { email: 'dr.patel@sunrise.test', fullName: 'Dr. Priya Patel', title: 'Pediatrician', level: 'physician', isProvider: true },
       { email: 'ops@sunrise.test', fullName: 'Jordan Lee', title: 'Front desk', level: 'operations' },
-      { email: 'support@sunrise.test', fullName: 'Sam Rivera', title: 'Patient support', level: 'support' },
+      { email: 'support@sunrise.test', fullName: 'Sam Rivera', title: 'Patient support', level: 'support', phone: '+15555550113' },
       { email: 'marketing@sunrise.test', fullName: 'Casey Brooks', title: 'Marketing lead', level: 'marketing' },
     ],
     patients: [
@@ -132,7 +132,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
       { name: 'Seaport', addressLine1: '1 Harbor Way, Suite 300', city: 'Boston', region: 'MA', postalCode: '02210', timeZone: 'America/New_York', phone: '+16175550180' },
     ],
     staff: [
-      { email: 'admin@harbor.test', fullName: 'Morgan Ellis', title: 'Clinic director', level: 'admin' },
+      { email: 'admin@harbor.test', fullName: 'Morgan Ellis', title: 'Clinic director', level: 'admin', phone: '+15555550211' },
       { email: 'dr.reyes@harbor.test', fullName: 'Dr. Elena Reyes', title: 'Dermatologist', level: 'physician', isProvider: true },
       { email: 'support@harbor.test', fullName: 'Taylor Quinn', title: 'Patient support', level: 'support' },
     ],

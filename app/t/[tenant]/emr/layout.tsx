@@ -1,12 +1,4 @@
-import { StaffShell } from '@/components/shell/staff-shell';
-import { getRequestPath } from '@/lib/http/request-path';
-import { getPageTenant } from '@/lib/tenancy/page-tenant';
-
-export default async function EmrLayout({ children, params }: { children: React.ReactNode; params: Promise<{ tenant: string }> }) {
-  const { profile } = await getPageTenant(params);
-  return (
-    <StaffShell area="emr" profile={profile} nav={[]} currentPath={await getRequestPath()}>
-      {children}
-    </StaffShell>
-  );
+// Frames live in (app) and (auth): the sign-in page has no section navigation.
+export default function AreaLayout({ children }: { children: React.ReactNode }) {
+  return children;
 }

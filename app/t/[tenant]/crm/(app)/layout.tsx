@@ -1,0 +1,26 @@
+import { StaffAccount } from '@/components/shell/staff-account';
+import { StaffShell } from '@/components/shell/staff-shell';
+import { canUseArea } from '@/lib/access/context';
+import { CRM_NAV, visibleNav } from '@/lib/access/navigation';
+import { requireStaff } from '@/lib/auth/staff-session';
+import { getRequestPath } from '@/lib/http/request-path';
+import { getPageTenant } from '@/lib/tenancy/page-tenant';
+
+/** The signed-in frame. Pages check their own permission too: layouts do not re-run on navigation. */
+export default async function CrmAppLayout({ children, params }: { children: React.ReactNode; params: Promise<{ tenant: string }> }) {
+  const { profile } = await getPageTenant(params);
+  const staff = await requireStaff('crm');
+  const other = 'emr';
+  return (
+    <StaffShell
+      area="crm"
+      profile={profile}
+      nav={visibleNav(CRM_NAV, staff.actor.permissions)}
+      currentPath={await getRequestPath()}
+      otherArea={canUseArea(staff.actor.permissions, other) ? other : undefined}
+      account={<StaffAccount context={staff} area="crm" />}
+    >
+      {children}
+    </StaffShell>
+  );
+}

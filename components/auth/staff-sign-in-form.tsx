@@ -1,0 +1,104 @@
+'use client';
+
+import { useActionState } from 'react';
+import { staffSignInAction } from '@/app/t/[tenant]/staff/actions';
+import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
+import { formatCountdown, useSecondsUntil } from './resend-countdown';
+import type { StaffSignInState } from './staff-sign-in-state';
+
+/** One form for /emr/sign-in and /crm/sign-in: password, then the second factor. */
+export function StaffSignInForm({ area, next }: { area: 'crm' | 'emr'; next?: string }) {
+  const [state, action, pending] = useActionState<StaffSignInState, FormData>(staffSignInAction, { step: 'credentials' });
+  const resendIn = useSecondsUntil(state.step === 'sms' ? state.resendAt : undefined);
+  const hidden = (intent: string) => (
+    <>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="area" value={area} />
+      {next ? <input type="hidden" name="next" value={next} /> : null}
+    </>
+  );
+  const restart = (
+    <form action={action}>
+      {hidden('restart')}
+      <button type="submit" className="text-sm font-medium text-brand-accent underline underline-offset-2">
+        Start again
+      </button>
+    </form>
+  );
+
+  if (state.step === 'enroll') {
+    return (
+      <div className="mt-4 space-y-4">
+        <p className="text-sm text-fg-muted">
+          Your clinic requires a second step at every sign-in. Scan this code with an authenticator app (Google
+          Authenticator, Microsoft Authenticator, 1Password…), then enter the 6-digit code it shows.
+        </p>
+        <div
+          role="img"
+          aria-label="QR code for your authenticator app"
+          className="mx-auto w-48 rounded-lg bg-white p-2"
+          dangerouslySetInnerHTML={{ __html: state.qrSvg ?? '' }}
+        />
+        <p className="text-sm">
+          Can’t scan? Enter this key: <code className="break-all rounded bg-surface-muted px-1 font-mono">{state.secret}</code>
+        </p>
+        <FormMessage message={state.message} />
+        <form action={action} className="space-y-4" noValidate>
+          {hidden('enroll')}
+          <TextField label="Authentication code" name="token" inputMode="numeric" autoComplete="one-time-code" maxLength={7} required autoFocus error={state.fieldErrors?.token} />
+          <PrimaryButton type="submit" disabled={pending} className="w-full">
+            {pending ? 'Checking…' : 'Confirm and sign in'}
+          </PrimaryButton>
+        </form>
+        {restart}
+      </div>
+    );
+  }
+
+  if (state.step === 'totp' || state.step === 'sms') {
+    const sms = state.step === 'sms';
+    return (
+      <div className="mt-4 space-y-4">
+        <p className="text-sm text-fg-muted">
+          {sms
+            ? `We sent a 6-digit code by SMS to your phone ending ${state.maskedPhone?.slice(-4)}.`
+            : 'Enter the 6-digit code from your authenticator app.'}
+        </p>
+        <FormMessage message={state.message} />
+        <form action={action} className="space-y-4" noValidate>
+          {hidden(sms ? 'sms' : 'totp')}
+          {sms ? (
+            <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={12} required autoFocus error={state.fieldErrors?.code} />
+          ) : (
+            <TextField label="Authentication code" name="token" inputMode="numeric" autoComplete="one-time-code" maxLength={7} required autoFocus error={state.fieldErrors?.token} />
+          )}
+          <PrimaryButton type="submit" disabled={pending} className="w-full">
+            {pending ? 'Checking…' : 'Sign in'}
+          </PrimaryButton>
+        </form>
+        {state.smsFallback ? (
+          <form action={action} className="flex flex-wrap items-center gap-3">
+            {hidden('send-sms')}
+            <SecondaryButton type="submit" disabled={pending || (sms && resendIn > 0)}>
+              {sms ? 'Resend code' : 'Send a code by SMS instead'}
+            </SecondaryButton>
+            {sms && resendIn > 0 ? <span className="text-sm text-fg-muted">You can resend in {formatCountdown(resendIn)}</span> : null}
+          </form>
+        ) : null}
+        {restart}
+      </div>
+    );
+  }
+
+  return (
+    <form action={action} className="mt-4 space-y-4" noValidate>
+      {hidden('credentials')}
+      <FormMessage message={state.message} />
+      <TextField label="Email" name="email" type="email" autoComplete="username" defaultValue={state.email} required error={state.fieldErrors?.email} />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
+      <PrimaryButton type="submit" disabled={pending} className="w-full">
+        {pending ? 'Checking…' : 'Continue'}
+      </PrimaryButton>
+    </form>
+  );
+}

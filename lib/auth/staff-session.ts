@@ -1,0 +1,118 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import { forbidden, redirect } from 'next/navigation';
+import { cache } from 'react';
+import { getDb } from '@/db/client';
+import { accessLevels, staffUsers } from '@/db/schema';
+import { canUseArea, type StaffContext } from '@/lib/access/context';
+import { isPermission, type Permission } from '@/lib/access/permissions';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { getClientInfo } from '@/lib/http/client-info';
+import { getRequestPath } from '@/lib/http/request-path';
+import { getRequestTenant, getTenantProfile, requireActiveTenant } from '@/lib/tenancy/request-tenant';
+import { createAuthInstance } from './auth-instances';
+import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
+import { completeVerifiedChallenge } from './challenges';
+import { AUTH_POLICY } from './policy';
+import { checkSession, createSession, revokeSession, touchSession } from './session-store';
+
+export const staffAuth = createAuthInstance('staff', async (challengeId) => {
+  const tenant = await requireActiveTenant();
+  if ((await readChallengeCookie()) !== challengeId) return null;
+  const db = getDb();
+  const challenge = await completeVerifiedChallenge(db, challengeId, { tenantId: tenant.id, purposes: ['staff_sign_in'] });
+  if (!challenge) return null;
+  const profile = await getTenantProfile(tenant.id);
+  const client = await getClientInfo();
+  const session = await createSession(db, {
+    tenantId: tenant.id,
+    kind: 'staff',
+    subjectId: challenge.subjectId,
+    idleTimeoutSeconds: AUTH_POLICY.staffIdleOverrideSeconds ?? (profile?.staffIdleTimeoutMinutes ?? 30) * 60,
+    ...client,
+  });
+  await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'staff', id: challenge.subjectId }, action: 'auth.sign_in', ...client, details: { area: 'staff' } });
+  await clearChallengeCookie();
+  return { id: challenge.subjectId, sid: session.id };
+});
+
+export type StaffSessionState =
+  | { status: 'signed-in'; context: StaffContext }
+  | { status: 'signed-out' | 'idle' | 'expired' };
+
+/** The signed-in staff member for this request, with their access level's permissions. */
+export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
+  const tenant = await getRequestTenant();
+  const token = await staffAuth.auth();
+  if (!token?.sid) return { status: 'signed-out' };
+  const db = getDb();
+  const check = await checkSession(db, token.sid, { kind: 'staff', tenantId: tenant.id });
+  if (!check.ok) {
+    if (check.reason === 'idle' || check.reason === 'expired') {
+      await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'staff', reason: check.reason } });
+      return { status: check.reason };
+    }
+    return { status: 'signed-out' };
+  }
+  const [row] = await db
+    .select({
+      id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, status: staffUsers.status,
+      accessLevelId: accessLevels.id, accessLevelName: accessLevels.name, permissions: accessLevels.permissions,
+    })
+    .from(staffUsers)
+    .innerJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
+    .where(and(eq(staffUsers.tenantId, tenant.id), eq(staffUsers.id, check.session.subjectId)));
+  if (!row || row.status !== 'active' || tenant.status !== 'active') {
+    await revokeSession(db, check.session.id, 'account-unavailable');
+    return { status: 'signed-out' };
+  }
+  await touchSession(db, check.session);
+  const client = await getClientInfo();
+  return {
+    status: 'signed-in',
+    context: {
+      tenant,
+      sessionId: check.session.id,
+      ...client,
+      actor: {
+        kind: 'staff',
+        id: row.id,
+        fullName: row.fullName,
+        email: row.email,
+        accessLevelId: row.accessLevelId,
+        accessLevelName: row.accessLevelName,
+        permissions: new Set(row.permissions.filter(isPermission)),
+      },
+    },
+  };
+});
+
+/**
+ * For every staff page, action and route: signed in to this clinic, allowed in this area, and
+ * holding `permission`. Otherwise the sign-in page, or a 403 that shows no data.
+ */
+export async function requireStaff(area: 'crm' | 'emr', permission?: Permission): Promise<StaffContext> {
+  const state = await getStaffSession();
+  if (state.status !== 'signed-in') {
+    const next = encodeURIComponent(await getRequestPath());
+    const reason = state.status === 'signed-out' ? '' : `&reason=${state.status}`;
+    redirect(`/${area}/sign-in?next=${next}${reason}`);
+  }
+  const { context } = state;
+  if (!canUseArea(context.actor.permissions, area)) forbidden();
+  if (permission && !context.actor.permissions.has(permission)) forbidden();
+  return context;
+}
+
+export async function signOutStaff(): Promise<void> {
+  const state = await getStaffSession();
+  if (state.status === 'signed-in') {
+    const db = getDb();
+    await revokeSession(db, state.context.sessionId, 'signed-out');
+    await recordAudit(db, {
+      tenantId: state.context.tenant.id, actor: { kind: 'staff', id: state.context.actor.id }, action: 'auth.sign_out',
+      ip: state.context.ip, userAgent: state.context.userAgent, details: { area: 'staff' },
+    });
+  }
+  await staffAuth.signOut({ redirect: false });
+}
