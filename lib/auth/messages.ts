@@ -47,5 +47,6 @@ export const SESSION_END_MESSAGES: Record<string, string> = {
   expired: 'Your session has ended. Please sign in again.',
   'signed-out': 'You have signed out.',
   activated: 'Your account is ready. Sign in with your new password.',
+  'invite-accepted': 'Your password is set. Sign in to finish setting up your account.',
   'password-reset': 'Your password has been changed. Sign in with your new password.',
 };

@@ -1,0 +1,54 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db/client';
+import { InviteStaffForm, StaffRowActions } from '@/components/crm/staff-user-forms';
+import { requireStaff } from '@/lib/auth/staff-session';
+import { listAccessLevels, listStaff } from '@/lib/staff/staff-users';
+
+export const metadata: Metadata = { title: 'Users' };
+
+const STATUS_STYLE: Record<string, string> = {
+  active: 'bg-emerald-100 text-emerald-900',
+  invited: 'bg-amber-100 text-amber-900',
+  deactivated: 'bg-slate-200 text-slate-800',
+};
+
+export default async function UsersPage() {
+  const ctx = await requireStaff('crm', 'users.manage');
+  const db = getDb();
+  const [users, levels] = await Promise.all([listStaff(db, ctx), listAccessLevels(db, ctx)]);
+  const levelOptions = levels.map((l) => ({ id: l.id, name: l.name }));
+  return (
+    <div className="space-y-6">
+      <header>
+        <h1 className="text-2xl font-semibold">Users</h1>
+        <p className="mt-1 text-fg-muted">Invite colleagues, set their access level, and deactivate accounts that are no longer needed.</p>
+      </header>
+      <section aria-labelledby="invite-heading" className="rounded-xl border border-line bg-surface p-5">
+        <h2 id="invite-heading" className="text-lg font-semibold">Invite a user</h2>
+        <div className="mt-3">
+          <InviteStaffForm levels={levelOptions} />
+        </div>
+      </section>
+      <section aria-labelledby="users-heading" className="rounded-xl border border-line bg-surface">
+        <h2 id="users-heading" className="sr-only">All users</h2>
+        <ul className="divide-y divide-line">
+          {users.map((u) => (
+            <li key={u.id} className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between">
+              <div>
+                <p className="font-medium">
+                  {u.fullName}{' '}
+                  <span className={`ml-1 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[u.status]}`}>{u.status}</span>
+                </p>
+                <p className="text-sm text-fg-muted">
+                  {u.email} · {u.accessLevelName}
+                  {u.status === 'active' && !u.totpEnrolled ? ' · authenticator not set up yet' : ''}
+                </p>
+              </div>
+              <StaffRowActions user={u} levels={levelOptions} isSelf={u.id === ctx.actor.id} />
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
