@@ -2,6 +2,9 @@ import { defineConfig, devices } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const ci = !!process.env.CI;
+// CI (and E2E_SERVER=start locally, after `npm run build`) tests the built app.
+const built = ci || process.env.E2E_SERVER === 'start';
+const freshPglite = 'rm -rf .data/pglite-e2e && PGLITE_DIR=.data/pglite-e2e';
 
 /**
  * End-to-end journeys across clinic hosts in Debian's Chromium (no browser download).
@@ -38,11 +41,20 @@ export default defineConfig({
   webServer: {
     command: ci
       ? `npm run start -- -p ${PORT}`
-      : `rm -rf .data/pglite-e2e && PGLITE_DIR=.data/pglite-e2e npm run dev -- -p ${PORT}`,
+      : `${freshPglite} npm run ${built ? 'start' : 'dev'} -- -p ${PORT}`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,
-    env: { CAREBRIDGE_ENV: 'test', TENANT_CACHE_TTL_MS: '0', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      CAREBRIDGE_ENV: 'test',
+      TENANT_CACHE_TTL_MS: '0',
+      NEXT_TELEMETRY_DISABLED: '1',
+      // Short enough for the idle sign-out journey to run in seconds.
+      PORTAL_IDLE_TIMEOUT_SECONDS: '40',
+      PORTAL_IDLE_WARNING_SECONDS: '15',
+      SMS_PROVIDER: 'outbox',
+      EMAIL_PROVIDER: 'outbox',
+    },
     stdout: 'pipe',
   },
 });

@@ -11,7 +11,7 @@ export const AUTH_POLICY = {
   portalIdleSeconds: Number(process.env.PORTAL_IDLE_TIMEOUT_SECONDS ?? 60 * 60),
   staffIdleOverrideSeconds: process.env.STAFF_IDLE_TIMEOUT_SECONDS ? Number(process.env.STAFF_IDLE_TIMEOUT_SECONDS) : null,
   absoluteSessionSeconds: 12 * 60 * 60,
-  idleWarningSeconds: 60,
+  idleWarningSeconds: Number(process.env.PORTAL_IDLE_WARNING_SECONDS ?? 60),
   inviteTtlSeconds: 24 * 60 * 60,
   passwordResetTtlSeconds: 60 * 60,
   activationMaxAttempts: 5,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { accessLevels, authTokens, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
@@ -206,7 +206,7 @@ export async function acceptStaffInvite(
         eq(authTokens.purpose, 'staff_invite'),
         isNull(authTokens.usedAt),
         isNull(authTokens.revokedAt),
-        sql`${authTokens.expiresAt} > ${at}`,
+        gt(authTokens.expiresAt, at),
       ))
       .returning({ staffUserId: authTokens.staffUserId, email: authTokens.email });
     if (!spent?.staffUserId) return { ok: false as const, error: 'invalid' as const };

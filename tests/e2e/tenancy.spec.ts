@@ -33,9 +33,9 @@ test('the custom domain serves harbor', async ({ page }) => {
   expect(await brandColor(page)).toBe('rgb(29, 78, 216)');
 });
 
-test('a bare clinic host opens the patient portal', async ({ page }) => {
+test('a bare clinic host opens the patient portal (sign-in when signed out)', async ({ page }) => {
   await page.goto(hostUrl('sunrise', '/'));
-  await expect(page).toHaveURL(hostUrl('sunrise', '/portal'));
+  await expect(page).toHaveURL(hostUrl('sunrise', '/portal/sign-in'));
 });
 
 test('an unknown host answers 404 with a clear page', async ({ page }) => {

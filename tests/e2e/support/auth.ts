@@ -1,0 +1,61 @@
+import { expect, type Browser, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
+import { hostUrl } from './hosts';
+
+export const DEMO_PASSWORD = 'Carebridge-demo1';
+export const DEMO_TOTP = new OTPAuth.TOTP({ secret: 'JBSWY3DPEHPK3PXP' });
+
+/** The newest message in the dev outbox for `recipient` (phone or email), read on the root host. */
+export async function latestOutboxMessage(browser: Browser, recipient: string, after?: Date): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await page.goto(hostUrl('root', '/dev/outbox'));
+      const item = page.locator(`[data-testid="outbox-message"][data-recipient="${recipient}"]`).first();
+      if (await item.count()) {
+        const time = await item.locator('time').first().getAttribute('datetime').catch(() => null);
+        if (!after || !time || new Date(time) >= after) return await item.innerText();
+      }
+      await page.waitForTimeout(250);
+    }
+    throw new Error(`no outbox message for ${recipient}`);
+  } finally {
+    await page.close();
+  }
+}
+
+export function sixDigits(text: string): string {
+  const match = /\b(\d{6})\b/.exec(text);
+  if (!match) throw new Error(`no code in: ${text}`);
+  return match[1]!;
+}
+
+/** Signs a patient in through the real form, reading the SMS code from the outbox. */
+export async function portalSignIn(page: Page, browser: Browser, opts: { host: string; identifier: string; identifierLabel?: string; phone: string }) {
+  await page.goto(hostUrl(opts.host, '/portal/sign-in'));
+  const started = new Date(Date.now() - 2000);
+  await page.getByLabel(opts.identifierLabel ?? 'Email').fill(opts.identifier);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByLabel('Verification code')).toBeVisible();
+  const code = sixDigits(await latestOutboxMessage(browser, opts.phone, started));
+  await page.getByLabel('Verification code').fill(code);
+  await page.getByRole('button', { name: 'Verify and sign in' }).click();
+}
+
+/** Signs a staff member in with the demo authenticator secret. */
+export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string }) {
+  await page.goto(hostUrl(opts.host ?? 'sunrise', `/${opts.area}/sign-in`));
+  await page.getByLabel('Email').fill(opts.email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByLabel('Authentication code')).toBeVisible();
+  // A code already used in this 30-second step would be refused as a replay: wait for a fresh one.
+  const step = Math.floor(Date.now() / 30_000);
+  const last = usedSteps.get(opts.email);
+  if (last !== undefined && last >= step) await page.waitForTimeout((step + 1) * 30_000 - Date.now() + 500);
+  usedSteps.set(opts.email, Math.floor(Date.now() / 30_000));
+  await page.getByLabel('Authentication code').fill(DEMO_TOTP.generate());
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+const usedSteps = new Map<string, number>();
