@@ -86,32 +86,39 @@ export async function sendChallengeCode(
   const at = clockNow();
 
   const hourAgo = addSeconds(at, -3600);
-  const [sent] = await db
-    .select({ n: count(), oldest: sql<Date>`min(${smsCodeSends.sentAt})` })
-    .from(smsCodeSends)
-    .where(and(eq(smsCodeSends.subjectId, challenge.subjectId), gt(smsCodeSends.sentAt, hourAgo)));
-  if ((sent?.n ?? 0) >= AUTH_POLICY.codesPerHour) {
-    const oldest = sent?.oldest ? new Date(sent.oldest) : at;
-    const retry = Math.max(1, Math.ceil((oldest.getTime() + 3600_000 - at.getTime()) / 1000));
-    return { ok: false, reason: 'hourly-limit', retryAfterSeconds: retry };
-  }
-
   const resendBoundary = addSeconds(at, -AUTH_POLICY.resendAfterSeconds);
-  const claimed = await db
-    .update(authChallenges)
-    .set({ codeSentAt: at })
-    .where(and(
-      eq(authChallenges.id, challenge.id),
-      isNull(authChallenges.completedAt),
-      or(isNull(authChallenges.codeSentAt), lte(authChallenges.codeSentAt, resendBoundary)),
-    ))
-    .returning({ id: authChallenges.id });
-  if (claimed.length === 0) {
-    const [current] = await db.select({ codeSentAt: authChallenges.codeSentAt }).from(authChallenges).where(eq(authChallenges.id, challenge.id));
-    const last = current?.codeSentAt ?? at;
-    const retry = Math.max(1, Math.ceil((last.getTime() + AUTH_POLICY.resendAfterSeconds * 1000 - at.getTime()) / 1000));
-    return { ok: false, reason: 'resend-too-soon', retryAfterSeconds: retry };
-  }
+  // One subject at a time: count, claim the resend slot and reserve the send in one transaction
+  // under a per-subject lock, so simultaneous sign-ins cannot all read "4 sent" and all send.
+  const reserved = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${challenge.subjectId}::text, 0))`);
+    const [sent] = await tx
+      .select({ n: count(), oldest: sql<Date>`min(${smsCodeSends.sentAt})` })
+      .from(smsCodeSends)
+      .where(and(eq(smsCodeSends.subjectId, challenge.subjectId), gt(smsCodeSends.sentAt, hourAgo)));
+    if ((sent?.n ?? 0) >= AUTH_POLICY.codesPerHour) {
+      const oldest = sent?.oldest ? new Date(sent.oldest) : at;
+      const retry = Math.max(1, Math.ceil((oldest.getTime() + 3600_000 - at.getTime()) / 1000));
+      return { ok: false as const, reason: 'hourly-limit' as const, retryAfterSeconds: retry };
+    }
+    const claimed = await tx
+      .update(authChallenges)
+      .set({ codeSentAt: at })
+      .where(and(
+        eq(authChallenges.id, challenge.id),
+        isNull(authChallenges.completedAt),
+        or(isNull(authChallenges.codeSentAt), lte(authChallenges.codeSentAt, resendBoundary)),
+      ))
+      .returning({ id: authChallenges.id });
+    if (claimed.length === 0) {
+      const [current] = await tx.select({ codeSentAt: authChallenges.codeSentAt }).from(authChallenges).where(eq(authChallenges.id, challenge.id));
+      const last = current?.codeSentAt ?? at;
+      const retry = Math.max(1, Math.ceil((last.getTime() + AUTH_POLICY.resendAfterSeconds * 1000 - at.getTime()) / 1000));
+      return { ok: false as const, reason: 'resend-too-soon' as const, retryAfterSeconds: retry };
+    }
+    const [row] = await tx.insert(smsCodeSends).values({ challengeId: challenge.id, subjectId: challenge.subjectId, sentAt: at }).returning({ id: smsCodeSends.id });
+    return { ok: true as const, sendId: row!.id };
+  });
+  if (!reserved.ok) return reserved;
 
   const code = generateSmsCode();
   try {
@@ -119,6 +126,7 @@ export async function sendChallengeCode(
   } catch {
     // Give the slot back: the user should be able to try again at once.
     await db.update(authChallenges).set({ codeSentAt: challenge.codeSentAt }).where(eq(authChallenges.id, challenge.id));
+    await db.delete(smsCodeSends).where(eq(smsCodeSends.id, reserved.sendId));
     return { ok: false, reason: 'delivery-failed' };
   }
 
@@ -130,7 +138,6 @@ export async function sendChallengeCode(
       codeAttempts: 0,
     })
     .where(eq(authChallenges.id, challenge.id));
-  await db.insert(smsCodeSends).values({ challengeId: challenge.id, subjectId: challenge.subjectId, sentAt: at });
   return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { addSeconds, now as clockNow } from '@/lib/clock';
@@ -48,4 +48,31 @@ export async function clearSignInFailures(db: Executor, key: string): Promise<vo
 
 export function minutesFromSeconds(seconds: number): number {
   return Math.max(1, Math.ceil(seconds / 60));
+}
+
+/**
+ * Claims one of the 10 attempts before the password is checked, so a burst of requests cannot
+ * all pass a lock check that is only written after the slow hash. Undo with releaseSignInAttempt.
+ */
+export async function claimSignInAttempt(db: Executor, key: string): Promise<{ lockedFor: number; count: number }> {
+  const lockedFor = await lockRemainingSeconds(db, key);
+  if (lockedFor > 0) return { lockedFor, count: 0 };
+  const at = clockNow();
+  const hit = await hitRateLimit(db, `fail:${key}`, { limit: AUTH_POLICY.failedSignInsBeforeLock, windowSeconds: AUTH_POLICY.lockSeconds, now: at });
+  if (!hit.allowed) return { lockedFor: (await lockRemainingSeconds(db, key)) || hit.retryAfterSeconds, count: hit.count };
+  return { lockedFor: 0, count: hit.count };
+}
+
+export async function releaseSignInAttempt(db: Executor, key: string): Promise<void> {
+  await db.update(rateLimits).set({ count: sql`greatest(${rateLimits.count} - 1, 0)` }).where(eq(rateLimits.key, `fail:${key}`));
+}
+
+/** The claimed attempt failed: lock when it was the last one allowed. */
+export async function lockIfLastAttempt(db: Executor, key: string, count: number): Promise<number> {
+  if (count < AUTH_POLICY.failedSignInsBeforeLock) return 0;
+  const at = clockNow();
+  await db.insert(rateLimits).values({ key: `lock:${key}`, windowStart: at, count: 1 })
+    .onConflictDoUpdate({ target: rateLimits.key, set: { windowStart: at, count: 1 } });
+  await db.delete(rateLimits).where(eq(rateLimits.key, `fail:${key}`));
+  return AUTH_POLICY.lockSeconds;
 }

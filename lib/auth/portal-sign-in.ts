@@ -8,7 +8,7 @@ import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { challengePayload, createChallenge, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from './challenges';
 import { findPortalAccountByIdentifier, maskPhone, normalizeIdentifier } from './identifiers';
-import { clearSignInFailures, lockRemainingSeconds, lockoutKey, recordSignInFailure } from './lockout';
+import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, lockRemainingSeconds, recordSignInFailure, releaseSignInAttempt } from './lockout';
 import { verificationCodeText } from './sms-text';
 
 export interface ClientInfo {
@@ -38,7 +38,8 @@ export async function startPortalSignIn(
   const key = lockoutKey('portal', profile.id, normalizeIdentifier(mode, input.identifier));
   const audit = { tenantId: profile.id, ip: client.ip, userAgent: client.userAgent };
 
-  const locked = await lockRemainingSeconds(db, key);
+  const claim = await claimSignInAttempt(db, key);
+  const locked = claim.lockedFor;
   if (locked > 0) {
     await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: 'auth.sign_in_failed', outcome: 'denied', details: { area: 'portal', reason: 'locked' } });
     return { ok: false, error: 'locked', retryAfterSeconds: locked };
@@ -47,7 +48,7 @@ export async function startPortalSignIn(
   const account = await findPortalAccountByIdentifier(db, profile.id, mode, input.identifier);
   const passwordOk = await verifyPasswordOrDummy(account?.passwordHash, input.password);
   if (!account || !passwordOk || account.status !== 'active') {
-    const lockedFor = await recordSignInFailure(db, key);
+    const lockedFor = await lockIfLastAttempt(db, key, claim.count);
     await recordAudit(db, {
       ...audit,
       actor: { kind: account ? 'patient' : 'anonymous', id: account?.id ?? null },
@@ -63,6 +64,7 @@ export async function startPortalSignIn(
     return { ok: false, error: 'invalid-credentials' };
   }
 
+  await releaseSignInAttempt(db, key);
   const challenge = await createChallenge(db, {
     tenantId: profile.id,
     purpose: 'portal_sign_in',
@@ -121,9 +123,13 @@ export async function verifyPortalSignInCode(
   if (!challenge) return { ok: false, error: 'no-attempt' };
   if (challenge.verifiedAt) return { ok: true };
   const lockKey = String(challengePayload<{ lockKey: string }>(challenge).lockKey ?? '');
+  // A lock that started after this attempt began still applies to it.
+  const locked = lockKey ? await lockRemainingSeconds(db, lockKey) : 0;
+  if (locked > 0) return { ok: false, error: 'locked', retryAfterSeconds: locked };
   const result = await verifyChallengeCode(db, challenge, code);
   if (result.ok) {
     if (lockKey) await clearSignInFailures(db, lockKey);
+    await db.update(portalAccounts).set({ lockedUntil: null }).where(and(eq(portalAccounts.tenantId, tenantId), eq(portalAccounts.id, challenge.subjectId)));
     return { ok: true };
   }
   if (result.reason === 'malformed') return { ok: false, error: 'malformed' };

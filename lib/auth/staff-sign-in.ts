@@ -10,7 +10,7 @@ import type { SmsSender } from '@/lib/sms/types';
 import { now as clockNow } from '@/lib/clock';
 import { challengePayload, createChallenge, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from './challenges';
 import { maskPhone } from './identifiers';
-import { clearSignInFailures, lockRemainingSeconds, lockoutKey, recordSignInFailure } from './lockout';
+import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, recordSignInFailure, releaseSignInAttempt } from './lockout';
 import type { ClientInfo } from './portal-sign-in';
 import { AUTH_POLICY } from './policy';
 import { verificationCodeText } from './sms-text';
@@ -38,7 +38,9 @@ export async function startStaffSignIn(
   const lockKey = lockoutKey('staff', tenant.id, email);
   const audit = { tenantId: tenant.id, ip: client.ip, userAgent: client.userAgent };
 
-  const locked = await lockRemainingSeconds(db, lockKey);
+  // The attempt is claimed before the slow password check, so a burst cannot exceed the limit.
+  const claim = await claimSignInAttempt(db, lockKey);
+  const locked = claim.lockedFor;
   if (locked > 0) {
     await recordAudit(db, { ...audit, actor: { kind: 'anonymous', label: email }, action: 'auth.sign_in_failed', outcome: 'denied', details: { area: 'staff', reason: 'locked' } });
     return { ok: false, error: 'locked', retryAfterSeconds: locked };
@@ -46,7 +48,7 @@ export async function startStaffSignIn(
   const [user] = await db.select().from(staffUsers).where(and(eq(staffUsers.tenantId, tenant.id), eq(staffUsers.email, email)));
   const passwordOk = await verifyPasswordOrDummy(user?.passwordHash, input.password);
   if (!user || !passwordOk || user.status !== 'active') {
-    const lockedFor = await recordSignInFailure(db, lockKey);
+    const lockedFor = await lockIfLastAttempt(db, lockKey, claim.count);
     await recordAudit(db, {
       ...audit,
       actor: { kind: user ? 'staff' : 'anonymous', id: user?.id ?? null, label: email },
@@ -61,6 +63,7 @@ export async function startStaffSignIn(
     return { ok: false, error: 'invalid-credentials' };
   }
 
+  await releaseSignInAttempt(db, lockKey);
   if (user.totpSecretEnc) {
     const challenge = await createChallenge(db, {
       tenantId: tenant.id, purpose: 'staff_sign_in', subject: { kind: 'staff', id: user.id }, phone: user.phone,
