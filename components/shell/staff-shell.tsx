@@ -34,7 +34,7 @@ export function StaffShell({
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <header className="border-b border-line bg-surface">
+      <header className="border-b border-line bg-surface print:hidden">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
           <Link href={`/${area}`} className="rounded-md">
             <BrandMark profile={profile} size={36} subtitle={`${AREA_LABEL[area]} portal`} />
@@ -51,7 +51,7 @@ export function StaffShell({
       </header>
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row">
         {nav.length > 0 ? (
-          <nav aria-label={`${AREA_LABEL[area]} sections`} className="md:w-56 md:shrink-0">
+          <nav aria-label={`${AREA_LABEL[area]} sections`} className="md:w-56 md:shrink-0 print:hidden">
             <ul className="flex gap-1 overflow-x-auto md:flex-col">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">

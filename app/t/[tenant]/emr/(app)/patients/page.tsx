@@ -48,7 +48,9 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
             {result.rows.map((p) => (
               <tr key={p.id}>
                 <td className="px-4 py-3 font-medium">
-                  {p.lastName}, {p.firstName}
+                  <Link href={`/emr/patients/${p.id}`} className="text-brand-accent underline underline-offset-2">
+                    {p.lastName}, {p.firstName}
+                  </Link>
                 </td>
                 <td className="px-4 py-3 font-mono text-xs">{p.recordNumber}</td>
                 <td className="px-4 py-3">{formatDateOfBirth(p.dateOfBirth)}</td>

@@ -1,0 +1,122 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { InviteToPortalForm, PortalActionButton } from '@/components/emr/portal-admin-forms';
+import { getDb } from '@/db/client';
+import { NotFoundError } from '@/lib/access/context';
+import { requireStaff } from '@/lib/auth/staff-session';
+import { getPatientChart } from '@/lib/patients/chart';
+import { relationshipLabel } from '@/lib/portal/display';
+import { getPortalAccessState, type PortalAccessStatus } from '@/lib/portal-access/staff-admin';
+import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { createPortalUserAction, revokeInviteAction, setPortalAccessAction, unlockPortalAction } from './actions';
+
+export const metadata: Metadata = { title: 'Patient Portal' };
+
+const STATUS: Record<PortalAccessStatus, { label: string; style: string; help: string }> = {
+  none: { label: 'No access', style: 'bg-slate-200 text-slate-900', help: 'The patient has no portal account yet.' },
+  invited: { label: 'Invited', style: 'bg-amber-100 text-amber-900', help: 'A portal ID or invitation is waiting to be used.' },
+  active: { label: 'Active', style: 'bg-emerald-100 text-emerald-900', help: 'The patient can sign in.' },
+  locked: { label: 'Locked', style: 'bg-red-100 text-red-900', help: 'Too many failed attempts. Unlock after confirming the person’s identity.' },
+  disabled: { label: 'Disabled', style: 'bg-slate-300 text-slate-900', help: 'Portal access is turned off for this patient.' },
+};
+
+export default async function PatientPortalTab({ params }: { params: Promise<{ tenant: string; id: string }> }) {
+  const ctx = await requireStaff('emr', 'portal_admin.view');
+  const { profile } = await getPageTenant(params);
+  const { id } = await params;
+  const db = getDb();
+  const [patient, state] = await Promise.all([getPatientChart(db, ctx, id), getPortalAccessState(db, ctx, id)]).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const status = STATUS[state.status];
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <section aria-labelledby="access-heading" className="rounded-xl border border-line bg-surface p-5">
+        <h2 id="access-heading" className="text-lg font-semibold">Portal access</h2>
+        <p className="mt-2">
+          <span className={`rounded-full px-2.5 py-1 text-sm font-semibold ${status.style}`}>{status.label}</span>
+        </p>
+        <p className="mt-2 text-sm text-fg-muted">{status.help}</p>
+        {!state.hasPhone ? (
+          <p className="mt-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+            No mobile number on file: the patient cannot sign in until one is added (the portal sends an SMS code at every sign-in).
+          </p>
+        ) : null}
+        {profile.portal.accessMode === 'manual' ? (
+          <div className="mt-4">
+            <PortalActionButton
+              action={setPortalAccessAction}
+              patientId={id}
+              label={state.accessEnabled ? 'Turn off portal access' : 'Turn on portal access'}
+              fields={{ enabled: state.accessEnabled ? 'false' : 'true' }}
+            />
+          </div>
+        ) : (
+          <p className="mt-3 text-sm text-fg-muted">This clinic uses automatic access: patients with a validated phone can claim their account.</p>
+        )}
+        {state.status === 'locked' ? (
+          <div className="mt-4">
+            <PortalActionButton action={unlockPortalAction} patientId={id} label="Unlock" />
+          </div>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="printed-heading" className="rounded-xl border border-line bg-surface p-5">
+        <h2 id="printed-heading" className="text-lg font-semibold">Printed activation</h2>
+        {state.pendingPortalCode ? (
+          <p className="mt-2">
+            Portal ID <strong className="font-mono text-lg tracking-widest">{state.pendingPortalCode.code}</strong>
+            {state.pendingPortalCode.locked ? ' (locked after 5 wrong tries)' : ''}
+          </p>
+        ) : (
+          <p className="mt-2 text-sm text-fg-muted">Give the patient a portal ID and printed steps to activate their account.</p>
+        )}
+        <div className="mt-4 flex flex-wrap gap-3">
+          <PortalActionButton action={createPortalUserAction} patientId={id} label={state.pendingPortalCode ? 'Create a new portal ID' : 'Create portal user'} tone="primary" />
+          {state.pendingPortalCode ? (
+            <a href={`/emr/patients/${id}/portal/instructions`} className="inline-flex min-h-11 items-center rounded-lg border border-line px-4 font-medium hover:bg-surface-muted">
+              Print patient instructions
+            </a>
+          ) : null}
+        </div>
+      </section>
+
+      <section aria-labelledby="invite-heading" className="rounded-xl border border-line bg-surface p-5 lg:col-span-2">
+        <h2 id="invite-heading" className="text-lg font-semibold">Invite by email</h2>
+        <div className="mt-3">
+          <InviteToPortalForm patientId={id} defaultEmail={patient.email} />
+        </div>
+        {state.pendingInvites.length > 0 ? (
+          <ul className="mt-4 divide-y divide-line rounded-lg border border-line">
+            {state.pendingInvites.map((invite) => (
+              <li key={invite.id} className="flex flex-wrap items-center justify-between gap-2 p-3 text-sm">
+                <span>
+                  {invite.email} · {invite.relationship ? relationshipLabel(invite.relationship) : 'Contact'} · expires{' '}
+                  {invite.expiresAt.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
+                </span>
+                <PortalActionButton action={revokeInviteAction} patientId={id} label="Revoke" fields={{ tokenId: invite.id }} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="accounts-heading" className="rounded-xl border border-line bg-surface p-5 lg:col-span-2">
+        <h2 id="accounts-heading" className="text-lg font-semibold">Portal accounts for this patient</h2>
+        {state.accounts.length === 0 ? (
+          <p className="mt-2 text-sm text-fg-muted">None yet.</p>
+        ) : (
+          <ul className="mt-2 divide-y divide-line">
+            {state.accounts.map((a) => (
+              <li key={a.id} className="py-2 text-sm">
+                <span className="font-medium">{a.fullName}</span> · {a.relationship === 'self' ? 'the patient' : relationshipLabel(a.relationship)}
+                {a.email ? ` · ${a.email}` : ''} · {a.locked ? 'locked' : a.status}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

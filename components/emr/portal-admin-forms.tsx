@@ -1,0 +1,76 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState } from 'react';
+import {
+  inviteToPortalAction,
+  type PortalAdminState,
+} from '@/app/t/[tenant]/emr/(app)/patients/[id]/portal/actions';
+import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
+
+type Action = (state: PortalAdminState, form: FormData) => Promise<PortalAdminState>;
+
+/** A one-button form for a portal administration action, with its result under it. */
+export function PortalActionButton({
+  action,
+  patientId,
+  label,
+  fields = {},
+  tone = 'secondary',
+}: {
+  action: Action;
+  patientId: string;
+  label: string;
+  fields?: Record<string, string>;
+  tone?: 'primary' | 'secondary';
+}) {
+  const [state, formAction, pending] = useActionState<PortalAdminState, FormData>(action, {});
+  const Button = tone === 'primary' ? PrimaryButton : SecondaryButton;
+  return (
+    <form action={formAction} className="space-y-2">
+      <input type="hidden" name="patientId" value={patientId} />
+      {Object.entries(fields).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <Button type="submit" disabled={pending}>{label}</Button>
+      <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+      {state.portalCode ? (
+        <p className="text-sm">
+          <Link href={`/emr/patients/${patientId}/portal/instructions`} className="font-medium text-brand-accent underline underline-offset-2">
+            Print patient instructions
+          </Link>
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+export function InviteToPortalForm({ patientId, defaultEmail }: { patientId: string; defaultEmail?: string | null }) {
+  const [state, action, pending] = useActionState<PortalAdminState, FormData>(inviteToPortalAction, {});
+  return (
+    <form action={action} className="space-y-3" noValidate>
+      <input type="hidden" name="patientId" value={patientId} />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <TextField label="Email to invite" name="email" type="email" defaultValue={defaultEmail ?? ''} required />
+        <div>
+          <label htmlFor="invite-relationship" className="block text-sm font-medium">Who is this person?</label>
+          <select id="invite-relationship" name="relationship" defaultValue="self" className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
+            <option value="self">The patient</option>
+            <option value="parent">Parent</option>
+            <option value="guardian">Guardian</option>
+            <option value="caregiver">Caregiver</option>
+            <option value="spouse">Spouse or partner</option>
+            <option value="other">Other authorised contact</option>
+          </select>
+        </div>
+      </div>
+      <div>
+        <label htmlFor="invite-message" className="block text-sm font-medium">Message (optional)</label>
+        <textarea id="invite-message" name="message" rows={2} maxLength={500} className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2" />
+      </div>
+      <p className="text-sm text-fg-muted">An invitation gives the recipient access to this patient’s health information. Invite only people who are authorised.</p>
+      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Sending…' : 'Invite to portal'}</PrimaryButton>
+      <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+    </form>
+  );
+}

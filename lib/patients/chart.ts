@@ -1,0 +1,31 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { patients } from '@/db/schema';
+import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { maskNationalId, revealNationalId } from './national-id';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One patient for the chart, by (clinic, id): another clinic's id answers not-found. Reading a
+ * chart is a PHI read and is audited. The national ID is unmasked only for `national_id.view`.
+ */
+export async function getPatientChart(db: Executor, ctx: StaffContext, patientId: string) {
+  assertPermission(ctx, 'patients.view');
+  if (!UUID.test(patientId)) throw new NotFoundError('patient');
+  const [row] = await db.select().from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
+  if (!row) throw new NotFoundError('patient');
+  await recordAudit(db, {
+    tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'patient.viewed', patientId: row.id,
+    ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'patient', id: row.id },
+  });
+  const { nationalIdEnc, nationalIdHash: _hash, ...rest } = row;
+  return {
+    ...rest,
+    nationalId: nationalIdEnc
+      ? hasPermission(ctx, 'national_id.view') ? revealNationalId(nationalIdEnc) : maskNationalId(row.nationalIdLast4)
+      : null,
+  };
+}
+export type PatientChart = Awaited<ReturnType<typeof getPatientChart>>;
