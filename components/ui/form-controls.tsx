@@ -44,7 +44,7 @@ export function PrimaryButton({ children, className = '', ...props }: React.Butt
   return (
     <button
       {...props}
-      className={`inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:opacity-90 disabled:cursor-not-allowed disabled:opacity-60 ${className}`}
+      className={`inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:shadow-md hover:ring-2 hover:ring-brand/30 disabled:cursor-not-allowed disabled:opacity-60 ${className}`}
     >
       {children}
     </button>

@@ -22,6 +22,12 @@ export const AuditActions = {
   staffDeactivated: 'staff.deactivated',
   patientViewed: 'patient.viewed',
   patientUpdated: 'patient.updated',
+  portalUserCreated: 'portal.user_created',
+  portalUnlocked: 'portal.unlocked',
+  portalAccessEnabled: 'portal.access_enabled',
+  portalAccessDisabled: 'portal.access_disabled',
+  portalActivationFailed: 'portal.activation_failed',
+  passwordResetRequested: 'auth.password_reset_requested',
 } as const;
 
 export type KnownAuditAction = (typeof AuditActions)[keyof typeof AuditActions];

@@ -49,4 +49,5 @@ export const SESSION_END_MESSAGES: Record<string, string> = {
   activated: 'Your account is ready. Sign in with your new password.',
   'invite-accepted': 'Your password is set. Sign in to finish setting up your account.',
   'password-reset': 'Your password has been changed. Sign in with your new password.',
+  linked: 'This patient was added to your existing account; sign in with your usual password.',
 };

@@ -66,7 +66,7 @@ test('health answers on any host', async () => {
 });
 
 test('client-sent internal headers change nothing', async () => {
-  const spoofed = await requestOnHost('sunrise', '/portal', {
+  const spoofed = await requestOnHost('sunrise', '/portal/sign-in', {
     headers: {
       'x-carebridge-pathname': '/crm',
       'x-forwarded-host': 'harbor.localhost',

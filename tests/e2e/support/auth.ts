@@ -7,7 +7,8 @@ export const DEMO_TOTP = new OTPAuth.TOTP({ secret: 'JBSWY3DPEHPK3PXP' });
 
 /** The newest message in the dev outbox for `recipient` (phone or email), read on the root host. */
 export async function latestOutboxMessage(browser: Browser, recipient: string, after?: Date): Promise<string> {
-  const page = await browser.newPage();
+  const context = await browser.newContext();
+  const page = await context.newPage();
   try {
     for (let attempt = 0; attempt < 20; attempt++) {
       await page.goto(hostUrl('root', '/dev/outbox'));
@@ -20,7 +21,7 @@ export async function latestOutboxMessage(browser: Browser, recipient: string, a
     }
     throw new Error(`no outbox message for ${recipient}`);
   } finally {
-    await page.close();
+    await context.close();
   }
 }
 
@@ -31,11 +32,11 @@ export function sixDigits(text: string): string {
 }
 
 /** Signs a patient in through the real form, reading the SMS code from the outbox. */
-export async function portalSignIn(page: Page, browser: Browser, opts: { host: string; identifier: string; identifierLabel?: string; phone: string }) {
+export async function portalSignIn(page: Page, browser: Browser, opts: { host: string; identifier: string; identifierLabel?: string; phone: string; password?: string }) {
   await page.goto(hostUrl(opts.host, '/portal/sign-in'));
   const started = new Date(Date.now() - 2000);
   await page.getByLabel(opts.identifierLabel ?? 'Email').fill(opts.identifier);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByLabel('Password').fill(opts.password ?? DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByLabel('Verification code')).toBeVisible();
   const code = sixDigits(await latestOutboxMessage(browser, opts.phone, started));
@@ -43,19 +44,27 @@ export async function portalSignIn(page: Page, browser: Browser, opts: { host: s
   await page.getByRole('button', { name: 'Verify and sign in' }).click();
 }
 
-/** Signs a staff member in with the demo authenticator secret. */
-export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string }) {
-  await page.goto(hostUrl(opts.host ?? 'sunrise', `/${opts.area}/sign-in`));
+/**
+ * Signs a staff member in with the demo authenticator secret. The server refuses a TOTP code
+ * whose 30-second step was already used (replay protection), so after a refusal it waits for
+ * the next step and tries once more.
+ */
+export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string; navigate?: boolean }) {
+  if (opts.navigate !== false) await page.goto(hostUrl(opts.host ?? 'sunrise', `/${opts.area}/sign-in`));
   await page.getByLabel('Email').fill(opts.email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByLabel('Authentication code')).toBeVisible();
-  // A code already used in this 30-second step would be refused as a replay: wait for a fresh one.
   const step = Math.floor(Date.now() / 30_000);
-  const last = usedSteps.get(opts.email);
-  if (last !== undefined && last >= step) await page.waitForTimeout((step + 1) * 30_000 - Date.now() + 500);
-  usedSteps.set(opts.email, Math.floor(Date.now() / 30_000));
   await page.getByLabel('Authentication code').fill(DEMO_TOTP.generate());
   await page.getByRole('button', { name: 'Sign in' }).click();
+  const outcome = await Promise.race([
+    page.waitForURL((url) => !url.pathname.endsWith('/sign-in'), { timeout: 15_000 }).then(() => 'in' as const),
+    page.getByText('That code is not correct.').waitFor({ timeout: 15_000 }).then(() => 'refused' as const),
+  ]);
+  if (outcome === 'in') return;
+  await page.waitForTimeout((step + 1) * 30_000 - Date.now() + 1_000);
+  await page.getByLabel('Authentication code').fill(DEMO_TOTP.generate());
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'), { timeout: 15_000 });
 }
-const usedSteps = new Map<string, number>();

@@ -1,0 +1,92 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { ForgotFormState } from '@/components/portal-access/form-state';
+import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
+import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
+import { getRequestOrigin } from '@/lib/http/request-origin';
+import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import { portalAccessMessage } from '@/lib/portal-access/messages';
+import {
+  completePasswordReset,
+  requestPasswordResetLink,
+  resendPasswordResetCode,
+  startPasswordReset,
+  verifyPasswordResetCode,
+} from '@/lib/portal-access/password-reset';
+import { portalAccessRequest } from '@/lib/portal-access/request';
+import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
+
+/**
+ * Forgot password: identifier, SMS code, new password; or, in email clinics, a reset link by
+ * email. The answers are the same whether or not an account exists.
+ */
+export async function forgotPasswordAction(prev: ForgotFormState, form: FormData): Promise<ForgotFormState> {
+  const { db, profile, client, identifierLabel, challengeId } = await portalAccessRequest();
+  const intent = form.get('intent');
+
+  if (intent === 'restart') {
+    await clearChallengeCookie();
+    return { step: 'identifier' };
+  }
+
+  if (intent === 'identifier' || intent === 'email-link') {
+    const values = { identifier: formText(form, 'identifier') };
+    const parsed = identifierSchema.safeParse(values);
+    if (!parsed.success) return { step: 'identifier', values, fieldErrors: { identifier: `Enter your ${identifierLabel === 'Email' ? 'email' : identifierLabel}.` } };
+    if (intent === 'email-link') {
+      const result = await requestPasswordResetLink(db, profile, { email: parsed.data.identifier }, client, await getRequestOrigin());
+      if (!result.ok) {
+        if (result.error === 'invalid-input') return { step: 'identifier', values, ...problemsState(result.problems) };
+        return { step: 'identifier', values, message: resultMessage(result, identifierLabel) };
+      }
+      return { step: 'link-sent', notice: portalAccessMessage('reset-link-sent') };
+    }
+    const result = await startPasswordReset(db, profile, parsed.data, client);
+    if (!result.ok) {
+      if (result.error === 'invalid-input') return { step: 'identifier', values, ...problemsState(result.problems) };
+      return { step: 'identifier', values, message: resultMessage(result, identifierLabel) };
+    }
+    await setChallengeCookie(result.challengeId);
+    return { step: 'code', resendAt: result.resendAvailableAt.getTime() };
+  }
+
+  if (intent === 'resend') {
+    const result = await resendPasswordResetCode(db, profile, challengeId, client);
+    if (!result.ok) {
+      if (result.error === 'no-attempt') return { step: 'identifier', message: resultMessage(result) };
+      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
+    }
+    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'If we have an account for you, we sent a new code.' };
+  }
+
+  if (intent === 'code') {
+    const parsed = verificationCodeSchema.safeParse({ code: form.get('code') });
+    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: 'Enter the 6 digits from the SMS.' } };
+    const result = await verifyPasswordResetCode(db, profile, challengeId, parsed.data.code, client);
+    if (!result.ok) {
+      if (endsCodeStep(result.error)) {
+        await clearChallengeCookie();
+        return { step: 'identifier', message: resultMessage(result) };
+      }
+      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: resultMessage(result) } };
+      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: resultMessage(result) };
+    }
+    return { step: 'password' };
+  }
+
+  if (intent === 'password') {
+    const parsed = newPasswordSchema.safeParse({ password: formText(form, 'password'), confirmPassword: formText(form, 'confirmPassword') });
+    if (!parsed.success) return { step: 'password', fieldErrors: fieldErrorsOf(parsed.error) };
+    const result = await completePasswordReset(db, profile, challengeId, parsed.data, client);
+    if (!result.ok) {
+      if (result.error === 'invalid-input') return { step: 'password', ...problemsState(result.problems) };
+      await clearChallengeCookie();
+      return { step: 'identifier', message: resultMessage(result) };
+    }
+    await clearChallengeCookie();
+    redirect('/portal/sign-in?reason=password-reset');
+  }
+
+  return { step: 'identifier' };
+}

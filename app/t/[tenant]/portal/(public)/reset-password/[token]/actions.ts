@@ -1,0 +1,84 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import type { ResetLinkFormState } from '@/components/portal-access/form-state';
+import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
+import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
+import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import {
+  completePasswordReset,
+  resendPasswordResetCode,
+  startPasswordResetFromLink,
+  verifyPasswordResetCode,
+} from '@/lib/portal-access/password-reset';
+import { portalAccessRequest } from '@/lib/portal-access/request';
+import { linkTokenSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
+
+const CLOSED = new Set(['link-invalid', 'link-used', 'link-expired', 'portal-disabled']);
+
+/**
+ * The emailed reset link: the phone is the sign-in factor, so the link leads to an SMS code
+ * before the new password. The token is spent together with the password change.
+ */
+export async function resetLinkAction(prev: ResetLinkFormState, form: FormData): Promise<ResetLinkFormState> {
+  const { db, profile, client, challengeId } = await portalAccessRequest();
+  const intent = form.get('intent');
+
+  if (intent === 'restart') {
+    await clearChallengeCookie();
+    return { step: 'start' };
+  }
+
+  if (intent === 'start') {
+    const token = linkTokenSchema.safeParse(formText(form, 'token'));
+    if (!token.success) return { step: 'closed', message: resultMessage({ error: 'link-invalid' }) };
+    const result = await startPasswordResetFromLink(db, profile, token.data, client);
+    if (!result.ok) {
+      if (CLOSED.has(result.error)) return { step: 'closed', message: resultMessage(result) };
+      return { step: 'start', message: resultMessage(result) };
+    }
+    await setChallengeCookie(result.challengeId);
+    return { step: 'code', maskedPhone: result.maskedPhone, resendAt: result.resendAvailableAt.getTime() };
+  }
+
+  if (intent === 'resend') {
+    const result = await resendPasswordResetCode(db, profile, challengeId, client);
+    if (!result.ok) {
+      if (result.error === 'no-attempt') return { step: 'start', message: resultMessage(result) };
+      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
+    }
+    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'We sent a new code.' };
+  }
+
+  if (intent === 'code') {
+    const parsed = verificationCodeSchema.safeParse({ code: form.get('code') });
+    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: 'Enter the 6 digits from the SMS.' } };
+    const result = await verifyPasswordResetCode(db, profile, challengeId, parsed.data.code, client);
+    if (!result.ok) {
+      if (endsCodeStep(result.error)) {
+        await clearChallengeCookie();
+        return { step: 'start', message: resultMessage(result) };
+      }
+      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: resultMessage(result) } };
+      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: resultMessage(result) };
+    }
+    return { step: 'password' };
+  }
+
+  if (intent === 'password') {
+    const parsed = newPasswordSchema.safeParse({ password: formText(form, 'password'), confirmPassword: formText(form, 'confirmPassword') });
+    if (!parsed.success) return { step: 'password', fieldErrors: fieldErrorsOf(parsed.error) };
+    const result = await completePasswordReset(db, profile, challengeId, parsed.data, client);
+    if (!result.ok) {
+      if (result.error === 'invalid-input') return { step: 'password', ...problemsState(result.problems) };
+      await clearChallengeCookie();
+      return result.error === 'link-used'
+        ? { step: 'closed', message: resultMessage(result) }
+        : { step: 'start', message: resultMessage(result) };
+    }
+    await clearChallengeCookie();
+    redirect('/portal/sign-in?reason=password-reset');
+  }
+
+  return { step: 'start' };
+}

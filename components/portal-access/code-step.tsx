@@ -1,0 +1,73 @@
+'use client';
+
+import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
+import { formatCountdown, useSecondsUntil } from '@/components/auth/resend-countdown';
+import type { PortalAccessFormState } from './form-state';
+
+/**
+ * The SMS-code step, as on the sign-in page: the code, "Resend code" after the 60-second
+ * countdown, and a way to start again. Each button posts its own `intent` to the flow's action.
+ */
+export function CodeStep({
+  action,
+  pending,
+  state,
+  intro,
+  submitLabel,
+  restartLabel = 'Start again',
+}: {
+  action: (form: FormData) => void;
+  pending: boolean;
+  state: PortalAccessFormState;
+  intro: React.ReactNode;
+  submitLabel: string;
+  restartLabel?: string;
+}) {
+  const resendIn = useSecondsUntil(state.resendAt);
+  return (
+    <div className="mt-4 space-y-4">
+      <p className="text-sm text-fg-muted">{intro}</p>
+      <FormMessage message={state.message} />
+      <FormMessage message={state.notice} tone="info" />
+      <form action={action} className="space-y-4" noValidate>
+        <input type="hidden" name="intent" value="code" />
+        <TextField
+          label="Verification code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={12}
+          required
+          autoFocus
+          error={state.fieldErrors?.code}
+        />
+        <PrimaryButton type="submit" disabled={pending} className="w-full">
+          {pending ? 'Checking…' : submitLabel}
+        </PrimaryButton>
+      </form>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <form action={action}>
+          <input type="hidden" name="intent" value="resend" />
+          <SecondaryButton type="submit" disabled={pending || resendIn > 0} aria-describedby="resend-hint">
+            Resend code
+          </SecondaryButton>
+        </form>
+        <span id="resend-hint" className="text-sm text-fg-muted" aria-live="polite">
+          {resendIn > 0 ? `You can resend in ${formatCountdown(resendIn)}` : 'Didn’t get it? You can resend now.'}
+        </span>
+      </div>
+      <RestartButton action={action} label={restartLabel} />
+    </div>
+  );
+}
+
+export function RestartButton({ action, label }: { action: (form: FormData) => void; label: string }) {
+  return (
+    <form action={action}>
+      <input type="hidden" name="intent" value="restart" />
+      <button type="submit" className="text-sm font-medium text-brand-accent underline underline-offset-2">
+        {label}
+      </button>
+    </form>
+  );
+}

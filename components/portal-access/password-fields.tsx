@@ -1,0 +1,44 @@
+import { useId } from 'react';
+import { TextField } from '@/components/ui/form-controls';
+
+/**
+ * "New password" and "Confirm password". Every policy problem is listed under the field and tied
+ * to it with aria-describedby, so a screen reader reads the rules and what is still missing.
+ */
+export function PasswordFields({ problems, confirmError, autoFocus }: { problems?: string[]; confirmError?: string; autoFocus?: boolean }) {
+  const id = useId();
+  const rulesId = `${id}-rules`;
+  const problemsId = `${id}-problems`;
+  const invalid = Boolean(problems?.length);
+  return (
+    <>
+      <div>
+        <label htmlFor={id} className="block text-sm font-medium">
+          New password
+        </label>
+        <p id={rulesId} className="mt-0.5 text-sm text-fg-muted">
+          At least 8 characters, with a lower-case letter, an upper-case letter and a digit. Avoid common passwords and your name.
+        </p>
+        <input
+          id={id}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          autoFocus={autoFocus}
+          aria-invalid={invalid || undefined}
+          aria-describedby={invalid ? `${rulesId} ${problemsId}` : rulesId}
+          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+        />
+        {invalid ? (
+          <ul id={problemsId} className="mt-1 list-disc space-y-0.5 pl-5 text-sm font-medium text-red-700 dark:text-red-300">
+            {problems!.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+      <TextField label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={confirmError} />
+    </>
+  );
+}

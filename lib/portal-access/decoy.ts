@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, like, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { rateLimits } from '@/db/schema';
+import { normalizeCodeInput } from '@/lib/auth/challenges';
+import { AUTH_POLICY } from '@/lib/auth/policy';
+import { addSeconds, now as clockNow } from '@/lib/clock';
+import { hitRateLimit } from '@/lib/security/rate-limit';
+
+/**
+ * The stand-in for a code flow started with an identifier we do not know (claim, forgot
+ * password). No challenge is created and nothing is sent, but the browser gets an id shaped
+ * like a challenge's and every later answer (wrong code with tries left, expiry, resend timing,
+ * the hourly limit, the lock) follows the real rules, so a stranger cannot tell from the
+ * answers whether an account or a patient exists. Its state is two rows in rate_limits:
+ *   decoy:{id}:{lockKey}  window_start = started, count = wrong guesses since the last "send"
+ *   decoy-sent:{id}       window_start = last "send", count = sends
+ */
+
+const attemptsPrefix = (id: string) => `decoy:${id}:`;
+const sentKey = (id: string) => `decoy-sent:${id}`;
+// Mirrors the per-person hourly SMS limit of sendChallengeCode, keyed on what was typed.
+const hourlyKey = (lockKey: string) => `decoy-sms:${lockKey}`;
+
+export type DecoySendResult =
+  | { ok: true; resendAvailableAt: Date }
+  | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
+
+export type DecoyStartResult =
+  | { ok: true; decoyId: string; resendAvailableAt: Date }
+  | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number };
+
+export async function startDecoy(db: Executor, lockKey: string): Promise<DecoyStartResult> {
+  const at = clockNow();
+  const hourly = await hitRateLimit(db, hourlyKey(lockKey), { limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600, now: at });
+  if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
+  const decoyId = randomUUID();
+  await db.insert(rateLimits).values([
+    { key: attemptsPrefix(decoyId) + lockKey, windowStart: at, count: 0 },
+    { key: sentKey(decoyId), windowStart: at, count: 1 },
+  ]);
+  return { ok: true, decoyId, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+}
+
+async function loadDecoy(db: Executor, id: string | null | undefined) {
+  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const rows = await db
+    .select()
+    .from(rateLimits)
+    .where(or(like(rateLimits.key, `${attemptsPrefix(id)}%`), eq(rateLimits.key, sentKey(id))));
+  const attempts = rows.find((r) => r.key.startsWith(attemptsPrefix(id)));
+  const sent = rows.find((r) => r.key === sentKey(id));
+  if (!attempts || !sent) return null;
+  // A decoy lives as long as a challenge would.
+  if (clockNow() >= addSeconds(attempts.windowStart, AUTH_POLICY.challengeTtlSeconds)) return null;
+  return { attemptsKey: attempts.key, lockKey: attempts.key.slice(attemptsPrefix(id).length), lastSentAt: sent.windowStart, id };
+}
+
+/** A "resend" for a decoy; null when `id` is no live decoy. */
+export async function resendDecoy(db: Executor, id: string | null | undefined): Promise<DecoySendResult | null> {
+  const decoy = await loadDecoy(db, id);
+  if (!decoy) return null;
+  const at = clockNow();
+  const sinceMs = at.getTime() - decoy.lastSentAt.getTime();
+  if (sinceMs < AUTH_POLICY.resendAfterSeconds * 1000) {
+    return { ok: false, error: 'resend-too-soon', retryAfterSeconds: Math.max(1, Math.ceil((AUTH_POLICY.resendAfterSeconds * 1000 - sinceMs) / 1000)) };
+  }
+  const hourly = await hitRateLimit(db, hourlyKey(decoy.lockKey), { limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600, now: at });
+  if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
+  await db.update(rateLimits).set({ windowStart: at, count: sql`${rateLimits.count} + 1` }).where(eq(rateLimits.key, sentKey(decoy.id)));
+  // A fresh code comes with fresh guesses, as sendChallengeCode resets code_attempts.
+  await db.update(rateLimits).set({ count: 0 }).where(eq(rateLimits.key, decoy.attemptsKey));
+  return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+}
+
+export type DecoyCheckResult =
+  | { ok: false; error: 'malformed' | 'expired' | 'too-many-attempts' }
+  | { ok: false; error: 'wrong-code'; attemptsLeft: number };
+
+/** Every code is wrong for a decoy; null when `id` is no live decoy. */
+export async function checkDecoyCode(
+  db: Executor,
+  id: string | null | undefined,
+  code: string,
+): Promise<{ result: DecoyCheckResult; lockKey: string } | null> {
+  const decoy = await loadDecoy(db, id);
+  if (!decoy) return null;
+  const answer = (result: DecoyCheckResult) => ({ result, lockKey: decoy.lockKey });
+  if (!normalizeCodeInput(code)) return answer({ ok: false, error: 'malformed' });
+  if (clockNow() >= addSeconds(decoy.lastSentAt, AUTH_POLICY.codeTtlSeconds)) return answer({ ok: false, error: 'expired' });
+  const [attempt] = await db
+    .update(rateLimits)
+    .set({ count: sql`${rateLimits.count} + 1` })
+    .where(and(eq(rateLimits.key, decoy.attemptsKey), lt(rateLimits.count, AUTH_POLICY.codeMaxAttempts)))
+    .returning({ count: rateLimits.count });
+  if (!attempt) return answer({ ok: false, error: 'too-many-attempts' });
+  const attemptsLeft = AUTH_POLICY.codeMaxAttempts - attempt.count;
+  return answer(attemptsLeft > 0 ? { ok: false, error: 'wrong-code', attemptsLeft } : { ok: false, error: 'too-many-attempts' });
+}

@@ -1,0 +1,20 @@
+/**
+ * A staff-side request that cannot be carried out for a reason staff can fix (the EMR shows
+ * the message). Patient-side functions return `{ ok: false, error }` instead of throwing.
+ */
+export type PortalAccessErrorCode = 'no-phone' | 'no-identifier' | 'access-disabled' | 'email-failed' | 'invalid-input';
+
+const STAFF_MESSAGES: Record<PortalAccessErrorCode, string> = {
+  'no-phone': 'This patient has no mobile number on file. The portal sends a code by SMS at every sign-in: add a mobile number first.',
+  'no-identifier': 'The person has no national ID on file, and this clinic’s portal signs in with it. Add it first.',
+  'access-disabled': 'Portal access is turned off for this patient. Turn it on first.',
+  'email-failed': 'The invitation email could not be sent. Try again in a moment.',
+  'invalid-input': 'Check the details and try again.',
+};
+
+export class PortalAccessError extends Error {
+  constructor(readonly code: PortalAccessErrorCode, message = STAFF_MESSAGES[code]) {
+    super(message);
+    this.name = 'PortalAccessError';
+  }
+}

@@ -1,0 +1,156 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { authChallenges, type AuthChallenge, type ChallengePurpose } from '@/db/schema';
+import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
+import { AuditActions } from '@/lib/audit/actions';
+import { challengePayload, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
+import { clearSignInFailures, lockRemainingSeconds, recordSignInFailure } from '@/lib/auth/lockout';
+import type { ClientInfo } from '@/lib/auth/portal-sign-in';
+import { verificationCodeText } from '@/lib/auth/sms-text';
+import type { SmsSender } from '@/lib/sms/types';
+import type { TenantProfile } from '@/lib/tenancy/profile';
+import { checkDecoyCode, resendDecoy } from './decoy';
+
+/**
+ * The SMS-code step every way into the portal shares, with portal sign-in's rules and answers:
+ * a code bound to one challenge (the HttpOnly cookie holds its id), 60 s between sends, 5 sends
+ * an hour, 5 guesses a code, and wrong codes counted towards the flow's lockout key.
+ */
+
+export type FlowArea = 'activation' | 'claim' | 'invite' | 'password-reset';
+
+/** Every flow keeps its lockout key in the payload; the rest is the flow's own. */
+export interface FlowPayload {
+  lockKey?: string;
+}
+
+export type CodeSendOutcome =
+  | { ok: true; resendAvailableAt: Date }
+  | { ok: false; error: 'sms-failed' }
+  | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
+
+export type ResendOutcome = CodeSendOutcome | { ok: false; error: 'no-attempt' };
+
+export type CodeCheckOutcome =
+  | { ok: true; challenge: AuthChallenge }
+  | { ok: false; error: 'no-attempt' | 'malformed' | 'expired' | 'too-many-attempts' | 'no-code' }
+  | { ok: false; error: 'wrong-code'; attemptsLeft: number }
+  | { ok: false; error: 'locked'; retryAfterSeconds: number };
+
+export function flowActor(challenge: Pick<AuthChallenge, 'subjectKind' | 'subjectId'>): AuditActor {
+  return challenge.subjectKind === 'portal_account' ? { kind: 'patient', id: challenge.subjectId } : { kind: 'anonymous' };
+}
+
+function flowPatientId(challenge: Pick<AuthChallenge, 'subjectKind' | 'subjectId'>): string | null {
+  return challenge.subjectKind === 'patient' ? challenge.subjectId : null;
+}
+
+export function readFlowPayload<T extends FlowPayload>(challenge: AuthChallenge): Partial<T> {
+  return challengePayload<T & Record<string, unknown>>(challenge);
+}
+
+/** Replaces the payload of a challenge whose code is not yet verified. */
+export async function writeFlowPayload(db: Executor, challenge: AuthChallenge, payload: FlowPayload & Record<string, unknown>): Promise<AuthChallenge | null> {
+  const [row] = await db
+    .update(authChallenges)
+    .set({ payload: JSON.stringify(payload) })
+    .where(and(eq(authChallenges.id, challenge.id), isNull(authChallenges.verifiedAt), isNull(authChallenges.completedAt)))
+    .returning();
+  return row ?? null;
+}
+
+export async function flowLockedSeconds(db: Executor, lockKey: string): Promise<number> {
+  return lockRemainingSeconds(db, lockKey);
+}
+
+export async function sendFlowCode(
+  db: Executor,
+  profile: TenantProfile,
+  challenge: AuthChallenge,
+  sms: SmsSender,
+  client: ClientInfo,
+  area: FlowArea,
+): Promise<CodeSendOutcome> {
+  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(profile.branding.displayName, code));
+  if (!sent.ok) {
+    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
+    return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
+  }
+  await recordAudit(db, {
+    tenantId: profile.id, actor: flowActor(challenge), action: AuditActions.codeSent, patientId: flowPatientId(challenge),
+    ip: client.ip, userAgent: client.userAgent, details: { area },
+  });
+  return { ok: true, resendAvailableAt: sent.resendAvailableAt };
+}
+
+/** "Resend code". Only once a first code went out; a decoy answers like a real flow. */
+export async function resendFlowCode(
+  db: Executor,
+  profile: TenantProfile,
+  challengeId: string | null,
+  purpose: ChallengePurpose,
+  client: ClientInfo,
+  sms: SmsSender,
+  options: { area: FlowArea; allowDecoy?: boolean },
+): Promise<ResendOutcome> {
+  const challenge = await findOpenChallenge(db, challengeId, { tenantId: profile.id, purposes: [purpose] });
+  if (!challenge) {
+    const decoy = options.allowDecoy ? await resendDecoy(db, challengeId) : null;
+    return decoy ?? { ok: false, error: 'no-attempt' };
+  }
+  if (challenge.verifiedAt || !challenge.codeSentAt) return { ok: false, error: 'no-attempt' };
+  return sendFlowCode(db, profile, challenge, sms, client, options.area);
+}
+
+/**
+ * Checks a code as portal sign-in does. A challenge already verified answers ok again (the
+ * person went back a step); the caller decides what verified allows.
+ */
+export async function checkFlowCode(
+  db: Executor,
+  tenantId: string,
+  challengeId: string | null,
+  purpose: ChallengePurpose,
+  code: string,
+  client: ClientInfo,
+  options: { area: FlowArea; allowDecoy?: boolean },
+): Promise<CodeCheckOutcome> {
+  const audit = { tenantId, ip: client.ip, userAgent: client.userAgent, details: { area: options.area } };
+  const challenge = await findOpenChallenge(db, challengeId, { tenantId, purposes: [purpose] });
+  if (!challenge) {
+    const decoy = options.allowDecoy ? await checkDecoyCode(db, challengeId, code) : null;
+    if (!decoy) return { ok: false, error: 'no-attempt' };
+    if (decoy.result.error === 'malformed' || decoy.result.error === 'expired') return decoy.result;
+    await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.codeFailed, outcome: 'failure' });
+    return (await lockAfterFailure(db, decoy.lockKey, audit, { kind: 'anonymous' }, null)) ?? decoy.result;
+  }
+  if (challenge.verifiedAt) return { ok: true, challenge };
+
+  const lockKey = String(readFlowPayload(challenge).lockKey ?? '');
+  const result = await verifyChallengeCode(db, challenge, code);
+  if (result.ok) {
+    if (lockKey) await clearSignInFailures(db, lockKey);
+    return { ok: true, challenge: result.challenge };
+  }
+  if (result.reason === 'wrong-code' || result.reason === 'too-many-attempts') {
+    const actor = flowActor(challenge);
+    await recordAudit(db, { ...audit, actor, action: AuditActions.codeFailed, outcome: 'failure', patientId: flowPatientId(challenge) });
+    const locked = lockKey ? await lockAfterFailure(db, lockKey, audit, actor, flowPatientId(challenge)) : null;
+    if (locked) return locked;
+  }
+  if (result.reason === 'wrong-code') return { ok: false, error: 'wrong-code', attemptsLeft: result.attemptsLeft };
+  return { ok: false, error: result.reason };
+}
+
+async function lockAfterFailure(
+  db: Executor,
+  lockKey: string,
+  audit: { tenantId: string; ip: string | null; userAgent: string | null; details: Record<string, unknown> },
+  actor: AuditActor,
+  patientId: string | null,
+): Promise<{ ok: false; error: 'locked'; retryAfterSeconds: number } | null> {
+  const lockedFor = await recordSignInFailure(db, lockKey);
+  if (lockedFor <= 0) return null;
+  await recordAudit(db, { ...audit, actor, action: AuditActions.locked, outcome: 'denied', patientId });
+  return { ok: false, error: 'locked', retryAfterSeconds: lockedFor };
+}
