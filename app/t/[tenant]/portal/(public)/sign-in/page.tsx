@@ -24,28 +24,16 @@ export default async function PortalSignInPage({
   const { displayName } = profile.branding;
   const label = identifierLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel);
 
+  // Phone first: welcome, then sign-in, then locations; on wide screens sign-in sits beside them.
   return (
-    <div className="grid gap-8 lg:grid-cols-[1fr_26rem] lg:items-start">
-      <div className="space-y-8 lg:order-1">
-        <section className="rounded-2xl bg-brand px-6 py-8 text-brand-contrast sm:px-10 sm:py-12">
-          <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">Welcome to {displayName}</h1>
-          <p className="mt-3 max-w-xl text-base leading-7 opacity-95">
-            Book and manage your visits, read your documents and keep your details up to date, from any device.
-          </p>
-        </section>
-        <section aria-labelledby="locations-heading">
-          <h2 id="locations-heading" className="text-lg font-semibold">
-            {profile.locations.length === 1 ? 'Our location' : 'Our locations'}
-          </h2>
-          <ul className="mt-3 grid gap-3 sm:grid-cols-2">
-            {profile.locations.map((location) => (
-              <LocationCard key={location.id} location={location} clinicName={displayName} />
-            ))}
-          </ul>
-        </section>
-      </div>
-
-      <section aria-labelledby="sign-in-heading" className="rounded-2xl border border-line bg-surface p-6 shadow-sm lg:order-2">
+    <div className="grid gap-6 lg:grid-cols-[1fr_26rem] lg:items-start lg:gap-8">
+      <section className="rounded-2xl bg-brand px-6 py-6 text-brand-contrast sm:px-10 sm:py-12 lg:col-start-1 lg:row-start-1">
+        <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">Welcome to {displayName}</h1>
+        <p className="mt-3 max-w-xl text-base leading-7 opacity-95">
+          Book and manage your visits, read your documents and keep your details up to date, from any device.
+        </p>
+      </section>
+      <section aria-labelledby="sign-in-heading" className="rounded-2xl border border-line bg-surface p-6 shadow-sm lg:col-start-2 lg:row-span-2 lg:row-start-1">
         <h2 id="sign-in-heading" className="text-xl font-semibold">Sign in</h2>
         {notice ? (
           <p role="status" className="mt-3 rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">
@@ -83,6 +71,16 @@ export default async function PortalSignInPage({
         ) : (
           <p className="mt-3 text-fg-muted">The patient portal is not available for this clinic. Please contact the clinic.</p>
         )}
+      </section>
+      <section aria-labelledby="locations-heading" className="lg:col-start-1 lg:row-start-2">
+        <h2 id="locations-heading" className="text-lg font-semibold">
+          {profile.locations.length === 1 ? 'Our location' : 'Our locations'}
+        </h2>
+        <ul className="mt-3 grid gap-3 sm:grid-cols-2">
+          {profile.locations.map((location) => (
+            <LocationCard key={location.id} location={location} clinicName={displayName} />
+          ))}
+        </ul>
       </section>
     </div>
   );
