@@ -1,22 +1,40 @@
-import Link from 'next/link';
+'use client';
 
-export function NavLink({ href, current, children }: { href: string; current: boolean; children: React.ReactNode }) {
-  return (
-    <Link
-      href={href}
-      aria-current={current ? 'page' : undefined}
-      className={
-        current
-          ? 'block rounded-md bg-brand-soft px-3 py-2 text-sm font-semibold text-fg'
-          : 'block rounded-md px-3 py-2 text-sm font-medium text-fg-muted hover:bg-surface-muted hover:text-fg'
-      }
-    >
-      {children}
-    </Link>
-  );
-}
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 
 /** True when `path` is `href` or below it (`/emr/patients/1` is inside `/emr/patients`). */
 export function isCurrent(path: string, href: string, exact = false): boolean {
   return exact ? path === href : path === href || path.startsWith(`${href}/`);
+}
+
+/**
+ * A navigation link that knows whether it is the current page. It reads the path in the
+ * browser: layouts are not re-rendered on client-side navigation, so the server cannot.
+ */
+export function NavLink({
+  href,
+  exact,
+  variant = 'pill',
+  children,
+}: {
+  href: string;
+  exact?: boolean;
+  variant?: 'pill' | 'tab';
+  children: React.ReactNode;
+}) {
+  const current = isCurrent(usePathname(), href, exact);
+  const styles = {
+    pill: current
+      ? 'block rounded-md bg-brand-soft px-3 py-2 text-sm font-semibold text-fg'
+      : 'block rounded-md px-3 py-2 text-sm font-medium text-fg-muted hover:bg-surface-muted hover:text-fg',
+    tab: current
+      ? 'block border-b-2 border-brand-accent px-4 py-2 text-sm font-semibold'
+      : 'block border-b-2 border-transparent px-4 py-2 text-sm font-medium text-fg-muted hover:text-fg',
+  };
+  return (
+    <Link href={href} aria-current={current ? 'page' : undefined} className={styles[variant]}>
+      {children}
+    </Link>
+  );
 }

@@ -1,20 +1,18 @@
 import Link from 'next/link';
 import { BrandMark } from '@/components/brand/brand-mark';
 import type { TenantProfile } from '@/lib/tenancy/profile';
-import { NavLink, isCurrent } from './nav-link';
+import { NavLink } from './nav-link';
 import type { NavItem } from './staff-shell';
 
 /** The patient portal's frame: a phone-first header with the clinic's brand and the sections. */
 export function PortalShell({
   profile,
   nav = [],
-  currentPath,
   headerEnd,
   children,
 }: {
   profile: TenantProfile;
   nav?: NavItem[];
-  currentPath: string;
   headerEnd?: React.ReactNode;
   children: React.ReactNode;
 }) {
@@ -35,7 +33,7 @@ export function PortalShell({
             <ul className="flex gap-1 overflow-x-auto">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
-                  <NavLink href={item.href} current={isCurrent(currentPath, item.href, item.exact)}>
+                  <NavLink href={item.href} exact={item.exact}>
                     {item.label}
                   </NavLink>
                 </li>

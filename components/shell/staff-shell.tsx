@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { BrandMark } from '@/components/brand/brand-mark';
 import type { TenantProfile } from '@/lib/tenancy/profile';
-import { NavLink, isCurrent } from './nav-link';
+import { NavLink } from './nav-link';
 
 export interface NavItem {
   href: string;
@@ -16,7 +16,6 @@ export function StaffShell({
   area,
   profile,
   nav,
-  currentPath,
   otherArea,
   account,
   children,
@@ -24,7 +23,6 @@ export function StaffShell({
   area: 'crm' | 'emr';
   profile: TenantProfile;
   nav: NavItem[];
-  currentPath: string;
   otherArea?: 'crm' | 'emr';
   account?: React.ReactNode;
   children: React.ReactNode;
@@ -55,7 +53,7 @@ export function StaffShell({
             <ul className="flex gap-1 overflow-x-auto md:flex-col">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
-                  <NavLink href={item.href} current={isCurrent(currentPath, item.href, item.exact)}>
+                  <NavLink href={item.href} exact={item.exact}>
                     {item.label}
                   </NavLink>
                 </li>

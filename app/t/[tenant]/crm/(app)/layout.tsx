@@ -3,7 +3,6 @@ import { StaffShell } from '@/components/shell/staff-shell';
 import { canUseArea } from '@/lib/access/context';
 import { CRM_NAV, visibleNav } from '@/lib/access/navigation';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { getRequestPath } from '@/lib/http/request-path';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
 /** The signed-in frame. Pages check their own permission too: layouts do not re-run on navigation. */
@@ -16,7 +15,6 @@ export default async function CrmAppLayout({ children, params }: { children: Rea
       area="crm"
       profile={profile}
       nav={visibleNav(CRM_NAV, staff.actor.permissions)}
-      currentPath={await getRequestPath()}
       otherArea={canUseArea(staff.actor.permissions, other) ? other : undefined}
       account={<StaffAccount context={staff} area="crm" />}
     >

@@ -3,7 +3,6 @@ import { PatientSelector } from '@/components/portal/patient-selector';
 import { PortalShell } from '@/components/shell/portal-shell';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
-import { getRequestPath } from '@/lib/http/request-path';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { signOutAction } from './actions';
 
@@ -30,7 +29,7 @@ export default async function PortalAppLayout({
     </div>
   );
   return (
-    <PortalShell profile={profile} nav={NAV} currentPath={await getRequestPath()} headerEnd={headerEnd}>
+    <PortalShell profile={profile} nav={NAV} headerEnd={headerEnd}>
       {children}
       <PortalIdleWarning idleSeconds={portal.idleTimeoutSeconds} warnSeconds={AUTH_POLICY.idleWarningSeconds} />
     </PortalShell>

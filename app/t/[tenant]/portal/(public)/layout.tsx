@@ -1,5 +1,4 @@
 import { PortalShell } from '@/components/shell/portal-shell';
-import { getRequestPath } from '@/lib/http/request-path';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
 export default async function PortalPublicLayout({
@@ -11,7 +10,7 @@ export default async function PortalPublicLayout({
 }) {
   const { profile } = await getPageTenant(params);
   return (
-    <PortalShell profile={profile} currentPath={await getRequestPath()}>
+    <PortalShell profile={profile}>
       {children}
     </PortalShell>
   );

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { getRequestPath } from '@/lib/http/request-path';
+import { NavLink } from '@/components/shell/nav-link';
 import { getPatientChart } from '@/lib/patients/chart';
 import { formatDateOfBirth } from '@/lib/portal/display';
 
@@ -18,7 +18,6 @@ export default async function PatientChartLayout({ children, params }: { childre
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
-  const path = await getRequestPath();
   const tabs = [
     { href: `/emr/patients/${id}`, label: 'Details', show: true, exact: true },
     { href: `/emr/patients/${id}/portal`, label: 'Patient Portal', show: ctx.actor.permissions.has('portal_admin.view'), exact: false },
@@ -36,22 +35,13 @@ export default async function PatientChartLayout({ children, params }: { childre
       </header>
       <nav aria-label="Chart sections" className="border-b border-line print:hidden">
         <ul className="flex gap-1 overflow-x-auto">
-          {tabs.map((t) => {
-            const current = t.exact ? path === t.href : path.startsWith(t.href);
-            return (
-              <li key={t.href}>
-                <Link
-                  href={t.href}
-                  aria-current={current ? 'page' : undefined}
-                  className={current
-                    ? 'block border-b-2 border-brand-accent px-4 py-2 text-sm font-semibold'
-                    : 'block border-b-2 border-transparent px-4 py-2 text-sm font-medium text-fg-muted hover:text-fg'}
-                >
-                  {t.label}
-                </Link>
-              </li>
-            );
-          })}
+          {tabs.map((t) => (
+            <li key={t.href}>
+              <NavLink href={t.href} exact={t.exact} variant="tab">
+                {t.label}
+              </NavLink>
+            </li>
+          ))}
         </ul>
       </nav>
       {children}
