@@ -1,4 +1,5 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * What the local "outbox" SMS and email providers captured instead of sending, shown at
@@ -19,3 +20,39 @@ export const devOutboxMessages = pgTable(
   (t) => [index('dev_outbox_created_idx').on(t.createdAt)],
 );
 export type DevOutboxMessage = typeof devOutboxMessages.$inferSelect;
+
+export const outboxStatuses = ['pending', 'sending', 'sent', 'dead'] as const;
+
+/**
+ * The transactional outbox: a message is written in the same transaction as the change that
+ * causes it, then delivered by the dispatcher (right after commit, and by the cron route) with
+ * retries and backoff. `idempotency_key` makes a second enqueue of the same event a no-op, and
+ * is passed to the provider so a crash between sending and marking never sends twice.
+ */
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id'),
+    channel: text('channel', { enum: ['sms', 'email'] }).notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    html: text('html'),
+    attachments: jsonb('attachments').$type<{ filename: string; content: string; contentType?: string }[]>(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('outbox_messages_idempotency_key').on(t.idempotencyKey),
+    index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
+  ],
+);
+export type OutboxMessage = typeof outboxMessages.$inferSelect;

@@ -5,6 +5,7 @@ import { hashPassword } from '@/lib/identity/password-hash';
 import { protectNationalId } from '@/lib/patients/national-id';
 import type { Database, Executor } from '../client';
 import { encryptField } from '@/lib/crypto/field-encryption';
+import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
 import { nationalIdLookupHash } from '@/lib/patients/national-id';
 import {
   accessLevels,
@@ -136,6 +137,7 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
     }
   }
   await seedPortal(tx, tenantId, clinic, passwordHash, byRecord);
+  await ensureDefaultDocumentTypes(tx, tenantId);
 }
 
 async function seedPortal(tx: Executor, tenantId: string, clinic: DemoClinic, passwordHash: string, byRecord: (r: string) => Promise<string>) {

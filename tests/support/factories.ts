@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { getDb } from '@/db/client';
 import { accessLevels, tenantBranding, tenantDomains, tenantSettings, tenants, type TenantSettings } from '@/db/schema';
 import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
+import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
 
 let counter = 0;
 
@@ -25,6 +26,7 @@ export async function createTestTenant(
       tenantId: t.id, builtinKey: key, name: BUILTIN_LEVELS[key].name, permissions: [...BUILTIN_LEVELS[key].permissions],
     })))
     .returning({ id: accessLevels.id, key: accessLevels.builtinKey });
+  await ensureDefaultDocumentTypes(db, t.id);
   const levelId = Object.fromEntries(levels.map((l) => [l.key!, l.id])) as Record<(typeof BUILTIN_LEVEL_KEYS)[number], string>;
   return { ...t, levelId };
 }
