@@ -27,7 +27,7 @@ export function interpretPatientQuery(raw: string):
   }
   if (q.includes('@')) return { kind: 'email', email: q.toLowerCase() };
   if (/^[A-Za-z]{2,5}-\d+$/.test(q)) return { kind: 'record', record: q.toUpperCase() };
-  if (/^[+\d][\d\s().-]{6,}$/.test(q)) {
+  if (/^[+(\d][\d\s().-]{6,}$/.test(q)) {
     const phone = toE164(q);
     if (phone) return { kind: 'phone', phone };
   }

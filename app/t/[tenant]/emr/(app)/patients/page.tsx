@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: 'Patients' };
 
 export default async function PatientsPage({ searchParams }: { searchParams: Promise<{ q?: string; page?: string }> }) {
   const ctx = await requireStaff('emr', 'patients.view');
+  const canCreate = ctx.actor.permissions.has('patients.edit');
   const { q = '', page = '1' } = await searchParams;
   const result = await searchPatients(getDb(), ctx, { q: String(q), page: Number(page) });
   const pageLink = (p: number) => `/emr/patients?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
@@ -20,6 +21,11 @@ export default async function PatientsPage({ searchParams }: { searchParams: Pro
           <h1 className="text-2xl font-semibold">Patients</h1>
           <p className="text-fg-muted">Search by name, date of birth (MM/DD/YYYY), phone, email or record number.</p>
         </div>
+        {canCreate ? (
+          <Link href="/emr/patients/new" className="inline-flex min-h-11 items-center rounded-lg bg-brand px-4 font-semibold text-brand-contrast">
+            New patient
+          </Link>
+        ) : null}
       </header>
       <form role="search" action="/emr/patients" className="flex gap-2">
         <label htmlFor="patient-search" className="sr-only">Search patients</label>

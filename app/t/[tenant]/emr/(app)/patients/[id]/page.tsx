@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
@@ -9,7 +10,7 @@ import { formatDateOfBirth } from '@/lib/portal/display';
 
 export const metadata: Metadata = { title: 'Patient' };
 
-export default async function PatientDetails({ params }: { params: Promise<{ id: string }> }) {
+export default async function PatientDetails({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ saved?: string }> }) {
   const ctx = await requireStaff('emr', 'patients.view');
   const { id } = await params;
   const patient = await getPatientChart(getDb(), ctx, id).catch((error) => {
@@ -31,9 +32,19 @@ export default async function PatientDetails({ params }: { params: Promise<{ id:
     ['National ID', patient.nationalId ?? '—'],
     ['Record number', patient.recordNumber],
   ];
+  const { saved } = await searchParams;
+  const canEdit = ctx.actor.permissions.has('patients.edit');
   return (
     <section aria-labelledby="details-heading" className="rounded-xl border border-line bg-surface p-5">
-      <h2 id="details-heading" className="text-lg font-semibold">Details</h2>
+      {saved ? <p role="status" className="mb-4 rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">Changes saved.</p> : null}
+      <div className="flex items-center justify-between gap-3">
+        <h2 id="details-heading" className="text-lg font-semibold">Details</h2>
+        {canEdit ? (
+          <Link href={`/emr/patients/${id}/edit`} className="rounded-lg border border-line px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
+            Edit
+          </Link>
+        ) : null}
+      </div>
       <dl className="mt-4 grid gap-4 sm:grid-cols-2">
         {fields.map(([label, value]) => (
           <div key={label}>

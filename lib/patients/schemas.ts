@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { sexes } from '@/db/schema/patients';
+import { toE164 } from '@/lib/phone/format';
+
+/** A calendar date typed as MM/DD/YYYY or sent by a date input as YYYY-MM-DD; must exist. */
+export function parseDateInput(raw: string): string | null {
+  const value = raw.normalize('NFKC').trim();
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!us && !iso) return null;
+  const [y, m, d] = us ? [us[3]!, us[1]!, us[2]!] : [iso![1]!, iso![2]!, iso![3]!];
+  const date = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  const check = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(check.getTime()) && check.toISOString().startsWith(date) ? date : null;
+}
+
+const optionalText = (max: number) =>
+  z.string().trim().max(max, `Keep it under ${max} characters.`).optional().transform((v) => (v ? v : null));
+
+const name = (label: string) =>
+  z.string().trim().min(1, `Enter the ${label}.`).max(100, 'Keep it under 100 characters.')
+    .refine((v) => !/[\u0000-\u001f\u007f<>]/.test(v), 'Use letters, spaces, apostrophes and hyphens.');
+
+/** The patient form, shared by the EMR form (browser) and the server actions. */
+export const patientInputSchema = z.object({
+  firstName: name('first name'),
+  lastName: name('last name'),
+  dateOfBirth: z.string().transform((v, ctx) => {
+    const date = parseDateInput(v);
+    const today = new Date().toISOString().slice(0, 10);
+    if (!date) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a real date as MM/DD/YYYY.' });
+      return z.NEVER;
+    }
+    if (date > today || date < '1900-01-01') {
+      ctx.addIssue({ code: 'custom', message: 'The date of birth must be between 1900 and today.' });
+      return z.NEVER;
+    }
+    return date;
+  }),
+  sex: z.enum(sexes, 'Choose an option.'),
+  email: z.string().trim().max(254).optional().transform((v, ctx) => {
+    if (!v) return null;
+    if (!z.email().safeParse(v).success) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
+      return z.NEVER;
+    }
+    return v.toLowerCase();
+  }),
+  phone: z.string().trim().max(40).optional().transform((v, ctx) => {
+    if (!v) return null;
+    const e164 = toE164(v);
+    if (!e164) {
+      ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number, with the country code if it is not a US number.' });
+      return z.NEVER;
+    }
+    return e164;
+  }),
+  addressLine1: optionalText(200),
+  addressLine2: optionalText(200),
+  city: optionalText(100),
+  region: optionalText(100),
+  postalCode: optionalText(20),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.').optional().transform((v) => v ?? null),
+  preferredLanguage: z.enum(['en', 'es'], 'Choose a language.'),
+  nationalId: z.string().trim().max(40).optional().transform((v, ctx) => {
+    if (!v) return undefined;
+    const normalized = v.normalize('NFKC').replace(/[\s.\-/]/g, '').toUpperCase();
+    if (!/^[A-Z0-9]{4,20}$/.test(normalized)) {
+      ctx.addIssue({ code: 'custom', message: 'Enter the national ID with digits and letters only (dashes are fine).' });
+      return z.NEVER;
+    }
+    return normalized;
+  }),
+});
+export type PatientInput = z.output<typeof patientInputSchema>;
