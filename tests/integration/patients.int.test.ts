@@ -96,3 +96,31 @@ describe('patient search', () => {
     expect(await names('')).toHaveLength(2);
   });
 });
+
+describe('contacts', () => {
+  it('links another patient or a non-patient, and refuses another clinic’s patient', async () => {
+    const { addContact, listContacts, removeContact } = await import('@/lib/patients/contacts');
+    const clinic = await createTestTenant();
+    const other = await createTestTenant();
+    const ops = await createStaffContext(clinic, 'operations');
+    const opsOther = await createStaffContext(other, 'operations');
+    const child = await createPatient(getDb(), ops, input({ firstName: 'Kid', dateOfBirth: '01/01/2015' }));
+    const parent = await createPatient(getDb(), ops, input({ firstName: 'Mum' }));
+    const stranger = await createPatient(getDb(), opsOther, input({ firstName: 'Far' }));
+    if (!child.ok || !parent.ok || !stranger.ok) throw new Error('expected creation');
+
+    expect(await addContact(getDb(), ops, child.id, { kind: 'patient', relationship: 'parent', recordNumber: parent.recordNumber })).toEqual({ ok: true });
+    expect(await addContact(getDb(), ops, child.id, { kind: 'person', relationship: 'caregiver', fullName: 'Nanny', email: null, phone: '+12175550142' })).toEqual({ ok: true });
+    expect(await addContact(getDb(), ops, child.id, { kind: 'patient', relationship: 'other', recordNumber: stranger.recordNumber }))
+      .toMatchObject({ ok: false, field: 'recordNumber' });
+    expect(await addContact(getDb(), ops, child.id, { kind: 'patient', relationship: 'other', recordNumber: child.recordNumber }))
+      .toMatchObject({ ok: false, message: 'A patient cannot be their own contact.' });
+
+    const contacts = await listContacts(getDb(), ops, child.id);
+    expect(contacts.map((c) => c.patientFirstName ?? c.fullName)).toEqual(['Mum', 'Nanny']);
+    await expect(listContacts(getDb(), opsOther, child.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(removeContact(getDb(), opsOther, child.id, contacts[0]!.id)).rejects.toBeInstanceOf(NotFoundError);
+    await removeContact(getDb(), ops, child.id, contacts[0]!.id);
+    expect(await listContacts(getDb(), ops, child.id)).toHaveLength(1);
+  });
+});
