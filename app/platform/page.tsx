@@ -46,6 +46,10 @@ export default async function PlatformLanding() {
           </li>
         ))}
       </ul>
+      <p className="mt-10 text-sm text-slate-700">
+        Operating Carebridge?{' '}
+        <a href="/console" className="font-medium text-slate-900 underline underline-offset-2">Open the platform console</a>
+      </p>
       {demos.length > 0 ? (
         <section aria-labelledby="demo-heading" className="mt-12 rounded-xl border border-amber-300 bg-amber-50 p-5">
           <h2 id="demo-heading" className="font-semibold text-amber-950">Demo clinics (development only)</h2>

@@ -67,33 +67,44 @@ async function targetUser(db: Executor, ctx: StaffContext, staffId: string) {
   return user;
 }
 
-/** Issues a fresh invite link; any earlier unused link for the person stops working. */
-async function issueInvite(db: Executor, ctx: StaffContext, user: { id: string; email: string }, email: EmailSender, origin: string) {
+/** Who sends an invitation: a clinic user, or a platform operator creating a clinic. */
+export interface Inviter {
+  tenant: { id: string; name: string };
+  actor: { kind: 'staff' | 'operator'; id: string; fullName: string };
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/**
+ * Issues a fresh invite link; any earlier unused link for the person stops working. The link
+ * points at `origin` (the clinic's host): the invitation is only valid there.
+ */
+export async function issueStaffInvite(db: Executor, inviter: Inviter, user: { id: string; email: string }, email: EmailSender, origin: string) {
   const at = clockNow();
   await db
     .update(authTokens)
     .set({ revokedAt: at })
-    .where(and(eq(authTokens.tenantId, ctx.tenant.id), eq(authTokens.staffUserId, user.id), eq(authTokens.purpose, 'staff_invite'), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
+    .where(and(eq(authTokens.tenantId, inviter.tenant.id), eq(authTokens.staffUserId, user.id), eq(authTokens.purpose, 'staff_invite'), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
   const token = generateToken();
   await db.insert(authTokens).values({
-    tenantId: ctx.tenant.id,
+    tenantId: inviter.tenant.id,
     purpose: 'staff_invite',
     tokenHash: hashToken(token),
     email: user.email,
     staffUserId: user.id,
-    createdByStaffId: ctx.actor.id,
+    createdByStaffId: inviter.actor.kind === 'staff' ? inviter.actor.id : null,
     expiresAt: addSeconds(at, AUTH_POLICY.inviteTtlSeconds),
   });
   const link = `${origin}/staff/invite/${token}`;
   await email.send({
     to: user.email,
-    subject: `You’re invited to ${ctx.tenant.name} on Carebridge`,
-    text: `${ctx.actor.fullName} invited you to join ${ctx.tenant.name}.\n\nSet your password: ${link}\n\nThe link works once and expires in 24 hours.`,
+    subject: `You’re invited to ${inviter.tenant.name} on Carebridge`,
+    text: `${inviter.actor.fullName} invited you to join ${inviter.tenant.name}.\n\nSet your password: ${link}\n\nThe link works once and expires in 24 hours.`,
     idempotencyKey: `staff-invite:${hashToken(token)}`,
   });
   await recordAudit(db, {
-    tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'invite.sent', ip: ctx.ip, userAgent: ctx.userAgent,
-    target: { type: 'staff_user', id: user.id }, details: { kind: 'staff' },
+    tenantId: inviter.tenant.id, actor: { kind: inviter.actor.kind, id: inviter.actor.id }, action: 'invite.sent',
+    ip: inviter.ip ?? null, userAgent: inviter.userAgent ?? null, target: { type: 'staff_user', id: user.id }, details: { kind: 'staff' },
   });
   return link;
 }
@@ -115,7 +126,7 @@ export async function inviteStaff(
     .insert(staffUsers)
     .values({ tenantId: ctx.tenant.id, email: address, fullName: input.fullName.trim(), accessLevelId: level.id, status: 'invited' })
     .returning())[0]!;
-  await issueInvite(db, ctx, user, email, origin);
+  await issueStaffInvite(db, { ...ctx, actor: { kind: 'staff', id: ctx.actor.id, fullName: ctx.actor.fullName } }, user, email, origin);
   return { staffId: user.id };
 }
 
@@ -123,7 +134,7 @@ export async function resendStaffInvite(db: Executor, ctx: StaffContext, staffId
   assertPermission(ctx, 'users.manage');
   const user = await targetUser(db, ctx, staffId);
   if (user.status !== 'invited') throw new StaffRuleError('not-invited');
-  await issueInvite(db, ctx, user, email, origin);
+  await issueStaffInvite(db, { ...ctx, actor: { kind: 'staff', id: ctx.actor.id, fullName: ctx.actor.fullName } }, user, email, origin);
 }
 
 export async function changeAccessLevel(db: Executor, ctx: StaffContext, staffId: string, accessLevelId: string) {

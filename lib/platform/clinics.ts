@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { accessLevels, staffUsers, tenantBranding, tenantDomains, tenantSettings, tenants } from '@/db/schema';
+import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
+import { recordAudit } from '@/lib/audit/record-audit';
+import type { OperatorContext } from '@/lib/auth/operator-session';
+import { revokeTenantSessions } from '@/lib/auth/session-store';
+import { now as clockNow } from '@/lib/clock';
+import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
+import type { EmailSender } from '@/lib/email/types';
+import { issueStaffInvite } from '@/lib/staff/staff-users';
+import { isValidSubdomainLabel } from '@/lib/tenancy/host';
+
+/** The platform console's view of clinics: operators only, never clinic data beyond counts. */
+
+export async function listClinics(db: Executor) {
+  // Drizzle renders a bare column in a select list without its table; the correlated
+  // subqueries need the qualified name.
+  const tenantId = sql.raw('"tenants"."id"');
+  const rows = await db
+    .select({
+      id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status, createdAt: tenants.createdAt,
+      domains: sql<string[]>`coalesce((select array_agg(case when d.kind = 'subdomain' then d.hostname || ' (subdomain)' else d.hostname || case when d.verified_at is null then ' (unverified)' else '' end end order by d.kind desc, d.hostname) from tenant_domains d where d.tenant_id = ${tenantId}), '{}')`,
+      staff: sql<number>`(select count(*)::int from staff_users s where s.tenant_id = ${tenantId} and s.status <> 'deactivated')`,
+      patients: sql<number>`(select count(*)::int from patients p where p.tenant_id = ${tenantId})`,
+    })
+    .from(tenants)
+    .orderBy(asc(tenants.name));
+  return rows;
+}
+
+export class ClinicRuleError extends Error {
+  constructor(readonly field: 'slug' | 'name' | 'adminEmail', message: string) {
+    super(message);
+    this.name = 'ClinicRuleError';
+  }
+}
+
+/**
+ * Creates a clinic with its subdomain, default branding and settings, the built-in access
+ * levels and document types, and its first admin, who receives an invitation by email.
+ */
+export async function createClinic(
+  db: Executor,
+  operator: OperatorContext,
+  input: { name: string; slug: string; adminEmail: string; adminName: string },
+  email: EmailSender,
+  originFor: (slug: string) => string,
+): Promise<{ tenantId: string }> {
+  const slug = input.slug.trim().toLowerCase();
+  if (!isValidSubdomainLabel(slug)) throw new ClinicRuleError('slug', 'Use 1–63 lower-case letters, digits and hyphens; some names (www, app, api…) are reserved.');
+  const [taken] = await db.select({ id: tenantDomains.id }).from(tenantDomains).where(and(eq(tenantDomains.kind, 'subdomain'), eq(tenantDomains.hostname, slug)));
+  if (taken) throw new ClinicRuleError('slug', 'Another clinic already uses this address.');
+  const created = await db.transaction(async (tx) => {
+    const [tenant] = await tx.insert(tenants).values({ slug, name: input.name.trim() }).returning();
+    const t = tenant!;
+    await tx.insert(tenantDomains).values({ tenantId: t.id, kind: 'subdomain', hostname: slug, verificationToken: randomBytes(16).toString('hex'), verifiedAt: clockNow() });
+    await tx.insert(tenantBranding).values({ tenantId: t.id, displayName: t.name });
+    await tx.insert(tenantSettings).values({ tenantId: t.id });
+    const levels = await tx
+      .insert(accessLevels)
+      .values(BUILTIN_LEVEL_KEYS.map((key) => ({ tenantId: t.id, builtinKey: key, name: BUILTIN_LEVELS[key].name, permissions: [...BUILTIN_LEVELS[key].permissions] })))
+      .returning({ id: accessLevels.id, key: accessLevels.builtinKey });
+    await ensureDefaultDocumentTypes(tx, t.id);
+    const [admin] = await tx
+      .insert(staffUsers)
+      .values({ tenantId: t.id, email: input.adminEmail.trim().toLowerCase(), fullName: input.adminName.trim(), accessLevelId: levels.find((l) => l.key === 'admin')!.id, status: 'invited' })
+      .returning();
+    await recordAudit(tx, {
+      tenantId: t.id, actor: { kind: 'operator', id: operator.actor.id }, action: 'platform.clinic_created', ip: operator.ip, userAgent: operator.userAgent,
+      target: { type: 'tenant', id: t.id }, details: { slug },
+    });
+    return { tenant: t, admin: admin! };
+  });
+  // The invitation is sent once the clinic exists (never from inside the transaction).
+  await issueStaffInvite(
+    db,
+    { tenant: { id: created.tenant.id, name: created.tenant.name }, actor: { kind: 'operator', id: operator.actor.id, fullName: 'The Carebridge team' }, ip: operator.ip, userAgent: operator.userAgent },
+    { id: created.admin.id, email: created.admin.email },
+    email,
+    originFor(slug),
+  );
+  return { tenantId: created.tenant.id };
+}
+
+/** Suspending ends every session of the clinic at once; its hosts then show "unavailable". */
+export async function setClinicStatus(db: Executor, operator: OperatorContext, tenantId: string, status: 'active' | 'suspended') {
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId));
+    if (!before) throw new ClinicRuleError('name', 'This clinic no longer exists.');
+    await tx.update(tenants).set({ status, updatedAt: clockNow() }).where(eq(tenants.id, tenantId));
+    const ended = status === 'suspended' ? await revokeTenantSessions(tx, tenantId, 'clinic-suspended') : 0;
+    await recordAudit(tx, {
+      tenantId, actor: { kind: 'operator', id: operator.actor.id }, action: status === 'suspended' ? 'platform.clinic_suspended' : 'platform.clinic_reactivated',
+      ip: operator.ip, userAgent: operator.userAgent, target: { type: 'tenant', id: tenantId }, details: { before: before.status, after: status, sessionsEnded: ended },
+    });
+  });
+}
