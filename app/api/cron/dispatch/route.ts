@@ -1,0 +1,42 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { requiredSecret } from '@/lib/config/env';
+import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
+
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+/**
+ * Delivers due outbox messages: retries with backoff, and anything the after-response dispatch
+ * missed. Vercel Cron calls it with GET and `Authorization: Bearer $CRON_SECRET` (vercel.json);
+ * POST is for other schedulers.
+ */
+export async function GET(request: Request): Promise<Response> {
+  return dispatch(request);
+}
+
+export async function POST(request: Request): Promise<Response> {
+  return dispatch(request);
+}
+
+async function dispatch(request: Request): Promise<Response> {
+  if (!isAuthorized(request.headers.get('authorization'))) {
+    return Response.json({ error: 'unauthorized' }, { status: 401, headers: NO_STORE });
+  }
+  try {
+    const counts = await dispatchDueMessages();
+    return Response.json(counts, { headers: NO_STORE });
+  } catch (error) {
+    // Name and Postgres code only: a failed query's message quotes its parameters.
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    console.error(`cron/dispatch: failed (${error instanceof Error ? error.name : 'unknown error'}${code ? ` ${code}` : ''})`);
+    return Response.json({ error: 'dispatch failed' }, { status: 500, headers: NO_STORE });
+  }
+}
+
+function isAuthorized(header: string | null): boolean {
+  const expected = `Bearer ${requiredSecret('CRON_SECRET')}`;
+  // Equal-length digests: timingSafeEqual needs the same length, and the length must not leak either.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(header ?? ''), digest(expected));
+}

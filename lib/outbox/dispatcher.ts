@@ -1,0 +1,325 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { after } from 'next/server';
+import { getDb, type Database } from '@/db/client';
+import { outboxMessages, type OutboxMessage } from '@/db/schema';
+import { addSeconds, now } from '@/lib/clock';
+import { ConfigurationError } from '@/lib/config/env';
+import { EmailDeliveryError, type EmailSender } from '@/lib/email/types';
+import { getEmailSender, getSmsSender } from '@/lib/messaging/providers';
+import { SmsDeliveryError, type SmsSender } from '@/lib/sms/types';
+
+/**
+ * Delivers the transactional outbox. Each run claims due rows with one UPDATE over a
+ * `FOR UPDATE SKIP LOCKED` subquery (two dispatchers never claim the same row), hands each to
+ * its provider, and records the outcome.
+ *
+ * Crash safety, per channel:
+ * - Email: at-least-once from here, exactly-once at the provider. A row whose dispatcher died
+ *   after Resend accepted it is still 'sending'; once its lease expires the next run sends it
+ *   again with the same idempotency key, and Resend answers with the first email's id instead
+ *   of sending (keys live 24 h; the whole retry schedule fits in about 19 h).
+ * - SMS: SNS has no idempotency key, so a resend after an unknown outcome could text twice.
+ *   Before the provider call the row is marked (provider_message_id = SMS_HANDOFF_MARK, a
+ *   committed write). A row that comes back with that mark was handed to the provider by a
+ *   dispatcher that never recorded the result: it is not sent again but marked dead with
+ *   "outcome unknown". At most once: a crash inside that window can lose a text (the email of
+ *   the same event still goes out), never send it twice. A failure the provider reports
+ *   (SmsDeliveryError) clears the mark and is retried as usual.
+ *
+ * Every write after the claim is fenced on `attempts` (bumped by each claim), so a dispatcher
+ * whose lease was taken over cannot overwrite the newer owner's outcome.
+ */
+
+export const OUTBOX_MAX_ATTEMPTS = 8;
+/** Wait after the 1st, 2nd, ... failed attempt; the last step repeats. */
+const BACKOFF_SECONDS = [30, 2 * 60, 10 * 60, 60 * 60, 6 * 60 * 60] as const;
+const LEASE_SECONDS = 120;
+// The adapters give up on a provider after 10 s. A row goes to a provider only while its lease
+// has at least this long left, so a lease does not run out in the middle of a provider call.
+const MIN_LEASE_LEFT_SECONDS = 30;
+const CONCURRENCY = 5;
+const MAX_ERROR_LENGTH = 300;
+// Resend refuses idempotency keys longer than 256 characters.
+const MAX_PROVIDER_KEY_LENGTH = 256;
+
+/** provider_message_id of an SMS being handed to the provider right now (see above). */
+export const SMS_HANDOFF_MARK = 'handoff-unconfirmed';
+
+export interface DispatchOptions {
+  /** Rows claimed in this run. Default 50. */
+  limit?: number;
+  /** Default: the process's configured providers (lib/messaging/providers). */
+  sms?: SmsSender;
+  email?: EmailSender;
+}
+
+export interface DispatchResult {
+  sent: number;
+  retried: number;
+  dead: number;
+}
+
+type Outcome = keyof DispatchResult | 'released' | 'lost-lease';
+
+/** Seconds to wait after the `attempts`-th failed attempt. */
+export function backoffSeconds(attempts: number): number {
+  const index = Math.min(Math.max(attempts, 1), BACKOFF_SECONDS.length) - 1;
+  return BACKOFF_SECONDS[index]!;
+}
+
+export async function dispatchDueMessages(options: DispatchOptions = {}): Promise<DispatchResult> {
+  const db = getDb();
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
+  const claimed = await claimDueMessages(db, limit);
+  const result: DispatchResult = { sent: 0, retried: 0, dead: 0 };
+  // Resolved on first use: a run with only emails due works without an SMS configuration.
+  const senders: Senders = {
+    sms: () => options.sms ?? getSmsSender(),
+    email: () => options.email ?? getEmailSender(),
+  };
+  await forEachConcurrently(claimed, CONCURRENCY, async (row) => {
+    try {
+      const outcome = await deliver(db, row, senders);
+      if (outcome === 'sent' || outcome === 'retried' || outcome === 'dead') result[outcome]++;
+    } catch (error) {
+      // A database failure while recording: the row stays 'sending' until its lease ends and
+      // the next run takes it (email: deduplicated by its key; an SMS already handed over: dead,
+      // never resent).
+      console.error(`outbox: could not record the outcome of message ${row.id} (${describeError(error)})`);
+    }
+  });
+  return result;
+}
+
+/**
+ * Runs a dispatch after the current response has been sent (Next's `after`), so a message
+ * enqueued by this request goes out within seconds instead of at the next cron run. Does
+ * nothing outside a Next request; the cron route delivers those messages.
+ */
+export function dispatchSoon(): void {
+  try {
+    after(async () => {
+      try {
+        await dispatchDueMessages();
+      } catch (error) {
+        console.error(`outbox: dispatch after the response failed (${describeError(error)})`);
+      }
+    });
+  } catch {
+    // `after` throws outside a request scope (scripts, tests): leave it to the cron route.
+  }
+}
+
+async function claimDueMessages(db: Database, limit: number): Promise<OutboxMessage[]> {
+  const at = now();
+  const due = db
+    .select({ id: outboxMessages.id })
+    .from(outboxMessages)
+    .where(and(
+      inArray(outboxMessages.status, ['pending', 'sending']),
+      lte(outboxMessages.nextAttemptAt, at),
+      or(isNull(outboxMessages.lockedUntil), lt(outboxMessages.lockedUntil, at)),
+    ))
+    .orderBy(asc(outboxMessages.nextAttemptAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(outboxMessages)
+    .set({
+      status: 'sending',
+      lockedUntil: addSeconds(at, LEASE_SECONDS),
+      attempts: sql`${outboxMessages.attempts} + 1`,
+    })
+    .where(inArray(outboxMessages.id, due))
+    .returning();
+}
+
+interface Senders {
+  sms: () => SmsSender;
+  email: () => EmailSender;
+}
+
+async function deliver(db: Database, row: OutboxMessage, senders: Senders): Promise<Outcome> {
+  if (row.channel === 'sms' && row.providerMessageId === SMS_HANDOFF_MARK) {
+    return markDead(
+      db,
+      row,
+      'SMS outcome unknown: a dispatcher stopped after handing it to the provider; not resent (no provider idempotency for SMS)',
+      { keepHandoffMark: true },
+    );
+  }
+  if (row.attempts > OUTBOX_MAX_ATTEMPTS) {
+    // Only reachable when earlier runs died mid-delivery: every reported failure is counted below.
+    return markDead(db, row, `gave up after ${OUTBOX_MAX_ATTEMPTS} attempts`);
+  }
+  if (row.lockedUntil!.getTime() - now().getTime() < MIN_LEASE_LEFT_SECONDS * 1000) {
+    // This run took too long to reach the row: give it back untouched for the next run.
+    return release(db, row);
+  }
+
+  let send: () => Promise<{ providerMessageId: string }>;
+  try {
+    send = providerCall(row, senders);
+  } catch (error) {
+    return recordFailure(db, row, classifyFailure(row.channel, error));
+  }
+  // Outside the try below: a database error here has sent nothing, so it must not count as
+  // an SMS with an unknown outcome.
+  if (row.channel === 'sms' && !(await markSmsHandoff(db, row))) return 'lost-lease';
+
+  let providerMessageId: string;
+  try {
+    ({ providerMessageId } = await send());
+  } catch (error) {
+    return recordFailure(db, row, classifyFailure(row.channel, error));
+  }
+  return markSent(db, row, providerMessageId);
+}
+
+/** The provider request for a row. Resolving the sender can throw ConfigurationError. */
+function providerCall(row: OutboxMessage, senders: Senders): () => Promise<{ providerMessageId: string }> {
+  const idempotencyKey = providerIdempotencyKey(row.idempotencyKey);
+  if (row.channel === 'sms') {
+    const sender = senders.sms();
+    return () => sender.send({ to: row.recipient, body: row.body, idempotencyKey });
+  }
+  const sender = senders.email();
+  return () => sender.send({
+    to: row.recipient,
+    subject: row.subject ?? '',
+    text: row.body,
+    html: row.html ?? undefined,
+    attachments: row.attachments ?? undefined,
+    idempotencyKey,
+  });
+}
+
+interface Failure {
+  retryable: boolean;
+  /** An SMS may have gone out: it keeps its hand-off mark, so it is never resent. */
+  outcomeUnknown: boolean;
+  /** For last_error and logs: never the recipient or the body. */
+  reason: string;
+}
+
+function classifyFailure(channel: OutboxMessage['channel'], error: unknown): Failure {
+  // The delivery errors' messages are PHI-free by contract (lib/sms/types.ts, lib/email/types.ts).
+  if (error instanceof SmsDeliveryError || error instanceof EmailDeliveryError) {
+    return { retryable: error.retryable, outcomeUnknown: false, reason: error.message };
+  }
+  // Thrown before anything reached a provider: fix the deployment, the row waits.
+  if (error instanceof ConfigurationError) {
+    return { retryable: true, outcomeUnknown: false, reason: `provider not configured: ${error.message}` };
+  }
+  const kind = error instanceof Error ? error.name : 'unknown error';
+  if (channel === 'email') return { retryable: true, outcomeUnknown: false, reason: `unexpected failure (${kind})` };
+  // Not a failure the provider reported: the text may have gone out. Same rule as a crash.
+  return { retryable: false, outcomeUnknown: true, reason: `SMS outcome unknown (${kind}); not resent (no provider idempotency for SMS)` };
+}
+
+/** Conditions that hold only while this run still owns the row. */
+function ownedBy(row: OutboxMessage) {
+  return and(eq(outboxMessages.id, row.id), eq(outboxMessages.attempts, row.attempts), eq(outboxMessages.status, 'sending'));
+}
+
+async function markSmsHandoff(db: Database, row: OutboxMessage): Promise<boolean> {
+  const updated = await db
+    .update(outboxMessages)
+    .set({ providerMessageId: SMS_HANDOFF_MARK })
+    .where(and(ownedBy(row), isNull(outboxMessages.providerMessageId)))
+    .returning({ id: outboxMessages.id });
+  return updated.length > 0;
+}
+
+async function markSent(db: Database, row: OutboxMessage, providerMessageId: string): Promise<Outcome> {
+  const updated = await db
+    .update(outboxMessages)
+    .set({ status: 'sent', sentAt: now(), providerMessageId, lockedUntil: null, lastError: null })
+    .where(ownedBy(row))
+    .returning({ id: outboxMessages.id });
+  if (updated.length === 0) {
+    console.warn(`outbox: message ${row.id} was sent but its lease had been taken over`);
+    return 'lost-lease';
+  }
+  return 'sent';
+}
+
+async function recordFailure(db: Database, row: OutboxMessage, failure: Failure): Promise<Outcome> {
+  if (!failure.retryable || row.attempts >= OUTBOX_MAX_ATTEMPTS) {
+    const reason = failure.retryable ? `${failure.reason}; gave up after ${row.attempts} attempts` : failure.reason;
+    return markDead(db, row, reason, { keepHandoffMark: failure.outcomeUnknown });
+  }
+  const updated = await db
+    .update(outboxMessages)
+    .set({
+      status: 'pending',
+      nextAttemptAt: addSeconds(now(), backoffSeconds(row.attempts)),
+      lockedUntil: null,
+      lastError: truncate(failure.reason),
+      // The provider reported the failure, so nothing is in flight any more.
+      providerMessageId: null,
+    })
+    .where(ownedBy(row))
+    .returning({ id: outboxMessages.id });
+  return updated.length > 0 ? 'retried' : 'lost-lease';
+}
+
+async function markDead(
+  db: Database,
+  row: OutboxMessage,
+  reason: string,
+  options: { keepHandoffMark?: boolean } = {},
+): Promise<Outcome> {
+  const updated = await db
+    .update(outboxMessages)
+    .set({
+      status: 'dead',
+      lockedUntil: null,
+      lastError: truncate(reason),
+      // The mark stays only as the record of an SMS whose outcome is unknown.
+      ...(options.keepHandoffMark ? {} : { providerMessageId: null }),
+    })
+    .where(ownedBy(row))
+    .returning({ id: outboxMessages.id });
+  if (updated.length === 0) return 'lost-lease';
+  console.warn(`outbox: message ${row.id} (${row.channel}) is dead: ${truncate(reason)}`);
+  return 'dead';
+}
+
+/** Gives a claimed row back without counting the attempt. */
+async function release(db: Database, row: OutboxMessage): Promise<Outcome> {
+  await db
+    .update(outboxMessages)
+    .set({ status: 'pending', lockedUntil: null, attempts: sql`${outboxMessages.attempts} - 1` })
+    .where(and(ownedBy(row), isNull(outboxMessages.providerMessageId)));
+  return 'released';
+}
+
+function providerIdempotencyKey(key: string): string {
+  if (key.length <= MAX_PROVIDER_KEY_LENGTH) return key;
+  return `sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/**
+ * Error name and Postgres code only: Drizzle's messages quote the failed query's parameters,
+ * which here are recipients and message bodies.
+ */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  return code ? `${error.name} ${code}` : error.name;
+}
+
+async function forEachConcurrently<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}

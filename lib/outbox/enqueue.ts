@@ -1,0 +1,51 @@
+import type { Executor } from '@/db/client';
+import { outboxMessages } from '@/db/schema';
+import { now } from '@/lib/clock';
+import type { EmailAttachment } from '@/lib/email/types';
+
+export interface OutboxMessageInput {
+  /** Null for platform-level messages (operators' console). */
+  tenantId: string | null;
+  channel: 'sms' | 'email';
+  /** E.164 phone number for SMS, email address for email. */
+  recipient: string;
+  /** Required for email. */
+  subject?: string;
+  body: string;
+  html?: string;
+  attachments?: EmailAttachment[];
+  /**
+   * Names the event, not the attempt (`document:{id}:email:{address}`): enqueueing the same
+   * event twice is a no-op, and the key goes to the provider with every delivery attempt.
+   */
+  idempotencyKey: string;
+}
+
+/**
+ * Writes a message to the transactional outbox. Pass the transaction that makes the change the
+ * message is about: the message then exists exactly when the change commits, and the dispatcher
+ * delivers it after the commit. Returns false when a message with this key already exists.
+ */
+export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Promise<boolean> {
+  if (msg.channel === 'email' && !msg.subject) throw new Error('outbox: an email needs a subject');
+  if (!msg.recipient.trim() || !msg.idempotencyKey.trim()) throw new Error('outbox: recipient and idempotency key are required');
+  const at = now();
+  const inserted = await tx
+    .insert(outboxMessages)
+    .values({
+      tenantId: msg.tenantId,
+      channel: msg.channel,
+      recipient: msg.recipient,
+      subject: msg.subject ?? null,
+      body: msg.body,
+      html: msg.html ?? null,
+      attachments: msg.attachments ?? null,
+      idempotencyKey: msg.idempotencyKey,
+      // The application clock, not the database's: the dispatcher compares against now() too.
+      nextAttemptAt: at,
+      createdAt: at,
+    })
+    .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
+    .returning({ id: outboxMessages.id });
+  return inserted.length > 0;
+}
