@@ -16,6 +16,11 @@ export const EMR_NAV: AreaNavItem[] = [
 export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm', label: 'Overview', permission: 'crm.access', exact: true },
   { href: '/crm/users', label: 'Users', permission: 'users.manage' },
+  { href: '/crm/branding', label: 'Branding', permission: 'settings.manage' },
+  { href: '/crm/portal-settings', label: 'Portal settings', permission: 'settings.manage' },
+  { href: '/crm/locations', label: 'Locations', permission: 'settings.manage' },
+  { href: '/crm/document-types', label: 'Document types', permission: 'settings.manage' },
+  { href: '/crm/audit', label: 'Audit log', permission: 'audit.view' },
 ];
 
 export function visibleNav(items: AreaNavItem[], permissions: ReadonlySet<Permission>) {

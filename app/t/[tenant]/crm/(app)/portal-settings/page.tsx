@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db/client';
+import { PortalSettingsForm } from '@/components/crm/portal-settings-form';
+import { requireStaff } from '@/lib/auth/staff-session';
+import { getPortalSettings } from '@/lib/settings/portal-settings';
+import { BOOKING_LIMITS } from '@/lib/settings/schemas';
+
+export const metadata: Metadata = { title: 'Patient portal settings' };
+
+export default async function PortalSettingsPage() {
+  const ctx = await requireStaff('crm', 'settings.manage');
+  const settings = await getPortalSettings(getDb(), ctx);
+  return (
+    <div className="space-y-6">
+      <header>
+        <h1 className="text-2xl font-semibold">Patient portal settings</h1>
+        <p className="mt-1 text-fg-muted">
+          How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.
+        </p>
+      </header>
+      <PortalSettingsForm initial={settings} limits={BOOKING_LIMITS} />
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { locations } from '@/db/schema';
+import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { SettingsAuditActions } from '@/lib/settings/audit-actions';
+import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
+import { isUuid } from '@/lib/settings/ids';
+import { locationSchema, parseSettings } from '@/lib/settings/schemas';
+
+/**
+ * A clinic's locations (shown on the portal's sign-in page and used for booking). Locations are
+ * deactivated, never deleted: appointments and history point at them. Needs `settings.manage`.
+ */
+
+const view = {
+  id: locations.id,
+  name: locations.name,
+  addressLine1: locations.addressLine1,
+  addressLine2: locations.addressLine2,
+  city: locations.city,
+  region: locations.region,
+  postalCode: locations.postalCode,
+  country: locations.country,
+  timeZone: locations.timeZone,
+  phone: locations.phone,
+  active: locations.active,
+};
+
+export async function listLocations(db: Executor, ctx: StaffContext) {
+  assertPermission(ctx, 'settings.manage');
+  return db
+    .select(view)
+    .from(locations)
+    .where(eq(locations.tenantId, ctx.tenant.id))
+    .orderBy(desc(locations.active), asc(locations.name), asc(locations.id));
+}
+
+async function targetLocation(db: Executor, ctx: StaffContext, locationId: string, lock = false) {
+  if (!isUuid(locationId)) throw new NotFoundError('location');
+  const query = db.select(view).from(locations).where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, locationId)));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw new NotFoundError('location');
+  return row;
+}
+
+export type LocationView = Awaited<ReturnType<typeof listLocations>>[number];
+
+export async function getLocation(db: Executor, ctx: StaffContext, locationId: string): Promise<LocationView> {
+  assertPermission(ctx, 'settings.manage');
+  return targetLocation(db, ctx, locationId);
+}
+
+export async function createLocation(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
+  assertPermission(ctx, 'settings.manage');
+  const data = parseSettings(locationSchema, input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(locations)
+      .values({
+        tenantId: ctx.tenant.id,
+        name: data.name,
+        addressLine1: data.addressLine1,
+        addressLine2: data.addressLine2,
+        city: data.city,
+        region: data.region,
+        postalCode: data.postalCode,
+        country: data.country,
+        timeZone: data.timeZone,
+        phone: data.phone,
+      })
+      .returning({ id: locations.id });
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+      action: SettingsAuditActions.locationAdded, ip: ctx.ip, userAgent: ctx.userAgent,
+      target: { type: 'location', id: row!.id }, details: { after: data },
+    });
+    return { id: row!.id };
+  });
+}
+
+export async function updateLocation(db: Executor, ctx: StaffContext, locationId: string, input: unknown): Promise<{ changed: boolean }> {
+  assertPermission(ctx, 'settings.manage');
+  const data = parseSettings(locationSchema, input);
+  return db.transaction(async (tx) => {
+    const before = await targetLocation(tx, ctx, locationId, true);
+    const changed = changedFields(before, data);
+    if (Object.keys(changed).length === 0) return { changed: false };
+    await tx
+      .update(locations)
+      .set({
+        name: data.name,
+        addressLine1: data.addressLine1,
+        addressLine2: data.addressLine2,
+        city: data.city,
+        region: data.region,
+        postalCode: data.postalCode,
+        country: data.country,
+        timeZone: data.timeZone,
+        phone: data.phone,
+      })
+      .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, before.id)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+      action: SettingsAuditActions.locationChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+      target: { type: 'location', id: before.id }, details: { changed },
+    });
+    return { changed: true };
+  });
+}
+
+/**
+ * Deactivating hides a location from the portal and from new bookings. The clinic keeps at
+ * least one active location: the other active rows are locked first, so two admins
+ * deactivating the last two locations at once cannot both succeed.
+ */
+export async function setLocationActive(db: Executor, ctx: StaffContext, locationId: string, active: boolean): Promise<void> {
+  assertPermission(ctx, 'settings.manage');
+  await db.transaction(async (tx) => {
+    const location = await targetLocation(tx, ctx, locationId, true);
+    if (location.active === active) return;
+    if (!active) {
+      const others = await tx
+        .select({ id: locations.id })
+        .from(locations)
+        .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.active, true), ne(locations.id, location.id)))
+        .for('update');
+      if (others.length === 0) throw new SettingsRuleError('last-active-location', { name: location.name });
+    }
+    await tx
+      .update(locations)
+      .set({ active })
+      .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, location.id)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+      action: active ? SettingsAuditActions.locationReactivated : SettingsAuditActions.locationDeactivated,
+      ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'location', id: location.id },
+      details: { changed: { active: { before: !active, after: active } }, name: location.name },
+    });
+  });
+}
+
+/** The time zone a new location starts with: the clinic's most used one, else New York. */
+export async function defaultTimeZone(db: Executor, ctx: StaffContext): Promise<string> {
+  assertPermission(ctx, 'settings.manage');
+  const [row] = await db
+    .select({ timeZone: locations.timeZone })
+    .from(locations)
+    .where(eq(locations.tenantId, ctx.tenant.id))
+    .groupBy(locations.timeZone)
+    .orderBy(sql`count(*) desc`)
+    .limit(1);
+  return row?.timeZone ?? 'America/New_York';
+}
