@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import {
   inviteToPortalAction,
+  setNotificationPreferenceAction,
   type PortalAdminState,
 } from '@/app/t/[tenant]/emr/(app)/patients/[id]/portal/actions';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
@@ -70,6 +71,28 @@ export function InviteToPortalForm({ patientId, defaultEmail }: { patientId: str
       </div>
       <p className="text-sm text-fg-muted">An invitation gives the recipient access to this patient’s health information. Invite only people who are authorised.</p>
       <PrimaryButton type="submit" disabled={pending}>{pending ? 'Sending…' : 'Invite to portal'}</PrimaryButton>
+      <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+    </form>
+  );
+}
+
+export function NotificationPreferenceForm({ patientId, value, clinicDefault }: { patientId: string; value: 'email' | 'email_sms' | null; clinicDefault: 'email' | 'email_sms' }) {
+  const [state, action, pending] = useActionState<PortalAdminState, FormData>(setNotificationPreferenceAction, {});
+  const label = (v: 'email' | 'email_sms') => (v === 'email' ? 'Email only' : 'Email and SMS');
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="patientId" value={patientId} />
+      <fieldset>
+        <legend className="text-sm font-medium">When a new document is available, notify by</legend>
+        <div className="mt-2 space-y-1 text-sm">
+          {([['default', `Clinic default (${label(clinicDefault)})`], ['email', 'Email only'], ['email_sms', 'Email and SMS (SMS is charged)']] as const).map(([v, l]) => (
+            <label key={v} className="flex items-center gap-2">
+              <input type="radio" name="preference" value={v} defaultChecked={(value ?? 'default') === v} /> {l}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <SecondaryButton type="submit" disabled={pending}>Save preference</SecondaryButton>
       <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
     </form>
   );

@@ -120,6 +120,8 @@ export type PortalAccessStatus = 'none' | 'invited' | 'active' | 'locked' | 'dis
 export interface PortalAccessState {
   status: PortalAccessStatus;
   accessEnabled: boolean;
+  /** null: the clinic's default applies. */
+  documentNotification: 'email' | 'email_sms' | null;
   hasPhone: boolean;
   /** The printed portal ID while it waits for activation. */
   pendingPortalCode: { code: string; createdAt: Date | null; failedAttempts: number; locked: boolean } | null;
@@ -189,6 +191,7 @@ export async function getPortalAccessState(db: Executor, ctx: StaffContext, pati
   return {
     status,
     accessEnabled: settings ? settings.accessEnabled && !settings.disabledAt : false,
+    documentNotification: settings?.documentNotification ?? null,
     hasPhone: Boolean(patient.phone),
     pendingPortalCode,
     pendingInvites: invites,
@@ -207,4 +210,33 @@ async function linkedAccounts(db: Executor, tenantId: string, patientId: string)
     .innerJoin(portalAccounts, and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)))
     .where(and(eq(portalAccountPatients.tenantId, tenantId), eq(portalAccountPatients.patientId, patientId)))
     .orderBy(asc(portalAccountPatients.createdAt));
+}
+
+/**
+ * How the patient hears about a new document (seed 004): "Email only" or "Email and SMS" (SMS
+ * costs the clinic money), or null to follow the clinic's default.
+ */
+export async function setDocumentNotificationPreference(
+  db: Executor,
+  ctx: StaffContext,
+  patientId: string,
+  preference: 'email' | 'email_sms' | null,
+): Promise<void> {
+  await requirePortalAdminPatient(db, ctx, patientId);
+  const tenantId = ctx.tenant.id;
+  await db.transaction(async (tx) => {
+    const before = await findPortalSettings(tx, tenantId, patientId);
+    const set = { documentNotification: preference, updatedAt: clockNow() };
+    await tx
+      .insert(patientPortalSettings)
+      .values({ tenantId, patientId, ...set })
+      .onConflictDoUpdate({ target: [patientPortalSettings.tenantId, patientPortalSettings.patientId], set });
+    await recordAudit(tx, {
+      ...staffAuditBase(ctx),
+      action: 'portal.notification_preference_changed',
+      patientId,
+      target: { type: 'patient', id: patientId },
+      details: { before: before?.documentNotification ?? null, after: preference },
+    });
+  });
 }

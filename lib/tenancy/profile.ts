@@ -24,6 +24,7 @@ export interface TenantProfile {
     accessMode: 'manual' | 'automatic';
     patientUploadsAllowed: boolean;
     defaultLanguage: string;
+    defaultDocumentNotification: 'email' | 'email_sms';
   };
   staffIdleTimeoutMinutes: number;
   locations: {
@@ -56,6 +57,7 @@ export async function loadTenantProfile(db: Executor, tenantId: string): Promise
       accessMode: tenantSettings.accessMode,
       patientUploadsAllowed: tenantSettings.patientUploadsAllowed,
       defaultLanguage: tenantSettings.defaultLanguage,
+      defaultDocumentNotification: tenantSettings.defaultDocumentNotification,
       staffIdleTimeoutMinutes: tenantSettings.staffIdleTimeoutMinutes,
     })
     .from(tenants)
@@ -96,6 +98,7 @@ export async function loadTenantProfile(db: Executor, tenantId: string): Promise
       accessMode: row.accessMode,
       patientUploadsAllowed: row.patientUploadsAllowed,
       defaultLanguage: row.defaultLanguage,
+      defaultDocumentNotification: row.defaultDocumentNotification,
     },
     staffIdleTimeoutMinutes: row.staffIdleTimeoutMinutes,
     locations: locationRows,

@@ -6,7 +6,7 @@ import { auditLog, patientPortalSettings, patients } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
 import { resetMessagingProvidersForTests } from '@/lib/messaging/providers';
 import { startActivation } from '@/lib/portal-access/activation';
-import { createPortalUser, getPortalAccessState, setPortalAccessEnabled } from '@/lib/portal-access/staff-admin';
+import { createPortalUser, getPortalAccessState, setDocumentNotificationPreference, setPortalAccessEnabled } from '@/lib/portal-access/staff-admin';
 import { invitePatientToPortal } from '@/lib/portal-access/staff-invites';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { createTestTenant } from '../support/factories';
@@ -105,5 +105,20 @@ describe('portal access state', () => {
       status: 'active',
       accounts: [{ id: withAccount.account.id, email: withAccount.account.email, relationship: 'self', status: 'active', locked: false }],
     });
+  });
+});
+
+describe('document notification preference', () => {
+  it('is set per patient, audited, and falls back to the clinic default when cleared', async () => {
+    const clinic = await createTestTenant();
+    const ops = await createStaffContext(clinic, 'operations');
+    const marketing = await createStaffContext(clinic, 'marketing');
+    const [patient] = await getDb().insert(patients).values({ tenantId: clinic.id, recordNumber: 'PREF-1', firstName: 'P', lastName: 'Q', dateOfBirth: '1990-01-01', phone: '+12175550155' }).returning();
+    expect((await getPortalAccessState(getDb(), ops, patient!.id)).documentNotification).toBeNull();
+    await setDocumentNotificationPreference(getDb(), ops, patient!.id, 'email_sms');
+    expect((await getPortalAccessState(getDb(), ops, patient!.id)).documentNotification).toBe('email_sms');
+    await setDocumentNotificationPreference(getDb(), ops, patient!.id, null);
+    expect((await getPortalAccessState(getDb(), ops, patient!.id)).documentNotification).toBeNull();
+    await expect(setDocumentNotificationPreference(getDb(), marketing, patient!.id, 'email')).rejects.toThrow();
   });
 });

@@ -7,7 +7,7 @@ import { ForbiddenError, NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getRequestOrigin } from '@/lib/http/request-origin';
 import { PortalAccessError } from '@/lib/portal-access/errors';
-import { createPortalUser, setPortalAccessEnabled, unlockPortalAccess } from '@/lib/portal-access/staff-admin';
+import { createPortalUser, setDocumentNotificationPreference, setPortalAccessEnabled, unlockPortalAccess } from '@/lib/portal-access/staff-admin';
 import { invitePatientToPortal, revokePortalInvite } from '@/lib/portal-access/staff-invites';
 
 export interface PortalAdminState {
@@ -99,6 +99,19 @@ export async function setPortalAccessAction(_: PortalAdminState, form: FormData)
   try {
     await setPortalAccessEnabled(getDb(), ctx, parsed.data.patientId, parsed.data.enabled === 'true');
     return done(parsed.data.patientId, { ok: true, message: parsed.data.enabled === 'true' ? 'Portal access turned on.' : 'Portal access turned off.' });
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function setNotificationPreferenceAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
+  const ctx = await context();
+  const parsed = z.object({ patientId: z.uuid(), preference: z.enum(['default', 'email', 'email_sms']) }).safeParse({ patientId: form.get('patientId'), preference: form.get('preference') });
+  if (!parsed.success) return { ok: false, message: 'Choose how the patient is notified.' };
+  try {
+    const value = parsed.data.preference === 'default' ? null : parsed.data.preference;
+    await setDocumentNotificationPreference(getDb(), ctx, parsed.data.patientId, value);
+    return done(parsed.data.patientId, { ok: true, message: 'Notification preference saved.' });
   } catch (error) {
     return failure(error);
   }

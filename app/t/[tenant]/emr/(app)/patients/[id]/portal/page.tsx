@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { InviteToPortalForm, PortalActionButton } from '@/components/emr/portal-admin-forms';
+import { InviteToPortalForm, NotificationPreferenceForm, PortalActionButton } from '@/components/emr/portal-admin-forms';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
@@ -55,6 +55,9 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
         ) : (
           <p className="mt-3 text-sm text-fg-muted">This clinic uses automatic access: patients with a validated phone can claim their account.</p>
         )}
+        <div className="mt-5 border-t border-line pt-4">
+          <NotificationPreferenceForm patientId={id} value={state.documentNotification} clinicDefault={profile.portal.defaultDocumentNotification} />
+        </div>
         {state.status === 'locked' ? (
           <div className="mt-4">
             <PortalActionButton action={unlockPortalAction} patientId={id} label="Unlock" />
