@@ -4,7 +4,12 @@ const nextConfig = {
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,
   reactStrictMode: true,
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Documents up to 4 MB go through a server action (Vercel's request limit is 4.5 MB);
+    // larger ones go straight to object storage with a presigned upload.
+    serverActions: { bodySizeLimit: '4.5mb' },
+  },
 };
 
 export default nextConfig;

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { requiredSecret } from '@/lib/config/env';
+import { getDb } from '@/db/client';
+import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
 
 export const dynamic = 'force-dynamic';
@@ -25,7 +27,9 @@ async function dispatch(request: Request): Promise<Response> {
   }
   try {
     const counts = await dispatchDueMessages();
-    return Response.json(counts, { headers: NO_STORE });
+    // Uploads started but never confirmed leave no visible document; remove their files too.
+    const uploads = await cleanupAbandonedUploads(getDb());
+    return Response.json({ ...counts, abandonedUploadsRemoved: uploads.removed }, { headers: NO_STORE });
   } catch (error) {
     // Name and Postgres code only: a failed query's message quotes its parameters.
     const code = (error as { cause?: { code?: string } }).cause?.code;

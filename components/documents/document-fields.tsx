@@ -1,0 +1,110 @@
+'use client';
+
+import { useId, useState } from 'react';
+import { TextField } from '@/components/ui/form-controls';
+import type { DocumentFieldErrors } from '@/lib/documents/upload-rules';
+
+export interface DocumentTypeOption {
+  id: string;
+  name: string;
+  hiddenFromPortal: boolean;
+}
+
+export interface DocumentFieldValues {
+  typeId?: string;
+  title?: string;
+  examinationDate?: string;
+  visibleToPatient?: boolean;
+}
+
+function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? <p id={id} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null;
+}
+
+/**
+ * Type, title, examination date, "Visible to patient" and "Send notification", shared by the
+ * upload and edit forms. "Send notification" only applies to a visible document, so it is
+ * disabled while the document is hidden.
+ */
+export function DocumentFields({
+  types,
+  errors = {},
+  values = {},
+  notificationLabel = 'Send notification',
+  notificationHint = 'Email (and SMS if the patient chose it) saying a new document is available. No health details are sent.',
+}: {
+  types: DocumentTypeOption[];
+  errors?: DocumentFieldErrors;
+  values?: DocumentFieldValues;
+  notificationLabel?: string;
+  notificationHint?: string;
+}) {
+  const id = useId();
+  const [visible, setVisible] = useState(values.visibleToPatient ?? false);
+  const today = new Date().toISOString().slice(0, 10);
+  const selected = types.find((t) => t.id === values.typeId);
+  return (
+    <>
+      <div>
+        <label htmlFor={`${id}-type`} className="block text-sm font-medium">Type</label>
+        <select
+          id={`${id}-type`}
+          name="typeId"
+          required
+          defaultValue={values.typeId ?? ''}
+          aria-invalid={errors.typeId ? true : undefined}
+          aria-describedby={errors.typeId ? `${id}-type-error` : undefined}
+          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 aria-invalid:border-red-600"
+        >
+          <option value="" disabled>Choose a type</option>
+          {values.typeId && !selected ? <option value={values.typeId} disabled>(inactive type)</option> : null}
+          {types.map((t) => (
+            <option key={t.id} value={t.id}>{t.name}{t.hiddenFromPortal ? ' (not shown in the portal)' : ''}</option>
+          ))}
+        </select>
+        <FieldError id={`${id}-type-error`} error={errors.typeId} />
+      </div>
+      <TextField label="Title" name="title" required maxLength={200} defaultValue={values.title ?? ''} error={errors.title} />
+      <TextField
+        label="Examination date"
+        name="examinationDate"
+        type="date"
+        required
+        max={today}
+        defaultValue={values.examinationDate ?? ''}
+        error={errors.examinationDate}
+      />
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium">Patient portal</legend>
+        <div className="flex gap-3">
+          <input
+            id={`${id}-visible`}
+            type="checkbox"
+            name="visibleToPatient"
+            checked={visible}
+            onChange={(e) => setVisible(e.target.checked)}
+            className="mt-1 size-4 shrink-0 accent-brand-accent"
+          />
+          <label htmlFor={`${id}-visible`} className="font-medium">Visible to patient</label>
+        </div>
+        <div className="flex gap-3">
+          <input
+            id={`${id}-notify`}
+            type="checkbox"
+            name="sendNotification"
+            disabled={!visible}
+            defaultChecked={false}
+            aria-describedby={`${id}-notify-hint`}
+            className="mt-1 size-4 shrink-0 accent-brand-accent"
+          />
+          <div>
+            <label htmlFor={`${id}-notify`} className="font-medium">{notificationLabel}</label>
+            <p id={`${id}-notify-hint`} className="text-sm text-fg-muted">
+              {visible ? notificationHint : 'Available when the document is visible to the patient.'}
+            </p>
+          </div>
+        </div>
+      </fieldset>
+    </>
+  );
+}

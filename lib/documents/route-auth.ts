@@ -1,0 +1,48 @@
+import 'server-only';
+import { canUseArea, type StaffContext } from '@/lib/access/context';
+import { getPortalSession } from '@/lib/auth/portal-session';
+import { getStaffSession } from '@/lib/auth/staff-session';
+import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
+import type { DownloadRequester } from './authorize-download';
+
+/**
+ * For the document route handlers under /api (middleware does not rewrite them): the clinic from
+ * the Host header, then the staff session, else the portal session. Answers a ready JSON
+ * response when there is nobody to act for.
+ */
+export type RouteCaller =
+  | { ok: true; requester: DownloadRequester }
+  | { ok: false; response: Response };
+
+export function jsonError(status: number, error: string, message?: string): Response {
+  return Response.json({ error, ...(message ? { message } : {}) }, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+export async function resolveStaffCaller(request: Request): Promise<{ ok: true; ctx: StaffContext } | { ok: false; response: Response }> {
+  const resolution = await resolveTenantByHost(request.headers.get('host'));
+  if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
+  const staff = await getStaffSession();
+  if (staff.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
+  if (staff.context.tenant.id !== resolution.tenant.id) return { ok: false, response: jsonError(404, 'not_found') };
+  if (!canUseArea(staff.context.actor.permissions, 'emr')) return { ok: false, response: jsonError(403, 'forbidden') };
+  return { ok: true, ctx: staff.context };
+}
+
+export async function resolveDownloadCaller(request: Request): Promise<RouteCaller> {
+  const resolution = await resolveTenantByHost(request.headers.get('host'));
+  if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
+  const tenant = resolution.tenant;
+  const staff = await getStaffSession();
+  if (staff.status === 'signed-in') {
+    if (staff.context.tenant.id !== tenant.id) return { ok: false, response: jsonError(404, 'not_found') };
+    if (!canUseArea(staff.context.actor.permissions, 'emr')) return { ok: false, response: jsonError(403, 'forbidden') };
+    return { ok: true, requester: { kind: 'staff', ctx: staff.context } };
+  }
+  const portal = await getPortalSession();
+  if (portal.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
+  if (portal.context.tenant.id !== tenant.id || !portal.context.patient) return { ok: false, response: jsonError(404, 'not_found') };
+  return {
+    ok: true,
+    requester: { kind: 'portal', tenantId: tenant.id, accountId: portal.context.account.id, patientId: portal.context.patient.id },
+  };
+}
