@@ -42,7 +42,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ tena
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value.map(auditEntryCsvLine).join('')));
       } catch (error) {
-        console.error('audit export failed', error instanceof Error ? error.message : error);
+        // Name only: a failed query's message quotes its parameters.
+        console.error(`audit export failed (${error instanceof Error ? error.name : 'unknown'})`);
         controller.error(error);
       }
     },

@@ -1,6 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
@@ -34,12 +35,16 @@ function failure(error: unknown): DocumentFormState {
   }
   if (error instanceof NotFoundError) return { ok: false, message: 'This patient or document no longer exists.' };
   if (error instanceof ForbiddenError) return { ok: false, message: 'You don’t have permission to change documents.' };
-  console.error('document action failed', error instanceof Error ? error.message : error);
+  // Name and Postgres code only: a failed query's message quotes its parameters (PHI).
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  console.error(`document action failed (${error instanceof Error ? error.name : 'unknown'}${code ? ` ${code}` : ''})`);
   return { ok: false, message: 'The document could not be saved. Nothing was changed; please try again.' };
 }
 
+/** After a successful change: fresh list, and any notification it queued goes out right away. */
 function refresh(patientId: string): void {
   revalidatePath(`/emr/patients/${patientId}/documents`);
+  dispatchSoon();
 }
 
 /** Small files (≤ 4 MB) in one request. The clinic comes from the host, the actor from the session. */
