@@ -32,12 +32,12 @@ test('an operator creates a clinic whose first admin accepts the invite and sign
   expect(link).toContain(`${slug}.localhost`);
   const admin = await (await browser.newContext()).newPage();
   await admin.goto(link);
-  await admin.getByLabel('New password').fill('Lakeside-Open-2026');
-  await admin.getByLabel('Confirm password').fill('Lakeside-Open-2026');
+  await admin.getByLabel('New password').fill('Quiet-Water-2026');
+  await admin.getByLabel('Confirm password').fill('Quiet-Water-2026');
   await admin.getByRole('button', { name: 'Set password' }).click();
   await expect(admin).toHaveURL(/\/emr\/sign-in\?reason=invite-accepted/);
   await admin.getByLabel('Email').fill(adminEmail);
-  await admin.getByLabel('Password').fill('Lakeside-Open-2026');
+  await admin.getByLabel('Password').fill('Quiet-Water-2026');
   await admin.getByRole('button', { name: 'Continue' }).click();
   const secret = (await admin.locator('code').innerText()).trim();
   await admin.getByLabel('Authentication code').fill(new OTPAuth.TOTP({ secret }).generate());
