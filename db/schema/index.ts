@@ -6,3 +6,4 @@ export * from './identity';
 export * from './audit';
 export * from './outbox';
 export * from './documents';
+export * from './scheduling';

@@ -1,5 +1,6 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '../schema';
+import type { DemoSchedule } from './scheduling';
 
 /** The demo clinics every fresh install starts with (README lists the accounts). */
 
@@ -53,7 +54,10 @@ export interface DemoClinic {
   }[];
   /** Patients given a printed portal ID (seed 001), not yet activated. */
   printedActivations: { patient: string; portalCode: string }[];
+  schedule: DemoSchedule;
 }
+
+const WEEKDAYS = [1, 2, 3, 4, 5];
 
 const FIRST = ['Olivia', 'Noah', 'Emma', 'Liam', 'Ava', 'Ethan', 'Sofia', 'Mason', 'Isabella', 'Lucas', 'Mia', 'Elijah', 'Amelia', 'James', 'Harper', 'Benjamin', 'Evelyn', 'Henry', 'Abigail', 'Samuel', 'Chloe', 'Daniel', 'Grace', 'Matteo'];
 const LAST = ['Nguyen', 'Johnson', 'Okafor', 'Kowalski', 'Haddad', 'Schmidt', 'Rossi', 'Tanaka', 'Brown', 'Singh', 'Andersen', 'Dubois', 'Moreau', 'Silva', 'Cohen', 'Ivanova', 'Park', 'Murphy'];
@@ -120,6 +124,42 @@ export const DEMO_CLINICS: DemoClinic[] = [
       },
     ],
     printedActivations: [{ patient: 'SUN-10003', portalCode: '482913' }],
+    schedule: {
+      services: [
+        { name: 'Family consultation', durationMinutes: 30, priceCents: 12000, description: 'A visit with your family doctor for any health concern.' },
+        { name: 'Pediatric check-up', durationMinutes: 30, priceCents: 10000, description: 'Growth, development and vaccinations for children.' },
+        { name: 'Vaccination', durationMinutes: 15, priceCents: 4000, description: 'Seasonal and travel vaccines.' },
+        { name: 'Video follow-up', durationMinutes: 20, priceCents: 6000, description: 'A short follow-up by video call.', isVideo: true },
+        { name: 'Annual physical', durationMinutes: 60, priceCents: 20000, description: 'Booked by the front desk.', bookableOnline: false },
+      ],
+      providers: [
+        {
+          email: 'dr.kim@sunrise.test',
+          services: ['Family consultation', 'Vaccination', 'Video follow-up', 'Annual physical'],
+          hours: [
+            { location: 'Downtown', weekdays: [1, 2, 3, 4], start: '09:00', end: '17:00' },
+            { location: 'Riverside', weekdays: [5], start: '09:00', end: '13:00' },
+          ],
+        },
+        {
+          email: 'dr.patel@sunrise.test',
+          services: ['Pediatric check-up', 'Vaccination', 'Family consultation'],
+          hours: [{ location: 'Riverside', weekdays: WEEKDAYS, start: '08:00', end: '16:00' }],
+        },
+      ],
+      appointments: [
+        { patient: 'SUN-10001', provider: 'dr.kim@sunrise.test', service: 'Family consultation', location: 'Downtown', dayOffset: -30, time: '10:00', status: 'completed' },
+        { patient: 'SUN-10001', provider: 'dr.kim@sunrise.test', service: 'Family consultation', location: 'Downtown', dayOffset: 7, time: '10:30', status: 'booked' },
+        { patient: 'SUN-10002', provider: 'dr.patel@sunrise.test', service: 'Pediatric check-up', location: 'Riverside', dayOffset: -60, time: '09:00', status: 'completed' },
+        { patient: 'SUN-10002', provider: 'dr.patel@sunrise.test', service: 'Vaccination', location: 'Riverside', dayOffset: -20, time: '09:30', status: 'cancelled', cancelReason: 'Leo was unwell.' },
+        { patient: 'SUN-10002', provider: 'dr.patel@sunrise.test', service: 'Pediatric check-up', location: 'Riverside', dayOffset: 10, time: '09:30', status: 'booked' },
+        { patient: 'SUN-10003', provider: 'dr.kim@sunrise.test', service: 'Family consultation', location: 'Downtown', dayOffset: -14, time: '11:00', status: 'no_show' },
+        { patient: 'SUN-20001', provider: 'dr.kim@sunrise.test', service: 'Video follow-up', location: 'Downtown', dayOffset: 2, time: '14:00', status: 'booked' },
+        { patient: 'SUN-20002', provider: 'dr.kim@sunrise.test', service: 'Family consultation', location: 'Downtown', dayOffset: 2, time: '09:00', status: 'booked' },
+        { patient: 'SUN-20003', provider: 'dr.patel@sunrise.test', service: 'Vaccination', location: 'Riverside', dayOffset: 3, time: '11:00', status: 'booked' },
+        { patient: 'SUN-20004', provider: 'dr.kim@sunrise.test', service: 'Annual physical', location: 'Downtown', dayOffset: -7, time: '15:00', status: 'completed' },
+      ],
+    },
   },
   {
     slug: 'harbor',
@@ -152,5 +192,24 @@ export const DEMO_CLINICS: DemoClinic[] = [
       },
     ],
     printedActivations: [],
+    schedule: {
+      services: [
+        { name: 'Skin check', durationMinutes: 20, priceCents: 9000, description: 'A full-body mole and skin check.' },
+        { name: 'Dermatology consultation', durationMinutes: 30, priceCents: 15000, description: 'Any skin, hair or nail concern.' },
+        { name: 'Acne follow-up', durationMinutes: 15, priceCents: 6000, description: 'Review of an ongoing acne treatment.' },
+      ],
+      providers: [
+        {
+          email: 'dr.reyes@harbor.test',
+          services: ['Skin check', 'Dermatology consultation', 'Acne follow-up'],
+          hours: [{ location: 'Seaport', weekdays: WEEKDAYS, start: '09:00', end: '17:00' }],
+        },
+      ],
+      appointments: [
+        { patient: 'HBR-10001', provider: 'dr.reyes@harbor.test', service: 'Skin check', location: 'Seaport', dayOffset: -20, time: '14:00', status: 'completed' },
+        { patient: 'HBR-10001', provider: 'dr.reyes@harbor.test', service: 'Dermatology consultation', location: 'Seaport', dayOffset: 5, time: '15:00', status: 'booked' },
+        { patient: 'HBR-10002', provider: 'dr.reyes@harbor.test', service: 'Acne follow-up', location: 'Seaport', dayOffset: 5, time: '10:00', status: 'booked' },
+      ],
+    },
   },
 ];

@@ -1,4 +1,4 @@
-import { and, asc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { patients } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
@@ -46,8 +46,8 @@ export async function searchPatients(db: Executor, ctx: StaffContext, input: { q
     case 'record': filter = eq(patients.recordNumber, query.record); break;
     case 'name': {
       const escaped = query.text.replace(/[\\%_]/g, (c) => `\\${c}`);
-      // The trigram index serves both the substring match and the similarity ranking.
-      filter = or(sql`${fullName} like ${`%${escaped}%`}`, ilike(patients.recordNumber, `%${escaped}%`));
+      // Exactly the indexed expression, alone: an OR with another column would force a scan.
+      filter = sql`${fullName} like ${`%${escaped}%`}`;
       break;
     }
     default: filter = undefined;

@@ -21,6 +21,7 @@ export default async function PatientChartLayout({ children, params }: { childre
   const tabs = [
     { href: `/emr/patients/${id}`, label: 'Details', show: true, exact: true },
     { href: `/emr/patients/${id}/contacts`, label: 'Contacts', show: true, exact: false },
+    { href: `/emr/patients/${id}/appointments`, label: 'Appointments', show: true, exact: false },
     { href: `/emr/patients/${id}/portal`, label: 'Patient Portal', show: ctx.actor.permissions.has('portal_admin.view'), exact: false },
     { href: `/emr/patients/${id}/documents`, label: 'Documents', show: ctx.actor.permissions.has('documents.view'), exact: false },
     { href: `/emr/patients/${id}/activity`, label: 'Activity', show: ctx.actor.permissions.has('audit.view'), exact: false },

@@ -1,0 +1,39 @@
+import { and, asc, desc, eq, gte, lt } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { appointments, locations, services, staffUsers } from '@/db/schema';
+import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { now as clockNow } from '@/lib/clock';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A patient's visits for the chart: upcoming soonest first, past most recent first. */
+export async function listPatientAppointments(db: Executor, ctx: StaffContext, patientId: string) {
+  assertPermission(ctx, 'patients.view');
+  if (!UUID.test(patientId)) throw new NotFoundError('patient');
+  const query = () => db
+    .select({
+      id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
+      cancelReason: appointments.cancelReason, videoUrl: appointments.videoUrl,
+      provider: staffUsers.fullName, service: services.name, location: locations.name, timeZone: locations.timeZone,
+    })
+    .from(appointments)
+    .innerJoin(staffUsers, and(eq(staffUsers.tenantId, appointments.tenantId), eq(staffUsers.id, appointments.providerId)))
+    .innerJoin(services, and(eq(services.tenantId, appointments.tenantId), eq(services.id, appointments.serviceId)))
+    .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)));
+  const scope = and(eq(appointments.tenantId, ctx.tenant.id), eq(appointments.patientId, patientId));
+  const at = clockNow();
+  const [upcoming, past] = await Promise.all([
+    query().where(and(scope, gte(appointments.endsAt, at))).orderBy(asc(appointments.startsAt)).limit(50),
+    query()
+      .where(and(scope, lt(appointments.endsAt, at)))
+      .orderBy(desc(appointments.startsAt))
+      .limit(100),
+  ]);
+  return { upcoming, past };
+}
+export type ChartAppointment = Awaited<ReturnType<typeof listPatientAppointments>>['upcoming'][number];
+
+/** "Tue, Nov 24, 2026, 10:30 AM CST" in the location's zone, naming the zone. */
+export function formatVisitTime(instant: Date, timeZone: string, locale = 'en-US'): string {
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant);
+}

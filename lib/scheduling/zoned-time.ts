@@ -1,0 +1,28 @@
+import { TZDate } from '@date-fns/tz';
+
+/**
+ * The instant of a wall-clock time in a time zone: `zonedInstant('2026-03-08', '09:00',
+ * 'America/New_York')`. Across a daylight-saving change the wall time is kept (09:00 stays
+ * 09:00) and the UTC instant moves.
+ */
+export function zonedInstant(date: string, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new Date(new TZDate(y, m - 1, d, hh, mm, 0, timeZone).getTime());
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function zonedDate(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+/** Weekday 0 (Sunday) … 6 of a calendar date. */
+export function weekdayOf(date: string): number {
+  return new Date(`${date}T12:00:00Z`).getUTCDay();
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
