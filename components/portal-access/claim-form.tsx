@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { claimAction } from '@/app/t/[tenant]/portal/(public)/claim/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
-import { CodeStep, RestartButton } from './code-step';
+import { CodeStep, RestartButton } from '@/components/auth/code-step';
 import type { ClaimFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { forgotPasswordAction } from '@/app/t/[tenant]/portal/(public)/forgot-password/actions';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
-import { CodeStep, RestartButton } from './code-step';
+import { CodeStep, RestartButton } from '@/components/auth/code-step';
 import type { ForgotFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { inviteAction } from '@/app/t/[tenant]/portal/(public)/invite/[token]/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
-import { CodeStep } from './code-step';
+import { CodeStep } from '@/components/auth/code-step';
 import type { InviteFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import { resetLinkAction } from '@/app/t/[tenant]/portal/(public)/reset-password/[token]/actions';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
-import { CodeStep, RestartButton } from './code-step';
+import { CodeStep, RestartButton } from '@/components/auth/code-step';
 import type { ResetLinkFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 

@@ -2,10 +2,17 @@
 
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import { formatCountdown, useSecondsUntil } from '@/components/auth/resend-countdown';
-import type { PortalAccessFormState } from './form-state';
+
+/** What a code step shows: the last error or notice, field errors and the resend time. */
+export interface CodeStepState {
+  message?: string;
+  notice?: string;
+  fieldErrors?: Record<string, string | undefined>;
+  resendAt?: number;
+}
 
 /**
- * The SMS-code step, as on the sign-in page: the code, "Resend code" after the 60-second
+ * The SMS-code step of every patient flow (sign-in, activation, claim, invite, reset): the code, "Resend code" after the 60-second
  * countdown, and a way to start again. Each button posts its own `intent` to the flow's action.
  */
 export function CodeStep({
@@ -18,7 +25,7 @@ export function CodeStep({
 }: {
   action: (form: FormData) => void;
   pending: boolean;
-  state: PortalAccessFormState;
+  state: CodeStepState;
   intro: React.ReactNode;
   submitLabel: string;
   restartLabel?: string;
