@@ -19,8 +19,12 @@ export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm/branding', label: 'Branding', permission: 'settings.manage' },
   { href: '/crm/portal-settings', label: 'Portal settings', permission: 'settings.manage' },
   { href: '/crm/locations', label: 'Locations', permission: 'settings.manage' },
+  { href: '/crm/services', label: 'Services', permission: 'settings.manage' },
+  { href: '/crm/providers', label: 'Providers', permission: 'settings.manage' },
   { href: '/crm/document-types', label: 'Document types', permission: 'settings.manage' },
   { href: '/crm/audit', label: 'Audit log', permission: 'audit.view' },
+  { href: '/crm/domains', label: 'Domains', permission: 'settings.manage' },
+  { href: '/crm/access-levels', label: 'Access levels', permission: 'users.manage' },
 ];
 
 export function visibleNav(items: AreaNavItem[], permissions: ReadonlySet<Permission>) {

@@ -15,7 +15,8 @@ export type HostResolution =
  * stale entry only delays a domain or suspension change by the TTL on other instances, and
  * sessions are re-checked against the database anyway.
  */
-const TTL_MS = Number(process.env.TENANT_CACHE_TTL_MS ?? 5_000);
+// Read with a computed key so the bundler cannot inline a build-time value into middleware.
+const TTL_MS = Number(process.env['TENANT_CACHE_TTL_MS'] ?? 5_000);
 const MAX_ENTRIES = 5_000;
 
 type Entry = { value: HostResolution; expiresAt: number };
@@ -38,7 +39,11 @@ export async function resolveTenantByHost(rawHost: string | null | undefined): P
   if (hit && hit.expiresAt > Date.now()) return hit.value;
 
   const tenant = await lookupTenantByParsedHost(getDb(), parsed);
-  const value: HostResolution = tenant ? { kind: 'tenant', tenant } : { kind: 'not-found' };
+  if (!tenant) {
+    // Not remembered: a domain verified a moment ago must route on the very next request.
+    return { kind: 'not-found' };
+  }
+  const value: HostResolution = { kind: 'tenant', tenant };
   if (TTL_MS > 0) {
     if (cache.size >= MAX_ENTRIES) cache.clear();
     cache.set(key, { value, expiresAt: Date.now() + TTL_MS });

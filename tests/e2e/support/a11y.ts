@@ -3,6 +3,9 @@ import { expect, type Page } from '@playwright/test';
 
 /** WCAG 2.2 AA through axe: no serious or critical violation on the page as it is now. */
 export async function expectAccessible(page: Page) {
+  // Next streams metadata: wait until the page has settled and has its title.
+  await page.waitForLoadState('networkidle');
+  await expect(page).toHaveTitle(/\S/);
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();

@@ -1,23 +1,29 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { BrandingForm } from '@/components/crm/branding-form';
+import { LogoUploadForm } from '@/components/crm/logo-upload-form';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { getBrandingAssets } from '@/lib/branding-assets/branding-assets';
 import { getBranding } from '@/lib/settings/branding';
 
 export const metadata: Metadata = { title: 'Branding' };
 
 export default async function BrandingPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
-  const branding = await getBranding(getDb(), ctx);
+  const [branding, assets] = await Promise.all([getBranding(getDb(), ctx), getBrandingAssets(getDb(), ctx)]);
   return (
     <div className="space-y-6">
       <header>
         <h1 className="text-2xl font-semibold">Branding</h1>
         <p className="mt-1 text-fg-muted">
-          How the patient portal looks: the name patients see, your colour and the theme. Changes show on the portal’s next page load.
+          How the patient portal looks: the name patients see, your logo and favicon, your colour and the theme. Changes show on the portal’s next page load.
         </p>
       </header>
       <BrandingForm initial={branding} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <LogoUploadForm kind="logo" currentUrl={assets.logoUrl} />
+        <LogoUploadForm kind="favicon" currentUrl={assets.faviconUrl} />
+      </div>
     </div>
   );
 }

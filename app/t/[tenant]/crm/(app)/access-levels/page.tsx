@@ -1,0 +1,63 @@
+import type { Metadata } from 'next';
+import { getDb } from '@/db/client';
+import { AccessLevelRow, CreateAccessLevelForm, PermissionMatrixForm } from '@/components/crm/access-level-forms';
+import { ALL_PERMISSIONS, PERMISSIONS } from '@/lib/access/permissions';
+import { listAccessLevelsWithMembers } from '@/lib/access-levels/access-levels';
+import { requireStaff } from '@/lib/auth/staff-session';
+
+export const metadata: Metadata = { title: 'Access levels' };
+
+export default async function AccessLevelsPage() {
+  const ctx = await requireStaff('crm', 'users.manage');
+  const levels = await listAccessLevelsWithMembers(getDb(), ctx);
+  const rows = ALL_PERMISSIONS.map((key) => ({ key, label: PERMISSIONS[key] }));
+  const columns = levels.map((l) => ({ id: l.id, name: l.name, builtin: l.builtinKey !== null, permissions: l.permissions }));
+  return (
+    <div className="space-y-6">
+      <header>
+        <h1 className="text-2xl font-semibold">Access levels</h1>
+        <p className="mt-1 text-fg-muted">
+          What each level lets its members do. Built-in levels are fixed; create custom levels for other roles. Changes apply to members on their next page load.
+        </p>
+      </header>
+
+      <section aria-labelledby="levels-heading" className="rounded-xl border border-line bg-surface">
+        <h2 id="levels-heading" className="px-5 pt-5 text-lg font-semibold">Levels</h2>
+        <ul className="mt-2 divide-y divide-line">
+          {levels.map((l) => (
+            <li key={l.id} className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between">
+              <div>
+                <p className="font-medium">
+                  {l.name}
+                  {l.builtinKey ? <span className="ml-2 rounded-full bg-slate-200 px-2 py-0.5 text-xs font-semibold text-slate-800">built-in</span> : null}
+                </p>
+                <p className="text-sm text-fg-muted">
+                  {l.members === 1 ? '1 user' : `${l.members} users`}
+                  {l.members !== l.activeMembers ? ` (${l.activeMembers} active)` : ''} · {l.permissions.length === 1 ? '1 permission' : `${l.permissions.length} permissions`}
+                </p>
+              </div>
+              {l.builtinKey ? null : <AccessLevelRow level={{ id: l.id, name: l.name, members: l.members }} />}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="create-level-heading" className="rounded-xl border border-line bg-surface p-5">
+        <h2 id="create-level-heading" className="text-lg font-semibold">Create a custom level</h2>
+        <div className="mt-3">
+          <CreateAccessLevelForm />
+        </div>
+      </section>
+
+      <section aria-labelledby="matrix-heading" className="rounded-xl border border-line bg-surface p-5">
+        <h2 id="matrix-heading" className="text-lg font-semibold">Permissions</h2>
+        <p className="mt-1 text-sm text-fg-muted">
+          Tick what each custom level may do, then save. Built-in columns are shown for comparison and cannot be changed. You can only grant permissions you have yourself.
+        </p>
+        <div className="mt-3">
+          <PermissionMatrixForm key={columns.map((c) => `${c.id}:${c.permissions.join(',')}`).join('|')} rows={rows} columns={columns} />
+        </div>
+      </section>
+    </div>
+  );
+}

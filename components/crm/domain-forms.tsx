@@ -1,0 +1,111 @@
+'use client';
+
+import { useActionState } from 'react';
+import {
+  addCustomDomainAction,
+  changeSubdomainAction,
+  removeDomainAction,
+  verifyDomainAction,
+  type DomainActionState,
+} from '@/app/t/[tenant]/crm/(app)/domains/actions';
+import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+
+export function SubdomainForm({ label, rootDomain }: { label: string; rootDomain: string }) {
+  const [state, action, pending] = useActionState<DomainActionState, FormData>(changeSubdomainAction, {});
+  return (
+    <form
+      action={action}
+      className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end"
+      noValidate
+      onSubmit={(event) => {
+        const next = String(new FormData(event.currentTarget).get('label') ?? '').trim().toLowerCase();
+        if (next === label) return;
+        if (!window.confirm(`Move the clinic to ${next}.${rootDomain}? The current address stops working at once, and everyone signs in again on the new one.`)) {
+          event.preventDefault();
+        }
+      }}
+    >
+      <div className="flex items-end gap-2">
+        <TextField
+          className="grow"
+          label="Subdomain"
+          name="label"
+          defaultValue={state.ok ? label : (state.values?.label ?? label)}
+          maxLength={63}
+          required
+          autoComplete="off"
+          spellCheck={false}
+          hint="Lower-case letters, digits and hyphens. Changing it moves the clinic at once: the old address stops working."
+          error={state.fieldErrors?.label}
+        />
+        <span className="pb-3 text-fg-muted">.{rootDomain}</span>
+      </div>
+      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : 'Change address'}</PrimaryButton>
+      <div className="sm:col-span-2">
+        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+      </div>
+    </form>
+  );
+}
+
+export function AddCustomDomainForm() {
+  const [state, action, pending] = useActionState<DomainActionState, FormData>(addCustomDomainAction, {});
+  return (
+    <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>
+      <TextField
+        label="Domain"
+        name="hostname"
+        placeholder="portal.yourclinic.com"
+        defaultValue={state.ok ? '' : state.values?.hostname}
+        maxLength={253}
+        required
+        autoComplete="off"
+        spellCheck={false}
+        hint="Use a subdomain of your website such as portal.yourclinic.com: most DNS providers cannot point the bare domain (yourclinic.com) with a CNAME."
+        error={state.fieldErrors?.hostname}
+      />
+      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add domain'}</PrimaryButton>
+      <div className="sm:col-span-2">
+        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+      </div>
+    </form>
+  );
+}
+
+const buttonClass = 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted disabled:opacity-60';
+
+export function CustomDomainActions({ domain }: { domain: { id: string; hostname: string; verified: boolean } }) {
+  const [verifyState, verifyAction, verifyPending] = useActionState<DomainActionState, FormData>(verifyDomainAction, {});
+  const [removeState, removeAction, removePending] = useActionState<DomainActionState, FormData>(removeDomainAction, {});
+  const shown = removeState.message ? removeState : verifyState;
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex flex-wrap gap-2">
+        <form action={verifyAction}>
+          <input type="hidden" name="domainId" value={domain.id} />
+          <button type="submit" disabled={verifyPending} aria-label={`${domain.verified ? 'Check DNS again for' : 'Verify'} ${domain.hostname}`} className={buttonClass}>
+            {verifyPending ? 'Checking DNS…' : domain.verified ? 'Check again' : 'Verify'}
+          </button>
+        </form>
+        <form
+          action={removeAction}
+          onSubmit={(event) => {
+            if (!window.confirm(`Remove ${domain.hostname}? It stops opening your clinic at once.`)) event.preventDefault();
+          }}
+        >
+          <input type="hidden" name="domainId" value={domain.id} />
+          <button
+            type="submit"
+            disabled={removePending}
+            aria-label={`Remove ${domain.hostname}`}
+            className="rounded-md border border-red-300 px-2.5 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60 dark:text-red-300"
+          >
+            Remove
+          </button>
+        </form>
+      </div>
+      <FormMessage message={shown.message} tone={shown.ok ? 'info' : 'error'} />
+      {shown === verifyState && verifyState.warning ? <FormMessage message={verifyState.warning} tone="error" /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,153 @@
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { services } from '@/db/schema';
+import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { changedFields, postgresErrorCode } from '@/lib/settings/errors';
+import { isUuid } from '@/lib/settings/ids';
+import { parseSettings } from '@/lib/settings/schemas';
+import { ServiceRuleError } from './errors';
+import { serviceSchema } from './schemas';
+
+/**
+ * What a clinic offers: name, duration, optional price, whether patients can book it online and
+ * whether it is a video visit. Services are deactivated, never deleted: appointments point at
+ * them. Needs `settings.manage`.
+ */
+
+export const ServiceAuditActions = {
+  added: 'settings.service_added',
+  changed: 'settings.service_changed',
+} as const;
+
+const view = {
+  id: services.id,
+  name: services.name,
+  description: services.description,
+  durationMinutes: services.durationMinutes,
+  priceCents: services.priceCents,
+  currency: services.currency,
+  bookableOnline: services.bookableOnline,
+  isVideo: services.isVideo,
+  active: services.active,
+};
+
+export async function listServices(db: Executor, ctx: StaffContext) {
+  assertPermission(ctx, 'settings.manage');
+  return db
+    .select(view)
+    .from(services)
+    .where(eq(services.tenantId, ctx.tenant.id))
+    .orderBy(desc(services.active), asc(services.name), asc(services.id));
+}
+export type ServiceView = Awaited<ReturnType<typeof listServices>>[number];
+
+async function targetService(db: Executor, ctx: StaffContext, serviceId: string, lock = false) {
+  if (!isUuid(serviceId)) throw new NotFoundError('service');
+  const query = db.select(view).from(services).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, serviceId)));
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw new NotFoundError('service');
+  return row;
+}
+
+export async function getService(db: Executor, ctx: StaffContext, serviceId: string): Promise<ServiceView> {
+  assertPermission(ctx, 'settings.manage');
+  return targetService(db, ctx, serviceId);
+}
+
+/**
+ * The clinic has no currency setting of its own yet: a new service takes the currency its other
+ * services use, else USD (the column's default).
+ */
+export async function clinicCurrency(db: Executor, ctx: StaffContext): Promise<string> {
+  assertPermission(ctx, 'settings.manage');
+  const [row] = await db
+    .select({ currency: services.currency })
+    .from(services)
+    .where(eq(services.tenantId, ctx.tenant.id))
+    .groupBy(services.currency)
+    .orderBy(sql`count(*) desc`)
+    .limit(1);
+  return row?.currency ?? 'USD';
+}
+
+async function nameTaken(db: Executor, ctx: StaffContext, name: string, exceptId?: string) {
+  const [row] = await db
+    .select({ id: services.id })
+    .from(services)
+    .where(and(
+      eq(services.tenantId, ctx.tenant.id),
+      sql`lower(${services.name}) = lower(${name})`,
+      exceptId ? ne(services.id, exceptId) : undefined,
+    ))
+    .limit(1);
+  return Boolean(row);
+}
+
+/** The case-insensitive check gives the message; the unique index settles a race (23505). */
+async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (postgresErrorCode(error) === '23505') throw new ServiceRuleError('name-taken', { name });
+    throw error;
+  }
+}
+
+export async function createService(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
+  assertPermission(ctx, 'settings.manage');
+  const data = parseSettings(serviceSchema, input);
+  const currency = await clinicCurrency(db, ctx);
+  return withUniqueName(data.name, () => db.transaction(async (tx) => {
+    if (await nameTaken(tx, ctx, data.name)) throw new ServiceRuleError('name-taken', { name: data.name });
+    const [row] = await tx
+      .insert(services)
+      .values({
+        tenantId: ctx.tenant.id,
+        name: data.name,
+        description: data.description,
+        durationMinutes: data.durationMinutes,
+        priceCents: data.price,
+        currency,
+        bookableOnline: data.bookableOnline,
+        isVideo: data.isVideo,
+        active: data.active,
+      })
+      .returning({ id: services.id });
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+      action: ServiceAuditActions.added, ip: ctx.ip, userAgent: ctx.userAgent,
+      target: { type: 'service', id: row!.id },
+      details: { after: { name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price, currency, bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active } },
+    });
+    return { id: row!.id };
+  }));
+}
+
+export async function updateService(db: Executor, ctx: StaffContext, serviceId: string, input: unknown): Promise<{ changed: boolean }> {
+  assertPermission(ctx, 'settings.manage');
+  const data = parseSettings(serviceSchema, input);
+  return withUniqueName(data.name, () => db.transaction(async (tx) => {
+    const before = await targetService(tx, ctx, serviceId, true);
+    const after = {
+      name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price,
+      bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active,
+    };
+    const changed = changedFields(before, after);
+    if (Object.keys(changed).length === 0) return { changed: false };
+    if (changed.name && (await nameTaken(tx, ctx, data.name, before.id))) throw new ServiceRuleError('name-taken', { name: data.name });
+    await tx.update(services).set(after).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+      action: ServiceAuditActions.changed, ip: ctx.ip, userAgent: ctx.userAgent,
+      target: { type: 'service', id: before.id }, details: { name: before.name, changed },
+    });
+    return { changed: true };
+  }));
+}
+
+/** "$120.00" in the service's currency, or null when it has no price. */
+export function formatServicePrice(priceCents: number | null, currency: string, locale = 'en-US'): string | null {
+  if (priceCents === null) return null;
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(priceCents / 100);
+}
