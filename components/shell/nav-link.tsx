@@ -29,8 +29,8 @@ export function NavLink({
       ? 'block rounded-md bg-brand-soft px-3 py-2 text-sm font-semibold text-fg'
       : 'block rounded-md px-3 py-2 text-sm font-medium text-fg-muted hover:bg-surface-muted hover:text-fg',
     tab: current
-      ? 'block border-b-2 border-brand-accent px-4 py-2 text-sm font-semibold'
-      : 'block border-b-2 border-transparent px-4 py-2 text-sm font-medium text-fg-muted hover:text-fg',
+      ? 'block whitespace-nowrap border-b-2 border-brand-accent px-4 py-2 text-sm font-semibold'
+      : 'block whitespace-nowrap border-b-2 border-transparent px-4 py-2 text-sm font-medium text-fg-muted hover:text-fg',
   };
   return (
     <Link href={href} aria-current={current ? 'page' : undefined} className={styles[variant]}>
