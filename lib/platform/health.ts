@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { emailProviderName, smsProviderName } from '@/lib/messaging/providers';
+import { getObjectStore } from '@/lib/storage/get-object-store';
 
 export interface SystemHealth {
   database: { ok: boolean; latencyMs: number | null; detail: string };
+  storage: { ok: boolean; kind: string };
   sms: { provider: string };
   email: { provider: string };
   outbox: { pending: number; dead: number; oldestPendingMinutes: number | null };
@@ -34,5 +36,16 @@ export async function systemHealth(db: Executor): Promise<SystemHealth> {
       return 'misconfigured';
     }
   };
-  return { database, sms: { provider: safe(smsProviderName) }, email: { provider: safe(emailProviderName) }, outbox };
+  return { database, storage: await storageHealth(), sms: { provider: safe(smsProviderName) }, email: { provider: safe(emailProviderName) }, outbox };
+}
+
+/** A HEAD of a key that need not exist: it proves the store answers and the credentials work. */
+async function storageHealth(): Promise<SystemHealth['storage']> {
+  const kind = process.env.S3_BUCKET ? 'S3' : 'local folder';
+  try {
+    await getObjectStore().head('health/probe');
+    return { ok: true, kind };
+  } catch {
+    return { ok: false, kind };
+  }
 }

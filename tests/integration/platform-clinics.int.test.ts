@@ -53,3 +53,14 @@ describe('operator console: clinics', () => {
     expect(row?.status).toBe('active');
   });
 });
+
+describe('system health', () => {
+  it('reports the database, storage, providers and the outbox backlog', async () => {
+    const { systemHealth } = await import('@/lib/platform/health');
+    const health = await systemHealth(getDb());
+    expect(health.database.ok).toBe(true);
+    expect(health.storage).toMatchObject({ ok: true, kind: 'local folder' });
+    expect(health.outbox).toMatchObject({ pending: expect.any(Number), dead: expect.any(Number) });
+    expect(typeof health.sms.provider).toBe('string');
+  });
+});

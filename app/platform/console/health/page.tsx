@@ -12,6 +12,7 @@ export default async function ConsoleHealth() {
   const health = await systemHealth(getDb());
   const rows: [string, string, boolean][] = [
     ['Database', health.database.ok ? `answering in ${health.database.latencyMs} ms` : 'not answering', health.database.ok],
+    ['File storage', `${health.storage.kind}${health.storage.ok ? ', answering' : ', not answering'}`, health.storage.ok],
     ['SMS provider', health.sms.provider, health.sms.provider !== 'misconfigured'],
     ['Email provider', health.email.provider, health.email.provider !== 'misconfigured'],
     ['Outbox backlog', `${health.outbox.pending} waiting${health.outbox.oldestPendingMinutes != null ? `, oldest ${health.outbox.oldestPendingMinutes} min` : ''}`, health.outbox.pending < 100],
