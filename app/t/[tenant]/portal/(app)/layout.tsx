@@ -6,7 +6,11 @@ import { AUTH_POLICY } from '@/lib/auth/policy';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { signOutAction } from './actions';
 
-const NAV = [{ href: '/portal', label: 'Home', exact: true }];
+const NAV = [
+  { href: '/portal', label: 'Home', exact: true },
+  { href: '/portal/documents', label: 'Documents' },
+  { href: '/portal/history', label: 'History' },
+];
 
 /** Signed-in portal frame. Each page re-checks the session itself: layouts do not re-run on navigation. */
 export default async function PortalAppLayout({

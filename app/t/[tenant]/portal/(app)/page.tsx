@@ -1,15 +1,26 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { DocumentLinks } from '@/components/portal/document-links';
+import { EmptyState } from '@/components/portal/empty-state';
+import { formatCalendarDate } from '@/components/portal/format-date';
+import { UpcomingVisitCard } from '@/components/portal/upcoming-visit-card';
+import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
-import { formatDateOfBirth, relationshipLabel } from '@/lib/portal/display';
+import { NEW_DOCUMENT_DAYS, portalDashboard } from '@/lib/portal/dashboard';
+import { relationshipLabel } from '@/lib/portal/display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
 export const metadata: Metadata = { title: 'Home' };
 
-export default async function PortalDashboard({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function PortalDashboardPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { profile } = await getPageTenant(params);
   const portal = await requirePortalPatient();
   const { patient } = portal;
   const actingForSomeoneElse = patient.relationship !== 'self';
+  // The patient comes from the session only: nothing on this page reads an id from the URL.
+  const { upcoming, newDocuments } = await portalDashboard(getDb(), {
+    tenantId: portal.tenant.id, accountId: portal.account.id, patientId: patient.id,
+  });
   return (
     <div className="space-y-6">
       <section className="rounded-2xl bg-brand px-6 py-8 text-brand-contrast sm:px-10">
@@ -21,22 +32,53 @@ export default async function PortalDashboard({ params }: { params: Promise<{ te
           <p className="mt-2 text-base opacity-95">You are acting as {relationshipLabel(patient.relationship).toLowerCase()} of {patient.firstName}.</p>
         ) : null}
       </section>
-      <section aria-labelledby="profile-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="profile-heading" className="text-lg font-semibold">Profile</h2>
-        <dl className="mt-3 grid gap-3 text-sm sm:grid-cols-3">
-          <div>
-            <dt className="text-fg-muted">Name</dt>
-            <dd className="font-medium">{patient.firstName} {patient.lastName}</dd>
-          </div>
-          <div>
-            <dt className="text-fg-muted">Date of birth</dt>
-            <dd className="font-medium">{formatDateOfBirth(patient.dateOfBirth)}</dd>
-          </div>
-          <div>
-            <dt className="text-fg-muted">Signed in as</dt>
-            <dd className="font-medium">{portal.account.fullName}</dd>
-          </div>
-        </dl>
+
+      <section aria-labelledby="upcoming-heading" className="space-y-3">
+        <div className="flex items-baseline justify-between gap-3">
+          <h2 id="upcoming-heading" className="text-lg font-semibold">Upcoming visits</h2>
+          <Link href="/portal/history" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
+            Past visits
+          </Link>
+        </div>
+        {upcoming.length === 0 ? (
+          <EmptyState title="No upcoming visits." />
+        ) : (
+          <ul className="space-y-3">
+            {upcoming.map((visit) => (
+              <li key={visit.id}>
+                <UpcomingVisitCard visit={visit} patientZone={portal.account.timeZone} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="documents-heading" className="space-y-3">
+        <div className="flex items-baseline justify-between gap-3">
+          <h2 id="documents-heading" className="text-lg font-semibold">New documents</h2>
+          <Link href="/portal/documents" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
+            All documents
+          </Link>
+        </div>
+        {newDocuments.length === 0 ? (
+          <EmptyState title={`No new documents in the last ${NEW_DOCUMENT_DAYS} days.`}>
+            Earlier documents are under <Link href="/portal/documents" className="font-medium text-brand-accent underline">Documents</Link>.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-line rounded-xl border border-line bg-surface">
+            {newDocuments.map((doc) => (
+              <li key={doc.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
+                <div>
+                  <p className="font-medium">{doc.title}</p>
+                  <p className="text-sm text-fg-muted">
+                    {doc.typeName} · Examination {formatCalendarDate(doc.examinationDate)}
+                  </p>
+                </div>
+                <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} />
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
     </div>
   );

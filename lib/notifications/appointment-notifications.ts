@@ -1,0 +1,146 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import {
+  appointments,
+  locations,
+  patientPortalSettings,
+  patients,
+  portalAccountPatients,
+  portalAccounts,
+  tenantBranding,
+  tenantSettings,
+  tenants,
+} from '@/db/schema';
+import { now } from '@/lib/clock';
+import { enqueueMessage } from '@/lib/outbox/enqueue';
+import { buildIcs } from '@/lib/scheduling/ics';
+import { portalLink } from './portal-link';
+import { appointmentTexts, pickNotificationLanguage } from './texts';
+
+export type AppointmentNotificationKind = 'confirmed' | 'cancelled';
+
+/**
+ * Queues the confirmation or cancellation of an appointment in the caller's transaction (the one
+ * that books or cancels it), so the messages exist exactly when the change does.
+ *
+ * Recipients as for documents: the patient's own email and phone and every active portal account
+ * linked to the patient (a parent booking for a child hears about it), without duplicates. Email
+ * always, with an .ics file (REQUEST to add the event, CANCEL to remove it); SMS as well when the
+ * patient's preference, or else the clinic's default, is 'email_sms'. The texts carry the date,
+ * time and location only. Returns how many messages were queued.
+ */
+export async function enqueueAppointmentNotification(
+  tx: Executor,
+  input: { tenantId: string; appointmentId: string; kind: AppointmentNotificationKind },
+): Promise<number> {
+  const [row] = await tx
+    .select({
+      patientId: appointments.patientId,
+      startsAt: appointments.startsAt,
+      endsAt: appointments.endsAt,
+      email: patients.email,
+      phone: patients.phone,
+      preferredLanguage: patients.preferredLanguage,
+      locationName: locations.name,
+      addressLine1: locations.addressLine1,
+      addressLine2: locations.addressLine2,
+      city: locations.city,
+      region: locations.region,
+      postalCode: locations.postalCode,
+      timeZone: locations.timeZone,
+      slug: tenants.slug,
+      clinicName: tenantBranding.displayName,
+      defaultLanguage: tenantSettings.defaultLanguage,
+      clinicPreference: tenantSettings.defaultDocumentNotification,
+      patientPreference: patientPortalSettings.documentNotification,
+    })
+    .from(appointments)
+    .innerJoin(patients, and(eq(patients.tenantId, appointments.tenantId), eq(patients.id, appointments.patientId)))
+    .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)))
+    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
+    .innerJoin(tenantBranding, eq(tenantBranding.tenantId, appointments.tenantId))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, appointments.tenantId))
+    .leftJoin(
+      patientPortalSettings,
+      and(eq(patientPortalSettings.tenantId, appointments.tenantId), eq(patientPortalSettings.patientId, appointments.patientId)),
+    )
+    .where(and(eq(appointments.tenantId, input.tenantId), eq(appointments.id, input.appointmentId)));
+  if (!row) throw new Error('appointment notification: appointment not found in this clinic');
+
+  const linkedAccounts = await tx
+    .select({ email: portalAccounts.email, phone: portalAccounts.phone })
+    .from(portalAccountPatients)
+    .innerJoin(
+      portalAccounts,
+      and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)),
+    )
+    .where(and(
+      eq(portalAccountPatients.tenantId, input.tenantId),
+      eq(portalAccountPatients.patientId, row.patientId),
+      eq(portalAccounts.status, 'active'),
+    ));
+
+  const people = [{ email: row.email, phone: row.phone }, ...linkedAccounts];
+  const emails = unique(people.map((p) => p.email?.trim().toLowerCase()));
+  const withSms = (row.patientPreference ?? row.clinicPreference) === 'email_sms';
+  const phones = withSms ? unique(people.map((p) => p.phone?.trim())) : [];
+
+  const texts = appointmentTexts[pickNotificationLanguage(row.preferredLanguage, row.defaultLanguage)];
+  const clinic = row.clinicName;
+  const { date, time } = formatWhen(row.startsAt, row.timeZone, texts.locale);
+  const place = row.locationName;
+  const link = portalLink(row.slug, '/portal/bookings');
+  const confirmed = input.kind === 'confirmed';
+  const ics = buildIcs({
+    method: confirmed ? 'REQUEST' : 'CANCEL',
+    uid: input.appointmentId,
+    startsAt: row.startsAt,
+    endsAt: row.endsAt,
+    summary: texts.icsSummary(clinic),
+    location: [row.locationName, row.addressLine1, row.addressLine2, row.city, [row.region, row.postalCode].filter(Boolean).join(' ')]
+      .filter(Boolean).join(', '),
+    stamp: now(),
+  });
+  const attachment = {
+    filename: confirmed ? 'appointment.ics' : 'appointment-cancelled.ics',
+    content: Buffer.from(ics, 'utf8').toString('base64'),
+    contentType: `text/calendar; charset=utf-8; method=${confirmed ? 'REQUEST' : 'CANCEL'}`,
+  };
+
+  let queued = 0;
+  for (const email of emails) {
+    const inserted = await enqueueMessage(tx, {
+      tenantId: input.tenantId,
+      channel: 'email',
+      recipient: email,
+      subject: confirmed ? texts.confirmedSubject(clinic) : texts.cancelledSubject(clinic),
+      body: confirmed ? texts.confirmedEmail(clinic, date, time, place, link) : texts.cancelledEmail(clinic, date, time, place, link),
+      attachments: [attachment],
+      idempotencyKey: `appointment:${input.appointmentId}:${input.kind}:email:${email}`,
+    });
+    if (inserted) queued++;
+  }
+  for (const phone of phones) {
+    const inserted = await enqueueMessage(tx, {
+      tenantId: input.tenantId,
+      channel: 'sms',
+      recipient: phone,
+      body: confirmed ? texts.confirmedSms(clinic, date, time, place) : texts.cancelledSms(clinic, date, time, place),
+      idempotencyKey: `appointment:${input.appointmentId}:${input.kind}:sms:${phone}`,
+    });
+    if (inserted) queued++;
+  }
+  return queued;
+}
+
+/** The visit's date and time in the location's zone, naming the zone ("10:30 AM EST"). */
+export function formatWhen(instant: Date, timeZone: string, locale: string): { date: string; time: string } {
+  return {
+    date: new Intl.DateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone }).format(instant),
+    time: new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
+  };
+}
+
+function unique(values: (string | null | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => Boolean(v)))];
+}

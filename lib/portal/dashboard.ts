@@ -1,0 +1,70 @@
+import { and, asc, desc, eq, gte } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { appointments, documents, documentTypes } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { addSeconds, now as clockNow } from '@/lib/clock';
+import { DocumentAuditActions, isUuid } from '@/lib/documents/document-scope';
+import { portalVisible } from '@/lib/documents/portal-documents';
+import { portalVisitQuery, toPortalVisit, visitWhenCondition, type PortalVisit } from './visits';
+
+/** A portal session acting for one patient: all three ids come from the session. */
+export interface PortalDashboardScope {
+  tenantId: string;
+  /** The signed-in account, named in the audit entry. */
+  accountId: string;
+  patientId: string;
+}
+
+export const DASHBOARD_VISITS = 3;
+export const DASHBOARD_DOCUMENTS = 5;
+export const NEW_DOCUMENT_DAYS = 30;
+
+export interface DashboardDocument {
+  id: string;
+  title: string;
+  typeName: string;
+  examinationDate: string | null;
+  contentType: string;
+  sharedAt: Date;
+}
+
+export interface PortalDashboard {
+  upcoming: PortalVisit[];
+  newDocuments: DashboardDocument[];
+}
+
+/**
+ * The home page in two reads that run side by side: the next visits and the documents shared
+ * in the last 30 days (visible to the patient, of a type the clinic shows), newest first.
+ * The caller's session has already checked the account is linked to the patient.
+ */
+export async function portalDashboard(db: Executor, portal: PortalDashboardScope): Promise<PortalDashboard> {
+  if (![portal.tenantId, portal.accountId, portal.patientId].every(isUuid)) return { upcoming: [], newDocuments: [] };
+  const at = clockNow();
+  const since = addSeconds(at, -NEW_DOCUMENT_DAYS * 24 * 3600);
+  const [visitRows, newDocuments] = await Promise.all([
+    portalVisitQuery(db)
+      .where(visitWhenCondition(portal, 'upcoming', at))
+      .orderBy(asc(appointments.startsAt), asc(appointments.id))
+      .limit(DASHBOARD_VISITS),
+    db
+      .select({
+        id: documents.id, title: documents.title, typeName: documentTypes.name, examinationDate: documents.examinationDate,
+        contentType: documents.contentType, sharedAt: documents.createdAt,
+      })
+      .from(documents)
+      .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
+      .where(and(portalVisible(portal), gte(documents.createdAt, since)))
+      .orderBy(desc(documents.createdAt), asc(documents.id))
+      .limit(DASHBOARD_DOCUMENTS),
+  ]);
+  if (newDocuments.length > 0) {
+    // Showing document titles is a read of the record, audited like the documents list.
+    await recordAudit(db, {
+      tenantId: portal.tenantId, actor: { kind: 'patient', id: portal.accountId }, action: DocumentAuditActions.listed,
+      patientId: portal.patientId, target: { type: 'patient', id: portal.patientId },
+      details: { count: newDocuments.length, area: 'portal-dashboard' },
+    });
+  }
+  return { upcoming: visitRows.map((r) => toPortalVisit(r, at)), newDocuments };
+}

@@ -1,0 +1,306 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { appointments, patients, staffUsers, tenantSettings, type AppointmentStatus } from '@/db/schema';
+import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import type { AuditActor } from '@/lib/audit/record-audit';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { now as clockNow } from '@/lib/clock';
+import { enqueueAppointmentNotification } from '@/lib/notifications/appointment-notifications';
+import { listLinkedPatients } from '@/lib/portal/linked-patients';
+import { postgresErrorCode } from '@/lib/settings/errors';
+import { isUuid } from '@/lib/settings/ids';
+import { loadBookingContext, loadProviderCalendars, offeringProviders } from './find-slots';
+import { checkSlot, type SlotProblem } from './slots';
+
+/**
+ * Booking, rescheduling and cancelling with the clinic's rules. Every change is one transaction
+ * with its audit entry and its notifications. Two layers keep a provider from being double
+ * booked: the provider's row is locked while a booking is checked (so the buffer rule holds under
+ * concurrency too), and the EXCLUDE constraint appointments_no_overlap refuses any overlap that
+ * gets past that anyway; both answer 'slot-taken', never an error.
+ */
+
+export const AppointmentAuditActions = {
+  booked: 'appointment.booked',
+  rescheduled: 'appointment.rescheduled',
+  cancelled: 'appointment.cancelled',
+  completed: 'appointment.completed',
+  noShow: 'appointment.no_show',
+} as const;
+
+/** A portal session acting for the patient selected in it; all from the session, never input. */
+export interface PortalSchedulingActor {
+  kind: 'patient';
+  tenantId: string;
+  accountId: string;
+  patientId: string;
+}
+
+export type SchedulingActor = StaffContext | PortalSchedulingActor;
+
+export interface BookingInput {
+  patientId: string;
+  serviceId: string;
+  locationId: string;
+  providerId: string;
+  startsAt: Date;
+}
+
+export type BookingError = SlotProblem | 'not-offered';
+
+export type BookingResult =
+  | { ok: true; appointment: { id: string; startsAt: Date; endsAt: Date } }
+  | { ok: false; error: BookingError };
+
+export type ChangeRefusal =
+  | { ok: false; error: 'outside-window'; hoursBefore: number }
+  | { ok: false; error: 'not-active'; status: AppointmentStatus }
+  | { ok: false; error: 'reason-required' }
+  | { ok: false; error: 'not-started' };
+
+export type RescheduleResult = BookingResult | ChangeRefusal;
+export type ChangeResult = { ok: true } | ChangeRefusal;
+
+const CANCEL_REASON_MAX = 500;
+export const RESCHEDULED_REASON = 'Rescheduled';
+
+function isPortal(actor: SchedulingActor): actor is PortalSchedulingActor {
+  return 'kind' in actor && actor.kind === 'patient';
+}
+
+function tenantOf(actor: SchedulingActor): string {
+  return isPortal(actor) ? actor.tenantId : actor.tenant.id;
+}
+
+function auditActor(actor: SchedulingActor): AuditActor {
+  return isPortal(actor) ? { kind: 'patient', id: actor.accountId } : { kind: 'staff', id: actor.actor.id, label: actor.actor.email };
+}
+
+function auditClient(actor: SchedulingActor) {
+  return isPortal(actor) ? {} : { ip: actor.ip, userAgent: actor.userAgent };
+}
+
+/** Carries a refusal out of a transaction so it rolls back; turned back into a result outside. */
+class Refused extends Error {
+  constructor(readonly result: Exclude<RescheduleResult, { ok: true }>) {
+    super(result.error);
+  }
+}
+
+async function inTransaction<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T | Refused['result']> {
+  try {
+    return await db.transaction(work);
+  } catch (error) {
+    if (error instanceof Refused) return error.result;
+    // The database refused an overlap another booking committed first.
+    if (postgresErrorCode(error) === '23P01') return { ok: false, error: 'slot-taken' };
+    throw error;
+  }
+}
+
+/**
+ * Staff need schedule.manage and may act for any patient of the clinic; a portal actor only for
+ * the patient selected in the session, and only while the account is still linked to them.
+ * Anything else is not-found, so another patient's ids reveal nothing.
+ */
+async function assertMayActFor(db: Executor, actor: SchedulingActor, patientId: string): Promise<void> {
+  if (!isUuid(patientId)) throw new NotFoundError('patient');
+  if (isPortal(actor)) {
+    if (patientId !== actor.patientId) throw new NotFoundError('patient');
+    const linked = await listLinkedPatients(db, actor.tenantId, actor.accountId);
+    if (!linked.some((p) => p.id === patientId)) throw new NotFoundError('patient');
+    return;
+  }
+  assertPermission(actor, 'schedule.manage');
+  const [row] = await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, actor.tenant.id), eq(patients.id, patientId)));
+  if (!row) throw new NotFoundError('patient');
+}
+
+/** Re-checks the slot against the rules with the provider locked, then inserts. */
+async function insertBooking(tx: Executor, actor: SchedulingActor, input: BookingInput) {
+  const tenantId = tenantOf(actor);
+  if (!(input.startsAt instanceof Date) || Number.isNaN(input.startsAt.getTime())) throw new Refused({ ok: false, error: 'outside-hours' });
+  const { service, location, settings } = await loadBookingContext(tx, tenantId, {
+    serviceId: input.serviceId, locationId: input.locationId, audience: isPortal(actor) ? 'patient' : 'staff',
+  });
+  if (!isUuid(input.providerId)) throw new NotFoundError('provider');
+  // Serialises bookings of one provider. NO KEY UPDATE does not block the FK checks of inserts.
+  const [provider] = await tx
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.tenantId, tenantId), eq(staffUsers.id, input.providerId), eq(staffUsers.isProvider, true)))
+    .for('no key update');
+  if (!provider) throw new NotFoundError('provider');
+  const offering = await offeringProviders(tx, tenantId, service.id, location.id, provider.id);
+  if (offering.length === 0) throw new Refused({ ok: false, error: 'not-offered' });
+
+  const startsAt = input.startsAt;
+  const endsAt = new Date(startsAt.getTime() + service.durationMinutes * 60_000);
+  const margin = settings.bufferMinutes * 60_000;
+  const calendar = (await loadProviderCalendars(tx, tenantId, {
+    providerIds: [provider.id], locationId: location.id,
+    from: new Date(startsAt.getTime() - margin), to: new Date(endsAt.getTime() + margin),
+  })).get(provider.id)!;
+  const problem = checkSlot({ ...calendar, service, location, settings, now: clockNow(), startsAt });
+  if (problem) throw new Refused({ ok: false, error: problem });
+
+  const [row] = await tx
+    .insert(appointments)
+    .values({
+      tenantId, patientId: input.patientId, providerId: provider.id, serviceId: service.id, locationId: location.id,
+      startsAt, endsAt, status: 'booked',
+      bookedByKind: isPortal(actor) ? 'patient' : 'staff',
+      bookedById: isPortal(actor) ? actor.accountId : actor.actor.id,
+    })
+    .returning({ id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt });
+  return { appointment: row!, service, location };
+}
+
+export async function bookAppointment(db: Executor, actor: SchedulingActor, input: BookingInput): Promise<BookingResult> {
+  const tenantId = tenantOf(actor);
+  await assertMayActFor(db, actor, input.patientId);
+  const result = await inTransaction(db, async (tx) => {
+    const { appointment, service, location } = await insertBooking(tx, actor, input);
+    await recordAudit(tx, {
+      tenantId, actor: auditActor(actor), ...auditClient(actor), action: AppointmentAuditActions.booked, patientId: input.patientId,
+      target: { type: 'appointment', id: appointment.id },
+      details: { after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, service: service.name, location: location.name } },
+    });
+    await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
+    return { ok: true as const, appointment };
+  });
+  return result as BookingResult;
+}
+
+/** The appointment, locked, if this actor may see it; not-found otherwise. */
+async function lockAppointment(tx: Executor, actor: SchedulingActor, appointmentId: string) {
+  if (!isUuid(appointmentId)) throw new NotFoundError('appointment');
+  const [row] = await tx
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.tenantId, tenantOf(actor)), eq(appointments.id, appointmentId)))
+    .for('update');
+  if (!row) throw new NotFoundError('appointment');
+  await assertMayActFor(tx, actor, row.patientId);
+  return row;
+}
+
+/** Patients change or cancel only until the clinic's window before the visit; staff always. */
+async function assertChangeAllowed(tx: Executor, actor: SchedulingActor, row: { status: AppointmentStatus; startsAt: Date }) {
+  if (row.status !== 'booked') throw new Refused({ ok: false, error: 'not-active', status: row.status });
+  if (!isPortal(actor)) return;
+  const { settings } = await loadSettings(tx, actor.tenantId);
+  const deadline = row.startsAt.getTime() - settings.cancellationWindowHours * 3_600_000;
+  if (clockNow().getTime() > deadline) throw new Refused({ ok: false, error: 'outside-window', hoursBefore: settings.cancellationWindowHours });
+}
+
+async function loadSettings(tx: Executor, tenantId: string) {
+  const [settings] = await tx
+    .select({ cancellationWindowHours: tenantSettings.cancellationWindowHours })
+    .from(tenantSettings)
+    .where(eq(tenantSettings.tenantId, tenantId));
+  if (!settings) throw new Error('scheduling: clinic has no settings row');
+  return { settings };
+}
+
+function cleanReason(reason: string): string | null {
+  const trimmed = typeof reason === 'string' ? reason.trim() : '';
+  return trimmed ? trimmed.slice(0, CANCEL_REASON_MAX) : null;
+}
+
+/**
+ * Moves a visit in one transaction: the old one is cancelled ('Rescheduled') and the new one
+ * booked; if the new one cannot be booked, the whole transaction rolls back and the old one
+ * stands ("the old slot is released only if the new one is taken"). Cancelling first, inside the
+ * transaction, lets the new time overlap the old one of the same provider (moving 15 minutes
+ * later) without the EXCLUDE constraint refusing it; nobody else sees the old slot free unless
+ * the move commits.
+ */
+export async function rescheduleAppointment(
+  db: Executor,
+  actor: SchedulingActor,
+  appointmentId: string,
+  input: { serviceId?: string; locationId: string; providerId: string; startsAt: Date },
+): Promise<RescheduleResult> {
+  const tenantId = tenantOf(actor);
+  return inTransaction(db, async (tx) => {
+    const old = await lockAppointment(tx, actor, appointmentId);
+    await assertChangeAllowed(tx, actor, old);
+    const at = clockNow();
+    await tx
+      .update(appointments)
+      .set({ status: 'cancelled', cancelReason: RESCHEDULED_REASON, cancelledAt: at, updatedAt: at })
+      .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, old.id)));
+    const { appointment } = await insertBooking(tx, actor, {
+      patientId: old.patientId, serviceId: input.serviceId ?? old.serviceId, locationId: input.locationId,
+      providerId: input.providerId, startsAt: input.startsAt,
+    });
+    await recordAudit(tx, {
+      tenantId, actor: auditActor(actor), ...auditClient(actor), action: AppointmentAuditActions.rescheduled, patientId: old.patientId,
+      target: { type: 'appointment', id: appointment.id },
+      details: {
+        previousAppointmentId: old.id,
+        before: { startsAt: old.startsAt.toISOString(), providerId: old.providerId, locationId: old.locationId, serviceId: old.serviceId },
+        after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, locationId: input.locationId, serviceId: input.serviceId ?? old.serviceId },
+      },
+    });
+    await enqueueAppointmentNotification(tx, { tenantId, appointmentId: old.id, kind: 'cancelled' });
+    await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
+    return { ok: true as const, appointment };
+  });
+}
+
+/** Cancels with a required reason; patients only inside the clinic's window. */
+export async function cancelAppointment(db: Executor, actor: SchedulingActor, appointmentId: string, reason: string): Promise<ChangeResult> {
+  const tenantId = tenantOf(actor);
+  const text = cleanReason(reason);
+  const result = await inTransaction(db, async (tx) => {
+    const row = await lockAppointment(tx, actor, appointmentId);
+    if (!text) throw new Refused({ ok: false, error: 'reason-required' });
+    await assertChangeAllowed(tx, actor, row);
+    const at = clockNow();
+    await tx
+      .update(appointments)
+      .set({ status: 'cancelled', cancelReason: text, cancelledAt: at, updatedAt: at })
+      .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, row.id)));
+    await recordAudit(tx, {
+      tenantId, actor: auditActor(actor), ...auditClient(actor), action: AppointmentAuditActions.cancelled, patientId: row.patientId,
+      target: { type: 'appointment', id: row.id },
+      details: { before: { status: row.status }, after: { status: 'cancelled', reason: text }, startsAt: row.startsAt.toISOString() },
+    });
+    await enqueueAppointmentNotification(tx, { tenantId, appointmentId: row.id, kind: 'cancelled' });
+    return { ok: true as const };
+  });
+  return result as ChangeResult;
+}
+
+async function markOutcome(db: Executor, ctx: StaffContext, appointmentId: string, status: 'completed' | 'no_show'): Promise<ChangeResult> {
+  assertPermission(ctx, 'schedule.manage');
+  const result = await inTransaction(db, async (tx) => {
+    const row = await lockAppointment(tx, ctx, appointmentId);
+    if (row.status !== 'booked') throw new Refused({ ok: false, error: 'not-active', status: row.status });
+    const at = clockNow();
+    if (at < row.startsAt) throw new Refused({ ok: false, error: 'not-started' });
+    await tx
+      .update(appointments)
+      .set({ status, updatedAt: at })
+      .where(and(eq(appointments.tenantId, ctx.tenant.id), eq(appointments.id, row.id)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: auditActor(ctx), ...auditClient(ctx),
+      action: status === 'completed' ? AppointmentAuditActions.completed : AppointmentAuditActions.noShow,
+      patientId: row.patientId, target: { type: 'appointment', id: row.id },
+      details: { before: { status: row.status }, after: { status } },
+    });
+    return { ok: true as const };
+  });
+  return result as ChangeResult;
+}
+
+/** Staff only, once the visit has started. */
+export function markCompleted(db: Executor, ctx: StaffContext, appointmentId: string): Promise<ChangeResult> {
+  return markOutcome(db, ctx, appointmentId, 'completed');
+}
+
+export function markNoShow(db: Executor, ctx: StaffContext, appointmentId: string): Promise<ChangeResult> {
+  return markOutcome(db, ctx, appointmentId, 'no_show');
+}
