@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -15,7 +16,8 @@ export default defineConfig({
     },
   },
   test: {
-    env: { NODE_ENV: 'test' },
+    // Files the code under test stores (the demo seed, uploads) go to a scratch folder.
+    env: { NODE_ENV: 'test', UPLOADS_DIR: path.join(os.tmpdir(), 'carebridge-test-uploads') },
     projects: [
       {
         extends: true,

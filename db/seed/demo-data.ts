@@ -1,5 +1,6 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '../schema';
+import type { DemoDocument } from './documents';
 import type { DemoSchedule } from './scheduling';
 
 /** The demo clinics every fresh install starts with (README lists the accounts). */
@@ -55,6 +56,7 @@ export interface DemoClinic {
   /** Patients given a printed portal ID (seed 001), not yet activated. */
   printedActivations: { patient: string; portalCode: string }[];
   schedule: DemoSchedule;
+  documents: DemoDocument[];
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -124,6 +126,14 @@ export const DEMO_CLINICS: DemoClinic[] = [
       },
     ],
     printedActivations: [{ patient: 'SUN-10003', portalCode: '482913' }],
+    documents: [
+      { patient: 'SUN-10001', type: 'Lab result', title: 'Blood test results', daysAgo: 30, visible: true, uploadedBy: 'dr.kim@sunrise.test' },
+      { patient: 'SUN-10001', type: 'Report', title: 'Visit summary', daysAgo: 29, visible: true, uploadedBy: 'dr.kim@sunrise.test' },
+      { patient: 'SUN-10001', type: 'Invoice', title: 'Invoice for consultation', daysAgo: 28, visible: true, uploadedBy: 'ops@sunrise.test' },
+      { patient: 'SUN-10001', type: 'Referral', title: 'Referral draft', daysAgo: 10, visible: false, uploadedBy: 'dr.kim@sunrise.test' },
+      { patient: 'SUN-10002', type: 'Report', title: 'Growth and development check', daysAgo: 60, visible: true, uploadedBy: 'dr.patel@sunrise.test' },
+      { patient: 'SUN-10002', type: 'Ambulatory sheet', title: 'Vaccination record', daysAgo: 5, visible: true, uploadedBy: 'dr.patel@sunrise.test' },
+    ],
     schedule: {
       services: [
         { name: 'Family consultation', durationMinutes: 30, priceCents: 12000, description: 'A visit with your family doctor for any health concern.' },
@@ -192,6 +202,10 @@ export const DEMO_CLINICS: DemoClinic[] = [
       },
     ],
     printedActivations: [],
+    documents: [
+      { patient: 'HBR-10001', type: 'Report', title: 'Skin check report', daysAgo: 20, visible: true, uploadedBy: 'dr.reyes@harbor.test' },
+      { patient: 'HBR-10001', type: 'Invoice', title: 'Invoice for skin check', daysAgo: 19, visible: true, uploadedBy: 'admin@harbor.test' },
+    ],
     schedule: {
       services: [
         { name: 'Skin check', durationMinutes: 20, priceCents: 9000, description: 'A full-body mole and skin check.' },

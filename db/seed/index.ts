@@ -22,6 +22,7 @@ import {
   tenantSettings,
   tenants,
 } from '../schema';
+import { seedDocuments } from './documents';
 import { seedSchedule } from './scheduling';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
@@ -140,6 +141,7 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
   await seedPortal(tx, tenantId, clinic, passwordHash, byRecord);
   await ensureDefaultDocumentTypes(tx, tenantId);
   await seedSchedule(tx, tenantId, clinic.schedule);
+  await seedDocuments(tx, tenantId, clinic.name, clinic.documents);
 }
 
 async function seedPortal(tx: Executor, tenantId: string, clinic: DemoClinic, passwordHash: string, byRecord: (r: string) => Promise<string>) {

@@ -19,15 +19,16 @@ test('staff upload a PDF with notification on for Maria Lopez; her email and SMS
 
   await page.getByRole('link', { name: 'Documents' }).click();
   await expectAccessible(page);
+  const upload = page.getByRole('region', { name: 'Upload a document' });
   const title = `Blood panel ${Date.now().toString(36)}`;
-  await page.getByLabel('File').setInputFiles({ name: 'labs.pdf', mimeType: 'application/pdf', buffer: TINY_PDF });
-  await page.getByLabel('Type').selectOption({ label: 'Lab result' });
-  await page.getByLabel('Title').fill(title);
-  await page.getByLabel('Examination date').fill('2026-11-02');
-  await page.getByLabel('Visible to patient').check();
-  await page.getByLabel('Send notification').check();
+  await upload.getByLabel('File').setInputFiles({ name: 'labs.pdf', mimeType: 'application/pdf', buffer: TINY_PDF });
+  await upload.getByLabel('Type').selectOption({ label: 'Lab result' });
+  await upload.getByLabel('Title').fill(title);
+  await upload.getByLabel('Examination date').fill('2026-11-02');
+  await upload.getByLabel('Visible to patient').check();
+  await upload.getByLabel('Send notification').check();
   const before = new Date(Date.now() - 2000);
-  await page.getByRole('button', { name: 'Upload document' }).click();
+  await upload.getByRole('button', { name: 'Upload document' }).click();
   await expect(page.getByText(title).first()).toBeVisible();
 
   const email = await latestOutboxMessage(browser, 'maria.lopez@sunrise.test', before);
@@ -44,11 +45,12 @@ test('an upload whose bytes are not a PDF, JPG or PNG is refused and nothing is 
   await page.goto(hostUrl('sunrise', '/emr/patients?q=SUN-10002'));
   await page.getByRole('link', { name: 'Lopez, Leo' }).click();
   await page.getByRole('link', { name: 'Documents' }).click();
-  await page.getByLabel('File').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
-  await page.getByLabel('Type').selectOption({ label: 'Report' });
-  await page.getByLabel('Title').fill('Not really a PDF');
-  await page.getByLabel('Examination date').fill('2026-11-02');
-  await page.getByRole('button', { name: 'Upload document' }).click();
+  const upload = page.getByRole('region', { name: 'Upload a document' });
+  await upload.getByLabel('File').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await upload.getByLabel('Type').selectOption({ label: 'Report' });
+  await upload.getByLabel('Title').fill('Not really a PDF');
+  await upload.getByLabel('Examination date').fill('2026-11-02');
+  await upload.getByRole('button', { name: 'Upload document' }).click();
   await expect(page.getByText(/Allowed types: PDF, JPG, PNG/).first()).toBeVisible();
   await expect(page.getByRole('table').getByText('Not really a PDF')).toHaveCount(0);
 });

@@ -90,5 +90,13 @@ describe('demo seed', () => {
     const [carter] = await getDb().select().from(patients).where(eq(patients.recordNumber, 'HBR-10001'));
     expect(JSON.stringify(carter)).not.toMatch(/900-?12-?3456/);
     expect(carter?.nationalIdLast4).toBe('3456');
+
+    // Demo documents are stored like real uploads: a verified row and a readable PDF.
+    const { documents } = await import('@/db/schema');
+    const { getObjectStore } = await import('@/lib/storage/get-object-store');
+    const docs = await getDb().select().from(documents).where(eq(documents.tenantId, sunrise.tenant.id));
+    expect(docs.length).toBeGreaterThanOrEqual(5);
+    expect(docs.every((d) => d.status === 'available')).toBe(true);
+    expect(await getObjectStore().head(docs[0]!.storageKey)).toMatchObject({ size: docs[0]!.sizeBytes });
   });
 });
