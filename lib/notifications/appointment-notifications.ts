@@ -1,21 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import {
-  appointments,
-  locations,
-  patientPortalSettings,
-  patients,
-  portalAccountPatients,
-  portalAccounts,
-  tenantBranding,
-  tenantSettings,
-  tenants,
-} from '@/db/schema';
+import { appointments, locations } from '@/db/schema';
 import { now } from '@/lib/clock';
 import { enqueueMessage } from '@/lib/outbox/enqueue';
 import { buildIcs } from '@/lib/scheduling/ics';
 import { portalLink } from './portal-link';
-import { appointmentTexts, pickNotificationLanguage } from './texts';
+import { patientAudience } from './audience';
+import { appointmentTexts } from './texts';
 
 export type AppointmentNotificationKind = 'confirmed' | 'cancelled';
 
@@ -23,10 +14,8 @@ export type AppointmentNotificationKind = 'confirmed' | 'cancelled';
  * Queues the confirmation or cancellation of an appointment in the caller's transaction (the one
  * that books or cancels it), so the messages exist exactly when the change does.
  *
- * Recipients as for documents: the patient's own email and phone and every active portal account
- * linked to the patient (a parent booking for a child hears about it), without duplicates. Email
- * always, with an .ics file (REQUEST to add the event, CANCEL to remove it); SMS as well when the
- * patient's preference, or else the clinic's default, is 'email_sms'. The texts carry the date,
+ * Recipients as patientAudience decides (a parent booking for a child hears about it). Email
+ * always, with an .ics file (REQUEST to add the event, CANCEL to remove it); SMS per preference. The texts carry the date,
  * time and location only. Returns how many messages were queued.
  */
 export async function enqueueAppointmentNotification(
@@ -38,9 +27,6 @@ export async function enqueueAppointmentNotification(
       patientId: appointments.patientId,
       startsAt: appointments.startsAt,
       endsAt: appointments.endsAt,
-      email: patients.email,
-      phone: patients.phone,
-      preferredLanguage: patients.preferredLanguage,
       locationName: locations.name,
       addressLine1: locations.addressLine1,
       addressLine2: locations.addressLine2,
@@ -48,48 +34,20 @@ export async function enqueueAppointmentNotification(
       region: locations.region,
       postalCode: locations.postalCode,
       timeZone: locations.timeZone,
-      slug: tenants.slug,
-      clinicName: tenantBranding.displayName,
-      defaultLanguage: tenantSettings.defaultLanguage,
-      clinicPreference: tenantSettings.defaultDocumentNotification,
-      patientPreference: patientPortalSettings.documentNotification,
     })
     .from(appointments)
-    .innerJoin(patients, and(eq(patients.tenantId, appointments.tenantId), eq(patients.id, appointments.patientId)))
     .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)))
-    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
-    .innerJoin(tenantBranding, eq(tenantBranding.tenantId, appointments.tenantId))
-    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, appointments.tenantId))
-    .leftJoin(
-      patientPortalSettings,
-      and(eq(patientPortalSettings.tenantId, appointments.tenantId), eq(patientPortalSettings.patientId, appointments.patientId)),
-    )
     .where(and(eq(appointments.tenantId, input.tenantId), eq(appointments.id, input.appointmentId)));
   if (!row) throw new Error('appointment notification: appointment not found in this clinic');
 
-  const linkedAccounts = await tx
-    .select({ email: portalAccounts.email, phone: portalAccounts.phone })
-    .from(portalAccountPatients)
-    .innerJoin(
-      portalAccounts,
-      and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)),
-    )
-    .where(and(
-      eq(portalAccountPatients.tenantId, input.tenantId),
-      eq(portalAccountPatients.patientId, row.patientId),
-      eq(portalAccounts.status, 'active'),
-    ));
-
-  const people = [{ email: row.email, phone: row.phone }, ...linkedAccounts];
-  const emails = unique(people.map((p) => p.email?.trim().toLowerCase()));
-  const withSms = (row.patientPreference ?? row.clinicPreference) === 'email_sms';
-  const phones = withSms ? unique(people.map((p) => p.phone?.trim())) : [];
-
-  const texts = appointmentTexts[pickNotificationLanguage(row.preferredLanguage, row.defaultLanguage)];
-  const clinic = row.clinicName;
+  const audience = await patientAudience(tx, input.tenantId, row.patientId);
+  if (!audience) throw new Error('appointment notification: patient not found in this clinic');
+  const { emails, phones } = audience;
+  const texts = appointmentTexts[audience.language];
+  const clinic = audience.clinicName;
   const { date, time } = formatWhen(row.startsAt, row.timeZone, texts.locale);
   const place = row.locationName;
-  const link = portalLink(row.slug, '/portal/bookings');
+  const link = portalLink(audience.slug, '/portal/bookings');
   const confirmed = input.kind === 'confirmed';
   const ics = buildIcs({
     method: confirmed ? 'REQUEST' : 'CANCEL',
@@ -141,6 +99,3 @@ export function formatWhen(instant: Date, timeZone: string, locale: string): { d
   };
 }
 
-function unique(values: (string | null | undefined)[]): string[] {
-  return [...new Set(values.filter((v): v is string => Boolean(v)))];
-}

@@ -1,0 +1,79 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import {
+  patientPortalSettings,
+  patients,
+  portalAccountPatients,
+  portalAccounts,
+  tenantBranding,
+  tenantSettings,
+  tenants,
+} from '@/db/schema';
+import { pickNotificationLanguage, type NotificationLanguage } from './texts';
+
+export interface PatientAudience {
+  clinicName: string;
+  slug: string;
+  language: NotificationLanguage;
+  emails: string[];
+  /** Empty unless the patient's preference, or else the clinic's default, is 'email_sms'. */
+  phones: string[];
+}
+
+/**
+ * Who hears about something that happened to a patient: the patient's own email and phone and
+ * every active portal account linked to the patient (a parent, a caregiver), without duplicates.
+ * Email always; SMS only with 'email_sms' (SMS costs the clinic money). Null when the patient is
+ * not in this clinic.
+ */
+export async function patientAudience(tx: Executor, tenantId: string, patientId: string): Promise<PatientAudience | null> {
+  const [patient] = await tx
+    .select({
+      email: patients.email,
+      phone: patients.phone,
+      preferredLanguage: patients.preferredLanguage,
+      slug: tenants.slug,
+      clinicName: tenantBranding.displayName,
+      defaultLanguage: tenantSettings.defaultLanguage,
+      clinicPreference: tenantSettings.defaultDocumentNotification,
+      patientPreference: patientPortalSettings.documentNotification,
+    })
+    .from(patients)
+    .innerJoin(tenants, eq(tenants.id, patients.tenantId))
+    .innerJoin(tenantBranding, eq(tenantBranding.tenantId, patients.tenantId))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, patients.tenantId))
+    .leftJoin(
+      patientPortalSettings,
+      and(eq(patientPortalSettings.tenantId, patients.tenantId), eq(patientPortalSettings.patientId, patients.id)),
+    )
+    .where(and(eq(patients.tenantId, tenantId), eq(patients.id, patientId)));
+  if (!patient) return null;
+
+  const linkedAccounts = await tx
+    .select({ email: portalAccounts.email, phone: portalAccounts.phone })
+    .from(portalAccountPatients)
+    .innerJoin(
+      portalAccounts,
+      and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)),
+    )
+    .where(and(
+      eq(portalAccountPatients.tenantId, tenantId),
+      eq(portalAccountPatients.patientId, patientId),
+      // A disabled account has lost its access; it hears nothing more about the patient.
+      eq(portalAccounts.status, 'active'),
+    ));
+
+  const people = [{ email: patient.email, phone: patient.phone }, ...linkedAccounts];
+  const withSms = (patient.patientPreference ?? patient.clinicPreference) === 'email_sms';
+  return {
+    clinicName: patient.clinicName,
+    slug: patient.slug,
+    language: pickNotificationLanguage(patient.preferredLanguage, patient.defaultLanguage),
+    emails: unique(people.map((p) => p.email?.trim().toLowerCase())),
+    phones: withSms ? unique(people.map((p) => p.phone?.trim())) : [],
+  };
+}
+
+function unique(values: (string | null | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => Boolean(v)))];
+}
