@@ -8,8 +8,12 @@ import { accessLevels, staffUsers } from '@/db/schema';
  * Shared by the staff rules (changing a person's level, deactivating) and the access-level
  * rules (taking users.manage away from a level); within a transaction it sees that
  * transaction's own changes, so a caller can apply a change and then ask.
+ * Call it inside the transaction that makes the change: it takes a per-clinic transaction lock,
+ * so two concurrent changes (a person's level, a level's permissions) cannot both remove the
+ * last manager.
  */
 export async function countActiveUserManagers(db: Executor, tenantId: string, options: { exceptStaffId?: string } = {}): Promise<number> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`user-managers:${tenantId}`}, 0))`);
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(staffUsers)

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { accessLevels, authTokens, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { countActiveUserManagers } from '@/lib/access-levels/user-managers';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { revokeSubjectSessions } from '@/lib/auth/session-store';
@@ -44,21 +45,6 @@ export async function listAccessLevels(db: Executor, ctx: StaffContext) {
 async function levelOf(db: Executor, tenantId: string, levelId: string) {
   const [level] = await db.select().from(accessLevels).where(and(eq(accessLevels.tenantId, tenantId), eq(accessLevels.id, levelId)));
   return level ?? null;
-}
-
-/** Active users who can still manage users, other than `exceptId`: the clinic must keep one. */
-async function otherActiveAdmins(db: Executor, tenantId: string, exceptId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(staffUsers)
-    .innerJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
-    .where(and(
-      eq(staffUsers.tenantId, tenantId),
-      eq(staffUsers.status, 'active'),
-      ne(staffUsers.id, exceptId),
-      sql`'users.manage' = any(${accessLevels.permissions})`,
-    ));
-  return row?.n ?? 0;
 }
 
 async function targetUser(db: Executor, ctx: StaffContext, staffId: string) {
@@ -144,7 +130,7 @@ export async function changeAccessLevel(db: Executor, ctx: StaffContext, staffId
     const [from, to] = await Promise.all([levelOf(tx, ctx.tenant.id, user.accessLevelId), levelOf(tx, ctx.tenant.id, accessLevelId)]);
     if (!to) throw new StaffRuleError('unknown-level');
     if (from?.permissions.includes('users.manage') && !to.permissions.includes('users.manage') && user.status === 'active') {
-      if ((await otherActiveAdmins(tx, ctx.tenant.id, user.id)) === 0) throw new StaffRuleError('last-admin');
+      if ((await countActiveUserManagers(tx, ctx.tenant.id, { exceptStaffId: user.id })) === 0) throw new StaffRuleError('last-admin');
     }
     await tx.update(staffUsers).set({ accessLevelId: to.id, updatedAt: clockNow() }).where(and(eq(staffUsers.tenantId, ctx.tenant.id), eq(staffUsers.id, user.id)));
     await recordAudit(tx, {
@@ -162,7 +148,7 @@ export async function setStaffActive(db: Executor, ctx: StaffContext, staffId: s
     const user = await targetUser(tx, ctx, staffId);
     if (!active) {
       const level = await levelOf(tx, ctx.tenant.id, user.accessLevelId);
-      if (level?.permissions.includes('users.manage') && (await otherActiveAdmins(tx, ctx.tenant.id, user.id)) === 0) {
+      if (level?.permissions.includes('users.manage') && (await countActiveUserManagers(tx, ctx.tenant.id, { exceptStaffId: user.id })) === 0) {
         throw new StaffRuleError('last-admin');
       }
     }
