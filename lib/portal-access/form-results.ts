@@ -32,3 +32,29 @@ export function resultMessage(
 export function endsCodeStep(error: string): boolean {
   return error === 'no-attempt' || error === 'locked';
 }
+
+/** The part of every portal-access form state that the SMS code step reads and writes. */
+interface CodeStepFormState {
+  step: string;
+  message?: string;
+  notice?: string;
+  fieldErrors?: Record<string, string>;
+  resendAt?: number;
+}
+
+/**
+ * The form state after "Resend code", the same in every flow: the new countdown and `notice`,
+ * the reason a code could not be sent, or back to `restartStep` when the attempt has ended.
+ */
+export function afterResend<S extends CodeStepFormState>(
+  prev: S,
+  result: { ok: true; resendAvailableAt: Date } | { ok: false; error: string; retryAfterSeconds?: number },
+  restartStep: S['step'],
+  notice: string,
+): S {
+  if (!result.ok) {
+    if (result.error === 'no-attempt') return { step: restartStep, message: resultMessage(result) } as S;
+    return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
+  }
+  return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice };
+}

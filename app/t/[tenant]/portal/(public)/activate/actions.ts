@@ -5,7 +5,7 @@ import type { ActivationFormState } from '@/components/portal-access/form-state'
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
 import { completeActivation, resendActivationCode, startActivation, submitActivationCredentials } from '@/lib/portal-access/activation';
-import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
 import { portalAccessRequest } from '@/lib/portal-access/request';
 import { activationCredentialsSchema, activationDetailsSchema } from '@/lib/portal-access/schemas';
 
@@ -62,12 +62,7 @@ export async function activationAction(prev: ActivationFormState, form: FormData
   }
 
   if (intent === 'resend') {
-    const result = await resendActivationCode(db, profile, challengeId, client);
-    if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'details', message: resultMessage(result) };
-      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
-    }
-    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'We sent a new code.' };
+    return afterResend(prev, await resendActivationCode(db, profile, challengeId, client), 'details', 'We sent a new code.');
   }
 
   if (intent === 'code') {

@@ -5,7 +5,7 @@ import type { ClaimFormState } from '@/components/portal-access/form-state';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
 import { completeClaim, resendClaimCode, startClaim, verifyClaimCode } from '@/lib/portal-access/claim';
-import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
 import { portalAccessMessage } from '@/lib/portal-access/messages';
 import { portalAccessRequest } from '@/lib/portal-access/request';
 import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
@@ -37,12 +37,7 @@ export async function claimAction(prev: ClaimFormState, form: FormData): Promise
   }
 
   if (intent === 'resend') {
-    const result = await resendClaimCode(db, profile, challengeId, client);
-    if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'identifier', message: resultMessage(result) };
-      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
-    }
-    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'If we have your details, we sent a new code.' };
+    return afterResend(prev, await resendClaimCode(db, profile, challengeId, client), 'identifier', 'If we have your details, we sent a new code.');
   }
 
   if (intent === 'code') {

@@ -5,7 +5,7 @@ import type { ForgotFormState } from '@/components/portal-access/form-state';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
 import { getRequestOrigin } from '@/lib/http/request-origin';
-import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
 import { portalAccessMessage } from '@/lib/portal-access/messages';
 import {
   completePasswordReset,
@@ -52,12 +52,7 @@ export async function forgotPasswordAction(prev: ForgotFormState, form: FormData
   }
 
   if (intent === 'resend') {
-    const result = await resendPasswordResetCode(db, profile, challengeId, client);
-    if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'identifier', message: resultMessage(result) };
-      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
-    }
-    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'If we have an account for you, we sent a new code.' };
+    return afterResend(prev, await resendPasswordResetCode(db, profile, challengeId, client), 'identifier', 'If we have an account for you, we sent a new code.');
   }
 
   if (intent === 'code') {

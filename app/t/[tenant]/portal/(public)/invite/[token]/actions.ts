@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import type { InviteFormState } from '@/components/portal-access/form-state';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
-import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
 import { completeInviteAcceptance, resendInviteCode, startInviteAcceptance } from '@/lib/portal-access/invite-accept';
 import { portalAccessRequest } from '@/lib/portal-access/request';
 import { currentPasswordSchema, linkTokenSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
@@ -48,12 +48,7 @@ export async function inviteAction(prev: InviteFormState, form: FormData): Promi
   }
 
   if (intent === 'resend') {
-    const result = await resendInviteCode(db, profile, challengeId, client);
-    if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'password', message: resultMessage(result) };
-      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
-    }
-    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'We sent a new code.' };
+    return afterResend(prev, await resendInviteCode(db, profile, challengeId, client), 'password', 'We sent a new code.');
   }
 
   if (intent === 'code') {

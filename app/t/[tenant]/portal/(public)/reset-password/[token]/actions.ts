@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import type { ResetLinkFormState } from '@/components/portal-access/form-state';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
-import { endsCodeStep, formText, problemsState, resultMessage } from '@/lib/portal-access/form-results';
+import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
 import {
   completePasswordReset,
   resendPasswordResetCode,
@@ -42,12 +42,7 @@ export async function resetLinkAction(prev: ResetLinkFormState, form: FormData):
   }
 
   if (intent === 'resend') {
-    const result = await resendPasswordResetCode(db, profile, challengeId, client);
-    if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'start', message: resultMessage(result) };
-      return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
-    }
-    return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice: 'We sent a new code.' };
+    return afterResend(prev, await resendPasswordResetCode(db, profile, challengeId, client), 'start', 'We sent a new code.');
   }
 
   if (intent === 'code') {
