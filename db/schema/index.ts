@@ -7,3 +7,4 @@ export * from './audit';
 export * from './outbox';
 export * from './documents';
 export * from './scheduling';
+export * from './messaging';
