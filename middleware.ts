@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { contentSecurityPolicy, createNonce, storageOriginFromEnv } from '@/lib/security/headers';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 
 export const config = {
@@ -10,6 +11,18 @@ export const config = {
 /** Headers only this middleware may set; a client sending them has them removed. */
 export const INTERNAL_HEADER_PREFIX = 'x-carebridge-';
 export const PATHNAME_HEADER = 'x-carebridge-pathname';
+export const NONCE_HEADER = 'x-nonce';
+
+/**
+ * Every response gets this request's CSP. Pages may show health information, so no page is
+ * stored by browsers or proxies; route handlers choose their own caching (a clinic's logo may be
+ * cached, a document never).
+ */
+function secure(response: NextResponse, csp: string, page: boolean): NextResponse {
+  response.headers.set('Content-Security-Policy', csp);
+  if (page) response.headers.set('Cache-Control', 'private, no-store, max-age=0');
+  return response;
+}
 
 /**
  * Routing only: normalises the host, finds the clinic and rewrites into its route tree
@@ -22,12 +35,18 @@ export async function middleware(request: NextRequest) {
   for (const name of [...forwarded.keys()]) {
     if (name.startsWith(INTERNAL_HEADER_PREFIX)) forwarded.delete(name);
   }
+  forwarded.delete(NONCE_HEADER);
   const { pathname, search } = request.nextUrl;
   forwarded.set(PATHNAME_HEADER, pathname);
+  // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy({ nonce, development: process.env.NODE_ENV !== 'production', storageOrigin: storageOriginFromEnv() });
+  forwarded.set(NONCE_HEADER, nonce);
+  forwarded.set('content-security-policy', csp);
 
   // Route handlers resolve the host themselves; /api/health answers on every host.
   if (pathname.startsWith('/api/')) {
-    return NextResponse.next({ request: { headers: forwarded } });
+    return secure(NextResponse.next({ request: { headers: forwarded } }), csp, false);
   }
 
   let target: string;
@@ -46,5 +65,5 @@ export async function middleware(request: NextRequest) {
   const url = request.nextUrl.clone();
   url.pathname = target;
   url.search = search;
-  return NextResponse.rewrite(url, { request: { headers: forwarded } });
+  return secure(NextResponse.rewrite(url, { request: { headers: forwarded } }), csp, true);
 }

@@ -3,6 +3,9 @@ import { StatusPage } from '@/components/status-page';
 
 export const metadata: Metadata = { title: 'Portal unavailable' };
 
+// Rendered per request so Next puts this request's CSP nonce on its scripts.
+export const dynamic = 'force-dynamic';
+
 // Middleware rewrites a suspended clinic's hosts here.
 export default function Unavailable() {
   return (

@@ -1,5 +1,7 @@
-/** @type {import('next').NextConfig} */
-const nextConfig = {
+import type { NextConfig } from 'next';
+import { staticSecurityHeaders } from './lib/security/headers';
+
+const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,
@@ -9,6 +11,11 @@ const nextConfig = {
     // Documents up to 4 MB go through a server action (Vercel's request limit is 4.5 MB);
     // larger ones go straight to object storage with a presigned upload.
     serverActions: { bodySizeLimit: '4.5mb' },
+  },
+  // Request-independent headers on every path, static assets included; the per-request
+  // Content-Security-Policy (with its nonce) is set by middleware.ts.
+  async headers() {
+    return [{ source: '/:path*', headers: staticSecurityHeaders(process.env.NODE_ENV === 'production') }];
   },
 };
 

@@ -1,0 +1,69 @@
+/**
+ * Security headers for every response. Pure, so the policy is unit-tested and the middleware
+ * and next.config.js only apply it.
+ *
+ * Scripts run only with this request's nonce ('strict-dynamic' lets Next's runtime load its
+ * chunks); styles allow inline because React renders style attributes and the clinic's brand
+ * colours are inlined as CSS variables (style attributes cannot carry a nonce).
+ */
+export interface CspOptions {
+  nonce: string;
+  /** next dev needs eval (React's debugging) and a websocket for hot reload. */
+  development: boolean;
+  /** Browsers upload straight to object storage with presigned requests. */
+  storageOrigin?: string | null;
+}
+
+export function contentSecurityPolicy({ nonce, development, storageOrigin }: CspOptions): string {
+  const storage = storageOrigin ? ` ${storageOrigin}` : '';
+  const directives = [
+    `default-src 'self'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? ` 'unsafe-eval'` : ''}`,
+    `style-src 'self' 'unsafe-inline'`,
+    `img-src 'self' data: blob:${storage}`,
+    `font-src 'self'`,
+    `connect-src 'self'${storage}${development ? ' ws: wss:' : ''}`,
+    `media-src 'self'${storage}`,
+    `frame-src 'self'`,
+    `object-src 'none'`,
+    `base-uri 'self'`,
+    `form-action 'self'`,
+    `frame-ancestors 'none'`,
+  ];
+  if (!development) directives.push('upgrade-insecure-requests');
+  return directives.join('; ');
+}
+
+/** A fresh, unguessable nonce per response (128 bits, base64). */
+export function createNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64');
+}
+
+/** The origin browsers talk to for presigned S3 requests, from the same settings the store uses. */
+export function storageOriginFromEnv(env: Record<string, string | undefined> = process.env): string | null {
+  if (!env['S3_BUCKET']) return null;
+  if (env['S3_ENDPOINT']) {
+    try {
+      return new URL(env['S3_ENDPOINT']).origin;
+    } catch {
+      return null;
+    }
+  }
+  const region = env['S3_REGION'] || env['AWS_REGION'] || 'us-east-1';
+  return `https://${env['S3_BUCKET']}.s3.${region}.amazonaws.com`;
+}
+
+/** Headers that do not depend on the request; next.config.js sends them on every path, assets too. */
+export function staticSecurityHeaders(production: boolean): { key: string; value: string }[] {
+  const headers = [
+    { key: 'X-Content-Type-Options', value: 'nosniff' },
+    { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+    { key: 'X-Frame-Options', value: 'DENY' },
+    { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
+  ];
+  // Only over real HTTPS: a browser that saw HSTS on localhost would refuse plain http dev servers.
+  if (production) headers.push({ key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains; preload' });
+  return headers;
+}

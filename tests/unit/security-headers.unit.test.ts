@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, createNonce, staticSecurityHeaders, storageOriginFromEnv } from '@/lib/security/headers';
+
+function directives(csp: string): Map<string, string> {
+  return new Map(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
+    const [name, ...rest] = d.split(/\s+/);
+    return [name!, rest.join(' ')];
+  }));
+}
+
+describe('contentSecurityPolicy', () => {
+  it('allows scripts only with the nonce, forbids framing, plugins and foreign forms', () => {
+    const csp = directives(contentSecurityPolicy({ nonce: 'abc123', development: false }));
+    expect(csp.get('script-src')).toBe(`'self' 'nonce-abc123' 'strict-dynamic'`);
+    expect(csp.get('frame-ancestors')).toBe(`'none'`);
+    expect(csp.get('object-src')).toBe(`'none'`);
+    expect(csp.get('form-action')).toBe(`'self'`);
+    expect(csp.get('base-uri')).toBe(`'self'`);
+    expect(csp.has('upgrade-insecure-requests')).toBe(true);
+    expect(contentSecurityPolicy({ nonce: 'x', development: false })).not.toContain('unsafe-eval');
+  });
+
+  it('lets next dev evaluate and hot-reload, never in production', () => {
+    const csp = directives(contentSecurityPolicy({ nonce: 'n', development: true }));
+    expect(csp.get('script-src')).toContain(`'unsafe-eval'`);
+    expect(csp.get('connect-src')).toContain('ws:');
+    expect(csp.has('upgrade-insecure-requests')).toBe(false);
+  });
+
+  it('admits the object store only where browsers talk to it', () => {
+    const csp = directives(contentSecurityPolicy({ nonce: 'n', development: false, storageOrigin: 'https://b.s3.eu-west-1.amazonaws.com' }));
+    expect(csp.get('connect-src')).toBe(`'self' https://b.s3.eu-west-1.amazonaws.com`);
+    expect(csp.get('script-src')).not.toContain('amazonaws');
+  });
+});
+
+describe('storageOriginFromEnv', () => {
+  it('is the endpoint origin for S3-compatible stores, the bucket host on AWS, nothing for local files', () => {
+    expect(storageOriginFromEnv({ S3_BUCKET: 'docs', S3_ENDPOINT: 'http://127.0.0.1:4569/some/path' })).toBe('http://127.0.0.1:4569');
+    expect(storageOriginFromEnv({ S3_BUCKET: 'docs', S3_REGION: 'us-east-2' })).toBe('https://docs.s3.us-east-2.amazonaws.com');
+    expect(storageOriginFromEnv({})).toBeNull();
+    expect(storageOriginFromEnv({ S3_BUCKET: 'docs', S3_ENDPOINT: 'not a url' })).toBeNull();
+  });
+});
+
+describe('createNonce', () => {
+  it('is fresh each time and 128 bits', () => {
+    const a = createNonce();
+    expect(a).not.toBe(createNonce());
+    expect(Buffer.from(a, 'base64')).toHaveLength(16);
+  });
+});
+
+describe('staticSecurityHeaders', () => {
+  it('always sends nosniff and a referrer policy; HSTS only in production', () => {
+    const dev = Object.fromEntries(staticSecurityHeaders(false).map((h) => [h.key, h.value]));
+    expect(dev['X-Content-Type-Options']).toBe('nosniff');
+    expect(dev['Referrer-Policy']).toBe('strict-origin-when-cross-origin');
+    expect(dev['Strict-Transport-Security']).toBeUndefined();
+    const prod = Object.fromEntries(staticSecurityHeaders(true).map((h) => [h.key, h.value]));
+    expect(prod['Strict-Transport-Security']).toMatch(/max-age=\d{8}/);
+  });
+});
