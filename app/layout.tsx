@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import localFont from 'next/font/local';
+import { cookies, headers } from 'next/headers';
+import { PORTAL_LANGUAGE_COOKIE, toLocale } from '@/lib/i18n/core';
 import './globals.css';
 
 // Served from the repository: the build runs offline, so no Google Fonts.
@@ -18,9 +20,16 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/**
+ * The document's language: the patient portal follows the language remembered on this device
+ * (set when a patient chooses one); staff areas are English. The portal frame also carries its
+ * own lang, which is the one that counts after client-side navigation.
+ */
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const path = (await headers()).get('x-carebridge-pathname') ?? '';
+  const lang = /^\/portal(\/|$)/.test(path) ? toLocale((await cookies()).get(PORTAL_LANGUAGE_COOKIE)?.value) : 'en';
   return (
-    <html lang="en" className={inter.variable}>
+    <html lang={lang} className={inter.variable}>
       <body className="min-h-dvh font-sans antialiased">{children}</body>
     </html>
   );

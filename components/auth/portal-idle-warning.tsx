@@ -3,17 +3,21 @@
 import { usePathname } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
 import { idleSignOutAction, keepAliveAction } from '@/app/t/[tenant]/portal/(app)/actions';
+import { interpolate } from '@/lib/i18n/core';
+import type { CommonMessages } from '@/lib/i18n/messages/common';
+
+type IdleMessages = Pick<CommonMessages, 'idleTitle' | 'idleBody' | 'idleBodyOne' | 'staySignedIn'>;
 
 /**
  * Warns a minute before the server's idle limit and then signs out. The server enforces the
  * limit on its own; this only makes it visible and lets the person stay.
  */
-export function PortalIdleWarning(props: { idleSeconds: number; warnSeconds: number }) {
+export function PortalIdleWarning(props: { idleSeconds: number; warnSeconds: number; messages: IdleMessages }) {
   // Every navigation reaches the server, which counts as activity: start the timer afresh.
   return <IdleTimer key={usePathname()} {...props} />;
 }
 
-function IdleTimer({ idleSeconds, warnSeconds }: { idleSeconds: number; warnSeconds: number }) {
+function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number; warnSeconds: number; messages: IdleMessages }) {
   const [lastActivity, setLastActivity] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   const [pending, startTransition] = useTransition();
@@ -29,12 +33,13 @@ function IdleTimer({ idleSeconds, warnSeconds }: { idleSeconds: number; warnSeco
   }, [remaining]);
 
   if (remaining > warnSeconds) return null;
+  const seconds = Math.max(0, remaining);
   return (
     <div role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" className="fixed inset-0 z-50 grid place-items-center bg-black/50 p-4">
       <div className="w-full max-w-sm rounded-2xl bg-surface p-6 text-fg shadow-xl">
-        <h2 id="idle-title" className="text-lg font-semibold">Are you still there?</h2>
+        <h2 id="idle-title" className="text-lg font-semibold">{messages.idleTitle}</h2>
         <p id="idle-body" className="mt-2 text-sm text-fg-muted" aria-live="polite">
-          To protect your information you will be signed out in {Math.max(0, remaining)} seconds.
+          {seconds === 1 ? messages.idleBodyOne : interpolate(messages.idleBody, { seconds })}
         </p>
         <button
           type="button"
@@ -48,7 +53,7 @@ function IdleTimer({ idleSeconds, warnSeconds }: { idleSeconds: number; warnSeco
           }
           className="mt-4 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-brand px-4 font-semibold text-brand-contrast"
         >
-          Stay signed in
+          {messages.staySignedIn}
         </button>
       </div>
     </div>

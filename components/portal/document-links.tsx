@@ -1,3 +1,6 @@
+import { translator, type Locale } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
+
 /** Inline viewing is offered for what browsers can show safely: PDFs and images. */
 const VIEWABLE = new Set(['application/pdf', 'image/jpeg', 'image/png']);
 
@@ -8,17 +11,18 @@ const linkClass =
  * "View" (new tab, inline) and "Download" through the authorised download route. Each link
  * names the document, since a list of identical "View" links means nothing to a screen reader.
  */
-export function DocumentLinks({ id, title, contentType }: { id: string; title: string; contentType: string }) {
+export function DocumentLinks({ id, title, contentType, locale }: { id: string; title: string; contentType: string; locale: Locale }) {
+  const t = translator(common, locale);
   const href = `/api/documents/${encodeURIComponent(id)}/download`;
   return (
     <div className="flex flex-wrap gap-2">
       {VIEWABLE.has(contentType) ? (
-        <a href={`${href}?view=1`} target="_blank" rel="noopener noreferrer" aria-label={`View ${title} (opens in a new tab)`} className={linkClass}>
-          View
+        <a href={`${href}?view=1`} target="_blank" rel="noopener noreferrer" aria-label={t('documentViewLabel', { title })} className={linkClass}>
+          {t('documentView')}
         </a>
       ) : null}
-      <a href={href} download aria-label={`Download ${title}`} className={linkClass}>
-        Download
+      <a href={href} download aria-label={t('documentDownloadLabel', { title })} className={linkClass}>
+        {t('documentDownload')}
       </a>
     </div>
   );

@@ -2,15 +2,24 @@
 
 import { useRef } from 'react';
 import { choosePatientAction } from '@/app/t/[tenant]/portal/(app)/actions';
+import type { CommonMessages } from '@/lib/i18n/messages/common';
 import type { LinkedPatient } from '@/lib/portal/linked-patients';
 
 /** Header control for accounts that reach several patients. Works without JavaScript too. */
-export function PatientSelector({ patients, selectedId }: { patients: LinkedPatient[]; selectedId: string | null }) {
+export function PatientSelector({
+  patients,
+  selectedId,
+  messages,
+}: {
+  patients: LinkedPatient[];
+  selectedId: string | null;
+  messages: Pick<CommonMessages, 'actingFor' | 'choosePatient' | 'switchPatient'>;
+}) {
   const form = useRef<HTMLFormElement>(null);
   return (
     <form ref={form} action={choosePatientAction} className="flex items-center gap-2">
       <label htmlFor="patient-selector" className="text-sm font-medium">
-        Acting for
+        {messages.actingFor}
       </label>
       <select
         id="patient-selector"
@@ -19,7 +28,7 @@ export function PatientSelector({ patients, selectedId }: { patients: LinkedPati
         onChange={() => form.current?.requestSubmit()}
         className="rounded-md border border-line bg-surface px-2 py-1.5 text-sm"
       >
-        {selectedId ? null : <option value="">Choose…</option>}
+        {selectedId ? null : <option value="">{messages.choosePatient}</option>}
         {patients.map((p) => (
           <option key={p.id} value={p.id}>
             {p.firstName} {p.lastName}
@@ -27,7 +36,7 @@ export function PatientSelector({ patients, selectedId }: { patients: LinkedPati
         ))}
       </select>
       <noscript>
-        <button type="submit" className="rounded-md border border-line px-2 py-1 text-sm">Switch</button>
+        <button type="submit" className="rounded-md border border-line px-2 py-1 text-sm">{messages.switchPatient}</button>
       </noscript>
     </form>
   );

@@ -1,4 +1,5 @@
 import type { AppointmentStatus } from '@/db/schema';
+import type { Locale } from '@/lib/i18n/core';
 import { visitStatusLabel } from '@/lib/portal/visits';
 
 // Text carries the meaning; the colour only supports it (WCAG 1.4.1). All pairs meet 4.5:1.
@@ -9,10 +10,10 @@ const TONES: Record<AppointmentStatus, string> = {
   cancelled: 'border-line bg-surface-muted text-fg',
 };
 
-export function VisitStatusBadge({ status, endsAt, at }: { status: AppointmentStatus; endsAt: Date; at: Date }) {
+export function VisitStatusBadge({ status, endsAt, at, locale }: { status: AppointmentStatus; endsAt: Date; at: Date; locale: Locale }) {
   return (
     <span className={`inline-flex items-center rounded-full border px-2.5 py-0.5 text-sm font-medium ${TONES[status]}`}>
-      {visitStatusLabel({ status, endsAt }, at)}
+      {visitStatusLabel({ status, endsAt }, at, locale)}
     </span>
   );
 }

@@ -1,25 +1,39 @@
-import { formatVisitTime } from '@/lib/scheduling/patient-appointments';
+import { formatters, isTimeZone, translator, type Locale } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
 
 /**
- * A visit's start in the location's zone, naming the zone; when the patient chose another zone
- * in their settings, their local time is added so nobody has to convert in their head.
+ * A visit's start in the patient's zone (their setting, else the location's), in their language.
+ * When that is not the location's zone, the clinic's local time follows with the zone's name,
+ * so a patient travelling or living across a zone line never has to convert in their head.
  */
-export function VisitTime({ startsAt, locationZone, patientZone }: { startsAt: Date; locationZone: string; patientZone?: string | null }) {
-  const atLocation = formatVisitTime(startsAt, locationZone);
-  const mine = patientZone && patientZone !== locationZone ? safeFormat(startsAt, patientZone) : null;
+export function VisitTime({
+  startsAt,
+  locationZone,
+  patientZone,
+  locale,
+}: {
+  startsAt: Date;
+  locationZone: string;
+  patientZone?: string | null;
+  locale: Locale;
+}) {
+  const fmt = formatters(locale);
+  // A zone saved in settings may be unknown to this runtime; then the location's zone is used.
+  const shownZone = isTimeZone(patientZone) ? patientZone : locationZone;
+  const shown = fmt.dateTime(startsAt, shownZone);
+  const differs = shownZone !== locationZone && shown !== fmt.dateTime(startsAt, locationZone);
   return (
     <>
-      <time dateTime={startsAt.toISOString()}>{atLocation}</time>
-      {mine && mine !== atLocation ? <span className="block text-sm text-fg-muted">Your time: {mine}</span> : null}
+      <time dateTime={startsAt.toISOString()}>{shown}</time>
+      {differs ? (
+        <span className="block text-sm font-normal text-fg-muted">
+          {translator(common, locale)('visitClinicTime', {
+            day: fmt.day(startsAt, locationZone),
+            time: fmt.time(startsAt, locationZone),
+            zone: fmt.zoneName(startsAt, locationZone),
+          })}
+        </span>
+      ) : null}
     </>
   );
-}
-
-/** A zone saved in settings may be unknown to this runtime; then only the location's time shows. */
-function safeFormat(instant: Date, timeZone: string): string | null {
-  try {
-    return formatVisitTime(instant, timeZone);
-  } catch {
-    return null;
-  }
 }

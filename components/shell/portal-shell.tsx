@@ -1,35 +1,44 @@
 import Link from 'next/link';
 import { BrandMark } from '@/components/brand/brand-mark';
+import { DEFAULT_LOCALE, translator, type Locale } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { NavLink } from './nav-link';
 import type { NavItem } from './staff-shell';
 
-/** The patient portal's frame: a phone-first header with the clinic's brand and the sections. */
+/**
+ * The patient portal's frame: a phone-first header with the clinic's brand and the sections.
+ * `lang` on the frame makes screen readers switch voice even though <html> says English.
+ */
 export function PortalShell({
   profile,
   nav = [],
   headerEnd,
+  locale,
   children,
 }: {
   profile: TenantProfile;
   nav?: NavItem[];
   headerEnd?: React.ReactNode;
+  locale?: Locale;
   children: React.ReactNode;
 }) {
+  // Without a locale the frame is English and inherits `lang` from whatever wraps it.
+  const t = translator(common, locale ?? DEFAULT_LOCALE);
   return (
-    <div className="flex min-h-dvh flex-col">
+    <div lang={locale} className="flex min-h-dvh flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">
-        Skip to content
+        {t('skipToContent')}
       </a>
       <header className="border-b border-line bg-surface">
         <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <Link href="/portal" className="rounded-md">
-            <BrandMark profile={profile} size={40} subtitle="Patient portal" />
+            <BrandMark profile={profile} size={40} subtitle={t('portalSubtitle')} />
           </Link>
           {headerEnd}
         </div>
         {nav.length > 0 ? (
-          <nav aria-label="Portal sections" className="mx-auto max-w-5xl px-2 pb-2">
+          <nav aria-label={t('navLabel')} className="mx-auto max-w-5xl px-2 pb-2">
             <ul className="flex gap-1 overflow-x-auto">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
@@ -47,7 +56,7 @@ export function PortalShell({
       </main>
       <footer className="border-t border-line bg-surface">
         <div className="mx-auto max-w-5xl px-4 py-4 text-sm text-fg-muted">
-          {profile.branding.displayName} · Patient portal by Carebridge
+          {t('footer', { clinic: profile.branding.displayName })}
         </div>
       </footer>
     </div>

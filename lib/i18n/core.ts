@@ -11,6 +11,12 @@ export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', es: 'Españ
 /** BCP 47 tags for Intl: dates and numbers are written the way each language writes them. */
 export const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', es: 'es-US' };
 
+/**
+ * Remembers the last language a patient chose on this device, so the sign-in page after signing
+ * out (or an expired session) is in their language. Not a secret and not health information.
+ */
+export const PORTAL_LANGUAGE_COOKIE = 'cb_portal_lang';
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
@@ -42,7 +48,32 @@ export type Translate<M extends Messages> = (key: keyof M & string, vars?: Vars)
 
 export function translator<M extends Messages>(catalog: Catalog<M>, locale: Locale): Translate<M> {
   const strings = catalog[locale] as Messages;
-  return (key, vars) => interpolate(strings[key] ?? catalog.en[key] ?? key, vars);
+  // An empty translation counts as missing: English beats a blank label.
+  return (key, vars) => interpolate(strings[key] || catalog.en[key] || key, vars);
+}
+
+/**
+ * Splits a translated sentence around placeholders that stand for elements (a link inside a
+ * sentence): "Earlier documents are under {link}." + { link: <Link/> } -> ['Earlier…under ', <Link/>, '.'].
+ * Word order stays the translator's. Text placeholders should be filled by `t` first.
+ */
+export function interpolateParts<T>(template: string, parts: Record<string, T>): (string | T)[] {
+  const out: (string | T)[] = [];
+  let last = 0;
+  for (const match of template.matchAll(/\{(\w+)\}/g)) {
+    const key = match[1]!;
+    if (!(key in parts)) continue;
+    if (match.index > last) out.push(template.slice(last, match.index));
+    out.push(parts[key]!);
+    last = match.index + match[0].length;
+  }
+  if (last < template.length) out.push(template.slice(last));
+  return out;
+}
+
+/** The {placeholders} a template uses, sorted: a translation must use the same ones. */
+export function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
 }
 
 /** The plain strings of one language, to hand to a client component as a prop. */
@@ -62,6 +93,8 @@ export interface Formatters {
   calendarDate(isoDate: string): string;
   /** A calendar date with its weekday: "Tuesday, November 24". */
   calendarDay(isoDate: string): string;
+  /** A calendar date in digits, the way the language writes it: "09/03/2016" / "03/09/2016". */
+  numericDate(isoDate: string): string;
   /** The zone's long name in this language: "Central Standard Time" / "hora estándar central". */
   zoneName(instant: Date, timeZone: string): string;
 }
@@ -83,9 +116,24 @@ export function formatters(locale: Locale): Formatters {
       const date = utcDate(iso);
       return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(tag, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
     },
+    numericDate: (iso) => {
+      const date = utcDate(iso);
+      return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(tag, { month: '2-digit', day: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(date);
+    },
     zoneName: (instant, timeZone) => {
       const part = new Intl.DateTimeFormat(tag, { timeZone, timeZoneName: 'long' }).formatToParts(instant).find((p) => p.type === 'timeZoneName');
       return part?.value ?? timeZone;
     },
   };
+}
+
+/** True for an IANA zone this runtime knows; a zone saved long ago may have been renamed since. */
+export function isTimeZone(value: unknown): value is string {
+  if (typeof value !== 'string' || value === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -2,13 +2,9 @@ import 'server-only';
 import { cookies } from 'next/headers';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { getRequestTenant, getTenantProfile } from '@/lib/tenancy/request-tenant';
-import { formatters, toLocale, translator, type Catalog, type Formatters, type Locale, type Messages, type Translate } from './core';
+import { formatters, PORTAL_LANGUAGE_COOKIE, toLocale, translator, type Catalog, type Formatters, type Locale, type Messages, type Translate } from './core';
 
-/**
- * Remembers the last language a patient chose on this device, so the sign-in page after signing
- * out (or an expired session) is in their language. Not a secret and not health information.
- */
-export const PORTAL_LANGUAGE_COOKIE = 'cb_portal_lang';
+export { PORTAL_LANGUAGE_COOKIE } from './core';
 
 export interface PortalI18n<M extends Messages> {
   locale: Locale;

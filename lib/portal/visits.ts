@@ -3,6 +3,8 @@ import type { Executor } from '@/db/client';
 import { appointments, locations, services, staffUsers, type AppointmentStatus } from '@/db/schema';
 import { isUuid } from '@/lib/documents/document-scope';
 import { now as clockNow } from '@/lib/clock';
+import { translator, type Locale } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
 
 /** A portal session acting for one patient: both ids come from the session, never from input. */
 export interface PortalVisitScope {
@@ -111,15 +113,16 @@ export async function listPortalAppointments(
   return { visits: rows.slice(0, limit).map((r) => toPortalVisit(r, at)), hasMore: rows.length > limit };
 }
 
-const STATUS_LABELS: Record<AppointmentStatus, string> = {
-  booked: 'Booked',
-  completed: 'Completed',
-  no_show: 'Missed',
-  cancelled: 'Cancelled',
-};
+const STATUS_KEYS = {
+  booked: 'statusBooked',
+  completed: 'statusCompleted',
+  no_show: 'statusNoShow',
+  cancelled: 'statusCancelled',
+} as const satisfies Record<AppointmentStatus, keyof typeof common.en>;
 
 /** A booked visit in the past has not been marked by the clinic yet. */
-export function visitStatusLabel(visit: { status: AppointmentStatus; endsAt: Date }, at: Date): string {
-  if (visit.status === 'booked' && visit.endsAt.getTime() < at.getTime()) return 'Awaiting update';
-  return STATUS_LABELS[visit.status];
+export function visitStatusLabel(visit: { status: AppointmentStatus; endsAt: Date }, at: Date, locale: Locale): string {
+  const t = translator(common, locale);
+  if (visit.status === 'booked' && visit.endsAt.getTime() < at.getTime()) return t('statusAwaitingUpdate');
+  return t(STATUS_KEYS[visit.status]);
 }

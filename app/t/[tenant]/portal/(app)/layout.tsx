@@ -3,14 +3,11 @@ import { PatientSelector } from '@/components/portal/patient-selector';
 import { PortalShell } from '@/components/shell/portal-shell';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
+import { messagesFor } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
+import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { signOutAction } from './actions';
-
-const NAV = [
-  { href: '/portal', label: 'Home', exact: true },
-  { href: '/portal/documents', label: 'Documents' },
-  { href: '/portal/history', label: 'History' },
-];
 
 /** Signed-in portal frame. Each page re-checks the session itself: layouts do not re-run on navigation. */
 export default async function PortalAppLayout({
@@ -22,20 +19,40 @@ export default async function PortalAppLayout({
 }) {
   const { profile } = await getPageTenant(params);
   const portal = await requirePortalAccount();
+  const { t, locale } = await getPortalI18n(common);
+  const messages = messagesFor(common, locale);
+  const nav = [
+    { href: '/portal', label: t('navHome'), exact: true },
+    { href: '/portal/bookings', label: t('navBookings') },
+    { href: '/portal/documents', label: t('navDocuments') },
+    { href: '/portal/data', label: t('navData') },
+    { href: '/portal/history', label: t('navHistory') },
+    { href: '/portal/settings', label: t('navSettings') },
+  ];
   const headerEnd = (
     <div className="flex flex-wrap items-center gap-3">
-      {portal.patients.length > 1 ? <PatientSelector patients={portal.patients} selectedId={portal.patient?.id ?? null} /> : null}
+      {portal.patients.length > 1 ? (
+        <PatientSelector
+          patients={portal.patients}
+          selectedId={portal.patient?.id ?? null}
+          messages={{ actingFor: messages.actingFor, choosePatient: messages.choosePatient, switchPatient: messages.switchPatient }}
+        />
+      ) : null}
       <form action={signOutAction}>
         <button type="submit" className="rounded-md border border-line px-3 py-1.5 text-sm font-medium hover:bg-surface-muted">
-          Sign out
+          {t('signOut')}
         </button>
       </form>
     </div>
   );
   return (
-    <PortalShell profile={profile} nav={NAV} headerEnd={headerEnd}>
+    <PortalShell profile={profile} nav={nav} headerEnd={headerEnd} locale={locale}>
       {children}
-      <PortalIdleWarning idleSeconds={portal.idleTimeoutSeconds} warnSeconds={AUTH_POLICY.idleWarningSeconds} />
+      <PortalIdleWarning
+        idleSeconds={portal.idleTimeoutSeconds}
+        warnSeconds={AUTH_POLICY.idleWarningSeconds}
+        messages={{ idleTitle: messages.idleTitle, idleBody: messages.idleBody, idleBodyOne: messages.idleBodyOne, staySignedIn: messages.staySignedIn }}
+      />
     </PortalShell>
   );
 }

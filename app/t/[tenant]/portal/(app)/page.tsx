@@ -6,47 +6,60 @@ import { formatCalendarDate } from '@/components/portal/format-date';
 import { UpcomingVisitCard } from '@/components/portal/upcoming-visit-card';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
+import { interpolateParts } from '@/lib/i18n/core';
+import { portalDashboard as messages } from '@/lib/i18n/messages/portal-dashboard';
+import { getPortalI18n } from '@/lib/i18n/portal';
 import { NEW_DOCUMENT_DAYS, portalDashboard } from '@/lib/portal/dashboard';
 import { relationshipLabel } from '@/lib/portal/display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
-export const metadata: Metadata = { title: 'Home' };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPortalI18n(messages);
+  return { title: t('title') };
+}
 
 export default async function PortalDashboardPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { profile } = await getPageTenant(params);
   const portal = await requirePortalPatient();
+  const { t, locale } = await getPortalI18n(messages);
   const { patient } = portal;
   const actingForSomeoneElse = patient.relationship !== 'self';
   // The patient comes from the session only: nothing on this page reads an id from the URL.
   const { upcoming, newDocuments } = await portalDashboard(getDb(), {
     tenantId: portal.tenant.id, accountId: portal.account.id, patientId: patient.id,
   });
+  // Keyed: it is rendered inside the array interpolateParts returns.
+  const documentsLink = (
+    <Link key="link" href="/portal/documents" className="font-medium text-brand-accent underline">{t('earlierDocumentsLink')}</Link>
+  );
   return (
     <div className="space-y-6">
       <section className="rounded-2xl bg-brand px-6 py-8 text-brand-contrast sm:px-10">
         <p className="text-sm font-medium opacity-90">{profile.branding.displayName}</p>
         <h1 className="mt-1 text-2xl font-semibold tracking-tight sm:text-3xl">
-          {actingForSomeoneElse ? `${patient.firstName} ${patient.lastName}` : `Hello, ${patient.firstName}`}
+          {actingForSomeoneElse ? `${patient.firstName} ${patient.lastName}` : t('hello', { name: patient.firstName })}
         </h1>
         {actingForSomeoneElse ? (
-          <p className="mt-2 text-base opacity-95">You are acting as {relationshipLabel(patient.relationship).toLowerCase()} of {patient.firstName}.</p>
+          <p className="mt-2 text-base opacity-95">
+            {t('actingAs', { relationship: relationshipLabel(patient.relationship, locale).toLocaleLowerCase(locale), name: patient.firstName })}
+          </p>
         ) : null}
       </section>
 
       <section aria-labelledby="upcoming-heading" className="space-y-3">
         <div className="flex items-baseline justify-between gap-3">
-          <h2 id="upcoming-heading" className="text-lg font-semibold">Upcoming visits</h2>
+          <h2 id="upcoming-heading" className="text-lg font-semibold">{t('upcomingHeading')}</h2>
           <Link href="/portal/history" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
-            Past visits
+            {t('pastVisits')}
           </Link>
         </div>
         {upcoming.length === 0 ? (
-          <EmptyState title="No upcoming visits." />
+          <EmptyState title={t('noUpcoming')} />
         ) : (
           <ul className="space-y-3">
             {upcoming.map((visit) => (
               <li key={visit.id}>
-                <UpcomingVisitCard visit={visit} patientZone={portal.account.timeZone} />
+                <UpcomingVisitCard visit={visit} patientZone={portal.account.timeZone} locale={locale} />
               </li>
             ))}
           </ul>
@@ -55,14 +68,14 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
 
       <section aria-labelledby="documents-heading" className="space-y-3">
         <div className="flex items-baseline justify-between gap-3">
-          <h2 id="documents-heading" className="text-lg font-semibold">New documents</h2>
+          <h2 id="documents-heading" className="text-lg font-semibold">{t('documentsHeading')}</h2>
           <Link href="/portal/documents" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
-            All documents
+            {t('allDocuments')}
           </Link>
         </div>
         {newDocuments.length === 0 ? (
-          <EmptyState title={`No new documents in the last ${NEW_DOCUMENT_DAYS} days.`}>
-            Earlier documents are under <Link href="/portal/documents" className="font-medium text-brand-accent underline">Documents</Link>.
+          <EmptyState title={t('noNewDocuments', { days: NEW_DOCUMENT_DAYS })}>
+            {interpolateParts(t('earlierDocuments'), { link: documentsLink })}
           </EmptyState>
         ) : (
           <ul className="divide-y divide-line rounded-xl border border-line bg-surface">
@@ -71,10 +84,10 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
                 <div>
                   <p className="font-medium">{doc.title}</p>
                   <p className="text-sm text-fg-muted">
-                    {doc.typeName} · Examination {formatCalendarDate(doc.examinationDate)}
+                    {t('documentLine', { type: doc.typeName, date: formatCalendarDate(doc.examinationDate, locale) })}
                   </p>
                 </div>
-                <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} />
+                <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} locale={locale} />
               </li>
             ))}
           </ul>

@@ -9,9 +9,15 @@ import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { listPortalDocuments } from '@/lib/documents/portal-documents';
 import { formatBytes } from '@/lib/documents/upload-rules';
+import { interpolateParts } from '@/lib/i18n/core';
+import { portalDocuments } from '@/lib/i18n/messages/portal-documents';
+import { getPortalI18n } from '@/lib/i18n/portal';
 import { listPortalDocumentTypes } from '@/lib/portal/document-types';
 
-export const metadata: Metadata = { title: 'Documents' };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPortalI18n(portalDocuments);
+  return { title: t('title') };
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)));
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
@@ -25,6 +31,7 @@ const searchSchema = z.object({
 
 export default async function PortalDocumentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const portal = await requirePortalPatient();
+  const { t, locale } = await getPortalI18n(portalDocuments);
   const values: DocumentSearchValues = searchSchema.parse(await searchParams);
   const db = getDb();
   const [types, documents] = await Promise.all([
@@ -36,29 +43,31 @@ export default async function PortalDocumentsPage({ searchParams }: { searchPara
     ),
   ]);
   const filtered = Boolean(values.q || values.type || values.from || values.to);
-  const rangeError = values.from && values.to && values.from > values.to ? 'The “from” date is after the “to” date.' : undefined;
+  const rangeError = values.from && values.to && values.from > values.to ? t('rangeError') : undefined;
+  const count = documents.length;
+  const summary = filtered
+    ? count === 1 ? t('matchOne') : t('matchOther', { count })
+    : count === 1 ? t('countOne') : t('countOther', { count });
+  const showAll = (
+    <Link key="link" href="/portal/documents" className="font-medium text-brand-accent underline">{t('showAll')}</Link>
+  );
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold">Documents</h1>
+        <h1 className="text-2xl font-semibold">{t('heading')}</h1>
         <p className="mt-1 text-fg-muted">
-          Documents the clinic has shared with {portal.patient.relationship === 'self' ? 'you' : portal.patient.firstName}, newest examination first.
+          {portal.patient.relationship === 'self' ? t('introSelf') : t('introOther', { name: portal.patient.firstName })}
         </p>
       </div>
-      <DocumentSearchForm values={values} types={types} error={rangeError} />
+      <DocumentSearchForm values={values} types={types} error={rangeError} locale={locale} />
       <section aria-labelledby="results-heading" className="space-y-3">
-        <h2 id="results-heading" className="sr-only">Results</h2>
-        <p role="status" className="text-sm text-fg-muted">
-          {filtered ? `${documents.length} ${documents.length === 1 ? 'document matches' : 'documents match'} your search.` : `${documents.length} ${documents.length === 1 ? 'document' : 'documents'}.`}
-        </p>
+        <h2 id="results-heading" className="sr-only">{t('resultsHeading')}</h2>
+        <p role="status" className="text-sm text-fg-muted">{summary}</p>
         {documents.length === 0 ? (
           filtered ? (
-            <EmptyState title="No documents match your search.">
-              Try other words or a wider date range, or{' '}
-              <Link href="/portal/documents" className="font-medium text-brand-accent underline">show all documents</Link>.
-            </EmptyState>
+            <EmptyState title={t('noMatchTitle')}>{interpolateParts(t('noMatchBody'), { link: showAll })}</EmptyState>
           ) : (
-            <EmptyState title="No documents yet.">Documents appear here when the clinic shares them.</EmptyState>
+            <EmptyState title={t('noneTitle')}>{t('noneBody')}</EmptyState>
           )
         ) : (
           <ul className="divide-y divide-line rounded-xl border border-line bg-surface">
@@ -68,20 +77,20 @@ export default async function PortalDocumentsPage({ searchParams }: { searchPara
                   <p className="break-words font-medium">{doc.title}</p>
                   <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm text-fg-muted">
                     <div className="flex gap-1">
-                      <dt>Type:</dt>
+                      <dt>{t('typeTerm')}</dt>
                       <dd>{doc.typeName}</dd>
                     </div>
                     <div className="flex gap-1">
-                      <dt>Examined:</dt>
-                      <dd>{formatCalendarDate(doc.examinationDate)}</dd>
+                      <dt>{t('examinedTerm')}</dt>
+                      <dd>{formatCalendarDate(doc.examinationDate, locale)}</dd>
                     </div>
                     <div className="flex gap-1">
-                      <dt>Size:</dt>
+                      <dt>{t('sizeTerm')}</dt>
                       <dd>{formatBytes(doc.sizeBytes)}</dd>
                     </div>
                   </dl>
                 </div>
-                <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} />
+                <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} locale={locale} />
               </li>
             ))}
           </ul>

@@ -7,9 +7,16 @@ import { VisitTime } from '@/components/portal/visit-time';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { now } from '@/lib/clock';
+import { translator } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
+import { portalHistory } from '@/lib/i18n/messages/portal-history';
+import { getPortalI18n } from '@/lib/i18n/portal';
 import { listPortalAppointments } from '@/lib/portal/visits';
 
-export const metadata: Metadata = { title: 'History' };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPortalI18n(portalHistory);
+  return { title: t('title') };
+}
 
 const PAGE_SIZE = 20;
 const pageSchema = z.object({
@@ -18,6 +25,8 @@ const pageSchema = z.object({
 
 export default async function PortalHistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const portal = await requirePortalPatient();
+  const { t, locale } = await getPortalI18n(portalHistory);
+  const tc = translator(common, locale);
   const { page } = pageSchema.parse(await searchParams);
   const { visits, hasMore } = await listPortalAppointments(
     getDb(),
@@ -28,33 +37,33 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-semibold">History</h1>
-        <p className="mt-1 text-fg-muted">Past and cancelled visits, most recent first.</p>
+        <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+        <p className="mt-1 text-fg-muted">{t('intro')}</p>
       </div>
       {visits.length === 0 ? (
-        <EmptyState title={page > 1 ? 'No more visits.' : 'No past visits.'} />
+        <EmptyState title={page > 1 ? t('noMore') : t('noPast')} />
       ) : (
         <ul className="space-y-3">
           {visits.map((visit) => (
             <li key={visit.id}>
-              <article aria-label={`${visit.service} with ${visit.provider}`} className="rounded-xl border border-line bg-surface p-4">
+              <article aria-label={tc('visitLabel', { service: visit.service, provider: visit.provider })} className="rounded-xl border border-line bg-surface p-4">
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <p className="font-semibold">
-                    <VisitTime startsAt={visit.startsAt} locationZone={visit.timeZone} patientZone={portal.account.timeZone} />
+                    <VisitTime startsAt={visit.startsAt} locationZone={visit.timeZone} patientZone={portal.account.timeZone} locale={locale} />
                   </p>
-                  <VisitStatusBadge status={visit.status} endsAt={visit.endsAt} at={at} />
+                  <VisitStatusBadge status={visit.status} endsAt={visit.endsAt} at={at} locale={locale} />
                 </div>
                 <dl className="mt-2 grid gap-1 text-sm sm:grid-cols-3">
                   <div>
-                    <dt className="text-fg-muted">Service</dt>
+                    <dt className="text-fg-muted">{tc('visitService')}</dt>
                     <dd className="font-medium">{visit.service}</dd>
                   </div>
                   <div>
-                    <dt className="text-fg-muted">Provider</dt>
+                    <dt className="text-fg-muted">{tc('visitProvider')}</dt>
                     <dd className="font-medium">{visit.provider}</dd>
                   </div>
                   <div>
-                    <dt className="text-fg-muted">Location</dt>
+                    <dt className="text-fg-muted">{tc('visitLocation')}</dt>
                     <dd className="font-medium">{visit.location}</dd>
                   </div>
                 </dl>
@@ -63,7 +72,7 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
           ))}
         </ul>
       )}
-      <Pager basePath="/portal/history" page={page} hasMore={hasMore} label="History pages" />
+      <Pager basePath="/portal/history" page={page} hasMore={hasMore} label={t('pagerLabel')} locale={locale} />
     </div>
   );
 }

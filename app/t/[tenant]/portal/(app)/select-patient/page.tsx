@@ -1,22 +1,24 @@
 import type { Metadata } from 'next';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
+import { portalSelectPatient } from '@/lib/i18n/messages/portal-select-patient';
+import { getPortalI18n } from '@/lib/i18n/portal';
+import { relationshipLabel } from '@/lib/portal/display';
 import { choosePatientAction } from '../actions';
-import { formatDateOfBirth, relationshipLabel } from '@/lib/portal/display';
 
-export const metadata: Metadata = { title: 'Choose a profile' };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPortalI18n(portalSelectPatient);
+  return { title: t('title') };
+}
 
 export default async function SelectPatientPage() {
   const portal = await requirePortalAccount();
+  const { t, fmt, locale } = await getPortalI18n(portalSelectPatient);
   return (
     <section aria-labelledby="choose-heading" className="mx-auto max-w-lg">
-      <h1 id="choose-heading" className="text-2xl font-semibold">Who are you acting for?</h1>
-      <p className="mt-2 text-fg-muted">
-        Your account can reach several profiles. Pick one; you can switch at any time from the selector at the top.
-      </p>
+      <h1 id="choose-heading" className="text-2xl font-semibold">{t('heading')}</h1>
+      <p className="mt-2 text-fg-muted">{t('intro')}</p>
       {portal.patients.length === 0 ? (
-        <p className="mt-6 rounded-lg border border-line bg-surface p-4">
-          No profiles are linked to your account yet. Please contact the clinic.
-        </p>
+        <p className="mt-6 rounded-lg border border-line bg-surface p-4">{t('none')}</p>
       ) : (
         <ul className="mt-6 space-y-3">
           {portal.patients.map((p) => (
@@ -32,7 +34,7 @@ export default async function SelectPatientPage() {
                       {p.firstName} {p.lastName}
                     </span>
                     <span className="block text-sm text-fg-muted">
-                      {relationshipLabel(p.relationship)} · born {formatDateOfBirth(p.dateOfBirth)}
+                      {t('profileLine', { relationship: relationshipLabel(p.relationship, locale), date: fmt.numericDate(p.dateOfBirth) })}
                     </span>
                   </span>
                   <span aria-hidden className="text-brand-accent">→</span>

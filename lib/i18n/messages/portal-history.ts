@@ -1,0 +1,21 @@
+import { defineMessages } from '../core';
+
+/** The past visits page. */
+export const portalHistory = defineMessages(
+  {
+    title: 'History',
+    heading: 'History',
+    intro: 'Past and cancelled visits, most recent first.',
+    noPast: 'No past visits.',
+    noMore: 'No more visits.',
+    pagerLabel: 'History pages',
+  },
+  {
+    title: 'Historial',
+    heading: 'Historial',
+    intro: 'Visitas pasadas y canceladas, de la más reciente a la más antigua.',
+    noPast: 'No tiene visitas anteriores.',
+    noMore: 'No hay más visitas.',
+    pagerLabel: 'Páginas del historial',
+  },
+);

@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+import { formatters } from '../../lib/i18n/core';
+import { expectAccessible } from './support/a11y';
+import { portalSignIn } from './support/auth';
+import { hostUrl } from './support/hosts';
+
+/** Settings saves and comes back to /portal/settings?saved=preferences, already in the new language. */
+async function chooseLanguage(page: Page, opts: { label: string; option: string; button: string; saved: string }) {
+  await page.goto(hostUrl('sunrise', '/portal/settings'));
+  await page.getByLabel(opts.label, { exact: true }).selectOption({ label: opts.option });
+  await page.getByRole('button', { name: opts.button }).click();
+  await expect(page).toHaveURL(/\/portal\/settings\?saved=preferences/);
+  await expect(page.getByText(opts.saved)).toBeVisible();
+}
+
+const TO_SPANISH = { label: 'Language', option: 'Español', button: 'Save preferences', saved: 'Sus preferencias se guardaron.' };
+const TO_ENGLISH = { label: 'Idioma', option: 'English', button: 'Guardar preferencias', saved: 'Your preferences are saved.' };
+
+test('Maria reads the portal in Spanish, with Spanish dates, and switches back', async ({ page, browser }) => {
+  await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+  await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
+  await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Settings' }).click();
+  await expect(page).toHaveURL(hostUrl('sunrise', '/portal/settings'));
+
+  let spanish = false;
+  try {
+    await chooseLanguage(page, TO_SPANISH);
+    spanish = true;
+
+    await page.goto(hostUrl('sunrise', '/portal'));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Maria');
+    await expect(page).toHaveTitle(/Inicio/);
+    // Screen readers switch voice on the portal's frame.
+    await expect(page.locator('div[lang="es"]').first()).toBeVisible();
+    const nav = page.getByRole('navigation', { name: 'Secciones del portal' });
+    for (const name of ['Inicio', 'Citas', 'Documentos', 'Mis datos', 'Historial', 'Configuración']) {
+      await expect(nav.getByRole('link', { name, exact: true })).toBeVisible();
+    }
+    await expect(page.getByRole('heading', { name: 'Próximas visitas' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Documentos nuevos' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Cerrar sesión' })).toBeVisible();
+
+    // The visit's time is written the Spanish way, in the clinic's zone (Maria has not chosen one).
+    const visit = page.getByRole('article', { name: /Family consultation con Dr\. Daniel Kim/ });
+    await expect(visit.getByText('Servicio')).toBeVisible();
+    const time = visit.locator('time').first();
+    const startsAt = new Date((await time.getAttribute('datetime'))!);
+    await expect(time).toHaveText(formatters('es').dateTime(startsAt, 'America/Chicago'));
+    await expect(time).toHaveText(/^(lun|mar|mié|jue|vie|sáb|dom)\.?, \d{1,2} de /);
+    await expectAccessible(page);
+
+    await nav.getByRole('link', { name: 'Documentos', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Documentos');
+    await expect(page.getByRole('search', { name: 'Buscar documentos' })).toBeVisible();
+    await expect(page.getByLabel('Buscar', { exact: true })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Descargar Blood test results' })).toBeVisible();
+    // "3 nov 2026": day, Spanish month, year; never the English "Nov 3, 2026".
+    const bloodTest = page.getByRole('listitem').filter({ hasText: 'Blood test results' });
+    await expect(bloodTest.locator('dt:text-is("Examen:") + dd')).toHaveText(/^\d{1,2} [a-zé]+\.? \d{4}$/);
+    await expectAccessible(page);
+
+    await nav.getByRole('link', { name: 'Historial', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Historial');
+    await expect(page.getByText('Realizada').first()).toBeVisible();
+    await expectAccessible(page);
+
+    await chooseLanguage(page, TO_ENGLISH);
+    spanish = false;
+  } finally {
+    // Other journeys expect Maria's portal in English, even when a step above failed.
+    if (spanish) await chooseLanguage(page, TO_ENGLISH).catch(() => undefined);
+  }
+
+  await page.goto(hostUrl('sunrise', '/portal'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
+  await expect(page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: 'Home', exact: true })).toBeVisible();
+});
