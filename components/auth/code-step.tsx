@@ -2,6 +2,10 @@
 
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import { formatCountdown, useSecondsUntil } from '@/components/auth/resend-countdown';
+import { interpolate } from '@/lib/i18n/core';
+import { codeStepLabels, type CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
+
+const ENGLISH = codeStepLabels('en');
 
 /** What a code step shows: the last error or notice, field errors and the resend time. */
 export interface CodeStepState {
@@ -14,6 +18,7 @@ export interface CodeStepState {
 /**
  * The SMS-code step of every patient flow (sign-in, activation, claim, invite, reset): the code, "Resend code" after the 60-second
  * countdown, and a way to start again. Each button posts its own `intent` to the flow's action.
+ * `labels` come from the page in the reader's language (codeStepLabels); English by default.
  */
 export function CodeStep({
   action,
@@ -21,7 +26,8 @@ export function CodeStep({
   state,
   intro,
   submitLabel,
-  restartLabel = 'Start again',
+  restartLabel,
+  labels = ENGLISH,
 }: {
   action: (form: FormData) => void;
   pending: boolean;
@@ -29,6 +35,7 @@ export function CodeStep({
   intro: React.ReactNode;
   submitLabel: string;
   restartLabel?: string;
+  labels?: CodeStepLabels;
 }) {
   const resendIn = useSecondsUntil(state.resendAt);
   return (
@@ -39,7 +46,7 @@ export function CodeStep({
       <form action={action} className="space-y-4" noValidate>
         <input type="hidden" name="intent" value="code" />
         <TextField
-          label="Verification code"
+          label={labels.codeLabel}
           name="code"
           inputMode="numeric"
           autoComplete="one-time-code"
@@ -49,21 +56,21 @@ export function CodeStep({
           error={state.fieldErrors?.code}
         />
         <PrimaryButton type="submit" disabled={pending} className="w-full">
-          {pending ? 'Checking…' : submitLabel}
+          {pending ? labels.checking : submitLabel}
         </PrimaryButton>
       </form>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <form action={action}>
           <input type="hidden" name="intent" value="resend" />
           <SecondaryButton type="submit" disabled={pending || resendIn > 0} aria-describedby="resend-hint">
-            Resend code
+            {labels.resendCode}
           </SecondaryButton>
         </form>
         <span id="resend-hint" className="text-sm text-fg-muted" aria-live="polite">
-          {resendIn > 0 ? `You can resend in ${formatCountdown(resendIn)}` : 'Didn’t get it? You can resend now.'}
+          {resendIn > 0 ? interpolate(labels.resendIn, { time: formatCountdown(resendIn) }) : labels.resendNow}
         </span>
       </div>
-      <RestartButton action={action} label={restartLabel} />
+      <RestartButton action={action} label={restartLabel ?? labels.startAgain} />
     </div>
   );
 }

@@ -3,11 +3,24 @@
 import { useActionState } from 'react';
 import { portalSignInAction } from '@/app/t/[tenant]/portal/(public)/sign-in/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { interpolate } from '@/lib/i18n/core';
+import { pickCodeStepLabels, type PortalSignInMessages } from '@/lib/i18n/messages/portal-sign-in';
 import { CodeStep } from './code-step';
 import type { PortalSignInState } from './portal-sign-in-state';
 
-/** Two steps on one card: identifier and password, then the SMS code. */
-export function PortalSignInForm({ identifierLabel, identifierType }: { identifierLabel: string; identifierType: 'email' | 'text' }) {
+/**
+ * Two steps on one card: identifier and password, then the SMS code. `messages` are the
+ * portal-sign-in strings in the reader's language; the action answers in the same language.
+ */
+export function PortalSignInForm({
+  identifierLabel,
+  identifierType,
+  messages: m,
+}: {
+  identifierLabel: string;
+  identifierType: 'email' | 'text';
+  messages: PortalSignInMessages;
+}) {
   const [state, action, pending] = useActionState<PortalSignInState, FormData>(portalSignInAction, { step: 'credentials' });
 
   if (state.step === 'code') {
@@ -16,9 +29,10 @@ export function PortalSignInForm({ identifierLabel, identifierType }: { identifi
         action={action}
         pending={pending}
         state={state}
-        intro={`We sent a 6-digit code by SMS to your phone ending ${state.maskedPhone?.slice(-4)}. It expires in 10 minutes.`}
-        submitLabel="Verify and sign in"
-        restartLabel="Use a different account"
+        intro={interpolate(m.codeIntro, { last4: state.maskedPhone?.slice(-4) ?? '' })}
+        submitLabel={m.verifyAndSignIn}
+        restartLabel={m.useDifferentAccount}
+        labels={pickCodeStepLabels(m)}
       />
     );
   }
@@ -37,7 +51,7 @@ export function PortalSignInForm({ identifierLabel, identifierType }: { identifi
         error={state.fieldErrors?.identifier}
       />
       <TextField
-        label="Password"
+        label={m.password}
         name="password"
         type="password"
         autoComplete="current-password"
@@ -45,9 +59,9 @@ export function PortalSignInForm({ identifierLabel, identifierType }: { identifi
         error={state.fieldErrors?.password}
       />
       <PrimaryButton type="submit" disabled={pending} className="w-full">
-        {pending ? 'Checking…' : 'Continue'}
+        {pending ? m.checking : m.continue}
       </PrimaryButton>
-      <p className="text-sm text-fg-muted">We’ll text a code to the phone on file to finish signing in.</p>
+      <p className="text-sm text-fg-muted">{m.codeHint}</p>
     </form>
   );
 }

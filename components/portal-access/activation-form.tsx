@@ -5,12 +5,26 @@ import { useActionState } from 'react';
 import { activationAction } from '@/app/t/[tenant]/portal/(public)/activate/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
 import { CodeStep, RestartButton } from '@/components/auth/code-step';
+import { interpolate } from '@/lib/i18n/core';
+import type { PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
+import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { ActivationFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 
-/** Printed activation (seed 001) in three steps on one card. */
-export function ActivationForm({ identifierLabel, identifierMode }: { identifierLabel: string; identifierMode: 'email' | 'national_id' }) {
+/** Printed activation (seed 001) in three steps on one card, in the reader's language. */
+export function ActivationForm({
+  identifierLabel,
+  identifierMode,
+  messages: m,
+  codeStep,
+}: {
+  identifierLabel: string;
+  identifierMode: 'email' | 'national_id';
+  messages: PortalAccessMessages;
+  codeStep: CodeStepLabels;
+}) {
   const [state, action, pending] = useActionState<ActivationFormState, FormData>(activationAction, { step: 'details' });
+  const last4 = state.maskedPhone?.slice(-4) ?? '';
 
   if (state.step === 'code') {
     return (
@@ -18,8 +32,9 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
         action={action}
         pending={pending}
         state={state}
-        intro={`To confirm your phone, we sent a 6-digit code by SMS to the number ending ${state.maskedPhone?.slice(-4) ?? ''}. It expires in 10 minutes.`}
-        submitLabel="Verify and activate"
+        intro={interpolate(m.activationCodeIntro, { last4 })}
+        submitLabel={m.verifyAndActivate}
+        labels={codeStep}
       />
     );
   }
@@ -27,9 +42,7 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
   if (state.step === 'credentials') {
     return (
       <div className="mt-4 space-y-4">
-        <p className="text-sm text-fg-muted">
-          We found your record. Now choose how you’ll sign in. Next, we’ll text a code to your phone ending {state.maskedPhone?.slice(-4)}.
-        </p>
+        <p className="text-sm text-fg-muted">{interpolate(m.activationFoundRecord, { last4 })}</p>
         <form action={action} className="space-y-4" noValidate>
           <input type="hidden" name="intent" value="credentials" />
           <FormMessage message={state.message} />
@@ -42,7 +55,7 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
               defaultValue={state.values?.identifier}
               required
               autoFocus
-              hint="You’ll sign in with this email."
+              hint={m.activationEmailHint}
               error={state.fieldErrors?.identifier}
             />
           ) : (
@@ -51,15 +64,20 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
               name="identifier-on-file"
               value={state.maskedIdentifier ?? ''}
               readOnly
-              hint={`The ${identifierLabel} the clinic has on file. You’ll sign in with it.`}
+              hint={interpolate(m.activationIdentifierOnFile, { identifier: identifierLabel })}
             />
           )}
-          <PasswordFields problems={state.passwordProblems} confirmError={state.fieldErrors?.confirmPassword} autoFocus={identifierMode !== 'email'} />
+          <PasswordFields
+            problems={state.passwordProblems}
+            confirmError={state.fieldErrors?.confirmPassword}
+            autoFocus={identifierMode !== 'email'}
+            messages={m}
+          />
           <PrimaryButton type="submit" disabled={pending} className="w-full">
-            {pending ? 'Saving…' : 'Continue'}
+            {pending ? m.saving : m.continue}
           </PrimaryButton>
         </form>
-        <RestartButton action={action} label="Start again" />
+        <RestartButton action={action} label={m.startAgain} />
       </div>
     );
   }
@@ -67,22 +85,22 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
   return (
     <form action={action} className="mt-4 space-y-4" noValidate>
       <input type="hidden" name="intent" value="details" />
-      <p className="text-sm text-fg-muted">Enter the details from the instructions the clinic gave you.</p>
+      <p className="text-sm text-fg-muted">{m.activationDetailsIntro}</p>
       <FormMessage message={state.message} />
       <TextField
-        label="Portal ID"
+        label={m.portalIdLabel}
         name="portalCode"
         inputMode="numeric"
         autoComplete="off"
         maxLength={12}
         defaultValue={state.values?.portalCode}
         required
-        hint="The 6-digit number on your instructions."
+        hint={m.portalIdHint}
         error={state.fieldErrors?.portalCode}
       />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField
-          label="First initial of first name"
+          label={m.firstInitialLabel}
           name="firstInitial"
           autoComplete="off"
           autoCapitalize="characters"
@@ -92,7 +110,7 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
           error={state.fieldErrors?.firstInitial}
         />
         <TextField
-          label="First initial of last name"
+          label={m.lastInitialLabel}
           name="lastInitial"
           autoComplete="off"
           autoCapitalize="characters"
@@ -103,23 +121,23 @@ export function ActivationForm({ identifierLabel, identifierMode }: { identifier
         />
       </div>
       <TextField
-        label="Date of birth (MM/DD/YYYY)"
+        label={m.dateOfBirthLabel}
         name="dateOfBirth"
         inputMode="numeric"
         autoComplete="bday"
-        placeholder="MM/DD/YYYY"
+        placeholder={m.dateOfBirthPlaceholder}
         maxLength={10}
         defaultValue={state.values?.dateOfBirth}
         required
         error={state.fieldErrors?.dateOfBirth}
       />
       <PrimaryButton type="submit" disabled={pending} className="w-full">
-        {pending ? 'Checking…' : 'Confirm'}
+        {pending ? m.checking : m.confirm}
       </PrimaryButton>
       <p className="text-sm text-fg-muted">
-        Already activated?{' '}
+        {m.alreadyActivated}{' '}
         <Link href="/portal/sign-in" className="font-medium text-brand-accent underline underline-offset-2">
-          Sign in
+          {m.signIn}
         </Link>
       </p>
     </form>

@@ -5,13 +5,29 @@ import { useActionState } from 'react';
 import { claimAction } from '@/app/t/[tenant]/portal/(public)/claim/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
 import { CodeStep, RestartButton } from '@/components/auth/code-step';
+import { interpolate } from '@/lib/i18n/core';
+import type { PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
+import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { ClaimFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 
 const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
 
-/** Automatic access (seed 004): identifier, SMS code, password. */
-export function ClaimForm({ identifierLabel, identifierType }: { identifierLabel: string; identifierType: 'email' | 'text' }) {
+/** Automatic access (seed 004): identifier, SMS code, password, in the reader's language. */
+export function ClaimForm({
+  identifierLabel,
+  identifierInSentence,
+  identifierType,
+  messages: m,
+  codeStep,
+}: {
+  identifierLabel: string;
+  /** "email" / "correo electrónico", or the clinic's national-ID name. */
+  identifierInSentence: string;
+  identifierType: 'email' | 'text';
+  messages: PortalAccessMessages;
+  codeStep: CodeStepLabels;
+}) {
   const [state, action, pending] = useActionState<ClaimFormState, FormData>(claimAction, { step: 'identifier' });
 
   if (state.step === 'account-exists') {
@@ -19,8 +35,8 @@ export function ClaimForm({ identifierLabel, identifierType }: { identifierLabel
       <div className="mt-4 space-y-4">
         <FormMessage message={state.message} tone="info" />
         <p className="flex flex-wrap gap-x-4 gap-y-2">
-          <Link href="/portal/sign-in" className={linkClass}>Sign in</Link>
-          <Link href="/portal/forgot-password" className={linkClass}>Forgot password</Link>
+          <Link href="/portal/sign-in" className={linkClass}>{m.signIn}</Link>
+          <Link href="/portal/forgot-password" className={linkClass}>{m.forgotPassword}</Link>
         </p>
       </div>
     );
@@ -28,29 +44,23 @@ export function ClaimForm({ identifierLabel, identifierType }: { identifierLabel
 
   if (state.step === 'code') {
     return (
-      <CodeStep
-        action={action}
-        pending={pending}
-        state={state}
-        intro="If we have your details, we sent a 6-digit code by SMS to the phone on file. It expires in 10 minutes."
-        submitLabel="Verify"
-      />
+      <CodeStep action={action} pending={pending} state={state} intro={m.claimCodeIntro} submitLabel={m.verify} labels={codeStep} />
     );
   }
 
   if (state.step === 'password') {
     return (
       <div className="mt-4 space-y-4">
-        <p className="text-sm text-fg-muted">Your phone is confirmed. Choose a password for your account.</p>
+        <p className="text-sm text-fg-muted">{m.claimPasswordIntro}</p>
         <form action={action} className="space-y-4" noValidate>
           <input type="hidden" name="intent" value="password" />
           <FormMessage message={state.message} />
-          <PasswordFields problems={state.passwordProblems} confirmError={state.fieldErrors?.confirmPassword} autoFocus />
+          <PasswordFields problems={state.passwordProblems} confirmError={state.fieldErrors?.confirmPassword} autoFocus messages={m} />
           <PrimaryButton type="submit" disabled={pending} className="w-full">
-            {pending ? 'Saving…' : 'Create account'}
+            {pending ? m.saving : m.createAccount}
           </PrimaryButton>
         </form>
-        <RestartButton action={action} label="Start again" />
+        <RestartButton action={action} label={m.startAgain} />
       </div>
     );
   }
@@ -58,9 +68,7 @@ export function ClaimForm({ identifierLabel, identifierType }: { identifierLabel
   return (
     <form action={action} className="mt-4 space-y-4" noValidate>
       <input type="hidden" name="intent" value="identifier" />
-      <p className="text-sm text-fg-muted">
-        If you are a patient of this clinic, enter your {identifierLabel === 'Email' ? 'email' : identifierLabel}. We’ll text a code to the phone the clinic has on file.
-      </p>
+      <p className="text-sm text-fg-muted">{interpolate(m.claimIntro, { identifier: identifierInSentence })}</p>
       <FormMessage message={state.message} />
       <TextField
         label={identifierLabel}
@@ -72,11 +80,11 @@ export function ClaimForm({ identifierLabel, identifierType }: { identifierLabel
         error={state.fieldErrors?.identifier}
       />
       <PrimaryButton type="submit" disabled={pending} className="w-full">
-        {pending ? 'Sending…' : 'Send code'}
+        {pending ? m.sending : m.sendCode}
       </PrimaryButton>
       <p className="text-sm text-fg-muted">
-        Already have an account?{' '}
-        <Link href="/portal/sign-in" className={linkClass}>Sign in</Link>
+        {m.alreadyHaveAccount}{' '}
+        <Link href="/portal/sign-in" className={linkClass}>{m.signIn}</Link>
       </p>
     </form>
   );

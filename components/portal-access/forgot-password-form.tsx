@@ -5,20 +5,30 @@ import { useActionState } from 'react';
 import { forgotPasswordAction } from '@/app/t/[tenant]/portal/(public)/forgot-password/actions';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import { CodeStep, RestartButton } from '@/components/auth/code-step';
+import { interpolate } from '@/lib/i18n/core';
+import type { PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
+import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { ForgotFormState } from './form-state';
 import { PasswordFields } from './password-fields';
 
 const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
 
-/** Forgot password: identifier, SMS code, new password (or a reset link by email). */
+/** Forgot password: identifier, SMS code, new password (or a reset link by email), in the reader's language. */
 export function ForgotPasswordForm({
   identifierLabel,
+  identifierInSentence,
   identifierType,
   offerEmailLink,
+  messages: m,
+  codeStep,
 }: {
   identifierLabel: string;
+  /** "email" / "correo electrónico", or the clinic's national-ID name. */
+  identifierInSentence: string;
   identifierType: 'email' | 'text';
   offerEmailLink: boolean;
+  messages: PortalAccessMessages;
+  codeStep: CodeStepLabels;
 }) {
   const [state, action, pending] = useActionState<ForgotFormState, FormData>(forgotPasswordAction, { step: 'identifier' });
 
@@ -26,46 +36,38 @@ export function ForgotPasswordForm({
     return (
       <div className="mt-4 space-y-4">
         <FormMessage message={state.notice} tone="info" />
-        <p className="text-sm text-fg-muted">The link still asks for a code we text to your phone, so keep it nearby.</p>
-        <Link href="/portal/sign-in" className={linkClass}>Back to sign-in</Link>
+        <p className="text-sm text-fg-muted">{m.linkSentNote}</p>
+        <Link href="/portal/sign-in" className={linkClass}>{m.backToSignIn}</Link>
       </div>
     );
   }
 
   if (state.step === 'code') {
     return (
-      <CodeStep
-        action={action}
-        pending={pending}
-        state={state}
-        intro="If we have an account for you, we sent a 6-digit code by SMS to its phone. It expires in 10 minutes."
-        submitLabel="Verify"
-      />
+      <CodeStep action={action} pending={pending} state={state} intro={m.forgotCodeIntro} submitLabel={m.verify} labels={codeStep} />
     );
   }
 
   if (state.step === 'password') {
     return (
       <div className="mt-4 space-y-4">
-        <p className="text-sm text-fg-muted">Your phone is confirmed. Choose a new password. You’ll be signed out everywhere else.</p>
+        <p className="text-sm text-fg-muted">{m.phoneConfirmedNewPassword}</p>
         <form action={action} className="space-y-4" noValidate>
           <input type="hidden" name="intent" value="password" />
           <FormMessage message={state.message} />
-          <PasswordFields problems={state.passwordProblems} confirmError={state.fieldErrors?.confirmPassword} autoFocus />
+          <PasswordFields problems={state.passwordProblems} confirmError={state.fieldErrors?.confirmPassword} autoFocus messages={m} />
           <PrimaryButton type="submit" disabled={pending} className="w-full">
-            {pending ? 'Saving…' : 'Set new password'}
+            {pending ? m.saving : m.setNewPassword}
           </PrimaryButton>
         </form>
-        <RestartButton action={action} label="Start again" />
+        <RestartButton action={action} label={m.startAgain} />
       </div>
     );
   }
 
   return (
     <form action={action} className="mt-4 space-y-4" noValidate>
-      <p className="text-sm text-fg-muted">
-        Enter the {identifierLabel === 'Email' ? 'email' : identifierLabel} you sign in with. We’ll text a code to the phone on your account.
-      </p>
+      <p className="text-sm text-fg-muted">{interpolate(m.forgotIntro, { identifier: identifierInSentence })}</p>
       <FormMessage message={state.message} />
       <TextField
         label={identifierLabel}
@@ -77,15 +79,15 @@ export function ForgotPasswordForm({
         error={state.fieldErrors?.identifier}
       />
       <PrimaryButton type="submit" name="intent" value="identifier" disabled={pending} className="w-full">
-        {pending ? 'Sending…' : 'Text me a code'}
+        {pending ? m.sending : m.textMeCode}
       </PrimaryButton>
       {offerEmailLink ? (
         <SecondaryButton type="submit" name="intent" value="email-link" disabled={pending} className="w-full">
-          Email me a reset link
+          {m.emailMeLink}
         </SecondaryButton>
       ) : null}
       <p className="text-sm text-fg-muted">
-        Remembered it? <Link href="/portal/sign-in" className={linkClass}>Sign in</Link>
+        {m.rememberedIt} <Link href="/portal/sign-in" className={linkClass}>{m.signIn}</Link>
       </p>
     </form>
   );

@@ -1,11 +1,23 @@
 import { useId } from 'react';
 import { TextField } from '@/components/ui/form-controls';
+import { portalAccess, type PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
 
 /**
  * "New password" and "Confirm password". Every policy problem is listed under the field and tied
  * to it with aria-describedby, so a screen reader reads the rules and what is still missing.
+ * `messages` are the reader's language (English by default); `problems` come translated from the action.
  */
-export function PasswordFields({ problems, confirmError, autoFocus }: { problems?: string[]; confirmError?: string; autoFocus?: boolean }) {
+export function PasswordFields({
+  problems,
+  confirmError,
+  autoFocus,
+  messages: m = portalAccess.en,
+}: {
+  problems?: string[];
+  confirmError?: string;
+  autoFocus?: boolean;
+  messages?: Pick<PortalAccessMessages, 'newPassword' | 'passwordRules' | 'confirmPassword'>;
+}) {
   const id = useId();
   const rulesId = `${id}-rules`;
   const problemsId = `${id}-problems`;
@@ -14,10 +26,10 @@ export function PasswordFields({ problems, confirmError, autoFocus }: { problems
     <>
       <div>
         <label htmlFor={id} className="block text-sm font-medium">
-          New password
+          {m.newPassword}
         </label>
         <p id={rulesId} className="mt-0.5 text-sm text-fg-muted">
-          At least 8 characters, with a lower-case letter, an upper-case letter and a digit. Avoid common passwords and your name.
+          {m.passwordRules}
         </p>
         <input
           id={id}
@@ -38,7 +50,7 @@ export function PasswordFields({ problems, confirmError, autoFocus }: { problems
           </ul>
         ) : null}
       </div>
-      <TextField label="Confirm password" name="confirmPassword" type="password" autoComplete="new-password" required error={confirmError} />
+      <TextField label={m.confirmPassword} name="confirmPassword" type="password" autoComplete="new-password" required error={confirmError} />
     </>
   );
 }

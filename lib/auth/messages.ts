@@ -1,53 +1,87 @@
+import { DEFAULT_LOCALE, translator, type Locale } from '@/lib/i18n/core';
+import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { minutesFromSeconds } from './lockout';
+
+export interface SignInMessageOptions {
+  /** "Email" (or nothing) for email clinics, else the clinic's national-ID name ("SSN", "TAJ"). */
+  identifierLabel?: string;
+  retryAfterSeconds?: number;
+  attemptsLeft?: number;
+}
+
+/** The identifier field's label: "Email" / "Correo electrónico", or the clinic's national-ID name. */
+export function identifierFieldLabel(mode: 'email' | 'national_id', nationalIdLabel: string, locale: Locale = DEFAULT_LOCALE): string {
+  return mode === 'email' ? portalSignIn[locale].identifierEmail : nationalIdLabel;
+}
+
+/** How the identifier reads inside a sentence: "email" in the reader's language, or "SSN". */
+export function identifierInSentence(identifierLabel: string | undefined, locale: Locale = DEFAULT_LOCALE): string {
+  return !identifierLabel || identifierLabel.toLowerCase() === 'email'
+    ? portalSignIn[locale].identifierEmailInSentence
+    : identifierLabel;
+}
 
 /**
  * What a person sees when a sign-in step fails: precise about what they can fix, and never
- * whether an account exists.
+ * whether an account exists. Staff and operator sign-in use the English default; the portal
+ * passes the reader's language.
  */
-export function signInErrorMessage(
-  error: string,
-  options: { identifierLabel?: string; retryAfterSeconds?: number; attemptsLeft?: number } = {},
-): string {
+export function signInErrorMessage(error: string, options: SignInMessageOptions = {}, locale: Locale = DEFAULT_LOCALE): string {
+  const t = translator(portalSignIn, locale);
   const minutes = minutesFromSeconds(options.retryAfterSeconds ?? 60);
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const seconds = options.retryAfterSeconds ?? 60;
+  const tries = options.attemptsLeft ?? 0;
   switch (error) {
     case 'invalid-credentials':
-      return `The ${(options.identifierLabel ?? 'email').toLowerCase() === 'email' ? 'email' : options.identifierLabel} or password is not correct. Check both and try again.`;
+      return t('errInvalidCredentials', { identifier: identifierInSentence(options.identifierLabel, locale) });
     case 'locked':
-      return `Too many failed sign-ins. For your security, signing in is paused for ${plural(minutes, 'minute')}.`;
+      return t(minutes === 1 ? 'errLockedOne' : 'errLockedOther', { n: minutes });
     case 'too-many-codes':
-      return `Too many codes were sent. You can ask for a new one in ${plural(minutes, 'minute')}.`;
+      return t(minutes === 1 ? 'errTooManyCodesOne' : 'errTooManyCodesOther', { n: minutes });
     case 'resend-too-soon':
-      return `You can ask for a new code in ${plural(options.retryAfterSeconds ?? 60, 'second')}.`;
+      return t(seconds === 1 ? 'errResendTooSoonOne' : 'errResendTooSoonOther', { n: seconds });
     case 'sms-failed':
-      return 'We couldn’t send the code — try again.';
+      return t('errSmsFailed');
     case 'malformed':
-      return 'Enter the 6 digits from the SMS.';
+      return t('errMalformed');
     case 'wrong-code':
-      return `That code is not correct. ${plural(options.attemptsLeft ?? 0, 'try')} left.`.replace('trys', 'tries');
+      return t(tries === 1 ? 'errWrongCodeOne' : 'errWrongCodeOther', { n: tries });
     case 'expired':
-      return 'The code has expired — send a new one.';
+      return t('errExpired');
     case 'too-many-attempts':
-      return 'Too many wrong codes. Send a new code and try again.';
+      return t('errTooManyAttempts');
     case 'no-code':
-      return 'Send a code first.';
+      return t('errNoCode');
     case 'no-attempt':
-      return 'Your sign-in attempt has expired. Please start again.';
+      return t('errNoAttempt');
     case 'portal-disabled':
-      return 'The patient portal is not available for this clinic. Please contact the clinic.';
+      return t('portalUnavailable');
     case 'no-phone':
-      return 'We don’t have a mobile number for you, and sign-in needs one. Please contact the clinic to add it.';
+      return t('errNoPhone');
     default:
-      return 'Something went wrong. Please try again.';
+      return t('errUnknown');
   }
 }
 
-export const SESSION_END_MESSAGES: Record<string, string> = {
-  idle: 'You were signed out after a period of inactivity, to protect your information. Please sign in again.',
-  expired: 'Your session has ended. Please sign in again.',
-  'signed-out': 'You have signed out.',
-  activated: 'Your account is ready. Sign in with your new password.',
-  'invite-accepted': 'Your password is set. Sign in to finish setting up your account.',
-  'password-reset': 'Your password has been changed. Sign in with your new password.',
-  linked: 'This patient was added to your existing account; sign in with your usual password.',
-};
+const SESSION_END_KEYS = {
+  idle: 'sessionIdle',
+  expired: 'sessionExpired',
+  'signed-out': 'sessionSignedOut',
+  activated: 'sessionActivated',
+  'invite-accepted': 'sessionInviteAccepted',
+  'password-reset': 'sessionPasswordReset',
+  linked: 'sessionLinked',
+} as const satisfies Record<string, keyof typeof portalSignIn.en>;
+
+/** The notice for `?reason=` on a sign-in page, or undefined for an unknown reason. */
+export function sessionEndMessage(reason: string | undefined, locale: Locale = DEFAULT_LOCALE): string | undefined {
+  if (!reason || !Object.hasOwn(SESSION_END_KEYS, reason)) return undefined;
+  return portalSignIn[locale][SESSION_END_KEYS[reason as keyof typeof SESSION_END_KEYS]];
+}
+
+/** English notices, for staff sign-in (staff pages are English only). */
+export const SESSION_END_MESSAGES: Record<string, string> = Object.assign(
+  // No prototype: `?reason=toString` must find nothing.
+  Object.create(null) as Record<string, string>,
+  Object.fromEntries(Object.keys(SESSION_END_KEYS).map((reason) => [reason, sessionEndMessage(reason)!])),
+);

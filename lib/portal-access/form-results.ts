@@ -1,4 +1,8 @@
-import { portalAccessMessage } from './messages';
+import { identifierInSentence } from '@/lib/auth/messages';
+import { DEFAULT_LOCALE, translator, type Locale } from '@/lib/i18n/core';
+import { portalAccess } from '@/lib/i18n/messages/portal-access';
+import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
+import { portalAccessMessage, translateFieldErrors, translateFieldProblem } from './messages';
 import type { FieldProblems } from './results';
 
 /** Helpers the portal-access server actions share to turn lib results into form state. */
@@ -8,25 +12,48 @@ export function formText(form: FormData, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** Field problems as the forms show them: one message per field, the password's as a list. */
-export function problemsState(problems: FieldProblems): { fieldErrors: Record<string, string>; passwordProblems?: string[] } {
+/** Field problems as the forms show them, in the reader's language: one per field, the password's as a list. */
+export function problemsState(
+  problems: FieldProblems,
+  locale: Locale = DEFAULT_LOCALE,
+): { fieldErrors: Record<string, string>; passwordProblems?: string[] } {
   const { password, ...rest } = problems;
   const fieldErrors: Record<string, string> = {};
-  for (const [field, message] of Object.entries(rest)) if (message) fieldErrors[field] = message;
-  return { fieldErrors, ...(password?.length ? { passwordProblems: password } : {}) };
+  for (const [field, message] of Object.entries(rest)) if (message) fieldErrors[field] = translateFieldProblem(message, locale);
+  return { fieldErrors, ...(password?.length ? { passwordProblems: password.map((problem) => translateFieldProblem(problem, locale)) } : {}) };
 }
 
 /** The message for a failed result, with its numbers (minutes to wait, tries left). */
 export function resultMessage(
   result: { error: string; retryAfterSeconds?: number; attemptsLeft?: number },
   identifierLabel?: string,
+  locale: Locale = DEFAULT_LOCALE,
 ): string {
-  return portalAccessMessage(result.error, {
-    identifierLabel,
-    retryAfterSeconds: result.retryAfterSeconds,
-    attemptsLeft: result.attemptsLeft,
-  });
+  return portalAccessMessage(
+    result.error,
+    { identifierLabel, retryAfterSeconds: result.retryAfterSeconds, attemptsLeft: result.attemptsLeft },
+    locale,
+  );
 }
+
+/**
+ * The texts one portal-access request answers with, in the reader's language: lib results,
+ * field problems and the few sentences the actions write themselves.
+ */
+export function accessTexts(locale: Locale, identifierLabel?: string) {
+  const t = translator(portalAccess, locale);
+  return {
+    locale,
+    t,
+    result: (result: { error: string; retryAfterSeconds?: number; attemptsLeft?: number }) => resultMessage(result, identifierLabel, locale),
+    problems: (problems: FieldProblems) => problemsState(problems, locale),
+    fields: (fieldErrors: Record<string, string>) => translateFieldErrors(fieldErrors, locale),
+    /** "Enter your email." / "Escriba su SSN." */
+    enterIdentifier: () => translator(portalSignIn, locale)('enterIdentifier', { identifier: identifierInSentence(identifierLabel, locale) }),
+    codeMissing: () => t('problemCode'),
+  };
+}
+export type AccessTexts = ReturnType<typeof accessTexts>;
 
 /** Errors after which the code step cannot go on: the person starts the flow again. */
 export function endsCodeStep(error: string): boolean {
@@ -51,10 +78,11 @@ export function afterResend<S extends CodeStepFormState>(
   result: { ok: true; resendAvailableAt: Date } | { ok: false; error: string; retryAfterSeconds?: number },
   restartStep: S['step'],
   notice: string,
+  locale: Locale = DEFAULT_LOCALE,
 ): S {
   if (!result.ok) {
-    if (result.error === 'no-attempt') return { step: restartStep, message: resultMessage(result) } as S;
-    return { ...prev, step: 'code', notice: undefined, message: resultMessage(result) };
+    if (result.error === 'no-attempt') return { step: restartStep, message: resultMessage(result, undefined, locale) } as S;
+    return { ...prev, step: 'code', notice: undefined, message: resultMessage(result, undefined, locale) };
   }
   return { ...prev, step: 'code', message: undefined, fieldErrors: undefined, resendAt: result.resendAvailableAt.getTime(), notice };
 }

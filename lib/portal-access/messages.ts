@@ -1,50 +1,83 @@
-import { signInErrorMessage } from '@/lib/auth/messages';
+import { identifierInSentence, signInErrorMessage, type SignInMessageOptions } from '@/lib/auth/messages';
 import { minutesFromSeconds } from '@/lib/auth/lockout';
+import { DEFAULT_LOCALE, interpolate, translator, type Locale } from '@/lib/i18n/core';
+import { portalAccess, type PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
 
 /**
  * What a person sees when a step of activation, claim, invitation or password reset fails:
  * specific about what they can fix, never whether an account or a patient exists. Code errors
  * (wrong code, resend, too many codes, locked) are portal sign-in's own messages.
  */
-export function portalAccessMessage(
-  error: string,
-  options: { identifierLabel?: string; retryAfterSeconds?: number; attemptsLeft?: number } = {},
-): string {
+export function portalAccessMessage(error: string, options: SignInMessageOptions = {}, locale: Locale = DEFAULT_LOCALE): string {
+  const t = translator(portalAccess, locale);
   const minutes = minutesFromSeconds(options.retryAfterSeconds ?? 60);
-  const label = options.identifierLabel && options.identifierLabel !== 'Email' ? options.identifierLabel : 'email';
-  const tries = (n: number) => `${n} ${n === 1 ? 'try' : 'tries'}`;
+  const tries = options.attemptsLeft ?? 0;
   switch (error) {
     case 'rate-limited':
-      return `Too many attempts from your network. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`;
+      return t(minutes === 1 ? 'errRateLimitedOne' : 'errRateLimitedOther', { n: minutes });
     case 'no-match':
-      return `These details don’t match our records. Check the portal ID, both initials and the date of birth. ${tries(options.attemptsLeft ?? 0)} left before this portal ID is locked.`;
+      return t(tries === 1 ? 'errNoMatchOne' : 'errNoMatchOther', { n: tries });
     case 'code-locked':
-      return 'This portal ID is locked after too many tries. Please contact the clinic to unlock it or to get a new one.';
+      return t('errCodeLocked');
     case 'access-disabled':
-      return 'Portal access is turned off for this patient. Please contact the clinic.';
+      return t('errAccessDisabled');
     case 'no-identifier':
-      return `We don’t have your ${label} on file, and signing in needs it. Please contact the clinic to add it.`;
+      return t('errNoIdentifier', { identifier: identifierInSentence(options.identifierLabel, locale) });
     case 'activation-expired':
-      return 'This portal ID is no longer valid. Please contact the clinic for a new one.';
+      return t('errActivationExpired');
     case 'not-available':
-      return 'This clinic sets up portal access for you. Please contact the clinic, or activate your account with the portal ID from your printed instructions.';
+      return t('errNotAvailable');
     case 'account-exists':
-      return 'You already have a portal account. Sign in, or use “Forgot password” if you don’t remember your password.';
+      return t('errAccountExists');
     case 'account-disabled':
-      return 'This portal account is turned off. Please contact the clinic.';
+      return t('errAccountDisabled');
     case 'link-invalid':
-      return 'This link is not valid. Check that you opened the whole link from the email.';
+      return t('errLinkInvalid');
     case 'link-used':
-      return 'This link has already been used.';
+      return t('errLinkUsed');
     case 'link-expired':
-      return 'This link has expired.';
+      return t('errLinkExpired');
     case 'stale':
-      return 'Something changed since this page was opened. Please reload the page and try again.';
+      return t('errStale');
     case 'code-sent-generic':
-      return 'If we have your details, we sent a code to the phone on file. It expires in 10 minutes.';
+      return t('codeSentGeneric');
     case 'reset-link-sent':
-      return 'If we have an account with that email, we sent it a link to reset the password. The link expires in 1 hour.';
+      return t('resetLinkSent');
     default:
-      return signInErrorMessage(error, options);
+      return signInErrorMessage(error, options, locale);
   }
+}
+
+type ProblemKey = Extract<keyof PortalAccessMessages, `problem${string}`>;
+
+// English templates as patterns: "Use at least {n} characters." also matches "Use at least 8 characters.".
+const PROBLEM_PATTERNS: { key: ProblemKey; pattern: RegExp; names: string[] }[] = (Object.keys(portalAccess.en) as (keyof PortalAccessMessages)[])
+  .filter((key): key is ProblemKey => key.startsWith('problem'))
+  .map((key) => {
+    const template = portalAccess.en[key];
+    const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const source = template
+      .split(/\{\w+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('(.+?)');
+    return { key, pattern: new RegExp(`^${source}$`), names };
+  });
+
+/**
+ * A field problem the lib wrote in English (schemas, password policy) in the reader's language.
+ * The lib's wording is the key: a sentence this table does not know stays in English rather
+ * than disappearing, and a unit test runs the lib's real messages through it.
+ */
+export function translateFieldProblem(text: string, locale: Locale = DEFAULT_LOCALE): string {
+  if (locale === DEFAULT_LOCALE) return text;
+  for (const { key, pattern, names } of PROBLEM_PATTERNS) {
+    const match = pattern.exec(text);
+    if (match) return interpolate(portalAccess[locale][key], Object.fromEntries(names.map((name, i) => [name, match[i + 1]!])));
+  }
+  return text;
+}
+
+/** Every message of a field-errors map in the reader's language. */
+export function translateFieldErrors(fieldErrors: Record<string, string>, locale: Locale = DEFAULT_LOCALE): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldErrors).map(([field, text]) => [field, translateFieldProblem(text, locale)]));
 }

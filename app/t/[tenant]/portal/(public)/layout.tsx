@@ -1,6 +1,10 @@
+import { LanguageSwitch } from '@/components/portal-access/language-switch';
 import { PortalShell } from '@/components/shell/portal-shell';
+import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
+import { getPublicPortalLocale } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
+/** The frame before signing in: this device's language (else the clinic's), and a way to change it. */
 export default async function PortalPublicLayout({
   children,
   params,
@@ -9,8 +13,9 @@ export default async function PortalPublicLayout({
   params: Promise<{ tenant: string }>;
 }) {
   const { profile } = await getPageTenant(params);
+  const locale = await getPublicPortalLocale();
   return (
-    <PortalShell profile={profile}>
+    <PortalShell profile={profile} locale={locale} headerEnd={<LanguageSwitch locale={locale} label={portalSignIn[locale].languageSwitch} />}>
       {children}
     </PortalShell>
   );

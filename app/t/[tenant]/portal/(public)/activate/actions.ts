@@ -5,7 +5,8 @@ import type { ActivationFormState } from '@/components/portal-access/form-state'
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
 import { completeActivation, resendActivationCode, startActivation, submitActivationCredentials } from '@/lib/portal-access/activation';
-import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
+import { getPublicPortalLocale } from '@/lib/i18n/portal';
+import { accessTexts, afterResend, endsCodeStep, formText } from '@/lib/portal-access/form-results';
 import { portalAccessRequest } from '@/lib/portal-access/request';
 import { activationCredentialsSchema, activationDetailsSchema } from '@/lib/portal-access/schemas';
 
@@ -16,6 +17,7 @@ import { activationCredentialsSchema, activationDetailsSchema } from '@/lib/port
  */
 export async function activationAction(prev: ActivationFormState, form: FormData): Promise<ActivationFormState> {
   const { db, profile, client, identifierLabel, challengeId } = await portalAccessRequest();
+  const m = accessTexts(await getPublicPortalLocale(), identifierLabel);
   const intent = form.get('intent');
 
   if (intent === 'restart') {
@@ -31,11 +33,11 @@ export async function activationAction(prev: ActivationFormState, form: FormData
       dateOfBirth: formText(form, 'dateOfBirth'),
     };
     const parsed = activationDetailsSchema.safeParse(values);
-    if (!parsed.success) return { step: 'details', values, fieldErrors: fieldErrorsOf(parsed.error) };
+    if (!parsed.success) return { step: 'details', values, fieldErrors: m.fields(fieldErrorsOf(parsed.error)) };
     const result = await startActivation(db, profile, values, client);
     if (!result.ok) {
-      if (result.error === 'invalid-input') return { step: 'details', values, ...problemsState(result.problems) };
-      return { step: 'details', values, message: resultMessage(result, identifierLabel) };
+      if (result.error === 'invalid-input') return { step: 'details', values, ...m.problems(result.problems) };
+      return { step: 'details', values, message: m.result(result) };
     }
     await setChallengeCookie(result.challengeId);
     return result.identifier.mode === 'email'
@@ -51,31 +53,31 @@ export async function activationAction(prev: ActivationFormState, form: FormData
     };
     const keep = { ...prev, step: 'credentials' as const, message: undefined, notice: undefined, fieldErrors: undefined, passwordProblems: undefined, values: { identifier: input.identifier ?? '' } };
     const parsed = activationCredentialsSchema.safeParse(input);
-    if (!parsed.success) return { ...keep, fieldErrors: fieldErrorsOf(parsed.error) };
+    if (!parsed.success) return { ...keep, fieldErrors: m.fields(fieldErrorsOf(parsed.error)) };
     const result = await submitActivationCredentials(db, profile, challengeId, parsed.data, client);
     if (!result.ok) {
-      if (result.error === 'invalid-input') return { ...keep, ...problemsState(result.problems) };
-      if (result.error === 'no-attempt') return { step: 'details', message: resultMessage(result) };
-      return { ...keep, message: resultMessage(result, identifierLabel) };
+      if (result.error === 'invalid-input') return { ...keep, ...m.problems(result.problems) };
+      if (result.error === 'no-attempt') return { step: 'details', message: m.result(result) };
+      return { ...keep, message: m.result(result) };
     }
     return { ...keep, step: 'code', maskedPhone: result.maskedPhone, resendAt: result.resendAvailableAt.getTime() };
   }
 
   if (intent === 'resend') {
-    return afterResend(prev, await resendActivationCode(db, profile, challengeId, client), 'details', 'We sent a new code.');
+    return afterResend(prev, await resendActivationCode(db, profile, challengeId, client), 'details', m.t('newCodeSent'), m.locale);
   }
 
   if (intent === 'code') {
     const parsed = verificationCodeSchema.safeParse({ code: form.get('code') });
-    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: 'Enter the 6 digits from the SMS.' } };
+    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: m.codeMissing() } };
     const result = await completeActivation(db, profile, challengeId, parsed.data.code, client);
     if (!result.ok) {
       if (endsCodeStep(result.error) || result.error === 'activation-expired') {
         await clearChallengeCookie();
-        return { step: 'details', message: resultMessage(result) };
+        return { step: 'details', message: m.result(result) };
       }
-      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: resultMessage(result) } };
-      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: resultMessage(result) };
+      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: m.result(result) } };
+      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: m.result(result) };
     }
     await clearChallengeCookie();
     redirect(`/portal/sign-in?reason=${result.outcome === 'linked' ? 'linked' : 'activated'}`);

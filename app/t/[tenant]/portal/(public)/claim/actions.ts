@@ -5,8 +5,8 @@ import type { ClaimFormState } from '@/components/portal-access/form-state';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
 import { completeClaim, resendClaimCode, startClaim, verifyClaimCode } from '@/lib/portal-access/claim';
-import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
-import { portalAccessMessage } from '@/lib/portal-access/messages';
+import { getPublicPortalLocale } from '@/lib/i18n/portal';
+import { accessTexts, afterResend, endsCodeStep, formText } from '@/lib/portal-access/form-results';
 import { portalAccessRequest } from '@/lib/portal-access/request';
 import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
 
@@ -16,6 +16,7 @@ import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas
  */
 export async function claimAction(prev: ClaimFormState, form: FormData): Promise<ClaimFormState> {
   const { db, profile, client, identifierLabel, challengeId } = await portalAccessRequest();
+  const m = accessTexts(await getPublicPortalLocale(), identifierLabel);
   const intent = form.get('intent');
 
   if (intent === 'restart') {
@@ -26,35 +27,35 @@ export async function claimAction(prev: ClaimFormState, form: FormData): Promise
   if (intent === 'identifier') {
     const values = { identifier: formText(form, 'identifier') };
     const parsed = identifierSchema.safeParse(values);
-    if (!parsed.success) return { step: 'identifier', values, fieldErrors: { identifier: `Enter your ${identifierLabel === 'Email' ? 'email' : identifierLabel}.` } };
+    if (!parsed.success) return { step: 'identifier', values, fieldErrors: { identifier: m.enterIdentifier() } };
     const result = await startClaim(db, profile, parsed.data, client);
     if (!result.ok) {
-      if (result.error === 'invalid-input') return { step: 'identifier', values, ...problemsState(result.problems) };
-      return { step: 'identifier', values, message: resultMessage(result, identifierLabel) };
+      if (result.error === 'invalid-input') return { step: 'identifier', values, ...m.problems(result.problems) };
+      return { step: 'identifier', values, message: m.result(result) };
     }
     await setChallengeCookie(result.challengeId);
     return { step: 'code', resendAt: result.resendAvailableAt.getTime() };
   }
 
   if (intent === 'resend') {
-    return afterResend(prev, await resendClaimCode(db, profile, challengeId, client), 'identifier', 'If we have your details, we sent a new code.');
+    return afterResend(prev, await resendClaimCode(db, profile, challengeId, client), 'identifier', m.t('claimNewCode'), m.locale);
   }
 
   if (intent === 'code') {
     const parsed = verificationCodeSchema.safeParse({ code: form.get('code') });
-    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: 'Enter the 6 digits from the SMS.' } };
+    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: m.codeMissing() } };
     const result = await verifyClaimCode(db, profile, challengeId, parsed.data.code, client);
     if (!result.ok) {
       if (result.error === 'account-exists') {
         await clearChallengeCookie();
-        return { step: 'account-exists', message: portalAccessMessage('account-exists') };
+        return { step: 'account-exists', message: m.result({ error: 'account-exists' }) };
       }
       if (endsCodeStep(result.error)) {
         await clearChallengeCookie();
-        return { step: 'identifier', message: resultMessage(result) };
+        return { step: 'identifier', message: m.result(result) };
       }
-      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: resultMessage(result) } };
-      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: resultMessage(result) };
+      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: m.result(result) } };
+      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: m.result(result) };
     }
     return { step: 'password' };
   }
@@ -62,13 +63,13 @@ export async function claimAction(prev: ClaimFormState, form: FormData): Promise
   if (intent === 'password') {
     const input = { password: formText(form, 'password'), confirmPassword: formText(form, 'confirmPassword') };
     const parsed = newPasswordSchema.safeParse(input);
-    if (!parsed.success) return { step: 'password', fieldErrors: fieldErrorsOf(parsed.error) };
+    if (!parsed.success) return { step: 'password', fieldErrors: m.fields(fieldErrorsOf(parsed.error)) };
     const result = await completeClaim(db, profile, challengeId, parsed.data, client);
     if (!result.ok) {
-      if (result.error === 'invalid-input') return { step: 'password', ...problemsState(result.problems) };
+      if (result.error === 'invalid-input') return { step: 'password', ...m.problems(result.problems) };
       await clearChallengeCookie();
-      if (result.error === 'account-exists') return { step: 'account-exists', message: portalAccessMessage('account-exists') };
-      return { step: 'identifier', message: resultMessage(result) };
+      if (result.error === 'account-exists') return { step: 'account-exists', message: m.result({ error: 'account-exists' }) };
+      return { step: 'identifier', message: m.result(result) };
     }
     await clearChallengeCookie();
     redirect('/portal/sign-in?reason=activated');

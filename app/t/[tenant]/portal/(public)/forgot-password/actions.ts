@@ -5,8 +5,8 @@ import type { ForgotFormState } from '@/components/portal-access/form-state';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { fieldErrorsOf, verificationCodeSchema } from '@/lib/auth/schemas';
 import { getRequestOrigin } from '@/lib/http/request-origin';
-import { endsCodeStep, formText, problemsState, resultMessage, afterResend } from '@/lib/portal-access/form-results';
-import { portalAccessMessage } from '@/lib/portal-access/messages';
+import { getPublicPortalLocale } from '@/lib/i18n/portal';
+import { accessTexts, afterResend, endsCodeStep, formText } from '@/lib/portal-access/form-results';
 import {
   completePasswordReset,
   requestPasswordResetLink,
@@ -23,6 +23,7 @@ import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas
  */
 export async function forgotPasswordAction(prev: ForgotFormState, form: FormData): Promise<ForgotFormState> {
   const { db, profile, client, identifierLabel, challengeId } = await portalAccessRequest();
+  const m = accessTexts(await getPublicPortalLocale(), identifierLabel);
   const intent = form.get('intent');
 
   if (intent === 'restart') {
@@ -33,51 +34,51 @@ export async function forgotPasswordAction(prev: ForgotFormState, form: FormData
   if (intent === 'identifier' || intent === 'email-link') {
     const values = { identifier: formText(form, 'identifier') };
     const parsed = identifierSchema.safeParse(values);
-    if (!parsed.success) return { step: 'identifier', values, fieldErrors: { identifier: `Enter your ${identifierLabel === 'Email' ? 'email' : identifierLabel}.` } };
+    if (!parsed.success) return { step: 'identifier', values, fieldErrors: { identifier: m.enterIdentifier() } };
     if (intent === 'email-link') {
       const result = await requestPasswordResetLink(db, profile, { email: parsed.data.identifier }, client, await getRequestOrigin());
       if (!result.ok) {
-        if (result.error === 'invalid-input') return { step: 'identifier', values, ...problemsState(result.problems) };
-        return { step: 'identifier', values, message: resultMessage(result, identifierLabel) };
+        if (result.error === 'invalid-input') return { step: 'identifier', values, ...m.problems(result.problems) };
+        return { step: 'identifier', values, message: m.result(result) };
       }
-      return { step: 'link-sent', notice: portalAccessMessage('reset-link-sent') };
+      return { step: 'link-sent', notice: m.result({ error: 'reset-link-sent' }) };
     }
     const result = await startPasswordReset(db, profile, parsed.data, client);
     if (!result.ok) {
-      if (result.error === 'invalid-input') return { step: 'identifier', values, ...problemsState(result.problems) };
-      return { step: 'identifier', values, message: resultMessage(result, identifierLabel) };
+      if (result.error === 'invalid-input') return { step: 'identifier', values, ...m.problems(result.problems) };
+      return { step: 'identifier', values, message: m.result(result) };
     }
     await setChallengeCookie(result.challengeId);
     return { step: 'code', resendAt: result.resendAvailableAt.getTime() };
   }
 
   if (intent === 'resend') {
-    return afterResend(prev, await resendPasswordResetCode(db, profile, challengeId, client), 'identifier', 'If we have an account for you, we sent a new code.');
+    return afterResend(prev, await resendPasswordResetCode(db, profile, challengeId, client), 'identifier', m.t('forgotNewCode'), m.locale);
   }
 
   if (intent === 'code') {
     const parsed = verificationCodeSchema.safeParse({ code: form.get('code') });
-    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: 'Enter the 6 digits from the SMS.' } };
+    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: m.codeMissing() } };
     const result = await verifyPasswordResetCode(db, profile, challengeId, parsed.data.code, client);
     if (!result.ok) {
       if (endsCodeStep(result.error)) {
         await clearChallengeCookie();
-        return { step: 'identifier', message: resultMessage(result) };
+        return { step: 'identifier', message: m.result(result) };
       }
-      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: resultMessage(result) } };
-      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: resultMessage(result) };
+      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, message: undefined, fieldErrors: { code: m.result(result) } };
+      return { ...prev, step: 'code', notice: undefined, fieldErrors: undefined, message: m.result(result) };
     }
     return { step: 'password' };
   }
 
   if (intent === 'password') {
     const parsed = newPasswordSchema.safeParse({ password: formText(form, 'password'), confirmPassword: formText(form, 'confirmPassword') });
-    if (!parsed.success) return { step: 'password', fieldErrors: fieldErrorsOf(parsed.error) };
+    if (!parsed.success) return { step: 'password', fieldErrors: m.fields(fieldErrorsOf(parsed.error)) };
     const result = await completePasswordReset(db, profile, challengeId, parsed.data, client);
     if (!result.ok) {
-      if (result.error === 'invalid-input') return { step: 'password', ...problemsState(result.problems) };
+      if (result.error === 'invalid-input') return { step: 'password', ...m.problems(result.problems) };
       await clearChallengeCookie();
-      return { step: 'identifier', message: resultMessage(result) };
+      return { step: 'identifier', message: m.result(result) };
     }
     await clearChallengeCookie();
     redirect('/portal/sign-in?reason=password-reset');

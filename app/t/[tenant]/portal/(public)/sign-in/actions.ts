@@ -4,12 +4,16 @@ import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { clearChallengeCookie, readChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { identifierLabel } from '@/lib/auth/identifiers';
-import { signInErrorMessage } from '@/lib/auth/messages';
+import { identifierInSentence, signInErrorMessage } from '@/lib/auth/messages';
 import { portalAuth } from '@/lib/auth/portal-session';
 import { resendPortalCode, startPortalSignIn, verifyPortalSignInCode } from '@/lib/auth/portal-sign-in';
 import { fieldErrorsOf, portalCredentialsSchema, verificationCodeSchema } from '@/lib/auth/schemas';
 import { getClientInfo } from '@/lib/http/client-info';
+import { translator } from '@/lib/i18n/core';
+import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
+import { getPublicPortalLocale } from '@/lib/i18n/portal';
 import { getSmsSender } from '@/lib/messaging/providers';
+import { translateFieldErrors } from '@/lib/portal-access/messages';
 import { getTenantProfile, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import type { PortalSignInState } from '@/components/auth/portal-sign-in-state';
 
@@ -24,6 +28,11 @@ export async function portalSignInAction(prev: PortalSignInState, form: FormData
   const db = getDb();
   const client = await getClientInfo();
   const intent = form.get('intent');
+  const locale = await getPublicPortalLocale();
+  const t = translator(portalSignIn, locale);
+  // Every message in the reader's language; never whether an account exists.
+  const errorText = (code: string, options: { retryAfterSeconds?: number; attemptsLeft?: number } = {}) =>
+    signInErrorMessage(code, { identifierLabel: label, ...options }, locale);
 
   if (intent === 'restart') {
     await clearChallengeCookie();
@@ -33,8 +42,8 @@ export async function portalSignInAction(prev: PortalSignInState, form: FormData
   if (intent === 'credentials') {
     const parsed = portalCredentialsSchema.safeParse({ identifier: form.get('identifier'), password: form.get('password') });
     if (!parsed.success) {
-      const fieldErrors = fieldErrorsOf(parsed.error);
-      if (fieldErrors.identifier) fieldErrors.identifier = `Enter your ${label === 'Email' ? 'email' : label}.`;
+      const fieldErrors = translateFieldErrors(fieldErrorsOf(parsed.error), locale);
+      if (fieldErrors.identifier) fieldErrors.identifier = t('enterIdentifier', { identifier: identifierInSentence(label, locale) });
       return { step: 'credentials', fieldErrors, identifier: String(form.get('identifier') ?? '') };
     }
     const result = await startPortalSignIn(db, profile, parsed.data, client, getSmsSender());
@@ -42,7 +51,7 @@ export async function portalSignInAction(prev: PortalSignInState, form: FormData
       return {
         step: 'credentials',
         identifier: parsed.data.identifier,
-        message: signInErrorMessage(result.error, { identifierLabel: label, retryAfterSeconds: 'retryAfterSeconds' in result ? result.retryAfterSeconds : undefined }),
+        message: errorText(result.error, { retryAfterSeconds: 'retryAfterSeconds' in result ? result.retryAfterSeconds : undefined }),
       };
     }
     await setChallengeCookie(result.challengeId);
@@ -54,36 +63,36 @@ export async function portalSignInAction(prev: PortalSignInState, form: FormData
   if (intent === 'resend') {
     const result = await resendPortalCode(db, profile, challengeId, client, getSmsSender());
     if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'credentials', message: signInErrorMessage('no-attempt') };
-      return { ...prev, step: 'code', message: signInErrorMessage(result.error, { retryAfterSeconds: 'retryAfterSeconds' in result ? result.retryAfterSeconds : undefined }) };
+      if (result.error === 'no-attempt') return { step: 'credentials', message: errorText('no-attempt') };
+      return { ...prev, step: 'code', message: errorText(result.error, { retryAfterSeconds: 'retryAfterSeconds' in result ? result.retryAfterSeconds : undefined }) };
     }
-    return { ...prev, step: 'code', resendAt: result.resendAvailableAt.getTime(), message: undefined, notice: 'We sent a new code.' };
+    return { ...prev, step: 'code', resendAt: result.resendAvailableAt.getTime(), message: undefined, notice: t('newCodeSent') };
   }
 
   if (intent === 'code') {
     const parsed = verificationCodeSchema.safeParse({ code: form.get('code') });
-    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, fieldErrors: { code: 'Enter the 6 digits from the SMS.' } };
+    if (!parsed.success) return { ...prev, step: 'code', notice: undefined, fieldErrors: { code: t('errMalformed') } };
     const result = await verifyPortalSignInCode(db, tenant.id, challengeId, parsed.data.code, client);
     if (!result.ok) {
-      if (result.error === 'no-attempt') return { step: 'credentials', message: signInErrorMessage('no-attempt') };
+      if (result.error === 'no-attempt') return { step: 'credentials', message: errorText('no-attempt') };
       if (result.error === 'locked') {
         await clearChallengeCookie();
-        return { step: 'credentials', message: signInErrorMessage('locked', { retryAfterSeconds: result.retryAfterSeconds }) };
+        return { step: 'credentials', message: errorText('locked', { retryAfterSeconds: result.retryAfterSeconds }) };
       }
-      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, fieldErrors: { code: signInErrorMessage('malformed') } };
+      if (result.error === 'malformed') return { ...prev, step: 'code', notice: undefined, fieldErrors: { code: errorText('malformed') } };
       return {
         ...prev,
         step: 'code',
         notice: undefined,
         fieldErrors: undefined,
-        message: signInErrorMessage(result.error, { attemptsLeft: 'attemptsLeft' in result ? result.attemptsLeft : undefined }),
+        message: errorText(result.error, { attemptsLeft: 'attemptsLeft' in result ? result.attemptsLeft : undefined }),
       };
     }
     try {
       await portalAuth.signIn('portal-challenge', { challengeId: challengeId!, redirect: false });
     } catch {
       // The verified challenge was already used (a second tab) or has expired.
-      return { step: 'credentials', message: signInErrorMessage('no-attempt') };
+      return { step: 'credentials', message: errorText('no-attempt') };
     }
     redirect('/portal');
   }

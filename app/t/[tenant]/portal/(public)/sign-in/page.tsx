@@ -3,12 +3,19 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { PortalSignInForm } from '@/components/auth/portal-sign-in-form';
 import { LocationCard } from '@/components/locations/location-card';
-import { identifierLabel } from '@/lib/auth/identifiers';
-import { SESSION_END_MESSAGES } from '@/lib/auth/messages';
+import { identifierFieldLabel, sessionEndMessage } from '@/lib/auth/messages';
 import { getPortalSession } from '@/lib/auth/portal-session';
+import { messagesFor } from '@/lib/i18n/core';
+import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
+import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
-export const metadata: Metadata = { title: 'Sign in' };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPublicPortalI18n(portalSignIn);
+  return { title: t('metaTitle') };
+}
+
+const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
 
 export default async function PortalSignInPage({
   params,
@@ -19,22 +26,21 @@ export default async function PortalSignInPage({
 }) {
   const { profile } = await getPageTenant(params);
   if ((await getPortalSession()).status === 'signed-in') redirect('/portal');
+  const { t, locale } = await getPublicPortalI18n(portalSignIn);
   const { reason } = await searchParams;
-  const notice = reason ? SESSION_END_MESSAGES[reason] : undefined;
+  const notice = sessionEndMessage(reason, locale);
   const { displayName } = profile.branding;
-  const label = identifierLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel);
+  const label = identifierFieldLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel, locale);
 
   // Phone first: welcome, then sign-in, then locations; on wide screens sign-in sits beside them.
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_26rem] lg:items-start lg:gap-8">
       <section className="rounded-2xl bg-brand px-6 py-6 text-brand-contrast sm:px-10 sm:py-12 lg:col-start-1 lg:row-start-1">
-        <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">Welcome to {displayName}</h1>
-        <p className="mt-3 max-w-xl text-base leading-7 opacity-95">
-          Book and manage your visits, read your documents and keep your details up to date, from any device.
-        </p>
+        <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t('welcome', { clinic: displayName })}</h1>
+        <p className="mt-3 max-w-xl text-base leading-7 opacity-95">{t('welcomeIntro')}</p>
       </section>
       <section aria-labelledby="sign-in-heading" className="rounded-2xl border border-line bg-surface p-6 shadow-sm lg:col-start-2 lg:row-span-2 lg:row-start-1">
-        <h2 id="sign-in-heading" className="text-xl font-semibold">Sign in</h2>
+        <h2 id="sign-in-heading" className="text-xl font-semibold">{t('heading')}</h2>
         {notice ? (
           <p role="status" className="mt-3 rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">
             {notice}
@@ -45,36 +51,37 @@ export default async function PortalSignInPage({
             <PortalSignInForm
               identifierLabel={label}
               identifierType={profile.portal.identificationMode === 'email' ? 'email' : 'text'}
+              messages={messagesFor(portalSignIn, locale)}
             />
             <div className="mt-6 space-y-2 border-t border-line pt-4 text-sm">
               <p>
-                <Link className="font-medium text-brand-accent underline underline-offset-2" href="/portal/forgot-password">
-                  Forgot password?
+                <Link className={linkClass} href="/portal/forgot-password">
+                  {t('forgotPassword')}
                 </Link>
               </p>
               <p className="text-fg-muted">
-                Got a portal ID from the clinic?{' '}
-                <Link className="font-medium text-brand-accent underline underline-offset-2" href="/portal/activate">
-                  Activate account
+                {t('portalIdPrompt')}{' '}
+                <Link className={linkClass} href="/portal/activate">
+                  {t('activateAccount')}
                 </Link>
               </p>
               {profile.portal.accessMode === 'automatic' ? (
                 <p className="text-fg-muted">
-                  First time here?{' '}
-                  <Link className="font-medium text-brand-accent underline underline-offset-2" href="/portal/claim">
-                    Set up your account
+                  {t('firstTimePrompt')}{' '}
+                  <Link className={linkClass} href="/portal/claim">
+                    {t('setUpAccount')}
                   </Link>
                 </p>
               ) : null}
             </div>
           </>
         ) : (
-          <p className="mt-3 text-fg-muted">The patient portal is not available for this clinic. Please contact the clinic.</p>
+          <p className="mt-3 text-fg-muted">{t('portalUnavailable')}</p>
         )}
       </section>
       <section aria-labelledby="locations-heading" className="lg:col-start-1 lg:row-start-2">
         <h2 id="locations-heading" className="text-lg font-semibold">
-          {profile.locations.length === 1 ? 'Our location' : 'Our locations'}
+          {profile.locations.length === 1 ? t('ourLocation') : t('ourLocations')}
         </h2>
         <ul className="mt-3 grid gap-3 sm:grid-cols-2">
           {profile.locations.map((location) => (

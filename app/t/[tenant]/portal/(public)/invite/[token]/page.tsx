@@ -4,11 +4,18 @@ import { AccessCard } from '@/components/portal-access/access-card';
 import { InviteAcceptForm } from '@/components/portal-access/invite-accept-form';
 import { getDb } from '@/db/client';
 import { identifierLabel } from '@/lib/auth/identifiers';
+import { messagesFor, type Locale, type Translate } from '@/lib/i18n/core';
+import { portalAccess, type PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
+import { codeStepLabels, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
+import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { inspectPortalInvite, type InviteLinkProblem } from '@/lib/portal-access/invite-accept';
 import { portalAccessMessage } from '@/lib/portal-access/messages';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
-export const metadata: Metadata = { title: 'Portal invitation' };
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPublicPortalI18n(portalAccess);
+  return { title: t('metaInvite') };
+}
 
 const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
 
@@ -16,32 +23,43 @@ const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
 export default async function InvitePage({ params }: { params: Promise<{ tenant: string; token: string }> }) {
   const { profile } = await getPageTenant(params);
   const { token } = await params;
+  const { t, locale } = await getPublicPortalI18n(portalAccess);
   if (!profile.portal.enabled) {
     return (
-      <AccessCard title="Portal invitation">
-        <p className="mt-3 text-fg-muted">The patient portal is not available for this clinic. Please contact the clinic.</p>
+      <AccessCard title={t('inviteTitle')}>
+        <p className="mt-3 text-fg-muted">{portalSignIn[locale].portalUnavailable}</p>
       </AccessCard>
     );
   }
   const invite = await inspectPortalInvite(getDb(), profile, token);
-  if (!invite.ok) return <InviteProblem problem={invite.error} label={identifierLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel)} />;
+  if (!invite.ok) {
+    const label = identifierLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel);
+    return <InviteProblem problem={invite.error} label={label} t={t} locale={locale} />;
+  }
   return (
-    <AccessCard title={invite.mode === 'existing' ? 'Add to your portal account' : 'Set up your portal account'}>
-      <InviteAcceptForm token={token} mode={invite.mode} email={invite.email} maskedPhone={invite.maskedPhone} />
+    <AccessCard title={invite.mode === 'existing' ? t('inviteExistingTitle') : t('claimTitle')}>
+      <InviteAcceptForm
+        token={token}
+        mode={invite.mode}
+        email={invite.email}
+        maskedPhone={invite.maskedPhone}
+        messages={messagesFor(portalAccess, locale)}
+        codeStep={codeStepLabels(locale)}
+      />
     </AccessCard>
   );
 }
 
-function InviteProblem({ problem, label }: { problem: InviteLinkProblem; label: string }) {
+function InviteProblem({ problem, label, t, locale }: { problem: InviteLinkProblem; label: string; t: Translate<PortalAccessMessages>; locale: Locale }) {
   if (problem === 'link-expired') {
     return (
-      <AccessCard title="This invitation has expired">
+      <AccessCard title={t('inviteExpiredTitle')}>
         <div className="mt-3 space-y-3 text-fg-muted">
-          <p>Invitation links work for 24 hours. If you already have a portal account, use “Forgot password” to get back in.</p>
-          <p>Otherwise, please contact the clinic and ask for a new invitation.</p>
+          <p>{t('inviteExpiredBody')}</p>
+          <p>{t('inviteExpiredContact')}</p>
           <p className="flex flex-wrap gap-x-4 gap-y-2">
-            <Link href="/portal/forgot-password" className={linkClass}>Forgot password</Link>
-            <Link href="/portal/sign-in" className={linkClass}>Go to sign-in</Link>
+            <Link href="/portal/forgot-password" className={linkClass}>{t('forgotPassword')}</Link>
+            <Link href="/portal/sign-in" className={linkClass}>{t('goToSignIn')}</Link>
           </p>
         </div>
       </AccessCard>
@@ -49,20 +67,20 @@ function InviteProblem({ problem, label }: { problem: InviteLinkProblem; label: 
   }
   if (problem === 'link-used') {
     return (
-      <AccessCard title="This link has already been used">
+      <AccessCard title={t('linkUsedTitle')}>
         <div className="mt-3 space-y-3 text-fg-muted">
-          <p>If you set up your account with it, sign in. If you didn’t, please contact the clinic for a new invitation.</p>
-          <Link href="/portal/sign-in" className={linkClass}>Go to sign-in</Link>
+          <p>{t('inviteUsedBody')}</p>
+          <Link href="/portal/sign-in" className={linkClass}>{t('goToSignIn')}</Link>
         </div>
       </AccessCard>
     );
   }
-  const title = problem === 'link-invalid' ? 'This link is not valid' : 'Please contact the clinic';
+  const title = problem === 'link-invalid' ? t('linkInvalidTitle') : t('contactClinicTitle');
   return (
     <AccessCard title={title}>
       <div className="mt-3 space-y-3 text-fg-muted">
-        <p>{portalAccessMessage(problem, { identifierLabel: label })}</p>
-        <Link href="/portal/sign-in" className={linkClass}>Go to sign-in</Link>
+        <p>{portalAccessMessage(problem, { identifierLabel: label }, locale)}</p>
+        <Link href="/portal/sign-in" className={linkClass}>{t('goToSignIn')}</Link>
       </div>
     </AccessCard>
   );
