@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(first, schema.optional().catch(undefined));
+
+/** An instant as the slot buttons write it (toISOString); anything else is "no slot chosen". */
+export const slotParam = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/).refine((v) => !Number.isNaN(Date.parse(v)));
+export const providerParam = z.union([z.literal('any'), z.uuid()]);
+export const weekParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const BOOKING_NOTICES = ['taken', 'not-found', 'not-offered'] as const;
+export type BookingNotice = (typeof BOOKING_NOTICES)[number];
+
+/**
+ * The booking flow lives in the URL so every step is a server-rendered page that works without
+ * JavaScript and with the back button. Each parameter is checked here for shape and later against
+ * the clinic (lib/portal/bookings.ts); a bad one is simply "not chosen", never an error page.
+ */
+export const bookingParamsSchema = z.object({
+  location: optional(z.uuid()),
+  service: optional(z.uuid()),
+  provider: optional(providerParam),
+  week: optional(weekParam),
+  slot: optional(slotParam),
+  notice: optional(z.enum(BOOKING_NOTICES)),
+});
+export type BookingParams = z.infer<typeof bookingParamsSchema>;
+
+export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+/** A query string from the chosen values, leaving out the empty ones. */
+export function bookingQuery(values: Record<string, string | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,122 @@
+import { expect, test, type Page } from '@playwright/test';
+import { expectAccessible } from './support/a11y';
+import { portalSignIn } from './support/auth';
+import { hostUrl } from './support/hosts';
+
+// Riverside's zone in the demo data; Maria has not chosen a zone of her own, so times show in it.
+const RIVERSIDE_ZONE = 'America/Chicago';
+
+/** How the Bookings page writes a visit's start (lib/i18n/core.ts `dateTime`, English). */
+function visitTime(iso: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit',
+    timeZone: RIVERSIDE_ZONE, timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+/**
+ * The week after this one: its times are always more than the clinic's 24-hour change window
+ * away, so the visit booked there can still be moved and cancelled online.
+ */
+async function pickSlotNextWeek(page: Page, avoid?: string): Promise<string> {
+  await page.getByRole('link', { name: /Next week/ }).click();
+  const slots = page.locator(avoid ? `button[name="slot"]:not([value="${avoid}"])` : 'button[name="slot"]');
+  await expect(slots.first()).toBeVisible();
+  await expectAccessible(page);
+  const slot = (await slots.first().getAttribute('value'))!;
+  await slots.first().click();
+  return slot;
+}
+
+test('Maria books a visit for Leo at the second location, moves it and cancels it', async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+  // Two profiles: the selector asks whom she acts for.
+  await page.getByRole('button', { name: /Leo Lopez/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Leo Lopez');
+
+  await page.getByRole('link', { name: 'Bookings', exact: true }).first().click();
+  await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings'));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Bookings');
+  await expectAccessible(page);
+  await page.getByRole('link', { name: 'Book a visit' }).click();
+
+  // Several locations: the institution selector comes first.
+  await expect(page.getByRole('group', { name: 'Where would you like to be seen?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Riverside', { exact: true }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('group', { name: 'Which service do you need?' })).toBeVisible();
+  await expect(page.getByLabel('Annual physical')).toHaveCount(0); // staff-only
+  await expectAccessible(page);
+  await page.getByLabel('Vaccination', { exact: true }).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('group', { name: 'Who would you like to see?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Any provider').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Choose a day and time' })).toBeVisible();
+  await expectAccessible(page);
+  const booked = await pickSlotNextWeek(page);
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check and confirm');
+  await expect(page.getByText('Riverside', { exact: true })).toBeVisible();
+  await expect(page.getByText(visitTime(booked))).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm booking' }).click();
+
+  await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings?done=booked'));
+  await expect(page.getByRole('status').filter({ hasText: 'Your visit is booked.' })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` })).toBeVisible();
+  await expectAccessible(page);
+
+  // The dashboard lists it among the upcoming visits.
+  await page.goto(hostUrl('sunrise', '/portal'));
+  await expect(page.getByRole('region', { name: 'Upcoming visits' })).toContainText('Vaccination');
+
+  // Move it: the old time stays booked until the new one is confirmed.
+  await page.goto(hostUrl('sunrise', '/portal/bookings'));
+  await page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change the time of a visit');
+  await expectAccessible(page);
+  const moved = await pickSlotNextWeek(page, booked);
+  expect(moved).not.toBe(booked);
+  await expect(page.getByText(visitTime(moved))).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm new time' }).click();
+
+  await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings?done=rescheduled'));
+  await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(moved)}` })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` })).toHaveCount(0);
+
+  // Cancel it: a reason is required.
+  await page.getByRole('link', { name: `Cancel visit: Vaccination on ${visitTime(moved)}` }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cancel a visit');
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Cancel this visit' }).click();
+  await expect(page.getByText('Please tell the clinic why you are cancelling.')).toBeVisible();
+  await expect(page.getByLabel('Reason for cancelling')).toHaveAttribute('aria-invalid', 'true');
+  await expectAccessible(page);
+  await page.getByLabel('Reason for cancelling').fill('Leo is travelling that week.');
+  await page.getByRole('button', { name: 'Cancel this visit' }).click();
+
+  await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings?done=cancelled'));
+  await expect(page.getByRole('status').filter({ hasText: 'Your visit has been cancelled.' })).toBeVisible();
+  await expect(page.getByRole('link', { name: `Cancel visit: Vaccination on ${visitTime(moved)}` })).toHaveCount(0);
+  await expectAccessible(page);
+});
+
+test('a bad or foreign choice in the URL is simply not chosen', async ({ page, browser }) => {
+  await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+  await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  const response = await page.goto(hostUrl('sunrise', '/portal/bookings/new?location=00000000-0000-4000-8000-000000000000&service=x&slot=yesterday&week=soon'));
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('group', { name: 'Where would you like to be seen?' })).toBeVisible();
+  // Someone else's (or no) visit: nothing to cancel, and nothing said about it.
+  await page.goto(hostUrl('sunrise', '/portal/bookings/00000000-0000-4000-8000-000000000000/cancel'));
+  await expect(page.getByText('We couldn’t find that page')).toBeVisible();
+  await expect(page.getByLabel('Reason for cancelling')).toHaveCount(0);
+});
