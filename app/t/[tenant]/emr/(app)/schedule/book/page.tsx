@@ -1,0 +1,158 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { formatDay, slotOptions, zoneAbbreviation, type SlotOption } from '@/components/emr/schedule/format';
+import { SlotPickerForm } from '@/components/emr/schedule/slot-picker-form';
+import { NotFoundError } from '@/lib/access/context';
+import { requireStaff } from '@/lib/auth/staff-session';
+import { now } from '@/lib/clock';
+import { searchPatients } from '@/lib/patients/search';
+import { formatDateOfBirth } from '@/lib/portal/display';
+import { freeSlotsForDay, getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
+import { zonedDate } from '@/lib/scheduling/zoned-time';
+
+export const metadata: Metadata = { title: 'Book a visit' };
+
+const query = z.object({
+  q: z.string().max(100).catch(''),
+  patient: z.uuid().optional().catch(undefined),
+  location: z.uuid().optional().catch(undefined),
+  service: z.uuid().optional().catch(undefined),
+  provider: z.union([z.literal('any'), z.uuid()]).catch('any'),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(new Date(`${d}T12:00:00Z`).getTime())).optional().catch(undefined),
+});
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const control = 'mt-1 block min-h-11 w-full rounded-lg border border-line bg-surface px-3 focus:outline-none focus:ring-2 focus:ring-brand-accent';
+const button = 'min-h-11 rounded-lg border border-line bg-surface px-4 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent';
+
+function bookHref(values: Record<string, string | undefined>) {
+  return `/emr/schedule/book?${new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])))}`;
+}
+
+export default async function BookVisitPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const ctx = await requireStaff('emr', 'schedule.manage');
+  const raw = await searchParams;
+  const q = query.parse(Object.fromEntries(['q', 'patient', 'location', 'service', 'provider', 'day'].map((k) => [k, first(raw[k])])));
+  const db = getDb();
+  const canSearch = ctx.actor.permissions.has('patients.view');
+  const patient = q.patient ? await getBookingPatient(db, ctx, q.patient) : null;
+  const results = !patient && canSearch && q.q.trim() ? await searchPatients(db, ctx, { q: q.q, page: 1 }) : null;
+
+  const choices = await loadBookingChoices(db, ctx, { locationId: q.location, serviceId: q.service });
+  const location = choices.location ?? choices.locations[0] ?? null;
+  const providers = choices.location ? choices.providers : location && choices.service
+    ? (await loadBookingChoices(db, ctx, { locationId: location.id, serviceId: choices.service.id })).providers
+    : [];
+  const provider = providers.some((p) => p.id === q.provider) ? q.provider : 'any';
+  const zone = location?.timeZone ?? 'UTC';
+  const day = q.day ?? zonedDate(now(), zone);
+  let slots: SlotOption[] | null = null;
+  if (patient && location && choices.service) {
+    const free = await freeSlotsForDay(db, ctx, { serviceId: choices.service.id, locationId: location.id, providerId: provider, day }).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    slots = free ? slotOptions(free, provider) : [];
+  }
+  const keep = { location: location?.id, service: choices.service?.id, provider, day };
+
+  return (
+    <div className="space-y-4">
+      <p><Link href="/emr/schedule" className="font-medium text-brand-accent underline underline-offset-2">Back to the schedule</Link></p>
+      <h1 className="text-2xl font-semibold">Book a visit</h1>
+
+      <section aria-labelledby="patient-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
+        <h2 id="patient-heading" className="text-lg font-semibold">1. Patient</h2>
+        {patient ? (
+          <p className="flex flex-wrap items-center gap-3">
+            <span><span className="font-medium">{patient.firstName} {patient.lastName}</span> · {patient.recordNumber} · born {formatDateOfBirth(patient.dateOfBirth)}</span>
+            <Link href={bookHref({ ...keep })} className="text-brand-accent underline underline-offset-2">Choose another patient</Link>
+          </p>
+        ) : !canSearch ? (
+          <p className="text-sm">Your access level cannot search patients. Open a patient’s chart from someone who can, or ask an administrator.</p>
+        ) : (
+          <>
+            <form role="search" action="/emr/schedule/book" className="flex flex-wrap items-end gap-2">
+              {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
+              <div className="min-w-64 flex-1">
+                <label htmlFor="book-patient-search" className="block text-sm font-medium">Find the patient</label>
+                <input id="book-patient-search" name="q" defaultValue={q.q} placeholder="Name, date of birth, phone, email or record number" className={control} />
+              </div>
+              <button type="submit" className={button}>Search</button>
+            </form>
+            {results ? (
+              results.rows.length === 0 ? <p className="text-sm text-fg-muted">No patients match “{q.q}”.</p> : (
+                <ul className="divide-y divide-line rounded-lg border border-line">
+                  {results.rows.map((p) => (
+                    <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
+                      <span>{p.lastName}, {p.firstName} · <span className="font-mono text-xs">{p.recordNumber}</span> · born {formatDateOfBirth(p.dateOfBirth)}</span>
+                      <Link href={bookHref({ ...keep, patient: p.id })} aria-label={`Choose ${p.firstName} ${p.lastName}`}
+                        className="inline-flex min-h-11 items-center rounded-lg border border-line px-3 font-medium hover:bg-surface-muted">
+                        Choose
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              )
+            ) : null}
+          </>
+        )}
+      </section>
+
+      {patient ? (
+        <section aria-labelledby="visit-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
+          <h2 id="visit-heading" className="text-lg font-semibold">2. Visit</h2>
+          <form action="/emr/schedule/book" className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-5">
+            <input type="hidden" name="patient" value={patient.id} />
+            <div>
+              <label htmlFor="book-location" className="block text-sm font-medium">Location</label>
+              <select id="book-location" name="location" defaultValue={location?.id} className={control}>
+                {choices.locations.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="book-service" className="block text-sm font-medium">Service</label>
+              <select id="book-service" name="service" defaultValue={choices.service?.id ?? ''} className={control}>
+                <option value="" disabled>Choose a service</option>
+                {choices.services.map((s) => (
+                  <option key={s.id} value={s.id}>{s.name} ({s.durationMinutes} min{s.bookableOnline ? '' : ', staff only'})</option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="book-provider" className="block text-sm font-medium">Provider</label>
+              <select id="book-provider" name="provider" defaultValue={provider} className={control}>
+                <option value="any">Any provider</option>
+                {providers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="book-day" className="block text-sm font-medium">Day</label>
+              <input id="book-day" type="date" name="day" defaultValue={day} className={control} />
+            </div>
+            <button type="submit" className={button}>Show free times</button>
+          </form>
+          {choices.service && location && providers.length === 0 ? (
+            <p className="text-sm text-fg-muted">No provider offers {choices.service.name} at {location.name}. Choose another service or location.</p>
+          ) : null}
+        </section>
+      ) : null}
+
+      {patient && location && choices.service && slots ? (
+        <section aria-labelledby="time-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
+          <h2 id="time-heading" className="text-lg font-semibold">3. Time and confirm</h2>
+          <SlotPickerForm
+            kind="book"
+            hidden={{ patientId: patient.id, locationId: location.id, serviceId: choices.service.id, providerChoice: provider, day }}
+            slots={slots}
+            legend={`Free times on ${formatDay(day)} (${zoneAbbreviation(new Date(`${day}T12:00:00Z`), zone)}, ${zone.replace(/_/g, ' ')})`}
+            summary={`${choices.service.name} for ${patient.firstName} ${patient.lastName} at ${location.name}.`}
+            submitLabel="Book visit"
+          />
+        </section>
+      ) : null}
+    </div>
+  );
+}
