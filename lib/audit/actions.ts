@@ -27,6 +27,10 @@ export const AuditActions = {
   portalAccessEnabled: 'portal.access_enabled',
   portalAccessDisabled: 'portal.access_disabled',
   portalActivationFailed: 'portal.activation_failed',
+  portalPreferencesUpdated: 'portal.preferences_updated',
+  portalContactChanged: 'portal.contact_changed',
+  portalAccountDeleted: 'portal.account_deleted',
+  portalAccountUnlinked: 'portal.account_unlinked',
   passwordResetRequested: 'auth.password_reset_requested',
 } as const;
 

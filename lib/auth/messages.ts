@@ -71,6 +71,7 @@ const SESSION_END_KEYS = {
   'invite-accepted': 'sessionInviteAccepted',
   'password-reset': 'sessionPasswordReset',
   linked: 'sessionLinked',
+  'account-deleted': 'sessionAccountDeleted',
 } as const satisfies Record<string, keyof typeof portalSignIn.en>;
 
 /** The notice for `?reason=` on a sign-in page, or undefined for an unknown reason. */

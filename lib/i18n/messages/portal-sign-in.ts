@@ -60,6 +60,7 @@ export const portalSignIn = defineMessages(
 
     sessionIdle: 'You were signed out after a period of inactivity, to protect your information. Please sign in again.',
     sessionExpired: 'Your session has ended. Please sign in again.',
+    sessionAccountDeleted: 'Your portal account is deleted. The clinic keeps your medical records; ask the clinic if you need access again.',
     sessionSignedOut: 'You have signed out.',
     sessionActivated: 'Your account is ready. Sign in with your new password.',
     sessionInviteAccepted: 'Your password is set. Sign in to finish setting up your account.',
@@ -120,6 +121,7 @@ export const portalSignIn = defineMessages(
 
     sessionIdle: 'Cerramos su sesión tras un periodo de inactividad, para proteger su información. Vuelva a iniciar sesión.',
     sessionExpired: 'Su sesión terminó. Vuelva a iniciar sesión.',
+    sessionAccountDeleted: 'Su cuenta del portal se eliminó. La clínica conserva sus expedientes médicos; pídale acceso de nuevo si lo necesita.',
     sessionSignedOut: 'Cerró su sesión.',
     sessionActivated: 'Su cuenta está lista. Inicie sesión con su nueva contraseña.',
     sessionInviteAccepted: 'Su contraseña está configurada. Inicie sesión para terminar de configurar su cuenta.',

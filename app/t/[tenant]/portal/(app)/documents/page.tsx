@@ -13,6 +13,7 @@ import { interpolateParts } from '@/lib/i18n/core';
 import { portalDocuments } from '@/lib/i18n/messages/portal-documents';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { listPortalDocumentTypes } from '@/lib/portal/document-types';
+import { UploadFilesLink } from './upload/upload-link';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(portalDocuments);
@@ -53,11 +54,14 @@ export default async function PortalDocumentsPage({ searchParams }: { searchPara
   );
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">{t('heading')}</h1>
-        <p className="mt-1 text-fg-muted">
-          {portal.patient.relationship === 'self' ? t('introSelf') : t('introOther', { name: portal.patient.firstName })}
-        </p>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">{t('heading')}</h1>
+          <p className="mt-1 text-fg-muted">
+            {portal.patient.relationship === 'self' ? t('introSelf') : t('introOther', { name: portal.patient.firstName })}
+          </p>
+        </div>
+        <UploadFilesLink tenantId={portal.tenant.id} locale={locale} />
       </div>
       <DocumentSearchForm values={values} types={types} error={rangeError} locale={locale} />
       <section aria-labelledby="results-heading" className="space-y-3">

@@ -1,0 +1,18 @@
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { translator, type Locale } from '@/lib/i18n/core';
+import { uploads } from '@/lib/i18n/messages/uploads';
+import { patientUploadsAllowed } from '@/lib/portal/patient-uploads';
+
+/** "Upload files" on the documents page, only where the clinic allows patient uploads. */
+export async function UploadFilesLink({ tenantId, locale }: { tenantId: string; locale: Locale }) {
+  if (!(await patientUploadsAllowed(getDb(), tenantId))) return null;
+  return (
+    <Link
+      href="/portal/documents/upload"
+      className="inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:shadow-md focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-accent"
+    >
+      {translator(uploads, locale)('uploadAction')}
+    </Link>
+  );
+}

@@ -1,0 +1,50 @@
+import type { Metadata } from 'next';
+import { DeleteAccountForm } from '@/components/portal/settings/delete-account-form';
+import { PasswordForm } from '@/components/portal/settings/password-form';
+import { PreferencesForm } from '@/components/portal/settings/preferences-form';
+import { requirePortalAccount } from '@/lib/auth/portal-session';
+import { settings } from '@/lib/i18n/messages/settings';
+import { getPortalI18n } from '@/lib/i18n/portal';
+import { supportedTimeZones } from '@/lib/settings/time-zones';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getPortalI18n(settings);
+  return { title: t('title') };
+}
+
+/** Seed 002 "Settings": per account, so it needs no selected patient. */
+export default async function PortalSettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const portal = await requirePortalAccount();
+  const { t, locale } = await getPortalI18n(settings);
+  const saved = (await searchParams).saved === 'preferences';
+  const section = 'rounded-xl border border-line bg-surface p-4 sm:p-6';
+  return (
+    <div className="mx-auto max-w-2xl space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">{t('title')}</h1>
+        <p className="mt-1 text-fg-muted">{t('intro')}</p>
+      </div>
+      <section aria-labelledby="preferences-heading" className={section}>
+        <h2 id="preferences-heading" className="mb-4 text-lg font-semibold">{t('preferencesHeading')}</h2>
+        <PreferencesForm
+          locale={locale}
+          language={portal.account.language}
+          timeZone={portal.account.timeZone}
+          zones={supportedTimeZones()}
+          saved={saved}
+        />
+      </section>
+      <section aria-labelledby="password-heading" className={section}>
+        <h2 id="password-heading" className="text-lg font-semibold">{t('passwordHeading')}</h2>
+        <p className="mb-4 mt-1 text-sm text-fg-muted">{t('passwordIntro')}</p>
+        <PasswordForm locale={locale} />
+      </section>
+      <section aria-labelledby="delete-heading" className="rounded-xl border border-red-300 bg-surface p-4 sm:p-6">
+        <h2 id="delete-heading" className="text-lg font-semibold text-red-800 dark:text-red-300">{t('deleteHeading')}</h2>
+        <p className="mt-1 text-sm">{t('deleteIntro')}</p>
+        <p className="mb-4 mt-2 text-sm text-fg-muted">{t('deleteRecordKept')}</p>
+        <DeleteAccountForm locale={locale} />
+      </section>
+    </div>
+  );
+}

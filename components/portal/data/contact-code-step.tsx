@@ -1,0 +1,42 @@
+'use client';
+
+import { CodeStep } from '@/components/auth/code-step';
+import { translator, type Locale } from '@/lib/i18n/core';
+import { data } from '@/lib/i18n/messages/data';
+import { codeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
+import type { DataFormState } from './form-state';
+
+/**
+ * The SMS-code step of a phone or email change: the sign-in flows' CodeStep (resend countdown,
+ * one-time-code field), keyed per stage so the new phone's code starts from an empty field.
+ * "Start again" here means keeping the current phone and email.
+ */
+export function ContactCodeStep({
+  action,
+  pending,
+  state,
+  locale,
+}: {
+  action: (form: FormData) => void;
+  pending: boolean;
+  state: DataFormState;
+  locale: Locale;
+}) {
+  const t = translator(data, locale);
+  const phone = state.maskedPhone ?? '';
+  return (
+    <section aria-labelledby="code-heading" className="rounded-xl border border-line bg-surface p-4 sm:p-6">
+      <h2 id="code-heading" className="text-lg font-semibold">{t('codeHeading')}</h2>
+      <CodeStep
+        key={state.stage}
+        action={action}
+        pending={pending}
+        state={state}
+        intro={state.stage === 'new' ? t('codeIntroNew', { phone }) : t('codeIntroCurrent', { phone })}
+        submitLabel={t('codeSubmit')}
+        restartLabel={t('cancelChange')}
+        labels={codeStepLabels(locale)}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+'use client';
+
+import { useActionState, useId } from 'react';
+import { deleteAccountAction } from '@/app/t/[tenant]/portal/(app)/settings/actions';
+import { FormMessage, TextField } from '@/components/ui/form-controls';
+import { translator, type Locale } from '@/lib/i18n/core';
+import { settings } from '@/lib/i18n/messages/settings';
+import type { SettingsFormState } from './form-state';
+
+/** Seed 002's "Danger zone": a ticked confirmation and the password, then the account is gone. */
+export function DeleteAccountForm({ locale }: { locale: Locale }) {
+  const t = translator(settings, locale);
+  const id = useId();
+  const [state, action, pending] = useActionState<SettingsFormState, FormData>(deleteAccountAction, {});
+  const confirmError = state.fieldErrors?.confirm;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormMessage message={state.message} />
+      <div>
+        <div className="flex items-start gap-3">
+          <input
+            id={`${id}-confirm`}
+            type="checkbox"
+            name="confirm"
+            value="yes"
+            required
+            aria-invalid={confirmError ? true : undefined}
+            aria-describedby={confirmError ? `${id}-confirm-error` : undefined}
+            className="mt-1 size-5 shrink-0 accent-red-700"
+          />
+          <label htmlFor={`${id}-confirm`} className="text-sm">
+            {t('deleteConfirm')}
+          </label>
+        </div>
+        {confirmError ? (
+          <p id={`${id}-confirm-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">
+            {confirmError}
+          </p>
+        ) : null}
+      </div>
+      <TextField label={t('deletePassword')} name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
+      <button
+        type="submit"
+        disabled={pending}
+        className="inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-red-700 px-4 py-2.5 text-base font-semibold text-white shadow-sm hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700 disabled:cursor-not-allowed disabled:opacity-60 sm:w-auto"
+      >
+        {pending ? t('deleting') : t('deleteButton')}
+      </button>
+    </form>
+  );
+}

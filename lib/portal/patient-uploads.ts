@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Database, Executor } from '@/db/client';
+import { documents, documentTypes, tenantSettings, type DocumentRow } from '@/db/schema';
+import { NotFoundError } from '@/lib/access/context';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { now as clockNow } from '@/lib/clock';
+import { DocumentAuditActions, isUuid, maxUploadBytes, requireActiveType } from '@/lib/documents/document-scope';
+import { DocumentInputError } from '@/lib/documents/errors';
+import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from '@/lib/documents/file-checks';
+import { assertPortalLink } from '@/lib/documents/portal-documents';
+import { documentStorageKey } from '@/lib/documents/upload-document';
+import { SERVER_ACTION_MAX_BYTES } from '@/lib/documents/upload-rules';
+import { getObjectStore } from '@/lib/storage/get-object-store';
+
+/**
+ * Issue 5 point 6: where the clinic allows it (CRM setting, default off), a patient uploads a
+ * file from the portal. The same checks as staff uploads (type sniffed from the bytes, the
+ * clinic's size limit, server-generated storage key), marked uploaded by the patient and
+ * visible to them at once. Only the server-action path: files up to 4 MB.
+ */
+
+export interface PatientUploadScope {
+  tenantId: string;
+  accountId: string;
+  /** The patient selected in the session. */
+  patientId: string;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export class PatientUploadsDisabledError extends Error {
+  constructor() {
+    super('patient uploads are turned off for this clinic');
+    this.name = 'PatientUploadsDisabledError';
+  }
+}
+
+export async function patientUploadsAllowed(db: Executor, tenantId: string): Promise<boolean> {
+  const [row] = await db.select({ allowed: tenantSettings.patientUploadsAllowed }).from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
+  return Boolean(row?.allowed);
+}
+
+/** A patient can file under the clinic's active types that the portal shows. */
+async function requirePortalType(db: Executor, tenantId: string, typeId: string) {
+  const type = await requireActiveType(db, tenantId, typeId);
+  const [row] = await db
+    .select({ hidden: documentTypes.hiddenFromPortal })
+    .from(documentTypes)
+    .where(and(eq(documentTypes.tenantId, tenantId), eq(documentTypes.id, type.id)));
+  if (!row || row.hidden) throw new DocumentInputError('unknown_type', 'Choose one of the clinic’s document types.', 'typeId');
+  return type;
+}
+
+/** The types offered on the upload form: active and shown in the portal. */
+export async function listUploadDocumentTypes(db: Executor, tenantId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: documentTypes.id, name: documentTypes.name })
+    .from(documentTypes)
+    .where(and(eq(documentTypes.tenantId, tenantId), eq(documentTypes.active, true), eq(documentTypes.hiddenFromPortal, false)))
+    .orderBy(asc(documentTypes.name));
+}
+
+/** The most a patient may send: the clinic's limit, but never more than a server action carries. */
+export async function patientUploadLimit(db: Executor, tenantId: string): Promise<number> {
+  return Math.min(await maxUploadBytes(db, tenantId), SERVER_ACTION_MAX_BYTES);
+}
+
+export interface PatientUploadInput {
+  title: string;
+  typeId: string;
+  /** Today in the patient's zone (YYYY-MM-DD): the document's date for sorting. */
+  today: string;
+  file: { bytes: Buffer; name: string; declaredType: string };
+}
+
+export async function uploadPatientDocument(db: Database, scope: PatientUploadScope, input: PatientUploadInput): Promise<DocumentRow> {
+  if (!(await patientUploadsAllowed(db, scope.tenantId))) throw new PatientUploadsDisabledError();
+  if (!isUuid(scope.patientId)) throw new NotFoundError('patient');
+  await assertPortalLink(db, scope);
+  const title = input.title.normalize('NFC').trim();
+  if (!title) throw new DocumentInputError('invalid_input', 'Enter a title.', 'title');
+  if ([...title].length > 200) throw new DocumentInputError('invalid_input', 'Use at most 200 characters.', 'title');
+  const type = await requirePortalType(db, scope.tenantId, input.typeId);
+  assertSizeAllowed(input.file.bytes.length, await patientUploadLimit(db, scope.tenantId));
+  const contentType = await detectDocumentType(input.file.bytes);
+
+  const id = randomUUID();
+  const storageKey = documentStorageKey(scope.tenantId, scope.patientId, id);
+  const [pending] = await db
+    .insert(documents)
+    .values({
+      tenantId: scope.tenantId, id, patientId: scope.patientId, typeId: type.id, title,
+      examinationDate: /^\d{4}-\d{2}-\d{2}$/.test(input.today) ? input.today : null,
+      visibleToPatient: true, notifyPatient: false, status: 'pending', storageKey,
+      originalFilename: sanitizeFilename(input.file.name), contentType, sizeBytes: input.file.bytes.length,
+      uploadedByKind: 'patient', uploadedById: scope.accountId,
+    })
+    .returning();
+
+  const store = getObjectStore();
+  try {
+    await store.put(storageKey, input.file.bytes, { contentType, contentLength: input.file.bytes.length });
+    const declaredType = input.file.declaredType.slice(0, 100);
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(documents)
+        .set({ status: 'available', sha256: sha256Hex(input.file.bytes), updatedAt: clockNow() })
+        .where(and(eq(documents.tenantId, scope.tenantId), eq(documents.id, pending!.id), eq(documents.status, 'pending')))
+        .returning();
+      if (!row) throw new Error('document was not pending');
+      await recordAudit(tx, {
+        tenantId: scope.tenantId, actor: { kind: 'patient', id: scope.accountId }, action: DocumentAuditActions.uploaded,
+        patientId: scope.patientId, target: { type: 'document', id: row.id }, ip: scope.ip ?? null, userAgent: scope.userAgent ?? null,
+        details: {
+          area: 'portal', uploadedBy: 'patient',
+          after: { typeId: row.typeId, title: row.title, contentType: row.contentType, sizeBytes: row.sizeBytes, originalFilename: row.originalFilename },
+          ...(declaredType !== contentType ? { declaredType, detectedType: contentType } : {}),
+        },
+      });
+      return row;
+    });
+  } catch (error) {
+    await store.delete(storageKey).catch(() => {});
+    await db.delete(documents).where(and(eq(documents.tenantId, scope.tenantId), eq(documents.id, id), eq(documents.status, 'pending')));
+    throw error;
+  }
+}

@@ -1,0 +1,315 @@
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { authChallenges, patients, portalAccounts, type AuthChallenge, type IdentificationMode } from '@/db/schema';
+import { NotFoundError } from '@/lib/access/context';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { challengePayload, completeVerifiedChallenge, createChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
+import { maskPhone } from '@/lib/auth/identifiers';
+import { verificationCodeText } from '@/lib/auth/sms-text';
+import { now as clockNow } from '@/lib/clock';
+import { updatePatient } from '@/lib/patients/editing';
+import { patientInputSchema } from '@/lib/patients/schemas';
+import { listLinkedPatients } from '@/lib/portal/linked-patients';
+import type { SmsSender } from '@/lib/sms/types';
+import type { TenantRef } from '@/lib/tenancy/lookup';
+
+/**
+ * Seed 004 "Data": a patient edits their personal and address data, saved straight to the
+ * clinic's record (through lib/patients/editing, which audits every field) so staff see it at
+ * once. The account holder's own phone is the sign-in factor: changing it (or the email) takes
+ * an SMS code to the phone on file and then one to the new number; only then do the account and
+ * the record change together. A family member's record (a child's) has no sign-in factor, so
+ * its phone and email are saved like the rest.
+ */
+
+/** What a portal patient may change; names yes, date of birth and sex only through the clinic. */
+export const personalDataSchema = patientInputSchema.pick({
+  firstName: true, lastName: true, email: true, phone: true, addressLine1: true, addressLine2: true,
+  city: true, region: true, postalCode: true, country: true, preferredLanguage: true,
+});
+export type PersonalDataInput = ReturnType<typeof personalDataSchema.parse>;
+export const PERSONAL_DATA_FIELDS = Object.keys(personalDataSchema.shape) as (keyof PersonalDataInput)[];
+
+/** The session acting for its selected patient: every id here comes from the session. */
+export interface PersonalDataScope {
+  tenant: TenantRef;
+  accountId: string;
+  patientId: string;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface ClinicForCodes {
+  /** Named in the SMS ("Sunrise Clinic: your verification code is…"). */
+  displayName: string;
+  identificationMode: IdentificationMode;
+}
+
+async function linkedRelationship(db: Executor, scope: PersonalDataScope) {
+  const linked = await listLinkedPatients(db, scope.tenant.id, scope.accountId);
+  const link = linked.find((p) => p.id === scope.patientId);
+  if (!link) throw new NotFoundError('patient');
+  return link.relationship;
+}
+
+async function loadAccount(db: Executor, scope: PersonalDataScope) {
+  const [account] = await db
+    .select({ phone: portalAccounts.phone, email: portalAccounts.email, status: portalAccounts.status })
+    .from(portalAccounts)
+    .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.id, scope.accountId)));
+  if (!account || account.status !== 'active') throw new NotFoundError('portal account');
+  return account;
+}
+
+/** The form's values, read as the page opens; a non-linked patient answers not-found. */
+export async function loadPersonalData(db: Executor, scope: PersonalDataScope) {
+  const relationship = await linkedRelationship(db, scope);
+  const [row] = await db
+    .select({
+      recordNumber: patients.recordNumber, firstName: patients.firstName, lastName: patients.lastName, dateOfBirth: patients.dateOfBirth,
+      sex: patients.sex, email: patients.email, phone: patients.phone, addressLine1: patients.addressLine1, addressLine2: patients.addressLine2,
+      city: patients.city, region: patients.region, postalCode: patients.postalCode, country: patients.country, preferredLanguage: patients.preferredLanguage,
+    })
+    .from(patients)
+    .where(and(eq(patients.tenantId, scope.tenant.id), eq(patients.id, scope.patientId)));
+  if (!row) throw new NotFoundError('patient');
+  const account = await loadAccount(db, scope);
+  const pending = relationship === 'self' ? await openContactChange(db, scope) : null;
+  return {
+    relationship,
+    patient: relationship === 'self' ? { ...row, phone: account.phone, email: account.email ?? row.email } : row,
+    pendingChange: pending ? { stage: payloadOf(pending).stage ?? 'current', maskedPhone: maskPhone(pending.phone ?? '') } : null,
+  };
+}
+
+interface ContactChangePayload {
+  [key: string]: unknown;
+  patientId: string;
+  stage: 'current' | 'new';
+  oldPhone: string;
+  newPhone: string | null;
+  emailChanged: boolean;
+  newEmail: string | null;
+}
+const payloadOf = (challenge: AuthChallenge) => challengePayload<ContactChangePayload>(challenge);
+
+/** The account's open phone/email change, newest first; older ones are closed when one starts. */
+async function openContactChange(db: Executor, scope: PersonalDataScope): Promise<AuthChallenge | null> {
+  const [row] = await db
+    .select()
+    .from(authChallenges)
+    .where(and(
+      eq(authChallenges.tenantId, scope.tenant.id),
+      eq(authChallenges.purpose, 'phone_change'),
+      eq(authChallenges.subjectId, scope.accountId),
+      isNull(authChallenges.completedAt),
+      gt(authChallenges.expiresAt, clockNow()),
+    ))
+    .orderBy(desc(authChallenges.createdAt))
+    .limit(1);
+  return row && payloadOf(row).patientId === scope.patientId ? row : null;
+}
+
+async function closeContactChanges(db: Executor, scope: PersonalDataScope): Promise<void> {
+  await db
+    .update(authChallenges)
+    .set({ completedAt: clockNow() })
+    .where(and(
+      eq(authChallenges.tenantId, scope.tenant.id),
+      eq(authChallenges.purpose, 'phone_change'),
+      eq(authChallenges.subjectId, scope.accountId),
+      isNull(authChallenges.completedAt),
+    ));
+}
+
+const portalCtx = (scope: PersonalDataScope) => ({ tenant: scope.tenant, portalAccountId: scope.accountId, ip: scope.ip, userAgent: scope.userAgent });
+
+type SendProblem = { ok: false; error: 'sms-failed' } | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
+
+export interface CodeSent {
+  stage: 'current' | 'new';
+  maskedPhone: string;
+  resendAvailableAt: Date;
+}
+
+export type SavePersonalDataResult =
+  | { ok: true; changed: string[]; verification: CodeSent | null }
+  | { ok: false; error: 'phone-required' | 'email-required' | 'email-taken' | 'national-id-taken' }
+  | SendProblem;
+
+async function sendCode(db: Executor, challenge: AuthChallenge, sms: SmsSender, clinic: ClinicForCodes): Promise<{ ok: true; resendAvailableAt: Date } | SendProblem> {
+  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(clinic.displayName, code));
+  if (sent.ok) return sent;
+  if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
+  return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
+}
+
+async function emailTaken(db: Executor, scope: PersonalDataScope, email: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: portalAccounts.id })
+    .from(portalAccounts)
+    .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.email, email), ne(portalAccounts.id, scope.accountId)));
+  return rows.length > 0;
+}
+
+/**
+ * Saves the form. Everything but a new sign-in phone or email is saved at once; those start the
+ * code flow and are applied by `verifyContactChangeCode`.
+ */
+export async function savePersonalData(
+  db: Executor,
+  scope: PersonalDataScope,
+  input: PersonalDataInput,
+  clinic: ClinicForCodes,
+  sms: SmsSender,
+): Promise<SavePersonalDataResult> {
+  const relationship = await linkedRelationship(db, scope);
+  if (relationship !== 'self') {
+    const saved = await updatePatient(db, portalCtx(scope), scope.patientId, input);
+    return saved.ok ? { ok: true, changed: saved.changed, verification: null } : saved;
+  }
+  const account = await loadAccount(db, scope);
+  if (!input.phone) return { ok: false, error: 'phone-required' };
+  if (!input.email && clinic.identificationMode === 'email') return { ok: false, error: 'email-required' };
+  const [record] = await db.select({ email: patients.email }).from(patients).where(and(eq(patients.tenantId, scope.tenant.id), eq(patients.id, scope.patientId)));
+  const phoneChanged = input.phone !== account.phone;
+  // Compared with what the form showed: the account's email, or the record's when the account has none.
+  const emailChanged = (input.email ?? null) !== (account.email ?? record?.email ?? null);
+  if (emailChanged && input.email && (await emailTaken(db, scope, input.email))) return { ok: false, error: 'email-taken' };
+
+  const { phone, email, ...rest } = input;
+  const saved = await updatePatient(db, portalCtx(scope), scope.patientId, phoneChanged || emailChanged ? rest : input);
+  if (!saved.ok) return saved;
+  if (!phoneChanged && !emailChanged) return { ok: true, changed: saved.changed, verification: null };
+
+  await closeContactChanges(db, scope);
+  const payload: ContactChangePayload = {
+    patientId: scope.patientId, stage: 'current', oldPhone: account.phone, newPhone: phoneChanged ? phone : null, emailChanged, newEmail: email,
+  };
+  const challenge = await createChallenge(db, {
+    tenantId: scope.tenant.id, purpose: 'phone_change', subject: { kind: 'portal_account', id: scope.accountId },
+    phone: account.phone, payload, ip: scope.ip ?? null,
+  });
+  const sent = await sendCode(db, challenge, sms, clinic);
+  if (!sent.ok) {
+    await closeContactChanges(db, scope);
+    return sent;
+  }
+  await recordAudit(db, {
+    tenantId: scope.tenant.id, actor: { kind: 'patient', id: scope.accountId }, action: 'auth.code_sent', ip: scope.ip ?? null, userAgent: scope.userAgent ?? null,
+    patientId: scope.patientId, details: { area: 'portal', purpose: 'phone_change', to: 'current-phone' },
+  });
+  return { ok: true, changed: saved.changed, verification: { stage: 'current', maskedPhone: maskPhone(account.phone), resendAvailableAt: sent.resendAvailableAt } };
+}
+
+export type VerifyContactCodeResult =
+  | { ok: true; done: true; phoneChanged: boolean; emailChanged: boolean }
+  | { ok: true; done: false; next: CodeSent }
+  | { ok: false; error: 'no-attempt' | 'malformed' | 'expired' | 'no-code' | 'too-many-attempts' | 'stale' | 'email-taken' }
+  | { ok: false; error: 'wrong-code'; attemptsLeft: number }
+  | SendProblem;
+
+/** One code of the flow: the current phone's, then (for a new phone) the new number's. */
+export async function verifyContactChangeCode(
+  db: Executor,
+  scope: PersonalDataScope,
+  code: string,
+  clinic: ClinicForCodes,
+  sms: SmsSender,
+): Promise<VerifyContactCodeResult> {
+  await linkedRelationship(db, scope);
+  const challenge = await openContactChange(db, scope);
+  if (!challenge || challenge.verifiedAt) return { ok: false, error: 'no-attempt' };
+  const payload = payloadOf(challenge);
+  const result = await verifyChallengeCode(db, challenge, code);
+  if (!result.ok) {
+    if (result.reason === 'malformed') return { ok: false, error: 'malformed' };
+    if (result.reason === 'wrong-code' || result.reason === 'too-many-attempts') {
+      await recordAudit(db, {
+        tenantId: scope.tenant.id, actor: { kind: 'patient', id: scope.accountId }, action: 'auth.code_failed', outcome: 'failure',
+        ip: scope.ip ?? null, userAgent: scope.userAgent ?? null, details: { area: 'portal', purpose: 'phone_change' },
+      });
+    }
+    if (result.reason === 'too-many-attempts') {
+      // Only this step, and only while unverified: a double-submitted right code must not end it.
+      await db.update(authChallenges).set({ completedAt: clockNow() }).where(and(eq(authChallenges.id, challenge.id), isNull(authChallenges.verifiedAt)));
+    }
+    return result.reason === 'wrong-code' ? { ok: false, error: 'wrong-code', attemptsLeft: result.attemptsLeft } : { ok: false, error: result.reason };
+  }
+
+  if (payload.stage === 'current' && payload.newPhone) {
+    // The current phone agreed; now prove the new number reaches this person.
+    await completeVerifiedChallenge(db, challenge.id, { tenantId: scope.tenant.id, purposes: ['phone_change'] });
+    const next = await createChallenge(db, {
+      tenantId: scope.tenant.id, purpose: 'phone_change', subject: { kind: 'portal_account', id: scope.accountId },
+      phone: payload.newPhone, payload: { ...payload, stage: 'new', confirmedBy: challenge.id }, ip: scope.ip ?? null,
+    });
+    const sent = await sendCode(db, next, sms, clinic);
+    // The new step stays open on a failed send: "Resend code" tries again.
+    if (!sent.ok) return sent;
+    return { ok: true, done: false, next: { stage: 'new', maskedPhone: maskPhone(payload.newPhone), resendAvailableAt: sent.resendAvailableAt } };
+  }
+
+  // Exactly one request applies a verified change.
+  const completed = await completeVerifiedChallenge(db, challenge.id, { tenantId: scope.tenant.id, purposes: ['phone_change'] });
+  if (!completed) return { ok: false, error: 'no-attempt' };
+  return applyContactChange(db, scope, payloadOf(completed));
+}
+
+async function applyContactChange(db: Executor, scope: PersonalDataScope, payload: Partial<ContactChangePayload>): Promise<VerifyContactCodeResult> {
+  const newPhone = payload.newPhone ?? null;
+  const emailChanged = Boolean(payload.emailChanged);
+  const newEmail = payload.newEmail ?? null;
+  if (payload.patientId !== scope.patientId) return { ok: false, error: 'no-attempt' };
+  return db.transaction(async (tx) => {
+    const [account] = await tx
+      .select({ phone: portalAccounts.phone, email: portalAccounts.email })
+      .from(portalAccounts)
+      .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.id, scope.accountId)))
+      .for('update');
+    // The phone changed by another route since the codes were sent: start again from fresh data.
+    if (!account || account.phone !== payload.oldPhone) return { ok: false as const, error: 'stale' as const };
+    if (emailChanged && newEmail && (await emailTaken(tx, scope, newEmail))) return { ok: false as const, error: 'email-taken' as const };
+    const at = clockNow();
+    await tx
+      .update(portalAccounts)
+      .set({
+        ...(newPhone ? { phone: newPhone, phoneVerifiedAt: at } : {}),
+        ...(emailChanged ? { email: newEmail } : {}),
+        updatedAt: at,
+      })
+      .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.id, scope.accountId)));
+    const saved = await updatePatient(tx, portalCtx(scope), scope.patientId, {
+      ...(newPhone ? { phone: newPhone } : {}),
+      ...(emailChanged ? { email: newEmail } : {}),
+    });
+    if (!saved.ok) throw new Error('contact change: patient update refused');
+    await recordAudit(tx, {
+      tenantId: scope.tenant.id, actor: { kind: 'patient', id: scope.accountId }, action: 'portal.contact_changed',
+      patientId: scope.patientId, ip: scope.ip ?? null, userAgent: scope.userAgent ?? null,
+      target: { type: 'portal_account', id: scope.accountId },
+      // The patient.updated entry has the values; this one says which sign-in details moved.
+      details: { phoneChanged: Boolean(newPhone), emailChanged, verifiedPhones: newPhone ? ['current', 'new'] : ['current'] },
+    });
+    return { ok: true as const, done: true as const, phoneChanged: Boolean(newPhone), emailChanged };
+  });
+}
+
+export type ResendContactCodeResult = { ok: true; resendAvailableAt: Date } | { ok: false; error: 'no-attempt' } | SendProblem;
+
+export async function resendContactChangeCode(
+  db: Executor,
+  scope: PersonalDataScope,
+  clinic: ClinicForCodes,
+  sms: SmsSender,
+): Promise<ResendContactCodeResult> {
+  await linkedRelationship(db, scope);
+  const challenge = await openContactChange(db, scope);
+  if (!challenge || challenge.verifiedAt) return { ok: false, error: 'no-attempt' };
+  return sendCode(db, challenge, sms, clinic);
+}
+
+/** "Keep my current phone": the unconfirmed change is dropped; the rest was already saved. */
+export async function cancelContactChange(db: Executor, scope: PersonalDataScope): Promise<void> {
+  await closeContactChanges(db, scope);
+}
