@@ -23,6 +23,7 @@ import {
   tenants,
 } from '../schema';
 import { seedDocuments } from './documents';
+import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
@@ -142,6 +143,7 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
   await ensureDefaultDocumentTypes(tx, tenantId);
   await seedSchedule(tx, tenantId, clinic.schedule);
   await seedDocuments(tx, tenantId, clinic.name, clinic.documents);
+  await seedMessages(tx, tenantId, clinic.slug);
 }
 
 async function seedPortal(tx: Executor, tenantId: string, clinic: DemoClinic, passwordHash: string, byRecord: (r: string) => Promise<string>) {

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { requiredSecret } from '@/lib/config/env';
 import { getDb } from '@/db/client';
+import { autoCloseConversations } from '@/lib/conversations/auto-close';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
 
@@ -29,13 +30,30 @@ async function dispatch(request: Request): Promise<Response> {
     const counts = await dispatchDueMessages();
     // Uploads started but never confirmed leave no visible document; remove their files too.
     const uploads = await cleanupAbandonedUploads(getDb());
-    return Response.json({ ...counts, abandonedUploadsRemoved: uploads.removed }, { headers: NO_STORE });
+    // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
+    const conversations = await autoCloseConversations(getDb(), testTimeOverride(request));
+    return Response.json(
+      { ...counts, abandonedUploadsRemoved: uploads.removed, conversationsAutoClosed: conversations.closed },
+      { headers: NO_STORE },
+    );
   } catch (error) {
     // Name and Postgres code only: a failed query's message quotes its parameters.
     const code = (error as { cause?: { code?: string } }).cause?.code;
     console.error(`cron/dispatch: failed (${error instanceof Error ? error.name : 'unknown error'}${code ? ` ${code}` : ''})`);
     return Response.json({ error: 'dispatch failed' }, { status: 500, headers: NO_STORE });
   }
+}
+
+/**
+ * End-to-end tests cannot wait 48 hours: with CAREBRIDGE_ENV=test only, `?at=<ISO instant>`
+ * runs the auto-close as of that instant. Ignored everywhere else.
+ */
+function testTimeOverride(request: Request): Date | undefined {
+  if (process.env['CAREBRIDGE_ENV'] !== 'test') return undefined;
+  const raw = new URL(request.url).searchParams.get('at');
+  if (!raw) return undefined;
+  const at = new Date(raw);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 function isAuthorized(header: string | null): boolean {

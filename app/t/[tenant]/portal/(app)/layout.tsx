@@ -3,6 +3,8 @@ import { PatientSelector } from '@/components/portal/patient-selector';
 import { PortalShell } from '@/components/shell/portal-shell';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
+import { portalUnreadCount } from '@/lib/conversations/portal';
+import { getDb } from '@/db/client';
 import { messagesFor } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
 import { getPortalI18n } from '@/lib/i18n/portal';
@@ -21,10 +23,15 @@ export default async function PortalAppLayout({
   const portal = await requirePortalAccount();
   const { t, locale } = await getPortalI18n(common);
   const messages = messagesFor(common, locale);
+  // A failing count must not take the whole frame down; the inbox itself shows the truth.
+  const unread = portal.patient
+    ? await portalUnreadCount(getDb(), { kind: 'patient', tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id }).catch(() => 0)
+    : 0;
   const nav = [
     { href: '/portal', label: t('navHome'), exact: true },
     { href: '/portal/bookings', label: t('navBookings') },
     { href: '/portal/documents', label: t('navDocuments') },
+    { href: '/portal/messages', label: t('navMessages'), badge: { count: unread, label: t('unreadCount', { count: unread }) } },
     { href: '/portal/data', label: t('navData') },
     { href: '/portal/history', label: t('navHistory') },
     { href: '/portal/settings', label: t('navSettings') },

@@ -1,0 +1,85 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { nextPollCursor, patientZone, toDisplayMessage, type PollResponse } from '@/components/portal/messages/display-message';
+import { getDb } from '@/db/client';
+import { portalAccounts } from '@/db/schema';
+import { NotFoundError } from '@/lib/access/context';
+import { portalAuth } from '@/lib/auth/portal-session';
+import { checkSession } from '@/lib/auth/session-store';
+import { now } from '@/lib/clock';
+import { pollPortalThread } from '@/lib/conversations/portal';
+import { formatters, toLocale, translator } from '@/lib/i18n/core';
+import { inbox } from '@/lib/i18n/messages/inbox';
+import { listLinkedPatients } from '@/lib/portal/linked-patients';
+import { getTenantProfile } from '@/lib/tenancy/request-tenant';
+import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
+
+export const dynamic = 'force-dynamic';
+export const runtime = 'nodejs';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+const json = (status: number, body: object) => Response.json(body, { status, headers: NO_STORE });
+
+/**
+ * The open thread asks here every few seconds for messages newer than `after`. Stateless: every
+ * call re-checks the portal session and the patient selected in it. Unlike a page it does not
+ * count as activity, or an open tab would keep the session alive past its idle limit. It cannot
+ * redirect a fetch to sign-in either: it answers 401 and the page says the session ended.
+ */
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  const resolution = await resolveTenantByHost(request.headers.get('host'));
+  if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return json(404, { error: 'not_found' });
+  const tenant = resolution.tenant;
+
+  const token = await portalAuth.auth();
+  if (!token?.sid) return json(401, { error: 'unauthorized' });
+  const db = getDb();
+  // checkSession, not getPortalSession: the same checks without touching last-seen.
+  const check = await checkSession(db, token.sid, { kind: 'portal', tenantId: tenant.id });
+  if (!check.ok) return json(401, { error: 'unauthorized' });
+  const [account] = await db
+    .select({ id: portalAccounts.id, status: portalAccounts.status, language: portalAccounts.language, timeZone: portalAccounts.timeZone })
+    .from(portalAccounts)
+    .where(and(eq(portalAccounts.tenantId, tenant.id), eq(portalAccounts.id, check.session.subjectId)));
+  if (!account || account.status !== 'active') return json(401, { error: 'unauthorized' });
+  const patient = (await listLinkedPatients(db, tenant.id, account.id)).find((p) => p.id === check.session.selectedPatientId);
+  // Switched to another patient in another tab, or access withdrawn: this thread is not theirs now.
+  if (!patient) return json(404, { error: 'not_found' });
+
+  const { id } = await params;
+  const url = new URL(request.url);
+  const after = url.searchParams.get('after');
+  const conversationId = z.uuid().safeParse(id);
+  const afterIso = z.iso.datetime({ offset: true }).safeParse(after);
+  if (!conversationId.success) return json(404, { error: 'not_found' });
+  if (after !== null && !afterIso.success) return json(400, { error: 'bad_request' });
+
+  try {
+    const actor = { kind: 'patient' as const, tenantId: tenant.id, accountId: account.id, patientId: patient.id };
+    const afterValue = afterIso.success ? afterIso.data : null;
+    const poll = await pollPortalThread(db, actor, conversationId.data, afterValue);
+    // Read after the query: whatever it saw happened before this instant.
+    const serverNow = now();
+    const profile = await getTenantProfile(tenant.id);
+    const locale = toLocale(account.language);
+    const ctx = {
+      t: translator(inbox, locale),
+      fmt: formatters(locale),
+      locale,
+      zone: patientZone(account.timeZone, profile?.locations ?? []),
+      patientName: `${patient.firstName} ${patient.lastName}`,
+      nowMs: serverNow.getTime(),
+    };
+    const body: PollResponse = {
+      status: poll.status,
+      messages: poll.messages.map((m) => toDisplayMessage(m, ctx)),
+      cursor: nextPollCursor(afterValue, poll.messages, serverNow),
+    };
+    return json(200, body);
+  } catch (error) {
+    if (error instanceof NotFoundError) return json(404, { error: 'not_found' });
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    console.error(`portal message poll failed (${error instanceof Error ? error.name : 'unknown'}${code ? ` ${code}` : ''})`);
+    return json(500, { error: 'poll_failed' });
+  }
+}

@@ -1,0 +1,95 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { conversations, patientAssignments, patients, tenantSettings, type Conversation, type MessagingPolicy } from '@/db/schema';
+import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import type { AuditActor } from '@/lib/audit/record-audit';
+import { assertPortalLink } from '@/lib/documents/portal-documents';
+import { isUuid } from '@/lib/documents/document-scope';
+import { staffSeesAllPatients } from './policy';
+import type { PortalMessagingActor } from './types';
+
+/**
+ * Who may see which conversation. Everything the actor may not see is NotFoundError, the same
+ * as a missing id, so ids of other clinics and patients reveal nothing.
+ */
+
+export type MessagingActor = StaffContext | PortalMessagingActor;
+
+export function isStaff(actor: MessagingActor): actor is StaffContext {
+  return 'actor' in actor && 'tenant' in actor;
+}
+
+export function tenantOf(actor: MessagingActor): string {
+  return isStaff(actor) ? actor.tenant.id : actor.tenantId;
+}
+
+export function auditActorOf(actor: MessagingActor): AuditActor {
+  return isStaff(actor) ? { kind: 'staff', id: actor.actor.id, label: actor.actor.email } : { kind: 'patient', id: actor.accountId };
+}
+
+export function auditClientOf(actor: MessagingActor): { ip?: string | null; userAgent?: string | null } {
+  return isStaff(actor) ? { ip: actor.ip, userAgent: actor.userAgent } : {};
+}
+
+export async function messagingPolicy(db: Executor, tenantId: string): Promise<MessagingPolicy> {
+  const [row] = await db.select({ policy: tenantSettings.messagingPolicy }).from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
+  return row?.policy ?? 'reply_only';
+}
+
+export async function isAssigned(db: Executor, tenantId: string, patientId: string, staffId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ one: sql<number>`1` })
+    .from(patientAssignments)
+    .where(and(eq(patientAssignments.tenantId, tenantId), eq(patientAssignments.patientId, patientId), eq(patientAssignments.staffId, staffId)));
+  return Boolean(row);
+}
+
+/** The portal account must still be linked to the session's patient (access may have been disabled). */
+export async function assertPortalActor(db: Executor, actor: PortalMessagingActor): Promise<void> {
+  await assertPortalLink(db, actor);
+}
+
+/** A patient of this clinic the staff member may message: under assigned_only, only their own. */
+export async function requireStaffPatient(db: Executor, ctx: StaffContext, patientId: string, policy?: MessagingPolicy): Promise<{ id: string; name: string }> {
+  if (!isUuid(patientId)) throw new NotFoundError('patient');
+  const [row] = await db
+    .select({ id: patients.id, firstName: patients.firstName, lastName: patients.lastName })
+    .from(patients)
+    .where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
+  if (!row) throw new NotFoundError('patient');
+  const effective = policy ?? (await messagingPolicy(db, ctx.tenant.id));
+  if (!staffSeesAllPatients(effective) && !(await isAssigned(db, ctx.tenant.id, patientId, ctx.actor.id))) throw new NotFoundError('patient');
+  return { id: row.id, name: `${row.firstName} ${row.lastName}` };
+}
+
+/**
+ * The conversation, if this actor may see it; `lock` takes the row lock (`for update`) so a
+ * message and the conversation's status change one at a time (a reply cannot land in a
+ * conversation the auto-close is closing).
+ */
+export async function loadConversation(
+  db: Executor,
+  actor: MessagingActor,
+  conversationId: string,
+  options: { lock?: boolean; permission?: 'messages.view' | 'messages.send' } = {},
+): Promise<{ conversation: Conversation; policy: MessagingPolicy }> {
+  if (isStaff(actor)) assertPermission(actor, options.permission ?? 'messages.view');
+  if (!isUuid(conversationId)) throw new NotFoundError('conversation');
+  const tenantId = tenantOf(actor);
+  if (!isStaff(actor)) await assertPortalActor(db, actor);
+  const base = db
+    .select()
+    .from(conversations)
+    .where(and(
+      eq(conversations.tenantId, tenantId),
+      eq(conversations.id, conversationId),
+      ...(isStaff(actor) ? [] : [eq(conversations.patientId, actor.patientId)]),
+    ));
+  const [conversation] = options.lock ? await base.for('update') : await base;
+  if (!conversation) throw new NotFoundError('conversation');
+  const policy = await messagingPolicy(db, tenantId);
+  if (isStaff(actor) && !staffSeesAllPatients(policy) && !(await isAssigned(db, tenantId, conversation.patientId, actor.actor.id))) {
+    throw new NotFoundError('conversation');
+  }
+  return { conversation, policy };
+}
