@@ -3,6 +3,7 @@ import { BrandMark } from '@/components/brand/brand-mark';
 import { DEFAULT_LOCALE, translator, type Locale } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
 import type { TenantProfile } from '@/lib/tenancy/profile';
+import { NavLabel } from './nav-label';
 import { NavLink } from './nav-link';
 import type { NavItem } from './staff-shell';
 
@@ -43,7 +44,7 @@ export function PortalShell({
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
                   <NavLink href={item.href} exact={item.exact}>
-                    {item.label}
+                    <NavLabel item={item} />
                   </NavLink>
                 </li>
               ))}

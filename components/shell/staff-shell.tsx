@@ -1,12 +1,15 @@
 import Link from 'next/link';
 import { BrandMark } from '@/components/brand/brand-mark';
 import type { TenantProfile } from '@/lib/tenancy/profile';
+import { NavLabel } from './nav-label';
 import { NavLink } from './nav-link';
 
 export interface NavItem {
   href: string;
   label: string;
   exact?: boolean;
+  /** A count beside the label (unread messages); `label` is what screen readers hear with it. */
+  badge?: { count: number; label: string };
 }
 
 const AREA_LABEL = { crm: 'CRM', emr: 'EMR' } as const;
@@ -54,7 +57,7 @@ export function StaffShell({
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
                   <NavLink href={item.href} exact={item.exact}>
-                    {item.label}
+                    <NavLabel item={item} />
                   </NavLink>
                 </li>
               ))}

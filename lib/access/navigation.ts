@@ -11,6 +11,8 @@ export interface AreaNavItem {
 export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr', label: 'Overview', permission: 'emr.access', exact: true },
   { href: '/emr/patients', label: 'Patients', permission: 'patients.view' },
+  { href: '/emr/schedule', label: 'Schedule', permission: 'schedule.view' },
+  { href: '/emr/messages', label: 'Messages', permission: 'messages.view' },
 ];
 
 export const CRM_NAV: AreaNavItem[] = [

@@ -1,8 +1,10 @@
 import { StaffAccount } from '@/components/shell/staff-account';
 import { StaffShell } from '@/components/shell/staff-shell';
+import { getDb } from '@/db/client';
 import { canUseArea } from '@/lib/access/context';
 import { EMR_NAV, visibleNav } from '@/lib/access/navigation';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { staffUnreadCount } from '@/lib/conversations';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
 /** The signed-in frame. Pages check their own permission too: layouts do not re-run on navigation. */
@@ -10,11 +12,21 @@ export default async function EmrAppLayout({ children, params }: { children: Rea
   const { profile } = await getPageTenant(params);
   const staff = await requireStaff('emr');
   const other = 'crm';
+  // A badge is not worth an unusable EMR: if counting fails, show none.
+  const unread = staff.actor.permissions.has('messages.view')
+    ? await staffUnreadCount(getDb(), staff).catch((error: unknown) => {
+      console.error(`unread count failed (${error instanceof Error ? error.name : 'unknown'})`);
+      return 0;
+    })
+    : 0;
+  // The accessible name reads "Messages, 3 unread"; the number is drawn as a badge.
+  const nav = visibleNav(EMR_NAV, staff.actor.permissions).map((item) =>
+    item.href === '/emr/messages' && unread > 0 ? { ...item, badge: { count: unread, label: `${unread} unread` } } : item);
   return (
     <StaffShell
       area="emr"
       profile={profile}
-      nav={visibleNav(EMR_NAV, staff.actor.permissions)}
+      nav={nav}
       otherArea={canUseArea(staff.actor.permissions, other) ? other : undefined}
       account={<StaffAccount context={staff} area="emr" />}
     >

@@ -1,0 +1,29 @@
+'use client';
+
+import { startConversationAction } from '@/app/t/[tenant]/emr/(app)/messages/actions';
+import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
+import { AttachmentField, MessageTextArea } from './message-fields';
+import { useMessageAction } from './use-message-action';
+
+/** Starts a conversation with one patient; on success the action opens the new thread. */
+export function ComposeForm({ patientId, patientName }: { patientId: string; patientName?: string }) {
+  const { state, pending, onSubmit, formRef, dispatch } = useMessageAction(startConversationAction);
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form ref={formRef} action={dispatch} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={patientName ? `New conversation with ${patientName}` : 'New conversation with this patient'}>
+      <input type="hidden" name="patientId" value={patientId} />
+      <TextField label="Subject" name="subject" maxLength={MAX_SUBJECT_CHARS} error={errors.subject} autoComplete="off" />
+      <MessageTextArea label="Message" error={errors.body} rows={6} />
+      <AttachmentField error={errors.files} />
+      <p className="text-sm text-fg-muted">
+        The patient gets an email (and a text message if they chose one) saying a message is waiting in the portal. It contains no subject or content.
+      </p>
+      <div className="flex flex-wrap items-center gap-3">
+        <PrimaryButton type="submit" disabled={pending}>Send message</PrimaryButton>
+        {pending ? <span role="status" className="text-sm text-fg-muted">Sending…</span> : null}
+      </div>
+      <FormMessage message={state.message ?? errors.patientId} tone={state.ok ? 'info' : 'error'} />
+    </form>
+  );
+}

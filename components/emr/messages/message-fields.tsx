@@ -1,0 +1,88 @@
+'use client';
+
+import { useId } from 'react';
+import { ALLOWED_TYPES_LABEL, declaredTypeFor, FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/upload-rules';
+import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
+
+/**
+ * The browser's checks only save a round trip (the server checks the bytes). Files travel with
+ * the message in one server action, so together they must fit its request limit.
+ */
+export function checkAttachments(form: FormData): string | null {
+  const files = form.getAll('files').filter((f): f is File => f instanceof File && (f.size > 0 || f.name !== ''));
+  if (files.length > MAX_FILES_PER_MESSAGE) return `Attach at most ${MAX_FILES_PER_MESSAGE} files to one message.`;
+  for (const file of files) {
+    if (file.size === 0) return `“${file.name}” is empty. Choose a ${ALLOWED_TYPES_LABEL} file.`;
+    if (!isAllowedDocumentType(declaredTypeFor(file))) return `“${file.name}” is not a ${ALLOWED_TYPES_LABEL} file.`;
+  }
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  if (total > SERVER_ACTION_MAX_BYTES) {
+    return `The files add up to ${formatBytes(total)}; a message can carry up to ${formatBytes(SERVER_ACTION_MAX_BYTES)}. Upload larger files to the patient’s Documents instead.`;
+  }
+  return null;
+}
+
+const fieldStyle =
+  'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+
+export function FieldError({ id, error }: { id: string; error?: string }) {
+  return error ? <p id={id} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null;
+}
+
+export function MessageTextArea({
+  label,
+  error,
+  textareaRef,
+  rows = 5,
+  required,
+}: {
+  label: string;
+  error?: string;
+  textareaRef?: React.Ref<HTMLTextAreaElement>;
+  rows?: number;
+  required?: boolean;
+}) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">{label}</label>
+      <textarea
+        ref={textareaRef}
+        id={id}
+        name="body"
+        rows={rows}
+        maxLength={MAX_BODY_CHARS}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={fieldStyle}
+      />
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
+export function AttachmentField({ error }: { error?: string }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">Attachments (optional)</label>
+      <p id={`${id}-hint`} className="mt-0.5 text-sm text-fg-muted">
+        {ALLOWED_TYPES_LABEL}, up to {MAX_FILES_PER_MESSAGE} files and {formatBytes(SERVER_ACTION_MAX_BYTES)} in total.
+      </p>
+      <input
+        id={id}
+        type="file"
+        name="files"
+        multiple
+        accept={FILE_INPUT_ACCEPT}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[`${id}-hint`, error ? `${id}-error` : null].filter(Boolean).join(' ')}
+        className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2 text-base file:mr-3 file:rounded-md file:border-0 file:bg-surface-muted file:px-3 file:py-1.5 file:font-medium aria-invalid:border-red-600"
+      />
+      <FieldError id={`${id}-error`} error={error} />
+    </div>
+  );
+}
+
+export { fieldStyle };
