@@ -1,0 +1,12 @@
+import { getDatabaseHandle } from '@/db/client';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * How many SQL statements this process has sent, for the benchmark's per-page query count.
+ * Exists only when the server was started in bench mode; otherwise it is a plain 404.
+ */
+export function GET() {
+  if (process.env['CAREBRIDGE_BENCH'] !== '1') return new Response('Not found', { status: 404 });
+  return Response.json({ count: getDatabaseHandle().queryCount() }, { headers: { 'Cache-Control': 'no-store' } });
+}

@@ -1,0 +1,80 @@
+/** The benchmark's results, its table and its targets (issue 7), kept apart from the runner. */
+export interface TargetResult {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  queries: number;
+  /** Throughput relative to the baseline (the first target). */
+  ratio: number;
+}
+
+export interface PageJs {
+  page: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+export interface BenchReport {
+  ranAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  settings: { durationSeconds: number; connections: number };
+  dataGenerationSeconds: number | null;
+  results: TargetResult[];
+  firstLoadJs: PageJs[];
+}
+
+export const LIMITS = {
+  signInRatio: 0.7,
+  pageRatio: 0.5,
+  searchP99Ms: 50,
+  maxQueries: 5,
+  firstLoadJsBytes: 150 * 1024,
+} as const;
+
+/** Every target the issue sets, as the list of those missed (empty when all are met). */
+export function TARGETS_MET(report: BenchReport): string[] {
+  const missed: string[] = [];
+  const by = (prefix: string) => report.results.find((r) => r.name.startsWith(prefix));
+  const ratio = (prefix: string, min: number) => {
+    const r = by(prefix);
+    if (r && r.ratio < min) missed.push(`${r.name}: ${r.ratio.toFixed(2)}× the baseline, target ≥ ${min}×`);
+  };
+  ratio('Portal sign-in page', LIMITS.signInRatio);
+  ratio('Portal dashboard', LIMITS.pageRatio);
+  ratio('Documents list', LIMITS.pageRatio);
+  const search = by('EMR patient search');
+  if (search && search.p99 >= LIMITS.searchP99Ms) missed.push(`${search.name}: p99 ${search.p99} ms, target < ${LIMITS.searchP99Ms} ms`);
+  for (const r of report.results) {
+    if (r.queries > LIMITS.maxQueries) missed.push(`${r.name}: ${r.queries} queries per request, target ≤ ${LIMITS.maxQueries}`);
+    if (r.errors > 0) missed.push(`${r.name}: ${r.errors} errors`);
+  }
+  for (const page of report.firstLoadJs) {
+    if (page.gzipBytes > LIMITS.firstLoadJsBytes) missed.push(`${page.page}: ${kb(page.gzipBytes)} first-load JS, target < 150 kB`);
+  }
+  return missed;
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+export function renderTable(report: BenchReport): string {
+  const lines = [
+    `Ran ${report.ranAt} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ` +
+      `${report.settings.connections} connections for ${report.settings.durationSeconds} s per target.`,
+    '',
+    '| Target | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries / request |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.ratio.toFixed(2)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.queries} |`),
+    '',
+    '| Portal page | First-load JS (gzip) | raw |',
+    '|---|---:|---:|',
+    ...report.firstLoadJs.map((p) => `| ${p.page} | ${kb(p.gzipBytes)} | ${kb(p.bytes)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+import { chromium } from '@playwright/test';
+
+/**
+ * Signs the demo patient and a staff member in through the real forms (SMS code from the dev
+ * outbox, TOTP from the demo secret) and returns their cookies for the load generator.
+ */
+export async function signInForBench(port: number): Promise<{ portal: string; staff: string }> {
+  process.env['E2E_PORT'] = String(port);
+  const { portalSignIn, staffSignIn } = await import('../tests/e2e/support/auth');
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium' });
+  try {
+    const cookieHeader = async (context: Awaited<ReturnType<typeof browser.newContext>>) =>
+      (await context.cookies(`http://sunrise.localhost:${port}`)).map((c) => `${c.name}=${c.value}`).join('; ');
+
+    const portalContext = await browser.newContext();
+    const portalPage = await portalContext.newPage();
+    await portalSignIn(portalPage, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+    await portalPage.getByRole('button', { name: /Maria Lopez/ }).click();
+    await portalPage.getByRole('heading', { level: 1, name: 'Hello, Maria' }).waitFor();
+
+    const staffContext = await browser.newContext();
+    const staffPage = await staffContext.newPage();
+    await staffSignIn(staffPage, { area: 'emr', email: 'ops@sunrise.test' });
+
+    return { portal: await cookieHeader(portalContext), staff: await cookieHeader(staffContext) };
+  } finally {
+    await browser.close();
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * `npm run bench`: clinic-scale data in a real Postgres, the built app under `next start`, load
+ * on loopback with autocannon, and a table of throughput, latency, errors and queries per page.
+ *
+ *   npm run bench                    build, fresh data, 10 s per target
+ *   npm run bench -- --reuse-data    keep the generated database if it is there
+ *   npm run bench -- --skip-build    use the existing .next build
+ *   npm run bench -- --duration 20 --connections 10
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { openDatabase } from '@/db/client';
+import { migrateDatabase } from '@/db/migrate';
+import { seedDemoData } from '@/db/seed';
+import { FULL_SCALE, generateScaleData } from '@/bench/scale-data';
+import { firstLoadJs } from '@/bench/first-load-js';
+import { signInForBench } from '@/bench/sign-in';
+import { renderTable, TARGETS_MET, type TargetResult } from '@/bench/report';
+
+const { values: args } = parseArgs({
+  options: {
+    'reuse-data': { type: 'boolean', default: false },
+    'skip-build': { type: 'boolean', default: false },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    port: { type: 'string', default: '3300' },
+  },
+});
+
+const PORT = Number(args.port);
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+const ADMIN_URL = process.env['BENCH_ADMIN_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const BENCH_DB = process.env['BENCH_DATABASE_NAME'] ?? 'carebridge_bench';
+const BENCH_URL = new URL(ADMIN_URL);
+BENCH_URL.pathname = `/${BENCH_DB}`;
+
+function log(line: string) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function run(command: string, argv: string[], env: Record<string, string> = {}) {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${argv.join(' ')} exited ${code}`))));
+  });
+}
+
+async function prepareData(): Promise<{ seconds: number | null }> {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = ${BENCH_DB}`;
+    if (exists && args['reuse-data']) {
+      const probe = postgres(BENCH_URL.toString(), { max: 1, onnotice: () => {} });
+      const [ready] = await probe`select count(*)::int as n from tenants where slug like 'bench-%'`.catch(() => [{ n: 0 }]);
+      await probe.end();
+      if ((ready?.n ?? 0) > 0) {
+        log(`Reusing database ${BENCH_DB}.`);
+        return { seconds: null };
+      }
+    }
+    await admin.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
+    await admin.unsafe(`create database ${BENCH_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const handle = openDatabase({ url: BENCH_URL.toString(), maxConnections: 1 });
+  try {
+    await migrateDatabase(handle);
+    await seedDemoData(handle.db);
+    log(`Generating clinic-scale data (${FULL_SCALE.clinics} clinics, ${FULL_SCALE.largestPatients} patients in the largest, ${FULL_SCALE.appointments} appointments, ${FULL_SCALE.documents} documents):`);
+    const started = performance.now();
+    await generateScaleData(handle.db, FULL_SCALE, log);
+    const seconds = (performance.now() - started) / 1000;
+    log(`  generated in ${seconds.toFixed(0)} s`);
+    return { seconds };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function startServer(): Promise<ChildProcess> {
+  const server = spawn('npx', ['next', 'start', '-p', String(PORT)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: BENCH_URL.toString(),
+      CAREBRIDGE_ENV: 'test',
+      CAREBRIDGE_BENCH: '1',
+      SMS_PROVIDER: 'outbox',
+      EMAIL_PROVIDER: 'outbox',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    detached: true,
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/health`);
+      if (res.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('next start did not become healthy');
+}
+
+interface Target {
+  name: string;
+  host: string;
+  path: string;
+  cookie?: string;
+}
+
+async function queriesFor(target: Target): Promise<number> {
+  const count = async () => ((await (await fetch(`http://127.0.0.1:${PORT}/api/bench/queries`)).json()) as { count: number }).count;
+  // Warm the route (compilation caches, tenant memo), then count one request on its own.
+  await hit(target);
+  const before = await count();
+  await hit(target);
+  return (await count()) - before;
+}
+
+async function hit(target: Target): Promise<number> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path: target.path, headers: headersFor(target) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function headersFor(target: Target): Record<string, string> {
+  return { host: `${target.host}:${PORT}`, ...(target.cookie ? { cookie: target.cookie } : {}) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function load(target: Target): Promise<Omit<TargetResult, 'name' | 'queries' | 'ratio'>> {
+  const status = await hit(target);
+  if (status !== 200) throw new Error(`${target.name}: ${target.path} answered ${status} before the load started`);
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: `http://127.0.0.1:${PORT}${target.path}`, connections: CONNECTIONS, duration: DURATION, headers: headersFor(target) },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    // Our own percentiles: autocannon reports p97.5, not the p95 the targets name.
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: result.requests.total,
+    rps: Math.round(result.requests.total / DURATION),
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+async function main() {
+  const data = await prepareData();
+  if (!args['skip-build']) await run('npm', ['run', 'build']);
+  const js = firstLoadJs(path.join(process.cwd(), '.next'));
+  const server = await startServer();
+  try {
+    const sql = postgres(BENCH_URL.toString(), { max: 1, onnotice: () => {} });
+    const [ids] = await sql`
+      select (select l.id from locations l join tenants t on t.id = l.tenant_id where t.slug = 'sunrise' order by l.name limit 1) as location,
+             (select s.id from services s join tenants t on t.id = s.tenant_id where t.slug = 'sunrise' and s.bookable_online and s.active order by s.name limit 1) as service,
+             (select p.id from patients p join tenants t on t.id = p.tenant_id where t.slug = 'sunrise' and p.record_number like 'B%' order by p.record_number limit 1 offset 4242) as patient,
+             (select count(*)::int from patients p join tenants t on t.id = p.tenant_id where t.slug = 'sunrise') as patients`;
+    await sql.end();
+    const cookies = await signInForBench(PORT);
+    const targets: Target[] = [
+      { name: 'Baseline (no database)', host: 'localhost', path: '/baseline' },
+      { name: 'Portal sign-in page', host: 'sunrise.localhost', path: '/portal/sign-in' },
+      { name: 'Portal dashboard', host: 'sunrise.localhost', path: '/portal', cookie: cookies.portal },
+      { name: 'Documents list, search', host: 'sunrise.localhost', path: '/portal/documents?q=report', cookie: cookies.portal },
+      { name: 'Free slots, one week', host: 'sunrise.localhost', path: `/portal/bookings/new?location=${ids!.location}&service=${ids!.service}&provider=any`, cookie: cookies.portal },
+      { name: `EMR patient search (${ids!.patients} patients)`, host: 'sunrise.localhost', path: '/emr/patients?q=garcia', cookie: cookies.staff },
+      { name: 'EMR patient chart', host: 'sunrise.localhost', path: `/emr/patients/${ids!.patient}`, cookie: cookies.staff },
+    ];
+    const results: TargetResult[] = [];
+    for (const target of targets) {
+      const queries = await queriesFor(target);
+      log(`Loading ${target.name} (${CONNECTIONS} connections, ${DURATION} s)…`);
+      const measured = await load(target);
+      results.push({ name: target.name, queries, ratio: results[0] ? measured.rps / results[0].rps : 1, ...measured });
+    }
+    const report = {
+      ranAt: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      settings: { durationSeconds: DURATION, connections: CONNECTIONS },
+      dataGenerationSeconds: data.seconds,
+      results,
+      firstLoadJs: js,
+    };
+    const table = renderTable(report);
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync('bench/results/latest.md', table);
+    log(`\n${table}`);
+    const failures = TARGETS_MET(report);
+    if (failures.length > 0) {
+      log(`Targets missed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  }
+}
+
+await main();
