@@ -40,7 +40,7 @@ export async function middleware(request: NextRequest) {
   forwarded.set(PATHNAME_HEADER, pathname);
   // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const nonce = createNonce();
-  const csp = contentSecurityPolicy({ nonce, development: process.env.NODE_ENV !== 'production', storageOrigin: storageOriginFromEnv() });
+  const csp = contentSecurityPolicy({ nonce, development: process.env.NODE_ENV !== 'production', storageOrigin: storageOriginFromEnv(), https: request.nextUrl.protocol === 'https:' });
   forwarded.set(NONCE_HEADER, nonce);
   forwarded.set('content-security-policy', csp);
 

@@ -53,6 +53,7 @@ export default defineConfig({
       PORTAL_IDLE_TIMEOUT_SECONDS: '40',
       PORTAL_IDLE_WARNING_SECONDS: '15',
       SMS_PROVIDER: 'outbox',
+      SMS_CODES_PER_HOUR: '50',
       // Custom domains under *.e2e-custom.test verify without real DNS (never in production).
       DNS_STUB_VERIFY: '1',
       EMAIL_PROVIDER: 'outbox',

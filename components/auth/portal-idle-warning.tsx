@@ -2,7 +2,7 @@
 
 import { usePathname } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
-import { idleSignOutAction, keepAliveAction } from '@/app/t/[tenant]/portal/(app)/actions';
+import { idleSecondsLeftAction, idleSignOutAction, keepAliveAction } from '@/app/t/[tenant]/portal/(app)/actions';
 import { interpolate } from '@/lib/i18n/core';
 import type { CommonMessages } from '@/lib/i18n/messages/common';
 
@@ -10,7 +10,8 @@ type IdleMessages = Pick<CommonMessages, 'idleTitle' | 'idleBody' | 'idleBodyOne
 
 /**
  * Warns a minute before the server's idle limit and then signs out. The server enforces the
- * limit on its own; this only makes it visible and lets the person stay.
+ * limit on its own; this only makes it visible and lets the person stay. Before warning it asks
+ * the server how long is really left, so activity this timer cannot see still counts.
  */
 export function PortalIdleWarning(props: { idleSeconds: number; warnSeconds: number; messages: IdleMessages }) {
   // Every navigation reaches the server, which counts as activity: start the timer afresh.
@@ -27,12 +28,26 @@ function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number
     return () => clearInterval(timer);
   }, []);
 
-  const remaining = Math.ceil((lastActivity + idleSeconds * 1000 - now) / 1000);
-  useEffect(() => {
-    if (remaining <= 0) startTransition(() => idleSignOutAction());
-  }, [remaining]);
+  // Set once the server has confirmed the session really is about to run out.
+  const [confirmed, setConfirmed] = useState(false);
 
-  if (remaining > warnSeconds) return null;
+  const remaining = Math.ceil((lastActivity + idleSeconds * 1000 - now) / 1000);
+  const due = remaining <= warnSeconds;
+  useEffect(() => {
+    if (!due || confirmed) return;
+    // Sending a message or saving a form on this page (or using another tab) is activity the
+    // server saw but this timer did not: ask before warning, and catch up if there is time left.
+    startTransition(async () => {
+      const left = await idleSecondsLeftAction();
+      if (left > warnSeconds) setLastActivity(Date.now() - (idleSeconds - left) * 1000);
+      else setConfirmed(true);
+    });
+  }, [due, confirmed, idleSeconds, warnSeconds]);
+  useEffect(() => {
+    if (confirmed && remaining <= 0) startTransition(() => idleSignOutAction());
+  }, [confirmed, remaining]);
+
+  if (!due || !confirmed) return null;
   const seconds = Math.max(0, remaining);
   return (
     <div role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-body" className="fixed inset-0 z-50 grid place-items-center bg-black/50 p-4">
@@ -49,6 +64,7 @@ function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number
             startTransition(async () => {
               await keepAliveAction();
               setLastActivity(Date.now());
+              setConfirmed(false);
             })
           }
           className="mt-4 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-brand px-4 font-semibold text-brand-contrast"

@@ -5,6 +5,7 @@ import { cache } from 'react';
 import { getDb } from '@/db/client';
 import { portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
 import { listLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
 import type { TenantRef } from '@/lib/tenancy/lookup';
@@ -52,19 +53,21 @@ export type PortalSessionState =
   | { status: 'signed-in'; context: PortalContext }
   | { status: 'signed-out' | 'idle' | 'expired' };
 
-/** The signed-in portal account for this request, re-checked against its session row. */
-export const getPortalSession = cache(async (): Promise<PortalSessionState> => {
-  const tenant = await getRequestTenant();
+/**
+ * The session and account behind the portal cookie, re-checked against the session row.
+ * `touch` records activity (pages and actions); a background poll passes false so an open tab
+ * cannot keep a session alive past its idle limit.
+ */
+async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<PortalSessionState> {
   const token = await portalAuth.auth();
   if (!token?.sid) return { status: 'signed-out' };
   const db = getDb();
   const check = await checkSession(db, token.sid, { kind: 'portal', tenantId: tenant.id });
   if (!check.ok) {
-    if (check.reason === 'idle' || check.reason === 'expired') {
+    if (touch && (check.reason === 'idle' || check.reason === 'expired')) {
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'portal', reason: check.reason } });
-      return { status: check.reason };
     }
-    return { status: 'signed-out' };
+    return check.reason === 'idle' || check.reason === 'expired' ? { status: check.reason } : { status: 'signed-out' };
   }
   const { session } = check;
   const [account] = await db
@@ -75,17 +78,39 @@ export const getPortalSession = cache(async (): Promise<PortalSessionState> => {
     .from(portalAccounts)
     .where(and(eq(portalAccounts.tenantId, tenant.id), eq(portalAccounts.id, session.subjectId)));
   if (!account || account.status !== 'active' || tenant.status !== 'active') {
-    await revokeSession(db, session.id, 'account-unavailable');
+    if (touch) await revokeSession(db, session.id, 'account-unavailable');
     return { status: 'signed-out' };
   }
-  await touchSession(db, session);
+  if (touch) await touchSession(db, session);
   const linked = await listLinkedPatients(db, tenant.id, account.id);
   const patient = linked.find((p) => p.id === session.selectedPatientId) ?? null;
   return {
     status: 'signed-in',
     context: { tenant, sessionId: session.id, idleTimeoutSeconds: session.idleTimeoutSeconds, account, patients: linked, patient },
   };
-});
+}
+
+/** The signed-in portal account for this request; counts as activity. */
+export const getPortalSession = cache(async (): Promise<PortalSessionState> => loadPortalSession(await getRequestTenant(), true));
+
+/** The same checks for a route handler's background call, without recording activity. */
+export function peekPortalSession(tenant: TenantRef): Promise<PortalSessionState> {
+  return loadPortalSession(tenant, false);
+}
+
+/**
+ * Seconds this session has left before the idle limit, by the server's clock and its own record
+ * of activity (actions and pages on other tabs count). Does not count as activity itself.
+ */
+export async function portalIdleSecondsLeft(): Promise<number> {
+  const tenant = await getRequestTenant();
+  const token = await portalAuth.auth();
+  if (!token?.sid) return 0;
+  const check = await checkSession(getDb(), token.sid, { kind: 'portal', tenantId: tenant.id });
+  if (!check.ok) return 0;
+  const { lastSeenAt, idleTimeoutSeconds } = check.session;
+  return Math.max(0, Math.floor((lastSeenAt.getTime() + idleTimeoutSeconds * 1000 - now().getTime()) / 1000));
+}
 
 /** Any page or action that needs a signed-in account. Redirects to sign-in with the reason. */
 export async function requirePortalAccount(): Promise<PortalContext> {

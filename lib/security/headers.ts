@@ -12,9 +12,11 @@ export interface CspOptions {
   development: boolean;
   /** Browsers upload straight to object storage with presigned requests. */
   storageOrigin?: string | null;
+  /** The page came over HTTPS: then every subresource must too (never on a plain-http test host). */
+  https?: boolean;
 }
 
-export function contentSecurityPolicy({ nonce, development, storageOrigin }: CspOptions): string {
+export function contentSecurityPolicy({ nonce, development, storageOrigin, https = false }: CspOptions): string {
   const storage = storageOrigin ? ` ${storageOrigin}` : '';
   const directives = [
     `default-src 'self'`,
@@ -30,7 +32,7 @@ export function contentSecurityPolicy({ nonce, development, storageOrigin }: Csp
     `form-action 'self'`,
     `frame-ancestors 'none'`,
   ];
-  if (!development) directives.push('upgrade-insecure-requests');
+  if (https && !development) directives.push('upgrade-insecure-requests');
   return directives.join('; ');
 }
 

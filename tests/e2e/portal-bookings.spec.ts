@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
-import { portalSignIn } from './support/auth';
+import { portalSignIn, staffSignIn } from './support/auth';
 import { hostUrl } from './support/hosts';
+import { openScheduleWeekFor } from './support/schedule';
 
 // Riverside's zone in the demo data; Maria has not chosen a zone of her own, so times show in it.
 const RIVERSIDE_ZONE = 'America/Chicago';
@@ -12,6 +13,17 @@ function visitTime(iso: string): string {
     weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit',
     timeZone: RIVERSIDE_ZONE, timeZoneName: 'short',
   }).format(new Date(iso));
+}
+
+/** The Riverside calendar date of an instant, as the schedule's `date` parameter takes it. */
+function riversideDate(iso: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: RIVERSIDE_ZONE }).format(new Date(iso));
+}
+
+/** Leo's vaccination cards in the staff schedule's Riverside week holding `iso`, by status. */
+async function staffSees(staff: Page, iso: string, status: 'booked' | 'cancelled') {
+  const cards = await openScheduleWeekFor(staff, { location: 'Riverside', patient: 'Leo Lopez', date: riversideDate(iso), status });
+  return cards.filter({ hasText: 'Vaccination' });
 }
 
 /**
@@ -29,7 +41,12 @@ async function pickSlotNextWeek(page: Page, avoid?: string): Promise<string> {
 }
 
 test('Maria books a visit for Leo at the second location, moves it and cancels it', async ({ page, browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
+  // Staff first: a refused TOTP step can cost 30 s, which Maria's idle limit could not spare.
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await staffSignIn(staff, { area: 'emr', email: 'ops@sunrise.test' });
+
   await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
   // Two profiles: the selector asks whom she acts for.
   await page.getByRole('button', { name: /Leo Lopez/ }).click();
@@ -73,6 +90,9 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
   await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` })).toBeVisible();
   await expectAccessible(page);
 
+  // The front desk sees it in the schedule at once.
+  await expect(await staffSees(staff, booked, 'booked')).toHaveCount(1);
+
   // The dashboard lists it among the upcoming visits.
   await page.goto(hostUrl('sunrise', '/portal'));
   await expect(page.getByRole('region', { name: 'Upcoming visits' })).toContainText('Vaccination');
@@ -91,6 +111,9 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
   await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings?done=rescheduled'));
   await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(moved)}` })).toBeVisible();
   await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` })).toHaveCount(0);
+  // The schedule shows the new time booked and the old one released.
+  await expect(await staffSees(staff, moved, 'booked')).toHaveCount(1);
+  await expect((await staffSees(staff, booked, 'cancelled')).filter({ hasText: 'Rescheduled' })).toHaveCount(1);
 
   // Cancel it: a reason is required.
   await page.getByRole('link', { name: `Cancel visit: Vaccination on ${visitTime(moved)}` }).click();
@@ -107,11 +130,17 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
   await expect(page.getByRole('status').filter({ hasText: 'Your visit has been cancelled.' })).toBeVisible();
   await expect(page.getByRole('link', { name: `Cancel visit: Vaccination on ${visitTime(moved)}` })).toHaveCount(0);
   await expectAccessible(page);
+  // …and in the schedule, cancelled with Maria's reason.
+  await expect(await staffSees(staff, moved, 'booked')).toHaveCount(0);
+  await expect((await staffSees(staff, moved, 'cancelled')).filter({ hasText: 'Leo is travelling that week.' })).toHaveCount(1);
+  await staffContext.close();
 });
 
 test('a bad or foreign choice in the URL is simply not chosen', async ({ page, browser }) => {
   await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
   await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  // Let the selector's own navigation finish, or the goto below aborts it (or is aborted).
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
   const response = await page.goto(hostUrl('sunrise', '/portal/bookings/new?location=00000000-0000-4000-8000-000000000000&service=x&slot=yesterday&week=soon'));
   expect(response?.status()).toBe(200);
   await expect(page.getByRole('group', { name: 'Where would you like to be seen?' })).toBeVisible();

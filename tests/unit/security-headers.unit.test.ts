@@ -10,7 +10,7 @@ function directives(csp: string): Map<string, string> {
 
 describe('contentSecurityPolicy', () => {
   it('allows scripts only with the nonce, forbids framing, plugins and foreign forms', () => {
-    const csp = directives(contentSecurityPolicy({ nonce: 'abc123', development: false }));
+    const csp = directives(contentSecurityPolicy({ nonce: 'abc123', development: false, https: true }));
     expect(csp.get('script-src')).toBe(`'self' 'nonce-abc123' 'strict-dynamic'`);
     expect(csp.get('frame-ancestors')).toBe(`'none'`);
     expect(csp.get('object-src')).toBe(`'none'`);
@@ -18,6 +18,10 @@ describe('contentSecurityPolicy', () => {
     expect(csp.get('base-uri')).toBe(`'self'`);
     expect(csp.has('upgrade-insecure-requests')).toBe(true);
     expect(contentSecurityPolicy({ nonce: 'x', development: false })).not.toContain('unsafe-eval');
+  });
+
+  it('upgrades subresources only for pages served over HTTPS', () => {
+    expect(contentSecurityPolicy({ nonce: 'n', development: false, https: false })).not.toContain('upgrade-insecure-requests');
   });
 
   it('lets next dev evaluate and hot-reload, never in production', () => {

@@ -17,13 +17,14 @@ export function BookingSummary({ heading, rows, changeText }: { heading: string;
       <h2 id="summary-heading" className="text-base font-semibold">{heading}</h2>
       <dl className="mt-2 divide-y divide-line">
         {rows.map((row) => (
-          <div key={row.label} className="flex items-start justify-between gap-3 py-2">
-            <div>
-              <dt className="text-sm text-fg-muted">{row.label}</dt>
-              <dd className="font-medium">{row.value}</dd>
-            </div>
+          // A <dl> group holds only <dt>/<dd>: the "Change" link is a second <dd> in its own column.
+          <div key={row.label} className="grid grid-cols-[1fr_auto] items-start gap-x-3 py-2">
+            <dt className="text-sm text-fg-muted">{row.label}</dt>
+            <dd className="col-start-1 font-medium">{row.value}</dd>
             {row.changeHref ? (
-              <Link href={row.changeHref} aria-label={row.changeLabel} className={`shrink-0 text-sm ${textLink}`}>{changeText}</Link>
+              <dd className="col-start-2 row-span-2 row-start-1 self-center">
+                <Link href={row.changeHref} aria-label={row.changeLabel} className={`text-sm ${textLink}`}>{changeText}</Link>
+              </dd>
             ) : null}
           </div>
         ))}

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { choosePortalPatient, requirePortalAccount, signOutPortal } from '@/lib/auth/portal-session';
+import { choosePortalPatient, portalIdleSecondsLeft, requirePortalAccount, signOutPortal } from '@/lib/auth/portal-session';
 
 export async function signOutAction(): Promise<void> {
   await signOutPortal('signed-out');
@@ -13,6 +13,11 @@ export async function signOutAction(): Promise<void> {
 export async function idleSignOutAction(): Promise<void> {
   await signOutPortal('idle');
   redirect('/portal/sign-in?reason=idle');
+}
+
+/** What the server says is left before the idle limit; asking is not activity. */
+export async function idleSecondsLeftAction(): Promise<number> {
+  return portalIdleSecondsLeft();
 }
 
 /** "Stay signed in": any authenticated request records activity. */

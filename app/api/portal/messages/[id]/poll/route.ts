@@ -1,16 +1,12 @@
-import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { nextPollCursor, patientZone, toDisplayMessage, type PollResponse } from '@/components/portal/messages/display-message';
 import { getDb } from '@/db/client';
-import { portalAccounts } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
-import { portalAuth } from '@/lib/auth/portal-session';
-import { checkSession } from '@/lib/auth/session-store';
+import { peekPortalSession } from '@/lib/auth/portal-session';
 import { now } from '@/lib/clock';
 import { pollPortalThread } from '@/lib/conversations/portal';
 import { formatters, toLocale, translator } from '@/lib/i18n/core';
 import { inbox } from '@/lib/i18n/messages/inbox';
-import { listLinkedPatients } from '@/lib/portal/linked-patients';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 
@@ -31,20 +27,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return json(404, { error: 'not_found' });
   const tenant = resolution.tenant;
 
-  const token = await portalAuth.auth();
-  if (!token?.sid) return json(401, { error: 'unauthorized' });
-  const db = getDb();
-  // checkSession, not getPortalSession: the same checks without touching last-seen.
-  const check = await checkSession(db, token.sid, { kind: 'portal', tenantId: tenant.id });
-  if (!check.ok) return json(401, { error: 'unauthorized' });
-  const [account] = await db
-    .select({ id: portalAccounts.id, status: portalAccounts.status, language: portalAccounts.language, timeZone: portalAccounts.timeZone })
-    .from(portalAccounts)
-    .where(and(eq(portalAccounts.tenantId, tenant.id), eq(portalAccounts.id, check.session.subjectId)));
-  if (!account || account.status !== 'active') return json(401, { error: 'unauthorized' });
-  const patient = (await listLinkedPatients(db, tenant.id, account.id)).find((p) => p.id === check.session.selectedPatientId);
+  const state = await peekPortalSession(tenant);
+  if (state.status !== 'signed-in') return json(401, { error: 'unauthorized' });
+  const { account, patient } = state.context;
   // Switched to another patient in another tab, or access withdrawn: this thread is not theirs now.
   if (!patient) return json(404, { error: 'not_found' });
+  const db = getDb();
 
   const { id } = await params;
   const url = new URL(request.url);
