@@ -47,7 +47,7 @@ export function TARGETS_MET(report: BenchReport): string[] {
   ratio('Portal dashboard', LIMITS.pageRatio);
   ratio('Documents list', LIMITS.pageRatio);
   const search = by('EMR patient search');
-  if (search && search.p99 >= LIMITS.searchP99Ms) missed.push(`${search.name}: p99 ${search.p99} ms, target < ${LIMITS.searchP99Ms} ms`);
+  if (search && search.p99 >= LIMITS.searchP99Ms) missed.push(`${search.name}: p99 ${ms(search.p99)} ms, target < ${LIMITS.searchP99Ms} ms`);
   for (const r of report.results) {
     if (r.queries > LIMITS.maxQueries) missed.push(`${r.name}: ${r.queries} queries per request, target ≤ ${LIMITS.maxQueries}`);
     if (r.errors > 0) missed.push(`${r.name}: ${r.errors} errors`);
@@ -56,6 +56,10 @@ export function TARGETS_MET(report: BenchReport): string[] {
     if (page.gzipBytes > LIMITS.firstLoadJsBytes) missed.push(`${page.page}: ${kb(page.gzipBytes)} first-load JS, target < 150 kB`);
   }
   return missed;
+}
+
+function ms(value: number): string {
+  return value.toFixed(1);
 }
 
 function kb(bytes: number): string {
@@ -69,7 +73,7 @@ export function renderTable(report: BenchReport): string {
     '',
     '| Target | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries / request |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.ratio.toFixed(2)} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.queries} |`),
+    ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.queries} |`),
     '',
     '| Portal page | First-load JS (gzip) | raw |',
     '|---|---:|---:|',

@@ -38,7 +38,15 @@ export function openDatabase(
   options: { url?: string; dataDir?: string; maxConnections?: number } = {},
 ): DatabaseHandle {
   let count = 0;
-  const logger = { logQuery: () => void count++ };
+  // CAREBRIDGE_LOG_SQL=1 prints each statement's text (never its parameters: they hold PHI),
+  // to see which queries a page makes when tuning it.
+  const printSql = process.env.CAREBRIDGE_LOG_SQL === '1';
+  const logger = {
+    logQuery: (query: string) => {
+      count++;
+      if (printSql) console.error(`[sql] ${query.replace(/\s+/g, ' ').slice(0, 300)}`);
+    },
+  };
   if (options.url) {
     const client = postgres(options.url, {
       max: options.maxConnections ?? Number(process.env.DATABASE_POOL_MAX ?? 10),

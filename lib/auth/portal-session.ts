@@ -1,20 +1,20 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
-import { portalAccounts } from '@/db/schema';
+import { authSessions, portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
-import { listLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
+import { linkedPatientsJson, listLinkedPatients, rememberLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
 import { completeVerifiedChallenge } from './challenges';
 import { AUTH_POLICY } from './policy';
-import { checkSession, createSession, revokeSession, selectSessionPatient, touchSession } from './session-store';
+import { checkSession, createSession, isSessionId, revokeSession, selectSessionPatient, settleSession, touchSession } from './session-store';
 
 export const portalAuth = createAuthInstance('portal', async (challengeId) => {
   const tenant = await requireActiveTenant();
@@ -60,9 +60,22 @@ export type PortalSessionState =
  */
 async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<PortalSessionState> {
   const token = await portalAuth.auth();
-  if (!token?.sid) return { status: 'signed-out' };
+  if (!token?.sid || !isSessionId(token.sid)) return { status: 'signed-out' };
   const db = getDb();
-  const check = await checkSession(db, token.sid, { kind: 'portal', tenantId: tenant.id });
+  // The session row, its account and the patients it may act for, in one round trip.
+  const [loaded] = await db
+    .select({
+      session: getTableColumns(authSessions),
+      account: {
+        id: portalAccounts.id, fullName: portalAccounts.fullName, email: portalAccounts.email, phone: portalAccounts.phone,
+        language: portalAccounts.language, timeZone: portalAccounts.timeZone, status: portalAccounts.status,
+      },
+      linked: linkedPatientsJson(authSessions.tenantId, authSessions.subjectId),
+    })
+    .from(authSessions)
+    .leftJoin(portalAccounts, and(eq(portalAccounts.tenantId, authSessions.tenantId), eq(portalAccounts.id, authSessions.subjectId), eq(authSessions.kind, 'portal')))
+    .where(eq(authSessions.id, token.sid));
+  const check = await settleSession(db, loaded?.session, { kind: 'portal', tenantId: tenant.id });
   if (!check.ok) {
     if (touch && (check.reason === 'idle' || check.reason === 'expired')) {
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'portal', reason: check.reason } });
@@ -70,19 +83,14 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
     return check.reason === 'idle' || check.reason === 'expired' ? { status: check.reason } : { status: 'signed-out' };
   }
   const { session } = check;
-  const [account] = await db
-    .select({
-      id: portalAccounts.id, fullName: portalAccounts.fullName, email: portalAccounts.email, phone: portalAccounts.phone,
-      language: portalAccounts.language, timeZone: portalAccounts.timeZone, status: portalAccounts.status,
-    })
-    .from(portalAccounts)
-    .where(and(eq(portalAccounts.tenantId, tenant.id), eq(portalAccounts.id, session.subjectId)));
+  const account = loaded?.account;
   if (!account || account.status !== 'active' || tenant.status !== 'active') {
     if (touch) await revokeSession(db, session.id, 'account-unavailable');
     return { status: 'signed-out' };
   }
   if (touch) await touchSession(db, session);
-  const linked = await listLinkedPatients(db, tenant.id, account.id);
+  const linked = loaded.linked;
+  rememberLinkedPatients(tenant.id, account.id, linked);
   const patient = linked.find((p) => p.id === session.selectedPatientId) ?? null;
   return {
     status: 'signed-in',

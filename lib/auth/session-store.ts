@@ -44,18 +44,22 @@ export type SessionCheck =
   | { ok: true; session: AuthSession }
   | { ok: false; reason: 'missing' | 'revoked' | 'idle' | 'expired' | 'wrong-place' };
 
+/** A session id as the cookie carries it; anything else is not looked up at all. */
+export function isSessionId(value: string): boolean {
+  return /^[0-9a-f-]{36}$/i.test(value);
+}
+
 /**
- * Checks a session id against the request: kind and clinic must match (a sunrise session is
- * worth nothing on harbor's host), not revoked, inside the idle and absolute limits. An idle or
- * expired session is revoked on the spot.
+ * Judges a loaded session row against the request: kind and clinic must match (a sunrise
+ * session is worth nothing on harbor's host), not revoked, inside the idle and absolute limits.
+ * An idle or expired session is revoked on the spot. Callers that load the row together with
+ * its person (one round trip per request) use this directly.
  */
-export async function checkSession(
+export async function settleSession(
   db: Executor,
-  sessionId: string,
+  row: AuthSession | undefined,
   expected: { kind: SessionKind; tenantId: string | null },
 ): Promise<SessionCheck> {
-  if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return { ok: false, reason: 'missing' };
-  const [row] = await db.select().from(authSessions).where(eq(authSessions.id, sessionId));
   if (!row) return { ok: false, reason: 'missing' };
   if (row.kind !== expected.kind || row.tenantId !== expected.tenantId) return { ok: false, reason: 'wrong-place' };
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
@@ -69,6 +73,17 @@ export async function checkSession(
     return { ok: false, reason: 'idle' };
   }
   return { ok: true, session: row };
+}
+
+/** Checks a session id against the request (see settleSession). */
+export async function checkSession(
+  db: Executor,
+  sessionId: string,
+  expected: { kind: SessionKind; tenantId: string | null },
+): Promise<SessionCheck> {
+  if (!isSessionId(sessionId)) return { ok: false, reason: 'missing' };
+  const [row] = await db.select().from(authSessions).where(eq(authSessions.id, sessionId));
+  return settleSession(db, row, expected);
 }
 
 /** Records activity. Skipped when the last touch is recent, to spare a write per request. */

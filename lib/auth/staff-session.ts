@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
-import { accessLevels, staffUsers } from '@/db/schema';
+import { accessLevels, authSessions, staffUsers } from '@/db/schema';
 import { canUseArea, type StaffContext } from '@/lib/access/context';
 import { isPermission, type Permission } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -14,7 +14,7 @@ import { createAuthInstance } from './auth-instances';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
 import { completeVerifiedChallenge } from './challenges';
 import { AUTH_POLICY } from './policy';
-import { checkSession, createSession, revokeSession, touchSession } from './session-store';
+import { createSession, isSessionId, revokeSession, settleSession, touchSession } from './session-store';
 
 export const staffAuth = createAuthInstance('staff', async (challengeId) => {
   const tenant = await requireActiveTenant();
@@ -46,7 +46,19 @@ export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
   const token = await staffAuth.auth();
   if (!token?.sid) return { status: 'signed-out' };
   const db = getDb();
-  const check = await checkSession(db, token.sid, { kind: 'staff', tenantId: tenant.id });
+  if (!isSessionId(token.sid)) return { status: 'signed-out' };
+  // The session row and the staff member with their level, in one round trip.
+  const [loaded] = await db
+    .select({
+      session: getTableColumns(authSessions),
+      staff: { id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, status: staffUsers.status },
+      level: { id: accessLevels.id, name: accessLevels.name, permissions: accessLevels.permissions },
+    })
+    .from(authSessions)
+    .leftJoin(staffUsers, and(eq(staffUsers.tenantId, authSessions.tenantId), eq(staffUsers.id, authSessions.subjectId), eq(authSessions.kind, 'staff')))
+    .leftJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
+    .where(eq(authSessions.id, token.sid));
+  const check = await settleSession(db, loaded?.session, { kind: 'staff', tenantId: tenant.id });
   if (!check.ok) {
     if (check.reason === 'idle' || check.reason === 'expired') {
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'staff', reason: check.reason } });
@@ -54,15 +66,9 @@ export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
     }
     return { status: 'signed-out' };
   }
-  const [row] = await db
-    .select({
-      id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, status: staffUsers.status,
-      accessLevelId: accessLevels.id, accessLevelName: accessLevels.name, permissions: accessLevels.permissions,
-    })
-    .from(staffUsers)
-    .innerJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
-    .where(and(eq(staffUsers.tenantId, tenant.id), eq(staffUsers.id, check.session.subjectId)));
-  if (!row || row.status !== 'active' || tenant.status !== 'active') {
+  const row = loaded?.staff;
+  const level = loaded?.level;
+  if (!row || !level || row.status !== 'active' || tenant.status !== 'active') {
     await revokeSession(db, check.session.id, 'account-unavailable');
     return { status: 'signed-out' };
   }
@@ -79,9 +85,9 @@ export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
         id: row.id,
         fullName: row.fullName,
         email: row.email,
-        accessLevelId: row.accessLevelId,
-        accessLevelName: row.accessLevelName,
-        permissions: new Set(row.permissions.filter(isPermission)),
+        accessLevelId: level.id,
+        accessLevelName: level.name,
+        permissions: new Set(level.permissions.filter(isPermission)),
       },
     },
   };

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { accessLevels, conversations, patientAssignments, patients, staffUsers } from '@/db/schema';
+import { accessLevels, conversations, patientAssignments, patients, staffUsers, tenantSettings } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
@@ -22,6 +22,17 @@ function visibleTo(ctx: StaffContext, seesAll: boolean): SQL | undefined {
   return exists(
     sql`(select 1 from ${patientAssignments} where ${patientAssignments.tenantId} = ${conversations.tenantId} and ${patientAssignments.patientId} = ${conversations.patientId} and ${patientAssignments.staffId} = ${ctx.actor.id})`,
   );
+}
+
+/**
+ * visibleTo with the clinic's policy read inside the same statement, for the unread badge drawn
+ * on every EMR page (one query instead of two).
+ */
+function visibleUnderPolicy(ctx: StaffContext): SQL {
+  return or(
+    sql`(select ${tenantSettings.messagingPolicy} from ${tenantSettings} where ${tenantSettings.tenantId} = ${conversations.tenantId}) is distinct from 'assigned_only'`,
+    visibleTo(ctx, false),
+  )!;
 }
 
 function filterWhere(ctx: StaffContext, filter: StaffConversationFilter): SQL | undefined {
@@ -234,9 +245,8 @@ export async function reopenConversation(db: Executor, ctx: StaffContext, conver
 /** The EMR badge: unread patient messages in visible conversations assigned to me or to nobody. */
 export async function staffUnreadCount(db: Executor, ctx: StaffContext): Promise<number> {
   if (!hasPermission(ctx, 'messages.view')) return 0;
-  const policy = await messagingPolicy(db, ctx.tenant.id);
   const where = and(
-    visibleTo(ctx, staffSeesAllPatients(policy)),
+    visibleUnderPolicy(ctx),
     or(eq(conversations.assignedStaffId, ctx.actor.id), isNull(conversations.assignedStaffId)),
   );
   return sumCounts(await unreadByConversation(db, ctx, ctx.tenant.id, where));

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { cache } from 'react';
 import type { Executor } from '@/db/client';
 import { patients } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
@@ -10,8 +11,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * One patient for the chart, by (clinic, id): another clinic's id answers not-found. Reading a
  * chart is a PHI read and is audited. The national ID is unmasked only for `national_id.view`.
+ * Cached per request: the chart's layout and its tab both ask, and it is one read, audited once.
  */
-export async function getPatientChart(db: Executor, ctx: StaffContext, patientId: string) {
+export const getPatientChart = cache(async (db: Executor, ctx: StaffContext, patientId: string) => {
   assertPermission(ctx, 'patients.view');
   if (!UUID.test(patientId)) throw new NotFoundError('patient');
   const [row] = await db.select().from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
@@ -27,5 +29,5 @@ export async function getPatientChart(db: Executor, ctx: StaffContext, patientId
       ? hasPermission(ctx, 'national_id.view') ? revealNationalId(nationalIdEnc) : maskNationalId(row.nationalIdLast4)
       : null,
   };
-}
+});
 export type PatientChart = Awaited<ReturnType<typeof getPatientChart>>;

@@ -60,10 +60,12 @@ export async function searchPatients(db: Executor, ctx: StaffContext, input: { q
     })
     .from(patients)
     .where(and(eq(patients.tenantId, ctx.tenant.id), filter))
-    .orderBy(
-      ...(query.kind === 'name' ? [sql`similarity(${fullName}, ${query.text}) desc`] : []),
-      asc(patients.lastName), asc(patients.firstName), asc(patients.id),
-    )
+    // Names: closest first by trigram distance, alone, so the GiST index returns rows already
+    // in order and the scan stops after one page (a second sort key would force reading every
+    // match). Other searches are exact matches, ordered by name.
+    .orderBy(...(query.kind === 'name'
+      ? [sql`${fullName} <-> ${query.text}`]
+      : [asc(patients.lastName), asc(patients.firstName), asc(patients.id)]))
     .limit(PATIENT_PAGE_SIZE + 1)
     .offset((page - 1) * PATIENT_PAGE_SIZE);
   await recordAudit(db, {

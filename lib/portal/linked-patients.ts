@@ -1,4 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import { cache } from 'react';
 import type { Executor } from '@/db/client';
 import { patientPortalSettings, patients, portalAccountPatients, type PortalRelationship } from '@/db/schema';
 
@@ -10,8 +12,46 @@ export interface LinkedPatient {
   relationship: PortalRelationship;
 }
 
+/**
+ * This request's answers, so the session check and the link re-checks of the page's data
+ * functions cost one query between them. React's cache is per request (and a no-op outside one);
+ * reads inside a transaction always go to the database.
+ */
+const requestMemo = cache(() => new Map<string, LinkedPatient[]>());
+
+export function rememberLinkedPatients(tenantId: string, accountId: string, linked: LinkedPatient[]): void {
+  requestMemo().set(`${tenantId}:${accountId}`, linked);
+}
+
 /** The patients a portal account may act for, excluding any whose portal access staff disabled. */
 export async function listLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
+  const key = `${tenantId}:${accountId}`;
+  const inTransaction = db instanceof PgTransaction;
+  const remembered = inTransaction ? undefined : requestMemo().get(key);
+  if (remembered) return remembered;
+  const linked = await queryLinkedPatients(db, tenantId, accountId);
+  if (!inTransaction) requestMemo().set(key, linked);
+  return linked;
+}
+
+/**
+ * The same list as a JSON value inside another query (the session check loads it with the
+ * session row). Must stay equal to queryLinkedPatients: tests/integration compares them.
+ */
+export function linkedPatientsJson(tenantId: SQLWrapper, accountId: SQLWrapper) {
+  return sql<LinkedPatient[]>`coalesce((
+    select json_agg(json_build_object(
+      'id', p.id, 'firstName', p.first_name, 'lastName', p.last_name,
+      'dateOfBirth', p.date_of_birth, 'relationship', pap.relationship
+    ) order by pap.created_at, p.first_name)
+    from portal_account_patients pap
+    join patients p on p.tenant_id = pap.tenant_id and p.id = pap.patient_id
+    left join patient_portal_settings s on s.tenant_id = p.tenant_id and s.patient_id = p.id
+    where pap.tenant_id = ${tenantId} and pap.account_id = ${accountId} and s.disabled_at is null
+  ), '[]'::json)`;
+}
+
+async function queryLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
   return db
     .select({
       id: patients.id,

@@ -6,6 +6,7 @@
  *   npm run bench -- --reuse-data    keep the generated database if it is there
  *   npm run bench -- --skip-build    use the existing .next build
  *   npm run bench -- --duration 20 --connections 10
+ *   npm run bench -- --reuse-data --skip-build --sql   the statements each page sends
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '10' },
     port: { type: 'string', default: '3300' },
+    // Print each target's SQL statements (text only) instead of loading it.
+    sql: { type: 'boolean', default: false },
   },
 });
 
@@ -60,7 +63,13 @@ async function prepareData(): Promise<{ seconds: number | null }> {
       const [ready] = await probe`select count(*)::int as n from tenants where slug like 'bench-%'`.catch(() => [{ n: 0 }]);
       await probe.end();
       if ((ready?.n ?? 0) > 0) {
-        log(`Reusing database ${BENCH_DB}.`);
+        log(`Reusing database ${BENCH_DB} (migrating it to this checkout).`);
+        const handle = openDatabase({ url: BENCH_URL.toString(), maxConnections: 1 });
+        try {
+          await migrateDatabase(handle);
+        } finally {
+          await handle.close();
+        }
         return { seconds: null };
       }
     }
@@ -86,18 +95,22 @@ async function prepareData(): Promise<{ seconds: number | null }> {
 
 async function startServer(): Promise<ChildProcess> {
   const server = spawn('npx', ['next', 'start', '-p', String(PORT)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', args.sql ? 'pipe' : 'inherit'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: BENCH_URL.toString(),
       CAREBRIDGE_ENV: 'test',
       CAREBRIDGE_BENCH: '1',
+      ...(args.sql ? { CAREBRIDGE_LOG_SQL: '1' } : {}),
       SMS_PROVIDER: 'outbox',
       EMAIL_PROVIDER: 'outbox',
       NEXT_TELEMETRY_DISABLED: '1',
     },
     detached: true,
+  });
+  server.stderr?.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.startsWith('[sql]')) sqlLines.push(line);
   });
   for (let i = 0; i < 120; i++) {
     try {
@@ -110,6 +123,8 @@ async function startServer(): Promise<ChildProcess> {
   }
   throw new Error('next start did not become healthy');
 }
+
+const sqlLines: string[] = [];
 
 interface Target {
   name: string;
@@ -195,6 +210,18 @@ async function main() {
       { name: 'EMR patient chart', host: 'sunrise.localhost', path: `/emr/patients/${ids!.patient}`, cookie: cookies.staff },
     ];
     const results: TargetResult[] = [];
+    if (args.sql) {
+      for (const target of targets) {
+        await hit(target);
+        await new Promise((r) => setTimeout(r, 300));
+        sqlLines.length = 0;
+        await hit(target);
+        await new Promise((r) => setTimeout(r, 300));
+        log(`\n${target.name} (${target.path}): ${sqlLines.length} statements`);
+        for (const line of sqlLines) log(`  ${line}`);
+      }
+      return;
+    }
     for (const target of targets) {
       const queries = await queriesFor(target);
       log(`Loading ${target.name} (${CONNECTIONS} connections, ${DURATION} s)…`);

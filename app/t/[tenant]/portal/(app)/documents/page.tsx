@@ -13,6 +13,7 @@ import { interpolateParts } from '@/lib/i18n/core';
 import { portalDocuments } from '@/lib/i18n/messages/portal-documents';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { listPortalDocumentTypes } from '@/lib/portal/document-types';
+import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 import { UploadFilesLink } from './upload/upload-link';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -33,6 +34,7 @@ const searchSchema = z.object({
 export default async function PortalDocumentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const portal = await requirePortalPatient();
   const { t, locale } = await getPortalI18n(portalDocuments);
+  const profile = await getTenantProfile(portal.tenant.id);
   const values: DocumentSearchValues = searchSchema.parse(await searchParams);
   const db = getDb();
   const [types, documents] = await Promise.all([
@@ -61,7 +63,7 @@ export default async function PortalDocumentsPage({ searchParams }: { searchPara
             {portal.patient.relationship === 'self' ? t('introSelf') : t('introOther', { name: portal.patient.firstName })}
           </p>
         </div>
-        <UploadFilesLink tenantId={portal.tenant.id} locale={locale} />
+        {profile?.portal.patientUploadsAllowed ? <UploadFilesLink locale={locale} /> : null}
       </div>
       <DocumentSearchForm values={values} types={types} error={rangeError} locale={locale} />
       <section aria-labelledby="results-heading" className="space-y-3">

@@ -1,12 +1,12 @@
 import Link from 'next/link';
-import { getDb } from '@/db/client';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { uploads } from '@/lib/i18n/messages/uploads';
-import { patientUploadsAllowed } from '@/lib/portal/patient-uploads';
 
-/** "Upload files" on the documents page, only where the clinic allows patient uploads. */
-export async function UploadFilesLink({ tenantId, locale }: { tenantId: string; locale: Locale }) {
-  if (!(await patientUploadsAllowed(getDb(), tenantId))) return null;
+/**
+ * "Upload files" on the documents page, shown where the clinic allows patient uploads (the page
+ * reads the cached clinic profile; the upload page itself checks the live setting).
+ */
+export function UploadFilesLink({ locale }: { locale: Locale }) {
   return (
     <Link
       href="/portal/documents/upload"

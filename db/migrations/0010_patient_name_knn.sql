@@ -1,0 +1,2 @@
+DROP INDEX "patients_name_trgm_idx";--> statement-breakpoint
+CREATE INDEX "patients_tenant_name_trgm_idx" ON "patients" USING gist ("tenant_id",(lower("first_name" || ' ' || "last_name")) gist_trgm_ops);
