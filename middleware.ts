@@ -65,5 +65,7 @@ export async function middleware(request: NextRequest) {
   const url = request.nextUrl.clone();
   url.pathname = target;
   url.search = search;
-  return secure(NextResponse.rewrite(url, { request: { headers: forwarded } }), csp, true);
+  // The friendly page for a database outage still says 503, so monitors and proxies see it.
+  const unavailable = target === '/service-unavailable' ? { status: 503, headers: { 'Retry-After': '5' } } : {};
+  return secure(NextResponse.rewrite(url, { request: { headers: forwarded }, ...unavailable }), csp, true);
 }

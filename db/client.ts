@@ -53,6 +53,10 @@ export function openDatabase(
       // Transaction-mode poolers (PgBouncer, Supabase, Neon) cannot keep prepared statements.
       prepare: process.env.DATABASE_PREPARE !== 'false',
       onnotice: () => {},
+      // Fail fast and come back fast when the database is away: postgres.js's default reconnect
+      // backoff grows to 20 s, which would keep pages (and the friendly 503) waiting that long.
+      connect_timeout: 5,
+      backoff: (attempt: number) => Math.min(0.1 * 2 ** attempt, 1),
     });
     return {
       kind: 'postgres',

@@ -4,7 +4,7 @@ import { useActionState, useId } from 'react';
 import { removeBrandingAssetAction, uploadBrandingAssetAction } from '@/app/t/[tenant]/crm/(app)/branding/asset-actions';
 import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
 import { BRANDING_ASSET_RULES, type BrandingAssetKind } from '@/lib/branding-assets/asset-rules';
-import { formatBytes } from '@/lib/documents/upload-rules';
+import { formatBytes } from '@/lib/documents/file-rules';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import { FieldError } from './settings-fields';
 

@@ -206,6 +206,9 @@ interface Failure {
 
 function classifyFailure(channel: OutboxMessage['channel'], error: unknown): Failure {
   // The delivery errors' messages are PHI-free by contract (lib/sms/types.ts, lib/email/types.ts).
+  if (error instanceof SmsDeliveryError && error.outcomeUnknown) {
+    return { retryable: false, outcomeUnknown: true, reason: `${error.message}; outcome unknown, not resent (no provider idempotency for SMS)` };
+  }
   if (error instanceof SmsDeliveryError || error instanceof EmailDeliveryError) {
     return { retryable: error.retryable, outcomeUnknown: false, reason: error.message };
   }

@@ -65,14 +65,15 @@ export class SnsSmsSender implements SmsSender {
 /** Keeps the error code and status only: SNS messages can quote the phone number. */
 function toDeliveryError(error: unknown, timedOut: boolean, timeoutMs: number): SmsDeliveryError {
   if (error instanceof SmsDeliveryError) return error;
-  if (timedOut) return new SmsDeliveryError(`SNS: no answer within ${timeoutMs} ms`, { retryable: true });
+  if (timedOut) return new SmsDeliveryError(`SNS: no answer within ${timeoutMs} ms`, { retryable: false, outcomeUnknown: true });
   if (error instanceof SNSServiceException) {
     const status = error.$metadata.httpStatusCode;
     const retryable =
       error.$fault === 'server' || Boolean(error.$retryable) || status === 429 || /thrott/i.test(error.name);
     return new SmsDeliveryError(`SNS: ${error.name} (HTTP ${status ?? 'n/a'})`, { retryable });
   }
-  // Network failures and unparseable answers: worth another attempt later.
+  // Network failures and unparseable answers: SNS may have published before the answer was
+  // lost, so the text may have gone out.
   const kind = error instanceof Error ? error.name : 'unknown error';
-  return new SmsDeliveryError(`SNS: request failed (${kind})`, { retryable: true });
+  return new SmsDeliveryError(`SNS: request failed (${kind})`, { retryable: false, outcomeUnknown: true });
 }

@@ -19,10 +19,16 @@ export interface SmsSender {
  */
 export class SmsDeliveryError extends Error {
   readonly retryable: boolean;
+  /**
+   * The request may have reached the provider (no answer, connection lost): the text may have
+   * gone out, and SMS has no provider-side idempotency, so it must not be sent again.
+   */
+  readonly outcomeUnknown: boolean;
 
-  constructor(message: string, options: { retryable: boolean }) {
+  constructor(message: string, options: { retryable: boolean; outcomeUnknown?: boolean }) {
     super(message);
     this.name = 'SmsDeliveryError';
     this.retryable = options.retryable;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }

@@ -54,6 +54,8 @@ export class S3ObjectStore implements ObjectStore {
       // default CRC trailers; checksums only where the API requires them.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // A stalled store must fail the upload rather than hold the request open indefinitely.
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
     };
     if (config.endpoint) {
       clientConfig.endpoint = config.endpoint;

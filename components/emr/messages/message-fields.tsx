@@ -1,7 +1,7 @@
 'use client';
 
 import { useId } from 'react';
-import { ALLOWED_TYPES_LABEL, declaredTypeFor, FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/upload-rules';
+import { ALLOWED_TYPES_LABEL, declaredTypeFor, FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
 import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
 
 /**

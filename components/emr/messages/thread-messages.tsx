@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useActionState, useEffect, useRef, useState } from 'react';
 import { deleteMessageAction, type MessageFormState } from '@/app/t/[tenant]/emr/(app)/messages/actions';
 import { FormMessage, SecondaryButton } from '@/components/ui/form-controls';
-import { formatBytes } from '@/lib/documents/upload-rules';
+import { formatBytes } from '@/lib/documents/file-rules';
 import type { ThreadItem, ThreadPollResponse } from './format';
 
 const POLL_MS = 5000;

@@ -1,5 +1,5 @@
 import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
-import { declaredTypeFor, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/upload-rules';
+import { declaredTypeFor, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
 
 /**

@@ -3,7 +3,7 @@ import type { ThreadMessage } from '@/lib/conversations/types';
 import { DELETE_WINDOW_MINUTES } from '@/lib/conversations/policy';
 import { isTimeZone, type Formatters, type Locale, type Translate } from '@/lib/i18n/core';
 import type { inbox } from '@/lib/i18n/messages/inbox';
-import { formatBytes } from '@/lib/documents/upload-rules';
+import { formatBytes } from '@/lib/documents/file-rules';
 import { relationshipLabel } from '@/lib/portal/display';
 
 /**

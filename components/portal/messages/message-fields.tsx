@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { FILE_INPUT_ACCEPT } from '@/lib/documents/upload-rules';
+import { FILE_INPUT_ACCEPT } from '@/lib/documents/file-rules';
 
 const errorClass = 'mt-1 text-sm font-medium text-red-700 dark:text-red-300';
 const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(' ') || undefined;

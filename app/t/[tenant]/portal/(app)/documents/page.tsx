@@ -8,7 +8,7 @@ import { formatCalendarDate } from '@/components/portal/format-date';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { listPortalDocuments } from '@/lib/documents/portal-documents';
-import { formatBytes } from '@/lib/documents/upload-rules';
+import { formatBytes } from '@/lib/documents/file-rules';
 import { interpolateParts } from '@/lib/i18n/core';
 import { portalDocuments } from '@/lib/i18n/messages/portal-documents';
 import { getPortalI18n } from '@/lib/i18n/portal';

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
 import { SelectField } from '@/components/portal/settings/select-field';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
-import { FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, declaredTypeFor } from '@/lib/documents/upload-rules';
+import { FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, declaredTypeFor } from '@/lib/documents/file-rules';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { uploads } from '@/lib/i18n/messages/uploads';
 import { uploadPatientDocumentAction } from './actions';

@@ -1,0 +1,723 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getDb } from '@/db/client';
+import {
+  accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, locations,
+  patientAssignments, patientContacts, patientPortalSettings, patients, portalAccountPatients, portalAccounts,
+  providerServices, services, staffUsers, tenantDomains, timeOff,
+} from '@/db/schema';
+import type { StaffContext } from '@/lib/access/context';
+import { replyAsPatient } from '@/lib/conversations/portal';
+import { replyAsStaff, startStaffConversation } from '@/lib/conversations/staff';
+import { hashPassword } from '@/lib/identity/password-hash';
+import { setObjectStoreForTests } from '@/lib/storage/get-object-store';
+import { LocalObjectStore } from '@/lib/storage/local-object-store';
+import {
+  describeOutcome, diffSnapshots, fingerprintTenants, formData, hostFor, invokeAction, invokeRoute, isAccessError, isRefusal,
+  safeJson, signIn, snapshotTenants, withRequest, type Outcome, type RequestSpec, type RowChange, type Snapshot,
+} from '../support/action-harness';
+import {
+  findInlineServerActions, findServerActionFiles, listRouteHandlers, listServerActions, loadModule,
+  type Area, type RouteHandlerEntry, type ServerActionEntry,
+} from '../support/app-registry';
+import { PDF_BYTES } from '../support/document-files';
+import { createTestTenant } from '../support/factories';
+import { createPortalAccount } from '../support/portal-fixtures';
+import { createStaffContext } from '../support/staff-context';
+
+vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
+vi.mock('next/cache', async (real) => (await import('../support/action-harness')).nextCacheMock(await real()));
+vi.mock('next-auth', async () => (await import('../support/action-harness')).nextAuthMock());
+
+/**
+ * Issue 7, point 4: every server action and route handler, called by five attackers against a
+ * victim clinic with the victim's real ids. The lists come from the source tree
+ * (tests/support/app-registry.ts), so a new action or route is attacked the day it is written.
+ *
+ * Oracle, for every call: nothing of the victim changed (a row-level diff of every table with a
+ * tenant_id, the clinic rows and success entries in the audit log), nothing of the victim is in
+ * the answer (names, contact details, titles, message text), and nothing threw (a 500). Calls on
+ * authenticated areas from outside the clinic, or without the permission, must also be refused
+ * outright (sign-in redirect, 401/403/404). An attacker acting inside their own rights (a portal
+ * account of the victim clinic booking for its own patient) may change its own rows only.
+ *
+ * Attackers: (a) signed out; (b) a patient of another clinic, with its cookie on the victim's
+ * host and on its own host; (c) the same for the other clinic's admin; (d) staff of the victim
+ * clinic whose level has only emr.access and crm.access; (e) a portal account of the victim
+ * clinic linked to its own patient only (and once more with a session row naming the victim).
+ * Every request also carries x-middleware-subrequest and an X-Forwarded-Host of the other clinic.
+ *
+ * A new action or route needs nothing here unless it is public by design (list it below, with
+ * why) or its path is a new area (teach app-registry.ts areaOf). ISOLATION_TRACE=1 prints what
+ * each call answered.
+ */
+
+// Today's inventory; the suite fails when the scan finds fewer (a broken glob, a lost file).
+const MINIMUM = { actionFiles: 33, actions: 87, routeHandlers: 11 };
+
+// Public by design: sign-in, activation and recovery flows, and the operator's sign-in.
+const PUBLIC_ACTIONS = new Set(['app/platform/console/actions.ts#operatorSignInAction']);
+const PUBLIC_ROUTES: Record<string, string> = {
+  'app/api/health/route.ts#GET': 'liveness for the load balancer',
+  'app/api/branding/[tenantId]/[file]/route.ts#GET': "a clinic's logo, shown on its public sign-in page",
+  'app/api/bench/queries/route.ts#GET': 'a query counter, 404 unless the server runs in bench mode',
+  'app/api/cron/dispatch/route.ts#GET': 'needs CRON_SECRET (checked below: 401 without it)',
+  'app/api/cron/dispatch/route.ts#POST': 'needs CRON_SECRET (checked below: 401 without it)',
+};
+
+/**
+ * Actions that answer anyone about the caller's own session instead of refusing. Each answer must
+ * pass its check (carry nothing but that); everything else about them is tested as usual.
+ */
+const SELF_ONLY_ACTIONS: Record<string, (value: unknown) => boolean> = {
+  // The idle warning asks how long the session has left: 0 for a caller without one.
+  'app/t/[tenant]/portal/(app)/actions.ts#idleSecondsLeftAction': (value) => typeof value === 'number',
+};
+
+/** Known holes, documented as failing until the lead fixes them: `id -> what happens`. */
+const KNOWN_HOLES: Record<string, string> = {};
+
+type World = Awaited<ReturnType<typeof buildWorld>>;
+let world: World;
+let storeDir: string;
+const tally = { calls: 0, refused: 0, answered: 0, byAttacker: {} as Record<string, number> };
+
+beforeAll(async () => {
+  storeDir = await mkdtemp(path.join(os.tmpdir(), 'cb-isolation-'));
+  setObjectStoreForTests(new LocalObjectStore(storeDir));
+  process.env.EMAIL_PROVIDER = 'outbox';
+  process.env.SMS_PROVIDER = 'outbox';
+  world = await buildWorld();
+});
+
+afterAll(async () => {
+  setObjectStoreForTests(undefined);
+  await rm(storeDir, { recursive: true, force: true });
+  console.log(
+    `isolation: ${tally.calls} calls tried (${tally.refused} refused outright, ${tally.answered} answered without touching the victim); `
+    + `by attacker: ${Object.entries(tally.byAttacker).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The world: a victim clinic full of data, a second clinic built the same way, and a portal
+// account of the victim clinic with records of its own. Attackers acting inside their rights
+// get their own valid ids, so one victim id at a time reaches the check that guards it.
+
+type Clinic = Awaited<ReturnType<typeof createTestTenant>>;
+
+/** What a clinic is set up with: the ids a staff form names. */
+async function seedClinicSetup(clinic: Clinic, admin: StaffContext, label: string) {
+  const db = getDb();
+  const tag = randomBytes(3).toString('hex');
+  const [location] = await db.insert(locations).values({ tenantId: clinic.id, name: `${label} Downtown`, addressLine1: '1 Main St', city: 'Chicago', timeZone: 'America/Chicago' }).returning();
+  const [service] = await db.insert(services).values({ tenantId: clinic.id, name: 'Check-up', durationMinutes: 30 }).returning();
+  const [provider] = await db.insert(staffUsers).values({
+    tenantId: clinic.id, email: `provider.${tag}@${label}.test`, fullName: `Dr. ${label} Provider`, accessLevelId: clinic.levelId.physician, status: 'active', isProvider: true,
+  }).returning();
+  await db.insert(providerServices).values({ tenantId: clinic.id, providerId: provider!.id, serviceId: service!.id });
+  const [rule] = await db.insert(availabilityRules).values({ tenantId: clinic.id, providerId: provider!.id, locationId: location!.id, weekday: 2, startTime: '09:00', endTime: '17:00' }).returning();
+  const soon = new Date(Date.now() + 30 * 86_400_000);
+  const [off] = await db.insert(timeOff).values({ tenantId: clinic.id, providerId: provider!.id, startsAt: soon, endsAt: new Date(soon.getTime() + 86_400_000), reason: 'Leave' }).returning();
+  const [domain] = await db.insert(tenantDomains).values({ tenantId: clinic.id, kind: 'custom', hostname: `portal.${label}-${tag}.test`, verificationToken: 'tok' }).returning();
+  const [level] = await db.insert(accessLevels).values({ tenantId: clinic.id, name: 'Areas only', permissions: ['emr.access', 'crm.access'] }).returning();
+  const [type] = await db.select().from(documentTypes).where(eq(documentTypes.tenantId, clinic.id)).limit(1);
+  return {
+    tenantId: clinic.id, staffId: admin.actor.id, providerId: provider!.id, locationId: location!.id, serviceId: service!.id,
+    ruleId: rule!.id, timeOffId: off!.id, domainId: domain!.id, levelId: level!.id, adminLevelId: clinic.levelId.admin, typeId: type!.id,
+  };
+}
+
+interface RecordTexts { documentTitle: string; subject: string; staffMessage: string; patientMessage: string; contactName: string }
+
+/** A patient's records: a visit, documents, a conversation with a file and a reply, a contact, an invitation. */
+async function seedPatientRecords(
+  clinic: Clinic, admin: StaffContext, setup: Awaited<ReturnType<typeof seedClinicSetup>>,
+  who: { patientId: string; accountId: string; email: string }, texts: RecordTexts,
+) {
+  const db = getDb();
+  const [contact] = await db.insert(patientContacts).values({ tenantId: clinic.id, patientId: who.patientId, relationship: 'spouse', fullName: texts.contactName, phone: '+15555550143' }).returning();
+  await db.insert(patientAssignments).values({ tenantId: clinic.id, patientId: who.patientId, staffId: setup.providerId });
+  const visitAt = new Date(Date.now() + 7 * 86_400_000);
+  visitAt.setUTCHours(15, 0, 0, 0);
+  // One provider: visits of different patients must not overlap.
+  visitAt.setUTCMinutes((await db.select().from(appointments).where(eq(appointments.providerId, setup.providerId))).length * 30);
+  const [appointment] = await db.insert(appointments).values({
+    tenantId: clinic.id, patientId: who.patientId, providerId: setup.providerId, serviceId: setup.serviceId, locationId: setup.locationId,
+    startsAt: visitAt, endsAt: new Date(visitAt.getTime() + 30 * 60_000), status: 'booked', bookedByKind: 'staff', bookedById: admin.actor.id,
+  }).returning();
+  const newDocument = async (status: 'available' | 'pending') => {
+    const id = crypto.randomUUID();
+    await db.insert(documents).values({
+      tenantId: clinic.id, id, patientId: who.patientId, typeId: setup.typeId, title: texts.documentTitle, examinationDate: '2026-01-05',
+      visibleToPatient: true, status, storageKey: `documents/${clinic.id}/${who.patientId}/${id}`, originalFilename: 'report.pdf',
+      contentType: 'application/pdf', sizeBytes: PDF_BYTES.length, uploadedByKind: 'staff', uploadedById: admin.actor.id,
+    });
+    return id;
+  };
+  const documentId = await newDocument('available');
+  const pendingDocumentId = await newDocument('pending');
+  const started = await startStaffConversation(db, admin, { patientId: who.patientId, subject: texts.subject, body: texts.staffMessage });
+  if (!started.ok) throw new Error(`setup: ${started.message}`);
+  const withFile = await replyAsStaff(db, admin, started.conversationId, {
+    body: texts.staffMessage, files: [new File([PDF_BYTES], 'report.pdf', { type: 'application/pdf' })],
+  });
+  if (!withFile.ok) throw new Error(`setup: ${withFile.message}`);
+  const reply = await replyAsPatient(db, { tenantId: clinic.id, accountId: who.accountId, patientId: who.patientId }, started.conversationId, { body: texts.patientMessage });
+  if (!reply.ok) throw new Error(`setup: ${reply.message}`);
+  const [attachment] = await db.execute(sql`select id from message_attachments where message_id = ${withFile.messageId} limit 1`).then((r) => rowsOf<{ id: string }>(r));
+  const [invite] = await db.insert(authTokens).values({
+    tenantId: clinic.id, purpose: 'patient_invite', tokenHash: `hash-${randomBytes(6).toString('hex')}`, email: who.email, patientId: who.patientId,
+    relationship: 'self', createdByStaffId: admin.actor.id, expiresAt: new Date(Date.now() + 86_400_000),
+  }).returning();
+  return {
+    patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
+    conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
+    attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id,
+  };
+}
+
+type IdMap = Awaited<ReturnType<typeof seedClinicSetup>> & Awaited<ReturnType<typeof seedPatientRecords>>;
+
+async function buildWorld() {
+  const db = getDb();
+  const tag = randomBytes(3).toString('hex');
+  const victim = await createTestTenant({ slug: `victim-${tag}`, name: 'Victim Clinic' });
+  const harbor = await createTestTenant({ slug: `harbor-${tag}`, name: 'Harbor Clinic' });
+  const admin = await createStaffContext(victim, 'admin', `admin.secret.${tag}@victim.test`);
+  const harborAdmin = await createStaffContext(harbor, 'admin');
+
+  const secret = {
+    firstName: 'Wilhelmina', lastName: `Vandersloot${tag}`, email: `wilhelmina.${tag}@victim.test`, phone: '+15555550142',
+    recordNumber: `VIC-${tag}`, documentTitle: `Vandersloot biopsy ${tag}`, subject: `Vandersloot subject ${tag}`,
+    staffMessage: `Vandersloot staff note ${tag}`, patientMessage: `Vandersloot patient words ${tag}`, contactName: `Ottoline Kessler${tag}`,
+    adminEmail: admin.actor.email,
+  };
+  const [patient] = await db.insert(patients).values({
+    tenantId: victim.id, recordNumber: secret.recordNumber, firstName: secret.firstName, lastName: secret.lastName,
+    dateOfBirth: '1961-02-03', email: secret.email, phone: secret.phone,
+  }).returning();
+  await db.insert(patientPortalSettings).values({ tenantId: victim.id, patientId: patient!.id, accessEnabled: true, portalCode: '481516' });
+  const [account] = await db.insert(portalAccounts).values({
+    tenantId: victim.id, fullName: `${secret.firstName} ${secret.lastName}`, email: secret.email, phone: secret.phone,
+    phoneVerifiedAt: new Date(), passwordHash: await hashPassword('Victim-password-42'),
+  }).returning();
+  await db.insert(portalAccountPatients).values({ tenantId: victim.id, accountId: account!.id, patientId: patient!.id, relationship: 'self' });
+
+  const victimSetup = await seedClinicSetup(victim, admin, 'victim');
+  const victimRecords = await seedPatientRecords(victim, admin, victimSetup, { patientId: patient!.id, accountId: account!.id, email: secret.email }, secret);
+  const bland = (who: string): RecordTexts => ({
+    documentTitle: `${who} x-ray`, subject: `${who} question`, staffMessage: `${who} hello`, patientMessage: `${who} thanks`, contactName: `${who} contact`,
+  });
+
+  // Attacker (d): staff of the victim clinic who may open both areas and do nothing else.
+  const [lite] = await db.insert(staffUsers).values({
+    tenantId: victim.id, email: `lite.${tag}@victim.test`, fullName: 'Lite Staffer', accessLevelId: victimSetup.levelId, status: 'active',
+  }).returning();
+  // Attacker (e): a portal account of the victim clinic, linked to its own patient only.
+  const stranger = await createPortalAccount(victim, { email: `stranger.${tag}@victim.test`, phone: '+15555550177', password: 'Stranger-password-7' });
+  const strangerRecords = await seedPatientRecords(victim, admin, victimSetup, { patientId: stranger.patient.id, accountId: stranger.account.id, email: stranger.account.email! }, bland('Stranger'));
+  // Attackers (b) and (c): a patient and an admin of another clinic, which has data of its own.
+  const harborPatient = await createPortalAccount(harbor, { email: `harbor.${tag}@harbor.test`, phone: '+15555550188', password: 'Harbor-password-8' });
+  const harborSetup = await seedClinicSetup(harbor, harborAdmin, 'harbor');
+  const harborRecords = await seedPatientRecords(harbor, harborAdmin, harborSetup, { patientId: harborPatient.patient.id, accountId: harborPatient.account.id, email: harborPatient.account.email! }, bland('Harbor'));
+
+  // The victim's own sessions: an attack that revokes or re-points them shows in the diff.
+  await signIn('portal', { tenantId: victim.id, subjectId: account!.id, selectedPatientId: patient!.id });
+  await signIn('staff', { tenantId: victim.id, subjectId: admin.actor.id });
+
+  const ids: IdMap = { ...victimSetup, ...victimRecords };
+  return {
+    victim, harbor, ids, secret,
+    /** The victim's own records: a change touching one is never "the attacker's own business". */
+    principals: Object.values(victimRecords),
+    /** Whose sessions must survive every call: the victim patient's account and the clinic's admin. */
+    victimSubjects: [account!.id, admin.actor.id],
+    /** Valid ids for insiders' forms (staff: a colleague, never the attacker's own account). */
+    own: {
+      harbor: { ...harborSetup, ...harborRecords, staffId: harborSetup.providerId } satisfies IdMap,
+      // The stranger names the clinic's own locations, services and staff, and its own records.
+      stranger: { ...victimSetup, ...strangerRecords, staffId: victimSetup.providerId } satisfies IdMap,
+    },
+    /** Rows holding one of these are the attacker's own business. */
+    ownRecords: { harbor: [harbor.id, harborAdmin.actor.id, ...Object.values(harborRecords)], stranger: Object.values(strangerRecords) },
+    attackers: {
+      lite: { staffId: lite!.id },
+      stranger: { accountId: stranger.account.id, patientId: stranger.patient.id },
+      harborPatient: { accountId: harborPatient.account.id, patientId: harborPatient.patient.id },
+      harborAdmin: { staffId: harborAdmin.actor.id },
+    },
+  };
+}
+
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attackers.
+
+interface Attacker {
+  key: string;
+  /** Signed in to the clinic whose host it uses, acting within its rights there. */
+  insider: boolean;
+  /** Must be refused outright on authenticated areas (not merely harmless). */
+  mustBeRefused: (area: Area) => boolean;
+  host: () => string;
+  cookies: () => Promise<Record<string, string>>;
+  ownIds: () => string[];
+  /** For insiders: valid ids of their own, so each victim id can be sent alone. */
+  own?: () => IdMap;
+}
+
+const sessions = new Map<string, { sessionId: string; cookies: Record<string, string> }>();
+
+/** One session per attacker, made again when a call has ended it (the sign-out actions). */
+async function sessionFor(key: string, kind: 'portal' | 'staff', session: { tenantId: string; subjectId: string; selectedPatientId?: string }) {
+  const cached = sessions.get(key);
+  if (cached) {
+    const [row] = await getDb().select({ revokedAt: authSessions.revokedAt }).from(authSessions).where(eq(authSessions.id, cached.sessionId));
+    if (row && !row.revokedAt) return cached.cookies;
+  }
+  const made = await signIn(kind, session);
+  sessions.set(key, made);
+  return made.cookies;
+}
+
+const rootHost = () => 'localhost:3000';
+const victimHost = () => hostFor(world.victim.slug);
+const protectedArea = (area: Area) => area === 'portal' || area === 'emr' || area === 'crm' || area === 'operator';
+
+const ATTACKERS: Attacker[] = [
+  {
+    key: 'a-signed-out', insider: false, mustBeRefused: protectedArea, host: victimHost,
+    cookies: async () => ({}), ownIds: () => [],
+  },
+  {
+    key: 'b-other-clinic-patient', insider: false, mustBeRefused: protectedArea, host: victimHost,
+    cookies: () => sessionFor('harbor-patient', 'portal', { tenantId: world.harbor.id, subjectId: world.attackers.harborPatient.accountId, selectedPatientId: world.attackers.harborPatient.patientId }),
+    ownIds: () => world.ownRecords.harbor,
+  },
+  {
+    // The same patient on their own clinic's host, sending the victim's ids.
+    key: 'b-other-clinic-patient@own-host', insider: true, mustBeRefused: (area) => area === 'emr' || area === 'crm' || area === 'operator', host: () => hostFor(world.harbor.slug),
+    cookies: () => sessionFor('harbor-patient', 'portal', { tenantId: world.harbor.id, subjectId: world.attackers.harborPatient.accountId, selectedPatientId: world.attackers.harborPatient.patientId }),
+    ownIds: () => world.ownRecords.harbor, own: () => world.own.harbor,
+  },
+  {
+    key: 'c-other-clinic-admin', insider: false, mustBeRefused: protectedArea, host: victimHost,
+    cookies: () => sessionFor('harbor-admin', 'staff', { tenantId: world.harbor.id, subjectId: world.attackers.harborAdmin.staffId }),
+    ownIds: () => world.ownRecords.harbor,
+  },
+  {
+    key: 'c-other-clinic-admin@own-host', insider: true, mustBeRefused: (area) => area === 'portal' || area === 'operator', host: () => hostFor(world.harbor.slug),
+    cookies: () => sessionFor('harbor-admin', 'staff', { tenantId: world.harbor.id, subjectId: world.attackers.harborAdmin.staffId }),
+    ownIds: () => world.ownRecords.harbor, own: () => world.own.harbor,
+  },
+  {
+    key: 'd-staff-without-permission', insider: false, mustBeRefused: protectedArea, host: victimHost,
+    cookies: () => sessionFor('lite', 'staff', { tenantId: world.victim.id, subjectId: world.attackers.lite.staffId }),
+    ownIds: () => [world.attackers.lite.staffId],
+  },
+  {
+    key: 'e-unlinked-portal-account', insider: true, mustBeRefused: (area) => area === 'emr' || area === 'crm' || area === 'operator', host: victimHost,
+    cookies: () => sessionFor('stranger', 'portal', { tenantId: world.victim.id, subjectId: world.attackers.stranger.accountId, selectedPatientId: world.attackers.stranger.patientId }),
+    ownIds: () => world.ownRecords.stranger, own: () => world.own.stranger,
+  },
+  {
+    // The same account with a session row that names the victim as the patient acted for (as a
+    // bug in patient switching might leave it): the link must still be checked on every request.
+    key: 'e-unlinked-portal-account+victim-selected', insider: true, mustBeRefused: (area) => area === 'emr' || area === 'crm' || area === 'operator', host: victimHost,
+    cookies: () => sessionFor('stranger-selecting-victim', 'portal', { tenantId: world.victim.id, subjectId: world.attackers.stranger.accountId, selectedPatientId: world.ids.patientId }),
+    ownIds: () => world.ownRecords.stranger,
+  },
+];
+
+/**
+ * Sent with every call: the header of CVE-2025-29927 (which made Next skip middleware) and a
+ * forwarded host naming the other clinic. Neither may change whose data a call reaches.
+ */
+function spoofedHeaders(host: string): Record<string, string> {
+  const other = host === victimHost() ? hostFor(world.harbor.slug) : victimHost();
+  return {
+    'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware',
+    'x-forwarded-host': other,
+    'x-original-host': other,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Oracle: what changed in the victim's data, and what the answer gave away.
+
+type Change = RowChange;
+const snapshot = () => snapshotTenants([world.victim.id]);
+
+// The state after the last call, so most calls cost one digest query; reset per test because
+// set-up steps in a test change the database between calls.
+let baseline: { snapshot: Snapshot; digest: string } | undefined;
+beforeEach(() => { baseline = undefined; });
+
+async function currentBaseline() {
+  baseline ??= { snapshot: await snapshot(), digest: await fingerprintTenants([world.victim.id]) };
+  return baseline;
+}
+
+/** What the call changed since the baseline, which then moves on. */
+async function changesSinceBaseline(): Promise<Change[]> {
+  const before = await currentBaseline();
+  const digest = await fingerprintTenants([world.victim.id]);
+  if (digest === before.digest) return [];
+  const after = await snapshot();
+  baseline = { snapshot: after, digest };
+  return diff(before.snapshot, after);
+}
+const diff = diffSnapshots;
+
+// Audit entries a public sign-in or recovery flow writes for anyone who asks (no access granted).
+const PUBLIC_FLOW_AUDIT = new Set(['auth.password_reset_requested', 'auth.code_sent']);
+
+/**
+ * Changes a call may make: its own sessions; its own records when it is acting inside its
+ * rights; and, in the public sign-in and recovery flows, the bookkeeping those flows keep for
+ * anyone (challenges, attempt counters, a reset code or link sent to the account's owner).
+ */
+function allowed(change: Change, attacker: Attacker, publicFlow: boolean): boolean {
+  const table = change.key.split(':')[0];
+  const touchesVictim = world.principals.some((id) => change.row.includes(id));
+  const own = attacker.ownIds().some((id) => change.row.includes(id));
+  // Sessions: any but the victim's own (an attacker's session row may name the victim patient).
+  if (table === 'auth_sessions') {
+    const subject = (JSON.parse(change.after ?? change.before!) as { subject_id: string }).subject_id;
+    if (!world.victimSubjects.includes(subject)) return true;
+  }
+  if (own && !touchesVictim) {
+    if (attacker.insider) return true;
+    // Outside their rights, only their own sign-out and its audit entry.
+    if (table === 'audit_log' && change.row.includes('"action": "auth.sign_out"')) return true;
+  }
+  if (publicFlow) {
+    if (table === 'auth_challenges' || table === 'sms_code_sends') return true;
+    const counter = (c: string) => /failed|locked|attempts/.test(c);
+    if (change.kind === 'changed' && change.columns.some(counter) && change.columns.every((c) => counter(c) || c === 'updated_at')) return true;
+    if (table === 'auth_tokens' && change.row.includes('"purpose": "password_reset"') && change.row.includes('"used_at": null')) return true;
+    if (table === 'audit_log' && change.kind === 'added') {
+      const action = (JSON.parse(change.after!) as { action: string }).action;
+      if (PUBLIC_FLOW_AUDIT.has(action)) return true;
+    }
+  }
+  return false;
+}
+
+function sensitiveStrings(): string[] {
+  return Object.values(world.secret);
+}
+
+function leaks(outcome: Outcome, input: string): string[] {
+  const answer = outcome.kind === 'returned' ? safeJson(outcome.value)
+    : outcome.kind === 'response' ? outcome.body
+      : outcome.kind === 'redirect' ? outcome.location
+        : outcome.kind === 'threw' ? String((outcome.error as Error)?.stack ?? outcome.error) : '';
+  return sensitiveStrings().filter((s) => answer.includes(s) && !input.includes(s));
+}
+
+interface CallResult { attacker: string; label: string; outcome: Outcome; problems: string[] }
+
+async function attack(
+  attacker: Attacker,
+  label: string,
+  area: Area,
+  publicFlow: boolean,
+  input: string,
+  call: (req: RequestSpec) => Promise<Outcome>,
+  selfOnly?: (value: unknown) => boolean,
+): Promise<CallResult> {
+  const host = area === 'operator' ? rootHost() : attacker.host();
+  await currentBaseline();
+  const req: RequestSpec = { host, cookies: await attacker.cookies(), headers: spoofedHeaders(host) };
+  const outcome = await call(req);
+  const changes = (await changesSinceBaseline()).filter((c) => !allowed(c, attacker, publicFlow));
+  const problems: string[] = [];
+  if (outcome.kind === 'threw' && !isAccessError(outcome.error)) problems.push(`threw (a 500): ${describeOutcome(outcome)}`);
+  if (outcome.kind === 'response' && outcome.status >= 500) problems.push(`answered ${outcome.status}`);
+  for (const c of changes) problems.push(`${c.kind} ${c.key}: ${c.row.slice(0, 400)}`);
+  for (const s of leaks(outcome, input)) problems.push(`leaked "${s}" in ${describeOutcome(outcome).slice(0, 300)}`);
+  const refused = isRefusal(outcome) || (selfOnly !== undefined && outcome.kind === 'returned' && selfOnly(outcome.value));
+  // ISOLATION_TRACE=1 prints every call's answer: how far each attacker got.
+  if (process.env.ISOLATION_TRACE) console.log(`TRACE ${attacker.key} ${label} -> ${describeOutcome(outcome).slice(0, 200)}`);
+  if (!publicFlow && attacker.mustBeRefused(area) && !refused) problems.push(`not refused: ${describeOutcome(outcome)}`);
+  if (ATTACKERS.includes(attacker)) {
+    tally.calls++;
+    tally.byAttacker[attacker.key] = (tally.byAttacker[attacker.key] ?? 0) + 1;
+    if (refused) tally.refused++; else tally.answered++;
+  }
+  return { attacker: attacker.key, label, outcome, problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arguments: every plausible field filled with the victim's ids.
+
+/** Form field -> the id it carries. */
+const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
+  patientId: () => 'patientId', id: () => 'patientId', documentId: () => 'documentId', appointmentId: () => 'appointmentId',
+  appointment: () => 'appointmentId', conversationId: () => 'conversationId', staffId: () => 'staffId',
+  messageId: (area) => (area === 'portal' ? 'patientMessageId' : 'staffMessageId'), locationId: () => 'locationId', location: () => 'locationId',
+  serviceId: () => 'serviceId', service: () => 'serviceId', provider: () => 'providerId', providerId: () => 'providerId',
+  providerChoice: () => 'providerId', levelId: () => 'levelId', level: () => 'levelId', accessLevelId: () => 'adminLevelId',
+  typeId: () => 'typeId', domainId: () => 'domainId', ruleId: () => 'ruleId', timeOffId: () => 'timeOffId', contactId: () => 'contactId',
+  tokenId: () => 'tokenId', tenantId: () => 'tenantId',
+};
+
+/** Every plausible field: ids from `ids` (one of them, `victimKey`, from the victim instead). */
+function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string): Record<string, string | File | string[]> {
+  const slot = new Date(Date.now() + 14 * 86_400_000);
+  slot.setUTCHours(16, 0, 0, 0);
+  const idFields = Object.fromEntries(Object.entries(FIELD_IDS).map(([field, key]) => [field, (field === victimField ? world.ids : ids)[key(area)]]));
+  const level = idFields.level!;
+  const fields: Record<string, string | File | string[]> = {
+    ...idFields,
+    [`p:${level}`]: ['patients.view', 'patients.edit', 'documents.view', 'users.manage'], token: 'not-a-real-token',
+    slot: area === 'emr' ? `${slot.toISOString()}|${idFields.providerId}` : slot.toISOString(), day: slot.toISOString().slice(0, 10), week: slot.toISOString().slice(0, 10),
+    addressLine1: '1 Probe Street', city: 'Probe City', region: 'IL', postalCode: '60601', country: 'US', price: '10',
+    title: 'Probe title', body: 'Probe body', subject: 'Probe subject', reason: 'Probe reason', name: 'Probe name', message: 'Probe message',
+    fullName: 'Probe Person', firstName: 'Probe', lastName: 'Person', dateOfBirth: area === 'portal-public' ? '01/01/1990' : '1990-01-01', sex: 'other', preferredLanguage: 'en',
+    email: `probe-${randomBytes(2).toString('hex')}@attacker.test`, phone: '+15555550199', kind: 'person', relationship: 'other',
+    identifier: world.secret.email, password: 'Wrong-password-1!', currentPassword: 'Wrong-password-1!', confirmPassword: 'Wrong-password-1!',
+    code: '123456', portalCode: '481516', firstInitial: 'W', lastInitial: 'V', enabled: 'true', active: 'true', isProvider: 'true',
+    value: 'true', field: 'active', to: 'closed', preference: 'email', language: 'es', timeZone: 'America/Chicago', confirm: 'on',
+    confirmDuplicates: 'yes', area: area === 'crm' ? 'crm' : 'emr', next: '/emr', weekday: '2', startTime: '08:00', endTime: '18:00',
+    startsAt: '2027-01-01T09:00', endsAt: '2027-01-02T09:00', examinationDate: '2026-01-01', visibleToPatient: 'on', sendNotification: 'on',
+    hostname: 'probe-attacker.example.test', subdomain: `probe${randomBytes(2).toString('hex')}`, durationMinutes: '45', status: 'active',
+    file: new File([PDF_BYTES], 'probe.pdf', { type: 'application/pdf' }),
+  };
+  if (intent) fields.intent = intent;
+  return fields;
+}
+
+function argsFor(entry: ServerActionEntry, ids: IdMap, intent?: string, victimField?: string): unknown[] {
+  const pick = (field: string, key: keyof IdMap) => (field === victimField ? world.ids : ids)[key];
+  return entry.params.map((p) => {
+    if (p.type === 'FormData') return formData(fieldsFor(entry.area, ids, intent, victimField));
+    if (p.type === 'string') return /message/i.test(p.name) ? pick('messageId', 'patientMessageId') : pick('patientId', 'patientId');
+    if (p.type === 'unknown') {
+      // JSON-style actions (direct upload): ids and plausible metadata in one object.
+      return {
+        patientId: pick('patientId', 'patientId'), documentId: pick('documentId', 'pendingDocumentId'), name: 'probe.pdf', size: 1000, declaredType: 'application/pdf',
+        metadata: { title: 'Probe', typeId: pick('typeId', 'typeId'), examinationDate: '2026-01-01', visibleToPatient: true, sendNotification: false },
+      };
+    }
+    // The previous form state: empty, as on first submit.
+    return {};
+  });
+}
+
+interface Variant { label: string; args: unknown[] }
+
+/**
+ * Every attacker sends the victim's ids everywhere, once per `intent` the action knows. An
+ * insider also sends its own valid ids, then the same with one victim id at a time, for each
+ * id field the action's source mentions: the case a missing tenant or patient check lets through.
+ */
+function variantsFor(entry: ServerActionEntry, attacker: Attacker): Variant[] {
+  const intents = entry.params.some((p) => p.type === 'FormData') ? [undefined, ...entry.intents] : [undefined];
+  const variants: Variant[] = intents.map((intent) => ({ label: `${entry.name}:${intent ?? 'all-victim-ids'}`, args: argsFor(entry, world.ids, intent) }));
+  const own = attacker.own?.();
+  if (own) {
+    const mentioned = Object.keys(FIELD_IDS).filter((field) => new RegExp(`\\b${field}\\b`).test(entry.source));
+    for (const field of mentioned) variants.push({ label: `${entry.name}:own-ids+victim-${field}`, args: argsFor(entry, own, undefined, field) });
+    // Last: the same form with only the attacker's ids, which may well succeed (and change its data).
+    variants.push({ label: `${entry.name}:own-ids`, args: argsFor(entry, own) });
+  }
+  return variants;
+}
+
+function inputOf(args: unknown[]): string {
+  return safeJson(args.map((a) => (a instanceof FormData ? Object.fromEntries([...a].filter(([, x]) => typeof x === 'string')) : a)));
+}
+
+const isPublicAction = (entry: ServerActionEntry) => entry.area === 'portal-public' || entry.area === 'staff-public' || PUBLIC_ACTIONS.has(entry.id);
+
+// ---------------------------------------------------------------------------------------------
+
+const actionEntries = listServerActions();
+const routeEntries = listRouteHandlers();
+
+describe('the registry', () => {
+  it('finds every server action and route handler (and no fewer than today)', async () => {
+    expect(findServerActionFiles().length).toBeGreaterThanOrEqual(MINIMUM.actionFiles);
+    expect(actionEntries.length).toBeGreaterThanOrEqual(MINIMUM.actions);
+    expect(routeEntries.length).toBeGreaterThanOrEqual(MINIMUM.routeHandlers);
+    expect(findInlineServerActions(), 'inline "use server" functions cannot be enumerated: move them to an actions.ts').toEqual([]);
+    expect([...actionEntries, ...routeEntries].filter((e) => e.area === 'unknown').map((e) => e.id), 'teach app-registry.ts areaOf() about these').toEqual([]);
+  });
+
+  it("parses each 'use server' module's exports exactly as the module has them", async () => {
+    for (const file of findServerActionFiles()) {
+      const mod = await loadModule(file);
+      const runtime = Object.keys(mod).sort();
+      const parsed = actionEntries.filter((e) => e.file === file).map((e) => e.name).sort();
+      expect(parsed, file).toEqual(runtime);
+      for (const name of runtime) expect(typeof mod[name], `${file}#${name}`).toBe('function');
+    }
+    for (const entry of routeEntries) expect(typeof (await loadModule(entry.file))[entry.method], entry.id).toBe('function');
+  });
+});
+
+describe('the oracle can fail', () => {
+  it("sees the victim admin's own change and the victim's own data in an answer", async () => {
+    const { updatePatientAction } = await import('@/app/t/[tenant]/emr/(app)/patients/actions');
+    const admin = await signIn('staff', { tenantId: world.victim.id, subjectId: world.ids.staffId });
+    const before = await snapshot();
+    const outcome = await invokeAction({ host: victimHost(), cookies: admin.cookies }, updatePatientAction, {}, formData({
+      patientId: world.ids.patientId, firstName: world.secret.firstName, lastName: world.secret.lastName, dateOfBirth: '1961-02-03',
+      sex: 'female', preferredLanguage: 'es', email: world.secret.email, phone: world.secret.phone,
+    }));
+    expect(outcome).toMatchObject({ kind: 'redirect' });
+    expect(diff(before, await snapshot()).map((c) => c.key.split(':')[0])).toEqual(expect.arrayContaining(['patients', 'audit_log']));
+
+    // The same call made through attack() as if the victim's admin were an attacker: flagged.
+    const insider: Attacker = {
+      key: 'control', insider: false, mustBeRefused: protectedArea, host: victimHost,
+      cookies: async () => (await signIn('staff', { tenantId: world.victim.id, subjectId: world.ids.staffId })).cookies, ownIds: () => [],
+    };
+    const flagged = await attack(insider, 'control', 'emr', false, '', (req) => invokeAction(req, updatePatientAction, {}, formData({
+      patientId: world.ids.patientId, firstName: world.secret.firstName, lastName: world.secret.lastName, dateOfBirth: '1961-02-03',
+      sex: 'female', preferredLanguage: 'en', email: world.secret.email, phone: world.secret.phone,
+    })));
+    expect(flagged.problems.join('\n')).toMatch(/not refused: redirect/);
+    expect(flagged.problems.join('\n')).toMatch(/changed patients:/);
+
+    const { GET } = await import('@/app/api/portal/messages/[id]/poll/route');
+    const own = await signIn('portal', { tenantId: world.victim.id, subjectId: world.ids.accountId, selectedPatientId: world.ids.patientId });
+    const polled = await invokeRoute({ host: victimHost(), cookies: own.cookies }, GET, { path: `/api/portal/messages/${world.ids.conversationId}/poll`, params: { id: world.ids.conversationId } });
+    expect(polled).toMatchObject({ kind: 'response', status: 200 });
+    expect(leaks(polled, '')).toContain(world.secret.patientMessage);
+  });
+});
+
+describe.each(actionEntries.map((e) => [e.id.replace(/^app\/(t\/\[tenant\]\/)?/, ''), e] as const))('server action %s', (_name, entry) => {
+  const hole = KNOWN_HOLES[entry.id];
+  (hole ? it.fails : it)(hole ? `is refused for every attacker (KNOWN HOLE: ${hole})` : 'is refused (or harmless) for every attacker', async () => {
+    const mod = await loadModule(entry.file);
+    const action = mod[entry.name] as (...args: unknown[]) => Promise<unknown>;
+    const results: CallResult[] = [];
+    for (const attacker of ATTACKERS) {
+      for (const { label, args } of variantsFor(entry, attacker)) {
+        results.push(await attack(attacker, label, entry.area, isPublicAction(entry), inputOf(args),
+          (req) => invokeAction({ ...req, path: entry.pagePath }, action, ...args), SELF_ONLY_ACTIONS[entry.id]));
+      }
+    }
+    const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
+    expect(problems).toEqual([]);
+  });
+});
+
+function routeCalls(entry: RouteHandlerEntry): { path: string; params: Record<string, string>; body?: BodyInit; headers?: Record<string, string> }[] {
+  const v = world.ids;
+  const idFor: Record<string, string[]> = {
+    '/api/documents/[id]/download': [v.documentId],
+    '/api/documents/upload/[id]': [v.pendingDocumentId],
+    '/api/emr/messages/[id]/poll': [v.conversationId],
+    '/api/portal/messages/[id]/poll': [v.conversationId],
+    '/api/messages/attachments/[id]': [v.attachmentId],
+  };
+  // A new route with an [id] is tried with every id the victim has.
+  const candidates = idFor[entry.urlPattern] ?? Object.values(v);
+  const fill = (id: string) => {
+    const params: Record<string, string> = {};
+    let p = entry.urlPattern;
+    for (const name of entry.dynamicParams) {
+      const value = name === 'tenant' ? world.victim.slug : name === 'tenantId' ? v.tenantId : name === 'file' ? 'logo' : id;
+      params[name] = value;
+      p = p.replace(`[${name}]`, value);
+    }
+    return { path: p, params };
+  };
+  const ids = entry.dynamicParams.some((n) => !['tenant', 'tenantId', 'file'].includes(n)) ? candidates : [v.patientId];
+  return ids.flatMap((id) => {
+    const base = fill(id);
+    return [
+      { ...base } as { path: string; params: Record<string, string>; body?: BodyInit; headers?: Record<string, string> },
+      { ...base, path: `${base.path}?view=1&download=1&after=1970-01-01T00:00:00.000Z&from=2000-01-01&to=2100-01-01` },
+    ].map((c) => (entry.method === 'GET' || entry.method === 'HEAD' ? c : { ...c, body: new Blob([PDF_BYTES]), headers: { 'content-type': 'application/pdf' } }));
+  });
+}
+
+describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (_id, entry) => {
+  const hole = KNOWN_HOLES[entry.id];
+  const publicRoute = entry.id in PUBLIC_ROUTES;
+  (hole ? it.fails : it)(hole ? `answers 401/403/404 to every attacker (KNOWN HOLE: ${hole})` : publicRoute ? `is harmless (public: ${PUBLIC_ROUTES[entry.id]})` : 'answers 401/403/404 to every attacker', async () => {
+    const handler = (await loadModule(entry.file))[entry.method] as (req: Request, ctx: unknown) => Promise<Response>;
+    const results: CallResult[] = [];
+    for (const attacker of ATTACKERS) {
+      for (const call of routeCalls(entry)) {
+        results.push(await attack(attacker, call.path, publicRoute ? 'api' : entry.area === 'api' ? 'emr' : entry.area, publicRoute, call.path,
+          (req) => invokeRoute(req, handler, { method: entry.method, ...call })));
+      }
+    }
+    const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
+    if (!publicRoute) {
+      for (const r of results) {
+        if (!isRefusal(r.outcome)) problems.push(`${r.attacker} [${r.label}]: expected 401/403/404 (or a sign-in redirect), got ${describeOutcome(r.outcome)}`);
+      }
+    }
+    if (entry.file.includes('/cron/')) {
+      for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 401) problems.push(`${r.attacker}: cron without its secret answered ${describeOutcome(r.outcome)}`);
+    }
+    expect([...new Set(problems)]).toEqual([]);
+  });
+});
+
+
+describe('spoofed routing headers', () => {
+  const spoof = {
+    'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware',
+    'x-carebridge-pathname': '/emr/evil', 'x-carebridge-tenant': 'harbor', 'x-nonce': 'attacker-nonce',
+  };
+
+  it('resolves the clinic from Host alone, in middleware and in request code', async () => {
+    const { NextRequest } = await import('next/server');
+    const { middleware } = await import('@/middleware');
+    const { getRequestTenant } = await import('@/lib/tenancy/request-tenant');
+    const request = new NextRequest(`http://${victimHost()}/portal/documents`, {
+      headers: { host: victimHost(), 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof },
+    });
+    const response = await middleware(request);
+    expect(response.headers.get('x-middleware-rewrite')).toBe(`http://${victimHost()}/t/${world.victim.slug}/portal/documents`);
+    // Internal headers the client sent are replaced by middleware's own, never passed on.
+    const forwarded = (name: string) => response.headers.get(`x-middleware-request-${name}`);
+    expect(forwarded('x-carebridge-pathname')).toBe('/portal/documents');
+    expect(forwarded('x-carebridge-tenant')).toBeNull();
+    expect(forwarded('x-nonce')).not.toBe('attacker-nonce');
+    expect(response.headers.get('content-security-policy')).toContain(`'nonce-${forwarded('x-nonce')}'`);
+
+    const tenant = await withRequest({ host: victimHost(), headers: { 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof } }, () => getRequestTenant());
+    expect(tenant.id).toBe(world.victim.id);
+    const onHarbor = await withRequest({ host: hostFor(world.harbor.slug), headers: { 'x-forwarded-host': victimHost(), ...spoof } }, () => getRequestTenant());
+    expect(onHarbor.id).toBe(world.harbor.id);
+  });
+
+  it("acts for the Host's clinic whatever X-Forwarded-Host says", async () => {
+    const { createAccessLevelAction } = await import('@/app/t/[tenant]/crm/(app)/access-levels/actions');
+    const harborAdmin = await signIn('staff', { tenantId: world.harbor.id, subjectId: world.attackers.harborAdmin.staffId });
+    const name = `XFH probe ${randomBytes(2).toString('hex')}`;
+    const outcome = await invokeAction(
+      { host: hostFor(world.harbor.slug), cookies: harborAdmin.cookies, headers: { 'x-forwarded-host': victimHost(), ...spoof } },
+      createAccessLevelAction, {}, formData({ name }),
+    );
+    expect(outcome).toMatchObject({ kind: 'returned', value: { ok: true } });
+    const made = await getDb().select({ tenantId: accessLevels.tenantId }).from(accessLevels).where(eq(accessLevels.name, name));
+    expect(made).toEqual([{ tenantId: world.harbor.id }]);
+
+    // The harbor admin's cookie on the victim's host, forwarded host saying harbor: signed out.
+    const crossed = await invokeAction(
+      { host: victimHost(), cookies: harborAdmin.cookies, headers: { 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof } },
+      createAccessLevelAction, {}, formData({ name: `${name} 2` }),
+    );
+    expect(crossed).toMatchObject({ kind: 'redirect' });
+    expect(isRefusal(crossed)).toBe(true);
+  });
+});
