@@ -46,7 +46,7 @@ export function TARGETS_MET(report: BenchReport): string[] {
   ratio('Portal sign-in page', LIMITS.signInRatio);
   ratio('Portal dashboard', LIMITS.pageRatio);
   ratio('Documents list', LIMITS.pageRatio);
-  const search = by('EMR patient search');
+  const search = report.results.find((r) => r.name.startsWith('EMR patient search') && r.name.includes('users at'));
   if (search && search.p99 >= LIMITS.searchP99Ms) missed.push(`${search.name}: p99 ${ms(search.p99)} ms, target < ${LIMITS.searchP99Ms} ms`);
   for (const r of report.results) {
     if (r.queries > LIMITS.maxQueries) missed.push(`${r.name}: ${r.queries} queries per request, target ≤ ${LIMITS.maxQueries}`);
@@ -73,7 +73,7 @@ export function renderTable(report: BenchReport): string {
     '',
     '| Target | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries / request |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.queries} |`),
+    ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.name.includes('users at') ? '—' : r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.queries} |`),
     '',
     '| Portal page | First-load JS (gzip) | raw |',
     '|---|---:|---:|',
