@@ -4,7 +4,7 @@ import { maxUploadBytes } from '@/lib/documents/document-scope';
 import { DocumentInputError } from '@/lib/documents/errors';
 import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from '@/lib/documents/file-checks';
 import { getObjectStore } from '@/lib/storage/get-object-store';
-import { MAX_FILES_PER_MESSAGE, type MessageFileInput, type Refusal } from './types';
+import { isSubmittedFile, MAX_FILES_PER_MESSAGE, type MessageFileInput, type Refusal } from './types';
 
 /** A checked file, stored and waiting for its row. */
 export interface PreparedFile {
@@ -21,7 +21,7 @@ export type PreparedFiles = { ok: true; files: PreparedFile[] } | Refusal;
 
 /** A form without a chosen file still posts an empty, nameless entry. */
 function isRealFile(file: MessageFileInput): boolean {
-  return !(file.size === 0 && !file.name);
+  return isSubmittedFile(file);
 }
 
 /**

@@ -10,7 +10,8 @@ export interface PortalMessagingActor {
   patientId: string;
 }
 
-export type MessagingRefusal = 'policy' | 'closed' | 'too-late' | 'not-author' | 'empty' | 'too-long' | 'file';
+/** invalid: the text holds control characters (a NUL Postgres cannot store, or invisible ones). */
+export type MessagingRefusal = 'policy' | 'closed' | 'too-late' | 'not-author' | 'empty' | 'too-long' | 'invalid' | 'file';
 
 /** Domain refusals are results; `message` is English text for staff pages (the portal translates `error`/`reason`). */
 export type Refusal = {
@@ -134,3 +135,12 @@ export interface PatientAssignment {
 export const MAX_FILES_PER_MESSAGE = 5;
 export const MAX_BODY_CHARS = 5000;
 export const MAX_SUBJECT_CHARS = 200;
+
+/**
+ * Whether a form entry is a file someone chose. An untouched file input still submits one empty
+ * entry, named '' by browsers and 'undefined' once a server action's form decoding rebuilt it;
+ * an empty file the person did choose keeps its name and is refused as empty.
+ */
+export function isSubmittedFile(file: { size: number; name?: string | null }): boolean {
+  return file.size > 0 || (Boolean(file.name) && file.name !== 'undefined');
+}

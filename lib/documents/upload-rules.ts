@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { withoutControlChars } from '@/lib/validation/text';
+import { z } from '@/lib/validation/zod';
 
 /** Document metadata rules (zod) for the server and the staff form; file rules are in file-rules.ts. */
 export * from './file-rules';
@@ -17,7 +18,7 @@ const examinationDate = z
 /** The fields staff fill in for a document, on upload and on edit. */
 export const documentMetadataSchema = z.object({
   typeId: z.uuid({ error: 'Choose a document type.' }),
-  title: z.string().trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.'),
+  title: withoutControlChars(z.string()).trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.'),
   examinationDate,
   visibleToPatient: z.boolean(),
   sendNotification: z.boolean(),

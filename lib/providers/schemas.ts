@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { withoutControlChars } from '@/lib/validation/text';
+import { z } from '@/lib/validation/zod';
 
 /** Forms of the Providers page, shared by the browser and the server. */
 
@@ -17,7 +18,7 @@ function wallTime(label: string) {
 
 export const hoursSchema = z
   .strictObject({
-    locationId: z.string({ error: 'Choose a location.' }).min(1, 'Choose a location.'),
+    locationId: withoutControlChars(z.string({ error: 'Choose a location.' }), 'Choose a location.').min(1, 'Choose a location.'),
     weekday: z.preprocess(
       (v) => (typeof v === 'string' && /^[0-6]$/.test(v) ? Number(v) : v),
       z.number({ error: 'Choose a day of the week.' }).int().min(0, 'Choose a day of the week.').max(6, 'Choose a day of the week.'),
@@ -44,12 +45,12 @@ function dateTimeLocal(label: string) {
 }
 
 export const timeOffSchema = z.strictObject({
-  locationId: z.string({ error: 'Choose the location whose time zone the times are in.' }).min(1, 'Choose the location whose time zone the times are in.'),
+  locationId: withoutControlChars(z.string({ error: 'Choose the location whose time zone the times are in.' }), 'Choose the location whose time zone the times are in.').min(1, 'Choose the location whose time zone the times are in.'),
   startsAt: dateTimeLocal('start'),
   endsAt: dateTimeLocal('end'),
   reason: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
-    z.string().trim().max(200, 'Keep the reason to 200 characters or fewer.').nullable().optional(),
+    withoutControlChars(z.string()).trim().max(200, 'Keep the reason to 200 characters or fewer.').nullable().optional(),
   ),
 });
 export type TimeOffInput = z.output<typeof timeOffSchema>;

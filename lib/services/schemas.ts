@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { withoutControlChars } from '@/lib/validation/text';
+import { z } from '@/lib/validation/zod';
 
 /**
  * The service form, shared by the browser and the server. Accepts what a form posts (strings,
@@ -36,19 +37,20 @@ export function centsToPriceInput(cents: number | null): string {
 export const serviceSchema = z.strictObject({
   name: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the service name.' }).trim().max(80, 'Keep the service name to 80 characters or fewer.').transform((n) => n.replace(/\s+/g, ' ')),
+    withoutControlChars(z.string({ error: 'Enter the service name.' })).trim().max(80, 'Keep the service name to 80 characters or fewer.').transform((n) => n.replace(/\s+/g, ' ')),
   ),
   description: z.preprocess(
     (v) => blankToUndefined(v) ?? null,
-    z.string().trim().max(500, 'Keep the description to 500 characters or fewer.').nullable(),
+    withoutControlChars(z.string()).trim().max(500, 'Keep the description to 500 characters or fewer.').nullable(),
   ),
   durationMinutes: z.preprocess(
     (v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : blankToUndefined(v)),
     z.number({ error: durationMessage }).int(durationMessage).min(SERVICE_DURATION.min, durationMessage).max(SERVICE_DURATION.max, durationMessage),
   ),
-  price: z
-    .union([z.string(), z.null(), z.undefined()])
-    .transform((v, issue) => {
+  // A missing price is no price; without the preprocess zod answers a missing key in its own words.
+  price: z.preprocess(
+    (v) => v ?? null,
+    z.union([z.string(), z.null()], { error: priceMessage }).transform((v, issue) => {
       const cents = typeof v === 'string' ? parsePriceToCents(v) : null;
       if (cents === undefined) {
         issue.addIssue({ code: 'custom', message: priceMessage });
@@ -56,6 +58,7 @@ export const serviceSchema = z.strictObject({
       }
       return cents;
     }),
+  ),
   bookableOnline: checkbox,
   isVideo: checkbox,
   active: checkbox,

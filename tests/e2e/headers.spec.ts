@@ -75,7 +75,7 @@ async function crawl(page: Page, start: string[], visits: Visit[], opts: { max: 
 }
 
 test('every page sends the security headers and runs under its CSP', async ({ browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   const visits: Visit[] = [];
   const newPage = async () => {
     const context = await browser.newContext();
@@ -113,7 +113,7 @@ test('every page sends the security headers and runs under its CSP', async ({ br
   // Staff with every permission: the EMR and the CRM.
   const staff = await newPage();
   await staffSignIn(staff, { area: 'emr', email: 'admin@sunrise.test' });
-  await crawl(staff, [hostUrl('sunrise', '/emr'), hostUrl('sunrise', '/emr/patients'), hostUrl('sunrise', '/crm')], visits, { max: 90, skip: signOutLinks });
+  await crawl(staff, [hostUrl('sunrise', '/emr'), hostUrl('sunrise', '/emr/patients'), hostUrl('sunrise', '/crm')], visits, { max: 60, skip: signOutLinks });
 
   // The platform operator's console.
   const operator = await newPage();

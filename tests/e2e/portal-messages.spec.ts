@@ -32,6 +32,13 @@ test('Maria replies in the portal, sees the clinic answer arrive, and the conver
   const staffContext = await browser.newContext();
   const staff = await staffContext.newPage();
   await staffSignIn(staff, { area: 'emr', email: 'support@sunrise.test' });
+  // Sam writes first, so Maria has something unread whatever other journeys already read.
+  await staff.goto(hostUrl('sunrise', '/emr/messages'));
+  await staff.getByRole('link', { name: SEEDED_SUBJECT }).first().click();
+  const nudge = `Your lab results are in (${stamp}).`;
+  await staff.getByLabel('Reply', { exact: true }).fill(nudge);
+  await staff.getByRole('button', { name: 'Send reply' }).click();
+  await expect(staff.getByText(nudge)).toBeVisible();
 
   await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
   await page.getByRole('button', { name: /Maria Lopez/ }).click();

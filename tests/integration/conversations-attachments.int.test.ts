@@ -95,6 +95,10 @@ describe('attachments are checked like documents', () => {
     const { asMaria, conversationId } = await started();
     const none = new File([], '', { type: 'application/octet-stream' });
     expect((await replyAsPatient(getDb(), asMaria, conversationId, { body: 'text only', files: [none] })).ok).toBe(true);
+    // The same entry after a server action decoded the form: the missing name became 'undefined'.
+    const decoded = new File([], undefined as unknown as string, { type: 'application/octet-stream' });
+    expect(decoded.name).toBe('undefined');
+    expect((await replyAsPatient(getDb(), asMaria, conversationId, { body: 'text only', files: [decoded] })).ok).toBe(true);
   });
 
   it('when storage fails, nothing is inserted and stored parts are removed', async () => {

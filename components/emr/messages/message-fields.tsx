@@ -2,14 +2,14 @@
 
 import { useId } from 'react';
 import { ALLOWED_TYPES_LABEL, declaredTypeFor, FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
-import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
+import { isSubmittedFile, MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
 
 /**
  * The browser's checks only save a round trip (the server checks the bytes). Files travel with
  * the message in one server action, so together they must fit its request limit.
  */
 export function checkAttachments(form: FormData): string | null {
-  const files = form.getAll('files').filter((f): f is File => f instanceof File && (f.size > 0 || f.name !== ''));
+  const files = form.getAll('files').filter((f): f is File => f instanceof File && isSubmittedFile(f));
   if (files.length > MAX_FILES_PER_MESSAGE) return `Attach at most ${MAX_FILES_PER_MESSAGE} files to one message.`;
   for (const file of files) {
     if (file.size === 0) return `“${file.name}” is empty. Choose a ${ALLOWED_TYPES_LABEL} file.`;

@@ -1,4 +1,4 @@
-import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
+import { isSubmittedFile, MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
 import { declaredTypeFor, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
 
@@ -21,7 +21,7 @@ type FileLike = { name: string; size: number; type: string };
 
 /** Files a form really carries: an untouched file input still sends one empty, nameless entry. */
 export function chosenFiles<F extends FileLike>(entries: readonly unknown[]): F[] {
-  return entries.filter((e): e is F => typeof e === 'object' && e !== null && 'size' in e && 'name' in e && ((e as F).size > 0 || (e as F).name !== ''));
+  return entries.filter((e): e is F => typeof e === 'object' && e !== null && 'size' in e && 'name' in e && isSubmittedFile(e as F));
 }
 
 export function checkAttachments(files: readonly FileLike[]): InboxProblem | null {

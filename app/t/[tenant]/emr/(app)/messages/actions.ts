@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { ForbiddenError, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { isSubmittedFile } from '@/lib/conversations/types';
 import {
   assignConversation,
   closeConversation,
@@ -37,7 +38,7 @@ const deleteSchema = z.object({ conversationId: z.uuid(), messageId: z.uuid() })
 
 /** The files picked in the form; an untouched file input submits one empty, nameless entry. */
 function filesFrom(form: FormData): File[] {
-  return form.getAll('files').filter((f): f is File => f instanceof File && (f.size > 0 || f.name !== ''));
+  return form.getAll('files').filter((f): f is File => f instanceof File && isSubmittedFile(f));
 }
 
 function refused(result: Refusal): MessageFormState {
