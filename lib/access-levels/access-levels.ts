@@ -8,6 +8,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { postgresErrorCode, SettingsValidationError } from '@/lib/settings/errors';
 import { isUuid } from '@/lib/settings/ids';
 import { parseSettings } from '@/lib/settings/schemas';
+import { withoutControlChars } from '@/lib/validation/text';
 import { AccessLevelAuditActions } from './audit-actions';
 import { AccessLevelRuleError } from './errors';
 import { countActiveUserManagers } from './user-managers';
@@ -43,7 +44,7 @@ export type AccessLevelView = Awaited<ReturnType<typeof listAccessLevelsWithMemb
 const levelNameSchema = z.strictObject({
   name: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().replace(/\s+/g, ' ') : v),
-    z.string({ error: 'Enter a name for the level.' }).min(1, 'Enter a name for the level.').max(60, 'Keep the name to 60 characters or fewer.'),
+    withoutControlChars(z.string({ error: 'Enter a name for the level.' })).min(1, 'Enter a name for the level.').max(60, 'Keep the name to 60 characters or fewer.'),
   ),
 });
 

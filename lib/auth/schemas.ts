@@ -1,18 +1,19 @@
 import { z } from 'zod';
+import { withoutControlChars } from '@/lib/validation/text';
 
 /** Form schemas shared by the browser and the server actions. */
 
 export const portalCredentialsSchema = z.object({
-  identifier: z.string().trim().min(1, 'Enter your sign-in identifier.').max(254, 'That is too long.'),
+  identifier: withoutControlChars(z.string()).trim().min(1, 'Enter your sign-in identifier.').max(254, 'That is too long.'),
   password: z.string().min(1, 'Enter your password.').max(256, 'That is too long.'),
 });
 
 export const verificationCodeSchema = z.object({
-  code: z.string().trim().min(1, 'Enter the 6 digits from the SMS.').max(20, 'Enter the 6 digits from the SMS.'),
+  code: withoutControlChars(z.string()).trim().min(1, 'Enter the 6 digits from the SMS.').max(20, 'Enter the 6 digits from the SMS.'),
 });
 
 export const staffCredentialsSchema = z.object({
-  email: z.string().trim().min(1, 'Enter your email.').max(254).email('Enter a valid email address.'),
+  email: withoutControlChars(z.string()).trim().min(1, 'Enter your email.').max(254).email('Enter a valid email address.'),
   password: z.string().min(1, 'Enter your password.').max(256),
 });
 

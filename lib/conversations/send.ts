@@ -3,6 +3,7 @@ import type { Executor } from '@/db/client';
 import { conversationMessages, conversations, messageAttachments } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { dispatchSoon } from '@/lib/outbox/dispatcher';
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from '@/lib/validation/text';
 import { MessagingAuditActions } from './audit-actions';
 import { auditActorOf, auditClientOf, isStaff, type MessagingActor } from './access';
 import { checkFiles, removeFiles, storeFiles, type PreparedFile } from './files';
@@ -25,6 +26,7 @@ export function refusal(error: Refusal['error'], message: string, extra: Partial
 export function checkBody(body: string, hasFiles: boolean): { ok: true; body: string } | Refusal {
   const text = (body ?? '').trim();
   if (!text && !hasFiles) return refusal('empty', 'Write a message or attach a file.', { field: 'body' });
+  if (hasControlCharacters(text)) return refusal('invalid', CONTROL_CHARACTERS_MESSAGE, { field: 'body' });
   if ([...text].length > MAX_BODY_CHARS) return refusal('too-long', `A message can be at most ${MAX_BODY_CHARS} characters.`, { field: 'body' });
   return { ok: true, body: text };
 }
@@ -32,6 +34,7 @@ export function checkBody(body: string, hasFiles: boolean): { ok: true; body: st
 export function checkSubject(subject: string): { ok: true; subject: string } | Refusal {
   const text = (subject ?? '').replace(/\s+/g, ' ').trim();
   if (!text) return refusal('empty', 'Enter a subject.', { field: 'subject' });
+  if (hasControlCharacters(text)) return refusal('invalid', CONTROL_CHARACTERS_MESSAGE, { field: 'subject' });
   if ([...text].length > MAX_SUBJECT_CHARS) return refusal('too-long', `A subject can be at most ${MAX_SUBJECT_CHARS} characters.`, { field: 'subject' });
   return { ok: true, subject: text };
 }

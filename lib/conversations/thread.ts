@@ -97,5 +97,6 @@ export async function conversationHeader(db: Executor, conversation: Conversatio
 export function parseAfter(afterIso: string | null): Date | null {
   if (!afterIso) return null;
   const d = new Date(afterIso);
-  return Number.isNaN(d.getTime()) ? null : d;
+  // Year 0000 parses in JS but Postgres has no year 0 (the query would fail): no cursor, as if absent.
+  return Number.isNaN(d.getTime()) || d.getUTCFullYear() < 1900 ? null : d;
 }

@@ -51,7 +51,8 @@ const MAX_NAME_LENGTH = 150;
 export function sanitizeFilename(raw: string): string {
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
   let name = base
-    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '')
+    // Cs: a lone surrogate cannot be percent-encoded (encodeURIComponent throws in Content-Disposition).
+    .replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, '')
     .replace(/[<>:"|?*]/g, '_')
     .replace(/\s+/g, ' ')
     .trim()

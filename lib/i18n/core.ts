@@ -41,7 +41,7 @@ export type Vars = Record<string, string | number>;
 /** "Hello, {name}" + { name: 'Maria' } -> "Hello, Maria". Unknown placeholders stay visible. */
 export function interpolate(template: string, vars?: Vars): string {
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in vars ? String(vars[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(vars, key) ? String(vars[key]) : whole));
 }
 
 export type Translate<M extends Messages> = (key: keyof M & string, vars?: Vars) => string;
@@ -62,7 +62,7 @@ export function interpolateParts<T>(template: string, parts: Record<string, T>):
   let last = 0;
   for (const match of template.matchAll(/\{(\w+)\}/g)) {
     const key = match[1]!;
-    if (!(key in parts)) continue;
+    if (!Object.hasOwn(parts, key)) continue;
     if (match.index > last) out.push(template.slice(last, match.index));
     out.push(parts[key]!);
     last = match.index + match[0].length;

@@ -6,6 +6,7 @@ import { patientContacts, patients, relationshipKinds } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { toE164 } from '@/lib/phone/format';
+import { withoutControlChars } from '@/lib/validation/text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,13 +15,13 @@ export const contactInputSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('patient'),
     relationship: z.enum(relationshipKinds, 'Choose the relationship.'),
-    recordNumber: z.string().trim().min(1, 'Enter the record number of the contact.').max(30).transform((v) => v.toUpperCase()),
+    recordNumber: withoutControlChars(z.string()).trim().min(1, 'Enter the record number of the contact.').max(30, 'Record numbers are at most 30 characters.').transform((v) => v.toUpperCase()),
   }),
   z.object({
     kind: z.literal('person'),
     relationship: z.enum(relationshipKinds, 'Choose the relationship.'),
-    fullName: z.string().trim().min(1, 'Enter the contact’s name.').max(120),
-    email: z.string().trim().max(254).optional().transform((v, ctx) => {
+    fullName: withoutControlChars(z.string()).trim().min(1, 'Enter the contact’s name.').max(120, 'Keep the name to 120 characters or fewer.'),
+    email: z.string().trim().max(254, 'Enter a valid email address.').optional().transform((v, ctx) => {
       if (!v) return null;
       if (!z.email().safeParse(v).success) {
         ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
@@ -28,7 +29,7 @@ export const contactInputSchema = z.discriminatedUnion('kind', [
       }
       return v.toLowerCase();
     }),
-    phone: z.string().trim().max(40).optional().transform((v, ctx) => {
+    phone: z.string().trim().max(40, 'Enter a valid phone number.').optional().transform((v, ctx) => {
       if (!v) return null;
       const e164 = toE164(v);
       if (!e164) {

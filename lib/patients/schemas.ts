@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sexes } from '@/db/schema/patients';
 import { toE164 } from '@/lib/phone/format';
+import { withoutControlChars } from '@/lib/validation/text';
 
 /** A calendar date typed as MM/DD/YYYY or sent by a date input as YYYY-MM-DD; must exist. */
 export function parseDateInput(raw: string): string | null {
@@ -14,18 +15,19 @@ export function parseDateInput(raw: string): string | null {
   return !Number.isNaN(check.getTime()) && check.toISOString().startsWith(date) ? date : null;
 }
 
+// Each string names its message: a crafted post (a file, a missing field) never shows zod's own words.
 const optionalText = (max: number) =>
-  z.string().trim().max(max, `Keep it under ${max} characters.`).optional().transform((v) => (v ? v : null));
+  withoutControlChars(z.string({ error: 'Enter this as plain text.' })).trim().max(max, `Keep it under ${max} characters.`).optional().transform((v) => (v ? v : null));
 
 const name = (label: string) =>
-  z.string().trim().min(1, `Enter the ${label}.`).max(100, 'Keep it under 100 characters.')
+  withoutControlChars(z.string({ error: `Enter the ${label}.` })).trim().min(1, `Enter the ${label}.`).max(100, 'Keep it under 100 characters.')
     .refine((v) => !/[\u0000-\u001f\u007f<>]/.test(v), 'Use letters, spaces, apostrophes and hyphens.');
 
 /** The patient form, shared by the EMR form (browser) and the server actions. */
 export const patientInputSchema = z.object({
   firstName: name('first name'),
   lastName: name('last name'),
-  dateOfBirth: z.string().transform((v, ctx) => {
+  dateOfBirth: z.string({ error: 'Enter a real date as MM/DD/YYYY.' }).transform((v, ctx) => {
     const date = parseDateInput(v);
     const today = new Date().toISOString().slice(0, 10);
     if (!date) {
@@ -39,7 +41,7 @@ export const patientInputSchema = z.object({
     return date;
   }),
   sex: z.enum(sexes, 'Choose an option.'),
-  email: z.string().trim().max(254).optional().transform((v, ctx) => {
+  email: z.string({ error: 'Enter a valid email address.' }).trim().max(254, 'Enter a valid email address.').optional().transform((v, ctx) => {
     if (!v) return null;
     if (!z.email().safeParse(v).success) {
       ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
@@ -47,7 +49,7 @@ export const patientInputSchema = z.object({
     }
     return v.toLowerCase();
   }),
-  phone: z.string().trim().max(40).optional().transform((v, ctx) => {
+  phone: z.string({ error: 'Enter a valid phone number, with the country code if it is not a US number.' }).trim().max(40, 'Enter a valid phone number, with the country code if it is not a US number.').optional().transform((v, ctx) => {
     if (!v) return null;
     const e164 = toE164(v);
     if (!e164) {
@@ -61,9 +63,9 @@ export const patientInputSchema = z.object({
   city: optionalText(100),
   region: optionalText(100),
   postalCode: optionalText(20),
-  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.').optional().transform((v) => v ?? null),
+  country: z.string({ error: 'Use a two-letter country code, e.g. US.' }).trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.').optional().transform((v) => v ?? null),
   preferredLanguage: z.enum(['en', 'es'], 'Choose a language.'),
-  nationalId: z.string().trim().max(40).optional().transform((v, ctx) => {
+  nationalId: z.string({ error: 'Enter the national ID with digits and letters only (dashes are fine).' }).trim().max(40, 'Enter the national ID with digits and letters only (dashes are fine).').optional().transform((v, ctx) => {
     if (!v) return undefined;
     const normalized = v.normalize('NFKC').replace(/[\s.\-/]/g, '').toUpperCase();
     if (!/^[A-Z0-9]{4,20}$/.test(normalized)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PortalRelationship } from '@/db/schema';
+import { withoutControlChars } from '@/lib/validation/text';
 import { normalizePortalCode, parseUsDate } from './matching';
 import { PORTAL_ACCESS_POLICY } from './policy';
 
@@ -56,11 +57,11 @@ export type NewPasswordInput = z.infer<typeof newPasswordSchema>;
 
 /** The activation's second step: the identifier (email clinics only) and the new password. */
 export const activationCredentialsSchema = newPasswordSchema.extend({
-  identifier: z.string().trim().max(254, 'That is too long.').optional(),
+  identifier: withoutControlChars(z.string()).trim().max(254, 'That is too long.').optional(),
 });
 
 export const identifierSchema = z.object({
-  identifier: z.string().trim().min(1, 'Enter your sign-in identifier.').max(254, 'That is too long.'),
+  identifier: withoutControlChars(z.string()).trim().min(1, 'Enter your sign-in identifier.').max(254, 'That is too long.'),
 });
 
 export const emailSchema = z.object({
@@ -79,8 +80,7 @@ export const portalInviteSchema = z.object({
   patientId: z.uuid('Choose a patient.'),
   email: z.string().trim().min(1, 'Enter the email address to invite.').max(254, 'That is too long.').email('Enter a valid email address.'),
   relationship: z.enum(portalRelationshipValues, 'Choose who this person is to the patient.'),
-  message: z
-    .string()
+  message: withoutControlChars(z.string())
     .trim()
     .max(PORTAL_ACCESS_POLICY.inviteMessageMaxLength, `Keep the message under ${PORTAL_ACCESS_POLICY.inviteMessageMaxLength} characters.`)
     .optional()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accessModes, documentNotifications, identificationModes, messagingPolicies, themes } from '@/db/schema/tenants';
 import { normalizeHexColor } from '@/lib/branding/colors';
 import { toE164 } from '@/lib/phone/format';
+import { withoutControlChars } from '@/lib/validation/text';
 import { SettingsValidationError } from './errors';
 import { isSupportedTimeZone } from './time-zones';
 
@@ -17,14 +18,14 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 function text(label: string, max: number) {
   return z.preprocess(
     blankToUndefined,
-    z.string({ error: `Enter the ${label}.` }).trim().max(max, `Keep the ${label} to ${max} characters or fewer.`),
+    withoutControlChars(z.string({ error: `Enter the ${label}.` })).trim().max(max, `Keep the ${label} to ${max} characters or fewer.`),
   );
 }
 
 function optionalText(label: string, max: number) {
   return z.preprocess(
     (v) => blankToUndefined(v) ?? null,
-    z.string().trim().max(max, `Keep the ${label} to ${max} characters or fewer.`).nullable(),
+    withoutControlChars(z.string()).trim().max(max, `Keep the ${label} to ${max} characters or fewer.`).nullable(),
   );
 }
 

@@ -1,5 +1,6 @@
 import { isSubmittedFile, MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
 import { declaredTypeFor, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
+import { hasControlCharacters } from '@/lib/validation/text';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
 
 /**
@@ -41,6 +42,7 @@ export function checkAttachments(files: readonly FileLike[]): InboxProblem | nul
 export function checkBody(body: string, hasFiles = false): InboxProblem | null {
   const text = body.trim();
   if (text === '' && !hasFiles) return { field: 'body', key: 'errorEmptyBody' };
+  if (hasControlCharacters(text)) return { field: 'body', key: 'errorControlCharacters' };
   // Characters as Postgres counts them (code points), not UTF-16 units.
   const count = [...text].length;
   if (count > MAX_BODY_CHARS) return { field: 'body', key: 'errorBodyTooLong', vars: { max: MAX_BODY_CHARS, count } };
@@ -50,6 +52,7 @@ export function checkBody(body: string, hasFiles = false): InboxProblem | null {
 export function checkSubject(subject: string): InboxProblem | null {
   const text = subject.trim();
   if (text === '') return { field: 'subject', key: 'errorEmptySubject' };
+  if (hasControlCharacters(text)) return { field: 'subject', key: 'errorControlCharacters' };
   if ([...text].length > MAX_SUBJECT_CHARS) return { field: 'subject', key: 'errorSubjectTooLong', vars: { max: MAX_SUBJECT_CHARS } };
   return null;
 }

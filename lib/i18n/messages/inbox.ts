@@ -80,6 +80,7 @@ export const inbox = defineMessages(
     // Errors.
     checkFields: 'Check the highlighted fields.',
     errorEmptyBody: 'Write a message or attach a file.',
+    errorControlCharacters: 'Remove the invisible control characters from this field.',
     errorEmptySubject: 'Enter a subject.',
     errorSubjectTooLong: 'Use at most {max} characters for the subject.',
     errorBodyTooLong: 'Use at most {max} characters. Your message has {count}.',
@@ -170,6 +171,7 @@ export const inbox = defineMessages(
     conversationGone: 'Esta conversación ya no está disponible.',
     checkFields: 'Revise los campos marcados.',
     errorEmptyBody: 'Escriba un mensaje o adjunte un archivo.',
+    errorControlCharacters: 'Quite los caracteres de control invisibles de este campo.',
     errorEmptySubject: 'Escriba un asunto.',
     errorSubjectTooLong: 'Use como máximo {max} caracteres para el asunto.',
     errorBodyTooLong: 'Use como máximo {max} caracteres. Su mensaje tiene {count}.',

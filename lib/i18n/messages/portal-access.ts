@@ -135,6 +135,8 @@ export const portalAccess = defineMessages(
     problemPasswordCommon: 'This password is too common — choose another.',
     problemPasswordGuessable: 'This password is too easy to guess — avoid repeats, sequences and dates.',
     problemCode: 'Enter the 6 digits from the SMS.',
+    // lib/validation/text.ts CONTROL_CHARACTERS_MESSAGE, word for word.
+    problemControlCharacters: 'Remove the invisible control characters from this field.',
   },
   {
     metaActivate: 'Activar cuenta',
@@ -264,6 +266,7 @@ export const portalAccess = defineMessages(
     problemPasswordCommon: 'Esta contraseña es demasiado común; elija otra.',
     problemPasswordGuessable: 'Esta contraseña es demasiado fácil de adivinar; evite repeticiones, secuencias y fechas.',
     problemCode: 'Escriba los 6 dígitos del SMS.',
+    problemControlCharacters: 'Quite los caracteres de control invisibles de este campo.',
   },
 );
 

@@ -31,9 +31,9 @@ function failure(error: unknown): UsersActionState {
 }
 
 const inviteSchema = z.object({
-  fullName: z.string().trim().min(1, 'Enter the person’s name.').max(120),
-  email: z.string().trim().max(254).email('Enter a valid email address.'),
-  accessLevelId: z.string().uuid('Choose an access level.'),
+  fullName: z.string({ error: 'Enter the person’s name.' }).trim().min(1, 'Enter the person’s name.').max(120, 'Keep the name to 120 characters or fewer.'),
+  email: z.string({ error: 'Enter an email address.' }).trim().max(254, 'That email address is too long.').email('Enter a valid email address.'),
+  accessLevelId: z.string({ error: 'Choose an access level.' }).uuid('Choose an access level.'),
 });
 
 export async function inviteStaffAction(_: UsersActionState, form: FormData): Promise<UsersActionState> {

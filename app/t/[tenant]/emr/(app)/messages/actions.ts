@@ -27,11 +27,14 @@ export interface MessageFormState {
   fieldErrors?: Partial<Record<MessageField, string>>;
 }
 
-const replySchema = z.object({ conversationId: z.uuid(), body: z.string().max(MAX_BODY_CHARS, `A message can be at most ${MAX_BODY_CHARS} characters.`) });
+const replySchema = z.object({
+  conversationId: z.uuid('This conversation is not available to you.'),
+  body: z.string({ error: 'Write a reply or attach a file.' }).max(MAX_BODY_CHARS, `A message can be at most ${MAX_BODY_CHARS} characters.`),
+});
 const startSchema = z.object({
   patientId: z.uuid('Choose a patient.'),
-  subject: z.string().trim().min(1, 'Enter a subject.').max(MAX_SUBJECT_CHARS, `A subject can be at most ${MAX_SUBJECT_CHARS} characters.`),
-  body: z.string().trim().min(1, 'Write a message.').max(MAX_BODY_CHARS, `A message can be at most ${MAX_BODY_CHARS} characters.`),
+  subject: z.string({ error: 'Enter a subject.' }).trim().min(1, 'Enter a subject.').max(MAX_SUBJECT_CHARS, `A subject can be at most ${MAX_SUBJECT_CHARS} characters.`),
+  body: z.string({ error: 'Write a message.' }).trim().min(1, 'Write a message.').max(MAX_BODY_CHARS, `A message can be at most ${MAX_BODY_CHARS} characters.`),
 });
 const assignSchema = z.object({ conversationId: z.uuid(), staffId: z.union([z.uuid(), z.literal('')]) });
 const deleteSchema = z.object({ conversationId: z.uuid(), messageId: z.uuid() });

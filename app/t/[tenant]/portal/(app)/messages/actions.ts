@@ -54,6 +54,10 @@ async function refusalState(t: T, refusal: Refusal, portal: PortalContext): Prom
       const message = t(refusal.field === 'subject' ? 'errorEmptySubject' : 'errorEmptyBody');
       return { ok: false, message, fieldErrors: { [refusal.field === 'subject' ? 'subject' : 'body']: message } };
     }
+    case 'invalid': {
+      const message = t('errorControlCharacters');
+      return { ok: false, message, fieldErrors: { [refusal.field === 'subject' ? 'subject' : 'body']: message } };
+    }
     case 'too-long': {
       const message = refusal.field === 'subject' ? t('errorSubjectTooLong', { max: MAX_SUBJECT_CHARS }) : t('errorBodyTooLongGeneric', { max: MAX_BODY_CHARS });
       return { ok: false, message, fieldErrors: { [refusal.field === 'subject' ? 'subject' : 'body']: message } };
