@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 /**
  * Portal translations: typed catalogs (every Spanish key must exist for every English one, checked
  * by the compiler) and Intl-based formatting per language. Pure, so client components and tests
@@ -105,23 +106,23 @@ export function formatters(locale: Locale): Formatters {
   return {
     locale,
     dateTime: (instant, timeZone) =>
-      new Intl.DateTimeFormat(tag, { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
-    day: (instant, timeZone) => new Intl.DateTimeFormat(tag, { weekday: 'long', month: 'long', day: 'numeric', timeZone }).format(instant),
-    time: (instant, timeZone) => new Intl.DateTimeFormat(tag, { hour: 'numeric', minute: '2-digit', timeZone }).format(instant),
+      dateTimeFormat(tag, { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
+    day: (instant, timeZone) => dateTimeFormat(tag, { weekday: 'long', month: 'long', day: 'numeric', timeZone }).format(instant),
+    time: (instant, timeZone) => dateTimeFormat(tag, { hour: 'numeric', minute: '2-digit', timeZone }).format(instant),
     calendarDate: (iso) => {
       const date = utcDate(iso);
-      return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(date);
+      return Number.isNaN(date.getTime()) ? iso : dateTimeFormat(tag, { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(date);
     },
     calendarDay: (iso) => {
       const date = utcDate(iso);
-      return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(tag, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
+      return Number.isNaN(date.getTime()) ? iso : dateTimeFormat(tag, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
     },
     numericDate: (iso) => {
       const date = utcDate(iso);
-      return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(tag, { month: '2-digit', day: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(date);
+      return Number.isNaN(date.getTime()) ? iso : dateTimeFormat(tag, { month: '2-digit', day: '2-digit', year: 'numeric', timeZone: 'UTC' }).format(date);
     },
     zoneName: (instant, timeZone) => {
-      const part = new Intl.DateTimeFormat(tag, { timeZone, timeZoneName: 'long' }).formatToParts(instant).find((p) => p.type === 'timeZoneName');
+      const part = dateTimeFormat(tag, { timeZone, timeZoneName: 'long' }).formatToParts(instant).find((p) => p.type === 'timeZoneName');
       return part?.value ?? timeZone;
     },
   };

@@ -7,6 +7,7 @@ import { buildIcs } from '@/lib/scheduling/ics';
 import { portalLink } from './portal-link';
 import { patientAudience } from './audience';
 import { appointmentTexts } from './texts';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 export type AppointmentNotificationKind = 'confirmed' | 'cancelled';
 
@@ -94,8 +95,8 @@ export async function enqueueAppointmentNotification(
 /** The visit's date and time in the location's zone, naming the zone ("10:30 AM EST"). */
 export function formatWhen(instant: Date, timeZone: string, locale: string): { date: string; time: string } {
   return {
-    date: new Intl.DateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone }).format(instant),
-    time: new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
+    date: dateTimeFormat(locale, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', timeZone }).format(instant),
+    time: dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
   };
 }
 

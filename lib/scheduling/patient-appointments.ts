@@ -3,6 +3,7 @@ import type { Executor } from '@/db/client';
 import { appointments, locations, services, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,5 +36,5 @@ export type ChartAppointment = Awaited<ReturnType<typeof listPatientAppointments
 
 /** "Tue, Nov 24, 2026, 10:30 AM CST" in the location's zone, naming the zone. */
 export function formatVisitTime(instant: Date, timeZone: string, locale = 'en-US'): string {
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant);
+  return dateTimeFormat(locale, { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant);
 }

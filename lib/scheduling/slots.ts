@@ -1,4 +1,5 @@
 import { addDays, weekdayOf, zonedDate, zonedInstant } from './zoned-time';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 /**
  * The slot engine: free start times of one provider at one location, from weekly wall-clock
@@ -60,7 +61,7 @@ function hhmm(minutes: number): string {
 
 /** The wall-clock time of an instant in a zone, 'HH:MM'. */
 function zonedTime(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const parts = dateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${get('hour')}:${get('minute')}`;
 }

@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 /**
  * The instant of a wall-clock time in a time zone: `zonedInstant('2026-03-08', '09:00',
@@ -13,7 +14,7 @@ export function zonedInstant(date: string, time: string, timeZone: string): Date
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function zonedDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
 /** Weekday 0 (Sunday) … 6 of a calendar date. */

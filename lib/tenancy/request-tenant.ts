@@ -12,16 +12,42 @@ export function tenantCacheTag(tenantId: string): string {
   return `tenant:${tenantId}`;
 }
 
+/**
+ * Every page of a clinic needs its profile, so in front of Next's data cache (a file or remote
+ * read per call) sits the same short per-process memo as the host lookup: at most
+ * TENANT_CACHE_TTL_MS old on other instances, dropped at once on this one by revalidateTenant.
+ */
+const PROFILE_TTL_MS = Number(process.env['TENANT_CACHE_TTL_MS'] ?? 5_000);
+const PROFILE_MEMO = Symbol.for('carebridge.tenant-profile-memo');
+type ProfileMemo = Map<string, { value: Promise<TenantProfile | null>; expiresAt: number }>;
+
+function profileMemo(): ProfileMemo {
+  // On globalThis: middleware and pages are bundled apart but share the process.
+  const g = globalThis as typeof globalThis & { [PROFILE_MEMO]?: ProfileMemo };
+  g[PROFILE_MEMO] ??= new Map();
+  return g[PROFILE_MEMO];
+}
+
 /** Branding, settings and locations through Next's data cache, tagged per clinic. */
 export function getTenantProfile(tenantId: string): Promise<TenantProfile | null> {
-  return unstable_cache(() => loadTenantProfile(getDb(), tenantId), ['tenant-profile', tenantId], {
+  const memo = profileMemo();
+  const hit = memo.get(tenantId);
+  if (hit && hit.expiresAt > Date.now()) return hit.value;
+  const value = unstable_cache(() => loadTenantProfile(getDb(), tenantId), ['tenant-profile', tenantId], {
     tags: [tenantCacheTag(tenantId)],
   })();
+  if (PROFILE_TTL_MS > 0) {
+    memo.set(tenantId, { value, expiresAt: Date.now() + PROFILE_TTL_MS });
+    // A failed load is not remembered.
+    value.catch(() => memo.delete(tenantId));
+  }
+  return value;
 }
 
 /** Call after changing a clinic's branding, settings, locations, domains or status. */
 export function revalidateTenant(tenantId: string): void {
   revalidateTag(tenantCacheTag(tenantId), { expire: 0 });
+  profileMemo().delete(tenantId);
   forgetResolvedHosts();
 }
 

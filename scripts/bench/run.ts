@@ -105,6 +105,8 @@ async function startServer(): Promise<ChildProcess> {
       ...(args.sql ? { CAREBRIDGE_LOG_SQL: '1' } : {}),
       SMS_PROVIDER: 'outbox',
       EMAIL_PROVIDER: 'outbox',
+      // Every run signs the demo patient in again (a test server may raise the hourly limit).
+      SMS_CODES_PER_HOUR: '1000',
       NEXT_TELEMETRY_DISABLED: '1',
     },
     detached: true,

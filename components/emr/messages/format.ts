@@ -1,5 +1,6 @@
 import type { StaffConversationFilter, ThreadMessage } from '@/lib/conversations/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 /**
  * Staff pages are English-only. Message times are formatted on the server in the clinic's zone
@@ -11,7 +12,7 @@ export function messagingZone(profile: Pick<TenantProfile, 'locations'>): string
 }
 
 export function formatMessageTime(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
+  return dateTimeFormat('en-US', {
     month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
   }).format(new Date(iso));
 }

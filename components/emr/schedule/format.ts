@@ -1,26 +1,27 @@
 import type { AppointmentStatus } from '@/db/schema';
 import type { FreeSlots } from '@/lib/scheduling/find-slots';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 /** Staff pages are English-only; every time is shown in the location's zone, with the zone named. */
 
 export function formatTime(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone }).format(instant);
+  return dateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone }).format(instant);
 }
 
 /** "CST" for an instant: the abbreviation changes with daylight saving. */
 export function zoneAbbreviation(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(instant);
+  const parts = dateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(instant);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
 
 export function formatDay(date: string, style: 'long' | 'short' = 'long'): string {
-  return new Intl.DateTimeFormat('en-US', style === 'long'
+  return dateTimeFormat('en-US', style === 'long'
     ? { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }
     : { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 }
 
 export function formatWhen(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
+  return dateTimeFormat('en-US', {
     weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
   }).format(instant);
 }
