@@ -17,6 +17,14 @@ test('an operator creates a clinic whose first admin accepts the invite and sign
   await expect(page.getByRole('heading', { name: 'Clinics' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Sunrise Family Clinic sunrise' })).toBeVisible();
   await expectAccessible(page);
+  // The console's pages carry the same security headers as every page (headers.spec.ts walks
+  // the rest; these need the operator's sign-in).
+  for (const path of ['/console/health', '/console']) {
+    const headers = (await page.goto(hostUrl('root', path)))!.headers();
+    expect(headers['content-security-policy']).toMatch(/'nonce-[^']+'.*frame-ancestors 'none'/);
+    expect(headers['cache-control']).toContain('no-store');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+  }
 
   const slug = `lakeside${Date.now().toString(36).slice(-5)}`;
   const adminEmail = `owner@${slug}.test`;
