@@ -7,7 +7,7 @@ import { authSessions, portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
-import { linkedPatientsJson, listLinkedPatients, rememberLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
+import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
@@ -22,7 +22,8 @@ export const portalAuth = createAuthInstance('portal', async (challengeId) => {
   const db = getDb();
   const challenge = await completeVerifiedChallenge(db, challengeId, { tenantId: tenant.id, purposes: ['portal_sign_in'] });
   if (!challenge) return null;
-  const linked = await listLinkedPatients(db, tenant.id, challenge.subjectId);
+  // Fresh: an activation or invite in this same request may just have linked a patient.
+  const linked = await queryLinkedPatients(db, tenant.id, challenge.subjectId);
   const client = await getClientInfo();
   const session = await createSession(db, {
     tenantId: tenant.id,

@@ -51,7 +51,8 @@ export function linkedPatientsJson(tenantId: SQLWrapper, accountId: SQLWrapper) 
   ), '[]'::json)`;
 }
 
-async function queryLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
+/** Always from the database: for the moment links may just have changed (signing in after an activation). */
+export async function queryLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
   return db
     .select({
       id: patients.id,
