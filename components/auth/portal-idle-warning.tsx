@@ -38,7 +38,8 @@ function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number
     // Sending a message or saving a form on this page (or using another tab) is activity the
     // server saw but this timer did not: ask before warning, and catch up if there is time left.
     startTransition(async () => {
-      const left = await idleSecondsLeftAction();
+      // If the server cannot be asked (offline), warn as before: the server decides anyway.
+      const left = await idleSecondsLeftAction().catch(() => 0);
       if (left > warnSeconds) setLastActivity(Date.now() - (idleSeconds - left) * 1000);
       else setConfirmed(true);
     });
