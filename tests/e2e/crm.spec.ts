@@ -31,10 +31,14 @@ test.describe('CRM configuration', () => {
     expect(await banner.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(124, 58, 237)');
     await expect(patient.locator('header img').first()).toHaveAttribute('src', /\/api\/branding\//);
 
-    // Put the demo colour back for the other journeys.
+    // Put the demo colour back for the other journeys, and wait until the portal shows it: the
+    // "saved" notice of the previous save is still on screen, so it proves nothing here.
     await page.getByLabel('Primary colour', { exact: true }).fill('#0f766e');
     await page.getByRole('button', { name: 'Save branding' }).click();
-    await expect(page.getByText(/saved/i).first()).toBeVisible();
+    await expect.poll(async () => {
+      await patient.reload();
+      return banner.evaluate((el) => getComputedStyle(el).backgroundColor);
+    }, { timeout: 15_000 }).toBe('rgb(15, 118, 110)');
   });
 
   test('the admin adds and verifies a custom domain, and the portal answers on it', async ({ page }) => {
