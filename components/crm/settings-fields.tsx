@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { SelectField as BaseSelectField } from '@/components/ui/form-controls';
 
 /** Form fields the CRM settings pages share; each is labelled and carries its own error. */
 
@@ -98,14 +99,10 @@ export function CheckboxField({
   );
 }
 
+/** The CRM's select from a list of options (see components/ui/form-controls.tsx SelectField). */
 export function SelectField({
-  label,
-  name,
   options,
-  defaultValue,
-  error,
-  hint,
-  className,
+  ...field
 }: {
   label: string;
   name: string;
@@ -115,24 +112,11 @@ export function SelectField({
   hint?: string;
   className?: string;
 }) {
-  const id = useId();
   return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-sm font-medium">{label}</label>
-      {hint ? <p id={`${id}-hint`} className="mt-0.5 text-sm text-fg-muted">{hint}</p> : null}
-      <select
-        id={id}
-        name={name}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={[hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined}
-        className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg aria-invalid:border-red-600"
-      >
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
-        ))}
-      </select>
-      <FieldError id={`${id}-error`} error={error} />
-    </div>
+    <BaseSelectField {...field}>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>{o.label}</option>
+      ))}
+    </BaseSelectField>
   );
 }

@@ -1,14 +1,14 @@
 import { useId } from 'react';
 
-/** A labelled input with its error wired to aria-describedby (WCAG 1.3.1, 3.3.1). */
-export function TextField({
-  label,
-  name,
-  error,
-  hint,
-  className,
-  ...input
-}: React.InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: string; hint?: string }) {
+type FieldProps = { label: string; name: string; error?: string; hint?: string; className?: string };
+
+/**
+ * The frame every field shares: label, optional hint, the control, and its error, with the hint
+ * and error wired to aria-describedby (WCAG 1.3.1, 3.3.1).
+ */
+function Field({
+  label, error, hint, className, control,
+}: Omit<FieldProps, 'name'> & { control: (a11y: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => React.ReactNode }) {
   const id = useId();
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
@@ -23,20 +23,32 @@ export function TextField({
           {hint}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm placeholder:text-fg-muted focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
-        {...input}
-      />
+      {control({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
       {error ? (
         <p id={errorId} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">
           {error}
         </p>
       ) : null}
     </div>
+  );
+}
+
+const CONTROL_CLASS =
+  'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+
+/** A labelled input with its error wired to aria-describedby. */
+export function TextField({ label, name, error, hint, className, ...input }: React.InputHTMLAttributes<HTMLInputElement> & FieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint} className={className}
+      control={(a11y) => <input {...a11y} name={name} className={`${CONTROL_CLASS} placeholder:text-fg-muted`} {...input} />} />
+  );
+}
+
+/** A labelled select, styled and wired like TextField. */
+export function SelectField({ label, name, error, hint, className, children, ...select }: React.SelectHTMLAttributes<HTMLSelectElement> & FieldProps) {
+  return (
+    <Field label={label} error={error} hint={hint} className={className}
+      control={(a11y) => <select {...a11y} name={name} className={CONTROL_CLASS} {...select}>{children}</select>} />
   );
 }
 

@@ -4,6 +4,7 @@ import type { BookingsMessages } from '@/lib/i18n/messages/bookings';
 import { displayZone, type BookingVisit } from '@/lib/portal/bookings';
 import { primaryLink, secondaryLink } from './styles';
 import { VisitWhen } from './visit-when';
+import { VisitFacts } from './visit-summary';
 
 /**
  * One current or upcoming visit with what can be done about it: join (video, when open), change
@@ -25,18 +26,7 @@ export function BookingVisitCard({
         <VisitWhen startsAt={visit.startsAt} locationZone={visit.timeZone} patientZone={patientZone} t={t} fmt={fmt} />
       </p>
       <dl className="mt-3 grid gap-2 text-sm sm:grid-cols-3">
-        <div>
-          <dt className="text-fg-muted">{t('service')}</dt>
-          <dd className="font-medium">{visit.isVideo ? t('videoVisit', { service: visit.service }) : visit.service}</dd>
-        </div>
-        <div>
-          <dt className="text-fg-muted">{t('provider')}</dt>
-          <dd className="font-medium">{visit.provider}</dd>
-        </div>
-        <div>
-          <dt className="text-fg-muted">{t('location')}</dt>
-          <dd className="font-medium">{visit.location}</dd>
-        </div>
+        <VisitFacts service={visit.isVideo ? t('videoVisit', { service: visit.service }) : visit.service} provider={visit.provider} location={visit.location} t={t} />
       </dl>
       {visit.joinUrl ? (
         <a href={visit.joinUrl} target="_blank" rel="noopener noreferrer" aria-label={t('joinLabel', { provider: visit.provider })} className={`mt-3 ${primaryLink}`}>

@@ -13,18 +13,21 @@ export function VisitSummary({ visit, patientZone, t, fmt, timeLabel }: {
         <dt className="text-fg-muted">{timeLabel}</dt>
         <dd className="font-medium"><VisitWhen startsAt={visit.startsAt} locationZone={visit.timeZone} patientZone={patientZone} t={t} fmt={fmt} /></dd>
       </div>
-      <div>
-        <dt className="text-fg-muted">{t('service')}</dt>
-        <dd className="font-medium">{visit.service}</dd>
-      </div>
-      <div>
-        <dt className="text-fg-muted">{t('provider')}</dt>
-        <dd className="font-medium">{visit.provider}</dd>
-      </div>
-      <div>
-        <dt className="text-fg-muted">{t('location')}</dt>
-        <dd className="font-medium">{visit.location}</dd>
-      </div>
+      <VisitFacts service={visit.service} provider={visit.provider} location={visit.location} t={t} />
     </dl>
+  );
+}
+
+/** Service, provider and location as definition-list groups, for a visit card or summary. */
+export function VisitFacts({ service, provider, location, t }: { service: string; provider: string; location: string; t: Translate<BookingsMessages> }) {
+  return (
+    <>
+      {([['service', service], ['provider', provider], ['location', location]] as const).map(([key, value]) => (
+        <div key={key}>
+          <dt className="text-fg-muted">{t(key)}</dt>
+          <dd className="font-medium">{value}</dd>
+        </div>
+      ))}
+    </>
   );
 }

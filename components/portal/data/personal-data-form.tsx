@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { personalDataAction } from '@/app/t/[tenant]/portal/(app)/data/actions';
-import { SelectField } from '@/components/portal/settings/select-field';
+import { SelectField } from '@/components/ui/form-controls';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { data } from '@/lib/i18n/messages/data';

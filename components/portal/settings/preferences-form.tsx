@@ -6,7 +6,7 @@ import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
 import { LOCALE_NAMES, LOCALES, translator, type Locale } from '@/lib/i18n/core';
 import { settings } from '@/lib/i18n/messages/settings';
 import type { SettingsFormState } from './form-state';
-import { SelectField } from './select-field';
+import { SelectField } from '@/components/ui/form-controls';
 
 /** Language and time zone. Saving redirects, so the whole portal re-renders in the new language. */
 export function PreferencesForm({

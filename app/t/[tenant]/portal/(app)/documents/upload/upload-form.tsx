@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useActionState, useEffect, useId, useRef, useState } from 'react';
-import { SelectField } from '@/components/portal/settings/select-field';
+import { SelectField } from '@/components/ui/form-controls';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
 import { FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, declaredTypeFor } from '@/lib/documents/file-rules';
 import { translator, type Locale } from '@/lib/i18n/core';
