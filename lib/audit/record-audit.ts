@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { preparedQuery } from '@/db/prepared';
 import { auditLog, type auditActorKinds, type auditOutcomes } from '@/db/schema';
 import type { AuditAction } from './actions';
 
@@ -30,8 +32,26 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+const auditInsert = preparedQuery((db) => db
+  .insert(auditLog)
+  .values({
+    tenantId: sql.placeholder('tenantId'),
+    actorKind: sql.placeholder('actorKind'),
+    actorId: sql.placeholder('actorId'),
+    actorLabel: sql.placeholder('actorLabel'),
+    action: sql.placeholder('action'),
+    outcome: sql.placeholder('outcome'),
+    patientId: sql.placeholder('patientId'),
+    targetType: sql.placeholder('targetType'),
+    targetId: sql.placeholder('targetId'),
+    ip: sql.placeholder('ip'),
+    userAgent: sql.placeholder('userAgent'),
+    details: sql.placeholder('details'),
+  })
+  .prepare('audit_insert'));
+
 export async function recordAudit(db: Executor, entry: AuditRecord): Promise<void> {
-  await db.insert(auditLog).values({
+  const values = {
     tenantId: entry.tenantId,
     actorKind: entry.actor.kind,
     actorId: entry.actor.id ?? null,
@@ -44,5 +64,6 @@ export async function recordAudit(db: Executor, entry: AuditRecord): Promise<voi
     ip: entry.ip ?? null,
     userAgent: entry.userAgent ?? null,
     details: entry.details ?? null,
-  });
+  };
+  await auditInsert(db).execute(values);
 }

@@ -3,7 +3,7 @@ import NextAuth, { type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import type { SessionKind } from '@/db/schema';
 import { isProduction, requiredSecret } from '@/lib/config/env';
-import { AUTH_POLICY } from './policy';
+import { AUTH_POLICY, sessionCookieName } from './policy';
 
 declare module 'next-auth' {
   interface Session {
@@ -32,7 +32,7 @@ export function createAuthInstance(
   kind: SessionKind,
   completeSignIn: (challengeId: string) => Promise<{ id: string; sid: string } | null>,
 ) {
-  const cookieName = isProduction ? `__Host-cb.${kind}` : `cb.${kind}`;
+  const cookieName = sessionCookieName(kind);
   // A function config is evaluated per request, so a build without secrets still works.
   return NextAuth((): NextAuthConfig => ({
     secret: requiredSecret('AUTH_SECRET'),

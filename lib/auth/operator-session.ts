@@ -9,6 +9,7 @@ import { platformOperators } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { getClientInfo } from '@/lib/http/client-info';
 import { createAuthInstance } from './auth-instances';
+import { readSessionId } from './session-token';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
 import { completeVerifiedChallenge } from './challenges';
 import { checkSession, createSession, revokeSession, touchSession } from './session-store';
@@ -36,10 +37,10 @@ export interface OperatorContext {
 }
 
 export const getOperatorSession = cache(async (): Promise<OperatorContext | null> => {
-  const token = await operatorAuth.auth();
-  if (!token?.sid) return null;
+  const sid = await readSessionId('operator');
+  if (!sid) return null;
   const db = getDb();
-  const check = await checkSession(db, token.sid, { kind: 'operator', tenantId: null });
+  const check = await checkSession(db, sid, { kind: 'operator', tenantId: null });
   if (!check.ok) return null;
   const [operator] = await db
     .select({ id: platformOperators.id, fullName: platformOperators.fullName, email: platformOperators.email, active: platformOperators.active })

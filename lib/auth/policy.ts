@@ -1,3 +1,6 @@
+import type { SessionKind } from '@/db/schema';
+import { isProduction } from '@/lib/config/env';
+
 /** Sign-in limits in one place (seed 004 and the identity issue). */
 export const AUTH_POLICY = {
   codeLength: 6,
@@ -19,3 +22,8 @@ export const AUTH_POLICY = {
   activationMaxAttempts: 5,
   activationPerIpPerHour: 20,
 } as const;
+
+/** Host-only session cookie per kind of person (`__Host-` in production); Auth.js issues it. */
+export function sessionCookieName(kind: SessionKind): string {
+  return isProduction ? `__Host-cb.${kind}` : `cb.${kind}`;
+}

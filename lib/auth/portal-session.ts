@@ -1,8 +1,9 @@
 import 'server-only';
-import { and, eq, getTableColumns } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
+import { preparedQuery } from '@/db/prepared';
 import { authSessions, portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
@@ -11,6 +12,7 @@ import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients, type L
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
+import { readSessionId } from './session-token';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
 import { completeVerifiedChallenge } from './challenges';
 import { AUTH_POLICY } from './policy';
@@ -41,6 +43,21 @@ export const portalAuth = createAuthInstance('portal', async (challengeId) => {
   return { id: challenge.subjectId, sid: session.id };
 });
 
+/** The session row, its account and the patients it may act for, in one round trip. */
+const portalSessionQuery = preparedQuery((db) => db
+  .select({
+    session: getTableColumns(authSessions),
+    account: {
+      id: portalAccounts.id, fullName: portalAccounts.fullName, email: portalAccounts.email, phone: portalAccounts.phone,
+      language: portalAccounts.language, timeZone: portalAccounts.timeZone, status: portalAccounts.status,
+    },
+    linked: linkedPatientsJson(authSessions.tenantId, authSessions.subjectId),
+  })
+  .from(authSessions)
+  .leftJoin(portalAccounts, and(eq(portalAccounts.tenantId, authSessions.tenantId), eq(portalAccounts.id, authSessions.subjectId), eq(authSessions.kind, 'portal')))
+  .where(eq(authSessions.id, sql.placeholder('sid')))
+  .prepare('portal_session'));
+
 export interface PortalContext {
   tenant: TenantRef;
   sessionId: string;
@@ -60,22 +77,10 @@ export type PortalSessionState =
  * cannot keep a session alive past its idle limit.
  */
 async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<PortalSessionState> {
-  const token = await portalAuth.auth();
-  if (!token?.sid || !isSessionId(token.sid)) return { status: 'signed-out' };
+  const sid = await readSessionId('portal');
+  if (!sid || !isSessionId(sid)) return { status: 'signed-out' };
   const db = getDb();
-  // The session row, its account and the patients it may act for, in one round trip.
-  const [loaded] = await db
-    .select({
-      session: getTableColumns(authSessions),
-      account: {
-        id: portalAccounts.id, fullName: portalAccounts.fullName, email: portalAccounts.email, phone: portalAccounts.phone,
-        language: portalAccounts.language, timeZone: portalAccounts.timeZone, status: portalAccounts.status,
-      },
-      linked: linkedPatientsJson(authSessions.tenantId, authSessions.subjectId),
-    })
-    .from(authSessions)
-    .leftJoin(portalAccounts, and(eq(portalAccounts.tenantId, authSessions.tenantId), eq(portalAccounts.id, authSessions.subjectId), eq(authSessions.kind, 'portal')))
-    .where(eq(authSessions.id, token.sid));
+  const [loaded] = await portalSessionQuery(db).execute({ sid });
   const check = await settleSession(db, loaded?.session, { kind: 'portal', tenantId: tenant.id });
   if (!check.ok) {
     if (touch && (check.reason === 'idle' || check.reason === 'expired')) {
@@ -113,9 +118,9 @@ export function peekPortalSession(tenant: TenantRef): Promise<PortalSessionState
  */
 export async function portalIdleSecondsLeft(): Promise<number> {
   const tenant = await getRequestTenant();
-  const token = await portalAuth.auth();
-  if (!token?.sid) return 0;
-  const check = await checkSession(getDb(), token.sid, { kind: 'portal', tenantId: tenant.id });
+  const sid = await readSessionId('portal');
+  if (!sid) return 0;
+  const check = await checkSession(getDb(), sid, { kind: 'portal', tenantId: tenant.id });
   if (!check.ok) return 0;
   const { lastSeenAt, idleTimeoutSeconds } = check.session;
   return Math.max(0, Math.floor((lastSeenAt.getTime() + idleTimeoutSeconds * 1000 - now().getTime()) / 1000));

@@ -1,8 +1,9 @@
 import 'server-only';
-import { and, eq, getTableColumns } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
+import { preparedQuery } from '@/db/prepared';
 import { accessLevels, authSessions, staffUsers } from '@/db/schema';
 import { canUseArea, type StaffContext } from '@/lib/access/context';
 import { isPermission, type Permission } from '@/lib/access/permissions';
@@ -11,6 +12,7 @@ import { getClientInfo } from '@/lib/http/client-info';
 import { getRequestPath } from '@/lib/http/request-path';
 import { getRequestTenant, getTenantProfile, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
+import { readSessionId } from './session-token';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
 import { completeVerifiedChallenge } from './challenges';
 import { AUTH_POLICY } from './policy';
@@ -40,24 +42,27 @@ export type StaffSessionState =
   | { status: 'signed-in'; context: StaffContext }
   | { status: 'signed-out' | 'idle' | 'expired' };
 
+/** The session row and the staff member with their level, in one round trip. */
+const staffSessionQuery = preparedQuery((db) => db
+  .select({
+    session: getTableColumns(authSessions),
+    staff: { id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, status: staffUsers.status },
+    level: { id: accessLevels.id, name: accessLevels.name, permissions: accessLevels.permissions },
+  })
+  .from(authSessions)
+  .leftJoin(staffUsers, and(eq(staffUsers.tenantId, authSessions.tenantId), eq(staffUsers.id, authSessions.subjectId), eq(authSessions.kind, 'staff')))
+  .leftJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
+  .where(eq(authSessions.id, sql.placeholder('sid')))
+  .prepare('staff_session'));
+
 /** The signed-in staff member for this request, with their access level's permissions. */
 export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
   const tenant = await getRequestTenant();
-  const token = await staffAuth.auth();
-  if (!token?.sid) return { status: 'signed-out' };
+  const sid = await readSessionId('staff');
+  if (!sid) return { status: 'signed-out' };
   const db = getDb();
-  if (!isSessionId(token.sid)) return { status: 'signed-out' };
-  // The session row and the staff member with their level, in one round trip.
-  const [loaded] = await db
-    .select({
-      session: getTableColumns(authSessions),
-      staff: { id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, status: staffUsers.status },
-      level: { id: accessLevels.id, name: accessLevels.name, permissions: accessLevels.permissions },
-    })
-    .from(authSessions)
-    .leftJoin(staffUsers, and(eq(staffUsers.tenantId, authSessions.tenantId), eq(staffUsers.id, authSessions.subjectId), eq(authSessions.kind, 'staff')))
-    .leftJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
-    .where(eq(authSessions.id, token.sid));
+  if (!isSessionId(sid)) return { status: 'signed-out' };
+  const [loaded] = await staffSessionQuery(db).execute({ sid });
   const check = await settleSession(db, loaded?.session, { kind: 'staff', tenantId: tenant.id });
   if (!check.ok) {
     if (check.reason === 'idle' || check.reason === 'expired') {

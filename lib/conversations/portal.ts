@@ -10,7 +10,7 @@ import { markSeen } from './reads';
 import { checkBody, checkSubject, insertMessage, Refused, refusal, withStoredFiles } from './send';
 import { conversationHeader, loadThreadMessages, parseAfter } from './thread';
 import type { ComposeInput, PortalConversationSummary, PortalMessagingActor, ReplyInput, Result, ThreadPoll, ThreadView } from './types';
-import { sumCounts, unreadByConversation } from './unread';
+import { patientUnreadByConversation, sumCounts } from './unread';
 
 /**
  * The patient side. The actor is the portal session's account and the patient selected in it
@@ -26,7 +26,7 @@ export async function listPortalConversations(db: Executor, actor: PortalMessagi
     .from(conversations)
     .where(and(eq(conversations.tenantId, actor.tenantId), forPatient(actor)))
     .orderBy(desc(conversations.lastMessageAt), desc(conversations.id));
-  const unread = await unreadByConversation(db, actor, actor.tenantId, forPatient(actor));
+  const unread = await patientUnreadByConversation(db, actor);
   return rows.map((r) => ({ ...r, lastMessageAt: r.lastMessageAt.toISOString(), unreadCount: unread.get(r.id) ?? 0 }));
 }
 
@@ -139,5 +139,5 @@ export async function replyAsPatient(db: Executor, actor: PortalMessagingActor, 
 
 export async function portalUnreadCount(db: Executor, actor: PortalMessagingActor): Promise<number> {
   await assertPortalActor(db, actor);
-  return sumCounts(await unreadByConversation(db, actor, actor.tenantId, forPatient(actor)));
+  return sumCounts(await patientUnreadByConversation(db, actor));
 }

@@ -1,19 +1,16 @@
-import { and, count, eq, gt, isNull, or, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { conversationMessages, conversationReads, conversations } from '@/db/schema';
 import { readerOf } from './reads';
 import type { MessagingActor } from './access';
+import type { PortalMessagingActor } from './types';
 
-/**
- * Messages from the other side, not deleted, after this reader's mark, per conversation among
- * those `where` selects (the caller's visibility rules).
- */
-export async function unreadByConversation(db: Executor, actor: MessagingActor, tenantId: string, where: SQL | undefined): Promise<Map<string, number>> {
-  const reader = readerOf(actor);
+function unreadQuery(db: Executor, reader: { readerKind: 'staff' | 'patient'; readerId: string | Placeholder }, tenantId: string | Placeholder, where: SQL | undefined) {
   const other = reader.readerKind === 'staff' ? 'patient' : 'staff';
   const m = conversationMessages;
   const r = conversationReads;
-  const rows = await db
+  return db
     .select({ id: conversations.id, n: count(m.id) })
     .from(conversations)
     .innerJoin(m, and(eq(m.tenantId, conversations.tenantId), eq(m.conversationId, conversations.id), eq(m.senderKind, other), isNull(m.deletedAt)))
@@ -23,6 +20,26 @@ export async function unreadByConversation(db: Executor, actor: MessagingActor, 
     ))
     .where(and(eq(conversations.tenantId, tenantId), where, or(isNull(r.lastReadAt), gt(m.createdAt, r.lastReadAt))))
     .groupBy(conversations.id);
+}
+
+/**
+ * Messages from the other side, not deleted, after this reader's mark, per conversation among
+ * those `where` selects (the caller's visibility rules).
+ */
+export async function unreadByConversation(db: Executor, actor: MessagingActor, tenantId: string, where: SQL | undefined): Promise<Map<string, number>> {
+  const rows = await unreadQuery(db, readerOf(actor), tenantId, where);
+  return new Map(rows.map((row) => [row.id, Number(row.n)]));
+}
+
+// A patient's conversations, on every portal page (the unread badge): prepared once.
+const patientUnreadQuery = preparedQuery((db) => unreadQuery(
+  db, { readerKind: 'patient', readerId: sql.placeholder('accountId') }, sql.placeholder('tenantId'),
+  eq(conversations.patientId, sql.placeholder('patientId')),
+).prepare('patient_unread'));
+
+/** unreadByConversation for a portal account acting for one patient (all of that patient's conversations). */
+export async function patientUnreadByConversation(db: Executor, actor: PortalMessagingActor): Promise<Map<string, number>> {
+  const rows = await patientUnreadQuery(db).execute({ tenantId: actor.tenantId, accountId: actor.accountId, patientId: actor.patientId });
   return new Map(rows.map((row) => [row.id, Number(row.n)]));
 }
 

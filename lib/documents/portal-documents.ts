@@ -1,5 +1,6 @@
-import { and, desc, eq, gte, ilike, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { documents, documentTypes } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -33,7 +34,7 @@ export async function assertPortalLink(db: Executor, scope: PortalDocumentScope)
 }
 
 /** What the portal may show: visible, verified, not deleted, and of a type the clinic shows. */
-export function portalVisible(scope: Pick<PortalDocumentScope, 'tenantId' | 'patientId'>) {
+export function portalVisible(scope: { tenantId: string | Placeholder; patientId: string | Placeholder }) {
   return and(
     eq(documents.tenantId, scope.tenantId),
     eq(documents.patientId, scope.patientId),
@@ -44,12 +45,17 @@ export function portalVisible(scope: Pick<PortalDocumentScope, 'tenantId' | 'pat
   );
 }
 
-/** Seed 004: newest examination first, with search by title, type name and date range. */
-export async function listPortalDocuments(db: Executor, scope: PortalDocumentScope, filters: PortalDocumentFilters = {}) {
-  await assertPortalLink(db, scope);
-  const q = filters.q?.trim().slice(0, 100);
-  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const rows = await db
+/**
+ * The patient's list with its optional filters (each null when not used), prepared once: it is
+ * the portal's busiest page after the dashboard. A patient has tens of documents, found through
+ * the (tenant, patient) index, so the filters cost nothing as plain conditions.
+ */
+const portalDocumentsQuery = preparedQuery((db) => {
+  const pattern = sql.placeholder('pattern');
+  const typeId = sql.placeholder('typeId');
+  const from = sql.placeholder('from');
+  const to = sql.placeholder('to');
+  return db
     .select({
       id: documents.id,
       title: documents.title,
@@ -63,14 +69,29 @@ export async function listPortalDocuments(db: Executor, scope: PortalDocumentSco
     .from(documents)
     .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
     .where(and(
-      portalVisible(scope),
-      pattern ? or(ilike(documents.title, pattern), ilike(documentTypes.name, pattern)) : undefined,
-      filters.typeId && isUuid(filters.typeId) ? eq(documents.typeId, filters.typeId) : undefined,
-      filters.from && ISO_DATE.test(filters.from) ? gte(documents.examinationDate, filters.from) : undefined,
-      filters.to && ISO_DATE.test(filters.to) ? lte(documents.examinationDate, filters.to) : undefined,
+      portalVisible({ tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId') }),
+      sql`(${pattern}::text is null or ${documents.title} ilike ${pattern} or ${documentTypes.name} ilike ${pattern})`,
+      sql`(${typeId}::uuid is null or ${documents.typeId} = ${typeId})`,
+      sql`(${from}::date is null or ${documents.examinationDate} >= ${from})`,
+      sql`(${to}::date is null or ${documents.examinationDate} <= ${to})`,
     ))
     .orderBy(sql`${documents.examinationDate} desc nulls last`, desc(documents.createdAt))
-    .limit(500);
+    .limit(500)
+    .prepare('portal_documents');
+});
+
+/** Seed 004: newest examination first, with search by title, type name and date range. */
+export async function listPortalDocuments(db: Executor, scope: PortalDocumentScope, filters: PortalDocumentFilters = {}) {
+  await assertPortalLink(db, scope);
+  const q = filters.q?.trim().slice(0, 100);
+  const rows = await portalDocumentsQuery(db).execute({
+    tenantId: scope.tenantId,
+    patientId: scope.patientId,
+    pattern: q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+    typeId: filters.typeId && isUuid(filters.typeId) ? filters.typeId : null,
+    from: filters.from && ISO_DATE.test(filters.from) ? filters.from : null,
+    to: filters.to && ISO_DATE.test(filters.to) ? filters.to : null,
+  });
   await recordAudit(db, {
     tenantId: scope.tenantId, actor: { kind: 'patient', id: scope.accountId }, action: DocumentAuditActions.listed,
     patientId: scope.patientId, target: { type: 'patient', id: scope.patientId }, details: { count: rows.length, area: 'portal' },

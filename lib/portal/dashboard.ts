@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { preparedQuery } from '@/db/prepared';
 import { appointments, documents, documentTypes } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
@@ -33,6 +34,25 @@ export interface PortalDashboard {
   newDocuments: DashboardDocument[];
 }
 
+// The home page's two reads, prepared once (times are passed as ISO text: timestamptz parses it).
+const scope = { tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId') };
+const upcomingVisitsQuery = preparedQuery((db) => portalVisitQuery(db)
+  .where(visitWhenCondition(scope, 'upcoming', sql.placeholder('at')))
+  .orderBy(asc(appointments.startsAt), asc(appointments.id))
+  .limit(DASHBOARD_VISITS)
+  .prepare('dashboard_visits'));
+const newDocumentsQuery = preparedQuery((db) => db
+  .select({
+    id: documents.id, title: documents.title, typeName: documentTypes.name, examinationDate: documents.examinationDate,
+    contentType: documents.contentType, sharedAt: documents.createdAt,
+  })
+  .from(documents)
+  .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
+  .where(and(portalVisible(scope), gte(documents.createdAt, sql.placeholder('since'))))
+  .orderBy(desc(documents.createdAt), asc(documents.id))
+  .limit(DASHBOARD_DOCUMENTS)
+  .prepare('dashboard_documents'));
+
 /**
  * The home page in two reads that run side by side: the next visits and the documents shared
  * in the last 30 days (visible to the patient, of a type the clinic shows), newest first.
@@ -42,21 +62,10 @@ export async function portalDashboard(db: Executor, portal: PortalDashboardScope
   if (![portal.tenantId, portal.accountId, portal.patientId].every(isUuid)) return { upcoming: [], newDocuments: [] };
   const at = clockNow();
   const since = addSeconds(at, -NEW_DOCUMENT_DAYS * 24 * 3600);
+  const ids = { tenantId: portal.tenantId, patientId: portal.patientId };
   const [visitRows, newDocuments] = await Promise.all([
-    portalVisitQuery(db)
-      .where(visitWhenCondition(portal, 'upcoming', at))
-      .orderBy(asc(appointments.startsAt), asc(appointments.id))
-      .limit(DASHBOARD_VISITS),
-    db
-      .select({
-        id: documents.id, title: documents.title, typeName: documentTypes.name, examinationDate: documents.examinationDate,
-        contentType: documents.contentType, sharedAt: documents.createdAt,
-      })
-      .from(documents)
-      .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
-      .where(and(portalVisible(portal), gte(documents.createdAt, since)))
-      .orderBy(desc(documents.createdAt), asc(documents.id))
-      .limit(DASHBOARD_DOCUMENTS),
+    upcomingVisitsQuery(db).execute({ ...ids, at: at.toISOString() }),
+    newDocumentsQuery(db).execute({ ...ids, since: since.toISOString() }),
   ]);
   if (newDocuments.length > 0) {
     // Showing document titles is a read of the record, audited like the documents list.

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import type { Placeholder } from '@/db/prepared';
 import { appointments, locations, services, staffUsers, type AppointmentStatus } from '@/db/schema';
 import { isUuid } from '@/lib/documents/document-scope';
 import { now as clockNow } from '@/lib/clock';
@@ -42,7 +43,7 @@ export function portalVisitQuery(db: Executor) {
  * (even if it was for a future date) and booked visits whose time has gone by. The two are exact
  * complements, so a visit is never in both lists nor in neither.
  */
-export function visitWhenCondition(scope: PortalVisitScope, when: VisitWhen, at: Date) {
+export function visitWhenCondition(scope: { tenantId: string | Placeholder; patientId: string | Placeholder }, when: VisitWhen, at: Date | Placeholder) {
   const own = and(eq(appointments.tenantId, scope.tenantId), eq(appointments.patientId, scope.patientId));
   return when === 'upcoming'
     ? and(own, eq(appointments.status, 'booked'), gte(appointments.endsAt, at))

@@ -31,20 +31,19 @@
  * An Outcome never throws for what Next turns into a response: redirect, not-found and
  * forbidden are outcomes; any other throw is `{ kind: 'threw' }` (a 500 in production).
  * Each invocation gets a fresh request state; cookies an action sets are in `outcome.cookies`.
- * next-auth is replaced by a thin equivalent of its server-component path over the real
- * @auth/core (the package's ESM imports `next/server` without an extension, which Node cannot
- * resolve outside Next's bundler): `auth()` decodes the real cookie exactly as Auth.js does.
+ * next-auth is replaced by a thin stand-in (the package's ESM imports `next/server` without an
+ * extension, which Node cannot resolve outside Next's bundler); the app reads its session cookies
+ * with `next-auth/jwt`'s real decode (lib/auth/session-token.ts), so they are checked for real.
  * `after()` (next/server) is left real: it throws outside Next and dispatchSoon() swallows that.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Auth, createActionURL } from '@auth/core';
 import { encode } from '@auth/core/jwt';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import type { SessionKind } from '@/db/schema';
-import { AUTH_POLICY } from '@/lib/auth/policy';
+import { AUTH_POLICY, sessionCookieName } from '@/lib/auth/policy';
 import { createSession } from '@/lib/auth/session-store';
-import { isProduction, platformRootDomain, requiredSecret } from '@/lib/config/env';
+import { platformRootDomain, requiredSecret } from '@/lib/config/env';
 
 // next.config.ts sets experimental.authInterrupts; the build passes it on as this variable.
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS ??= 'true';
@@ -143,26 +142,18 @@ export function nextCacheMock(real: object = {}) {
   };
 }
 
-type AuthConfig = Parameters<typeof Auth>[1];
+type AuthConfig = import('@auth/core').AuthConfig;
 
 /**
- * The module next-auth is replaced with: NextAuth(config) -> { auth, signIn, signOut, handlers }.
- * auth() runs @auth/core's session endpoint on the request's cookie, as next-auth does for
- * server components; signOut drops the session cookie; signIn is never reached by a caller
- * without a verified challenge, so it refuses loudly.
+ * The module next-auth is replaced with: NextAuth(config) -> { signIn, signOut, handlers }.
+ * signOut drops the session cookie; signIn is never reached by a caller without a verified
+ * challenge, so it refuses loudly. (The app never calls auth(): see lib/auth/session-token.ts.)
  */
 export function nextAuthMock() {
   const NextAuth = (configOrFn: AuthConfig | ((req: undefined) => AuthConfig | Promise<AuthConfig>)) => {
     const config = async () => (typeof configOrFn === 'function' ? await configOrFn(undefined) : configOrFn);
     const sessionCookieName = async () => (await config()).cookies?.sessionToken?.name ?? 'authjs.session-token';
     return {
-      auth: async () => {
-        const h = await nextHeadersMock().headers();
-        const c = await config();
-        const url = createActionURL('session', h.get('x-forwarded-proto') ?? 'http', h, process.env, c);
-        const response = await Auth(new Request(url, { headers: { cookie: h.get('cookie') ?? '' } }), c);
-        return response.ok ? ((await response.json()) as { sid?: string } | null) : null;
-      },
       signIn: async () => {
         throw new Error('signIn() is not available in the action harness');
       },
@@ -184,7 +175,7 @@ export function hostFor(slug: string, port = 3000): string {
 }
 
 export function cookieName(kind: SessionKind): string {
-  return isProduction ? `__Host-cb.${kind}` : `cb.${kind}`;
+  return sessionCookieName(kind);
 }
 
 /** The cookie Auth.js would have set after sign-in: an encrypted JWT carrying the session id. */
