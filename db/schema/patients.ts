@@ -59,6 +59,10 @@ export const patients = pgTable(
       t.tenantId,
       sql`(lower(${t.firstName} || ' ' || ${t.lastName})) gist_trgm_ops`,
     ),
+    // Name prefixes ("garc", "garcia, ma", "maria g"): byte-order btrees, so a range scan returns
+    // the matches already sorted (ties by id) and stops after one page (lib/patients/search.ts).
+    index('patients_tenant_last_first_idx').on(t.tenantId, sql`(lower(${t.lastName} || ' ' || ${t.firstName}) collate "C")`, t.id),
+    index('patients_tenant_first_last_idx').on(t.tenantId, sql`(lower(${t.firstName} || ' ' || ${t.lastName}) collate "C")`, t.id),
     check('patients_phone_e164', sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
   ],
 );

@@ -97,6 +97,53 @@ describe('patient search', () => {
   });
 });
 
+describe('patient name search', () => {
+  it('lists name prefixes alphabetically, last-name matches before first-name matches, and pages through them', async () => {
+    const clinic = await createTestTenant();
+    const ops = await createStaffContext(clinic, 'operations');
+    const people: [string, string][] = [
+      ['Owen', 'Garcia'], ['Ana', 'Garcia'], ['Maria', 'Garcia'], ['Maria', 'Garcilaso'], ['Garcia', 'Lopez'],
+      ['Zoe', 'Owens'], ['Owen', 'Baker'], ['Ben', 'Marquez'],
+    ];
+    for (const [firstName, lastName] of people) {
+      const made = await createPatient(getDb(), ops, input({ firstName, lastName, email: '', phone: '' }));
+      if (!made.ok) throw new Error(`expected creation: ${JSON.stringify(made)}`);
+    }
+    const found = async (q: string, page = 1) => {
+      const result = await searchPatients(getDb(), ops, { q, page });
+      return result.rows.map((r) => `${r.firstName} ${r.lastName}`);
+    };
+    expect(await found('garci')).toEqual(['Ana Garcia', 'Maria Garcia', 'Owen Garcia', 'Maria Garcilaso', 'Garcia Lopez']);
+    expect(await found('Garcia, Ma')).toEqual(['Maria Garcia']);
+    expect(await found('maria g')).toEqual(['Maria Garcia', 'Maria Garcilaso']);
+    expect(await found('owen')).toEqual(['Zoe Owens', 'Owen Baker', 'Owen Garcia']);
+    // Nothing starts that way: any part of the name, nearest first.
+    expect(await found('arque')).toEqual(['Ben Marquez']);
+    expect(await found('zzz')).toEqual([]);
+    // Past the last page of prefix matches is empty, not a different (fragment) search.
+    expect(await found('garci', 2)).toEqual([]);
+    // A name containing LIKE's wildcards is matched literally.
+    expect(await found('gar%')).toEqual([]);
+  });
+
+  it('pages a common name 25 at a time without repeating anyone', async () => {
+    const clinic = await createTestTenant();
+    const ops = await createStaffContext(clinic, 'operations');
+    for (let i = 0; i < 30; i++) {
+      const made = await createPatient(getDb(), ops, input({ firstName: `Ann${String(i).padStart(2, '0')}`, lastName: 'Smith', email: '', phone: '' }));
+      if (!made.ok) throw new Error('expected creation');
+    }
+    const first = await searchPatients(getDb(), ops, { q: 'smith', page: 1 });
+    const second = await searchPatients(getDb(), ops, { q: 'smith', page: 2 });
+    expect(first.rows).toHaveLength(25);
+    expect(first.hasMore).toBe(true);
+    expect(second.rows).toHaveLength(5);
+    expect(second.hasMore).toBe(false);
+    const names = [...first.rows, ...second.rows].map((r) => r.firstName);
+    expect(names).toEqual(Array.from({ length: 30 }, (_, i) => `Ann${String(i).padStart(2, '0')}`));
+  });
+});
+
 describe('contacts', () => {
   it('links another patient or a non-patient, and refuses another clinic’s patient', async () => {
     const { addContact, listContacts, removeContact } = await import('@/lib/patients/contacts');

@@ -1,0 +1,2 @@
+CREATE INDEX "patients_tenant_last_first_idx" ON "patients" USING btree ("tenant_id",(lower("last_name" || ' ' || "first_name") collate "C"),"id");--> statement-breakpoint
+CREATE INDEX "patients_tenant_first_last_idx" ON "patients" USING btree ("tenant_id",(lower("first_name" || ' ' || "last_name") collate "C"),"id");
