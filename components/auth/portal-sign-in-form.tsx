@@ -4,12 +4,12 @@ import { useActionState } from 'react';
 import { portalSignInAction } from '@/app/t/[tenant]/portal/(public)/sign-in/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
 import { interpolate } from '@/lib/i18n/core';
-import { pickCodeStepLabels, type PortalSignInMessages } from '@/lib/i18n/messages/portal-sign-in';
+import { pickCodeStepLabels, type SignInFormMessages } from '@/lib/i18n/messages/portal-sign-in';
 import { CodeStep } from './code-step';
 import type { PortalSignInState } from './portal-sign-in-state';
 
 /**
- * Two steps on one card: identifier and password, then the SMS code. `messages` are the
+ * Two steps on one card: identifier and password, then the SMS code. `messages` are the form's
  * portal-sign-in strings in the reader's language; the action answers in the same language.
  */
 export function PortalSignInForm({
@@ -19,7 +19,7 @@ export function PortalSignInForm({
 }: {
   identifierLabel: string;
   identifierType: 'email' | 'text';
-  messages: PortalSignInMessages;
+  messages: SignInFormMessages;
 }) {
   const [state, action, pending] = useActionState<PortalSignInState, FormData>(portalSignInAction, { step: 'credentials' });
 

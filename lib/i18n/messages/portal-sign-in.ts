@@ -147,7 +147,15 @@ export function codeStepLabels(locale: Locale): CodeStepLabels {
   return pickCodeStepLabels(portalSignIn[locale]);
 }
 
-export function pickCodeStepLabels(messages: PortalSignInMessages): CodeStepLabels {
+/** What the sign-in form (a client component) shows: only these strings travel to the browser. */
+export type SignInFormMessages = Pick<PortalSignInMessages, 'password' | 'continue' | 'checking' | 'codeHint' | 'codeIntro' | 'verifyAndSignIn' | 'useDifferentAccount'> & CodeStepLabels;
+
+export function pickSignInFormMessages(messages: PortalSignInMessages): SignInFormMessages {
+  const { password, continue: next, codeHint, codeIntro, verifyAndSignIn, useDifferentAccount } = messages;
+  return { ...pickCodeStepLabels(messages), password, continue: next, codeHint, codeIntro, verifyAndSignIn, useDifferentAccount };
+}
+
+export function pickCodeStepLabels(messages: CodeStepLabels): CodeStepLabels {
   const { codeLabel, resendCode, resendIn, resendNow, startAgain, checking } = messages;
   return { codeLabel, resendCode, resendIn, resendNow, startAgain, checking };
 }

@@ -6,7 +6,7 @@ import { LocationCard } from '@/components/locations/location-card';
 import { identifierFieldLabel, sessionEndMessage } from '@/lib/auth/messages';
 import { getPortalSession } from '@/lib/auth/portal-session';
 import { messagesFor } from '@/lib/i18n/core';
-import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
+import { pickSignInFormMessages, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
@@ -51,7 +51,7 @@ export default async function PortalSignInPage({
             <PortalSignInForm
               identifierLabel={label}
               identifierType={profile.portal.identificationMode === 'email' ? 'email' : 'text'}
-              messages={messagesFor(portalSignIn, locale)}
+              messages={pickSignInFormMessages(messagesFor(portalSignIn, locale))}
             />
             <div className="mt-6 space-y-2 border-t border-line pt-4 text-sm">
               <p>
