@@ -103,6 +103,9 @@ async function setup() {
   return { clinic, support, upload, intent, confirm, visible };
 }
 
+/** PUTs the proxy has seen. Its log spans the whole file: wait for a count above the one before. */
+const puts = () => faulty.requests.filter((r) => r.method === 'PUT').length;
+
 const nothing = { staff: [], portal: [], rows: [], objects: [], notifications: [] };
 /** The patient's "new document" notifications (one per channel), all for this document. */
 const notifiedAbout = (documentId: string) => expect.arrayContaining([`document:${documentId}`]);
@@ -131,9 +134,10 @@ describe('a document uploaded while S3 fails', () => {
   it('S3 stalls mid-upload: the pending row is seen by nobody, and the upload completes once S3 answers again', async () => {
     const { upload, visible } = await setup();
     faulty.mode = 'hang';
+    const putsBefore = puts();
     const pending = upload();
     pending.catch(() => {});
-    await expect.poll(() => faulty.requests.filter((r) => r.method === 'PUT').length).toBeGreaterThan(0);
+    await expect.poll(puts).toBeGreaterThan(putsBefore);
     const during = await visible();
     expect(during).toEqual({ ...nothing, rows: ['pending'] });
 
@@ -149,9 +153,10 @@ describe('a document uploaded while S3 fails', () => {
     const { clinic, upload, visible } = await setup();
     // Every write attempt stalls (the SDK makes up to three); reads and deletes work.
     faulty.writePlan = ['hang', 'hang', 'hang'];
+    const putsBefore = puts();
     const stalled = upload();
     stalled.catch(() => {});
-    await expect.poll(() => faulty.requests.filter((r) => r.method === 'PUT').length).toBeGreaterThan(0);
+    await expect.poll(puts).toBeGreaterThan(putsBefore);
     expect((await visible()).rows).toEqual(['pending']);
 
     // An hour later the cron removes the pending row.
