@@ -65,12 +65,14 @@ test.describe('CRM configuration', () => {
     await page.goto(hostUrl('sunrise', '/crm/access-levels'));
     await expectAccessible(page);
     const name = `Billing ${Date.now().toString(36)}`;
-    await page.getByLabel('Name').fill(name);
+    await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByRole('button', { name: 'Create level' }).click();
     await expect(page.getByRole('columnheader', { name })).toBeVisible();
     await page.getByLabel(`${name}: Open the EMR portal`).check();
     await page.getByLabel(`${name}: View patients and their charts`).check();
     await page.getByRole('button', { name: 'Save permissions' }).click();
+    // Reload only once the server says it saved: a reload mid-request would discard the save.
+    await expect(page.getByText(/^Saved \d+ levels?\./)).toBeVisible();
     await page.reload();
     await expect(page.getByLabel(`${name}: View patients and their charts`)).toBeChecked();
     await expect(page.getByLabel(`${name}: Change clinic settings and branding`)).not.toBeChecked();
