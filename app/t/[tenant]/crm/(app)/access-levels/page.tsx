@@ -55,7 +55,9 @@ export default async function AccessLevelsPage() {
           Tick what each custom level may do, then save. Built-in columns are shown for comparison and cannot be changed. You can only grant permissions you have yourself.
         </p>
         <div className="mt-3">
-          <PermissionMatrixForm key={columns.map((c) => `${c.id}:${c.permissions.join(',')}`).join('|')} rows={rows} columns={columns} />
+          {/* A new or deleted level remounts the matrix; a save keeps it, so its confirmation stays
+              on screen (React resets the ticks to the saved permissions once the action settles). */}
+          <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} rows={rows} columns={columns} />
         </div>
       </section>
     </div>
