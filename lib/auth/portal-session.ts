@@ -83,7 +83,8 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
   const [loaded] = await portalSessionQuery(db).execute({ sid });
   const check = await settleSession(db, loaded?.session, { kind: 'portal', tenantId: tenant.id });
   if (!check.ok) {
-    if (touch && (check.reason === 'idle' || check.reason === 'expired')) {
+    // Whichever call finds the session over its limit ends it (settleSession), so it records why.
+    if (check.reason === 'idle' || check.reason === 'expired') {
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'portal', reason: check.reason } });
     }
     return check.reason === 'idle' || check.reason === 'expired' ? { status: check.reason } : { status: 'signed-out' };

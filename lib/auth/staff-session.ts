@@ -10,6 +10,7 @@ import { isPermission, type Permission } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { getClientInfo } from '@/lib/http/client-info';
 import { getRequestPath } from '@/lib/http/request-path';
+import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, getTenantProfile, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
 import { readSessionId } from './session-token';
@@ -55,17 +56,20 @@ const staffSessionQuery = preparedQuery((db) => db
   .where(eq(authSessions.id, sql.placeholder('sid')))
   .prepare('staff_session'));
 
-/** The signed-in staff member for this request, with their access level's permissions. */
-export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
-  const tenant = await getRequestTenant();
+/**
+ * The session and staff member behind the staff cookie, re-checked against the session row.
+ * `touch` records activity (pages, actions, uploads); a background poll passes false so an open
+ * tab cannot keep a session alive past the clinic's idle limit.
+ */
+async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<StaffSessionState> {
   const sid = await readSessionId('staff');
-  if (!sid) return { status: 'signed-out' };
+  if (!sid || !isSessionId(sid)) return { status: 'signed-out' };
   const db = getDb();
-  if (!isSessionId(sid)) return { status: 'signed-out' };
   const [loaded] = await staffSessionQuery(db).execute({ sid });
   const check = await settleSession(db, loaded?.session, { kind: 'staff', tenantId: tenant.id });
   if (!check.ok) {
     if (check.reason === 'idle' || check.reason === 'expired') {
+      // Whichever call finds the session over its limit ends it (settleSession), so it records why.
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'staff', reason: check.reason } });
       return { status: check.reason };
     }
@@ -74,10 +78,10 @@ export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
   const row = loaded?.staff;
   const level = loaded?.level;
   if (!row || !level || row.status !== 'active' || tenant.status !== 'active') {
-    await revokeSession(db, check.session.id, 'account-unavailable');
+    if (touch) await revokeSession(db, check.session.id, 'account-unavailable');
     return { status: 'signed-out' };
   }
-  await touchSession(db, check.session);
+  if (touch) await touchSession(db, check.session);
   const client = await getClientInfo();
   return {
     status: 'signed-in',
@@ -96,7 +100,15 @@ export const getStaffSession = cache(async (): Promise<StaffSessionState> => {
       },
     },
   };
-});
+}
+
+/** The signed-in staff member for this request, with their access level's permissions; counts as activity. */
+export const getStaffSession = cache(async (): Promise<StaffSessionState> => loadStaffSession(await getRequestTenant(), true));
+
+/** The same checks for a route handler's background call (a poll), without recording activity. */
+export function peekStaffSession(tenant: TenantRef): Promise<StaffSessionState> {
+  return loadStaffSession(tenant, false);
+}
 
 /**
  * For every staff page, action and route: signed in to this clinic, allowed in this area, and

@@ -1,7 +1,7 @@
 import 'server-only';
 import { canUseArea, type StaffContext } from '@/lib/access/context';
 import { getPortalSession } from '@/lib/auth/portal-session';
-import { getStaffSession } from '@/lib/auth/staff-session';
+import { getStaffSession, peekStaffSession } from '@/lib/auth/staff-session';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import type { DownloadRequester } from './authorize-download';
 
@@ -18,10 +18,15 @@ export function jsonError(status: number, error: string, message?: string): Resp
   return Response.json({ error, ...(message ? { message } : {}) }, { status, headers: { 'Cache-Control': 'no-store' } });
 }
 
-export async function resolveStaffCaller(request: Request): Promise<{ ok: true; ctx: StaffContext } | { ok: false; response: Response }> {
+/**
+ * A staff member of the clinic on this host, allowed in the EMR. `activity: false` for a
+ * background poll: it checks the session like any call but does not extend it, so an open tab
+ * cannot hold off the clinic's idle sign-out.
+ */
+export async function resolveStaffCaller(request: Request, { activity = true }: { activity?: boolean } = {}): Promise<{ ok: true; ctx: StaffContext } | { ok: false; response: Response }> {
   const resolution = await resolveTenantByHost(request.headers.get('host'));
   if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
-  const staff = await getStaffSession();
+  const staff = activity ? await getStaffSession() : await peekStaffSession(resolution.tenant);
   if (staff.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
   if (staff.context.tenant.id !== resolution.tenant.id) return { ok: false, response: jsonError(404, 'not_found') };
   if (!canUseArea(staff.context.actor.permissions, 'emr')) return { ok: false, response: jsonError(403, 'forbidden') };

@@ -15,10 +15,12 @@ const querySchema = z.object({ id: z.uuid(), after: z.iso.datetime({ offset: tru
 /**
  * The thread page's poller. Every call re-checks the staff session, the clinic from the host and
  * messages.view (in the lib), so an ended session or a changed access level stops it at once.
+ * It does not extend the session: only pages and actions count as activity.
  * Never cached: the answer is patient information.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const caller = await resolveStaffCaller(request);
+  // A background call: it must not count as activity, or an open thread would hold off the idle sign-out.
+  const caller = await resolveStaffCaller(request, { activity: false });
   if (!caller.ok) return caller.response;
   const parsed = querySchema.safeParse({ id: (await params).id, after: new URL(request.url).searchParams.get('after') });
   if (!parsed.success) return jsonError(400, 'bad_request');
