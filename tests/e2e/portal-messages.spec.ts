@@ -45,7 +45,11 @@ test('Maria replies in the portal, sees the clinic answer arrive, and the conver
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
 
   // (1) The inbox: the seeded conversation, open, with its unread badge.
-  await page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: /^Messages/ }).click();
+  const messagesNav = page.getByRole('navigation', { name: 'Portal sections' }).getByRole('link', { name: /^Messages/ });
+  const navUnread = async () => Number((await messagesNav.textContent())?.match(/(\d+) unread/)?.[1] ?? 0);
+  const unreadBefore = await navUnread();
+  expect(unreadBefore).toBeGreaterThan(0);
+  await messagesNav.click();
   await expect(page).toHaveURL(hostUrl('sunrise', '/portal/messages'));
   await expect(page.getByRole('heading', { level: 1, name: 'Messages' })).toBeVisible();
   // "Reply only": no compose action, and the reason in its place.
@@ -62,6 +66,8 @@ test('Maria replies in the portal, sees the clinic answer arrive, and the conver
   const conversationId = new URL(page.url()).pathname.split('/').pop()!;
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(SEEDED_SUBJECT);
   await expect(page.getByRole('article', { name: /Sam Rivera/ }).first()).toContainText('Please reply here if you have any questions.');
+  // The frame is not re-rendered on client-side navigation; the nav badge still follows the read.
+  await expect.poll(navUnread).toBeLessThan(unreadBefore);
   await expectAccessible(page);
 
   // An empty reply is refused in words, next to the field.

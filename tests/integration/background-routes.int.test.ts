@@ -11,11 +11,14 @@ vi.mock('next/headers', async () => (await import('../support/action-harness')).
 vi.mock('next/cache', async (real) => (await import('../support/action-harness')).nextCacheMock(await real()));
 vi.mock('next-auth', async () => (await import('../support/action-harness')).nextAuthMock());
 
-const { startStaffConversation } = await import('@/lib/conversations/staff');
+const { openStaffThread, startStaffConversation } = await import('@/lib/conversations/staff');
+const { openPortalThread, replyAsPatient } = await import('@/lib/conversations/portal');
 const { requireStaff } = await import('@/lib/auth/staff-session');
 const { requirePortalAccount } = await import('@/lib/auth/portal-session');
 const emrPoll = (await import('@/app/api/emr/messages/[id]/poll/route')).GET;
 const portalPoll = (await import('@/app/api/portal/messages/[id]/poll/route')).GET;
+const emrUnread = (await import('@/app/api/emr/messages/unread/route')).GET;
+const portalUnread = (await import('@/app/api/portal/messages/unread/route')).GET;
 
 /**
  * What open pages ask in the background: the thread polls (every few seconds) and the Messages
@@ -39,7 +42,7 @@ async function sessionRow(id: string) {
 
 async function world() {
   const { clinic, support } = await messagingClinic();
-  const { maria, account } = await household(clinic);
+  const { maria, account, asMaria } = await household(clinic);
   at(0);
   const started = await startStaffConversation(getDb(), support, { patientId: maria.id, subject: 'Your results', body: 'Please call us.' });
   if (!started.ok) throw new Error(started.message);
@@ -51,7 +54,9 @@ async function world() {
   const host = hostFor(clinic.slug);
   const id = started.conversationId;
   return {
-    clinic, staff, portal,
+    clinic, support, asMaria, conversationId: id, staff, portal,
+    unreadEmr: () => invokeRoute({ host, cookies: staff.cookies }, emrUnread, { path: '/api/emr/messages/unread' }),
+    unreadPortal: () => invokeRoute({ host, cookies: portal.cookies }, portalUnread, { path: '/api/portal/messages/unread' }),
     pollEmr: () => invokeRoute({ host, cookies: staff.cookies }, emrPoll, { path: `/api/emr/messages/${id}/poll`, params: { id } }),
     pollPortal: () => invokeRoute({ host, cookies: portal.cookies }, portalPoll, { path: `/api/portal/messages/${id}/poll`, params: { id } }),
     emrPage: () => invokeAction({ host, cookies: staff.cookies, path: `/emr/messages/${id}` }, () => requireStaff('emr', 'messages.view')),
@@ -60,6 +65,36 @@ async function world() {
 }
 
 const status = (outcome: Outcome) => (outcome.kind === 'response' ? outcome.status : outcome.kind);
+const body = (outcome: Outcome) => (outcome.kind === 'response' ? JSON.parse(outcome.body) as unknown : outcome);
+
+describe('the Messages badges', () => {
+  it("answer each caller's own unread count, which falls once the thread is read, without extending the session", async () => {
+    const w = await world();
+    at(30);
+    expect(body(await w.unreadPortal())).toEqual({ count: 1 });
+    expect(body(await w.unreadEmr())).toEqual({ count: 0 });
+
+    await openPortalThread(getDb(), w.asMaria, w.conversationId);
+    expect(body(await w.unreadPortal())).toEqual({ count: 0 });
+    const replied = await replyAsPatient(getDb(), w.asMaria, w.conversationId, { body: 'I will call tomorrow.' });
+    expect(replied.ok).toBe(true);
+    expect(body(await w.unreadEmr())).toEqual({ count: 1 });
+    await openStaffThread(getDb(), w.support, w.conversationId);
+    expect(body(await w.unreadEmr())).toEqual({ count: 0 });
+
+    for (const { sessionId } of [w.staff, w.portal]) expect((await sessionRow(sessionId)).lastSeenAt).toEqual(T0);
+    const cacheControl = (o: Outcome) => (o.kind === 'response' ? o.headers.get('cache-control') : null);
+    expect(cacheControl(await w.unreadEmr())).toBe('no-store');
+    expect(cacheControl(await w.unreadPortal())).toBe('no-store');
+  });
+
+  it('answer 401 once the session has ended', async () => {
+    const w = await world();
+    at(IDLE_SECONDS);
+    expect(status(await w.unreadEmr())).toBe(401);
+    expect(status(await w.unreadPortal())).toBe(401);
+  });
+});
 
 describe.each([
   { area: 'EMR', poll: 'pollEmr', page: 'emrPage', session: 'staff' },

@@ -57,7 +57,7 @@ vi.mock('next-auth', async () => (await import('../support/action-harness')).nex
  */
 
 // Today's inventory; the suite fails when the scan finds fewer (a broken glob, a lost file).
-const MINIMUM = { actionFiles: 33, actions: 87, routeHandlers: 11 };
+const MINIMUM = { actionFiles: 33, actions: 87, routeHandlers: 13 };
 
 // Public by design: sign-in, activation and recovery flows, and the operator's sign-in.
 const PUBLIC_ACTIONS = new Set(['app/platform/console/actions.ts#operatorSignInAction']);
@@ -76,6 +76,18 @@ const PUBLIC_ROUTES: Record<string, string> = {
 const SELF_ONLY_ACTIONS: Record<string, (value: unknown) => boolean> = {
   // The idle warning asks how long the session has left: 0 for a caller without one.
   'app/t/[tenant]/portal/(app)/actions.ts#idleSecondsLeftAction': (value) => typeof value === 'number',
+};
+
+/**
+ * Routes that answer a caller about their own session instead of refusing (no id in the URL can
+ * point them at anyone else). Only insiders (a session valid on the host they call) may get such
+ * an answer, and it must be exactly this shape; everyone else is refused.
+ */
+const ownCount = (body: unknown) => typeof body === 'object' && body !== null && Object.keys(body).join() === 'count' && Number.isInteger((body as { count: unknown }).count);
+const SELF_ONLY_ROUTES: Record<string, (body: unknown) => boolean> = {
+  // The Messages badge: the caller's own unread count (their clinic, their selected patient).
+  'app/api/emr/messages/unread/route.ts#GET': ownCount,
+  'app/api/portal/messages/unread/route.ts#GET': ownCount,
 };
 
 /** Known holes, documented as failing until the lead fixes them: `id -> what happens`. */
@@ -424,7 +436,7 @@ function leaks(outcome: Outcome, input: string): string[] {
   return sensitiveStrings().filter((s) => answer.includes(s) && !input.includes(s));
 }
 
-interface CallResult { attacker: string; label: string; outcome: Outcome; problems: string[] }
+interface CallResult { attacker: string; label: string; outcome: Outcome; problems: string[]; refused: boolean }
 
 async function attack(
   attacker: Attacker,
@@ -445,7 +457,9 @@ async function attack(
   if (outcome.kind === 'response' && outcome.status >= 500) problems.push(`answered ${outcome.status}`);
   for (const c of changes) problems.push(`${c.kind} ${c.key}: ${c.row.slice(0, 400)}`);
   for (const s of leaks(outcome, input)) problems.push(`leaked "${s}" in ${describeOutcome(outcome).slice(0, 300)}`);
-  const refused = isRefusal(outcome) || (selfOnly !== undefined && outcome.kind === 'returned' && selfOnly(outcome.value));
+  const refused = isRefusal(outcome) || (selfOnly !== undefined && (
+    (outcome.kind === 'returned' && selfOnly(outcome.value))
+    || (outcome.kind === 'response' && outcome.status === 200 && selfOnly(parseJson(outcome.body)))));
   // ISOLATION_TRACE=1 prints every call's answer: how far each attacker got.
   if (process.env.ISOLATION_TRACE) console.log(`TRACE ${attacker.key} ${label} -> ${describeOutcome(outcome).slice(0, 200)}`);
   if (!publicFlow && attacker.mustBeRefused(area) && !refused) problems.push(`not refused: ${describeOutcome(outcome)}`);
@@ -454,7 +468,15 @@ async function attack(
     tally.byAttacker[attacker.key] = (tally.byAttacker[attacker.key] ?? 0) + 1;
     if (refused) tally.refused++; else tally.answered++;
   }
-  return { attacker: attacker.key, label, outcome, problems };
+  return { attacker: attacker.key, label, outcome, problems, refused };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -655,13 +677,14 @@ describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (
     for (const attacker of ATTACKERS) {
       for (const call of routeCalls(entry)) {
         results.push(await attack(attacker, call.path, publicRoute ? 'api' : entry.area === 'api' ? 'emr' : entry.area, publicRoute, call.path,
-          (req) => invokeRoute(req, handler, { method: entry.method, ...call })));
+          // Only an insider has a session of its own here to be answered about; outsiders are refused.
+          (req) => invokeRoute(req, handler, { method: entry.method, ...call }), attacker.insider ? SELF_ONLY_ROUTES[entry.id] : undefined));
       }
     }
     const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
     if (!publicRoute) {
       for (const r of results) {
-        if (!isRefusal(r.outcome)) problems.push(`${r.attacker} [${r.label}]: expected 401/403/404 (or a sign-in redirect), got ${describeOutcome(r.outcome)}`);
+        if (!r.refused) problems.push(`${r.attacker} [${r.label}]: expected 401/403/404 (or a sign-in redirect), got ${describeOutcome(r.outcome)}`);
       }
     }
     if (entry.file.includes('/cron/')) {

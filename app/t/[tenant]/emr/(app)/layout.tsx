@@ -19,9 +19,12 @@ export default async function EmrAppLayout({ children, params }: { children: Rea
       return 0;
     })
     : 0;
-  // The accessible name reads "Messages, 3 unread"; the number is drawn as a badge.
+  // The accessible name reads "Messages, 3 unread"; the number is drawn as a badge that keeps
+  // itself current as the staff member moves between pages.
   const nav = visibleNav(EMR_NAV, staff.actor.permissions).map((item) =>
-    item.href === '/emr/messages' && unread > 0 ? { ...item, badge: { count: unread, label: `${unread} unread` } } : item);
+    item.href === '/emr/messages'
+      ? { ...item, badge: { count: unread, label: `${unread} unread`, live: { url: '/api/emr/messages/unread', labelTemplate: '{count} unread' } } }
+      : item);
   return (
     <StaffShell
       area="emr"

@@ -31,7 +31,10 @@ export default async function PortalAppLayout({
     { href: '/portal', label: t('navHome'), exact: true },
     { href: '/portal/bookings', label: t('navBookings') },
     { href: '/portal/documents', label: t('navDocuments') },
-    { href: '/portal/messages', label: t('navMessages'), badge: { count: unread, label: t('unreadCount', { count: unread }) } },
+    {
+      href: '/portal/messages', label: t('navMessages'),
+      badge: { count: unread, label: t('unreadCount', { count: unread }), live: { url: '/api/portal/messages/unread', labelTemplate: messages.unreadCount } },
+    },
     { href: '/portal/data', label: t('navData') },
     { href: '/portal/history', label: t('navHistory') },
     { href: '/portal/settings', label: t('navSettings') },
