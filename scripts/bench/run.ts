@@ -278,6 +278,9 @@ async function pairedRatio(baseline: Target, target: Target, rounds: number): Pr
   const seconds = Math.max(1, Math.round(DURATION / rounds));
   const ratios: number[] = [];
   const runs: Run[] = [];
+  // Unmeasured warm-up: the baseline has had its own run, so the page's code is compiled too
+  // before the first round counts.
+  await loadRun(target, { duration: seconds });
   for (let i = 0; i < rounds; i++) {
     const base = await loadRun(baseline, { duration: seconds });
     const run = await loadRun(target, { duration: seconds });
