@@ -74,7 +74,8 @@ export type PortalSessionState =
 /**
  * The session and account behind the portal cookie, re-checked against the session row.
  * `touch` records activity (pages and actions); a background poll passes false so an open tab
- * cannot keep a session alive past its idle limit.
+ * cannot keep a session alive past its idle limit. Either way, a session found over its limit or
+ * belonging to a disabled account is ended here.
  */
 async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<PortalSessionState> {
   const sid = await readSessionId('portal');
@@ -92,7 +93,7 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
   const { session } = check;
   const account = loaded?.account;
   if (!account || account.status !== 'active' || tenant.status !== 'active') {
-    if (touch) await revokeSession(db, session.id, 'account-unavailable');
+    await revokeSession(db, session.id, 'account-unavailable');
     return { status: 'signed-out' };
   }
   if (touch) await touchSession(db, session);

@@ -59,7 +59,8 @@ const staffSessionQuery = preparedQuery((db) => db
 /**
  * The session and staff member behind the staff cookie, re-checked against the session row.
  * `touch` records activity (pages, actions, uploads); a background poll passes false so an open
- * tab cannot keep a session alive past the clinic's idle limit.
+ * tab cannot keep a session alive past the clinic's idle limit. Either way, a session found over
+ * its limit or belonging to a deactivated account is ended here.
  */
 async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<StaffSessionState> {
   const sid = await readSessionId('staff');
@@ -78,7 +79,7 @@ async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<Staf
   const row = loaded?.staff;
   const level = loaded?.level;
   if (!row || !level || row.status !== 'active' || tenant.status !== 'active') {
-    if (touch) await revokeSession(db, check.session.id, 'account-unavailable');
+    await revokeSession(db, check.session.id, 'account-unavailable');
     return { status: 'signed-out' };
   }
   if (touch) await touchSession(db, check.session);

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, authSessions } from '@/db/schema';
+import { auditLog, authSessions, portalAccounts, staffUsers } from '@/db/schema';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { household, messagingClinic } from './conversations-fixtures';
 import { hostFor, invokeAction, invokeRoute, signIn, type Outcome } from '../support/action-harness';
@@ -93,6 +93,18 @@ describe('the Messages badges', () => {
     at(IDLE_SECONDS);
     expect(status(await w.unreadEmr())).toBe(401);
     expect(status(await w.unreadPortal())).toBe(401);
+  });
+});
+
+describe('a background call for a deactivated account', () => {
+  it('is refused and ends the session, as a page would', async () => {
+    const w = await world();
+    at(30);
+    await getDb().update(staffUsers).set({ status: 'deactivated' }).where(eq(staffUsers.id, w.support.actor.id));
+    await getDb().update(portalAccounts).set({ status: 'disabled' }).where(eq(portalAccounts.id, w.asMaria.accountId));
+    expect(status(await w.pollEmr())).toBe(401);
+    expect(status(await w.unreadPortal())).toBe(401);
+    for (const { sessionId } of [w.staff, w.portal]) expect(await sessionRow(sessionId)).toMatchObject({ revokeReason: 'account-unavailable' });
   });
 });
 
