@@ -80,8 +80,9 @@ const SELF_ONLY_ACTIONS: Record<string, (value: unknown) => boolean> = {
 
 /**
  * Routes that answer a caller about their own session instead of refusing (no id in the URL can
- * point them at anyone else). Only insiders (a session valid on the host they call) may get such
- * an answer, and it must be exactly this shape; everyone else is refused.
+ * point them at anyone else). Only insiders acting for their own records (a session valid on the
+ * host they call) may get such an answer, and it must be exactly this shape; everyone else,
+ * including a session that names the victim as its patient, is refused.
  */
 const ownCount = (body: unknown) => typeof body === 'object' && body !== null && Object.keys(body).join() === 'count' && Number.isInteger((body as { count: unknown }).count);
 const SELF_ONLY_ROUTES: Record<string, (body: unknown) => boolean> = {
@@ -677,8 +678,9 @@ describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (
     for (const attacker of ATTACKERS) {
       for (const call of routeCalls(entry)) {
         results.push(await attack(attacker, call.path, publicRoute ? 'api' : entry.area === 'api' ? 'emr' : entry.area, publicRoute, call.path,
-          // Only an insider has a session of its own here to be answered about; outsiders are refused.
-          (req) => invokeRoute(req, handler, { method: entry.method, ...call }), attacker.insider ? SELF_ONLY_ROUTES[entry.id] : undefined));
+          // Only an insider with records of its own here may be answered about itself; outsiders,
+          // and a session naming the victim as its patient, are refused.
+          (req) => invokeRoute(req, handler, { method: entry.method, ...call }), attacker.insider && attacker.own ? SELF_ONLY_ROUTES[entry.id] : undefined));
       }
     }
     const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
