@@ -1,7 +1,8 @@
 import 'server-only';
 import { canUseArea, type StaffContext } from '@/lib/access/context';
-import { getPortalSession } from '@/lib/auth/portal-session';
+import { getPortalSession, peekPortalSession, type PortalContext } from '@/lib/auth/portal-session';
 import { getStaffSession, peekStaffSession } from '@/lib/auth/staff-session';
+import type { LinkedPatient } from '@/lib/portal/linked-patients';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import type { DownloadRequester } from './authorize-download';
 
@@ -31,6 +32,22 @@ export async function resolveStaffCaller(request: Request, { activity = true }: 
   if (staff.context.tenant.id !== resolution.tenant.id) return { ok: false, response: jsonError(404, 'not_found') };
   if (!canUseArea(staff.context.actor.permissions, 'emr')) return { ok: false, response: jsonError(403, 'forbidden') };
   return { ok: true, ctx: staff.context };
+}
+
+/**
+ * For the portal's background routes (a thread poll, the Messages badge): the account signed in
+ * on this host and the patient selected in its session, checked like a page but not counted as
+ * activity, so an open tab cannot hold off the idle sign-out. No selected patient (switched in
+ * another tab, access withdrawn) answers not-found.
+ */
+export async function resolvePortalPoller(request: Request): Promise<{ ok: true; portal: PortalContext & { patient: LinkedPatient } } | { ok: false; response: Response }> {
+  const resolution = await resolveTenantByHost(request.headers.get('host'));
+  if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
+  const state = await peekPortalSession(resolution.tenant);
+  if (state.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
+  const { patient } = state.context;
+  if (!patient) return { ok: false, response: jsonError(404, 'not_found') };
+  return { ok: true, portal: { ...state.context, patient } };
 }
 
 export async function resolveDownloadCaller(request: Request): Promise<RouteCaller> {

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { nextPollCursor, patientZone, toDisplayMessage, type PollResponse } from '@/components/portal/messages/display-message';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
-import { peekPortalSession } from '@/lib/auth/portal-session';
 import { now } from '@/lib/clock';
 import { pollPortalThread } from '@/lib/conversations/portal';
+import { resolvePortalPoller } from '@/lib/documents/route-auth';
 import { formatters, toLocale, translator } from '@/lib/i18n/core';
 import { inbox } from '@/lib/i18n/messages/inbox';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
-import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -23,15 +22,9 @@ const json = (status: number, body: object) => Response.json(body, { status, hea
  * redirect a fetch to sign-in either: it answers 401 and the page says the session ended.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const resolution = await resolveTenantByHost(request.headers.get('host'));
-  if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return json(404, { error: 'not_found' });
-  const tenant = resolution.tenant;
-
-  const state = await peekPortalSession(tenant);
-  if (state.status !== 'signed-in') return json(401, { error: 'unauthorized' });
-  const { account, patient } = state.context;
-  // Switched to another patient in another tab, or access withdrawn: this thread is not theirs now.
-  if (!patient) return json(404, { error: 'not_found' });
+  const caller = await resolvePortalPoller(request);
+  if (!caller.ok) return caller.response;
+  const { tenant, account, patient } = caller.portal;
   const db = getDb();
 
   const { id } = await params;
