@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { operatorSignOutAction } from '@/app/platform/console/actions';
-import type { OperatorContext } from '@/lib/auth/operator-session';
+import type { OperatorContext } from '@/lib/access/context';
 
 export function ConsoleFrame({ operator, children }: { operator: OperatorContext; children: React.ReactNode }) {
   return (

@@ -1,10 +1,15 @@
+import type { PortalRelationship } from '@/db/schema';
 import type { TenantRef } from '@/lib/tenancy/lookup';
+import { ForbiddenError } from '@/lib/kernel/errors';
 import type { Permission } from './permissions';
 
+export { ForbiddenError, NotFoundError } from '@/lib/kernel/errors';
+
 /**
- * Who is acting, and for which clinic. Every lib/ function that touches clinic data takes one of
- * these as its first argument; the tenant comes from the host and the actor from the session,
- * never from input.
+ * Who is acting, and for which clinic: one context per audience (staff, portal, operator). Every
+ * lib/ function that touches clinic data takes its caller's context right after the database
+ * handle (`fn(db, ctx, input)`: the handle may be a transaction); the tenant comes from the host
+ * and the actor from the session row, never from input.
  */
 export interface StaffActor {
   kind: 'staff';
@@ -24,18 +29,42 @@ export interface StaffContext {
   userAgent?: string | null;
 }
 
-export class ForbiddenError extends Error {
-  constructor(readonly permission: Permission) {
-    super(`Missing permission ${permission}`);
-    this.name = 'ForbiddenError';
-  }
+/** A patient a portal account may act for, and how the account is related to them. */
+export interface LinkedPatient {
+  id: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string;
+  relationship: PortalRelationship;
 }
 
-export class NotFoundError extends Error {
-  constructor(what = 'record') {
-    super(`${what} not found`);
-    this.name = 'NotFoundError';
-  }
+/** A signed-in portal account in one clinic, before a patient is chosen (settings, the selector). */
+export interface PortalAccountContext {
+  tenant: TenantRef;
+  sessionId: string;
+  idleTimeoutSeconds: number;
+  account: { id: string; fullName: string; email: string | null; phone: string; language: string; timeZone: string | null };
+  /** Every patient the account is linked to (self, child, parent, caregiver). */
+  patients: LinkedPatient[];
+  /** The patient this session acts for, if one is chosen. */
+  patient: LinkedPatient | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/**
+ * A portal account acting for one linked patient in one clinic: what every patient-facing lib/
+ * function takes. The patient comes from the session row's selection, re-checked against the
+ * account's links on every request; nothing in a form names it.
+ */
+export type PortalContext = PortalAccountContext & { patient: LinkedPatient };
+
+/** A platform operator in the console on the root host (no clinic). */
+export interface OperatorContext {
+  actor: { kind: 'operator'; id: string; fullName: string; email: string };
+  sessionId: string;
+  ip: string | null;
+  userAgent: string | null;
 }
 
 export function hasPermission(ctx: StaffContext, permission: Permission): boolean {

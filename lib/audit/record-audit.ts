@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery } from '@/db/prepared';
 import { auditLog, type auditActorKinds, type auditOutcomes } from '@/db/schema';
+import type { OperatorContext, PortalAccountContext, StaffContext } from '@/lib/access/context';
 import type { AuditAction } from './actions';
 
 /**
@@ -50,7 +51,26 @@ const auditInsert = preparedQuery((db) => db
   })
   .prepare('audit_insert'));
 
-export async function recordAudit(db: Executor, entry: AuditRecord): Promise<void> {
+/** Any audience's context: who acts is filled in from it the same way everywhere. */
+export type AuditContext = StaffContext | PortalAccountContext | OperatorContext;
+
+/** The actor, clinic, address and browser of an entry, from the caller's context. */
+export function auditFrom(ctx: AuditContext): Pick<AuditRecord, 'tenantId' | 'actor' | 'ip' | 'userAgent'> {
+  const client = { ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
+  if ('account' in ctx) return { tenantId: ctx.tenant.id, actor: { kind: 'patient', id: ctx.account.id }, ...client };
+  if (ctx.actor.kind === 'operator') return { tenantId: null, actor: { kind: 'operator', id: ctx.actor.id, label: ctx.actor.email }, ...client };
+  const staff = ctx as StaffContext;
+  return { tenantId: staff.tenant.id, actor: { kind: 'staff', id: staff.actor.id, label: staff.actor.email }, ...client };
+}
+
+/**
+ * `recordAudit(tx, ctx, { action, … })` for a person acting through a context (actor, label, IP
+ * and user agent filled in from it), or `recordAudit(tx, entry)` for the system and sign-in flows.
+ */
+export async function recordAudit(db: Executor, ctx: AuditContext, entry: Omit<AuditRecord, 'tenantId' | 'actor'>): Promise<void>;
+export async function recordAudit(db: Executor, entry: AuditRecord): Promise<void>;
+export async function recordAudit(db: Executor, ctxOrEntry: AuditContext | AuditRecord, rest?: Omit<AuditRecord, 'tenantId' | 'actor'>): Promise<void> {
+  const entry: AuditRecord = rest ? { ...auditFrom(ctxOrEntry as AuditContext), ...dropUndefined(rest), action: rest.action } : (ctxOrEntry as AuditRecord);
   const values = {
     tenantId: entry.tenantId,
     actorKind: entry.actor.kind,
@@ -66,4 +86,8 @@ export async function recordAudit(db: Executor, entry: AuditRecord): Promise<voi
     details: entry.details ?? null,
   };
   await auditInsert(db).execute(values);
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { OperatorContext } from '@/lib/access/context';
 import { eq } from 'drizzle-orm';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
@@ -29,12 +30,6 @@ export const operatorAuth = createAuthInstance('operator', async (challengeId) =
   return { id: challenge.subjectId, sid: session.id };
 });
 
-export interface OperatorContext {
-  actor: { kind: 'operator'; id: string; fullName: string; email: string };
-  sessionId: string;
-  ip: string | null;
-  userAgent: string | null;
-}
 
 export const getOperatorSession = cache(async (): Promise<OperatorContext | null> => {
   const sid = await readSessionId('operator');

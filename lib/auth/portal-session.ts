@@ -8,7 +8,8 @@ import { authSessions, portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
-import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients, type LinkedPatient } from '@/lib/portal/linked-patients';
+import type { PortalAccountContext, PortalContext } from '@/lib/access/context';
+import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients } from '@/lib/portal/linked-patients';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
@@ -58,17 +59,9 @@ const portalSessionQuery = preparedQuery((db) => db
   .where(eq(authSessions.id, sql.placeholder('sid')))
   .prepare('portal_session'));
 
-export interface PortalContext {
-  tenant: TenantRef;
-  sessionId: string;
-  idleTimeoutSeconds: number;
-  account: { id: string; fullName: string; email: string | null; phone: string; language: string; timeZone: string | null };
-  patients: LinkedPatient[];
-  patient: LinkedPatient | null;
-}
 
 export type PortalSessionState =
-  | { status: 'signed-in'; context: PortalContext }
+  | { status: 'signed-in'; context: PortalAccountContext }
   | { status: 'signed-out' | 'idle' | 'expired' };
 
 /**
@@ -129,17 +122,17 @@ export async function portalIdleSecondsLeft(): Promise<number> {
 }
 
 /** Any page or action that needs a signed-in account. Redirects to sign-in with the reason. */
-export async function requirePortalAccount(): Promise<PortalContext> {
+export async function requirePortalAccount(): Promise<PortalAccountContext> {
   const state = await getPortalSession();
   if (state.status !== 'signed-in') redirect(state.status === 'signed-out' ? '/portal/sign-in' : `/portal/sign-in?reason=${state.status}`);
   return state.context;
 }
 
 /** Pages and actions that act for a patient: a selected, linked patient is required. */
-export async function requirePortalPatient(): Promise<PortalContext & { patient: LinkedPatient }> {
+export async function requirePortalPatient(): Promise<PortalContext> {
   const context = await requirePortalAccount();
   if (!context.patient) redirect('/portal/select-patient');
-  return context as PortalContext & { patient: LinkedPatient };
+  return context as PortalContext;
 }
 
 /** Switches the patient this session acts for; only a patient linked to the account. */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { canUseArea, type StaffContext } from '@/lib/access/context';
-import { getPortalSession, peekPortalSession, type PortalContext } from '@/lib/auth/portal-session';
+import { getPortalSession, peekPortalSession } from '@/lib/auth/portal-session';
+import type { PortalAccountContext } from '@/lib/access/context';
 import { getStaffSession, peekStaffSession } from '@/lib/auth/staff-session';
 import type { LinkedPatient } from '@/lib/portal/linked-patients';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
@@ -40,7 +41,7 @@ export async function resolveStaffCaller(request: Request, { activity = true }: 
  * activity, so an open tab cannot hold off the idle sign-out. No selected patient (switched in
  * another tab, access withdrawn) answers not-found.
  */
-export async function resolvePortalPoller(request: Request): Promise<{ ok: true; portal: PortalContext & { patient: LinkedPatient } } | { ok: false; response: Response }> {
+export async function resolvePortalPoller(request: Request): Promise<{ ok: true; portal: PortalAccountContext & { patient: LinkedPatient } } | { ok: false; response: Response }> {
   const resolution = await resolveTenantByHost(request.headers.get('host'));
   if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
   const state = await peekPortalSession(resolution.tenant);

@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { accessLevels, staffUsers, tenantBranding, tenantDomains, tenantSettings, tenants } from '@/db/schema';
 import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import type { OperatorContext } from '@/lib/auth/operator-session';
+import type { OperatorContext } from '@/lib/access/context';
 import { revokeTenantSessions } from '@/lib/auth/session-store';
 import { now as clockNow } from '@/lib/clock';
 import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';

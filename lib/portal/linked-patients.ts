@@ -2,15 +2,10 @@ import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Executor } from '@/db/client';
+import type { LinkedPatient } from '@/lib/access/context';
 import { patientPortalSettings, patients, portalAccountPatients, type PortalRelationship } from '@/db/schema';
 
-export interface LinkedPatient {
-  id: string;
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  relationship: PortalRelationship;
-}
+export type { LinkedPatient } from '@/lib/access/context';
 
 /**
  * This request's answers, so the session check and the link re-checks of the page's data

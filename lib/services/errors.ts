@@ -1,21 +1,11 @@
-import { settingsFailure, type SettingsActionState } from '@/lib/settings/action-state';
+import { RuleError } from '@/lib/kernel/errors';
 
-/** A services rule refused a change; the action layer turns it into a message. */
-export class ServiceRuleError extends Error {
-  constructor(readonly code: 'name-taken', readonly detail: { name: string }) {
-    super(code);
+/** A services rule refused a change, in the words the form shows. */
+export class ServiceRuleError extends RuleError {
+  constructor(override readonly code: 'name-taken', readonly detail: { name: string }) {
+    super(code, 'This service was not saved.', {
+      name: `A service named “${detail.name}” already exists (perhaps inactive). Choose another name, or edit that one.`,
+    });
     this.name = 'ServiceRuleError';
   }
-}
-
-export function serviceFailure(error: unknown, values?: Record<string, string>): SettingsActionState {
-  if (error instanceof ServiceRuleError) {
-    return {
-      ok: false,
-      values,
-      message: 'This service was not saved.',
-      fieldErrors: { name: `A service named “${error.detail.name}” already exists (perhaps inactive). Choose another name, or edit that one.` },
-    };
-  }
-  return settingsFailure(error, values);
 }

@@ -1,18 +1,42 @@
-/** A business rule refused a settings change; `code` maps to a message in the action layer. */
-export class SettingsRuleError extends Error {
-  constructor(
-    readonly code: 'poor-contrast' | 'last-active-location' | 'document-type-name-taken',
-    readonly detail: Record<string, string> = {},
-  ) {
-    super(code);
-    this.name = 'SettingsRuleError';
+import { RuleError } from '@/lib/kernel/errors';
+
+export { postgresErrorCode } from '@/lib/kernel/errors';
+
+type SettingsRuleCode = 'poor-contrast' | 'last-active-location' | 'document-type-name-taken';
+
+/** The sentence the person reads for each refusal, with the field it points at. */
+function refusal(code: SettingsRuleCode, detail: Record<string, string>): { message: string; fieldErrors?: Record<string, string>; extra?: Record<string, unknown> } {
+  switch (code) {
+    case 'poor-contrast': {
+      const { color, ratio, suggestion } = detail;
+      return {
+        message: 'This colour was not saved.',
+        extra: { suggestion },
+        fieldErrors: {
+          primaryColor: `Text on ${color} has a contrast of ${ratio}:1; patients need at least 4.5:1 to read it (WCAG AA). ${suggestion} is the nearest shade that passes.`,
+        },
+      };
+    }
+    case 'last-active-location':
+      return { message: `${detail.name} is the clinic’s only active location, and patients need at least one. Add or reactivate another location first.` };
+    case 'document-type-name-taken':
+      return {
+        message: 'This name was not saved.',
+        fieldErrors: { name: `A document type named “${detail.name}” already exists (perhaps deactivated). Choose another name, or reactivate that one.` },
+      };
   }
 }
 
-/** Postgres error codes arrive on `cause` when Drizzle wraps the driver's error (DESIGN.md). */
-export function postgresErrorCode(error: unknown): string | undefined {
-  const e = error as { code?: string; cause?: { code?: string } } | null;
-  return e?.cause?.code ?? e?.code;
+/** A business rule refused a settings change, in the words the form shows. */
+export class SettingsRuleError extends RuleError {
+  constructor(
+    override readonly code: SettingsRuleCode,
+    readonly detail: Record<string, string> = {},
+  ) {
+    const { message, fieldErrors, extra } = refusal(code, detail);
+    super(code, message, fieldErrors, extra);
+    this.name = 'SettingsRuleError';
+  }
 }
 
 /**
@@ -28,9 +52,9 @@ export function changedFields<T extends Record<string, unknown>>(before: T, afte
 }
 
 /** Input that does not parse: one message per field, in the words the form shows. */
-export class SettingsValidationError extends Error {
-  constructor(readonly fieldErrors: Record<string, string>) {
-    super(Object.values(fieldErrors)[0] ?? 'Check the highlighted fields.');
+export class SettingsValidationError extends RuleError {
+  constructor(override readonly fieldErrors: Record<string, string>) {
+    super('invalid', 'Check the highlighted fields.', fieldErrors);
     this.name = 'SettingsValidationError';
   }
 }

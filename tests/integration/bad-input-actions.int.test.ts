@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { describeAction } from '@/lib/actions/wrappers';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
@@ -303,6 +304,9 @@ function seedOf(key: string): number {
 
 async function load(spec: ActionSpec) {
   const mod = (await import(/* @vite-ignore */ spec.file)) as Record<string, (...args: unknown[]) => unknown>;
+  // A wrapped action names its schema's fields (lib/actions/wrappers.ts), wherever the schema lives.
+  const described = describeAction(mod[spec.name])?.fields ?? [];
+  spec.fields = [...new Set([...spec.fields, ...described])].sort();
   return mod[spec.name]!;
 }
 

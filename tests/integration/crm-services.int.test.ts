@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLog, services } from '@/db/schema';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
-import { ServiceRuleError, serviceFailure } from '@/lib/services/errors';
+import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
+import { ServiceRuleError } from '@/lib/services/errors';
 import { centsToPriceInput, parsePriceToCents } from '@/lib/services/schemas';
 import { createService, formatServicePrice, getService, listServices, updateService } from '@/lib/services/services';
 import { SettingsValidationError } from '@/lib/settings/errors';
@@ -11,6 +12,8 @@ import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
 
 const db = () => getDb();
+/** The form result an action wrapper gives for a thrown error (lib/actions/failures.ts). */
+const serviceFailure = (error: unknown) => failureOf(error, STAFF_MESSAGES, 'test');
 
 const form = (changes: Record<string, string | undefined> = {}) => ({
   name: 'Family consultation', description: 'Any health concern.', durationMinutes: '30', price: '120.50',

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { authSessions, devOutboxMessages, staffUsers, tenants } from '@/db/schema';
-import type { OperatorContext } from '@/lib/auth/operator-session';
+import type { OperatorContext } from '@/lib/access/context';
 import { createSession } from '@/lib/auth/session-store';
 import { OutboxEmailSender } from '@/lib/email/outbox-sender';
 import { ClinicRuleError, createClinic, listClinics, setClinicStatus } from '@/lib/platform/clinics';

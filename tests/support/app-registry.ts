@@ -119,12 +119,24 @@ function parseParams(list: string): ActionParam[] {
   });
 }
 
+/**
+ * How an action made with a wrapper (lib/actions/wrappers.ts) is called, from the wrapper's name:
+ * `…Action` (state, form), `…FormAction` (form), `…Call` (input: unknown).
+ */
+function wrapperParams(wrapper: string | undefined): ActionParam[] {
+  if (!wrapper) return [];
+  if (/FormAction$/.test(wrapper)) return [{ name: 'form', type: 'FormData' }];
+  if (/Action$/.test(wrapper)) return [{ name: 'prev', type: 'State' }, { name: 'form', type: 'FormData' }];
+  if (/Call$/.test(wrapper)) return [{ name: 'input', type: 'unknown' }];
+  return [];
+}
+
 function exportedFunctions(source: string): { name: string; params: ActionParam[] }[] {
   const found: { name: string; params: ActionParam[] }[] = [];
   for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+([A-Za-z_$][\w$]*)\s*\(([^)]*)\)/g)) {
     found.push({ name: m[1]!, params: parseParams(m[2]!) });
   }
-  for (const m of source.matchAll(/export\s+const\s+([A-Za-z_$][\w$]*)\s*=/g)) found.push({ name: m[1]!, params: [] });
+  for (const m of source.matchAll(/export\s+const\s+([A-Za-z_$][\w$]*)\s*=\s*([A-Za-z_$][\w$]*)?/g)) found.push({ name: m[1]!, params: wrapperParams(m[2]) });
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1]!.split(',')) {
       const name = part.split(/\s+as\s+/).pop()!.trim();

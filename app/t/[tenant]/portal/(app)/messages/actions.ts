@@ -15,7 +15,8 @@ import { clinicPhone } from '@/components/portal/messages/display-message';
 import { composeBlockedText, fileRefusalText } from '@/components/portal/messages/compose-reason';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
-import { requirePortalPatient, type PortalContext } from '@/lib/auth/portal-session';
+import { requirePortalPatient } from '@/lib/auth/portal-session';
+import type { PortalAccountContext } from '@/lib/access/context';
 import { deleteOwnMessage } from '@/lib/conversations/delete';
 import { DELETE_WINDOW_MINUTES } from '@/lib/conversations/policy';
 import { replyAsPatient, startPortalConversation } from '@/lib/conversations/portal';
@@ -36,7 +37,7 @@ export interface InboxFormState {
 type T = Translate<(typeof inbox)['en']>;
 
 /** The patient acted for comes from the session only; nothing in the form names it. */
-function actorOf(portal: PortalContext & { patient: { id: string } }): PortalMessagingActor {
+function actorOf(portal: PortalAccountContext & { patient: { id: string } }): PortalMessagingActor {
   return { kind: 'patient', tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id };
 }
 
@@ -48,7 +49,7 @@ function problemState(t: T, problems: (InboxProblem | null)[]): InboxFormState |
   return { ok: false, fieldErrors, message: found.length > 1 ? t('checkFields') : t(found[0]!.key, found[0]!.vars) };
 }
 
-async function refusalState(t: T, refusal: Refusal, portal: PortalContext): Promise<InboxFormState> {
+async function refusalState(t: T, refusal: Refusal, portal: PortalAccountContext): Promise<InboxFormState> {
   switch (refusal.error) {
     case 'empty': {
       const message = t(refusal.field === 'subject' ? 'errorEmptySubject' : 'errorEmptyBody');

@@ -1,0 +1,238 @@
+import 'server-only';
+import type { z } from 'zod';
+import type { OperatorContext, PortalAccountContext, PortalContext, StaffContext } from '@/lib/access/context';
+import type { Permission } from '@/lib/access/permissions';
+import { requireOperator } from '@/lib/auth/operator-session';
+import { requirePortalAccount, requirePortalPatient } from '@/lib/auth/portal-session';
+import { requireStaff } from '@/lib/auth/staff-session';
+import { getClientInfo, type ClientInfo } from '@/lib/http/client-info';
+import { translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
+import { getPortalI18n, getPublicPortalLocale } from '@/lib/i18n/portal';
+import type { TenantRef } from '@/lib/tenancy/lookup';
+import { requireActiveTenant } from '@/lib/tenancy/request-tenant';
+import { failureOf, fieldErrorsOf, STAFF_MESSAGES, type FailureMessages } from './failures';
+import { echoed, formInput } from './form-input';
+import type { ActionState } from './result';
+
+/**
+ * The one way into a server action. Each wrapper builds its audience's context (the clinic from
+ * the host, the person from the session row: never from input), parses the input with the form's
+ * zod schema, runs the body, and maps every refusal to `{ ok: false, message, fieldErrors }`
+ * (lib/actions/failures.ts). An action file is then only: which audience, which schema, the body.
+ *
+ *   export const addServiceAction = staffAction(
+ *     { area: 'crm', permission: 'settings.manage', schema: serviceSchema },
+ *     async (ctx, input) => { await createService(getDb(), ctx, input); … return { ok: true } },
+ *   );
+ *
+ * Three shapes, named so tests/support/app-registry.ts can tell how each is called:
+ *   …Action(spec, body)      (prev, form: FormData) => state   for useActionState forms;
+ *   …FormAction(spec, body)  (form: FormData) => void          for one-button forms;
+ *   …Call(spec, body)        (input?: unknown) => result        for client code (JSON input).
+ */
+
+/** A public caller: the clinic from the host, the request's address for limits and the audit. */
+export interface PublicContext {
+  tenant: TenantRef;
+  client: ClientInfo;
+}
+
+interface Spec<S extends z.ZodType | undefined> {
+  /** The form's schema (lib/<domain>/schemas or forms); without one the body gets no input. */
+  schema?: S;
+  /** Rewords the shared refusals for this form. */
+  messages?: Partial<FailureMessages>;
+  /**
+   * Without a schema: the text fields handed to the body as posted, for a lib/ function that
+   * parses its own input (CRM settings). They are also shown again after a refusal.
+   */
+  pick?: readonly string[];
+  /** Text fields shown again after a refusal (never a password or code); `pick` implies it. */
+  echo?: readonly string[];
+}
+
+type Input<S> = S extends z.ZodType ? z.output<S> : Record<string, string>;
+interface Extras { form?: FormData }
+type Body<C, S, R, X = Extras> = (ctx: C, input: Input<S>, extras: X) => Promise<R>;
+
+/** What the tests read to call each action with the right fields (tests/support/app-registry.ts). */
+export interface ActionDescription {
+  audience: 'staff' | 'portal' | 'portal-account' | 'public' | 'operator';
+  fields: string[];
+}
+const descriptions = new WeakMap<object, ActionDescription>();
+export function describeAction(fn: unknown): ActionDescription | undefined {
+  return typeof fn === 'function' ? descriptions.get(fn) : undefined;
+}
+
+function fieldsOf(schema: z.ZodType | undefined): string[] {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape && typeof shape === 'object' ? Object.keys(shape) : [];
+}
+
+interface Runner<C, X> {
+  audience: ActionDescription['audience'];
+  context: () => Promise<C>;
+  /** The shared words, once the context says the language. */
+  messages: (ctx: C) => Promise<{ messages: FailureMessages; translate: (text: string) => string; extras: Omit<X, 'form'> }>;
+}
+
+function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
+  runner: Runner<C, X>,
+  spec: Spec<S>,
+  body: Body<C, S, R, X>,
+): (...args: unknown[]) => Promise<R | ActionState> {
+  const fn = async (...args: unknown[]): Promise<R | ActionState> => {
+    const ctx = await runner.context();
+    const raw = args.length >= 2 ? args[1] : args[0];
+    const form = raw instanceof FormData ? raw : undefined;
+    const { messages: shared, translate, extras } = await runner.messages(ctx);
+    const messages = { ...shared, ...mapValues(spec.messages, translate) };
+    const values = echoed(form, spec.echo ?? spec.pick);
+    let input: unknown = spec.pick ? (echoed(form, spec.pick) ?? {}) : {};
+    if (spec.schema) {
+      const parsed = spec.schema.safeParse(form ? formInput(form) : raw);
+      if (!parsed.success) return { ok: false, message: messages.invalid, fieldErrors: fieldErrorsOf(parsed.error, translate), ...(values ? { values } : {}) };
+      input = parsed.data;
+    }
+    try {
+      return await body(ctx, input as Input<S>, { ...extras, form } as X);
+    } catch (error) {
+      const failure = failureOf(error, messages, `${runner.audience}:${body.name || 'anonymous'}`);
+      return values ? { ...failure, values } : failure;
+    }
+  };
+  descriptions.set(fn, { audience: runner.audience, fields: [...new Set([...fieldsOf(spec.schema), ...(spec.pick ?? [])])] });
+  return fn;
+}
+
+function mapValues(messages: Partial<FailureMessages> | undefined, translate: (text: string) => string): Partial<FailureMessages> {
+  if (!messages) return {};
+  return Object.fromEntries(Object.entries(messages).map(([k, v]) => [k, translate(v)])) as Partial<FailureMessages>;
+}
+
+const english = async () => ({ messages: STAFF_MESSAGES, translate: (text: string) => text, extras: {} });
+
+// ---------------------------------------------------------------------------------------------
+// Staff (CRM and EMR)
+
+interface StaffSpec<S extends z.ZodType | undefined> extends Spec<S> {
+  area: 'crm' | 'emr';
+  /** Checked before anything else; lib/ re-checks it in the business rule. */
+  permission?: Permission;
+}
+
+function staffRunner(spec: { area: 'crm' | 'emr'; permission?: Permission }): Runner<StaffContext, Extras> {
+  return { audience: 'staff', context: () => requireStaff(spec.area, spec.permission), messages: english };
+}
+
+export function staffAction<S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(spec: StaffSpec<S>, body: Body<StaffContext, S, R>) {
+  return wrap(staffRunner(spec), spec, body) as (prev: R, form: FormData) => Promise<R>;
+}
+export function staffFormAction<S extends z.ZodType | undefined = undefined>(spec: StaffSpec<S>, body: Body<StaffContext, S, void>) {
+  return wrap(staffRunner(spec), spec, body) as unknown as (form: FormData) => Promise<void>;
+}
+export function staffCall<S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(spec: StaffSpec<S>, body: Body<StaffContext, S, R>) {
+  return wrap(staffRunner(spec), spec, body) as (input?: unknown) => Promise<R>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Portal: an account acting for its selected patient, in the account's language
+
+interface PortalSpec<M extends Messages, S extends z.ZodType | undefined> extends Omit<Spec<S>, 'messages'> {
+  /** The page's catalogue: zod messages and `messages` that are its keys are translated. */
+  catalog: Catalog<M>;
+  messages?: Partial<Record<keyof FailureMessages, keyof M & string>>;
+}
+interface PortalExtras<M extends Messages> extends Extras { t: Translate<M> }
+
+function portalMessages<C extends PortalAccountContext, M extends Messages>(catalog: Catalog<M>) {
+  return async (_ctx: C) => {
+    const { t } = await getPortalI18n(catalog);
+    const translate = (text: string) => (text in catalog.en ? t(text as keyof M & string) : text);
+    return { messages: STAFF_MESSAGES, translate, extras: { t } };
+  };
+}
+
+function portalRunner<M extends Messages>(catalog: Catalog<M>): Runner<PortalContext, PortalExtras<M>> {
+  return { audience: 'portal', context: requirePortalPatient, messages: portalMessages(catalog) };
+}
+function accountRunner<M extends Messages>(catalog: Catalog<M>): Runner<PortalAccountContext, PortalExtras<M>> {
+  return { audience: 'portal-account', context: requirePortalAccount, messages: portalMessages(catalog) };
+}
+
+export function portalAction<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
+  spec: PortalSpec<M, S>, body: Body<PortalContext, S, R, PortalExtras<M>>,
+) {
+  return wrap(portalRunner(spec.catalog), spec as Spec<S>, body) as (prev: R, form: FormData) => Promise<R>;
+}
+export function portalCall<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
+  spec: PortalSpec<M, S>, body: Body<PortalContext, S, R, PortalExtras<M>>,
+) {
+  return wrap(portalRunner(spec.catalog), spec as Spec<S>, body) as (input?: unknown) => Promise<R>;
+}
+/** For the account itself (settings, sign-out, choosing whom to act for): no patient needed. */
+export function portalAccountAction<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
+  spec: PortalSpec<M, S>, body: Body<PortalAccountContext, S, R, PortalExtras<M>>,
+) {
+  return wrap(accountRunner(spec.catalog), spec as Spec<S>, body) as (prev: R, form: FormData) => Promise<R>;
+}
+export function portalAccountFormAction<M extends Messages, S extends z.ZodType | undefined = undefined>(
+  spec: PortalSpec<M, S>, body: Body<PortalAccountContext, S, void, PortalExtras<M>>,
+) {
+  return wrap(accountRunner(spec.catalog), spec as Spec<S>, body) as unknown as (form: FormData) => Promise<void>;
+}
+export function portalAccountCall<M extends Messages, S extends z.ZodType | undefined = undefined, R = unknown>(
+  spec: PortalSpec<M, S>, body: Body<PortalAccountContext, S, R, PortalExtras<M>>,
+) {
+  return wrap(accountRunner(spec.catalog), spec as Spec<S>, body) as (input?: unknown) => Promise<R>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public (signed-out portal and staff pages): the clinic from the host, nobody signed in
+
+async function publicContext(): Promise<PublicContext> {
+  return { tenant: await requireActiveTenant(), client: await getClientInfo() };
+}
+
+interface PublicSpec<M extends Messages, S extends z.ZodType | undefined> extends Omit<Spec<S>, 'messages'> {
+  /** A portal page's catalogue, in this device's language; staff pages are English. */
+  catalog?: Catalog<M>;
+  messages?: Partial<Record<keyof FailureMessages, string>>;
+}
+
+function publicRunner<M extends Messages>(catalog: Catalog<M> | undefined): Runner<PublicContext, PortalExtras<M>> {
+  return {
+    audience: 'public',
+    context: publicContext,
+    messages: async () => {
+      if (!catalog) return { ...(await english()), extras: { t: ((key: string) => key) as Translate<M> } };
+      const t = translator(catalog, await getPublicPortalLocale());
+      return { messages: STAFF_MESSAGES, translate: (text: string) => (text in catalog.en ? t(text as keyof M & string) : text), extras: { t } };
+    },
+  };
+}
+
+export function publicAction<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
+  spec: PublicSpec<M, S>, body: Body<PublicContext, S, R, PortalExtras<M>>,
+) {
+  return wrap(publicRunner(spec.catalog), spec as Spec<S>, body) as (prev: R, form: FormData) => Promise<R>;
+}
+export function publicFormAction<M extends Messages, S extends z.ZodType | undefined = undefined>(
+  spec: PublicSpec<M, S>, body: Body<PublicContext, S, void, PortalExtras<M>>,
+) {
+  return wrap(publicRunner(spec.catalog), spec as Spec<S>, body) as unknown as (form: FormData) => Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Platform operators (console on the root host)
+
+function operatorRunner(): Runner<OperatorContext, Extras> {
+  return { audience: 'operator', context: requireOperator, messages: english };
+}
+export function operatorAction<S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(spec: Spec<S>, body: Body<OperatorContext, S, R>) {
+  return wrap(operatorRunner(), spec, body) as (prev: R, form: FormData) => Promise<R>;
+}
+export function operatorFormAction<S extends z.ZodType | undefined = undefined>(spec: Spec<S>, body: Body<OperatorContext, S, void>) {
+  return wrap(operatorRunner(), spec, body) as unknown as (form: FormData) => Promise<void>;
+}
