@@ -2,6 +2,7 @@
 
 import { zodResolver } from '@hookform/resolvers/zod';
 import { startTransition, useActionState, useMemo, type FormEvent } from 'react';
+import { requestFormReset } from 'react-dom';
 import { useForm, type FieldErrors as RhfFieldErrors, type FieldValues, type Resolver, type UseFormReturn } from 'react-hook-form';
 import type { z } from 'zod';
 import type { ActionState, FormAction } from '@/lib/actions/result';
@@ -49,7 +50,11 @@ export function useActionForm<Schema extends z.ZodType<FieldValues, FieldValues>
     void form.handleSubmit(() => {
       // The browser's own form data (files, the button pressed): the action parses it as without JavaScript.
       const payload = new FormData(element, submitter);
-      startTransition(() => formAction(payload));
+      startTransition(() => {
+        formAction(payload);
+        // As React does for a form posted through `action`: fields show their new defaults after.
+        requestFormReset(element);
+      });
     })(event);
   };
   const errorFor = (name: string): string | undefined => {

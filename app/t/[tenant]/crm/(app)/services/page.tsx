@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { ServiceForm } from '@/components/crm/service-form';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { addServiceAction, updateServiceAction } from './actions';
 import { clinicCurrency, formatServicePrice, listServices } from '@/lib/services/services';
 
 export const metadata: Metadata = { title: 'Services' };
@@ -40,7 +41,7 @@ export default async function ServicesPage() {
               <details className="rounded-lg border border-line">
                 <summary className="cursor-pointer px-3 py-2 text-sm font-medium">Edit {s.name}</summary>
                 <div className="border-t border-line p-3">
-                  <ServiceForm service={s} currency={s.currency} />
+                  <ServiceForm action={updateServiceAction} service={s} currency={s.currency} />
                 </div>
               </details>
             </li>
@@ -52,7 +53,7 @@ export default async function ServicesPage() {
       <section aria-labelledby="add-service-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="add-service-heading" className="text-lg font-semibold">Add a service</h2>
         <div className="mt-3">
-          <ServiceForm currency={currency} />
+          <ServiceForm action={addServiceAction} currency={currency} />
         </div>
       </section>
     </div>
