@@ -1,5 +1,5 @@
 import { migrateDatabase } from '@/db/migrate';
-import { hasAnyTenant, seedDemoData } from '@/db/seed';
+import { hasAnyTenant, seedDemoData } from '@/scripts/demo-seed';
 import { openScriptDatabase } from './db-handle';
 
 /** Runs before `npm run dev` / `npm start`: migrate, and seed the demo clinics into an empty database. */

@@ -1,4 +1,4 @@
-import { seedDemoData } from '@/db/seed';
+import { seedDemoData } from '@/scripts/demo-seed';
 import { openScriptDatabase } from './db-handle';
 
 const handle = openScriptDatabase();

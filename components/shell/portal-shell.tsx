@@ -5,7 +5,7 @@ import { common } from '@/lib/i18n/messages/common';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { NavLabel } from './nav-label';
 import { NavLink } from './nav-link';
-import type { NavItem } from './staff-shell';
+import type { NavItem } from './nav-label';
 
 /**
  * The patient portal's frame: a phone-first header with the clinic's brand and the sections.

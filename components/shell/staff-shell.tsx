@@ -1,20 +1,8 @@
 import Link from 'next/link';
 import { BrandMark } from '@/components/brand/brand-mark';
 import type { TenantProfile } from '@/lib/tenancy/profile';
-import type { LiveCount } from './nav-badge';
-import { NavLabel } from './nav-label';
+import { NavLabel, type NavItem } from './nav-label';
 import { NavLink } from './nav-link';
-
-export interface NavItem {
-  href: string;
-  label: string;
-  exact?: boolean;
-  /**
-   * A count beside the label (unread messages); `label` is what screen readers hear with it.
-   * With `live`, the badge keeps itself current after client-side navigation.
-   */
-  badge?: { count: number; label: string; live?: LiveCount };
-}
 
 const AREA_LABEL = { crm: 'CRM', emr: 'EMR' } as const;
 

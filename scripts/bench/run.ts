@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
-import { seedDemoData } from '@/db/seed';
+import { seedDemoData } from '@/scripts/demo-seed';
 import { FULL_SCALE, generateScaleData } from '@/bench/scale-data';
 import { firstLoadJs } from '@/bench/first-load-js';
 import { signInForBench } from '@/bench/sign-in';

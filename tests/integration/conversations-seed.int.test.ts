@@ -4,8 +4,8 @@ import { getDb } from '@/db/client';
 import {
   conversationMessages, conversations, patientAssignments, patients, portalAccounts, staffUsers, tenantSettings, tenants,
 } from '@/db/schema';
-import { seedDemoData } from '@/db/seed';
-import { seedMessages } from '@/db/seed/messages';
+import { seedDemoData } from '@/scripts/demo-seed';
+import { seedMessages } from '@/scripts/demo-seed/messages';
 import { listPortalConversations, portalComposeState } from '@/lib/conversations/portal';
 
 async function tenantId(slug: string) {
@@ -13,7 +13,7 @@ async function tenantId(slug: string) {
   return row!.id;
 }
 
-/** Runs the messaging seed as db/seed/index.ts does, once per clinic, inside a transaction. */
+/** Runs the messaging seed as scripts/demo-seed/index.ts does, once per clinic, inside a transaction. */
 async function runSeed() {
   for (const slug of ['sunrise', 'harbor']) {
     const id = await tenantId(slug);

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { locations, patients, tenantDomains, tenants } from '@/db/schema';
-import { seedDemoData } from '@/db/seed';
+import { seedDemoData } from '@/scripts/demo-seed';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { forgetResolvedHosts, resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import { createTestTenant } from '../support/factories';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '@/db/seed/demo-data';
+import { DEMO_PASSWORD } from '@/scripts/demo-seed/demo-data';
 import { checkPassword, PASSWORD_MAX_LENGTH } from '@/lib/identity/password-policy';
 
 function problemsOf(password: string, context?: Parameters<typeof checkPassword>[1]): string[] {

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { protectNationalId } from '@/lib/patients/national-id';
-import type { Database, Executor } from '../client';
+import type { Database, Executor } from '@/db/client';
 import { encryptField } from '@/lib/crypto/field-encryption';
 import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
 import { nationalIdLookupHash } from '@/lib/patients/national-id';
@@ -21,7 +21,7 @@ import {
   tenantDomains,
   tenantSettings,
   tenants,
-} from '../schema';
+} from '@/db/schema';
 import { seedDocuments } from './documents';
 import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';

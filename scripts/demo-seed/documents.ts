@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import { getObjectStore } from '@/lib/storage/get-object-store';
-import type { Executor } from '../client';
-import { documents, documentTypes, patients, staffUsers } from '../schema';
+import type { Executor } from '@/db/client';
+import { documents, documentTypes, patients, staffUsers } from '@/db/schema';
 import { addDays } from '@/lib/scheduling/zoned-time';
 import { demoPdf } from './demo-pdf';
 

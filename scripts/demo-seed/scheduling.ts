@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
-import type { Executor } from '../client';
-import { appointments, availabilityRules, locations, patients, providerServices, services, staffUsers } from '../schema';
+import type { Executor } from '@/db/client';
+import { appointments, availabilityRules, locations, patients, providerServices, services, staffUsers } from '@/db/schema';
 import { addDays, weekdayOf, zonedDate, zonedInstant } from '@/lib/scheduling/zoned-time';
 
 export interface DemoSchedule {

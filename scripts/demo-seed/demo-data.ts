@@ -1,5 +1,5 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
-import type { IdentificationMode, RelationshipKind, Sex, Theme } from '../schema';
+import type { IdentificationMode, RelationshipKind, Sex, Theme } from '@/db/schema';
 import type { DemoDocument } from './documents';
 import type { DemoSchedule } from './scheduling';
 

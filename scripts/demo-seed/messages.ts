@@ -1,6 +1,6 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
-import type { Executor } from '../client';
-import { conversationMessages, conversationReads, conversations, patientAssignments, patients, staffUsers, tenantSettings } from '../schema';
+import type { Executor } from '@/db/client';
+import { conversationMessages, conversationReads, conversations, patientAssignments, patients, staffUsers, tenantSettings } from '@/db/schema';
 
 /**
  * Demo messaging (issue 8). Sunrise: Maria and Leo are assigned to the support user, who has
