@@ -1,6 +1,7 @@
 import { getDb } from '@/db/client';
 import { devOutboxMessages } from '@/db/schema';
 import { EmailDeliveryError, type EmailMessage, type EmailSender } from './types';
+import { postgresErrorCode } from '@/lib/kernel/errors';
 
 /**
  * Development stand-in for Resend: keeps the message for /dev/outbox instead of sending it.
@@ -25,7 +26,7 @@ export class OutboxEmailSender implements EmailSender {
       return { providerMessageId: row!.id };
     } catch (error) {
       // Same contract as a real provider; the database error stays out of the message (it can quote values).
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? 'unknown';
+      const code = postgresErrorCode(error) ?? 'unknown';
       throw new EmailDeliveryError(`outbox: could not store the message (${code})`, { retryable: true });
     }
   }

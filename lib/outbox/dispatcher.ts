@@ -9,6 +9,7 @@ import { ConfigurationError } from '@/lib/config/env';
 import { EmailDeliveryError, type EmailSender } from '@/lib/email/types';
 import { getEmailSender, getSmsSender } from '@/lib/messaging/providers';
 import { SmsDeliveryError, type SmsSender } from '@/lib/sms/types';
+import { errorSummary } from '@/lib/kernel/errors';
 
 /**
  * Delivers the transactional outbox. Each run claims due rows with one UPDATE over a
@@ -87,7 +88,7 @@ export async function dispatchDueMessages(options: DispatchOptions = {}): Promis
       // A database failure while recording: the row stays 'sending' until its lease ends and
       // the next run takes it (email: deduplicated by its key; an SMS already handed over: dead,
       // never resent).
-      console.error(`outbox: could not record the outcome of message ${row.id} (${describeError(error)})`);
+      console.error(`outbox: could not record the outcome of message ${row.id} (${errorSummary(error)})`);
     }
   });
   return result;
@@ -104,7 +105,7 @@ export function dispatchSoon(): void {
       try {
         await dispatchDueMessages();
       } catch (error) {
-        console.error(`outbox: dispatch after the response failed (${describeError(error)})`);
+        console.error(`outbox: dispatch after the response failed (${errorSummary(error)})`);
       }
     });
   } catch {
@@ -313,11 +314,6 @@ function truncate(text: string): string {
  * Error name and Postgres code only: Drizzle's messages quote the failed query's parameters,
  * which here are recipients and message bodies.
  */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown error';
-  const code = (error as { cause?: { code?: string } }).cause?.code;
-  return code ? `${error.name} ${code}` : error.name;
-}
 
 async function forEachConcurrently<T>(items: readonly T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

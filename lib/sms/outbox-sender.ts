@@ -1,6 +1,7 @@
 import { getDb } from '@/db/client';
 import { devOutboxMessages } from '@/db/schema';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from './types';
+import { postgresErrorCode } from '@/lib/kernel/errors';
 
 /** Development stand-in for SNS: keeps the message for /dev/outbox instead of sending it. */
 export class OutboxSmsSender implements SmsSender {
@@ -15,7 +16,7 @@ export class OutboxSmsSender implements SmsSender {
       return { providerMessageId: row!.id };
     } catch (error) {
       // Same contract as a real provider; the database error stays out of the message (it can quote values).
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? 'unknown';
+      const code = postgresErrorCode(error) ?? 'unknown';
       throw new SmsDeliveryError(`outbox: could not store the message (${code})`, { retryable: true });
     }
   }

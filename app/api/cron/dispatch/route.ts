@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { autoCloseConversations } from '@/lib/conversations/auto-close';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
+import { errorSummary } from '@/lib/kernel/errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,8 +39,7 @@ async function dispatch(request: Request): Promise<Response> {
     );
   } catch (error) {
     // Name and Postgres code only: a failed query's message quotes its parameters.
-    const code = (error as { cause?: { code?: string } }).cause?.code;
-    console.error(`cron/dispatch: failed (${error instanceof Error ? error.name : 'unknown error'}${code ? ` ${code}` : ''})`);
+    console.error(`cron/dispatch: failed (${errorSummary(error)})`);
     return Response.json({ error: 'dispatch failed' }, { status: 500, headers: NO_STORE });
   }
 }
