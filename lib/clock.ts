@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The time, through one function, so tests can move it (expiry, lockouts, idle timeouts)
  * without sleeping. Production never calls setClockForTests.

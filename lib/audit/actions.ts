@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The audit actions the app writes, named once so a typo cannot split one kind of event into
  * two and the CRM's audit filter can list them. `domain.verb`, past tense for what happened.

@@ -1,3 +1,4 @@
+import 'server-only';
 import { platformRootDomain } from '@/lib/config/env';
 
 /**

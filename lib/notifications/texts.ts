@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Notification texts per language. They name the clinic and nothing else: an SMS or email can
  * be read by others, so no health information, document title or patient name goes in.

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Executor } from '@/db/client';
 import { outboxMessages } from '@/db/schema';
 import { now } from '@/lib/clock';

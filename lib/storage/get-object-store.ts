@@ -1,3 +1,4 @@
+import 'server-only';
 import { LocalObjectStore } from './local-object-store';
 import type { ObjectStore } from './object-store';
 import { S3ObjectStore, s3ConfigFromEnv } from './s3-object-store';

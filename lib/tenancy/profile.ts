@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { locations, tenantBranding, tenantSettings, tenants } from '@/db/schema';
