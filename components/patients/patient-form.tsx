@@ -1,17 +1,21 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
-import type { PatientFormState } from '@/app/t/[tenant]/emr/(app)/patients/actions';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import type { PatientFormState } from '@/lib/patients/form-state';
+import { patientInputSchema, type PatientInput } from '@/lib/patients/schemas';
 
 type Values = Record<string, string>;
+type Field = keyof PatientInput;
 
-function Select({ label, name, value, options, error }: { label: string; name: string; value?: string; options: [string, string][]; error?: string }) {
+function Select({ label, field, value, options, error }: { label: string; field: UseFormRegisterReturn; value?: string; options: [string, string][]; error?: string }) {
   return (
     <div>
-      <label htmlFor={`f-${name}`} className="block text-sm font-medium">{label}</label>
-      <select id={`f-${name}`} name={name} defaultValue={value} aria-invalid={error ? true : undefined} className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
+      <label htmlFor={`f-${field.name}`} className="block text-sm font-medium">{label}</label>
+      <select id={`f-${field.name}`} {...field} defaultValue={value} aria-invalid={error ? true : undefined} className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
         {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
       </select>
       {error ? <p className="mt-1 text-sm font-medium text-red-700">{error}</p> : null}
@@ -27,20 +31,20 @@ export function PatientForm({
   nationalIdLabel,
   submitLabel,
 }: {
-  action: (state: PatientFormState, form: FormData) => Promise<PatientFormState>;
+  action: FormAction<PatientFormState>;
   initial: Values;
   patientId?: string;
   nationalIdLabel: string;
   submitLabel: string;
 }) {
-  const [state, formAction, pending] = useActionState<PatientFormState, FormData>(action, {});
+  const { form, state, pending, formProps, errorFor } = useActionForm(patientInputSchema, action);
   const v = { ...initial, ...state.values };
-  const e = state.fieldErrors ?? {};
-  const text = (name: string, label: string, props: Partial<React.ComponentProps<typeof TextField>> = {}) => (
-    <TextField key={`${name}-${v[name] ?? ''}`} label={label} name={name} defaultValue={v[name] ?? ''} error={e[name]} {...props} />
+  // A new key when the shown value changes (a refused post), so the field shows it.
+  const text = (name: Field, label: string, props: Partial<React.ComponentProps<typeof TextField>> = {}) => (
+    <TextField key={`${name}-${v[name] ?? ''}`} label={label} {...form.register(name)} defaultValue={v[name] ?? ''} error={errorFor(name)} {...props} />
   );
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <form {...formProps} className="space-y-6">
       {patientId ? <input type="hidden" name="patientId" value={patientId} /> : null}
       <FormMessage message={state.message} />
       {state.duplicates?.length ? (
@@ -66,9 +70,9 @@ export function PatientForm({
         {text('firstName', 'First name', { required: true, autoComplete: 'off' })}
         {text('lastName', 'Last name', { required: true, autoComplete: 'off' })}
         {text('dateOfBirth', 'Date of birth (MM/DD/YYYY)', { required: true, inputMode: 'numeric', placeholder: 'MM/DD/YYYY' })}
-        <Select label="Sex" name="sex" value={v.sex ?? 'unknown'} error={e.sex} options={[['female', 'Female'], ['male', 'Male'], ['other', 'Other'], ['unknown', 'Not recorded']]} />
+        <Select label="Sex" field={form.register('sex')} value={v.sex ?? 'unknown'} error={errorFor('sex')} options={[['female', 'Female'], ['male', 'Male'], ['other', 'Other'], ['unknown', 'Not recorded']]} />
         {text('nationalId', nationalIdLabel, { autoComplete: 'off', placeholder: patientId ? 'Leave empty to keep the current one' : '' })}
-        <Select label="Preferred language" name="preferredLanguage" value={v.preferredLanguage ?? 'en'} error={e.preferredLanguage} options={[['en', 'English'], ['es', 'Spanish']]} />
+        <Select label="Preferred language" field={form.register('preferredLanguage')} value={v.preferredLanguage ?? 'en'} error={errorFor('preferredLanguage')} options={[['en', 'English'], ['es', 'Spanish']]} />
       </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="mb-2 text-lg font-semibold">Contact</legend>

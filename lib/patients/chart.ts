@@ -4,9 +4,8 @@ import type { Executor } from '@/db/client';
 import { patients } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { isUuid } from '@/lib/kernel/ids';
 import { maskNationalId, revealNationalId } from './national-id';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One patient for the chart, by (clinic, id): another clinic's id answers not-found. Reading a
@@ -15,13 +14,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export const getPatientChart = cache(async (db: Executor, ctx: StaffContext, patientId: string) => {
   assertPermission(ctx, 'patients.view');
-  if (!UUID.test(patientId)) throw new NotFoundError('patient');
+  if (!isUuid(patientId)) throw new NotFoundError('patient');
   const [row] = await db.select().from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
   if (!row) throw new NotFoundError('patient');
-  await recordAudit(db, {
-    tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'patient.viewed', patientId: row.id,
-    ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'patient', id: row.id },
-  });
+  await recordAudit(db, ctx, { action: 'patient.viewed', patientId: row.id, target: { type: 'patient', id: row.id } });
   const { nationalIdEnc, nationalIdHash: _hash, ...rest } = row;
   return {
     ...rest,

@@ -1,49 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { patientContacts, patients, relationshipKinds } from '@/db/schema';
+import { patientContacts, patients } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { toE164 } from '@/lib/phone/format';
-import { withoutControlChars } from '@/lib/validation/text';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A contact is another patient of the clinic (by record number) or a person who is not one. */
-export const contactInputSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('patient'),
-    relationship: z.enum(relationshipKinds, 'Choose the relationship.'),
-    recordNumber: withoutControlChars(z.string()).trim().min(1, 'Enter the record number of the contact.').max(30, 'Record numbers are at most 30 characters.').transform((v) => v.toUpperCase()),
-  }),
-  z.object({
-    kind: z.literal('person'),
-    relationship: z.enum(relationshipKinds, 'Choose the relationship.'),
-    fullName: withoutControlChars(z.string()).trim().min(1, 'Enter the contact’s name.').max(120, 'Keep the name to 120 characters or fewer.'),
-    email: z.string().trim().max(254, 'Enter a valid email address.').optional().transform((v, ctx) => {
-      if (!v) return null;
-      if (!z.email().safeParse(v).success) {
-        ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
-        return z.NEVER;
-      }
-      return v.toLowerCase();
-    }),
-    phone: z.string().trim().max(40, 'Enter a valid phone number.').optional().transform((v, ctx) => {
-      if (!v) return null;
-      const e164 = toE164(v);
-      if (!e164) {
-        ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number.' });
-        return z.NEVER;
-      }
-      return e164;
-    }),
-  }),
-]);
-export type ContactInput = z.output<typeof contactInputSchema>;
+import { isUuid } from '@/lib/kernel/ids';
+import type { ContactInput } from './contact-schema';
 
 async function requirePatient(db: Executor, ctx: StaffContext, patientId: string) {
-  if (!UUID.test(patientId)) throw new NotFoundError('patient');
+  if (!isUuid(patientId)) throw new NotFoundError('patient');
   const [row] = await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
   if (!row) throw new NotFoundError('patient');
 }
@@ -90,23 +55,21 @@ export async function addContact(db: Executor, ctx: StaffContext, patientId: str
     values = { tenantId: ctx.tenant.id, patientId, relationship: input.relationship, fullName: input.fullName, email: input.email, phone: input.phone };
   }
   const [row] = await db.insert(patientContacts).values(values).returning({ id: patientContacts.id });
-  await recordAudit(db, {
-    tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'patient.contact_added', patientId,
-    ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'patient_contact', id: row!.id }, details: { relationship: input.relationship, kind: input.kind },
+  await recordAudit(db, ctx, {
+    action: 'patient.contact_added', patientId, target: { type: 'patient_contact', id: row!.id }, details: { relationship: input.relationship, kind: input.kind },
   });
   return { ok: true };
 }
 
 export async function removeContact(db: Executor, ctx: StaffContext, patientId: string, contactId: string): Promise<void> {
   assertPermission(ctx, 'patients.edit');
-  if (!UUID.test(contactId)) throw new NotFoundError('contact');
+  if (!isUuid(contactId)) throw new NotFoundError('contact');
   const removed = await db
     .delete(patientContacts)
     .where(and(eq(patientContacts.tenantId, ctx.tenant.id), eq(patientContacts.patientId, patientId), eq(patientContacts.id, contactId)))
     .returning({ id: patientContacts.id, relationship: patientContacts.relationship });
   if (removed.length === 0) throw new NotFoundError('contact');
-  await recordAudit(db, {
-    tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'patient.contact_removed', patientId,
-    ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'patient_contact', id: contactId }, details: { relationship: removed[0]!.relationship },
+  await recordAudit(db, ctx, {
+    action: 'patient.contact_removed', patientId, target: { type: 'patient_contact', id: contactId }, details: { relationship: removed[0]!.relationship },
   });
 }

@@ -1,22 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { patients, tenants } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { assertPermission, NotFoundError, type PortalAccountContext, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { isUuid } from '@/lib/kernel/ids';
+import type { DuplicateCandidate } from './form-state';
 import { nationalIdLookupHash, protectNationalId } from './national-id';
 import type { PatientInput } from './schemas';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface DuplicateCandidate {
-  id: string;
-  recordNumber: string;
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  reason: 'name-and-birth-date' | 'national-id';
-}
+export type { DuplicateCandidate } from './form-state';
 
 /** Possible duplicates of a new patient: same name and date of birth, or the same national ID. */
 export async function findDuplicatePatients(
@@ -77,9 +70,8 @@ export async function createPatient(
       .insert(patients)
       .values({ tenantId: ctx.tenant.id, recordNumber, ...fields, ...(nationalId ? protectNationalId(nationalId) : {}) })
       .returning({ id: patients.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'patient.created', patientId: row!.id,
-      ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'patient', id: row!.id },
+    await recordAudit(tx, ctx, {
+      action: 'patient.created', patientId: row!.id, target: { type: 'patient', id: row!.id },
       details: { duplicatesConfirmed: duplicates.length > 0 },
     });
     return { ok: true as const, id: row!.id, recordNumber };
@@ -93,16 +85,18 @@ const AUDITED_FIELDS = [
 
 export type UpdatePatientResult = { ok: true; changed: string[] } | { ok: false; error: 'national-id-taken' };
 
+/** The portal's personal-data caller as it was before PortalAccountContext (lib/portal/personal-data.ts). */
+interface PortalAccountCaller { tenant: StaffContext['tenant']; portalAccountId: string; ip?: string | null; userAgent?: string | null }
+
 /** Saves the details form; the audit entry records who changed which field from what to what. */
 export async function updatePatient(
   db: Executor,
-  ctx: StaffContext | { tenant: StaffContext['tenant']; portalAccountId: string; ip?: string | null; userAgent?: string | null },
+  ctx: StaffContext | PortalAccountContext | PortalAccountCaller,
   patientId: string,
   input: Partial<PatientInput>,
 ): Promise<UpdatePatientResult> {
-  const staff = 'actor' in ctx;
-  if (staff) assertPermission(ctx, 'patients.edit');
-  if (!UUID.test(patientId)) throw new NotFoundError('patient');
+  if ('actor' in ctx) assertPermission(ctx, 'patients.edit');
+  if (!isUuid(patientId)) throw new NotFoundError('patient');
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId))).for('update');
     if (!before) throw new NotFoundError('patient');
@@ -124,16 +118,12 @@ export async function updatePatient(
     if (Object.keys(changes).length === 0) return { ok: true as const, changed: [] };
     const update = Object.fromEntries(Object.keys(changes).filter((k) => k !== 'nationalId').map((k) => [k, fields[k as keyof typeof fields]]));
     await tx.update(patients).set({ ...update, ...protectedId, updatedAt: clockNow() }).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id,
-      actor: staff ? { kind: 'staff', id: ctx.actor.id } : { kind: 'patient', id: ctx.portalAccountId },
-      action: 'patient.updated',
-      patientId,
-      ip: ctx.ip ?? null,
-      userAgent: ctx.userAgent ?? null,
-      target: { type: 'patient', id: patientId },
-      details: { changes },
-    });
+    const entry = { action: 'patient.updated', patientId, target: { type: 'patient', id: patientId }, details: { changes } } as const;
+    if ('portalAccountId' in ctx) {
+      await recordAudit(tx, { ...entry, tenantId: ctx.tenant.id, actor: { kind: 'patient', id: ctx.portalAccountId }, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null });
+    } else {
+      await recordAudit(tx, ctx, entry);
+    }
     return { ok: true as const, changed: Object.keys(changes) };
   });
 }

@@ -1,7 +1,13 @@
-import { z } from 'zod';
-import { sexes } from '@/db/schema/patients';
+import type { Sex } from '@/db/schema';
 import { toE164 } from '@/lib/phone/format';
 import { withoutControlChars } from '@/lib/validation/text';
+import { z } from '@/lib/validation/zod';
+
+/**
+ * The patient form's rules, shared by the EMR form (browser) and the server actions: browser-safe,
+ * so the lists below repeat db/schema's (the `satisfies` keeps them from drifting).
+ */
+const SEXES = ['female', 'male', 'other', 'unknown'] as const satisfies readonly Sex[];
 
 /** A calendar date typed as MM/DD/YYYY or sent by a date input as YYYY-MM-DD; must exist. */
 export function parseDateInput(raw: string): string | null {
@@ -40,7 +46,7 @@ export const patientInputSchema = z.object({
     }
     return date;
   }),
-  sex: z.enum(sexes, 'Choose an option.'),
+  sex: z.enum(SEXES, 'Choose an option.'),
   email: z.string({ error: 'Enter a valid email address.' }).trim().max(254, 'Enter a valid email address.').optional().transform((v, ctx) => {
     if (!v) return null;
     if (!z.email().safeParse(v).success) {
@@ -63,7 +69,9 @@ export const patientInputSchema = z.object({
   city: optionalText(100),
   region: optionalText(100),
   postalCode: optionalText(20),
-  country: z.string({ error: 'Use a two-letter country code, e.g. US.' }).trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a two-letter country code, e.g. US.').optional().transform((v) => v ?? null),
+  // An empty field (as the form posts it) is no country.
+  country: z.string({ error: 'Use a two-letter country code, e.g. US.' }).trim().toUpperCase()
+    .refine((v) => v === '' || /^[A-Z]{2}$/.test(v), 'Use a two-letter country code, e.g. US.').optional().transform((v) => v || null),
   preferredLanguage: z.enum(['en', 'es'], 'Choose a language.'),
   nationalId: z.string({ error: 'Enter the national ID with digits and letters only (dashes are fine).' }).trim().max(40, 'Enter the national ID with digits and letters only (dashes are fine).').optional().transform((v, ctx) => {
     if (!v) return undefined;
@@ -76,3 +84,13 @@ export const patientInputSchema = z.object({
   }),
 });
 export type PatientInput = z.output<typeof patientInputSchema>;
+
+/** Creating: the same fields, and whether the person confirmed the possible duplicates shown. */
+export const createPatientSchema = patientInputSchema.extend({
+  confirmDuplicates: z.unknown().transform((v) => v === 'yes'),
+});
+
+/** Editing: the same fields; a missing or malformed id names no patient (not-found, not a field). */
+export const updatePatientSchema = patientInputSchema.extend({
+  patientId: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+});

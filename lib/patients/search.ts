@@ -132,9 +132,6 @@ export async function searchPatients(db: Executor, ctx: StaffContext, input: { q
       .orderBy(asc(patients.lastName), asc(patients.firstName), asc(patients.id))
       .limit(PATIENT_PAGE_SIZE + 1)
       .offset((page - 1) * PATIENT_PAGE_SIZE);
-  await recordAudit(db, {
-    tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'patient.searched',
-    ip: ctx.ip, userAgent: ctx.userAgent, details: { kind: query.kind, results: Math.min(rows.length, PATIENT_PAGE_SIZE), page },
-  });
+  await recordAudit(db, ctx, { action: 'patient.searched', details: { kind: query.kind, results: Math.min(rows.length, PATIENT_PAGE_SIZE), page } });
   return { rows: rows.slice(0, PATIENT_PAGE_SIZE), hasMore: rows.length > PATIENT_PAGE_SIZE, page, kind: query.kind };
 }

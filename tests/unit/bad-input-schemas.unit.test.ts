@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { bookingParamsSchema } from '@/app/t/[tenant]/portal/(app)/bookings/params';
 import { portalCredentialsSchema, staffCredentialsSchema, totpSchema, verificationCodeSchema } from '@/lib/auth/schemas';
 import { documentMetadataSchema } from '@/lib/documents/upload-rules';
-import { contactInputSchema } from '@/lib/patients/contacts';
+import { contactInputSchema } from '@/lib/patients/contact-schema';
 import { patientInputSchema } from '@/lib/patients/schemas';
 import {
   activationCredentialsSchema, activationDetailsSchema, currentPasswordSchema, emailSchema, identifierSchema, linkTokenSchema,

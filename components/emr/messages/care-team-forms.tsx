@@ -1,17 +1,18 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import {
-  addToCareTeamAction,
-  removeFromCareTeamAction,
-  type CareTeamFormState,
-} from '@/app/t/[tenant]/emr/(app)/patients/[id]/care-team/actions';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { CareTeamFormState } from '@/lib/conversations/care-team-form';
 import { fieldStyle } from './message-fields';
 
-export function AddToCareTeamForm({ patientId, candidates }: { patientId: string; candidates: { id: string; name: string }[] }) {
+export function AddToCareTeamForm({ patientId, candidates, action: add }: {
+  patientId: string;
+  candidates: { id: string; name: string }[];
+  action: FormAction<CareTeamFormState>;
+}) {
   const id = useId();
-  const [state, action, pending] = useActionState<CareTeamFormState, FormData>(addToCareTeamAction, {});
+  const [state, action, pending] = useActionState<CareTeamFormState, FormData>(add, {});
   const error = state.fieldErrors?.staffId;
   if (candidates.length === 0) return <p className="text-sm text-fg-muted">Everyone who can message patients is already on the care team.</p>;
   return (
@@ -38,8 +39,13 @@ export function AddToCareTeamForm({ patientId, candidates }: { patientId: string
   );
 }
 
-export function RemoveFromCareTeamButton({ patientId, staffId, name }: { patientId: string; staffId: string; name: string }) {
-  const [state, action, pending] = useActionState<CareTeamFormState, FormData>(removeFromCareTeamAction, {});
+export function RemoveFromCareTeamButton({ patientId, staffId, name, action: remove }: {
+  patientId: string;
+  staffId: string;
+  name: string;
+  action: FormAction<CareTeamFormState>;
+}) {
+  const [state, action, pending] = useActionState<CareTeamFormState, FormData>(remove, {});
   return (
     <form action={action} className="flex flex-wrap items-center gap-2">
       <input type="hidden" name="patientId" value={patientId} />

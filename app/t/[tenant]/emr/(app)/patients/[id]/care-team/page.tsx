@@ -7,6 +7,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAssignableStaff, listPatientAssignments } from '@/lib/conversations';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { addToCareTeamAction, removeFromCareTeamAction } from './actions';
 
 export const metadata: Metadata = { title: 'Care team' };
 
@@ -48,7 +49,7 @@ export default async function CareTeamTab({ params }: { params: Promise<{ tenant
                   <span className="font-medium">{a.name}</span>
                   <span className="ml-2 text-sm text-fg-muted">since {formatMessageTime(a.assignedAt, zone)}</span>
                 </p>
-                {canEdit ? <RemoveFromCareTeamButton patientId={id} staffId={a.staffId} name={a.name} /> : null}
+                {canEdit ? <RemoveFromCareTeamButton patientId={id} staffId={a.staffId} name={a.name} action={removeFromCareTeamAction} /> : null}
               </li>
             ))}
           </ul>
@@ -59,7 +60,7 @@ export default async function CareTeamTab({ params }: { params: Promise<{ tenant
           <h2 id="add-care-heading" className="text-lg font-semibold">Add a staff member</h2>
           <p className="mt-1 text-sm text-fg-muted">Only active staff whose access level can read messages are listed.</p>
           <div className="mt-3">
-            <AddToCareTeamForm patientId={id} candidates={staff.filter((s) => !onTeam.has(s.id))} />
+            <AddToCareTeamForm patientId={id} candidates={staff.filter((s) => !onTeam.has(s.id))} action={addToCareTeamAction} />
           </div>
         </section>
       ) : null}

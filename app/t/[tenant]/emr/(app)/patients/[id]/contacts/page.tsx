@@ -7,7 +7,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { listContacts } from '@/lib/patients/contacts';
-import { removeContactAction } from './actions';
+import { addContactAction, removeContactAction } from './actions';
 
 export const metadata: Metadata = { title: 'Contacts' };
 
@@ -59,7 +59,7 @@ export default async function ContactsTab({ params }: { params: Promise<{ id: st
       {canEdit ? (
         <section aria-labelledby="add-contact-heading" className="rounded-xl border border-line bg-surface p-5">
           <h2 id="add-contact-heading" className="mb-3 text-lg font-semibold">Add a contact</h2>
-          <AddContactForm patientId={id} />
+          <AddContactForm patientId={id} action={addContactAction} />
         </section>
       ) : null}
     </div>
