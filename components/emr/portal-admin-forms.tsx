@@ -2,14 +2,11 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
-import {
-  inviteToPortalAction,
-  setNotificationPreferenceAction,
-  type PortalAdminState,
-} from '@/app/t/[tenant]/emr/(app)/patients/[id]/portal/actions';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { PortalAdminState } from '@/lib/portal-access/staff-admin-state';
 
-type Action = (state: PortalAdminState, form: FormData) => Promise<PortalAdminState>;
+type Action = FormAction<PortalAdminState>;
 
 /** A one-button form for a portal administration action, with its result under it. */
 export function PortalActionButton({
@@ -46,8 +43,8 @@ export function PortalActionButton({
   );
 }
 
-export function InviteToPortalForm({ patientId, defaultEmail }: { patientId: string; defaultEmail?: string | null }) {
-  const [state, action, pending] = useActionState<PortalAdminState, FormData>(inviteToPortalAction, {});
+export function InviteToPortalForm({ patientId, defaultEmail, action: invite }: { patientId: string; defaultEmail?: string | null; action: Action }) {
+  const [state, action, pending] = useActionState<PortalAdminState, FormData>(invite, {});
   return (
     <form action={action} className="space-y-3" noValidate>
       <input type="hidden" name="patientId" value={patientId} />
@@ -76,8 +73,13 @@ export function InviteToPortalForm({ patientId, defaultEmail }: { patientId: str
   );
 }
 
-export function NotificationPreferenceForm({ patientId, value, clinicDefault }: { patientId: string; value: 'email' | 'email_sms' | null; clinicDefault: 'email' | 'email_sms' }) {
-  const [state, action, pending] = useActionState<PortalAdminState, FormData>(setNotificationPreferenceAction, {});
+export function NotificationPreferenceForm({ patientId, value, clinicDefault, action: save }: {
+  patientId: string;
+  value: 'email' | 'email_sms' | null;
+  clinicDefault: 'email' | 'email_sms';
+  action: Action;
+}) {
+  const [state, action, pending] = useActionState<PortalAdminState, FormData>(save, {});
   const label = (v: 'email' | 'email_sms') => (v === 'email' ? 'Email only' : 'Email and SMS');
   return (
     <form action={action} className="space-y-3">

@@ -1,7 +1,10 @@
+import { RuleError } from '@/lib/kernel/errors';
+
 /**
  * A staff-side request that cannot be carried out for a reason staff can fix (the EMR shows
  * the message). Patient-side functions return `{ ok: false, error }` instead of throwing.
  */
+
 export type PortalAccessErrorCode = 'no-phone' | 'no-identifier' | 'access-disabled' | 'email-failed' | 'invalid-input';
 
 const STAFF_MESSAGES: Record<PortalAccessErrorCode, string> = {
@@ -12,9 +15,11 @@ const STAFF_MESSAGES: Record<PortalAccessErrorCode, string> = {
   'invalid-input': 'Check the details and try again.',
 };
 
-export class PortalAccessError extends Error {
-  constructor(readonly code: PortalAccessErrorCode, message = STAFF_MESSAGES[code]) {
-    super(message);
+export class PortalAccessError extends RuleError {
+  constructor(override readonly code: PortalAccessErrorCode, message = STAFF_MESSAGES[code]) {
+    super(code, message);
+    // As before RuleError: callers and tests read the sentence as the error's message.
+    this.message = message;
     this.name = 'PortalAccessError';
   }
 }

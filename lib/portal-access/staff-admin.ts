@@ -7,10 +7,11 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { clearSignInFailures, lockoutKey, lockRemainingSeconds } from '@/lib/auth/lockout';
 import { now as clockNow } from '@/lib/clock';
 import { generatePortalCode } from '@/lib/identity/secrets';
+import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { findPortalSettings, LOCK_SCOPES, lockoutKeysFor } from './accounts';
 import { PortalAccessError } from './errors';
 import { PORTAL_ACCESS_POLICY } from './policy';
-import { pgErrorCode, requirePortalAdminPatient, staffAuditBase } from './staff-context';
+import { requirePortalAdminPatient } from './staff-context';
 
 /**
  * The EMR's Patient Portal tab (seed 001): create the portal user (a printed portal ID), see the
@@ -41,14 +42,14 @@ export async function createPortalUser(db: Executor, ctx: StaffContext, patientI
           .insert(patientPortalSettings)
           .values({ tenantId, patientId, ...fresh })
           .onConflictDoUpdate({ target: [patientPortalSettings.tenantId, patientPortalSettings.patientId], set: fresh });
-        await recordAudit(tx, {
-          ...staffAuditBase(ctx), action: AuditActions.portalUserCreated, patientId, target: { type: 'patient', id: patientId },
+        await recordAudit(tx, ctx, {
+          action: AuditActions.portalUserCreated, patientId, target: { type: 'patient', id: patientId },
         });
       });
       return { portalCode };
     } catch (error) {
       // Another patient of this clinic holds that ID: draw again.
-      if (pgErrorCode(error) === '23505') continue;
+      if (postgresErrorCode(error) === PG.uniqueViolation) continue;
       throw error;
     }
   }
@@ -82,8 +83,8 @@ export async function unlockPortalAccess(db: Executor, ctx: StaffContext, patien
     }
     for (const account of accounts) keys.add(lockoutKey(LOCK_SCOPES.invite, tenantId, account.id));
     for (const key of keys) await clearSignInFailures(tx, key);
-    await recordAudit(tx, {
-      ...staffAuditBase(ctx), action: AuditActions.portalUnlocked, patientId, target: { type: 'patient', id: patientId },
+    await recordAudit(tx, ctx, {
+      action: AuditActions.portalUnlocked, patientId, target: { type: 'patient', id: patientId },
       details: { accounts: accounts.map((a) => a.id) },
     });
     return { accountsUnlocked: accounts.length };
@@ -105,8 +106,7 @@ export async function setPortalAccessEnabled(db: Executor, ctx: StaffContext, pa
       .insert(patientPortalSettings)
       .values({ tenantId, patientId, ...set })
       .onConflictDoUpdate({ target: [patientPortalSettings.tenantId, patientPortalSettings.patientId], set });
-    await recordAudit(tx, {
-      ...staffAuditBase(ctx),
+    await recordAudit(tx, ctx, {
       action: enabled ? AuditActions.portalAccessEnabled : AuditActions.portalAccessDisabled,
       patientId,
       target: { type: 'patient', id: patientId },
@@ -231,8 +231,7 @@ export async function setDocumentNotificationPreference(
       .insert(patientPortalSettings)
       .values({ tenantId, patientId, ...set })
       .onConflictDoUpdate({ target: [patientPortalSettings.tenantId, patientPortalSettings.patientId], set });
-    await recordAudit(tx, {
-      ...staffAuditBase(ctx),
+    await recordAudit(tx, ctx, {
       action: 'portal.notification_preference_changed',
       patientId,
       target: { type: 'patient', id: patientId },

@@ -9,6 +9,7 @@ import { AUTH_POLICY } from '@/lib/auth/policy';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import type { EmailSender } from '@/lib/email/types';
 import { generateToken, hashToken } from '@/lib/identity/secrets';
+import { isUuid } from '@/lib/kernel/ids';
 import { getEmailSender } from '@/lib/messaging/providers';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { findAccountByEmail, findPortalSettings } from './accounts';
@@ -16,7 +17,7 @@ import { PortalAccessError } from './errors';
 import { normalizePortalOrigin, portalInviteEmail } from './invite-email';
 import { resolveInvitee } from './invitee';
 import { portalInviteSchema, type PortalInviteInput } from './schemas';
-import { isUuid, requirePortalAdminPatient, staffAuditBase } from './staff-context';
+import { requirePortalAdminPatient } from './staff-context';
 
 /**
  * Emailed invitations (seed 003): a single-use link, valid 24 hours, for the patient or one of
@@ -89,8 +90,8 @@ export async function invitePatientToPortal(
       .insert(patientPortalSettings)
       .values({ tenantId, patientId, accessEnabled: true, updatedAt: at })
       .onConflictDoUpdate({ target: [patientPortalSettings.tenantId, patientPortalSettings.patientId], set: { accessEnabled: true, updatedAt: at } });
-    await recordAudit(tx, {
-      ...staffAuditBase(ctx), action: AuditActions.inviteSent, patientId, target: { type: 'auth_token', id: row!.id },
+    await recordAudit(tx, ctx, {
+      action: AuditActions.inviteSent, patientId, target: { type: 'auth_token', id: row!.id },
       details: { email, relationship, replaced: revoked.map((r) => r.id) },
     });
     return row!.id;
@@ -124,8 +125,8 @@ export async function revokePortalInvite(db: Executor, ctx: StaffContext, tokenI
       .where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.id, tokenId), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)))
       .returning({ id: authTokens.id });
     if (rows.length === 0) return { revoked: false };
-    await recordAudit(tx, {
-      ...staffAuditBase(ctx), action: AuditActions.inviteRevoked, patientId: token.patientId, target: { type: 'auth_token', id: tokenId },
+    await recordAudit(tx, ctx, {
+      action: AuditActions.inviteRevoked, patientId: token.patientId, target: { type: 'auth_token', id: tokenId },
     });
     return { revoked: true };
   });

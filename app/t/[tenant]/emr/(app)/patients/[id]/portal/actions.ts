@@ -1,118 +1,74 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { ForbiddenError, NotFoundError } from '@/lib/access/context';
-import { requireStaff } from '@/lib/auth/staff-session';
+import { staffAction } from '@/lib/actions/wrappers';
 import { getRequestOrigin } from '@/lib/http/request-origin';
-import { PortalAccessError } from '@/lib/portal-access/errors';
 import { createPortalUser, setDocumentNotificationPreference, setPortalAccessEnabled, unlockPortalAccess } from '@/lib/portal-access/staff-admin';
+import type { PortalAdminState } from '@/lib/portal-access/staff-admin-state';
 import { invitePatientToPortal, revokePortalInvite } from '@/lib/portal-access/staff-invites';
-
-export interface PortalAdminState {
-  ok?: boolean;
-  message?: string;
-  portalCode?: string;
-}
-
-function failure(error: unknown): PortalAdminState {
-  if (error instanceof PortalAccessError) return { ok: false, message: error.message };
-  if (error instanceof NotFoundError) return { ok: false, message: 'This patient or invitation no longer exists.' };
-  if (error instanceof ForbiddenError) return { ok: false, message: 'You don’t have permission to administer portal access.' };
-  throw error;
-}
-
-const patientIdSchema = z.object({ patientId: z.uuid() });
+import { z } from '@/lib/validation/zod';
 
 /** Every action re-checks the session and permission; the clinic comes from the host. */
-async function context() {
-  return requireStaff('emr', 'portal_admin.view');
+const portalAdmin = { area: 'emr', permission: 'portal_admin.view' } as const;
+const refusals = { notFound: 'This patient or invitation no longer exists.', forbidden: 'You don’t have permission to administer portal access.' };
+
+/** A form whose hidden fields were tampered with names nothing: one sentence for every field. */
+function spec<S extends z.ZodType>(schema: S, invalid: string) {
+  return { ...portalAdmin, schema, messages: { ...refusals, invalid } };
 }
+
+const PATIENT_GONE = 'This patient no longer exists.';
+const patientId = z.uuid(PATIENT_GONE);
 
 function done(patientId: string, state: PortalAdminState): PortalAdminState {
   revalidatePath(`/emr/patients/${patientId}/portal`);
   return state;
 }
 
-export async function createPortalUserAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
-  const ctx = await context();
-  const parsed = patientIdSchema.safeParse({ patientId: form.get('patientId') });
-  if (!parsed.success) return { ok: false, message: 'This patient no longer exists.' };
-  try {
-    const { portalCode } = await createPortalUser(getDb(), ctx, parsed.data.patientId);
-    return done(parsed.data.patientId, { ok: true, portalCode, message: `Portal ID ${portalCode} created. Print the instructions for the patient.` });
-  } catch (error) {
-    return failure(error);
-  }
-}
+export const createPortalUserAction = staffAction(spec(z.object({ patientId }), PATIENT_GONE), async (ctx, input): Promise<PortalAdminState> => {
+  const { portalCode } = await createPortalUser(getDb(), ctx, input.patientId);
+  return done(input.patientId, { ok: true, portalCode, message: `Portal ID ${portalCode} created. Print the instructions for the patient.` });
+});
 
-export async function inviteToPortalAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
-  const ctx = await context();
-  const patientId = String(form.get('patientId') ?? '');
-  try {
-    await invitePatientToPortal(
-      getDb(),
-      ctx,
-      {
-        patientId,
-        email: String(form.get('email') ?? ''),
-        relationship: String(form.get('relationship') ?? '') as 'self',
-        message: String(form.get('message') ?? '') || undefined,
-      },
-      await getRequestOrigin(),
-    );
-    return done(patientId, { ok: true, message: `Invitation sent to ${String(form.get('email'))}. The link works once and expires in 24 hours.` });
-  } catch (error) {
-    return failure(error);
-  }
-}
+// invitePatientToPortal parses the form itself (portalInviteSchema) and names the first problem.
+export const inviteToPortalAction = staffAction(
+  { ...portalAdmin, pick: ['patientId', 'email', 'relationship', 'message'], messages: refusals },
+  async (ctx, form): Promise<PortalAdminState> => {
+    const input = { patientId: form.patientId ?? '', email: form.email ?? '', relationship: (form.relationship ?? '') as 'self', message: form.message || undefined };
+    await invitePatientToPortal(getDb(), ctx, input, await getRequestOrigin());
+    return done(input.patientId, { ok: true, message: `Invitation sent to ${input.email}. The link works once and expires in 24 hours.` });
+  },
+);
 
-export async function revokeInviteAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
-  const ctx = await context();
-  const parsed = z.object({ patientId: z.uuid(), tokenId: z.uuid() }).safeParse({ patientId: form.get('patientId'), tokenId: form.get('tokenId') });
-  if (!parsed.success) return { ok: false, message: 'This invitation no longer exists.' };
-  try {
-    await revokePortalInvite(getDb(), ctx, parsed.data.tokenId);
-    return done(parsed.data.patientId, { ok: true, message: 'Invitation revoked: the link no longer works.' });
-  } catch (error) {
-    return failure(error);
-  }
-}
+const INVITE_GONE = 'This invitation no longer exists.';
+export const revokeInviteAction = staffAction(
+  spec(z.object({ patientId: z.uuid(INVITE_GONE), tokenId: z.uuid(INVITE_GONE) }), INVITE_GONE),
+  async (ctx, input): Promise<PortalAdminState> => {
+    await revokePortalInvite(getDb(), ctx, input.tokenId);
+    return done(input.patientId, { ok: true, message: 'Invitation revoked: the link no longer works.' });
+  },
+);
 
-export async function unlockPortalAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
-  const ctx = await context();
-  const parsed = patientIdSchema.safeParse({ patientId: form.get('patientId') });
-  if (!parsed.success) return { ok: false, message: 'This patient no longer exists.' };
-  try {
-    await unlockPortalAccess(getDb(), ctx, parsed.data.patientId);
-    return done(parsed.data.patientId, { ok: true, message: 'Unlocked. The patient can try again now.' });
-  } catch (error) {
-    return failure(error);
-  }
-}
+export const unlockPortalAction = staffAction(spec(z.object({ patientId }), PATIENT_GONE), async (ctx, input): Promise<PortalAdminState> => {
+  await unlockPortalAccess(getDb(), ctx, input.patientId);
+  return done(input.patientId, { ok: true, message: 'Unlocked. The patient can try again now.' });
+});
 
-export async function setPortalAccessAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
-  const ctx = await context();
-  const parsed = z.object({ patientId: z.uuid(), enabled: z.enum(['true', 'false']) }).safeParse({ patientId: form.get('patientId'), enabled: form.get('enabled') });
-  if (!parsed.success) return { ok: false, message: 'This patient no longer exists.' };
-  try {
-    await setPortalAccessEnabled(getDb(), ctx, parsed.data.patientId, parsed.data.enabled === 'true');
-    return done(parsed.data.patientId, { ok: true, message: parsed.data.enabled === 'true' ? 'Portal access turned on.' : 'Portal access turned off.' });
-  } catch (error) {
-    return failure(error);
-  }
-}
+export const setPortalAccessAction = staffAction(
+  spec(z.object({ patientId, enabled: z.enum(['true', 'false'], PATIENT_GONE) }), PATIENT_GONE),
+  async (ctx, input): Promise<PortalAdminState> => {
+    const enabled = input.enabled === 'true';
+    await setPortalAccessEnabled(getDb(), ctx, input.patientId, enabled);
+    return done(input.patientId, { ok: true, message: enabled ? 'Portal access turned on.' : 'Portal access turned off.' });
+  },
+);
 
-export async function setNotificationPreferenceAction(_: PortalAdminState, form: FormData): Promise<PortalAdminState> {
-  const ctx = await context();
-  const parsed = z.object({ patientId: z.uuid(), preference: z.enum(['default', 'email', 'email_sms']) }).safeParse({ patientId: form.get('patientId'), preference: form.get('preference') });
-  if (!parsed.success) return { ok: false, message: 'Choose how the patient is notified.' };
-  try {
-    const value = parsed.data.preference === 'default' ? null : parsed.data.preference;
-    await setDocumentNotificationPreference(getDb(), ctx, parsed.data.patientId, value);
-    return done(parsed.data.patientId, { ok: true, message: 'Notification preference saved.' });
-  } catch (error) {
-    return failure(error);
-  }
-}
+const CHOOSE_PREFERENCE = 'Choose how the patient is notified.';
+export const setNotificationPreferenceAction = staffAction(
+  spec(z.object({ patientId: z.uuid(CHOOSE_PREFERENCE), preference: z.enum(['default', 'email', 'email_sms'], CHOOSE_PREFERENCE) }), CHOOSE_PREFERENCE),
+  async (ctx, input): Promise<PortalAdminState> => {
+    await setDocumentNotificationPreference(getDb(), ctx, input.patientId, input.preference === 'default' ? null : input.preference);
+    return done(input.patientId, { ok: true, message: 'Notification preference saved.' });
+  },
+);

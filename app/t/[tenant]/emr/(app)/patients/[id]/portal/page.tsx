@@ -8,7 +8,9 @@ import { getPatientChart } from '@/lib/patients/chart';
 import { relationshipLabel } from '@/lib/portal/display';
 import { getPortalAccessState, type PortalAccessStatus } from '@/lib/portal-access/staff-admin';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
-import { createPortalUserAction, revokeInviteAction, setPortalAccessAction, unlockPortalAction } from './actions';
+import {
+  createPortalUserAction, inviteToPortalAction, revokeInviteAction, setNotificationPreferenceAction, setPortalAccessAction, unlockPortalAction,
+} from './actions';
 
 export const metadata: Metadata = { title: 'Patient Portal' };
 
@@ -56,7 +58,12 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
           <p className="mt-3 text-sm text-fg-muted">This clinic uses automatic access: patients with a validated phone can claim their account.</p>
         )}
         <div className="mt-5 border-t border-line pt-4">
-          <NotificationPreferenceForm patientId={id} value={state.documentNotification} clinicDefault={profile.portal.defaultDocumentNotification} />
+          <NotificationPreferenceForm
+            patientId={id}
+            value={state.documentNotification}
+            clinicDefault={profile.portal.defaultDocumentNotification}
+            action={setNotificationPreferenceAction}
+          />
         </div>
         {state.status === 'locked' ? (
           <div className="mt-4">
@@ -88,7 +95,7 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
       <section aria-labelledby="invite-heading" className="rounded-xl border border-line bg-surface p-5 lg:col-span-2">
         <h2 id="invite-heading" className="text-lg font-semibold">Invite by email</h2>
         <div className="mt-3">
-          <InviteToPortalForm patientId={id} defaultEmail={patient.email} />
+          <InviteToPortalForm patientId={id} defaultEmail={patient.email} action={inviteToPortalAction} />
         </div>
         {state.pendingInvites.length > 0 ? (
           <ul className="mt-4 divide-y divide-line rounded-lg border border-line">
