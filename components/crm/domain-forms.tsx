@@ -6,9 +6,9 @@ import {
   changeSubdomainAction,
   removeDomainAction,
   verifyDomainAction,
-  type DomainActionState,
 } from '@/app/t/[tenant]/crm/(app)/domains/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { DomainActionState } from '@/lib/domains/forms';
 
 export function SubdomainForm({ label, rootDomain }: { label: string; rootDomain: string }) {
   const [state, action, pending] = useActionState<DomainActionState, FormData>(changeSubdomainAction, {});

@@ -6,9 +6,9 @@ import {
   inviteStaffAction,
   resendInviteAction,
   setActiveAction,
-  type UsersActionState,
 } from '@/app/t/[tenant]/crm/(app)/users/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { ActionState as UsersActionState } from '@/lib/actions/result';
 
 type Level = { id: string; name: string };
 

@@ -1,16 +1,16 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { accessLevels, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { ALL_PERMISSIONS, BUILTIN_LEVEL_KEYS, isPermission, type BuiltinLevelKey, type Permission } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { postgresErrorCode, SettingsValidationError } from '@/lib/settings/errors';
-import { isUuid } from '@/lib/settings/ids';
+import { PG, postgresErrorCode } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
+import { SettingsValidationError } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
-import { withoutControlChars } from '@/lib/validation/text';
 import { AccessLevelAuditActions } from './audit-actions';
 import { AccessLevelRuleError } from './errors';
+import { accessLevelNameSchema } from './schemas';
 import { countActiveUserManagers } from './user-managers';
 
 /**
@@ -40,13 +40,6 @@ export async function listAccessLevelsWithMembers(db: Executor, ctx: StaffContex
   return rows.sort((a, b) => rank(a.builtinKey) - rank(b.builtinKey));
 }
 export type AccessLevelView = Awaited<ReturnType<typeof listAccessLevelsWithMembers>>[number];
-
-const levelNameSchema = z.strictObject({
-  name: z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim().replace(/\s+/g, ' ') : v),
-    withoutControlChars(z.string({ error: 'Enter a name for the level.' })).min(1, 'Enter a name for the level.').max(60, 'Keep the name to 60 characters or fewer.'),
-  ),
-});
 
 /** Known permissions only, without duplicates, in the matrix's order. */
 export function parsePermissions(values: readonly unknown[]): Permission[] {
@@ -88,27 +81,22 @@ async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<
   try {
     return await work();
   } catch (error) {
-    if (postgresErrorCode(error) === '23505') throw new AccessLevelRuleError('name-taken', { name });
+    if (postgresErrorCode(error) === PG.uniqueViolation) throw new AccessLevelRuleError('name-taken', { name });
     throw error;
   }
 }
 
-function actorOf(ctx: StaffContext) {
-  return { kind: 'staff' as const, id: ctx.actor.id, label: ctx.actor.email };
-}
-
 export async function createAccessLevel(db: Executor, ctx: StaffContext, input: unknown, permissions: readonly unknown[] = []): Promise<{ id: string }> {
   assertPermission(ctx, 'users.manage');
-  const { name } = parseSettings(levelNameSchema, input);
+  const { name } = parseSettings(accessLevelNameSchema, input);
   const granted = parsePermissions(permissions);
   assertCanGrant(ctx, [], granted);
   return withUniqueName(name, () => db.transaction(async (tx) => {
     const levels = await lockLevels(tx, ctx);
     if (nameTaken(levels, name)) throw new AccessLevelRuleError('name-taken', { name });
     const [row] = await tx.insert(accessLevels).values({ tenantId: ctx.tenant.id, name, permissions: granted }).returning({ id: accessLevels.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: actorOf(ctx), action: AccessLevelAuditActions.created, ip: ctx.ip, userAgent: ctx.userAgent,
-      target: { type: 'access_level', id: row!.id }, details: { name, before: null, after: { name, permissions: granted } },
+    await recordAudit(tx, ctx, {
+      action: AccessLevelAuditActions.created, target: { type: 'access_level', id: row!.id }, details: { name, before: null, after: { name, permissions: granted } },
     });
     return { id: row!.id };
   }));
@@ -132,8 +120,8 @@ export async function updatePermissionMatrix(db: Executor, ctx: StaffContext, ma
       assertCanGrant(ctx, level.permissions, permissions);
       if (level.permissions.includes('users.manage') && !permissions.includes('users.manage')) droppedUserManagement = true;
       await tx.update(accessLevels).set({ permissions }).where(and(eq(accessLevels.tenantId, ctx.tenant.id), eq(accessLevels.id, level.id)));
-      await recordAudit(tx, {
-        tenantId: ctx.tenant.id, actor: actorOf(ctx), action: AccessLevelAuditActions.permissionsChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+      await recordAudit(tx, ctx, {
+        action: AccessLevelAuditActions.permissionsChanged,
         target: { type: 'access_level', id: level.id },
         details: {
           name: level.name,
@@ -155,15 +143,15 @@ export async function updatePermissionMatrix(db: Executor, ctx: StaffContext, ma
 
 export async function renameAccessLevel(db: Executor, ctx: StaffContext, levelId: string, input: unknown): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'users.manage');
-  const { name } = parseSettings(levelNameSchema, input);
+  const { name } = parseSettings(accessLevelNameSchema, input);
   return withUniqueName(name, () => db.transaction(async (tx) => {
     const levels = await lockLevels(tx, ctx);
     const level = customLevel(levels, levelId);
     if (level.name === name) return { changed: false };
     if (nameTaken(levels, name, level.id)) throw new AccessLevelRuleError('name-taken', { name });
     await tx.update(accessLevels).set({ name }).where(and(eq(accessLevels.tenantId, ctx.tenant.id), eq(accessLevels.id, level.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: actorOf(ctx), action: AccessLevelAuditActions.renamed, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: AccessLevelAuditActions.renamed,
       target: { type: 'access_level', id: level.id },
       details: { before: { name: level.name, permissions: level.permissions }, after: { name, permissions: level.permissions } },
     });
@@ -183,9 +171,8 @@ export async function deleteAccessLevel(db: Executor, ctx: StaffContext, levelId
       .where(and(eq(staffUsers.tenantId, ctx.tenant.id), eq(staffUsers.accessLevelId, level.id)));
     if ((held?.n ?? 0) > 0) throw new AccessLevelRuleError('in-use', { name: level.name, count: String(held!.n) });
     await tx.delete(accessLevels).where(and(eq(accessLevels.tenantId, ctx.tenant.id), eq(accessLevels.id, level.id), sql`${accessLevels.builtinKey} is null`));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: actorOf(ctx), action: AccessLevelAuditActions.deleted, ip: ctx.ip, userAgent: ctx.userAgent,
-      target: { type: 'access_level', id: level.id }, details: { before: { name: level.name, permissions: level.permissions }, after: null },
+    await recordAudit(tx, ctx, {
+      action: AccessLevelAuditActions.deleted, target: { type: 'access_level', id: level.id }, details: { before: { name: level.name, permissions: level.permissions }, after: null },
     });
     return { name: level.name };
   });

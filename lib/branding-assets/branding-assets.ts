@@ -8,7 +8,8 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { SNIFF_BYTES } from '@/lib/documents/file-checks';
 import { formatBytes } from '@/lib/documents/upload-rules';
-import { isUuid } from '@/lib/settings/ids';
+import { RuleError } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
 import { getObjectStore } from '@/lib/storage/get-object-store';
 import type { ObjectStore } from '@/lib/storage/object-store';
 import {
@@ -33,10 +34,12 @@ export const BrandingAssetAuditActions = {
   faviconRemoved: 'settings.favicon_removed',
 } as const;
 
-export class BrandingAssetError extends Error {
-  constructor(readonly code: 'empty' | 'too_large' | 'unsupported_type' | 'unsafe_svg' | 'malformed_svg', message: string) {
-    super(message);
+/** A file the rules refuse: the form says nothing was uploaded, and why beside the file field. */
+export class BrandingAssetError extends RuleError {
+  constructor(override readonly code: 'missing' | 'empty' | 'too_large' | 'unsupported_type' | 'unsafe_svg' | 'malformed_svg', message: string) {
+    super(code, 'Nothing was uploaded.', { file: message });
     this.name = 'BrandingAssetError';
+    this.message = message;
   }
 }
 
@@ -133,6 +136,20 @@ export async function uploadBrandingAsset(
   return { url, contentType };
 }
 
+/**
+ * An upload as the form posts it. The size is checked before the body is read into memory;
+ * uploadBrandingAsset checks the bytes again.
+ */
+export async function uploadBrandingAssetFile(db: Executor, ctx: StaffContext, kind: BrandingAssetKind, file: unknown) {
+  assertPermission(ctx, 'settings.manage');
+  const rules = BRANDING_ASSET_RULES[kind];
+  if (!(file instanceof File) || file.size === 0) throw new BrandingAssetError('missing', `Choose a ${rules.label} file.`);
+  if (file.size > rules.maxBytes) {
+    throw new BrandingAssetError('too_large', `The file is ${formatBytes(file.size)}; a ${kind} can be at most ${formatBytes(rules.maxBytes)}.`);
+  }
+  return uploadBrandingAsset(db, ctx, kind, new Uint8Array(await file.arrayBuffer()));
+}
+
 /** Removes the logo or favicon; the portal falls back to the clinic's initial. */
 export async function removeBrandingAsset(
   db: Executor,
@@ -170,9 +187,8 @@ async function setAssetUrl(
     const action = kind === 'logo'
       ? (url ? BrandingAssetAuditActions.logoChanged : BrandingAssetAuditActions.logoRemoved)
       : (url ? BrandingAssetAuditActions.faviconChanged : BrandingAssetAuditActions.faviconRemoved);
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action, ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'tenant_branding', id: ctx.tenant.id },
+    await recordAudit(tx, ctx, {
+      action, target: { type: 'tenant_branding', id: ctx.tenant.id },
       details: { changed: { [column[kind]]: { before: before.url, after: url } }, ...(file ? { file } : {}) },
     });
     return before.url;

@@ -1,22 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { and, asc, eq, ne } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { tenantDomains, tenants } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
 import { platformRootDomain } from '@/lib/config/env';
-import { postgresErrorCode } from '@/lib/settings/errors';
-import { isUuid } from '@/lib/settings/ids';
+import { PG, postgresErrorCode } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
 import { parseSettings } from '@/lib/settings/schemas';
 import { forgetResolvedHosts } from '@/lib/tenancy/resolve-tenant';
 import { normalizeHost, parseHost, RESERVED_SUBDOMAINS, isValidSubdomainLabel } from '@/lib/tenancy/host';
 import { DomainAuditActions } from './audit-actions';
-import { checkDomainDns, dnsRecordsFor, type DnsCheck, type DnsResolver } from './dns';
+import { checkDomainDns, DnsLookupError, dnsRecordsFor, type DnsCheck, type DnsResolver } from './dns';
 import { DomainRuleError } from './errors';
-import type { VercelDomains } from './vercel';
+import { customDomainSchema, subdomainSchema } from './forms';
+import { VercelDomainError, type VercelDomains } from './vercel';
 
 /**
  * The hosts a clinic answers on: its subdomain of the platform and its custom domains. Needs
@@ -31,8 +31,11 @@ export interface DomainDeps {
 
 const generateVerificationToken = () => `cb-verify-${randomBytes(16).toString('hex')}`;
 
-function actorOf(ctx: StaffContext) {
-  return { kind: 'staff' as const, id: ctx.actor.id, label: ctx.actor.email };
+/** DNS and the hosting provider fail in their own terms; the clinic reads what that means for it. */
+function asRefusal(error: unknown): unknown {
+  if (error instanceof DnsLookupError) return new DomainRuleError('dns-unavailable');
+  if (error instanceof VercelDomainError) return new DomainRuleError(error.status === 409 || error.status === 403 ? 'hosting-refused' : 'hosting-unavailable');
+  return error;
 }
 
 export async function getDomainsOverview(db: Executor, ctx: StaffContext) {
@@ -53,9 +56,6 @@ export async function getDomainsOverview(db: Executor, ctx: StaffContext) {
   };
 }
 export type DomainsOverview = Awaited<ReturnType<typeof getDomainsOverview>>;
-
-const subdomainSchema = z.strictObject({ label: z.string({ error: 'Enter the address you want.' }) });
-const customDomainSchema = z.strictObject({ hostname: z.string({ error: 'Enter a domain name.' }) });
 
 /** Why a label cannot be a subdomain, or null when it can. */
 function subdomainProblem(label: string): DomainRuleError | null {
@@ -105,8 +105,8 @@ export async function changeSubdomain(db: Executor, ctx: StaffContext, input: un
           .returning({ id: tenantDomains.id });
         domainId = row!.id;
       }
-      await recordAudit(tx, {
-        tenantId: ctx.tenant.id, actor: actorOf(ctx), action: DomainAuditActions.subdomainChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+      await recordAudit(tx, ctx, {
+        action: DomainAuditActions.subdomainChanged,
         target: { type: 'tenant_domain', id: domainId }, details: { changed: { subdomain: { before: current?.hostname ?? null, after: label } } },
       });
       return true;
@@ -115,7 +115,7 @@ export async function changeSubdomain(db: Executor, ctx: StaffContext, input: un
     return { changed, host };
   } catch (error) {
     // The unique index (kind, hostname) decides a race with another clinic taking the same name.
-    if (postgresErrorCode(error) === '23505') throw new DomainRuleError('subdomain-taken');
+    if (postgresErrorCode(error) === PG.uniqueViolation) throw new DomainRuleError('subdomain-taken');
     throw error;
   }
 }
@@ -159,20 +159,20 @@ export async function addCustomDomain(db: Executor, ctx: StaffContext, input: un
         .insert(tenantDomains)
         .values({ tenantId: ctx.tenant.id, kind: 'custom', hostname, verificationToken: generateVerificationToken() })
         .returning({ id: tenantDomains.id, verificationToken: tenantDomains.verificationToken });
-      await recordAudit(tx, {
-        tenantId: ctx.tenant.id, actor: actorOf(ctx), action: DomainAuditActions.customAdded, ip: ctx.ip, userAgent: ctx.userAgent,
+      await recordAudit(tx, ctx, {
+        action: DomainAuditActions.customAdded,
         target: { type: 'tenant_domain', id: row!.id }, details: { after: { hostname, verified: false }, vercel: Boolean(deps.vercel) },
       });
       await deps.vercel?.add(hostname);
       return { id: row!.id, hostname, records: dnsRecordsFor(hostname, row!.verificationToken) };
     });
   } catch (error) {
-    if (postgresErrorCode(error) === '23505') {
+    if (postgresErrorCode(error) === PG.uniqueViolation) {
       // Lost a race: the transaction is aborted, so the owner is read outside it.
       const owner = await customDomainOwner(db, hostname);
       throw ownershipError(ctx, owner ?? '');
     }
-    throw error;
+    throw asRefusal(error);
   }
 }
 
@@ -199,12 +199,14 @@ export interface VerifyResult extends DnsCheck {
 export async function verifyCustomDomain(db: Executor, ctx: StaffContext, domainId: string, resolver: DnsResolver): Promise<VerifyResult> {
   assertPermission(ctx, 'settings.manage');
   const domain = await targetCustomDomain(db, ctx, domainId);
-  const check = await checkDomainDns(resolver, domain.hostname, domain.verificationToken);
+  const check = await checkDomainDns(resolver, domain.hostname, domain.verificationToken).catch((error: unknown) => {
+    throw asRefusal(error);
+  });
   if (!check.txtFound || domain.verifiedAt) return { hostname: domain.hostname, verified: Boolean(domain.verifiedAt), ...check };
   await db.transaction(async (tx) => {
     await tx.update(tenantDomains).set({ verifiedAt: clockNow() }).where(and(eq(tenantDomains.tenantId, ctx.tenant.id), eq(tenantDomains.id, domain.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: actorOf(ctx), action: DomainAuditActions.customVerified, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: DomainAuditActions.customVerified,
       target: { type: 'tenant_domain', id: domain.id }, details: { hostname: domain.hostname, changed: { verified: { before: false, after: true } }, cnameOk: check.cnameOk },
     });
   });
@@ -218,12 +220,14 @@ export async function removeCustomDomain(db: Executor, ctx: StaffContext, domain
   const result = await db.transaction(async (tx) => {
     const domain = await targetCustomDomain(tx, ctx, domainId);
     await tx.delete(tenantDomains).where(and(eq(tenantDomains.tenantId, ctx.tenant.id), eq(tenantDomains.id, domain.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: actorOf(ctx), action: DomainAuditActions.customRemoved, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: DomainAuditActions.customRemoved,
       target: { type: 'tenant_domain', id: domain.id }, details: { before: { hostname: domain.hostname, verified: Boolean(domain.verifiedAt) }, vercel: Boolean(deps.vercel) },
     });
     // Inside the transaction: if Vercel refuses, the row stays and the page still lists it.
-    await deps.vercel?.remove(domain.hostname);
+    await deps.vercel?.remove(domain.hostname).catch((error: unknown) => {
+      throw asRefusal(error);
+    });
     return { hostname: domain.hostname };
   });
   forgetResolvedHosts();

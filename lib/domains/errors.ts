@@ -1,6 +1,4 @@
-import { settingsFailure, type SettingsActionState } from '@/lib/settings/action-state';
-import { DnsLookupError } from './dns';
-import { VercelDomainError } from './vercel';
+import { RuleError } from '@/lib/kernel/errors';
 
 export type DomainRuleCode =
   | 'subdomain-reserved'
@@ -9,18 +7,13 @@ export type DomainRuleCode =
   | 'domain-malformed'
   | 'domain-platform'
   | 'domain-other-clinic'
-  | 'domain-already-added';
+  | 'domain-already-added'
+  | 'dns-unavailable'
+  | 'hosting-refused'
+  | 'hosting-unavailable';
 
-/** A domain change the rules refuse; `code` maps to the sentence the form shows. */
-export class DomainRuleError extends Error {
-  constructor(readonly code: DomainRuleCode, readonly detail: Record<string, string> = {}) {
-    super(code);
-    this.name = 'DomainRuleError';
-  }
-}
-
-function ruleMessage(error: DomainRuleError): { field: string; message: string } {
-  const { code, detail } = error;
+/** The sentence the form shows for each refusal: beside the field it points at, else for the form. */
+function refusal(code: DomainRuleCode, detail: Record<string, string>): { field?: string; message: string } {
   switch (code) {
     case 'subdomain-reserved':
       return { field: 'label', message: `“${detail.label}” is reserved for the platform. Choose another address.` };
@@ -36,26 +29,20 @@ function ruleMessage(error: DomainRuleError): { field: string; message: string }
       return { field: 'hostname', message: 'This domain is already used by another clinic.' };
     case 'domain-already-added':
       return { field: 'hostname', message: 'This domain is already on your list.' };
+    case 'dns-unavailable':
+      return { message: 'DNS could not be asked right now (the lookup failed). Try again in a few minutes.' };
+    case 'hosting-refused':
+      return { message: 'The hosting provider refused this domain: it is attached to another project. Nothing was changed; contact support.' };
+    case 'hosting-unavailable':
+      return { message: 'The hosting provider could not be updated just now. Nothing was changed; try again in a few minutes.' };
   }
 }
 
-/** What a domains action returns when refused; unexpected errors are rethrown. */
-export function domainFailure(error: unknown, values?: Record<string, string>): SettingsActionState {
-  if (error instanceof DomainRuleError) {
-    const { field, message } = ruleMessage(error);
-    return { ok: false, message: 'Nothing was changed.', fieldErrors: { [field]: message }, values };
+/** A domain change the rules (or DNS, or the hosting provider) refuse, in the words the form shows. */
+export class DomainRuleError extends RuleError {
+  constructor(override readonly code: DomainRuleCode, readonly detail: Record<string, string> = {}) {
+    const { field, message } = refusal(code, detail);
+    super(code, field ? 'Nothing was changed.' : message, field ? { [field]: message } : undefined);
+    this.name = 'DomainRuleError';
   }
-  if (error instanceof DnsLookupError) {
-    return { ok: false, message: 'DNS could not be asked right now (the lookup failed). Try again in a few minutes.' };
-  }
-  if (error instanceof VercelDomainError) {
-    return {
-      ok: false,
-      values,
-      message: error.status === 409 || error.status === 403
-        ? 'The hosting provider refused this domain: it is attached to another project. Nothing was changed; contact support.'
-        : 'The hosting provider could not be updated just now. Nothing was changed; try again in a few minutes.',
-    };
-  }
-  return settingsFailure(error, values);
 }

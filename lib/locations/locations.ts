@@ -3,9 +3,9 @@ import type { Executor } from '@/db/client';
 import { locations } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { isUuid } from '@/lib/kernel/ids';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
 import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
-import { isUuid } from '@/lib/settings/ids';
 import { locationSchema, parseSettings } from '@/lib/settings/schemas';
 
 /**
@@ -70,9 +70,8 @@ export async function createLocation(db: Executor, ctx: StaffContext, input: unk
         phone: data.phone,
       })
       .returning({ id: locations.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.locationAdded, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.locationAdded,
       target: { type: 'location', id: row!.id }, details: { after: data },
     });
     return { id: row!.id };
@@ -100,9 +99,8 @@ export async function updateLocation(db: Executor, ctx: StaffContext, locationId
         phone: data.phone,
       })
       .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, before.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.locationChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.locationChanged,
       target: { type: 'location', id: before.id }, details: { changed },
     });
     return { changed: true };
@@ -131,10 +129,9 @@ export async function setLocationActive(db: Executor, ctx: StaffContext, locatio
       .update(locations)
       .set({ active })
       .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, location.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+    await recordAudit(tx, ctx, {
       action: active ? SettingsAuditActions.locationReactivated : SettingsAuditActions.locationDeactivated,
-      ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'location', id: location.id },
+      target: { type: 'location', id: location.id },
       details: { changed: { active: { before: !active, after: active } }, name: location.name },
     });
   });

@@ -4,8 +4,8 @@ import { availabilityRules, locations, timeOff } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { isUuid } from '@/lib/kernel/ids';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
-import { isUuid } from '@/lib/settings/ids';
 import { parseSettings } from '@/lib/settings/schemas';
 import { ProviderRuleError } from './errors';
 import { lockProvider, ProviderAuditActions } from './providers';
@@ -70,9 +70,8 @@ export async function addProviderHours(db: Executor, ctx: StaffContext, staffId:
       .insert(availabilityRules)
       .values({ tenantId: ctx.tenant.id, providerId: provider.id, locationId: location.id, weekday: data.weekday, startTime: data.startTime, endTime: data.endTime })
       .returning({ id: availabilityRules.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ProviderAuditActions.hoursAdded, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ProviderAuditActions.hoursAdded,
       target: { type: 'availability_rule', id: row!.id },
       details: { provider: provider.fullName, providerId: provider.id, after: { location: location.name, weekday: WEEKDAYS[data.weekday], startTime: data.startTime, endTime: data.endTime } },
     });
@@ -89,9 +88,8 @@ export async function removeProviderHours(db: Executor, ctx: StaffContext, ruleI
       .where(and(eq(availabilityRules.tenantId, ctx.tenant.id), eq(availabilityRules.id, ruleId)))
       .returning({ providerId: availabilityRules.providerId, weekday: availabilityRules.weekday, startTime: availabilityRules.startTime, endTime: availabilityRules.endTime, locationId: availabilityRules.locationId });
     if (!removed) throw new NotFoundError('hours');
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ProviderAuditActions.hoursRemoved, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ProviderAuditActions.hoursRemoved,
       target: { type: 'availability_rule', id: ruleId },
       details: { providerId: removed.providerId, before: { locationId: removed.locationId, weekday: WEEKDAYS[removed.weekday], startTime: hhmm(removed.startTime), endTime: hhmm(removed.endTime) } },
     });
@@ -128,9 +126,8 @@ export async function addTimeOff(db: Executor, ctx: StaffContext, staffId: strin
       .insert(timeOff)
       .values({ tenantId: ctx.tenant.id, providerId: provider.id, startsAt, endsAt, reason })
       .returning({ id: timeOff.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ProviderAuditActions.timeOffAdded, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ProviderAuditActions.timeOffAdded,
       target: { type: 'time_off', id: row!.id },
       details: { provider: provider.fullName, providerId: provider.id, after: { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), timeZone: location.timeZone, reason } },
     });
@@ -147,9 +144,8 @@ export async function removeTimeOff(db: Executor, ctx: StaffContext, timeOffId: 
       .where(and(eq(timeOff.tenantId, ctx.tenant.id), eq(timeOff.id, timeOffId)))
       .returning({ providerId: timeOff.providerId, startsAt: timeOff.startsAt, endsAt: timeOff.endsAt, reason: timeOff.reason });
     if (!removed) throw new NotFoundError('time off');
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ProviderAuditActions.timeOffRemoved, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ProviderAuditActions.timeOffRemoved,
       target: { type: 'time_off', id: timeOffId },
       details: { providerId: removed.providerId, before: { startsAt: removed.startsAt.toISOString(), endsAt: removed.endsAt.toISOString(), reason: removed.reason } },
     });

@@ -4,7 +4,7 @@ import { providerServices, services, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import { isUuid } from '@/lib/settings/ids';
+import { isUuid } from '@/lib/kernel/ids';
 import { ProviderRuleError } from './errors';
 
 /**
@@ -63,9 +63,8 @@ export async function setProviderFlag(db: Executor, ctx: StaffContext, staffId: 
     if (staff.isProvider === isProvider) return { changed: false };
     if (isProvider && staff.status !== 'active') throw new ProviderRuleError('not-active', { name: staff.fullName });
     await tx.update(staffUsers).set({ isProvider, updatedAt: now() }).where(and(eq(staffUsers.tenantId, ctx.tenant.id), eq(staffUsers.id, staff.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ProviderAuditActions.flagChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ProviderAuditActions.flagChanged,
       target: { type: 'staff_user', id: staff.id },
       details: { name: staff.fullName, changed: { isProvider: { before: staff.isProvider, after: isProvider } } },
     });
@@ -118,9 +117,8 @@ export async function setProviderServices(db: Executor, ctx: StaffContext, staff
     if (added.length > 0) {
       await tx.insert(providerServices).values(added.map((s) => ({ tenantId: ctx.tenant.id, providerId: provider.id, serviceId: s.id })));
     }
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ProviderAuditActions.servicesChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ProviderAuditActions.servicesChanged,
       target: { type: 'staff_user', id: provider.id },
       details: { name: provider.fullName, added: added.map((s) => s.name), removed: removed.map((r) => r.name) },
     });

@@ -3,8 +3,9 @@ import type { Executor } from '@/db/client';
 import { services } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { changedFields, postgresErrorCode } from '@/lib/settings/errors';
-import { isUuid } from '@/lib/settings/ids';
+import { PG, postgresErrorCode } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
+import { changedFields } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
 import { ServiceRuleError } from './errors';
 import { serviceSchema } from './schemas';
@@ -89,7 +90,7 @@ async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<
   try {
     return await work();
   } catch (error) {
-    if (postgresErrorCode(error) === '23505') throw new ServiceRuleError('name-taken', { name });
+    if (postgresErrorCode(error) === PG.uniqueViolation) throw new ServiceRuleError('name-taken', { name });
     throw error;
   }
 }
@@ -114,9 +115,8 @@ export async function createService(db: Executor, ctx: StaffContext, input: unkn
         active: data.active,
       })
       .returning({ id: services.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ServiceAuditActions.added, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ServiceAuditActions.added,
       target: { type: 'service', id: row!.id },
       details: { after: { name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price, currency, bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active } },
     });
@@ -137,9 +137,8 @@ export async function updateService(db: Executor, ctx: StaffContext, serviceId: 
     if (Object.keys(changed).length === 0) return { changed: false };
     if (changed.name && (await nameTaken(tx, ctx, data.name, before.id))) throw new ServiceRuleError('name-taken', { name: data.name });
     await tx.update(services).set(after).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: ServiceAuditActions.changed, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: ServiceAuditActions.changed,
       target: { type: 'service', id: before.id }, details: { name: before.name, changed },
     });
     return { changed: true };

@@ -50,9 +50,8 @@ export async function updateBranding(db: Executor, ctx: StaffContext, input: unk
       .update(tenantBranding)
       .set({ displayName: data.displayName, primaryColor: data.primaryColor, theme: data.theme, updatedAt: now() })
       .where(eq(tenantBranding.tenantId, ctx.tenant.id));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.brandingChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.brandingChanged,
       target: { type: 'tenant_branding', id: ctx.tenant.id }, details: { changed },
     });
     return { changed: true };

@@ -3,9 +3,10 @@ import type { Executor } from '@/db/client';
 import { documentTypes, documents } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { PG, postgresErrorCode } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
 import { SettingsAuditActions } from './audit-actions';
-import { postgresErrorCode, SettingsRuleError } from './errors';
-import { isUuid } from './ids';
+import { SettingsRuleError } from './errors';
 import { documentTypeNameSchema, parseSettings } from './schemas';
 
 /**
@@ -67,7 +68,7 @@ async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<
   try {
     return await work();
   } catch (error) {
-    if (postgresErrorCode(error) === '23505') throw new SettingsRuleError('document-type-name-taken', { name });
+    if (postgresErrorCode(error) === PG.uniqueViolation) throw new SettingsRuleError('document-type-name-taken', { name });
     throw error;
   }
 }
@@ -78,9 +79,8 @@ export async function createDocumentType(db: Executor, ctx: StaffContext, input:
   return withUniqueName(name, () => db.transaction(async (tx) => {
     if (await nameTaken(tx, ctx, name)) throw new SettingsRuleError('document-type-name-taken', { name });
     const [row] = await tx.insert(documentTypes).values({ tenantId: ctx.tenant.id, name }).returning({ id: documentTypes.id });
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.documentTypeAdded, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.documentTypeAdded,
       target: { type: 'document_type', id: row!.id }, details: { after: { name } },
     });
     return { id: row!.id };
@@ -95,9 +95,8 @@ export async function renameDocumentType(db: Executor, ctx: StaffContext, typeId
     if (before.name === name) return { changed: false };
     if (await nameTaken(tx, ctx, name, before.id)) throw new SettingsRuleError('document-type-name-taken', { name });
     await tx.update(documentTypes).set({ name }).where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.id, before.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.documentTypeChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.documentTypeChanged,
       target: { type: 'document_type', id: before.id }, details: { changed: { name: { before: before.name, after: name } } },
     });
     return { changed: true };
@@ -111,9 +110,8 @@ export async function setDocumentTypeHidden(db: Executor, ctx: StaffContext, typ
     const before = await targetType(tx, ctx, typeId);
     if (before.hiddenFromPortal === hidden) return;
     await tx.update(documentTypes).set({ hiddenFromPortal: hidden }).where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.id, before.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.documentTypeChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.documentTypeChanged,
       target: { type: 'document_type', id: before.id },
       details: { name: before.name, changed: { hiddenFromPortal: { before: before.hiddenFromPortal, after: hidden } } },
     });
@@ -127,10 +125,9 @@ export async function setDocumentTypeActive(db: Executor, ctx: StaffContext, typ
     const before = await targetType(tx, ctx, typeId);
     if (before.active === active) return;
     await tx.update(documentTypes).set({ active }).where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.id, before.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+    await recordAudit(tx, ctx, {
       action: active ? SettingsAuditActions.documentTypeReactivated : SettingsAuditActions.documentTypeDeactivated,
-      ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'document_type', id: before.id },
+      target: { type: 'document_type', id: before.id },
       details: { name: before.name, changed: { active: { before: before.active, after: active } } },
     });
   });

@@ -27,6 +27,11 @@ function refusal(code: SettingsRuleCode, detail: Record<string, string>): { mess
   }
 }
 
+/** How the settings actions word the shared refusals (the action wrappers' `messages`). */
+export const SETTINGS_MESSAGES = {
+  forbidden: 'You don’t have permission to change clinic settings.',
+} as const;
+
 /** A business rule refused a settings change, in the words the form shows. */
 export class SettingsRuleError extends RuleError {
   constructor(

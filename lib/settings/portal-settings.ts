@@ -59,9 +59,8 @@ export async function updatePortalSettings(db: Executor, ctx: StaffContext, inpu
         updatedAt: now(),
       })
       .where(eq(tenantSettings.tenantId, ctx.tenant.id));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
-      action: SettingsAuditActions.portalChanged, ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.portalChanged,
       target: { type: 'tenant_settings', id: ctx.tenant.id }, details: { changed },
     });
     return { changed: true };

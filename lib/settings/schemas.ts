@@ -1,17 +1,25 @@
 import { isSupportedCountry } from 'libphonenumber-js';
-import { z } from 'zod';
-import { accessModes, documentNotifications, identificationModes, messagingPolicies, themes } from '@/db/schema/tenants';
+import type { AccessMode, DocumentNotification, IdentificationMode, MessagingPolicy, Theme } from '@/db/schema';
 import { normalizeHexColor } from '@/lib/branding/colors';
 import { toE164 } from '@/lib/phone/format';
 import { withoutControlChars } from '@/lib/validation/text';
+import { z } from '@/lib/validation/zod';
 import { SettingsValidationError } from './errors';
 import { isSupportedTimeZone } from './time-zones';
 
 /**
- * One schema per CRM settings form. Each accepts what a form posts (strings, checkbox "on") as
- * well as typed values, and is strict: it names exactly the columns its update writes, so a
- * posted field that is not listed here is refused rather than written.
+ * One schema per CRM settings form, shared by the browser (react-hook-form) and the server. Each
+ * accepts what a form posts (strings, checkbox "on") as well as typed values, and is strict: it
+ * names exactly the columns its update writes, so a posted field that is not listed here is
+ * refused rather than written. Browser-safe, so the lists below repeat db/schema's (the
+ * `satisfies` keeps them from drifting).
  */
+
+const themes = ['light', 'dark', 'system'] as const satisfies readonly Theme[];
+const identificationModes = ['email', 'national_id'] as const satisfies readonly IdentificationMode[];
+const accessModes = ['manual', 'automatic'] as const satisfies readonly AccessMode[];
+const documentNotifications = ['email', 'email_sms'] as const satisfies readonly DocumentNotification[];
+const messagingPolicies = ['reply_only', 'never_initiate', 'assigned_only', 'all_clients'] as const satisfies readonly MessagingPolicy[];
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -91,6 +99,13 @@ export const portalSettingsSchema = z.strictObject({
 });
 export type PortalSettingsInput = z.output<typeof portalSettingsSchema>;
 
+/**
+ * The select offers the server's own zones, and the server checks against that list. A browser's
+ * list can name the same zone differently (Asia/Calcutta, Asia/Kolkata), so there only a choice
+ * is required.
+ */
+const knownTimeZone = (zone: string) => (typeof window === 'undefined' ? isSupportedTimeZone(zone) : zone !== '');
+
 export const locationSchema = z
   .strictObject({
     name: text('location name', 80),
@@ -107,7 +122,7 @@ export const locationSchema = z
     ),
     timeZone: z
       .string({ error: 'Choose a time zone from the list.' })
-      .refine(isSupportedTimeZone, 'Choose a time zone from the list.'),
+      .refine(knownTimeZone, 'Choose a time zone from the list.'),
     phone: optionalText('phone number', 40),
   })
   .transform((value, issue) => {

@@ -9,15 +9,9 @@ import { revokeSubjectSessions } from '@/lib/auth/session-store';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import type { EmailSender } from '@/lib/email/types';
 import { generateToken, hashToken } from '@/lib/identity/secrets';
+import { StaffRuleError } from './errors';
 
 /** Clinic users: invites, access levels, deactivation. Every function needs `users.manage`. */
-
-export class StaffRuleError extends Error {
-  constructor(readonly code: 'last-admin' | 'self' | 'email-taken' | 'unknown-level' | 'not-invited') {
-    super(code);
-    this.name = 'StaffRuleError';
-  }
-}
 
 export async function listStaff(db: Executor, ctx: StaffContext) {
   assertPermission(ctx, 'users.manage');
@@ -133,8 +127,8 @@ export async function changeAccessLevel(db: Executor, ctx: StaffContext, staffId
       if ((await countActiveUserManagers(tx, ctx.tenant.id, { exceptStaffId: user.id })) === 0) throw new StaffRuleError('last-admin');
     }
     await tx.update(staffUsers).set({ accessLevelId: to.id, updatedAt: clockNow() }).where(and(eq(staffUsers.tenantId, ctx.tenant.id), eq(staffUsers.id, user.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: 'staff.access_level_changed', ip: ctx.ip, userAgent: ctx.userAgent,
+    await recordAudit(tx, ctx, {
+      action: 'staff.access_level_changed',
       target: { type: 'staff_user', id: user.id }, details: { before: from?.name ?? null, after: to.name },
     });
   });
@@ -158,9 +152,8 @@ export async function setStaffActive(db: Executor, ctx: StaffContext, staffId: s
       await revokeSubjectSessions(tx, { kind: 'staff', subjectId: user.id, tenantId: ctx.tenant.id }, 'deactivated');
       await tx.update(authTokens).set({ revokedAt: clockNow() }).where(and(eq(authTokens.tenantId, ctx.tenant.id), eq(authTokens.staffUserId, user.id), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
     }
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: { kind: 'staff', id: ctx.actor.id }, action: active ? 'staff.reactivated' : 'staff.deactivated',
-      ip: ctx.ip, userAgent: ctx.userAgent, target: { type: 'staff_user', id: user.id },
+    await recordAudit(tx, ctx, {
+      action: active ? 'staff.reactivated' : 'staff.deactivated', target: { type: 'staff_user', id: user.id },
     });
   });
 }

@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { accessLevels, auditLog, staffUsers } from '@/db/schema';
 import { ForbiddenError, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { ALL_PERMISSIONS, BUILTIN_LEVELS, type Permission } from '@/lib/access/permissions';
+import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import {
   createAccessLevel,
   deleteAccessLevel,
@@ -11,12 +12,14 @@ import {
   renameAccessLevel,
   updatePermissionMatrix,
 } from '@/lib/access-levels/access-levels';
-import { accessLevelFailure, AccessLevelRuleError } from '@/lib/access-levels/errors';
+import { ACCESS_LEVEL_MESSAGES, AccessLevelRuleError } from '@/lib/access-levels/errors';
 import { countActiveUserManagers } from '@/lib/access-levels/user-managers';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
 
 const db = () => getDb();
+/** The form result the access-levels actions give for a thrown error (lib/actions/failures.ts). */
+const accessLevelFailure = (error: unknown) => failureOf(error, { ...STAFF_MESSAGES, ...ACCESS_LEVEL_MESSAGES }, 'test');
 type TestTenant = Awaited<ReturnType<typeof createTestTenant>>;
 
 /** A staff member holding a custom level, with that level's permissions as the session would load them. */

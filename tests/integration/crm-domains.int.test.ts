@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLog, tenantDomains } from '@/db/schema';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
+import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { systemDnsResolver, type DnsResolver } from '@/lib/domains/dns';
 import {
   addCustomDomain,
@@ -12,13 +13,16 @@ import {
   verifyCustomDomain,
   type DomainDeps,
 } from '@/lib/domains/domains';
-import { domainFailure, DomainRuleError } from '@/lib/domains/errors';
+import { DomainRuleError } from '@/lib/domains/errors';
 import { vercelConfigFromEnv, vercelDomains, type FetchLike } from '@/lib/domains/vercel';
+import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
 import { forgetResolvedHosts, resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
 
 const db = () => getDb();
+/** The form result the domains actions give for a thrown error (lib/actions/failures.ts). */
+const domainFailure = (error: unknown) => failureOf(error, { ...STAFF_MESSAGES, ...SETTINGS_MESSAGES }, 'test');
 const noVercel: DomainDeps = { vercel: null };
 let counter = 0;
 const uniqueHost = (prefix = 'portal') => `${prefix}.clinic-${process.pid}-${++counter}.example`;

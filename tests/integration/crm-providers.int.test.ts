@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLog, availabilityRules, locations, staffUsers, timeOff } from '@/db/schema';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
+import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { setClockForTests } from '@/lib/clock';
-import { ProviderRuleError, providerFailure } from '@/lib/providers/errors';
+import { ProviderRuleError } from '@/lib/providers/errors';
 import {
   addProviderHours,
   addTimeOff,
@@ -15,11 +16,13 @@ import {
 } from '@/lib/providers/provider-schedule';
 import { listProviderCandidates, listProviderServiceIds, setProviderFlag, setProviderServices } from '@/lib/providers/providers';
 import { createService } from '@/lib/services/services';
-import { SettingsValidationError } from '@/lib/settings/errors';
+import { SETTINGS_MESSAGES, SettingsValidationError } from '@/lib/settings/errors';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
 
 const db = () => getDb();
+/** The form result the providers actions give for a thrown error (lib/actions/failures.ts). */
+const providerFailure = (error: unknown) => failureOf(error, { ...STAFF_MESSAGES, ...SETTINGS_MESSAGES }, 'test');
 afterEach(() => setClockForTests(undefined));
 
 async function clinicWithProvider(timeZone = 'America/New_York') {

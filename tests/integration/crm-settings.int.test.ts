@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLog, documentTypes, locations } from '@/db/schema';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
+import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { identifierLabel } from '@/lib/auth/identifiers';
 import { meetsAaText, readableTextOn } from '@/lib/branding/colors';
 import { createLocation, listLocations, setLocationActive, updateLocation } from '@/lib/locations/locations';
-import { settingsFailure } from '@/lib/settings/action-state';
+import type { SettingsActionState } from '@/lib/settings/action-state';
 import { updateBranding } from '@/lib/settings/branding';
 import {
   createDocumentType,
@@ -15,13 +16,15 @@ import {
   setDocumentTypeActive,
   setDocumentTypeHidden,
 } from '@/lib/settings/document-types';
-import { SettingsRuleError, SettingsValidationError } from '@/lib/settings/errors';
+import { SETTINGS_MESSAGES, SettingsRuleError, SettingsValidationError } from '@/lib/settings/errors';
 import { getPortalSettings, updatePortalSettings } from '@/lib/settings/portal-settings';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
 
 const db = () => getDb();
+/** The form result the settings actions give for a thrown error (lib/actions/failures.ts). */
+const settingsFailure = (error: unknown): SettingsActionState => failureOf(error, { ...STAFF_MESSAGES, ...SETTINGS_MESSAGES }, 'test');
 
 /** The form as the browser posts it, with every field at its stored default. */
 const portalForm = (changes: Record<string, string | undefined> = {}) => ({

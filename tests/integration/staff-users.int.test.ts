@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '@/lib/access/context';
 import { createSession } from '@/lib/auth/session-store';
 import { setClockForTests } from '@/lib/clock';
 import { OutboxEmailSender } from '@/lib/email/outbox-sender';
+import { StaffRuleError } from '@/lib/staff/errors';
 import {
   acceptStaffInvite,
   changeAccessLevel,
@@ -13,7 +14,6 @@ import {
   lookupStaffInvite,
   resendStaffInvite,
   setStaffActive,
-  StaffRuleError,
 } from '@/lib/staff/staff-users';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';

@@ -2,19 +2,20 @@
 
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
-import { requireStaff } from '@/lib/auth/staff-session';
-import { BRANDING_ASSET_KINDS, BRANDING_ASSET_RULES, type BrandingAssetKind } from '@/lib/branding-assets/asset-rules';
-import { BrandingAssetError, removeBrandingAsset, uploadBrandingAsset } from '@/lib/branding-assets/branding-assets';
-import { settingsFailure, type SettingsActionState } from '@/lib/settings/action-state';
-import { formatBytes } from '@/lib/documents/upload-rules';
+import { staffAction } from '@/lib/actions/wrappers';
+import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from '@/lib/branding-assets/asset-rules';
+import { removeBrandingAsset, uploadBrandingAssetFile } from '@/lib/branding-assets/branding-assets';
+import type { SettingsActionState } from '@/lib/settings/action-state';
+import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
 import { revalidateTenant } from '@/lib/tenancy/request-tenant';
+import { z } from '@/lib/validation/zod';
 
 const LABEL: Record<BrandingAssetKind, string> = { logo: 'Logo', favicon: 'Favicon' };
 
-function kindOf(form: FormData): BrandingAssetKind | null {
-  const kind = form.get('kind');
-  return (BRANDING_ASSET_KINDS as readonly unknown[]).includes(kind) ? (kind as BrandingAssetKind) : null;
-}
+// The kind is a hidden field: a wrong one means a stale or altered page.
+const RELOAD = 'Reload the page and try again.';
+const kindSchema = z.object({ kind: z.enum(BRANDING_ASSET_KINDS, { error: RELOAD }) });
+const assets = { area: 'crm', permission: 'settings.manage', schema: kindSchema, messages: { ...SETTINGS_MESSAGES, invalid: RELOAD } } as const;
 
 function changed(tenantId: string) {
   // The portal reads logo and favicon through the clinic's tagged cache.
@@ -22,38 +23,15 @@ function changed(tenantId: string) {
   revalidatePath('/crm/branding');
 }
 
-export async function uploadBrandingAssetAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const kind = kindOf(form);
-  if (!kind) return { ok: false, message: 'Reload the page and try again.' };
-  const file = form.get('file');
-  if (!(file instanceof File) || file.size === 0) {
-    return { ok: false, message: 'Nothing was uploaded.', fieldErrors: { file: `Choose a ${BRANDING_ASSET_RULES[kind].label} file.` } };
-  }
-  // Checked before reading the body into memory; the library checks the bytes again.
-  if (file.size > BRANDING_ASSET_RULES[kind].maxBytes) {
-    return { ok: false, message: 'Nothing was uploaded.', fieldErrors: { file: `The file is ${formatBytes(file.size)}; a ${kind} can be at most ${formatBytes(BRANDING_ASSET_RULES[kind].maxBytes)}.` } };
-  }
-  try {
-    await uploadBrandingAsset(getDb(), ctx, kind, new Uint8Array(await file.arrayBuffer()));
-  } catch (error) {
-    if (error instanceof BrandingAssetError) return { ok: false, message: 'Nothing was uploaded.', fieldErrors: { file: error.message } };
-    return settingsFailure(error);
-  }
+export const uploadBrandingAssetAction = staffAction(assets, async (ctx, { kind }, { form }): Promise<SettingsActionState> => {
+  await uploadBrandingAssetFile(getDb(), ctx, kind, form?.get('file'));
   changed(ctx.tenant.id);
   return { ok: true, message: `${LABEL[kind]} uploaded. Patients see it on their next page load.` };
-}
+});
 
-export async function removeBrandingAssetAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const kind = kindOf(form);
-  if (!kind) return { ok: false, message: 'Reload the page and try again.' };
-  try {
-    const result = await removeBrandingAsset(getDb(), ctx, kind);
-    if (!result.changed) return { ok: true, message: `There is no ${kind} to remove.` };
-  } catch (error) {
-    return settingsFailure(error);
-  }
+export const removeBrandingAssetAction = staffAction(assets, async (ctx, { kind }): Promise<SettingsActionState> => {
+  const result = await removeBrandingAsset(getDb(), ctx, kind);
+  if (!result.changed) return { ok: true, message: `There is no ${kind} to remove.` };
   changed(ctx.tenant.id);
   return { ok: true, message: `${LABEL[kind]} removed.` };
-}
+});

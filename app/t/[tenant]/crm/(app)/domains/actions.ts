@@ -2,21 +2,18 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { requireStaff } from '@/lib/auth/staff-session';
+import { staffAction } from '@/lib/actions/wrappers';
 import { systemDnsResolver } from '@/lib/domains/dns';
 import { addCustomDomain, changeSubdomain, removeCustomDomain, verifyCustomDomain, type DomainDeps } from '@/lib/domains/domains';
-import { domainFailure } from '@/lib/domains/errors';
+import type { DomainActionState } from '@/lib/domains/forms';
 import { vercelConfigFromEnv, vercelDomains } from '@/lib/domains/vercel';
 import { getRequestOrigin } from '@/lib/http/request-origin';
-import { formFields, type SettingsActionState } from '@/lib/settings/action-state';
+import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
 import { revalidateTenant } from '@/lib/tenancy/request-tenant';
+import { z } from '@/lib/validation/zod';
 
-export interface DomainActionState extends SettingsActionState {
-  /** Verify: DNS found the token but the CNAME does not point at the platform. */
-  warning?: string;
-}
+const settings = { area: 'crm', permission: 'settings.manage', messages: SETTINGS_MESSAGES } as const;
 
 function domainDeps(): DomainDeps {
   const config = vercelConfigFromEnv();
@@ -33,74 +30,46 @@ function changed(tenantId: string) {
  * session cookie is host-only, so the person is sent to the new address (where they sign in
  * again) rather than shown a page the old host can no longer render.
  */
-export async function changeSubdomainAction(_: DomainActionState, form: FormData): Promise<DomainActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const values = formFields(form, ['label']);
-  let host: string;
-  try {
-    const result = await changeSubdomain(getDb(), ctx, values);
-    if (!result.changed) return { ok: true, message: 'The address is unchanged.', values };
-    host = result.host;
-  } catch (error) {
-    return domainFailure(error, values);
-  }
+export const changeSubdomainAction = staffAction({ ...settings, pick: ['label'] }, async (ctx, values): Promise<DomainActionState> => {
+  const result = await changeSubdomain(getDb(), ctx, values);
+  if (!result.changed) return { ok: true, message: 'The address is unchanged.', values };
   revalidateTenant(ctx.tenant.id);
   // Same scheme and port as this request; only the host name changes.
   const next = new URL(await getRequestOrigin());
-  next.hostname = host;
+  next.hostname = result.host;
   redirect(`${next.origin}/crm/domains`);
-}
+});
 
-export async function addCustomDomainAction(_: DomainActionState, form: FormData): Promise<DomainActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const values = formFields(form, ['hostname']);
-  let hostname: string;
-  try {
-    hostname = (await addCustomDomain(getDb(), ctx, values, domainDeps())).hostname;
-  } catch (error) {
-    return domainFailure(error, values);
-  }
+export const addCustomDomainAction = staffAction({ ...settings, pick: ['hostname'] }, async (ctx, values): Promise<DomainActionState> => {
+  const { hostname } = await addCustomDomain(getDb(), ctx, values, domainDeps());
   changed(ctx.tenant.id);
   return { ok: true, message: `${hostname} added. Create the two DNS records shown for it, then choose “Verify”.` };
-}
+});
 
-const idSchema = z.object({ domainId: z.string() });
+// A hidden field only: anything else means a stale or altered page.
+const GONE = 'That domain no longer exists. Reload the page.';
+const domain = { ...settings, schema: z.object({ domainId: z.string({ error: GONE }) }), messages: { ...SETTINGS_MESSAGES, invalid: GONE } };
 
-export async function verifyDomainAction(_: DomainActionState, form: FormData): Promise<DomainActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const parsed = idSchema.safeParse({ domainId: form.get('domainId') });
-  if (!parsed.success) return { ok: false, message: 'That domain no longer exists. Reload the page.' };
-  try {
-    const result = await verifyCustomDomain(getDb(), ctx, parsed.data.domainId, systemDnsResolver(getDb()));
-    if (!result.verified) {
-      return {
-        ok: false,
-        message: `The TXT record for ${result.hostname} was not found yet. Check its name and value; DNS changes can take from a few minutes to 48 hours to appear.`,
-      };
-    }
-    changed(ctx.tenant.id);
+export const verifyDomainAction = staffAction(domain, async (ctx, { domainId }): Promise<DomainActionState> => {
+  const result = await verifyCustomDomain(getDb(), ctx, domainId, systemDnsResolver(getDb()));
+  if (!result.verified) {
     return {
-      ok: true,
-      message: `${result.hostname} is verified and now routes to your clinic.`,
-      warning: result.cnameOk
-        ? undefined
-        : `Its CNAME record does not point at the platform yet${result.cnameValues.length ? ` (it points at ${result.cnameValues.join(', ')})` : ''}: visitors will not reach the clinic until it does.`,
+      ok: false,
+      message: `The TXT record for ${result.hostname} was not found yet. Check its name and value; DNS changes can take from a few minutes to 48 hours to appear.`,
     };
-  } catch (error) {
-    return domainFailure(error);
-  }
-}
-
-export async function removeDomainAction(_: DomainActionState, form: FormData): Promise<DomainActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const parsed = idSchema.safeParse({ domainId: form.get('domainId') });
-  if (!parsed.success) return { ok: false, message: 'That domain no longer exists. Reload the page.' };
-  let hostname: string;
-  try {
-    hostname = (await removeCustomDomain(getDb(), ctx, parsed.data.domainId, domainDeps())).hostname;
-  } catch (error) {
-    return domainFailure(error);
   }
   changed(ctx.tenant.id);
+  return {
+    ok: true,
+    message: `${result.hostname} is verified and now routes to your clinic.`,
+    warning: result.cnameOk
+      ? undefined
+      : `Its CNAME record does not point at the platform yet${result.cnameValues.length ? ` (it points at ${result.cnameValues.join(', ')})` : ''}: visitors will not reach the clinic until it does.`,
+  };
+});
+
+export const removeDomainAction = staffAction(domain, async (ctx, { domainId }): Promise<DomainActionState> => {
+  const { hostname } = await removeCustomDomain(getDb(), ctx, domainId, domainDeps());
+  changed(ctx.tenant.id);
   return { ok: true, message: `${hostname} removed: it no longer opens your clinic.` };
-}
+});

@@ -1,14 +1,16 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { requireStaff } from '@/lib/auth/staff-session';
+import { staffAction } from '@/lib/actions/wrappers';
 import { createLocation, setLocationActive, updateLocation } from '@/lib/locations/locations';
-import { formFields, settingsFailure, type SettingsActionState } from '@/lib/settings/action-state';
+import type { SettingsActionState } from '@/lib/settings/action-state';
+import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
 import { revalidateTenant } from '@/lib/tenancy/request-tenant';
+import { z } from '@/lib/validation/zod';
 
 const LOCATION_FIELDS = ['name', 'addressLine1', 'addressLine2', 'city', 'region', 'postalCode', 'country', 'timeZone', 'phone'];
+const settings = { area: 'crm', permission: 'settings.manage', messages: SETTINGS_MESSAGES } as const;
 
 function changed(tenantId: string) {
   // The portal's sign-in page lists the active locations from the cached clinic profile.
@@ -16,43 +18,29 @@ function changed(tenantId: string) {
   revalidatePath('/crm/locations');
 }
 
-export async function addLocationAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const values = formFields(form, LOCATION_FIELDS);
-  try {
-    await createLocation(getDb(), ctx, values);
-  } catch (error) {
-    return settingsFailure(error, values);
-  }
+export const addLocationAction = staffAction({ ...settings, pick: LOCATION_FIELDS }, async (ctx, values): Promise<SettingsActionState> => {
+  await createLocation(getDb(), ctx, values);
   changed(ctx.tenant.id);
   return { ok: true, message: `${values.name?.trim()} added.` };
-}
+});
 
-export async function updateLocationAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const values = formFields(form, LOCATION_FIELDS);
-  try {
-    const result = await updateLocation(getDb(), ctx, String(form.get('locationId') ?? ''), values);
-    if (!result.changed) return { ok: true, message: 'Nothing to save: the location is already as shown.', values };
-  } catch (error) {
-    return settingsFailure(error, values);
-  }
+export const updateLocationAction = staffAction({ ...settings, pick: [...LOCATION_FIELDS, 'locationId'] }, async (ctx, { locationId = '', ...values }): Promise<SettingsActionState> => {
+  const result = await updateLocation(getDb(), ctx, locationId, values);
+  if (!result.changed) return { ok: true, message: 'Nothing to save: the location is already as shown.', values };
   changed(ctx.tenant.id);
   return { ok: true, message: 'Location saved.', values };
-}
+});
 
-const activeSchema = z.object({ locationId: z.string(), active: z.enum(['true', 'false']) });
+// Hidden fields only: anything else means a stale or altered page.
+const GONE = 'That location no longer exists. Reload the page.';
+const activeSchema = z.object({ locationId: z.string({ error: GONE }), active: z.enum(['true', 'false'], { error: GONE }) });
 
-export async function setLocationActiveAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const parsed = activeSchema.safeParse({ locationId: form.get('locationId'), active: form.get('active') });
-  if (!parsed.success) return { ok: false, message: 'That location no longer exists. Reload the page.' };
-  const active = parsed.data.active === 'true';
-  try {
-    await setLocationActive(getDb(), ctx, parsed.data.locationId, active);
-  } catch (error) {
-    return settingsFailure(error);
-  }
-  changed(ctx.tenant.id);
-  return { ok: true, message: active ? 'Location reactivated: patients see it again.' : 'Location deactivated: patients no longer see it.' };
-}
+export const setLocationActiveAction = staffAction(
+  { ...settings, schema: activeSchema, messages: { ...SETTINGS_MESSAGES, invalid: GONE } },
+  async (ctx, { locationId, active: posted }): Promise<SettingsActionState> => {
+    const active = posted === 'true';
+    await setLocationActive(getDb(), ctx, locationId, active);
+    changed(ctx.tenant.id);
+    return { ok: true, message: active ? 'Location reactivated: patients see it again.' : 'Location deactivated: patients no longer see it.' };
+  },
+);

@@ -1,91 +1,69 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { requireStaff } from '@/lib/auth/staff-session';
-import { providerFailure } from '@/lib/providers/errors';
+import { staffAction } from '@/lib/actions/wrappers';
 import { addProviderHours, addTimeOff, removeProviderHours, removeTimeOff } from '@/lib/providers/provider-schedule';
 import { setProviderFlag, setProviderServices } from '@/lib/providers/providers';
-import { formFields, type SettingsActionState } from '@/lib/settings/action-state';
+import type { SettingsActionState } from '@/lib/settings/action-state';
+import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
+import { z } from '@/lib/validation/zod';
+
+const settings = { area: 'crm', permission: 'settings.manage', messages: SETTINGS_MESSAGES } as const;
 
 function changed() {
   revalidatePath('/crm/providers', 'layout');
 }
 
-const staffId = (form: FormData) => String(form.get('staffId') ?? '');
+// Hidden fields only: anything else means a stale or altered page.
+const GONE = 'That person no longer exists. Reload the page.';
+const flagSchema = z.object({ staffId: z.string({ error: GONE }), isProvider: z.enum(['true', 'false'], { error: GONE }) });
 
-const flagSchema = z.object({ staffId: z.string(), isProvider: z.enum(['true', 'false']) });
+export const setProviderFlagAction = staffAction(
+  { ...settings, schema: flagSchema, messages: { ...SETTINGS_MESSAGES, invalid: GONE } },
+  async (ctx, { staffId, isProvider: posted }): Promise<SettingsActionState> => {
+    const isProvider = posted === 'true';
+    await setProviderFlag(getDb(), ctx, staffId, isProvider);
+    changed();
+    return { ok: true, message: isProvider ? 'Marked as a provider.' : 'No longer a provider: patients cannot book them.' };
+  },
+);
 
-export async function setProviderFlagAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const parsed = flagSchema.safeParse({ staffId: form.get('staffId'), isProvider: form.get('isProvider') });
-  if (!parsed.success) return { ok: false, message: 'That person no longer exists. Reload the page.' };
-  const isProvider = parsed.data.isProvider === 'true';
-  try {
-    await setProviderFlag(getDb(), ctx, parsed.data.staffId, isProvider);
-  } catch (error) {
-    return providerFailure(error);
-  }
-  changed();
-  return { ok: true, message: isProvider ? 'Marked as a provider.' : 'No longer a provider: patients cannot book them.' };
-}
-
-export async function saveProviderServicesAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const serviceIds = form.getAll('serviceId').filter((v): v is string => typeof v === 'string');
-  try {
-    const result = await setProviderServices(getDb(), ctx, staffId(form), serviceIds);
-    if (!result.changed) return { ok: true, message: 'Nothing to save: the services are already as shown.' };
-  } catch (error) {
-    return providerFailure(error);
-  }
+/** One `serviceId` per ticked box. */
+export const saveProviderServicesAction = staffAction({ ...settings, pick: ['staffId'] }, async (ctx, { staffId = '' }, { form }): Promise<SettingsActionState> => {
+  const serviceIds = (form?.getAll('serviceId') ?? []).filter((v): v is string => typeof v === 'string');
+  const result = await setProviderServices(getDb(), ctx, staffId, serviceIds);
+  if (!result.changed) return { ok: true, message: 'Nothing to save: the services are already as shown.' };
   changed();
   return { ok: true, message: 'Services saved.' };
-}
+});
 
-export async function addHoursAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const values = formFields(form, ['locationId', 'weekday', 'startTime', 'endTime']);
-  try {
-    await addProviderHours(getDb(), ctx, staffId(form), values);
-  } catch (error) {
-    return providerFailure(error, values);
-  }
-  changed();
-  return { ok: true, message: 'Hours added.' };
-}
+export const addHoursAction = staffAction(
+  { ...settings, pick: ['staffId', 'locationId', 'weekday', 'startTime', 'endTime'] },
+  async (ctx, { staffId = '', ...values }): Promise<SettingsActionState> => {
+    await addProviderHours(getDb(), ctx, staffId, values);
+    changed();
+    return { ok: true, message: 'Hours added.' };
+  },
+);
 
-export async function removeHoursAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  try {
-    await removeProviderHours(getDb(), ctx, String(form.get('ruleId') ?? ''));
-  } catch (error) {
-    return providerFailure(error);
-  }
+export const removeHoursAction = staffAction({ ...settings, pick: ['ruleId'] }, async (ctx, { ruleId = '' }): Promise<SettingsActionState> => {
+  await removeProviderHours(getDb(), ctx, ruleId);
   changed();
   return { ok: true, message: 'Hours removed.' };
-}
+});
 
-export async function addTimeOffAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  const values = formFields(form, ['locationId', 'startsAt', 'endsAt', 'reason']);
-  try {
-    await addTimeOff(getDb(), ctx, staffId(form), values);
-  } catch (error) {
-    return providerFailure(error, values);
-  }
-  changed();
-  return { ok: true, message: 'Time off added.' };
-}
+export const addTimeOffAction = staffAction(
+  { ...settings, pick: ['staffId', 'locationId', 'startsAt', 'endsAt', 'reason'] },
+  async (ctx, { staffId = '', ...values }): Promise<SettingsActionState> => {
+    await addTimeOff(getDb(), ctx, staffId, values);
+    changed();
+    return { ok: true, message: 'Time off added.' };
+  },
+);
 
-export async function removeTimeOffAction(_: SettingsActionState, form: FormData): Promise<SettingsActionState> {
-  const ctx = await requireStaff('crm', 'settings.manage');
-  try {
-    await removeTimeOff(getDb(), ctx, String(form.get('timeOffId') ?? ''));
-  } catch (error) {
-    return providerFailure(error);
-  }
+export const removeTimeOffAction = staffAction({ ...settings, pick: ['timeOffId'] }, async (ctx, { timeOffId = '' }): Promise<SettingsActionState> => {
+  await removeTimeOff(getDb(), ctx, timeOffId);
   changed();
   return { ok: true, message: 'Time off removed.' };
-}
+});

@@ -5,9 +5,10 @@ import { getDb } from '@/db/client';
 import { staffAction } from '@/lib/actions/wrappers';
 import { createService, updateService } from '@/lib/services/services';
 import type { SettingsActionState } from '@/lib/settings/action-state';
+import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
 
 const SERVICE_FIELDS = ['name', 'description', 'durationMinutes', 'price', 'bookableOnline', 'isVideo', 'active'];
-const settings = { area: 'crm', permission: 'settings.manage' } as const;
+const settings = { area: 'crm', permission: 'settings.manage', messages: SETTINGS_MESSAGES } as const;
 
 // Services are read per request (not through the clinic's cached profile): only this page needs refreshing.
 function changed() {
