@@ -39,9 +39,12 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
+    // `npm start` never seeds (the demo accounts' secrets are public): the suite seeds first.
     command: ci
-      ? `npm run start -- -p ${PORT}`
-      : `${freshPglite} npm run ${built ? 'start' : 'dev'} -- -p ${PORT}`,
+      ? `npm run db:seed && npm run start -- -p ${PORT}`
+      : built
+        ? `${freshPglite} npm run db:seed && PGLITE_DIR=.data/pglite-e2e npm run start -- -p ${PORT}`
+        : `${freshPglite} npm run dev -- -p ${PORT}`,
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,

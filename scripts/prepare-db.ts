@@ -1,15 +1,15 @@
-import { migrateDatabase } from '@/db/migrate';
-import { hasAnyTenant, seedDemoData } from '@/scripts/demo-seed';
+import { prepareDatabase } from './db-tasks';
 import { openScriptDatabase } from './db-handle';
 
-/** Runs before `npm run dev` / `npm start`: migrate, and seed the demo clinics into an empty database. */
+/**
+ * Runs before `npm start` (migrate only) and `npm run dev` (`--demo`: also seed the demo clinics
+ * into an empty database). `npm start` never seeds, whatever NODE_ENV says: a production box
+ * often runs scripts without it.
+ */
+const demo = process.argv.includes('--demo');
 const handle = openScriptDatabase();
 try {
-  await migrateDatabase(handle);
-  if (!(await hasAnyTenant(handle.db))) {
-    await seedDemoData(handle.db);
-    console.log('Empty database: demo clinics seeded. See README for the demo accounts.');
-  }
+  await prepareDatabase(handle, { demo });
 } finally {
   await handle.close();
 }

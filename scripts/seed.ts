@@ -1,9 +1,14 @@
-import { seedDemoData } from '@/scripts/demo-seed';
+import { demoSeedRefusal, seedDemo } from './db-tasks';
 import { openScriptDatabase } from './db-handle';
 
+const refusal = demoSeedRefusal();
+if (refusal) {
+  console.error(refusal);
+  process.exit(1);
+}
 const handle = openScriptDatabase();
 try {
-  await seedDemoData(handle.db);
+  await seedDemo(handle);
   console.log(`Demo clinics seeded (${handle.kind}).`);
 } finally {
   await handle.close();

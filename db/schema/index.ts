@@ -3,6 +3,7 @@ export * from './locations';
 export * from './staff';
 export * from './patients';
 export * from './identity';
+export * from './platform';
 export * from './audit';
 export * from './outbox';
 export * from './documents';

@@ -3,7 +3,16 @@
  * (embedded defaults); production refuses to start without the secrets it needs.
  */
 
-export const isProduction = process.env.NODE_ENV === 'production' && process.env.CAREBRIDGE_ENV !== 'test';
+/**
+ * Production is NODE_ENV=production (what `next start` sets) or CAREBRIDGE_ENV=production (for
+ * the CLI scripts, which a server often runs without NODE_ENV). CAREBRIDGE_ENV=test, for the e2e
+ * server on a production build only, overrides both.
+ */
+export function isProductionEnv(env: Record<string, string | undefined>): boolean {
+  return (env.NODE_ENV === 'production' || env.CAREBRIDGE_ENV === 'production') && env.CAREBRIDGE_ENV !== 'test';
+}
+
+export const isProduction = isProductionEnv(process.env);
 
 export function platformRootDomain(): string {
   return (process.env.PLATFORM_ROOT_DOMAIN || 'localhost').toLowerCase();
