@@ -3,7 +3,7 @@
 import { useRef } from 'react';
 import { choosePatientAction } from '@/app/t/[tenant]/portal/(app)/actions';
 import type { CommonMessages } from '@/lib/i18n/messages/common';
-import type { LinkedPatient } from '@/lib/portal/linked-patients';
+import type { LinkedPatient } from '@/lib/access/context';
 
 /** Header control for accounts that reach several patients. Works without JavaScript too. */
 export function PatientSelector({

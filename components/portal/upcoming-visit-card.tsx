@@ -1,6 +1,6 @@
 import { translator, type Locale } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
-import { JOIN_OPENS_MINUTES, type PortalVisit } from '@/lib/portal/visits';
+import { JOIN_OPENS_MINUTES, type PortalVisit } from '@/lib/scheduling/visit-display';
 import { VisitTime } from './visit-time';
 
 /** One upcoming visit: when, what, who, where, and the video link once it can be joined. */

@@ -1,6 +1,6 @@
 import type { AppointmentStatus } from '@/db/schema';
 import type { Locale } from '@/lib/i18n/core';
-import { visitStatusLabel } from '@/lib/portal/visits';
+import { visitStatusLabel } from '@/lib/scheduling/visit-display';
 
 // Text carries the meaning; the colour only supports it (WCAG 1.4.1). All pairs meet 4.5:1.
 const TONES: Record<AppointmentStatus, string> = {

@@ -9,7 +9,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
 import type { PortalAccountContext, PortalContext } from '@/lib/access/context';
-import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients } from '@/lib/portal/linked-patients';
+import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients } from '@/lib/access/linked-patients';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
@@ -93,9 +93,11 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
   const linked = loaded.linked;
   rememberLinkedPatients(tenant.id, account.id, linked);
   const patient = linked.find((p) => p.id === session.selectedPatientId) ?? null;
+  // As for staff: every audit entry written through this context names the caller's address.
+  const client = await getClientInfo();
   return {
     status: 'signed-in',
-    context: { tenant, sessionId: session.id, idleTimeoutSeconds: session.idleTimeoutSeconds, account, patients: linked, patient },
+    context: { tenant, sessionId: session.id, idleTimeoutSeconds: session.idleTimeoutSeconds, account, patients: linked, patient, ...client },
   };
 }
 

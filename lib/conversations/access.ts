@@ -1,34 +1,35 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversations, patientAssignments, patients, tenantSettings, type Conversation, type MessagingPolicy } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
-import type { AuditActor } from '@/lib/audit/record-audit';
+import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { auditFrom, type AuditActor } from '@/lib/audit/record-audit';
 import { assertPortalLink } from '@/lib/documents/portal-documents';
-import { isUuid } from '@/lib/documents/document-scope';
+import { isUuid } from '@/lib/kernel/ids';
 import { staffSeesAllPatients } from './policy';
-import type { PortalMessagingActor } from './types';
 
 /**
  * Who may see which conversation. Everything the actor may not see is NotFoundError, the same
  * as a missing id, so ids of other clinics and patients reveal nothing.
  */
 
-export type MessagingActor = StaffContext | PortalMessagingActor;
+/** Staff, or a portal account acting for the patient selected in its session. */
+export type MessagingActor = StaffContext | PortalContext;
 
 export function isStaff(actor: MessagingActor): actor is StaffContext {
-  return 'actor' in actor && 'tenant' in actor;
+  return 'actor' in actor;
 }
 
 export function tenantOf(actor: MessagingActor): string {
-  return isStaff(actor) ? actor.tenant.id : actor.tenantId;
+  return actor.tenant.id;
 }
 
 export function auditActorOf(actor: MessagingActor): AuditActor {
-  return isStaff(actor) ? { kind: 'staff', id: actor.actor.id, label: actor.actor.email } : { kind: 'patient', id: actor.accountId };
+  return auditFrom(actor).actor;
 }
 
 export function auditClientOf(actor: MessagingActor): { ip?: string | null; userAgent?: string | null } {
-  return isStaff(actor) ? { ip: actor.ip, userAgent: actor.userAgent } : {};
+  const { ip, userAgent } = auditFrom(actor);
+  return { ip, userAgent };
 }
 
 export async function messagingPolicy(db: Executor, tenantId: string): Promise<MessagingPolicy> {
@@ -45,8 +46,8 @@ export async function isAssigned(db: Executor, tenantId: string, patientId: stri
 }
 
 /** The portal account must still be linked to the session's patient (access may have been disabled). */
-export async function assertPortalActor(db: Executor, actor: PortalMessagingActor): Promise<void> {
-  await assertPortalLink(db, actor);
+export async function assertPortalActor(db: Executor, ctx: PortalContext): Promise<void> {
+  await assertPortalLink(db, ctx);
 }
 
 /** A patient of this clinic the staff member may message: under assigned_only, only their own. */
@@ -83,7 +84,7 @@ export async function loadConversation(
     .where(and(
       eq(conversations.tenantId, tenantId),
       eq(conversations.id, conversationId),
-      ...(isStaff(actor) ? [] : [eq(conversations.patientId, actor.patientId)]),
+      ...(isStaff(actor) ? [] : [eq(conversations.patientId, actor.patient.id)]),
     ));
   const [conversation] = options.lock ? await base.for('update') : await base;
   if (!conversation) throw new NotFoundError('conversation');

@@ -1,13 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversationMessages, messageAttachments } from '@/db/schema';
-import { NotFoundError, type StaffContext } from '@/lib/access/context';
+import { NotFoundError } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { downloadFilename } from '@/lib/documents/file-checks';
-import { isUuid } from '@/lib/documents/document-scope';
-import { auditActorOf, auditClientOf, isStaff, loadConversation, tenantOf } from './access';
+import { isUuid } from '@/lib/kernel/ids';
+import { isStaff, loadConversation, type MessagingActor } from './access';
 import { MessagingAuditActions } from './audit-actions';
-import type { PortalMessagingActor } from './types';
 
 export interface AttachmentDownload {
   id: string;
@@ -25,9 +24,9 @@ export interface AttachmentDownload {
  * patient owns the conversation). A deleted message's files are gone for everyone. Anything
  * else is NotFoundError. A granted read is audited; the caller streams the bytes.
  */
-export async function readAttachment(db: Executor, actor: StaffContext | PortalMessagingActor, attachmentId: string, options: { disposition?: 'inline' | 'attachment' } = {}): Promise<AttachmentDownload> {
+export async function readAttachment(db: Executor, actor: MessagingActor, attachmentId: string, options: { disposition?: 'inline' | 'attachment' } = {}): Promise<AttachmentDownload> {
   if (!isUuid(attachmentId)) throw new NotFoundError('attachment');
-  const tenantId = tenantOf(actor);
+  const tenantId = actor.tenant.id;
   const [row] = await db
     .select({
       id: messageAttachments.id, storageKey: messageAttachments.storageKey, originalFilename: messageAttachments.originalFilename,
@@ -39,8 +38,8 @@ export async function readAttachment(db: Executor, actor: StaffContext | PortalM
     .where(and(eq(messageAttachments.tenantId, tenantId), eq(messageAttachments.id, attachmentId), isNull(conversationMessages.deletedAt)));
   if (!row) throw new NotFoundError('attachment');
   const { conversation } = await loadConversation(db, actor, row.conversationId);
-  await recordAudit(db, {
-    tenantId, actor: auditActorOf(actor), ...auditClientOf(actor), action: MessagingAuditActions.attachmentRead,
+  await recordAudit(db, actor, {
+    action: MessagingAuditActions.attachmentRead,
     patientId: conversation.patientId, target: { type: 'message_attachment', id: row.id },
     details: { area: isStaff(actor) ? 'emr' : 'portal', messageId: row.messageId, conversationId: conversation.id, disposition: options.disposition ?? 'inline' },
   });

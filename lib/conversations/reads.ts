@@ -5,7 +5,7 @@ import { isStaff, type MessagingActor } from './access';
 
 /** Staff read state is per staff member, patient read state per portal account. */
 export function readerOf(actor: MessagingActor): { readerKind: 'staff' | 'patient'; readerId: string } {
-  return isStaff(actor) ? { readerKind: 'staff', readerId: actor.actor.id } : { readerKind: 'patient', readerId: actor.accountId };
+  return isStaff(actor) ? { readerKind: 'staff', readerId: actor.actor.id } : { readerKind: 'patient', readerId: actor.account.id };
 }
 
 /** Moves the reader's mark forward, never back (a slow poll must not un-read newer messages). */

@@ -79,7 +79,7 @@ export async function insertMessage(
       conversationId: input.conversationId,
       senderKind: staff ? 'staff' : 'patient',
       senderStaffId: staff ? actor.actor.id : null,
-      senderAccountId: staff ? null : actor.accountId,
+      senderAccountId: staff ? null : actor.account.id,
       body: input.body,
       createdAt: input.at,
     })

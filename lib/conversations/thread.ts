@@ -56,7 +56,7 @@ export async function loadThreadMessages(db: Executor, actor: MessagingActor, co
 
   const at = now();
   return rows.map((r) => {
-    const mine = isStaff(actor) ? r.senderStaffId === actor.actor.id : r.senderAccountId === actor.accountId;
+    const mine = isStaff(actor) ? r.senderStaffId === actor.actor.id : r.senderAccountId === actor.account.id;
     const deleted = r.deletedAt !== null;
     const onBehalfOf = r.senderKind === 'patient' && r.relationship && r.relationship !== 'self' ? r.relationship : undefined;
     return {

@@ -2,14 +2,6 @@ import type { ConversationStatus, MessageSenderKind, MessagingPolicy } from '@/d
 
 export type { ConversationStatus, MessageSenderKind, MessagingPolicy };
 
-/** The portal session acting for the patient selected in it; all from the session, never input. */
-export interface PortalMessagingActor {
-  kind?: 'patient';
-  tenantId: string;
-  accountId: string;
-  patientId: string;
-}
-
 /** invalid: the text holds control characters (a NUL Postgres cannot store, or invisible ones). */
 export type MessagingRefusal = 'policy' | 'closed' | 'too-late' | 'not-author' | 'empty' | 'too-long' | 'invalid' | 'file';
 

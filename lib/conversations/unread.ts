@@ -2,9 +2,9 @@ import { and, count, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { conversationMessages, conversationReads, conversations } from '@/db/schema';
-import { readerOf } from './reads';
+import type { PortalContext } from '@/lib/access/context';
 import type { MessagingActor } from './access';
-import type { PortalMessagingActor } from './types';
+import { readerOf } from './reads';
 
 function unreadQuery(db: Executor, reader: { readerKind: 'staff' | 'patient'; readerId: string | Placeholder }, tenantId: string | Placeholder, where: SQL | undefined) {
   const other = reader.readerKind === 'staff' ? 'patient' : 'staff';
@@ -38,8 +38,8 @@ const patientUnreadQuery = preparedQuery((db) => unreadQuery(
 ).prepare('patient_unread'));
 
 /** unreadByConversation for a portal account acting for one patient (all of that patient's conversations). */
-export async function patientUnreadByConversation(db: Executor, actor: PortalMessagingActor): Promise<Map<string, number>> {
-  const rows = await patientUnreadQuery(db).execute({ tenantId: actor.tenantId, accountId: actor.accountId, patientId: actor.patientId });
+export async function patientUnreadByConversation(db: Executor, ctx: PortalContext): Promise<Map<string, number>> {
+  const rows = await patientUnreadQuery(db).execute({ tenantId: ctx.tenant.id, accountId: ctx.account.id, patientId: ctx.patient.id });
   return new Map(rows.map((row) => [row.id, Number(row.n)]));
 }
 

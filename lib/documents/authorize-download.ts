@@ -1,12 +1,14 @@
+import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { documents, documentTypes } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { DocumentAuditActions, isUuid } from './document-scope';
-import { assertPortalLink, portalVisible, type PortalDocumentScope } from './portal-documents';
+import { isUuid } from '@/lib/kernel/ids';
+import { DocumentAuditActions } from './document-scope';
+import { assertPortalLink, portalScope, portalVisible } from './portal-documents';
 
-export type DownloadRequester = { kind: 'staff'; ctx: StaffContext } | ({ kind: 'portal' } & PortalDocumentScope);
+export type DownloadRequester = { kind: 'staff'; ctx: StaffContext } | { kind: 'portal'; ctx: PortalContext };
 
 const downloadColumns = {
   id: documents.id,
@@ -40,24 +42,18 @@ export async function authorizeDocumentDownload(
       .from(documents)
       .where(and(eq(documents.tenantId, ctx.tenant.id), eq(documents.id, documentId), eq(documents.status, 'available'), isNull(documents.deletedAt)));
   } else {
-    await assertPortalLink(db, requester);
+    await assertPortalLink(db, requester.ctx);
     [row] = await db
       .select(downloadColumns)
       .from(documents)
       .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
-      .where(and(portalVisible(requester), eq(documents.id, documentId)));
+      .where(and(portalVisible(portalScope(requester.ctx)), eq(documents.id, documentId)));
   }
   if (!row) throw new NotFoundError('document');
-  await recordAudit(db, {
-    tenantId: requester.kind === 'staff' ? requester.ctx.tenant.id : requester.tenantId,
-    actor: requester.kind === 'staff'
-      ? { kind: 'staff', id: requester.ctx.actor.id, label: requester.ctx.actor.email }
-      : { kind: 'patient', id: requester.accountId },
+  await recordAudit(db, requester.ctx, {
     action: DocumentAuditActions.downloaded,
     patientId: row.patientId,
     target: { type: 'document', id: row.id },
-    ip: requester.kind === 'staff' ? requester.ctx.ip : undefined,
-    userAgent: requester.kind === 'staff' ? requester.ctx.userAgent : undefined,
     details: { area: requester.kind, disposition: options.view ? 'inline' : 'attachment' },
   });
   return row;

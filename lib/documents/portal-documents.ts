@@ -1,20 +1,13 @@
+import 'server-only';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { documents, documentTypes } from '@/db/schema';
-import { NotFoundError } from '@/lib/access/context';
+import { NotFoundError, type PortalContext } from '@/lib/access/context';
+import { listLinkedPatients } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { listLinkedPatients } from '@/lib/portal/linked-patients';
-import { DocumentAuditActions, isUuid } from './document-scope';
-
-/** A portal session acting for one patient: from the session, never from input. */
-export interface PortalDocumentScope {
-  tenantId: string;
-  /** The signed-in portal account (for the link check and the audit entry). */
-  accountId: string;
-  /** The patient selected in the session. */
-  patientId: string;
-}
+import { isUuid } from '@/lib/kernel/ids';
+import { DocumentAuditActions } from './document-scope';
 
 export interface PortalDocumentFilters {
   q?: string;
@@ -26,11 +19,19 @@ export interface PortalDocumentFilters {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The account must still be linked to the patient (staff may have disabled portal access since). */
-export async function assertPortalLink(db: Executor, scope: PortalDocumentScope): Promise<void> {
-  if (!isUuid(scope.patientId)) throw new NotFoundError('patient');
-  const linked = await listLinkedPatients(db, scope.tenantId, scope.accountId);
-  if (!linked.some((p) => p.id === scope.patientId)) throw new NotFoundError('patient');
+/**
+ * The account must still be linked to the patient it acts for (staff may have disabled portal
+ * access since the session chose them); anything else is not-found.
+ */
+export async function assertPortalLink(db: Executor, ctx: PortalContext): Promise<void> {
+  if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
+  const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
+  if (!linked.some((p) => p.id === ctx.patient.id)) throw new NotFoundError('patient');
+}
+
+/** The clinic and patient a portal query is limited to: always the context's, never input. */
+export function portalScope(ctx: PortalContext): { tenantId: string; patientId: string } {
+  return { tenantId: ctx.tenant.id, patientId: ctx.patient.id };
 }
 
 /** What the portal may show: visible, verified, not deleted, and of a type the clinic shows. */
@@ -81,20 +82,19 @@ const portalDocumentsQuery = preparedQuery((db) => {
 });
 
 /** Seed 004: newest examination first, with search by title, type name and date range. */
-export async function listPortalDocuments(db: Executor, scope: PortalDocumentScope, filters: PortalDocumentFilters = {}) {
-  await assertPortalLink(db, scope);
+export async function listPortalDocuments(db: Executor, ctx: PortalContext, filters: PortalDocumentFilters = {}) {
+  await assertPortalLink(db, ctx);
   const q = filters.q?.trim().slice(0, 100);
   const rows = await portalDocumentsQuery(db).execute({
-    tenantId: scope.tenantId,
-    patientId: scope.patientId,
+    ...portalScope(ctx),
     pattern: q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
     typeId: filters.typeId && isUuid(filters.typeId) ? filters.typeId : null,
     from: filters.from && ISO_DATE.test(filters.from) ? filters.from : null,
     to: filters.to && ISO_DATE.test(filters.to) ? filters.to : null,
   });
-  await recordAudit(db, {
-    tenantId: scope.tenantId, actor: { kind: 'patient', id: scope.accountId }, action: DocumentAuditActions.listed,
-    patientId: scope.patientId, target: { type: 'patient', id: scope.patientId }, details: { count: rows.length, area: 'portal' },
+  await recordAudit(db, ctx, {
+    action: DocumentAuditActions.listed, patientId: ctx.patient.id, target: { type: 'patient', id: ctx.patient.id },
+    details: { count: rows.length, area: 'portal' },
   });
   return rows;
 }

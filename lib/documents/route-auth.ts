@@ -1,9 +1,7 @@
 import 'server-only';
-import { canUseArea, type StaffContext } from '@/lib/access/context';
+import { canUseArea, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { getPortalSession, peekPortalSession } from '@/lib/auth/portal-session';
-import type { PortalAccountContext } from '@/lib/access/context';
 import { getStaffSession, peekStaffSession } from '@/lib/auth/staff-session';
-import type { LinkedPatient } from '@/lib/portal/linked-patients';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import type { DownloadRequester } from './authorize-download';
 
@@ -41,14 +39,14 @@ export async function resolveStaffCaller(request: Request, { activity = true }: 
  * activity, so an open tab cannot hold off the idle sign-out. No selected patient (switched in
  * another tab, access withdrawn) answers not-found.
  */
-export async function resolvePortalPoller(request: Request): Promise<{ ok: true; portal: PortalAccountContext & { patient: LinkedPatient } } | { ok: false; response: Response }> {
+export async function resolvePortalPoller(request: Request): Promise<{ ok: true; ctx: PortalContext } | { ok: false; response: Response }> {
   const resolution = await resolveTenantByHost(request.headers.get('host'));
   if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
   const state = await peekPortalSession(resolution.tenant);
   if (state.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
   const { patient } = state.context;
   if (!patient) return { ok: false, response: jsonError(404, 'not_found') };
-  return { ok: true, portal: { ...state.context, patient } };
+  return { ok: true, ctx: { ...state.context, patient } };
 }
 
 export async function resolveDownloadCaller(request: Request): Promise<RouteCaller> {
@@ -64,8 +62,5 @@ export async function resolveDownloadCaller(request: Request): Promise<RouteCall
   const portal = await getPortalSession();
   if (portal.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
   if (portal.context.tenant.id !== tenant.id || !portal.context.patient) return { ok: false, response: jsonError(404, 'not_found') };
-  return {
-    ok: true,
-    requester: { kind: 'portal', tenantId: tenant.id, accountId: portal.context.account.id, patientId: portal.context.patient.id },
-  };
+  return { ok: true, requester: { kind: 'portal', ctx: { ...portal.context, patient: portal.context.patient } } };
 }

@@ -93,7 +93,7 @@ export async function unlockPortalAccess(db: Executor, ctx: StaffContext, patien
 
 /**
  * Turns the patient's portal access on or off. Off hides the patient from every linked account
- * (lib/portal/linked-patients) and stops activation and invitations; accounts stay.
+ * (lib/access/linked-patients) and stops activation and invitations; accounts stay.
  */
 export async function setPortalAccessEnabled(db: Executor, ctx: StaffContext, patientId: string, enabled: boolean): Promise<void> {
   await requirePortalAdminPatient(db, ctx, patientId);

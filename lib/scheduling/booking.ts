@@ -1,14 +1,14 @@
+import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, patients, staffUsers, tenantSettings, type AppointmentStatus } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
-import type { AuditActor } from '@/lib/audit/record-audit';
+import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { listLinkedPatients } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { PG, postgresErrorCode } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
 import { enqueueAppointmentNotification } from '@/lib/notifications/appointment-notifications';
-import { listLinkedPatients } from '@/lib/portal/linked-patients';
-import { postgresErrorCode } from '@/lib/settings/errors';
-import { isUuid } from '@/lib/settings/ids';
 import { loadBookingContext, loadProviderCalendars, offeringProviders } from './find-slots';
 import { checkSlot, type SlotProblem } from './slots';
 
@@ -28,15 +28,8 @@ export const AppointmentAuditActions = {
   noShow: 'appointment.no_show',
 } as const;
 
-/** A portal session acting for the patient selected in it; all from the session, never input. */
-export interface PortalSchedulingActor {
-  kind: 'patient';
-  tenantId: string;
-  accountId: string;
-  patientId: string;
-}
-
-export type SchedulingActor = StaffContext | PortalSchedulingActor;
+/** Staff, or a portal account acting for the patient selected in its session. */
+export type SchedulingActor = StaffContext | PortalContext;
 
 export interface BookingInput {
   patientId: string;
@@ -64,20 +57,12 @@ export type ChangeResult = { ok: true } | ChangeRefusal;
 const CANCEL_REASON_MAX = 500;
 export const RESCHEDULED_REASON = 'Rescheduled';
 
-function isPortal(actor: SchedulingActor): actor is PortalSchedulingActor {
-  return 'kind' in actor && actor.kind === 'patient';
+function isPortal(actor: SchedulingActor): actor is PortalContext {
+  return 'account' in actor;
 }
 
 function tenantOf(actor: SchedulingActor): string {
-  return isPortal(actor) ? actor.tenantId : actor.tenant.id;
-}
-
-function auditActor(actor: SchedulingActor): AuditActor {
-  return isPortal(actor) ? { kind: 'patient', id: actor.accountId } : { kind: 'staff', id: actor.actor.id, label: actor.actor.email };
-}
-
-function auditClient(actor: SchedulingActor) {
-  return isPortal(actor) ? {} : { ip: actor.ip, userAgent: actor.userAgent };
+  return actor.tenant.id;
 }
 
 /** Carries a refusal out of a transaction so it rolls back; turned back into a result outside. */
@@ -93,7 +78,7 @@ async function inTransaction<T>(db: Executor, work: (tx: Executor) => Promise<T>
   } catch (error) {
     if (error instanceof Refused) return error.result;
     // The database refused an overlap another booking committed first.
-    if (postgresErrorCode(error) === '23P01') return { ok: false, error: 'slot-taken' };
+    if (postgresErrorCode(error) === PG.exclusionViolation) return { ok: false, error: 'slot-taken' };
     throw error;
   }
 }
@@ -106,8 +91,8 @@ async function inTransaction<T>(db: Executor, work: (tx: Executor) => Promise<T>
 async function assertMayActFor(db: Executor, actor: SchedulingActor, patientId: string): Promise<void> {
   if (!isUuid(patientId)) throw new NotFoundError('patient');
   if (isPortal(actor)) {
-    if (patientId !== actor.patientId) throw new NotFoundError('patient');
-    const linked = await listLinkedPatients(db, actor.tenantId, actor.accountId);
+    if (patientId !== actor.patient.id) throw new NotFoundError('patient');
+    const linked = await listLinkedPatients(db, actor.tenant.id, actor.account.id);
     if (!linked.some((p) => p.id === patientId)) throw new NotFoundError('patient');
     return;
   }
@@ -150,7 +135,7 @@ async function insertBooking(tx: Executor, actor: SchedulingActor, input: Bookin
       tenantId, patientId: input.patientId, providerId: provider.id, serviceId: service.id, locationId: location.id,
       startsAt, endsAt, status: 'booked',
       bookedByKind: isPortal(actor) ? 'patient' : 'staff',
-      bookedById: isPortal(actor) ? actor.accountId : actor.actor.id,
+      bookedById: isPortal(actor) ? actor.account.id : actor.actor.id,
     })
     .returning({ id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt });
   return { appointment: row!, service, location };
@@ -161,8 +146,8 @@ export async function bookAppointment(db: Executor, actor: SchedulingActor, inpu
   await assertMayActFor(db, actor, input.patientId);
   const result = await inTransaction(db, async (tx) => {
     const { appointment, service, location } = await insertBooking(tx, actor, input);
-    await recordAudit(tx, {
-      tenantId, actor: auditActor(actor), ...auditClient(actor), action: AppointmentAuditActions.booked, patientId: input.patientId,
+    await recordAudit(tx, actor, {
+      action: AppointmentAuditActions.booked, patientId: input.patientId,
       target: { type: 'appointment', id: appointment.id },
       details: { after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, service: service.name, location: location.name } },
     });
@@ -189,7 +174,7 @@ async function lockAppointment(tx: Executor, actor: SchedulingActor, appointment
 async function assertChangeAllowed(tx: Executor, actor: SchedulingActor, row: { status: AppointmentStatus; startsAt: Date }) {
   if (row.status !== 'booked') throw new Refused({ ok: false, error: 'not-active', status: row.status });
   if (!isPortal(actor)) return;
-  const { settings } = await loadSettings(tx, actor.tenantId);
+  const { settings } = await loadSettings(tx, actor.tenant.id);
   const deadline = row.startsAt.getTime() - settings.cancellationWindowHours * 3_600_000;
   if (clockNow().getTime() > deadline) throw new Refused({ ok: false, error: 'outside-window', hoursBefore: settings.cancellationWindowHours });
 }
@@ -235,8 +220,8 @@ export async function rescheduleAppointment(
       patientId: old.patientId, serviceId: input.serviceId ?? old.serviceId, locationId: input.locationId,
       providerId: input.providerId, startsAt: input.startsAt,
     });
-    await recordAudit(tx, {
-      tenantId, actor: auditActor(actor), ...auditClient(actor), action: AppointmentAuditActions.rescheduled, patientId: old.patientId,
+    await recordAudit(tx, actor, {
+      action: AppointmentAuditActions.rescheduled, patientId: old.patientId,
       target: { type: 'appointment', id: appointment.id },
       details: {
         previousAppointmentId: old.id,
@@ -263,8 +248,8 @@ export async function cancelAppointment(db: Executor, actor: SchedulingActor, ap
       .update(appointments)
       .set({ status: 'cancelled', cancelReason: text, cancelledAt: at, updatedAt: at })
       .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, row.id)));
-    await recordAudit(tx, {
-      tenantId, actor: auditActor(actor), ...auditClient(actor), action: AppointmentAuditActions.cancelled, patientId: row.patientId,
+    await recordAudit(tx, actor, {
+      action: AppointmentAuditActions.cancelled, patientId: row.patientId,
       target: { type: 'appointment', id: row.id },
       details: { before: { status: row.status }, after: { status: 'cancelled', reason: text }, startsAt: row.startsAt.toISOString() },
     });
@@ -285,8 +270,7 @@ async function markOutcome(db: Executor, ctx: StaffContext, appointmentId: strin
       .update(appointments)
       .set({ status, updatedAt: at })
       .where(and(eq(appointments.tenantId, ctx.tenant.id), eq(appointments.id, row.id)));
-    await recordAudit(tx, {
-      tenantId: ctx.tenant.id, actor: auditActor(ctx), ...auditClient(ctx),
+    await recordAudit(tx, ctx, {
       action: status === 'completed' ? AppointmentAuditActions.completed : AppointmentAuditActions.noShow,
       patientId: row.patientId, target: { type: 'appointment', id: row.id },
       details: { before: { status: row.status }, after: { status } },

@@ -101,7 +101,7 @@ describe('a background call for a deactivated account', () => {
     const w = await world();
     at(30);
     await getDb().update(staffUsers).set({ status: 'deactivated' }).where(eq(staffUsers.id, w.support.actor.id));
-    await getDb().update(portalAccounts).set({ status: 'disabled' }).where(eq(portalAccounts.id, w.asMaria.accountId));
+    await getDb().update(portalAccounts).set({ status: 'disabled' }).where(eq(portalAccounts.id, w.asMaria.account.id));
     expect(status(await w.pollEmr())).toBe(401);
     expect(status(await w.unreadPortal())).toBe(401);
     for (const { sessionId } of [w.staff, w.portal]) expect(await sessionRow(sessionId)).toMatchObject({ revokeReason: 'account-unavailable' });

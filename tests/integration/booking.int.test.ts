@@ -9,11 +9,12 @@ import {
 import { NotFoundError } from '@/lib/access/context';
 import { setClockForTests } from '@/lib/clock';
 import {
-  bookAppointment, cancelAppointment, markCompleted, markNoShow, rescheduleAppointment, type PortalSchedulingActor,
+  bookAppointment, cancelAppointment, markCompleted, markNoShow, rescheduleAppointment,
 } from '@/lib/scheduling/booking';
 import { findFreeSlots } from '@/lib/scheduling/find-slots';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
+import { portalContext } from '../support/portal-context';
 import { createPortalAccount } from '../support/portal-fixtures';
 import { createStaffContext } from '../support/staff-context';
 import { testServerUrl } from '../support/test-database';
@@ -62,7 +63,7 @@ async function clinic() {
   ]).returning();
   await db.insert(portalAccountPatients).values({ tenantId: tenant.id, accountId: maria.account.id, patientId: leo!.id, relationship: 'parent' });
   await db.insert(patientContacts).values({ tenantId: tenant.id, patientId: sam!.id, contactPatientId: maria.patient.id, relationship: 'parent' });
-  const portal = (patientId = maria.patient.id): PortalSchedulingActor => ({ kind: 'patient', tenantId: tenant.id, accountId: maria.account.id, patientId });
+  const portal = (patientId = maria.patient.id) => portalContext(tenant, maria.account.id, patientId, { relationship: patientId === maria.patient.id ? 'self' : 'parent' });
   const booking = (startsAt: Date, over: Partial<{ patientId: string; providerId: string; serviceId: string; locationId: string }> = {}) => ({
     patientId: maria.patient.id, serviceId: visit!.id, locationId: main!.id, providerId: ada.id, startsAt, ...over,
   });

@@ -146,8 +146,8 @@ describe('reading attachments', () => {
     const robert = await addPatient(clinic, 'Robert');
     const { actorFor } = await addAccount(clinic, 'Robert Chen', [{ patientId: robert.id, relationship: 'self' }]);
     const other = await messagingClinic();
-    const notLinked = (await addAccount(clinic, 'Aunt Rosa', [])).actorFor(asMaria.patientId);
-    for (const actor of [asLeosParent, actorFor(robert.id), notLinked, other.admin, { ...asMaria, tenantId: other.clinic.id }]) {
+    const notLinked = (await addAccount(clinic, 'Aunt Rosa', [])).actorFor(asMaria.patient.id);
+    for (const actor of [asLeosParent, actorFor(robert.id), notLinked, other.admin, { ...asMaria, tenant: { ...asMaria.tenant, id: other.clinic.id } }]) {
       await expect(readAttachment(getDb(), actor, attachment!.id)).rejects.toBeInstanceOf(NotFoundError);
     }
     await expect(readAttachment(getDb(), marketing, attachment!.id)).rejects.toBeInstanceOf(ForbiddenError);

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import type { StaffContext } from '@/lib/access/context';
 import { replyAsStaff, startStaffConversation } from '@/lib/conversations/staff';
-import type { PortalMessagingActor } from '@/lib/conversations/types';
+import type { DownloadRequester } from '@/lib/documents/authorize-download';
 import { PNG_BYTES } from '../support/document-files';
 import { addAccount, addPatient, attachmentsOf, auditActions, file, household, messagingClinic, pdf, useTempStore } from './conversations-fixtures';
 
 /** The session part is stubbed: who is calling is decided here, everything after it is real. */
-const caller: { current: { kind: 'staff'; ctx: StaffContext } | ({ kind: 'portal' } & Omit<PortalMessagingActor, 'kind'>) | null } = { current: null };
+const caller: { current: DownloadRequester | null } = { current: null };
 vi.mock('@/lib/documents/route-auth', () => ({
   jsonError: (status: number, error: string) => Response.json({ error }, { status, headers: { 'Cache-Control': 'no-store' } }),
   resolveDownloadCaller: async () => caller.current
@@ -43,7 +42,7 @@ describe('GET /api/messages/attachments/[id]', () => {
     expect(response.headers.get('content-disposition')).toMatch(/^inline; filename="x-ray _left_.png"/);
     expect(Buffer.from(await response.arrayBuffer()).equals(PNG_BYTES)).toBe(true);
 
-    caller.current = { ...asMaria, kind: 'portal' };
+    caller.current = { kind: 'portal', ctx: asMaria };
     const asPatient = await get(png.id, '?download=1');
     expect(asPatient.status).toBe(200);
     expect(asPatient.headers.get('content-disposition')).toMatch(/^attachment;/);
@@ -52,8 +51,8 @@ describe('GET /api/messages/attachments/[id]', () => {
     const robertActor = (await addAccount(clinic, 'Robert Chen', [{ patientId: robert.id, relationship: 'self' }])).actorFor(robert.id);
     const other = await messagingClinic();
     for (const who of [
-      { ...asLeosParent, kind: 'portal' as const },
-      { ...robertActor, kind: 'portal' as const },
+      { kind: 'portal' as const, ctx: asLeosParent },
+      { kind: 'portal' as const, ctx: robertActor },
       { kind: 'staff' as const, ctx: marketing },
       { kind: 'staff' as const, ctx: other.admin },
     ]) {

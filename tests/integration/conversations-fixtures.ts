@@ -9,11 +9,11 @@ import {
   portalAccountPatients, portalAccounts, type MessagingPolicy, type PortalRelationship,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
-import type { PortalMessagingActor } from '@/lib/conversations/types';
 import { setObjectStoreForTests } from '@/lib/storage/get-object-store';
 import { LocalObjectStore } from '@/lib/storage/local-object-store';
 import { PDF_BYTES } from '../support/document-files';
 import { createTestTenant } from '../support/factories';
+import { portalContext } from '../support/portal-context';
 import { createStaffContext } from '../support/staff-context';
 
 /** Shared set-up for the conversations-*.int.test.ts files (not a test file itself). */
@@ -75,7 +75,7 @@ export async function addAccount(clinic: Clinic, fullName: string, links: { pati
   if (links.length) {
     await getDb().insert(portalAccountPatients).values(links.map((l) => ({ tenantId: clinic.id, accountId: account!.id, ...l })));
   }
-  const actorFor = (patientId: string): PortalMessagingActor => ({ tenantId: clinic.id, accountId: account!.id, patientId });
+  const actorFor = (patientId: string) => portalContext(clinic, account!.id, patientId, { relationship: links.find((l) => l.patientId === patientId)?.relationship });
   return { account: account!, actorFor };
 }
 

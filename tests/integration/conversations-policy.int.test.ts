@@ -173,7 +173,7 @@ describe('access across clinics and patients', () => {
     const otherFamily = await household(other.clinic);
     const robert = await addPatient(clinic, 'Robert');
     const { actorFor } = await addAccount(clinic, 'Robert Chen', [{ patientId: robert.id, relationship: 'self' }]);
-    for (const actor of [otherFamily.asMaria, actorFor(robert.id), { ...otherFamily.asMaria, tenantId: clinic.id }]) {
+    for (const actor of [otherFamily.asMaria, actorFor(robert.id), { ...otherFamily.asMaria, tenant: { ...otherFamily.asMaria.tenant, id: clinic.id } }]) {
       await expect(openPortalThread(getDb(), actor, conversationId)).rejects.toBeInstanceOf(NotFoundError);
       await expect(pollPortalThread(getDb(), actor, conversationId, null)).rejects.toBeInstanceOf(NotFoundError);
       await expect(replyAsPatient(getDb(), actor, conversationId, { body: 'x' })).rejects.toBeInstanceOf(NotFoundError);

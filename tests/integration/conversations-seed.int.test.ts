@@ -7,6 +7,7 @@ import {
 import { seedDemoData } from '@/scripts/demo-seed';
 import { seedMessages } from '@/scripts/demo-seed/messages';
 import { listPortalConversations, portalComposeState } from '@/lib/conversations/portal';
+import { portalContext } from '../support/portal-context';
 
 async function tenantId(slug: string) {
   const [row] = await getDb().select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
@@ -44,7 +45,7 @@ describe('messaging demo seed', () => {
 
     const [maria] = await getDb().select().from(portalAccounts).where(and(eq(portalAccounts.tenantId, sunrise), eq(portalAccounts.email, 'maria.lopez@sunrise.test')));
     const [mariaPatient] = await getDb().select().from(patients).where(and(eq(patients.tenantId, sunrise), eq(patients.recordNumber, 'SUN-10001')));
-    const actor = { tenantId: sunrise, accountId: maria!.id, patientId: mariaPatient!.id };
+    const actor = portalContext({ id: sunrise }, maria!.id, mariaPatient!.id);
     expect(await listPortalConversations(getDb(), actor)).toMatchObject([{ id: rows[0]!.id, unreadCount: 1, status: 'open' }]);
   });
 
@@ -56,9 +57,9 @@ describe('messaging demo seed', () => {
     expect(sunrise!.messagingPolicy).toBe('reply_only');
     const [account] = await getDb().select().from(portalAccounts).where(eq(portalAccounts.tenantId, harbor)).limit(1);
     if (account) {
-      const { listLinkedPatients } = await import('@/lib/portal/linked-patients');
+      const { listLinkedPatients } = await import('@/lib/access/linked-patients');
       const [patient] = await listLinkedPatients(getDb(), harbor, account.id);
-      if (patient) expect(await portalComposeState(getDb(), { tenantId: harbor, accountId: account.id, patientId: patient.id })).toEqual({ mayStart: false, reason: 'never_initiate' });
+      if (patient) expect(await portalComposeState(getDb(), portalContext({ id: harbor }, account.id, patient.id))).toEqual({ mayStart: false, reason: 'never_initiate' });
     }
   });
 });

@@ -24,6 +24,7 @@ import { setObjectStoreForTests } from '@/lib/storage/get-object-store';
 import { LocalObjectStore } from '@/lib/storage/local-object-store';
 import { EXE_BYTES, HTML_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, pdfOfSize } from '../support/document-files';
 import { createTestTenant } from '../support/factories';
+import { portalContext } from '../support/portal-context';
 import { createPortalAccount } from '../support/portal-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
@@ -338,7 +339,7 @@ describe('the patient portal', () => {
     const { clinic, staff, typeId } = await clinicWithStaff();
     const { account, patient } = await createPortalAccount(clinic, { email: `p${++counter}@example.test`, phone: '+12175550100', password: 'Sunrise-2025' });
     const sibling = await addPatient(clinic);
-    const scope = { tenantId: clinic.id, accountId: account.id, patientId: patient.id };
+    const scope = portalContext(clinic, account.id, patient.id);
     const up = (title: string, date: string, type: string, visible = true, forPatient = patient.id) =>
       uploadDocument(getDb(), staff, { patientId: forPatient, ...meta(typeId(type), { title, examinationDate: date, visibleToPatient: visible }), file: { bytes: PDF_BYTES, name: 'x.pdf', declaredType: 'application/pdf' } });
 
@@ -362,12 +363,12 @@ describe('the patient portal', () => {
     expect((await listPortalDocuments(getDb(), scope, { from: '2025-01-01', to: '2025-12-31' })).map((d) => d.id)).toEqual([newer.id]);
 
     // Downloads follow the same rules.
-    const download = await authorizeDocumentDownload(getDb(), { kind: 'portal', ...scope }, newer.id, { view: true });
+    const download = await authorizeDocumentDownload(getDb(), { kind: 'portal', ctx: scope }, newer.id, { view: true });
     expect(download).toMatchObject({ id: newer.id, contentType: 'application/pdf' });
     const [audit] = await getDb().select().from(auditLog).where(and(eq(auditLog.action, 'document.downloaded'), eq(auditLog.targetId, newer.id)));
     expect(audit).toMatchObject({ actorKind: 'patient', actorId: account.id, patientId: patient.id });
     for (const hidden of [invoice.id, deleted.id]) {
-      await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', ...scope }, hidden)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', ctx: scope }, hidden)).rejects.toBeInstanceOf(NotFoundError);
     }
   });
 
@@ -376,12 +377,12 @@ describe('the patient portal', () => {
     const mine = await createPortalAccount(clinic, { email: `m${++counter}@example.test`, phone: '+12175550101', password: 'Sunrise-2025' });
     const theirs = await createPortalAccount(clinic, { email: `t${++counter}@example.test`, phone: '+12175550102', password: 'Sunrise-2025' });
     const doc = await uploadDocument(getDb(), staff, { patientId: theirs.patient.id, ...meta(typeId('Report')), file: { bytes: PDF_BYTES, name: 'a.pdf', declaredType: 'application/pdf' } });
-    await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', tenantId: clinic.id, accountId: mine.account.id, patientId: mine.patient.id }, doc.id))
+    await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', ctx: portalContext(clinic, mine.account.id, mine.patient.id) }, doc.id))
       .rejects.toBeInstanceOf(NotFoundError);
     // A forged scope naming the other patient fails the link check.
-    await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', tenantId: clinic.id, accountId: mine.account.id, patientId: theirs.patient.id }, doc.id))
+    await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', ctx: portalContext(clinic, mine.account.id, theirs.patient.id) }, doc.id))
       .rejects.toBeInstanceOf(NotFoundError);
-    await expect(listPortalDocuments(getDb(), { tenantId: clinic.id, accountId: mine.account.id, patientId: theirs.patient.id }))
+    await expect(listPortalDocuments(getDb(), portalContext(clinic, mine.account.id, theirs.patient.id)))
       .rejects.toBeInstanceOf(NotFoundError);
   });
 });
@@ -402,7 +403,7 @@ describe('across clinics', () => {
     await expect(updateDocument(getDb(), a.staff, docB.id, { ...meta(a.typeId('Report')) })).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteDocument(getDb(), a.staff, docB.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(confirmUpload(getDb(), a.staff, docB.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', tenantId: a.clinic.id, accountId: a.staff.actor.id, patientId: patientB.id }, docB.id))
+    await expect(authorizeDocumentDownload(getDb(), { kind: 'portal', ctx: portalContext(a.clinic, a.staff.actor.id, patientB.id) }, docB.id))
       .rejects.toBeInstanceOf(NotFoundError);
     expect((await documentRows(b.clinic.id))[0]).toMatchObject({ deletedAt: null, title: 'Blood panel' });
   });

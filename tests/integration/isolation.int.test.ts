@@ -27,6 +27,7 @@ import {
 import { PDF_BYTES } from '../support/document-files';
 import { createTestTenant } from '../support/factories';
 import { createPortalAccount } from '../support/portal-fixtures';
+import { portalContext } from '../support/portal-context';
 import { createStaffContext } from '../support/staff-context';
 
 vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
@@ -180,7 +181,7 @@ async function seedPatientRecords(
     body: texts.staffMessage, files: [new File([PDF_BYTES], 'report.pdf', { type: 'application/pdf' })],
   });
   if (!withFile.ok) throw new Error(`setup: ${withFile.message}`);
-  const reply = await replyAsPatient(db, { tenantId: clinic.id, accountId: who.accountId, patientId: who.patientId }, started.conversationId, { body: texts.patientMessage });
+  const reply = await replyAsPatient(db, portalContext(clinic, who.accountId, who.patientId), started.conversationId, { body: texts.patientMessage });
   if (!reply.ok) throw new Error(`setup: ${reply.message}`);
   const [attachment] = await db.execute(sql`select id from message_attachments where message_id = ${withFile.messageId} limit 1`).then((r) => rowsOf<{ id: string }>(r));
   const [invite] = await db.insert(authTokens).values({

@@ -7,13 +7,13 @@ import {
   appointments, availabilityRules, locations, patientContacts, patients, portalAccountPatients, providerServices, services, staffUsers,
 } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
-import {
-  bookPortalVisit, cancelPortalVisit, displayZone, findSlotInWeek, getBookingVisit, listBookableLocations, listBookableServices,
-  listBookingVisits, loadBookingWeek, reschedulePortalVisit, resolveBookingChoice,
-} from '@/lib/portal/bookings';
-import { bookAppointment, type PortalSchedulingActor } from '@/lib/scheduling/booking';
+import { findSlotInWeek, listBookableLocations, listBookableServices, loadBookingWeek, resolveBookingChoice } from '@/lib/scheduling/online-booking';
+import { bookPortalVisit, cancelPortalVisit, getBookingVisit, listBookingVisits, reschedulePortalVisit } from '@/lib/scheduling/patient-bookings';
+import { displayZone } from '@/lib/scheduling/visit-display';
+import { bookAppointment } from '@/lib/scheduling/booking';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
+import { portalContext } from '../support/portal-context';
 import { createPortalAccount } from '../support/portal-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
@@ -76,7 +76,7 @@ async function clinic() {
   ]).returning();
   await db.insert(portalAccountPatients).values({ tenantId: tenant.id, accountId: maria.account.id, patientId: leo!.id, relationship: 'parent' });
   await db.insert(patientContacts).values({ tenantId: tenant.id, patientId: sam!.id, contactPatientId: maria.patient.id, relationship: 'parent' });
-  const portal = (patientId = maria.patient.id): PortalSchedulingActor => ({ kind: 'patient', tenantId: tenant.id, accountId: maria.account.id, patientId });
+  const portal = (patientId = maria.patient.id) => portalContext(tenant, maria.account.id, patientId, { relationship: patientId === maria.patient.id ? 'self' : 'parent' });
   /** A visit written by the front desk, for any patient. */
   const staffBooks = async (patientId: string, startsAt: Date, providerId = ada.id) => {
     const result = await bookAppointment(db, staff, { patientId, serviceId: visit!.id, locationId: main!.id, providerId, startsAt });
@@ -99,39 +99,39 @@ describe('what the portal offers to book', () => {
     const c = await clinic();
     const other = await clinic();
     const db = getDb();
-    expect((await listBookableLocations(db, c.tenant.id)).map((l) => l.name)).toEqual(['Main Street', 'Riverside']);
+    expect((await listBookableLocations(db, c.portal())).map((l) => l.name)).toEqual(['Main Street', 'Riverside']);
     // Staff-only, inactive, and a service only a deactivated provider offers are all left out.
-    expect((await listBookableServices(db, c.tenant.id, c.main.id)).map((s) => s.name)).toEqual(['Follow-up', 'Vaccination']);
-    expect((await listBookableServices(db, c.tenant.id, c.riverside.id)).map((s) => s.name)).toEqual(['Follow-up', 'Vaccination']);
-    expect(await listBookableServices(db, c.tenant.id, c.closed.id)).toEqual([]);
+    expect((await listBookableServices(db, c.portal(), c.main.id)).map((s) => s.name)).toEqual(['Follow-up', 'Vaccination']);
+    expect((await listBookableServices(db, c.portal(), c.riverside.id)).map((s) => s.name)).toEqual(['Follow-up', 'Vaccination']);
+    expect(await listBookableServices(db, c.portal(), c.closed.id)).toEqual([]);
     // Another clinic's location, and ids that are not ids, list nothing.
-    expect(await listBookableServices(db, c.tenant.id, other.main.id)).toEqual([]);
-    expect(await listBookableServices(db, c.tenant.id, 'nope')).toEqual([]);
+    expect(await listBookableServices(db, c.portal(), other.main.id)).toEqual([]);
+    expect(await listBookableServices(db, c.portal(), 'nope')).toEqual([]);
   });
 
   it('keeps only valid choices from the URL and treats anything else as not chosen', async () => {
     const c = await clinic();
     const other = await clinic();
     const db = getDb();
-    const full = await resolveBookingChoice(db, c.tenant.id, { location: c.main.id, service: c.visit.id, provider: c.bob.id });
+    const full = await resolveBookingChoice(db, c.portal(), { location: c.main.id, service: c.visit.id, provider: c.bob.id });
     expect(full.location?.id).toBe(c.main.id);
     expect(full.service?.id).toBe(c.visit.id);
     expect(full.providers.map((p) => p.name)).toEqual(['Dr Ada', 'Dr Bob']);
     expect(full.provider).toEqual({ id: c.bob.id, name: 'Dr Bob' });
-    expect((await resolveBookingChoice(db, c.tenant.id, { location: c.main.id, service: c.visit.id, provider: 'any' })).provider).toBe('any');
+    expect((await resolveBookingChoice(db, c.portal(), { location: c.main.id, service: c.visit.id, provider: 'any' })).provider).toBe('any');
 
     // Bob has no hours at Riverside; a staff-only service; another clinic's location; the closed one.
-    expect((await resolveBookingChoice(db, c.tenant.id, { location: c.riverside.id, service: c.visit.id, provider: c.bob.id })).provider).toBeNull();
-    expect((await resolveBookingChoice(db, c.tenant.id, { location: c.main.id, service: c.staffOnly.id })).service).toBeNull();
-    expect((await resolveBookingChoice(db, c.tenant.id, { location: other.main.id })).location).toBeNull();
-    expect((await resolveBookingChoice(db, c.tenant.id, { location: c.closed.id })).location).toBeNull();
-    expect((await resolveBookingChoice(db, c.tenant.id, { location: c.main.id, service: other.visit.id })).service).toBeNull();
+    expect((await resolveBookingChoice(db, c.portal(), { location: c.riverside.id, service: c.visit.id, provider: c.bob.id })).provider).toBeNull();
+    expect((await resolveBookingChoice(db, c.portal(), { location: c.main.id, service: c.staffOnly.id })).service).toBeNull();
+    expect((await resolveBookingChoice(db, c.portal(), { location: other.main.id })).location).toBeNull();
+    expect((await resolveBookingChoice(db, c.portal(), { location: c.closed.id })).location).toBeNull();
+    expect((await resolveBookingChoice(db, c.portal(), { location: c.main.id, service: other.visit.id })).service).toBeNull();
   });
 
   it('chooses the location itself when the clinic has only one', async () => {
     const c = await clinic();
     await getDb().update(locations).set({ active: false }).where(eq(locations.id, c.riverside.id));
-    const choice = await resolveBookingChoice(getDb(), c.tenant.id, {});
+    const choice = await resolveBookingChoice(getDb(), c.portal(), {});
     expect(choice.location?.id).toBe(c.main.id);
   });
 
@@ -150,7 +150,7 @@ describe('a week of free times', () => {
     const c = await clinic();
     const db = getDb();
     const query = { serviceId: c.visit.id, locationId: c.main.id, providerId: c.ada.id };
-    const week = await loadBookingWeek(db, c.tenant.id, query);
+    const week = await loadBookingWeek(db, c.portal(), query);
     expect(week.start).toBe('2030-01-07');
     expect(week.previous).toBeNull();
     expect(week.next).toBe('2030-01-14');
@@ -158,13 +158,13 @@ describe('a week of free times', () => {
     expect(week.days.map((d) => [d.date, d.slots.length])).toEqual([
       ['2030-01-07', 6], ['2030-01-08', 6], ['2030-01-09', 6], ['2030-01-10', 6], ['2030-01-11', 6], ['2030-01-12', 0], ['2030-01-13', 0],
     ]);
-    const second = await loadBookingWeek(db, c.tenant.id, { ...query, week: '2030-01-14' });
+    const second = await loadBookingWeek(db, c.portal(), { ...query, week: '2030-01-14' });
     expect(second.previous).toBe('2030-01-07');
 
     // A week asked for in the past, past the horizon, or that is not a date stays inside the rules.
-    expect((await loadBookingWeek(db, c.tenant.id, { ...query, week: '2029-12-01' })).start).toBe('2030-01-07');
-    expect((await loadBookingWeek(db, c.tenant.id, { ...query, week: '2030-02-30' })).start).toBe('2030-01-07');
-    const last = await loadBookingWeek(db, c.tenant.id, { ...query, week: '2030-03-01' });
+    expect((await loadBookingWeek(db, c.portal(), { ...query, week: '2029-12-01' })).start).toBe('2030-01-07');
+    expect((await loadBookingWeek(db, c.portal(), { ...query, week: '2030-02-30' })).start).toBe('2030-01-07');
+    const last = await loadBookingWeek(db, c.portal(), { ...query, week: '2030-03-01' });
     expect(last.start).toBe('2030-02-06');
     expect(last.next).toBeNull();
   });
@@ -174,10 +174,10 @@ describe('a week of free times', () => {
     const db = getDb();
     const query = { serviceId: c.visit.id, locationId: c.main.id, providerId: c.ada.id, week: '2030-01-14' };
     const at = ny('2030-01-15', '10:00');
-    expect(findSlotInWeek(await loadBookingWeek(db, c.tenant.id, query), at.toISOString())?.startsAt).toEqual(at);
-    expect(findSlotInWeek(await loadBookingWeek(db, c.tenant.id, query), 'not a date')).toBeNull();
+    expect(findSlotInWeek(await loadBookingWeek(db, c.portal(), query), at.toISOString())?.startsAt).toEqual(at);
+    expect(findSlotInWeek(await loadBookingWeek(db, c.portal(), query), 'not a date')).toBeNull();
     await c.staffBooks(c.stranger.id, at);
-    expect(findSlotInWeek(await loadBookingWeek(db, c.tenant.id, query), at.toISOString())).toBeNull();
+    expect(findSlotInWeek(await loadBookingWeek(db, c.portal(), query), at.toISOString())).toBeNull();
   });
 });
 
@@ -188,15 +188,15 @@ describe('the selected patient’s visits', () => {
     const soon = await c.staffBooks(c.maria.patient.id, ny('2030-01-07', '10:00'));
     const later = await c.staffBooks(c.maria.patient.id, ny('2030-01-09', '10:00'));
     await c.staffBooks(c.leo.id, ny('2030-01-09', '11:00'));
-    const visits = await listBookingVisits(db, { tenantId: c.tenant.id, patientId: c.maria.patient.id });
+    const visits = await listBookingVisits(db, c.portal());
     expect(visits.map((v) => [v.id, v.changeable])).toEqual([[soon, false], [later, true]]);
     expect(visits[1]).toMatchObject({
       serviceId: c.visit.id, locationId: c.main.id, providerId: c.ada.id, locationPhone: '+12125550100', windowHours: 24,
       changeUntil: ny('2030-01-08', '10:00'),
     });
     // Another patient's visit is not there to be found by id either.
-    expect(await getBookingVisit(db, { tenantId: c.tenant.id, patientId: c.leo.id }, later)).toBeNull();
-    expect(await getBookingVisit(db, { tenantId: c.tenant.id, patientId: c.maria.patient.id }, 'nope')).toBeNull();
+    expect(await getBookingVisit(db, c.portal(c.leo.id), later)).toBeNull();
+    expect(await getBookingVisit(db, c.portal(), 'nope')).toBeNull();
   });
 
   it('uses the patient’s zone when the runtime knows it, else the location’s', () => {
@@ -275,7 +275,7 @@ describe('booking, moving and cancelling from the portal', () => {
     expect(await cancelPortalVisit(db, c.portal(), soon, 'Busy')).toEqual({ ok: false, error: 'outside-window', hoursBefore: 24 });
     expect(await reschedulePortalVisit(db, c.portal(), soon, { providerId: c.ada.id, startsAt: ny('2030-01-09', '09:00') }))
       .toEqual({ ok: false, error: 'outside-window', hoursBefore: 24 });
-    expect((await listBookingVisits(db, { tenantId: c.tenant.id, patientId: c.maria.patient.id }))[0]).toMatchObject({ id: soon, changeable: false });
+    expect((await listBookingVisits(db, c.portal()))[0]).toMatchObject({ id: soon, changeable: false });
 
     expect(await reschedulePortalVisit(db, c.portal(), later, { providerId: 'any', startsAt: ny('2030-01-10', '11:00') }))
       .toEqual({ ok: false, error: 'slot-taken' });

@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLog, documentTypes } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
-import { portalDashboard } from '@/lib/portal/dashboard';
-import { listPortalDocumentTypes } from '@/lib/portal/document-types';
+import { listPortalDocumentTypes } from '@/lib/documents/portal-document-types';
+import { portalDashboard } from '@/lib/patients/portal-dashboard';
+import { portalContext } from '../support/portal-context';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 
 afterEach(() => setClockForTests(undefined));
@@ -39,18 +40,18 @@ describe('portal dashboard', () => {
     await a.addDocument(a.stranger.id, 'Stranger report', { createdAt: '2030-03-07T10:00:00Z' });
     await b.addDocument(b.parent.patient.id, 'Other clinic report', { createdAt: '2030-03-07T10:00:00Z' });
 
-    const dashboard = await portalDashboard(db, { tenantId: a.clinic.id, accountId: a.parent.account.id, patientId: me });
+    const dashboard = await portalDashboard(db, portalContext(a.clinic, a.parent.account.id, me));
     expect(dashboard.upcoming.map((v) => v.id)).toEqual([v1, v2, v3]);
     expect(dashboard.upcoming[0]?.joinUrl).toBe('https://meet.example.test/now');
     expect(dashboard.upcoming[1]?.joinUrl).toBeNull();
     expect(dashboard.newDocuments.map((d) => d.id)).toEqual([newest, recent]);
     expect(dashboard.newDocuments[0]).toMatchObject({ title: 'X-ray report', typeName: 'Report', examinationDate: '2030-02-20', contentType: 'application/pdf' });
 
-    const leo = await portalDashboard(db, { tenantId: a.clinic.id, accountId: a.parent.account.id, patientId: a.child.id });
+    const leo = await portalDashboard(db, portalContext(a.clinic, a.parent.account.id, a.child.id));
     expect(leo.newDocuments.map((d) => d.id)).toEqual([leosDoc]);
     expect(leo.upcoming).toHaveLength(1);
 
-    const crossClinic = await portalDashboard(db, { tenantId: b.clinic.id, accountId: a.parent.account.id, patientId: me });
+    const crossClinic = await portalDashboard(db, portalContext(b.clinic, a.parent.account.id, me));
     expect(crossClinic).toEqual({ upcoming: [], newDocuments: [] });
 
     const audits = await db.select({ patientId: auditLog.patientId, actorId: auditLog.actorId }).from(auditLog)
@@ -63,7 +64,7 @@ describe('portal dashboard', () => {
     setClockForTests(() => new Date('2030-03-10T15:00:00Z'));
     await a.book(a.parent.patient.id, '2030-03-01T15:00:00Z', { status: 'completed' });
     await a.addDocument(a.parent.patient.id, 'Old', { createdAt: '2030-01-01T10:00:00Z' });
-    expect(await portalDashboard(getDb(), { tenantId: a.clinic.id, accountId: a.parent.account.id, patientId: a.parent.patient.id }))
+    expect(await portalDashboard(getDb(), portalContext(a.clinic, a.parent.account.id, a.parent.patient.id)))
       .toEqual({ upcoming: [], newDocuments: [] });
   });
 
@@ -72,7 +73,7 @@ describe('portal dashboard', () => {
     const a = await createPortalVisitClinic();
     const b = await createPortalVisitClinic();
     await db.update(documentTypes).set({ hiddenFromPortal: true }).where(and(eq(documentTypes.tenantId, a.clinic.id), eq(documentTypes.id, a.invoiceType.id)));
-    const types = await listPortalDocumentTypes(db, a.clinic.id);
+    const types = await listPortalDocumentTypes(db, portalContext(a.clinic, a.parent.account.id, a.parent.patient.id));
     expect(types.map((t) => t.name)).toEqual(['Ambulatory sheet', 'Lab result', 'Referral', 'Report']);
     expect(types.map((t) => t.id)).not.toContain(b.reportType.id);
   });

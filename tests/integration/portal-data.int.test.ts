@@ -12,9 +12,9 @@ import {
   resendContactChangeCode,
   savePersonalData,
   verifyContactChangeCode,
-  type PersonalDataScope,
-} from '@/lib/portal/personal-data';
+} from '@/lib/patients/personal-data';
 import { createTestTenant } from '../support/factories';
+import { portalContext } from '../support/portal-context';
 import { FakeSms, createPortalAccount } from '../support/portal-fixtures';
 
 const T0 = new Date('2026-05-04T10:00:00Z');
@@ -43,7 +43,7 @@ async function setup() {
     tenantId: tenant.id, recordNumber: `S-${randomBytes(4).toString('hex')}`, firstName: 'Stranger', lastName: 'Danger', dateOfBirth: '1990-01-01',
   }).returning();
   await db.insert(portalAccountPatients).values({ tenantId: tenant.id, accountId: fixture.account.id, patientId: child!.id, relationship: 'parent' });
-  const scope = (patientId: string): PersonalDataScope => ({ tenant, accountId: fixture.account.id, patientId, ip: '192.0.2.7', userAgent: 'vitest' });
+  const scope = (patientId: string) => portalContext(tenant, fixture.account.id, patientId, { ip: '192.0.2.7', userAgent: 'vitest' });
   const clinic = { displayName: 'Sunrise Test Clinic', identificationMode: 'email' as const };
   const sms = new FakeSms();
   const input = (values: Record<string, string | undefined>) => personalDataSchema.parse({

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { patientPortalSettings, portalAccountPatients } from '@/db/schema';
-import { linkedPatientsJson, listLinkedPatients } from '@/lib/portal/linked-patients';
+import { linkedPatientsJson, listLinkedPatients } from '@/lib/access/linked-patients';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 
 /** The JSON value as the session query reads it (selected through drizzle, like the app). */

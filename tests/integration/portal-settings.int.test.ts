@@ -5,8 +5,9 @@ import { auditLog, authSessions, patients, portalAccountPatients, portalAccounts
 import { checkSession, createSession } from '@/lib/auth/session-store';
 import { setClockForTests } from '@/lib/clock';
 import { verifyPassword } from '@/lib/identity/password-hash';
-import { changePortalPassword, deletePortalAccount, savePortalPreferences, type PortalActor } from '@/lib/portal/account-settings';
+import { changePortalPassword, deletePortalAccount, savePortalPreferences } from '@/lib/portal-access/account-settings';
 import { createTestTenant } from '../support/factories';
+import { portalAccountContext } from '../support/portal-context';
 import { createPortalAccount } from '../support/portal-fixtures';
 
 const T0 = new Date('2026-05-04T10:00:00Z');
@@ -26,7 +27,7 @@ async function setup() {
   const session = async () => createSession(db, { tenantId: tenant.id, kind: 'portal', subjectId: fixture.account.id, idleTimeoutSeconds: 3600 });
   const mine = await session();
   const other = await session();
-  const actor: PortalActor = { tenantId: tenant.id, accountId: fixture.account.id, sessionId: mine.id, ip: '192.0.2.9', userAgent: 'vitest' };
+  const actor = portalAccountContext(tenant, fixture.account.id, { sessionId: mine.id, ip: '192.0.2.9', userAgent: 'vitest' });
   const account = async () => (await db.select().from(portalAccounts).where(eq(portalAccounts.id, fixture.account.id)))[0];
   const audits = async (action: string) => db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, action)));
   const alive = async (id: string) => (await checkSession(db, id, { kind: 'portal', tenantId: tenant.id })).ok;
@@ -54,7 +55,7 @@ describe('language and time zone', () => {
   it('changes only the signed-in account of the signed-in clinic', async () => {
     const s = await setup();
     const other = await setup();
-    const result = await savePortalPreferences(s.db, { ...s.actor, accountId: other.fixture.account.id }, { language: 'es', timeZone: null });
+    const result = await savePortalPreferences(s.db, { ...s.actor, account: { ...s.actor.account, id: other.fixture.account.id } }, { language: 'es', timeZone: null });
     expect(result).toEqual({ ok: false, error: 'not-found' });
     expect(await other.account()).toMatchObject({ language: 'en' });
   });

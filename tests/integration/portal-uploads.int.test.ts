@@ -10,11 +10,12 @@ import { NotFoundError } from '@/lib/access/context';
 import { DocumentInputError } from '@/lib/documents/errors';
 import { listPortalDocuments } from '@/lib/documents/portal-documents';
 import { listPatientDocuments } from '@/lib/documents/staff-documents';
-import { listUploadDocumentTypes, PatientUploadsDisabledError, uploadPatientDocument, type PatientUploadScope } from '@/lib/portal/patient-uploads';
+import { listUploadDocumentTypes, PatientUploadsDisabledError, uploadPatientDocument } from '@/lib/documents/patient-uploads';
 import { setObjectStoreForTests } from '@/lib/storage/get-object-store';
 import { LocalObjectStore } from '@/lib/storage/local-object-store';
 import { HTML_BYTES, PDF_BYTES, PNG_BYTES, pdfOfSize } from '../support/document-files';
 import { createTestTenant } from '../support/factories';
+import { portalContext } from '../support/portal-context';
 import { createPortalAccount } from '../support/portal-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
@@ -36,7 +37,7 @@ async function setup(allowed: boolean, maxUploadBytes?: number) {
   const fixture = await createPortalAccount(clinic, { email: `up-${randomBytes(3).toString('hex')}@example.test`, phone: '+15555550150', password: 'Copper-kettle-64' });
   const types = await db.select().from(documentTypes).where(eq(documentTypes.tenantId, clinic.id));
   const typeId = (name: string) => types.find((t) => t.name === name)!.id;
-  const scope: PatientUploadScope = { tenantId: clinic.id, accountId: fixture.account.id, patientId: fixture.patient.id, ip: '192.0.2.3', userAgent: 'vitest' };
+  const scope = portalContext(clinic, fixture.account.id, fixture.patient.id, { ip: '192.0.2.3', userAgent: 'vitest' });
   const input = (overrides: Partial<{ title: string; typeId: string; bytes: Buffer; name: string }> = {}) => ({
     title: overrides.title ?? 'Referral from City Lab',
     typeId: overrides.typeId ?? typeId('Referral'),
@@ -92,7 +93,7 @@ describe('patient uploads', () => {
       const error = await refusal(uploadPatientDocument(s.db, s.scope, s.input({ typeId })));
       expect((error as DocumentInputError).code).toBe('unknown_type');
     }
-    const offered = (await listUploadDocumentTypes(s.db, s.clinic.id)).map((t) => t.id);
+    const offered = (await listUploadDocumentTypes(s.db, s.scope)).map((t) => t.id);
     expect(offered).not.toContain(hidden);
     expect(offered).not.toContain(retired);
     expect(offered).toContain(s.typeId('Referral'));
@@ -103,7 +104,7 @@ describe('patient uploads', () => {
     const [stranger] = await s.db.insert(patients).values({
       tenantId: s.clinic.id, recordNumber: `X-${randomBytes(3).toString('hex')}`, firstName: 'Not', lastName: 'Mine', dateOfBirth: '1990-01-01',
     }).returning();
-    expect(await refusal(uploadPatientDocument(s.db, { ...s.scope, patientId: stranger!.id }, s.input()))).toBeInstanceOf(NotFoundError);
+    expect(await refusal(uploadPatientDocument(s.db, portalContext(s.clinic, s.fixture.account.id, stranger!.id), s.input()))).toBeInstanceOf(NotFoundError);
     expect(await s.rows()).toEqual([]);
   });
 
@@ -114,7 +115,7 @@ describe('patient uploads', () => {
       status: 'available', uploadedByKind: 'patient', uploadedById: s.fixture.account.id, visibleToPatient: true, notifyPatient: false,
       contentType: 'image/png', examinationDate: '2026-05-04', patientId: s.fixture.patient.id, storageKey: `${s.clinic.id}/${s.fixture.patient.id}/${row.id}`,
     });
-    const mine = await listPortalDocuments(s.db, { tenantId: s.clinic.id, accountId: s.fixture.account.id, patientId: s.fixture.patient.id });
+    const mine = await listPortalDocuments(s.db, s.scope);
     expect(mine.map((d) => d.id)).toEqual([row.id]);
     const staff = await createStaffContext(s.clinic, 'operations');
     const staffView = await listPatientDocuments(s.db, staff, s.fixture.patient.id);

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { setClockForTests } from '@/lib/clock';
-import { canJoinVideo, listPortalAppointments } from '@/lib/portal/visits';
+import { listPortalAppointments } from '@/lib/scheduling/portal-visits';
+import { canJoinVideo } from '@/lib/scheduling/visit-display';
+import { portalContext } from '../support/portal-context';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 
 const at = (iso: string) => setClockForTests(() => new Date(iso));
@@ -23,7 +25,7 @@ describe('portal visits', () => {
     await b.book(b.parent.patient.id, '2030-03-11T15:00:00Z');
     at('2030-03-10T15:00:00Z');
 
-    const mine = { tenantId: a.clinic.id, patientId: me };
+    const mine = portalContext(a.clinic, a.parent.account.id, me);
     const up = await listPortalAppointments(db, mine, { when: 'upcoming', limit: 10 });
     expect(up.visits.map((v) => v.id)).toEqual([upcoming]);
     expect(up.visits[0]).toMatchObject({ provider: 'Dr. Rivera', service: 'Check-up', location: a.location.name, timeZone: 'America/Chicago', status: 'booked' });
@@ -33,23 +35,23 @@ describe('portal visits', () => {
     expect(past.hasMore).toBe(false);
 
     // The sibling is visible only when the session has selected him.
-    const leo = await listPortalAppointments(db, { tenantId: a.clinic.id, patientId: a.child.id }, { when: 'upcoming', limit: 10 });
+    const leo = await listPortalAppointments(db, portalContext(a.clinic, a.parent.account.id, a.child.id), { when: 'upcoming', limit: 10 });
     expect(leo.visits.map((v) => v.id)).toEqual([leos]);
 
     // Another clinic: neither its id with our patient nor our clinic with its patient answers anything.
-    for (const scope of [{ tenantId: b.clinic.id, patientId: me }, { tenantId: a.clinic.id, patientId: b.parent.patient.id }]) {
+    for (const scope of [portalContext(b.clinic, b.parent.account.id, me), portalContext(a.clinic, a.parent.account.id, b.parent.patient.id)]) {
       for (const when of ['upcoming', 'past'] as const) {
         expect((await listPortalAppointments(db, scope, { when, limit: 10 })).visits).toEqual([]);
       }
     }
-    expect((await listPortalAppointments(db, { tenantId: a.clinic.id, patientId: 'not-a-uuid' }, { when: 'past', limit: 10 })).visits).toEqual([]);
+    expect((await listPortalAppointments(db, portalContext(a.clinic, a.parent.account.id, 'not-a-uuid'), { when: 'past', limit: 10 })).visits).toEqual([]);
   });
 
   it('moves a visit from upcoming to past when it ends, by the clock', async () => {
     const db = getDb();
     const a = await createPortalVisitClinic();
-    const scope = { tenantId: a.clinic.id, patientId: a.parent.patient.id };
-    const visit = await a.book(scope.patientId, '2030-05-01T15:00:00Z', { minutes: 30 });
+    const scope = portalContext(a.clinic, a.parent.account.id, a.parent.patient.id);
+    const visit = await a.book(scope.patient.id, '2030-05-01T15:00:00Z', { minutes: 30 });
     const ids = async (when: 'upcoming' | 'past') => (await listPortalAppointments(db, scope, { when, limit: 10 })).visits.map((v) => v.id);
 
     at('2030-05-01T15:20:00Z'); // running: still upcoming
@@ -63,9 +65,9 @@ describe('portal visits', () => {
   it('offers the video link from 15 minutes before the start until the end, https only', async () => {
     const db = getDb();
     const a = await createPortalVisitClinic();
-    const scope = { tenantId: a.clinic.id, patientId: a.parent.patient.id };
-    const video = await a.book(scope.patientId, '2030-06-01T15:00:00Z', { videoUrl: 'https://meet.example.test/room-1' });
-    const script = await a.book(scope.patientId, '2030-06-01T16:00:00Z', { videoUrl: 'javascript:alert(1)' });
+    const scope = portalContext(a.clinic, a.parent.account.id, a.parent.patient.id);
+    const video = await a.book(scope.patient.id, '2030-06-01T15:00:00Z', { videoUrl: 'https://meet.example.test/room-1' });
+    const script = await a.book(scope.patient.id, '2030-06-01T16:00:00Z', { videoUrl: 'javascript:alert(1)' });
     const join = async (id: string) => (await listPortalAppointments(db, scope, { when: 'upcoming', limit: 10 })).visits.find((v) => v.id === id);
 
     at('2030-06-01T14:44:00Z');
@@ -86,10 +88,10 @@ describe('portal visits', () => {
   it('pages the history by 20 without gaps or repeats', async () => {
     const db = getDb();
     const a = await createPortalVisitClinic();
-    const scope = { tenantId: a.clinic.id, patientId: a.parent.patient.id };
+    const scope = portalContext(a.clinic, a.parent.account.id, a.parent.patient.id);
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) {
-      ids.push(await a.book(scope.patientId, new Date(Date.UTC(2029, 0, 1 + i, 15)).toISOString(), { status: 'completed' }));
+      ids.push(await a.book(scope.patient.id, new Date(Date.UTC(2029, 0, 1 + i, 15)).toISOString(), { status: 'completed' }));
     }
     at('2030-01-01T00:00:00Z');
     const page1 = await listPortalAppointments(db, scope, { when: 'past', limit: 20, offset: 0 });

@@ -17,8 +17,8 @@ import {
   type Messages,
 } from '@/lib/i18n/core';
 import { VisitTime } from '@/components/portal/visit-time';
-import { relationshipLabel } from '@/lib/portal/display';
-import { visitStatusLabel } from '@/lib/portal/visits';
+import { relationshipLabel } from '@/lib/patients/display';
+import { visitStatusLabel } from '@/lib/scheduling/visit-display';
 
 // ICU writes some spaces as no-break or narrow no-break spaces; the words are what matters here.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');

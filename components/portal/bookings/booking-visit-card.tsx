@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { Formatters, Translate } from '@/lib/i18n/core';
 import type { BookingsMessages } from '@/lib/i18n/messages/bookings';
-import { displayZone, type BookingVisit } from '@/lib/portal/bookings';
+import { displayZone, type BookingVisit } from '@/lib/scheduling/visit-display';
 import { primaryLink, secondaryLink } from './styles';
 import { VisitWhen } from './visit-when';
 import { VisitFacts } from './visit-summary';

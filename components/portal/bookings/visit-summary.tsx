@@ -1,6 +1,6 @@
 import type { Formatters, Translate } from '@/lib/i18n/core';
 import type { BookingsMessages } from '@/lib/i18n/messages/bookings';
-import type { BookingVisit } from '@/lib/portal/bookings';
+import type { BookingVisit } from '@/lib/scheduling/visit-display';
 import { VisitWhen } from '@/components/portal/bookings/visit-when';
 
 /** The visit being changed or cancelled, as a definition list. */

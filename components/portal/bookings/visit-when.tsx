@@ -1,6 +1,6 @@
 import type { Formatters, Translate } from '@/lib/i18n/core';
 import type { BookingsMessages } from '@/lib/i18n/messages/bookings';
-import { displayZone } from '@/lib/portal/bookings';
+import { displayZone } from '@/lib/scheduling/visit-display';
 
 /**
  * A visit's start in the patient's zone (their setting, else the location's), and the location's

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { Formatters, Translate } from '@/lib/i18n/core';
 import type { BookingsMessages } from '@/lib/i18n/messages/bookings';
-import type { BookingWeek } from '@/lib/portal/bookings';
+import type { BookingWeek } from '@/lib/scheduling/online-booking';
 import { secondaryLink } from './styles';
 
 /**

@@ -16,7 +16,7 @@ import {
   MAX_BODY_CHARS,
   MAX_SUBJECT_CHARS,
   type InboxProblem,
-} from './attachment-rules';
+} from '@/lib/conversations/attachment-rules';
 import { AttachmentsField, BodyField } from './message-fields';
 
 /** "New message": subject, text, files. On success the action redirects to the new thread. */

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import { deleteMessageAction } from '@/app/t/[tenant]/portal/(app)/messages/actions';
 import { interpolate } from '@/lib/i18n/core';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
-import type { DisplayMessage } from './display-message';
+import type { DisplayMessage } from '@/lib/conversations/display-message';
 
 const buttonClass = 'inline-flex min-h-11 items-center justify-center rounded-lg px-3 py-2 text-sm font-medium';
 

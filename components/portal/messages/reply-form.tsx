@@ -6,7 +6,7 @@ import { replyAction, type InboxFormState } from '@/app/t/[tenant]/portal/(app)/
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
 import { interpolate } from '@/lib/i18n/core';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
-import { attachmentsHintVars, checkAttachments, checkBody, chosenFiles, MAX_BODY_CHARS } from './attachment-rules';
+import { attachmentsHintVars, checkAttachments, checkBody, chosenFiles, MAX_BODY_CHARS } from '@/lib/conversations/attachment-rules';
 import { AttachmentsField, BodyField } from './message-fields';
 
 /**

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { interpolate } from '@/lib/i18n/core';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
-import type { DisplayMessage, PollResponse } from './display-message';
+import type { DisplayMessage, PollResponse } from '@/lib/conversations/display-message';
 import { MessageItem } from './message-item';
 import { ReplyForm } from './reply-form';
 

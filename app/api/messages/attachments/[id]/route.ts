@@ -20,9 +20,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const { requester } = caller;
   let file;
   try {
-    file = await readAttachment(getDb(), requester.kind === 'staff'
-      ? requester.ctx
-      : { tenantId: requester.tenantId, accountId: requester.accountId, patientId: requester.patientId }, id, { disposition });
+    file = await readAttachment(getDb(), requester.ctx, id, { disposition });
   } catch (error) {
     // Missing permission answers like a missing file: the id's existence is not revealed.
     if (error instanceof NotFoundError || error instanceof ForbiddenError) return jsonError(404, 'not_found');

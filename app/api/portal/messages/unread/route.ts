@@ -12,7 +12,6 @@ export const runtime = 'nodejs';
 export async function GET(request: Request): Promise<Response> {
   const caller = await resolvePortalPoller(request);
   if (!caller.ok) return caller.response;
-  const { tenant, account, patient } = caller.portal;
-  const count = await portalUnreadCount(getDb(), { kind: 'patient', tenantId: tenant.id, accountId: account.id, patientId: patient.id });
+  const count = await portalUnreadCount(getDb(), caller.ctx);
   return Response.json({ count }, { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -24,9 +24,7 @@ export default async function PortalAppLayout({
   const { t, locale } = await getPortalI18n(common);
   const messages = messagesFor(common, locale);
   // A failing count must not take the whole frame down; the inbox itself shows the truth.
-  const unread = portal.patient
-    ? await portalUnreadCount(getDb(), { kind: 'patient', tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id }).catch(() => 0)
-    : 0;
+  const unread = portal.patient ? await portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0;
   const nav = [
     { href: '/portal', label: t('navHome'), exact: true },
     { href: '/portal/bookings', label: t('navBookings') },

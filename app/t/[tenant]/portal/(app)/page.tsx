@@ -9,8 +9,8 @@ import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { interpolateParts } from '@/lib/i18n/core';
 import { portalDashboard as messages } from '@/lib/i18n/messages/portal-dashboard';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { NEW_DOCUMENT_DAYS, portalDashboard } from '@/lib/portal/dashboard';
-import { relationshipLabel } from '@/lib/portal/display';
+import { relationshipLabel } from '@/lib/patients/display';
+import { NEW_DOCUMENT_DAYS, portalDashboard } from '@/lib/patients/portal-dashboard';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -25,9 +25,7 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
   const { patient } = portal;
   const actingForSomeoneElse = patient.relationship !== 'self';
   // The patient comes from the session only: nothing on this page reads an id from the URL.
-  const { upcoming, newDocuments } = await portalDashboard(getDb(), {
-    tenantId: portal.tenant.id, accountId: portal.account.id, patientId: patient.id,
-  });
+  const { upcoming, newDocuments } = await portalDashboard(getDb(), portal);
   // Keyed: it is rendered inside the array interpolateParts returns.
   const documentsLink = (
     <Link key="link" href="/portal/documents" className="font-medium text-brand-accent underline">{t('earlierDocumentsLink')}</Link>

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { nextPollCursor, patientZone, toDisplayMessage, type PollResponse } from '@/components/portal/messages/display-message';
+import { nextPollCursor, patientZone, toDisplayMessage, type PollResponse } from '@/lib/conversations/display-message';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { now } from '@/lib/clock';
+import { errorSummary } from '@/lib/kernel/errors';
 import { pollPortalThread } from '@/lib/conversations/portal';
 import { resolvePortalPoller } from '@/lib/documents/route-auth';
 import { formatters, toLocale, translator } from '@/lib/i18n/core';
@@ -24,7 +25,8 @@ const json = (status: number, body: object) => Response.json(body, { status, hea
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const caller = await resolvePortalPoller(request);
   if (!caller.ok) return caller.response;
-  const { tenant, account, patient } = caller.portal;
+  const { ctx } = caller;
+  const { tenant, account, patient } = ctx;
   const db = getDb();
 
   const { id } = await params;
@@ -36,14 +38,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (after !== null && !afterIso.success) return json(400, { error: 'bad_request' });
 
   try {
-    const actor = { kind: 'patient' as const, tenantId: tenant.id, accountId: account.id, patientId: patient.id };
     const afterValue = afterIso.success ? afterIso.data : null;
-    const poll = await pollPortalThread(db, actor, conversationId.data, afterValue);
+    const poll = await pollPortalThread(db, ctx, conversationId.data, afterValue);
     // Read after the query: whatever it saw happened before this instant.
     const serverNow = now();
     const profile = await getTenantProfile(tenant.id);
     const locale = toLocale(account.language);
-    const ctx = {
+    const display = {
       t: translator(inbox, locale),
       fmt: formatters(locale),
       locale,
@@ -53,14 +54,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     };
     const body: PollResponse = {
       status: poll.status,
-      messages: poll.messages.map((m) => toDisplayMessage(m, ctx)),
+      messages: poll.messages.map((m) => toDisplayMessage(m, display)),
       cursor: nextPollCursor(afterValue, poll.messages, serverNow),
     };
     return json(200, body);
   } catch (error) {
     if (error instanceof NotFoundError) return json(404, { error: 'not_found' });
-    const code = (error as { cause?: { code?: string } }).cause?.code;
-    console.error(`portal message poll failed (${error instanceof Error ? error.name : 'unknown'}${code ? ` ${code}` : ''})`);
+    console.error(`portal message poll failed (${errorSummary(error)})`);
     return json(500, { error: 'poll_failed' });
   }
 }

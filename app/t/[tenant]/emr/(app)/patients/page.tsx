@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
 import { searchPatients } from '@/lib/patients/search';
 
 export const metadata: Metadata = { title: 'Patients' };

@@ -7,8 +7,8 @@ import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { dispatchSoon } from '@/lib/outbox/dispatcher';
-import { bookPortalVisit, cancelPortalVisit, reschedulePortalVisit } from '@/lib/portal/bookings';
-import type { PortalSchedulingActor } from '@/lib/scheduling/booking';
+import type { PortalContext } from '@/lib/access/context';
+import { bookPortalVisit, cancelPortalVisit, reschedulePortalVisit } from '@/lib/scheduling/patient-bookings';
 import { bookingQuery, providerParam, slotParam, weekParam } from './params';
 
 export interface BookingFormState {
@@ -18,9 +18,8 @@ export interface BookingFormState {
 }
 
 /** The patient acted for comes from the session only; nothing in the form names a patient. */
-async function sessionActor(): Promise<PortalSchedulingActor> {
-  const portal = await requirePortalPatient();
-  return { kind: 'patient', tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id };
+async function sessionActor(): Promise<PortalContext> {
+  return requirePortalPatient();
 }
 
 const text = (form: FormData, name: string) => {

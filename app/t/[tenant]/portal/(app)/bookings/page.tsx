@@ -9,7 +9,7 @@ import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { listBookingVisits } from '@/lib/portal/bookings';
+import { listBookingVisits } from '@/lib/scheduling/patient-bookings';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import type { SearchParams } from './params';
 
@@ -28,7 +28,7 @@ export default async function PortalBookingsPage({ params, searchParams }: { par
   const { t, fmt } = await getPortalI18n(bookings);
   const { done } = doneSchema.parse(await searchParams);
   // The patient comes from the session only: nothing on this page reads a patient id from the URL.
-  const visits = await listBookingVisits(getDb(), { tenantId: portal.tenant.id, patientId: portal.patient.id });
+  const visits = await listBookingVisits(getDb(), portal);
   const { patient } = portal;
   return (
     <div className="space-y-6">

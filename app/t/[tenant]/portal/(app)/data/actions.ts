@@ -16,8 +16,7 @@ import {
   savePersonalData,
   verifyContactChangeCode,
   type ClinicForCodes,
-  type PersonalDataScope,
-} from '@/lib/portal/personal-data';
+} from '@/lib/patients/personal-data';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 
 type Key = keyof typeof data.en;
@@ -35,7 +34,7 @@ const ERROR_KEYS: Record<string, Key> = {
 async function request() {
   const portal = await requirePortalPatient();
   const profile = await getTenantProfile(portal.tenant.id);
-  const scope: PersonalDataScope = { tenant: portal.tenant, accountId: portal.account.id, patientId: portal.patient.id, ...(await getClientInfo()) };
+  const scope = { ...portal, ...(await getClientInfo()) };
   const clinic: ClinicForCodes = {
     displayName: profile?.branding.displayName ?? portal.tenant.name,
     identificationMode: profile?.portal.identificationMode ?? 'email',

@@ -7,7 +7,7 @@ import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { data } from '@/lib/i18n/messages/data';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
-import { loadPersonalData } from '@/lib/portal/personal-data';
+import { loadPersonalData } from '@/lib/patients/personal-data';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(data);
@@ -22,7 +22,7 @@ export default async function PortalDataPage() {
   const { t, fmt, locale } = await getPortalI18n(data);
   let loaded;
   try {
-    loaded = await loadPersonalData(getDb(), { tenant: portal.tenant, accountId: portal.account.id, patientId: portal.patient.id });
+    loaded = await loadPersonalData(getDb(), portal);
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;

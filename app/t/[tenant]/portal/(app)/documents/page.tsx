@@ -7,12 +7,12 @@ import { EmptyState } from '@/components/portal/empty-state';
 import { formatCalendarDate } from '@/components/portal/format-date';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
+import { listPortalDocumentTypes } from '@/lib/documents/portal-document-types';
 import { listPortalDocuments } from '@/lib/documents/portal-documents';
 import { formatBytes } from '@/lib/documents/file-rules';
 import { interpolateParts } from '@/lib/i18n/core';
 import { portalDocuments } from '@/lib/i18n/messages/portal-documents';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { listPortalDocumentTypes } from '@/lib/portal/document-types';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 import { UploadFilesLink } from './upload/upload-link';
 
@@ -38,12 +38,10 @@ export default async function PortalDocumentsPage({ searchParams }: { searchPara
   const values: DocumentSearchValues = searchSchema.parse(await searchParams);
   const db = getDb();
   const [types, documents] = await Promise.all([
-    listPortalDocumentTypes(db, portal.tenant.id),
-    listPortalDocuments(
-      db,
-      { tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id },
-      { q: values.q || undefined, typeId: values.type || undefined, from: values.from || undefined, to: values.to || undefined },
-    ),
+    listPortalDocumentTypes(db, portal),
+    listPortalDocuments(db, portal, {
+      q: values.q || undefined, typeId: values.type || undefined, from: values.from || undefined, to: values.to || undefined,
+    }),
   ]);
   const filtered = Boolean(values.q || values.type || values.from || values.to);
   const rangeError = values.from && values.to && values.from > values.to ? t('rangeError') : undefined;

@@ -11,7 +11,7 @@ import { translator } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
 import { portalHistory } from '@/lib/i18n/messages/portal-history';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { listPortalAppointments } from '@/lib/portal/visits';
+import { listPortalAppointments } from '@/lib/scheduling/portal-visits';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(portalHistory);
@@ -28,11 +28,7 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
   const { t, locale } = await getPortalI18n(portalHistory);
   const tc = translator(common, locale);
   const { page } = pageSchema.parse(await searchParams);
-  const { visits, hasMore } = await listPortalAppointments(
-    getDb(),
-    { tenantId: portal.tenant.id, patientId: portal.patient.id },
-    { when: 'past', limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
-  );
+  const { visits, hasMore } = await listPortalAppointments(getDb(), portal, { when: 'past', limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const at = now();
   return (
     <div className="space-y-6">

@@ -10,9 +10,9 @@ import {
   chosenFiles,
   type InboxField,
   type InboxProblem,
-} from '@/components/portal/messages/attachment-rules';
-import { clinicPhone } from '@/components/portal/messages/display-message';
-import { composeBlockedText, fileRefusalText } from '@/components/portal/messages/compose-reason';
+} from '@/lib/conversations/attachment-rules';
+import { clinicPhone } from '@/lib/conversations/display-message';
+import { composeBlockedText, fileRefusalText } from '@/lib/conversations/compose-reason';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
@@ -20,7 +20,7 @@ import type { PortalAccountContext } from '@/lib/access/context';
 import { deleteOwnMessage } from '@/lib/conversations/delete';
 import { DELETE_WINDOW_MINUTES } from '@/lib/conversations/policy';
 import { replyAsPatient, startPortalConversation } from '@/lib/conversations/portal';
-import { MAX_BODY_CHARS, MAX_SUBJECT_CHARS, type PortalMessagingActor, type Refusal } from '@/lib/conversations/types';
+import { MAX_BODY_CHARS, MAX_SUBJECT_CHARS, type Refusal } from '@/lib/conversations/types';
 import type { Translate } from '@/lib/i18n/core';
 import { inbox } from '@/lib/i18n/messages/inbox';
 import { getPortalI18n } from '@/lib/i18n/portal';
@@ -37,8 +37,8 @@ export interface InboxFormState {
 type T = Translate<(typeof inbox)['en']>;
 
 /** The patient acted for comes from the session only; nothing in the form names it. */
-function actorOf(portal: PortalAccountContext & { patient: { id: string } }): PortalMessagingActor {
-  return { kind: 'patient', tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id };
+function actorOf<P extends PortalAccountContext>(portal: P): P {
+  return portal;
 }
 
 function problemState(t: T, problems: (InboxProblem | null)[]): InboxFormState | null {

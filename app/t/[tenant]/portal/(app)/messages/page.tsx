@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { EmptyState } from '@/components/portal/empty-state';
-import { composeBlockedText } from '@/components/portal/messages/compose-reason';
-import { clinicPhone, patientZone } from '@/components/portal/messages/display-message';
+import { composeBlockedText } from '@/lib/conversations/compose-reason';
+import { clinicPhone, patientZone } from '@/lib/conversations/display-message';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { now } from '@/lib/clock';
@@ -26,8 +26,7 @@ export default async function PortalMessagesPage({ params }: { params: Promise<{
   const { patient } = portal;
   const db = getDb();
   // The patient comes from the session only: nothing on this page reads an id from the URL.
-  const actor = { kind: 'patient' as const, tenantId: portal.tenant.id, accountId: portal.account.id, patientId: patient.id };
-  const [conversations, compose] = await Promise.all([listPortalConversations(db, actor), portalComposeState(db, actor)]);
+  const [conversations, compose] = await Promise.all([listPortalConversations(db, portal), portalComposeState(db, portal)]);
   const zone = patientZone(portal.account.timeZone, profile.locations);
   const clinic = profile.branding.displayName;
 

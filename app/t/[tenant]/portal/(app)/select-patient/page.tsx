@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { portalSelectPatient } from '@/lib/i18n/messages/portal-select-patient';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { relationshipLabel } from '@/lib/portal/display';
+import { relationshipLabel } from '@/lib/patients/display';
 import { choosePatientAction } from '../actions';
 
 export async function generateMetadata(): Promise<Metadata> {

@@ -12,11 +12,11 @@ import { getClientInfo } from '@/lib/http/client-info';
 import { settings } from '@/lib/i18n/messages/settings';
 import { getPortalI18n, PORTAL_LANGUAGE_COOKIE } from '@/lib/i18n/portal';
 import { translateFieldProblem } from '@/lib/portal-access/messages';
-import { changePortalPassword, deletePortalAccount, savePortalPreferences, type PortalActor } from '@/lib/portal/account-settings';
+import type { PortalAccountContext } from '@/lib/access/context';
+import { changePortalPassword, deletePortalAccount, savePortalPreferences } from '@/lib/portal-access/account-settings';
 
-async function actor(): Promise<PortalActor> {
-  const portal = await requirePortalAccount();
-  return { tenantId: portal.tenant.id, accountId: portal.account.id, sessionId: portal.sessionId, ...(await getClientInfo()) };
+async function actor(): Promise<PortalAccountContext> {
+  return { ...(await requirePortalAccount()), ...(await getClientInfo()) };
 }
 
 const text = (max: number) => z.string().max(max).catch('');

@@ -7,7 +7,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getPatientChart } from '@/lib/patients/chart';
 import { searchPatients } from '@/lib/patients/search';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
 
 export const metadata: Metadata = { title: 'New conversation' };
 

@@ -5,7 +5,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { NavLink } from '@/components/shell/nav-link';
 import { getPatientChart } from '@/lib/patients/chart';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
 
 /** The chart's header and tabs. Each tab page checks its own permission as well. */
 export default async function PatientChartLayout({ children, params }: { children: React.ReactNode; params: Promise<{ id: string }> }) {

@@ -6,7 +6,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { getPatientChart } from '@/lib/patients/chart';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
 
 export const metadata: Metadata = { title: 'Patient' };
 

@@ -8,7 +8,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { now } from '@/lib/clock';
 import { searchPatients } from '@/lib/patients/search';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
 import { freeSlotsForDay, getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
 

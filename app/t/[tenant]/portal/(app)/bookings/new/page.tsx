@@ -12,7 +12,8 @@ import { NotFoundError } from '@/lib/access/context';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { displayZone, findSlotInWeek, loadBookingWeek, resolveBookingChoice, type BookingWeek } from '@/lib/portal/bookings';
+import { findSlotInWeek, loadBookingWeek, resolveBookingChoice, type BookingWeek } from '@/lib/scheduling/online-booking';
+import { displayZone } from '@/lib/scheduling/visit-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { bookVisitAction } from '../actions';
 import { bookingParamsSchema, bookingQuery, type SearchParams } from '../params';
@@ -36,15 +37,14 @@ export default async function NewBookingPage({ params, searchParams }: { params:
   const { t, fmt } = await getPortalI18n(bookings);
   const query = bookingParamsSchema.parse(await searchParams);
   const db = getDb();
-  const tenantId = portal.tenant.id;
-  const choice = await resolveBookingChoice(db, tenantId, query);
+  const choice = await resolveBookingChoice(db, portal, query);
   const { location, service, provider } = choice;
   const providerId = provider === 'any' ? 'any' : provider?.id;
 
   let week: BookingWeek | null = null;
   if (location && service && providerId) {
     try {
-      week = await loadBookingWeek(db, tenantId, { serviceId: service.id, locationId: location.id, providerId, week: query.week });
+      week = await loadBookingWeek(db, portal, { serviceId: service.id, locationId: location.id, providerId, week: query.week });
     } catch (error) {
       // Withdrawn between resolving the choice and loading the week: ask again, never an error page.
       if (!(error instanceof NotFoundError)) throw error;

@@ -9,7 +9,7 @@ import { declaredTypeFor, formatBytes } from '@/lib/documents/upload-rules';
 import { getClientInfo } from '@/lib/http/client-info';
 import { uploads } from '@/lib/i18n/messages/uploads';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { PatientUploadsDisabledError, patientUploadLimit, uploadPatientDocument } from '@/lib/portal/patient-uploads';
+import { PatientUploadsDisabledError, patientUploadLimit, uploadPatientDocument } from '@/lib/documents/patient-uploads';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 import type { UploadFormState } from './form-state';
 
@@ -37,7 +37,7 @@ export async function uploadPatientDocumentAction(_prev: UploadFormState, form: 
   try {
     const row = await uploadPatientDocument(
       db,
-      { tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id, ...(await getClientInfo()) },
+      { ...portal, ...(await getClientInfo()) },
       { title, typeId, today: todayIn(zone), file: { bytes: Buffer.from(await file.arrayBuffer()), name: file.name, declaredType: declaredTypeFor(file) } },
     );
     revalidatePath('/portal/documents');
@@ -50,7 +50,7 @@ export async function uploadPatientDocumentAction(_prev: UploadFormState, form: 
     }
     const fieldErrors: UploadFormState['fieldErrors'] = {};
     if (error.code === 'empty') fieldErrors.file = t('errEmpty');
-    else if (error.code === 'too_large') fieldErrors.file = t('errTooLarge', { size: formatBytes(file.size), max: formatBytes(await patientUploadLimit(db, portal.tenant.id)) });
+    else if (error.code === 'too_large') fieldErrors.file = t('errTooLarge', { size: formatBytes(file.size), max: formatBytes(await patientUploadLimit(db, portal)) });
     else if (error.code === 'unsupported_type') fieldErrors.file = t('errWrongType');
     else if (error.code === 'unknown_type') fieldErrors.typeId = t('errType');
     else if (error.field === 'title') fieldErrors.title = error.message === 'Enter a title.' ? t('errTitle') : t('errTitleTooLong');

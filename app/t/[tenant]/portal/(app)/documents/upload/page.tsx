@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { uploads } from '@/lib/i18n/messages/uploads';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { listUploadDocumentTypes, patientUploadLimit, patientUploadsAllowed } from '@/lib/portal/patient-uploads';
+import { listUploadDocumentTypes, patientUploadLimit, patientUploadsAllowed } from '@/lib/documents/patient-uploads';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { PatientUploadForm } from './upload-form';
 
@@ -20,9 +20,9 @@ export default async function PortalUploadPage({ params }: { params: Promise<{ t
   const portal = await requirePortalPatient();
   const db = getDb();
   // Read from the settings row, not the cached profile: turning uploads off takes effect at once.
-  if (!(await patientUploadsAllowed(db, portal.tenant.id))) notFound();
+  if (!(await patientUploadsAllowed(db, portal))) notFound();
   const { t, locale } = await getPortalI18n(uploads);
-  const [allTypes, maxBytes] = await Promise.all([listUploadDocumentTypes(db, portal.tenant.id), patientUploadLimit(db, portal.tenant.id)]);
+  const [allTypes, maxBytes] = await Promise.all([listUploadDocumentTypes(db, portal), patientUploadLimit(db, portal)]);
   const { patient } = portal;
   return (
     <div className="mx-auto max-w-2xl space-y-6">

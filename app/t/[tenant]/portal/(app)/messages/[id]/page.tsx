@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { clinicPhone, patientZone, toDisplayMessage } from '@/components/portal/messages/display-message';
+import { clinicPhone, patientZone, toDisplayMessage } from '@/lib/conversations/display-message';
 import { ThreadLive } from '@/components/portal/messages/thread-live';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
@@ -30,11 +30,10 @@ export default async function PortalThreadPage({ params }: { params: Promise<{ t
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
   const db = getDb();
-  const actor = { kind: 'patient' as const, tenantId: portal.tenant.id, accountId: portal.account.id, patientId: portal.patient.id };
   let view: ThreadView;
   try {
     // Another patient's conversation (say, after switching patient) is not found, like a missing one.
-    view = await openPortalThread(db, actor, id.data);
+    view = await openPortalThread(db, portal, id.data);
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -47,7 +46,7 @@ export default async function PortalThreadPage({ params }: { params: Promise<{ t
   let blocked: React.ReactNode = null;
   if (!view.mayReply) {
     if (conversation.status === 'closed') {
-      const compose = await portalComposeState(db, actor);
+      const compose = await portalComposeState(db, portal);
       const link = (
         <Link key="link" href="/portal/messages/new" className="font-medium text-brand-accent underline">{t('closedStartNewLink')}</Link>
       );

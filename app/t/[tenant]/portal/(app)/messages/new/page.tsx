@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ComposeForm } from '@/components/portal/messages/compose-form';
-import { composeBlockedText } from '@/components/portal/messages/compose-reason';
-import { clinicPhone } from '@/components/portal/messages/display-message';
+import { composeBlockedText } from '@/lib/conversations/compose-reason';
+import { clinicPhone } from '@/lib/conversations/display-message';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { portalComposeState } from '@/lib/conversations/portal';
@@ -21,9 +21,7 @@ export default async function PortalNewMessagePage({ params }: { params: Promise
   const portal = await requirePortalPatient();
   const { t, locale } = await getPortalI18n(inbox);
   const { patient } = portal;
-  const compose = await portalComposeState(getDb(), {
-    kind: 'patient', tenantId: portal.tenant.id, accountId: portal.account.id, patientId: patient.id,
-  });
+  const compose = await portalComposeState(getDb(), portal);
 
   return (
     <div className="mx-auto max-w-2xl space-y-6">

@@ -8,7 +8,8 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { maxUploadBytes } from '@/lib/documents/document-scope';
 import { listActiveDocumentTypes, listPatientDocuments } from '@/lib/documents/staff-documents';
 import { formatBytes } from '@/lib/documents/upload-rules';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
+import { confirmUploadAction, createUploadIntentAction, deleteDocumentAction, updateDocumentAction, uploadDocumentAction } from './actions';
 
 export const metadata: Metadata = { title: 'Documents' };
 
@@ -82,6 +83,7 @@ export default async function PatientDocumentsTab({ params }: { params: Promise<
                           title={d.title}
                           types={types}
                           values={{ typeId: d.typeId, title: d.title, examinationDate: d.examinationDate ?? '', visibleToPatient: d.visibleToPatient }}
+                          actions={{ update: updateDocumentAction, remove: deleteDocumentAction }}
                         />
                       ) : null}
                     </div>
@@ -101,7 +103,12 @@ export default async function PatientDocumentsTab({ params }: { params: Promise<
         <section aria-labelledby="upload-heading" className="rounded-xl border border-line bg-surface p-5">
           <h2 id="upload-heading" className="text-lg font-semibold">Upload a document</h2>
           <div className="mt-3 max-w-xl">
-            <DocumentUploadForm patientId={id} types={types} maxBytes={maxBytes} />
+            <DocumentUploadForm
+              patientId={id}
+              types={types}
+              maxBytes={maxBytes}
+              actions={{ upload: uploadDocumentAction, createIntent: createUploadIntentAction, confirm: confirmUploadAction }}
+            />
           </div>
         </section>
       ) : null}

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getPatientChart } from '@/lib/patients/chart';
-import { formatDateOfBirth } from '@/lib/portal/display';
+import { formatDateOfBirth } from '@/lib/patients/display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { updatePatientAction } from '../../actions';
 

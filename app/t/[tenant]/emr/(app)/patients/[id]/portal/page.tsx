@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getPatientChart } from '@/lib/patients/chart';
-import { relationshipLabel } from '@/lib/portal/display';
+import { relationshipLabel } from '@/lib/patients/display';
 import { getPortalAccessState, type PortalAccessStatus } from '@/lib/portal-access/staff-admin';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import {

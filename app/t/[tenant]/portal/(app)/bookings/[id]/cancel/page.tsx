@@ -9,7 +9,7 @@ import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { getBookingVisit } from '@/lib/portal/bookings';
+import { getBookingVisit } from '@/lib/scheduling/patient-bookings';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { cancelVisitAction } from '../../actions';
 
@@ -24,7 +24,7 @@ export default async function CancelVisitPage({ params }: { params: Promise<{ te
   const portal = await requirePortalPatient();
   const { t, fmt } = await getPortalI18n(bookings);
   const { id } = await params;
-  const visit = await getBookingVisit(getDb(), { tenantId: portal.tenant.id, patientId: portal.patient.id }, id);
+  const visit = await getBookingVisit(getDb(), portal, id);
   if (!visit) notFound();
   const keep = <Link href="/portal/bookings" className={`px-2 py-2 text-center ${textLink}`}>{t('keepVisit')}</Link>;
   return (

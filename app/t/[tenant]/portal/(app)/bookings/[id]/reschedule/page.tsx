@@ -16,7 +16,9 @@ import { NotFoundError } from '@/lib/access/context';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { displayZone, findSlotInWeek, getBookingVisit, loadBookingWeek, resolveBookingChoice, type BookingWeek } from '@/lib/portal/bookings';
+import { findSlotInWeek, loadBookingWeek, resolveBookingChoice, type BookingWeek } from '@/lib/scheduling/online-booking';
+import { getBookingVisit } from '@/lib/scheduling/patient-bookings';
+import { displayZone } from '@/lib/scheduling/visit-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { rescheduleVisitAction } from '../../actions';
 import { bookingParamsSchema, bookingQuery, type SearchParams } from '../../params';
@@ -46,7 +48,7 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
   const raw = await searchParams;
   const query = bookingParamsSchema.parse(raw);
   const { step } = stepSchema.parse(raw);
-  const visit = await getBookingVisit(db, { tenantId: portal.tenant.id, patientId: portal.patient.id }, id);
+  const visit = await getBookingVisit(db, portal, id);
   if (!visit) notFound();
   const path = `/portal/bookings/${visit.id}/reschedule`;
   const patientZone = portal.account.timeZone;
@@ -64,7 +66,7 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
     return <div className="space-y-6">{header}<ChangeWindowClosed visit={visit} t={t} />{back}</div>;
   }
 
-  const choice = await resolveBookingChoice(db, portal.tenant.id, {
+  const choice = await resolveBookingChoice(db, portal, {
     location: visit.locationId, service: visit.serviceId, provider: query.provider ?? visit.providerId,
   });
   // The visit's own provider no longer offering it online: fall back to anyone who does.
@@ -73,7 +75,7 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
   let week: BookingWeek | null = null;
   if (choice.location?.id === visit.locationId && choice.service && providerId) {
     try {
-      week = await loadBookingWeek(db, portal.tenant.id, { serviceId: visit.serviceId, locationId: visit.locationId, providerId, week: query.week });
+      week = await loadBookingWeek(db, portal, { serviceId: visit.serviceId, locationId: visit.locationId, providerId, week: query.week });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }

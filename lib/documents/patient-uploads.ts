@@ -1,17 +1,19 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Database, Executor } from '@/db/client';
 import { documents, documentTypes, tenantSettings, type DocumentRow } from '@/db/schema';
-import { NotFoundError } from '@/lib/access/context';
+import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
-import { DocumentAuditActions, isUuid, maxUploadBytes, requireActiveType } from '@/lib/documents/document-scope';
-import { DocumentInputError } from '@/lib/documents/errors';
-import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from '@/lib/documents/file-checks';
-import { assertPortalLink } from '@/lib/documents/portal-documents';
-import { documentStorageKey } from '@/lib/documents/upload-document';
-import { SERVER_ACTION_MAX_BYTES } from '@/lib/documents/upload-rules';
+import { isUuid } from '@/lib/kernel/ids';
 import { getObjectStore } from '@/lib/storage/get-object-store';
+import { DocumentAuditActions, maxUploadBytes, requireActiveType } from './document-scope';
+import { DocumentInputError } from './errors';
+import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from './file-checks';
+import { assertPortalLink } from './portal-documents';
+import { documentStorageKey } from './upload-document';
+import { SERVER_ACTION_MAX_BYTES } from './upload-rules';
 
 /**
  * Issue 5 point 6: where the clinic allows it (CRM setting, default off), a patient uploads a
@@ -20,15 +22,6 @@ import { getObjectStore } from '@/lib/storage/get-object-store';
  * visible to them at once. Only the server-action path: files up to 4 MB.
  */
 
-export interface PatientUploadScope {
-  tenantId: string;
-  accountId: string;
-  /** The patient selected in the session. */
-  patientId: string;
-  ip?: string | null;
-  userAgent?: string | null;
-}
-
 export class PatientUploadsDisabledError extends Error {
   constructor() {
     super('patient uploads are turned off for this clinic');
@@ -36,8 +29,8 @@ export class PatientUploadsDisabledError extends Error {
   }
 }
 
-export async function patientUploadsAllowed(db: Executor, tenantId: string): Promise<boolean> {
-  const [row] = await db.select({ allowed: tenantSettings.patientUploadsAllowed }).from(tenantSettings).where(eq(tenantSettings.tenantId, tenantId));
+export async function patientUploadsAllowed(db: Executor, ctx: PortalContext): Promise<boolean> {
+  const [row] = await db.select({ allowed: tenantSettings.patientUploadsAllowed }).from(tenantSettings).where(eq(tenantSettings.tenantId, ctx.tenant.id));
   return Boolean(row?.allowed);
 }
 
@@ -53,17 +46,17 @@ async function requirePortalType(db: Executor, tenantId: string, typeId: string)
 }
 
 /** The types offered on the upload form: active and shown in the portal. */
-export async function listUploadDocumentTypes(db: Executor, tenantId: string): Promise<{ id: string; name: string }[]> {
+export async function listUploadDocumentTypes(db: Executor, ctx: PortalContext): Promise<{ id: string; name: string }[]> {
   return db
     .select({ id: documentTypes.id, name: documentTypes.name })
     .from(documentTypes)
-    .where(and(eq(documentTypes.tenantId, tenantId), eq(documentTypes.active, true), eq(documentTypes.hiddenFromPortal, false)))
+    .where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.active, true), eq(documentTypes.hiddenFromPortal, false)))
     .orderBy(asc(documentTypes.name));
 }
 
 /** The most a patient may send: the clinic's limit, but never more than a server action carries. */
-export async function patientUploadLimit(db: Executor, tenantId: string): Promise<number> {
-  return Math.min(await maxUploadBytes(db, tenantId), SERVER_ACTION_MAX_BYTES);
+export async function patientUploadLimit(db: Executor, ctx: PortalContext): Promise<number> {
+  return Math.min(await maxUploadBytes(db, ctx.tenant.id), SERVER_ACTION_MAX_BYTES);
 }
 
 export interface PatientUploadInput {
@@ -74,27 +67,29 @@ export interface PatientUploadInput {
   file: { bytes: Buffer; name: string; declaredType: string };
 }
 
-export async function uploadPatientDocument(db: Database, scope: PatientUploadScope, input: PatientUploadInput): Promise<DocumentRow> {
-  if (!(await patientUploadsAllowed(db, scope.tenantId))) throw new PatientUploadsDisabledError();
-  if (!isUuid(scope.patientId)) throw new NotFoundError('patient');
-  await assertPortalLink(db, scope);
+export async function uploadPatientDocument(db: Database, ctx: PortalContext, input: PatientUploadInput): Promise<DocumentRow> {
+  if (!(await patientUploadsAllowed(db, ctx))) throw new PatientUploadsDisabledError();
+  if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
+  await assertPortalLink(db, ctx);
+  const tenantId = ctx.tenant.id;
+  const patientId = ctx.patient.id;
   const title = input.title.normalize('NFC').trim();
   if (!title) throw new DocumentInputError('invalid_input', 'Enter a title.', 'title');
   if ([...title].length > 200) throw new DocumentInputError('invalid_input', 'Use at most 200 characters.', 'title');
-  const type = await requirePortalType(db, scope.tenantId, input.typeId);
-  assertSizeAllowed(input.file.bytes.length, await patientUploadLimit(db, scope.tenantId));
+  const type = await requirePortalType(db, tenantId, input.typeId);
+  assertSizeAllowed(input.file.bytes.length, await patientUploadLimit(db, ctx));
   const contentType = await detectDocumentType(input.file.bytes);
 
   const id = randomUUID();
-  const storageKey = documentStorageKey(scope.tenantId, scope.patientId, id);
+  const storageKey = documentStorageKey(tenantId, patientId, id);
   const [pending] = await db
     .insert(documents)
     .values({
-      tenantId: scope.tenantId, id, patientId: scope.patientId, typeId: type.id, title,
+      tenantId, id, patientId, typeId: type.id, title,
       examinationDate: /^\d{4}-\d{2}-\d{2}$/.test(input.today) ? input.today : null,
       visibleToPatient: true, notifyPatient: false, status: 'pending', storageKey,
       originalFilename: sanitizeFilename(input.file.name), contentType, sizeBytes: input.file.bytes.length,
-      uploadedByKind: 'patient', uploadedById: scope.accountId,
+      uploadedByKind: 'patient', uploadedById: ctx.account.id,
     })
     .returning();
 
@@ -106,12 +101,11 @@ export async function uploadPatientDocument(db: Database, scope: PatientUploadSc
       const [row] = await tx
         .update(documents)
         .set({ status: 'available', sha256: sha256Hex(input.file.bytes), updatedAt: clockNow() })
-        .where(and(eq(documents.tenantId, scope.tenantId), eq(documents.id, pending!.id), eq(documents.status, 'pending')))
+        .where(and(eq(documents.tenantId, tenantId), eq(documents.id, pending!.id), eq(documents.status, 'pending')))
         .returning();
       if (!row) throw new Error('document was not pending');
-      await recordAudit(tx, {
-        tenantId: scope.tenantId, actor: { kind: 'patient', id: scope.accountId }, action: DocumentAuditActions.uploaded,
-        patientId: scope.patientId, target: { type: 'document', id: row.id }, ip: scope.ip ?? null, userAgent: scope.userAgent ?? null,
+      await recordAudit(tx, ctx, {
+        action: DocumentAuditActions.uploaded, patientId, target: { type: 'document', id: row.id },
         details: {
           area: 'portal', uploadedBy: 'patient',
           after: { typeId: row.typeId, title: row.title, contentType: row.contentType, sizeBytes: row.sizeBytes, originalFilename: row.originalFilename },
@@ -122,7 +116,7 @@ export async function uploadPatientDocument(db: Database, scope: PatientUploadSc
     });
   } catch (error) {
     await store.delete(storageKey).catch(() => {});
-    await db.delete(documents).where(and(eq(documents.tenantId, scope.tenantId), eq(documents.id, id), eq(documents.status, 'pending')));
+    await db.delete(documents).where(and(eq(documents.tenantId, tenantId), eq(documents.id, id), eq(documents.status, 'pending')));
     throw error;
   }
 }

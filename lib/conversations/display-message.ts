@@ -4,7 +4,7 @@ import { DELETE_WINDOW_MINUTES } from '@/lib/conversations/policy';
 import { isTimeZone, type Formatters, type Locale, type Translate } from '@/lib/i18n/core';
 import type { inbox } from '@/lib/i18n/messages/inbox';
 import { formatBytes } from '@/lib/documents/file-rules';
-import { relationshipLabel } from '@/lib/portal/display';
+import { relationshipLabel } from '@/lib/patients/display';
 
 /**
  * A thread message as the portal shows it, worded and timed on the server (page and poll route

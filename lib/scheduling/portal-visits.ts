@@ -1,22 +1,13 @@
+import 'server-only';
 import { and, asc, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import type { Placeholder } from '@/db/prepared';
-import { appointments, locations, services, staffUsers, type AppointmentStatus } from '@/db/schema';
-import { isUuid } from '@/lib/documents/document-scope';
+import { appointments, locations, services, staffUsers } from '@/db/schema';
+import type { PortalContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
-import { translator, type Locale } from '@/lib/i18n/core';
-import { common } from '@/lib/i18n/messages/common';
+import { isUuid } from '@/lib/kernel/ids';
+import { canJoinVideo, type PortalVisit, type VisitWhen } from './visit-display';
 
-/** A portal session acting for one patient: both ids come from the session, never from input. */
-export interface PortalVisitScope {
-  tenantId: string;
-  patientId: string;
-}
-
-export type VisitWhen = 'upcoming' | 'past';
-
-/** The join link opens this long before the start and stays until the visit ends. */
-export const JOIN_OPENS_MINUTES = 15;
 export const MAX_VISITS_PAGE = 50;
 
 /** The columns the portal shows (no notes, no cancel reason, no internal ids). */
@@ -50,21 +41,6 @@ export function visitWhenCondition(scope: { tenantId: string | Placeholder; pati
     : and(own, or(ne(appointments.status, 'booked'), lt(appointments.endsAt, at)));
 }
 
-export interface PortalVisit {
-  id: string;
-  startsAt: Date;
-  endsAt: Date;
-  status: AppointmentStatus;
-  provider: string;
-  service: string;
-  location: string;
-  timeZone: string;
-  /** True for a video visit, whether or not it can be joined yet. */
-  isVideo: boolean;
-  /** The video link, only while the visit can be joined (see canJoinVideo). */
-  joinUrl: string | null;
-}
-
 /** Only https links reach the page: a staff-typed `javascript:` URL must never become a link. */
 function safeVideoUrl(raw: string | null): string | null {
   if (!raw) return null;
@@ -74,13 +50,6 @@ function safeVideoUrl(raw: string | null): string | null {
   } catch {
     return null;
   }
-}
-
-/** A booked video visit can be joined from 15 minutes before its start until its end. */
-export function canJoinVideo(visit: { status: AppointmentStatus; startsAt: Date; endsAt: Date }, at: Date): boolean {
-  return visit.status === 'booked'
-    && at.getTime() >= visit.startsAt.getTime() - JOIN_OPENS_MINUTES * 60_000
-    && at.getTime() < visit.endsAt.getTime();
 }
 
 export function toPortalVisit(row: Omit<PortalVisit, 'isVideo' | 'joinUrl'> & { videoUrl: string | null }, at: Date): PortalVisit {
@@ -95,15 +64,15 @@ export function toPortalVisit(row: Omit<PortalVisit, 'isVideo' | 'joinUrl'> & { 
  */
 export async function listPortalAppointments(
   db: Executor,
-  portal: PortalVisitScope,
+  ctx: PortalContext,
   options: { when: VisitWhen; limit: number; offset?: number },
 ): Promise<{ visits: PortalVisit[]; hasMore: boolean }> {
-  if (!isUuid(portal.tenantId) || !isUuid(portal.patientId)) return { visits: [], hasMore: false };
+  if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id)) return { visits: [], hasMore: false };
   const limit = Math.min(Math.max(Math.trunc(options.limit) || 1, 1), MAX_VISITS_PAGE);
   const offset = Math.max(Math.trunc(options.offset ?? 0) || 0, 0);
   const at = clockNow();
   const rows = await portalVisitQuery(db)
-    .where(visitWhenCondition(portal, options.when, at))
+    .where(visitWhenCondition({ tenantId: ctx.tenant.id, patientId: ctx.patient.id }, options.when, at))
     .orderBy(
       options.when === 'upcoming' ? asc(appointments.startsAt) : desc(appointments.startsAt),
       asc(appointments.id),
@@ -112,18 +81,4 @@ export async function listPortalAppointments(
     .limit(limit + 1)
     .offset(offset);
   return { visits: rows.slice(0, limit).map((r) => toPortalVisit(r, at)), hasMore: rows.length > limit };
-}
-
-const STATUS_KEYS = {
-  booked: 'statusBooked',
-  completed: 'statusCompleted',
-  no_show: 'statusNoShow',
-  cancelled: 'statusCancelled',
-} as const satisfies Record<AppointmentStatus, keyof typeof common.en>;
-
-/** A booked visit in the past has not been marked by the clinic yet. */
-export function visitStatusLabel(visit: { status: AppointmentStatus; endsAt: Date }, at: Date, locale: Locale): string {
-  const t = translator(common, locale);
-  if (visit.status === 'booked' && visit.endsAt.getTime() < at.getTime()) return t('statusAwaitingUpdate');
-  return t(STATUS_KEYS[visit.status]);
 }

@@ -2,10 +2,8 @@ import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Executor } from '@/db/client';
-import type { LinkedPatient } from '@/lib/access/context';
-import { patientPortalSettings, patients, portalAccountPatients, type PortalRelationship } from '@/db/schema';
-
-export type { LinkedPatient } from '@/lib/access/context';
+import { patientPortalSettings, patients, portalAccountPatients } from '@/db/schema';
+import type { LinkedPatient } from './context';
 
 /**
  * This request's answers, so the session check and the link re-checks of the page's data

@@ -1,20 +1,16 @@
+import 'server-only';
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery } from '@/db/prepared';
 import { appointments, documents, documentTypes } from '@/db/schema';
+import type { PortalContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
-import { DocumentAuditActions, isUuid } from '@/lib/documents/document-scope';
-import { portalVisible } from '@/lib/documents/portal-documents';
-import { portalVisitQuery, toPortalVisit, visitWhenCondition, type PortalVisit } from './visits';
-
-/** A portal session acting for one patient: all three ids come from the session. */
-export interface PortalDashboardScope {
-  tenantId: string;
-  /** The signed-in account, named in the audit entry. */
-  accountId: string;
-  patientId: string;
-}
+import { DocumentAuditActions } from '@/lib/documents/document-scope';
+import { portalScope, portalVisible } from '@/lib/documents/portal-documents';
+import { isUuid } from '@/lib/kernel/ids';
+import { portalVisitQuery, toPortalVisit, visitWhenCondition } from '@/lib/scheduling/portal-visits';
+import type { PortalVisit } from '@/lib/scheduling/visit-display';
 
 export const DASHBOARD_VISITS = 3;
 export const DASHBOARD_DOCUMENTS = 5;
@@ -58,20 +54,19 @@ const newDocumentsQuery = preparedQuery((db) => db
  * in the last 30 days (visible to the patient, of a type the clinic shows), newest first.
  * The caller's session has already checked the account is linked to the patient.
  */
-export async function portalDashboard(db: Executor, portal: PortalDashboardScope): Promise<PortalDashboard> {
-  if (![portal.tenantId, portal.accountId, portal.patientId].every(isUuid)) return { upcoming: [], newDocuments: [] };
+export async function portalDashboard(db: Executor, ctx: PortalContext): Promise<PortalDashboard> {
+  if (![ctx.tenant.id, ctx.account.id, ctx.patient.id].every(isUuid)) return { upcoming: [], newDocuments: [] };
   const at = clockNow();
   const since = addSeconds(at, -NEW_DOCUMENT_DAYS * 24 * 3600);
-  const ids = { tenantId: portal.tenantId, patientId: portal.patientId };
+  const ids = portalScope(ctx);
   const [visitRows, newDocuments] = await Promise.all([
     upcomingVisitsQuery(db).execute({ ...ids, at: at.toISOString() }),
     newDocumentsQuery(db).execute({ ...ids, since: since.toISOString() }),
   ]);
   if (newDocuments.length > 0) {
     // Showing document titles is a read of the record, audited like the documents list.
-    await recordAudit(db, {
-      tenantId: portal.tenantId, actor: { kind: 'patient', id: portal.accountId }, action: DocumentAuditActions.listed,
-      patientId: portal.patientId, target: { type: 'patient', id: portal.patientId },
+    await recordAudit(db, ctx, {
+      action: DocumentAuditActions.listed, patientId: ctx.patient.id, target: { type: 'patient', id: ctx.patient.id },
       details: { count: newDocuments.length, area: 'portal-dashboard' },
     });
   }

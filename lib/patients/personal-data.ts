@@ -1,17 +1,17 @@
+import 'server-only';
 import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authChallenges, patients, portalAccounts, type AuthChallenge, type IdentificationMode } from '@/db/schema';
-import { NotFoundError } from '@/lib/access/context';
+import { NotFoundError, type PortalContext } from '@/lib/access/context';
+import { listLinkedPatients } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { challengePayload, completeVerifiedChallenge, createChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
 import { maskPhone } from '@/lib/auth/identifiers';
 import { verificationCodeText } from '@/lib/auth/sms-text';
 import { now as clockNow } from '@/lib/clock';
-import { updatePatient } from '@/lib/patients/editing';
-import { patientInputSchema } from '@/lib/patients/schemas';
-import { listLinkedPatients } from '@/lib/portal/linked-patients';
 import type { SmsSender } from '@/lib/sms/types';
-import type { TenantRef } from '@/lib/tenancy/lookup';
+import { updatePatient } from './editing';
+import { patientInputSchema } from './schemas';
 
 /**
  * Seed 004 "Data": a patient edits their personal and address data, saved straight to the
@@ -30,40 +30,31 @@ export const personalDataSchema = patientInputSchema.pick({
 export type PersonalDataInput = ReturnType<typeof personalDataSchema.parse>;
 export const PERSONAL_DATA_FIELDS = Object.keys(personalDataSchema.shape) as (keyof PersonalDataInput)[];
 
-/** The session acting for its selected patient: every id here comes from the session. */
-export interface PersonalDataScope {
-  tenant: TenantRef;
-  accountId: string;
-  patientId: string;
-  ip?: string | null;
-  userAgent?: string | null;
-}
-
 export interface ClinicForCodes {
   /** Named in the SMS ("Sunrise Clinic: your verification code is…"). */
   displayName: string;
   identificationMode: IdentificationMode;
 }
 
-async function linkedRelationship(db: Executor, scope: PersonalDataScope) {
-  const linked = await listLinkedPatients(db, scope.tenant.id, scope.accountId);
-  const link = linked.find((p) => p.id === scope.patientId);
+async function linkedRelationship(db: Executor, ctx: PortalContext) {
+  const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
+  const link = linked.find((p) => p.id === ctx.patient.id);
   if (!link) throw new NotFoundError('patient');
   return link.relationship;
 }
 
-async function loadAccount(db: Executor, scope: PersonalDataScope) {
+async function loadAccount(db: Executor, ctx: PortalContext) {
   const [account] = await db
     .select({ phone: portalAccounts.phone, email: portalAccounts.email, status: portalAccounts.status })
     .from(portalAccounts)
-    .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.id, scope.accountId)));
+    .where(and(eq(portalAccounts.tenantId, ctx.tenant.id), eq(portalAccounts.id, ctx.account.id)));
   if (!account || account.status !== 'active') throw new NotFoundError('portal account');
   return account;
 }
 
 /** The form's values, read as the page opens; a non-linked patient answers not-found. */
-export async function loadPersonalData(db: Executor, scope: PersonalDataScope) {
-  const relationship = await linkedRelationship(db, scope);
+export async function loadPersonalData(db: Executor, ctx: PortalContext) {
+  const relationship = await linkedRelationship(db, ctx);
   const [row] = await db
     .select({
       recordNumber: patients.recordNumber, firstName: patients.firstName, lastName: patients.lastName, dateOfBirth: patients.dateOfBirth,
@@ -71,10 +62,10 @@ export async function loadPersonalData(db: Executor, scope: PersonalDataScope) {
       city: patients.city, region: patients.region, postalCode: patients.postalCode, country: patients.country, preferredLanguage: patients.preferredLanguage,
     })
     .from(patients)
-    .where(and(eq(patients.tenantId, scope.tenant.id), eq(patients.id, scope.patientId)));
+    .where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, ctx.patient.id)));
   if (!row) throw new NotFoundError('patient');
-  const account = await loadAccount(db, scope);
-  const pending = relationship === 'self' ? await openContactChange(db, scope) : null;
+  const account = await loadAccount(db, ctx);
+  const pending = relationship === 'self' ? await openContactChange(db, ctx) : null;
   return {
     relationship,
     patient: relationship === 'self' ? { ...row, phone: account.phone, email: account.email ?? row.email } : row,
@@ -94,35 +85,33 @@ interface ContactChangePayload {
 const payloadOf = (challenge: AuthChallenge) => challengePayload<ContactChangePayload>(challenge);
 
 /** The account's open phone/email change, newest first; older ones are closed when one starts. */
-async function openContactChange(db: Executor, scope: PersonalDataScope): Promise<AuthChallenge | null> {
+async function openContactChange(db: Executor, ctx: PortalContext): Promise<AuthChallenge | null> {
   const [row] = await db
     .select()
     .from(authChallenges)
     .where(and(
-      eq(authChallenges.tenantId, scope.tenant.id),
+      eq(authChallenges.tenantId, ctx.tenant.id),
       eq(authChallenges.purpose, 'phone_change'),
-      eq(authChallenges.subjectId, scope.accountId),
+      eq(authChallenges.subjectId, ctx.account.id),
       isNull(authChallenges.completedAt),
       gt(authChallenges.expiresAt, clockNow()),
     ))
     .orderBy(desc(authChallenges.createdAt))
     .limit(1);
-  return row && payloadOf(row).patientId === scope.patientId ? row : null;
+  return row && payloadOf(row).patientId === ctx.patient.id ? row : null;
 }
 
-async function closeContactChanges(db: Executor, scope: PersonalDataScope): Promise<void> {
+async function closeContactChanges(db: Executor, ctx: PortalContext): Promise<void> {
   await db
     .update(authChallenges)
     .set({ completedAt: clockNow() })
     .where(and(
-      eq(authChallenges.tenantId, scope.tenant.id),
+      eq(authChallenges.tenantId, ctx.tenant.id),
       eq(authChallenges.purpose, 'phone_change'),
-      eq(authChallenges.subjectId, scope.accountId),
+      eq(authChallenges.subjectId, ctx.account.id),
       isNull(authChallenges.completedAt),
     ));
 }
-
-const portalCtx = (scope: PersonalDataScope) => ({ tenant: scope.tenant, portalAccountId: scope.accountId, ip: scope.ip, userAgent: scope.userAgent });
 
 type SendProblem = { ok: false; error: 'sms-failed' } | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
 
@@ -144,11 +133,11 @@ async function sendCode(db: Executor, challenge: AuthChallenge, sms: SmsSender, 
   return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
 }
 
-async function emailTaken(db: Executor, scope: PersonalDataScope, email: string): Promise<boolean> {
+async function emailTaken(db: Executor, ctx: PortalContext, email: string): Promise<boolean> {
   const rows = await db
     .select({ id: portalAccounts.id })
     .from(portalAccounts)
-    .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.email, email), ne(portalAccounts.id, scope.accountId)));
+    .where(and(eq(portalAccounts.tenantId, ctx.tenant.id), eq(portalAccounts.email, email), ne(portalAccounts.id, ctx.account.id)));
   return rows.length > 0;
 }
 
@@ -158,46 +147,45 @@ async function emailTaken(db: Executor, scope: PersonalDataScope, email: string)
  */
 export async function savePersonalData(
   db: Executor,
-  scope: PersonalDataScope,
+  ctx: PortalContext,
   input: PersonalDataInput,
   clinic: ClinicForCodes,
   sms: SmsSender,
 ): Promise<SavePersonalDataResult> {
-  const relationship = await linkedRelationship(db, scope);
+  const relationship = await linkedRelationship(db, ctx);
   if (relationship !== 'self') {
-    const saved = await updatePatient(db, portalCtx(scope), scope.patientId, input);
+    const saved = await updatePatient(db, ctx, ctx.patient.id, input);
     return saved.ok ? { ok: true, changed: saved.changed, verification: null } : saved;
   }
-  const account = await loadAccount(db, scope);
+  const account = await loadAccount(db, ctx);
   if (!input.phone) return { ok: false, error: 'phone-required' };
   if (!input.email && clinic.identificationMode === 'email') return { ok: false, error: 'email-required' };
-  const [record] = await db.select({ email: patients.email }).from(patients).where(and(eq(patients.tenantId, scope.tenant.id), eq(patients.id, scope.patientId)));
+  const [record] = await db.select({ email: patients.email }).from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, ctx.patient.id)));
   const phoneChanged = input.phone !== account.phone;
   // Compared with what the form showed: the account's email, or the record's when the account has none.
   const emailChanged = (input.email ?? null) !== (account.email ?? record?.email ?? null);
-  if (emailChanged && input.email && (await emailTaken(db, scope, input.email))) return { ok: false, error: 'email-taken' };
+  if (emailChanged && input.email && (await emailTaken(db, ctx, input.email))) return { ok: false, error: 'email-taken' };
 
   const { phone, email, ...rest } = input;
-  const saved = await updatePatient(db, portalCtx(scope), scope.patientId, phoneChanged || emailChanged ? rest : input);
+  const saved = await updatePatient(db, ctx, ctx.patient.id, phoneChanged || emailChanged ? rest : input);
   if (!saved.ok) return saved;
   if (!phoneChanged && !emailChanged) return { ok: true, changed: saved.changed, verification: null };
 
-  await closeContactChanges(db, scope);
+  await closeContactChanges(db, ctx);
   const payload: ContactChangePayload = {
-    patientId: scope.patientId, stage: 'current', oldPhone: account.phone, newPhone: phoneChanged ? phone : null, emailChanged, newEmail: email,
+    patientId: ctx.patient.id, stage: 'current', oldPhone: account.phone, newPhone: phoneChanged ? phone : null, emailChanged, newEmail: email,
   };
   const challenge = await createChallenge(db, {
-    tenantId: scope.tenant.id, purpose: 'phone_change', subject: { kind: 'portal_account', id: scope.accountId },
-    phone: account.phone, payload, ip: scope.ip ?? null,
+    tenantId: ctx.tenant.id, purpose: 'phone_change', subject: { kind: 'portal_account', id: ctx.account.id },
+    phone: account.phone, payload, ip: ctx.ip ?? null,
   });
   const sent = await sendCode(db, challenge, sms, clinic);
   if (!sent.ok) {
-    await closeContactChanges(db, scope);
+    await closeContactChanges(db, ctx);
     return sent;
   }
-  await recordAudit(db, {
-    tenantId: scope.tenant.id, actor: { kind: 'patient', id: scope.accountId }, action: 'auth.code_sent', ip: scope.ip ?? null, userAgent: scope.userAgent ?? null,
-    patientId: scope.patientId, details: { area: 'portal', purpose: 'phone_change', to: 'current-phone' },
+  await recordAudit(db, ctx, {
+    action: 'auth.code_sent', patientId: ctx.patient.id, details: { area: 'portal', purpose: 'phone_change', to: 'current-phone' },
   });
   return { ok: true, changed: saved.changed, verification: { stage: 'current', maskedPhone: maskPhone(account.phone), resendAvailableAt: sent.resendAvailableAt } };
 }
@@ -212,22 +200,21 @@ export type VerifyContactCodeResult =
 /** One code of the flow: the current phone's, then (for a new phone) the new number's. */
 export async function verifyContactChangeCode(
   db: Executor,
-  scope: PersonalDataScope,
+  ctx: PortalContext,
   code: string,
   clinic: ClinicForCodes,
   sms: SmsSender,
 ): Promise<VerifyContactCodeResult> {
-  await linkedRelationship(db, scope);
-  const challenge = await openContactChange(db, scope);
+  await linkedRelationship(db, ctx);
+  const challenge = await openContactChange(db, ctx);
   if (!challenge || challenge.verifiedAt) return { ok: false, error: 'no-attempt' };
   const payload = payloadOf(challenge);
   const result = await verifyChallengeCode(db, challenge, code);
   if (!result.ok) {
     if (result.reason === 'malformed') return { ok: false, error: 'malformed' };
     if (result.reason === 'wrong-code' || result.reason === 'too-many-attempts') {
-      await recordAudit(db, {
-        tenantId: scope.tenant.id, actor: { kind: 'patient', id: scope.accountId }, action: 'auth.code_failed', outcome: 'failure',
-        ip: scope.ip ?? null, userAgent: scope.userAgent ?? null, details: { area: 'portal', purpose: 'phone_change' },
+      await recordAudit(db, ctx, {
+        action: 'auth.code_failed', outcome: 'failure', details: { area: 'portal', purpose: 'phone_change' },
       });
     }
     if (result.reason === 'too-many-attempts') {
@@ -239,10 +226,10 @@ export async function verifyContactChangeCode(
 
   if (payload.stage === 'current' && payload.newPhone) {
     // The current phone agreed; now prove the new number reaches this person.
-    await completeVerifiedChallenge(db, challenge.id, { tenantId: scope.tenant.id, purposes: ['phone_change'] });
+    await completeVerifiedChallenge(db, challenge.id, { tenantId: ctx.tenant.id, purposes: ['phone_change'] });
     const next = await createChallenge(db, {
-      tenantId: scope.tenant.id, purpose: 'phone_change', subject: { kind: 'portal_account', id: scope.accountId },
-      phone: payload.newPhone, payload: { ...payload, stage: 'new', confirmedBy: challenge.id }, ip: scope.ip ?? null,
+      tenantId: ctx.tenant.id, purpose: 'phone_change', subject: { kind: 'portal_account', id: ctx.account.id },
+      phone: payload.newPhone, payload: { ...payload, stage: 'new', confirmedBy: challenge.id }, ip: ctx.ip ?? null,
     });
     const sent = await sendCode(db, next, sms, clinic);
     // The new step stays open on a failed send: "Resend code" tries again.
@@ -251,25 +238,25 @@ export async function verifyContactChangeCode(
   }
 
   // Exactly one request applies a verified change.
-  const completed = await completeVerifiedChallenge(db, challenge.id, { tenantId: scope.tenant.id, purposes: ['phone_change'] });
+  const completed = await completeVerifiedChallenge(db, challenge.id, { tenantId: ctx.tenant.id, purposes: ['phone_change'] });
   if (!completed) return { ok: false, error: 'no-attempt' };
-  return applyContactChange(db, scope, payloadOf(completed));
+  return applyContactChange(db, ctx, payloadOf(completed));
 }
 
-async function applyContactChange(db: Executor, scope: PersonalDataScope, payload: Partial<ContactChangePayload>): Promise<VerifyContactCodeResult> {
+async function applyContactChange(db: Executor, ctx: PortalContext, payload: Partial<ContactChangePayload>): Promise<VerifyContactCodeResult> {
   const newPhone = payload.newPhone ?? null;
   const emailChanged = Boolean(payload.emailChanged);
   const newEmail = payload.newEmail ?? null;
-  if (payload.patientId !== scope.patientId) return { ok: false, error: 'no-attempt' };
+  if (payload.patientId !== ctx.patient.id) return { ok: false, error: 'no-attempt' };
   return db.transaction(async (tx) => {
     const [account] = await tx
       .select({ phone: portalAccounts.phone, email: portalAccounts.email })
       .from(portalAccounts)
-      .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.id, scope.accountId)))
+      .where(and(eq(portalAccounts.tenantId, ctx.tenant.id), eq(portalAccounts.id, ctx.account.id)))
       .for('update');
     // The phone changed by another route since the codes were sent: start again from fresh data.
     if (!account || account.phone !== payload.oldPhone) return { ok: false as const, error: 'stale' as const };
-    if (emailChanged && newEmail && (await emailTaken(tx, scope, newEmail))) return { ok: false as const, error: 'email-taken' as const };
+    if (emailChanged && newEmail && (await emailTaken(tx, ctx, newEmail))) return { ok: false as const, error: 'email-taken' as const };
     const at = clockNow();
     await tx
       .update(portalAccounts)
@@ -278,16 +265,15 @@ async function applyContactChange(db: Executor, scope: PersonalDataScope, payloa
         ...(emailChanged ? { email: newEmail } : {}),
         updatedAt: at,
       })
-      .where(and(eq(portalAccounts.tenantId, scope.tenant.id), eq(portalAccounts.id, scope.accountId)));
-    const saved = await updatePatient(tx, portalCtx(scope), scope.patientId, {
+      .where(and(eq(portalAccounts.tenantId, ctx.tenant.id), eq(portalAccounts.id, ctx.account.id)));
+    const saved = await updatePatient(tx, ctx, ctx.patient.id, {
       ...(newPhone ? { phone: newPhone } : {}),
       ...(emailChanged ? { email: newEmail } : {}),
     });
     if (!saved.ok) throw new Error('contact change: patient update refused');
-    await recordAudit(tx, {
-      tenantId: scope.tenant.id, actor: { kind: 'patient', id: scope.accountId }, action: 'portal.contact_changed',
-      patientId: scope.patientId, ip: scope.ip ?? null, userAgent: scope.userAgent ?? null,
-      target: { type: 'portal_account', id: scope.accountId },
+    await recordAudit(tx, ctx, {
+      action: 'portal.contact_changed', patientId: ctx.patient.id,
+      target: { type: 'portal_account', id: ctx.account.id },
       // The patient.updated entry has the values; this one says which sign-in details moved.
       details: { phoneChanged: Boolean(newPhone), emailChanged, verifiedPhones: newPhone ? ['current', 'new'] : ['current'] },
     });
@@ -299,17 +285,17 @@ export type ResendContactCodeResult = { ok: true; resendAvailableAt: Date } | { 
 
 export async function resendContactChangeCode(
   db: Executor,
-  scope: PersonalDataScope,
+  ctx: PortalContext,
   clinic: ClinicForCodes,
   sms: SmsSender,
 ): Promise<ResendContactCodeResult> {
-  await linkedRelationship(db, scope);
-  const challenge = await openContactChange(db, scope);
+  await linkedRelationship(db, ctx);
+  const challenge = await openContactChange(db, ctx);
   if (!challenge || challenge.verifiedAt) return { ok: false, error: 'no-attempt' };
   return sendCode(db, challenge, sms, clinic);
 }
 
 /** "Keep my current phone": the unconfirmed change is dropped; the rest was already saved. */
-export async function cancelContactChange(db: Executor, scope: PersonalDataScope): Promise<void> {
-  await closeContactChanges(db, scope);
+export async function cancelContactChange(db: Executor, ctx: PortalContext): Promise<void> {
+  await closeContactChanges(db, ctx);
 }

@@ -1,12 +1,14 @@
+import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { portalAccountPatients, portalAccounts } from '@/db/schema';
+import type { PortalAccountContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { revokeSubjectSessions } from '@/lib/auth/session-store';
 import { now as clockNow } from '@/lib/clock';
 import { isLocale, type Locale } from '@/lib/i18n/core';
 import { hashPassword, verifyPasswordOrDummy } from '@/lib/identity/password-hash';
-import { checkNewPassword } from '@/lib/portal-access/passwords';
+import { checkNewPassword } from './passwords';
 import { hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
 import { isSupportedTimeZone } from '@/lib/settings/time-zones';
 
@@ -15,38 +17,23 @@ import { isSupportedTimeZone } from '@/lib/settings/time-zones';
  * and deleting the account. Everything is per account, whoever the session acts for.
  */
 
-/** Who acts: always from the session, never from a form. */
-export interface PortalActor {
-  tenantId: string;
-  accountId: string;
-  /** The session making the change: kept when the password changes, ended on deletion. */
-  sessionId: string;
-  ip?: string | null;
-  userAgent?: string | null;
-}
+/** The entry's target: the account itself, whoever the session acts for. */
+const target = (ctx: PortalAccountContext) => ({ type: 'portal_account', id: ctx.account.id });
 
-const audit = (actor: PortalActor) => ({
-  tenantId: actor.tenantId,
-  actor: { kind: 'patient' as const, id: actor.accountId },
-  ip: actor.ip ?? null,
-  userAgent: actor.userAgent ?? null,
-  target: { type: 'portal_account', id: actor.accountId },
-});
-
-const accountWhere = (actor: PortalActor) => and(eq(portalAccounts.tenantId, actor.tenantId), eq(portalAccounts.id, actor.accountId));
+const accountWhere = (ctx: PortalAccountContext) => and(eq(portalAccounts.tenantId, ctx.tenant.id), eq(portalAccounts.id, ctx.account.id));
 
 // A stolen, signed-in session must not become a password-guessing oracle.
 const PASSWORD_GUESSES = { limit: 10, windowSeconds: 15 * 60 };
-const guessKey = (actor: PortalActor) => `portal-current-password:${actor.tenantId}:${actor.accountId}`;
+const guessKey = (ctx: PortalAccountContext) => `portal-current-password:${ctx.tenant.id}:${ctx.account.id}`;
 
 type CurrentPasswordCheck = 'ok' | 'wrong' | { retryAfterSeconds: number };
 
 /** The account's current password, with a per-account limit on wrong guesses. */
-async function checkCurrentPassword(db: Executor, actor: PortalActor, storedHash: string, password: string): Promise<CurrentPasswordCheck> {
-  const limit = await peekRateLimit(db, guessKey(actor), PASSWORD_GUESSES);
+async function checkCurrentPassword(db: Executor, ctx: PortalAccountContext, storedHash: string, password: string): Promise<CurrentPasswordCheck> {
+  const limit = await peekRateLimit(db, guessKey(ctx), PASSWORD_GUESSES);
   if (!limit.allowed) return { retryAfterSeconds: limit.retryAfterSeconds };
   if (await verifyPasswordOrDummy(storedHash, password)) return 'ok';
-  await hitRateLimit(db, guessKey(actor), PASSWORD_GUESSES);
+  await hitRateLimit(db, guessKey(ctx), PASSWORD_GUESSES);
   return 'wrong';
 }
 
@@ -57,7 +44,7 @@ export type PreferencesResult =
 /** `timeZone` null (or empty) means "the clinic location's time". */
 export async function savePortalPreferences(
   db: Executor,
-  actor: PortalActor,
+  ctx: PortalAccountContext,
   input: { language: string; timeZone: string | null },
 ): Promise<PreferencesResult> {
   if (!isLocale(input.language)) return { ok: false, error: 'invalid-language' };
@@ -65,12 +52,12 @@ export async function savePortalPreferences(
   if (timeZone && !isSupportedTimeZone(timeZone)) return { ok: false, error: 'invalid-time-zone' };
   const language = input.language;
   return db.transaction(async (tx) => {
-    const [before] = await tx.select({ language: portalAccounts.language, timeZone: portalAccounts.timeZone }).from(portalAccounts).where(accountWhere(actor)).for('update');
+    const [before] = await tx.select({ language: portalAccounts.language, timeZone: portalAccounts.timeZone }).from(portalAccounts).where(accountWhere(ctx)).for('update');
     if (!before) return { ok: false as const, error: 'not-found' as const };
     if (before.language === language && before.timeZone === timeZone) return { ok: true as const, language, timeZone };
-    await tx.update(portalAccounts).set({ language, timeZone, updatedAt: clockNow() }).where(accountWhere(actor));
-    await recordAudit(tx, {
-      ...audit(actor),
+    await tx.update(portalAccounts).set({ language, timeZone, updatedAt: clockNow() }).where(accountWhere(ctx));
+    await recordAudit(tx, ctx, {
+      target: target(ctx),
       action: 'portal.preferences_updated',
       details: { changes: { language: { before: before.language, after: language }, timeZone: { before: before.timeZone, after: timeZone } } },
     });
@@ -90,17 +77,17 @@ export type ChangePasswordResult =
  */
 export async function changePortalPassword(
   db: Executor,
-  actor: PortalActor,
+  ctx: PortalAccountContext,
   input: { currentPassword: string; password: string; confirmPassword: string },
 ): Promise<ChangePasswordResult> {
   const [account] = await db
     .select({ passwordHash: portalAccounts.passwordHash, email: portalAccounts.email, fullName: portalAccounts.fullName, status: portalAccounts.status })
     .from(portalAccounts)
-    .where(accountWhere(actor));
+    .where(accountWhere(ctx));
   if (!account || account.status !== 'active') return { ok: false, error: 'not-found' };
-  const current = await checkCurrentPassword(db, actor, account.passwordHash, input.currentPassword);
+  const current = await checkCurrentPassword(db, ctx, account.passwordHash, input.currentPassword);
   if (current !== 'ok') {
-    await recordAudit(db, { ...audit(actor), action: 'auth.password_changed', outcome: 'failure', details: { area: 'portal', reason: current === 'wrong' ? 'wrong-password' : 'too-many-attempts' } });
+    await recordAudit(db, ctx, { target: target(ctx), action: 'auth.password_changed', outcome: 'failure', details: { area: 'portal', reason: current === 'wrong' ? 'wrong-password' : 'too-many-attempts' } });
     return current === 'wrong' ? { ok: false, error: 'wrong-password' } : { ok: false, error: 'too-many-attempts', retryAfterSeconds: current.retryAfterSeconds };
   }
   const check = checkNewPassword(input, { email: account.email, name: account.fullName });
@@ -108,11 +95,11 @@ export async function changePortalPassword(
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const at = clockNow();
-    await tx.update(portalAccounts).set({ passwordHash, passwordChangedAt: at, updatedAt: at, failedSignIns: 0 }).where(accountWhere(actor));
+    await tx.update(portalAccounts).set({ passwordHash, passwordChangedAt: at, updatedAt: at, failedSignIns: 0 }).where(accountWhere(ctx));
     const endedSessions = await revokeSubjectSessions(
-      tx, { kind: 'portal', subjectId: actor.accountId, tenantId: actor.tenantId }, 'password-changed', actor.sessionId,
+      tx, { kind: 'portal', subjectId: ctx.account.id, tenantId: ctx.tenant.id }, 'password-changed', ctx.sessionId,
     );
-    await recordAudit(tx, { ...audit(actor), action: 'auth.password_changed', details: { area: 'portal', endedSessions } });
+    await recordAudit(tx, ctx, { target: target(ctx), action: 'auth.password_changed', details: { area: 'portal', endedSessions } });
     return { ok: true as const, endedSessions };
   });
 }
@@ -131,29 +118,29 @@ export type DeleteAccountResult =
  */
 export async function deletePortalAccount(
   db: Executor,
-  actor: PortalActor,
+  ctx: PortalAccountContext,
   input: { password: string; confirmed: boolean },
 ): Promise<DeleteAccountResult> {
   if (!input.confirmed) return { ok: false, error: 'not-confirmed' };
-  const [account] = await db.select({ passwordHash: portalAccounts.passwordHash, status: portalAccounts.status }).from(portalAccounts).where(accountWhere(actor));
+  const [account] = await db.select({ passwordHash: portalAccounts.passwordHash, status: portalAccounts.status }).from(portalAccounts).where(accountWhere(ctx));
   if (!account || account.status !== 'active') return { ok: false, error: 'not-found' };
-  const current = await checkCurrentPassword(db, actor, account.passwordHash, input.password);
+  const current = await checkCurrentPassword(db, ctx, account.passwordHash, input.password);
   if (current !== 'ok') {
-    await recordAudit(db, { ...audit(actor), action: 'portal.account_deleted', outcome: 'failure', details: { reason: current === 'wrong' ? 'wrong-password' : 'too-many-attempts' } });
+    await recordAudit(db, ctx, { target: target(ctx), action: 'portal.account_deleted', outcome: 'failure', details: { reason: current === 'wrong' ? 'wrong-password' : 'too-many-attempts' } });
     return current === 'wrong' ? { ok: false, error: 'wrong-password' } : { ok: false, error: 'too-many-attempts', retryAfterSeconds: current.retryAfterSeconds };
   }
   return db.transaction(async (tx) => {
     const links = await tx
       .select({ patientId: portalAccountPatients.patientId, relationship: portalAccountPatients.relationship })
       .from(portalAccountPatients)
-      .where(and(eq(portalAccountPatients.tenantId, actor.tenantId), eq(portalAccountPatients.accountId, actor.accountId)));
-    await tx.delete(portalAccounts).where(accountWhere(actor));
-    await revokeSubjectSessions(tx, { kind: 'portal', subjectId: actor.accountId, tenantId: actor.tenantId }, 'account-deleted');
-    await recordAudit(tx, { ...audit(actor), action: 'portal.account_deleted', details: { patients: links } });
+      .where(and(eq(portalAccountPatients.tenantId, ctx.tenant.id), eq(portalAccountPatients.accountId, ctx.account.id)));
+    await tx.delete(portalAccounts).where(accountWhere(ctx));
+    await revokeSubjectSessions(tx, { kind: 'portal', subjectId: ctx.account.id, tenantId: ctx.tenant.id }, 'account-deleted');
+    await recordAudit(tx, ctx, { target: target(ctx), action: 'portal.account_deleted', details: { patients: links } });
     // One entry per patient too, so each patient's access history shows the link ended.
     for (const link of links) {
-      await recordAudit(tx, {
-        ...audit(actor), action: 'portal.account_unlinked', patientId: link.patientId,
+      await recordAudit(tx, ctx, {
+        target: target(ctx), action: 'portal.account_unlinked', patientId: link.patientId,
         details: { relationship: link.relationship, reason: 'account-deleted' },
       });
     }

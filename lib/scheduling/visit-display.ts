@@ -1,0 +1,73 @@
+import type { AppointmentStatus } from '@/db/schema';
+import { translator, type Locale } from '@/lib/i18n/core';
+import { common } from '@/lib/i18n/messages/common';
+
+/**
+ * How the portal shows a patient's visit: the shape pages and components render, and the rules
+ * they share with the server (when a video visit opens, which zone times are shown in, what a
+ * status is called). Browser-safe: no database, no Node APIs.
+ */
+
+export type VisitWhen = 'upcoming' | 'past';
+
+/** The join link opens this long before the start and stays until the visit ends. */
+export const JOIN_OPENS_MINUTES = 15;
+
+export interface PortalVisit {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  provider: string;
+  service: string;
+  location: string;
+  timeZone: string;
+  /** True for a video visit, whether or not it can be joined yet. */
+  isVideo: boolean;
+  /** The video link, only while the visit can be joined (see canJoinVideo). */
+  joinUrl: string | null;
+}
+
+/** A visit the patient may still change: see lib/scheduling/patient-bookings.ts. */
+export interface BookingVisit extends PortalVisit {
+  serviceId: string;
+  locationId: string;
+  providerId: string;
+  locationPhone: string | null;
+  /** Patients may change or cancel until this instant (the clinic's window before the start). */
+  changeUntil: Date;
+  changeable: boolean;
+  windowHours: number;
+}
+
+/** A booked video visit can be joined from 15 minutes before its start until its end. */
+export function canJoinVideo(visit: { status: AppointmentStatus; startsAt: Date; endsAt: Date }, at: Date): boolean {
+  return visit.status === 'booked'
+    && at.getTime() >= visit.startsAt.getTime() - JOIN_OPENS_MINUTES * 60_000
+    && at.getTime() < visit.endsAt.getTime();
+}
+
+/** The zone to show times in: the patient's own if this runtime knows it, else the location's. */
+export function displayZone(patientZone: string | null | undefined, locationZone: string): string {
+  if (!patientZone) return locationZone;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: patientZone });
+    return patientZone;
+  } catch {
+    return locationZone;
+  }
+}
+
+const STATUS_KEYS = {
+  booked: 'statusBooked',
+  completed: 'statusCompleted',
+  no_show: 'statusNoShow',
+  cancelled: 'statusCancelled',
+} as const satisfies Record<AppointmentStatus, keyof typeof common.en>;
+
+/** A booked visit in the past has not been marked by the clinic yet. */
+export function visitStatusLabel(visit: { status: AppointmentStatus; endsAt: Date }, at: Date, locale: Locale): string {
+  const t = translator(common, locale);
+  if (visit.status === 'booked' && visit.endsAt.getTime() < at.getTime()) return t('statusAwaitingUpdate');
+  return t(STATUS_KEYS[visit.status]);
+}
