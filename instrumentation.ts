@@ -1,12 +1,12 @@
 /**
- * Runs once when a server instance starts. Checks the messaging configuration so a production
- * deployment without SMS or email providers fails at start rather than at a patient's sign-in.
+ * Runs once when a server instance starts. Checks the whole environment (lib/config/environment.ts)
+ * so a production deployment missing its database, secrets, message providers or storage fails
+ * here, with every missing setting listed, rather than at a patient's sign-in.
  */
 export async function register(): Promise<void> {
-  // Imported here, not at the top: the edge runtime also loads this file and cannot load the
-  // AWS SDK or the database client.
+  // Imported here, not at the top: the edge runtime also loads this file.
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { assertMessagingConfigured } = await import('@/lib/messaging/providers');
-    assertMessagingConfigured();
+    const { assertEnvironment } = await import('@/lib/config/environment');
+    assertEnvironment();
   }
 }

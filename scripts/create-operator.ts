@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createOperatorWithEnrolment, OperatorEnrolmentError } from '@/lib/platform/operator-enrolment';
+import { checkEnvironmentOrExit } from './check-environment';
 import { enrolmentLink } from './operator-link';
 import { openScriptDatabase } from './db-handle';
 
@@ -17,6 +18,7 @@ if (!values.email || !values.name) {
   process.exit(2);
 }
 
+checkEnvironmentOrExit(['database', 'platform']);
 const handle = openScriptDatabase();
 try {
   const issued = await createOperatorWithEnrolment(handle.db, { email: values.email, fullName: values.name });

@@ -1,6 +1,8 @@
 import { migrateDatabase } from '@/db/migrate';
+import { checkEnvironmentOrExit } from './check-environment';
 import { openScriptDatabase } from './db-handle';
 
+checkEnvironmentOrExit(['database']);
 const handle = openScriptDatabase();
 try {
   await migrateDatabase(handle);

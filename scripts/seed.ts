@@ -1,3 +1,4 @@
+import { checkEnvironmentOrExit } from './check-environment';
 import { demoSeedRefusal, seedDemo } from './db-tasks';
 import { openScriptDatabase } from './db-handle';
 
@@ -6,6 +7,7 @@ if (refusal) {
   console.error(refusal);
   process.exit(1);
 }
+checkEnvironmentOrExit(['database']);
 const handle = openScriptDatabase();
 try {
   await seedDemo(handle);

@@ -1,4 +1,5 @@
 import { ConfigurationError, isProduction } from '@/lib/config/env';
+import { messagingProvider, type MessagingChannel } from '@/lib/config/environment';
 import { OutboxEmailSender } from '@/lib/email/outbox-sender';
 import { ResendEmailSender } from '@/lib/email/resend-sender';
 import type { EmailSender } from '@/lib/email/types';
@@ -7,46 +8,25 @@ import { SnsSmsSender } from '@/lib/sms/sns-sender';
 import type { SmsSender } from '@/lib/sms/types';
 
 /**
- * Chooses the SMS and email providers from SMS_PROVIDER (sns|outbox) and EMAIL_PROVIDER
- * (resend|outbox). Outside production both default to the outbox, so `npm run dev` needs no
- * configuration. Production must name real providers: the outbox page is unreachable there, so
- * outbox messages (sign-in codes) would vanish without an error.
+ * Builds the SMS and email senders from SMS_PROVIDER (sns|outbox) and EMAIL_PROVIDER
+ * (resend|outbox), by the rules in lib/config/environment.ts (the one environment schema).
  */
 
 export type SmsProviderName = SmsSender['name'];
 export type EmailProviderName = EmailSender['name'];
 
-const SMS_PROVIDERS: readonly SmsProviderName[] = ['sns', 'outbox'];
-const EMAIL_PROVIDERS: readonly EmailProviderName[] = ['resend', 'outbox'];
-
-function chooseProvider<T extends string>(variable: string, allowed: readonly T[], real: T): T {
-  const raw = process.env[variable]?.trim();
-  if (!raw) {
-    if (isProduction) throw new ConfigurationError(`${variable} must be set to ${real} in production. See .env.example.`);
-    return 'outbox' as T;
-  }
-  if (!allowed.includes(raw as T)) {
-    throw new ConfigurationError(`${variable}=${raw} is not supported; use one of: ${allowed.join(', ')}.`);
-  }
-  if (raw === 'outbox' && isProduction) {
-    throw new ConfigurationError(`${variable}=outbox is for development only; use ${real} in production.`);
-  }
-  return raw as T;
+function chooseProvider<T extends string>(channel: MessagingChannel): T {
+  const choice = messagingProvider(process.env, channel, isProduction);
+  if ('problem' in choice) throw new ConfigurationError(choice.problem);
+  return choice.name as T;
 }
 
 export function smsProviderName(): SmsProviderName {
-  return chooseProvider('SMS_PROVIDER', SMS_PROVIDERS, 'sns');
+  return chooseProvider<SmsProviderName>('SMS_PROVIDER');
 }
 
 export function emailProviderName(): EmailProviderName {
-  const name = chooseProvider('EMAIL_PROVIDER', EMAIL_PROVIDERS, 'resend');
-  if (name === 'resend') {
-    const missing = ['RESEND_API_KEY', 'EMAIL_FROM'].filter((v) => !process.env[v]?.trim());
-    if (missing.length > 0) {
-      throw new ConfigurationError(`EMAIL_PROVIDER=resend needs ${missing.join(' and ')}. See .env.example.`);
-    }
-  }
-  return name;
+  return chooseProvider<EmailProviderName>('EMAIL_PROVIDER');
 }
 
 // SNS reads its region, endpoint and credentials from the environment itself, so it needs no

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +18,7 @@ import {
 } from '@/lib/platform/operator-enrolment';
 import { CREATE_OPERATOR_HINT, demoSeedRefusal, prepareDatabase, seedDemo } from '@/scripts/db-tasks';
 import { enrolmentLink } from '@/scripts/operator-link';
+import { PRODUCTION_ENV, PRODUCTION_REQUIRED } from '../support/production-env';
 import { testServerUrl, withDatabaseName } from '../support/test-database';
 
 const client = { ip: '203.0.113.7', userAgent: 'vitest' };
@@ -54,15 +58,30 @@ describe('a production start never seeds', () => {
     expect(CREATE_OPERATOR_HINT).toContain('npm run platform:create-operator -- --email');
   });
 
-  it('`npm start`’s prepare step, as a process with NODE_ENV=production, leaves the database empty', async () => {
+  it('`npm start`’s prepare step, as a process in production, leaves the database empty', async () => {
     const own = await ownHandle();
     await own.close();
     if (!own.url) return; // PGlite in memory cannot be shared with a child process.
     const { stdout } = await exec('npx', ['tsx', '--conditions=react-server', 'scripts/prepare-db.ts'], {
-      env: { ...process.env, NODE_ENV: 'production', CAREBRIDGE_ENV: '', DATABASE_URL: own.url },
+      env: { ...process.env, ...PRODUCTION_ENV, CAREBRIDGE_ENV: '', DATABASE_URL: own.url },
     });
     expect(stdout).toContain('npm run platform:create-operator');
     expect(await counts()).toEqual({ tenants: 0, operators: 0 });
+  }, 60_000);
+
+  it('`npm start` with missing production settings fails before touching the database, listing them all', async () => {
+    const own = await ownHandle();
+    await own.close();
+    const pgliteDir = path.join(os.tmpdir(), `cb-never-${Date.now()}`, 'pglite');
+    const blank = Object.fromEntries(Object.keys(PRODUCTION_ENV).map((k) => [k, '']));
+    // NODE_ENV unset, as on a server shell: `npm start` is production whatever it says.
+    const failure = await exec('npx', ['tsx', '--conditions=react-server', 'scripts/prepare-db.ts'], {
+      env: { ...process.env, ...blank, CAREBRIDGE_ENV: '', STORAGE_DRIVER: '', PGLITE_DIR: pgliteDir },
+    }).then(() => null, (error: { code: number; stderr: string }) => error);
+    expect(failure?.code).toBe(1);
+    for (const name of PRODUCTION_REQUIRED) expect(failure?.stderr).toContain(`  - ${name}`);
+    // No silent fallback: no embedded database was created.
+    expect(existsSync(path.dirname(pgliteDir))).toBe(false);
   }, 60_000);
 
   it('`npm run db:seed` refuses in production, by NODE_ENV or CAREBRIDGE_ENV', async () => {
