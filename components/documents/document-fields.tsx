@@ -1,8 +1,9 @@
 'use client';
 
 import { useId, useState } from 'react';
+import type { UseFormRegister } from 'react-hook-form';
 import { TextField } from '@/components/ui/form-controls';
-import type { DocumentFieldErrors } from '@/lib/documents/upload-rules';
+import type { DocumentFieldErrors, DocumentMetadataFields } from '@/lib/documents/upload-rules';
 
 export interface DocumentTypeOption {
   id: string;
@@ -17,6 +18,18 @@ export interface DocumentFieldValues {
   visibleToPatient?: boolean;
 }
 
+/** The metadata fields' messages, from the form's `errorFor` (the browser's check, else the server's). */
+export function documentFieldErrors(errorFor: (name: string) => string | undefined): DocumentFieldErrors {
+  return {
+    typeId: errorFor('typeId'),
+    title: errorFor('title'),
+    examinationDate: errorFor('examinationDate'),
+    visibleToPatient: errorFor('visibleToPatient'),
+    sendNotification: errorFor('sendNotification'),
+    file: errorFor('file'),
+  };
+}
+
 function FieldError({ id, error }: { id: string; error?: string }) {
   return error ? <p id={id} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null;
 }
@@ -28,12 +41,14 @@ function FieldError({ id, error }: { id: string; error?: string }) {
  */
 export function DocumentFields({
   types,
+  register,
   errors = {},
   values = {},
   notificationLabel = 'Send notification',
   notificationHint = 'Email (and SMS if the patient chose it) saying a new document is available. No health details are sent.',
 }: {
   types: DocumentTypeOption[];
+  register: UseFormRegister<DocumentMetadataFields>;
   errors?: DocumentFieldErrors;
   values?: DocumentFieldValues;
   notificationLabel?: string;
@@ -49,7 +64,7 @@ export function DocumentFields({
         <label htmlFor={`${id}-type`} className="block text-sm font-medium">Type</label>
         <select
           id={`${id}-type`}
-          name="typeId"
+          {...register('typeId')}
           required
           defaultValue={values.typeId ?? ''}
           aria-invalid={errors.typeId ? true : undefined}
@@ -64,10 +79,10 @@ export function DocumentFields({
         </select>
         <FieldError id={`${id}-type-error`} error={errors.typeId} />
       </div>
-      <TextField label="Title" name="title" required maxLength={200} defaultValue={values.title ?? ''} error={errors.title} />
+      <TextField label="Title" {...register('title')} required maxLength={200} defaultValue={values.title ?? ''} error={errors.title} />
       <TextField
         label="Examination date"
-        name="examinationDate"
+        {...register('examinationDate')}
         type="date"
         required
         max={today}
@@ -80,9 +95,8 @@ export function DocumentFields({
           <input
             id={`${id}-visible`}
             type="checkbox"
-            name="visibleToPatient"
+            {...register('visibleToPatient', { onChange: (e: React.ChangeEvent<HTMLInputElement>) => setVisible(e.target.checked) })}
             checked={visible}
-            onChange={(e) => setVisible(e.target.checked)}
             className="mt-1 size-4 shrink-0 accent-brand-accent"
           />
           <label htmlFor={`${id}-visible`} className="font-medium">Visible to patient</label>
@@ -91,8 +105,7 @@ export function DocumentFields({
           <input
             id={`${id}-notify`}
             type="checkbox"
-            name="sendNotification"
-            disabled={!visible}
+            {...register('sendNotification', { disabled: !visible })}
             defaultChecked={false}
             aria-describedby={`${id}-notify-hint`}
             className="mt-1 size-4 shrink-0 accent-brand-accent"

@@ -1,13 +1,12 @@
 'use client';
 
 import { useActionState } from 'react';
-import {
-  deleteDocumentAction,
-  updateDocumentAction,
-  type DocumentFormState,
-} from '@/app/t/[tenant]/emr/(app)/patients/[id]/documents/actions';
 import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
-import { DocumentFields, type DocumentFieldValues, type DocumentTypeOption } from './document-fields';
+import type { FormAction } from '@/lib/actions/result';
+import type { DocumentFormState } from '@/lib/documents/form-state';
+import { documentMetadataSchema } from '@/lib/documents/upload-rules';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { documentFieldErrors, DocumentFields, type DocumentFieldValues, type DocumentTypeOption } from './document-fields';
 
 const summaryStyle =
   'inline-flex min-h-11 cursor-pointer list-none items-center rounded-lg border border-line px-3 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent [&::-webkit-details-marker]:hidden';
@@ -19,30 +18,34 @@ export function DocumentRowActions({
   title,
   types,
   values,
+  actions,
 }: {
   patientId: string;
   documentId: string;
   title: string;
   types: DocumentTypeOption[];
   values: DocumentFieldValues;
+  actions: { update: FormAction<DocumentFormState>; remove: FormAction<DocumentFormState> };
 }) {
-  const [editState, editAction, editing] = useActionState<DocumentFormState, FormData>(updateDocumentAction, {});
-  const [deleteState, deleteAction, deleting] = useActionState<DocumentFormState, FormData>(deleteDocumentAction, {});
+  const edit = useActionForm(documentMetadataSchema, actions.update);
+  const editState = edit.state;
+  const [deleteState, deleteAction, deleting] = useActionState<DocumentFormState, FormData>(actions.remove, {});
   return (
     <div className="flex flex-wrap items-start gap-2">
       <details className="group">
         <summary className={summaryStyle} aria-label={`Edit “${title}”`}>Edit</summary>
-        <form action={editAction} noValidate className="mt-2 w-80 max-w-full space-y-3 rounded-lg border border-line bg-surface p-3">
+        <form {...edit.formProps} className="mt-2 w-80 max-w-full space-y-3 rounded-lg border border-line bg-surface p-3">
           <input type="hidden" name="patientId" value={patientId} />
           <input type="hidden" name="documentId" value={documentId} />
           <DocumentFields
             types={types}
+            register={edit.form.register}
             values={values}
-            errors={editState.fieldErrors}
+            errors={documentFieldErrors(edit.errorFor)}
             notificationLabel="Notify the patient now"
             notificationHint="Only when this change makes the document visible. No health details are sent."
           />
-          <PrimaryButton type="submit" disabled={editing}>{editing ? 'Saving…' : 'Save changes'}</PrimaryButton>
+          <PrimaryButton type="submit" disabled={edit.pending}>{edit.pending ? 'Saving…' : 'Save changes'}</PrimaryButton>
           <FormMessage message={editState.message} tone={editState.ok ? 'info' : 'error'} />
         </form>
       </details>

@@ -1,44 +1,53 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useId, useState } from 'react';
-import {
-  confirmUploadAction,
-  createUploadIntentAction,
-  uploadDocumentAction,
-  type DocumentFormState,
-} from '@/app/t/[tenant]/emr/(app)/patients/[id]/documents/actions';
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { UseFormRegister } from 'react-hook-form';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
+import type { DocumentFormState, DocumentUploadActions } from '@/lib/documents/form-state';
 import {
-  ALLOWED_TYPES_LABEL,
   declaredTypeFor,
   documentMetadataSchema,
-  fieldErrorsFromZod,
+  documentUploadFormSchema,
   FILE_INPUT_ACCEPT,
   formatBytes,
-  isAllowedDocumentType,
-  metadataFromForm,
   SERVER_ACTION_MAX_BYTES,
-  type DocumentFieldErrors,
   type DocumentMetadata,
+  type DocumentMetadataFields,
 } from '@/lib/documents/upload-rules';
-import { DocumentFields, type DocumentTypeOption } from './document-fields';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { documentFieldErrors, DocumentFields, type DocumentTypeOption } from './document-fields';
+
+interface UploadFormProps {
+  patientId: string;
+  types: DocumentTypeOption[];
+  maxBytes: number;
+  actions: DocumentUploadActions;
+}
 
 /**
  * Files up to 4 MB go through a server action; larger ones straight to storage (a presigned
  * POST, or the app's upload route for the local store) and are then verified by the server.
  * The browser's checks only save a round trip: the server checks the bytes.
  */
-export function DocumentUploadForm({ patientId, types, maxBytes }: { patientId: string; types: DocumentTypeOption[]; maxBytes: number }) {
+export function DocumentUploadForm(props: UploadFormProps) {
+  // After an upload the form starts over (fields, file, visibility); the result stays shown.
+  const [round, setRound] = useState<{ key: number; result: DocumentFormState }>({ key: 0, result: {} });
+  return <UploadForm key={round.key} {...props} shown={round.result} onUploaded={(result) => setRound((r) => ({ key: r.key + 1, result }))} />;
+}
+
+function UploadForm({ patientId, types, maxBytes, actions, shown, onUploaded }: UploadFormProps & {
+  shown: DocumentFormState;
+  onUploaded: (result: DocumentFormState) => void;
+}) {
   const id = useId();
   const router = useRouter();
-  const [state, setState] = useState<DocumentFormState>({});
   const [progress, setProgress] = useState<string | null>(null);
-  const [formKey, setFormKey] = useState(0);
+  const schema = useMemo(() => documentUploadFormSchema(maxBytes), [maxBytes]);
 
   async function uploadDirectly(file: File, metadata: DocumentMetadata): Promise<DocumentFormState> {
     setProgress(`Uploading ${formatBytes(file.size)} directly to storage…`);
-    const intent = await createUploadIntentAction({ patientId, name: file.name, size: file.size, declaredType: declaredTypeFor(file), metadata });
+    const intent = await actions.createIntent({ patientId, name: file.name, size: file.size, declaredType: declaredTypeFor(file), metadata });
     if (!intent.ok) return intent;
     let sent = false;
     let refusal: string | null = null;
@@ -53,46 +62,36 @@ export function DocumentUploadForm({ patientId, types, maxBytes }: { patientId: 
     }
     setProgress('Checking the file…');
     // Confirm either way: on a failed transfer the server removes what arrived and says why.
-    const confirmed = await confirmUploadAction({ documentId: intent.documentId });
+    const confirmed = await actions.confirm({ documentId: intent.documentId });
     if (!sent && !confirmed.ok) return { ok: false, message: refusal ?? confirmed.message, fieldErrors: { file: refusal ?? confirmed.message } };
     return confirmed;
   }
 
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const file = form.get('file');
-    const metadata = documentMetadataSchema.safeParse(metadataFromForm(form));
-    const fieldErrors: DocumentFieldErrors = metadata.success ? {} : fieldErrorsFromZod(metadata.error);
-    if (!(file instanceof File) || file.name === '') fieldErrors.file = 'Choose a file.';
-    else if (file.size === 0) fieldErrors.file = `The file is empty. Choose a ${ALLOWED_TYPES_LABEL} file.`;
-    else if (file.size > maxBytes) fieldErrors.file = `The file is ${formatBytes(file.size)}; this clinic accepts files up to ${formatBytes(maxBytes)}.`;
-    else if (!isAllowedDocumentType(declaredTypeFor(file))) fieldErrors.file = `Choose a ${ALLOWED_TYPES_LABEL} file.`;
-    if (!metadata.success || Object.keys(fieldErrors).length > 0) {
-      setState({ ok: false, fieldErrors, message: 'Check the highlighted fields.' });
-      return;
-    }
-    const upload = file as File;
-    setState({});
+  /** Runs once the browser's checks pass (the same rules as the server's). */
+  async function send(_previous: DocumentFormState, form: FormData): Promise<DocumentFormState> {
+    const upload = form.get('file');
+    const metadata = documentMetadataSchema.safeParse(Object.fromEntries(form));
+    if (!(upload instanceof File) || !metadata.success) return { ok: false, message: 'Check the highlighted fields.' };
     setProgress('Uploading…');
     try {
-      let result = upload.size <= SERVER_ACTION_MAX_BYTES ? await uploadDocumentAction({}, form) : await uploadDirectly(upload, metadata.data);
+      let result = upload.size <= SERVER_ACTION_MAX_BYTES ? await actions.upload({}, form) : await uploadDirectly(upload, metadata.data);
       if (result.code === 'use_direct_upload') result = await uploadDirectly(upload, metadata.data);
-      setState(result);
-      if (result.ok) {
-        setFormKey((k) => k + 1);
-        router.refresh();
-      }
+      if (result.ok) router.refresh();
+      return result;
     } catch {
-      setState({ ok: false, message: 'The upload failed. Nothing was saved; please try again.' });
+      return { ok: false, message: 'The upload failed. Nothing was saved; please try again.' };
     } finally {
       setProgress(null);
     }
   }
 
-  const errors = state.fieldErrors ?? {};
+  const { form, state, pending, formProps, errorFor } = useActionForm(schema, send, { initialState: shown, resetAfterSubmit: false });
+  useEffect(() => {
+    if (state.ok && state !== shown) onUploaded(state);
+  }, [state, shown, onUploaded]);
+  const errors = documentFieldErrors(errorFor);
   return (
-    <form key={formKey} onSubmit={onSubmit} noValidate className="space-y-4" aria-describedby={`${id}-rules`}>
+    <form {...formProps} className="space-y-4" aria-describedby={`${id}-rules`}>
       <input type="hidden" name="patientId" value={patientId} />
       <p id={`${id}-rules`} className="text-sm text-fg-muted">
         PDF, JPG or PNG, up to {formatBytes(maxBytes)}. The file’s contents are checked; the name is kept only as information.
@@ -102,7 +101,7 @@ export function DocumentUploadForm({ patientId, types, maxBytes }: { patientId: 
         <input
           id={`${id}-file`}
           type="file"
-          name="file"
+          {...form.register('file')}
           accept={FILE_INPUT_ACCEPT}
           required
           aria-invalid={errors.file ? true : undefined}
@@ -111,8 +110,9 @@ export function DocumentUploadForm({ patientId, types, maxBytes }: { patientId: 
         />
         {errors.file ? <p id={`${id}-file-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{errors.file}</p> : null}
       </div>
-      <DocumentFields types={types} errors={errors} />
-      <PrimaryButton type="submit" disabled={progress !== null}>{progress ? 'Uploading…' : 'Upload document'}</PrimaryButton>
+      {/* The same metadata fields as the edit form; this form has the file besides. */}
+      <DocumentFields types={types} register={form.register as unknown as UseFormRegister<DocumentMetadataFields>} errors={errors} />
+      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Uploading…' : 'Upload document'}</PrimaryButton>
       {progress ? <p role="status" className="text-sm text-fg-muted">{progress}</p> : null}
       <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
     </form>

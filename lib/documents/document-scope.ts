@@ -3,14 +3,12 @@ import type { Executor } from '@/db/client';
 import { documentTypes, patients, tenantSettings } from '@/db/schema';
 import { NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { isUuid } from '@/lib/kernel/ids';
 import { DocumentInputError } from './errors';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './upload-rules';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+// Still exported here for the modules that import it from this one.
+export { isUuid };
 
 /** The audit actions of this domain (`domain.verb`, past tense). */
 export const DocumentAuditActions = {
@@ -62,15 +60,11 @@ export function auditStaff(
   action: (typeof DocumentAuditActions)[keyof typeof DocumentAuditActions],
   entry: { patientId: string; documentId?: string; details?: Record<string, unknown>; outcome?: 'success' | 'failure' },
 ): Promise<void> {
-  return recordAudit(db, {
-    tenantId: ctx.tenant.id,
-    actor: { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email },
+  return recordAudit(db, ctx, {
     action,
     outcome: entry.outcome,
     patientId: entry.patientId,
     target: entry.documentId ? { type: 'document', id: entry.documentId } : { type: 'patient', id: entry.patientId },
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
     details: entry.details,
   });
 }

@@ -3,8 +3,9 @@ import type { Database, Executor } from '@/db/client';
 import { documents, documentTypes, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now } from '@/lib/clock';
+import { isUuid } from '@/lib/kernel/ids';
 import { enqueueDocumentNotification } from '@/lib/notifications/document-notifications';
-import { auditStaff, DocumentAuditActions, isUuid, requireActiveType, requirePatient } from './document-scope';
+import { auditStaff, DocumentAuditActions, requireActiveType, requirePatient } from './document-scope';
 import { parseDocumentMetadata } from './upload-document';
 
 /** The clinic's active document types, for the upload and edit forms. */

@@ -5,10 +5,10 @@ import { documents, type DocumentRow } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { getObjectStore } from '@/lib/storage/get-object-store';
 import { maxUploadBytes, requireActiveType, requirePatient } from './document-scope';
-import { DocumentInputError } from './errors';
+import { DocumentFieldsError, DocumentInputError } from './errors';
 import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from './file-checks';
 import { publishVerifiedDocument } from './publish';
-import { documentMetadataSchema, formatBytes, SERVER_ACTION_MAX_BYTES, type DocumentMetadata } from './upload-rules';
+import { documentMetadataSchema, fieldErrorsFromZod, formatBytes, SERVER_ACTION_MAX_BYTES, type DocumentMetadata } from './upload-rules';
 
 export interface DocumentMetadataInput {
   patientId: string;
@@ -30,6 +30,13 @@ export function parseDocumentMetadata(input: Omit<DocumentMetadataInput, 'patien
     const issue = parsed.error.issues[0]!;
     throw new DocumentInputError('invalid_input', issue.message, (issue.path[0] as keyof DocumentMetadata | undefined) ?? null);
   }
+  return parsed.data;
+}
+
+/** Metadata sent as JSON by the upload form (direct upload): every problem as a field error. */
+export function documentMetadataFrom(value: unknown): DocumentMetadata {
+  const parsed = documentMetadataSchema.safeParse(value);
+  if (!parsed.success) throw new DocumentFieldsError(fieldErrorsFromZod(parsed.error));
   return parsed.data;
 }
 

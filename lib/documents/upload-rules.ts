@@ -1,5 +1,6 @@
 import { withoutControlChars } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
+import { ALLOWED_TYPES_LABEL, declaredTypeFor, formatBytes, isAllowedDocumentType } from './file-rules';
 
 /** Document metadata rules (zod) for the server and the staff form; file rules are in file-rules.ts. */
 export * from './file-rules';
@@ -15,25 +16,43 @@ const examinationDate = z
   .refine((v) => v >= '1900-01-01', 'Enter a date after 1900.')
   .refine((v) => new Date(`${v}T00:00:00Z`).getTime() <= Date.now() + 36 * 3600 * 1000, 'The examination date cannot be in the future.');
 
-/** The fields staff fill in for a document, on upload and on edit. */
+/** A ticked checkbox: true as JSON, "on" as a posted form, absent when not ticked. */
+const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean());
+
+/** The fields staff fill in for a document, on upload and on edit (a posted form or JSON). */
 export const documentMetadataSchema = z.object({
   typeId: z.uuid({ error: 'Choose a document type.' }),
-  title: withoutControlChars(z.string()).trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.'),
+  title: withoutControlChars(z.string({ error: 'Enter a title.' })).trim().min(1, 'Enter a title.').max(200, 'Use at most 200 characters.'),
   examinationDate,
-  visibleToPatient: z.boolean(),
-  sendNotification: z.boolean(),
+  visibleToPatient: checkbox,
+  sendNotification: checkbox,
 });
-export type DocumentMetadata = z.infer<typeof documentMetadataSchema>;
+export type DocumentMetadata = z.output<typeof documentMetadataSchema>;
+/** The metadata fields as the form holds them, before parsing. */
+export type DocumentMetadataFields = z.input<typeof documentMetadataSchema>;
 
-/** Reads the metadata fields from a form (checkboxes are present when ticked). */
-export function metadataFromForm(form: FormData): Record<keyof DocumentMetadata, unknown> {
-  return {
-    typeId: form.get('typeId') ?? '',
-    title: form.get('title') ?? '',
-    examinationDate: form.get('examinationDate') ?? '',
-    visibleToPatient: form.get('visibleToPatient') === 'on' || form.get('visibleToPatient') === 'true',
-    sendNotification: form.get('sendNotification') === 'on' || form.get('sendNotification') === 'true',
-  };
+/** A file input's value as the browser form library sees it (a FileList), or a posted File. */
+function pickedFile(value: unknown): { name: string; size: number; type: string } | null {
+  const file = typeof value === 'object' && value !== null && 'length' in value ? (value as ArrayLike<unknown>)[0] : value;
+  return typeof file === 'object' && file !== null && 'size' in file && 'name' in file ? (file as { name: string; size: number; type: string }) : null;
+}
+
+/**
+ * The upload form in the browser: the metadata and the file, checked against the clinic's limit
+ * before anything is sent. The server checks the bytes again.
+ */
+export function documentUploadFormSchema(maxBytes: number) {
+  return documentMetadataSchema.extend({
+    file: z.unknown().superRefine((value, ctx) => {
+      const file = pickedFile(value);
+      const problem = !file || file.name === '' ? 'Choose a file.'
+        : file.size === 0 ? `The file is empty. Choose a ${ALLOWED_TYPES_LABEL} file.`
+        : file.size > maxBytes ? `The file is ${formatBytes(file.size)}; this clinic accepts files up to ${formatBytes(maxBytes)}.`
+        : !isAllowedDocumentType(declaredTypeFor(file)) ? `Choose a ${ALLOWED_TYPES_LABEL} file.`
+        : null;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  });
 }
 
 export type DocumentField = keyof DocumentMetadata | 'file';
@@ -46,4 +65,37 @@ export function fieldErrorsFromZod(error: z.ZodError): DocumentFieldErrors {
     if (field && !out[field]) out[field] = issue.message;
   }
   return out;
+}
+
+/** A hidden id field: a malformed one names no record, which the domain answers as not-found. */
+const hiddenId = z.unknown().transform((v) => (typeof v === 'string' ? v : ''));
+
+/** The upload form as posted to the server action (files up to SERVER_ACTION_MAX_BYTES). */
+export const documentUploadSchema = documentMetadataSchema.extend({
+  patientId: hiddenId,
+  file: z.unknown().transform((value, ctx) => {
+    if (!(value instanceof File)) {
+      ctx.addIssue({ code: 'custom', message: 'Choose a file.' });
+      return z.NEVER;
+    }
+    if (value.size === 0) {
+      ctx.addIssue({ code: 'custom', message: `The file is empty. Choose a ${ALLOWED_TYPES_LABEL} file.` });
+      return z.NEVER;
+    }
+    return value;
+  }),
+});
+
+/** The edit form: the metadata of one document. */
+export const documentEditSchema = documentMetadataSchema.extend({ documentId: hiddenId });
+
+/** The direct upload's first step, sent as JSON by the upload form. */
+export function uploadIntentSchema(message: string) {
+  return z.object({
+    patientId: z.uuid(message),
+    name: z.string({ error: message }).max(1000, message),
+    size: z.number({ error: message }).int(message).nonnegative(message),
+    declaredType: z.string({ error: message }).max(100, message),
+    metadata: z.unknown(),
+  });
 }

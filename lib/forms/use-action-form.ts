@@ -29,7 +29,12 @@ export interface ActionForm<T extends FieldValues, S extends ActionState> {
 export function useActionForm<Schema extends z.ZodType<FieldValues, FieldValues>, S extends ActionState>(
   schema: Schema,
   action: FormAction<S>,
-  options: { initialState?: S; defaultValues?: Partial<z.input<Schema>> } = {},
+  options: {
+    initialState?: S;
+    defaultValues?: Partial<z.input<Schema>>;
+    /** False keeps what was entered after every answer (a caller that remounts the form on success). */
+    resetAfterSubmit?: boolean;
+  } = {},
 ): ActionForm<z.input<Schema>, S> {
   const [state, formAction, pending] = useActionState<S, FormData>(action, (options.initialState ?? {}) as Awaited<S>);
   // The server's field errors, in react-hook-form's shape; a new object only when the state changes.
@@ -53,7 +58,7 @@ export function useActionForm<Schema extends z.ZodType<FieldValues, FieldValues>
       startTransition(() => {
         formAction(payload);
         // As React does for a form posted through `action`: fields show their new defaults after.
-        requestFormReset(element);
+        if (options.resetAfterSubmit !== false) requestFormReset(element);
       });
     })(event);
   };

@@ -85,13 +85,10 @@ const AUDITED_FIELDS = [
 
 export type UpdatePatientResult = { ok: true; changed: string[] } | { ok: false; error: 'national-id-taken' };
 
-/** The portal's personal-data caller as it was before PortalAccountContext (lib/portal/personal-data.ts). */
-interface PortalAccountCaller { tenant: StaffContext['tenant']; portalAccountId: string; ip?: string | null; userAgent?: string | null }
-
 /** Saves the details form; the audit entry records who changed which field from what to what. */
 export async function updatePatient(
   db: Executor,
-  ctx: StaffContext | PortalAccountContext | PortalAccountCaller,
+  ctx: StaffContext | PortalAccountContext,
   patientId: string,
   input: Partial<PatientInput>,
 ): Promise<UpdatePatientResult> {
@@ -118,12 +115,7 @@ export async function updatePatient(
     if (Object.keys(changes).length === 0) return { ok: true as const, changed: [] };
     const update = Object.fromEntries(Object.keys(changes).filter((k) => k !== 'nationalId').map((k) => [k, fields[k as keyof typeof fields]]));
     await tx.update(patients).set({ ...update, ...protectedId, updatedAt: clockNow() }).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)));
-    const entry = { action: 'patient.updated', patientId, target: { type: 'patient', id: patientId }, details: { changes } } as const;
-    if ('portalAccountId' in ctx) {
-      await recordAudit(tx, { ...entry, tenantId: ctx.tenant.id, actor: { kind: 'patient', id: ctx.portalAccountId }, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null });
-    } else {
-      await recordAudit(tx, ctx, entry);
-    }
+    await recordAudit(tx, ctx, { action: 'patient.updated', patientId, target: { type: 'patient', id: patientId }, details: { changes } });
     return { ok: true as const, changed: Object.keys(changes) };
   });
 }
