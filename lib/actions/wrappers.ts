@@ -1,15 +1,18 @@
 import 'server-only';
+import { headers } from 'next/headers';
+import { notFound } from 'next/navigation';
 import type { z } from 'zod';
 import type { OperatorContext, PortalAccountContext, PortalContext, StaffContext } from '@/lib/access/context';
 import type { Permission } from '@/lib/access/permissions';
 import { requireOperator } from '@/lib/auth/operator-session';
-import { requirePortalAccount, requirePortalPatient } from '@/lib/auth/portal-session';
+import { peekPortalAccount, requirePortalAccount, requirePortalPatient } from '@/lib/auth/portal-session';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getClientInfo, type ClientInfo } from '@/lib/http/client-info';
-import { translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
-import { getPortalI18n, getPublicPortalLocale } from '@/lib/i18n/portal';
+import { toLocale, translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
+import { getPublicPortalLocale } from '@/lib/i18n/portal';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { requireActiveTenant } from '@/lib/tenancy/request-tenant';
+import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import { failureOf, fieldErrorsOf, STAFF_MESSAGES, type FailureMessages } from './failures';
 import { echoed, formInput } from './form-input';
 import type { ActionState } from './result';
@@ -52,12 +55,13 @@ interface Spec<S extends z.ZodType | undefined> {
 }
 
 type Input<S> = S extends z.ZodType ? z.output<S> : Record<string, string>;
-interface Extras { form?: FormData }
+/** `prev` is the form's previous result (the `…Action` shape), for forms of several steps. */
+interface Extras { form?: FormData; prev?: unknown }
 type Body<C, S, R, X = Extras> = (ctx: C, input: Input<S>, extras: X) => Promise<R>;
 
 /** What the tests read to call each action with the right fields (tests/support/app-registry.ts). */
 export interface ActionDescription {
-  audience: 'staff' | 'portal' | 'portal-account' | 'public' | 'operator';
+  audience: 'staff' | 'portal' | 'portal-account' | 'public' | 'root-public' | 'operator';
   fields: string[];
 }
 const descriptions = new WeakMap<object, ActionDescription>();
@@ -96,13 +100,15 @@ function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
       input = parsed.data;
     }
     try {
-      return await body(ctx, input as Input<S>, { ...extras, form } as X);
+      return await body(ctx, input as Input<S>, { ...extras, form, prev: args.length >= 2 ? args[0] : undefined } as X);
     } catch (error) {
       const failure = failureOf(error, messages, `${runner.audience}:${body.name || 'anonymous'}`);
       return values ? { ...failure, values } : failure;
     }
   };
-  descriptions.set(fn, { audience: runner.audience, fields: [...new Set([...fieldsOf(spec.schema), ...(spec.pick ?? [])])] });
+  // A body that reads the form itself (a form of several steps) names the fields it reads.
+  const bodyFields = (body as { fields?: readonly string[] }).fields ?? [];
+  descriptions.set(fn, { audience: runner.audience, fields: [...new Set([...fieldsOf(spec.schema), ...(spec.pick ?? []), ...bodyFields])] });
   return fn;
 }
 
@@ -143,12 +149,18 @@ interface PortalSpec<M extends Messages, S extends z.ZodType | undefined> extend
   /** The page's catalogue: zod messages and `messages` that are its keys are translated. */
   catalog: Catalog<M>;
   messages?: Partial<Record<keyof FailureMessages, keyof M & string>>;
+  /**
+   * Account actions only. `false` for a question an open page asks in the background (seconds left
+   * before the idle limit): the session is checked like any call but not extended by it.
+   */
+  activity?: false;
 }
 interface PortalExtras<M extends Messages> extends Extras { t: Translate<M> }
 
 function portalMessages<C extends PortalAccountContext, M extends Messages>(catalog: Catalog<M>) {
-  return async (_ctx: C) => {
-    const { t } = await getPortalI18n(catalog);
+  return async (ctx: C) => {
+    // The account's language, from the context already built (reading the session again would count as activity).
+    const t = translator(catalog, toLocale(ctx.account.language));
     const translate = (text: string) => (text in catalog.en ? t(text as keyof M & string) : text);
     return { messages: STAFF_MESSAGES, translate, extras: { t } };
   };
@@ -157,8 +169,8 @@ function portalMessages<C extends PortalAccountContext, M extends Messages>(cata
 function portalRunner<M extends Messages>(catalog: Catalog<M>): Runner<PortalContext, PortalExtras<M>> {
   return { audience: 'portal', context: requirePortalPatient, messages: portalMessages(catalog) };
 }
-function accountRunner<M extends Messages>(catalog: Catalog<M>): Runner<PortalAccountContext, PortalExtras<M>> {
-  return { audience: 'portal-account', context: requirePortalAccount, messages: portalMessages(catalog) };
+function accountRunner<M extends Messages>(catalog: Catalog<M>, activity = true): Runner<PortalAccountContext, PortalExtras<M>> {
+  return { audience: 'portal-account', context: activity ? requirePortalAccount : peekPortalAccount, messages: portalMessages(catalog) };
 }
 
 export function portalAction<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
@@ -185,7 +197,7 @@ export function portalAccountFormAction<M extends Messages, S extends z.ZodType 
 export function portalAccountCall<M extends Messages, S extends z.ZodType | undefined = undefined, R = unknown>(
   spec: PortalSpec<M, S>, body: Body<PortalAccountContext, S, R, PortalExtras<M>>,
 ) {
-  return wrap(accountRunner(spec.catalog), spec as Spec<S>, body) as (input?: unknown) => Promise<R>;
+  return wrap(accountRunner(spec.catalog, spec.activity !== false), spec as Spec<S>, body) as (input?: unknown) => Promise<R>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,6 +234,21 @@ export function publicFormAction<M extends Messages, S extends z.ZodType | undef
   spec: PublicSpec<M, S>, body: Body<PublicContext, S, void, PortalExtras<M>>,
 ) {
   return wrap(publicRunner(spec.catalog), spec as Spec<S>, body) as unknown as (form: FormData) => Promise<void>;
+}
+
+/** A signed-out caller on the root host (the console's sign-in): no clinic, nobody signed in. */
+export interface RootPublicContext {
+  client: ClientInfo;
+}
+
+async function rootPublicContext(): Promise<RootPublicContext> {
+  if ((await resolveTenantByHost((await headers()).get('host'))).kind !== 'root') notFound();
+  return { client: await getClientInfo() };
+}
+
+/** The console's sign-in form (English), on the root host only. */
+export function rootPublicAction<S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(spec: Spec<S>, body: Body<RootPublicContext, S, R>) {
+  return wrap({ audience: 'root-public', context: rootPublicContext, messages: english }, spec, body) as (prev: R, form: FormData) => Promise<R>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -161,7 +161,13 @@ export function findInlineServerActions(): string[] {
 export function listServerActions(): ServerActionEntry[] {
   return findServerActionFiles().flatMap((file) => {
     const source = read(file);
-    const intents = [...new Set([...source.matchAll(/intent\s*===\s*'([\w-]+)'/g)].map((m) => m[1]!))];
+    // `intent === 'x'` in a hand-written action; `intent: 'x'` for a step of a form of several
+    // steps (lib/identity/step-action.ts), and a portal code flow (lib/portal-access/code-flow.ts)
+    // also answers the code step's own three.
+    const intents = [...new Set([
+      ...[...source.matchAll(/intent\s*(?:===|:)\s*'([\w-]+)'/g)].map((m) => m[1]!),
+      ...(/\bcodeFlowAction\(/.test(source) ? ['restart', 'resend', 'code'] : []),
+    ])];
     const formFields = [...new Set([
       ...[...source.matchAll(/\.get(?:All)?\(\s*'([\w:-]+)'/g)].map((m) => m[1]!),
       ...[...source.matchAll(/\(\s*form\s*,\s*'([\w-]+)'/g)].map((m) => m[1]!),
