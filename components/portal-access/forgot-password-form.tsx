@@ -1,20 +1,19 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
-import { forgotPasswordAction } from '@/app/t/[tenant]/portal/(public)/forgot-password/actions';
-import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
-import { CodeStep, RestartButton } from '@/components/auth/code-step';
+import { CodeFlowForm } from '@/components/auth/code-flow-form';
+import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
 import { interpolate } from '@/lib/i18n/core';
 import type { PortalAccessMessages } from '@/lib/i18n/messages/portal-access';
 import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
-import type { ForgotFormState } from './form-state';
-import { PasswordFields } from './password-fields';
-
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+import type { ForgotFormState } from '@/lib/portal-access/form-state';
+import { IdentifierField } from '@/components/auth/identifier-field';
+import { FlowEnd, linkClass, NewPasswordStep } from './flow-steps';
 
 /** Forgot password: identifier, SMS code, new password (or a reset link by email), in the reader's language. */
 export function ForgotPasswordForm({
+  action,
   identifierLabel,
   identifierInSentence,
   identifierType,
@@ -22,6 +21,7 @@ export function ForgotPasswordForm({
   messages: m,
   codeStep,
 }: {
+  action: FormAction<ForgotFormState>;
   identifierLabel: string;
   /** "email" / "correo electrónico", or the clinic's national-ID name. */
   identifierInSentence: string;
@@ -30,65 +30,37 @@ export function ForgotPasswordForm({
   messages: PortalAccessMessages;
   codeStep: CodeStepLabels;
 }) {
-  const [state, action, pending] = useActionState<ForgotFormState, FormData>(forgotPasswordAction, { step: 'identifier' });
-
-  if (state.step === 'link-sent') {
-    return (
-      <div className="mt-4 space-y-4">
-        <FormMessage message={state.notice} tone="info" />
-        <p className="text-sm text-fg-muted">{m.linkSentNote}</p>
-        <Link href="/portal/sign-in" className={linkClass}>{m.backToSignIn}</Link>
-      </div>
-    );
-  }
-
-  if (state.step === 'code') {
-    return (
-      <CodeStep action={action} pending={pending} state={state} intro={m.forgotCodeIntro} submitLabel={m.verify} labels={codeStep} />
-    );
-  }
-
-  if (state.step === 'password') {
-    return (
-      <div className="mt-4 space-y-4">
-        <p className="text-sm text-fg-muted">{m.phoneConfirmedNewPassword}</p>
-        <form action={action} className="space-y-4" noValidate>
-          <input type="hidden" name="intent" value="password" />
-          <FormMessage message={state.message} />
-          <PasswordFields problems={state.passwordProblems} confirmError={state.fieldErrors?.confirmPassword} autoFocus messages={m} />
-          <PrimaryButton type="submit" disabled={pending} className="w-full">
-            {pending ? m.saving : m.setNewPassword}
-          </PrimaryButton>
-        </form>
-        <RestartButton action={action} label={m.startAgain} />
-      </div>
-    );
-  }
-
   return (
-    <form action={action} className="mt-4 space-y-4" noValidate>
-      <p className="text-sm text-fg-muted">{interpolate(m.forgotIntro, { identifier: identifierInSentence })}</p>
-      <FormMessage message={state.message} />
-      <TextField
-        label={identifierLabel}
-        name="identifier"
-        type={identifierType}
-        autoComplete={identifierType === 'email' ? 'email' : 'username'}
-        defaultValue={state.values?.identifier}
-        required
-        error={state.fieldErrors?.identifier}
-      />
-      <PrimaryButton type="submit" name="intent" value="identifier" disabled={pending} className="w-full">
-        {pending ? m.sending : m.textMeCode}
-      </PrimaryButton>
-      {offerEmailLink ? (
-        <SecondaryButton type="submit" name="intent" value="email-link" disabled={pending} className="w-full">
-          {m.emailMeLink}
-        </SecondaryButton>
-      ) : null}
-      <p className="text-sm text-fg-muted">
-        {m.rememberedIt} <Link href="/portal/sign-in" className={linkClass}>{m.signIn}</Link>
-      </p>
-    </form>
+    <CodeFlowForm action={action} first="identifier" labels={codeStep} codeStep={() => ({ intro: m.forgotCodeIntro, submitLabel: m.verify })}>
+      {(flow) => {
+        const { state, action: post, pending } = flow;
+        if (state.step === 'link-sent') {
+          return (
+            <FlowEnd message={state.notice} tone="info" links={[{ href: '/portal/sign-in', label: m.backToSignIn }]}>
+              <p className="text-sm text-fg-muted">{m.linkSentNote}</p>
+            </FlowEnd>
+          );
+        }
+        if (state.step === 'password') return <NewPasswordStep flow={flow} intro={m.phoneConfirmedNewPassword} submitLabel={m.setNewPassword} messages={m} />;
+        return (
+          <form action={post} className="mt-4 space-y-4" noValidate>
+            <p className="text-sm text-fg-muted">{interpolate(m.forgotIntro, { identifier: identifierInSentence })}</p>
+            <FormMessage message={state.message} />
+            <IdentifierField state={state} label={identifierLabel} type={identifierType} autoComplete="username" />
+            <PrimaryButton type="submit" name="intent" value="identifier" disabled={pending} className="w-full">
+              {pending ? m.sending : m.textMeCode}
+            </PrimaryButton>
+            {offerEmailLink ? (
+              <SecondaryButton type="submit" name="intent" value="email-link" disabled={pending} className="w-full">
+                {m.emailMeLink}
+              </SecondaryButton>
+            ) : null}
+            <p className="text-sm text-fg-muted">
+              {m.rememberedIt} <Link href="/portal/sign-in" className={linkClass}>{m.signIn}</Link>
+            </p>
+          </form>
+        );
+      }}
+    </CodeFlowForm>
   );
 }

@@ -1,4 +1,4 @@
-import { setPortalLanguageAction } from '@/app/t/[tenant]/portal/(public)/actions';
+import type { PlainFormAction } from '@/lib/actions/result';
 import { LOCALE_NAMES, LOCALES, type Locale } from '@/lib/i18n/core';
 
 /**
@@ -6,9 +6,9 @@ import { LOCALE_NAMES, LOCALES, type Locale } from '@/lib/i18n/core';
  * with `lang`, so a screen reader pronounces it right; the current one is pressed. A plain form
  * post, so it works without JavaScript too.
  */
-export function LanguageSwitch({ locale, label }: { locale: Locale; label: string }) {
+export function LanguageSwitch({ action, locale, label }: { action: PlainFormAction; locale: Locale; label: string }) {
   return (
-    <form action={setPortalLanguageAction}>
+    <form action={action}>
       <div role="group" aria-label={label} className="flex items-center gap-1 text-sm">
         {LOCALES.map((option, index) => (
           <span key={option} className="flex items-center gap-1">

@@ -5,12 +5,10 @@ import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { portalAccessMessage, translateFieldErrors, translateFieldProblem } from './messages';
 import type { FieldProblems } from './results';
 
-/** Helpers the portal-access server actions share to turn lib results into form state. */
-
-export function formText(form: FormData, name: string): string {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : '';
-}
+/**
+ * How the portal's signed-out flows word lib results in the reader's language, and the state
+ * after "Resend code" (the step machine itself is code-flow.ts). Pure: no request, no database.
+ */
 
 /** Field problems as the forms show them, in the reader's language: one per field, the password's as a list. */
 export function problemsState(
@@ -54,11 +52,6 @@ export function accessTexts(locale: Locale, identifierLabel?: string) {
   };
 }
 export type AccessTexts = ReturnType<typeof accessTexts>;
-
-/** Errors after which the code step cannot go on: the person starts the flow again. */
-export function endsCodeStep(error: string): boolean {
-  return error === 'no-attempt' || error === 'locked';
-}
 
 /** The part of every portal-access form state that the SMS code step reads and writes. */
 interface CodeStepFormState {

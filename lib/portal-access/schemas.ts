@@ -75,6 +75,9 @@ export const currentPasswordSchema = z.object({
 /** An emailed link's token: 32 random bytes, base64url (lib/identity/secrets generateToken). */
 export const linkTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'This link is not valid.');
 
+/** The token as an emailed link's page posts it (a hidden field). */
+export const linkSchema = z.object({ token: linkTokenSchema });
+
 /** The EMR's "Invite to portal" form. */
 export const portalInviteSchema = z.object({
   patientId: z.uuid('Choose a patient.'),

@@ -2,13 +2,6 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 
-// The forms only hand their server action to useActionState; the actions' server imports
-// (sessions, cookies) have no place in a render test.
-vi.mock('@/app/t/[tenant]/portal/(public)/activate/actions', () => ({ activationAction: vi.fn() }));
-vi.mock('@/app/t/[tenant]/portal/(public)/forgot-password/actions', () => ({ forgotPasswordAction: vi.fn() }));
-vi.mock('@/app/t/[tenant]/portal/(public)/invite/[token]/actions', () => ({ inviteAction: vi.fn() }));
-vi.mock('@/app/t/[tenant]/portal/(public)/sign-in/actions', () => ({ portalSignInAction: vi.fn() }));
-vi.mock('@/app/t/[tenant]/portal/(public)/actions', () => ({ setPortalLanguageAction: vi.fn() }));
 import { CodeStep } from '@/components/auth/code-step';
 import { PortalSignInForm } from '@/components/auth/portal-sign-in-form';
 import { ActivationForm } from '@/components/portal-access/activation-form';
@@ -26,7 +19,8 @@ function labels(html: string): string[] {
   return [...html.matchAll(/<label[^>]*>([^<]*)<\/label>/g)].map((m) => m[1]!);
 }
 
-const inLanguage = (locale: Locale) => ({ messages: portalAccess[locale], codeStep: codeStepLabels(locale) });
+// The page hands each form its server action; the first render only passes it to useActionState.
+const inLanguage = (locale: Locale) => ({ action: vi.fn(), messages: portalAccess[locale], codeStep: codeStepLabels(locale) });
 const noop = () => {};
 
 describe('portal access forms', () => {
@@ -89,13 +83,13 @@ describe('portal access forms', () => {
 
 describe('portal sign-in form and code step', () => {
   it('keeps the English sign-in texts the e2e tests and people rely on', () => {
-    const html = renderToStaticMarkup(createElement(PortalSignInForm, { identifierLabel: 'Email', identifierType: 'email', messages: portalSignIn.en }));
+    const html = renderToStaticMarkup(createElement(PortalSignInForm, { action: vi.fn(), identifierLabel: 'Email', identifierType: 'email', messages: portalSignIn.en }));
     expect(labels(html)).toEqual(['Email', 'Password']);
     expect(html).toContain('>Continue</button>');
   });
 
   it('signs in in Spanish', () => {
-    const html = renderToStaticMarkup(createElement(PortalSignInForm, { identifierLabel: 'Correo electrónico', identifierType: 'email', messages: portalSignIn.es }));
+    const html = renderToStaticMarkup(createElement(PortalSignInForm, { action: vi.fn(), identifierLabel: 'Correo electrónico', identifierType: 'email', messages: portalSignIn.es }));
     expect(labels(html)).toEqual(['Correo electrónico', 'Contraseña']);
     expect(html).toContain('>Continuar</button>');
   });
@@ -118,7 +112,7 @@ describe('portal sign-in form and code step', () => {
 
 describe('language switch', () => {
   it('names each language in itself, marks its language and which one is on', () => {
-    const html = renderToStaticMarkup(createElement(LanguageSwitch, { locale: 'es', label: 'Idioma' }));
+    const html = renderToStaticMarkup(createElement(LanguageSwitch, { action: vi.fn(), locale: 'es', label: 'Idioma' }));
     expect(html).toContain('role="group" aria-label="Idioma"');
     const buttons = [...html.matchAll(/<button ([^>]*)>([^<]*)<\/button>/g)].map(([, attributes, name]) => ({ attributes: attributes!, name }));
     expect(buttons.map((button) => button.name)).toEqual(['English', 'Español']);

@@ -7,6 +7,7 @@ import { portalAccess } from '@/lib/i18n/messages/portal-access';
 import { codeStepLabels, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { activationAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPublicPortalI18n(portalAccess);
@@ -20,6 +21,7 @@ export default async function ActivatePage({ params }: { params: Promise<{ tenan
     <AccessCard title={t('activateTitle')}>
       {profile.portal.enabled ? (
         <ActivationForm
+          action={activationAction}
           identifierLabel={identifierFieldLabel(profile.portal.identificationMode, profile.portal.nationalIdLabel, locale)}
           identifierMode={profile.portal.identificationMode}
           messages={messagesFor(portalAccess, locale)}

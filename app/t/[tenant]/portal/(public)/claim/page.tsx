@@ -9,6 +9,7 @@ import { portalAccess } from '@/lib/i18n/messages/portal-access';
 import { codeStepLabels, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { claimAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPublicPortalI18n(portalAccess);
@@ -32,6 +33,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ tenant: 
         </div>
       ) : (
         <ClaimForm
+          action={claimAction}
           identifierLabel={identifierFieldLabel(identificationMode, nationalIdLabel, locale)}
           identifierInSentence={identifierInSentence(identifierLabel(identificationMode, nationalIdLabel), locale)}
           identifierType={identificationMode === 'email' ? 'email' : 'text'}

@@ -8,6 +8,7 @@ import { portalAccess } from '@/lib/i18n/messages/portal-access';
 import { codeStepLabels, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { forgotPasswordAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPublicPortalI18n(portalAccess);
@@ -22,6 +23,7 @@ export default async function ForgotPasswordPage({ params }: { params: Promise<{
     <AccessCard title={t('resetTitle')}>
       {enabled ? (
         <ForgotPasswordForm
+          action={forgotPasswordAction}
           identifierLabel={identifierFieldLabel(identificationMode, nationalIdLabel, locale)}
           identifierInSentence={identifierInSentence(identifierLabel(identificationMode, nationalIdLabel), locale)}
           identifierType={identificationMode === 'email' ? 'email' : 'text'}

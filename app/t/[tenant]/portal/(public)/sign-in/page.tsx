@@ -9,6 +9,7 @@ import { messagesFor } from '@/lib/i18n/core';
 import { pickSignInFormMessages, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { portalSignInAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPublicPortalI18n(portalSignIn);
@@ -49,6 +50,7 @@ export default async function PortalSignInPage({
         {profile.portal.enabled ? (
           <>
             <PortalSignInForm
+              action={portalSignInAction}
               identifierLabel={label}
               identifierType={profile.portal.identificationMode === 'email' ? 'email' : 'text'}
               messages={pickSignInFormMessages(messagesFor(portalSignIn, locale))}

@@ -11,6 +11,7 @@ import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { inspectPortalInvite, type InviteLinkProblem } from '@/lib/portal-access/invite-accept';
 import { portalAccessMessage } from '@/lib/portal-access/messages';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { inviteAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPublicPortalI18n(portalAccess);
@@ -39,6 +40,7 @@ export default async function InvitePage({ params }: { params: Promise<{ tenant:
   return (
     <AccessCard title={invite.mode === 'existing' ? t('inviteExistingTitle') : t('claimTitle')}>
       <InviteAcceptForm
+        action={inviteAction}
         token={token}
         mode={invite.mode}
         email={invite.email}

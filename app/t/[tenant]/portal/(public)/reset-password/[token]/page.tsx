@@ -9,6 +9,7 @@ import { codeStepLabels, portalSignIn } from '@/lib/i18n/messages/portal-sign-in
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { inspectPasswordResetLink } from '@/lib/portal-access/password-reset';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { resetLinkAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPublicPortalI18n(portalAccess);
@@ -43,7 +44,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   }
   return (
     <AccessCard title={t('resetTitle')}>
-      <ResetLinkForm token={token} maskedPhone={link.maskedPhone} messages={messagesFor(portalAccess, locale)} codeStep={codeStepLabels(locale)} />
+      <ResetLinkForm action={resetLinkAction} token={token} maskedPhone={link.maskedPhone} messages={messagesFor(portalAccess, locale)} codeStep={codeStepLabels(locale)} />
     </AccessCard>
   );
 }

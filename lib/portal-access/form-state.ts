@@ -1,9 +1,11 @@
+import type { ActionState } from '@/lib/actions/result';
+
 /**
- * What the portal-access forms (activate, claim, invite, forgot and reset password) get back
- * from their server actions. The flow itself lives in the challenge row on the server; this is
- * only what the page needs to draw the current step.
+ * What the portal's signed-out forms (sign-in, activate, claim, invite, forgot and reset
+ * password) get back from their actions. The flow itself lives in the challenge row on the
+ * server; this is only what the page needs to draw the current step. Browser-safe: types only.
  */
-export interface PortalAccessFormState<Step extends string = string> {
+export interface PortalAccessFormState<Step extends string = string> extends ActionState {
   step: Step;
   /** An error about the whole step, announced as an alert. */
   message?: string;
@@ -20,6 +22,9 @@ export interface PortalAccessFormState<Step extends string = string> {
   /** Epoch ms from which "Resend code" is allowed. */
   resendAt?: number;
 }
+
+export type SignInStep = 'credentials' | 'code';
+export type PortalSignInState = PortalAccessFormState<SignInStep>;
 
 export type ActivationStep = 'details' | 'credentials' | 'code';
 export interface ActivationFormState extends PortalAccessFormState<ActivationStep> {
