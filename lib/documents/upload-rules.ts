@@ -43,7 +43,8 @@ function pickedFile(value: unknown): { name: string; size: number; type: string 
  */
 export function documentUploadFormSchema(maxBytes: number) {
   return documentMetadataSchema.extend({
-    file: z.unknown().superRefine((value, ctx) => {
+    // A transform, not a refinement: it also runs when no file was picked at all.
+    file: z.unknown().optional().transform((value, ctx) => {
       const file = pickedFile(value);
       const problem = !file || file.name === '' ? 'Choose a file.'
         : file.size === 0 ? `The file is empty. Choose a ${ALLOWED_TYPES_LABEL} file.`
@@ -51,6 +52,7 @@ export function documentUploadFormSchema(maxBytes: number) {
         : !isAllowedDocumentType(declaredTypeFor(file)) ? `Choose a ${ALLOWED_TYPES_LABEL} file.`
         : null;
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      return value;
     }),
   });
 }
@@ -68,12 +70,12 @@ export function fieldErrorsFromZod(error: z.ZodError): DocumentFieldErrors {
 }
 
 /** A hidden id field: a malformed one names no record, which the domain answers as not-found. */
-const hiddenId = z.unknown().transform((v) => (typeof v === 'string' ? v : ''));
+const hiddenId = z.unknown().optional().transform((v) => (typeof v === 'string' ? v : ''));
 
 /** The upload form as posted to the server action (files up to SERVER_ACTION_MAX_BYTES). */
 export const documentUploadSchema = documentMetadataSchema.extend({
   patientId: hiddenId,
-  file: z.unknown().transform((value, ctx) => {
+  file: z.unknown().optional().transform((value, ctx) => {
     if (!(value instanceof File)) {
       ctx.addIssue({ code: 'custom', message: 'Choose a file.' });
       return z.NEVER;
@@ -96,6 +98,6 @@ export function uploadIntentSchema(message: string) {
     name: z.string({ error: message }).max(1000, message),
     size: z.number({ error: message }).int(message).nonnegative(message),
     declaredType: z.string({ error: message }).max(100, message),
-    metadata: z.unknown(),
+    metadata: z.unknown().optional(),
   });
 }

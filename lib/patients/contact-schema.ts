@@ -44,7 +44,7 @@ export type ContactInput = z.output<typeof contactInputSchema>;
 
 /** The add-contact form as posted: the patient's id (a hidden field) and the contact. */
 export const addContactSchema = z
-  .object({ patientId: z.unknown().transform((v) => (typeof v === 'string' ? v : '')) })
+  .object({ patientId: z.unknown().optional().transform((v) => (typeof v === 'string' ? v : '')) })
   .and(contactInputSchema);
 
 /** The remove button's hidden fields; anything else names no contact. */

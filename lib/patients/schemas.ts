@@ -87,10 +87,10 @@ export type PatientInput = z.output<typeof patientInputSchema>;
 
 /** Creating: the same fields, and whether the person confirmed the possible duplicates shown. */
 export const createPatientSchema = patientInputSchema.extend({
-  confirmDuplicates: z.unknown().transform((v) => v === 'yes'),
+  confirmDuplicates: z.unknown().optional().transform((v) => v === 'yes'),
 });
 
 /** Editing: the same fields; a missing or malformed id names no patient (not-found, not a field). */
 export const updatePatientSchema = patientInputSchema.extend({
-  patientId: z.unknown().transform((v) => (typeof v === 'string' ? v : '')),
+  patientId: z.unknown().optional().transform((v) => (typeof v === 'string' ? v : '')),
 });
