@@ -1,21 +1,20 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import {
-  createAccessLevelAction,
-  deleteAccessLevelAction,
-  renameAccessLevelAction,
-  savePermissionMatrixAction,
-} from '@/app/t/[tenant]/crm/(app)/access-levels/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { accessLevelNameSchema } from '@/lib/access-levels/schemas';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import { FieldError } from './settings-fields';
 
-export function CreateAccessLevelForm() {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(createAccessLevelAction, {});
+type Action = FormAction<SettingsActionState>;
+
+export function CreateAccessLevelForm({ action }: { action: Action }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(accessLevelNameSchema, action);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>
-      <TextField label="Name" name="name" defaultValue={state.ok ? '' : state.values?.name} maxLength={60} required autoComplete="off" error={state.fieldErrors?.name} />
+    <form {...formProps} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
+      <TextField {...form.register('name')} label="Name" defaultValue={state.ok ? '' : state.values?.name} maxLength={60} required autoComplete="off" error={errorFor('name')} />
       <PrimaryButton type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create level'}</PrimaryButton>
       <div className="sm:col-span-2">
         <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
@@ -31,12 +30,16 @@ interface MatrixColumn {
   permissions: string[];
 }
 
-/** Rows are permissions, columns are levels; only custom columns can be edited. */
-export function PermissionMatrixForm({ rows, columns }: { rows: { key: string; label: string }[]; columns: MatrixColumn[] }) {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(savePermissionMatrixAction, {});
+/**
+ * Rows are permissions, columns are levels; only custom columns can be edited. A plain form:
+ * once the save settles React resets the ticks to the saved permissions, and the confirmation
+ * stays on screen (the page keys the matrix on the levels, not on their permissions).
+ */
+export function PermissionMatrixForm({ action, rows, columns }: { action: Action; rows: { key: string; label: string }[]; columns: MatrixColumn[] }) {
+  const [state, formAction, pending] = useActionState(action, {});
   const editable = columns.filter((c) => !c.builtin);
   return (
-    <form action={action} className="space-y-3">
+    <form action={formAction} className="space-y-3">
       {editable.map((c) => (
         <input key={c.id} type="hidden" name="level" value={c.id} />
       ))}
@@ -91,28 +94,29 @@ export function PermissionMatrixForm({ rows, columns }: { rows: { key: string; l
 
 const buttonClass = 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted disabled:opacity-60';
 
-export function AccessLevelRow({ level }: { level: { id: string; name: string; members: number } }) {
-  const [renameState, renameAction, renamePending] = useActionState<SettingsActionState, FormData>(renameAccessLevelAction, {});
-  const [deleteState, deleteAction, deletePending] = useActionState<SettingsActionState, FormData>(deleteAccessLevelAction, {});
+export function AccessLevelRow({ level, rename, remove }: { level: { id: string; name: string; members: number }; rename: Action; remove: Action }) {
+  const { form, state: renameState, pending: renamePending, formProps, errorFor } = useActionForm(accessLevelNameSchema, rename);
+  const [deleteState, deleteAction, deletePending] = useActionState(remove, {});
   const id = useId();
+  const nameError = errorFor('name');
   const message = deleteState.message ? deleteState : renameState.fieldErrors ? {} : renameState;
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-start gap-2">
-        <form action={renameAction} className="flex flex-wrap items-start gap-2" noValidate>
+        <form {...formProps} className="flex flex-wrap items-start gap-2">
           <input type="hidden" name="levelId" value={level.id} />
           <label htmlFor={`${id}-name`} className="sr-only">Name of {level.name}</label>
           <div>
             <input
+              {...form.register('name')}
               id={`${id}-name`}
-              name="name"
               defaultValue={renameState.values?.name ?? level.name}
               maxLength={60}
-              aria-invalid={renameState.fieldErrors?.name ? true : undefined}
-              aria-describedby={renameState.fieldErrors?.name ? `${id}-error` : undefined}
+              aria-invalid={nameError ? true : undefined}
+              aria-describedby={nameError ? `${id}-error` : undefined}
               className="w-56 rounded-md border border-line bg-surface px-2 py-1.5 text-sm aria-invalid:border-red-600"
             />
-            <FieldError id={`${id}-error`} error={renameState.fieldErrors?.name} />
+            <FieldError id={`${id}-error`} error={nameError} />
           </div>
           <button type="submit" disabled={renamePending} className={buttonClass}>Rename</button>
         </form>

@@ -1,11 +1,12 @@
 'use client';
 
-import { useActionState, useState } from 'react';
-import { saveBrandingAction } from '@/app/t/[tenant]/crm/(app)/branding/actions';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
 import { normalizeHexColor } from '@/lib/branding/colors';
-import { checkBrandColor } from '@/lib/settings/brand-color';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
+import { checkBrandColor } from '@/lib/settings/brand-color';
+import { brandingSchema } from '@/lib/settings/schemas';
 import { BrandPreview } from './brand-preview';
 import { ChoiceCards } from './settings-fields';
 
@@ -17,46 +18,55 @@ const THEMES = [
   { value: 'system', label: 'System', description: 'Follows each patient’s device setting.' },
 ] as const;
 
+const HEX_MESSAGE = 'Enter a colour as a hex code such as #0f766e (# and six digits 0–9 or a–f).';
+
 /** Name, colour and theme, with the contrast check and the patient preview updating as you type. */
 export function BrandingForm({
+  action,
   initial,
 }: {
+  action: FormAction<SettingsActionState>;
   initial: { displayName: string; primaryColor: string; theme: Theme; logoUrl: string | null };
 }) {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(saveBrandingAction, {});
-  const [displayName, setDisplayName] = useState(initial.displayName);
-  const [colorInput, setColorInput] = useState(initial.primaryColor);
-  const [theme, setTheme] = useState<Theme>(initial.theme);
+  const { form, state, pending, formProps, errorFor } = useActionForm(brandingSchema, action, {
+    defaultValues: { displayName: initial.displayName, primaryColor: initial.primaryColor, theme: initial.theme },
+  });
+  // The preview follows the fields as they are typed.
+  const [displayName, colorInput, theme] = form.watch(['displayName', 'primaryColor', 'theme']) as [string, string, Theme];
+  // After a refusal the fields keep what was posted; after a save, the saved branding.
+  const posted = state.ok === false ? state.values : undefined;
+  const saved = (name: 'displayName' | 'primaryColor' | 'theme') => posted?.[name] ?? initial[name];
 
-  const color = normalizeHexColor(colorInput);
+  const color = normalizeHexColor(colorInput ?? '');
   const check = color ? checkBrandColor(color) : null;
-  const colorError = !color && colorInput.trim() !== ''
-    ? 'Enter a colour as a hex code such as #0f766e (# and six digits 0–9 or a–f).'
-    : state.values?.primaryColor === colorInput ? state.fieldErrors?.primaryColor : undefined;
+  // Checked as it is typed; the server's refusal (the contrast) only while the colour is still the one it refused.
+  const browserError = form.formState.errors.primaryColor;
+  const colorError = !color && (colorInput ?? '').trim() !== ''
+    ? HEX_MESSAGE
+    : state.values?.primaryColor === colorInput ? state.fieldErrors?.primaryColor : browserError?.type === 'server' ? undefined : browserError?.message;
+  const setColor = (value: string) => form.setValue('primaryColor', value, { shouldDirty: true });
 
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
-      <form action={action} className="space-y-5 rounded-xl border border-line bg-surface p-5" noValidate>
+      <form {...formProps} className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <TextField
+          {...form.register('displayName')}
           label="Portal display name"
-          name="displayName"
           hint="Shown to patients in the portal header, the sign-in page and messages."
-          value={displayName}
-          onChange={(e) => setDisplayName(e.target.value)}
+          defaultValue={saved('displayName')}
           maxLength={80}
           required
-          error={state.fieldErrors?.displayName}
+          error={errorFor('displayName')}
         />
 
         <div>
           <div className="flex items-end gap-3">
             <TextField
+              {...form.register('primaryColor')}
               className="flex-1"
               label="Primary colour"
-              name="primaryColor"
               hint="A hex code such as #0f766e. Buttons and banners use it, with white or dark text on top."
-              value={colorInput}
-              onChange={(e) => setColorInput(e.target.value)}
+              defaultValue={saved('primaryColor')}
               autoComplete="off"
               spellCheck={false}
               required
@@ -68,7 +78,7 @@ export function BrandingForm({
                 id="primary-color-picker"
                 type="color"
                 value={color ?? '#000000'}
-                onChange={(e) => setColorInput(e.target.value)}
+                onChange={(e) => setColor(e.target.value)}
                 className="h-11 w-14 cursor-pointer rounded-lg border border-line bg-surface p-1"
               />
             </div>
@@ -88,7 +98,7 @@ export function BrandingForm({
                     This colour can’t be saved.
                   </p>
                   {check.suggestion ? (
-                    <SecondaryButton type="button" className="mt-2 gap-2" onClick={() => setColorInput(check.suggestion!)}>
+                    <SecondaryButton type="button" className="mt-2 gap-2" onClick={() => setColor(check.suggestion!)}>
                       <span aria-hidden className="size-5 rounded border border-line" style={{ background: check.suggestion }} />
                       Use {check.suggestion}
                     </SecondaryButton>
@@ -99,10 +109,7 @@ export function BrandingForm({
           ) : null}
         </div>
 
-        {/* The radios stay uncontrolled; listening here keeps the preview in step with them. */}
-        <div onChange={(e) => setTheme((e.target as HTMLInputElement).value as Theme)}>
-          <ChoiceCards legend="Theme" name="theme" options={THEMES} defaultValue={theme} error={state.fieldErrors?.theme} />
-        </div>
+        <ChoiceCards {...form.register('theme')} legend="Theme" options={THEMES} defaultValue={saved('theme')} error={errorFor('theme')} />
 
         <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
         <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : 'Save branding'}</PrimaryButton>
@@ -111,7 +118,7 @@ export function BrandingForm({
       <section aria-labelledby="preview-heading" className="lg:sticky lg:top-4 lg:self-start">
         <h2 id="preview-heading" className="text-lg font-semibold">Preview as patient</h2>
         <p className="mb-3 text-sm text-fg-muted">The sign-in page and dashboard with these settings{theme === 'system' ? ' (system theme follows this device)' : ''}.</p>
-        <BrandPreview displayName={displayName} color={color ?? initial.primaryColor} theme={theme} logoUrl={initial.logoUrl} />
+        <BrandPreview displayName={displayName ?? ''} color={color ?? initial.primaryColor} theme={theme} logoUrl={initial.logoUrl} />
       </section>
     </div>
   );

@@ -1,20 +1,20 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import {
-  addDocumentTypeAction,
-  renameDocumentTypeAction,
-  toggleDocumentTypeAction,
-} from '@/app/t/[tenant]/crm/(app)/document-types/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
+import { documentTypeNameSchema } from '@/lib/settings/schemas';
 import { FieldError } from './settings-fields';
 
-export function AddDocumentTypeForm() {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(addDocumentTypeAction, {});
+type Action = FormAction<SettingsActionState>;
+
+export function AddDocumentTypeForm({ action }: { action: Action }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(documentTypeNameSchema, action);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>
-      <TextField label="Name" name="name" defaultValue={state.ok ? '' : state.values?.name} maxLength={60} required autoComplete="off" error={state.fieldErrors?.name} />
+    <form {...formProps} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
+      <TextField {...form.register('name')} label="Name" defaultValue={state.ok ? '' : state.values?.name} maxLength={60} required autoComplete="off" error={errorFor('name')} />
       <PrimaryButton type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add type'}</PrimaryButton>
       <div className="sm:col-span-2">
         <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
@@ -25,28 +25,29 @@ export function AddDocumentTypeForm() {
 
 const buttonClass = 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted';
 
-export function DocumentTypeRow({ type }: { type: { id: string; name: string; hiddenFromPortal: boolean; active: boolean } }) {
-  const [renameState, renameAction, renamePending] = useActionState<SettingsActionState, FormData>(renameDocumentTypeAction, {});
-  const [toggleState, toggleAction, togglePending] = useActionState<SettingsActionState, FormData>(toggleDocumentTypeAction, {});
+export function DocumentTypeRow({ type, rename, toggle }: { type: { id: string; name: string; hiddenFromPortal: boolean; active: boolean }; rename: Action; toggle: Action }) {
+  const { form, state: renameState, pending: renamePending, formProps, errorFor } = useActionForm(documentTypeNameSchema, rename);
+  const [toggleState, toggleAction, togglePending] = useActionState(toggle, {});
   const id = useId();
+  const nameError = errorFor('name');
   const message = toggleState.message ? toggleState : renameState.fieldErrors ? {} : renameState;
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-start gap-2">
-        <form action={renameAction} className="flex flex-wrap items-start gap-2" noValidate>
+        <form {...formProps} className="flex flex-wrap items-start gap-2">
           <input type="hidden" name="typeId" value={type.id} />
           <label htmlFor={`${id}-name`} className="sr-only">Name of {type.name}</label>
           <div>
             <input
+              {...form.register('name')}
               id={`${id}-name`}
-              name="name"
               defaultValue={renameState.values?.name ?? type.name}
               maxLength={60}
-              aria-invalid={renameState.fieldErrors?.name ? true : undefined}
-              aria-describedby={renameState.fieldErrors?.name ? `${id}-error` : undefined}
+              aria-invalid={nameError ? true : undefined}
+              aria-describedby={nameError ? `${id}-error` : undefined}
               className="w-56 rounded-md border border-line bg-surface px-2 py-1.5 text-sm aria-invalid:border-red-600"
             />
-            <FieldError id={`${id}-error`} error={renameState.fieldErrors?.name} />
+            <FieldError id={`${id}-error`} error={nameError} />
           </div>
           <button type="submit" disabled={renamePending} className={buttonClass}>Rename</button>
         </form>

@@ -1,42 +1,40 @@
 'use client';
 
 import { useActionState } from 'react';
-import {
-  addCustomDomainAction,
-  changeSubdomainAction,
-  removeDomainAction,
-  verifyDomainAction,
-} from '@/app/t/[tenant]/crm/(app)/domains/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
-import type { DomainActionState } from '@/lib/domains/forms';
+import type { FormAction } from '@/lib/actions/result';
+import { customDomainSchema, subdomainSchema, type DomainActionState } from '@/lib/domains/forms';
+import { useActionForm } from '@/lib/forms/use-action-form';
 
-export function SubdomainForm({ label, rootDomain }: { label: string; rootDomain: string }) {
-  const [state, action, pending] = useActionState<DomainActionState, FormData>(changeSubdomainAction, {});
+type Action = FormAction<DomainActionState>;
+
+export function SubdomainForm({ action, label, rootDomain }: { action: Action; label: string; rootDomain: string }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(subdomainSchema, action);
   return (
     <form
-      action={action}
+      {...formProps}
       className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end"
-      noValidate
       onSubmit={(event) => {
         const next = String(new FormData(event.currentTarget).get('label') ?? '').trim().toLowerCase();
-        if (next === label) return;
-        if (!window.confirm(`Move the clinic to ${next}.${rootDomain}? The current address stops working at once, and everyone signs in again on the new one.`)) {
+        if (next !== label && !window.confirm(`Move the clinic to ${next}.${rootDomain}? The current address stops working at once, and everyone signs in again on the new one.`)) {
           event.preventDefault();
+          return;
         }
+        formProps.onSubmit(event);
       }}
     >
       <div className="flex items-end gap-2">
         <TextField
+          {...form.register('label')}
           className="grow"
           label="Subdomain"
-          name="label"
           defaultValue={state.ok ? label : (state.values?.label ?? label)}
           maxLength={63}
           required
           autoComplete="off"
           spellCheck={false}
           hint="Lower-case letters, digits and hyphens. Changing it moves the clinic at once: the old address stops working."
-          error={state.fieldErrors?.label}
+          error={errorFor('label')}
         />
         <span className="pb-3 text-fg-muted">.{rootDomain}</span>
       </div>
@@ -48,13 +46,13 @@ export function SubdomainForm({ label, rootDomain }: { label: string; rootDomain
   );
 }
 
-export function AddCustomDomainForm() {
-  const [state, action, pending] = useActionState<DomainActionState, FormData>(addCustomDomainAction, {});
+export function AddCustomDomainForm({ action }: { action: Action }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(customDomainSchema, action);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>
+    <form {...formProps} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
       <TextField
+        {...form.register('hostname')}
         label="Domain"
-        name="hostname"
         placeholder="portal.yourclinic.com"
         defaultValue={state.ok ? '' : state.values?.hostname}
         maxLength={253}
@@ -62,7 +60,7 @@ export function AddCustomDomainForm() {
         autoComplete="off"
         spellCheck={false}
         hint="Use a subdomain of your website such as portal.yourclinic.com: most DNS providers cannot point the bare domain (yourclinic.com) with a CNAME."
-        error={state.fieldErrors?.hostname}
+        error={errorFor('hostname')}
       />
       <PrimaryButton type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add domain'}</PrimaryButton>
       <div className="sm:col-span-2">
@@ -74,9 +72,9 @@ export function AddCustomDomainForm() {
 
 const buttonClass = 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted disabled:opacity-60';
 
-export function CustomDomainActions({ domain }: { domain: { id: string; hostname: string; verified: boolean } }) {
-  const [verifyState, verifyAction, verifyPending] = useActionState<DomainActionState, FormData>(verifyDomainAction, {});
-  const [removeState, removeAction, removePending] = useActionState<DomainActionState, FormData>(removeDomainAction, {});
+export function CustomDomainActions({ domain, verify, remove }: { domain: { id: string; hostname: string; verified: boolean }; verify: Action; remove: Action }) {
+  const [verifyState, verifyAction, verifyPending] = useActionState(verify, {});
+  const [removeState, removeAction, removePending] = useActionState(remove, {});
   const shown = removeState.message ? removeState : verifyState;
   return (
     <div className="flex flex-col gap-2">

@@ -1,14 +1,14 @@
 'use client';
 
 import { useActionState } from 'react';
-import {
-  addLocationAction,
-  setLocationActiveAction,
-  updateLocationAction,
-} from '@/app/t/[tenant]/crm/(app)/locations/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
+import { locationSchema } from '@/lib/settings/schemas';
 import { SelectField } from './settings-fields';
+
+type Action = FormAction<SettingsActionState>;
 
 export interface LocationFormValues {
   id?: string;
@@ -24,9 +24,9 @@ export interface LocationFormValues {
 }
 
 /** Add (no `location`) or edit a location. The time zones come from the server's own list. */
-export function LocationForm({ location, timeZones, defaultTimeZone }: { location?: LocationFormValues; timeZones: readonly string[]; defaultTimeZone: string }) {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(location ? updateLocationAction : addLocationAction, {});
-  const e = state.fieldErrors ?? {};
+export function LocationForm({ action, location, timeZones, defaultTimeZone }: { action: Action; location?: LocationFormValues; timeZones: readonly string[]; defaultTimeZone: string }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(locationSchema, action);
+  const field = (name: Exclude<keyof LocationFormValues, 'id'>) => ({ ...form.register(name), error: errorFor(name) });
   const v = (name: keyof LocationFormValues, fallback = '') => state.values?.[name] ?? (location?.[name] as string | null | undefined) ?? fallback;
   const zoneOptions = timeZones.map((z) => ({ value: z, label: z.replaceAll('_', ' ') }));
   // A zone saved before this runtime's list changed (an old alias) stays visible, flagged.
@@ -34,17 +34,17 @@ export function LocationForm({ location, timeZones, defaultTimeZone }: { locatio
     zoneOptions.unshift({ value: location.timeZone, label: `${location.timeZone} (not recognised: choose another)` });
   }
   return (
-    <form action={action} className="grid gap-4 sm:grid-cols-2" noValidate>
+    <form {...formProps} className="grid gap-4 sm:grid-cols-2">
       {location?.id ? <input type="hidden" name="locationId" value={location.id} /> : null}
-      <TextField className="sm:col-span-2" label="Name" name="name" hint="As patients see it, e.g. “Downtown clinic”." defaultValue={v('name')} maxLength={80} required error={e.name} />
-      <TextField label="Street address" name="addressLine1" autoComplete="off" defaultValue={v('addressLine1')} maxLength={120} required error={e.addressLine1} />
-      <TextField label="Address line 2 (optional)" name="addressLine2" autoComplete="off" defaultValue={v('addressLine2')} maxLength={120} error={e.addressLine2} />
-      <TextField label="City" name="city" autoComplete="off" defaultValue={v('city')} maxLength={80} required error={e.city} />
-      <TextField label="State or region (optional)" name="region" autoComplete="off" defaultValue={v('region')} maxLength={80} error={e.region} />
-      <TextField label="Postal code (optional)" name="postalCode" autoComplete="off" defaultValue={v('postalCode')} maxLength={20} error={e.postalCode} />
-      <TextField label="Country" name="country" hint="Two-letter code, e.g. US or HU." autoComplete="off" defaultValue={v('country', 'US')} maxLength={2} required error={e.country} />
-      <SelectField label="Time zone" name="timeZone" options={zoneOptions} defaultValue={v('timeZone', defaultTimeZone)} error={e.timeZone} />
-      <TextField label="Phone (optional)" name="phone" type="tel" hint="Numbers without a country code are read in the location’s country." autoComplete="off" defaultValue={v('phone')} maxLength={40} error={e.phone} />
+      <TextField {...field('name')} className="sm:col-span-2" label="Name" hint="As patients see it, e.g. “Downtown clinic”." defaultValue={v('name')} maxLength={80} required />
+      <TextField {...field('addressLine1')} label="Street address" autoComplete="off" defaultValue={v('addressLine1')} maxLength={120} required />
+      <TextField {...field('addressLine2')} label="Address line 2 (optional)" autoComplete="off" defaultValue={v('addressLine2')} maxLength={120} />
+      <TextField {...field('city')} label="City" autoComplete="off" defaultValue={v('city')} maxLength={80} required />
+      <TextField {...field('region')} label="State or region (optional)" autoComplete="off" defaultValue={v('region')} maxLength={80} />
+      <TextField {...field('postalCode')} label="Postal code (optional)" autoComplete="off" defaultValue={v('postalCode')} maxLength={20} />
+      <TextField {...field('country')} label="Country" hint="Two-letter code, e.g. US or HU." autoComplete="off" defaultValue={v('country', 'US')} maxLength={2} required />
+      <SelectField {...field('timeZone')} label="Time zone" options={zoneOptions} defaultValue={v('timeZone', defaultTimeZone)} />
+      <TextField {...field('phone')} label="Phone (optional)" type="tel" hint="Numbers without a country code are read in the location’s country." autoComplete="off" defaultValue={v('phone')} maxLength={40} />
       <div className="space-y-3 sm:col-span-2">
         <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
         <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : location ? 'Save location' : 'Add location'}</PrimaryButton>
@@ -53,10 +53,10 @@ export function LocationForm({ location, timeZones, defaultTimeZone }: { locatio
   );
 }
 
-export function LocationActiveButton({ location }: { location: { id: string; name: string; active: boolean } }) {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(setLocationActiveAction, {});
+export function LocationActiveButton({ action, location }: { action: Action; location: { id: string; name: string; active: boolean } }) {
+  const [state, formAction, pending] = useActionState(action, {});
   return (
-    <form action={action} className="space-y-2">
+    <form action={formAction} className="space-y-2">
       <input type="hidden" name="locationId" value={location.id} />
       <input type="hidden" name="active" value={location.active ? 'false' : 'true'} />
       <button

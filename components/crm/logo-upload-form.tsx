@@ -1,8 +1,8 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { removeBrandingAssetAction, uploadBrandingAssetAction } from '@/app/t/[tenant]/crm/(app)/branding/asset-actions';
 import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
 import { BRANDING_ASSET_RULES, type BrandingAssetKind } from '@/lib/branding-assets/asset-rules';
 import { formatBytes } from '@/lib/documents/file-rules';
 import type { SettingsActionState } from '@/lib/settings/action-state';
@@ -14,9 +14,9 @@ const TEXT: Record<BrandingAssetKind, { title: string; hint: string }> = {
 };
 
 /** Upload or remove the clinic's logo or favicon. The server checks the bytes, whatever the name says. */
-export function LogoUploadForm({ kind, currentUrl }: { kind: BrandingAssetKind; currentUrl: string | null }) {
-  const [uploadState, upload, uploading] = useActionState<SettingsActionState, FormData>(uploadBrandingAssetAction, {});
-  const [removeState, remove, removing] = useActionState<SettingsActionState, FormData>(removeBrandingAssetAction, {});
+export function LogoUploadForm({ kind, currentUrl, actions }: { kind: BrandingAssetKind; currentUrl: string | null; actions: { upload: FormAction<SettingsActionState>; remove: FormAction<SettingsActionState> } }) {
+  const [uploadState, upload, uploading] = useActionState(actions.upload, {});
+  const [removeState, remove, removing] = useActionState(actions.remove, {});
   const id = useId();
   const rules = BRANDING_ASSET_RULES[kind];
   const fileError = uploadState.fieldErrors?.file;

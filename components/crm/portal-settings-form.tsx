@@ -1,9 +1,10 @@
 'use client';
 
-import { useActionState } from 'react';
-import { savePortalSettingsAction } from '@/app/t/[tenant]/crm/(app)/portal-settings/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
+import { portalSettingsSchema } from '@/lib/settings/schemas';
 import { CheckboxField, ChoiceCards } from './settings-fields';
 
 export interface PortalSettingsFormValues {
@@ -45,17 +46,20 @@ const MESSAGING = [
   { value: 'all_clients', label: 'All patients', description: 'Any patient can start a conversation with staff at any time.' },
 ];
 
-export function PortalSettingsForm({ initial, limits }: { initial: PortalSettingsFormValues; limits: Limits }) {
-  const [state, action, pending] = useActionState<SettingsActionState, FormData>(savePortalSettingsAction, {});
+type Field = Exclude<keyof PortalSettingsFormValues, 'portalEnabled' | 'patientUploadsAllowed'>;
+
+export function PortalSettingsForm({ action, initial, limits }: { action: FormAction<SettingsActionState>; initial: PortalSettingsFormValues; limits: Limits }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(portalSettingsSchema, action);
   const e = state.fieldErrors ?? {};
   // After a refusal the form shows what was posted; otherwise the saved settings.
   const posted = state.ok === false ? state.values : undefined;
   const text = (name: keyof PortalSettingsFormValues) => posted?.[name] ?? String(initial[name]);
+  const field = (name: Field) => ({ ...form.register(name), defaultValue: text(name), error: errorFor(name) });
   const checked = (name: 'portalEnabled' | 'patientUploadsAllowed') => (posted ? posted[name] === 'on' : initial[name]);
   const range = (name: keyof Limits, unit: string) => `${limits[name].min}–${limits[name].max} ${unit}.`;
 
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <form {...formProps} className="space-y-6">
       <section aria-labelledby="access-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="access-heading" className="text-lg font-semibold">Access and sign-in</h2>
         <CheckboxField
@@ -65,28 +69,24 @@ export function PortalSettingsForm({ initial, limits }: { initial: PortalSetting
           description="When off, the sign-in page tells patients the portal is not available and no one can sign in."
           error={e.portalEnabled}
         />
-        <ChoiceCards legend="Patients identify themselves with" name="identificationMode" options={IDENTIFICATION} defaultValue={text('identificationMode')} error={e.identificationMode} />
+        <ChoiceCards {...field('identificationMode')} legend="Patients identify themselves with" options={IDENTIFICATION} />
         <TextField
+          {...field('nationalIdLabel')}
           label="National ID label"
-          name="nationalIdLabel"
           hint="What your patients call their national ID, e.g. SSN or TAJ. Used as the sign-in field’s label in national ID mode."
-          defaultValue={text('nationalIdLabel')}
           maxLength={20}
           className="max-w-xs"
-          error={e.nationalIdLabel}
         />
-        <ChoiceCards legend="Who can get an account" name="accessMode" options={ACCESS} defaultValue={text('accessMode')} error={e.accessMode} />
+        <ChoiceCards {...field('accessMode')} legend="Who can get an account" options={ACCESS} />
       </section>
 
       <section aria-labelledby="documents-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="documents-heading" className="text-lg font-semibold">Documents</h2>
         <ChoiceCards
+          {...field('defaultDocumentNotification')}
           legend="When a new document is shared, notify the patient by"
-          name="defaultDocumentNotification"
           hint="The default for each upload; staff can still choose per document. SMS messages are always charged."
           options={NOTIFICATION}
-          defaultValue={text('defaultDocumentNotification')}
-          error={e.defaultDocumentNotification}
         />
         <CheckboxField
           label="Patients may upload files"
@@ -100,28 +100,26 @@ export function PortalSettingsForm({ initial, limits }: { initial: PortalSetting
       <section aria-labelledby="booking-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="booking-heading" className="text-lg font-semibold">Online booking</h2>
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label="Minimum notice (minutes)" name="minNoticeMinutes" inputMode="numeric" hint={`How soon before a visit patients can still book it. ${range('minNoticeMinutes', 'minutes')}`} defaultValue={text('minNoticeMinutes')} error={e.minNoticeMinutes} />
-          <TextField label="Booking horizon (days)" name="bookingHorizonDays" inputMode="numeric" hint={`How far ahead patients can book. ${range('bookingHorizonDays', 'days')}`} defaultValue={text('bookingHorizonDays')} error={e.bookingHorizonDays} />
-          <TextField label="Buffer between visits (minutes)" name="bufferMinutes" inputMode="numeric" hint={`Kept free after each appointment. ${range('bufferMinutes', 'minutes')}`} defaultValue={text('bufferMinutes')} error={e.bufferMinutes} />
-          <TextField label="Cancellation window (hours)" name="cancellationWindowHours" inputMode="numeric" hint={`Patients can cancel online until this long before the visit. ${range('cancellationWindowHours', 'hours')}`} defaultValue={text('cancellationWindowHours')} error={e.cancellationWindowHours} />
+          <TextField {...field('minNoticeMinutes')} label="Minimum notice (minutes)" inputMode="numeric" hint={`How soon before a visit patients can still book it. ${range('minNoticeMinutes', 'minutes')}`} />
+          <TextField {...field('bookingHorizonDays')} label="Booking horizon (days)" inputMode="numeric" hint={`How far ahead patients can book. ${range('bookingHorizonDays', 'days')}`} />
+          <TextField {...field('bufferMinutes')} label="Buffer between visits (minutes)" inputMode="numeric" hint={`Kept free after each appointment. ${range('bufferMinutes', 'minutes')}`} />
+          <TextField {...field('cancellationWindowHours')} label="Cancellation window (hours)" inputMode="numeric" hint={`Patients can cancel online until this long before the visit. ${range('cancellationWindowHours', 'hours')}`} />
         </div>
       </section>
 
       <section aria-labelledby="messaging-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="messaging-heading" className="text-lg font-semibold">Secure messages</h2>
-        <ChoiceCards legend="Messaging policy" name="messagingPolicy" options={MESSAGING} defaultValue={text('messagingPolicy')} error={e.messagingPolicy} />
+        <ChoiceCards {...field('messagingPolicy')} legend="Messaging policy" options={MESSAGING} />
       </section>
 
       <section aria-labelledby="staff-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="staff-heading" className="text-lg font-semibold">Staff sessions</h2>
         <TextField
+          {...field('staffIdleTimeoutMinutes')}
           label="Sign staff out after inactivity (minutes)"
-          name="staffIdleTimeoutMinutes"
           inputMode="numeric"
           className="max-w-xs"
           hint={`${range('staffIdleTimeoutMinutes', 'minutes')} Applies from each person’s next sign-in.`}
-          defaultValue={text('staffIdleTimeoutMinutes')}
-          error={e.staffIdleTimeoutMinutes}
         />
       </section>
 

@@ -18,6 +18,9 @@ export interface ChoiceOption {
   description?: string;
 }
 
+/** What react-hook-form's `register` hands a field: spread it onto ChoiceCards or SelectField. */
+type Registered<E> = Pick<React.InputHTMLAttributes<E>, 'onChange' | 'onBlur'> & { ref?: React.Ref<E> };
+
 /** Radio buttons drawn as cards, with an explanation under each choice. */
 export function ChoiceCards({
   legend,
@@ -26,6 +29,7 @@ export function ChoiceCards({
   defaultValue,
   error,
   hint,
+  ...registered
 }: {
   legend: string;
   name: string;
@@ -33,7 +37,7 @@ export function ChoiceCards({
   defaultValue: string;
   error?: string;
   hint?: string;
-}) {
+} & Registered<HTMLInputElement>) {
   const id = useId();
   return (
     <fieldset aria-describedby={[hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined}>
@@ -51,6 +55,7 @@ export function ChoiceCards({
               value={option.value}
               defaultChecked={option.value === defaultValue}
               className="mt-1 size-4 shrink-0 accent-brand-accent"
+              {...registered}
             />
             <span>
               <span className="block font-medium">{option.label}</span>
@@ -111,7 +116,7 @@ export function SelectField({
   error?: string;
   hint?: string;
   className?: string;
-}) {
+} & Registered<HTMLSelectElement>) {
   return (
     <BaseSelectField {...field}>
       {options.map((o) => (

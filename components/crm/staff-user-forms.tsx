@@ -1,31 +1,36 @@
 'use client';
 
 import { useActionState } from 'react';
-import {
-  changeLevelAction,
-  inviteStaffAction,
-  resendInviteAction,
-  setActiveAction,
-} from '@/app/t/[tenant]/crm/(app)/users/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
-import type { ActionState as UsersActionState } from '@/lib/actions/result';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { inviteStaffSchema } from '@/lib/staff/schemas';
 
 type Level = { id: string; name: string };
+type Action = FormAction;
 
-export function InviteStaffForm({ levels }: { levels: Level[] }) {
-  const [state, action, pending] = useActionState<UsersActionState, FormData>(inviteStaffAction, {});
+/** What each row of the users list can do to a person, handed down by the page. */
+export interface StaffRowActionsProps {
+  changeLevel: Action;
+  setActive: Action;
+  resendInvite: Action;
+}
+
+export function InviteStaffForm({ action, levels }: { action: Action; levels: Level[] }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(inviteStaffSchema, action);
+  const levelError = errorFor('accessLevelId');
   return (
-    <form action={action} className="grid gap-4 sm:grid-cols-[1fr_1fr_12rem_auto] sm:items-end" noValidate>
-      <TextField label="Name" name="fullName" required autoComplete="off" error={state.fieldErrors?.fullName} />
-      <TextField label="Email" name="email" type="email" required autoComplete="off" error={state.fieldErrors?.email} />
+    <form {...formProps} className="grid gap-4 sm:grid-cols-[1fr_1fr_12rem_auto] sm:items-end">
+      <TextField {...form.register('fullName')} label="Name" required autoComplete="off" error={errorFor('fullName')} />
+      <TextField {...form.register('email')} label="Email" type="email" required autoComplete="off" error={errorFor('email')} />
       <div>
         <label htmlFor="invite-level" className="block text-sm font-medium">Access level</label>
-        <select id="invite-level" name="accessLevelId" required className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
+        <select {...form.register('accessLevelId')} id="invite-level" required className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
           {levels.map((l) => (
             <option key={l.id} value={l.id}>{l.name}</option>
           ))}
         </select>
-        {state.fieldErrors?.accessLevelId ? <p className="mt-1 text-sm text-red-700">{state.fieldErrors.accessLevelId}</p> : null}
+        {levelError ? <p className="mt-1 text-sm text-red-700">{levelError}</p> : null}
       </div>
       <PrimaryButton type="submit" disabled={pending}>{pending ? 'Sending…' : 'Send invitation'}</PrimaryButton>
       <div className="sm:col-span-4">
@@ -36,17 +41,19 @@ export function InviteStaffForm({ levels }: { levels: Level[] }) {
 }
 
 export function StaffRowActions({
+  actions,
   user,
   levels,
   isSelf,
 }: {
+  actions: StaffRowActionsProps;
   user: { id: string; fullName: string; status: string; accessLevelId: string };
   levels: Level[];
   isSelf: boolean;
 }) {
-  const [levelState, levelAction, levelPending] = useActionState<UsersActionState, FormData>(changeLevelAction, {});
-  const [activeState, activeAction, activePending] = useActionState<UsersActionState, FormData>(setActiveAction, {});
-  const [resendState, resendAction, resendPending] = useActionState<UsersActionState, FormData>(resendInviteAction, {});
+  const [levelState, levelAction, levelPending] = useActionState(actions.changeLevel, {});
+  const [activeState, activeAction, activePending] = useActionState(actions.setActive, {});
+  const [resendState, resendAction, resendPending] = useActionState(actions.resendInvite, {});
   const message = [levelState, activeState, resendState].find((s) => s.message);
   return (
     <div className="flex flex-col gap-2">

@@ -4,6 +4,7 @@ import { AccessLevelRow, CreateAccessLevelForm, PermissionMatrixForm } from '@/c
 import { ALL_PERMISSIONS, PERMISSIONS } from '@/lib/access/permissions';
 import { listAccessLevelsWithMembers } from '@/lib/access-levels/access-levels';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { createAccessLevelAction, deleteAccessLevelAction, renameAccessLevelAction, savePermissionMatrixAction } from './actions';
 
 export const metadata: Metadata = { title: 'Access levels' };
 
@@ -36,7 +37,7 @@ export default async function AccessLevelsPage() {
                   {l.members !== l.activeMembers ? ` (${l.activeMembers} active)` : ''} · {l.permissions.length === 1 ? '1 permission' : `${l.permissions.length} permissions`}
                 </p>
               </div>
-              {l.builtinKey ? null : <AccessLevelRow level={{ id: l.id, name: l.name, members: l.members }} />}
+              {l.builtinKey ? null : <AccessLevelRow level={{ id: l.id, name: l.name, members: l.members }} rename={renameAccessLevelAction} remove={deleteAccessLevelAction} />}
             </li>
           ))}
         </ul>
@@ -45,7 +46,7 @@ export default async function AccessLevelsPage() {
       <section aria-labelledby="create-level-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="create-level-heading" className="text-lg font-semibold">Create a custom level</h2>
         <div className="mt-3">
-          <CreateAccessLevelForm />
+          <CreateAccessLevelForm action={createAccessLevelAction} />
         </div>
       </section>
 
@@ -57,7 +58,7 @@ export default async function AccessLevelsPage() {
         <div className="mt-3">
           {/* A new or deleted level remounts the matrix; a save keeps it, so its confirmation stays
               on screen (React resets the ticks to the saved permissions once the action settles). */}
-          <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} rows={rows} columns={columns} />
+          <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} action={savePermissionMatrixAction} rows={rows} columns={columns} />
         </div>
       </section>
     </div>

@@ -5,6 +5,10 @@ import { LogoUploadForm } from '@/components/crm/logo-upload-form';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getBrandingAssets } from '@/lib/branding-assets/branding-assets';
 import { getBranding } from '@/lib/settings/branding';
+import { saveBrandingAction } from './actions';
+import { removeBrandingAssetAction, uploadBrandingAssetAction } from './asset-actions';
+
+const ASSET_ACTIONS = { upload: uploadBrandingAssetAction, remove: removeBrandingAssetAction };
 
 export const metadata: Metadata = { title: 'Branding' };
 
@@ -19,10 +23,10 @@ export default async function BrandingPage() {
           How the patient portal looks: the name patients see, your logo and favicon, your colour and the theme. Changes show on the portal’s next page load.
         </p>
       </header>
-      <BrandingForm initial={branding} />
+      <BrandingForm action={saveBrandingAction} initial={branding} />
       <div className="grid gap-6 lg:grid-cols-2">
-        <LogoUploadForm kind="logo" currentUrl={assets.logoUrl} />
-        <LogoUploadForm kind="favicon" currentUrl={assets.faviconUrl} />
+        <LogoUploadForm kind="logo" currentUrl={assets.logoUrl} actions={ASSET_ACTIONS} />
+        <LogoUploadForm kind="favicon" currentUrl={assets.faviconUrl} actions={ASSET_ACTIONS} />
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { getDb } from '@/db/client';
 import { AddDocumentTypeForm, DocumentTypeRow } from '@/components/crm/document-type-forms';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listDocumentTypes } from '@/lib/settings/document-types';
+import { addDocumentTypeAction, renameDocumentTypeAction, toggleDocumentTypeAction } from './actions';
 
 export const metadata: Metadata = { title: 'Document types' };
 
@@ -20,7 +21,7 @@ export default async function DocumentTypesPage() {
       <section aria-labelledby="add-type-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="add-type-heading" className="text-lg font-semibold">Add a document type</h2>
         <div className="mt-3">
-          <AddDocumentTypeForm />
+          <AddDocumentTypeForm action={addDocumentTypeAction} />
         </div>
       </section>
       <section aria-labelledby="types-heading" className="rounded-xl border border-line bg-surface">
@@ -36,7 +37,7 @@ export default async function DocumentTypesPage() {
                 </p>
                 <p className="text-sm text-fg-muted">{t.documentCount === 1 ? '1 document' : `${t.documentCount} documents`}</p>
               </div>
-              <DocumentTypeRow type={t} />
+              <DocumentTypeRow type={t} rename={renameDocumentTypeAction} toggle={toggleDocumentTypeAction} />
             </li>
           ))}
         </ul>

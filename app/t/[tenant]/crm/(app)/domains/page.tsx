@@ -5,6 +5,7 @@ import { DomainRecords } from '@/components/crm/domain-records';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getDomainsOverview } from '@/lib/domains/domains';
 import { vercelConfigFromEnv } from '@/lib/domains/vercel';
+import { addCustomDomainAction, changeSubdomainAction, removeDomainAction, verifyDomainAction } from './actions';
 
 export const metadata: Metadata = { title: 'Domains' };
 
@@ -27,7 +28,7 @@ export default async function DomainsPage() {
           Currently <span className="font-mono text-fg">{overview.subdomain?.host ?? 'none'}</span>
         </p>
         <div className="mt-3">
-          <SubdomainForm label={overview.subdomain?.label ?? ''} rootDomain={overview.rootDomain} />
+          <SubdomainForm action={changeSubdomainAction} label={overview.subdomain?.label ?? ''} rootDomain={overview.rootDomain} />
         </div>
       </section>
 
@@ -45,7 +46,7 @@ export default async function DomainsPage() {
           </p>
         )}
         <div className="mt-4">
-          <AddCustomDomainForm />
+          <AddCustomDomainForm action={addCustomDomainAction} />
         </div>
         {overview.customDomains.length === 0 ? (
           <p className="mt-4 text-sm text-fg-muted">No custom domains yet.</p>
@@ -62,7 +63,7 @@ export default async function DomainsPage() {
                       <span className="ml-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900">waiting for DNS</span>
                     )}
                   </p>
-                  <CustomDomainActions domain={{ id: d.id, hostname: d.hostname, verified: Boolean(d.verifiedAt) }} />
+                  <CustomDomainActions domain={{ id: d.id, hostname: d.hostname, verified: Boolean(d.verifiedAt) }} verify={verifyDomainAction} remove={removeDomainAction} />
                 </div>
                 <DomainRecords hostname={d.hostname} records={d.records} />
               </li>

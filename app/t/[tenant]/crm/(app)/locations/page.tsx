@@ -5,6 +5,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { supportedTimeZones } from '@/lib/settings/time-zones';
+import { addLocationAction, setLocationActiveAction, updateLocationAction } from './actions';
 
 export const metadata: Metadata = { title: 'Locations' };
 
@@ -43,12 +44,12 @@ export default async function LocationsPage() {
                     {l.timeZone.replaceAll('_', ' ')}{l.phone ? ` · ${formatPhoneForDisplay(l.phone)}` : ''}
                   </p>
                 </div>
-                <LocationActiveButton location={l} />
+                <LocationActiveButton action={setLocationActiveAction} location={l} />
               </div>
               <details className="rounded-lg border border-line">
                 <summary className="cursor-pointer px-3 py-2 text-sm font-medium">Edit {l.name}</summary>
                 <div className="border-t border-line p-3">
-                  <LocationForm location={l} timeZones={timeZones} defaultTimeZone={zone} />
+                  <LocationForm action={updateLocationAction} location={l} timeZones={timeZones} defaultTimeZone={zone} />
                 </div>
               </details>
             </li>
@@ -60,7 +61,7 @@ export default async function LocationsPage() {
       <section aria-labelledby="add-location-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="add-location-heading" className="text-lg font-semibold">Add a location</h2>
         <div className="mt-3">
-          <LocationForm timeZones={timeZones} defaultTimeZone={zone} />
+          <LocationForm action={addLocationAction} timeZones={timeZones} defaultTimeZone={zone} />
         </div>
       </section>
     </div>

@@ -4,6 +4,7 @@ import { PortalSettingsForm } from '@/components/crm/portal-settings-form';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getPortalSettings } from '@/lib/settings/portal-settings';
 import { BOOKING_LIMITS } from '@/lib/settings/schemas';
+import { savePortalSettingsAction } from './actions';
 
 export const metadata: Metadata = { title: 'Patient portal settings' };
 
@@ -18,7 +19,7 @@ export default async function PortalSettingsPage() {
           How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.
         </p>
       </header>
-      <PortalSettingsForm initial={settings} limits={BOOKING_LIMITS} />
+      <PortalSettingsForm action={savePortalSettingsAction} initial={settings} limits={BOOKING_LIMITS} />
     </div>
   );
 }

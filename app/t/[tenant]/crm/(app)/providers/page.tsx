@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { ProviderFlagButton } from '@/components/crm/provider-forms';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listProviderCandidates } from '@/lib/providers/providers';
+import { setProviderFlagAction } from './actions';
 
 export const metadata: Metadata = { title: 'Providers' };
 
@@ -37,7 +38,7 @@ export default async function ProvidersPage() {
                     Services and hours<span className="sr-only"> of {s.fullName}</span>
                   </Link>
                 ) : null}
-                <ProviderFlagButton staff={s} />
+                <ProviderFlagButton action={setProviderFlagAction} staff={s} />
               </div>
             </li>
           ))}

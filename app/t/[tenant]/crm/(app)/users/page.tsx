@@ -3,8 +3,11 @@ import { getDb } from '@/db/client';
 import { InviteStaffForm, StaffRowActions } from '@/components/crm/staff-user-forms';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAccessLevels, listStaff } from '@/lib/staff/staff-users';
+import { changeLevelAction, inviteStaffAction, resendInviteAction, setActiveAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
+
+const ROW_ACTIONS = { changeLevel: changeLevelAction, setActive: setActiveAction, resendInvite: resendInviteAction };
 
 const STATUS_STYLE: Record<string, string> = {
   active: 'bg-emerald-100 text-emerald-900',
@@ -26,7 +29,7 @@ export default async function UsersPage() {
       <section aria-labelledby="invite-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="invite-heading" className="text-lg font-semibold">Invite a user</h2>
         <div className="mt-3">
-          <InviteStaffForm levels={levelOptions} />
+          <InviteStaffForm action={inviteStaffAction} levels={levelOptions} />
         </div>
       </section>
       <section aria-labelledby="users-heading" className="rounded-xl border border-line bg-surface">
@@ -44,7 +47,7 @@ export default async function UsersPage() {
                   {u.status === 'active' && !u.totpEnrolled ? ' · authenticator not set up yet' : ''}
                 </p>
               </div>
-              <StaffRowActions user={u} levels={levelOptions} isSelf={u.id === ctx.actor.id} />
+              <StaffRowActions actions={ROW_ACTIONS} user={u} levels={levelOptions} isSelf={u.id === ctx.actor.id} />
             </li>
           ))}
         </ul>

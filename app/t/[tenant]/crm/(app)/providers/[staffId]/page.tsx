@@ -11,6 +11,7 @@ import { getProviderCandidate, listProviderServiceIds } from '@/lib/providers/pr
 import { WEEKDAYS } from '@/lib/providers/schemas';
 import { formatVisitTime } from '@/lib/scheduling/patient-appointments';
 import { listServices } from '@/lib/services/services';
+import { addHoursAction, addTimeOffAction, removeHoursAction, removeTimeOffAction, saveProviderServicesAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Provider' };
 
@@ -44,7 +45,7 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
       <section aria-labelledby="services-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="services-heading" className="text-lg font-semibold">Services offered</h2>
         <div className="mt-3">
-          <ProviderServicesForm staffId={provider.id} services={services} offered={offered} />
+          <ProviderServicesForm action={saveProviderServicesAction} staffId={provider.id} services={services} offered={offered} />
         </div>
       </section>
 
@@ -54,13 +55,13 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
           {hours.map((h) => (
             <li key={h.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
               <span>{WEEKDAYS[h.weekday]} {h.startTime}–{h.endTime} · {h.locationName}</span>
-              <ProviderRemoveButton kind="hours" id={h.id} label={`Remove ${WEEKDAYS[h.weekday]} ${h.startTime}–${h.endTime} at ${h.locationName}`} />
+              <ProviderRemoveButton action={removeHoursAction} kind="hours" id={h.id} label={`Remove ${WEEKDAYS[h.weekday]} ${h.startTime}–${h.endTime} at ${h.locationName}`} />
             </li>
           ))}
           {hours.length === 0 ? <li className="py-2 text-fg-muted">No weekly hours yet: patients cannot book this provider.</li> : null}
         </ul>
         <h3 className="mt-4 font-medium">Add hours</h3>
-        <ProviderHoursForm staffId={provider.id} locations={activeLocations} />
+        <ProviderHoursForm action={addHoursAction} staffId={provider.id} locations={activeLocations} />
       </section>
 
       <section aria-labelledby="time-off-heading" className="rounded-xl border border-line bg-surface p-5">
@@ -72,13 +73,13 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
                 {formatVisitTime(t.startsAt, displayZone)} – {formatVisitTime(t.endsAt, displayZone)}
                 {t.reason ? <span className="text-fg-muted"> · {t.reason}</span> : null}
               </span>
-              <ProviderRemoveButton kind="time-off" id={t.id} label={`Remove time off from ${formatVisitTime(t.startsAt, displayZone)}`} />
+              <ProviderRemoveButton action={removeTimeOffAction} kind="time-off" id={t.id} label={`Remove time off from ${formatVisitTime(t.startsAt, displayZone)}`} />
             </li>
           ))}
           {timeOff.length === 0 ? <li className="py-2 text-fg-muted">No upcoming time off.</li> : null}
         </ul>
         <h3 className="mt-4 font-medium">Add time off</h3>
-        <TimeOffForm staffId={provider.id} locations={activeLocations} />
+        <TimeOffForm action={addTimeOffAction} staffId={provider.id} locations={activeLocations} />
       </section>
     </div>
   );
