@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { contentSecurityPolicy, createNonce, storageOriginFromEnv } from '@/lib/security/headers';
+import { addressPolicyFromEnv, clientAddress, CLIENT_IP_HEADER } from '@/lib/http/client-address';
+import { SOCKET_ADDRESS_HEADER, socketAddressStampInstalled } from '@/lib/http/socket-address-stamp';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 
 export const config = {
@@ -12,6 +14,9 @@ export const config = {
 export const INTERNAL_HEADER_PREFIX = 'x-carebridge-';
 export const PATHNAME_HEADER = 'x-carebridge-pathname';
 export const NONCE_HEADER = 'x-nonce';
+
+// Read with a computed key so the bundler cannot inline a build-time value into middleware.
+const ADDRESS_POLICY = addressPolicyFromEnv({ TRUSTED_PROXY_HOPS: process.env['TRUSTED_PROXY_HOPS'], VERCEL: process.env['VERCEL'] });
 
 /**
  * Every response gets this request's CSP. Pages may show health information, so no page is
@@ -31,11 +36,16 @@ function secure(response: NextResponse, csp: string, page: boolean): NextRespons
  * again and check the session themselves.
  */
 export async function middleware(request: NextRequest) {
+  // Read before the internal headers are stripped: the server stamped the socket address over
+  // anything the client sent (lib/http/socket-address-stamp.ts).
+  const socketAddress = socketAddressStampInstalled() ? request.headers.get(SOCKET_ADDRESS_HEADER) : null;
+  const clientIp = clientAddress(request.headers, socketAddress, ADDRESS_POLICY);
   const forwarded = new Headers(request.headers);
   for (const name of [...forwarded.keys()]) {
     if (name.startsWith(INTERNAL_HEADER_PREFIX)) forwarded.delete(name);
   }
   forwarded.delete(NONCE_HEADER);
+  if (clientIp) forwarded.set(CLIENT_IP_HEADER, clientIp);
   const { pathname, search } = request.nextUrl;
   forwarded.set(PATHNAME_HEADER, pathname);
   // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.

@@ -1,6 +1,6 @@
 import 'server-only';
-import { isIP } from 'node:net';
 import { headers } from 'next/headers';
+import { CLIENT_IP_HEADER, validIp } from './client-address';
 
 /** Who is calling, as far as the request tells: for the audit log, sessions and per-IP limits. */
 export interface ClientInfo {
@@ -16,18 +16,12 @@ export async function getClientInfo(): Promise<ClientInfo> {
 }
 
 /**
- * Vercel overwrites `x-forwarded-for` with the connecting address (a client cannot prepend its
- * own), so its first entry is the client. Behind another proxy that appends instead, the first
- * entry is whatever the client sent: configure that proxy to set `x-real-ip` and drop XFF.
+ * The address is the one middleware worked out from the socket and the trusted proxies
+ * (lib/http/client-address.ts) and passed on in CLIENT_IP_HEADER, which it strips from client
+ * input. X-Forwarded-For itself is never read here: as sent, it is whatever the client wrote.
  */
 export function clientInfoFromHeaders(h: Pick<Headers, 'get'>): ClientInfo {
-  const forwarded = h.get('x-forwarded-for')?.split(',')[0]?.trim();
-  const ip = validIp(forwarded) ?? validIp(h.get('x-real-ip')?.trim());
+  const ip = validIp(h.get(CLIENT_IP_HEADER));
   const userAgent = h.get('user-agent')?.slice(0, USER_AGENT_MAX_LENGTH) || null;
   return { ip, userAgent };
-}
-
-// A value that is not an address is client-chosen text: keep it out of logs and limit keys.
-function validIp(value: string | undefined): string | null {
-  return value && isIP(value) ? value : null;
 }

@@ -44,6 +44,7 @@ import type { SessionKind } from '@/db/schema';
 import { AUTH_POLICY, sessionCookieName } from '@/lib/auth/policy';
 import { createSession } from '@/lib/auth/session-store';
 import { platformRootDomain, requiredSecret } from '@/lib/config/env';
+import { clientAddress, CLIENT_IP_HEADER } from '@/lib/http/client-address';
 
 // next.config.ts sets experimental.authInterrupts; the build passes it on as this variable.
 process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS ??= 'true';
@@ -72,6 +73,10 @@ function stateFor(req: RequestSpec): RequestState {
   const headers = new Headers(req.headers ?? {});
   headers.set('host', req.host);
   headers.set('x-carebridge-pathname', req.path ?? '/');
+  // As middleware would behind one trusted proxy (TRUSTED_PROXY_HOPS=1): a test's
+  // x-forwarded-for is the address that proxy saw.
+  const ip = clientAddress(headers, null, { trustedProxyHops: 1, onVercel: false });
+  if (ip) headers.set(CLIENT_IP_HEADER, ip);
   if (!headers.has('user-agent')) headers.set('user-agent', 'action-harness');
   return { headers, jar, setCookies: new Map(), revalidated: [] };
 }
