@@ -4,8 +4,9 @@ import type { Executor } from '@/db/client';
 import { appointments, availabilityRules, locations, patients, services, staffUsers, type AppointmentStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
-import { isUuid } from '@/lib/settings/ids';
+import { isUuid } from '@/lib/kernel/ids';
 import { findFreeSlots, offeringProviders, type FreeSlots } from './find-slots';
+import { slotOptions, type SlotOption } from './schedule-format';
 import { addDays, weekdayOf, zonedDate, zonedInstant } from './zoned-time';
 
 /**
@@ -237,4 +238,17 @@ export async function freeSlotsForDay(
     from: new Date(noon - 27 * 3_600_000), to: new Date(noon + 27 * 3_600_000), audience: 'staff',
   });
   return { ...free, days: free.days.filter((d) => d.date === input.day) };
+}
+
+/**
+ * The day's free times as the slot picker offers them, after a time was just taken. None when
+ * they cannot be read: the form then says to choose another day, which is the right advice.
+ */
+export async function freshSlotChoices(
+  db: Executor,
+  ctx: StaffContext,
+  input: { serviceId: string; locationId: string; providerChoice: string | 'any'; day: string },
+): Promise<SlotOption[]> {
+  return freeSlotsForDay(db, ctx, { serviceId: input.serviceId, locationId: input.locationId, providerId: input.providerChoice, day: input.day })
+    .then((free) => slotOptions(free, input.providerChoice), () => []);
 }

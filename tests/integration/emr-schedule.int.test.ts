@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { appointments, availabilityRules, locations, patients, providerServices, services, staffUsers } from '@/db/schema';
-import { parseSlotValue, slotOptions } from '@/components/emr/schedule/format';
-import { refusalState, SLOT_TAKEN_MESSAGE } from '@/components/emr/schedule/messages';
+import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
+import { parseSlotValue, slotOptions } from '@/lib/scheduling/schedule-format';
+import { ScheduleRefusedError, SLOT_TAKEN_MESSAGE, type Refusal } from '@/lib/scheduling/staff-refusals';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
 import { setClockForTests } from '@/lib/clock';
 import { bookAppointment, markCompleted } from '@/lib/scheduling/booking';
@@ -13,6 +14,9 @@ import {
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
+
+/** What the schedule's forms show for a refusal (the actions throw ScheduleRefusedError). */
+const refusalState = (refusal: Refusal) => failureOf(new ScheduleRefusedError(refusal), STAFF_MESSAGES, 'test');
 
 const NY = 'America/New_York';
 const BUD = 'Europe/Budapest';

@@ -1,13 +1,15 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { cancelAction, markCompletedAction, markNoShowAction } from '@/app/t/[tenant]/emr/(app)/schedule/actions';
-import type { ScheduleFormState } from './messages';
 import { FormMessage, SecondaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { ScheduleFormState } from '@/lib/scheduling/schedule-form-state';
+
+type Action = FormAction<ScheduleFormState>;
 
 /** Cancel needs a reason; the field's error is tied to it (WCAG 3.3.1). */
-export function CancelAppointmentForm({ appointmentId }: { appointmentId: string }) {
-  const [state, action, pending] = useActionState<ScheduleFormState, FormData>(cancelAction, {});
+export function CancelAppointmentForm({ appointmentId, action: cancel }: { appointmentId: string; action: Action }) {
+  const [state, action, pending] = useActionState<ScheduleFormState, FormData>(cancel, {});
   const id = useId();
   const error = state.fieldErrors?.reason;
   return (
@@ -33,9 +35,9 @@ export function CancelAppointmentForm({ appointmentId }: { appointmentId: string
 }
 
 /** Completed and no-show, once the visit has started (the lib refuses earlier, with a message). */
-export function OutcomeForms({ appointmentId }: { appointmentId: string }) {
-  const [done, completeAction, completing] = useActionState<ScheduleFormState, FormData>(markCompletedAction, {});
-  const [missed, noShowAction, marking] = useActionState<ScheduleFormState, FormData>(markNoShowAction, {});
+export function OutcomeForms({ appointmentId, actions }: { appointmentId: string; actions: { completed: Action; noShow: Action } }) {
+  const [done, completeAction, completing] = useActionState<ScheduleFormState, FormData>(actions.completed, {});
+  const [missed, noShowAction, marking] = useActionState<ScheduleFormState, FormData>(actions.noShow, {});
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap gap-2">

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ScheduleAppointment } from '@/lib/scheduling/schedule-view';
-import { formatTime, STATUS_LABEL, STATUS_STYLE, zoneAbbreviation } from './format';
+import { formatTime, STATUS_LABEL, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
+import { STATUS_STYLE } from './status-style';
 
 /** One visit: time in its location's zone (named), patient linked to the chart, status as text. */
 export function AppointmentCard({ appointment: a, show, canManage }: {

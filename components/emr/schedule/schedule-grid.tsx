@@ -1,6 +1,6 @@
+import { formatDay } from '@/lib/scheduling/schedule-format';
 import type { ScheduleView } from '@/lib/scheduling/schedule-view';
 import { AppointmentCard } from './appointment-card';
-import { formatDay } from './format';
 
 function Empty({ text }: { text: string }) {
   return <p className="rounded-lg border border-dashed border-line p-3 text-sm text-fg-muted">{text}</p>;

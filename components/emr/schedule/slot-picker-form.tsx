@@ -1,24 +1,25 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { bookAction, rescheduleAction } from '@/app/t/[tenant]/emr/(app)/schedule/actions';
-import type { ScheduleFormState } from './messages';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
-import type { SlotOption } from './format';
+import type { FormAction } from '@/lib/actions/result';
+import type { SlotOption } from '@/lib/scheduling/schedule-format';
+import type { ScheduleFormState } from '@/lib/scheduling/schedule-form-state';
 
 /**
  * Free times as radio buttons, then one confirm button. After "just taken" the action sends the
  * day's fresh times, which replace the ones shown.
  */
-export function SlotPickerForm({ kind, hidden, slots, legend, submitLabel, summary }: {
-  kind: 'book' | 'reschedule';
+export function SlotPickerForm({ action: confirm, hidden, slots, legend, submitLabel, summary }: {
+  /** Book or move: the page hands the form its action. */
+  action: FormAction<ScheduleFormState>;
   hidden: Record<string, string>;
   slots: SlotOption[];
   legend: string;
   submitLabel: string;
   summary?: string;
 }) {
-  const [state, action, pending] = useActionState<ScheduleFormState, FormData>(kind === 'book' ? bookAction : rescheduleAction, {});
+  const [state, action, pending] = useActionState<ScheduleFormState, FormData>(confirm, {});
   const id = useId();
   const errorId = `${id}-error`;
   const shown = state.slots ?? slots;

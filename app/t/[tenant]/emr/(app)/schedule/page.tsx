@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { formatDay, zoneAbbreviation } from '@/components/emr/schedule/format';
+import { formatDay, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
 import { DayView, WeekView } from '@/components/emr/schedule/schedule-grid';
 import { ScheduleToolbar } from '@/components/emr/schedule/schedule-toolbar';
 import { requireStaff } from '@/lib/auth/staff-session';

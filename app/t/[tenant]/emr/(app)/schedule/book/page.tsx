@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { formatDay, slotOptions, zoneAbbreviation, type SlotOption } from '@/components/emr/schedule/format';
+import { formatDay, slotOptions, zoneAbbreviation, type SlotOption } from '@/lib/scheduling/schedule-format';
 import { SlotPickerForm } from '@/components/emr/schedule/slot-picker-form';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
@@ -11,6 +11,7 @@ import { searchPatients } from '@/lib/patients/search';
 import { formatDateOfBirth } from '@/lib/patients/display';
 import { freeSlotsForDay, getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { bookAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Book a visit' };
 
@@ -144,7 +145,7 @@ export default async function BookVisitPage({ searchParams }: { searchParams: Pr
         <section aria-labelledby="time-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
           <h2 id="time-heading" className="text-lg font-semibold">3. Time and confirm</h2>
           <SlotPickerForm
-            kind="book"
+            action={bookAction}
             hidden={{ patientId: patient.id, locationId: location.id, serviceId: choices.service.id, providerChoice: provider, day }}
             slots={slots}
             legend={`Free times on ${formatDay(day)} (${zoneAbbreviation(new Date(`${day}T12:00:00Z`), zone)}, ${zone.replace(/_/g, ' ')})`}

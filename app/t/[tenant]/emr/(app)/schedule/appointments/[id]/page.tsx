@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { CancelAppointmentForm, OutcomeForms } from '@/components/emr/schedule/appointment-actions';
-import { formatDay, formatWhen, slotOptions, STATUS_LABEL, zoneAbbreviation, type SlotOption } from '@/components/emr/schedule/format';
+import { formatDay, formatWhen, slotOptions, STATUS_LABEL, zoneAbbreviation, type SlotOption } from '@/lib/scheduling/schedule-format';
 import { SlotPickerForm } from '@/components/emr/schedule/slot-picker-form';
 import { SlotQueryForm } from '@/components/emr/schedule/slot-query-form';
 import { NotFoundError } from '@/lib/access/context';
@@ -12,6 +12,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { now } from '@/lib/clock';
 import { freeSlotsForDay, getScheduleAppointment, loadBookingChoices } from '@/lib/scheduling/schedule-view';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { cancelAction, markCompletedAction, markNoShowAction, rescheduleAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'Manage visit' };
 
@@ -89,7 +90,7 @@ export default async function ManageAppointmentPage({ params, searchParams }: {
               values={{ location: reschedule.choices.location?.id ?? a.location.id, provider: reschedule.provider, day: reschedule.day }}
             />
             <SlotPickerForm
-              kind="reschedule"
+              action={rescheduleAction}
               hidden={{
                 appointmentId: a.id, serviceId: a.service.id, locationId: reschedule.choices.location?.id ?? a.location.id,
                 providerChoice: reschedule.provider, day: reschedule.day,
@@ -102,11 +103,11 @@ export default async function ManageAppointmentPage({ params, searchParams }: {
           <section aria-labelledby="outcome-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
             <h2 id="outcome-heading" className="text-lg font-semibold">Outcome</h2>
             <p className="text-sm text-fg-muted">Possible once the visit’s start time has passed.</p>
-            <OutcomeForms appointmentId={a.id} />
+            <OutcomeForms appointmentId={a.id} actions={{ completed: markCompletedAction, noShow: markNoShowAction }} />
           </section>
           <section aria-labelledby="cancel-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
             <h2 id="cancel-heading" className="text-lg font-semibold">Cancel</h2>
-            <CancelAppointmentForm appointmentId={a.id} />
+            <CancelAppointmentForm appointmentId={a.id} action={cancelAction} />
           </section>
         </>
       ) : (

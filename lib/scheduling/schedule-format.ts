@@ -1,8 +1,11 @@
 import type { AppointmentStatus } from '@/db/schema';
-import type { FreeSlots } from '@/lib/scheduling/find-slots';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
+import type { FreeSlots } from './find-slots';
 
-/** Staff pages are English-only; every time is shown in the location's zone, with the zone named. */
+/**
+ * How the staff schedule says times, statuses and free slots, for pages and the browser alike.
+ * Staff pages are English-only; every time is shown in the location's zone, with the zone named.
+ */
 
 export function formatTime(instant: Date, timeZone: string): string {
   return dateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone }).format(instant);
@@ -33,14 +36,6 @@ export const STATUS_LABEL: Record<AppointmentStatus, string> = {
   no_show: 'No-show',
 };
 
-/** Colour only supports the text label (WCAG 1.4.1). */
-export const STATUS_STYLE: Record<AppointmentStatus, string> = {
-  booked: 'bg-sky-100 text-sky-900 border-sky-300',
-  completed: 'bg-emerald-100 text-emerald-900 border-emerald-300',
-  cancelled: 'bg-slate-200 text-slate-800 border-slate-300',
-  no_show: 'bg-amber-100 text-amber-900 border-amber-300',
-};
-
 export interface SlotOption {
   /** `${ISO start}|${providerId}`, read back by the actions. */
   value: string;
@@ -57,6 +52,7 @@ export function slotOptions(free: FreeSlots, providerId: string | 'any'): SlotOp
   }));
 }
 
+/** A chosen slot as the form posts it; anything else is no choice. */
 export function parseSlotValue(value: unknown): { startsAt: Date; providerId: string } | null {
   if (typeof value !== 'string') return null;
   const [iso, providerId] = value.split('|');
