@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** Audit action names for access-level changes (`domain.verb`, as lib/audit/actions.ts). */
 export const AccessLevelAuditActions = {
   created: 'access_level.created',

@@ -1,3 +1,4 @@
+import 'server-only';
 import { PERMISSIONS, type Permission } from '@/lib/access/permissions';
 import { RuleError } from '@/lib/kernel/errors';
 

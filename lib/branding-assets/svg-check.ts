@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * A strict allow-list check for uploaded SVG logos. It refuses rather than rewrites: a cleaned
  * copy would be a picture the clinic never approved, and a rewriter that misses a trick serves

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** Audit action names for domain changes (`domain.verb`, as lib/audit/actions.ts). */
 export const DomainAuditActions = {
   subdomainChanged: 'domain.subdomain_changed',

@@ -1,3 +1,4 @@
+import 'server-only';
 import { Resolver } from 'node:dns/promises';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';

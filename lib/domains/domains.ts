@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { and, asc, eq, ne } from 'drizzle-orm';

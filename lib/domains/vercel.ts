@@ -1,3 +1,5 @@
+import 'server-only';
+
 /**
  * Vercel's project domains API: a custom domain only reaches this deployment once the project
  * knows it. Configured by VERCEL_TOKEN and VERCEL_PROJECT_ID (VERCEL_TEAM_ID for a team project);

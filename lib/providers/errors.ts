@@ -1,3 +1,4 @@
+import 'server-only';
 import { RuleError } from '@/lib/kernel/errors';
 
 export type ProviderRuleCode = 'not-active' | 'not-provider' | 'hours-overlap' | 'location-inactive' | 'time-off-order' | 'time-off-past';

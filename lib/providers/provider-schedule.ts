@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { availabilityRules, locations, timeOff } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { RuleError } from '@/lib/kernel/errors';
 
 /** A services rule refused a change, in the words the form shows. */

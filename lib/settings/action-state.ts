@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What a CRM settings action returns to its form. Browser-safe: types only. */

@@ -1,3 +1,5 @@
+import 'server-only';
+
 /** Audit action names for CRM configuration changes (`domain.verb`, as lib/audit/actions.ts). */
 export const SettingsAuditActions = {
   brandingChanged: 'settings.branding_changed',

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { documentTypes, documents } from '@/db/schema';

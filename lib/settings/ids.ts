@@ -1,1 +1,2 @@
+import 'server-only';
 export { isUuid } from '@/lib/kernel/ids';

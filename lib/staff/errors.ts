@@ -1,3 +1,4 @@
+import 'server-only';
 import { RuleError } from '@/lib/kernel/errors';
 
 export type StaffRuleCode = 'last-admin' | 'self' | 'email-taken' | 'unknown-level' | 'not-invited';

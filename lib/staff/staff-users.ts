@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { accessLevels, authTokens, staffUsers } from '@/db/schema';
