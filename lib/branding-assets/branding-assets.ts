@@ -40,6 +40,7 @@ export class BrandingAssetError extends RuleError {
   constructor(override readonly code: 'missing' | 'empty' | 'too_large' | 'unsupported_type' | 'unsafe_svg' | 'malformed_svg', message: string) {
     super(code, 'Nothing was uploaded.', { file: message });
     this.name = 'BrandingAssetError';
+    // RuleError's message is the code; callers that check a file (tests, the form) read the reason.
     this.message = message;
   }
 }
