@@ -1,14 +1,15 @@
 'use client';
 
-import { startConversationAction } from '@/app/t/[tenant]/emr/(app)/messages/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { MessageFormState } from '@/lib/conversations/staff-form-state';
 import { MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
 import { AttachmentField, MessageTextArea } from './message-fields';
 import { useMessageAction } from './use-message-action';
 
 /** Starts a conversation with one patient; on success the action opens the new thread. */
-export function ComposeForm({ patientId, patientName }: { patientId: string; patientName?: string }) {
-  const { state, pending, onSubmit, formRef, dispatch } = useMessageAction(startConversationAction);
+export function ComposeForm({ patientId, patientName, action }: { patientId: string; patientName?: string; action: FormAction<MessageFormState> }) {
+  const { state, pending, onSubmit, formRef, dispatch } = useMessageAction(action);
   const errors = state.fieldErrors ?? {};
   return (
     <form ref={formRef} action={dispatch} onSubmit={onSubmit} noValidate className="space-y-4" aria-label={patientName ? `New conversation with ${patientName}` : 'New conversation with this patient'}>

@@ -1,8 +1,9 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { assignAction, changeStatusAction, type MessageFormState } from '@/app/t/[tenant]/emr/(app)/messages/actions';
 import { FormMessage, SecondaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { MessageFormState } from '@/lib/conversations/staff-form-state';
 import { fieldStyle } from './message-fields';
 
 /** Assignment and close/reopen for one conversation (messages.send; the actions re-check). */
@@ -11,15 +12,17 @@ export function ConversationControls({
   status,
   assignedToId,
   staff,
+  actions,
 }: {
   conversationId: string;
   status: 'open' | 'closed';
   assignedToId: string | null;
   staff: { id: string; name: string }[];
+  actions: { assign: FormAction<MessageFormState>; changeStatus: FormAction<MessageFormState> };
 }) {
   const id = useId();
-  const [assignState, assign, assigning] = useActionState<MessageFormState, FormData>(assignAction, {});
-  const [statusState, changeStatus, changing] = useActionState<MessageFormState, FormData>(changeStatusAction, {});
+  const [assignState, assign, assigning] = useActionState<MessageFormState, FormData>(actions.assign, {});
+  const [statusState, changeStatus, changing] = useActionState<MessageFormState, FormData>(actions.changeStatus, {});
   const assignError = assignState.ok ? undefined : assignState.fieldErrors?.staffId;
   return (
     <div className="space-y-5">

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { StaffConversationSummary } from '@/lib/conversations/types';
-import { formatMessageTime } from './format';
+import { formatMessageTime } from '@/lib/conversations/staff-display';
 
 /** Text carries every state; colour only supports it (WCAG 1.4.1). */
 function StatusCell({ c }: { c: StaffConversationSummary }) {

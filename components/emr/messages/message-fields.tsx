@@ -1,26 +1,8 @@
 'use client';
 
 import { useId } from 'react';
-import { ALLOWED_TYPES_LABEL, declaredTypeFor, FILE_INPUT_ACCEPT, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
-import { isSubmittedFile, MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
-
-/**
- * The browser's checks only save a round trip (the server checks the bytes). Files travel with
- * the message in one server action, so together they must fit its request limit.
- */
-export function checkAttachments(form: FormData): string | null {
-  const files = form.getAll('files').filter((f): f is File => f instanceof File && isSubmittedFile(f));
-  if (files.length > MAX_FILES_PER_MESSAGE) return `Attach at most ${MAX_FILES_PER_MESSAGE} files to one message.`;
-  for (const file of files) {
-    if (file.size === 0) return `“${file.name}” is empty. Choose a ${ALLOWED_TYPES_LABEL} file.`;
-    if (!isAllowedDocumentType(declaredTypeFor(file))) return `“${file.name}” is not a ${ALLOWED_TYPES_LABEL} file.`;
-  }
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  if (total > SERVER_ACTION_MAX_BYTES) {
-    return `The files add up to ${formatBytes(total)}; a message can carry up to ${formatBytes(SERVER_ACTION_MAX_BYTES)}. Upload larger files to the patient’s Documents instead.`;
-  }
-  return null;
-}
+import { ALLOWED_TYPES_LABEL, FILE_INPUT_ACCEPT, formatBytes, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
+import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
 
 const fieldStyle =
   'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';

@@ -1,15 +1,16 @@
 'use client';
 
 import { useRef } from 'react';
-import { replyAction } from '@/app/t/[tenant]/emr/(app)/messages/actions';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { MessageFormState } from '@/lib/conversations/staff-form-state';
 import { AttachmentField, MessageTextArea } from './message-fields';
 import { useMessageAction } from './use-message-action';
 
 /** The label "Reply" and the button "Send reply" are what the cross-host e2e journey looks for. */
-export function ReplyForm({ conversationId, onSent }: { conversationId: string; onSent?: () => void }) {
+export function ReplyForm({ conversationId, action, onSent }: { conversationId: string; action: FormAction<MessageFormState>; onSent?: () => void }) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
-  const { state, pending, onSubmit, formRef, dispatch } = useMessageAction(replyAction, () => {
+  const { state, pending, onSubmit, formRef, dispatch } = useMessageAction(action, () => {
     // Ready for the next message: keyboard users stay where they were typing.
     textareaRef.current?.focus();
     onSent?.();

@@ -2,10 +2,11 @@
 
 import { useRouter } from 'next/navigation';
 import { useActionState, useEffect, useRef, useState } from 'react';
-import { deleteMessageAction, type MessageFormState } from '@/app/t/[tenant]/emr/(app)/messages/actions';
 import { FormMessage, SecondaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { ThreadItem, ThreadPollResponse } from '@/lib/conversations/staff-display';
+import type { MessageFormState } from '@/lib/conversations/staff-form-state';
 import { formatBytes } from '@/lib/documents/file-rules';
-import type { ThreadItem, ThreadPollResponse } from './format';
 
 const POLL_MS = 5000;
 const KIND: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPG', 'image/png': 'PNG' };
@@ -34,11 +35,13 @@ export function ThreadMessages({
   initial,
   status,
   canDelete,
+  deleteAction,
 }: {
   conversationId: string;
   initial: ThreadItem[];
   status: 'open' | 'closed';
   canDelete: boolean;
+  deleteAction: FormAction<MessageFormState>;
 }) {
   const router = useRouter();
   const [polled, setPolled] = useState<ThreadItem[]>([]);
@@ -144,7 +147,7 @@ export function ThreadMessages({
                       ))}
                     </ul>
                   ) : null}
-                  {canDelete && m.mine && m.deletable ? <DeleteMessage conversationId={conversationId} messageId={m.id} /> : null}
+                  {canDelete && m.mine && m.deletable ? <DeleteMessage conversationId={conversationId} messageId={m.id} action={deleteAction} /> : null}
                 </>
               )}
             </article>
@@ -158,8 +161,8 @@ export function ThreadMessages({
 }
 
 /** Own messages only, within five minutes; a disclosure asks for confirmation first. */
-function DeleteMessage({ conversationId, messageId }: { conversationId: string; messageId: string }) {
-  const [state, action, pending] = useActionState<MessageFormState, FormData>(deleteMessageAction, {});
+function DeleteMessage({ conversationId, messageId, action: remove }: { conversationId: string; messageId: string; action: FormAction<MessageFormState> }) {
+  const [state, action, pending] = useActionState<MessageFormState, FormData>(remove, {});
   return (
     <details className="mt-3">
       <summary className="inline-flex min-h-11 cursor-pointer list-none items-center rounded-lg border border-line px-3 text-sm font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent [&::-webkit-details-marker]:hidden">

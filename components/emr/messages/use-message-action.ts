@@ -1,10 +1,11 @@
 'use client';
 
 import { startTransition, useActionState, useEffect, useRef } from 'react';
-import type { MessageFormState } from '@/app/t/[tenant]/emr/(app)/messages/actions';
-import { checkAttachments } from './message-fields';
+import type { FormAction } from '@/lib/actions/result';
+import { staffAttachmentProblem } from '@/lib/conversations/staff-attachments';
+import type { MessageFormState } from '@/lib/conversations/staff-form-state';
 
-type Action = (state: MessageFormState, form: FormData) => Promise<MessageFormState>;
+type Action = FormAction<MessageFormState>;
 
 /**
  * Submits through onSubmit: React resets a form after every `<form action>` run, which would
@@ -14,7 +15,7 @@ type Action = (state: MessageFormState, form: FormData) => Promise<MessageFormSt
 export function useMessageAction(action: Action, onSuccess?: (form: HTMLFormElement) => void) {
   const formRef = useRef<HTMLFormElement>(null);
   const [state, dispatch, pending] = useActionState<MessageFormState, FormData>(async (previous, form) => {
-    const fileError = checkAttachments(form);
+    const fileError = staffAttachmentProblem(form);
     if (fileError) return { ok: false, message: fileError, fieldErrors: { files: fileError } };
     return action(previous, form);
   }, {});

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { messagingZone, toThreadItem, type ThreadPollResponse } from '@/components/emr/messages/format';
 import { getDb } from '@/db/client';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
 import { now } from '@/lib/clock';
 import { pollStaffThread } from '@/lib/conversations';
+import { messagingZone, toThreadItem, type ThreadPollResponse } from '@/lib/conversations/staff-display';
 import { jsonError, resolveStaffCaller } from '@/lib/documents/route-auth';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 

@@ -2,11 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { ConversationTable, Pager } from '@/components/emr/messages/conversation-table';
-import { FILTERS, messagingZone } from '@/components/emr/messages/format';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listStaffConversations } from '@/lib/conversations';
 import { messagingPolicy } from '@/lib/conversations/access';
+import { FILTERS, messagingZone } from '@/lib/conversations/staff-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 
 export const metadata: Metadata = { title: 'Messages' };

@@ -3,14 +3,15 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { ConversationControls } from '@/components/emr/messages/conversation-controls';
-import { messagingZone, REPLY_BLOCKED, toThreadItem } from '@/components/emr/messages/format';
 import { ReplyForm } from '@/components/emr/messages/reply-form';
 import { ThreadMessages } from '@/components/emr/messages/thread-messages';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAssignableStaff, openStaffThread } from '@/lib/conversations';
+import { messagingZone, REPLY_BLOCKED, toThreadItem } from '@/lib/conversations/staff-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { assignAction, changeStatusAction, deleteMessageAction, replyAction } from '../actions';
 
 // The subject is patient information: it stays out of the browser tab and history titles.
 export const metadata: Metadata = { title: 'Conversation' };
@@ -62,19 +63,26 @@ export default async function ConversationPage({ params }: { params: Promise<{ t
               initial={thread.messages.map((m) => toThreadItem(m, zone))}
               status={conversation.status}
               canDelete={canSend}
+              deleteAction={deleteMessageAction}
             />
           </section>
           {/* Not labelled by its heading: the e2e journey finds the textarea by the label "Reply" alone. */}
           <section className="rounded-xl border border-line bg-surface p-5">
             <h2 className="text-lg font-semibold">Your reply</h2>
-            {blocked ? <p className="mt-2 text-sm">{blocked}</p> : <div className="mt-3"><ReplyForm conversationId={conversation.id} /></div>}
+            {blocked ? <p className="mt-2 text-sm">{blocked}</p> : <div className="mt-3"><ReplyForm conversationId={conversation.id} action={replyAction} /></div>}
           </section>
         </div>
         {canSend ? (
           <aside aria-labelledby="manage-heading" className="h-fit rounded-xl border border-line bg-surface p-5">
             <h2 id="manage-heading" className="text-lg font-semibold">Manage</h2>
             <div className="mt-3">
-              <ConversationControls conversationId={conversation.id} status={conversation.status} assignedToId={conversation.assignedTo?.id ?? null} staff={staff} />
+              <ConversationControls
+                conversationId={conversation.id}
+                status={conversation.status}
+                assignedToId={conversation.assignedTo?.id ?? null}
+                staff={staff}
+                actions={{ assign: assignAction, changeStatus: changeStatusAction }}
+              />
             </div>
           </aside>
         ) : null}

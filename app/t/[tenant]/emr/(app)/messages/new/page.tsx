@@ -8,6 +8,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { getPatientChart } from '@/lib/patients/chart';
 import { searchPatients } from '@/lib/patients/search';
 import { formatDateOfBirth } from '@/lib/patients/display';
+import { startConversationAction } from '../actions';
 
 export const metadata: Metadata = { title: 'New conversation' };
 
@@ -50,7 +51,7 @@ export default async function NewConversationPage({ searchParams }: { searchPara
             <Link href="/emr/messages/new" className="text-sm font-medium text-brand-accent underline underline-offset-2">Choose another patient</Link>
           </div>
           <div className="mt-4 max-w-2xl">
-            <ComposeForm patientId={patient.id} patientName={`${patient.firstName} ${patient.lastName}`} />
+            <ComposeForm patientId={patient.id} patientName={`${patient.firstName} ${patient.lastName}`} action={startConversationAction} />
           </div>
         </section>
       ) : (

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { AddToCareTeamForm, RemoveFromCareTeamButton } from '@/components/emr/messages/care-team-forms';
-import { formatMessageTime, messagingZone } from '@/components/emr/messages/format';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAssignableStaff, listPatientAssignments } from '@/lib/conversations';
+import { formatMessageTime, messagingZone } from '@/lib/conversations/staff-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { addToCareTeamAction, removeFromCareTeamAction } from './actions';
 

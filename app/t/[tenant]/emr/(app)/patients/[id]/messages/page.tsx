@@ -2,12 +2,13 @@ import type { Metadata } from 'next';
 import { z } from 'zod';
 import { ComposeForm } from '@/components/emr/messages/compose-form';
 import { ConversationTable, Pager } from '@/components/emr/messages/conversation-table';
-import { messagingZone } from '@/components/emr/messages/format';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listStaffConversations } from '@/lib/conversations';
+import { messagingZone } from '@/lib/conversations/staff-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { startConversationAction } from '../../../messages/actions';
 
 export const metadata: Metadata = { title: 'Messages' };
 
@@ -62,7 +63,7 @@ export default async function PatientMessagesTab({
         <section aria-labelledby="start-heading" className="rounded-xl border border-line bg-surface p-5">
           <h2 id="start-heading" className="text-lg font-semibold">Start a conversation</h2>
           <div className="mt-3 max-w-2xl">
-            <ComposeForm patientId={id} />
+            <ComposeForm patientId={id} action={startConversationAction} />
           </div>
         </section>
       ) : null}

@@ -1,8 +1,9 @@
-import type { StaffConversationFilter, ThreadMessage } from '@/lib/conversations/types';
-import type { TenantProfile } from '@/lib/tenancy/profile';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
+import type { TenantProfile } from '@/lib/tenancy/profile';
+import type { StaffConversationFilter, ThreadMessage } from './types';
 
 /**
+ * How the EMR shows conversations, for pages, the poll route and the browser alike.
  * Staff pages are English-only. Message times are formatted on the server in the clinic's zone
  * (its first location's) with the zone named, so the page and the poller agree whatever the
  * browser's own zone is.
