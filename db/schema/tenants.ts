@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -21,6 +22,9 @@ export const tenants = pgTable(
     slug: text('slug').notNull(),
     name: text('name').notNull(),
     status: text('status', { enum: tenantStatuses }).notNull().default('active'),
+    // Raised by triggers (migration 0013) on any change to the clinic, its branding, settings,
+    // locations or domains: every instance's caches compare it to notice a change made on another.
+    settingsVersion: bigint('settings_version', { mode: 'number' }).notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -4,7 +4,8 @@ import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/db/client';
-import { loadTenantProfile, type TenantProfile } from './profile';
+import type { TenantProfile } from './profile';
+import { createTenantProfileCache, type TenantProfileCache } from './profile-cache';
 import { forgetResolvedHosts, resolveTenantByHost } from './resolve-tenant';
 import type { TenantRef } from './lookup';
 
@@ -12,42 +13,34 @@ export function tenantCacheTag(tenantId: string): string {
   return `tenant:${tenantId}`;
 }
 
-/**
- * Every page of a clinic needs its profile, so in front of Next's data cache (a file or remote
- * read per call) sits the same short per-process memo as the host lookup: at most
- * TENANT_CACHE_TTL_MS old on other instances, dropped at once on this one by revalidateTenant.
- */
+// Read with a computed key so the bundler cannot inline a build-time value.
 const PROFILE_TTL_MS = Number(process.env['TENANT_CACHE_TTL_MS'] ?? 5_000);
-const PROFILE_MEMO = Symbol.for('carebridge.tenant-profile-memo');
-type ProfileMemo = Map<string, { value: Promise<TenantProfile | null>; expiresAt: number }>;
+const PROFILE_CACHE = Symbol.for('carebridge.tenant-profile-cache');
 
-function profileMemo(): ProfileMemo {
-  // On globalThis: middleware and pages are bundled apart but share the process.
-  const g = globalThis as typeof globalThis & { [PROFILE_MEMO]?: ProfileMemo };
-  g[PROFILE_MEMO] ??= new Map();
-  return g[PROFILE_MEMO];
+/**
+ * The process's profile cache (lib/tenancy/profile-cache.ts), on globalThis: middleware and pages
+ * are bundled apart but share the process. Behind its memo sits Next's data cache, tagged per
+ * clinic and keyed by the clinic's settings version.
+ */
+function profileCache(): TenantProfileCache {
+  const g = globalThis as typeof globalThis & { [PROFILE_CACHE]?: TenantProfileCache };
+  g[PROFILE_CACHE] ??= createTenantProfileCache({
+    db: getDb,
+    ttlMs: PROFILE_TTL_MS,
+    dataCache: (load, key, tenantId) => unstable_cache(load, key, { tags: [tenantCacheTag(tenantId)] })(),
+  });
+  return g[PROFILE_CACHE];
 }
 
-/** Branding, settings and locations through Next's data cache, tagged per clinic. */
+/** Branding, settings and locations: at most TENANT_CACHE_TTL_MS behind a change made on another instance. */
 export function getTenantProfile(tenantId: string): Promise<TenantProfile | null> {
-  const memo = profileMemo();
-  const hit = memo.get(tenantId);
-  if (hit && hit.expiresAt > Date.now()) return hit.value;
-  const value = unstable_cache(() => loadTenantProfile(getDb(), tenantId), ['tenant-profile', tenantId], {
-    tags: [tenantCacheTag(tenantId)],
-  })();
-  if (PROFILE_TTL_MS > 0) {
-    memo.set(tenantId, { value, expiresAt: Date.now() + PROFILE_TTL_MS });
-    // A failed load is not remembered.
-    value.catch(() => memo.delete(tenantId));
-  }
-  return value;
+  return profileCache().get(tenantId);
 }
 
 /** Call after changing a clinic's branding, settings, locations, domains or status. */
 export function revalidateTenant(tenantId: string): void {
   revalidateTag(tenantCacheTag(tenantId), { expire: 0 });
-  profileMemo().delete(tenantId);
+  profileCache().forget(tenantId);
   forgetResolvedHosts();
 }
 
