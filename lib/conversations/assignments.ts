@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { patientAssignments, staffUsers } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversations, tenantSettings } from '@/db/schema';

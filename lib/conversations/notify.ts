@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from '@/lib/notifications/audience';
 import { portalLink } from '@/lib/notifications/portal-link';

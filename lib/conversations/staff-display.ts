@@ -1,3 +1,4 @@
+import 'server-only';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import type { StaffConversationFilter, ThreadMessage } from './types';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What the EMR's message forms show after an action. Browser-safe: types only. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, count, desc, eq, exists, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { accessLevels, conversations, patientAssignments, patients, staffUsers, tenantSettings } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversationMessages, messageAttachments, patients, portalAccountPatients, portalAccounts, staffUsers, type Conversation } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState, FormAction } from '@/lib/actions/result';
 import type { DirectUpload } from './direct-upload';
 import type { DocumentFieldErrors } from './upload-rules';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '@/db/client';
 import { documents, documentTypes, staffUsers } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { cache } from 'react';
 import type { Executor } from '@/db/client';

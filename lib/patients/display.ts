@@ -1,3 +1,4 @@
+import 'server-only';
 import type { PortalRelationship } from '@/db/schema';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';

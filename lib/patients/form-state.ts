@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What the patient form shows after a refusal. Browser-safe: types only. */

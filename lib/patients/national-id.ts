@@ -1,3 +1,4 @@
+import 'server-only';
 import { decryptField, encryptField, lookupHash } from '@/lib/crypto/field-encryption';
 
 /** National IDs are compared on their letters and digits only: "900-12-3456" = "900123456". */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery } from '@/db/prepared';

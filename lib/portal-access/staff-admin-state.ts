@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What the EMR's Patient Portal tab shows after an action. Browser-safe: types only. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authTokens, patientPortalSettings, portalAccountPatients, portalAccounts, type PortalRelationship } from '@/db/schema';

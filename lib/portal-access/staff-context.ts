@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Executor } from '@/db/client';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { isUuid } from '@/lib/kernel/ids';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AppointmentStatus } from '@/db/schema';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 import type { FreeSlots } from './find-slots';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
