@@ -1,11 +1,16 @@
 'use client';
 
 import { useActionState } from 'react';
-import { acceptStaffInviteAction, type AcceptInviteState } from '@/app/t/[tenant]/staff/invite/[token]/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import type { AcceptInviteState } from '@/lib/auth/staff-form-states';
 
-export function AcceptStaffInviteForm({ token }: { token: string }) {
-  const [state, action, pending] = useActionState<AcceptInviteState, FormData>(acceptStaffInviteAction, {});
+/**
+ * The invitation's first password. Checked on the server only: the policy weighs the person's
+ * own name and email, and its word lists are too large to send to the browser.
+ */
+export function AcceptStaffInviteForm({ action: accept, token }: { action: FormAction<AcceptInviteState>; token: string }) {
+  const [state, action, pending] = useActionState(accept, {});
   return (
     <form action={action} className="mt-4 space-y-4" noValidate>
       <input type="hidden" name="token" value={token} />

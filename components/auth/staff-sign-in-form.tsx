@@ -1,14 +1,19 @@
 'use client';
 
-import { useActionState } from 'react';
-import { staffSignInAction } from '@/app/t/[tenant]/staff/actions';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { staffCredentialsSchema } from '@/lib/auth/schemas';
+import type { StaffSignInState } from '@/lib/auth/staff-form-states';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import { formatCountdown, useSecondsUntil } from './resend-countdown';
-import type { StaffSignInState } from './staff-sign-in-state';
 
-/** One form for /emr/sign-in and /crm/sign-in: password, then the second factor. */
-export function StaffSignInForm({ area, next }: { area: 'crm' | 'emr'; next?: string }) {
-  const [state, action, pending] = useActionState<StaffSignInState, FormData>(staffSignInAction, { step: 'credentials' });
+/**
+ * One form for /emr/sign-in and /crm/sign-in: password, then the second factor. The email and
+ * password are checked in the browser with the action's own schema; every step posts to `action`.
+ */
+export function StaffSignInForm({ action: signIn, area, next }: { action: FormAction<StaffSignInState>; area: 'crm' | 'emr'; next?: string }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(staffCredentialsSchema, signIn, { initialState: { step: 'credentials' } });
+  const action = formProps.action;
   const resendIn = useSecondsUntil(state.step === 'sms' ? state.resendAt : undefined);
   const hidden = (intent: string) => (
     <>
@@ -91,11 +96,11 @@ export function StaffSignInForm({ area, next }: { area: 'crm' | 'emr'; next?: st
   }
 
   return (
-    <form action={action} className="mt-4 space-y-4" noValidate>
+    <form {...formProps} className="mt-4 space-y-4">
       {hidden('credentials')}
       <FormMessage message={state.message} />
-      <TextField label="Email" name="email" type="email" autoComplete="username" defaultValue={state.email} required error={state.fieldErrors?.email} />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
+      <TextField {...form.register('email')} label="Email" type="email" autoComplete="username" defaultValue={state.email} required error={errorFor('email')} />
+      <TextField {...form.register('password')} label="Password" type="password" autoComplete="current-password" required error={errorFor('password')} />
       <PrimaryButton type="submit" disabled={pending} className="w-full">
         {pending ? 'Checking…' : 'Continue'}
       </PrimaryButton>

@@ -1,12 +1,20 @@
 import { BrandMark } from '@/components/brand/brand-mark';
+import type { FormAction } from '@/lib/actions/result';
 import { SESSION_END_MESSAGES } from '@/lib/auth/messages';
+import type { StaffSignInState } from '@/lib/auth/staff-form-states';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { StaffSignInForm } from './staff-sign-in-form';
 
 const AREA_NAME = { emr: 'EMR', crm: 'CRM' } as const;
 
 /** The staff sign-in page of either area, in the clinic's branding. */
-export function StaffSignInPage({ profile, area, next, reason }: { profile: TenantProfile; area: 'crm' | 'emr'; next?: string; reason?: string }) {
+export function StaffSignInPage({ action, profile, area, next, reason }: {
+  action: FormAction<StaffSignInState>;
+  profile: TenantProfile;
+  area: 'crm' | 'emr';
+  next?: string;
+  reason?: string;
+}) {
   const notice = reason ? SESSION_END_MESSAGES[reason] : undefined;
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center px-4 py-10">
@@ -16,7 +24,7 @@ export function StaffSignInPage({ profile, area, next, reason }: { profile: Tena
         {notice ? (
           <p role="status" className="mt-3 rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">{notice}</p>
         ) : null}
-        <StaffSignInForm area={area} next={next} />
+        <StaffSignInForm action={action} area={area} next={next} />
       </section>
       <p className="mt-4 text-center text-sm text-fg-muted">For {profile.branding.displayName} staff. Patients sign in at the patient portal.</p>
     </main>

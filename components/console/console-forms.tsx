@@ -1,43 +1,48 @@
 'use client';
 
-import { useActionState } from 'react';
-import { createClinicAction, operatorSignInAction, type ConsoleFormState } from '@/app/platform/console/actions';
 import { FormMessage, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { staffCredentialsSchema } from '@/lib/auth/schemas';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { clinicSchema } from '@/lib/platform/clinic-schema';
+import type { ConsoleFormState } from '@/lib/platform/console-state';
 
 const BUTTON = 'inline-flex min-h-11 items-center justify-center rounded-lg bg-slate-900 px-4 font-semibold text-white hover:bg-slate-700 disabled:opacity-60';
 
-export function OperatorSignInForm() {
-  const [state, action, pending] = useActionState<ConsoleFormState, FormData>(operatorSignInAction, { step: 'credentials' });
-  if (state.step === 'totp') {
-    return (
-      <form action={action} className="mt-4 space-y-4" noValidate>
-        <input type="hidden" name="intent" value="totp" />
-        <FormMessage message={state.message} />
-        <TextField label="Authentication code" name="token" inputMode="numeric" autoComplete="one-time-code" maxLength={7} autoFocus required error={state.fieldErrors?.token} />
-        <button type="submit" disabled={pending} className={`${BUTTON} w-full`}>{pending ? 'Checking…' : 'Sign in'}</button>
-      </form>
-    );
-  }
+/** Email and password (checked in the browser with the action's schema), then the authenticator code. */
+export function OperatorSignInForm({ action: signIn }: { action: FormAction<ConsoleFormState> }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(staffCredentialsSchema, signIn, { initialState: { step: 'credentials' } });
+  if (state.step === 'totp') return <OperatorCodeForm action={formProps.action} state={state} pending={pending} />;
   return (
-    <form action={action} className="mt-4 space-y-4" noValidate>
+    <form {...formProps} className="mt-4 space-y-4">
       <input type="hidden" name="intent" value="credentials" />
       <FormMessage message={state.message} />
-      <TextField label="Email" name="email" type="email" autoComplete="username" required />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" required />
+      <TextField {...form.register('email')} label="Email" type="email" autoComplete="username" required error={errorFor('email')} />
+      <TextField {...form.register('password')} label="Password" type="password" autoComplete="current-password" required error={errorFor('password')} />
       <button type="submit" disabled={pending} className={`${BUTTON} w-full`}>{pending ? 'Checking…' : 'Continue'}</button>
     </form>
   );
 }
 
-export function CreateClinicForm({ rootDomain }: { rootDomain: string }) {
-  const [state, action, pending] = useActionState<ConsoleFormState, FormData>(createClinicAction, {});
-  const e = state.fieldErrors ?? {};
+function OperatorCodeForm({ action, state, pending }: { action: (form: FormData) => void; state: ConsoleFormState; pending: boolean }) {
   return (
-    <form action={action} className="grid gap-4 sm:grid-cols-2" noValidate>
-      <TextField label="Clinic name" name="name" required error={e.name} />
-      <TextField label="Address (subdomain)" name="slug" required hint={`The clinic will live at {address}.${rootDomain}`} error={e.slug} />
-      <TextField label="First admin’s name" name="adminName" required error={e.adminName} />
-      <TextField label="First admin’s email" name="adminEmail" type="email" required error={e.adminEmail} />
+    <form action={action} className="mt-4 space-y-4" noValidate>
+      <input type="hidden" name="intent" value="totp" />
+      <FormMessage message={state.message} />
+      <TextField label="Authentication code" name="token" inputMode="numeric" autoComplete="one-time-code" maxLength={7} autoFocus required error={state.fieldErrors?.token} />
+      <button type="submit" disabled={pending} className={`${BUTTON} w-full`}>{pending ? 'Checking…' : 'Sign in'}</button>
+    </form>
+  );
+}
+
+export function CreateClinicForm({ action, rootDomain }: { action: FormAction<ConsoleFormState>; rootDomain: string }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(clinicSchema, action);
+  return (
+    <form {...formProps} className="grid gap-4 sm:grid-cols-2">
+      <TextField {...form.register('name')} label="Clinic name" required error={errorFor('name')} />
+      <TextField {...form.register('slug')} label="Address (subdomain)" required hint={`The clinic will live at {address}.${rootDomain}`} error={errorFor('slug')} />
+      <TextField {...form.register('adminName')} label="First admin’s name" required error={errorFor('adminName')} />
+      <TextField {...form.register('adminEmail')} label="First admin’s email" type="email" required error={errorFor('adminEmail')} />
       <div className="sm:col-span-2 space-y-3">
         <button type="submit" disabled={pending} className={BUTTON}>{pending ? 'Creating…' : 'Create clinic and invite admin'}</button>
         <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />

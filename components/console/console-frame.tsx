@@ -1,8 +1,9 @@
 import Link from 'next/link';
-import { operatorSignOutAction } from '@/app/platform/console/actions';
 import type { OperatorContext } from '@/lib/access/context';
+import type { PlainFormAction } from '@/lib/actions/result';
 
-export function ConsoleFrame({ operator, children }: { operator: OperatorContext; children: React.ReactNode }) {
+/** The console's header and main area; the page hands it the sign-out action. */
+export function ConsoleFrame({ operator, signOut, children }: { operator: OperatorContext; signOut: PlainFormAction; children: React.ReactNode }) {
   return (
     <>
       <header className="border-b border-slate-200 bg-white">
@@ -12,7 +13,7 @@ export function ConsoleFrame({ operator, children }: { operator: OperatorContext
             <Link href="/console" className="text-slate-700 underline-offset-2 hover:underline">Clinics</Link>
             <Link href="/console/health" className="text-slate-700 underline-offset-2 hover:underline">System health</Link>
           </nav>
-          <form action={operatorSignOutAction} className="flex items-center gap-3 text-sm">
+          <form action={signOut} className="flex items-center gap-3 text-sm">
             <span>{operator.actor.fullName}</span>
             <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100">Sign out</button>
           </form>

@@ -63,6 +63,13 @@ export function signInErrorMessage(error: string, options: SignInMessageOptions 
   }
 }
 
+/** Staff sign-in's second step (English): an authenticator code, or the SMS fallback's code. */
+export function staffSecondFactorMessage(result: { error: string; attemptsLeft?: number; retryAfterSeconds?: number }): string {
+  if (result.error === 'wrong-totp') return 'That code is not correct. Check the time on your phone and use the newest code.';
+  if (result.error === 'malformed') return 'Enter the 6-digit code.';
+  return signInErrorMessage(result.error, { attemptsLeft: result.attemptsLeft, retryAfterSeconds: result.retryAfterSeconds });
+}
+
 const SESSION_END_KEYS = {
   idle: 'sessionIdle',
   expired: 'sessionExpired',

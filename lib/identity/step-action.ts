@@ -20,18 +20,20 @@ export interface Step<R, S, I = PostedText> {
   intent: string;
   schema?: z.ZodType<I>;
   /** The page's answer to input the schema refuses (the fields' messages are the schema's). */
-  invalid?(r: R, fieldErrors: FieldErrors, posted: PostedText): S | Promise<S>;
-  run(r: R, input: I, posted: PostedText): Promise<S>;
+  invalid?(r: R, fieldErrors: FieldErrors, posted: PostedText): NoInfer<S> | Promise<NoInfer<S>>;
+  run(r: R, input: I, posted: PostedText): Promise<NoInfer<S>>;
 }
 
-/** A step whose input is its schema's output (the type follows from the schema). */
+/** A step whose input is its schema's output (the type follows from the schema; the rest from the form). */
 export function step<R, S, I>(definition: Step<R, S, I>): Step<R, S, I> {
   return definition;
 }
 
 export interface StepForm<C, R, S> {
   /** What every step works with, built once per post from the wrapper's context. */
-  request(ctx: C, prev: S): Promise<R>;
+  request(ctx: C, prev: S, form: FormData | undefined): Promise<R>;
+  /** Fields `request` reads from every post (the area a staff member signs in to). */
+  reads?: readonly string[];
   steps: readonly Step<R, S, unknown>[];
   /** The answer to a post without a known intent: the form's first step. */
   otherwise(r: R): S;
@@ -56,7 +58,7 @@ function postedText(form: FormData | undefined, schema: z.ZodType | undefined): 
 export function stepAction<C, R, S>(form: StepForm<C, R, S>): StepBody<C, S> {
   const steps = new Map(form.steps.map((s) => [s.intent, s]));
   const body = async (ctx: C, _input: unknown, { form: posted, prev }: { form?: FormData; prev?: unknown }): Promise<S> => {
-    const r = await form.request(ctx, (prev ?? {}) as S);
+    const r = await form.request(ctx, (prev ?? {}) as S, posted);
     const intent = posted?.get('intent');
     const current = typeof intent === 'string' ? steps.get(intent) : undefined;
     if (!current) return form.otherwise(r);
@@ -67,6 +69,6 @@ export function stepAction<C, R, S>(form: StepForm<C, R, S>): StepBody<C, S> {
     const fieldErrors = fieldErrorsOf(parsed.error);
     return current.invalid ? current.invalid(r, fieldErrors, text) : form.otherwise(r);
   };
-  const fields = ['intent', ...new Set(form.steps.flatMap((s) => schemaFields(s.schema)))];
+  const fields = [...new Set(['intent', ...(form.reads ?? []), ...form.steps.flatMap((s) => schemaFields(s.schema))])];
   return Object.assign(body, { fields });
 }

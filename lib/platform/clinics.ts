@@ -1,5 +1,7 @@
+import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { headers } from 'next/headers';
 import type { Executor } from '@/db/client';
 import { accessLevels, staffUsers, tenantBranding, tenantDomains, tenantSettings, tenants } from '@/db/schema';
 import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
@@ -7,8 +9,10 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/access/context';
 import { revokeTenantSessions } from '@/lib/auth/session-store';
 import { now as clockNow } from '@/lib/clock';
+import { isProduction, platformRootDomain } from '@/lib/config/env';
 import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
 import type { EmailSender } from '@/lib/email/types';
+import { NotFoundError, RuleError } from '@/lib/kernel/errors';
 import { issueStaffInvite } from '@/lib/staff/staff-users';
 import { isValidSubdomainLabel } from '@/lib/tenancy/host';
 
@@ -30,11 +34,21 @@ export async function listClinics(db: Executor) {
   return rows;
 }
 
-export class ClinicRuleError extends Error {
-  constructor(readonly field: 'slug' | 'name' | 'adminEmail', message: string) {
-    super(message);
+/** A new clinic the console refused, with the field to fix and why. */
+export class ClinicRuleError extends RuleError {
+  constructor(readonly field: 'slug' | 'name' | 'adminEmail', reason: string) {
+    super('clinic-refused', 'The clinic was not created.', { [field]: reason });
+    // The sentence, not the code, for whoever reads the error itself.
+    this.message = reason;
     this.name = 'ClinicRuleError';
   }
+}
+
+/** The clinic's own host, for the first admin's invitation link (the console's port in development). */
+export async function clinicOrigin(slug: string): Promise<string> {
+  const host = (await headers()).get('host') ?? '';
+  const port = host.includes(':') ? `:${host.split(':')[1]}` : '';
+  return `${isProduction ? 'https' : 'http'}://${slug}.${platformRootDomain()}${port}`;
 }
 
 /**
@@ -88,7 +102,7 @@ export async function createClinic(
 export async function setClinicStatus(db: Executor, operator: OperatorContext, tenantId: string, status: 'active' | 'suspended') {
   return db.transaction(async (tx) => {
     const [before] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId));
-    if (!before) throw new ClinicRuleError('name', 'This clinic no longer exists.');
+    if (!before) throw new NotFoundError('clinic');
     await tx.update(tenants).set({ status, updatedAt: clockNow() }).where(eq(tenants.id, tenantId));
     const ended = status === 'suspended' ? await revokeTenantSessions(tx, tenantId, 'clinic-suspended') : 0;
     await recordAudit(tx, {

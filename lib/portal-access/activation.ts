@@ -7,7 +7,7 @@ import { completeVerifiedChallenge, createChallenge, findOpenChallenge } from '@
 import { maskPhone, normalizeIdentifier } from '@/lib/auth/identifiers';
 import { lockoutKey } from '@/lib/auth/lockout';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
-import { fieldErrorsOf } from '@/lib/auth/schemas';
+import { fieldErrorsOf } from '@/lib/actions/failures';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { getSmsSender } from '@/lib/messaging/providers';

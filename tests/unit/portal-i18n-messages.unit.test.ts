@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { identifierFieldLabel, identifierInSentence, sessionEndMessage, SESSION_END_MESSAGES, signInErrorMessage } from '@/lib/auth/messages';
 import { portalCredentialsSchema, verificationCodeSchema } from '@/lib/auth/schemas';
-import { fieldErrorsOf } from '@/lib/auth/schemas';
+import { fieldErrorsOf } from '@/lib/actions/failures';
 import { checkPassword } from '@/lib/identity/password-policy';
 import { LOCALES } from '@/lib/i18n/core';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { requireOperator } from '@/lib/auth/operator-session';
 import { platformRootDomain } from '@/lib/config/env';
 import { listClinics } from '@/lib/platform/clinics';
-import { setClinicStatusAction } from './actions';
+import { createClinicAction, operatorSignOutAction, setClinicStatusAction } from './actions';
 
 export const metadata: Metadata = { title: 'Clinics · Carebridge console' };
 export const dynamic = 'force-dynamic';
@@ -14,7 +14,7 @@ export default async function ConsoleClinics() {
   const operator = await requireOperator();
   const clinics = await listClinics(getDb());
   return (
-    <ConsoleFrame operator={operator}>
+    <ConsoleFrame operator={operator} signOut={operatorSignOutAction}>
       <h1 className="text-2xl font-semibold">Clinics</h1>
       <div className="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
@@ -57,7 +57,7 @@ export default async function ConsoleClinics() {
         <h2 id="new-clinic" className="text-lg font-semibold">Create a clinic</h2>
         <p className="mt-1 text-sm text-slate-600">The first admin receives an invitation to set a password and an authenticator, then configures the clinic in its CRM.</p>
         <div className="mt-4">
-          <CreateClinicForm rootDomain={platformRootDomain()} />
+          <CreateClinicForm action={createClinicAction} rootDomain={platformRootDomain()} />
         </div>
       </section>
     </ConsoleFrame>

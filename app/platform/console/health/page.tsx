@@ -3,6 +3,7 @@ import { ConsoleFrame } from '@/components/console/console-frame';
 import { getDb } from '@/db/client';
 import { requireOperator } from '@/lib/auth/operator-session';
 import { systemHealth } from '@/lib/platform/health';
+import { operatorSignOutAction } from '../actions';
 
 export const metadata: Metadata = { title: 'System health · Carebridge console' };
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ export default async function ConsoleHealth() {
     ['Undeliverable messages', String(health.outbox.dead), health.outbox.dead === 0],
   ];
   return (
-    <ConsoleFrame operator={operator}>
+    <ConsoleFrame operator={operator} signOut={operatorSignOutAction}>
       <h1 className="text-2xl font-semibold">System health</h1>
       <dl className="mt-4 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
         {rows.map(([label, value, ok]) => (

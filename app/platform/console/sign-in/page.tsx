@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { OperatorSignInForm } from '@/components/console/console-forms';
 import { getOperatorSession } from '@/lib/auth/operator-session';
+import { operatorSignInAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Console sign-in · Carebridge' };
 
@@ -13,7 +14,7 @@ export default async function ConsoleSignIn() {
       <section aria-labelledby="console-sign-in" className="mt-4 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm">
         <h1 id="console-sign-in" className="text-xl font-semibold text-slate-900">Platform console</h1>
         <p className="mt-1 text-sm text-slate-600">For Carebridge operators. Clinic staff sign in at their clinic’s address.</p>
-        <OperatorSignInForm />
+        <OperatorSignInForm action={operatorSignInAction} />
       </section>
     </main>
   );

@@ -4,6 +4,7 @@ import { AcceptStaffInviteForm } from '@/components/auth/accept-staff-invite-for
 import { getDb } from '@/db/client';
 import { lookupStaffInvite } from '@/lib/staff/staff-users';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { acceptStaffInviteAction } from './actions';
 
 export const metadata: Metadata = { title: 'Accept invitation' };
 
@@ -21,7 +22,7 @@ export default async function AcceptStaffInvitePage({ params }: { params: Promis
             <p className="mt-2 text-sm text-fg-muted">
               Choose a password for <strong>{invite.email}</strong>. At your first sign-in you’ll set up an authenticator app.
             </p>
-            <AcceptStaffInviteForm token={token} />
+            <AcceptStaffInviteForm action={acceptStaffInviteAction} token={token} />
           </>
         ) : (
           <>
