@@ -99,5 +99,5 @@ export function uploadIntentSchema(message: string) {
     size: z.number({ error: message }).int(message).nonnegative(message),
     declaredType: z.string({ error: message }).max(100, message),
     metadata: z.unknown().optional(),
-  });
+  }, { error: message });
 }

@@ -55,7 +55,7 @@ const UPLOAD_GONE = 'This upload no longer exists. Choose the file again.';
 
 /** Step two: verify what arrived; only then is it a document. */
 export const confirmUploadAction = staffCall(
-  { ...uploading, schema: z.object({ documentId: z.uuid(UPLOAD_GONE) }), messages: { ...uploading.messages, invalid: UPLOAD_GONE } },
+  { ...uploading, schema: z.object({ documentId: z.uuid(UPLOAD_GONE) }, { error: UPLOAD_GONE }), messages: { ...uploading.messages, invalid: UPLOAD_GONE } },
   async (ctx, { documentId }): Promise<DocumentFormState> => {
     const row = await confirmUpload(getDb(), ctx, documentId);
     refresh(row.patientId);
