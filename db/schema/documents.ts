@@ -1,36 +1,22 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  check,
-  date,
-  foreignKey,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
 import { patients } from './patients';
-import { tenants } from './tenants';
+import { ownerTenantId } from './tenants';
 
 /** A clinic's kinds of document (seeded: Invoice, Report, Ambulatory sheet, Lab result, Referral). */
 export const documentTypes = pgTable(
   'document_types',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     name: text('name').notNull(),
     // Seed 003: some types can be hidden from the portal by the clinic.
     hiddenFromPortal: boolean('hidden_from_portal').notNull().default(false),
     active: boolean('active').notNull().default(true),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex('document_types_tenant_name_key').on(t.tenantId, t.name)],
+  (t) => [clinicKey(t), uniqueIndex('document_types_tenant_name_key').on(t.tenantId, t.name)],
 );
 export type DocumentType = typeof documentTypes.$inferSelect;
 
@@ -44,10 +30,8 @@ export const documentUploaders = ['staff', 'patient'] as const;
 export const documents = pgTable(
   'documents',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     typeId: uuid('type_id').notNull(),
     title: text('title').notNull(),
@@ -62,15 +46,15 @@ export const documents = pgTable(
     uploadedByKind: text('uploaded_by_kind', { enum: documentUploaders }).notNull(),
     uploadedById: uuid('uploaded_by_id').notNull(),
     notifyPatient: boolean('notify_patient').notNull().default(false),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     deletedById: uuid('deleted_by_id'),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'documents_patient_fk', columns: [t.tenantId, t.patientId], foreignColumns: [patients.tenantId, patients.id] }).onDelete('cascade'),
-    foreignKey({ name: 'documents_type_fk', columns: [t.tenantId, t.typeId], foreignColumns: [documentTypes.tenantId, documentTypes.id] }),
+    clinicKey(t),
+    sameClinicReference('documents_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('documents_type_fk', t.tenantId, t.typeId, documentTypes),
     uniqueIndex('documents_storage_key_key').on(t.storageKey),
     index('documents_patient_idx').on(t.tenantId, t.patientId, t.examinationDate),
     index('documents_pending_idx').on(t.status, t.createdAt).where(sql`${t.status} = 'pending'`),

@@ -1,20 +1,9 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
 import { patients } from './patients';
 import { staffUsers } from './staff';
-import { tenants } from './tenants';
+import { ownerTenantId, tenants } from './tenants';
 
 /** People who run the deployment. Not tenant-owned: they sign in on the root host only. */
 export const platformOperators = pgTable(
@@ -31,7 +20,7 @@ export const platformOperators = pgTable(
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     active: boolean('active').notNull().default(true),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [uniqueIndex('platform_operators_email_key').on(t.email)],
 );
@@ -47,10 +36,8 @@ export const portalAccountStatuses = ['active', 'disabled'] as const;
 export const portalAccounts = pgTable(
   'portal_accounts',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     fullName: text('full_name').notNull(),
     email: text('email'),
     // Keyed hash of the national ID, for clinics that identify patients by it.
@@ -64,11 +51,11 @@ export const portalAccounts = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     language: text('language').notNull().default('en'),
     timeZone: text('time_zone'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     uniqueIndex('portal_accounts_tenant_email_key').on(t.tenantId, t.email),
     uniqueIndex('portal_accounts_tenant_national_id_key').on(t.tenantId, t.nationalIdHash),
     check('portal_accounts_email_lower', sql`${t.email} is null or ${t.email} = lower(${t.email})`),
@@ -89,20 +76,12 @@ export const portalAccountPatients = pgTable(
     accountId: uuid('account_id').notNull(),
     patientId: uuid('patient_id').notNull(),
     relationship: text('relationship', { enum: portalRelationships }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.patientId] }),
-    foreignKey({
-      name: 'portal_account_patients_account_fk',
-      columns: [t.tenantId, t.accountId],
-      foreignColumns: [portalAccounts.tenantId, portalAccounts.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      name: 'portal_account_patients_patient_fk',
-      columns: [t.tenantId, t.patientId],
-      foreignColumns: [patients.tenantId, patients.id],
-    }).onDelete('cascade'),
+    sameClinicReference('portal_account_patients_account_fk', t.tenantId, t.accountId, portalAccounts).onDelete('cascade'),
+    sameClinicReference('portal_account_patients_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     index('portal_account_patients_patient_idx').on(t.tenantId, t.patientId),
   ],
 );
@@ -125,15 +104,11 @@ export const patientPortalSettings = pgTable(
     portalCodeFailedAttempts: integer('portal_code_failed_attempts').notNull().default(0),
     portalCodeLockedAt: timestamp('portal_code_locked_at', { withTimezone: true }),
     documentNotification: text('document_notification', { enum: documentNotificationPrefs }),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.patientId] }),
-    foreignKey({
-      name: 'patient_portal_settings_patient_fk',
-      columns: [t.tenantId, t.patientId],
-      foreignColumns: [patients.tenantId, patients.id],
-    }).onDelete('cascade'),
+    sameClinicReference('patient_portal_settings_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     uniqueIndex('patient_portal_settings_code_key').on(t.tenantId, t.portalCode),
     check('patient_portal_settings_code_format', sql`${t.portalCode} is null or ${t.portalCode} ~ '^[0-9]{6}$'`),
   ],
@@ -149,10 +124,8 @@ export type AuthTokenPurpose = (typeof authTokenPurposes)[number];
 export const authTokens = pgTable(
   'auth_tokens',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     purpose: text('purpose', { enum: authTokenPurposes }).notNull(),
     tokenHash: text('token_hash').notNull(),
     email: text('email').notNull(),
@@ -165,28 +138,16 @@ export const authTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
     index('auth_tokens_staff_idx').on(t.tenantId, t.staffUserId),
     index('auth_tokens_patient_idx').on(t.tenantId, t.patientId),
-    foreignKey({
-      name: 'auth_tokens_staff_fk',
-      columns: [t.tenantId, t.staffUserId],
-      foreignColumns: [staffUsers.tenantId, staffUsers.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      name: 'auth_tokens_patient_fk',
-      columns: [t.tenantId, t.patientId],
-      foreignColumns: [patients.tenantId, patients.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      name: 'auth_tokens_account_fk',
-      columns: [t.tenantId, t.portalAccountId],
-      foreignColumns: [portalAccounts.tenantId, portalAccounts.id],
-    }).onDelete('cascade'),
+    sameClinicReference('auth_tokens_staff_fk', t.tenantId, t.staffUserId, staffUsers).onDelete('cascade'),
+    sameClinicReference('auth_tokens_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('auth_tokens_account_fk', t.tenantId, t.portalAccountId, portalAccounts).onDelete('cascade'),
   ],
 );
 
@@ -220,7 +181,7 @@ export const authChallenges = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     ip: text('ip'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [index('auth_challenges_subject_idx').on(t.subjectId, t.createdAt)],
 );
@@ -252,7 +213,7 @@ export const authSessions = pgTable(
     kind: text('kind', { enum: sessionKinds }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     selectedPatientId: uuid('selected_patient_id'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     idleTimeoutSeconds: integer('idle_timeout_seconds').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

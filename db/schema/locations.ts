@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, primaryKey, text, timestamp, uuid, boolean } from 'drizzle-orm/pg-core';
-import { tenants } from './tenants';
+import { check, pgTable, text, boolean } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId } from './columns';
+import { ownerTenantId } from './tenants';
 
 export const locations = pgTable(
   'locations',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     name: text('name').notNull(),
     addressLine1: text('address_line1').notNull(),
     addressLine2: text('address_line2'),
@@ -19,10 +18,10 @@ export const locations = pgTable(
     timeZone: text('time_zone').notNull(),
     phone: text('phone'),
     active: boolean('active').notNull().default(true),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     check('locations_phone_e164', sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
   ],
 );

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, foreignKey, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId, sameClinicReference } from './columns';
 import { patients } from './patients';
 import { staffUsers } from './staff';
-import { tenants } from './tenants';
+import { ownerTenantId } from './tenants';
 
 /**
  * Which staff members look after a patient. The "Assigned clients only" messaging policy limits
@@ -11,16 +12,16 @@ import { tenants } from './tenants';
 export const patientAssignments = pgTable(
   'patient_assignments',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     patientId: uuid('patient_id').notNull(),
     staffId: uuid('staff_id').notNull(),
     assignedById: uuid('assigned_by_id'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.patientId, t.staffId] }),
-    foreignKey({ name: 'patient_assignments_patient_fk', columns: [t.tenantId, t.patientId], foreignColumns: [patients.tenantId, patients.id] }).onDelete('cascade'),
-    foreignKey({ name: 'patient_assignments_staff_fk', columns: [t.tenantId, t.staffId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }).onDelete('cascade'),
+    sameClinicReference('patient_assignments_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('patient_assignments_staff_fk', t.tenantId, t.staffId, staffUsers).onDelete('cascade'),
     index('patient_assignments_staff_idx').on(t.tenantId, t.staffId),
   ],
 );
@@ -38,8 +39,8 @@ export const conversationCloseReasons = ['staff', 'auto'] as const;
 export const conversations = pgTable(
   'conversations',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     subject: text('subject').notNull(),
     status: text('status', { enum: conversationStatuses }).notNull().default('open'),
@@ -52,12 +53,12 @@ export const conversations = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     closedReason: text('closed_reason', { enum: conversationCloseReasons }),
     closedById: uuid('closed_by_id'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'conversations_patient_fk', columns: [t.tenantId, t.patientId], foreignColumns: [patients.tenantId, patients.id] }).onDelete('cascade'),
-    foreignKey({ name: 'conversations_assigned_fk', columns: [t.tenantId, t.assignedStaffId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }),
+    clinicKey(t),
+    sameClinicReference('conversations_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('conversations_assigned_fk', t.tenantId, t.assignedStaffId, staffUsers),
     index('conversations_inbox_idx').on(t.tenantId, t.status, t.lastMessageAt),
     index('conversations_patient_idx').on(t.tenantId, t.patientId, t.lastMessageAt),
     index('conversations_assigned_idx').on(t.tenantId, t.assignedStaffId, t.status),
@@ -78,19 +79,19 @@ export const conversationMessages = pgTable(
   'conversation_messages',
   {
     tenantId: uuid('tenant_id').notNull(),
-    id: uuid('id').notNull().defaultRandom(),
+    id: rowId(),
     conversationId: uuid('conversation_id').notNull(),
     senderKind: text('sender_kind', { enum: messageSenderKinds }).notNull(),
     senderStaffId: uuid('sender_staff_id'),
     senderAccountId: uuid('sender_account_id'),
     body: text('body').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'conversation_messages_conversation_fk', columns: [t.tenantId, t.conversationId], foreignColumns: [conversations.tenantId, conversations.id] }).onDelete('cascade'),
-    foreignKey({ name: 'conversation_messages_staff_fk', columns: [t.tenantId, t.senderStaffId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }),
+    clinicKey(t),
+    sameClinicReference('conversation_messages_conversation_fk', t.tenantId, t.conversationId, conversations).onDelete('cascade'),
+    sameClinicReference('conversation_messages_staff_fk', t.tenantId, t.senderStaffId, staffUsers),
     index('conversation_messages_thread_idx').on(t.tenantId, t.conversationId, t.createdAt),
     check('conversation_messages_sender', sql`(${t.senderKind} = 'staff' and ${t.senderStaffId} is not null and ${t.senderAccountId} is null) or (${t.senderKind} = 'patient' and ${t.senderAccountId} is not null and ${t.senderStaffId} is null)`),
     check('conversation_messages_body_length', sql`char_length(${t.body}) <= 5000`),
@@ -103,18 +104,18 @@ export const messageAttachments = pgTable(
   'message_attachments',
   {
     tenantId: uuid('tenant_id').notNull(),
-    id: uuid('id').notNull().defaultRandom(),
+    id: rowId(),
     messageId: uuid('message_id').notNull(),
     storageKey: text('storage_key').notNull(),
     originalFilename: text('original_filename').notNull(),
     contentType: text('content_type').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'message_attachments_message_fk', columns: [t.tenantId, t.messageId], foreignColumns: [conversationMessages.tenantId, conversationMessages.id] }).onDelete('cascade'),
+    clinicKey(t),
+    sameClinicReference('message_attachments_message_fk', t.tenantId, t.messageId, conversationMessages).onDelete('cascade'),
     uniqueIndex('message_attachments_storage_key_key').on(t.storageKey),
     index('message_attachments_message_idx').on(t.tenantId, t.messageId),
     check('message_attachments_size_positive', sql`${t.sizeBytes} > 0`),
@@ -139,6 +140,6 @@ export const conversationReads = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.conversationId, t.readerKind, t.readerId] }),
-    foreignKey({ name: 'conversation_reads_conversation_fk', columns: [t.tenantId, t.conversationId], foreignColumns: [conversations.tenantId, conversations.id] }).onDelete('cascade'),
+    sameClinicReference('conversation_reads_conversation_fk', t.tenantId, t.conversationId, conversations).onDelete('cascade'),
   ],
 );

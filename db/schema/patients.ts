@@ -1,17 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  foreignKey,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { tenants } from './tenants';
+import { check, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
+import { ownerTenantId } from './tenants';
 
 export const sexes = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof sexes)[number];
@@ -19,10 +9,8 @@ export type Sex = (typeof sexes)[number];
 export const patients = pgTable(
   'patients',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     recordNumber: text('record_number').notNull(),
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
@@ -41,11 +29,11 @@ export const patients = pgTable(
     nationalIdEnc: text('national_id_enc'),
     nationalIdHash: text('national_id_hash'),
     nationalIdLast4: text('national_id_last4'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     uniqueIndex('patients_tenant_record_number_key').on(t.tenantId, t.recordNumber),
     uniqueIndex('patients_tenant_national_id_hash_key').on(t.tenantId, t.nationalIdHash),
     index('patients_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
@@ -79,30 +67,20 @@ export type RelationshipKind = (typeof relationshipKinds)[number];
 export const patientContacts = pgTable(
   'patient_contacts',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     contactPatientId: uuid('contact_patient_id'),
     relationship: text('relationship', { enum: relationshipKinds }).notNull(),
     fullName: text('full_name'),
     email: text('email'),
     phone: text('phone'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({
-      name: 'patient_contacts_patient_fk',
-      columns: [t.tenantId, t.patientId],
-      foreignColumns: [patients.tenantId, patients.id],
-    }).onDelete('cascade'),
-    foreignKey({
-      name: 'patient_contacts_contact_patient_fk',
-      columns: [t.tenantId, t.contactPatientId],
-      foreignColumns: [patients.tenantId, patients.id],
-    }).onDelete('cascade'),
+    clinicKey(t),
+    sameClinicReference('patient_contacts_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('patient_contacts_contact_patient_fk', t.tenantId, t.contactPatientId, patients).onDelete('cascade'),
     index('patient_contacts_patient_idx').on(t.tenantId, t.patientId),
     check(
       'patient_contacts_who',

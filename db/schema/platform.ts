@@ -1,4 +1,5 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns';
 import { platformOperators } from './identity';
 
 /**
@@ -19,7 +20,7 @@ export const operatorEnrolments = pgTable(
     totpSecretEnc: text('totp_secret_enc'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('operator_enrolments_token_hash_key').on(t.tokenHash),

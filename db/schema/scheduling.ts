@@ -1,30 +1,17 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  smallint,
-  text,
-  time,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
 import { locations } from './locations';
 import { patients } from './patients';
 import { staffUsers } from './staff';
-import { tenants } from './tenants';
+import { ownerTenantId } from './tenants';
 
 /** What can be booked: name, duration, optional price; online or staff-only. */
 export const services = pgTable(
   'services',
   {
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     name: text('name').notNull(),
     description: text('description'),
     durationMinutes: integer('duration_minutes').notNull(),
@@ -33,10 +20,10 @@ export const services = pgTable(
     bookableOnline: boolean('bookable_online').notNull().default(true),
     isVideo: boolean('is_video').notNull().default(false),
     active: boolean('active').notNull().default(true),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     uniqueIndex('services_tenant_name_key').on(t.tenantId, t.name),
     check('services_duration_range', sql`${t.durationMinutes} between 5 and 480`),
     check('services_price_nonneg', sql`${t.priceCents} is null or ${t.priceCents} >= 0`),
@@ -54,8 +41,8 @@ export const providerServices = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.providerId, t.serviceId] }),
-    foreignKey({ name: 'provider_services_provider_fk', columns: [t.tenantId, t.providerId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }).onDelete('cascade'),
-    foreignKey({ name: 'provider_services_service_fk', columns: [t.tenantId, t.serviceId], foreignColumns: [services.tenantId, services.id] }).onDelete('cascade'),
+    sameClinicReference('provider_services_provider_fk', t.tenantId, t.providerId, staffUsers).onDelete('cascade'),
+    sameClinicReference('provider_services_service_fk', t.tenantId, t.serviceId, services).onDelete('cascade'),
   ],
 );
 
@@ -67,7 +54,7 @@ export const availabilityRules = pgTable(
   'availability_rules',
   {
     tenantId: uuid('tenant_id').notNull(),
-    id: uuid('id').notNull().defaultRandom(),
+    id: rowId(),
     providerId: uuid('provider_id').notNull(),
     locationId: uuid('location_id').notNull(),
     weekday: smallint('weekday').notNull(),
@@ -75,9 +62,9 @@ export const availabilityRules = pgTable(
     endTime: time('end_time').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'availability_rules_provider_fk', columns: [t.tenantId, t.providerId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }).onDelete('cascade'),
-    foreignKey({ name: 'availability_rules_location_fk', columns: [t.tenantId, t.locationId], foreignColumns: [locations.tenantId, locations.id] }).onDelete('cascade'),
+    clinicKey(t),
+    sameClinicReference('availability_rules_provider_fk', t.tenantId, t.providerId, staffUsers).onDelete('cascade'),
+    sameClinicReference('availability_rules_location_fk', t.tenantId, t.locationId, locations).onDelete('cascade'),
     index('availability_rules_provider_idx').on(t.tenantId, t.providerId),
     check('availability_rules_weekday', sql`${t.weekday} between 0 and 6`),
     check('availability_rules_order', sql`${t.endTime} > ${t.startTime}`),
@@ -88,15 +75,15 @@ export const timeOff = pgTable(
   'time_off',
   {
     tenantId: uuid('tenant_id').notNull(),
-    id: uuid('id').notNull().defaultRandom(),
+    id: rowId(),
     providerId: uuid('provider_id').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     reason: text('reason'),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'time_off_provider_fk', columns: [t.tenantId, t.providerId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }).onDelete('cascade'),
+    clinicKey(t),
+    sameClinicReference('time_off_provider_fk', t.tenantId, t.providerId, staffUsers).onDelete('cascade'),
     index('time_off_provider_idx').on(t.tenantId, t.providerId, t.startsAt),
     check('time_off_order', sql`${t.endsAt} > ${t.startsAt}`),
   ],
@@ -113,7 +100,7 @@ export const appointments = pgTable(
   'appointments',
   {
     tenantId: uuid('tenant_id').notNull(),
-    id: uuid('id').notNull().defaultRandom(),
+    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     providerId: uuid('provider_id').notNull(),
     serviceId: uuid('service_id').notNull(),
@@ -127,15 +114,15 @@ export const appointments = pgTable(
     bookedById: uuid('booked_by_id').notNull(),
     videoUrl: text('video_url'),
     notes: text('notes'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ name: 'appointments_patient_fk', columns: [t.tenantId, t.patientId], foreignColumns: [patients.tenantId, patients.id] }).onDelete('cascade'),
-    foreignKey({ name: 'appointments_provider_fk', columns: [t.tenantId, t.providerId], foreignColumns: [staffUsers.tenantId, staffUsers.id] }),
-    foreignKey({ name: 'appointments_service_fk', columns: [t.tenantId, t.serviceId], foreignColumns: [services.tenantId, services.id] }),
-    foreignKey({ name: 'appointments_location_fk', columns: [t.tenantId, t.locationId], foreignColumns: [locations.tenantId, locations.id] }),
+    clinicKey(t),
+    sameClinicReference('appointments_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('appointments_provider_fk', t.tenantId, t.providerId, staffUsers),
+    sameClinicReference('appointments_service_fk', t.tenantId, t.serviceId, services),
+    sameClinicReference('appointments_location_fk', t.tenantId, t.locationId, locations),
     index('appointments_patient_idx').on(t.tenantId, t.patientId, t.startsAt),
     index('appointments_provider_idx').on(t.tenantId, t.providerId, t.startsAt),
     index('appointments_location_idx').on(t.tenantId, t.locationId, t.startsAt),

@@ -1,17 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  foreignKey,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
-import { tenants } from './tenants';
+import { boolean, check, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
+import { ownerTenantId } from './tenants';
 
 /**
  * A named set of permissions. Built-in levels (`builtinKey` set) are created for every clinic and
@@ -20,17 +10,15 @@ import { tenants } from './tenants';
 export const accessLevels = pgTable(
   'access_levels',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     name: text('name').notNull(),
     builtinKey: text('builtin_key'),
     permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     uniqueIndex('access_levels_tenant_name_key').on(t.tenantId, t.name),
     uniqueIndex('access_levels_tenant_builtin_key').on(t.tenantId, t.builtinKey),
   ],
@@ -44,10 +32,8 @@ export type StaffStatus = (typeof staffStatuses)[number];
 export const staffUsers = pgTable(
   'staff_users',
   {
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
-    id: uuid('id').notNull().defaultRandom(),
+    tenantId: ownerTenantId(),
+    id: rowId(),
     email: text('email').notNull(),
     fullName: text('full_name').notNull(),
     title: text('title'),
@@ -62,17 +48,13 @@ export const staffUsers = pgTable(
     totpLastStep: integer('totp_last_step'),
     failedSignIns: integer('failed_sign_ins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.tenantId, t.id] }),
+    clinicKey(t),
     uniqueIndex('staff_users_tenant_email_key').on(t.tenantId, t.email),
-    foreignKey({
-      name: 'staff_users_access_level_fk',
-      columns: [t.tenantId, t.accessLevelId],
-      foreignColumns: [accessLevels.tenantId, accessLevels.id],
-    }),
+    sameClinicReference('staff_users_access_level_fk', t.tenantId, t.accessLevelId, accessLevels),
     check('staff_users_email_lower', sql`${t.email} = lower(${t.email})`),
     check('staff_users_phone_e164', sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
   ],

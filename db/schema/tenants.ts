@@ -1,16 +1,6 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, updatedAt } from './columns';
 
 export const tenantStatuses = ['active', 'suspended'] as const;
 export type TenantStatus = (typeof tenantStatuses)[number];
@@ -25,8 +15,8 @@ export const tenants = pgTable(
     // Raised by triggers (migration 0013) on any change to the clinic, its branding, settings,
     // locations or domains: every instance's caches compare it to notice a change made on another.
     settingsVersion: bigint('settings_version', { mode: 'number' }).notNull().default(1),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('tenants_slug_key').on(t.slug),
@@ -35,6 +25,9 @@ export const tenants = pgTable(
 );
 export type Tenant = typeof tenants.$inferSelect;
 export type NewTenant = typeof tenants.$inferInsert;
+
+/** The clinic that owns a row: deleting the clinic deletes the row. */
+export const ownerTenantId = () => uuid('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' });
 
 export const domainKinds = ['subdomain', 'custom'] as const;
 export type DomainKind = (typeof domainKinds)[number];
@@ -48,14 +41,12 @@ export const tenantDomains = pgTable(
   'tenant_domains',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     kind: text('kind', { enum: domainKinds }).notNull(),
     hostname: text('hostname').notNull(),
     verificationToken: text('verification_token').notNull(),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     // A host name belongs to at most one clinic, whatever its verification state.
@@ -80,7 +71,7 @@ export const tenantBranding = pgTable(
     faviconUrl: text('favicon_url'),
     primaryColor: text('primary_color').notNull().default('#0f766e'),
     theme: text('theme', { enum: themes }).notNull().default('light'),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [check('tenant_branding_color_hex', sql`${t.primaryColor} ~ '^#[0-9a-f]{6}$'`)],
 );
@@ -118,7 +109,7 @@ export const tenantSettings = pgTable(
     cancellationWindowHours: integer('cancellation_window_hours').notNull().default(24),
     messagingPolicy: text('messaging_policy', { enum: messagingPolicies }).notNull().default('reply_only'),
     defaultLanguage: text('default_language').notNull().default('en'),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: updatedAt(),
   },
   (t) => [
     check('tenant_settings_idle_range', sql`${t.staffIdleTimeoutMinutes} between 5 and 720`),
