@@ -2,6 +2,10 @@ import type { NextConfig } from 'next';
 import { staticSecurityHeaders } from './lib/security/headers';
 
 const nextConfig: NextConfig = {
+  // Self-hosting (Dockerfile): `next build` also writes .next/standalone, a server.js with only
+  // the node_modules it traces. `npm start` still serves the ordinary build (Next prints a
+  // warning that it does not use the standalone copy); Vercel ignores the option.
+  output: 'standalone',
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   serverExternalPackages: ['@electric-sql/pglite'],
   poweredByHeader: false,

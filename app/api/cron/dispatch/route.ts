@@ -1,9 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { requiredSecret } from '@/lib/config/env';
 import { getDb } from '@/db/client';
-import { autoCloseConversations } from '@/lib/conversations/auto-close';
-import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
-import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
+import { runScheduledJobs } from '@/lib/jobs/scheduled';
 import { errorSummary } from '@/lib/kernel/errors';
 
 export const dynamic = 'force-dynamic';
@@ -28,15 +26,9 @@ async function dispatch(request: Request): Promise<Response> {
     return Response.json({ error: 'unauthorized' }, { status: 401, headers: NO_STORE });
   }
   try {
-    const counts = await dispatchDueMessages();
-    // Uploads started but never confirmed leave no visible document; remove their files too.
-    const uploads = await cleanupAbandonedUploads(getDb());
-    // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
-    const conversations = await autoCloseConversations(getDb(), testTimeOverride(request));
-    return Response.json(
-      { ...counts, abandonedUploadsRemoved: uploads.removed, conversationsAutoClosed: conversations.closed },
-      { headers: NO_STORE },
-    );
+    // The same jobs `npm run worker` runs (lib/jobs/scheduled.ts), one pass each.
+    const counts = await runScheduledJobs(getDb(), testTimeOverride(request));
+    return Response.json(counts, { headers: NO_STORE });
   } catch (error) {
     // Name and Postgres code only: a failed query's message quotes its parameters.
     console.error(`cron/dispatch: failed (${errorSummary(error)})`);

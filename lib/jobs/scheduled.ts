@@ -1,0 +1,50 @@
+import 'server-only';
+import type { Database } from '@/db/client';
+import { autoCloseConversations } from '@/lib/conversations/auto-close';
+import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
+import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
+
+/**
+ * The work that runs on a schedule, in one list for both runners: the Vercel cron route
+ * (`/api/cron/dispatch`) and `npm run worker` for self-hosting. Every job is safe with several
+ * runners at once: the outbox claims rows with `FOR UPDATE SKIP LOCKED` and fences on attempts,
+ * the upload cleanup deletes with a conditional DELETE … RETURNING (one runner gets each row),
+ * and the auto-close is a conditional UPDATE (a second runner finds the row closed).
+ * New scheduled work (reminders, renewals, campaign sends) is added here, claimed the same way.
+ */
+
+export interface ScheduledJob {
+  name: string;
+  /** How often `npm run worker` runs it; the cron route runs all of them every 5 minutes. */
+  everySeconds: number;
+  run: (db: Database, at?: Date) => Promise<Record<string, number>>;
+  /** The worker runs the job again at once while this says a run found more work than it took. */
+  moreWaiting?: (counts: Record<string, number>) => boolean;
+}
+
+const OUTBOX_BATCH = 50;
+
+export const OUTBOX_JOB: ScheduledJob = {
+  name: 'outbox',
+  everySeconds: 10,
+  run: async () => {
+    const result: DispatchResult = await dispatchDueMessages({ limit: OUTBOX_BATCH });
+    return { ...result };
+  },
+  moreWaiting: (c) => (c.sent ?? 0) + (c.retried ?? 0) + (c.dead ?? 0) >= OUTBOX_BATCH,
+};
+
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
+  OUTBOX_JOB,
+  // Uploads started but never confirmed leave no visible document; remove their files too.
+  { name: 'abandoned-uploads', everySeconds: 300, run: async (db) => ({ abandonedUploadsRemoved: (await cleanupAbandonedUploads(db)).removed }) },
+  // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
+  { name: 'auto-close', everySeconds: 300, run: async (db, at) => ({ conversationsAutoClosed: (await autoCloseConversations(db, at)).closed }) },
+];
+
+/** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */
+export async function runScheduledJobs(db: Database, at?: Date): Promise<Record<string, number>> {
+  let counts: Record<string, number> = {};
+  for (const job of SCHEDULED_JOBS) counts = { ...counts, ...(await job.run(db, at)) };
+  return counts;
+}

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { inArray, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDatabaseHandle, getDb } from '@/db/client';
+import { devOutboxMessages, outboxMessages } from '@/db/schema';
+import { runWorker } from '@/lib/jobs/worker';
+import type { ScheduledJob } from '@/lib/jobs/scheduled';
+import { enqueueMessage } from '@/lib/outbox/enqueue';
+import { testServerUrl, withDatabaseName } from '../support/test-database';
+
+async function enqueue(count: number, tag: string): Promise<string[]> {
+  const keys = Array.from({ length: count }, (_, i) => `worker-test:${tag}:${i}`);
+  for (const key of keys) {
+    await enqueueMessage(getDb(), { tenantId: null, channel: 'sms', recipient: '+15555550199', body: `Message ${key}`, idempotencyKey: key });
+  }
+  return keys;
+}
+
+function startWorker(url: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  // tsx itself, not npx: tsx hands SIGTERM to the script, as npm does in a container.
+  const child = spawn('node_modules/.bin/tsx', ['--conditions=react-server', 'scripts/worker.ts'], {
+    env: { ...process.env, NODE_ENV: 'development', CAREBRIDGE_ENV: '', DATABASE_URL: url, SMS_PROVIDER: 'outbox', EMAIL_PROVIDER: 'outbox' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('npm run worker', () => {
+  it('two workers deliver each outbox message once and stop cleanly on SIGTERM', async () => {
+    const server = testServerUrl();
+    if (getDatabaseHandle().kind === 'pglite' || !server) return; // PGlite in memory: one process only.
+    const [row] = (await getDb().execute(sql`select current_database() as name`)) as unknown as { name: string }[];
+    const url = withDatabaseName(server, row!.name);
+    const keys = await enqueue(120, randomBytes(3).toString('hex'));
+
+    const workers = [startWorker(url), startWorker(url)];
+    try {
+      await waitFor(async () => {
+        const pending = await getDb().select({ n: sql<number>`count(*)::int` }).from(outboxMessages)
+          .where(sql`${outboxMessages.idempotencyKey} in ${keys} and ${outboxMessages.status} <> 'sent'`);
+        return pending[0]!.n === 0;
+      }, 60_000);
+    } finally {
+      for (const w of workers) w.child.kill('SIGTERM');
+    }
+    const codes = await Promise.all(workers.map((w) => w.exited));
+    expect(codes).toEqual([0, 0]);
+    for (const w of workers) expect(w.output()).toMatch(/worker: SIGTERM, finishing the current job[\s\S]*worker: stopped/);
+
+    const delivered = await getDb().select({ key: devOutboxMessages.idempotencyKey, n: sql<number>`count(*)::int` })
+      .from(devOutboxMessages).where(inArray(devOutboxMessages.idempotencyKey, keys)).groupBy(devOutboxMessages.idempotencyKey);
+    expect(delivered).toHaveLength(keys.length);
+    expect(delivered.every((d) => d.n === 1)).toBe(true);
+  }, 120_000);
+
+  it('runs each job on its interval, repeats a busy job at once, survives a failing job and stops when told', async () => {
+    const runs: string[] = [];
+    let backlog = 3;
+    const jobs: ScheduledJob[] = [
+      { name: 'busy', everySeconds: 1, run: async () => { runs.push('busy'); backlog = Math.max(backlog - 1, 0); return { left: backlog }; }, moreWaiting: (c) => (c.left ?? 0) > 0 },
+      { name: 'broken', everySeconds: 1, run: async () => { runs.push('broken'); throw new Error('nope'); } },
+    ];
+    const stop = new AbortController();
+    const lines: string[] = [];
+    const loop = runWorker({ db: getDb(), signal: stop.signal, jobs, secondsToMs: 20, log: (l) => lines.push(l) });
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    stop.abort();
+    await loop;
+    // First pass: busy three times in a row (its backlog), then broken; later passes every 20 ms.
+    expect(runs.slice(0, 4)).toEqual(['busy', 'busy', 'busy', 'broken']);
+    expect(runs.filter((r) => r === 'broken').length).toBeGreaterThanOrEqual(2);
+    expect(lines.some((l) => l.startsWith('worker: broken failed (Error)'))).toBe(true);
+  });
+});
