@@ -55,7 +55,7 @@ export const documents = pgTable(
     clinicKey(t),
     sameClinicReference('documents_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     sameClinicReference('documents_type_fk', t.tenantId, t.typeId, documentTypes),
-    uniqueIndex('documents_storage_key_key').on(t.storageKey),
+    uniqueIndex('documents_storage_key_key').on(t.tenantId, t.storageKey),
     index('documents_patient_idx').on(t.tenantId, t.patientId, t.examinationDate),
     index('documents_pending_idx').on(t.status, t.createdAt).where(sql`${t.status} = 'pending'`),
     index('documents_title_trgm_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`),

@@ -142,7 +142,7 @@ export const authTokens = pgTable(
   },
   (t) => [
     clinicKey(t),
-    uniqueIndex('auth_tokens_hash_key').on(t.tokenHash),
+    uniqueIndex('auth_tokens_hash_key').on(t.tenantId, t.tokenHash),
     index('auth_tokens_staff_idx').on(t.tenantId, t.staffUserId),
     index('auth_tokens_patient_idx').on(t.tenantId, t.patientId),
     sameClinicReference('auth_tokens_staff_fk', t.tenantId, t.staffUserId, staffUsers).onDelete('cascade'),

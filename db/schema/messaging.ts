@@ -116,7 +116,7 @@ export const messageAttachments = pgTable(
   (t) => [
     clinicKey(t),
     sameClinicReference('message_attachments_message_fk', t.tenantId, t.messageId, conversationMessages).onDelete('cascade'),
-    uniqueIndex('message_attachments_storage_key_key').on(t.storageKey),
+    uniqueIndex('message_attachments_storage_key_key').on(t.tenantId, t.storageKey),
     index('message_attachments_message_idx').on(t.tenantId, t.messageId),
     check('message_attachments_size_positive', sql`${t.sizeBytes} > 0`),
     check('message_attachments_content_type', sql`${t.contentType} in ('application/pdf', 'image/jpeg', 'image/png')`),
