@@ -2,23 +2,29 @@
 
 import { usePathname } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
-import { idleSecondsLeftAction, idleSignOutAction, keepAliveAction } from '@/app/t/[tenant]/portal/(app)/actions';
 import { interpolate } from '@/lib/i18n/core';
 import type { CommonMessages } from '@/lib/i18n/messages/common';
 
 type IdleMessages = Pick<CommonMessages, 'idleTitle' | 'idleBody' | 'idleBodyOne' | 'staySignedIn'>;
+
+/** The portal's session actions, handed down by the layout. */
+export interface IdleActions {
+  secondsLeft: () => Promise<number>;
+  signOut: () => Promise<unknown>;
+  keepAlive: () => Promise<unknown>;
+}
 
 /**
  * Warns a minute before the server's idle limit and then signs out. The server enforces the
  * limit on its own; this only makes it visible and lets the person stay. Before warning it asks
  * the server how long is really left, so activity this timer cannot see still counts.
  */
-export function PortalIdleWarning(props: { idleSeconds: number; warnSeconds: number; messages: IdleMessages }) {
+export function PortalIdleWarning(props: { idleSeconds: number; warnSeconds: number; messages: IdleMessages; actions: IdleActions }) {
   // Every navigation reaches the server, which counts as activity: start the timer afresh.
   return <IdleTimer key={usePathname()} {...props} />;
 }
 
-function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number; warnSeconds: number; messages: IdleMessages }) {
+function IdleTimer({ idleSeconds, warnSeconds, messages, actions }: { idleSeconds: number; warnSeconds: number; messages: IdleMessages; actions: IdleActions }) {
   const [lastActivity, setLastActivity] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   const [pending, startTransition] = useTransition();
@@ -39,14 +45,14 @@ function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number
     // server saw but this timer did not: ask before warning, and catch up if there is time left.
     startTransition(async () => {
       // If the server cannot be asked (offline), warn as before: the server decides anyway.
-      const left = await idleSecondsLeftAction().catch(() => 0);
+      const left = await actions.secondsLeft().catch(() => 0);
       if (left > warnSeconds) setLastActivity(Date.now() - (idleSeconds - left) * 1000);
       else setConfirmed(true);
     });
-  }, [due, confirmed, idleSeconds, warnSeconds]);
+  }, [due, confirmed, idleSeconds, warnSeconds, actions]);
   useEffect(() => {
-    if (confirmed && remaining <= 0) startTransition(() => idleSignOutAction());
-  }, [confirmed, remaining]);
+    if (confirmed && remaining <= 0) startTransition(async () => { await actions.signOut(); });
+  }, [confirmed, remaining, actions]);
 
   if (!due || !confirmed) return null;
   const seconds = Math.max(0, remaining);
@@ -63,7 +69,7 @@ function IdleTimer({ idleSeconds, warnSeconds, messages }: { idleSeconds: number
           disabled={pending}
           onClick={() =>
             startTransition(async () => {
-              await keepAliveAction();
+              await actions.keepAlive();
               setLastActivity(Date.now());
               setConfirmed(false);
             })

@@ -1,23 +1,25 @@
 'use client';
 
 import { useRef } from 'react';
-import { choosePatientAction } from '@/app/t/[tenant]/portal/(app)/actions';
+import type { PlainFormAction } from '@/lib/actions/result';
 import type { CommonMessages } from '@/lib/i18n/messages/common';
 import type { LinkedPatient } from '@/lib/access/context';
 
 /** Header control for accounts that reach several patients. Works without JavaScript too. */
 export function PatientSelector({
+  action,
   patients,
   selectedId,
   messages,
 }: {
+  action: PlainFormAction;
   patients: LinkedPatient[];
   selectedId: string | null;
   messages: Pick<CommonMessages, 'actingFor' | 'choosePatient' | 'switchPatient'>;
 }) {
   const form = useRef<HTMLFormElement>(null);
   return (
-    <form ref={form} action={choosePatientAction} className="flex items-center gap-2">
+    <form ref={form} action={action} className="flex items-center gap-2">
       <label htmlFor="patient-selector" className="text-sm font-medium">
         {messages.actingFor}
       </label>

@@ -130,6 +130,13 @@ export async function requirePortalAccount(): Promise<PortalAccountContext> {
   return state.context;
 }
 
+/** requirePortalAccount for a question an open page asks in the background: checked, not counted as activity. */
+export async function peekPortalAccount(): Promise<PortalAccountContext> {
+  const state = await peekPortalSession(await getRequestTenant());
+  if (state.status !== 'signed-in') redirect(state.status === 'signed-out' ? '/portal/sign-in' : `/portal/sign-in?reason=${state.status}`);
+  return state.context;
+}
+
 /** Pages and actions that act for a patient: a selected, linked patient is required. */
 export async function requirePortalPatient(): Promise<PortalContext> {
   const context = await requirePortalAccount();

@@ -1,12 +1,13 @@
-import { isSubmittedFile, MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS } from '@/lib/conversations/types';
+import type { ActionState } from '@/lib/actions/result';
 import { declaredTypeFor, formatBytes, isAllowedDocumentType, SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
-import { hasControlCharacters } from '@/lib/validation/text';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
+import { hasControlCharacters } from '@/lib/validation/text';
+import { isSubmittedFile, MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS } from './types';
 
 /**
- * The inbox form's checks, shared by the browser (to save a round trip) and the server action
- * (which runs them again; the lib then checks the bytes). Answers a catalog key and its values
- * so each side words it in the patient's language.
+ * The portal inbox form's checks, shared by the browser (to save a round trip) and the server
+ * action (which runs them again; the lib then checks the bytes). Answers a catalog key and its
+ * values so each side words it in the patient's language. Browser-safe.
  */
 export const MAX_ATTACHMENT_BYTES_TOTAL = SERVER_ACTION_MAX_BYTES; // one request: Vercel's 4.5 MB limit
 export { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE, MAX_SUBJECT_CHARS };
@@ -16,6 +17,28 @@ export interface InboxProblem {
   field: InboxField;
   key: keyof InboxMessages;
   vars?: Record<string, string | number>;
+}
+
+/** What the compose and reply forms show after their action ran. */
+export interface InboxFormState extends ActionState {
+  fieldErrors?: Partial<Record<InboxField, string>>;
+  /** Changes on every success, so the form can tell a new success from the last one. */
+  sentAt?: number;
+}
+
+/** The catalogue's words for a key, in whichever language the caller has (server `t`, or the page's messages). */
+export type InboxText = (key: keyof InboxMessages, vars?: Record<string, string | number>) => string;
+
+/**
+ * The form's answer to its problems: each field's first problem under the field, and the one
+ * problem (or "check the fields") above the form. Null when there is none.
+ */
+export function inboxProblemState(problems: readonly (InboxProblem | null)[], text: InboxText): InboxFormState | null {
+  const found = problems.filter((p): p is InboxProblem => p !== null);
+  if (found.length === 0) return null;
+  const fieldErrors: InboxFormState['fieldErrors'] = {};
+  for (const p of found) fieldErrors[p.field] ??= text(p.key, p.vars);
+  return { ok: false, fieldErrors, message: found.length > 1 ? text('checkFields') : fieldErrors[found[0]!.field] };
 }
 
 type FileLike = { name: string; size: number; type: string };

@@ -6,14 +6,17 @@ import { documents, documentTypes, tenantSettings, type DocumentRow } from '@/db
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import type { Translate } from '@/lib/i18n/core';
+import type { uploads } from '@/lib/i18n/messages/uploads';
+import { RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { getObjectStore } from '@/lib/storage/get-object-store';
 import { DocumentAuditActions, maxUploadBytes, requireActiveType } from './document-scope';
 import { DocumentInputError } from './errors';
 import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from './file-checks';
+import { formatBytes, SERVER_ACTION_MAX_BYTES } from './file-rules';
 import { assertPortalLink } from './portal-documents';
 import { documentStorageKey } from './upload-document';
-import { SERVER_ACTION_MAX_BYTES } from './upload-rules';
 
 /**
  * Issue 5 point 6: where the clinic allows it (CRM setting, default off), a patient uploads a
@@ -118,5 +121,32 @@ export async function uploadPatientDocument(db: Database, ctx: PortalContext, in
     await store.delete(storageKey).catch(() => {});
     await db.delete(documents).where(and(eq(documents.tenantId, tenantId), eq(documents.id, id), eq(documents.status, 'pending')));
     throw error;
+  }
+}
+
+type UploadMessages = (typeof uploads)['en'];
+
+/**
+ * A refused upload in the patient's words, as the form shows it: the file, type or title field
+ * that needs fixing, or why uploads are not possible. Null for an unexpected failure.
+ */
+async function portalUploadRefusal(db: Executor, ctx: PortalContext, error: unknown, fileSize: number, t: Translate<UploadMessages>): Promise<RuleError | null> {
+  if (error instanceof PatientUploadsDisabledError) return new RuleError('uploads_disabled', t('errDisabled'));
+  if (!(error instanceof DocumentInputError)) return null;
+  const field = (name: 'file' | 'typeId' | 'title', message: string) => new RuleError(error.code, t('fixErrors'), { [name]: message });
+  if (error.code === 'empty') return field('file', t('errEmpty'));
+  if (error.code === 'too_large') return field('file', t('errTooLarge', { size: formatBytes(fileSize), max: formatBytes(await patientUploadLimit(db, ctx)) }));
+  if (error.code === 'unsupported_type') return field('file', t('errWrongType'));
+  if (error.code === 'unknown_type') return field('typeId', t('errType'));
+  if (error.field === 'title') return field('title', error.message === 'Enter a title.' ? t('errTitle') : t('errTitleTooLong'));
+  return new RuleError(error.code, t('errGeneric'));
+}
+
+/** uploadPatientDocument for the portal's form: a refusal is a RuleError in the patient's words (the action wrapper shows it). */
+export async function uploadFromPortal(db: Database, ctx: PortalContext, input: PatientUploadInput, t: Translate<UploadMessages>): Promise<DocumentRow> {
+  try {
+    return await uploadPatientDocument(db, ctx, input);
+  } catch (error) {
+    throw (await portalUploadRefusal(db, ctx, error, input.file.bytes.length, t)) ?? error;
   }
 }

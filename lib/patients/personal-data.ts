@@ -9,8 +9,11 @@ import { challengePayload, completeVerifiedChallenge, createChallenge, sendChall
 import { maskPhone } from '@/lib/auth/identifiers';
 import { verificationCodeText } from '@/lib/auth/sms-text';
 import { now as clockNow } from '@/lib/clock';
+import { toE164 } from '@/lib/phone/format';
 import type { SmsSender } from '@/lib/sms/types';
+import { formSchema, z } from '@/lib/validation/zod-mini';
 import { updatePatient } from './editing';
+import { personalDataForm } from './personal-data-form';
 import { patientInputSchema } from './schemas';
 
 /**
@@ -28,7 +31,25 @@ export const personalDataSchema = patientInputSchema.pick({
   city: true, region: true, postalCode: true, country: true, preferredLanguage: true,
 });
 export type PersonalDataInput = ReturnType<typeof personalDataSchema.parse>;
-export const PERSONAL_DATA_FIELDS = Object.keys(personalDataSchema.shape) as (keyof PersonalDataInput)[];
+
+/**
+ * The portal's form (lib/patients/personal-data-form.ts) as the server reads it: the browser's
+ * checks, then the phone number in E.164 (libphonenumber stays on the server), and an empty
+ * optional field as "not given". Messages are keys of the data catalogue.
+ */
+export const personalDataFormInput = formSchema(z.pipe(personalDataForm, z.transform((v, ctx): PersonalDataInput => {
+  const phone = v.phone ? toE164(v.phone) : null;
+  if (v.phone && !phone) {
+    ctx.issues.push({ code: 'custom', message: 'errPhone', path: ['phone'], input: v.phone });
+    return z.NEVER;
+  }
+  const given = (text: string) => text || null;
+  return {
+    firstName: v.firstName, lastName: v.lastName, email: given(v.email.toLowerCase()), phone,
+    addressLine1: given(v.addressLine1), addressLine2: given(v.addressLine2), city: given(v.city), region: given(v.region),
+    postalCode: given(v.postalCode), country: given(v.country.toUpperCase()), preferredLanguage: v.preferredLanguage,
+  };
+})));
 
 export interface ClinicForCodes {
   /** Named in the SMS ("Sunrise Clinic: your verification code is…"). */

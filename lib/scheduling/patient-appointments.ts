@@ -4,13 +4,12 @@ import { appointments, locations, services, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '@/lib/kernel/ids';
 
 /** A patient's visits for the chart: upcoming soonest first, past most recent first. */
 export async function listPatientAppointments(db: Executor, ctx: StaffContext, patientId: string) {
   assertPermission(ctx, 'patients.view');
-  if (!UUID.test(patientId)) throw new NotFoundError('patient');
+  if (!isUuid(patientId)) throw new NotFoundError('patient');
   const query = () => db
     .select({
       id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,

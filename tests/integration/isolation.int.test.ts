@@ -527,9 +527,10 @@ function argsFor(entry: ServerActionEntry, ids: IdMap, intent?: string, victimFi
     if (p.type === 'FormData') return formData(fieldsFor(entry.area, ids, intent, victimField));
     if (p.type === 'string') return /message/i.test(p.name) ? pick('messageId', 'patientMessageId') : pick('patientId', 'patientId');
     if (p.type === 'unknown') {
-      // JSON-style actions (direct upload): ids and plausible metadata in one object.
+      // JSON-style actions (direct upload, deleting a message): ids and plausible metadata in one object.
       return {
         patientId: pick('patientId', 'patientId'), documentId: pick('documentId', 'pendingDocumentId'), name: 'probe.pdf', size: 1000, declaredType: 'application/pdf',
+        messageId: pick('messageId', entry.area === 'portal' ? 'patientMessageId' : 'staffMessageId'),
         metadata: { title: 'Probe', typeId: pick('typeId', 'typeId'), examinationDate: '2026-01-01', visibleToPatient: true, sendNotification: false },
       };
     }

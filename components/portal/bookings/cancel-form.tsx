@@ -1,55 +1,53 @@
 'use client';
 
-import { useActionState, useId } from 'react';
-import { useFormStatus } from 'react-dom';
+import { useId } from 'react';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
-
-export interface CancelState {
-  ok: boolean;
-  message?: string;
-  fieldErrors?: { reason?: string };
-}
+import type { ActionState, FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { CANCEL_REASON_MAX, cancelVisitSchema } from '@/lib/scheduling/booking-forms';
 
 export interface CancelFormText {
   reasonLabel: string;
   reasonHint: string;
   confirmCancel: string;
   cancelling: string;
+  /** The browser's own checks, in the page's language (the schema names these keys). */
+  reasonRequired: string;
+  reasonTooLong: string;
 }
 
-function Submit({ text }: { text: CancelFormText }) {
-  const status = useFormStatus();
-  return (
-    <PrimaryButton type="submit" disabled={status.pending} className="w-full sm:w-auto">
-      {status.pending ? text.cancelling : text.confirmCancel}
-    </PrimaryButton>
-  );
-}
-
-/** Cancelling needs a reason: a labelled textarea whose error is tied to it. */
+/**
+ * Cancelling needs a reason: a labelled textarea whose error is tied to it, checked as the
+ * person leaves it with the action's own schema.
+ */
 export function CancelForm({
   action, appointmentId, text, children,
 }: {
-  action: (state: CancelState, form: FormData) => Promise<CancelState>;
+  action: FormAction<ActionState>;
   appointmentId: string;
   text: CancelFormText;
   children?: React.ReactNode;
 }) {
-  const [state, formAction] = useActionState(action, { ok: false });
+  const { form, state, pending, formProps, errorFor } = useActionForm(cancelVisitSchema, action, {
+    initialState: { ok: false },
+    defaultValues: { appointment: appointmentId },
+  });
   const id = useId();
-  const error = state.fieldErrors?.reason;
+  const raw = errorFor('reason');
+  const error = raw === 'reasonRequired' ? text.reasonRequired : raw === 'reasonTooLong' ? text.reasonTooLong : raw;
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form {...formProps} className="space-y-4">
       <input type="hidden" name="appointment" value={appointmentId} />
-      <FormMessage message={state.message} />
+      {/* The reason's own error says it all; the form's message is for the visit itself. */}
+      <FormMessage message={error ? undefined : state.message} />
       <div>
         <label htmlFor={id} className="block font-medium">{text.reasonLabel}</label>
         <p id={`${id}-hint`} className="mt-0.5 text-sm text-fg-muted">{text.reasonHint}</p>
         <textarea
+          {...form.register('reason')}
           id={id}
-          name="reason"
           rows={4}
-          maxLength={500}
+          maxLength={CANCEL_REASON_MAX}
           required
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
@@ -58,7 +56,9 @@ export function CancelForm({
         {error ? <p id={`${id}-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null}
       </div>
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
-        <Submit text={text} />
+        <PrimaryButton type="submit" disabled={pending} className="w-full sm:w-auto">
+          {pending ? text.cancelling : text.confirmCancel}
+        </PrimaryButton>
         {children}
       </div>
     </form>

@@ -1,43 +1,40 @@
 'use client';
 
-import { useActionState } from 'react';
-import { useFormStatus } from 'react-dom';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
+import type { ActionState, FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { bookVisitSchema, rescheduleVisitSchema } from '@/lib/scheduling/booking-forms';
 
-export interface ConfirmState {
-  ok: boolean;
-  message?: string;
-}
-
-function Submit({ label, pending }: { label: string; pending: string }) {
-  const status = useFormStatus();
-  return (
-    <PrimaryButton type="submit" disabled={status.pending} className="w-full sm:w-auto">
-      {status.pending ? pending : label}
-    </PrimaryButton>
-  );
-}
+const SCHEMAS = { book: bookVisitSchema, reschedule: rescheduleVisitSchema };
 
 /**
- * The last step: posts the choices to a server action. A lost slot comes back as a redirect to
- * fresh times; any other refusal as a message here.
+ * The last step: posts the choices to a server action, checked first in the browser with the
+ * action's own schema. The page wrote every value, so a refusal there means the page is out of
+ * date (`invalidText`). A lost slot comes back as a redirect to fresh times; any other refusal
+ * as a message here.
  */
 export function ConfirmForm({
-  action, hidden, label, pendingLabel, children,
+  action, schema, hidden, label, pendingLabel, invalidText, children,
 }: {
-  action: (state: ConfirmState, form: FormData) => Promise<ConfirmState>;
+  action: FormAction<ActionState>;
+  schema: keyof typeof SCHEMAS;
   hidden: Record<string, string | null | undefined>;
   label: string;
   pendingLabel: string;
+  invalidText: string;
   children?: React.ReactNode;
 }) {
-  const [state, formAction] = useActionState(action, { ok: false });
+  const values = Object.fromEntries(Object.entries(hidden).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const { form, state, pending, formProps } = useActionForm(SCHEMAS[schema], action, { initialState: { ok: false }, defaultValues: values });
+  const outOfDate = Object.keys(form.formState.errors).length > 0;
   return (
-    <form action={formAction} className="space-y-3">
-      {Object.entries(hidden).map(([key, value]) => (value ? <input key={key} type="hidden" name={key} value={value} /> : null))}
-      <FormMessage message={state.message} />
+    <form {...formProps} className="space-y-3">
+      {Object.entries(values).map(([key, value]) => <input key={key} type="hidden" name={key} value={value} />)}
+      <FormMessage message={state.message ?? (outOfDate ? invalidText : undefined)} />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
-        <Submit label={label} pending={pendingLabel} />
+        <PrimaryButton type="submit" disabled={pending} className="w-full sm:w-auto">
+          {pending ? pendingLabel : label}
+        </PrimaryButton>
         {children}
       </div>
     </form>

@@ -4,7 +4,7 @@ import { CodeStep } from '@/components/auth/code-step';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { data } from '@/lib/i18n/messages/data';
 import { codeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
-import type { DataFormState } from './form-state';
+import type { DataFormState } from '@/lib/patients/personal-data-form';
 
 /**
  * The SMS-code step of a phone or email change: the sign-in flows' CodeStep (resend countdown,

@@ -1,40 +1,55 @@
 'use client';
 
-import { useActionState } from 'react';
-import { personalDataAction } from '@/app/t/[tenant]/portal/(app)/data/actions';
-import { SelectField } from '@/components/ui/form-controls';
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { useEffect, useRef } from 'react';
+import { FormMessage, PrimaryButton, SelectField, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { data } from '@/lib/i18n/messages/data';
+import { personalDataFormSchema, type DataFormState } from '@/lib/patients/personal-data-form';
 import { ContactCodeStep } from './contact-code-step';
-import type { DataFormState } from './form-state';
 
-/** Personal, contact and address data of the selected patient; see lib/portal/personal-data. */
+/**
+ * Personal, contact and address data of the selected patient (lib/patients/personal-data.ts).
+ * The browser checks each field as the person leaves it with the schema the action parses.
+ */
 export function PersonalDataForm({
+  action,
   locale,
   initial,
   isSelf,
   pending: pendingChange,
 }: {
+  action: FormAction<DataFormState>;
   locale: Locale;
   initial: Record<string, string>;
   isSelf: boolean;
   pending: { stage: 'current' | 'new'; maskedPhone: string } | null;
 }) {
   const t = translator(data, locale);
-  const [state, action, pending] = useActionState<DataFormState, FormData>(
-    personalDataAction,
-    pendingChange ? { step: 'code', stage: pendingChange.stage, maskedPhone: pendingChange.maskedPhone } : { step: 'form' },
-  );
-  if (state.step === 'code') return <ContactCodeStep action={action} pending={pending} state={state} locale={locale} />;
+  const { form, state, pending, formProps, errorFor } = useActionForm(personalDataFormSchema, action, {
+    initialState: pendingChange ? { step: 'code', stage: pendingChange.stage, maskedPhone: pendingChange.maskedPhone } : { step: 'form' },
+  });
+  const shownStep = useRef(state.step);
+  useEffect(() => {
+    // Back from the code step (confirmed or kept): the fields show the record again, not what was typed before.
+    if (state.step === 'form' && shownStep.current === 'code') form.reset(state.values ?? initial, { keepErrors: true });
+    shownStep.current = state.step;
+  }, [state, form, initial]);
+  if (state.step === 'code') return <ContactCodeStep action={formProps.action} pending={pending} state={state} locale={locale} />;
 
   const values = state.values ?? initial;
-  const field = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
-    <TextField label={label} name={name} defaultValue={values[name] ?? ''} error={state.fieldErrors?.[name]} {...props} />
+  // The browser's messages are catalogue keys; the server's arrive translated.
+  const errorText = (name: string) => {
+    const error = errorFor(name);
+    return error && error in data.en ? t(error as keyof typeof data.en) : error;
+  };
+  const field = (name: Parameters<typeof form.register>[0], label: string, props: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
+    <TextField {...form.register(name)} label={label} defaultValue={values[name] ?? ''} error={errorText(name)} {...props} />
   );
   const group = 'space-y-4 rounded-xl border border-line bg-surface p-4 sm:p-6';
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <form {...formProps} className="space-y-6">
       <input type="hidden" name="intent" value="save" />
       <FormMessage message={state.message} />
       <FormMessage message={state.notice} tone="info" />
@@ -44,7 +59,7 @@ export function PersonalDataForm({
           {field('firstName', t('firstName'), { autoComplete: isSelf ? 'given-name' : 'off', required: true, maxLength: 100 })}
           {field('lastName', t('lastName'), { autoComplete: isSelf ? 'family-name' : 'off', required: true, maxLength: 100 })}
         </div>
-        <SelectField label={t('preferredLanguage')} name="preferredLanguage" defaultValue={values.preferredLanguage || 'en'} error={state.fieldErrors?.preferredLanguage}>
+        <SelectField {...form.register('preferredLanguage')} label={t('preferredLanguage')} defaultValue={values.preferredLanguage || 'en'} error={errorText('preferredLanguage')}>
           <option value="en" lang="en">{t('languageEn')}</option>
           <option value="es" lang="es">{t('languageEs')}</option>
         </SelectField>

@@ -3,27 +3,28 @@
 import Link from 'next/link';
 import { unstable_rethrow } from 'next/navigation';
 import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
-import { startConversationAction, type InboxFormState } from '@/app/t/[tenant]/portal/(app)/messages/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
-import { interpolate } from '@/lib/i18n/core';
-import type { InboxMessages } from '@/lib/i18n/messages/inbox';
+import type { FormAction } from '@/lib/actions/result';
 import {
   attachmentsHintVars,
   checkAttachments,
   checkBody,
   checkSubject,
   chosenFiles,
+  inboxProblemState,
   MAX_BODY_CHARS,
   MAX_SUBJECT_CHARS,
-  type InboxProblem,
+  type InboxFormState,
 } from '@/lib/conversations/attachment-rules';
+import { interpolate } from '@/lib/i18n/core';
+import type { InboxMessages } from '@/lib/i18n/messages/inbox';
 import { AttachmentsField, BodyField } from './message-fields';
 
 /** "New message": subject, text, files. On success the action redirects to the new thread. */
-export function ComposeForm({ messages: m }: { messages: InboxMessages }) {
+export function ComposeForm({ action, messages: m }: { action: FormAction<InboxFormState>; messages: InboxMessages }) {
   const [state, formAction, pending] = useActionState(async (previous: InboxFormState, data: FormData): Promise<InboxFormState> => {
     try {
-      return await startConversationAction(previous, data);
+      return await action(previous, data);
     } catch (error) {
       // The redirect to the new thread (or to sign-in) goes on; a dropped connection is said in words.
       unstable_rethrow(error);
@@ -50,12 +51,11 @@ export function ComposeForm({ messages: m }: { messages: InboxMessages }) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const files = chosenFiles<File>(data.getAll('files'));
-    const problems = [checkSubject(String(data.get('subject') ?? '')), checkBody(String(data.get('body') ?? ''), files.length > 0), checkAttachments(files)].filter((p): p is InboxProblem => p !== null);
-    if (problems.length > 0) {
-      const fieldErrors: InboxFormState['fieldErrors'] = {};
-      for (const p of problems) fieldErrors[p.field] = interpolate(m[p.key], p.vars);
-      setLocal({ ok: false, fieldErrors, message: problems.length > 1 ? m.checkFields : fieldErrors[problems[0]!.field] });
-      focusFirstError(fieldErrors);
+    const problems = [checkSubject(String(data.get('subject') ?? '')), checkBody(String(data.get('body') ?? ''), files.length > 0), checkAttachments(files)];
+    const invalid = inboxProblemState(problems, (key, vars) => interpolate(m[key], vars));
+    if (invalid) {
+      setLocal(invalid);
+      focusFirstError(invalid.fieldErrors);
       return;
     }
     setLocal(null);

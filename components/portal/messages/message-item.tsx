@@ -2,7 +2,7 @@
 
 import { unstable_rethrow } from 'next/navigation';
 import { useEffect, useId, useRef, useState, useTransition } from 'react';
-import { deleteMessageAction } from '@/app/t/[tenant]/portal/(app)/messages/actions';
+import type { ActionState } from '@/lib/actions/result';
 import { interpolate } from '@/lib/i18n/core';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
 import type { DisplayMessage } from '@/lib/conversations/display-message';
@@ -13,7 +13,15 @@ const buttonClass = 'inline-flex min-h-11 items-center justify-center rounded-lg
  * One message. The author's own message offers "Delete" while the server's 5-minute window is
  * open (the server decides; the button only disappears on time), with a confirm step.
  */
-export function MessageItem({ message, messages: m, onDeleted }: { message: DisplayMessage; messages: InboxMessages; onDeleted: (id: string, notice: string) => void }) {
+/** The author's "Delete" (the page's action, a JSON call). */
+export type DeleteMessage = (input: { messageId: string }) => Promise<ActionState>;
+
+export function MessageItem({ message, messages: m, onDelete, onDeleted }: {
+  message: DisplayMessage;
+  messages: InboxMessages;
+  onDelete: DeleteMessage;
+  onDeleted: (id: string, notice: string) => void;
+}) {
   const id = useId();
   const articleRef = useRef<HTMLElement>(null);
   const keepRef = useRef<HTMLButtonElement>(null);
@@ -41,18 +49,18 @@ export function MessageItem({ message, messages: m, onDeleted }: { message: Disp
 
   function confirmDelete() {
     startTransition(async () => {
-      const result = await deleteMessageAction(message.id).catch((error: unknown) => {
+      const result = await onDelete({ messageId: message.id }).catch((error: unknown): ActionState => {
         unstable_rethrow(error);
         return { ok: false, message: m.deleteFailed };
       });
       if (result.ok) {
         setConfirming(false);
         setCanDelete(false);
-        onDeleted(message.id, result.message);
+        onDeleted(message.id, result.message ?? m.deleteDone);
         // The buttons are gone: keep focus in the same place rather than at the page's start.
         articleRef.current?.focus();
       } else {
-        setError(result.message);
+        setError(result.message ?? m.deleteFailed);
         setConfirming(false);
         setCanDelete(false);
         articleRef.current?.focus();

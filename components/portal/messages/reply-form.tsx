@@ -2,11 +2,13 @@
 
 import { unstable_rethrow } from 'next/navigation';
 import { startTransition, useActionState, useEffect, useRef, useState } from 'react';
-import { replyAction, type InboxFormState } from '@/app/t/[tenant]/portal/(app)/messages/actions';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import {
+  attachmentsHintVars, checkAttachments, checkBody, chosenFiles, inboxProblemState, MAX_BODY_CHARS, type InboxFormState,
+} from '@/lib/conversations/attachment-rules';
 import { interpolate } from '@/lib/i18n/core';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
-import { attachmentsHintVars, checkAttachments, checkBody, chosenFiles, MAX_BODY_CHARS } from '@/lib/conversations/attachment-rules';
 import { AttachmentsField, BodyField } from './message-fields';
 
 /**
@@ -14,10 +16,15 @@ import { AttachmentsField, BodyField } from './message-fields';
  * a refused reply keeps its text and files; after a sent one the form empties, focus returns to
  * the text box for the next message, and `onSent` fetches the new message into the thread.
  */
-export function ReplyForm({ conversationId, messages: m, onSent }: { conversationId: string; messages: InboxMessages; onSent: () => void }) {
+export function ReplyForm({ action, conversationId, messages: m, onSent }: {
+  action: FormAction<InboxFormState>;
+  conversationId: string;
+  messages: InboxMessages;
+  onSent: () => void;
+}) {
   const [state, formAction, pending] = useActionState(async (previous: InboxFormState, data: FormData): Promise<InboxFormState> => {
     try {
-      return await replyAction(previous, data);
+      return await action(previous, data);
     } catch (error) {
       // A redirect (session ended) goes on; a dropped connection is said in words, not a crash page.
       unstable_rethrow(error);
@@ -45,11 +52,10 @@ export function ReplyForm({ conversationId, messages: m, onSent }: { conversatio
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const files = chosenFiles<File>(data.getAll('files'));
-    const problem = checkBody(String(data.get('body') ?? ''), files.length > 0) ?? checkAttachments(files);
-    if (problem) {
-      const text = interpolate(m[problem.key], problem.vars);
-      setLocal({ ok: false, message: text, fieldErrors: { [problem.field]: text } });
-      if (problem.field === 'body') bodyRef.current?.focus();
+    const invalid = inboxProblemState([checkBody(String(data.get('body') ?? ''), files.length > 0) ?? checkAttachments(files)], (key, vars) => interpolate(m[key], vars));
+    if (invalid) {
+      setLocal(invalid);
+      if (invalid.fieldErrors?.body) bodyRef.current?.focus();
       return;
     }
     setLocal(null);

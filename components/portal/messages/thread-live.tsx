@@ -5,7 +5,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { interpolate } from '@/lib/i18n/core';
 import type { InboxMessages } from '@/lib/i18n/messages/inbox';
 import type { DisplayMessage, PollResponse } from '@/lib/conversations/display-message';
-import { MessageItem } from './message-item';
+import type { FormAction } from '@/lib/actions/result';
+import type { InboxFormState } from '@/lib/conversations/attachment-rules';
+import { MessageItem, type DeleteMessage } from './message-item';
 import { ReplyForm } from './reply-form';
 
 const POLL_MS = 5_000;
@@ -34,6 +36,7 @@ function mergeMessages(server: DisplayMessage[], polled: ReadonlyMap<string, Dis
  * server so the reply box gives way to the reason.
  */
 export function ThreadLive({
+  actions,
   conversationId,
   status,
   initialMessages,
@@ -41,6 +44,8 @@ export function ThreadLive({
   blocked,
   messages: m,
 }: {
+  /** The page's actions: reply to this thread, delete one's own message. */
+  actions: { reply: FormAction<InboxFormState>; deleteMessage: DeleteMessage };
   conversationId: string;
   status: 'open' | 'closed';
   initialMessages: DisplayMessage[];
@@ -183,7 +188,7 @@ export function ThreadLive({
         <ol className="space-y-3">
           {all.map((msg) => (
             <li key={msg.id}>
-              <MessageItem message={msg} messages={m} onDeleted={onDeleted} />
+              <MessageItem message={msg} messages={m} onDelete={actions.deleteMessage} onDeleted={onDeleted} />
             </li>
           ))}
         </ol>
@@ -202,7 +207,7 @@ export function ThreadLive({
       ) : null}
 
       {mayReply && problem !== 'session' && problem !== 'gone' ? (
-        <ReplyForm conversationId={conversationId} messages={m} onSent={onSent} />
+        <ReplyForm action={actions.reply} conversationId={conversationId} messages={m} onSent={onSent} />
       ) : !mayReply ? (
         <div className="rounded-xl border border-line bg-surface-muted p-4 text-sm">{blocked}</div>
       ) : null}

@@ -1,17 +1,17 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { deleteAccountAction } from '@/app/t/[tenant]/portal/(app)/settings/actions';
 import { FormMessage, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { settings } from '@/lib/i18n/messages/settings';
-import type { SettingsFormState } from './form-state';
+import type { SettingsFormState } from '@/lib/portal-access/settings-form-state';
 
 /** Seed 002's "Danger zone": a ticked confirmation and the password, then the account is gone. */
-export function DeleteAccountForm({ locale }: { locale: Locale }) {
+export function DeleteAccountForm({ action: deleteAccount, locale }: { action: FormAction<SettingsFormState>; locale: Locale }) {
   const t = translator(settings, locale);
   const id = useId();
-  const [state, action, pending] = useActionState<SettingsFormState, FormData>(deleteAccountAction, {});
+  const [state, action, pending] = useActionState<SettingsFormState, FormData>(deleteAccount, {});
   const confirmError = state.fieldErrors?.confirm;
   return (
     <form action={action} className="space-y-4" noValidate>

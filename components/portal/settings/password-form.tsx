@@ -1,16 +1,16 @@
 'use client';
 
 import { useActionState, useEffect, useRef } from 'react';
-import { changePasswordAction } from '@/app/t/[tenant]/portal/(app)/settings/actions';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { settings } from '@/lib/i18n/messages/settings';
-import type { SettingsFormState } from './form-state';
+import type { SettingsFormState } from '@/lib/portal-access/settings-form-state';
 
 /** Current password, then the new one twice; every problem of the policy is shown under the field. */
-export function PasswordForm({ locale }: { locale: Locale }) {
+export function PasswordForm({ action: changePassword, locale }: { action: FormAction<SettingsFormState>; locale: Locale }) {
   const t = translator(settings, locale);
-  const [state, action, pending] = useActionState<SettingsFormState, FormData>(changePasswordAction, {});
+  const [state, action, pending] = useActionState<SettingsFormState, FormData>(changePassword, {});
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (state.ok) formRef.current?.reset();

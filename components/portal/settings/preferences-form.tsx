@@ -1,21 +1,23 @@
 'use client';
 
 import { useActionState } from 'react';
-import { savePreferencesAction } from '@/app/t/[tenant]/portal/(app)/settings/actions';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
 import { LOCALE_NAMES, LOCALES, translator, type Locale } from '@/lib/i18n/core';
 import { settings } from '@/lib/i18n/messages/settings';
-import type { SettingsFormState } from './form-state';
+import type { SettingsFormState } from '@/lib/portal-access/settings-form-state';
 import { SelectField } from '@/components/ui/form-controls';
 
 /** Language and time zone. Saving redirects, so the whole portal re-renders in the new language. */
 export function PreferencesForm({
+  action: savePreferences,
   locale,
   language,
   timeZone,
   zones,
   saved,
 }: {
+  action: FormAction<SettingsFormState>;
   locale: Locale;
   language: string;
   timeZone: string | null;
@@ -23,7 +25,7 @@ export function PreferencesForm({
   saved: boolean;
 }) {
   const t = translator(settings, locale);
-  const [state, action, pending] = useActionState<SettingsFormState, FormData>(savePreferencesAction, {});
+  const [state, action, pending] = useActionState<SettingsFormState, FormData>(savePreferences, {});
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage message={state.message} />

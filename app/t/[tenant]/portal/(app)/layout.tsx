@@ -9,7 +9,7 @@ import { messagesFor } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
-import { signOutAction } from './actions';
+import { choosePatientAction, idleSecondsLeftAction, idleSignOutAction, keepAliveAction, signOutAction } from './actions';
 
 /** Signed-in portal frame. Each page re-checks the session itself: layouts do not re-run on navigation. */
 export default async function PortalAppLayout({
@@ -41,6 +41,7 @@ export default async function PortalAppLayout({
     <div className="flex flex-wrap items-center gap-3">
       {portal.patients.length > 1 ? (
         <PatientSelector
+          action={choosePatientAction}
           patients={portal.patients}
           selectedId={portal.patient?.id ?? null}
           messages={{ actingFor: messages.actingFor, choosePatient: messages.choosePatient, switchPatient: messages.switchPatient }}
@@ -60,6 +61,7 @@ export default async function PortalAppLayout({
         idleSeconds={portal.idleTimeoutSeconds}
         warnSeconds={AUTH_POLICY.idleWarningSeconds}
         messages={{ idleTitle: messages.idleTitle, idleBody: messages.idleBody, idleBodyOne: messages.idleBodyOne, staySignedIn: messages.staySignedIn }}
+        actions={{ secondsLeft: idleSecondsLeftAction, signOut: idleSignOutAction, keepAlive: keepAliveAction }}
       />
     </PortalShell>
   );

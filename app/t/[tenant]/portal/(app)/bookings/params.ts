@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { SLOT_PATTERN, WEEK_PATTERN } from '@/lib/scheduling/booking-forms';
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(first, schema.optional().catch(undefined));
 
 /** An instant as the slot buttons write it (toISOString); anything else is "no slot chosen". */
-export const slotParam = z.string().max(40).regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/).refine((v) => !Number.isNaN(Date.parse(v)));
-export const providerParam = z.union([z.literal('any'), z.uuid()]);
-export const weekParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const slotParam = z.string().max(40).regex(SLOT_PATTERN).refine((v) => !Number.isNaN(Date.parse(v)));
+const providerParam = z.union([z.literal('any'), z.uuid()]);
+const weekParam = z.string().regex(WEEK_PATTERN);
 export const BOOKING_NOTICES = ['taken', 'not-found', 'not-offered'] as const;
 export type BookingNotice = (typeof BOOKING_NOTICES)[number];
 
 /**
  * The booking flow lives in the URL so every step is a server-rendered page that works without
  * JavaScript and with the back button. Each parameter is checked here for shape and later against
- * the clinic (lib/portal/bookings.ts); a bad one is simply "not chosen", never an error page.
+ * the clinic (lib/scheduling/online-booking.ts); a bad one is simply "not chosen", never an error page.
  */
 export const bookingParamsSchema = z.object({
   location: optional(z.uuid()),

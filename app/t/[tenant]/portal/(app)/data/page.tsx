@@ -8,6 +8,7 @@ import { data } from '@/lib/i18n/messages/data';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { loadPersonalData } from '@/lib/patients/personal-data';
+import { personalDataAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(data);
@@ -58,7 +59,7 @@ export default async function PortalDataPage() {
         </dl>
         <p className="mt-3 text-fg-muted">{t('readOnlyHint')}</p>
       </div>
-      <PersonalDataForm key={portal.patient.id} locale={locale} initial={initial} isSelf={isSelf} pending={pendingChange} />
+      <PersonalDataForm key={portal.patient.id} action={personalDataAction} locale={locale} initial={initial} isSelf={isSelf} pending={pendingChange} />
     </div>
   );
 }

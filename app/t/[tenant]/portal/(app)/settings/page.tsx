@@ -6,6 +6,7 @@ import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { settings } from '@/lib/i18n/messages/settings';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { supportedTimeZones } from '@/lib/settings/time-zones';
+import { changePasswordAction, deleteAccountAction, savePreferencesAction } from './actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(settings);
@@ -27,6 +28,7 @@ export default async function PortalSettingsPage({ searchParams }: { searchParam
       <section aria-labelledby="preferences-heading" className={section}>
         <h2 id="preferences-heading" className="mb-4 text-lg font-semibold">{t('preferencesHeading')}</h2>
         <PreferencesForm
+          action={savePreferencesAction}
           locale={locale}
           language={portal.account.language}
           timeZone={portal.account.timeZone}
@@ -37,13 +39,13 @@ export default async function PortalSettingsPage({ searchParams }: { searchParam
       <section aria-labelledby="password-heading" className={section}>
         <h2 id="password-heading" className="text-lg font-semibold">{t('passwordHeading')}</h2>
         <p className="mb-4 mt-1 text-sm text-fg-muted">{t('passwordIntro')}</p>
-        <PasswordForm locale={locale} />
+        <PasswordForm action={changePasswordAction} locale={locale} />
       </section>
       <section aria-labelledby="delete-heading" className="rounded-xl border border-red-300 bg-surface p-4 sm:p-6">
         <h2 id="delete-heading" className="text-lg font-semibold text-red-800 dark:text-red-300">{t('deleteHeading')}</h2>
         <p className="mt-1 text-sm">{t('deleteIntro')}</p>
         <p className="mb-4 mt-2 text-sm text-fg-muted">{t('deleteRecordKept')}</p>
-        <DeleteAccountForm locale={locale} />
+        <DeleteAccountForm action={deleteAccountAction} locale={locale} />
       </section>
     </div>
   );

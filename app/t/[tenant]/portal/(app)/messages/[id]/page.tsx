@@ -16,6 +16,7 @@ import { inbox } from '@/lib/i18n/messages/inbox';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { deleteMessageAction, replyAction } from '../actions';
 
 // Not the subject: it may be health information, and titles end up in history and tab lists.
 export async function generateMetadata(): Promise<Metadata> {
@@ -85,6 +86,7 @@ export default async function PortalThreadPage({ params }: { params: Promise<{ t
       </div>
       <ThreadLive
         key={conversation.id}
+        actions={{ reply: replyAction, deleteMessage: deleteMessageAction }}
         conversationId={conversation.id}
         status={conversation.status}
         initialMessages={view.messages.map((m) => toDisplayMessage(m, displayCtx))}

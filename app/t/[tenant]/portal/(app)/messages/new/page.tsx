@@ -10,6 +10,7 @@ import { messagesFor } from '@/lib/i18n/core';
 import { inbox } from '@/lib/i18n/messages/inbox';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { startConversationAction } from '../actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(inbox);
@@ -43,7 +44,7 @@ export default async function PortalNewMessagePage({ params }: { params: Promise
         ) : null}
       </div>
       {compose.mayStart ? (
-        <ComposeForm messages={messagesFor(inbox, locale)} />
+        <ComposeForm action={startConversationAction} messages={messagesFor(inbox, locale)} />
       ) : (
         // Reached by a bookmark or an old link: the same explanation as on the list, no form.
         <p className="rounded-xl border border-line bg-surface-muted p-4 text-sm">

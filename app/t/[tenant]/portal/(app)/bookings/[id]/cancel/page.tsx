@@ -34,7 +34,10 @@ export default async function CancelVisitPage({ params }: { params: Promise<{ te
       {visit.changeable ? (
         <CancelForm
           action={cancelVisitAction} appointmentId={visit.id}
-          text={{ reasonLabel: t('reasonLabel'), reasonHint: t('reasonHint'), confirmCancel: t('confirmCancel'), cancelling: t('cancelling') }}
+          text={{
+            reasonLabel: t('reasonLabel'), reasonHint: t('reasonHint'), confirmCancel: t('confirmCancel'), cancelling: t('cancelling'),
+            reasonRequired: t('reasonRequired'), reasonTooLong: t('reasonTooLong'),
+          }}
         >
           {keep}
         </CancelForm>
