@@ -1,26 +1,16 @@
 'use client';
 
-import { useActionState, useId } from 'react';
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { useActionState } from 'react';
+import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
 import { accessLevelNameSchema } from '@/lib/access-levels/schemas';
 import type { FormAction } from '@/lib/actions/result';
-import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
-import { FieldError } from './settings-fields';
+import { NewNameForm, RenameRow } from './name-forms';
 
 type Action = FormAction<SettingsActionState>;
 
 export function CreateAccessLevelForm({ action }: { action: Action }) {
-  const { form, state, pending, formProps, errorFor } = useActionForm(accessLevelNameSchema, action);
-  return (
-    <form {...formProps} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
-      <TextField {...form.register('name')} label="Name" defaultValue={state.ok ? '' : state.values?.name} maxLength={60} required autoComplete="off" error={errorFor('name')} />
-      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Creating…' : 'Create level'}</PrimaryButton>
-      <div className="sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-      </div>
-    </form>
-  );
+  return <NewNameForm schema={accessLevelNameSchema} action={action} submit="Create level" submitting="Creating…" />;
 }
 
 interface MatrixColumn {
@@ -95,45 +85,21 @@ export function PermissionMatrixForm({ action, rows, columns }: { action: Action
 const buttonClass = 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted disabled:opacity-60';
 
 export function AccessLevelRow({ level, rename, remove }: { level: { id: string; name: string; members: number }; rename: Action; remove: Action }) {
-  const { form, state: renameState, pending: renamePending, formProps, errorFor } = useActionForm(accessLevelNameSchema, rename);
   const [deleteState, deleteAction, deletePending] = useActionState(remove, {});
-  const id = useId();
-  const nameError = errorFor('name');
-  const message = deleteState.message ? deleteState : renameState.fieldErrors ? {} : renameState;
   return (
-    <div className="flex flex-col gap-2">
-      <div className="flex flex-wrap items-start gap-2">
-        <form {...formProps} className="flex flex-wrap items-start gap-2">
-          <input type="hidden" name="levelId" value={level.id} />
-          <label htmlFor={`${id}-name`} className="sr-only">Name of {level.name}</label>
-          <div>
-            <input
-              {...form.register('name')}
-              id={`${id}-name`}
-              defaultValue={renameState.values?.name ?? level.name}
-              maxLength={60}
-              aria-invalid={nameError ? true : undefined}
-              aria-describedby={nameError ? `${id}-error` : undefined}
-              className="w-56 rounded-md border border-line bg-surface px-2 py-1.5 text-sm aria-invalid:border-red-600"
-            />
-            <FieldError id={`${id}-error`} error={nameError} />
-          </div>
-          <button type="submit" disabled={renamePending} className={buttonClass}>Rename</button>
-        </form>
-        <form action={deleteAction}>
-          <input type="hidden" name="levelId" value={level.id} />
-          <button
-            type="submit"
-            disabled={deletePending}
-            aria-label={`Delete ${level.name}`}
-            title={level.members > 0 ? 'Move its users to another level first' : undefined}
-            className="rounded-md border border-red-300 px-2.5 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60 dark:text-red-300"
-          >
-            Delete
-          </button>
-        </form>
-      </div>
-      {message.message ? <FormMessage message={message.message} tone={message.ok ? 'info' : 'error'} /> : null}
-    </div>
+    <RenameRow schema={accessLevelNameSchema} rename={rename} idField="levelId" id={level.id} name={level.name} otherState={deleteState} buttonClass={buttonClass}>
+      <form action={deleteAction}>
+        <input type="hidden" name="levelId" value={level.id} />
+        <button
+          type="submit"
+          disabled={deletePending}
+          aria-label={`Delete ${level.name}`}
+          title={level.members > 0 ? 'Move its users to another level first' : undefined}
+          className="rounded-md border border-red-300 px-2.5 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60 dark:text-red-300"
+        >
+          Delete
+        </button>
+      </form>
+    </RenameRow>
   );
 }

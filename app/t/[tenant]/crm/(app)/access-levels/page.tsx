@@ -3,6 +3,8 @@ import { getDb } from '@/db/client';
 import { AccessLevelRow, CreateAccessLevelForm, PermissionMatrixForm } from '@/components/crm/access-level-forms';
 import { ALL_PERMISSIONS, PERMISSIONS } from '@/lib/access/permissions';
 import { listAccessLevelsWithMembers } from '@/lib/access-levels/access-levels';
+import { PageHeader } from '@/components/ui/page-header';
+import { CardSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { createAccessLevelAction, deleteAccessLevelAction, renameAccessLevelAction, savePermissionMatrixAction } from './actions';
 
@@ -15,12 +17,9 @@ export default async function AccessLevelsPage() {
   const columns = levels.map((l) => ({ id: l.id, name: l.name, builtin: l.builtinKey !== null, permissions: l.permissions }));
   return (
     <div className="space-y-6">
-      <header>
-        <h1 className="text-2xl font-semibold">Access levels</h1>
-        <p className="mt-1 text-fg-muted">
-          What each level lets its members do. Built-in levels are fixed; create custom levels for other roles. Changes apply to members on their next page load.
-        </p>
-      </header>
+      <PageHeader title="Access levels">
+        What each level lets its members do. Built-in levels are fixed; create custom levels for other roles. Changes apply to members on their next page load.
+      </PageHeader>
 
       <section aria-labelledby="levels-heading" className="rounded-xl border border-line bg-surface">
         <h2 id="levels-heading" className="px-5 pt-5 text-lg font-semibold">Levels</h2>
@@ -43,24 +42,19 @@ export default async function AccessLevelsPage() {
         </ul>
       </section>
 
-      <section aria-labelledby="create-level-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="create-level-heading" className="text-lg font-semibold">Create a custom level</h2>
+      <CardSection id="create-level-heading" title="Create a custom level">
         <div className="mt-3">
           <CreateAccessLevelForm action={createAccessLevelAction} />
         </div>
-      </section>
+      </CardSection>
 
-      <section aria-labelledby="matrix-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="matrix-heading" className="text-lg font-semibold">Permissions</h2>
-        <p className="mt-1 text-sm text-fg-muted">
-          Tick what each custom level may do, then save. Built-in columns are shown for comparison and cannot be changed. You can only grant permissions you have yourself.
-        </p>
+      <CardSection id="matrix-heading" title="Permissions" description="Tick what each custom level may do, then save. Built-in columns are shown for comparison and cannot be changed. You can only grant permissions you have yourself.">
         <div className="mt-3">
           {/* A new or deleted level remounts the matrix; a save keeps it, so its confirmation stays
               on screen (React resets the ticks to the saved permissions once the action settles). */}
           <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} action={savePermissionMatrixAction} rows={rows} columns={columns} />
         </div>
-      </section>
+      </CardSection>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { BrandingForm } from '@/components/crm/branding-form';
 import { LogoUploadForm } from '@/components/crm/logo-upload-form';
+import { PageHeader } from '@/components/ui/page-header';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getBrandingAssets } from '@/lib/branding-assets/branding-assets';
 import { getBranding } from '@/lib/settings/branding';
@@ -17,12 +18,9 @@ export default async function BrandingPage() {
   const [branding, assets] = await Promise.all([getBranding(getDb(), ctx), getBrandingAssets(getDb(), ctx)]);
   return (
     <div className="space-y-6">
-      <header>
-        <h1 className="text-2xl font-semibold">Branding</h1>
-        <p className="mt-1 text-fg-muted">
-          How the patient portal looks: the name patients see, your logo and favicon, your colour and the theme. Changes show on the portal’s next page load.
-        </p>
-      </header>
+      <PageHeader title="Branding">
+        How the patient portal looks: the name patients see, your logo and favicon, your colour and the theme. Changes show on the portal’s next page load.
+      </PageHeader>
       <BrandingForm action={saveBrandingAction} initial={branding} />
       <div className="grid gap-6 lg:grid-cols-2">
         <LogoUploadForm kind="logo" currentUrl={assets.logoUrl} actions={ASSET_ACTIONS} />

@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { AddCustomDomainForm, CustomDomainActions, SubdomainForm } from '@/components/crm/domain-forms';
 import { DomainRecords } from '@/components/crm/domain-records';
+import { PageHeader } from '@/components/ui/page-header';
+import { CardSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getDomainsOverview } from '@/lib/domains/domains';
 import { vercelConfigFromEnv } from '@/lib/domains/vercel';
@@ -15,28 +17,17 @@ export default async function DomainsPage() {
   const hostingManaged = vercelConfigFromEnv() !== null;
   return (
     <div className="space-y-6">
-      <header>
-        <h1 className="text-2xl font-semibold">Domains</h1>
-        <p className="mt-1 text-fg-muted">
-          Where patients and staff reach your clinic: an address on {overview.rootDomain}, and your own domains once you prove you control them.
-        </p>
-      </header>
+      <PageHeader title="Domains">
+        Where patients and staff reach your clinic: an address on {overview.rootDomain}, and your own domains once you prove you control them.
+      </PageHeader>
 
-      <section aria-labelledby="subdomain-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="subdomain-heading" className="text-lg font-semibold">Clinic address</h2>
-        <p className="mt-1 text-sm text-fg-muted">
-          Currently <span className="font-mono text-fg">{overview.subdomain?.host ?? 'none'}</span>
-        </p>
+      <CardSection id="subdomain-heading" title="Clinic address" description={<>Currently <span className="font-mono text-fg">{overview.subdomain?.host ?? 'none'}</span></>}>
         <div className="mt-3">
           <SubdomainForm action={changeSubdomainAction} label={overview.subdomain?.label ?? ''} rootDomain={overview.rootDomain} />
         </div>
-      </section>
+      </CardSection>
 
-      <section aria-labelledby="custom-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="custom-heading" className="text-lg font-semibold">Custom domains</h2>
-        <p className="mt-1 text-sm text-fg-muted">
-          Add a domain, create the two DNS records shown for it at your DNS provider, then choose “Verify”. A domain opens your clinic only once it is verified.
-        </p>
+      <CardSection id="custom-heading" title="Custom domains" description="Add a domain, create the two DNS records shown for it at your DNS provider, then choose “Verify”. A domain opens your clinic only once it is verified.">
         {hostingManaged ? (
           <p className="mt-2 text-sm text-fg-muted">Domains you add or remove here are also added to or removed from the hosting project automatically.</p>
         ) : (
@@ -70,7 +61,7 @@ export default async function DomainsPage() {
             ))}
           </ul>
         )}
-      </section>
+      </CardSection>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { PortalSettingsForm } from '@/components/crm/portal-settings-form';
+import { PageHeader } from '@/components/ui/page-header';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getPortalSettings } from '@/lib/settings/portal-settings';
 import { BOOKING_LIMITS } from '@/lib/settings/schemas';
@@ -13,12 +14,9 @@ export default async function PortalSettingsPage() {
   const settings = await getPortalSettings(getDb(), ctx);
   return (
     <div className="space-y-6">
-      <header>
-        <h1 className="text-2xl font-semibold">Patient portal settings</h1>
-        <p className="mt-1 text-fg-muted">
-          How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.
-        </p>
-      </header>
+      <PageHeader title="Patient portal settings">
+        How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.
+      </PageHeader>
       <PortalSettingsForm action={savePortalSettingsAction} initial={settings} limits={BOOKING_LIMITS} />
     </div>
   );

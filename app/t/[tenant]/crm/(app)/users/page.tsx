@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { InviteStaffForm, StaffRowActions } from '@/components/crm/staff-user-forms';
+import { PageHeader } from '@/components/ui/page-header';
+import { CardSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAccessLevels, listStaff } from '@/lib/staff/staff-users';
 import { changeLevelAction, inviteStaffAction, resendInviteAction, setActiveAction } from './actions';
@@ -22,36 +24,29 @@ export default async function UsersPage() {
   const levelOptions = levels.map((l) => ({ id: l.id, name: l.name }));
   return (
     <div className="space-y-6">
-      <header>
-        <h1 className="text-2xl font-semibold">Users</h1>
-        <p className="mt-1 text-fg-muted">Invite colleagues, set their access level, and deactivate accounts that are no longer needed.</p>
-      </header>
-      <section aria-labelledby="invite-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="invite-heading" className="text-lg font-semibold">Invite a user</h2>
+      <PageHeader title="Users">Invite colleagues, set their access level, and deactivate accounts that are no longer needed.</PageHeader>
+      <CardSection id="invite-heading" title="Invite a user">
         <div className="mt-3">
           <InviteStaffForm action={inviteStaffAction} levels={levelOptions} />
         </div>
-      </section>
-      <section aria-labelledby="users-heading" className="rounded-xl border border-line bg-surface">
-        <h2 id="users-heading" className="sr-only">All users</h2>
-        <ul className="divide-y divide-line">
-          {users.map((u) => (
-            <li key={u.id} className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between">
-              <div>
-                <p className="font-medium">
-                  {u.fullName}{' '}
-                  <span className={`ml-1 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[u.status]}`}>{u.status}</span>
-                </p>
-                <p className="text-sm text-fg-muted">
-                  {u.email} · {u.accessLevelName}
-                  {u.status === 'active' && !u.totpEnrolled ? ' · authenticator not set up yet' : ''}
-                </p>
-              </div>
-              <StaffRowActions actions={ROW_ACTIONS} user={u} levels={levelOptions} isSelf={u.id === ctx.actor.id} />
-            </li>
-          ))}
-        </ul>
-      </section>
+      </CardSection>
+      <ListSection id="users-heading" title="All users" items={users}>
+        {(u) => (
+          <li key={u.id} className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between">
+            <div>
+              <p className="font-medium">
+                {u.fullName}{' '}
+                <span className={`ml-1 rounded-full px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[u.status]}`}>{u.status}</span>
+              </p>
+              <p className="text-sm text-fg-muted">
+                {u.email} · {u.accessLevelName}
+                {u.status === 'active' && !u.totpEnrolled ? ' · authenticator not set up yet' : ''}
+              </p>
+            </div>
+            <StaffRowActions actions={ROW_ACTIONS} user={u} levels={levelOptions} isSelf={u.id === ctx.actor.id} />
+          </li>
+        )}
+      </ListSection>
     </div>
   );
 }

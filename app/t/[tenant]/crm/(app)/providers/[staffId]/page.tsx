@@ -4,6 +4,8 @@ import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { ProviderHoursForm, ProviderRemoveButton, ProviderServicesForm, TimeOffForm } from '@/components/crm/provider-forms';
 import { NotFoundError } from '@/lib/access/context';
+import { PageHeader } from '@/components/ui/page-header';
+import { CardSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
 import { listProviderHours, listUpcomingTimeOff } from '@/lib/providers/provider-schedule';
@@ -36,21 +38,15 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
   const displayZone = hours[0]?.timeZone ?? zone;
   return (
     <div className="space-y-6">
-      <header>
-        <p className="text-sm"><Link href="/crm/providers" className="underline underline-offset-2">Providers</Link></p>
-        <h1 className="text-2xl font-semibold">{provider.fullName}</h1>
-        <p className="mt-1 text-fg-muted">Services, weekly hours and time off. Hours are local times at each location.</p>
-      </header>
+      <PageHeader title={provider.fullName} above={<p className="text-sm"><Link href="/crm/providers" className="underline underline-offset-2">Providers</Link></p>}>Services, weekly hours and time off. Hours are local times at each location.</PageHeader>
 
-      <section aria-labelledby="services-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="services-heading" className="text-lg font-semibold">Services offered</h2>
+      <CardSection id="services-heading" title="Services offered">
         <div className="mt-3">
           <ProviderServicesForm action={saveProviderServicesAction} staffId={provider.id} services={services} offered={offered} />
         </div>
-      </section>
+      </CardSection>
 
-      <section aria-labelledby="hours-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="hours-heading" className="text-lg font-semibold">Weekly hours</h2>
+      <CardSection id="hours-heading" title="Weekly hours">
         <ul className="mt-3 divide-y divide-line">
           {hours.map((h) => (
             <li key={h.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
@@ -62,10 +58,9 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
         </ul>
         <h3 className="mt-4 font-medium">Add hours</h3>
         <ProviderHoursForm action={addHoursAction} staffId={provider.id} locations={activeLocations} />
-      </section>
+      </CardSection>
 
-      <section aria-labelledby="time-off-heading" className="rounded-xl border border-line bg-surface p-5">
-        <h2 id="time-off-heading" className="text-lg font-semibold">Upcoming time off</h2>
+      <CardSection id="time-off-heading" title="Upcoming time off">
         <ul className="mt-3 divide-y divide-line">
           {timeOff.map((t) => (
             <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
@@ -80,7 +75,7 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
         </ul>
         <h3 className="mt-4 font-medium">Add time off</h3>
         <TimeOffForm action={addTimeOffAction} staffId={provider.id} locations={activeLocations} />
-      </section>
+      </CardSection>
     </div>
   );
 }
