@@ -1,3 +1,4 @@
+import 'server-only';
 import { ConfigurationError, isProduction } from '@/lib/config/env';
 import { messagingProvider, type MessagingChannel } from '@/lib/config/environment';
 import { OutboxEmailSender } from '@/lib/email/outbox-sender';
