@@ -1,10 +1,11 @@
+import 'server-only';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authTokens, patientPortalSettings } from '@/db/schema';
 import { NotFoundError, assertPermission, type StaffContext } from '@/lib/access/context';
 import { AuditActions } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { fieldErrorsOf } from '@/lib/auth/schemas';
+import { fieldErrorsOf } from '@/lib/actions/failures';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import type { EmailSender } from '@/lib/email/types';
