@@ -5,7 +5,7 @@ import { auditLog, platformOperators } from '@/db/schema';
 import { platformRootDomain } from '@/lib/config/env';
 import { currentTotp } from '@/lib/identity/totp';
 import { createOperatorWithEnrolment, openOperatorEnrolment } from '@/lib/platform/operator-enrolment';
-import { formData, hostFor, invokeAction } from '../support/action-harness';
+import { formData, hostFor, invokeAction, withRequest } from '../support/action-harness';
 import { createTestTenant } from '../support/factories';
 
 vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
@@ -14,11 +14,32 @@ vi.mock('next-auth', async () => (await import('../support/action-harness')).nex
 
 /** The enrolment page's action (`/console/enrol/<token>` on the root host), as the form posts it. */
 const { enrolOperatorAction } = await import('@/app/platform/console/enrol/[token]/actions');
+const { default: OperatorEnrolPage } = await import('@/app/platform/console/enrol/[token]/page');
+
+/** The page's element tree as text (server components render to plain elements; enough to read what it shows). */
+async function pageText(host: string, token: string): Promise<string> {
+  const element = await withRequest({ host }, () => OperatorEnrolPage({ params: Promise.resolve({ token }) }));
+  return JSON.stringify(element, (key, value) => (key === '_owner' || key === '_store' ? undefined : value));
+}
 
 const ROOT = `${platformRootDomain()}:3000`;
 const PASSWORD = 'Lantern-Quarry-Mosaic-7';
 
 const post = (host: string, fields: Record<string, string>) => invokeAction({ host, headers: { 'x-forwarded-for': '203.0.113.9' } }, enrolOperatorAction, {} as never, formData(fields));
+
+describe('operator enrolment page', () => {
+  it('shows the authenticator key and the form for an open link, and nothing for an unknown one', async () => {
+    const issued = await createOperatorWithEnrolment(getDb(), { email: 'view.op@example.com', fullName: 'View Operator' });
+    const text = await pageText(ROOT, issued.token);
+    const { totpSecret } = (await openOperatorEnrolment(getDb(), issued.token))!;
+    expect(text).toContain(totpSecret);
+    expect(text).toContain('<svg');
+    expect(text).toContain('view.op@example.com');
+    const unknown = await pageText(ROOT, 'not-a-token');
+    expect(unknown).toContain('This link can’t be used');
+    expect(unknown).not.toContain('view.op@example.com');
+  });
+});
 
 describe('operator enrolment page action', () => {
   it('sets the password and authenticator once, then sends the operator to sign in', async () => {
