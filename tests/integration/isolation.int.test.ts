@@ -60,8 +60,9 @@ vi.mock('next-auth', async () => (await import('../support/action-harness')).nex
 // Today's inventory; the suite fails when the scan finds fewer (a broken glob, a lost file).
 const MINIMUM = { actionFiles: 33, actions: 87, routeHandlers: 13 };
 
-// Public by design: sign-in, activation and recovery flows, and the operator's sign-in.
-const PUBLIC_ACTIONS = new Set(['app/platform/console/actions.ts#operatorSignInAction']);
+// Public by design: sign-in, activation and recovery flows, the operator's sign-in, and a new
+// operator's enrolment (its single-use link is the credential).
+const PUBLIC_ACTIONS = new Set(['app/platform/console/actions.ts#operatorSignInAction', 'app/platform/console/enrol/[token]/actions.ts#enrolOperatorAction']);
 const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/health/route.ts#GET': 'liveness for the load balancer',
   'app/api/branding/[tenantId]/[file]/route.ts#GET': "a clinic's logo, shown on its public sign-in page",
