@@ -5,10 +5,10 @@ import { accessLevels, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { ALL_PERMISSIONS, BUILTIN_LEVEL_KEYS, isPermission, type BuiltinLevelKey, type Permission } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { SettingsValidationError } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
+import { withUniqueName } from '@/lib/settings/unique-name';
 import { AccessLevelAuditActions } from './audit-actions';
 import { AccessLevelRuleError } from './errors';
 import { accessLevelNameSchema } from './schemas';
@@ -77,24 +77,15 @@ function assertCanGrant(ctx: StaffContext, before: readonly string[], after: rea
   if (added) throw new AccessLevelRuleError('beyond-own', { permission: added });
 }
 
-/** The unique index (tenant_id, name) decides a race; its 23505 gets the same message. */
-async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (postgresErrorCode(error) === PG.uniqueViolation) throw new AccessLevelRuleError('name-taken', { name });
-    throw error;
-  }
-}
-
 export async function createAccessLevel(db: Executor, ctx: StaffContext, input: unknown, permissions: readonly unknown[] = []): Promise<{ id: string }> {
   assertPermission(ctx, 'users.manage');
   const { name } = parseSettings(accessLevelNameSchema, input);
   const granted = parsePermissions(permissions);
   assertCanGrant(ctx, [], granted);
-  return withUniqueName(name, () => db.transaction(async (tx) => {
+  const taken = () => new AccessLevelRuleError('name-taken', { name });
+  return withUniqueName(taken, () => db.transaction(async (tx) => {
     const levels = await lockLevels(tx, ctx);
-    if (nameTaken(levels, name)) throw new AccessLevelRuleError('name-taken', { name });
+    if (nameTaken(levels, name)) throw taken();
     const [row] = await tx.insert(accessLevels).values({ tenantId: ctx.tenant.id, name, permissions: granted }).returning({ id: accessLevels.id });
     await recordAudit(tx, ctx, {
       action: AccessLevelAuditActions.created, target: { type: 'access_level', id: row!.id }, details: { name, before: null, after: { name, permissions: granted } },
@@ -145,11 +136,12 @@ export async function updatePermissionMatrix(db: Executor, ctx: StaffContext, ma
 export async function renameAccessLevel(db: Executor, ctx: StaffContext, levelId: string, input: unknown): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'users.manage');
   const { name } = parseSettings(accessLevelNameSchema, input);
-  return withUniqueName(name, () => db.transaction(async (tx) => {
+  const taken = () => new AccessLevelRuleError('name-taken', { name });
+  return withUniqueName(taken, () => db.transaction(async (tx) => {
     const levels = await lockLevels(tx, ctx);
     const level = customLevel(levels, levelId);
     if (level.name === name) return { changed: false };
-    if (nameTaken(levels, name, level.id)) throw new AccessLevelRuleError('name-taken', { name });
+    if (nameTaken(levels, name, level.id)) throw taken();
     await tx.update(accessLevels).set({ name }).where(and(eq(accessLevels.tenantId, ctx.tenant.id), eq(accessLevels.id, level.id)));
     await recordAudit(tx, ctx, {
       action: AccessLevelAuditActions.renamed,

@@ -7,7 +7,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
 import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
-import { locationSchema, parseSettings } from '@/lib/settings/schemas';
+import { locationSchema, parseSettings, type LocationInput } from '@/lib/settings/schemas';
 
 /**
  * A clinic's locations (shown on the portal's sign-in page and used for booking). Locations are
@@ -52,24 +52,28 @@ export async function getLocation(db: Executor, ctx: StaffContext, locationId: s
   return targetLocation(db, ctx, locationId);
 }
 
+/** The columns the location form writes, picked from the parsed form (never spread from input). */
+function locationColumns(data: LocationInput) {
+  return {
+    name: data.name,
+    addressLine1: data.addressLine1,
+    addressLine2: data.addressLine2,
+    city: data.city,
+    region: data.region,
+    postalCode: data.postalCode,
+    country: data.country,
+    timeZone: data.timeZone,
+    phone: data.phone,
+  };
+}
+
 export async function createLocation(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(locationSchema, input);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(locations)
-      .values({
-        tenantId: ctx.tenant.id,
-        name: data.name,
-        addressLine1: data.addressLine1,
-        addressLine2: data.addressLine2,
-        city: data.city,
-        region: data.region,
-        postalCode: data.postalCode,
-        country: data.country,
-        timeZone: data.timeZone,
-        phone: data.phone,
-      })
+      .values({ tenantId: ctx.tenant.id, ...locationColumns(data) })
       .returning({ id: locations.id });
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.locationAdded,
@@ -88,17 +92,7 @@ export async function updateLocation(db: Executor, ctx: StaffContext, locationId
     if (Object.keys(changed).length === 0) return { changed: false };
     await tx
       .update(locations)
-      .set({
-        name: data.name,
-        addressLine1: data.addressLine1,
-        addressLine2: data.addressLine2,
-        city: data.city,
-        region: data.region,
-        postalCode: data.postalCode,
-        country: data.country,
-        timeZone: data.timeZone,
-        phone: data.phone,
-      })
+      .set(locationColumns(data))
       .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, before.id)));
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.locationChanged,

@@ -1,13 +1,13 @@
 import 'server-only';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { services } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { changedFields } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
+import { clinicNameTaken, withUniqueName } from '@/lib/settings/unique-name';
 import { ServiceRuleError } from './errors';
 import { serviceSchema } from './schemas';
 
@@ -73,35 +73,13 @@ export async function clinicCurrency(db: Executor, ctx: StaffContext): Promise<s
   return row?.currency ?? 'USD';
 }
 
-async function nameTaken(db: Executor, ctx: StaffContext, name: string, exceptId?: string) {
-  const [row] = await db
-    .select({ id: services.id })
-    .from(services)
-    .where(and(
-      eq(services.tenantId, ctx.tenant.id),
-      sql`lower(${services.name}) = lower(${name})`,
-      exceptId ? ne(services.id, exceptId) : undefined,
-    ))
-    .limit(1);
-  return Boolean(row);
-}
-
-/** The case-insensitive check gives the message; the unique index settles a race (23505). */
-async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (postgresErrorCode(error) === PG.uniqueViolation) throw new ServiceRuleError('name-taken', { name });
-    throw error;
-  }
-}
-
 export async function createService(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(serviceSchema, input);
   const currency = await clinicCurrency(db, ctx);
-  return withUniqueName(data.name, () => db.transaction(async (tx) => {
-    if (await nameTaken(tx, ctx, data.name)) throw new ServiceRuleError('name-taken', { name: data.name });
+  const taken = () => new ServiceRuleError('name-taken', { name: data.name });
+  return withUniqueName(taken, () => db.transaction(async (tx) => {
+    if (await clinicNameTaken(tx, ctx, services, data.name)) throw taken();
     const [row] = await tx
       .insert(services)
       .values({
@@ -128,7 +106,8 @@ export async function createService(db: Executor, ctx: StaffContext, input: unkn
 export async function updateService(db: Executor, ctx: StaffContext, serviceId: string, input: unknown): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(serviceSchema, input);
-  return withUniqueName(data.name, () => db.transaction(async (tx) => {
+  const taken = () => new ServiceRuleError('name-taken', { name: data.name });
+  return withUniqueName(taken, () => db.transaction(async (tx) => {
     const before = await targetService(tx, ctx, serviceId, true);
     const after = {
       name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price,
@@ -136,7 +115,7 @@ export async function updateService(db: Executor, ctx: StaffContext, serviceId: 
     };
     const changed = changedFields(before, after);
     if (Object.keys(changed).length === 0) return { changed: false };
-    if (changed.name && (await nameTaken(tx, ctx, data.name, before.id))) throw new ServiceRuleError('name-taken', { name: data.name });
+    if (changed.name && (await clinicNameTaken(tx, ctx, services, data.name, before.id))) throw taken();
     await tx.update(services).set(after).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
     await recordAudit(tx, ctx, {
       action: ServiceAuditActions.changed,

@@ -1,14 +1,14 @@
 import 'server-only';
-import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { documentTypes, documents } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { SettingsAuditActions } from './audit-actions';
 import { SettingsRuleError } from './errors';
 import { documentTypeNameSchema, parseSettings } from './schemas';
+import { clinicNameTaken, withUniqueName } from './unique-name';
 
 /**
  * The kinds of document a clinic files (Invoice, Report, …). Types are renamed, hidden from the
@@ -46,39 +46,12 @@ async function targetType(db: Executor, ctx: StaffContext, typeId: string) {
   return row;
 }
 
-/** Another type of this clinic with the same name, ignoring case ("invoice" and "Invoice"). */
-async function nameTaken(db: Executor, ctx: StaffContext, name: string, exceptId?: string) {
-  const [row] = await db
-    .select({ id: documentTypes.id })
-    .from(documentTypes)
-    .where(and(
-      eq(documentTypes.tenantId, ctx.tenant.id),
-      sql`lower(${documentTypes.name}) = lower(${name})`,
-      exceptId ? ne(documentTypes.id, exceptId) : undefined,
-    ))
-    .limit(1);
-  return Boolean(row);
-}
-
-/**
- * The case-insensitive check gives the message in the common case; the unique index
- * (tenant_id, name) decides a race between two admins, and its 23505 gets the same message.
- * The transaction is aborted by then, so the code is read outside it.
- */
-async function withUniqueName<T>(name: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (postgresErrorCode(error) === PG.uniqueViolation) throw new SettingsRuleError('document-type-name-taken', { name });
-    throw error;
-  }
-}
-
 export async function createDocumentType(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
   assertPermission(ctx, 'settings.manage');
   const { name } = parseSettings(documentTypeNameSchema, input);
-  return withUniqueName(name, () => db.transaction(async (tx) => {
-    if (await nameTaken(tx, ctx, name)) throw new SettingsRuleError('document-type-name-taken', { name });
+  const taken = () => new SettingsRuleError('document-type-name-taken', { name });
+  return withUniqueName(taken, () => db.transaction(async (tx) => {
+    if (await clinicNameTaken(tx, ctx, documentTypes, name)) throw taken();
     const [row] = await tx.insert(documentTypes).values({ tenantId: ctx.tenant.id, name }).returning({ id: documentTypes.id });
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.documentTypeAdded,
@@ -91,10 +64,11 @@ export async function createDocumentType(db: Executor, ctx: StaffContext, input:
 export async function renameDocumentType(db: Executor, ctx: StaffContext, typeId: string, input: unknown): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'settings.manage');
   const { name } = parseSettings(documentTypeNameSchema, input);
-  return withUniqueName(name, () => db.transaction(async (tx) => {
+  const taken = () => new SettingsRuleError('document-type-name-taken', { name });
+  return withUniqueName(taken, () => db.transaction(async (tx) => {
     const before = await targetType(tx, ctx, typeId);
     if (before.name === name) return { changed: false };
-    if (await nameTaken(tx, ctx, name, before.id)) throw new SettingsRuleError('document-type-name-taken', { name });
+    if (await clinicNameTaken(tx, ctx, documentTypes, name, before.id)) throw taken();
     await tx.update(documentTypes).set({ name }).where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.id, before.id)));
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.documentTypeChanged,
