@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { cache } from 'react';

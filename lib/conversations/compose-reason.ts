@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Translate } from '@/lib/i18n/core';
 import type { inbox } from '@/lib/i18n/messages/inbox';
 import { formatPhoneForDisplay } from '@/lib/phone/format';

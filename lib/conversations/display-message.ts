@@ -1,3 +1,4 @@
+import 'server-only';
 import type { PortalRelationship } from '@/db/schema';
 import type { ThreadMessage } from '@/lib/conversations/types';
 import { DELETE_WINDOW_MINUTES } from '@/lib/conversations/policy';

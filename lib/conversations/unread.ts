@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, count, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery, type Placeholder } from '@/db/prepared';

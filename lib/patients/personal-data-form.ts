@@ -1,5 +1,6 @@
 import { hasControlCharacters } from '@/lib/validation/text';
-import { formSchema, z } from '@/lib/validation/zod-mini';
+import * as z from 'zod/mini';
+import { formSchema } from '@/lib/validation/zod-mini';
 
 /**
  * The portal's "My data" form, checked in the browser (react-hook-form) and again by the server

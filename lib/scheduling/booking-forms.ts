@@ -1,4 +1,5 @@
-import { formSchema, z } from '@/lib/validation/zod-mini';
+import * as z from 'zod/mini';
+import { formSchema } from '@/lib/validation/zod-mini';
 
 /**
  * The portal's booking forms, checked in the browser (react-hook-form) and again by the server

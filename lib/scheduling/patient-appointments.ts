@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, gte, lt } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, locations, services, staffUsers } from '@/db/schema';

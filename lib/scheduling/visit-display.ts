@@ -1,11 +1,12 @@
+import 'server-only';
 import type { AppointmentStatus } from '@/db/schema';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
 
 /**
  * How the portal shows a patient's visit: the shape pages and components render, and the rules
- * they share with the server (when a video visit opens, which zone times are shown in, what a
- * status is called). Browser-safe: no database, no Node APIs.
+ * behind it (when a video visit opens, which zone times are shown in, what a status is called).
+ * Pure: no database. Server-only today because only server components render visits.
  */
 
 export type VisitWhen = 'upcoming' | 'past';
