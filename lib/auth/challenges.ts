@@ -5,6 +5,7 @@ import { addSeconds, now as clockNow } from '@/lib/clock';
 import { codesMatch, generateSmsCode, hashCode } from '@/lib/identity/secrets';
 import type { SmsSender } from '@/lib/sms/types';
 import { AUTH_POLICY } from './policy';
+import { verificationCodeText } from './sms-text';
 
 /**
  * SMS verification codes, bound to one challenge (one sign-in or activation attempt). Codes
@@ -139,6 +140,38 @@ export async function sendChallengeCode(
     })
     .where(eq(authChallenges.id, challenge.id));
   return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+}
+
+/** A sign-in code sent, as every sign-in and access flow answers it. */
+export type CodeSendOutcome =
+  | { ok: true; resendAvailableAt: Date }
+  | { ok: false; error: 'sms-failed' }
+  | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
+
+/** A fresh code for the challenge by SMS, in the words of the clinic `sender` names. */
+export async function sendSignInCode(db: Executor, challenge: AuthChallenge, sms: SmsSender, sender: string): Promise<CodeSendOutcome> {
+  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(sender, code));
+  if (sent.ok) return sent;
+  if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
+  return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
+}
+
+/**
+ * The first code of a new attempt: a send refused within the minute can only follow another
+ * attempt for the same person, so it reads as the hourly limit does.
+ */
+export function firstCodeRefusal(sent: Exclude<CodeSendOutcome, { ok: true }>): { ok: false; error: 'sms-failed' } | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number } {
+  return sent.error === 'sms-failed' ? sent : { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
+}
+
+/** One more guess at a challenge's code or TOTP; false once its guesses are used up. */
+export async function countCodeAttempt(db: Executor, challengeId: string): Promise<boolean> {
+  const [attempt] = await db
+    .update(authChallenges)
+    .set({ codeAttempts: sql`${authChallenges.codeAttempts} + 1` })
+    .where(and(eq(authChallenges.id, challengeId), sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`))
+    .returning({ attempts: authChallenges.codeAttempts });
+  return Boolean(attempt);
 }
 
 /** Accepts "123 456", full-width digits and the like; null when it is not six digits. */

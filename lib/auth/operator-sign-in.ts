@@ -6,10 +6,9 @@ import { now as clockNow } from '@/lib/clock';
 import { decryptField } from '@/lib/crypto/field-encryption';
 import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
 import { verifyTotp } from '@/lib/identity/totp';
-import { challengePayload, createChallenge, findOpenChallenge } from './challenges';
+import { challengePayload, countCodeAttempt, createChallenge, findOpenChallenge } from './challenges';
 import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, recordSignInFailure, releaseSignInAttempt } from './lockout';
 import type { ClientInfo } from './portal-sign-in';
-import { AUTH_POLICY } from './policy';
 
 /**
  * Platform operators sign in on the root host with email, password and an authenticator code.
@@ -54,12 +53,7 @@ export async function verifyOperatorTotp(db: Executor, challengeId: string | nul
   if (!challenge) return { ok: false, error: 'no-attempt' };
   const [operator] = await db.select().from(platformOperators).where(eq(platformOperators.id, challenge.subjectId));
   if (!operator?.active || !operator.totpSecretEnc) return { ok: false, error: 'no-attempt' };
-  const [attempt] = await db
-    .update(authChallenges)
-    .set({ codeAttempts: sql`${authChallenges.codeAttempts} + 1` })
-    .where(and(eq(authChallenges.id, challenge.id), sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`))
-    .returning({ attempts: authChallenges.codeAttempts });
-  if (!attempt) return { ok: false, error: 'too-many-attempts' };
+  if (!(await countCodeAttempt(db, challenge.id))) return { ok: false, error: 'too-many-attempts' };
   const lockKey = String(challengePayload<{ lockKey: string }>(challenge).lockKey ?? '');
   const result = verifyTotp(decryptField(operator.totpSecretEnc), token, { lastUsedStep: operator.totpLastStep });
   const updated = result.ok

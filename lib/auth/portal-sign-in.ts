@@ -4,12 +4,12 @@ import { portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
+import { getSmsSender } from '@/lib/messaging/providers';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
-import { challengePayload, createChallenge, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from './challenges';
+import { challengePayload, createChallenge, findOpenChallenge, firstCodeRefusal, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from './challenges';
 import { findPortalAccountByIdentifier, maskPhone, normalizeIdentifier } from './identifiers';
 import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, lockRemainingSeconds, recordSignInFailure, releaseSignInAttempt } from './lockout';
-import { verificationCodeText } from './sms-text';
 
 export interface ClientInfo {
   ip: string | null;
@@ -31,7 +31,7 @@ export async function startPortalSignIn(
   profile: TenantProfile,
   input: { identifier: string; password: string },
   client: ClientInfo,
-  sms: SmsSender,
+  sms: SmsSender = getSmsSender(),
 ): Promise<StartSignInResult> {
   if (!profile.portal.enabled) return { ok: false, error: 'portal-disabled' };
   const mode = profile.portal.identificationMode;
@@ -73,34 +73,25 @@ export async function startPortalSignIn(
     payload: { lockKey: key },
     ip: client.ip,
   });
-  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(profile.branding.displayName, code));
-  if (!sent.ok) {
-    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
-    return { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
-  }
+  const sent = await sendSignInCode(db, challenge, sms, profile.branding.displayName);
+  if (!sent.ok) return firstCodeRefusal(sent);
   await recordAudit(db, { ...audit, actor: { kind: 'patient', id: account.id }, action: 'auth.code_sent', details: { area: 'portal' } });
   return { ok: true, challengeId: challenge.id, maskedPhone: maskPhone(account.phone), resendAvailableAt: sent.resendAvailableAt };
 }
 
-export type ResendResult =
-  | { ok: true; resendAvailableAt: Date }
-  | { ok: false; error: 'no-attempt' | 'sms-failed' }
-  | { ok: false; error: 'resend-too-soon' | 'too-many-codes'; retryAfterSeconds: number };
+export type ResendResult = CodeSendOutcome | { ok: false; error: 'no-attempt' };
 
 export async function resendPortalCode(
   db: Executor,
   profile: TenantProfile,
   challengeId: string | null,
   client: ClientInfo,
-  sms: SmsSender,
+  sms: SmsSender = getSmsSender(),
 ): Promise<ResendResult> {
   const challenge = await findOpenChallenge(db, challengeId, { tenantId: profile.id, purposes: ['portal_sign_in'] });
   if (!challenge || challenge.verifiedAt) return { ok: false, error: 'no-attempt' };
-  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(profile.branding.displayName, code));
-  if (!sent.ok) {
-    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
-    return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
-  }
+  const sent = await sendSignInCode(db, challenge, sms, profile.branding.displayName);
+  if (!sent.ok) return sent;
   await recordAudit(db, { tenantId: profile.id, actor: { kind: 'patient', id: challenge.subjectId }, action: 'auth.code_sent', ip: client.ip, userAgent: client.userAgent, details: { area: 'portal', resend: true } });
   return { ok: true, resendAvailableAt: sent.resendAvailableAt };
 }

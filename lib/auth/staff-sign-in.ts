@@ -8,12 +8,10 @@ import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
 import { generateTotpSecret, totpQrSvg, totpUri, verifyTotp } from '@/lib/identity/totp';
 import type { SmsSender } from '@/lib/sms/types';
 import { now as clockNow } from '@/lib/clock';
-import { challengePayload, createChallenge, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from './challenges';
+import { challengePayload, countCodeAttempt, createChallenge, findOpenChallenge, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from './challenges';
 import { maskPhone } from './identifiers';
 import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, recordSignInFailure, releaseSignInAttempt } from './lockout';
 import type { ClientInfo } from './portal-sign-in';
-import { AUTH_POLICY } from './policy';
-import { verificationCodeText } from './sms-text';
 
 /**
  * Staff sign-in: email + password, then a second factor: an authenticator app (enrolled with a
@@ -122,12 +120,7 @@ export async function verifyStaffTotp(
   if (!/^\s*\d{3}\s?\d{3}\s*$/.test(token)) return { ok: false, error: 'malformed' };
 
   // Attempts on one challenge are capped like SMS codes.
-  const [attempt] = await db
-    .update(authChallenges)
-    .set({ codeAttempts: sql`${authChallenges.codeAttempts} + 1` })
-    .where(and(eq(authChallenges.id, challenge.id), sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`))
-    .returning({ attempts: authChallenges.codeAttempts });
-  if (!attempt) return { ok: false, error: 'too-many-attempts' };
+  if (!(await countCodeAttempt(db, challenge.id))) return { ok: false, error: 'too-many-attempts' };
 
   const enrolling = !user.totpSecretEnc && payload.enrollSecretEnc;
   const secret = user.totpSecretEnc ? decryptField(user.totpSecretEnc) : payload.enrollSecretEnc ? decryptField(payload.enrollSecretEnc) : null;
@@ -160,8 +153,8 @@ export async function verifyStaffTotp(
 
 export type StaffSmsResult =
   | { ok: true; maskedPhone: string; resendAvailableAt: Date }
-  | { ok: false; error: 'no-attempt' | 'no-phone' | 'sms-failed' }
-  | { ok: false; error: 'resend-too-soon' | 'too-many-codes'; retryAfterSeconds: number };
+  | { ok: false; error: 'no-attempt' | 'no-phone' }
+  | Exclude<CodeSendOutcome, { ok: true }>;
 
 /** The fallback: a code by SMS to the staff member's phone, for an enrolled user. */
 export async function sendStaffSmsCode(
@@ -174,11 +167,8 @@ export async function sendStaffSmsCode(
   const open = await openStaffChallenge(db, tenant.id, challengeId);
   if (!open) return { ok: false, error: 'no-attempt' };
   if (!open.user.phone || !open.user.totpSecretEnc) return { ok: false, error: 'no-phone' };
-  const sent = await sendChallengeCode(db, open.challenge, sms, (code) => verificationCodeText(tenant.name, code));
-  if (!sent.ok) {
-    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
-    return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
-  }
+  const sent = await sendSignInCode(db, open.challenge, sms, tenant.name);
+  if (!sent.ok) return sent;
   await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'staff', id: open.user.id }, action: 'auth.code_sent', ip: client.ip, userAgent: client.userAgent, details: { area: 'staff' } });
   return { ok: true, maskedPhone: maskPhone(open.user.phone), resendAvailableAt: sent.resendAvailableAt };
 }

@@ -16,7 +16,7 @@ import { hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { createOrFindAccount, findPatientForAccess, fullNameOf, LOCK_SCOPES, linkAccountToPatient } from './accounts';
-import { checkFlowCode, type CodeCheckOutcome, flowLockedSeconds, type FlowPayload, readFlowPayload, resendFlowCode, type ResendOutcome, sendFlowCode, writeFlowPayload } from './flow';
+import { checkFlowCode, flowLockedSeconds, flowResender, readFlowPayload, sendFlowCode, writeFlowPayload, type CodeRefusal, type FlowPayload } from './flow';
 import { initialsMatch } from './matching';
 import { checkNewPassword } from './passwords';
 import { PORTAL_ACCESS_POLICY } from './policy';
@@ -207,10 +207,7 @@ export async function submitActivationCredentials(
   return { ok: true, maskedPhone: maskPhone(challenge.phone), resendAvailableAt: sent.resendAvailableAt };
 }
 
-export type CompleteActivationResult =
-  | { ok: true; outcome: 'created' | 'linked' }
-  | Exclude<CodeCheckOutcome, { ok: true }>
-  | { ok: false; error: 'activation-expired' };
+export type CompleteActivationResult = { ok: true; outcome: 'created' | 'linked' } | CodeRefusal | { ok: false; error: 'activation-expired' };
 
 /**
  * Step 3: the SMS code. Creates the account (or, when an account already signs in with that
@@ -270,12 +267,4 @@ export async function completeActivation(
 }
 
 /** "Resend code", 60 s after the last one. */
-export function resendActivationCode(
-  db: Executor,
-  profile: TenantProfile,
-  challengeId: string | null,
-  client: ClientInfo,
-  sms: SmsSender = getSmsSender(),
-): Promise<ResendOutcome> {
-  return resendFlowCode(db, profile, challengeId, PURPOSE, client, sms, { area: 'activation' });
-}
+export const resendActivationCode = flowResender(PURPOSE, { area: 'activation' });

@@ -3,7 +3,7 @@ import type { Executor } from '@/db/client';
 import { patientPortalSettings, patients } from '@/db/schema';
 import { AuditActions } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { completeVerifiedChallenge, createChallenge, findOpenChallenge } from '@/lib/auth/challenges';
+import { completeVerifiedChallenge, findOpenChallenge } from '@/lib/auth/challenges';
 import { normalizeIdentifier } from '@/lib/auth/identifiers';
 import { lockoutKey } from '@/lib/auth/lockout';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
@@ -16,7 +16,7 @@ import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { createOrFindAccount, findAccountByIdentity, findPatientForAccess, fullNameOf, LOCK_SCOPES, linkAccountToPatient, patientHasSelfAccount } from './accounts';
 import { startDecoy } from './decoy';
-import { checkFlowCode, type CodeCheckOutcome, flowLockedSeconds, type FlowPayload, resendFlowCode, type ResendOutcome, sendFlowCode } from './flow';
+import { checkFlowCode, flowLockedSeconds, flowResender, startFlowAttempt, type AttemptStart, type CodeRefusal, type FlowPayload } from './flow';
 import { checkNewPassword } from './passwords';
 import { PORTAL_ACCESS_POLICY } from './policy';
 import { invalidInput, type InvalidInput } from './results';
@@ -34,10 +34,10 @@ const PURPOSE = 'portal_claim' as const;
 type ClaimPayload = FlowPayload;
 
 export type StartClaimResult =
-  | { ok: true; challengeId: string; resendAvailableAt: Date }
+  | AttemptStart
   | InvalidInput
-  | { ok: false; error: 'not-available' | 'portal-disabled' | 'sms-failed' }
-  | { ok: false; error: 'rate-limited' | 'locked' | 'too-many-codes'; retryAfterSeconds: number };
+  | { ok: false; error: 'not-available' | 'portal-disabled' }
+  | { ok: false; error: 'rate-limited' | 'locked'; retryAfterSeconds: number };
 
 export async function startClaim(
   db: Executor,
@@ -64,21 +64,11 @@ export async function startClaim(
   const audit = { tenantId, ip: client.ip, userAgent: client.userAgent };
   if (!patient) {
     await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalClaimed, outcome: 'failure', details: { reason: 'no-claimable-patient' } });
-    const decoy = await startDecoy(db, lockKey);
-    if (!decoy.ok) return { ok: false, error: 'too-many-codes', retryAfterSeconds: decoy.retryAfterSeconds };
-    return { ok: true, challengeId: decoy.decoyId, resendAvailableAt: decoy.resendAvailableAt };
+    return startDecoy(db, lockKey);
   }
 
   const payload: ClaimPayload = { lockKey };
-  const challenge = await createChallenge(db, {
-    tenantId, purpose: PURPOSE, subject: { kind: 'patient', id: patient.id }, phone: patient.phone, payload: { ...payload }, ip: client.ip,
-  });
-  const sent = await sendFlowCode(db, profile, challenge, sms, client, 'claim');
-  if (!sent.ok) {
-    if (sent.error === 'sms-failed') return { ok: false, error: 'sms-failed' };
-    return { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
-  }
-  return { ok: true, challengeId: challenge.id, resendAvailableAt: sent.resendAvailableAt };
+  return startFlowAttempt(db, profile, { purpose: PURPOSE, subject: { kind: 'patient', id: patient.id }, phone: patient.phone, payload: { ...payload } }, sms, client, 'claim');
 }
 
 /**
@@ -102,10 +92,7 @@ async function findClaimablePatient(db: Executor, tenantId: string, mode: Tenant
   return { id: row.id, phone: row.phone };
 }
 
-export type VerifyClaimResult =
-  | { ok: true }
-  | Exclude<CodeCheckOutcome, { ok: true }>
-  | { ok: false; error: 'account-exists' };
+export type VerifyClaimResult = { ok: true } | CodeRefusal | { ok: false; error: 'account-exists' };
 
 /** Step 2: the SMS code. Only now, to the phone's owner, do we say an account already exists. */
 export async function verifyClaimCode(
@@ -171,13 +158,5 @@ export async function completeClaim(
   });
 }
 
-/** "Resend code", 60 s after the last one. */
-export function resendClaimCode(
-  db: Executor,
-  profile: TenantProfile,
-  challengeId: string | null,
-  client: ClientInfo,
-  sms: SmsSender = getSmsSender(),
-): Promise<ResendOutcome> {
-  return resendFlowCode(db, profile, challengeId, PURPOSE, client, sms, { area: 'claim', allowDecoy: true });
-}
+/** "Resend code", 60 s after the last one (a decoy answers alike). */
+export const resendClaimCode = flowResender(PURPOSE, { area: 'claim', allowDecoy: true });

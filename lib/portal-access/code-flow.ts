@@ -12,10 +12,11 @@ import { step, stepAction, type PostedText, type Step, type StepBody } from '@/l
 import { getPublicPortalLocale } from '@/lib/i18n/portal';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { getTenantProfile, TenantUnavailableError } from '@/lib/tenancy/request-tenant';
-import type { ResendOutcome } from './flow';
+import type { FlowResend } from './flow';
 import { accessTexts, afterResend, type AccessTexts } from './form-results';
 import type { PortalAccessFormState } from './form-state';
 import type { FieldProblems } from './results';
+import { newPasswordSchema, type NewPasswordInput } from './schemas';
 
 /**
  * The portal's signed-out flows written once: sign-in, printed activation, automatic access
@@ -72,10 +73,13 @@ export function flowStep<S extends PortalAccessFormState, I, O extends StepOutco
   return definition;
 }
 
+/** A lib call on the attempt this browser is in (the code, the new password), as lib/portal-access writes them. */
+export type AttemptCall<I, O> = (db: Executor, profile: TenantProfile, challengeId: string | null, input: I, client: ClientInfo) => Promise<O>;
+
 export interface CodeCheck<S extends PortalAccessFormState, O extends StepOutcome> {
-  run(r: AccessRequest<S>, code: string): Promise<O>;
-  /** After the right code: the next step, or the end of the flow (finish). */
-  then(r: AccessRequest<S>, done: Done<O>): S | Promise<S>;
+  run: AttemptCall<string, O>;
+  /** After the right code: the end of the flow (finish), or by default the new password. */
+  then?(r: AccessRequest<S>, done: Done<O>): S | Promise<S>;
 }
 
 export function codeCheck<S extends PortalAccessFormState, O extends StepOutcome>(definition: CodeCheck<S, O>): CodeCheck<S, O> {
@@ -91,12 +95,12 @@ export interface CodeFlow<S extends PortalAccessFormState> {
   ends?: Readonly<Record<string, S['step']>>;
   /** The flow's steps before the code. */
   steps: readonly FlowStep<S, unknown, StepOutcome>[];
-  resend: { run(r: AccessRequest<S>): Promise<ResendOutcome>; notice: 'newCodeSent' | 'claimNewCode' | 'forgotNewCode' };
+  /** "Resend code", and what the page then says. */
+  resend: FlowResend;
+  resent: 'newCodeSent' | 'claimNewCode' | 'forgotNewCode';
   code: CodeCheck<S, StepOutcome>;
-  /** The step after the code that ends the flow (a new password)... */
-  complete?: FlowStep<S, unknown, StepOutcome>;
-  /** ...and where the person goes once it succeeds. */
-  done?: string;
+  /** Claim and password reset end with a new password, then lead to `done`. */
+  newPassword?: { run: AttemptCall<NewPasswordInput, StepOutcome>; done: string };
 }
 
 async function accessRequest<S extends PortalAccessFormState>(ctx: PublicContext, prev: S): Promise<AccessRequest<S>> {
@@ -137,6 +141,11 @@ function kept<S extends PortalAccessFormState>(prev: S): S {
 /** The body of the flow's action (for publicAction): one step per `intent`. */
 export function codeFlowAction<S extends PortalAccessFormState>(flow: CodeFlow<S>): StepBody<PublicContext, S> {
   const first = (): S => ({ step: flow.first }) as S;
+  const newPassword = flow.newPassword && flowStep<S, NewPasswordInput, StepOutcome>({
+    intent: 'password',
+    schema: newPasswordSchema,
+    run: (r, input) => flow.newPassword!.run(r.db, r.profile, r.challengeId, input, r.client),
+  });
   const closes = (error: string) => flow.closed?.includes(error) ?? false;
   const hasOwnStep = (error: string) => Boolean(flow.ends && Object.hasOwn(flow.ends, error));
   /** The attempt is over: back to the first step, or to the step this error has. */
@@ -190,15 +199,15 @@ export function codeFlowAction<S extends PortalAccessFormState>(flow: CodeFlow<S
       },
       {
         intent: 'resend',
-        run: async (r) => afterResend(r.prev, await flow.resend.run(r), flow.first, r.m.t(flow.resend.notice), r.m.locale),
+        run: async (r) => afterResend(r.prev, await flow.resend(r.db, r.profile, r.challengeId, r.client), flow.first, r.m.t(flow.resent), r.m.locale),
       },
       step<AccessRequest<S>, S, { code: string }>({
         intent: 'code',
         schema: verificationCodeSchema,
         invalid: (r) => ({ ...kept(r.prev), step: 'code', fieldErrors: { code: r.m.codeMissing() } }),
         run: async (r, { code }) => {
-          const result = await flow.code.run(r, code);
-          if (result.ok) return flow.code.then(r, result);
+          const result = await flow.code.run(r.db, r.profile, r.challengeId, code, r.client);
+          if (result.ok) return flow.code.then ? flow.code.then(r, result) : ({ step: 'password' } as S);
           if (result.error === 'malformed') return { ...kept(r.prev), step: 'code', fieldErrors: { code: r.m.result(result) } };
           // The code cannot be tried again: the attempt is over.
           if (result.error === 'locked' || ends(result.error)) {
@@ -209,7 +218,7 @@ export function codeFlowAction<S extends PortalAccessFormState>(flow: CodeFlow<S
         },
       }),
       ...flow.steps.map((s) => asStep(s)),
-      ...(flow.complete ? [asStep(flow.complete, flow.done ?? '/portal/sign-in')] : []),
+      ...(newPassword ? [asStep(newPassword, flow.newPassword!.done)] : []),
     ],
   });
 }

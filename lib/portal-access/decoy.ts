@@ -26,8 +26,9 @@ export type DecoySendResult =
   | { ok: true; resendAvailableAt: Date }
   | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
 
+/** The decoy's id goes to the browser as a challenge's would (the challenge cookie). */
 export type DecoyStartResult =
-  | { ok: true; decoyId: string; resendAvailableAt: Date }
+  | { ok: true; challengeId: string; resendAvailableAt: Date }
   | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number };
 
 export async function startDecoy(db: Executor, lockKey: string): Promise<DecoyStartResult> {
@@ -39,7 +40,7 @@ export async function startDecoy(db: Executor, lockKey: string): Promise<DecoySt
     { key: attemptsPrefix(decoyId) + lockKey, windowStart: at, count: 0 },
     { key: sentKey(decoyId), windowStart: at, count: 1 },
   ]);
-  return { ok: true, decoyId, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+  return { ok: true, challengeId: decoyId, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
 }
 
 async function loadDecoy(db: Executor, id: string | null | undefined) {

@@ -3,10 +3,10 @@ import type { Executor } from '@/db/client';
 import { authChallenges, type AuthChallenge, type ChallengePurpose } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
 import { AuditActions } from '@/lib/audit/actions';
-import { challengePayload, findOpenChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
+import { challengePayload, createChallenge, findOpenChallenge, firstCodeRefusal, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from '@/lib/auth/challenges';
 import { clearSignInFailures, lockRemainingSeconds, recordSignInFailure } from '@/lib/auth/lockout';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
-import { verificationCodeText } from '@/lib/auth/sms-text';
+import { getSmsSender } from '@/lib/messaging/providers';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { checkDecoyCode, resendDecoy } from './decoy';
@@ -24,10 +24,13 @@ export interface FlowPayload {
   lockKey?: string;
 }
 
-export type CodeSendOutcome =
-  | { ok: true; resendAvailableAt: Date }
-  | { ok: false; error: 'sms-failed' }
-  | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
+export type { CodeSendOutcome } from '@/lib/auth/challenges';
+
+/** A new attempt with its first code on the way (or a decoy's, which answers the same). */
+export type AttemptStart =
+  | { ok: true; challengeId: string; resendAvailableAt: Date }
+  | AttemptRefusal;
+export type AttemptRefusal = ReturnType<typeof firstCodeRefusal>;
 
 export type ResendOutcome = CodeSendOutcome | { ok: false; error: 'no-attempt' };
 
@@ -36,6 +39,9 @@ export type CodeCheckOutcome =
   | { ok: false; error: 'no-attempt' | 'malformed' | 'expired' | 'too-many-attempts' | 'no-code' }
   | { ok: false; error: 'wrong-code'; attemptsLeft: number }
   | { ok: false; error: 'locked'; retryAfterSeconds: number };
+
+/** Why a code was not taken (a flow's own reasons come on top). */
+export type CodeRefusal = Exclude<CodeCheckOutcome, { ok: true }>;
 
 export function flowActor(challenge: Pick<AuthChallenge, 'subjectKind' | 'subjectId'>): AuditActor {
   return challenge.subjectKind === 'portal_account' ? { kind: 'patient', id: challenge.subjectId } : { kind: 'anonymous' };
@@ -71,16 +77,34 @@ export async function sendFlowCode(
   client: ClientInfo,
   area: FlowArea,
 ): Promise<CodeSendOutcome> {
-  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(profile.branding.displayName, code));
-  if (!sent.ok) {
-    if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
-    return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };
-  }
+  const sent = await sendSignInCode(db, challenge, sms, profile.branding.displayName);
+  if (!sent.ok) return sent;
   await recordAudit(db, {
     tenantId: profile.id, actor: flowActor(challenge), action: AuditActions.codeSent, patientId: flowPatientId(challenge),
     ip: client.ip, userAgent: client.userAgent, details: { area },
   });
   return { ok: true, resendAvailableAt: sent.resendAvailableAt };
+}
+
+/** A new attempt of a flow and its first code, to the phone the challenge names. */
+export async function startFlowAttempt(
+  db: Executor,
+  profile: TenantProfile,
+  attempt: Omit<Parameters<typeof createChallenge>[1], 'tenantId'>,
+  sms: SmsSender,
+  client: ClientInfo,
+  area: FlowArea,
+): Promise<AttemptStart> {
+  const challenge = await createChallenge(db, { ...attempt, tenantId: profile.id, ip: client.ip });
+  const sent = await sendFlowCode(db, profile, challenge, sms, client, area);
+  return sent.ok ? { ok: true, challengeId: challenge.id, resendAvailableAt: sent.resendAvailableAt } : firstCodeRefusal(sent);
+}
+
+/** A flow's "Resend code", 60 s after the last one. */
+export type FlowResend = (db: Executor, profile: TenantProfile, challengeId: string | null, client: ClientInfo, sms?: SmsSender) => Promise<ResendOutcome>;
+
+export function flowResender(purpose: ChallengePurpose, options: { area: FlowArea; allowDecoy?: boolean }): FlowResend {
+  return (db, profile, challengeId, client, sms = getSmsSender()) => resendFlowCode(db, profile, challengeId, purpose, client, sms, options);
 }
 
 /** "Resend code". Only once a first code went out; a decoy answers like a real flow. */

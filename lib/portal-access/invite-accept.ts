@@ -3,7 +3,7 @@ import type { Executor } from '@/db/client';
 import { authTokens, portalAccounts } from '@/db/schema';
 import { AuditActions } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { completeVerifiedChallenge, createChallenge } from '@/lib/auth/challenges';
+import { completeVerifiedChallenge } from '@/lib/auth/challenges';
 import { maskPhone } from '@/lib/auth/identifiers';
 import { lockoutKey, recordSignInFailure } from '@/lib/auth/lockout';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
@@ -14,7 +14,7 @@ import { getSmsSender } from '@/lib/messaging/providers';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { createOrFindAccount, findAccountByEmail, findPortalSettings, LOCK_SCOPES, linkAccountToPatient } from './accounts';
-import { checkFlowCode, type CodeCheckOutcome, type CodeSendOutcome, flowLockedSeconds, type FlowPayload, readFlowPayload, resendFlowCode, type ResendOutcome, sendFlowCode } from './flow';
+import { checkFlowCode, flowLockedSeconds, flowResender, readFlowPayload, startFlowAttempt, type AttemptRefusal, type CodeRefusal, type FlowPayload } from './flow';
 import { resolveInvitee } from './invitee';
 import { checkNewPassword } from './passwords';
 import { invalidInput, type InvalidInput } from './results';
@@ -70,9 +70,10 @@ export async function inspectPortalInvite(db: Executor, profile: TenantProfile, 
 
 export type StartInviteResult =
   | { ok: true; maskedPhone: string; challengeId: string; resendAvailableAt: Date }
+  | AttemptRefusal
   | InvalidInput
-  | { ok: false; error: InviteLinkProblem | 'portal-disabled' | 'stale' | 'account-disabled' | 'sms-failed' }
-  | { ok: false; error: 'locked' | 'too-many-codes'; retryAfterSeconds: number };
+  | { ok: false; error: InviteLinkProblem | 'portal-disabled' | 'stale' | 'account-disabled' }
+  | { ok: false; error: 'locked'; retryAfterSeconds: number };
 
 /**
  * Step 1: a new password (new account) or the account's current password (existing account);
@@ -93,8 +94,7 @@ export async function startInviteAcceptance(
   if (lookup.mode !== input.mode) return { ok: false, error: 'stale' };
   const row = (await findInviteToken(db, profile.id, token))!;
   const tenantId = profile.id;
-  const base = { tenantId, purpose: PURPOSE, ip: client.ip };
-  let challenge;
+  let attempt: Omit<Parameters<typeof startFlowAttempt>[2], 'purpose'> & { phone: string | null };
 
   if (input.mode === 'existing') {
     const account = (await findAccountByEmail(db, tenantId, row.email))!;
@@ -117,7 +117,7 @@ export async function startInviteAcceptance(
       return invalidInput({ currentPassword: 'That password is not correct. Use the password of your existing portal account.' });
     }
     const payload: InvitePayload = { lockKey, tokenHash: row.tokenHash, mode: 'existing', accountId: account.id };
-    challenge = await createChallenge(db, { ...base, subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload } });
+    attempt = { subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload } };
   } else {
     const invitee = (await resolveInvitee(db, tenantId, { patientId: row.patientId!, relationship: row.relationship, email: row.email }))!;
     const password = checkNewPassword(input, { email: row.email, name: invitee.fullName });
@@ -126,17 +126,16 @@ export async function startInviteAcceptance(
     const lockedFor = await flowLockedSeconds(db, lockKey);
     if (lockedFor > 0) return { ok: false, error: 'locked', retryAfterSeconds: lockedFor };
     const payload: InvitePayload = { lockKey, tokenHash: row.tokenHash, mode: 'new', passwordHash: await hashPassword(input.password) };
-    challenge = await createChallenge(db, { ...base, subject: { kind: 'patient', id: row.patientId! }, phone: invitee.phone, payload: { ...payload } });
+    attempt = { subject: { kind: 'patient', id: row.patientId! }, phone: invitee.phone, payload: { ...payload } };
   }
 
-  const sent: CodeSendOutcome = await sendFlowCode(db, profile, challenge, sms, client, 'invite');
-  if (!sent.ok) return sent.error === 'sms-failed' ? { ok: false, error: 'sms-failed' } : { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
-  return { ok: true, challengeId: challenge.id, maskedPhone: maskPhone(challenge.phone!), resendAvailableAt: sent.resendAvailableAt };
+  const started = await startFlowAttempt(db, profile, { ...attempt, purpose: PURPOSE }, sms, client, 'invite');
+  return started.ok ? { ...started, maskedPhone: maskPhone(attempt.phone!) } : started;
 }
 
 export type CompleteInviteResult =
   | { ok: true; outcome: 'created' | 'linked' }
-  | Exclude<CodeCheckOutcome, { ok: true }>
+  | CodeRefusal
   | { ok: false; error: 'link-used' | 'access-disabled' | 'account-disabled' };
 
 /** Step 2: the SMS code; then the token is spent and the account created or linked, atomically. */
@@ -215,12 +214,4 @@ class Rollback extends Error {
 }
 
 /** "Resend code", 60 s after the last one. */
-export function resendInviteCode(
-  db: Executor,
-  profile: TenantProfile,
-  challengeId: string | null,
-  client: ClientInfo,
-  sms: SmsSender = getSmsSender(),
-): Promise<ResendOutcome> {
-  return resendFlowCode(db, profile, challengeId, PURPOSE, client, sms, { area: 'invite' });
-}
+export const resendInviteCode = flowResender(PURPOSE, { area: 'invite' });

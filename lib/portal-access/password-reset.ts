@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { authTokens, portalAccounts } from '@/db/schema';
 import { AuditActions } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { completeVerifiedChallenge, createChallenge, findOpenChallenge } from '@/lib/auth/challenges';
+import { completeVerifiedChallenge, findOpenChallenge } from '@/lib/auth/challenges';
 import { findPortalAccountByIdentifier, maskPhone, normalizeIdentifier } from '@/lib/auth/identifiers';
 import { clearSignInFailures, lockoutKey } from '@/lib/auth/lockout';
 import { AUTH_POLICY } from '@/lib/auth/policy';
@@ -20,7 +20,7 @@ import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { findAccountByEmail, LOCK_SCOPES, lockoutKeysFor } from './accounts';
 import { startDecoy } from './decoy';
-import { checkFlowCode, type CodeCheckOutcome, flowLockedSeconds, type FlowPayload, readFlowPayload, resendFlowCode, type ResendOutcome, sendFlowCode } from './flow';
+import { checkFlowCode, flowLockedSeconds, flowResender, readFlowPayload, startFlowAttempt, type AttemptRefusal, type AttemptStart, type CodeRefusal, type FlowPayload } from './flow';
 import { normalizePortalOrigin, passwordResetEmail } from './invite-email';
 import { checkNewPassword } from './passwords';
 import { PORTAL_ACCESS_POLICY } from './policy';
@@ -44,10 +44,10 @@ interface ResetPayload extends FlowPayload {
 }
 
 export type StartResetResult =
-  | { ok: true; challengeId: string; resendAvailableAt: Date }
+  | AttemptStart
   | InvalidInput
-  | { ok: false; error: 'portal-disabled' | 'sms-failed' }
-  | { ok: false; error: 'rate-limited' | 'locked' | 'too-many-codes'; retryAfterSeconds: number };
+  | { ok: false; error: 'portal-disabled' }
+  | { ok: false; error: 'rate-limited' | 'locked'; retryAfterSeconds: number };
 
 async function perIpAllowed(db: Executor, tenantId: string, client: ClientInfo) {
   return hitRateLimit(db, `password-reset-ip:${tenantId}:${client.ip ?? 'unknown'}`, { limit: PORTAL_ACCESS_POLICY.perIpPerHour, windowSeconds: 3600 });
@@ -80,21 +80,11 @@ export async function startPasswordReset(
     details: { channel: 'sms', ...(account?.status === 'active' ? {} : { reason: account ? 'account-disabled' : 'unknown-identifier' }) },
   });
   if (!account || account.status !== 'active') {
-    const decoy = await startDecoy(db, lockKey);
-    if (!decoy.ok) return { ok: false, error: 'too-many-codes', retryAfterSeconds: decoy.retryAfterSeconds };
-    return { ok: true, challengeId: decoy.decoyId, resendAvailableAt: decoy.resendAvailableAt };
+    return startDecoy(db, lockKey);
   }
 
   const payload: ResetPayload = { lockKey, signInLockKey: lockoutKey(LOCK_SCOPES.signIn, tenantId, identifier) };
-  const challenge = await createChallenge(db, {
-    tenantId, purpose: PURPOSE, subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload }, ip: client.ip,
-  });
-  const sent = await sendFlowCode(db, profile, challenge, sms, client, 'password-reset');
-  if (!sent.ok) {
-    if (sent.error === 'sms-failed') return { ok: false, error: 'sms-failed' };
-    return { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
-  }
-  return { ok: true, challengeId: challenge.id, resendAvailableAt: sent.resendAvailableAt };
+  return startFlowAttempt(db, profile, { purpose: PURPOSE, subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload } }, sms, client, 'password-reset');
 }
 
 export type ResetLinkRequestResult =
@@ -201,7 +191,12 @@ export async function startPasswordResetFromLink(
   token: string,
   client: ClientInfo,
   sms: SmsSender = getSmsSender(),
-): Promise<{ ok: true; challengeId: string; maskedPhone: string; resendAvailableAt: Date } | { ok: false; error: ResetLinkProblem | 'portal-disabled' | 'sms-failed' } | { ok: false; error: 'locked' | 'too-many-codes'; retryAfterSeconds: number }> {
+): Promise<
+  | { ok: true; challengeId: string; maskedPhone: string; resendAvailableAt: Date }
+  | AttemptRefusal
+  | { ok: false; error: ResetLinkProblem | 'portal-disabled' }
+  | { ok: false; error: 'locked'; retryAfterSeconds: number }
+> {
   if (!profile.portal.enabled) return { ok: false, error: 'portal-disabled' };
   const lookup = await inspectPasswordResetLink(db, profile, token);
   if (!lookup.ok) return lookup;
@@ -210,12 +205,8 @@ export async function startPasswordResetFromLink(
   const locked = await flowLockedSeconds(db, lockKey);
   if (locked > 0) return { ok: false, error: 'locked', retryAfterSeconds: locked };
   const payload: ResetPayload = { lockKey, tokenHash: row.tokenHash };
-  const challenge = await createChallenge(db, {
-    tenantId: profile.id, purpose: PURPOSE, subject: { kind: 'portal_account', id: row.accountId! }, phone: row.phone, payload: { ...payload }, ip: client.ip,
-  });
-  const sent = await sendFlowCode(db, profile, challenge, sms, client, 'password-reset');
-  if (!sent.ok) return sent.error === 'sms-failed' ? { ok: false, error: 'sms-failed' } : { ok: false, error: 'too-many-codes', retryAfterSeconds: sent.retryAfterSeconds };
-  return { ok: true, challengeId: challenge.id, maskedPhone: lookup.maskedPhone, resendAvailableAt: sent.resendAvailableAt };
+  const started = await startFlowAttempt(db, profile, { purpose: PURPOSE, subject: { kind: 'portal_account', id: row.accountId! }, phone: row.phone, payload: { ...payload } }, sms, client, 'password-reset');
+  return started.ok ? { ...started, maskedPhone: lookup.maskedPhone } : started;
 }
 
 /** Step 2: the SMS code (a decoy answers like a real flow). */
@@ -225,7 +216,7 @@ export async function verifyPasswordResetCode(
   challengeId: string | null,
   code: string,
   client: ClientInfo,
-): Promise<{ ok: true } | Exclude<CodeCheckOutcome, { ok: true }>> {
+): Promise<{ ok: true } | CodeRefusal> {
   const checked = await checkFlowCode(db, profile.id, challengeId, PURPOSE, code, client, { area: 'password-reset', allowDecoy: true });
   return checked.ok ? { ok: true } : checked;
 }
@@ -292,13 +283,5 @@ export async function completePasswordReset(
   });
 }
 
-/** "Resend code", 60 s after the last one. */
-export function resendPasswordResetCode(
-  db: Executor,
-  profile: TenantProfile,
-  challengeId: string | null,
-  client: ClientInfo,
-  sms: SmsSender = getSmsSender(),
-): Promise<ResendOutcome> {
-  return resendFlowCode(db, profile, challengeId, PURPOSE, client, sms, { area: 'password-reset', allowDecoy: true });
-}
+/** "Resend code", 60 s after the last one (a decoy answers alike). */
+export const resendPasswordResetCode = flowResender(PURPOSE, { area: 'password-reset', allowDecoy: true });

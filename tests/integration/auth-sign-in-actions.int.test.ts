@@ -8,7 +8,8 @@ import { platformRootDomain } from '@/lib/config/env';
 import { encryptField } from '@/lib/crypto/field-encryption';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { currentTotp, generateTotpSecret } from '@/lib/identity/totp';
-import { formData, hostFor, invokeAction, type Outcome } from '../support/action-harness';
+import { formData, hostFor, invokeAction } from '../support/action-harness';
+import { browserSession } from '../support/browser-session';
 import { createTestTenant } from '../support/factories';
 
 vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
@@ -35,27 +36,7 @@ beforeEach(() => {
 });
 afterEach(() => setClockForTests(undefined));
 
-type Action = (prev: never, form: FormData) => Promise<unknown>;
-
-function browser(host: string) {
-  const jar: Record<string, string> = {};
-  let state: Record<string, unknown> = {};
-  return {
-    jar,
-    get state() {
-      return state;
-    },
-    async post(action: Action, fields: Record<string, string>): Promise<Outcome> {
-      const outcome = await invokeAction({ host, cookies: { ...jar } }, action, state as never, formData(fields));
-      for (const [name, value] of outcome.cookies) {
-        if (value === null) delete jar[name];
-        else jar[name] = value;
-      }
-      if (outcome.kind === 'returned') state = outcome.value as Record<string, unknown>;
-      return outcome;
-    },
-  };
-}
+const browser = (host: string) => browserSession(host);
 
 const other = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 

@@ -5,7 +5,8 @@ import { getDb } from '@/db/client';
 import { devOutboxMessages, patientPortalSettings, patients } from '@/db/schema';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { resetMessagingProvidersForTests } from '@/lib/messaging/providers';
-import { formData, hostFor, invokeAction, type Outcome } from '../support/action-harness';
+import { hostFor } from '../support/action-harness';
+import { browserSession } from '../support/browser-session';
 import { createTestTenant } from '../support/factories';
 import { createPortalAccount } from '../support/portal-fixtures';
 
@@ -39,28 +40,8 @@ beforeEach(() => {
 });
 afterEach(() => setClockForTests(undefined));
 
-type Action = (prev: never, form: FormData) => Promise<unknown>;
-
-/** One browser on one clinic's host: its cookies carry over from post to post, as a browser's do. */
-function browser(slug: string, ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) {
-  const jar: Record<string, string> = {};
-  let state: Record<string, unknown> = {};
-  return {
-    jar,
-    get state() {
-      return state;
-    },
-    async post(action: Action, fields: Record<string, string>): Promise<Outcome> {
-      const outcome = await invokeAction({ host: hostFor(slug), cookies: { ...jar }, headers: { 'x-forwarded-for': ip } }, action, state as never, formData(fields));
-      for (const [name, value] of outcome.cookies) {
-        if (value === null) delete jar[name];
-        else jar[name] = value;
-      }
-      if (outcome.kind === 'returned') state = outcome.value as Record<string, unknown>;
-      return outcome;
-    },
-  };
-}
+/** One browser on one clinic's host. */
+const browser = (slug: string, ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) => browserSession(hostFor(slug), { 'x-forwarded-for': ip });
 
 async function lastCode(phone: string): Promise<string> {
   const [sms] = await getDb().select().from(devOutboxMessages)
@@ -117,11 +98,11 @@ describe('portal sign-in', () => {
   it('answers in the device’s language', async () => {
     const clinic = await createTestTenant();
     const b = browser(clinic.slug);
-    await b.post(setPortalLanguageAction as unknown as Action, { language: 'es' });
+    await b.post(setPortalLanguageAction, { language: 'es' });
     expect(b.jar.cb_portal_lang).toBe('es');
     await b.post(portalSignInAction, { intent: 'credentials', identifier: '', password: '' });
     expect(b.state).toMatchObject({ fieldErrors: { identifier: 'Escriba su correo electrónico.' } });
-    await b.post(setPortalLanguageAction as unknown as Action, { language: 'fr' });
+    await b.post(setPortalLanguageAction, { language: 'fr' });
     expect(b.jar.cb_portal_lang).toBe('es');
   });
 });

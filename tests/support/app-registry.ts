@@ -163,10 +163,10 @@ export function listServerActions(): ServerActionEntry[] {
     const source = read(file);
     // `intent === 'x'` in a hand-written action; `intent: 'x'` for a step of a form of several
     // steps (lib/identity/step-action.ts), and a portal code flow (lib/portal-access/code-flow.ts)
-    // also answers the code step's own three.
+    // also answers the code step's own three and the new password that ends claim and reset.
     const intents = [...new Set([
       ...[...source.matchAll(/intent\s*(?:===|:)\s*'([\w-]+)'/g)].map((m) => m[1]!),
-      ...(/\bcodeFlowAction\(/.test(source) ? ['restart', 'resend', 'code'] : []),
+      ...(/\bcodeFlowAction\b/.test(source) ? ['restart', 'resend', 'code', 'password'] : []),
     ])];
     const formFields = [...new Set([
       ...[...source.matchAll(/\.get(?:All)?\(\s*'([\w:-]+)'/g)].map((m) => m[1]!),

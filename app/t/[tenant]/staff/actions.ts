@@ -1,6 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import type { FieldErrors } from '@/lib/actions/result';
 import { publicAction, publicFormAction, type PublicContext } from '@/lib/actions/wrappers';
 import { staffCredentialsSchema, totpSchema, verificationCodeSchema } from '@/lib/auth/schemas';
 import { signOutStaff } from '@/lib/auth/staff-session';
@@ -10,12 +11,11 @@ import type { StaffSignInState } from '@/lib/auth/staff-form-states';
 import { step, stepAction } from '@/lib/identity/step-action';
 
 /** Both authenticator steps (an enrolled app, or the one being enrolled) check the code alike. */
-const authenticatorCode = (intent: 'totp' | 'enroll') => step<StaffSignIn, StaffSignInState, { token: string }>({
-  intent,
+const authenticatorCode = {
   schema: totpSchema,
-  invalid: (r, fieldErrors) => ({ ...r.prev, message: undefined, fieldErrors: { token: fieldErrors.token! } }),
-  run: async (r, { token }) => afterSecondFactor(r, await verifyStaffTotp(r.db, r.tenant.id, r.challengeId, token, r.client)),
-});
+  invalid: (r: StaffSignIn, fieldErrors: FieldErrors): StaffSignInState => ({ ...r.prev, message: undefined, fieldErrors: { token: fieldErrors.token! } }),
+  run: async (r: StaffSignIn, { token }: { token: string }) => afterSecondFactor(r, await verifyStaffTotp(r.db, r.tenant.id, r.challengeId, token, r.client)),
+};
 
 /** Staff sign-in, one action for every step; `intent` names the step. The clinic is the host's. */
 export const staffSignInAction = publicAction({}, stepAction<PublicContext, StaffSignIn, StaffSignInState>({
@@ -30,8 +30,8 @@ export const staffSignInAction = publicAction({}, stepAction<PublicContext, Staf
       invalid: (_r, fieldErrors, posted) => ({ step: 'credentials', email: posted.email, fieldErrors }),
       run: checkStaffPassword,
     }),
-    authenticatorCode('totp'),
-    authenticatorCode('enroll'),
+    step({ intent: 'totp', ...authenticatorCode }),
+    step({ intent: 'enroll', ...authenticatorCode }),
     { intent: 'send-sms', run: sendStaffSms },
     step({
       intent: 'sms',

@@ -35,9 +35,10 @@ export const activationAction = publicAction({ catalog: portalAccess }, codeFlow
       run: (r, input) => submitActivationCredentials(r.db, r.profile, r.challengeId, r.profile.portal.identificationMode === 'email' ? input : { ...input, identifier: undefined }, r.client),
     }),
   ],
-  resend: { run: (r) => resendActivationCode(r.db, r.profile, r.challengeId, r.client), notice: 'newCodeSent' },
+  resend: resendActivationCode,
+  resent: 'newCodeSent',
   code: codeCheck({
-    run: (r, code) => completeActivation(r.db, r.profile, r.challengeId, code, r.client),
+    run: completeActivation,
     then: (_r, done) => finish(`/portal/sign-in?reason=${done.outcome === 'linked' ? 'linked' : 'activated'}`),
   }),
 }));

@@ -3,9 +3,9 @@
 import { publicAction } from '@/lib/actions/wrappers';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';
 import { completeClaim, resendClaimCode, startClaim, verifyClaimCode } from '@/lib/portal-access/claim';
-import { askForIdentifier, codeCheck, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
+import { askForIdentifier, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
 import type { ClaimFormState } from '@/lib/portal-access/form-state';
-import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
+import { identifierSchema } from '@/lib/portal-access/schemas';
 
 /**
  * Automatic access (seed 004): identifier, then the SMS code, then the password. The first
@@ -24,15 +24,8 @@ export const claimAction = publicAction({ catalog: portalAccess }, codeFlowActio
       run: (r, input) => startClaim(r.db, r.profile, input, r.client),
     }),
   ],
-  resend: { run: (r) => resendClaimCode(r.db, r.profile, r.challengeId, r.client), notice: 'claimNewCode' },
-  code: codeCheck({
-    run: (r, code) => verifyClaimCode(r.db, r.profile, r.challengeId, code, r.client),
-    then: () => ({ step: 'password' }),
-  }),
-  complete: flowStep({
-    intent: 'password',
-    schema: newPasswordSchema,
-    run: (r, input) => completeClaim(r.db, r.profile, r.challengeId, input, r.client),
-  }),
-  done: '/portal/sign-in?reason=activated',
+  resend: resendClaimCode,
+  resent: 'claimNewCode',
+  code: { run: verifyClaimCode },
+  newPassword: { run: completeClaim, done: '/portal/sign-in?reason=activated' },
 }));

@@ -3,7 +3,7 @@
 import { publicAction } from '@/lib/actions/wrappers';
 import { getRequestOrigin } from '@/lib/http/request-origin';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';
-import { askForIdentifier, codeCheck, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
+import { askForIdentifier, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
 import type { ForgotFormState } from '@/lib/portal-access/form-state';
 import {
   completePasswordReset,
@@ -12,7 +12,7 @@ import {
   startPasswordReset,
   verifyPasswordResetCode,
 } from '@/lib/portal-access/password-reset';
-import { identifierSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
+import { identifierSchema } from '@/lib/portal-access/schemas';
 
 /**
  * Forgot password: identifier, SMS code, new password; or, in email clinics, a reset link by
@@ -38,15 +38,8 @@ export const forgotPasswordAction = publicAction({ catalog: portalAccess }, code
       then: (r) => ({ step: 'link-sent', notice: r.m.result({ error: 'reset-link-sent' }) }),
     }),
   ],
-  resend: { run: (r) => resendPasswordResetCode(r.db, r.profile, r.challengeId, r.client), notice: 'forgotNewCode' },
-  code: codeCheck({
-    run: (r, code) => verifyPasswordResetCode(r.db, r.profile, r.challengeId, code, r.client),
-    then: () => ({ step: 'password' }),
-  }),
-  complete: flowStep({
-    intent: 'password',
-    schema: newPasswordSchema,
-    run: (r, input) => completePasswordReset(r.db, r.profile, r.challengeId, input, r.client),
-  }),
-  done: '/portal/sign-in?reason=password-reset',
+  resend: resendPasswordResetCode,
+  resent: 'forgotNewCode',
+  code: { run: verifyPasswordResetCode },
+  newPassword: { run: completePasswordReset, done: '/portal/sign-in?reason=password-reset' },
 }));

@@ -7,7 +7,6 @@ import { portalAuth } from '@/lib/auth/portal-session';
 import { resendPortalCode, startPortalSignIn, verifyPortalSignInCode } from '@/lib/auth/portal-sign-in';
 import { portalCredentialsSchema } from '@/lib/auth/schemas';
 import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
-import { getSmsSender } from '@/lib/messaging/providers';
 import { askForIdentifier, codeCheck, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
 import type { PortalSignInState } from '@/lib/portal-access/form-state';
 
@@ -23,12 +22,13 @@ export const portalSignInAction = publicAction({ catalog: portalSignIn }, codeFl
       schema: portalCredentialsSchema,
       echo: ['identifier'],
       invalid: askForIdentifier,
-      run: (r, input) => startPortalSignIn(r.db, r.profile, input, r.client, getSmsSender()),
+      run: (r, input) => startPortalSignIn(r.db, r.profile, input, r.client),
     }),
   ],
-  resend: { run: (r) => resendPortalCode(r.db, r.profile, r.challengeId, r.client, getSmsSender()), notice: 'newCodeSent' },
+  resend: resendPortalCode,
+  resent: 'newCodeSent',
   code: codeCheck({
-    run: (r, code) => verifyPortalSignInCode(r.db, r.profile.id, r.challengeId, code, r.client),
+    run: (db, profile, challengeId, code, client) => verifyPortalSignInCode(db, profile.id, challengeId, code, client),
     then: async (r) => {
       if (!(await signInWithChallenge(portalAuth.signIn, 'portal-challenge', r.challengeId))) {
         return { step: 'credentials', message: r.m.result({ error: 'no-attempt' }) };

@@ -32,9 +32,10 @@ export const inviteAction = publicAction({ catalog: portalAccess }, codeFlowActi
       run: (r, { token, ...input }) => startInviteAcceptance(r.db, r.profile, token, { mode: 'existing', ...input }, r.client),
     }),
   ],
-  resend: { run: (r) => resendInviteCode(r.db, r.profile, r.challengeId, r.client), notice: 'newCodeSent' },
+  resend: resendInviteCode,
+  resent: 'newCodeSent',
   code: codeCheck({
-    run: (r, code) => completeInviteAcceptance(r.db, r.profile, r.challengeId, code, r.client),
+    run: completeInviteAcceptance,
     then: (_r, done) => finish(`/portal/sign-in?reason=${done.outcome === 'linked' ? 'linked' : 'activated'}`),
   }),
 }));

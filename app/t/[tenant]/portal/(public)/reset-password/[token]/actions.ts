@@ -2,10 +2,10 @@
 
 import { publicAction } from '@/lib/actions/wrappers';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';
-import { closedLink, codeCheck, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
+import { closedLink, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
 import type { ResetLinkFormState } from '@/lib/portal-access/form-state';
 import { completePasswordReset, resendPasswordResetCode, startPasswordResetFromLink, verifyPasswordResetCode } from '@/lib/portal-access/password-reset';
-import { linkSchema, newPasswordSchema } from '@/lib/portal-access/schemas';
+import { linkSchema } from '@/lib/portal-access/schemas';
 
 /**
  * The emailed reset link: the phone is the sign-in factor, so the link leads to an SMS code
@@ -22,15 +22,8 @@ export const resetLinkAction = publicAction({ catalog: portalAccess }, codeFlowA
       run: (r, { token }) => startPasswordResetFromLink(r.db, r.profile, token, r.client),
     }),
   ],
-  resend: { run: (r) => resendPasswordResetCode(r.db, r.profile, r.challengeId, r.client), notice: 'newCodeSent' },
-  code: codeCheck({
-    run: (r, code) => verifyPasswordResetCode(r.db, r.profile, r.challengeId, code, r.client),
-    then: () => ({ step: 'password' }),
-  }),
-  complete: flowStep({
-    intent: 'password',
-    schema: newPasswordSchema,
-    run: (r, input) => completePasswordReset(r.db, r.profile, r.challengeId, input, r.client),
-  }),
-  done: '/portal/sign-in?reason=password-reset',
+  resend: resendPasswordResetCode,
+  resent: 'newCodeSent',
+  code: { run: verifyPasswordResetCode },
+  newPassword: { run: completePasswordReset, done: '/portal/sign-in?reason=password-reset' },
 }));
