@@ -16,7 +16,7 @@ import type { FlowResend } from './flow';
 import { accessTexts, afterResend, type AccessTexts } from './form-results';
 import type { PortalAccessFormState } from './form-state';
 import type { FieldProblems } from './results';
-import { newPasswordSchema, type NewPasswordInput } from './schemas';
+import { identifierSchema, newPasswordSchema, type NewPasswordInput } from './schemas';
 
 /**
  * The portal's signed-out flows written once: sign-in, printed activation, automatic access
@@ -126,6 +126,13 @@ export async function finish(path: string): Promise<never> {
 /** Claim, forgot password and sign-in name the identifier they ask for ("Enter your SSN."). */
 export function askForIdentifier<S extends PortalAccessFormState>(r: AccessRequest<S>, _fieldErrors: FieldErrors, shown: S): S {
   return shown.fieldErrors?.identifier ? { ...shown, fieldErrors: { ...shown.fieldErrors, identifier: r.m.enterIdentifier() } } : shown;
+}
+
+/** A step that asks only for the sign-in identifier (claim, forgot password): kept after a refusal. */
+export function identifierStep<S extends PortalAccessFormState, O extends StepOutcome>(
+  definition: Omit<FlowStep<S, { identifier: string }, O>, 'schema' | 'echo' | 'invalid'>,
+): FlowStep<S, { identifier: string }, O> {
+  return { ...definition, schema: identifierSchema, echo: ['identifier'], invalid: askForIdentifier };
 }
 
 /** An emailed link's token that does not parse closes the page, whatever else was posted. */

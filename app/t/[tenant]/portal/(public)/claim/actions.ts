@@ -3,9 +3,8 @@
 import { publicAction } from '@/lib/actions/wrappers';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';
 import { completeClaim, resendClaimCode, startClaim, verifyClaimCode } from '@/lib/portal-access/claim';
-import { askForIdentifier, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
+import { codeFlowAction, identifierStep } from '@/lib/portal-access/code-flow';
 import type { ClaimFormState } from '@/lib/portal-access/form-state';
-import { identifierSchema } from '@/lib/portal-access/schemas';
 
 /**
  * Automatic access (seed 004): identifier, then the SMS code, then the password. The first
@@ -16,13 +15,7 @@ export const claimAction = publicAction({ catalog: portalAccess }, codeFlowActio
   // Said only to the phone's owner, once the code is right.
   ends: { 'account-exists': 'account-exists' },
   steps: [
-    flowStep({
-      intent: 'identifier',
-      schema: identifierSchema,
-      echo: ['identifier'],
-      invalid: askForIdentifier,
-      run: (r, input) => startClaim(r.db, r.profile, input, r.client),
-    }),
+    identifierStep({ intent: 'identifier', run: (r, input) => startClaim(r.db, r.profile, input, r.client) }),
   ],
   resend: resendClaimCode,
   resent: 'claimNewCode',

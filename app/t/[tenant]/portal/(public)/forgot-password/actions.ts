@@ -3,7 +3,7 @@
 import { publicAction } from '@/lib/actions/wrappers';
 import { getRequestOrigin } from '@/lib/http/request-origin';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';
-import { askForIdentifier, codeFlowAction, flowStep } from '@/lib/portal-access/code-flow';
+import { codeFlowAction, identifierStep } from '@/lib/portal-access/code-flow';
 import type { ForgotFormState } from '@/lib/portal-access/form-state';
 import {
   completePasswordReset,
@@ -12,7 +12,6 @@ import {
   startPasswordReset,
   verifyPasswordResetCode,
 } from '@/lib/portal-access/password-reset';
-import { identifierSchema } from '@/lib/portal-access/schemas';
 
 /**
  * Forgot password: identifier, SMS code, new password; or, in email clinics, a reset link by
@@ -21,19 +20,10 @@ import { identifierSchema } from '@/lib/portal-access/schemas';
 export const forgotPasswordAction = publicAction({ catalog: portalAccess }, codeFlowAction<ForgotFormState>({
   first: 'identifier',
   steps: [
-    flowStep({
-      intent: 'identifier',
-      schema: identifierSchema,
-      echo: ['identifier'],
-      invalid: askForIdentifier,
-      run: (r, input) => startPasswordReset(r.db, r.profile, input, r.client),
-    }),
-    flowStep({
+    identifierStep({ intent: 'identifier', run: (r, input) => startPasswordReset(r.db, r.profile, input, r.client) }),
+    identifierStep({
       intent: 'email-link',
       step: 'identifier',
-      schema: identifierSchema,
-      echo: ['identifier'],
-      invalid: askForIdentifier,
       run: async (r, input) => requestPasswordResetLink(r.db, r.profile, { email: input.identifier }, r.client, await getRequestOrigin()),
       then: (r) => ({ step: 'link-sent', notice: r.m.result({ error: 'reset-link-sent' }) }),
     }),
