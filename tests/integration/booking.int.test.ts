@@ -2,10 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDatabaseHandle, getDb } from '@/db/client';
-import {
-  appointments, auditLog, availabilityRules, locations, outboxMessages, patientContacts, patientPortalSettings, patients,
-  portalAccountPatients, providerServices, services, staffUsers, timeOff,
-} from '@/db/schema';
+import { appointments, auditLog, locations, outboxMessages, patientPortalSettings, patients, services, timeOff } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
 import { setClockForTests } from '@/lib/clock';
 import {
@@ -14,8 +11,7 @@ import {
 import { findFreeSlots } from '@/lib/scheduling/find-slots';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
-import { portalContext } from '../support/portal-context';
-import { createPortalAccount } from '../support/portal-fixtures';
+import { createMariasFamily, createProviders, offerServices, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 import { testServerUrl } from '../support/test-database';
 
@@ -39,35 +35,18 @@ async function clinic() {
     { tenantId: tenant.id, name: 'Dermatology follow-up', durationMinutes: 30 },
     { tenantId: tenant.id, name: 'Procedure', durationMinutes: 60, bookableOnline: false },
   ]).returning();
-  const providers = await db.insert(staffUsers).values([
-    { tenantId: tenant.id, email: `ada-${randomBytes(3).toString('hex')}@x.test`, fullName: 'Dr Ada', accessLevelId: tenant.levelId.physician, status: 'active', isProvider: true },
-    { tenantId: tenant.id, email: `bob-${randomBytes(3).toString('hex')}@x.test`, fullName: 'Dr Bob', accessLevelId: tenant.levelId.physician, status: 'active', isProvider: true },
-  ]).returning();
-  const [ada, bob] = providers as [typeof providers[number], typeof providers[number]];
-  await db.insert(providerServices).values([
-    { tenantId: tenant.id, providerId: ada.id, serviceId: visit!.id },
-    { tenantId: tenant.id, providerId: ada.id, serviceId: staffOnly!.id },
-    { tenantId: tenant.id, providerId: bob.id, serviceId: visit!.id },
+  const [ada, bob] = await createProviders(tenant, [{ name: 'Dr Ada' }, { name: 'Dr Bob' }]);
+  await offerServices(tenant, [[ada, visit!], [ada, staffOnly!], [bob, visit!]]);
+  await weekdayHours(tenant, [
+    { provider: ada, location: main!, from: '09:00', to: '12:00' },
+    { provider: bob, location: main!, from: '11:00', to: '13:00' },
+    { provider: ada, location: second!, from: '14:00', to: '17:00' },
   ]);
-  await db.insert(availabilityRules).values([1, 2, 3, 4, 5].flatMap((weekday) => [
-    { tenantId: tenant.id, providerId: ada.id, locationId: main!.id, weekday, startTime: '09:00', endTime: '12:00' },
-    { tenantId: tenant.id, providerId: bob.id, locationId: main!.id, weekday, startTime: '11:00', endTime: '13:00' },
-    { tenantId: tenant.id, providerId: ada.id, locationId: second!.id, weekday, startTime: '14:00', endTime: '17:00' },
-  ]));
-  const tag = randomBytes(3).toString('hex');
-  const maria = await createPortalAccount(tenant, { email: `maria-${tag}@example.test`, phone: '+15550100001', password: 'x' });
-  // Leo: Maria's son, linked to her account. Sam: in Maria's family, but not linked to her account.
-  const [leo, sam] = await db.insert(patients).values([
-    { tenantId: tenant.id, recordNumber: `L-${tag}`, firstName: 'Leo', lastName: 'Q', dateOfBirth: '2018-03-01' },
-    { tenantId: tenant.id, recordNumber: `S-${tag}`, firstName: 'Sam', lastName: 'Q', dateOfBirth: '2016-03-01' },
-  ]).returning();
-  await db.insert(portalAccountPatients).values({ tenantId: tenant.id, accountId: maria.account.id, patientId: leo!.id, relationship: 'parent' });
-  await db.insert(patientContacts).values({ tenantId: tenant.id, patientId: sam!.id, contactPatientId: maria.patient.id, relationship: 'parent' });
-  const portal = (patientId = maria.patient.id) => portalContext(tenant, maria.account.id, patientId, { relationship: patientId === maria.patient.id ? 'self' : 'parent' });
+  const { maria, leo, sam, portal } = await createMariasFamily(tenant, randomBytes(3).toString('hex'));
   const booking = (startsAt: Date, over: Partial<{ patientId: string; providerId: string; serviceId: string; locationId: string }> = {}) => ({
     patientId: maria.patient.id, serviceId: visit!.id, locationId: main!.id, providerId: ada.id, startsAt, ...over,
   });
-  return { tenant, staff, main: main!, second: second!, visit: visit!, staffOnly: staffOnly!, ada, bob, maria, leo: leo!, sam: sam!, portal, booking };
+  return { tenant, staff, main: main!, second: second!, visit: visit!, staffOnly: staffOnly!, ada, bob, maria, leo, sam, portal, booking };
 }
 
 async function appointmentRow(id: string) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { appointments, availabilityRules, locations, patients, providerServices, services, staffUsers } from '@/db/schema';
+import { appointments, locations, patients, services } from '@/db/schema';
 import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { parseSlotValue, slotOptions } from '@/lib/scheduling/schedule-format';
 import { ScheduleRefusedError, SLOT_TAKEN_MESSAGE, type Refusal } from '@/lib/scheduling/staff-refusals';
@@ -13,6 +13,7 @@ import {
 } from '@/lib/scheduling/schedule-view';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
+import { createProviders, offerServices, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
 /** What the schedule's forms show for a refusal (the actions throw ScheduleRefusedError). */
@@ -39,20 +40,12 @@ async function clinic() {
     { tenantId: tenant.id, name: 'Procedure', durationMinutes: 60, bookableOnline: false },
   ]).returning();
   const tag = randomBytes(3).toString('hex');
-  const providers = await db.insert(staffUsers).values([
-    { tenantId: tenant.id, email: `ada-${tag}@x.test`, fullName: 'Dr Ada', accessLevelId: tenant.levelId.physician, status: 'active', isProvider: true },
-    { tenantId: tenant.id, email: `bob-${tag}@x.test`, fullName: 'Dr Bob', accessLevelId: tenant.levelId.physician, status: 'active', isProvider: true },
-  ]).returning();
-  const [ada, bob] = providers as [typeof providers[number], typeof providers[number]];
-  await db.insert(providerServices).values([
-    { tenantId: tenant.id, providerId: ada.id, serviceId: visit!.id },
-    { tenantId: tenant.id, providerId: ada.id, serviceId: staffOnly!.id },
-    { tenantId: tenant.id, providerId: bob.id, serviceId: visit!.id },
+  const [ada, bob] = await createProviders(tenant, [{ name: 'Dr Ada' }, { name: 'Dr Bob' }]);
+  await offerServices(tenant, [[ada, visit!], [ada, staffOnly!], [bob, visit!]]);
+  await weekdayHours(tenant, [
+    { provider: ada, location: east!, from: '09:00', to: '12:00' },
+    { provider: bob, location: budapest!, from: '09:00', to: '12:00' },
   ]);
-  await db.insert(availabilityRules).values([1, 2, 3, 4, 5].flatMap((weekday) => [
-    { tenantId: tenant.id, providerId: ada.id, locationId: east!.id, weekday, startTime: '09:00', endTime: '12:00' },
-    { tenantId: tenant.id, providerId: bob.id, locationId: budapest!.id, weekday, startTime: '09:00', endTime: '12:00' },
-  ]));
   const [maria, leo] = await db.insert(patients).values([
     { tenantId: tenant.id, recordNumber: `M-${tag}`, firstName: 'Maria', lastName: 'Lopez', dateOfBirth: '1986-04-12' },
     { tenantId: tenant.id, recordNumber: `L-${tag}`, firstName: 'Leo', lastName: 'Lopez', dateOfBirth: '2016-09-03' },

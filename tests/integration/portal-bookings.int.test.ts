@@ -3,9 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bookingParamsSchema } from '@/app/t/[tenant]/portal/(app)/bookings/params';
 import { getDb } from '@/db/client';
-import {
-  appointments, availabilityRules, locations, patientContacts, patients, portalAccountPatients, providerServices, services, staffUsers,
-} from '@/db/schema';
+import { appointments, locations, patients, services } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
 import { findSlotInWeek, listBookableLocations, listBookableServices, loadBookingWeek, resolveBookingChoice } from '@/lib/scheduling/online-booking';
 import { bookPortalVisit, cancelPortalVisit, getBookingVisit, listBookingVisits, reschedulePortalVisit } from '@/lib/scheduling/patient-bookings';
@@ -13,8 +11,7 @@ import { displayZone } from '@/lib/scheduling/visit-display';
 import { bookAppointment } from '@/lib/scheduling/booking';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
-import { portalContext } from '../support/portal-context';
-import { createPortalAccount } from '../support/portal-fixtures';
+import { createMariasFamily, createProviders, offerServices, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
 const TZ = 'America/New_York';
@@ -47,36 +44,21 @@ async function clinic() {
     { tenantId: tenant.id, name: 'Sleep study', durationMinutes: 30 },
   ]).returning();
   const tag = randomBytes(3).toString('hex');
-  const providerRows = await db.insert(staffUsers).values([
-    { tenantId: tenant.id, email: `ada-${tag}@x.test`, fullName: 'Dr Ada', accessLevelId: tenant.levelId.physician, status: 'active', isProvider: true },
-    { tenantId: tenant.id, email: `bob-${tag}@x.test`, fullName: 'Dr Bob', accessLevelId: tenant.levelId.physician, status: 'active', isProvider: true },
-    { tenantId: tenant.id, email: `gone-${tag}@x.test`, fullName: 'Dr Gone', accessLevelId: tenant.levelId.physician, status: 'deactivated', isProvider: true },
-  ]).returning();
-  const [ada, bob, gone] = providerRows as [typeof providerRows[number], typeof providerRows[number], typeof providerRows[number]];
-  await db.insert(providerServices).values([
-    { tenantId: tenant.id, providerId: ada.id, serviceId: visit!.id },
-    { tenantId: tenant.id, providerId: ada.id, serviceId: vaccine!.id },
-    { tenantId: tenant.id, providerId: ada.id, serviceId: staffOnly!.id },
-    { tenantId: tenant.id, providerId: ada.id, serviceId: retired!.id },
-    { tenantId: tenant.id, providerId: bob.id, serviceId: visit!.id },
-    { tenantId: tenant.id, providerId: gone.id, serviceId: orphan!.id },
+  const [ada, bob, gone] = await createProviders(tenant, [{ name: 'Dr Ada' }, { name: 'Dr Bob' }, { name: 'Dr Gone', deactivated: true }]);
+  await offerServices(tenant, [
+    [ada, visit!], [ada, vaccine!], [ada, staffOnly!], [ada, retired!], [bob, visit!], [gone, orphan!],
   ]);
-  await db.insert(availabilityRules).values([1, 2, 3, 4, 5].flatMap((weekday) => [
-    { tenantId: tenant.id, providerId: ada.id, locationId: main!.id, weekday, startTime: '09:00', endTime: '12:00' },
-    { tenantId: tenant.id, providerId: bob.id, locationId: main!.id, weekday, startTime: '11:00', endTime: '13:00' },
-    { tenantId: tenant.id, providerId: gone.id, locationId: main!.id, weekday, startTime: '09:00', endTime: '17:00' },
-    { tenantId: tenant.id, providerId: ada.id, locationId: riverside!.id, weekday, startTime: '14:00', endTime: '17:00' },
-    { tenantId: tenant.id, providerId: ada.id, locationId: closed!.id, weekday, startTime: '14:00', endTime: '17:00' },
-  ]));
-  const maria = await createPortalAccount(tenant, { email: `maria-${tag}@example.test`, phone: '+15550100001', password: 'x' });
-  const [leo, sam, stranger] = await db.insert(patients).values([
-    { tenantId: tenant.id, recordNumber: `L-${tag}`, firstName: 'Leo', lastName: 'Q', dateOfBirth: '2018-03-01' },
-    { tenantId: tenant.id, recordNumber: `S-${tag}`, firstName: 'Sam', lastName: 'Q', dateOfBirth: '2016-03-01' },
+  await weekdayHours(tenant, [
+    { provider: ada, location: main!, from: '09:00', to: '12:00' },
+    { provider: bob, location: main!, from: '11:00', to: '13:00' },
+    { provider: gone, location: main!, from: '09:00', to: '17:00' },
+    { provider: ada, location: riverside!, from: '14:00', to: '17:00' },
+    { provider: ada, location: closed!, from: '14:00', to: '17:00' },
+  ]);
+  const { maria, leo, sam, portal } = await createMariasFamily(tenant, tag);
+  const [stranger] = await db.insert(patients).values([
     { tenantId: tenant.id, recordNumber: `X-${tag}`, firstName: 'Stranger', lastName: 'Z', dateOfBirth: '1970-03-01' },
   ]).returning();
-  await db.insert(portalAccountPatients).values({ tenantId: tenant.id, accountId: maria.account.id, patientId: leo!.id, relationship: 'parent' });
-  await db.insert(patientContacts).values({ tenantId: tenant.id, patientId: sam!.id, contactPatientId: maria.patient.id, relationship: 'parent' });
-  const portal = (patientId = maria.patient.id) => portalContext(tenant, maria.account.id, patientId, { relationship: patientId === maria.patient.id ? 'self' : 'parent' });
   /** A visit written by the front desk, for any patient. */
   const staffBooks = async (patientId: string, startsAt: Date, providerId = ada.id) => {
     const result = await bookAppointment(db, staff, { patientId, serviceId: visit!.id, locationId: main!.id, providerId, startsAt });
@@ -85,7 +67,7 @@ async function clinic() {
   };
   return {
     tenant, staff, main: main!, riverside: riverside!, closed: closed!, visit: visit!, vaccine: vaccine!, staffOnly: staffOnly!,
-    retired: retired!, orphan: orphan!, ada, bob, gone, maria, leo: leo!, sam: sam!, stranger: stranger!, portal, staffBooks,
+    retired: retired!, orphan: orphan!, ada, bob, gone, maria, leo, sam, stranger: stranger!, portal, staffBooks,
   };
 }
 
