@@ -24,13 +24,3 @@ export const totpSchema = z.object({
     z.string().regex(/^[0-9]{6}$/, 'Enter the 6-digit code from your authenticator app.'),
   ),
 });
-
-/** @deprecated The wrappers' fieldErrorsOf (lib/actions/failures.ts); kept until its last caller moves. */
-export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    out[key] ??= issue.message;
-  }
-  return out;
-}
