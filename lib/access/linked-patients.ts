@@ -4,7 +4,8 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Executor } from '@/db/client';
 import { patientPortalSettings, patients, portalAccountPatients } from '@/db/schema';
-import type { LinkedPatient } from './context';
+import { isUuid } from '@/lib/kernel/ids';
+import { NotFoundError, type LinkedPatient, type PortalContext } from './context';
 
 /**
  * This request's answers, so the session check and the link re-checks of the page's data
@@ -67,4 +68,14 @@ export async function queryLinkedPatients(db: Executor, tenantId: string, accoun
       isNull(patientPortalSettings.disabledAt),
     ))
     .orderBy(asc(portalAccountPatients.createdAt), asc(patients.firstName));
+}
+
+/**
+ * The account must still be linked to the patient it acts for (staff may have disabled portal
+ * access since the session chose them); anything else is not-found.
+ */
+export async function assertPortalLink(db: Executor, ctx: PortalContext): Promise<void> {
+  if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
+  const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
+  if (!linked.some((p) => p.id === ctx.patient.id)) throw new NotFoundError('patient');
 }

@@ -3,8 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversations, patientAssignments, patients, tenantSettings, type Conversation, type MessagingPolicy } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { assertPortalLink } from '@/lib/access/linked-patients';
 import { auditFrom, type AuditActor } from '@/lib/audit/record-audit';
-import { assertPortalLink } from '@/lib/documents/portal-documents';
 import { isUuid } from '@/lib/kernel/ids';
 import { staffSeesAllPatients } from './policy';
 
@@ -46,11 +46,6 @@ export async function isAssigned(db: Executor, tenantId: string, patientId: stri
   return Boolean(row);
 }
 
-/** The portal account must still be linked to the session's patient (access may have been disabled). */
-export async function assertPortalActor(db: Executor, ctx: PortalContext): Promise<void> {
-  await assertPortalLink(db, ctx);
-}
-
 /** A patient of this clinic the staff member may message: under assigned_only, only their own. */
 export async function requireStaffPatient(db: Executor, ctx: StaffContext, patientId: string, policy?: MessagingPolicy): Promise<{ id: string; name: string }> {
   if (!isUuid(patientId)) throw new NotFoundError('patient');
@@ -78,7 +73,8 @@ export async function loadConversation(
   if (isStaff(actor)) assertPermission(actor, options.permission ?? 'messages.view');
   if (!isUuid(conversationId)) throw new NotFoundError('conversation');
   const tenantId = tenantOf(actor);
-  if (!isStaff(actor)) await assertPortalActor(db, actor);
+  // The portal account must still be linked to the session's patient (access may have been disabled).
+  if (!isStaff(actor)) await assertPortalLink(db, actor);
   const base = db
     .select()
     .from(conversations)

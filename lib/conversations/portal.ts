@@ -3,9 +3,10 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversations, patientAssignments } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
+import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import { assertPortalActor, loadConversation, messagingPolicy } from './access';
+import { loadConversation, messagingPolicy } from './access';
 import { MessagingAuditActions } from './audit-actions';
 import { patientMayReply, patientMayStart, type StartRefusalReason } from './policy';
 import { markSeen } from './reads';
@@ -22,7 +23,7 @@ import { patientUnreadByConversation, sumCounts } from './unread';
 const forPatient = (ctx: PortalContext) => eq(conversations.patientId, ctx.patient.id);
 
 export async function listPortalConversations(db: Executor, ctx: PortalContext): Promise<PortalConversationSummary[]> {
-  await assertPortalActor(db, ctx);
+  await assertPortalLink(db, ctx);
   const rows = await db
     .select({ id: conversations.id, subject: conversations.subject, status: conversations.status, lastMessageAt: conversations.lastMessageAt })
     .from(conversations)
@@ -50,7 +51,7 @@ async function startDecision(db: Executor, ctx: PortalContext) {
 
 /** Whether the portal shows "New message", and if not, why (the page explains the policy). */
 export async function portalComposeState(db: Executor, ctx: PortalContext): Promise<{ mayStart: boolean; reason?: StartRefusalReason }> {
-  await assertPortalActor(db, ctx);
+  await assertPortalLink(db, ctx);
   const { decision } = await startDecision(db, ctx);
   return decision.ok ? { mayStart: true } : { mayStart: false, reason: decision.reason };
 }
@@ -91,7 +92,7 @@ export async function pollPortalThread(db: Executor, ctx: PortalContext, convers
 }
 
 export async function startPortalConversation(db: Executor, ctx: PortalContext, input: ComposeInput): Promise<Result<{ conversationId: string }>> {
-  await assertPortalActor(db, ctx);
+  await assertPortalLink(db, ctx);
   const first = await startDecision(db, ctx);
   if (!first.decision.ok) return refusal('policy', 'The clinic does not accept new conversations from the portal.', { reason: first.decision.reason });
   const subject = checkSubject(input.subject);
@@ -138,6 +139,6 @@ export async function replyAsPatient(db: Executor, ctx: PortalContext, conversat
 }
 
 export async function portalUnreadCount(db: Executor, ctx: PortalContext): Promise<number> {
-  await assertPortalActor(db, ctx);
+  await assertPortalLink(db, ctx);
   return sumCounts(await patientUnreadByConversation(db, ctx));
 }

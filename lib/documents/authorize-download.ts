@@ -3,10 +3,11 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { documents, documentTypes } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { DocumentAuditActions } from './document-scope';
-import { assertPortalLink, portalScope, portalVisible } from './portal-documents';
+import { portalScope, portalVisible } from './portal-documents';
 
 export type DownloadRequester = { kind: 'staff'; ctx: StaffContext } | { kind: 'portal'; ctx: PortalContext };
 

@@ -4,6 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database, Executor } from '@/db/client';
 import { documents, documentTypes, tenantSettings, type DocumentRow } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
+import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
 import type { Translate } from '@/lib/i18n/core';
@@ -15,7 +16,6 @@ import { DocumentAuditActions, maxUploadBytes, requireActiveType } from './docum
 import { DocumentInputError } from './errors';
 import { assertSizeAllowed, detectDocumentType, sanitizeFilename, sha256Hex } from './file-checks';
 import { formatBytes, SERVER_ACTION_MAX_BYTES } from './file-rules';
-import { assertPortalLink } from './portal-documents';
 import { documentStorageKey } from './upload-document';
 
 /**

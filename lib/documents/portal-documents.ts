@@ -3,8 +3,8 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { documents, documentTypes } from '@/db/schema';
-import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { listLinkedPatients } from '@/lib/access/linked-patients';
+import type { PortalContext } from '@/lib/access/context';
+import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { DocumentAuditActions } from './document-scope';
@@ -18,16 +18,6 @@ export interface PortalDocumentFilters {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * The account must still be linked to the patient it acts for (staff may have disabled portal
- * access since the session chose them); anything else is not-found.
- */
-export async function assertPortalLink(db: Executor, ctx: PortalContext): Promise<void> {
-  if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
-  const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
-  if (!linked.some((p) => p.id === ctx.patient.id)) throw new NotFoundError('patient');
-}
 
 /** The clinic and patient a portal query is limited to: always the context's, never input. */
 export function portalScope(ctx: PortalContext): { tenantId: string; patientId: string } {

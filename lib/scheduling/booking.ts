@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, patients, staffUsers, tenantSettings, type AppointmentStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { listLinkedPatients } from '@/lib/access/linked-patients';
+import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
@@ -92,9 +92,7 @@ async function assertMayActFor(db: Executor, actor: SchedulingActor, patientId: 
   if (!isUuid(patientId)) throw new NotFoundError('patient');
   if (isPortal(actor)) {
     if (patientId !== actor.patient.id) throw new NotFoundError('patient');
-    const linked = await listLinkedPatients(db, actor.tenant.id, actor.account.id);
-    if (!linked.some((p) => p.id === patientId)) throw new NotFoundError('patient');
-    return;
+    return assertPortalLink(db, actor);
   }
   assertPermission(actor, 'schedule.manage');
   const [row] = await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, actor.tenant.id), eq(patients.id, patientId)));
