@@ -3,10 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, locations } from '@/db/schema';
 import { now } from '@/lib/clock';
-import { enqueueMessage } from '@/lib/outbox/enqueue';
 import { buildIcs } from '@/lib/scheduling/ics';
 import { portalLink } from './portal-link';
 import { patientAudience } from './audience';
+import { notifyAudience } from './notify-audience';
 import { appointmentTexts } from './texts';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
@@ -44,7 +44,6 @@ export async function enqueueAppointmentNotification(
 
   const audience = await patientAudience(tx, input.tenantId, row.patientId);
   if (!audience) throw new Error('appointment notification: patient not found in this clinic');
-  const { emails, phones } = audience;
   const texts = appointmentTexts[audience.language];
   const clinic = audience.clinicName;
   const { date, time } = formatWhen(row.startsAt, row.timeZone, texts.locale);
@@ -67,30 +66,12 @@ export async function enqueueAppointmentNotification(
     contentType: `text/calendar; charset=utf-8; method=${confirmed ? 'REQUEST' : 'CANCEL'}`,
   };
 
-  let queued = 0;
-  for (const email of emails) {
-    const inserted = await enqueueMessage(tx, {
-      tenantId: input.tenantId,
-      channel: 'email',
-      recipient: email,
-      subject: confirmed ? texts.confirmedSubject(clinic) : texts.cancelledSubject(clinic),
-      body: confirmed ? texts.confirmedEmail(clinic, date, time, place, link) : texts.cancelledEmail(clinic, date, time, place, link),
-      attachments: [attachment],
-      idempotencyKey: `appointment:${input.appointmentId}:${input.kind}:email:${email}`,
-    });
-    if (inserted) queued++;
-  }
-  for (const phone of phones) {
-    const inserted = await enqueueMessage(tx, {
-      tenantId: input.tenantId,
-      channel: 'sms',
-      recipient: phone,
-      body: confirmed ? texts.confirmedSms(clinic, date, time, place) : texts.cancelledSms(clinic, date, time, place),
-      idempotencyKey: `appointment:${input.appointmentId}:${input.kind}:sms:${phone}`,
-    });
-    if (inserted) queued++;
-  }
-  return queued;
+  return notifyAudience(tx, input.tenantId, audience, `appointment:${input.appointmentId}:${input.kind}`, {
+    subject: confirmed ? texts.confirmedSubject(clinic) : texts.cancelledSubject(clinic),
+    email: confirmed ? texts.confirmedEmail(clinic, date, time, place, link) : texts.cancelledEmail(clinic, date, time, place, link),
+    attachments: [attachment],
+    sms: confirmed ? texts.confirmedSms(clinic, date, time, place) : texts.cancelledSms(clinic, date, time, place),
+  });
 }
 
 /** The visit's date and time in the location's zone, naming the zone ("10:30 AM EST"). */

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
-import { enqueueMessage } from '@/lib/outbox/enqueue';
 import { patientAudience } from './audience';
+import { notifyAudience } from './notify-audience';
 import { portalLink } from './portal-link';
 import { documentAvailableTexts } from './texts';
 
@@ -20,32 +20,12 @@ export async function enqueueDocumentNotification(
 ): Promise<number> {
   const audience = await patientAudience(tx, input.tenantId, input.patientId);
   if (!audience) throw new Error('document notification: patient not found in this clinic');
-  const { emails, phones } = audience;
   const texts = documentAvailableTexts[audience.language];
   const clinic = audience.clinicName;
   const link = portalLink(audience.slug, '/portal/documents');
-
-  let queued = 0;
-  for (const email of emails) {
-    const inserted = await enqueueMessage(tx, {
-      tenantId: input.tenantId,
-      channel: 'email',
-      recipient: email,
-      subject: texts.emailSubject(clinic),
-      body: texts.emailText(clinic, link),
-      idempotencyKey: `document:${input.documentId}:email:${email}`,
-    });
-    if (inserted) queued++;
-  }
-  for (const phone of phones) {
-    const inserted = await enqueueMessage(tx, {
-      tenantId: input.tenantId,
-      channel: 'sms',
-      recipient: phone,
-      body: texts.sms(clinic),
-      idempotencyKey: `document:${input.documentId}:sms:${phone}`,
-    });
-    if (inserted) queued++;
-  }
-  return queued;
+  return notifyAudience(tx, input.tenantId, audience, `document:${input.documentId}`, {
+    subject: texts.emailSubject(clinic),
+    email: texts.emailText(clinic, link),
+    sms: texts.sms(clinic),
+  });
 }
