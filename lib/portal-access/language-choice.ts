@@ -8,7 +8,7 @@ import { PORTAL_LANGUAGE_COOKIE } from '@/lib/i18n/portal';
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** "English · Español" before signing in: only a language the portal has. */
-export const languageChoiceSchema = z.object({ language: z.enum(LOCALES) });
+export const languageChoiceSchema = z.object({ language: z.enum(LOCALES, 'Choose a language.') });
 
 /**
  * Remembers the language on this device (the host is the clinic's, so per clinic); the public

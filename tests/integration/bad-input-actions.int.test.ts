@@ -184,7 +184,7 @@ function inputArbitrary(spec: ActionSpec): fc.Arbitrary<Record<string, FormValue
   const allHostile = hostileForm(spec.fields);
   const base = fc.record(Object.fromEntries(spec.fields.map((f) => [f, f === 'file' || f === 'files' ? hostilePdf : (known[f] ? fc.constantFrom(...known[f]!) : hostileString)])) as Record<string, fc.Arbitrary<FormValue>>);
   const someHostile = fc
-    .tuple(base, (spec.fields.length ? fc.constantFrom(...spec.fields).chain((f) => hostileForm([f])) : hostileForm([])), fc.subarray(spec.fields, { maxLength: 2 }), fc.array(hostileString, { minLength: 2, maxLength: 2 }))
+    .tuple(base, (spec.fields.length ? fc.constantFrom(...spec.fields).chain((f) => hostileForm([f])) : hostileForm([])), fc.subarray(spec.fields, { maxLength: Math.min(2, spec.fields.length) }), fc.array(hostileString, { minLength: 2, maxLength: 2 }))
     .map(([b, extra, chosen, values]) => {
       const out: Record<string, FormValue> = { ...b, ...extra };
       chosen.forEach((f, i) => (out[f] = values[i]!));
