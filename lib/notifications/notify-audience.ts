@@ -17,28 +17,13 @@ export async function notifyAudience(
   event: string,
   notice: { subject: string; email: string; attachments?: EmailAttachment[]; sms: string },
 ): Promise<number> {
+  const messages = [
+    ...audience.emails.map((email) => ({ channel: 'email' as const, recipient: email, subject: notice.subject, body: notice.email, attachments: notice.attachments })),
+    ...audience.phones.map((phone) => ({ channel: 'sms' as const, recipient: phone, body: notice.sms })),
+  ];
   let queued = 0;
-  for (const email of audience.emails) {
-    const inserted = await enqueueMessage(tx, {
-      tenantId,
-      channel: 'email',
-      recipient: email,
-      subject: notice.subject,
-      body: notice.email,
-      attachments: notice.attachments,
-      idempotencyKey: `${event}:email:${email}`,
-    });
-    if (inserted) queued++;
-  }
-  for (const phone of audience.phones) {
-    const inserted = await enqueueMessage(tx, {
-      tenantId,
-      channel: 'sms',
-      recipient: phone,
-      body: notice.sms,
-      idempotencyKey: `${event}:sms:${phone}`,
-    });
-    if (inserted) queued++;
+  for (const message of messages) {
+    if (await enqueueMessage(tx, { tenantId, ...message, idempotencyKey: `${event}:${message.channel}:${message.recipient}` })) queued++;
   }
   return queued;
 }
