@@ -3,7 +3,7 @@ import type { Executor } from '@/db/client';
 import { appointments, availabilityRules, locations, providerServices, services, staffUsers, tenantSettings, timeOff } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
-import { isUuid } from '@/lib/settings/ids';
+import { isUuid } from '@/lib/kernel/ids';
 import { computeFreeSlots, type BookingRules, type Interval, type WeeklyHours } from './slots';
 import { zonedDate } from './zoned-time';
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { assetTypeForFileName } from '@/lib/branding-assets/asset-rules';
 import { brandingAssetKey } from '@/lib/branding-assets/branding-assets';
-import { isUuid } from '@/lib/settings/ids';
+import { isUuid } from '@/lib/kernel/ids';
 import { getObjectStore } from '@/lib/storage/get-object-store';
 import { ObjectNotFoundError } from '@/lib/storage/object-store';
 
