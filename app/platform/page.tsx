@@ -1,8 +1,6 @@
 import type { Metadata } from 'next';
-import { asc, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { tenantDomains, tenants } from '@/db/schema';
-import { isProduction, platformRootDomain } from '@/lib/config/env';
+import { demoClinicLinks } from '@/lib/platform/demo-clinics';
 
 export const metadata: Metadata = { title: 'Carebridge — patient portal, EMR and CRM for clinics' };
 export const dynamic = 'force-dynamic';
@@ -13,21 +11,8 @@ const FEATURES = [
   { title: 'CRM', body: 'Branding, domains, portal rules, locations, services, users and access levels, with a full audit log.' },
 ];
 
-/** Development only: links to the demo clinics so a newcomer can find them. */
-async function demoClinicLinks() {
-  if (isProduction) return [];
-  const rows = await getDb()
-    .select({ name: tenants.name, label: tenantDomains.hostname })
-    .from(tenants)
-    .innerJoin(tenantDomains, eq(tenantDomains.tenantId, tenants.id))
-    .where(eq(tenantDomains.kind, 'subdomain'))
-    .orderBy(asc(tenants.name))
-    .limit(20);
-  return rows.map((r) => ({ name: r.name, host: `${r.label}.${platformRootDomain()}` }));
-}
-
 export default async function PlatformLanding() {
-  const demos = await demoClinicLinks();
+  const demos = await demoClinicLinks(getDb());
   return (
     <main className="mx-auto max-w-4xl px-6 py-16">
       <p className="text-sm font-semibold uppercase tracking-wider text-slate-600">Carebridge</p>

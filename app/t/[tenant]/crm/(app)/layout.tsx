@@ -1,4 +1,5 @@
 import { StaffAccount } from '@/components/shell/staff-account';
+import { staffSignOutAction } from '@/app/t/[tenant]/staff/actions';
 import { StaffShell } from '@/components/shell/staff-shell';
 import { canUseArea } from '@/lib/access/context';
 import { CRM_NAV, visibleNav } from '@/lib/access/navigation';
@@ -16,7 +17,7 @@ export default async function CrmAppLayout({ children, params }: { children: Rea
       profile={profile}
       nav={visibleNav(CRM_NAV, staff.actor.permissions)}
       otherArea={canUseArea(staff.actor.permissions, other) ? other : undefined}
-      account={<StaffAccount context={staff} area="crm" />}
+      account={<StaffAccount context={staff} area="crm" signOutAction={staffSignOutAction} />}
     >
       {children}
     </StaffShell>

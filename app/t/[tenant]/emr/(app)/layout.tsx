@@ -1,4 +1,5 @@
 import { StaffAccount } from '@/components/shell/staff-account';
+import { staffSignOutAction } from '@/app/t/[tenant]/staff/actions';
 import { StaffShell } from '@/components/shell/staff-shell';
 import { getDb } from '@/db/client';
 import { canUseArea } from '@/lib/access/context';
@@ -31,7 +32,7 @@ export default async function EmrAppLayout({ children, params }: { children: Rea
       profile={profile}
       nav={nav}
       otherArea={canUseArea(staff.actor.permissions, other) ? other : undefined}
-      account={<StaffAccount context={staff} area="emr" />}
+      account={<StaffAccount context={staff} area="emr" signOutAction={staffSignOutAction} />}
     >
       {children}
     </StaffShell>
