@@ -1,11 +1,11 @@
 import 'server-only';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { locations } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { isUuid } from '@/lib/kernel/ids';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
+import { findClinicRow, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
 import { locationSchema, parseSettings, type LocationInput } from '@/lib/settings/schemas';
 
@@ -37,12 +37,8 @@ export async function listLocations(db: Executor, ctx: StaffContext) {
     .orderBy(desc(locations.active), asc(locations.name), asc(locations.id));
 }
 
-async function targetLocation(db: Executor, ctx: StaffContext, locationId: string, lock = false) {
-  if (!isUuid(locationId)) throw new NotFoundError('location');
-  const query = db.select(view).from(locations).where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, locationId)));
-  const [row] = lock ? await query.for('update') : await query;
-  if (!row) throw new NotFoundError('location');
-  return row;
+function targetLocation(db: Executor, ctx: StaffContext, locationId: string, lock = false) {
+  return findClinicRow(db, ctx, locations, view, locationId, 'location', lock);
 }
 
 export type LocationView = Awaited<ReturnType<typeof listLocations>>[number];
@@ -135,12 +131,5 @@ export async function setLocationActive(db: Executor, ctx: StaffContext, locatio
 /** The time zone a new location starts with: the clinic's most used one, else New York. */
 export async function defaultTimeZone(db: Executor, ctx: StaffContext): Promise<string> {
   assertPermission(ctx, 'settings.manage');
-  const [row] = await db
-    .select({ timeZone: locations.timeZone })
-    .from(locations)
-    .where(eq(locations.tenantId, ctx.tenant.id))
-    .groupBy(locations.timeZone)
-    .orderBy(sql`count(*) desc`)
-    .limit(1);
-  return row?.timeZone ?? 'America/New_York';
+  return (await mostUsedValue(db, ctx, locations, locations.timeZone)) ?? 'America/New_York';
 }

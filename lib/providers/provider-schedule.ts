@@ -7,6 +7,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
+import { findClinicRow } from '@/lib/settings/clinic-rows';
 import { parseSettings } from '@/lib/settings/schemas';
 import { ProviderRuleError } from './errors';
 import { lockProvider, ProviderAuditActions } from './providers';
@@ -35,14 +36,8 @@ export async function listProviderHours(db: Executor, ctx: StaffContext, staffId
   return rows.map((r) => ({ ...r, startTime: hhmm(r.startTime), endTime: hhmm(r.endTime) }));
 }
 
-async function clinicLocation(db: Executor, ctx: StaffContext, locationId: string) {
-  if (!isUuid(locationId)) throw new NotFoundError('location');
-  const [row] = await db
-    .select({ id: locations.id, name: locations.name, timeZone: locations.timeZone, active: locations.active })
-    .from(locations)
-    .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, locationId)));
-  if (!row) throw new NotFoundError('location');
-  return row;
+function clinicLocation(db: Executor, ctx: StaffContext, locationId: string) {
+  return findClinicRow(db, ctx, locations, { id: locations.id, name: locations.name, timeZone: locations.timeZone, active: locations.active }, locationId, 'location');
 }
 
 /**

@@ -6,6 +6,7 @@ import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
+import { findClinicRow } from '@/lib/settings/clinic-rows';
 import { ProviderRuleError } from './errors';
 
 /**
@@ -35,15 +36,9 @@ export async function listProviderCandidates(db: Executor, ctx: StaffContext) {
 export type ProviderCandidate = Awaited<ReturnType<typeof listProviderCandidates>>[number];
 
 /** The staff row, locked: changes to one provider's schedule are serialised on it. */
-export async function lockStaff(db: Executor, ctx: StaffContext, staffId: string) {
-  if (!isUuid(staffId)) throw new NotFoundError('staff user');
-  const [row] = await db
-    .select({ id: staffUsers.id, fullName: staffUsers.fullName, status: staffUsers.status, isProvider: staffUsers.isProvider })
-    .from(staffUsers)
-    .where(and(eq(staffUsers.tenantId, ctx.tenant.id), eq(staffUsers.id, staffId)))
-    .for('update');
-  if (!row) throw new NotFoundError('staff user');
-  return row;
+export function lockStaff(db: Executor, ctx: StaffContext, staffId: string) {
+  const view = { id: staffUsers.id, fullName: staffUsers.fullName, status: staffUsers.status, isProvider: staffUsers.isProvider };
+  return findClinicRow(db, ctx, staffUsers, view, staffId, 'staff user', true);
 }
 
 /** As lockStaff, and the person must be flagged as a provider. */

@@ -1,12 +1,12 @@
 import 'server-only';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { services } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { isUuid } from '@/lib/kernel/ids';
 import { changedFields } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
+import { findClinicRow, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { clinicNameTaken, withUniqueName } from '@/lib/settings/unique-name';
 import { ServiceRuleError } from './errors';
 import { serviceSchema } from './schemas';
@@ -44,12 +44,8 @@ export async function listServices(db: Executor, ctx: StaffContext) {
 }
 export type ServiceView = Awaited<ReturnType<typeof listServices>>[number];
 
-async function targetService(db: Executor, ctx: StaffContext, serviceId: string, lock = false) {
-  if (!isUuid(serviceId)) throw new NotFoundError('service');
-  const query = db.select(view).from(services).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, serviceId)));
-  const [row] = lock ? await query.for('update') : await query;
-  if (!row) throw new NotFoundError('service');
-  return row;
+function targetService(db: Executor, ctx: StaffContext, serviceId: string, lock = false) {
+  return findClinicRow(db, ctx, services, view, serviceId, 'service', lock);
 }
 
 export async function getService(db: Executor, ctx: StaffContext, serviceId: string): Promise<ServiceView> {
@@ -63,14 +59,7 @@ export async function getService(db: Executor, ctx: StaffContext, serviceId: str
  */
 export async function clinicCurrency(db: Executor, ctx: StaffContext): Promise<string> {
   assertPermission(ctx, 'settings.manage');
-  const [row] = await db
-    .select({ currency: services.currency })
-    .from(services)
-    .where(eq(services.tenantId, ctx.tenant.id))
-    .groupBy(services.currency)
-    .orderBy(sql`count(*) desc`)
-    .limit(1);
-  return row?.currency ?? 'USD';
+  return (await mostUsedValue(db, ctx, services, services.currency)) ?? 'USD';
 }
 
 export async function createService(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {

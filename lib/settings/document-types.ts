@@ -2,10 +2,10 @@ import 'server-only';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { documentTypes, documents } from '@/db/schema';
-import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { isUuid } from '@/lib/kernel/ids';
 import { SettingsAuditActions } from './audit-actions';
+import { findClinicRow } from './clinic-rows';
 import { SettingsRuleError } from './errors';
 import { documentTypeNameSchema, parseSettings } from './schemas';
 import { clinicNameTaken, withUniqueName } from './unique-name';
@@ -35,15 +35,8 @@ export async function listDocumentTypes(db: Executor, ctx: StaffContext) {
 }
 export type DocumentTypeView = Awaited<ReturnType<typeof listDocumentTypes>>[number];
 
-async function targetType(db: Executor, ctx: StaffContext, typeId: string) {
-  if (!isUuid(typeId)) throw new NotFoundError('document type');
-  const [row] = await db
-    .select(view)
-    .from(documentTypes)
-    .where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.id, typeId)))
-    .for('update');
-  if (!row) throw new NotFoundError('document type');
-  return row;
+function targetType(db: Executor, ctx: StaffContext, typeId: string) {
+  return findClinicRow(db, ctx, documentTypes, view, typeId, 'document type', true);
 }
 
 export async function createDocumentType(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {

@@ -1,0 +1,33 @@
+import 'server-only';
+import { and, eq, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable, SelectedFields } from 'drizzle-orm/pg-core';
+import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
+import type { Executor } from '@/db/client';
+import { NotFoundError, type StaffContext } from '@/lib/access/context';
+import { isUuid } from '@/lib/kernel/ids';
+
+type ClinicRows = PgTable & { tenantId: PgColumn; id: PgColumn };
+
+/**
+ * One row of the caller's clinic by id, as `view` selects it; locked for the transaction when
+ * `lock`. Another clinic's id, or no id at all, is NotFoundError(`what`) like a missing one.
+ */
+export async function findClinicRow<V extends SelectedFields>(db: Executor, ctx: StaffContext, table: ClinicRows, view: V, id: string, what: string, lock = false) {
+  if (!isUuid(id)) throw new NotFoundError(what);
+  const query = db.select(view).from(table).where(and(eq(table.tenantId, ctx.tenant.id), eq(table.id, id))).$dynamic();
+  const [row]: SelectResultFields<V>[] = await (lock ? query.for('update') : query);
+  if (!row) throw new NotFoundError(what);
+  return row;
+}
+
+/** The value most of the clinic's rows have in `column` (what a new row starts with); undefined without rows. */
+export async function mostUsedValue<C extends PgColumn>(db: Executor, ctx: StaffContext, table: ClinicRows, column: C): Promise<C['_']['data'] | undefined> {
+  const [row] = await db
+    .select({ value: column })
+    .from(table)
+    .where(eq(table.tenantId, ctx.tenant.id))
+    .groupBy(column)
+    .orderBy(sql`count(*) desc`)
+    .limit(1);
+  return row?.value as C['_']['data'] | undefined;
+}
