@@ -1,3 +1,4 @@
+import 'server-only';
 import type { PortalRelationship } from '@/db/schema';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { ForbiddenError } from '@/lib/kernel/errors';

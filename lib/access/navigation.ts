@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Permission } from './permissions';
 
 /** Sections of the staff areas, each shown only to those whose level grants its permission. */

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Named permissions and the built-in access levels. Pure data: shared by the server checks,
  * the seed and the CRM's permission matrix.

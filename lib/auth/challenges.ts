@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, count, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authChallenges, smsCodeSends, type AuthChallenge, type ChallengePurpose } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { DEFAULT_LOCALE, translator, type Locale } from '@/lib/i18n/core';
 import { portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { minutesFromSeconds } from './lockout';

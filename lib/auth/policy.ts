@@ -1,3 +1,4 @@
+import 'server-only';
 import type { SessionKind } from '@/db/schema';
 import { isProduction } from '@/lib/config/env';
 

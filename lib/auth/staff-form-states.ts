@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What the staff's signed-out forms get back from their actions. Browser-safe: types only. */

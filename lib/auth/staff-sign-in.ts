@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { accessLevels, authChallenges, staffUsers, type AuthChallenge, type StaffUser } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 /** Audit action names for messaging; details carry ids only, never a subject or body. */
 export const MessagingAuditActions = {
   messageSent: 'message.sent',

@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '@/db/client';
 import { maxUploadBytes } from '@/lib/documents/document-scope';

@@ -1,3 +1,4 @@
+import 'server-only';
 export interface EmailAttachment {
   filename: string;
   /** Base64. */

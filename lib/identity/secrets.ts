@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { requiredSecret } from '@/lib/config/env';
 

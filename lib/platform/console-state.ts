@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What the console's forms (sign-in, a new clinic) get back from their actions. Browser-safe: types only. */

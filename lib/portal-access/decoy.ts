@@ -1,3 +1,4 @@
+import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, eq, like, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { identifierInSentence } from '@/lib/auth/messages';
 import { DEFAULT_LOCALE, translator, type Locale } from '@/lib/i18n/core';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authTokens, portalAccounts } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * The invitation email. It names the clinic and nothing about the patient: an email can be
  * read by others, and an invitation to a clinic is already more than some patients would share.

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * Pure helpers for the printed-activation check (seed 001): initials and a US-format date.
  * The browser may use them too, so nothing here touches the server.

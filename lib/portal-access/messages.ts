@@ -1,3 +1,4 @@
+import 'server-only';
 import { identifierInSentence, signInErrorMessage, type SignInMessageOptions } from '@/lib/auth/messages';
 import { minutesFromSeconds } from '@/lib/auth/lockout';
 import { DEFAULT_LOCALE, interpolate, translator, type Locale } from '@/lib/i18n/core';

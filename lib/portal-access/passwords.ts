@@ -1,3 +1,4 @@
+import 'server-only';
 import { checkPassword, type PasswordContext } from '@/lib/identity/password-policy';
 
 export type NewPasswordCheck =

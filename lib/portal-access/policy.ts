@@ -1,3 +1,4 @@
+import 'server-only';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 
 /**

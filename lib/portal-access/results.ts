@@ -1,3 +1,4 @@
+import 'server-only';
 /** What a patient-side step can say about individual fields (shown next to each one). */
 export interface FieldProblems {
   portalCode?: string;

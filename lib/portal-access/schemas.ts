@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import type { PortalRelationship } from '@/db/schema';
 import { withoutControlChars } from '@/lib/validation/text';

@@ -1,17 +1,19 @@
 import * as z from 'zod/mini';
 import { formSchema } from '@/lib/validation/zod-mini';
+import { CANCEL_REASON_MAX } from './booking-limits';
 
 /**
- * The portal's booking forms, checked in the browser (react-hook-form) and again by the server
- * actions with the same schemas. Messages are keys of the bookings catalogue, which the action
- * wrapper and the forms translate. Browser-safe.
+ * The portal's booking forms, parsed by the server actions. The cancel form also checks its reason
+ * in the browser with the same schema (react-hook-form, loaded once the page is interactive); the
+ * confirm forms post only values the page wrote, so only the server checks them. Messages are
+ * keys of the bookings catalogue, which the action wrapper and the cancel form translate.
+ * Browser-safe.
  */
 
 /** An instant as the slot buttons write it (toISOString). */
 export const SLOT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z$/;
 /** A week's first day, as the week links write it. */
 export const WEEK_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-export const CANCEL_REASON_MAX = 500;
 
 type Key = 'notFound' | 'visitNotFound';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, eq, gt, inArray, lt, ne } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, availabilityRules, locations, providerServices, services, staffUsers, tenantSettings, timeOff } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 /**
  * A one-event iCalendar file (RFC 5545) for appointment emails: METHOD:REQUEST adds or updates
  * the event in the patient's calendar, METHOD:CANCEL removes it (same UID, higher SEQUENCE).

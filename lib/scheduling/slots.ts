@@ -1,3 +1,4 @@
+import 'server-only';
 import { addDays, weekdayOf, zonedDate, zonedInstant } from './zoned-time';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { TZDate } from '@date-fns/tz';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 

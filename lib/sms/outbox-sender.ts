@@ -1,3 +1,4 @@
+import 'server-only';
 import { keepInDevOutbox } from '@/lib/messaging/dev-outbox';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from './types';
 

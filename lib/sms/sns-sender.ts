@@ -1,3 +1,4 @@
+import 'server-only';
 import { PublishCommand, SNSClient, SNSServiceException, type MessageAttributeValue, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from './types';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 /** One text message. `to` is E.164 (+15555550101); the body may hold a one-time code. */
 export interface SmsMessage {
   to: string;

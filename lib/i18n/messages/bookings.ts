@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineMessages } from '../core';
 
 /** The portal's Bookings section: visits, the booking flow, changing and cancelling. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineMessages } from '../core';
 
 /** The portal frame: navigation, header, footer, shared words. */

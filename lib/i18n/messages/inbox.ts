@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineMessages } from '../core';
 
 /** The portal inbox: conversation list, thread, compose and reply, and their errors. */
