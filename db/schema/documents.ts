@@ -1,22 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
+import { bigint, boolean, check, date, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicTable } from './clinic-table';
+import { createdAt, sameClinicReference, updatedAt } from './columns';
 import { patients } from './patients';
-import { ownerTenantId } from './tenants';
 
 /** A clinic's kinds of document (seeded: Invoice, Report, Ambulatory sheet, Lab result, Referral). */
-export const documentTypes = pgTable(
+export const documentTypes = clinicTable(
   'document_types',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     name: text('name').notNull(),
     // Seed 003: some types can be hidden from the portal by the clinic.
     hiddenFromPortal: boolean('hidden_from_portal').notNull().default(false),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
-  (t) => [clinicKey(t), uniqueIndex('document_types_tenant_name_key').on(t.tenantId, t.name)],
+  (t) => [uniqueIndex('document_types_tenant_name_key').on(t.tenantId, t.name)],
 );
 export type DocumentType = typeof documentTypes.$inferSelect;
 
@@ -27,11 +25,9 @@ export const documentUploaders = ['staff', 'patient'] as const;
  * A patient document. The file lives in object storage under a server-generated key; the row
  * becomes `available` only after the stored object was verified (size, sniffed type).
  */
-export const documents = pgTable(
+export const documents = clinicTable(
   'documents',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     typeId: uuid('type_id').notNull(),
     title: text('title').notNull(),
@@ -52,7 +48,6 @@ export const documents = pgTable(
     deletedById: uuid('deleted_by_id'),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('documents_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     sameClinicReference('documents_type_fk', t.tenantId, t.typeId, documentTypes),
     uniqueIndex('documents_storage_key_key').on(t.tenantId, t.storageKey),

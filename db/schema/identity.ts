@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
+import { clinicTable } from './clinic-table';
+import { createdAt, sameClinicReference, updatedAt } from './columns';
 import { patients } from './patients';
 import { staffUsers } from './staff';
-import { ownerTenantId, tenants } from './tenants';
+import { tenants } from './tenants';
 
 /** People who run the deployment. Not tenant-owned: they sign in on the root host only. */
 export const platformOperators = pgTable(
@@ -33,11 +34,9 @@ export const portalAccountStatuses = ['active', 'disabled'] as const;
  * caregiver reaching other patients through portal_account_patients. Exists once a password
  * has been chosen and the phone confirmed.
  */
-export const portalAccounts = pgTable(
+export const portalAccounts = clinicTable(
   'portal_accounts',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     fullName: text('full_name').notNull(),
     email: text('email'),
     // Keyed hash of the national ID, for clinics that identify patients by it.
@@ -55,7 +54,6 @@ export const portalAccounts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    clinicKey(t),
     uniqueIndex('portal_accounts_tenant_email_key').on(t.tenantId, t.email),
     uniqueIndex('portal_accounts_tenant_national_id_key').on(t.tenantId, t.nationalIdHash),
     check('portal_accounts_email_lower', sql`${t.email} is null or ${t.email} = lower(${t.email})`),
@@ -121,11 +119,9 @@ export type AuthTokenPurpose = (typeof authTokenPurposes)[number];
  * Single-use links sent by email. Only a SHA-256 of the token is stored. Using one is an
  * UPDATE ... WHERE used_at IS NULL, so two concurrent accepts cannot both succeed.
  */
-export const authTokens = pgTable(
+export const authTokens = clinicTable(
   'auth_tokens',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     purpose: text('purpose', { enum: authTokenPurposes }).notNull(),
     tokenHash: text('token_hash').notNull(),
     email: text('email').notNull(),
@@ -141,7 +137,6 @@ export const authTokens = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     uniqueIndex('auth_tokens_hash_key').on(t.tenantId, t.tokenHash),
     index('auth_tokens_staff_idx').on(t.tenantId, t.staffUserId),
     index('auth_tokens_patient_idx').on(t.tenantId, t.patientId),

@@ -1,13 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, text, boolean } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId } from './columns';
-import { ownerTenantId } from './tenants';
+import { check, text, boolean } from 'drizzle-orm/pg-core';
+import { clinicTable } from './clinic-table';
+import { createdAt } from './columns';
 
-export const locations = pgTable(
+export const locations = clinicTable(
   'locations',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     name: text('name').notNull(),
     addressLine1: text('address_line1').notNull(),
     addressLine2: text('address_line2'),
@@ -21,7 +19,6 @@ export const locations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     check('locations_phone_e164', sql`${t.phone} is null or ${t.phone} ~ '^\\+[1-9][0-9]{6,14}$'`),
   ],
 );

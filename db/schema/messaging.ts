@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId, sameClinicReference } from './columns';
+import { clinicDetailTable, clinicTable } from './clinic-table';
+import { createdAt, sameClinicReference } from './columns';
 import { patients } from './patients';
 import { staffUsers } from './staff';
 import { ownerTenantId } from './tenants';
@@ -36,11 +37,9 @@ export const conversationCloseReasons = ['staff', 'auto'] as const;
  * A conversation between one clinic and one patient. The last-message times are kept on the row
  * so inbox lists and the 48-hour auto-close are index scans, not aggregates over messages.
  */
-export const conversations = pgTable(
+export const conversations = clinicTable(
   'conversations',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     subject: text('subject').notNull(),
     status: text('status', { enum: conversationStatuses }).notNull().default('open'),
@@ -56,7 +55,6 @@ export const conversations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('conversations_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     sameClinicReference('conversations_assigned_fk', t.tenantId, t.assignedStaffId, staffUsers),
     index('conversations_inbox_idx').on(t.tenantId, t.status, t.lastMessageAt),
@@ -75,11 +73,9 @@ export type Conversation = typeof conversations.$inferSelect;
  * by the author (deleted_at), so the clinic's record keeps what was said and when.
  * A patient-side message names the portal account that wrote it (a parent writing for a child).
  */
-export const conversationMessages = pgTable(
+export const conversationMessages = clinicDetailTable(
   'conversation_messages',
   {
-    tenantId: uuid('tenant_id').notNull(),
-    id: rowId(),
     conversationId: uuid('conversation_id').notNull(),
     senderKind: text('sender_kind', { enum: messageSenderKinds }).notNull(),
     senderStaffId: uuid('sender_staff_id'),
@@ -89,7 +85,6 @@ export const conversationMessages = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('conversation_messages_conversation_fk', t.tenantId, t.conversationId, conversations).onDelete('cascade'),
     sameClinicReference('conversation_messages_staff_fk', t.tenantId, t.senderStaffId, staffUsers),
     index('conversation_messages_thread_idx').on(t.tenantId, t.conversationId, t.createdAt),
@@ -100,11 +95,9 @@ export const conversationMessages = pgTable(
 export type ConversationMessage = typeof conversationMessages.$inferSelect;
 
 /** A file sent with a message: same types, checks and storage as documents. */
-export const messageAttachments = pgTable(
+export const messageAttachments = clinicDetailTable(
   'message_attachments',
   {
-    tenantId: uuid('tenant_id').notNull(),
-    id: rowId(),
     messageId: uuid('message_id').notNull(),
     storageKey: text('storage_key').notNull(),
     originalFilename: text('original_filename').notNull(),
@@ -114,7 +107,6 @@ export const messageAttachments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('message_attachments_message_fk', t.tenantId, t.messageId, conversationMessages).onDelete('cascade'),
     uniqueIndex('message_attachments_storage_key_key').on(t.tenantId, t.storageKey),
     index('message_attachments_message_idx').on(t.tenantId, t.messageId),

@@ -1,16 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
-import { ownerTenantId } from './tenants';
+import { check, date, index, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicTable } from './clinic-table';
+import { createdAt, sameClinicReference, updatedAt } from './columns';
 
 export const sexes = ['female', 'male', 'other', 'unknown'] as const;
 export type Sex = (typeof sexes)[number];
 
-export const patients = pgTable(
+export const patients = clinicTable(
   'patients',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     recordNumber: text('record_number').notNull(),
     firstName: text('first_name').notNull(),
     lastName: text('last_name').notNull(),
@@ -33,7 +31,6 @@ export const patients = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    clinicKey(t),
     uniqueIndex('patients_tenant_record_number_key').on(t.tenantId, t.recordNumber),
     uniqueIndex('patients_tenant_national_id_hash_key').on(t.tenantId, t.nationalIdHash),
     index('patients_tenant_email_idx').on(t.tenantId, sql`lower(${t.email})`),
@@ -64,11 +61,9 @@ export type RelationshipKind = (typeof relationshipKinds)[number];
  * A patient's contact: either another patient of the same clinic (`contactPatientId`) or a person
  * who is not a patient (name, email and phone on the row).
  */
-export const patientContacts = pgTable(
+export const patientContacts = clinicTable(
   'patient_contacts',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     contactPatientId: uuid('contact_patient_id'),
     relationship: text('relationship', { enum: relationshipKinds }).notNull(),
@@ -78,7 +73,6 @@ export const patientContacts = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('patient_contacts_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     sameClinicReference('patient_contacts_contact_patient_fk', t.tenantId, t.contactPatientId, patients).onDelete('cascade'),
     index('patient_contacts_patient_idx').on(t.tenantId, t.patientId),

@@ -1,17 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
+import { clinicDetailTable, clinicTable } from './clinic-table';
+import { createdAt, sameClinicReference, updatedAt } from './columns';
 import { locations } from './locations';
 import { patients } from './patients';
 import { staffUsers } from './staff';
-import { ownerTenantId } from './tenants';
 
 /** What can be booked: name, duration, optional price; online or staff-only. */
-export const services = pgTable(
+export const services = clinicTable(
   'services',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     name: text('name').notNull(),
     description: text('description'),
     durationMinutes: integer('duration_minutes').notNull(),
@@ -23,7 +21,6 @@ export const services = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     uniqueIndex('services_tenant_name_key').on(t.tenantId, t.name),
     check('services_duration_range', sql`${t.durationMinutes} between 5 and 480`),
     check('services_price_nonneg', sql`${t.priceCents} is null or ${t.priceCents} >= 0`),
@@ -50,11 +47,9 @@ export const providerServices = pgTable(
  * A provider's weekly hours at a location, in the location's time zone (wall-clock times, so a
  * 09:00 start stays 09:00 across daylight-saving changes). weekday: 0 = Sunday … 6 = Saturday.
  */
-export const availabilityRules = pgTable(
+export const availabilityRules = clinicDetailTable(
   'availability_rules',
   {
-    tenantId: uuid('tenant_id').notNull(),
-    id: rowId(),
     providerId: uuid('provider_id').notNull(),
     locationId: uuid('location_id').notNull(),
     weekday: smallint('weekday').notNull(),
@@ -62,7 +57,6 @@ export const availabilityRules = pgTable(
     endTime: time('end_time').notNull(),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('availability_rules_provider_fk', t.tenantId, t.providerId, staffUsers).onDelete('cascade'),
     sameClinicReference('availability_rules_location_fk', t.tenantId, t.locationId, locations).onDelete('cascade'),
     index('availability_rules_provider_idx').on(t.tenantId, t.providerId),
@@ -71,18 +65,15 @@ export const availabilityRules = pgTable(
   ],
 );
 
-export const timeOff = pgTable(
+export const timeOff = clinicDetailTable(
   'time_off',
   {
-    tenantId: uuid('tenant_id').notNull(),
-    id: rowId(),
     providerId: uuid('provider_id').notNull(),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
     reason: text('reason'),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('time_off_provider_fk', t.tenantId, t.providerId, staffUsers).onDelete('cascade'),
     index('time_off_provider_idx').on(t.tenantId, t.providerId, t.startsAt),
     check('time_off_order', sql`${t.endsAt} > ${t.startsAt}`),
@@ -96,11 +87,9 @@ export type AppointmentStatus = (typeof appointmentStatuses)[number];
  * Visits. Two appointments of one provider that are not cancelled can never overlap: an
  * EXCLUDE constraint (migration 0007) on (provider, tstzrange(starts_at, ends_at)).
  */
-export const appointments = pgTable(
+export const appointments = clinicDetailTable(
   'appointments',
   {
-    tenantId: uuid('tenant_id').notNull(),
-    id: rowId(),
     patientId: uuid('patient_id').notNull(),
     providerId: uuid('provider_id').notNull(),
     serviceId: uuid('service_id').notNull(),
@@ -118,7 +107,6 @@ export const appointments = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    clinicKey(t),
     sameClinicReference('appointments_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     sameClinicReference('appointments_provider_fk', t.tenantId, t.providerId, staffUsers),
     sameClinicReference('appointments_service_fk', t.tenantId, t.serviceId, services),

@@ -1,24 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicKey, createdAt, rowId, sameClinicReference, updatedAt } from './columns';
-import { ownerTenantId } from './tenants';
+import { boolean, check, integer, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { clinicTable } from './clinic-table';
+import { createdAt, sameClinicReference, updatedAt } from './columns';
 
 /**
  * A named set of permissions. Built-in levels (`builtinKey` set) are created for every clinic and
  * cannot be deleted; custom levels are made of the same named permissions.
  */
-export const accessLevels = pgTable(
+export const accessLevels = clinicTable(
   'access_levels',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     name: text('name').notNull(),
     builtinKey: text('builtin_key'),
     permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [
-    clinicKey(t),
     uniqueIndex('access_levels_tenant_name_key').on(t.tenantId, t.name),
     uniqueIndex('access_levels_tenant_builtin_key').on(t.tenantId, t.builtinKey),
   ],
@@ -29,11 +26,9 @@ export const staffStatuses = ['invited', 'active', 'deactivated'] as const;
 export type StaffStatus = (typeof staffStatuses)[number];
 
 /** A clinic's staff member. One row per clinic: a person working for two clinics has two rows. */
-export const staffUsers = pgTable(
+export const staffUsers = clinicTable(
   'staff_users',
   {
-    tenantId: ownerTenantId(),
-    id: rowId(),
     email: text('email').notNull(),
     fullName: text('full_name').notNull(),
     title: text('title'),
@@ -52,7 +47,6 @@ export const staffUsers = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    clinicKey(t),
     uniqueIndex('staff_users_tenant_email_key').on(t.tenantId, t.email),
     sameClinicReference('staff_users_access_level_fk', t.tenantId, t.accessLevelId, accessLevels),
     check('staff_users_email_lower', sql`${t.email} = lower(${t.email})`),
