@@ -3,8 +3,11 @@
 import { useId } from 'react';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
 import type { ActionState, FormAction } from '@/lib/actions/result';
-import { useActionForm } from '@/lib/forms/use-action-form';
-import { CANCEL_REASON_MAX, cancelVisitSchema } from '@/lib/scheduling/booking-forms';
+import { useLazyActionForm } from '@/lib/forms/use-lazy-action-form';
+import { CANCEL_REASON_MAX } from '@/lib/scheduling/booking-limits';
+
+// Loaded once the page is interactive: zod and react-hook-form are not part of the first load.
+const loadSchema = () => import('@/lib/scheduling/booking-forms').then((m) => m.cancelVisitSchema);
 
 export interface CancelFormText {
   reasonLabel: string;
@@ -28,10 +31,7 @@ export function CancelForm({
   text: CancelFormText;
   children?: React.ReactNode;
 }) {
-  const { form, state, pending, formProps, errorFor } = useActionForm(cancelVisitSchema, action, {
-    initialState: { ok: false },
-    defaultValues: { appointment: appointmentId },
-  });
+  const { state, pending, formProps, errorFor } = useLazyActionForm(loadSchema, action, { initialState: { ok: false } });
   const id = useId();
   const raw = errorFor('reason');
   const error = raw === 'reasonRequired' ? text.reasonRequired : raw === 'reasonTooLong' ? text.reasonTooLong : raw;
@@ -44,7 +44,7 @@ export function CancelForm({
         <label htmlFor={id} className="block font-medium">{text.reasonLabel}</label>
         <p id={`${id}-hint`} className="mt-0.5 text-sm text-fg-muted">{text.reasonHint}</p>
         <textarea
-          {...form.register('reason')}
+          name="reason"
           id={id}
           rows={4}
           maxLength={CANCEL_REASON_MAX}

@@ -1,36 +1,32 @@
 'use client';
 
+import { useActionState } from 'react';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
 import type { ActionState, FormAction } from '@/lib/actions/result';
-import { useActionForm } from '@/lib/forms/use-action-form';
-import { bookVisitSchema, rescheduleVisitSchema } from '@/lib/scheduling/booking-forms';
-
-const SCHEMAS = { book: bookVisitSchema, reschedule: rescheduleVisitSchema };
 
 /**
- * The last step: posts the choices to a server action, checked first in the browser with the
- * action's own schema. The page wrote every value, so a refusal there means the page is out of
- * date (`invalidText`). A lost slot comes back as a redirect to fresh times; any other refusal
- * as a message here.
+ * The last step: posts the choices to a server action. A plain form on purpose: its fields are
+ * hidden values the page wrote from choices it had already checked, so a browser check could
+ * only find a page out of date, which the action's schema answers with the same words
+ * (lib/scheduling/booking-forms.ts, the actions' `invalid` message), and react-hook-form would
+ * add a browser download for nothing the person can type. A lost slot comes back as a redirect
+ * to fresh times; any other refusal as a message here.
  */
 export function ConfirmForm({
-  action, schema, hidden, label, pendingLabel, invalidText, children,
+  action, hidden, label, pendingLabel, children,
 }: {
   action: FormAction<ActionState>;
-  schema: keyof typeof SCHEMAS;
   hidden: Record<string, string | null | undefined>;
   label: string;
   pendingLabel: string;
-  invalidText: string;
   children?: React.ReactNode;
 }) {
-  const values = Object.fromEntries(Object.entries(hidden).filter((entry): entry is [string, string] => Boolean(entry[1])));
-  const { form, state, pending, formProps } = useActionForm(SCHEMAS[schema], action, { initialState: { ok: false }, defaultValues: values });
-  const outOfDate = Object.keys(form.formState.errors).length > 0;
+  const values = Object.entries(hidden).filter((entry): entry is [string, string] => Boolean(entry[1]));
+  const [state, formAction, pending] = useActionState(action, { ok: false });
   return (
-    <form {...formProps} className="space-y-3">
-      {Object.entries(values).map(([key, value]) => <input key={key} type="hidden" name={key} value={value} />)}
-      <FormMessage message={state.message ?? (outOfDate ? invalidText : undefined)} />
+    <form action={formAction} className="space-y-3">
+      {values.map(([key, value]) => <input key={key} type="hidden" name={key} value={value} />)}
+      <FormMessage message={state.message} />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <PrimaryButton type="submit" disabled={pending} className="w-full sm:w-auto">
           {pending ? pendingLabel : label}

@@ -1,17 +1,21 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
 import { FormMessage, PrimaryButton, SelectField, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
-import { useActionForm } from '@/lib/forms/use-action-form';
+import { useLazyActionForm } from '@/lib/forms/use-lazy-action-form';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { data } from '@/lib/i18n/messages/data';
-import { personalDataFormSchema, type DataFormState } from '@/lib/patients/personal-data-form';
+import type { DataFormState, PersonalDataField } from '@/lib/patients/personal-data-form';
 import { ContactCodeStep } from './contact-code-step';
+
+// Loaded once the page is interactive: zod and react-hook-form are not part of the first load.
+const loadSchema = () => import('@/lib/patients/personal-data-form').then((m) => m.personalDataFormSchema);
 
 /**
  * Personal, contact and address data of the selected patient (lib/patients/personal-data.ts).
  * The browser checks each field as the person leaves it with the schema the action parses.
+ * Each step is its own <form> element, so the fields come back from the code step showing the
+ * record (or what the server echoed), never what was typed before it.
  */
 export function PersonalDataForm({
   action,
@@ -27,25 +31,19 @@ export function PersonalDataForm({
   pending: { stage: 'current' | 'new'; maskedPhone: string } | null;
 }) {
   const t = translator(data, locale);
-  const { form, state, pending, formProps, errorFor } = useActionForm(personalDataFormSchema, action, {
+  const { state, pending, formProps, errorFor } = useLazyActionForm(loadSchema, action, {
     initialState: pendingChange ? { step: 'code', stage: pendingChange.stage, maskedPhone: pendingChange.maskedPhone } : { step: 'form' },
   });
-  const shownStep = useRef(state.step);
-  useEffect(() => {
-    // Back from the code step (confirmed or kept): the fields show the record again, not what was typed before.
-    if (state.step === 'form' && shownStep.current === 'code') form.reset(state.values ?? initial, { keepErrors: true });
-    shownStep.current = state.step;
-  }, [state, form, initial]);
   if (state.step === 'code') return <ContactCodeStep action={formProps.action} pending={pending} state={state} locale={locale} />;
 
   const values = state.values ?? initial;
   // The browser's messages are catalogue keys; the server's arrive translated.
-  const errorText = (name: string) => {
+  const errorText = (name: PersonalDataField) => {
     const error = errorFor(name);
     return error && error in data.en ? t(error as keyof typeof data.en) : error;
   };
-  const field = (name: Parameters<typeof form.register>[0], label: string, props: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
-    <TextField {...form.register(name)} label={label} defaultValue={values[name] ?? ''} error={errorText(name)} {...props} />
+  const field = (name: PersonalDataField, label: string, props: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
+    <TextField name={name} label={label} defaultValue={values[name] ?? ''} error={errorText(name)} {...props} />
   );
   const group = 'space-y-4 rounded-xl border border-line bg-surface p-4 sm:p-6';
   return (
@@ -59,7 +57,7 @@ export function PersonalDataForm({
           {field('firstName', t('firstName'), { autoComplete: isSelf ? 'given-name' : 'off', required: true, maxLength: 100 })}
           {field('lastName', t('lastName'), { autoComplete: isSelf ? 'family-name' : 'off', required: true, maxLength: 100 })}
         </div>
-        <SelectField {...form.register('preferredLanguage')} label={t('preferredLanguage')} defaultValue={values.preferredLanguage || 'en'} error={errorText('preferredLanguage')}>
+        <SelectField name="preferredLanguage" label={t('preferredLanguage')} defaultValue={values.preferredLanguage || 'en'} error={errorText('preferredLanguage')}>
           <option value="en" lang="en">{t('languageEn')}</option>
           <option value="es" lang="es">{t('languageEs')}</option>
         </SelectField>

@@ -125,7 +125,7 @@ export default async function NewBookingPage({ params, searchParams }: { params:
         />
       ) : (
         <ConfirmForm
-          action={bookVisitAction} schema="book" label={t('confirm')} pendingLabel={t('confirming')} invalidText={t('notFound')}
+          action={bookVisitAction} label={t('confirm')} pendingLabel={t('confirming')}
           hidden={{ ...here, week: week.start, slot: slot.startsAt.toISOString() }}
         >
           <Link href={`${PATH}${bookingQuery({ ...here, week: week.start })}`} className={`px-2 py-2 text-center ${textLink}`}>{t('chooseAnotherTime')}</Link>

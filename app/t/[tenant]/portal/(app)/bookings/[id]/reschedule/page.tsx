@@ -118,7 +118,7 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
             }]}
           />
           <ConfirmForm
-            action={rescheduleVisitAction} schema="reschedule" label={t('confirmReschedule')} pendingLabel={t('rescheduling')} invalidText={t('visitNotFound')}
+            action={rescheduleVisitAction} label={t('confirmReschedule')} pendingLabel={t('rescheduling')}
             hidden={{ appointment: visit.id, provider: providerId, week: week.start, slot: slot.startsAt.toISOString() }}
           >
             <Link href={`${path}${bookingQuery({ provider: providerId, week: week.start })}`} className={`px-2 py-2 text-center ${textLink}`}>{t('chooseAnotherTime')}</Link>
