@@ -12,6 +12,15 @@ export function CardSection({ id, title, description, children }: { id: string; 
   );
 }
 
+/** A card whose content is one form, set under the heading (and its sentence). */
+export function FormSection({ children, ...card }: { id: string; title: React.ReactNode; description?: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <CardSection {...card}>
+      <div className="mt-3">{children}</div>
+    </CardSection>
+  );
+}
+
 /**
  * A list that fills its card; its heading is for assistive technology only (the page's title
  * already says what is listed). `empty` shows as the only row when there are no items.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDatabaseHandle, getDb } from '@/db/client';
 import { appointments, auditLog, locations, outboxMessages, patientPortalSettings, patients, services, timeOff } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
@@ -9,19 +9,12 @@ import {
   bookAppointment, cancelAppointment, markCompleted, markNoShow, rescheduleAppointment,
 } from '@/lib/scheduling/booking';
 import { findFreeSlots } from '@/lib/scheduling/find-slots';
-import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
-import { createMariasFamily, createProviders, offerServices, weekdayHours } from '../support/scheduling-fixtures';
+import { createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 import { testServerUrl } from '../support/test-database';
 
-const TZ = 'America/New_York';
-// Monday 2030-01-07, 07:00 in New York.
-const NOW = new Date('2030-01-07T12:00:00Z');
-const ny = (date: string, time: string) => zonedInstant(date, time, TZ);
-
-beforeEach(() => setClockForTests(() => NOW));
-afterEach(() => setClockForTests(undefined));
+holdClockAt(NOW);
 
 async function clinic() {
   const tenant = await createTestTenant({ settings: { minNoticeMinutes: 120, bookingHorizonDays: 30, bufferMinutes: 0, cancellationWindowHours: 24 } });

@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { appointments, locations, patients, services } from '@/db/schema';
 import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { parseSlotValue, slotOptions } from '@/lib/scheduling/schedule-format';
 import { ScheduleRefusedError, SLOT_TAKEN_MESSAGE, type Refusal } from '@/lib/scheduling/staff-refusals';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
-import { setClockForTests } from '@/lib/clock';
 import { bookAppointment, markCompleted } from '@/lib/scheduling/booking';
 import {
   freeSlotsForDay, getScheduleAppointment, loadBookingChoices, loadSchedule, parseScheduleParams, scheduleRange, type ScheduleParams,
 } from '@/lib/scheduling/schedule-view';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
-import { createProviders, offerServices, weekdayHours } from '../support/scheduling-fixtures';
+import { createProviders, holdClockAt, offerServices, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
 /** What the schedule's forms show for a refusal (the actions throw ScheduleRefusedError). */
@@ -24,8 +23,7 @@ const BUD = 'Europe/Budapest';
 // Friday 2030-03-01, 07:00 in New York.
 const NOW = new Date('2030-03-01T12:00:00Z');
 
-beforeEach(() => setClockForTests(() => NOW));
-afterEach(() => setClockForTests(undefined));
+holdClockAt(NOW);
 
 async function clinic() {
   const tenant = await createTestTenant({ settings: { minNoticeMinutes: 0, bookingHorizonDays: 120, bufferMinutes: 0, cancellationWindowHours: 24 } });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bookingParamsSchema } from '@/app/t/[tenant]/portal/(app)/bookings/params';
 import { getDb } from '@/db/client';
 import { appointments, locations, patients, services } from '@/db/schema';
@@ -9,18 +9,11 @@ import { findSlotInWeek, listBookableLocations, listBookableServices, loadBookin
 import { bookPortalVisit, cancelPortalVisit, getBookingVisit, listBookingVisits, reschedulePortalVisit } from '@/lib/scheduling/patient-bookings';
 import { displayZone } from '@/lib/scheduling/visit-display';
 import { bookAppointment } from '@/lib/scheduling/booking';
-import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTestTenant } from '../support/factories';
-import { createMariasFamily, createProviders, offerServices, weekdayHours } from '../support/scheduling-fixtures';
+import { createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
-const TZ = 'America/New_York';
-// Monday 2030-01-07, 07:00 in New York.
-const NOW = new Date('2030-01-07T12:00:00Z');
-const ny = (date: string, time: string) => zonedInstant(date, time, TZ);
-
-beforeEach(() => setClockForTests(() => NOW));
-afterEach(() => setClockForTests(undefined));
+holdClockAt(NOW);
 
 /**
  * Two bookable locations (Main Street: Ada and Bob; Riverside: Ada, vaccination only there), a

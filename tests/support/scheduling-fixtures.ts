@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach } from 'vitest';
 import { getDb } from '@/db/client';
 import { availabilityRules, patientContacts, patients, portalAccountPatients, providerServices, staffUsers, type StaffUser } from '@/db/schema';
+import { setClockForTests } from '@/lib/clock';
+import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { portalContext } from './portal-context';
 import { createPortalAccount } from './portal-fixtures';
+
+/** The booking tests' clinic is in New York; they run on Monday 2030-01-07, 07:00 there. */
+export const TZ = 'America/New_York';
+export const NOW = new Date('2030-01-07T12:00:00Z');
+export const ny = (date: string, time: string) => zonedInstant(date, time, TZ);
+
+/** lib's clock reads `at` in every test of the file (a test may move it), and the real time after. */
+export function holdClockAt(at: Date) {
+  beforeEach(() => setClockForTests(() => at));
+  afterEach(() => setClockForTests(undefined));
+}
 
 type Clinic = { id: string; levelId: { physician: string } };
 type Row = { id: string };

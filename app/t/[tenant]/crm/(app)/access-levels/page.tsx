@@ -4,7 +4,7 @@ import { AccessLevelRow, CreateAccessLevelForm, PermissionMatrixForm } from '@/c
 import { ALL_PERMISSIONS, PERMISSIONS } from '@/lib/access/permissions';
 import { listAccessLevelsWithMembers } from '@/lib/access-levels/access-levels';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection } from '@/components/ui/sections';
+import { FormSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { createAccessLevelAction, deleteAccessLevelAction, renameAccessLevelAction, savePermissionMatrixAction } from './actions';
 
@@ -42,19 +42,15 @@ export default async function AccessLevelsPage() {
         </ul>
       </section>
 
-      <CardSection id="create-level-heading" title="Create a custom level">
-        <div className="mt-3">
-          <CreateAccessLevelForm action={createAccessLevelAction} />
-        </div>
-      </CardSection>
+      <FormSection id="create-level-heading" title="Create a custom level">
+        <CreateAccessLevelForm action={createAccessLevelAction} />
+      </FormSection>
 
-      <CardSection id="matrix-heading" title="Permissions" description="Tick what each custom level may do, then save. Built-in columns are shown for comparison and cannot be changed. You can only grant permissions you have yourself.">
-        <div className="mt-3">
-          {/* A new or deleted level remounts the matrix; a save keeps it, so its confirmation stays
-              on screen (React resets the ticks to the saved permissions once the action settles). */}
-          <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} action={savePermissionMatrixAction} rows={rows} columns={columns} />
-        </div>
-      </CardSection>
+      <FormSection id="matrix-heading" title="Permissions" description="Tick what each custom level may do, then save. Built-in columns are shown for comparison and cannot be changed. You can only grant permissions you have yourself.">
+        {/* A new or deleted level remounts the matrix; a save keeps it, so its confirmation stays
+            on screen (React resets the ticks to the saved permissions once the action settles). */}
+        <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} action={savePermissionMatrixAction} rows={rows} columns={columns} />
+      </FormSection>
     </div>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { AddDocumentTypeForm, DocumentTypeRow } from '@/components/crm/document-type-forms';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection, ListSection } from '@/components/ui/sections';
+import { FormSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listDocumentTypes } from '@/lib/settings/document-types';
 import { addDocumentTypeAction, renameDocumentTypeAction, toggleDocumentTypeAction } from './actions';
@@ -17,11 +17,9 @@ export default async function DocumentTypesPage() {
       <PageHeader title="Document types">
         The kinds of document staff file for patients. Documents of a type hidden from the portal are kept out of the patient portal. Deactivated types are not offered for new documents; filed documents keep theirs.
       </PageHeader>
-      <CardSection id="add-type-heading" title="Add a document type">
-        <div className="mt-3">
-          <AddDocumentTypeForm action={addDocumentTypeAction} />
-        </div>
-      </CardSection>
+      <FormSection id="add-type-heading" title="Add a document type">
+        <AddDocumentTypeForm action={addDocumentTypeAction} />
+      </FormSection>
       <ListSection id="types-heading" title="All document types" items={types}>
         {(t) => (
           <li key={t.id} className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between">

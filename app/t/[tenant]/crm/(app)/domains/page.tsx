@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { AddCustomDomainForm, CustomDomainActions, SubdomainForm } from '@/components/crm/domain-forms';
 import { DomainRecords } from '@/components/crm/domain-records';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection } from '@/components/ui/sections';
+import { CardSection, FormSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getDomainsOverview } from '@/lib/domains/domains';
 import { vercelConfigFromEnv } from '@/lib/domains/vercel';
@@ -21,11 +21,9 @@ export default async function DomainsPage() {
         Where patients and staff reach your clinic: an address on {overview.rootDomain}, and your own domains once you prove you control them.
       </PageHeader>
 
-      <CardSection id="subdomain-heading" title="Clinic address" description={<>Currently <span className="font-mono text-fg">{overview.subdomain?.host ?? 'none'}</span></>}>
-        <div className="mt-3">
-          <SubdomainForm action={changeSubdomainAction} label={overview.subdomain?.label ?? ''} rootDomain={overview.rootDomain} />
-        </div>
-      </CardSection>
+      <FormSection id="subdomain-heading" title="Clinic address" description={<>Currently <span className="font-mono text-fg">{overview.subdomain?.host ?? 'none'}</span></>}>
+        <SubdomainForm action={changeSubdomainAction} label={overview.subdomain?.label ?? ''} rootDomain={overview.rootDomain} />
+      </FormSection>
 
       <CardSection id="custom-heading" title="Custom domains" description="Add a domain, create the two DNS records shown for it at your DNS provider, then choose “Verify”. A domain opens your clinic only once it is verified.">
         {hostingManaged ? (

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { LocationActiveButton, LocationForm } from '@/components/crm/location-forms';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection, EditDisclosure, ListSection } from '@/components/ui/sections';
+import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
@@ -50,11 +50,9 @@ export default async function LocationsPage() {
         )}
       </ListSection>
 
-      <CardSection id="add-location-heading" title="Add a location">
-        <div className="mt-3">
-          <LocationForm action={addLocationAction} timeZones={timeZones} defaultTimeZone={zone} />
-        </div>
-      </CardSection>
+      <FormSection id="add-location-heading" title="Add a location">
+        <LocationForm action={addLocationAction} timeZones={timeZones} defaultTimeZone={zone} />
+      </FormSection>
     </div>
   );
 }

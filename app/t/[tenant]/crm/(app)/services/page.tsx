@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { ServiceForm } from '@/components/crm/service-form';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection, EditDisclosure, ListSection } from '@/components/ui/sections';
+import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { addServiceAction, updateServiceAction } from './actions';
 import { clinicCurrency, formatServicePrice, listServices } from '@/lib/services/services';
@@ -42,11 +42,9 @@ export default async function ServicesPage() {
         )}
       </ListSection>
 
-      <CardSection id="add-service-heading" title="Add a service">
-        <div className="mt-3">
-          <ServiceForm action={addServiceAction} currency={currency} />
-        </div>
-      </CardSection>
+      <FormSection id="add-service-heading" title="Add a service">
+        <ServiceForm action={addServiceAction} currency={currency} />
+      </FormSection>
     </div>
   );
 }

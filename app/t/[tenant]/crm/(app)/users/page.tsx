@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { InviteStaffForm, StaffRowActions } from '@/components/crm/staff-user-forms';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection, ListSection } from '@/components/ui/sections';
+import { FormSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAccessLevels, listStaff } from '@/lib/staff/staff-users';
 import { changeLevelAction, inviteStaffAction, resendInviteAction, setActiveAction } from './actions';
@@ -25,11 +25,9 @@ export default async function UsersPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Users">Invite colleagues, set their access level, and deactivate accounts that are no longer needed.</PageHeader>
-      <CardSection id="invite-heading" title="Invite a user">
-        <div className="mt-3">
-          <InviteStaffForm action={inviteStaffAction} levels={levelOptions} />
-        </div>
-      </CardSection>
+      <FormSection id="invite-heading" title="Invite a user">
+        <InviteStaffForm action={inviteStaffAction} levels={levelOptions} />
+      </FormSection>
       <ListSection id="users-heading" title="All users" items={users}>
         {(u) => (
           <li key={u.id} className="flex flex-col gap-3 p-4 lg:flex-row lg:items-center lg:justify-between">

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import { ProviderHoursForm, ProviderRemoveButton, ProviderServicesForm, TimeOffForm } from '@/components/crm/provider-forms';
 import { NotFoundError } from '@/lib/access/context';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardSection } from '@/components/ui/sections';
+import { CardSection, FormSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
 import { listProviderHours, listUpcomingTimeOff } from '@/lib/providers/provider-schedule';
@@ -40,11 +40,9 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
     <div className="space-y-6">
       <PageHeader title={provider.fullName} above={<p className="text-sm"><Link href="/crm/providers" className="underline underline-offset-2">Providers</Link></p>}>Services, weekly hours and time off. Hours are local times at each location.</PageHeader>
 
-      <CardSection id="services-heading" title="Services offered">
-        <div className="mt-3">
-          <ProviderServicesForm action={saveProviderServicesAction} staffId={provider.id} services={services} offered={offered} />
-        </div>
-      </CardSection>
+      <FormSection id="services-heading" title="Services offered">
+        <ProviderServicesForm action={saveProviderServicesAction} staffId={provider.id} services={services} offered={offered} />
+      </FormSection>
 
       <CardSection id="hours-heading" title="Weekly hours">
         <ul className="mt-3 divide-y divide-line">
