@@ -1,7 +1,8 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { FormMessage, TextField } from '@/components/ui/form-controls';
+import { SubmitBesideFields } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { customDomainSchema, subdomainSchema, type DomainActionState } from '@/lib/domains/forms';
 import { useActionForm } from '@/lib/forms/use-action-form';
@@ -38,10 +39,7 @@ export function SubdomainForm({ action, label, rootDomain }: { action: Action; l
         />
         <span className="pb-3 text-fg-muted">.{rootDomain}</span>
       </div>
-      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : 'Change address'}</PrimaryButton>
-      <div className="sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-      </div>
+      <SubmitBesideFields state={state} pending={pending} label="Change address" pendingLabel="Saving…" answerClassName="sm:col-span-2" />
     </form>
   );
 }
@@ -62,10 +60,7 @@ export function AddCustomDomainForm({ action }: { action: Action }) {
         hint="Use a subdomain of your website such as portal.yourclinic.com: most DNS providers cannot point the bare domain (yourclinic.com) with a CNAME."
         error={errorFor('hostname')}
       />
-      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add domain'}</PrimaryButton>
-      <div className="sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-      </div>
+      <SubmitBesideFields state={state} pending={pending} label="Add domain" pendingLabel="Adding…" answerClassName="sm:col-span-2" />
     </form>
   );
 }

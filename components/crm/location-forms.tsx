@@ -1,7 +1,8 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { FormMessage, TextField } from '@/components/ui/form-controls';
+import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
@@ -45,10 +46,7 @@ export function LocationForm({ action, location, timeZones, defaultTimeZone }: {
       <TextField {...field('country')} label="Country" hint="Two-letter code, e.g. US or HU." autoComplete="off" defaultValue={v('country', 'US')} maxLength={2} required />
       <SelectField {...field('timeZone')} label="Time zone" options={zoneOptions} defaultValue={v('timeZone', defaultTimeZone)} />
       <TextField {...field('phone')} label="Phone (optional)" type="tel" hint="Numbers without a country code are read in the location’s country." autoComplete="off" defaultValue={v('phone')} maxLength={40} />
-      <div className="space-y-3 sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-        <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : location ? 'Save location' : 'Add location'}</PrimaryButton>
-      </div>
+      <SubmitBelowAnswer state={state} pending={pending} label={location ? 'Save location' : 'Add location'} pendingLabel="Saving…" className="sm:col-span-2" />
     </form>
   );
 }

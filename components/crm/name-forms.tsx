@@ -1,7 +1,8 @@
 'use client';
 
 import { useId } from 'react';
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { FormMessage, TextField } from '@/components/ui/form-controls';
+import { SubmitBesideFields } from '@/components/ui/form-submit';
 import type { ActionState, FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import type { z } from '@/lib/validation/zod';
@@ -16,10 +17,7 @@ export function NewNameForm<S extends ActionState>({ schema, action, submit, sub
   return (
     <form {...formProps} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
       <TextField {...form.register('name')} label="Name" defaultValue={state.ok ? '' : state.values?.name} maxLength={60} required autoComplete="off" error={errorFor('name')} />
-      <PrimaryButton type="submit" disabled={pending}>{pending ? submitting : submit}</PrimaryButton>
-      <div className="sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-      </div>
+      <SubmitBesideFields state={state} pending={pending} label={submit} pendingLabel={submitting} answerClassName="sm:col-span-2" />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { TextField } from '@/components/ui/form-controls';
+import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import type { SettingsActionState } from '@/lib/settings/action-state';
@@ -123,10 +124,7 @@ export function PortalSettingsForm({ action, initial, limits }: { action: FormAc
         />
       </section>
 
-      <div className="space-y-3">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-        <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : 'Save portal settings'}</PrimaryButton>
-      </div>
+      <SubmitBelowAnswer state={state} pending={pending} label="Save portal settings" pendingLabel="Saving…" />
     </form>
   );
 }

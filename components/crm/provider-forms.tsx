@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import { hoursSchema, timeOffSchema, WEEKDAYS } from '@/lib/providers/schemas';
@@ -82,10 +83,7 @@ export function ProviderHoursForm({ action, staffId, locations }: { action: Acti
       <SelectField {...field('weekday')} label="Day" options={WEEKDAYS.map((d, i) => ({ value: String(i), label: d }))} defaultValue={v?.weekday ?? '1'} />
       <TextField {...field('startTime')} label="Start" type="time" defaultValue={v?.startTime ?? '09:00'} required />
       <TextField {...field('endTime')} label="End" type="time" defaultValue={v?.endTime ?? '17:00'} required />
-      <div className="space-y-3 sm:col-span-4">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-        <PrimaryButton type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add hours'}</PrimaryButton>
-      </div>
+      <SubmitBelowAnswer state={state} pending={pending} label="Add hours" pendingLabel="Adding…" className="sm:col-span-4" />
     </form>
   );
 }
@@ -108,10 +106,7 @@ export function TimeOffForm({ action, staffId, locations }: { action: Action; st
       <TextField {...field('startsAt')} label="Starts" type="datetime-local" defaultValue={v?.startsAt ?? ''} required />
       <TextField {...field('endsAt')} label="Ends" type="datetime-local" defaultValue={v?.endsAt ?? ''} required />
       <TextField {...field('reason')} className="sm:col-span-2" label="Reason (optional)" hint="Staff see it; patients do not." defaultValue={v?.reason ?? ''} maxLength={200} />
-      <div className="space-y-3 sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-        <PrimaryButton type="submit" disabled={pending}>{pending ? 'Adding…' : 'Add time off'}</PrimaryButton>
-      </div>
+      <SubmitBelowAnswer state={state} pending={pending} label="Add time off" pendingLabel="Adding…" className="sm:col-span-2" />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { TextField } from '@/components/ui/form-controls';
+import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import { centsToPriceInput, SERVICE_DURATION, serviceSchema } from '@/lib/services/schemas';
@@ -52,10 +53,7 @@ export function ServiceForm({ action, service, currency }: { action: FormAction<
         <CheckboxField label="Video visit" name="isVideo" defaultChecked={checked('isVideo', service?.isVideo ?? false)} description="The visit happens by video call." error={errorFor('isVideo')} />
         <CheckboxField label="Active" name="active" defaultChecked={checked('active', service?.active ?? true)} description="Inactive services are not offered for new bookings." error={errorFor('active')} />
       </div>
-      <div className="space-y-3 sm:col-span-2">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-        <PrimaryButton type="submit" disabled={pending}>{pending ? 'Saving…' : service ? 'Save service' : 'Add service'}</PrimaryButton>
-      </div>
+      <SubmitBelowAnswer state={state} pending={pending} label={service ? 'Save service' : 'Add service'} pendingLabel="Saving…" className="sm:col-span-2" />
     </form>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { useActionState } from 'react';
-import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-controls';
+import { FormMessage, TextField } from '@/components/ui/form-controls';
+import { SubmitBesideFields } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import { inviteStaffSchema } from '@/lib/staff/schemas';
@@ -32,10 +33,7 @@ export function InviteStaffForm({ action, levels }: { action: Action; levels: Le
         </select>
         {levelError ? <p className="mt-1 text-sm text-red-700">{levelError}</p> : null}
       </div>
-      <PrimaryButton type="submit" disabled={pending}>{pending ? 'Sending…' : 'Send invitation'}</PrimaryButton>
-      <div className="sm:col-span-4">
-        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
-      </div>
+      <SubmitBesideFields state={state} pending={pending} label="Send invitation" pendingLabel="Sending…" answerClassName="sm:col-span-4" />
     </form>
   );
 }
