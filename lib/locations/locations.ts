@@ -1,11 +1,11 @@
 import 'server-only';
-import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { locations } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
-import { findClinicRow, mostUsedValue } from '@/lib/settings/clinic-rows';
+import { findClinicRow, listClinicRows, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
 import { locationSchema, parseSettings, type LocationInput } from '@/lib/settings/schemas';
 
@@ -30,11 +30,7 @@ const view = {
 
 export async function listLocations(db: Executor, ctx: StaffContext) {
   assertPermission(ctx, 'settings.manage');
-  return db
-    .select(view)
-    .from(locations)
-    .where(eq(locations.tenantId, ctx.tenant.id))
-    .orderBy(desc(locations.active), asc(locations.name), asc(locations.id));
+  return listClinicRows(db, ctx, locations, view);
 }
 
 function targetLocation(db: Executor, ctx: StaffContext, locationId: string, lock = false) {

@@ -1,12 +1,12 @@
 import 'server-only';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { services } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { changedFields } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
-import { findClinicRow, mostUsedValue } from '@/lib/settings/clinic-rows';
+import { findClinicRow, listClinicRows, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { clinicNameTaken, withUniqueName } from '@/lib/settings/unique-name';
 import { ServiceRuleError } from './errors';
 import { serviceSchema } from './schemas';
@@ -36,11 +36,7 @@ const view = {
 
 export async function listServices(db: Executor, ctx: StaffContext) {
   assertPermission(ctx, 'settings.manage');
-  return db
-    .select(view)
-    .from(services)
-    .where(eq(services.tenantId, ctx.tenant.id))
-    .orderBy(desc(services.active), asc(services.name), asc(services.id));
+  return listClinicRows(db, ctx, services, view);
 }
 export type ServiceView = Awaited<ReturnType<typeof listServices>>[number];
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable, SelectedFields } from 'drizzle-orm/pg-core';
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
 import type { Executor } from '@/db/client';
@@ -7,6 +7,7 @@ import { NotFoundError, type StaffContext } from '@/lib/access/context';
 import { isUuid } from '@/lib/kernel/ids';
 
 type ClinicRows = PgTable & { tenantId: PgColumn; id: PgColumn };
+type ActiveNamedRows = ClinicRows & { active: PgColumn; name: PgColumn };
 
 /**
  * One row of the caller's clinic by id, as `view` selects it; locked for the transaction when
@@ -18,6 +19,13 @@ export async function findClinicRow<V extends SelectedFields>(db: Executor, ctx:
   const [row]: SelectResultFields<V>[] = await (lock ? query.for('update') : query);
   if (!row) throw new NotFoundError(what);
   return row;
+}
+
+/** Every row of the caller's clinic as a settings page lists them: active ones first, then by name (the id breaks ties). */
+export async function listClinicRows<V extends SelectedFields>(db: Executor, ctx: StaffContext, table: ActiveNamedRows, view: V): Promise<SelectResultFields<V>[]> {
+  const rows: SelectResultFields<V>[] = await db.select(view).from(table).where(eq(table.tenantId, ctx.tenant.id)).$dynamic()
+    .orderBy(desc(table.active), asc(table.name), asc(table.id));
+  return rows;
 }
 
 /** The value most of the clinic's rows have in `column` (what a new row starts with); undefined without rows. */
