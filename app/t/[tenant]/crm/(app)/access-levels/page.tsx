@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { AccessLevelRow, CreateAccessLevelForm, PermissionMatrixForm } from '@/components/crm/access-level-forms';
 import { ALL_PERMISSIONS, PERMISSIONS } from '@/lib/access/permissions';
 import { listAccessLevelsWithMembers } from '@/lib/access-levels/access-levels';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { FormSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { createAccessLevelAction, deleteAccessLevelAction, renameAccessLevelAction, savePermissionMatrixAction } from './actions';
@@ -16,11 +16,7 @@ export default async function AccessLevelsPage() {
   const rows = ALL_PERMISSIONS.map((key) => ({ key, label: PERMISSIONS[key] }));
   const columns = levels.map((l) => ({ id: l.id, name: l.name, builtin: l.builtinKey !== null, permissions: l.permissions }));
   return (
-    <div className="space-y-6">
-      <PageHeader title="Access levels">
-        What each level lets its members do. Built-in levels are fixed; create custom levels for other roles. Changes apply to members on their next page load.
-      </PageHeader>
-
+    <Page title="Access levels" description="What each level lets its members do. Built-in levels are fixed; create custom levels for other roles. Changes apply to members on their next page load.">
       <section aria-labelledby="levels-heading" className="rounded-xl border border-line bg-surface">
         <h2 id="levels-heading" className="px-5 pt-5 text-lg font-semibold">Levels</h2>
         <ul className="mt-2 divide-y divide-line">
@@ -51,6 +47,6 @@ export default async function AccessLevelsPage() {
             on screen (React resets the ticks to the saved permissions once the action settles). */}
         <PermissionMatrixForm key={columns.map((c) => c.id).join('|')} action={savePermissionMatrixAction} rows={rows} columns={columns} />
       </FormSection>
-    </div>
+    </Page>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { AddDocumentTypeForm, DocumentTypeRow } from '@/components/crm/document-type-forms';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { FormSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listDocumentTypes } from '@/lib/settings/document-types';
@@ -13,10 +13,7 @@ export default async function DocumentTypesPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const types = await listDocumentTypes(getDb(), ctx);
   return (
-    <div className="space-y-6">
-      <PageHeader title="Document types">
-        The kinds of document staff file for patients. Documents of a type hidden from the portal are kept out of the patient portal. Deactivated types are not offered for new documents; filed documents keep theirs.
-      </PageHeader>
+    <Page title="Document types" description="The kinds of document staff file for patients. Documents of a type hidden from the portal are kept out of the patient portal. Deactivated types are not offered for new documents; filed documents keep theirs.">
       <FormSection id="add-type-heading" title="Add a document type">
         <AddDocumentTypeForm action={addDocumentTypeAction} />
       </FormSection>
@@ -35,6 +32,6 @@ export default async function DocumentTypesPage() {
           </li>
         )}
       </ListSection>
-    </div>
+    </Page>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { AddCustomDomainForm, CustomDomainActions, SubdomainForm } from '@/components/crm/domain-forms';
 import { DomainRecords } from '@/components/crm/domain-records';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { CardSection, FormSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getDomainsOverview } from '@/lib/domains/domains';
@@ -16,11 +16,7 @@ export default async function DomainsPage() {
   const overview = await getDomainsOverview(getDb(), ctx);
   const hostingManaged = vercelConfigFromEnv() !== null;
   return (
-    <div className="space-y-6">
-      <PageHeader title="Domains">
-        Where patients and staff reach your clinic: an address on {overview.rootDomain}, and your own domains once you prove you control them.
-      </PageHeader>
-
+    <Page title="Domains" description={<>Where patients and staff reach your clinic: an address on {overview.rootDomain}, and your own domains once you prove you control them.</>}>
       <FormSection id="subdomain-heading" title="Clinic address" description={<>Currently <span className="font-mono text-fg">{overview.subdomain?.host ?? 'none'}</span></>}>
         <SubdomainForm action={changeSubdomainAction} label={overview.subdomain?.label ?? ''} rootDomain={overview.rootDomain} />
       </FormSection>
@@ -60,6 +56,6 @@ export default async function DomainsPage() {
           </ul>
         )}
       </CardSection>
-    </div>
+    </Page>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { LocationActiveButton, LocationForm } from '@/components/crm/location-forms';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
@@ -17,12 +17,7 @@ export default async function LocationsPage() {
   const [locations, zone] = await Promise.all([listLocations(db, ctx), defaultTimeZone(db, ctx)]);
   const timeZones = supportedTimeZones();
   return (
-    <div className="space-y-6">
-      <PageHeader title="Locations">
-        Where patients visit you. Active locations are listed on the portal’s sign-in page and offered when booking.
-        Locations are deactivated rather than deleted, so past visits keep their place.
-      </PageHeader>
-
+    <Page title="Locations" description="Where patients visit you. Active locations are listed on the portal’s sign-in page and offered when booking. Locations are deactivated rather than deleted, so past visits keep their place.">
       <ListSection id="locations-heading" title="All locations" items={locations} empty="No locations yet. Add the first one below.">
         {(l) => (
           <li key={l.id} className="space-y-3 p-4">
@@ -53,6 +48,6 @@ export default async function LocationsPage() {
       <FormSection id="add-location-heading" title="Add a location">
         <LocationForm action={addLocationAction} timeZones={timeZones} defaultTimeZone={zone} />
       </FormSection>
-    </div>
+    </Page>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { PortalSettingsForm } from '@/components/crm/portal-settings-form';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getPortalSettings } from '@/lib/settings/portal-settings';
 import { BOOKING_LIMITS } from '@/lib/settings/schemas';
@@ -13,11 +13,8 @@ export default async function PortalSettingsPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const settings = await getPortalSettings(getDb(), ctx);
   return (
-    <div className="space-y-6">
-      <PageHeader title="Patient portal settings">
-        How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.
-      </PageHeader>
+    <Page title="Patient portal settings" description="How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.">
       <PortalSettingsForm action={savePortalSettingsAction} initial={settings} limits={BOOKING_LIMITS} />
-    </div>
+    </Page>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { ProviderFlagButton } from '@/components/crm/provider-forms';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listProviderCandidates } from '@/lib/providers/providers';
@@ -14,10 +14,7 @@ export default async function ProvidersPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const staff = await listProviderCandidates(getDb(), ctx);
   return (
-    <div className="space-y-6">
-      <PageHeader title="Providers">
-        The staff patients can book. Mark active staff as providers, then set the services each offers, their weekly hours at each location and their time off.
-      </PageHeader>
+    <Page title="Providers" description="The staff patients can book. Mark active staff as providers, then set the services each offers, their weekly hours at each location and their time off.">
       <ListSection id="providers-heading" title="Active staff" items={staff} empty="No active staff yet. Invite users first.">
         {(s) => (
           <li key={s.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
@@ -40,6 +37,6 @@ export default async function ProvidersPage() {
           </li>
         )}
       </ListSection>
-    </div>
+    </Page>
   );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { ServiceForm } from '@/components/crm/service-form';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { addServiceAction, updateServiceAction } from './actions';
@@ -14,12 +14,7 @@ export default async function ServicesPage() {
   const db = getDb();
   const [services, currency] = await Promise.all([listServices(db, ctx), clinicCurrency(db, ctx)]);
   return (
-    <div className="space-y-6">
-      <PageHeader title="Services">
-        What patients can book: how long a visit takes and what it costs. Services that are not bookable online are booked by staff only.
-        Inactive services are not offered for new bookings; past visits keep theirs.
-      </PageHeader>
-
+    <Page title="Services" description="What patients can book: how long a visit takes and what it costs. Services that are not bookable online are booked by staff only. Inactive services are not offered for new bookings; past visits keep theirs.">
       <ListSection id="services-heading" title="All services" items={services} empty="No services yet. Add the first one below.">
         {(s) => (
           <li key={s.id} className="space-y-3 p-4">
@@ -45,6 +40,6 @@ export default async function ServicesPage() {
       <FormSection id="add-service-heading" title="Add a service">
         <ServiceForm action={addServiceAction} currency={currency} />
       </FormSection>
-    </div>
+    </Page>
   );
 }

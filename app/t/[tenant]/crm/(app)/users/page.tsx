@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { InviteStaffForm, StaffRowActions } from '@/components/crm/staff-user-forms';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { FormSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAccessLevels, listStaff } from '@/lib/staff/staff-users';
@@ -23,8 +23,7 @@ export default async function UsersPage() {
   const [users, levels] = await Promise.all([listStaff(db, ctx), listAccessLevels(db, ctx)]);
   const levelOptions = levels.map((l) => ({ id: l.id, name: l.name }));
   return (
-    <div className="space-y-6">
-      <PageHeader title="Users">Invite colleagues, set their access level, and deactivate accounts that are no longer needed.</PageHeader>
+    <Page title="Users" description="Invite colleagues, set their access level, and deactivate accounts that are no longer needed.">
       <FormSection id="invite-heading" title="Invite a user">
         <InviteStaffForm action={inviteStaffAction} levels={levelOptions} />
       </FormSection>
@@ -45,6 +44,6 @@ export default async function UsersPage() {
           </li>
         )}
       </ListSection>
-    </div>
+    </Page>
   );
 }

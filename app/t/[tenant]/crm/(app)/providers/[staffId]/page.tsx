@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { ProviderHoursForm, ProviderRemoveButton, ProviderServicesForm, TimeOffForm } from '@/components/crm/provider-forms';
 import { NotFoundError } from '@/lib/access/context';
-import { PageHeader } from '@/components/ui/page-header';
+import { Page } from '@/components/ui/page';
 import { CardSection, FormSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
@@ -37,9 +37,7 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
   // Time off is shown in the zone of the provider's first weekly hours, else the clinic's usual zone.
   const displayZone = hours[0]?.timeZone ?? zone;
   return (
-    <div className="space-y-6">
-      <PageHeader title={provider.fullName} above={<p className="text-sm"><Link href="/crm/providers" className="underline underline-offset-2">Providers</Link></p>}>Services, weekly hours and time off. Hours are local times at each location.</PageHeader>
-
+    <Page title={provider.fullName} above={<p className="text-sm"><Link href="/crm/providers" className="underline underline-offset-2">Providers</Link></p>} description="Services, weekly hours and time off. Hours are local times at each location.">
       <FormSection id="services-heading" title="Services offered">
         <ProviderServicesForm action={saveProviderServicesAction} staffId={provider.id} services={services} offered={offered} />
       </FormSection>
@@ -74,6 +72,6 @@ export default async function ProviderPage({ params }: { params: Promise<{ staff
         <h3 className="mt-4 font-medium">Add time off</h3>
         <TimeOffForm action={addTimeOffAction} staffId={provider.id} locations={activeLocations} />
       </CardSection>
-    </div>
+    </Page>
   );
 }
