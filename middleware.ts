@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { contentSecurityPolicy, createNonce, storageOriginFromEnv } from '@/lib/security/headers';
+import { FOREIGN_ACTION_PAGE, isForeignServerAction } from '@/lib/security/action-origin';
+import { contentSecurityPolicy, createNonce, STORED_FILE_CSP, storageOriginFromEnv } from '@/lib/security/headers';
 import { addressPolicyFromEnv, clientAddress, CLIENT_IP_HEADER } from '@/lib/http/client-address';
 import { SOCKET_ADDRESS_HEADER, socketAddressStampInstalled } from '@/lib/http/socket-address-stamp';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
@@ -54,9 +55,16 @@ export async function middleware(request: NextRequest) {
   forwarded.set(NONCE_HEADER, nonce);
   forwarded.set('content-security-policy', csp);
 
-  // Route handlers resolve the host themselves; /api/health answers on every host.
+  // Route handlers resolve the host themselves; /api/health answers on every host. They render
+  // no page, and their files (documents, attachments, logos) must keep the sandbox they were
+  // served with: the middleware's header replaces the route's.
   if (pathname.startsWith('/api/')) {
-    return secure(NextResponse.next({ request: { headers: forwarded } }), csp, false);
+    return secure(NextResponse.next({ request: { headers: forwarded } }), STORED_FILE_CSP, false);
+  }
+
+  if (isForeignServerAction(request.method, request.headers)) {
+    const refused = new NextResponse(FOREIGN_ACTION_PAGE, { status: 403, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    return secure(refused, csp, true);
   }
 
   let target: string;

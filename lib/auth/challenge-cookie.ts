@@ -8,15 +8,11 @@ import { AUTH_POLICY } from './policy';
  * one browser cannot finish an attempt started on another.
  */
 const NAME = isProduction ? '__Host-cb.challenge' : 'cb.challenge';
+/** A `__Host-` cookie must be set and cleared with exactly these, or browsers ignore the header. */
+const ATTRIBUTES = { httpOnly: true, sameSite: 'lax', secure: isProduction, path: '/' } as const;
 
 export async function setChallengeCookie(challengeId: string): Promise<void> {
-  (await cookies()).set(NAME, challengeId, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: isProduction,
-    path: '/',
-    maxAge: AUTH_POLICY.challengeTtlSeconds,
-  });
+  (await cookies()).set(NAME, challengeId, { ...ATTRIBUTES, maxAge: AUTH_POLICY.challengeTtlSeconds });
 }
 
 export async function readChallengeCookie(): Promise<string | null> {
@@ -24,5 +20,5 @@ export async function readChallengeCookie(): Promise<string | null> {
 }
 
 export async function clearChallengeCookie(): Promise<void> {
-  (await cookies()).delete(NAME);
+  (await cookies()).delete({ name: NAME, ...ATTRIBUTES });
 }

@@ -36,6 +36,14 @@ export function contentSecurityPolicy({ nonce, development, storageOrigin, https
   return directives.join('; ');
 }
 
+/**
+ * For files people uploaded (documents, attachments, logos) and every /api/ answer: opened in a
+ * tab they load nothing and run nothing, in a unique origin, so a crafted file cannot act as
+ * the clinic's site. The middleware sends it on /api/ too, so a route's own policy is not
+ * replaced by the page policy.
+ */
+export const STORED_FILE_CSP = "default-src 'none'; sandbox";
+
 /** A fresh, unguessable nonce per response (128 bits, base64). */
 export function createNonce(): string {
   const bytes = new Uint8Array(16);

@@ -1,6 +1,9 @@
 import 'server-only';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { jsonError } from '@/lib/documents/route-auth';
+import { STORED_FILE_CSP } from '@/lib/security/headers';
+import { pdfHasActiveContent } from '@/lib/security/pdf-active-content';
 import { getObjectStore } from './get-object-store';
 import { contentDisposition, MAX_PRESIGNED_GET_SECONDS, ObjectNotFoundError } from './object-store';
 
@@ -13,16 +16,20 @@ export interface StoredFileResponse {
 
 /**
  * The response for a file the caller was already authorised to read (a document, a message
- * attachment): a short-lived presigned redirect where the store has one (S3), else the bytes,
- * never cached, never sniffed, and an image opened in a tab runs nothing.
+ * attachment): never cached, never sniffed, sandboxed so nothing in it runs as the clinic's site.
+ * A download may be a short-lived presigned redirect where the store has one (S3); a file opened
+ * in the browser always comes through here, because only here does it carry the sandbox, and a
+ * PDF that asks to run JavaScript or actions is only ever saved, never opened.
  */
 export async function serveStoredFile(file: StoredFileResponse): Promise<Response> {
   const store = getObjectStore();
-  const presigned = await store.presignGet(file.storageKey, {
-    expiresSeconds: MAX_PRESIGNED_GET_SECONDS, filename: file.filename, contentType: file.contentType, disposition: file.disposition,
-  });
-  if (presigned) {
-    return new Response(null, { status: 302, headers: { Location: presigned, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+  if (file.disposition === 'attachment') {
+    const presigned = await store.presignGet(file.storageKey, {
+      expiresSeconds: MAX_PRESIGNED_GET_SECONDS, filename: file.filename, contentType: file.contentType, disposition: 'attachment',
+    });
+    if (presigned) {
+      return new Response(null, { status: 302, headers: { Location: presigned, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+    }
   }
   let object;
   try {
@@ -31,14 +38,23 @@ export async function serveStoredFile(file: StoredFileResponse): Promise<Respons
     if (error instanceof ObjectNotFoundError) return jsonError(404, 'not_found');
     throw error;
   }
+  let body: BodyInit;
+  let disposition = file.disposition;
+  if (disposition === 'inline' && file.contentType === 'application/pdf') {
+    const bytes = await buffer(object.body);
+    if (pdfHasActiveContent(bytes)) disposition = 'attachment';
+    body = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } else {
+    body = Readable.toWeb(object.body) as ReadableStream;
+  }
   const headers: Record<string, string> = {
     'Content-Type': file.contentType,
     'Content-Length': String(object.contentLength),
-    'Content-Disposition': contentDisposition(file.disposition, file.filename),
+    'Content-Disposition': contentDisposition(disposition, file.filename),
+    'Content-Security-Policy': STORED_FILE_CSP,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
     'Cross-Origin-Resource-Policy': 'same-origin',
   };
-  if (file.contentType !== 'application/pdf') headers['Content-Security-Policy'] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'";
-  return new Response(Readable.toWeb(object.body) as ReadableStream, { status: 200, headers });
+  return new Response(body, { status: 200, headers });
 }
