@@ -5,20 +5,16 @@ import { FormMessage, TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
+import type { LocationAddress } from '@/lib/locations/address';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import { locationSchema } from '@/lib/settings/schemas';
 import { SelectField } from './settings-fields';
 
 type Action = FormAction<SettingsActionState>;
 
-export interface LocationFormValues {
+export interface LocationFormValues extends LocationAddress {
   id?: string;
   name: string;
-  addressLine1: string;
-  addressLine2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string | null;
   country: string;
   timeZone: string;
   phone: string | null;

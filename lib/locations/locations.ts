@@ -6,6 +6,7 @@ import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
 import { findClinicRow, listClinicRows, mostUsedValue } from '@/lib/settings/clinic-rows';
+import { locationAddressColumns } from './address-columns';
 import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
 import { locationSchema, parseSettings, type LocationInput } from '@/lib/settings/schemas';
 
@@ -17,11 +18,7 @@ import { locationSchema, parseSettings, type LocationInput } from '@/lib/setting
 const view = {
   id: locations.id,
   name: locations.name,
-  addressLine1: locations.addressLine1,
-  addressLine2: locations.addressLine2,
-  city: locations.city,
-  region: locations.region,
-  postalCode: locations.postalCode,
+  ...locationAddressColumns,
   country: locations.country,
   timeZone: locations.timeZone,
   phone: locations.phone,

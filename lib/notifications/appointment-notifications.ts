@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, locations } from '@/db/schema';
 import { now } from '@/lib/clock';
+import { locationAddressColumns } from '@/lib/locations/address-columns';
 import { buildIcs } from '@/lib/scheduling/ics';
 import { portalLink } from './portal-link';
 import { patientAudience } from './audience';
@@ -30,11 +31,7 @@ export async function enqueueAppointmentNotification(
       startsAt: appointments.startsAt,
       endsAt: appointments.endsAt,
       locationName: locations.name,
-      addressLine1: locations.addressLine1,
-      addressLine2: locations.addressLine2,
-      city: locations.city,
-      region: locations.region,
-      postalCode: locations.postalCode,
+      ...locationAddressColumns,
       timeZone: locations.timeZone,
     })
     .from(appointments)

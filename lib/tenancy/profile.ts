@@ -2,6 +2,8 @@ import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { locations, tenantBranding, tenantSettings, tenants } from '@/db/schema';
+import type { LocationAddress } from '@/lib/locations/address';
+import { locationAddressColumns } from '@/lib/locations/address-columns';
 
 /**
  * What every page of a clinic needs to draw itself: branding, the public part of the settings
@@ -28,17 +30,7 @@ export interface TenantProfile {
     defaultDocumentNotification: 'email' | 'email_sms';
   };
   staffIdleTimeoutMinutes: number;
-  locations: {
-    id: string;
-    name: string;
-    addressLine1: string;
-    addressLine2: string | null;
-    city: string;
-    region: string | null;
-    postalCode: string | null;
-    timeZone: string;
-    phone: string | null;
-  }[];
+  locations: ({ id: string; name: string } & LocationAddress & { timeZone: string; phone: string | null })[];
 }
 
 export async function loadTenantProfile(db: Executor, tenantId: string): Promise<TenantProfile | null> {
@@ -70,11 +62,7 @@ export async function loadTenantProfile(db: Executor, tenantId: string): Promise
     .select({
       id: locations.id,
       name: locations.name,
-      addressLine1: locations.addressLine1,
-      addressLine2: locations.addressLine2,
-      city: locations.city,
-      region: locations.region,
-      postalCode: locations.postalCode,
+      ...locationAddressColumns,
       timeZone: locations.timeZone,
       phone: locations.phone,
     })
