@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from '@/lib/notifications/audience';
+import { notifyAudience } from '@/lib/notifications/notify-audience';
 import { portalLink } from '@/lib/notifications/portal-link';
 import type { NotificationLanguage } from '@/lib/notifications/texts';
-import { enqueueMessage } from '@/lib/outbox/enqueue';
 
 /**
  * "A message is waiting" and nothing else: no subject, no body, no patient name. An email or
@@ -42,20 +42,9 @@ export async function enqueueNewMessageNotification(tx: Executor, input: { tenan
   if (!audience) return 0;
   const texts = newMessageTexts[audience.language];
   const link = portalLink(audience.slug, '/portal/messages');
-  let queued = 0;
-  for (const email of audience.emails) {
-    if (await enqueueMessage(tx, {
-      tenantId: input.tenantId, channel: 'email', recipient: email,
-      subject: texts.subject(audience.clinicName), body: texts.email(audience.clinicName, link),
-      idempotencyKey: `message:${input.messageId}:email:${email}`,
-    })) queued++;
-  }
-  for (const phone of audience.phones) {
-    if (await enqueueMessage(tx, {
-      tenantId: input.tenantId, channel: 'sms', recipient: phone,
-      body: texts.sms(audience.clinicName, link),
-      idempotencyKey: `message:${input.messageId}:sms:${phone}`,
-    })) queued++;
-  }
-  return queued;
+  return notifyAudience(tx, input.tenantId, audience, `message:${input.messageId}`, {
+    subject: texts.subject(audience.clinicName),
+    email: texts.email(audience.clinicName, link),
+    sms: texts.sms(audience.clinicName, link),
+  });
 }
