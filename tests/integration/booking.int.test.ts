@@ -9,17 +9,14 @@ import {
   bookAppointment, cancelAppointment, markCompleted, markNoShow, rescheduleAppointment,
 } from '@/lib/scheduling/booking';
 import { findFreeSlots } from '@/lib/scheduling/find-slots';
-import { createTestTenant } from '../support/factories';
-import { createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
-import { createStaffContext } from '../support/staff-context';
+import { createBookingClinic, createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
 import { testServerUrl } from '../support/test-database';
 
 holdClockAt(NOW);
 
 async function clinic() {
-  const tenant = await createTestTenant({ settings: { minNoticeMinutes: 120, bookingHorizonDays: 30, bufferMinutes: 0, cancellationWindowHours: 24 } });
+  const { tenant, staff } = await createBookingClinic({ minNoticeMinutes: 120, bookingHorizonDays: 30, bufferMinutes: 0, cancellationWindowHours: 24 });
   const db = getDb();
-  const staff = await createStaffContext(tenant, 'operations');
   const [main, second] = await db.insert(locations).values([
     { tenantId: tenant.id, name: 'Main Street', addressLine1: '1 Main St', city: 'Springfield', region: 'NY', postalCode: '10001', timeZone: TZ },
     { tenantId: tenant.id, name: 'Riverside', addressLine1: '9 River Rd', city: 'Springfield', timeZone: TZ },

@@ -11,8 +11,7 @@ import {
   freeSlotsForDay, getScheduleAppointment, loadBookingChoices, loadSchedule, parseScheduleParams, scheduleRange, type ScheduleParams,
 } from '@/lib/scheduling/schedule-view';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
-import { createTestTenant } from '../support/factories';
-import { createProviders, holdClockAt, offerServices, weekdayHours } from '../support/scheduling-fixtures';
+import { createBookingClinic, createProviders, holdClockAt, offerServices, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
 /** What the schedule's forms show for a refusal (the actions throw ScheduleRefusedError). */
@@ -26,9 +25,8 @@ const NOW = new Date('2030-03-01T12:00:00Z');
 holdClockAt(NOW);
 
 async function clinic() {
-  const tenant = await createTestTenant({ settings: { minNoticeMinutes: 0, bookingHorizonDays: 120, bufferMinutes: 0, cancellationWindowHours: 24 } });
+  const { tenant, staff } = await createBookingClinic({ minNoticeMinutes: 0, bookingHorizonDays: 120, bufferMinutes: 0, cancellationWindowHours: 24 });
   const db = getDb();
-  const staff = await createStaffContext(tenant, 'operations');
   const [east, budapest] = await db.insert(locations).values([
     { tenantId: tenant.id, name: 'East Side', addressLine1: '1 Main St', city: 'New York', timeZone: NY },
     { tenantId: tenant.id, name: 'Zz Budapest', addressLine1: 'Andrássy út 1', city: 'Budapest', country: 'HU', timeZone: BUD },

@@ -9,9 +9,7 @@ import { findSlotInWeek, listBookableLocations, listBookableServices, loadBookin
 import { bookPortalVisit, cancelPortalVisit, getBookingVisit, listBookingVisits, reschedulePortalVisit } from '@/lib/scheduling/patient-bookings';
 import { displayZone } from '@/lib/scheduling/visit-display';
 import { bookAppointment } from '@/lib/scheduling/booking';
-import { createTestTenant } from '../support/factories';
-import { createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
-import { createStaffContext } from '../support/staff-context';
+import { createBookingClinic, createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
 
 holdClockAt(NOW);
 
@@ -21,9 +19,8 @@ holdClockAt(NOW);
  * service nobody else offers. Maria acts for herself and Leo; Sam is family but not linked.
  */
 async function clinic() {
+  const { tenant, staff } = await createBookingClinic({ minNoticeMinutes: 120, bookingHorizonDays: 30, bufferMinutes: 0, cancellationWindowHours: 24 });
   const db = getDb();
-  const tenant = await createTestTenant({ settings: { minNoticeMinutes: 120, bookingHorizonDays: 30, bufferMinutes: 0, cancellationWindowHours: 24 } });
-  const staff = await createStaffContext(tenant, 'operations');
   const [main, riverside, closed] = await db.insert(locations).values([
     { tenantId: tenant.id, name: 'Main Street', addressLine1: '1 Main St', city: 'Springfield', timeZone: TZ, phone: '+12125550100' },
     { tenantId: tenant.id, name: 'Riverside', addressLine1: '9 River Rd', city: 'Springfield', timeZone: TZ },

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach } from 'vitest';
 import { getDb } from '@/db/client';
-import { availabilityRules, patientContacts, patients, portalAccountPatients, providerServices, staffUsers, type StaffUser } from '@/db/schema';
+import { availabilityRules, patientContacts, patients, portalAccountPatients, providerServices, staffUsers, type StaffUser, type TenantSettings } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
+import { createTestTenant } from './factories';
 import { portalContext } from './portal-context';
 import { createPortalAccount } from './portal-fixtures';
+import { createStaffContext } from './staff-context';
 
 /** The booking tests' clinic is in New York; they run on Monday 2030-01-07, 07:00 there. */
 export const TZ = 'America/New_York';
@@ -16,6 +18,14 @@ export const ny = (date: string, time: string) => zonedInstant(date, time, TZ);
 export function holdClockAt(at: Date) {
   beforeEach(() => setClockForTests(() => at));
   afterEach(() => setClockForTests(undefined));
+}
+
+type BookingRules = Pick<TenantSettings, 'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours'>;
+
+/** A clinic with these booking rules, and a front-desk member of staff (operations level) who books for patients. */
+export async function createBookingClinic(rules: BookingRules) {
+  const tenant = await createTestTenant({ settings: rules });
+  return { tenant, staff: await createStaffContext(tenant, 'operations') };
 }
 
 type Clinic = { id: string; levelId: { physician: string } };
