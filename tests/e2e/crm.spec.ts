@@ -16,6 +16,9 @@ test.describe('CRM configuration', () => {
     await page.getByLabel('Primary colour', { exact: true }).fill('#a7f3d0');
     await page.getByRole('button', { name: 'Save branding' }).click();
     await expect(page.getByText(/4\.5:1/).first()).toBeVisible();
+    // The live check shows the ratio before the server answers: wait for the answer, or the form's
+    // reset after it can overwrite the next colour typed while it was on its way.
+    await expect(page.getByRole('button', { name: 'Save branding' })).toBeEnabled();
 
     await page.getByLabel('Primary colour', { exact: true }).fill('#7c3aed');
     await page.getByRole('button', { name: 'Save branding' }).click();
