@@ -13,7 +13,7 @@ import { addSeconds, now as clockNow } from '@/lib/clock';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { getSmsSender } from '@/lib/messaging/providers';
 import { maskNationalId } from '@/lib/patients/national-id';
-import { hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
+import { clearRateLimit, hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { createOrFindAccount, findPatientForAccess, fullNameOf, LOCK_SCOPES, linkAccountToPatient } from './accounts';
@@ -28,7 +28,9 @@ import { activationCredentialsSchema, activationDetailsSchema, emailSchema, type
  * Printed activation (seed 001): the patient types the 6-digit portal ID from the clinic's
  * instructions, both initials and the date of birth; then chooses the sign-in identifier (email
  * clinics) and a password; then confirms the phone on file with an SMS code. Five wrong tries
- * lock the portal ID until staff unlock it.
+ * from one address on one portal ID make that attempt wait an hour; the ID stays usable for the
+ * patient it belongs to. Nothing from the record but the masked phone is shown before the SMS
+ * code is verified (the email is typed, never prefilled).
  */
 
 const PURPOSE = 'portal_activation' as const;
@@ -44,13 +46,13 @@ export type StartActivationResult =
       ok: true;
       challengeId: string;
       maskedPhone: string;
-      /** Email clinics ask for the email (prefilled from the record); national-ID clinics use the one on file. */
-      identifier: { mode: 'email'; prefill: string | null } | { mode: 'national_id'; masked: string | null };
+      /** Email clinics ask for the email (typed, not shown from the record); national-ID clinics use the one on file. */
+      identifier: { mode: 'email' } | { mode: 'national_id'; masked: string | null };
     }
   | InvalidInput
   | { ok: false; error: 'portal-disabled' | 'access-disabled' | 'no-phone' | 'no-identifier' | 'code-locked' }
   | { ok: false; error: 'no-match'; attemptsLeft: number }
-  | { ok: false; error: 'rate-limited' | 'locked'; retryAfterSeconds: number };
+  | { ok: false; error: 'rate-limited' | 'clinic-busy' | 'attempt-locked' | 'locked'; retryAfterSeconds: number };
 
 export async function startActivation(
   db: Executor,
@@ -69,13 +71,19 @@ export async function startActivation(
     limit: PORTAL_ACCESS_POLICY.perIpPerHour, windowSeconds: 3600,
   });
   if (!perIp.allowed) return { ok: false, error: 'rate-limited', retryAfterSeconds: perIp.retryAfterSeconds };
+  const perClinic = await hitRateLimit(db, `activation-clinic:${tenantId}`, PORTAL_ACCESS_POLICY.perClinic);
+  if (!perClinic.allowed) return { ok: false, error: 'clinic-busy', retryAfterSeconds: perClinic.retryAfterSeconds };
+  // Counted before the details are checked, in one statement: a locked attempt must not learn
+  // whether a guess was right, and a burst of parallel guesses gets no more than five.
+  const attempt = await hitRateLimit(db, attemptKey(tenantId, portalCode, client.ip), attemptLimit());
+  if (!attempt.allowed) return { ok: false, error: 'attempt-locked', retryAfterSeconds: attempt.retryAfterSeconds };
 
   const [found] = await db
     .select({ settings: patientPortalSettings, firstName: patients.firstName, lastName: patients.lastName, dateOfBirth: patients.dateOfBirth })
     .from(patientPortalSettings)
     .innerJoin(patients, and(eq(patients.tenantId, patientPortalSettings.tenantId), eq(patients.id, patientPortalSettings.patientId)))
     .where(and(eq(patientPortalSettings.tenantId, tenantId), eq(patientPortalSettings.portalCode, portalCode)));
-  if (!found) return unknownPortalCode(db, tenantId, portalCode, audit);
+  if (!found) return unknownPortalCode(db, tenantId, portalCode, audit, client.ip, attempt.count);
 
   const { settings } = found;
   const patientId = settings.patientId;
@@ -84,9 +92,10 @@ export async function startActivation(
     return { ok: false, error: 'code-locked' };
   }
   const matches = initialsMatch(firstInitial, found.firstName) && initialsMatch(lastInitial, found.lastName) && dateOfBirth === found.dateOfBirth;
-  if (!matches) return wrongDetails(db, tenantId, patientId, portalCode, audit);
+  if (!matches) return wrongDetails(db, tenantId, patientId, portalCode, audit, client.ip, attempt.count);
 
   // The person knows the printed details: their earlier typos no longer count.
+  await clearRateLimit(db, attemptKey(tenantId, portalCode, client.ip));
   await db
     .update(patientPortalSettings)
     .set({ portalCodeFailedAttempts: 0 })
@@ -109,54 +118,56 @@ export async function startActivation(
     ok: true,
     challengeId: challenge.id,
     maskedPhone: maskPhone(patient.phone),
-    identifier: mode === 'email'
-      ? { mode: 'email', prefill: patient.email ? normalizeIdentifier('email', patient.email) : null }
-      : { mode: 'national_id', masked: maskNationalId(patient.nationalIdLast4) },
+    identifier: mode === 'email' ? { mode: 'email' } : { mode: 'national_id', masked: maskNationalId(patient.nationalIdLast4) },
   };
 }
 
 type AuditBase = { tenantId: string; ip: string | null; userAgent: string | null };
 
-/** One wrong try on a real portal ID; the fifth locks it. */
-async function wrongDetails(db: Executor, tenantId: string, patientId: string, portalCode: string, audit: AuditBase): Promise<StartActivationResult> {
-  const max = PORTAL_ACCESS_POLICY.portalCodeMaxAttempts;
-  const at = clockNow();
-  // One UPDATE counts and locks, so parallel guesses cannot get more than five tries.
-  const [row] = await db
-    .update(patientPortalSettings)
-    .set({
-      portalCodeFailedAttempts: sql`${patientPortalSettings.portalCodeFailedAttempts} + 1`,
-      portalCodeLockedAt: sql`case when ${patientPortalSettings.portalCodeFailedAttempts} + 1 >= ${max} then ${at.toISOString()}::timestamptz else null end`,
-      updatedAt: at,
-    })
-    .where(and(
-      eq(patientPortalSettings.tenantId, tenantId),
-      eq(patientPortalSettings.patientId, patientId),
-      eq(patientPortalSettings.portalCode, portalCode),
-      isNull(patientPortalSettings.portalCodeLockedAt),
-    ))
-    .returning({ attempts: patientPortalSettings.portalCodeFailedAttempts });
-  await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalActivationFailed, outcome: 'failure', patientId, details: { reason: 'details-mismatch' } });
-  if (!row || row.attempts >= max) {
-    if (row) await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.locked, outcome: 'denied', patientId, details: { area: 'activation' } });
-    return { ok: false, error: 'code-locked' };
+/** Wrong tries count per portal ID and address: the attempt waits, not the ID. */
+function attemptKey(tenantId: string, portalCode: string, ip: string | null): string {
+  return `activation-attempt:${tenantId}:${portalCode}:${ip ?? 'unknown'}`;
+}
+
+function attemptLimit() {
+  return { limit: PORTAL_ACCESS_POLICY.portalCodeMaxAttempts, windowSeconds: PORTAL_ACCESS_POLICY.attemptLockSeconds };
+}
+
+/** The answer to a wrong try, the `tries`-th by this address on this ID: the fifth makes the attempt wait. */
+async function wrongTryAnswer(db: Executor, tenantId: string, portalCode: string, ip: string | null, tries: number): Promise<StartActivationResult> {
+  const left = PORTAL_ACCESS_POLICY.portalCodeMaxAttempts - tries;
+  if (left <= 0) {
+    const { retryAfterSeconds } = await peekRateLimit(db, attemptKey(tenantId, portalCode, ip), attemptLimit());
+    return { ok: false, error: 'attempt-locked', retryAfterSeconds };
   }
-  return { ok: false, error: 'no-match', attemptsLeft: max - row.attempts };
+  return { ok: false, error: 'no-match', attemptsLeft: left };
+}
+
+/** A wrong try on a real portal ID: counted for staff to see (they may issue a new ID), never locking it. */
+async function wrongDetails(
+  db: Executor, tenantId: string, patientId: string, portalCode: string, audit: AuditBase, ip: string | null, tries: number,
+): Promise<StartActivationResult> {
+  await db
+    .update(patientPortalSettings)
+    .set({ portalCodeFailedAttempts: sql`${patientPortalSettings.portalCodeFailedAttempts} + 1`, updatedAt: clockNow() })
+    .where(and(eq(patientPortalSettings.tenantId, tenantId), eq(patientPortalSettings.patientId, patientId), eq(patientPortalSettings.portalCode, portalCode)));
+  await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalActivationFailed, outcome: 'failure', patientId, details: { reason: 'details-mismatch' } });
+  const result = await wrongTryAnswer(db, tenantId, portalCode, ip, tries);
+  if (result.ok === false && result.error === 'attempt-locked') {
+    await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.locked, outcome: 'denied', patientId, details: { area: 'activation', scope: 'attempt' } });
+  }
+  return result;
 }
 
 /**
- * A portal ID nobody holds answers exactly like a real one (tries left, then locked), so the
- * answers cannot be used to find out which IDs exist.
+ * A portal ID nobody holds answers exactly like a real one (tries left, then the attempt
+ * waits), so the answers cannot be used to find out which IDs exist.
  */
-async function unknownPortalCode(db: Executor, tenantId: string, portalCode: string, audit: AuditBase): Promise<StartActivationResult> {
-  const max = PORTAL_ACCESS_POLICY.portalCodeMaxAttempts;
-  const key = `activation-code:${tenantId}:${portalCode}`;
-  const opts = { limit: max, windowSeconds: PORTAL_ACCESS_POLICY.unknownPortalCodeLockSeconds };
+async function unknownPortalCode(
+  db: Executor, tenantId: string, portalCode: string, audit: AuditBase, ip: string | null, tries: number,
+): Promise<StartActivationResult> {
   await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalActivationFailed, outcome: 'failure', details: { reason: 'unknown-portal-id' } });
-  if ((await peekRateLimit(db, key, opts)).count >= max) return { ok: false, error: 'code-locked' };
-  const hit = await hitRateLimit(db, key, opts);
-  if (hit.count >= max) return { ok: false, error: 'code-locked' };
-  return { ok: false, error: 'no-match', attemptsLeft: max - hit.count };
+  return wrongTryAnswer(db, tenantId, portalCode, ip, tries);
 }
 
 export type ActivationCredentialsResult =

@@ -18,6 +18,10 @@ export function portalAccessMessage(error: string, options: SignInMessageOptions
       return t(minutes === 1 ? 'errRateLimitedOne' : 'errRateLimitedOther', { n: minutes });
     case 'no-match':
       return t(tries === 1 ? 'errNoMatchOne' : 'errNoMatchOther', { n: tries });
+    case 'attempt-locked':
+      return t(minutes === 1 ? 'errAttemptLockedOne' : 'errAttemptLockedOther', { n: minutes });
+    case 'clinic-busy':
+      return t(minutes === 1 ? 'errClinicBusyOne' : 'errClinicBusyOther', { n: minutes });
     case 'code-locked':
       return t('errCodeLocked');
     case 'access-disabled':

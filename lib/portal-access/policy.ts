@@ -8,13 +8,18 @@ import { AUTH_POLICY } from '@/lib/auth/policy';
 export const PORTAL_ACCESS_POLICY = {
   /** Activation, claim and reset attempts one address may start in an hour. */
   perIpPerHour: AUTH_POLICY.activationPerIpPerHour,
-  /** Wrong details before a printed portal ID locks until staff unlock it (seed 001). */
-  portalCodeMaxAttempts: AUTH_POLICY.activationMaxAttempts,
   /**
-   * How long a portal ID that does not exist stays "locked" after 5 tries, so a lock message
-   * cannot be used to find out which IDs exist. Real IDs stay locked until staff unlock them.
+   * Wrong details one address may try on one portal ID before that attempt waits
+   * (`attemptLockSeconds`). The ID itself is never locked by wrong tries: anyone could lock
+   * every ID, and the right patient must still be able to finish from their own device.
    */
-  unknownPortalCodeLockSeconds: 30 * 24 * 60 * 60,
+  portalCodeMaxAttempts: AUTH_POLICY.activationMaxAttempts,
+  attemptLockSeconds: 60 * 60,
+  /**
+   * Activation attempts a whole clinic takes in ten minutes, whatever the addresses: a sweep
+   * from many addresses is stopped too (one client reached about a hundred a second).
+   */
+  perClinic: { limit: 100, windowSeconds: 10 * 60 },
   /** Attempts at drawing an unused portal ID before giving up (a million values per clinic). */
   portalCodeDraws: 10,
   inviteMessageMaxLength: 1000,

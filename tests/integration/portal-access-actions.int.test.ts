@@ -211,10 +211,11 @@ describe('printed activation', () => {
       fieldErrors: { portalCode: 'The portal ID is 6 digits, as printed on your instructions.', firstInitial: 'Enter the first letter of your first name.' },
     });
     await b.post(activationAction, { intent: 'details', portalCode: '314159', firstInitial: 'X', lastInitial: 'B', dateOfBirth: '11/05/1962' });
-    expect(b.state).toMatchObject({ step: 'details', values: { portalCode: '314159' }, message: expect.stringContaining('4 tries left before this portal ID is locked.') });
+    expect(b.state).toMatchObject({ step: 'details', values: { portalCode: '314159' }, message: expect.stringContaining('4 tries left before you have to wait an hour.') });
 
     await b.post(activationAction, { intent: 'details', portalCode: '314 159', firstInitial: 'l', lastInitial: 'B', dateOfBirth: '11/05/1962' });
-    expect(b.state).toEqual({ step: 'credentials', values: { identifier: patient!.email }, maskedPhone: `•••• ${phone.slice(-4)}` });
+    // Nothing from the record but the masked phone before the SMS code: the email is typed.
+    expect(b.state).toEqual({ step: 'credentials', values: { identifier: '' }, maskedPhone: `•••• ${phone.slice(-4)}` });
     await b.post(activationAction, { intent: 'credentials', identifier: patient!.email!, password: PASSWORD, confirmPassword: 'nope' });
     expect(b.state).toEqual({
       step: 'credentials', values: { identifier: patient!.email }, maskedPhone: `•••• ${phone.slice(-4)}`,

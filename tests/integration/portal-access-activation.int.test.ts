@@ -9,6 +9,7 @@ import { verifyPassword } from '@/lib/identity/password-hash';
 import { resetMessagingProvidersForTests } from '@/lib/messaging/providers';
 import { protectNationalId } from '@/lib/patients/national-id';
 import { completeActivation, resendActivationCode, startActivation, submitActivationCredentials } from '@/lib/portal-access/activation';
+import { PORTAL_ACCESS_POLICY } from '@/lib/portal-access/policy';
 import { createPortalUser, getPortalAccessState, unlockPortalAccess } from '@/lib/portal-access/staff-admin';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { createTestTenant } from '../support/factories';
@@ -87,7 +88,7 @@ describe('printed activation', () => {
     const started = await startActivation(getDb(), c.profile, details(` ${portalCode} `, { firstInitial: 'É', lastInitial: 'o' }), client);
     expect(started).toEqual({
       ok: true, challengeId: expect.any(String), maskedPhone: `\u2022\u2022\u2022\u2022 ${patient.phone!.slice(-4)}`,
-      identifier: { mode: 'email', prefill: patient.email },
+      identifier: { mode: 'email' },
     });
     if (!started.ok) return;
 
@@ -143,7 +144,7 @@ describe('printed activation', () => {
     expect(await completeActivation(getDb(), c.profile, started.challengeId, codeFrom(sms!.body), client)).toEqual({ ok: true, outcome: 'created' });
   });
 
-  it('locks the portal ID after 5 wrong tries until staff unlock it', async () => {
+  it('makes the attempt wait after 5 wrong tries, never the portal ID: the right patient still finishes', async () => {
     const c = await clinic();
     const patient = await addPatient(c);
     const { portalCode } = await createPortalUser(getDb(), c.staff, patient.id);
@@ -151,16 +152,71 @@ describe('printed activation', () => {
     for (const [i, mistake] of wrong.entries()) {
       expect(await startActivation(getDb(), c.profile, details(portalCode, mistake), client)).toEqual({ ok: false, error: 'no-match', attemptsLeft: 4 - i });
     }
-    expect(await startActivation(getDb(), c.profile, details(portalCode, { firstInitial: 'z' }), client)).toEqual({ ok: false, error: 'code-locked' });
-    // Now even the right details are refused.
-    expect(await startActivation(getDb(), c.profile, details(portalCode), client)).toEqual({ ok: false, error: 'code-locked' });
+    expect(await startActivation(getDb(), c.profile, details(portalCode, { firstInitial: 'z' }), client)).toEqual({ ok: false, error: 'attempt-locked', retryAfterSeconds: 3600 });
+    // This attempt learns nothing more, even with the right details, until the hour is over.
+    current = addSeconds(T0, 60);
+    expect(await startActivation(getDb(), c.profile, details(portalCode), client)).toEqual({ ok: false, error: 'attempt-locked', retryAfterSeconds: 3540 });
+    // The ID is not locked: staff see the tries, and the patient finishes from their own phone.
     expect(await getPortalAccessState(getDb(), c.staff, patient.id)).toMatchObject({
-      status: 'locked', pendingPortalCode: { code: portalCode, locked: true, failedAttempts: 5 },
+      status: 'invited', pendingPortalCode: { code: portalCode, locked: false, failedAttempts: 5 },
     });
-
-    await unlockPortalAccess(getDb(), c.staff, patient.id);
-    expect((await getPortalAccessState(getDb(), c.staff, patient.id)).status).toBe('invited');
+    client = { ip: '203.0.113.77', userAgent: 'patient phone' };
     expect(await activate(c, portalCode, patient.email!)).toMatchObject({ result: { ok: true, outcome: 'created' } });
+  });
+
+  it('lets the same address in again after the hour, and forgets its typos once the details are right', async () => {
+    const c = await clinic();
+    const patient = await addPatient(c);
+    const { portalCode } = await createPortalUser(getDb(), c.staff, patient.id);
+    for (let i = 0; i < 5; i++) await startActivation(getDb(), c.profile, details(portalCode, { firstInitial: 'x' }), client);
+    current = addSeconds(T0, 3600);
+    expect(await startActivation(getDb(), c.profile, details(portalCode, { firstInitial: 'x' }), client)).toEqual({ ok: false, error: 'no-match', attemptsLeft: 4 });
+    expect(await startActivation(getDb(), c.profile, details(portalCode), client)).toMatchObject({ ok: true });
+    expect(await startActivation(getDb(), c.profile, details(portalCode, { firstInitial: 'x' }), client)).toEqual({ ok: false, error: 'no-match', attemptsLeft: 4 });
+  });
+
+  it('still refuses an ID staff locked, until they unlock it', async () => {
+    const c = await clinic();
+    const patient = await addPatient(c);
+    const { portalCode } = await createPortalUser(getDb(), c.staff, patient.id);
+    await getDb().update(patientPortalSettings).set({ portalCodeFailedAttempts: 5, portalCodeLockedAt: T0 }).where(eq(patientPortalSettings.patientId, patient.id));
+    expect(await startActivation(getDb(), c.profile, details(portalCode), client)).toEqual({ ok: false, error: 'code-locked' });
+    await unlockPortalAccess(getDb(), c.staff, patient.id);
+    expect(await activate(c, portalCode, patient.email!)).toMatchObject({ result: { ok: true, outcome: 'created' } });
+  });
+
+  it('limits activation attempts across the whole clinic, whatever the address, with its own answer', async () => {
+    const c = await clinic();
+    const patient = await addPatient(c);
+    const { portalCode } = await createPortalUser(getDb(), c.staff, patient.id);
+    const { limit, windowSeconds } = PORTAL_ACCESS_POLICY.perClinic;
+    for (let i = 0; i < limit; i++) {
+      const code = String(200000 + i);
+      if (code === portalCode) continue;
+      const from = { ip: `10.9.${Math.floor(i / 250)}.${i % 250}`, userAgent: 'sweep' };
+      expect(await startActivation(getDb(), c.profile, details(code), from)).toMatchObject({ ok: false, error: 'no-match' });
+    }
+    const fresh = { ip: '203.0.113.199', userAgent: 'vitest' };
+    expect(await startActivation(getDb(), c.profile, details(portalCode), fresh)).toEqual({ ok: false, error: 'clinic-busy', retryAfterSeconds: windowSeconds });
+    // Another clinic is not affected; this one opens again after the window.
+    const other = await clinic();
+    const otherPatient = await addPatient(other);
+    const otherCode = (await createPortalUser(getDb(), other.staff, otherPatient.id)).portalCode;
+    expect(await startActivation(getDb(), other.profile, details(otherCode), fresh)).toMatchObject({ ok: true });
+    current = addSeconds(T0, windowSeconds);
+    expect(await startActivation(getDb(), c.profile, details(portalCode), fresh)).toMatchObject({ ok: true });
+  });
+
+  it('shows nothing from the record but the masked phone before the SMS code is verified', async () => {
+    const c = await clinic();
+    const patient = await addPatient(c);
+    const { portalCode } = await createPortalUser(getDb(), c.staff, patient.id);
+    const started = await startActivation(getDb(), c.profile, details(portalCode), client);
+    const shown = JSON.stringify(started);
+    expect(started).toMatchObject({ ok: true, identifier: { mode: 'email' } });
+    for (const personal of [patient.email!, patient.email!.split('@')[0]!, patient.firstName, patient.lastName, patient.phone!]) {
+      expect(shown).not.toContain(personal);
+    }
   });
 
   it('answers a portal ID nobody holds exactly like a real one', async () => {
@@ -175,7 +231,7 @@ describe('printed activation', () => {
       fake.push(await startActivation(getDb(), c.profile, details(unknown, { firstInitial: 'q' }), client));
     }
     expect(fake).toEqual(real);
-    expect(real.at(-1)).toEqual({ ok: false, error: 'code-locked' });
+    expect(real.at(-1)).toEqual({ ok: false, error: 'attempt-locked', retryAfterSeconds: 3600 });
   });
 
   it('limits attempts per IP address to 20 an hour', async () => {

@@ -18,7 +18,7 @@ const SIGN_IN_ERRORS = [
   'too-many-attempts', 'no-code', 'no-attempt', 'portal-disabled', 'no-phone',
 ];
 const ACCESS_ERRORS = [
-  'rate-limited', 'no-match', 'code-locked', 'access-disabled', 'no-identifier', 'activation-expired', 'not-available',
+  'rate-limited', 'no-match', 'attempt-locked', 'clinic-busy', 'code-locked', 'access-disabled', 'no-identifier', 'activation-expired', 'not-available',
   'account-exists', 'account-disabled', 'link-invalid', 'link-used', 'link-expired', 'stale', 'code-sent-generic', 'reset-link-sent',
 ];
 
@@ -33,7 +33,9 @@ describe('sign-in and access messages', () => {
     expect(signInErrorMessage('wrong-code', { attemptsLeft: 4 })).toBe('That code is not correct. 4 tries left.');
     expect(signInErrorMessage('nonsense')).toBe('Something went wrong. Please try again.');
     expect(portalAccessMessage('rate-limited', { retryAfterSeconds: 3600 })).toBe('Too many attempts from your network. Please try again in 60 minutes.');
-    expect(portalAccessMessage('no-match', { attemptsLeft: 1 })).toContain('1 try left before this portal ID is locked.');
+    expect(portalAccessMessage('no-match', { attemptsLeft: 1 })).toContain('1 try left before you have to wait an hour.');
+    expect(portalAccessMessage('attempt-locked', { retryAfterSeconds: 3600 })).toBe('Too many wrong tries. Check your printed instructions and try again in 60 minutes, or contact the clinic.');
+    expect(portalAccessMessage('clinic-busy', { retryAfterSeconds: 60 })).toBe('Too many activation attempts at this clinic right now. Please try again in 1 minute.');
     expect(portalAccessMessage('no-identifier', { identifierLabel: 'Email' })).toContain('We don’t have your email on file');
   });
 

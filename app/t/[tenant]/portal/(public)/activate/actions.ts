@@ -24,7 +24,7 @@ export const activationAction = publicAction({ catalog: portalAccess }, codeFlow
       // lib checks the details again, from what was typed (the schema's fields).
       run: (r, _input, typed) => startActivation(r.db, r.profile, typed as ActivationDetailsInput, r.client),
       then: (_r, found) => found.identifier.mode === 'email'
-        ? { step: 'credentials', values: { identifier: found.identifier.prefill ?? '' }, maskedPhone: found.maskedPhone }
+        ? { step: 'credentials', values: { identifier: '' }, maskedPhone: found.maskedPhone }
         : { step: 'credentials', maskedIdentifier: found.identifier.masked ?? undefined, maskedPhone: found.maskedPhone },
     }),
     flowStep({
