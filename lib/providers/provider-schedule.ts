@@ -7,7 +7,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
-import { findClinicRow } from '@/lib/settings/clinic-rows';
+import { deleteClinicRow, findClinicRow } from '@/lib/settings/clinic-rows';
 import { parseSettings } from '@/lib/settings/schemas';
 import { ProviderRuleError } from './errors';
 import { lockProvider, ProviderAuditActions } from './providers';
@@ -77,13 +77,10 @@ export async function addProviderHours(db: Executor, ctx: StaffContext, staffId:
 
 export async function removeProviderHours(db: Executor, ctx: StaffContext, ruleId: string): Promise<void> {
   assertPermission(ctx, 'settings.manage');
-  if (!isUuid(ruleId)) throw new NotFoundError('hours');
   await db.transaction(async (tx) => {
-    const [removed] = await tx
-      .delete(availabilityRules)
-      .where(and(eq(availabilityRules.tenantId, ctx.tenant.id), eq(availabilityRules.id, ruleId)))
-      .returning({ providerId: availabilityRules.providerId, weekday: availabilityRules.weekday, startTime: availabilityRules.startTime, endTime: availabilityRules.endTime, locationId: availabilityRules.locationId });
-    if (!removed) throw new NotFoundError('hours');
+    const removed = await deleteClinicRow(tx, ctx, availabilityRules, ruleId, {
+      providerId: availabilityRules.providerId, weekday: availabilityRules.weekday, startTime: availabilityRules.startTime, endTime: availabilityRules.endTime, locationId: availabilityRules.locationId,
+    }, 'hours');
     await recordAudit(tx, ctx, {
       action: ProviderAuditActions.hoursRemoved,
       target: { type: 'availability_rule', id: ruleId },
@@ -133,13 +130,8 @@ export async function addTimeOff(db: Executor, ctx: StaffContext, staffId: strin
 
 export async function removeTimeOff(db: Executor, ctx: StaffContext, timeOffId: string): Promise<void> {
   assertPermission(ctx, 'settings.manage');
-  if (!isUuid(timeOffId)) throw new NotFoundError('time off');
   await db.transaction(async (tx) => {
-    const [removed] = await tx
-      .delete(timeOff)
-      .where(and(eq(timeOff.tenantId, ctx.tenant.id), eq(timeOff.id, timeOffId)))
-      .returning({ providerId: timeOff.providerId, startsAt: timeOff.startsAt, endsAt: timeOff.endsAt, reason: timeOff.reason });
-    if (!removed) throw new NotFoundError('time off');
+    const removed = await deleteClinicRow(tx, ctx, timeOff, timeOffId, { providerId: timeOff.providerId, startsAt: timeOff.startsAt, endsAt: timeOff.endsAt, reason: timeOff.reason }, 'time off');
     await recordAudit(tx, ctx, {
       action: ProviderAuditActions.timeOffRemoved,
       target: { type: 'time_off', id: timeOffId },

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { PgColumn, PgTable, SelectedFields } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable, SelectedFields, SelectedFieldsFlat } from 'drizzle-orm/pg-core';
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
 import type { Executor } from '@/db/client';
 import { NotFoundError, type StaffContext } from '@/lib/access/context';
@@ -17,6 +17,16 @@ export async function findClinicRow<V extends SelectedFields>(db: Executor, ctx:
   if (!isUuid(id)) throw new NotFoundError(what);
   const query = db.select(view).from(table).where(and(eq(table.tenantId, ctx.tenant.id), eq(table.id, id))).$dynamic();
   const [row]: SelectResultFields<V>[] = await (lock ? query.for('update') : query);
+  if (!row) throw new NotFoundError(what);
+  return row;
+}
+
+/** Deletes one row of the caller's clinic by id and answers what `returning` selects of it; NotFoundError(`what`) as findClinicRow. */
+export async function deleteClinicRow<R extends SelectedFieldsFlat>(db: Executor, ctx: StaffContext, table: ClinicRows, id: string, returning: R, what: string) {
+  if (!isUuid(id)) throw new NotFoundError(what);
+  const deleted = await db.delete(table).where(and(eq(table.tenantId, ctx.tenant.id), eq(table.id, id))).returning(returning);
+  // drizzle types a delete from a table it does not know as loose records; the row is `returning`'s fields.
+  const [row] = deleted as SelectResultFields<R>[];
   if (!row) throw new NotFoundError(what);
   return row;
 }
