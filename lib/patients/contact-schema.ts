@@ -1,7 +1,7 @@
 import type { RelationshipKind } from '@/db/schema';
-import { toE164 } from '@/lib/phone/format';
 import { withoutControlChars } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
+import { optionalEmail, optionalPhone } from './schemas';
 
 /** The add-contact form's rules, shared by the EMR form (browser) and the server action. */
 
@@ -21,23 +21,8 @@ export const contactInputSchema = z.discriminatedUnion('kind', [
     kind: z.literal('person'),
     relationship,
     fullName: withoutControlChars(z.string({ error: 'Enter the contact’s name.' })).trim().min(1, 'Enter the contact’s name.').max(120, 'Keep the name to 120 characters or fewer.'),
-    email: z.string({ error: 'Enter a valid email address.' }).trim().max(254, 'Enter a valid email address.').optional().transform((v, ctx) => {
-      if (!v) return null;
-      if (!z.email().safeParse(v).success) {
-        ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
-        return z.NEVER;
-      }
-      return v.toLowerCase();
-    }),
-    phone: z.string({ error: 'Enter a valid phone number.' }).trim().max(40, 'Enter a valid phone number.').optional().transform((v, ctx) => {
-      if (!v) return null;
-      const e164 = toE164(v);
-      if (!e164) {
-        ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number.' });
-        return z.NEVER;
-      }
-      return e164;
-    }),
+    email: optionalEmail(),
+    phone: optionalPhone('Enter a valid phone number.'),
   }),
 ], { error: 'Choose who the contact is.' });
 export type ContactInput = z.output<typeof contactInputSchema>;

@@ -30,6 +30,31 @@ const name = (label: string) =>
     .refine((v) => !/[\u0000-\u001f\u007f<>]/.test(v), 'Use letters, spaces, apostrophes and hyphens.');
 
 /** The patient form, shared by the EMR form (browser) and the server actions. */
+/** An optional email: empty is null, anything else a valid address, stored lower-case. */
+export function optionalEmail(message = 'Enter a valid email address.') {
+  return z.string({ error: message }).trim().max(254, message).optional().transform((v, ctx) => {
+    if (!v) return null;
+    if (!z.email().safeParse(v).success) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return v.toLowerCase();
+  });
+}
+
+/** An optional phone number: empty is null, anything else stored as E.164. */
+export function optionalPhone(message: string) {
+  return z.string({ error: message }).trim().max(40, message).optional().transform((v, ctx) => {
+    if (!v) return null;
+    const e164 = toE164(v);
+    if (!e164) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return e164;
+  });
+}
+
 export const patientInputSchema = z.object({
   firstName: name('first name'),
   lastName: name('last name'),
@@ -47,23 +72,8 @@ export const patientInputSchema = z.object({
     return date;
   }),
   sex: z.enum(SEXES, 'Choose an option.'),
-  email: z.string({ error: 'Enter a valid email address.' }).trim().max(254, 'Enter a valid email address.').optional().transform((v, ctx) => {
-    if (!v) return null;
-    if (!z.email().safeParse(v).success) {
-      ctx.addIssue({ code: 'custom', message: 'Enter a valid email address.' });
-      return z.NEVER;
-    }
-    return v.toLowerCase();
-  }),
-  phone: z.string({ error: 'Enter a valid phone number, with the country code if it is not a US number.' }).trim().max(40, 'Enter a valid phone number, with the country code if it is not a US number.').optional().transform((v, ctx) => {
-    if (!v) return null;
-    const e164 = toE164(v);
-    if (!e164) {
-      ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number, with the country code if it is not a US number.' });
-      return z.NEVER;
-    }
-    return e164;
-  }),
+  email: optionalEmail(),
+  phone: optionalPhone('Enter a valid phone number, with the country code if it is not a US number.'),
   addressLine1: optionalText(200),
   addressLine2: optionalText(200),
   city: optionalText(100),
