@@ -13,8 +13,9 @@ import type { ClientInfo } from './portal-sign-in';
 
 /**
  * Platform operators sign in on the root host with email, password and an authenticator code.
- * Operators are created by the deployment (seed or SQL) with TOTP enrolled; there is no
- * self-service enrolment for the most powerful accounts.
+ * Operators are created by whoever runs the deployment (`npm run platform:create-operator`), who
+ * hands them a single-use enrolment link for the password and TOTP (lib/platform/operator-enrolment.ts);
+ * there is no self-service sign-up for the most powerful accounts.
  */
 
 export type OperatorStart =
