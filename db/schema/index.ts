@@ -9,3 +9,4 @@ export * from './outbox';
 export * from './documents';
 export * from './scheduling';
 export * from './messaging';
+export * from './forms';

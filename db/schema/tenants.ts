@@ -109,11 +109,17 @@ export const tenantSettings = pgTable(
     cancellationWindowHours: integer('cancellation_window_hours').notNull().default(24),
     messagingPolicy: text('messaging_policy', { enum: messagingPolicies }).notNull().default('reply_only'),
     defaultLanguage: text('default_language').notNull().default('en'),
+    // Form reminders: the first and the last, in days before the due date (0: none).
+    formFirstReminderDays: integer('form_first_reminder_days').notNull().default(3),
+    formLastReminderDays: integer('form_last_reminder_days').notNull().default(1),
+    // The clinic's own paragraph on the printed portal handout (seed 003).
+    handoutNote: text('handout_note'),
     updatedAt: updatedAt(),
   },
   (t) => [
     check('tenant_settings_idle_range', sql`${t.staffIdleTimeoutMinutes} between 5 and 720`),
     check('tenant_settings_upload_range', sql`${t.maxUploadBytes} between 1 and 104857600`),
+    check('tenant_settings_form_reminders', sql`${t.formFirstReminderDays} between 0 and 30 and ${t.formLastReminderDays} between 0 and 30`),
     check('tenant_settings_booking_nonneg', sql`${t.minNoticeMinutes} >= 0 and ${t.bookingHorizonDays} > 0 and ${t.bufferMinutes} >= 0 and ${t.cancellationWindowHours} >= 0`),
   ],
 );
