@@ -235,3 +235,12 @@ $$;
 CREATE TRIGGER form_signatures_no_edit
   BEFORE UPDATE ON form_signatures
   FOR EACH ROW EXECUTE FUNCTION form_signatures_refuse_edit();
+--> statement-breakpoint
+-- The built-in levels of existing clinics get the forms permissions new clinics are created with
+-- (lib/access/permissions.ts): building forms for admins, assigning and reviewing them for the
+-- clinical and operations levels.
+UPDATE "access_levels" SET "permissions" = array(SELECT DISTINCT unnest("permissions" || ARRAY['forms.manage', 'forms.assign']))
+  WHERE "builtin_key" = 'admin';
+--> statement-breakpoint
+UPDATE "access_levels" SET "permissions" = array(SELECT DISTINCT unnest("permissions" || ARRAY['forms.assign']))
+  WHERE "builtin_key" IN ('physician', 'operations');

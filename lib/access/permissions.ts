@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'schedule.manage': 'Book, move and cancel appointments',
   'messages.view': 'Read patient messages',
   'messages.send': 'Send patient messages',
+  'forms.assign': 'Assign forms to patients and review their answers',
+  'forms.manage': 'Build and publish forms',
   'settings.manage': 'Change clinic settings and branding',
   'users.manage': 'Invite users and manage access levels',
   'audit.view': 'View the audit log',
@@ -36,6 +38,7 @@ export const BUILTIN_LEVELS = {
     permissions: [
       'emr.access', 'patients.view', 'patients.edit', 'documents.view', 'documents.upload',
       'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view', 'messages.send',
+      'forms.assign',
     ],
   },
   operations: {
@@ -43,7 +46,7 @@ export const BUILTIN_LEVELS = {
     permissions: [
       'emr.access', 'patients.view', 'patients.edit', 'national_id.view', 'documents.view',
       'documents.upload', 'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view',
-      'messages.send',
+      'messages.send', 'forms.assign',
     ],
   },
   support: {
