@@ -210,11 +210,12 @@ const MAX_ITEMS = 500;
  * conditions this product cannot evaluate are refused with a reason, rather than dropped: a
  * form that silently lost a question would collect the wrong answers. linkIds outside
  * [A-Za-z0-9_-] (FHIR allows "1.2") are rewritten, and so are the conditions that name them.
+ * `allowEmpty` reads back a stored draft that has no fields yet.
  */
-export function fromQuestionnaire(input: unknown, fallbackKind: FormKind = 'questionnaire'): FormDefinition {
+export function fromQuestionnaire(input: unknown, fallbackKind: FormKind = 'questionnaire', { allowEmpty = false } = {}): FormDefinition {
   if (!isObject(input) || input.resourceType !== 'Questionnaire') throw new QuestionnaireImportError('not_a_questionnaire');
   const items = Array.isArray(input.item) ? input.item : [];
-  if (items.length === 0) throw new QuestionnaireImportError('no_items');
+  if (items.length === 0 && !allowEmpty) throw new QuestionnaireImportError('no_items');
   const renames = new Map<string, string>();
   const used = new Set<string>();
   let count = 0;

@@ -10,6 +10,7 @@ import type { OperatorContext } from '@/lib/access/context';
 import { revokeTenantSessions } from '@/lib/auth/session-store';
 import { now as clockNow } from '@/lib/clock';
 import { isProduction, platformRootDomain } from '@/lib/config/env';
+import { installStarterTemplates } from '@/lib/clinic-forms/templates';
 import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
 import type { EmailSender } from '@/lib/email/types';
 import { NotFoundError, RuleError } from '@/lib/kernel/errors';
@@ -77,6 +78,7 @@ export async function createClinic(
       .values(BUILTIN_LEVEL_KEYS.map((key) => ({ tenantId: t.id, builtinKey: key, name: BUILTIN_LEVELS[key].name, permissions: [...BUILTIN_LEVELS[key].permissions] })))
       .returning({ id: accessLevels.id, key: accessLevels.builtinKey });
     await ensureDefaultDocumentTypes(tx, t.id);
+    await installStarterTemplates(tx, t.id);
     const [admin] = await tx
       .insert(staffUsers)
       .values({ tenantId: t.id, email: input.adminEmail.trim().toLowerCase(), fullName: input.adminName.trim(), accessLevelId: levels.find((l) => l.key === 'admin')!.id, status: 'invited' })
