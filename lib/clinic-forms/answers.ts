@@ -51,10 +51,10 @@ export function fieldSchema(field: FormField): z.ZodMiniType<unknown> {
         z.refine((value) => value.replace(/\D/g, '').length >= 6, 'phone'),
       );
     case 'number': {
-      const checks = [z.refine((n: number) => Number.isFinite(n), 'number')];
-      if (field.integer) checks.push(z.refine((n: number) => Number.isInteger(n), 'integer'));
-      if (field.min !== undefined) checks.push(z.refine((n: number) => n >= field.min!, 'min'));
-      if (field.max !== undefined) checks.push(z.refine((n: number) => n <= field.max!, 'max'));
+      const checks = [z.refine<number>((n) => Number.isFinite(n), 'number')];
+      if (field.integer) checks.push(z.refine<number>((n) => Number.isInteger(n), 'integer'));
+      if (field.min !== undefined) checks.push(z.refine<number>((n) => n >= field.min!, 'min'));
+      if (field.max !== undefined) checks.push(z.refine<number>((n) => n <= field.max!, 'max'));
       return z.number('number').check(...checks);
     }
     case 'date':
