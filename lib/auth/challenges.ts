@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { authChallenges, smsCodeSends, type AuthChallenge, type ChallengePurpose } from '@/db/schema';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { codesMatch, generateSmsCode, hashCode } from '@/lib/identity/secrets';
+import { afterResponse } from '@/lib/messaging/after-response';
 import type { SmsSender } from '@/lib/sms/types';
 import { AUTH_POLICY } from './policy';
 import { verificationCodeText } from './sms-text';
@@ -75,6 +76,14 @@ export type SendCodeResult =
   | { ok: false; reason: 'delivery-failed' };
 
 /**
+ * When the provider is called: 'before-answer' waits for it, so a failure can be reported
+ * ('delivery-failed'); 'after-response' calls it once the response has gone (lib/messaging/
+ * after-response.ts), for flows whose answer to an unknown identifier must take as long as
+ * the real one (claim, forgot password).
+ */
+export type CodeDelivery = 'before-answer' | 'after-response';
+
+/**
  * Sends a fresh code for the challenge. The 60-second resend slot is claimed atomically before
  * sending, and given back if the SMS provider fails, so a failure costs the user nothing.
  */
@@ -83,9 +92,20 @@ export async function sendChallengeCode(
   challenge: AuthChallenge,
   sms: SmsSender,
   messageFor: (code: string) => string,
+  delivery: CodeDelivery = 'before-answer',
 ): Promise<SendCodeResult> {
   if (!challenge.phone) throw new Error('challenge has no phone');
+  const phone = challenge.phone;
   const at = clockNow();
+  const code = generateSmsCode();
+  // Sent after the response, the code must work as soon as the answer says it is on its way:
+  // it is stored with the slot. Sent before the answer, it replaces the last code only once
+  // the provider took it, so a failed send leaves the earlier code working.
+  const storedCode = {
+    codeHash: hashCode(challenge.id, code),
+    codeExpiresAt: addSeconds(at, AUTH_POLICY.codeTtlSeconds),
+    codeAttempts: 0,
+  };
 
   const hourAgo = addSeconds(at, -3600);
   const resendBoundary = addSeconds(at, -AUTH_POLICY.resendAfterSeconds);
@@ -104,7 +124,7 @@ export async function sendChallengeCode(
     }
     const claimed = await tx
       .update(authChallenges)
-      .set({ codeSentAt: at })
+      .set({ codeSentAt: at, ...(delivery === 'after-response' ? storedCode : {}) })
       .where(and(
         eq(authChallenges.id, challenge.id),
         isNull(authChallenges.completedAt),
@@ -122,25 +142,41 @@ export async function sendChallengeCode(
   });
   if (!reserved.ok) return reserved;
 
-  const code = generateSmsCode();
-  try {
-    await sms.send({ to: challenge.phone, body: messageFor(code), idempotencyKey: `${challenge.id}:${at.getTime()}` });
-  } catch {
-    // Give the slot back: the user should be able to try again at once.
-    await db.update(authChallenges).set({ codeSentAt: challenge.codeSentAt }).where(eq(authChallenges.id, challenge.id));
+  const send = () => sms.send({ to: phone, body: messageFor(code), idempotencyKey: `${challenge.id}:${at.getTime()}` });
+  // Give the slot back, unless a later send took it: the user should be able to try again at
+  // once. After the response the answer already said "sent", so the slot reads as a minute old
+  // (resend open now) rather than as never sent.
+  const giveSlotBack = async (codeSentAt: Date | null) => {
+    await db
+      .update(authChallenges)
+      .set({ codeSentAt })
+      .where(and(eq(authChallenges.id, challenge.id), eq(authChallenges.codeSentAt, at)));
     await db.delete(smsCodeSends).where(eq(smsCodeSends.id, reserved.sendId));
-    return { ok: false, reason: 'delivery-failed' };
+  };
+  const sent = { ok: true as const, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+
+  if (delivery === 'after-response') {
+    // The person sees "code sent" either way (as an unknown identifier does); a failed send
+    // frees the slot, so "Resend code" works at once.
+    await afterResponse('sign-in code', async () => {
+      try {
+        await send();
+      } catch (error) {
+        await giveSlotBack(addSeconds(at, -AUTH_POLICY.resendAfterSeconds));
+        throw error;
+      }
+    });
+    return sent;
   }
 
-  await db
-    .update(authChallenges)
-    .set({
-      codeHash: hashCode(challenge.id, code),
-      codeExpiresAt: addSeconds(at, AUTH_POLICY.codeTtlSeconds),
-      codeAttempts: 0,
-    })
-    .where(eq(authChallenges.id, challenge.id));
-  return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+  try {
+    await send();
+  } catch {
+    await giveSlotBack(challenge.codeSentAt);
+    return { ok: false, reason: 'delivery-failed' };
+  }
+  await db.update(authChallenges).set(storedCode).where(eq(authChallenges.id, challenge.id));
+  return sent;
 }
 
 /** A sign-in code sent, as every sign-in and access flow answers it. */
@@ -150,8 +186,14 @@ export type CodeSendOutcome =
   | { ok: false; error: 'too-many-codes' | 'resend-too-soon'; retryAfterSeconds: number };
 
 /** A fresh code for the challenge by SMS, in the words of the clinic `sender` names. */
-export async function sendSignInCode(db: Executor, challenge: AuthChallenge, sms: SmsSender, sender: string): Promise<CodeSendOutcome> {
-  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(sender, code));
+export async function sendSignInCode(
+  db: Executor,
+  challenge: AuthChallenge,
+  sms: SmsSender,
+  sender: string,
+  delivery: CodeDelivery = 'before-answer',
+): Promise<CodeSendOutcome> {
+  const sent = await sendChallengeCode(db, challenge, sms, (code) => verificationCodeText(sender, code), delivery);
   if (sent.ok) return sent;
   if (sent.reason === 'delivery-failed') return { ok: false, error: 'sms-failed' };
   return { ok: false, error: sent.reason === 'hourly-limit' ? 'too-many-codes' : 'resend-too-soon', retryAfterSeconds: sent.retryAfterSeconds };

@@ -83,7 +83,7 @@ export async function startActivation(
     .from(patientPortalSettings)
     .innerJoin(patients, and(eq(patients.tenantId, patientPortalSettings.tenantId), eq(patients.id, patientPortalSettings.patientId)))
     .where(and(eq(patientPortalSettings.tenantId, tenantId), eq(patientPortalSettings.portalCode, portalCode)));
-  if (!found) return unknownPortalCode(db, tenantId, portalCode, audit, client.ip, attempt.count);
+  if (!found) return wrongDetails(db, tenantId, null, portalCode, audit, client.ip, attempt.count);
 
   const { settings } = found;
   const patientId = settings.patientId;
@@ -143,31 +143,26 @@ async function wrongTryAnswer(db: Executor, tenantId: string, portalCode: string
   return { ok: false, error: 'no-match', attemptsLeft: left };
 }
 
-/** A wrong try on a real portal ID: counted for staff to see (they may issue a new ID), never locking it. */
+/**
+ * A wrong try. On a real portal ID it is counted for staff to see (they may issue a new ID),
+ * never locking it. A portal ID nobody holds answers exactly like a real one (tries left, then
+ * the attempt waits) and runs the same statements (its count matches no row), so neither the
+ * answers nor their timing tell which IDs exist.
+ */
 async function wrongDetails(
-  db: Executor, tenantId: string, patientId: string, portalCode: string, audit: AuditBase, ip: string | null, tries: number,
+  db: Executor, tenantId: string, patientId: string | null, portalCode: string, audit: AuditBase, ip: string | null, tries: number,
 ): Promise<StartActivationResult> {
   await db
     .update(patientPortalSettings)
     .set({ portalCodeFailedAttempts: sql`${patientPortalSettings.portalCodeFailedAttempts} + 1`, updatedAt: clockNow() })
-    .where(and(eq(patientPortalSettings.tenantId, tenantId), eq(patientPortalSettings.patientId, patientId), eq(patientPortalSettings.portalCode, portalCode)));
-  await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalActivationFailed, outcome: 'failure', patientId, details: { reason: 'details-mismatch' } });
+    .where(and(eq(patientPortalSettings.tenantId, tenantId), eq(patientPortalSettings.portalCode, portalCode)));
+  const reason = patientId ? 'details-mismatch' : 'unknown-portal-id';
+  await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalActivationFailed, outcome: 'failure', patientId, details: { reason } });
   const result = await wrongTryAnswer(db, tenantId, portalCode, ip, tries);
   if (result.ok === false && result.error === 'attempt-locked') {
     await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.locked, outcome: 'denied', patientId, details: { area: 'activation', scope: 'attempt' } });
   }
   return result;
-}
-
-/**
- * A portal ID nobody holds answers exactly like a real one (tries left, then the attempt
- * waits), so the answers cannot be used to find out which IDs exist.
- */
-async function unknownPortalCode(
-  db: Executor, tenantId: string, portalCode: string, audit: AuditBase, ip: string | null, tries: number,
-): Promise<StartActivationResult> {
-  await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, action: AuditActions.portalActivationFailed, outcome: 'failure', details: { reason: 'unknown-portal-id' } });
-  return wrongTryAnswer(db, tenantId, portalCode, ip, tries);
 }
 
 export type ActivationCredentialsResult =

@@ -1,19 +1,21 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { and, eq, like, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { normalizeCodeInput } from '@/lib/auth/challenges';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { addSeconds, now as clockNow } from '@/lib/clock';
-import { hitRateLimit } from '@/lib/security/rate-limit';
+import { hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
 
 /**
  * The stand-in for a code flow started with an identifier we do not know (claim, forgot
  * password). No challenge is created and nothing is sent, but the browser gets an id shaped
  * like a challenge's and every later answer (wrong code with tries left, expiry, resend timing,
  * the hourly limit, the lock) follows the real rules, so a stranger cannot tell from the
- * answers whether an account or a patient exists. Its state is two rows in rate_limits:
+ * answers whether an account or a patient exists. Nor from their timing: starting and resending
+ * run the same statements as the real path, whose SMS goes out after the response
+ * (lib/messaging/after-response.ts). Its state is two rows in rate_limits:
  *   decoy:{id}:{lockKey}  window_start = started, count = wrong guesses since the last "send"
  *   decoy-sent:{id}       window_start = last "send", count = sends
  */
@@ -32,16 +34,30 @@ export type DecoyStartResult =
   | { ok: true; challengeId: string; resendAvailableAt: Date }
   | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number };
 
+/**
+ * Shaped like the real path statement for statement (createChallenge, then sendChallengeCode's
+ * transaction: lock, count, claim the slot, record the send), so the two answers take the same
+ * time; the real code goes to the provider only after the response.
+ */
 export async function startDecoy(db: Executor, lockKey: string): Promise<DecoyStartResult> {
   const at = clockNow();
-  const hourly = await hitRateLimit(db, hourlyKey(lockKey), { limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600, now: at });
-  if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
   const decoyId = randomUUID();
-  await db.insert(rateLimits).values([
-    { key: attemptsPrefix(decoyId) + lockKey, windowStart: at, count: 0 },
-    { key: sentKey(decoyId), windowStart: at, count: 1 },
-  ]);
-  return { ok: true, challengeId: decoyId, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+  await db.insert(rateLimits).values({ key: attemptsPrefix(decoyId) + lockKey, windowStart: at, count: 0 });
+  return db.transaction(async (tx): Promise<DecoyStartResult> => {
+    await lockDecoySends(tx, lockKey);
+    const hourly = await peekRateLimit(tx, hourlyKey(lockKey), hourlyLimit(at));
+    if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
+    await tx.insert(rateLimits).values({ key: sentKey(decoyId), windowStart: at, count: 1 });
+    await hitRateLimit(tx, hourlyKey(lockKey), hourlyLimit(at));
+    return { ok: true, challengeId: decoyId, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+  });
+}
+
+const hourlyLimit = (now: Date) => ({ limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600, now });
+
+/** As sendChallengeCode locks the subject: one send at a time for what was typed. */
+async function lockDecoySends(tx: Executor, lockKey: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${hourlyKey(lockKey)}, 0))`);
 }
 
 async function loadDecoy(db: Executor, id: string | null | undefined) {
@@ -58,21 +74,37 @@ async function loadDecoy(db: Executor, id: string | null | undefined) {
   return { attemptsKey: attempts.key, lockKey: attempts.key.slice(attemptsPrefix(id).length), lastSentAt: sent.windowStart, id };
 }
 
-/** A "resend" for a decoy; null when `id` is no live decoy. */
+/** A "resend" for a decoy, shaped like sendChallengeCode as startDecoy is; null when `id` is no live decoy. */
 export async function resendDecoy(db: Executor, id: string | null | undefined): Promise<DecoySendResult | null> {
   const decoy = await loadDecoy(db, id);
   if (!decoy) return null;
   const at = clockNow();
-  const sinceMs = at.getTime() - decoy.lastSentAt.getTime();
-  if (sinceMs < AUTH_POLICY.resendAfterSeconds * 1000) {
-    return { ok: false, error: 'resend-too-soon', retryAfterSeconds: Math.max(1, Math.ceil((AUTH_POLICY.resendAfterSeconds * 1000 - sinceMs) / 1000)) };
-  }
-  const hourly = await hitRateLimit(db, hourlyKey(decoy.lockKey), { limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600, now: at });
-  if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
-  await db.update(rateLimits).set({ windowStart: at, count: sql`${rateLimits.count} + 1` }).where(eq(rateLimits.key, sentKey(decoy.id)));
-  // A fresh code comes with fresh guesses, as sendChallengeCode resets code_attempts.
-  await db.update(rateLimits).set({ count: 0 }).where(eq(rateLimits.key, decoy.attemptsKey));
-  return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+  return db.transaction(async (tx): Promise<DecoySendResult> => {
+    await lockDecoySends(tx, decoy.lockKey);
+    const hourly = await peekRateLimit(tx, hourlyKey(decoy.lockKey), hourlyLimit(at));
+    if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
+    // Claims the resend slot and, as a fresh code comes with fresh guesses (sendChallengeCode
+    // resets code_attempts), zeroes the wrong guesses, in one statement.
+    const sent = sentKey(decoy.id);
+    const claimed = await tx
+      .update(rateLimits)
+      .set({
+        windowStart: sql`case when ${rateLimits.key} = ${sent} then ${at.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
+        count: sql`case when ${rateLimits.key} = ${sent} then ${rateLimits.count} + 1 else 0 end`,
+      })
+      .where(and(
+        inArray(rateLimits.key, [sent, decoy.attemptsKey]),
+        sql`exists (select 1 from ${rateLimits} s where s.key = ${sent} and s.window_start <= ${addSeconds(at, -AUTH_POLICY.resendAfterSeconds).toISOString()}::timestamptz)`,
+      ))
+      .returning({ key: rateLimits.key });
+    if (claimed.length === 0) {
+      const [last] = await tx.select({ at: rateLimits.windowStart }).from(rateLimits).where(eq(rateLimits.key, sent));
+      const sinceMs = at.getTime() - (last?.at ?? at).getTime();
+      return { ok: false, error: 'resend-too-soon', retryAfterSeconds: Math.max(1, Math.ceil((AUTH_POLICY.resendAfterSeconds * 1000 - sinceMs) / 1000)) };
+    }
+    await hitRateLimit(tx, hourlyKey(decoy.lockKey), hourlyLimit(at));
+    return { ok: true, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
+  });
 }
 
 export type DecoyCheckResult =

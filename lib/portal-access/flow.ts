@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authChallenges, type AuthChallenge, type ChallengePurpose } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
-import { AuditActions } from '@/lib/audit/actions';
+import { AuditActions, type AuditAction } from '@/lib/audit/actions';
 import { challengePayload, createChallenge, findOpenChallenge, firstCodeRefusal, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from '@/lib/auth/challenges';
 import { clearSignInFailures, lockRemainingSeconds, recordSignInFailure } from '@/lib/auth/lockout';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
@@ -70,6 +70,13 @@ export async function flowLockedSeconds(db: Executor, lockKey: string): Promise<
   return lockRemainingSeconds(db, lockKey);
 }
 
+/**
+ * Flows that answer an unknown identifier with a decoy (decoy.ts) send their code after the
+ * response: waiting for the provider would make the real answer slower than the decoy's. The
+ * others can only be reached by the right person, so they wait and can say the SMS failed.
+ */
+const FLOWS_WITH_DECOYS: ReadonlySet<FlowArea> = new Set(['claim', 'password-reset']);
+
 export async function sendFlowCode(
   db: Executor,
   profile: TenantProfile,
@@ -77,17 +84,28 @@ export async function sendFlowCode(
   sms: SmsSender,
   client: ClientInfo,
   area: FlowArea,
+  sentAudit: SentAudit = { action: AuditActions.codeSent, details: { area } },
 ): Promise<CodeSendOutcome> {
-  const sent = await sendSignInCode(db, challenge, sms, profile.branding.displayName);
+  const delivery = FLOWS_WITH_DECOYS.has(area) ? 'after-response' : 'before-answer';
+  const sent = await sendSignInCode(db, challenge, sms, profile.branding.displayName, delivery);
   if (!sent.ok) return sent;
   await recordAudit(db, {
-    tenantId: profile.id, actor: flowActor(challenge), action: AuditActions.codeSent, patientId: flowPatientId(challenge),
-    ip: client.ip, userAgent: client.userAgent, details: { area },
+    tenantId: profile.id, actor: flowActor(challenge), action: sentAudit.action, patientId: flowPatientId(challenge),
+    ip: client.ip, userAgent: client.userAgent, details: sentAudit.details,
   });
   return { ok: true, resendAvailableAt: sent.resendAvailableAt };
 }
 
-/** A new attempt of a flow and its first code, to the phone the challenge names. */
+/** The audit row of a code that went out: `auth.code_sent` unless the flow records its own event. */
+export interface SentAudit {
+  action: AuditAction;
+  details: Record<string, unknown>;
+}
+
+/**
+ * A new attempt of a flow and its first code, to the phone the challenge names. `sentAudit`
+ * lets a flow record its own event (a reset request) as the one row of the first code.
+ */
 export async function startFlowAttempt(
   db: Executor,
   profile: TenantProfile,
@@ -95,9 +113,10 @@ export async function startFlowAttempt(
   sms: SmsSender,
   client: ClientInfo,
   area: FlowArea,
+  sentAudit?: SentAudit,
 ): Promise<AttemptStart> {
   const challenge = await createChallenge(db, { ...attempt, tenantId: profile.id, ip: client.ip });
-  const sent = await sendFlowCode(db, profile, challenge, sms, client, area);
+  const sent = await sendFlowCode(db, profile, challenge, sms, client, area, sentAudit);
   return sent.ok ? { ok: true, challengeId: challenge.id, resendAvailableAt: sent.resendAvailableAt } : firstCodeRefusal(sent);
 }
 

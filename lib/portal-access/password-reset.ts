@@ -15,6 +15,7 @@ import { addSeconds, now as clockNow } from '@/lib/clock';
 import type { EmailSender } from '@/lib/email/types';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { generateToken, hashToken } from '@/lib/identity/secrets';
+import { afterResponse } from '@/lib/messaging/after-response';
 import { getEmailSender, getSmsSender } from '@/lib/messaging/providers';
 import { hitRateLimit } from '@/lib/security/rate-limit';
 import type { SmsSender } from '@/lib/sms/types';
@@ -75,17 +76,26 @@ export async function startPasswordReset(
   if (locked > 0) return { ok: false, error: 'locked', retryAfterSeconds: locked };
 
   const account = await findPortalAccountByIdentifier(db, tenantId, mode, identifier);
-  await recordAudit(db, {
-    tenantId, actor: account ? { kind: 'patient', id: account.id } : { kind: 'anonymous' }, action: AuditActions.passwordResetRequested,
-    outcome: account?.status === 'active' ? 'success' : 'failure', ip: client.ip, userAgent: client.userAgent,
-    details: { channel: 'sms', ...(account?.status === 'active' ? {} : { reason: account ? 'account-disabled' : 'unknown-identifier' }) },
-  });
+  const requested = { tenantId, action: AuditActions.passwordResetRequested, ip: client.ip, userAgent: client.userAgent };
+  // One audit row either way, and the same statements (decoy.ts), so the time taken does not
+  // tell whether the account exists; the real code goes out after the response.
   if (!account || account.status !== 'active') {
+    await recordAudit(db, {
+      ...requested, actor: account ? { kind: 'patient', id: account.id } : { kind: 'anonymous' }, outcome: 'failure',
+      details: { channel: 'sms', reason: account ? 'account-disabled' : 'unknown-identifier' },
+    });
     return startDecoy(db, lockKey);
   }
 
   const payload: ResetPayload = { lockKey, signInLockKey: lockoutKey(LOCK_SCOPES.signIn, tenantId, identifier) };
-  return startFlowAttempt(db, profile, { purpose: PURPOSE, subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload } }, sms, client, 'password-reset');
+  const started = await startFlowAttempt(
+    db, profile, { purpose: PURPOSE, subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload } }, sms, client,
+    'password-reset', { action: AuditActions.passwordResetRequested, details: { channel: 'sms', area: 'password-reset' } },
+  );
+  if (!started.ok) {
+    await recordAudit(db, { ...requested, actor: { kind: 'patient', id: account.id }, outcome: 'denied', details: { channel: 'sms', reason: started.error } });
+  }
+  return started;
 }
 
 export type ResetLinkRequestResult =
@@ -96,8 +106,8 @@ export type ResetLinkRequestResult =
 
 /**
  * "Email me a reset link" (email clinics): a single-use link to `{portalOrigin}/portal/
- * reset-password/{token}`, valid 1 hour. Always the same answer; a failed or skipped email is
- * only audited, since saying so would tell whether the account exists.
+ * reset-password/{token}`, valid 1 hour. Always the same answer, in the same time; a failed or
+ * skipped email is only audited, since saying so would tell whether the account exists.
  */
 export async function requestPasswordResetLink(
   db: Executor,
@@ -118,16 +128,26 @@ export async function requestPasswordResetLink(
   const perIp = await perIpAllowed(db, tenantId, client);
   if (!perIp.allowed) return { ok: false, error: 'rate-limited', retryAfterSeconds: perIp.retryAfterSeconds };
   const account = await findAccountByEmail(db, tenantId, email);
+  const known = account?.status === 'active' ? account : null;
   const audit = { tenantId, ip: client.ip, userAgent: client.userAgent, action: AuditActions.passwordResetRequested };
-  if (!account || account.status !== 'active') {
-    await recordAudit(db, { ...audit, actor: { kind: 'anonymous' }, outcome: 'failure', details: { channel: 'email', reason: account ? 'account-disabled' : 'unknown-identifier' } });
-    return { ok: true };
-  }
-  // At most a few emails an hour to one address, however often the form is sent.
+  // From here both answers run the same statements (the per-address count, then one
+  // transaction that retires the address's open links and writes the audit row), and the
+  // email goes out after the response, so the time taken does not tell whether the account
+  // exists. At most a few emails an hour to one address, however often the form is sent.
   const digest = createHash('sha256').update(email).digest('hex').slice(0, 32);
   const perEmail = await hitRateLimit(db, `password-reset-email:${tenantId}:${digest}`, { limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600 });
+  if (!known) {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(authTokens)
+        .set({ revokedAt: clockNow() })
+        .where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.email, email), eq(authTokens.purpose, PURPOSE), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
+      await recordAudit(tx, { ...audit, actor: { kind: 'anonymous' }, outcome: 'failure', details: { channel: 'email', reason: account ? 'account-disabled' : 'unknown-identifier' } });
+    });
+    return { ok: true };
+  }
   if (!perEmail.allowed) {
-    await recordAudit(db, { ...audit, actor: { kind: 'patient', id: account.id }, outcome: 'denied', details: { channel: 'email', reason: 'hourly-limit' } });
+    await recordAudit(db, { ...audit, actor: { kind: 'patient', id: known.id }, outcome: 'denied', details: { channel: 'email', reason: 'hourly-limit' } });
     return { ok: true };
   }
 
@@ -138,21 +158,23 @@ export async function requestPasswordResetLink(
     await tx
       .update(authTokens)
       .set({ revokedAt: at })
-      .where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.portalAccountId, account.id), eq(authTokens.purpose, PURPOSE), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
+      .where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.portalAccountId, known.id), eq(authTokens.purpose, PURPOSE), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
     const [row] = await tx
       .insert(authTokens)
-      .values({ tenantId, purpose: PURPOSE, tokenHash: hashToken(token), email, portalAccountId: account.id, createdAt: at, expiresAt: addSeconds(at, AUTH_POLICY.passwordResetTtlSeconds) })
+      .values({ tenantId, purpose: PURPOSE, tokenHash: hashToken(token), email, portalAccountId: known.id, createdAt: at, expiresAt: addSeconds(at, AUTH_POLICY.passwordResetTtlSeconds) })
       .returning({ id: authTokens.id });
-    await recordAudit(tx, { ...audit, actor: { kind: 'patient', id: account.id }, target: { type: 'auth_token', id: row!.id }, details: { channel: 'email' } });
+    await recordAudit(tx, { ...audit, actor: { kind: 'patient', id: known.id }, target: { type: 'auth_token', id: row!.id }, details: { channel: 'email' } });
     return row!.id;
   });
   const mail = passwordResetEmail({ clinicName: profile.branding.displayName, link: `${origin}/portal/reset-password/${token}` });
-  try {
-    await emailSender.send({ to: email, subject: mail.subject, text: mail.text, idempotencyKey: `password-reset:${tokenId}` });
-  } catch {
-    await db.update(authTokens).set({ revokedAt: clockNow() }).where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.id, tokenId)));
-    await recordAudit(db, { ...audit, actor: { kind: 'system' }, outcome: 'failure', target: { type: 'auth_token', id: tokenId }, details: { channel: 'email', reason: 'email-failed' } });
-  }
+  await afterResponse('password reset email', async () => {
+    try {
+      await emailSender.send({ to: email, subject: mail.subject, text: mail.text, idempotencyKey: `password-reset:${tokenId}` });
+    } catch {
+      await db.update(authTokens).set({ revokedAt: clockNow() }).where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.id, tokenId)));
+      await recordAudit(db, { ...audit, actor: { kind: 'system' }, outcome: 'failure', target: { type: 'auth_token', id: tokenId }, details: { channel: 'email', reason: 'email-failed' } });
+    }
+  });
   return { ok: true };
 }
 
