@@ -5,8 +5,10 @@ import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { portalUnreadCount } from '@/lib/conversations/portal';
 import { getDb } from '@/db/client';
-import { messagesFor } from '@/lib/i18n/core';
+import { messagesFor, translator } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
+import { notes } from '@/lib/i18n/messages/notes';
+import { notesRelationships } from '@/lib/i18n/messages/notes-relationships';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { choosePatientAction, idleSecondsLeftAction, idleSignOutAction, keepAliveAction, signOutAction } from './actions';
@@ -29,12 +31,14 @@ export default async function PortalAppLayout({
     { href: '/portal', label: t('navHome'), exact: true },
     { href: '/portal/bookings', label: t('navBookings') },
     { href: '/portal/documents', label: t('navDocuments') },
+    { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
     {
       href: '/portal/messages', label: t('navMessages'),
       badge: { count: unread, label: t('unreadCount', { count: unread }), live: { url: '/api/portal/messages/unread', labelTemplate: messages.unreadCount } },
     },
     { href: '/portal/data', label: t('navData') },
     { href: '/portal/history', label: t('navHistory') },
+    { href: '/portal/relationships', label: translator(notesRelationships, locale)('navRelationships') },
     { href: '/portal/settings', label: t('navSettings') },
   ];
   const headerEnd = (
