@@ -14,6 +14,7 @@ export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr/patients', label: 'Patients', permission: 'patients.view' },
   { href: '/emr/schedule', label: 'Schedule', permission: 'schedule.view' },
   { href: '/emr/messages', label: 'Messages', permission: 'messages.view' },
+  { href: '/emr/forms', label: 'Forms', permission: 'forms.assign' },
 ];
 
 export const CRM_NAV: AreaNavItem[] = [
@@ -21,6 +22,7 @@ export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm/users', label: 'Users', permission: 'users.manage' },
   { href: '/crm/branding', label: 'Branding', permission: 'settings.manage' },
   { href: '/crm/portal-settings', label: 'Portal settings', permission: 'settings.manage' },
+  { href: '/crm/handout', label: 'Portal handout', permission: 'settings.manage' },
   { href: '/crm/locations', label: 'Locations', permission: 'settings.manage' },
   { href: '/crm/services', label: 'Services', permission: 'settings.manage' },
   { href: '/crm/providers', label: 'Providers', permission: 'settings.manage' },
