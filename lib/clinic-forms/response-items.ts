@@ -1,3 +1,4 @@
+import 'server-only';
 import { answerFields, choiceTypes, type FormDefinition, type FormField } from './definition';
 import type { AnswerValue, Answers } from './enable-when';
 import type { Coding } from './fhir';

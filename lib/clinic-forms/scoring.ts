@@ -1,3 +1,4 @@
+import 'server-only';
 import { answerFields, type FormDefinition } from './definition';
 import type { Answers } from './enable-when';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ChoiceOption, FormDefinition } from './definition';
 
 // The forms every clinic starts with (issue 15): a general intake, a privacy-practices
