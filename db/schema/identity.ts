@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { clinicTable } from './clinic-table';
+import { clinicDetailTable, clinicTable } from './clinic-table';
 import { createdAt, sameClinicReference, updatedAt } from './columns';
 import { patients } from './patients';
 import { staffUsers } from './staff';
-import { tenants } from './tenants';
 
 /** People who run the deployment. Not tenant-owned: they sign in on the root host only. */
 export const platformOperators = pgTable(
@@ -147,23 +146,21 @@ export const authTokens = clinicTable(
 );
 
 export const challengePurposes = [
-  'portal_sign_in', 'staff_sign_in', 'operator_sign_in', 'portal_activation', 'portal_invite',
+  'portal_sign_in', 'staff_sign_in', 'portal_activation', 'portal_invite',
   'portal_claim', 'password_reset', 'phone_change',
 ] as const;
 export type ChallengePurpose = (typeof challengePurposes)[number];
 
 /**
- * One attempt at a multi-step flow (password accepted, now waiting for the SMS code). The
- * browser holds only the challenge id in an HttpOnly cookie; everything else is here.
+ * One attempt at a multi-step flow of a clinic (password accepted, now waiting for the SMS
+ * code). The browser holds only the challenge id in an HttpOnly cookie; everything else is
+ * here. Operators' sign-in attempts are platform rows of their own (operator_challenges).
  */
-export const authChallenges = pgTable(
+export const authChallenges = clinicTable(
   'auth_challenges',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    // Null for the platform operators' console.
-    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
     purpose: text('purpose', { enum: challengePurposes }).notNull(),
-    subjectKind: text('subject_kind', { enum: ['portal_account', 'staff', 'operator', 'patient'] }).notNull(),
+    subjectKind: text('subject_kind', { enum: ['portal_account', 'staff', 'patient'] }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     // What the flow will do on success (for example the token of an invite, the new phone).
     payload: text('payload'),
@@ -178,34 +175,36 @@ export const authChallenges = pgTable(
     ip: text('ip'),
     createdAt: createdAt(),
   },
-  (t) => [index('auth_challenges_subject_idx').on(t.subjectId, t.createdAt)],
+  (t) => [index('auth_challenges_subject_idx').on(t.tenantId, t.subjectId, t.createdAt)],
 );
 export type AuthChallenge = typeof authChallenges.$inferSelect;
 
-/** Every SMS code sent, for the per-account hourly limit. */
-export const smsCodeSends = pgTable(
+/** Every SMS code sent, for the per-person hourly limit. */
+export const smsCodeSends = clinicDetailTable(
   'sms_code_sends',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    challengeId: uuid('challenge_id')
-      .notNull()
-      .references(() => authChallenges.id, { onDelete: 'cascade' }),
+    challengeId: uuid('challenge_id').notNull(),
     subjectId: uuid('subject_id').notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('sms_code_sends_subject_idx').on(t.subjectId, t.sentAt)],
+  (t) => [
+    sameClinicReference('sms_code_sends_challenge_fk', t.tenantId, t.challengeId, authChallenges).onDelete('cascade'),
+    index('sms_code_sends_subject_idx').on(t.tenantId, t.subjectId, t.sentAt),
+  ],
 );
 
+/** The audiences that sign in (each with its own session cookie). */
 export const sessionKinds = ['staff', 'portal', 'operator'] as const;
 export type SessionKind = (typeof sessionKinds)[number];
+/** The sessions a clinic holds; operators' sessions are operator_sessions. */
+export const clinicSessionKinds = ['staff', 'portal'] as const;
+export type ClinicSessionKind = (typeof clinicSessionKinds)[number];
 
-/** Server-side sessions. The Auth.js cookie only carries this row's id. */
-export const authSessions = pgTable(
+/** Server-side sessions of a clinic's staff and patients. The Auth.js cookie only carries this row's id. */
+export const authSessions = clinicTable(
   'auth_sessions',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: sessionKinds }).notNull(),
+    kind: text('kind', { enum: clinicSessionKinds }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     selectedPatientId: uuid('selected_patient_id'),
     createdAt: createdAt(),
@@ -217,9 +216,50 @@ export const authSessions = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index('auth_sessions_subject_idx').on(t.subjectId)],
+  (t) => [index('auth_sessions_subject_idx').on(t.tenantId, t.subjectId)],
 );
 export type AuthSession = typeof authSessions.$inferSelect;
+
+/**
+ * An operator's sign-in attempt on the root host (password accepted, waiting for the
+ * authenticator code). Platform-wide, like the operators.
+ */
+export const operatorChallenges = pgTable(
+  'operator_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    operatorId: uuid('operator_id').notNull().references(() => platformOperators.id, { onDelete: 'cascade' }),
+    /** The sign-in lockout key of the email typed, cleared on success. */
+    lockKey: text('lock_key').notNull(),
+    codeAttempts: integer('code_attempts').notNull().default(0),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('operator_challenges_operator_idx').on(t.operatorId, t.createdAt)],
+);
+export type OperatorChallenge = typeof operatorChallenges.$inferSelect;
+
+/** Operators' server-side sessions (the console). */
+export const operatorSessions = pgTable(
+  'operator_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    operatorId: uuid('operator_id').notNull().references(() => platformOperators.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    idleTimeoutSeconds: integer('idle_timeout_seconds').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokeReason: text('revoke_reason'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('operator_sessions_operator_idx').on(t.operatorId)],
+);
+export type OperatorSession = typeof operatorSessions.$inferSelect;
 
 /** Fixed-window counters for limits that must hold across server instances (per IP, per key). */
 export const rateLimits = pgTable('rate_limits', {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * What the local "outbox" SMS and email providers captured instead of sending, shown at
@@ -27,13 +27,14 @@ export const outboxStatuses = ['pending', 'sending', 'sent', 'dead'] as const;
  * The transactional outbox: a message is written in the same transaction as the change that
  * causes it, then delivered by the dispatcher (right after commit, and by the cron route) with
  * retries and backoff. `idempotency_key` makes a second enqueue of the same event a no-op, and
- * is passed to the provider so a crash between sending and marking never sends twice.
+ * is passed to the provider so a crash between sending and marking never sends twice. Every
+ * message is a clinic's, keyed by (tenant_id, id); the key is unique within the clinic.
  */
 export const outboxMessages = pgTable(
   'outbox_messages',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id'),
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
     channel: text('channel', { enum: ['sms', 'email'] }).notNull(),
     recipient: text('recipient').notNull(),
     subject: text('subject'),
@@ -51,7 +52,8 @@ export const outboxMessages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('outbox_messages_idempotency_key').on(t.idempotencyKey),
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('outbox_messages_idempotency_key').on(t.tenantId, t.idempotencyKey),
     index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
   ],
 );

@@ -2,12 +2,13 @@ import 'server-only';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { preparedQuery } from '@/db/prepared';
-import { auditLog, type auditActorKinds, type auditOutcomes } from '@/db/schema';
+import { auditLog, platformAuditLog, type auditActorKinds, type auditOutcomes } from '@/db/schema';
 import type { OperatorContext, PortalAccountContext, StaffContext } from '@/lib/access/context';
 import type { AuditAction } from './actions';
 
 /**
- * Writes one append-only audit entry (the table refuses UPDATE, DELETE and TRUNCATE).
+ * Writes one append-only audit entry (the tables refuse UPDATE, DELETE and TRUNCATE): a
+ * clinic's to audit_log, the operators' console's (tenantId null) to platform_audit_log.
  * Pass the transaction that makes the change, so the entry exists exactly when the change does;
  * for a refused attempt, which changes nothing, pass the database.
  */
@@ -20,7 +21,7 @@ export interface AuditActor {
 }
 
 export interface AuditRecord {
-  /** Null for the platform operators' console. */
+  /** Null for the platform operators' console (platform_audit_log). */
   tenantId: string | null;
   actor: AuditActor;
   action: AuditAction;
@@ -52,6 +53,22 @@ const auditInsert = preparedQuery((db) => db
   })
   .prepare('audit_insert'));
 
+const platformAuditInsert = preparedQuery((db) => db
+  .insert(platformAuditLog)
+  .values({
+    actorKind: sql.placeholder('actorKind'),
+    actorId: sql.placeholder('actorId'),
+    actorLabel: sql.placeholder('actorLabel'),
+    action: sql.placeholder('action'),
+    outcome: sql.placeholder('outcome'),
+    targetType: sql.placeholder('targetType'),
+    targetId: sql.placeholder('targetId'),
+    ip: sql.placeholder('ip'),
+    userAgent: sql.placeholder('userAgent'),
+    details: sql.placeholder('details'),
+  })
+  .prepare('platform_audit_insert'));
+
 /** Any audience's context: who acts is filled in from it the same way everywhere. */
 export type AuditContext = StaffContext | PortalAccountContext | OperatorContext;
 
@@ -72,21 +89,21 @@ export async function recordAudit(db: Executor, ctx: AuditContext, entry: Omit<A
 export async function recordAudit(db: Executor, entry: AuditRecord): Promise<void>;
 export async function recordAudit(db: Executor, ctxOrEntry: AuditContext | AuditRecord, rest?: Omit<AuditRecord, 'tenantId' | 'actor'>): Promise<void> {
   const entry: AuditRecord = rest ? { ...auditFrom(ctxOrEntry as AuditContext), ...dropUndefined(rest), action: rest.action } : (ctxOrEntry as AuditRecord);
-  const values = {
-    tenantId: entry.tenantId,
+  const common = {
     actorKind: entry.actor.kind,
     actorId: entry.actor.id ?? null,
     actorLabel: entry.actor.label ?? null,
     action: entry.action,
     outcome: entry.outcome ?? 'success',
-    patientId: entry.patientId ?? null,
     targetType: entry.target?.type ?? null,
     targetId: entry.target?.id ?? null,
     ip: entry.ip ?? null,
     userAgent: entry.userAgent ?? null,
     details: entry.details ?? null,
   };
-  await auditInsert(db).execute(values);
+  // The console acts on the platform, never on a patient's record.
+  if (entry.tenantId === null) await platformAuditInsert(db).execute(common);
+  else await auditInsert(db).execute({ ...common, tenantId: entry.tenantId, patientId: entry.patientId ?? null });
 }
 
 function dropUndefined<T extends object>(value: T): Partial<T> {

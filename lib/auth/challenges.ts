@@ -20,7 +20,7 @@ export type ChallengeSubject = { kind: AuthChallenge['subjectKind']; id: string 
 export async function createChallenge(
   db: Executor,
   input: {
-    tenantId: string | null;
+    tenantId: string;
     purpose: ChallengePurpose;
     subject: ChallengeSubject;
     phone?: string | null;
@@ -48,6 +48,11 @@ export async function createChallenge(
   return row!;
 }
 
+/** One challenge by its key: the clinic and the id. */
+export function challengeKey(challenge: Pick<AuthChallenge, 'tenantId' | 'id'>) {
+  return and(eq(authChallenges.tenantId, challenge.tenantId), eq(authChallenges.id, challenge.id))!;
+}
+
 export function challengePayload<T extends Record<string, unknown>>(challenge: AuthChallenge): Partial<T> {
   if (!challenge.payload) return {};
   try {
@@ -61,12 +66,12 @@ export function challengePayload<T extends Record<string, unknown>>(challenge: A
 export async function findOpenChallenge(
   db: Executor,
   challengeId: string | null | undefined,
-  expected: { tenantId: string | null; purposes: readonly ChallengePurpose[] },
+  expected: { tenantId: string; purposes: readonly ChallengePurpose[] },
 ): Promise<AuthChallenge | null> {
   if (!challengeId || !/^[0-9a-f-]{36}$/i.test(challengeId)) return null;
-  const [row] = await db.select().from(authChallenges).where(eq(authChallenges.id, challengeId));
+  const [row] = await db.select().from(authChallenges).where(challengeKey({ tenantId: expected.tenantId, id: challengeId }));
   if (!row || row.completedAt || row.expiresAt <= clockNow()) return null;
-  if (row.tenantId !== expected.tenantId || !expected.purposes.includes(row.purpose)) return null;
+  if (!expected.purposes.includes(row.purpose)) return null;
   return row;
 }
 
@@ -116,7 +121,7 @@ export async function sendChallengeCode(
     const [sent] = await tx
       .select({ n: count(), oldest: sql<Date>`min(${smsCodeSends.sentAt})` })
       .from(smsCodeSends)
-      .where(and(eq(smsCodeSends.subjectId, challenge.subjectId), gt(smsCodeSends.sentAt, hourAgo)));
+      .where(and(eq(smsCodeSends.tenantId, challenge.tenantId), eq(smsCodeSends.subjectId, challenge.subjectId), gt(smsCodeSends.sentAt, hourAgo)));
     if ((sent?.n ?? 0) >= AUTH_POLICY.codesPerHour) {
       const oldest = sent?.oldest ? new Date(sent.oldest) : at;
       const retry = Math.max(1, Math.ceil((oldest.getTime() + 3600_000 - at.getTime()) / 1000));
@@ -126,18 +131,21 @@ export async function sendChallengeCode(
       .update(authChallenges)
       .set({ codeSentAt: at, ...(delivery === 'after-response' ? storedCode : {}) })
       .where(and(
-        eq(authChallenges.id, challenge.id),
+        challengeKey(challenge),
         isNull(authChallenges.completedAt),
         or(isNull(authChallenges.codeSentAt), lte(authChallenges.codeSentAt, resendBoundary)),
       ))
       .returning({ id: authChallenges.id });
     if (claimed.length === 0) {
-      const [current] = await tx.select({ codeSentAt: authChallenges.codeSentAt }).from(authChallenges).where(eq(authChallenges.id, challenge.id));
+      const [current] = await tx.select({ codeSentAt: authChallenges.codeSentAt }).from(authChallenges).where(challengeKey(challenge));
       const last = current?.codeSentAt ?? at;
       const retry = Math.max(1, Math.ceil((last.getTime() + AUTH_POLICY.resendAfterSeconds * 1000 - at.getTime()) / 1000));
       return { ok: false as const, reason: 'resend-too-soon' as const, retryAfterSeconds: retry };
     }
-    const [row] = await tx.insert(smsCodeSends).values({ challengeId: challenge.id, subjectId: challenge.subjectId, sentAt: at }).returning({ id: smsCodeSends.id });
+    const [row] = await tx
+      .insert(smsCodeSends)
+      .values({ tenantId: challenge.tenantId, challengeId: challenge.id, subjectId: challenge.subjectId, sentAt: at })
+      .returning({ id: smsCodeSends.id });
     return { ok: true as const, sendId: row!.id };
   });
   if (!reserved.ok) return reserved;
@@ -150,8 +158,8 @@ export async function sendChallengeCode(
     await db
       .update(authChallenges)
       .set({ codeSentAt })
-      .where(and(eq(authChallenges.id, challenge.id), eq(authChallenges.codeSentAt, at)));
-    await db.delete(smsCodeSends).where(eq(smsCodeSends.id, reserved.sendId));
+      .where(and(challengeKey(challenge), eq(authChallenges.codeSentAt, at)));
+    await db.delete(smsCodeSends).where(and(eq(smsCodeSends.tenantId, challenge.tenantId), eq(smsCodeSends.id, reserved.sendId)));
   };
   const sent = { ok: true as const, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
 
@@ -175,7 +183,7 @@ export async function sendChallengeCode(
     await giveSlotBack(challenge.codeSentAt);
     return { ok: false, reason: 'delivery-failed' };
   }
-  await db.update(authChallenges).set(storedCode).where(eq(authChallenges.id, challenge.id));
+  await db.update(authChallenges).set(storedCode).where(challengeKey(challenge));
   return sent;
 }
 
@@ -208,11 +216,11 @@ export function firstCodeRefusal(sent: Exclude<CodeSendOutcome, { ok: true }>): 
 }
 
 /** One more guess at a challenge's code or TOTP; false once its guesses are used up. */
-export async function countCodeAttempt(db: Executor, challengeId: string): Promise<boolean> {
+export async function countCodeAttempt(db: Executor, challenge: Pick<AuthChallenge, 'tenantId' | 'id'>): Promise<boolean> {
   const [attempt] = await db
     .update(authChallenges)
     .set({ codeAttempts: sql`${authChallenges.codeAttempts} + 1` })
-    .where(and(eq(authChallenges.id, challengeId), sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`))
+    .where(and(challengeKey(challenge), sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`))
     .returning({ attempts: authChallenges.codeAttempts });
   return Boolean(attempt);
 }
@@ -243,7 +251,7 @@ export async function verifyChallengeCode(db: Executor, challenge: AuthChallenge
     .update(authChallenges)
     .set({ codeAttempts: sql`${authChallenges.codeAttempts} + 1` })
     .where(and(
-      eq(authChallenges.id, challenge.id),
+      challengeKey(challenge),
       isNull(authChallenges.completedAt),
       isNull(authChallenges.verifiedAt),
       sql`${authChallenges.codeAttempts} < ${AUTH_POLICY.codeMaxAttempts}`,
@@ -257,7 +265,7 @@ export async function verifyChallengeCode(db: Executor, challenge: AuthChallenge
   const [verified] = await db
     .update(authChallenges)
     .set({ verifiedAt: at, codeHash: null })
-    .where(and(eq(authChallenges.id, challenge.id), isNull(authChallenges.verifiedAt)))
+    .where(and(challengeKey(challenge), isNull(authChallenges.verifiedAt)))
     .returning();
   if (!verified) return { ok: false, reason: 'too-many-attempts' };
   return { ok: true, challenge: verified };
@@ -267,18 +275,17 @@ export async function verifyChallengeCode(db: Executor, challenge: AuthChallenge
 export async function completeVerifiedChallenge(
   db: Executor,
   challengeId: string,
-  expected: { tenantId: string | null; purposes: readonly ChallengePurpose[] },
+  expected: { tenantId: string; purposes: readonly ChallengePurpose[] },
 ): Promise<AuthChallenge | null> {
   const at = clockNow();
   const [row] = await db
     .update(authChallenges)
     .set({ completedAt: at })
     .where(and(
-      eq(authChallenges.id, challengeId),
+      challengeKey({ tenantId: expected.tenantId, id: challengeId }),
       isNull(authChallenges.completedAt),
       sql`${authChallenges.verifiedAt} is not null`,
       gt(authChallenges.expiresAt, at),
-      expected.tenantId ? eq(authChallenges.tenantId, expected.tenantId) : isNull(authChallenges.tenantId),
       inArray(authChallenges.purpose, [...expected.purposes]),
     ))
     .returning();

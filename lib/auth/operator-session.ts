@@ -12,8 +12,7 @@ import { getClientInfo } from '@/lib/http/client-info';
 import { createAuthInstance } from './auth-instances';
 import { readSessionId } from './session-token';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
-import { completeVerifiedChallenge } from './challenges';
-import { checkSession, createSession, revokeSession, touchSession } from './session-store';
+import { checkOperatorSession, completeOperatorChallenge, createOperatorSession, revokeOperatorSession, touchOperatorSession } from './operator-store';
 
 /** Operators get a 30-minute idle limit: their console can suspend whole clinics. */
 const OPERATOR_IDLE_SECONDS = 30 * 60;
@@ -21,13 +20,13 @@ const OPERATOR_IDLE_SECONDS = 30 * 60;
 export const operatorAuth = createAuthInstance('operator', async (challengeId) => {
   if ((await readChallengeCookie()) !== challengeId) return null;
   const db = getDb();
-  const challenge = await completeVerifiedChallenge(db, challengeId, { tenantId: null, purposes: ['operator_sign_in'] });
+  const challenge = await completeOperatorChallenge(db, challengeId);
   if (!challenge) return null;
   const client = await getClientInfo();
-  const session = await createSession(db, { tenantId: null, kind: 'operator', subjectId: challenge.subjectId, idleTimeoutSeconds: OPERATOR_IDLE_SECONDS, ...client });
-  await recordAudit(db, { tenantId: null, actor: { kind: 'operator', id: challenge.subjectId }, action: 'auth.sign_in', ...client, details: { area: 'console' } });
+  const session = await createOperatorSession(db, { operatorId: challenge.operatorId, idleTimeoutSeconds: OPERATOR_IDLE_SECONDS, ...client });
+  await recordAudit(db, { tenantId: null, actor: { kind: 'operator', id: challenge.operatorId }, action: 'auth.sign_in', ...client, details: { area: 'console' } });
   await clearChallengeCookie();
-  return { id: challenge.subjectId, sid: session.id };
+  return { id: challenge.operatorId, sid: session.id };
 });
 
 
@@ -35,17 +34,17 @@ export const getOperatorSession = cache(async (): Promise<OperatorContext | null
   const sid = await readSessionId('operator');
   if (!sid) return null;
   const db = getDb();
-  const check = await checkSession(db, sid, { kind: 'operator', tenantId: null });
+  const check = await checkOperatorSession(db, sid);
   if (!check.ok) return null;
   const [operator] = await db
     .select({ id: platformOperators.id, fullName: platformOperators.fullName, email: platformOperators.email, active: platformOperators.active })
     .from(platformOperators)
-    .where(eq(platformOperators.id, check.session.subjectId));
+    .where(eq(platformOperators.id, check.session.operatorId));
   if (!operator?.active) {
-    await revokeSession(db, check.session.id, 'account-unavailable');
+    await revokeOperatorSession(db, check.session.id, 'account-unavailable');
     return null;
   }
-  await touchSession(db, check.session);
+  await touchOperatorSession(db, check.session);
   const client = await getClientInfo();
   return { actor: { kind: 'operator', id: operator.id, fullName: operator.fullName, email: operator.email }, sessionId: check.session.id, ...client };
 });
@@ -61,7 +60,7 @@ export async function requireOperator(): Promise<OperatorContext> {
 export async function signOutOperator(): Promise<void> {
   const operator = await getOperatorSession();
   if (operator) {
-    await revokeSession(getDb(), operator.sessionId, 'signed-out');
+    await revokeOperatorSession(getDb(), operator.sessionId, 'signed-out');
     await recordAudit(getDb(), { tenantId: null, actor: { kind: 'operator', id: operator.actor.id }, action: 'auth.sign_out', ip: operator.ip, userAgent: operator.userAgent });
   }
   await operatorAuth.signOut({ redirect: false });

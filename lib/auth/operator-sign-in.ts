@@ -1,14 +1,13 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { authChallenges, platformOperators } from '@/db/schema';
+import { platformOperators } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { now as clockNow } from '@/lib/clock';
 import { decryptField } from '@/lib/crypto/field-encryption';
 import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
 import { verifyTotp } from '@/lib/identity/totp';
-import { challengePayload, countCodeAttempt, createChallenge, findOpenChallenge } from './challenges';
 import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, recordSignInFailure, releaseSignInAttempt } from './lockout';
+import { countOperatorAttempt, createOperatorChallenge, findOpenOperatorChallenge, markOperatorChallengeVerified } from './operator-store';
 import type { ClientInfo } from './portal-sign-in';
 
 /**
@@ -39,9 +38,7 @@ export async function startOperatorSignIn(db: Executor, input: { email: string; 
     return lockedFor > 0 ? { ok: false, error: 'locked', retryAfterSeconds: lockedFor } : { ok: false, error: 'invalid-credentials' };
   }
   await releaseSignInAttempt(db, lockKey);
-  const challenge = await createChallenge(db, {
-    tenantId: null, purpose: 'operator_sign_in', subject: { kind: 'operator', id: operator.id }, payload: { lockKey }, ip: client.ip,
-  });
+  const challenge = await createOperatorChallenge(db, { operatorId: operator.id, lockKey, ip: client.ip });
   return { ok: true, challengeId: challenge.id };
 }
 
@@ -51,12 +48,12 @@ export type OperatorTotpResult =
   | { ok: false; error: 'locked'; retryAfterSeconds: number };
 
 export async function verifyOperatorTotp(db: Executor, challengeId: string | null, token: string, client: ClientInfo): Promise<OperatorTotpResult> {
-  const challenge = await findOpenChallenge(db, challengeId, { tenantId: null, purposes: ['operator_sign_in'] });
+  const challenge = await findOpenOperatorChallenge(db, challengeId);
   if (!challenge) return { ok: false, error: 'no-attempt' };
-  const [operator] = await db.select().from(platformOperators).where(eq(platformOperators.id, challenge.subjectId));
+  const [operator] = await db.select().from(platformOperators).where(eq(platformOperators.id, challenge.operatorId));
   if (!operator?.active || !operator.totpSecretEnc) return { ok: false, error: 'no-attempt' };
-  if (!(await countCodeAttempt(db, challenge.id))) return { ok: false, error: 'too-many-attempts' };
-  const lockKey = String(challengePayload<{ lockKey: string }>(challenge).lockKey ?? '');
+  if (!(await countOperatorAttempt(db, challenge.id))) return { ok: false, error: 'too-many-attempts' };
+  const { lockKey } = challenge;
   const result = verifyTotp(decryptField(operator.totpSecretEnc), token, { lastUsedStep: operator.totpLastStep });
   const updated = result.ok
     ? await db
@@ -70,7 +67,7 @@ export async function verifyOperatorTotp(db: Executor, challengeId: string | nul
     const lockedFor = lockKey ? await recordSignInFailure(db, lockKey) : 0;
     return lockedFor > 0 ? { ok: false, error: 'locked', retryAfterSeconds: lockedFor } : { ok: false, error: 'wrong-totp' };
   }
-  await db.update(authChallenges).set({ verifiedAt: clockNow() }).where(eq(authChallenges.id, challenge.id));
+  await markOperatorChallengeVerified(db, challenge.id);
   if (lockKey) await clearSignInFailures(db, lockKey);
   return { ok: true };
 }

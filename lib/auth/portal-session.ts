@@ -56,7 +56,7 @@ const portalSessionQuery = preparedQuery((db) => db
   })
   .from(authSessions)
   .leftJoin(portalAccounts, and(eq(portalAccounts.tenantId, authSessions.tenantId), eq(portalAccounts.id, authSessions.subjectId), eq(authSessions.kind, 'portal')))
-  .where(eq(authSessions.id, sql.placeholder('sid')))
+  .where(and(eq(authSessions.tenantId, sql.placeholder('tenantId')), eq(authSessions.id, sql.placeholder('sid'))))
   .prepare('portal_session'));
 
 
@@ -74,7 +74,7 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
   const sid = await readSessionId('portal');
   if (!sid || !isSessionId(sid)) return { status: 'signed-out' };
   const db = getDb();
-  const [loaded] = await portalSessionQuery(db).execute({ sid });
+  const [loaded] = await portalSessionQuery(db).execute({ tenantId: tenant.id, sid });
   const check = await settleSession(db, loaded?.session, { kind: 'portal', tenantId: tenant.id });
   if (!check.ok) {
     // Whichever call finds the session over its limit ends it (settleSession), so it records why.
@@ -86,7 +86,7 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
   const { session } = check;
   const account = loaded?.account;
   if (!account || account.status !== 'active' || tenant.status !== 'active') {
-    await revokeSession(db, session.id, 'account-unavailable');
+    await revokeSession(db, session, 'account-unavailable');
     return { status: 'signed-out' };
   }
   if (touch) await touchSession(db, session);
@@ -148,7 +148,7 @@ export async function requirePortalPatient(): Promise<PortalContext> {
 export async function choosePortalPatient(patientId: string): Promise<boolean> {
   const context = await requirePortalAccount();
   if (!context.patients.some((p) => p.id === patientId)) return false;
-  await selectSessionPatient(getDb(), context.sessionId, patientId);
+  await selectSessionPatient(getDb(), { tenantId: context.tenant.id, id: context.sessionId }, patientId);
   return true;
 }
 
@@ -156,7 +156,7 @@ export async function signOutPortal(reason: 'signed-out' | 'idle' = 'signed-out'
   const state = await getPortalSession();
   if (state.status === 'signed-in') {
     const db = getDb();
-    await revokeSession(db, state.context.sessionId, reason);
+    await revokeSession(db, { tenantId: state.context.tenant.id, id: state.context.sessionId }, reason);
     const client = await getClientInfo();
     await recordAudit(db, {
       tenantId: state.context.tenant.id, actor: { kind: 'patient', id: state.context.account.id }, action: 'auth.sign_out', ...client,

@@ -1,20 +1,28 @@
 import 'server-only';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { authSessions, type AuthSession, type SessionKind } from '@/db/schema';
+import { authSessions, type AuthSession, type ClinicSessionKind } from '@/db/schema';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { AUTH_POLICY } from './policy';
 
 /**
- * Server-side session rows. The cookie carries only the row id (inside Auth.js's encrypted
- * token); every request re-validates the row, so revocation is immediate.
+ * Server-side session rows of a clinic's staff and patients, keyed by (clinic, id): the clinic
+ * comes from the host, the id from the cookie (inside Auth.js's encrypted token). Every request
+ * re-validates the row, so revocation is immediate. Operators' sessions: operator-store.ts.
  */
+
+/** A session by its key. */
+export type SessionRef = Pick<AuthSession, 'tenantId' | 'id'>;
+
+function sessionKey(session: SessionRef) {
+  return and(eq(authSessions.tenantId, session.tenantId), eq(authSessions.id, session.id))!;
+}
 
 export async function createSession(
   db: Executor,
   input: {
-    tenantId: string | null;
-    kind: SessionKind;
+    tenantId: string;
+    kind: ClinicSessionKind;
     subjectId: string;
     idleTimeoutSeconds: number;
     selectedPatientId?: string | null;
@@ -59,18 +67,18 @@ export function isSessionId(value: string): boolean {
 export async function settleSession(
   db: Executor,
   row: AuthSession | undefined,
-  expected: { kind: SessionKind; tenantId: string | null },
+  expected: { kind: ClinicSessionKind; tenantId: string },
 ): Promise<SessionCheck> {
   if (!row) return { ok: false, reason: 'missing' };
   if (row.kind !== expected.kind || row.tenantId !== expected.tenantId) return { ok: false, reason: 'wrong-place' };
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
   const at = clockNow();
   if (at >= row.expiresAt) {
-    await revokeSession(db, row.id, 'expired');
+    await revokeSession(db, row, 'expired');
     return { ok: false, reason: 'expired' };
   }
   if (at.getTime() - row.lastSeenAt.getTime() >= row.idleTimeoutSeconds * 1000) {
-    await revokeSession(db, row.id, 'idle');
+    await revokeSession(db, row, 'idle');
     return { ok: false, reason: 'idle' };
   }
   return { ok: true, session: row };
@@ -80,10 +88,10 @@ export async function settleSession(
 export async function checkSession(
   db: Executor,
   sessionId: string,
-  expected: { kind: SessionKind; tenantId: string | null },
+  expected: { kind: ClinicSessionKind; tenantId: string },
 ): Promise<SessionCheck> {
   if (!isSessionId(sessionId)) return { ok: false, reason: 'missing' };
-  const [row] = await db.select().from(authSessions).where(eq(authSessions.id, sessionId));
+  const [row] = await db.select().from(authSessions).where(sessionKey({ tenantId: expected.tenantId, id: sessionId }));
   return settleSession(db, row, expected);
 }
 
@@ -94,20 +102,20 @@ export async function touchSession(db: Executor, session: AuthSession, minInterv
   await db
     .update(authSessions)
     .set({ lastSeenAt: at })
-    .where(and(eq(authSessions.id, session.id), isNull(authSessions.revokedAt)));
+    .where(and(sessionKey(session), isNull(authSessions.revokedAt)));
 }
 
-export async function revokeSession(db: Executor, sessionId: string, reason: string): Promise<void> {
+export async function revokeSession(db: Executor, session: SessionRef, reason: string): Promise<void> {
   await db
     .update(authSessions)
     .set({ revokedAt: clockNow(), revokeReason: reason })
-    .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+    .where(and(sessionKey(session), isNull(authSessions.revokedAt)));
 }
 
 /** Ends every session of a person (deactivation, password change), optionally but one. */
 export async function revokeSubjectSessions(
   db: Executor,
-  subject: { kind: SessionKind; subjectId: string; tenantId: string | null },
+  subject: { kind: ClinicSessionKind; subjectId: string; tenantId: string },
   reason: string,
   exceptSessionId?: string,
 ): Promise<number> {
@@ -117,7 +125,7 @@ export async function revokeSubjectSessions(
     .where(and(
       eq(authSessions.kind, subject.kind),
       eq(authSessions.subjectId, subject.subjectId),
-      subject.tenantId ? eq(authSessions.tenantId, subject.tenantId) : isNull(authSessions.tenantId),
+      eq(authSessions.tenantId, subject.tenantId),
       isNull(authSessions.revokedAt),
       exceptSessionId ? ne(authSessions.id, exceptSessionId) : sql`true`,
     ))
@@ -135,6 +143,6 @@ export async function revokeTenantSessions(db: Executor, tenantId: string, reaso
   return rows.length;
 }
 
-export async function selectSessionPatient(db: Executor, sessionId: string, patientId: string): Promise<void> {
-  await db.update(authSessions).set({ selectedPatientId: patientId }).where(eq(authSessions.id, sessionId));
+export async function selectSessionPatient(db: Executor, session: SessionRef, patientId: string): Promise<void> {
+  await db.update(authSessions).set({ selectedPatientId: patientId }).where(sessionKey(session));
 }

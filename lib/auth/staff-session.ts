@@ -53,7 +53,7 @@ const staffSessionQuery = preparedQuery((db) => db
   .from(authSessions)
   .leftJoin(staffUsers, and(eq(staffUsers.tenantId, authSessions.tenantId), eq(staffUsers.id, authSessions.subjectId), eq(authSessions.kind, 'staff')))
   .leftJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
-  .where(eq(authSessions.id, sql.placeholder('sid')))
+  .where(and(eq(authSessions.tenantId, sql.placeholder('tenantId')), eq(authSessions.id, sql.placeholder('sid'))))
   .prepare('staff_session'));
 
 /**
@@ -66,7 +66,7 @@ async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<Staf
   const sid = await readSessionId('staff');
   if (!sid || !isSessionId(sid)) return { status: 'signed-out' };
   const db = getDb();
-  const [loaded] = await staffSessionQuery(db).execute({ sid });
+  const [loaded] = await staffSessionQuery(db).execute({ tenantId: tenant.id, sid });
   const check = await settleSession(db, loaded?.session, { kind: 'staff', tenantId: tenant.id });
   if (!check.ok) {
     if (check.reason === 'idle' || check.reason === 'expired') {
@@ -79,7 +79,7 @@ async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<Staf
   const row = loaded?.staff;
   const level = loaded?.level;
   if (!row || !level || row.status !== 'active' || tenant.status !== 'active') {
-    await revokeSession(db, check.session.id, 'account-unavailable');
+    await revokeSession(db, check.session, 'account-unavailable');
     return { status: 'signed-out' };
   }
   if (touch) await touchSession(db, check.session);
@@ -132,7 +132,7 @@ export async function signOutStaff(): Promise<void> {
   const state = await getStaffSession();
   if (state.status === 'signed-in') {
     const db = getDb();
-    await revokeSession(db, state.context.sessionId, 'signed-out');
+    await revokeSession(db, { tenantId: state.context.tenant.id, id: state.context.sessionId }, 'signed-out');
     await recordAudit(db, {
       tenantId: state.context.tenant.id, actor: { kind: 'staff', id: state.context.actor.id }, action: 'auth.sign_out',
       ip: state.context.ip, userAgent: state.context.userAgent, details: { area: 'staff' },

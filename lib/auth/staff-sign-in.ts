@@ -9,7 +9,7 @@ import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
 import { generateTotpSecret, totpQrSvg, totpUri, verifyTotp } from '@/lib/identity/totp';
 import type { SmsSender } from '@/lib/sms/types';
 import { now as clockNow } from '@/lib/clock';
-import { challengePayload, countCodeAttempt, createChallenge, findOpenChallenge, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from './challenges';
+import { challengeKey, challengePayload, countCodeAttempt, createChallenge, findOpenChallenge, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from './challenges';
 import { maskPhone } from './identifiers';
 import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, recordSignInFailure, releaseSignInAttempt } from './lockout';
 import type { ClientInfo } from './portal-sign-in';
@@ -100,7 +100,7 @@ async function failSecondFactor(db: Executor, challenge: AuthChallenge, user: St
   const lockKey = challengePayload<StaffChallengePayload>(challenge).lockKey;
   const lockedFor = lockKey ? await recordSignInFailure(db, lockKey) : 0;
   if (lockedFor > 0) {
-    await db.update(authChallenges).set({ completedAt: clockNow() }).where(eq(authChallenges.id, challenge.id));
+    await db.update(authChallenges).set({ completedAt: clockNow() }).where(challengeKey(challenge));
     return { ok: false, error: 'locked', retryAfterSeconds: lockedFor };
   }
   return null;
@@ -121,7 +121,7 @@ export async function verifyStaffTotp(
   if (!/^\s*\d{3}\s?\d{3}\s*$/.test(token)) return { ok: false, error: 'malformed' };
 
   // Attempts on one challenge are capped like SMS codes.
-  if (!(await countCodeAttempt(db, challenge.id))) return { ok: false, error: 'too-many-attempts' };
+  if (!(await countCodeAttempt(db, challenge))) return { ok: false, error: 'too-many-attempts' };
 
   const enrolling = !user.totpSecretEnc && payload.enrollSecretEnc;
   const secret = user.totpSecretEnc ? decryptField(user.totpSecretEnc) : payload.enrollSecretEnc ? decryptField(payload.enrollSecretEnc) : null;
@@ -147,7 +147,7 @@ export async function verifyStaffTotp(
   if (enrolling) {
     await recordAudit(db, { tenantId, actor: { kind: 'staff', id: user.id }, action: 'auth.totp_enrolled', ip: client.ip, userAgent: client.userAgent });
   }
-  await db.update(authChallenges).set({ verifiedAt: clockNow() }).where(eq(authChallenges.id, challenge.id));
+  await db.update(authChallenges).set({ verifiedAt: clockNow() }).where(challengeKey(challenge));
   if (payload.lockKey) await clearSignInFailures(db, payload.lockKey);
   return { ok: true };
 }

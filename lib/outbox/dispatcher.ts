@@ -116,7 +116,7 @@ export function dispatchSoon(): void {
 async function claimDueMessages(db: Database, limit: number): Promise<OutboxMessage[]> {
   const at = now();
   const due = db
-    .select({ id: outboxMessages.id })
+    .select({ tenantId: outboxMessages.tenantId, id: outboxMessages.id })
     .from(outboxMessages)
     .where(and(
       inArray(outboxMessages.status, ['pending', 'sending']),
@@ -133,7 +133,8 @@ async function claimDueMessages(db: Database, limit: number): Promise<OutboxMess
       lockedUntil: addSeconds(at, LEASE_SECONDS),
       attempts: sql`${outboxMessages.attempts} + 1`,
     })
-    .where(inArray(outboxMessages.id, due))
+    // (tenant_id, id): the key, as a distributed outbox would need it.
+    .where(sql`(${outboxMessages.tenantId}, ${outboxMessages.id}) in (${due})`)
     .returning();
 }
 
@@ -225,7 +226,10 @@ function classifyFailure(channel: OutboxMessage['channel'], error: unknown): Fai
 
 /** Conditions that hold only while this run still owns the row. */
 function ownedBy(row: OutboxMessage) {
-  return and(eq(outboxMessages.id, row.id), eq(outboxMessages.attempts, row.attempts), eq(outboxMessages.status, 'sending'));
+  return and(
+    eq(outboxMessages.tenantId, row.tenantId), eq(outboxMessages.id, row.id),
+    eq(outboxMessages.attempts, row.attempts), eq(outboxMessages.status, 'sending'),
+  );
 }
 
 async function markSmsHandoff(db: Database, row: OutboxMessage): Promise<boolean> {

@@ -5,8 +5,8 @@ import { now } from '@/lib/clock';
 import type { EmailAttachment } from '@/lib/email/types';
 
 export interface OutboxMessageInput {
-  /** Null for platform-level messages (operators' console). */
-  tenantId: string | null;
+  /** The clinic the message is from (a platform message would need a platform outbox of its own). */
+  tenantId: string;
   channel: 'sms' | 'email';
   /** E.164 phone number for SMS, email address for email. */
   recipient: string;
@@ -17,7 +17,8 @@ export interface OutboxMessageInput {
   attachments?: EmailAttachment[];
   /**
    * Names the event, not the attempt (`document:{id}:email:{address}`): enqueueing the same
-   * event twice is a no-op, and the key goes to the provider with every delivery attempt.
+   * event twice in a clinic is a no-op, and the key goes to the provider with every delivery
+   * attempt.
    */
   idempotencyKey: string;
 }
@@ -46,7 +47,7 @@ export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Pro
       nextAttemptAt: at,
       createdAt: at,
     })
-    .onConflictDoNothing({ target: outboxMessages.idempotencyKey })
+    .onConflictDoNothing({ target: [outboxMessages.tenantId, outboxMessages.idempotencyKey] })
     .returning({ id: outboxMessages.id });
   return inserted.length > 0;
 }

@@ -5,7 +5,7 @@ import { authChallenges, patients, portalAccounts, type AuthChallenge, type Iden
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { listLinkedPatients } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { challengePayload, completeVerifiedChallenge, createChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
+import { challengeKey, challengePayload, completeVerifiedChallenge, createChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
 import { maskPhone } from '@/lib/auth/identifiers';
 import { verificationCodeText } from '@/lib/auth/sms-text';
 import { now as clockNow } from '@/lib/clock';
@@ -241,7 +241,7 @@ export async function verifyContactChangeCode(
     }
     if (result.reason === 'too-many-attempts') {
       // Only this step, and only while unverified: a double-submitted right code must not end it.
-      await db.update(authChallenges).set({ completedAt: clockNow() }).where(and(eq(authChallenges.id, challenge.id), isNull(authChallenges.verifiedAt)));
+      await db.update(authChallenges).set({ completedAt: clockNow() }).where(and(challengeKey(challenge), isNull(authChallenges.verifiedAt)));
     }
     return result.reason === 'wrong-code' ? { ok: false, error: 'wrong-code', attemptsLeft: result.attemptsLeft } : { ok: false, error: result.reason };
   }

@@ -1,10 +1,10 @@
 import 'server-only';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authChallenges, type AuthChallenge, type ChallengePurpose } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
 import { AuditActions, type AuditAction } from '@/lib/audit/actions';
-import { challengePayload, createChallenge, findOpenChallenge, firstCodeRefusal, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from '@/lib/auth/challenges';
+import { challengeKey, challengePayload, createChallenge, findOpenChallenge, firstCodeRefusal, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from '@/lib/auth/challenges';
 import { clearSignInFailures, lockRemainingSeconds, recordSignInFailure } from '@/lib/auth/lockout';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
 import { getSmsSender } from '@/lib/messaging/providers';
@@ -61,7 +61,7 @@ export async function writeFlowPayload(db: Executor, challenge: AuthChallenge, p
   const [row] = await db
     .update(authChallenges)
     .set({ payload: JSON.stringify(payload) })
-    .where(and(eq(authChallenges.id, challenge.id), isNull(authChallenges.verifiedAt), isNull(authChallenges.completedAt)))
+    .where(and(challengeKey(challenge), isNull(authChallenges.verifiedAt), isNull(authChallenges.completedAt)))
     .returning();
   return row ?? null;
 }

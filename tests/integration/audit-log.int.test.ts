@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog } from '@/db/schema';
+import { auditLog, platformAuditLog } from '@/db/schema';
 import { AuditActions, isKnownAuditAction } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
 
@@ -60,11 +60,12 @@ describe('recordAudit', () => {
     });
   });
 
-  it('records platform events without a tenant, and actions not yet in the list', async () => {
+  it('records platform events (no clinic) in the platform log, and actions not yet in the list', async () => {
     const operatorId = randomUUID();
     await recordAudit(getDb(), { tenantId: null, actor: { kind: 'operator', id: operatorId }, action: 'tenant.created' });
-    const [row] = await getDb().select().from(auditLog).where(eq(auditLog.actorId, operatorId));
-    expect(row).toMatchObject({ tenantId: null, action: 'tenant.created' });
+    const [row] = await getDb().select().from(platformAuditLog).where(eq(platformAuditLog.actorId, operatorId));
+    expect(row).toMatchObject({ actorKind: 'operator', action: 'tenant.created', outcome: 'success' });
+    expect(await getDb().select().from(auditLog).where(eq(auditLog.actorId, operatorId))).toEqual([]);
     expect(isKnownAuditAction('tenant.created')).toBe(false);
     expect(isKnownAuditAction(AuditActions.signIn)).toBe(true);
   });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { authSessions, type SessionKind } from '@/db/schema';
+import { authSessions, platformOperators, type ClinicSessionKind } from '@/db/schema';
+import { checkOperatorSession, createOperatorSession } from '@/lib/auth/operator-store';
 import {
   checkSession,
   createSession,
@@ -33,7 +34,7 @@ afterEach(() => {
   setClockForTests(undefined);
 });
 
-function open(tenantId: string | null, options: { kind?: SessionKind; subjectId?: string; idleTimeoutSeconds?: number } = {}) {
+function open(tenantId: string, options: { kind?: ClinicSessionKind; subjectId?: string; idleTimeoutSeconds?: number } = {}) {
   return createSession(getDb(), {
     tenantId,
     kind: options.kind ?? 'portal',
@@ -42,8 +43,17 @@ function open(tenantId: string | null, options: { kind?: SessionKind; subjectId?
   });
 }
 
-function check(sessionId: string, tenantId: string | null, kind: SessionKind = 'portal') {
+function check(sessionId: string, tenantId: string, kind: ClinicSessionKind = 'portal') {
   return checkSession(getDb(), sessionId, { kind, tenantId });
+}
+
+/** An operator's session: a platform row (operator_sessions), never one of a clinic's. */
+async function openOperator() {
+  const [operator] = await getDb()
+    .insert(platformOperators)
+    .values({ email: `op-${randomUUID()}@example.test`, fullName: 'Olive Operator', passwordHash: 'x' })
+    .returning();
+  return createOperatorSession(getDb(), { operatorId: operator!.id, idleTimeoutSeconds: IDLE, ip: null, userAgent: null });
 }
 
 async function row(sessionId: string) {
@@ -63,8 +73,8 @@ describe('checkSession', () => {
     const a = await createTestTenant();
     const b = await createTestTenant();
     const session = await open(a.id);
-    expect(await check(session.id, b.id)).toEqual({ ok: false, reason: 'wrong-place' });
-    expect(await check(session.id, null)).toEqual({ ok: false, reason: 'wrong-place' });
+    // Looked up by (clinic, id): at B there is no such session.
+    expect(await check(session.id, b.id)).toEqual({ ok: false, reason: 'missing' });
     expect(await check(session.id, a.id)).toMatchObject({ ok: true });
   });
 
@@ -72,11 +82,12 @@ describe('checkSession', () => {
     const tenant = await createTestTenant();
     const portal = await open(tenant.id, { kind: 'portal' });
     const staff = await open(tenant.id, { kind: 'staff' });
-    const operator = await open(null, { kind: 'operator' });
+    const operator = await openOperator();
     expect(await check(portal.id, tenant.id, 'staff')).toEqual({ ok: false, reason: 'wrong-place' });
     expect(await check(staff.id, tenant.id, 'portal')).toEqual({ ok: false, reason: 'wrong-place' });
-    expect(await check(operator.id, tenant.id, 'operator')).toEqual({ ok: false, reason: 'wrong-place' });
-    expect(await check(operator.id, null, 'operator')).toMatchObject({ ok: true });
+    expect(await check(operator.id, tenant.id, 'staff')).toEqual({ ok: false, reason: 'missing' });
+    expect(await checkOperatorSession(getDb(), operator.id)).toMatchObject({ ok: true });
+    expect(await checkOperatorSession(getDb(), staff.id)).toEqual({ ok: false, reason: 'missing' });
   });
 
   it('calls an unknown or malformed id missing', async () => {
@@ -89,7 +100,7 @@ describe('checkSession', () => {
   it('refuses a revoked session at once', async () => {
     const tenant = await createTestTenant();
     const session = await open(tenant.id);
-    await revokeSession(getDb(), session.id, 'signed-out');
+    await revokeSession(getDb(), session, 'signed-out');
     expect(await check(session.id, tenant.id)).toEqual({ ok: false, reason: 'revoked' });
     expect(await row(session.id)).toMatchObject({ revokedAt: T0, revokeReason: 'signed-out' });
   });
@@ -168,7 +179,7 @@ describe('touchSession', () => {
     const tenant = await createTestTenant();
     const session = await open(tenant.id);
     const stale = await row(session.id);
-    await revokeSession(getDb(), session.id, 'signed-out');
+    await revokeSession(getDb(), session, 'signed-out');
     advance(60);
     await touchSession(getDb(), stale);
     expect(await row(session.id)).toMatchObject({ lastSeenAt: T0, revokedAt: T0, revokeReason: 'signed-out' });
@@ -185,7 +196,7 @@ describe('revoking sessions in bulk', () => {
     const sameIdOtherKind = await open(a.id, { subjectId, kind: 'staff' });
     const sameIdOtherClinic = await open(b.id, { subjectId });
     const alreadyRevoked = await open(a.id, { subjectId });
-    await revokeSession(getDb(), alreadyRevoked.id, 'signed-out');
+    await revokeSession(getDb(), alreadyRevoked, 'signed-out');
 
     advance(5);
     const count = await revokeSubjectSessions(getDb(), { kind: 'portal', subjectId, tenantId: a.id }, 'password-changed', s2!.id);
@@ -212,9 +223,9 @@ describe('revoking sessions in bulk', () => {
     const portal = await open(a.id, { kind: 'portal' });
     const staff = await open(a.id, { kind: 'staff' });
     const earlier = await open(a.id);
-    await revokeSession(getDb(), earlier.id, 'signed-out');
+    await revokeSession(getDb(), earlier, 'signed-out');
     const elsewhere = await open(b.id);
-    const operator = await open(null, { kind: 'operator' });
+    const operator = await openOperator();
 
     advance(5);
     expect(await revokeTenantSessions(getDb(), a.id, 'tenant-suspended')).toBe(2);
@@ -223,6 +234,6 @@ describe('revoking sessions in bulk', () => {
     expect(await row(staff.id)).toMatchObject({ revokedAt: current, revokeReason: 'tenant-suspended' });
     expect(await row(earlier.id)).toMatchObject({ revokeReason: 'signed-out' });
     expect(await check(elsewhere.id, b.id)).toMatchObject({ ok: true });
-    expect(await check(operator.id, null, 'operator')).toMatchObject({ ok: true });
+    expect(await checkOperatorSession(getDb(), operator.id)).toMatchObject({ ok: true });
   });
 });

@@ -100,10 +100,10 @@ const KNOWN_NUL_BUGS: Record<string, string> = {};
 const KNOWN_ZOD_WORDING = new Set<string>([]);
 
 /**
- * Tables whose rows a refused call may legitimately change: the audit trail of refusals, rate
- * limits and sessions (last seen), and sign-in challenges.
+ * Tables whose rows a refused call may legitimately change: the audit trails of refusals (the
+ * clinics' and the console's), rate limits and sessions (last seen), and sign-in challenges.
  */
-const VOLATILE = new Set(['audit_log', 'rate_limits', 'auth_sessions', '__drizzle_migrations']);
+const VOLATILE = new Set(['audit_log', 'platform_audit_log', 'rate_limits', 'auth_sessions', 'operator_sessions', '__drizzle_migrations']);
 
 let fingerprintSql: string;
 async function fingerprint(): Promise<Record<string, string>> {

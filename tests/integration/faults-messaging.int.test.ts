@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET as cronDispatch } from '@/app/api/cron/dispatch/route';
 import { getDb } from '@/db/client';
 import { outboxMessages, type OutboxMessage } from '@/db/schema';
@@ -11,6 +11,7 @@ import { resetMessagingProvidersForTests } from '@/lib/messaging/providers';
 import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
 import { enqueueMessage } from '@/lib/outbox/enqueue';
 import { SnsSmsSender } from '@/lib/sms/sns-sender';
+import { createTestTenant } from '../support/factories';
 import { FaultyProvider, type RecordedRequest } from '../support/fault-servers';
 
 /**
@@ -26,6 +27,12 @@ let current = T0;
 const advance = (seconds: number) => {
   current = addSeconds(current, seconds);
 };
+
+// Every outbox message is a clinic's (keyed by tenant_id since migration 0016).
+let tenantId: string;
+beforeAll(async () => {
+  tenantId = (await createTestTenant()).id;
+});
 const TIMEOUT_MS = 300;
 
 function reply(res: ServerResponse, status: number, contentType: string, body: string) {
@@ -92,14 +99,14 @@ afterEach(async () => {
 
 function email(key = `fault:email:${randomBytes(4).toString('hex')}`) {
   return {
-    tenantId: null, channel: 'email' as const, recipient: `person-${randomBytes(3).toString('hex')}@example.test`,
+    tenantId, channel: 'email' as const, recipient: `person-${randomBytes(3).toString('hex')}@example.test`,
     subject: 'New document in your portal', body: 'A new document is available. Sign in to view it.', idempotencyKey: key,
   };
 }
 
 function sms(key = `fault:sms:${randomBytes(4).toString('hex')}`) {
   return {
-    tenantId: null, channel: 'sms' as const, recipient: `+1555555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`,
+    tenantId, channel: 'sms' as const, recipient: `+1555555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`,
     body: `A new document is in your portal (${key}).`, idempotencyKey: key,
   };
 }

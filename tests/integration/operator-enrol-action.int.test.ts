@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, platformOperators } from '@/db/schema';
+import { platformAuditLog, platformOperators } from '@/db/schema';
 import { platformRootDomain } from '@/lib/config/env';
 import { currentTotp } from '@/lib/identity/totp';
 import { createOperatorWithEnrolment, openOperatorEnrolment } from '@/lib/platform/operator-enrolment';
@@ -61,8 +61,8 @@ describe('operator enrolment page action', () => {
     expect(await post(ROOT, { ...fields, code: `${code.slice(0, 3)} ${code.slice(3)}` })).toEqual(expect.objectContaining({ kind: 'redirect', location: '/console/sign-in' }));
     const [operator] = await getDb().select().from(platformOperators).where(eq(platformOperators.email, 'page.op@example.com'));
     expect(operator!.totpSecretEnc).not.toBeNull();
-    const [entry] = await getDb().select().from(auditLog).where(eq(auditLog.actorId, operator!.id));
-    expect(entry).toMatchObject({ action: 'auth.totp_enrolled', ip: '203.0.113.9', tenantId: null });
+    const [entry] = await getDb().select().from(platformAuditLog).where(eq(platformAuditLog.actorId, operator!.id));
+    expect(entry).toMatchObject({ action: 'auth.totp_enrolled', ip: '203.0.113.9' });
 
     // The link works once.
     expect(await post(ROOT, fields)).toMatchObject({ kind: 'returned', value: { ok: false, message: expect.stringMatching(/can’t be used any more/) } });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GET, POST } from '@/app/api/cron/dispatch/route';
 import { getDb } from '@/db/client';
 import { devOutboxMessages, outboxMessages, type OutboxMessage } from '@/db/schema';
@@ -10,6 +10,7 @@ import { resetMessagingProvidersForTests } from '@/lib/messaging/providers';
 import { OUTBOX_MAX_ATTEMPTS, SMS_HANDOFF_MARK, dispatchDueMessages, dispatchSoon } from '@/lib/outbox/dispatcher';
 import { enqueueMessage } from '@/lib/outbox/enqueue';
 import type { SmsMessage, SmsSender } from '@/lib/sms/types';
+import { createTestTenant } from '../support/factories';
 import { FakeSms } from '../support/portal-fixtures';
 
 /**
@@ -23,6 +24,12 @@ let current = T0;
 const advance = (seconds: number) => {
   current = addSeconds(current, seconds);
 };
+
+// Every outbox message is a clinic's (keyed by tenant_id since migration 0016).
+let tenantId: string;
+beforeAll(async () => {
+  tenantId = (await createTestTenant()).id;
+});
 
 beforeEach(() => {
   current = T0;
@@ -103,7 +110,7 @@ function throwingAfterSend<S extends SmsSender | EmailSender>(inner: S): S {
 
 function emailMessage(key = `test:${randomBytes(4).toString('hex')}`) {
   return {
-    tenantId: null,
+    tenantId,
     channel: 'email' as const,
     recipient: `person-${randomBytes(3).toString('hex')}@example.test`,
     subject: 'New document in your Sunrise portal',
@@ -114,7 +121,7 @@ function emailMessage(key = `test:${randomBytes(4).toString('hex')}`) {
 
 function smsMessage(key = `test:${randomBytes(4).toString('hex')}`) {
   return {
-    tenantId: null,
+    tenantId,
     channel: 'sms' as const,
     recipient: `+1555555${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`,
     body: 'A new document is available in your Sunrise portal. Sign in to view it.',

@@ -16,8 +16,10 @@ const PLATFORM_TABLES = new Set([
   'tenants', // the clinics themselves: the distribution key's own table
   'platform_operators',
   'operator_enrolments',
+  'operator_challenges', // operators' sign-in attempts (the console, on the root host)
+  'operator_sessions',
+  'platform_audit_log', // the console's audit entries
   'rate_limits', // keys name their scope (clinic, address, account) in text
-  'sms_code_sends', // per-subject send log for the hourly SMS limit (subjects of any clinic)
   'dev_outbox_messages', // development only
 ]);
 
@@ -25,14 +27,6 @@ const PLATFORM_TABLES = new Set([
 const REFERENCE_TABLES = new Set([
   'tenant_domains', // host → clinic: resolving a request's host is how the clinic becomes known
 ]);
-
-/**
- * Clinic rows and platform rows in one table (tenant_id null for the operators' console:
- * its sign-in challenges, sessions, audit entries and emails). They keep single-column keys
- * until the platform rows move to tables of their own; see docs/deployment.md. The test fails
- * when one of them no longer needs to be here, so the list only shrinks.
- */
-const SHARED_TABLES = new Set(['audit_log', 'auth_challenges', 'auth_sessions', 'outbox_messages']);
 
 interface Table { name: string; tenantId: 'not null' | 'null' | null }
 interface Key { table: string; name: string; kind: 'primary key' | 'unique' | 'foreign key' | 'exclusion' | 'unique index'; columns: string[]; references: string | null; referencedColumns: string[] }
@@ -80,7 +74,7 @@ beforeAll(async () => {
   catalog = await readCatalog(getDb());
 });
 
-const clinicOwned = ({ tables }: Catalog) => tables.filter((t) => t.tenantId && !REFERENCE_TABLES.has(t.name) && !SHARED_TABLES.has(t.name));
+const clinicOwned = ({ tables }: Catalog) => tables.filter((t) => t.tenantId && !REFERENCE_TABLES.has(t.name));
 
 /** What is wrong with the clinic-owned tables, in words a migration author can act on. */
 function problemsOf({ tables, keys }: Catalog): string[] {
@@ -106,11 +100,11 @@ function tableProblems(table: Table, { tables, keys }: Catalog): string[] {
 }
 
 describe('schema ready to be distributed by clinic', () => {
-  it('every table is clinic-owned or listed as platform-wide, reference or shared', () => {
+  it('every table is clinic-owned or listed as platform-wide or reference', () => {
     const { tables } = catalog;
     const unlisted = tables.filter((t) => !t.tenantId && !PLATFORM_TABLES.has(t.name)).map((t) => t.name);
     expect(unlisted, 'a table without tenant_id: add tenant_id, or list it in PLATFORM_TABLES with a reason').toEqual([]);
-    const stale = [...PLATFORM_TABLES, ...REFERENCE_TABLES, ...SHARED_TABLES].filter((name) => !tables.some((t) => t.name === name));
+    const stale = [...PLATFORM_TABLES, ...REFERENCE_TABLES].filter((name) => !tables.some((t) => t.name === name));
     expect(stale, 'listed tables that no longer exist').toEqual([]);
     const platformWithTenant = tables.filter((t) => t.tenantId && PLATFORM_TABLES.has(t.name)).map((t) => t.name);
     expect(platformWithTenant, 'a platform table has a tenant_id: it is clinic-owned now').toEqual([]);
@@ -152,12 +146,5 @@ describe('schema ready to be distributed by clinic', () => {
       .filter((k) => k.kind === 'foreign key' && (PLATFORM_TABLES.has(k.table) || REFERENCE_TABLES.has(k.table)) && owned.has(k.references!))
       .map((k) => `${k.table}.${k.name} → ${k.references}`);
     expect(bad).toEqual([]);
-  });
-
-  it('the shared tables are still shared (otherwise move them to the clinic-owned rule)', () => {
-    for (const name of SHARED_TABLES) {
-      const table = catalog.tables.find((t) => t.name === name)!;
-      expect(table.tenantId, `${name}: tenant_id is NOT NULL now; take it off SHARED_TABLES`).toBe('null');
-    }
   });
 });

@@ -1,18 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDatabaseHandle, getDb } from '@/db/client';
 import { devOutboxMessages, outboxMessages } from '@/db/schema';
 import { runWorker } from '@/lib/jobs/worker';
 import type { ScheduledJob } from '@/lib/jobs/scheduled';
 import { enqueueMessage } from '@/lib/outbox/enqueue';
+import { createTestTenant } from '../support/factories';
 import { testServerUrl, withDatabaseName } from '../support/test-database';
+
+// Every outbox message is a clinic's (keyed by tenant_id since migration 0016).
+let tenantId: string;
+beforeAll(async () => {
+  tenantId = (await createTestTenant()).id;
+});
 
 async function enqueue(count: number, tag: string): Promise<string[]> {
   const keys = Array.from({ length: count }, (_, i) => `worker-test:${tag}:${i}`);
   for (const key of keys) {
-    await enqueueMessage(getDb(), { tenantId: null, channel: 'sms', recipient: '+15555550199', body: `Message ${key}`, idempotencyKey: key });
+    await enqueueMessage(getDb(), { tenantId, channel: 'sms', recipient: '+15555550199', body: `Message ${key}`, idempotencyKey: key });
   }
   return keys;
 }

@@ -13,7 +13,7 @@
  *
  * API:
  *   hostFor(slug)                     'sunrise.localhost:3000': a clinic's subdomain host.
- *   signIn(kind, session)             Creates an auth_sessions row ({ tenantId, subjectId,
+ *   signIn(kind, session)             Creates a session row ({ tenantId, subjectId,
  *                                     selectedPatientId? }) and returns { sessionId, cookies }.
  *   sessionCookie(kind, sessionId)    The Auth.js cookie for an existing session row.
  *   formData({ name: value | File | string[] })
@@ -24,7 +24,7 @@
  *                                     NotFoundError/ForbiddenError (lib/access/context.ts).
  *   describeOutcome(outcome)          One line for failure messages.
  *   snapshotTenants([tenantId])       Every row of those clinics (each table with a tenant_id),
- *                                     the clinic rows and their success audit entries.
+ *                                     the clinic rows and the success audit entries (theirs and the platform's).
  *   fingerprintTenants([tenantId])    One md5 of the same rows: a cheap "did anything change?".
  *   diffSnapshots(before, after)      What a call added, removed or changed (with the columns).
  *
@@ -42,6 +42,7 @@ import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import type { SessionKind } from '@/db/schema';
 import { AUTH_POLICY, sessionCookieName } from '@/lib/auth/policy';
+import { createOperatorSession } from '@/lib/auth/operator-store';
 import { createSession } from '@/lib/auth/session-store';
 import { platformRootDomain, requiredSecret } from '@/lib/config/env';
 import { clientAddress, CLIENT_IP_HEADER } from '@/lib/http/client-address';
@@ -195,15 +196,20 @@ export async function sessionCookie(kind: SessionKind, sessionId: string): Promi
   return { [name]: value };
 }
 
-/** A real session row (as sign-in makes) and its cookie. */
+/** A real session row (as sign-in makes: auth_sessions, or operator_sessions for 'operator') and its cookie. */
 export async function signIn(
   kind: SessionKind,
   session: { tenantId: string | null; subjectId: string; selectedPatientId?: string | null },
 ): Promise<{ sessionId: string; cookies: Record<string, string> }> {
-  const row = await createSession(getDb(), {
-    ...session, kind, idleTimeoutSeconds: 24 * 3600, ip: '203.0.113.9', userAgent: 'action-harness',
-  });
-  return { sessionId: row.id, cookies: await sessionCookie(kind, row.id) };
+  const client = { idleTimeoutSeconds: 24 * 3600, ip: '203.0.113.9', userAgent: 'action-harness' };
+  let sessionId: string;
+  if (kind === 'operator') {
+    sessionId = (await createOperatorSession(getDb(), { operatorId: session.subjectId, ...client })).id;
+  } else {
+    if (!session.tenantId) throw new Error(`a ${kind} session belongs to a clinic: pass its tenantId`);
+    sessionId = (await createSession(getDb(), { ...session, tenantId: session.tenantId, kind, ...client })).id;
+  }
+  return { sessionId, cookies: await sessionCookie(kind, sessionId) };
 }
 
 export function formData(fields: Record<string, string | File | Blob | readonly string[] | undefined>): FormData {
@@ -372,7 +378,8 @@ async function snapshotQuery(tenantIds: readonly string[]): Promise<{ sql: strin
   const union = [
     ...tables.map((t) => `select '${t}' as t, to_jsonb(x)::text as r from "${t}" x where x.tenant_id in (${list})`),
     `select 'tenants' as t, to_jsonb(x)::text as r from tenants x`,
-    `select 'audit_log' as t, to_jsonb(x)::text as r from audit_log x where x.outcome = 'success' and (x.tenant_id in (${list}) or x.tenant_id is null)`,
+    `select 'audit_log' as t, to_jsonb(x)::text as r from audit_log x where x.outcome = 'success' and x.tenant_id in (${list})`,
+    `select 'platform_audit_log' as t, to_jsonb(x)::text as r from platform_audit_log x where x.outcome = 'success'`,
   ].join(' union all ');
   const query = { sql: union, digest: `select md5(string_agg(t || r, '|' order by t, r)) as digest from (${union}) u` };
   snapshotQueries.set(cacheKey, query);
