@@ -36,10 +36,10 @@ export function PortalShell({
           <Link href="/portal" className="rounded-md">
             <BrandMark profile={profile} size={40} subtitle={t('portalSubtitle')} />
           </Link>
-          {headerEnd}
+          {headerEnd ? <div className="print:hidden">{headerEnd}</div> : null}
         </div>
         {nav.length > 0 ? (
-          <nav aria-label={t('navLabel')} className="mx-auto max-w-5xl px-2 pb-2">
+          <nav aria-label={t('navLabel')} className="mx-auto max-w-5xl px-2 pb-2 print:hidden">
             <ul className="flex gap-1 overflow-x-auto">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
@@ -55,7 +55,7 @@ export function PortalShell({
       <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
         {children}
       </main>
-      <footer className="border-t border-line bg-surface">
+      <footer className="border-t border-line bg-surface print:hidden">
         <div className="mx-auto max-w-5xl px-4 py-4 text-sm text-fg-muted">
           {t('footer', { clinic: profile.branding.displayName })}
         </div>

@@ -16,4 +16,8 @@ export const FormsAuditActions = {
   amendmentStarted: 'forms.amendment_started',
   recordChangeAccepted: 'forms.record_change_accepted',
   recordChangeRejected: 'forms.record_change_rejected',
+  activitiesListed: 'forms.activities_listed',
+  activityViewed: 'forms.activity_viewed',
+  activityDayMarked: 'forms.activity_day_marked',
+  activityDayUnmarked: 'forms.activity_day_unmarked',
 } as const;

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import {
-  accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, locations,
-  patientAssignments, patientContacts, patientPortalSettings, patients, portalAccountPatients, portalAccounts,
-  providerServices, services, staffUsers, tenantDomains, timeOff,
+  accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, formAssignments, formTemplates,
+  formTemplateVersions, homeActivityDays, locations, patientAssignments, patientContacts, patientNotes, patientPortalSettings, patients,
+  portalAccountPatients, portalAccounts, providerServices, services, staffUsers, tenantDomains, timeOff,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
+import { installStarterTemplates } from '@/lib/clinic-forms/templates';
 import { replyAsPatient } from '@/lib/conversations/portal';
 import { replyAsStaff, startStaffConversation } from '@/lib/conversations/staff';
 import { hashPassword } from '@/lib/identity/password-hash';
@@ -141,15 +142,20 @@ async function seedClinicSetup(clinic: Clinic, admin: StaffContext, label: strin
   const [domain] = await db.insert(tenantDomains).values({ tenantId: clinic.id, kind: 'custom', hostname: `portal.${label}-${tag}.test`, verificationToken: 'tok' }).returning();
   const [level] = await db.insert(accessLevels).values({ tenantId: clinic.id, name: 'Areas only', permissions: ['emr.access', 'crm.access'] }).returning();
   const [type] = await db.select().from(documentTypes).where(eq(documentTypes.tenantId, clinic.id)).limit(1);
+  // The starter forms, among them the home activity the patients are given.
+  await installStarterTemplates(db, clinic.id);
   return {
     tenantId: clinic.id, staffId: admin.actor.id, providerId: provider!.id, locationId: location!.id, serviceId: service!.id,
     ruleId: rule!.id, timeOffId: off!.id, domainId: domain!.id, levelId: level!.id, adminLevelId: clinic.levelId.admin, typeId: type!.id,
   };
 }
 
-interface RecordTexts { documentTitle: string; subject: string; staffMessage: string; patientMessage: string; contactName: string }
+interface RecordTexts { documentTitle: string; subject: string; staffMessage: string; patientMessage: string; contactName: string; noteTitle: string; staffNoteTitle: string }
 
-/** A patient's records: a visit, documents, a conversation with a file and a reply, a contact, an invitation. */
+/**
+ * A patient's records: a visit, documents, a conversation with a file and a reply, a contact, an
+ * invitation, a note the patient shared and one staff shared, and a home activity with a day done.
+ */
 async function seedPatientRecords(
   clinic: Clinic, admin: StaffContext, setup: Awaited<ReturnType<typeof seedClinicSetup>>,
   who: { patientId: string; accountId: string; email: string }, texts: RecordTexts,
@@ -189,10 +195,27 @@ async function seedPatientRecords(
     tenantId: clinic.id, purpose: 'patient_invite', tokenHash: `hash-${randomBytes(6).toString('hex')}`, email: who.email, patientId: who.patientId,
     relationship: 'self', createdByStaffId: admin.actor.id, expiresAt: new Date(Date.now() + 86_400_000),
   }).returning();
+  const [patientNote] = await db.insert(patientNotes).values({
+    tenantId: clinic.id, patientId: who.patientId, authorKind: 'patient', authorAccountId: who.accountId, title: texts.noteTitle, body: `${texts.noteTitle} body`, visibility: 'shared',
+  }).returning();
+  const [staffNote] = await db.insert(patientNotes).values({
+    tenantId: clinic.id, patientId: who.patientId, authorKind: 'staff', authorStaffId: admin.actor.id, title: texts.staffNoteTitle, body: `${texts.staffNoteTitle} body`, visibility: 'shared',
+  }).returning();
+  const [activity] = await db
+    .select({ templateId: formTemplates.id, versionId: formTemplateVersions.id })
+    .from(formTemplates)
+    .innerJoin(formTemplateVersions, and(eq(formTemplateVersions.tenantId, formTemplates.tenantId), eq(formTemplateVersions.templateId, formTemplates.id)))
+    .where(and(eq(formTemplates.tenantId, clinic.id), eq(formTemplates.kind, 'home_activity')))
+    .limit(1);
+  const [assignment] = await db.insert(formAssignments).values({
+    tenantId: clinic.id, patientId: who.patientId, templateId: activity!.templateId, versionId: activity!.versionId, source: 'chart', assignedById: admin.actor.id,
+  }).returning();
+  await db.insert(homeActivityDays).values({ tenantId: clinic.id, assignmentId: assignment!.id, day: new Date().toISOString().slice(0, 10), markedByAccountId: who.accountId });
   return {
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
     attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id,
+    patientNoteId: patientNote!.id, staffNoteId: staffNote!.id, assignmentId: assignment!.id,
   };
 }
 
@@ -210,6 +233,7 @@ async function buildWorld() {
     firstName: 'Wilhelmina', lastName: `Vandersloot${tag}`, email: `wilhelmina.${tag}@victim.test`, phone: '+15555550142',
     recordNumber: `VIC-${tag}`, documentTitle: `Vandersloot biopsy ${tag}`, subject: `Vandersloot subject ${tag}`,
     staffMessage: `Vandersloot staff note ${tag}`, patientMessage: `Vandersloot patient words ${tag}`, contactName: `Ottoline Kessler${tag}`,
+    noteTitle: `Vandersloot own note ${tag}`, staffNoteTitle: `Vandersloot chart note ${tag}`,
     adminEmail: admin.actor.email,
   };
   const [patient] = await db.insert(patients).values({
@@ -227,6 +251,7 @@ async function buildWorld() {
   const victimRecords = await seedPatientRecords(victim, admin, victimSetup, { patientId: patient!.id, accountId: account!.id, email: secret.email }, secret);
   const bland = (who: string): RecordTexts => ({
     documentTitle: `${who} x-ray`, subject: `${who} question`, staffMessage: `${who} hello`, patientMessage: `${who} thanks`, contactName: `${who} contact`,
+    noteTitle: `${who} note`, staffNoteTitle: `${who} chart note`,
   });
 
   // Attacker (d): staff of the victim clinic who may open both areas and do nothing else.
@@ -494,6 +519,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   providerChoice: () => 'providerId', levelId: () => 'levelId', level: () => 'levelId', accessLevelId: () => 'adminLevelId',
   typeId: () => 'typeId', domainId: () => 'domainId', ruleId: () => 'ruleId', timeOffId: () => 'timeOffId', contactId: () => 'contactId',
   tokenId: () => 'tokenId', tenantId: () => 'tenantId',
+  // The portal edits the patient's own notes, the chart the staff's.
+  noteId: (area) => (area === 'portal' ? 'patientNoteId' : 'staffNoteId'), assignmentId: () => 'assignmentId',
 };
 
 /** Every plausible field: ids from `ids` (one of them, `victimKey`, from the victim instead). */
@@ -512,7 +539,7 @@ function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string
     email: `probe-${randomBytes(2).toString('hex')}@attacker.test`, phone: '+15555550199', kind: 'person', relationship: 'other',
     identifier: world.secret.email, password: 'Wrong-password-1!', currentPassword: 'Wrong-password-1!', confirmPassword: 'Wrong-password-1!',
     code: '123456', portalCode: '481516', firstInitial: 'W', lastInitial: 'V', enabled: 'true', active: 'true', isProvider: 'true',
-    value: 'true', field: 'active', to: 'closed', preference: 'email', language: 'es', timeZone: 'America/Chicago', confirm: 'on',
+    value: 'true', done: 'true', visibility: 'shared', field: 'active', to: 'closed', preference: 'email', language: 'es', timeZone: 'America/Chicago', confirm: 'on',
     confirmDuplicates: 'yes', area: area === 'crm' ? 'crm' : 'emr', next: '/emr', weekday: '2', startTime: '08:00', endTime: '18:00',
     startsAt: '2027-01-01T09:00', endsAt: '2027-01-02T09:00', examinationDate: '2026-01-01', visibleToPatient: 'on', sendNotification: 'on',
     hostname: 'probe-attacker.example.test', subdomain: `probe${randomBytes(2).toString('hex')}`, durationMinutes: '45', status: 'active',

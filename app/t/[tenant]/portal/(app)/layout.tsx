@@ -6,6 +6,7 @@ import { AUTH_POLICY } from '@/lib/auth/policy';
 import { portalUnreadCount } from '@/lib/conversations/portal';
 import { getDb } from '@/db/client';
 import { messagesFor, translator } from '@/lib/i18n/core';
+import { activities } from '@/lib/i18n/messages/activities';
 import { common } from '@/lib/i18n/messages/common';
 import { notes } from '@/lib/i18n/messages/notes';
 import { notesRelationships } from '@/lib/i18n/messages/notes-relationships';
@@ -32,6 +33,7 @@ export default async function PortalAppLayout({
     { href: '/portal/bookings', label: t('navBookings') },
     { href: '/portal/documents', label: t('navDocuments') },
     { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
+    { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
     {
       href: '/portal/messages', label: t('navMessages'),
       badge: { count: unread, label: t('unreadCount', { count: unread }), live: { url: '/api/portal/messages/unread', labelTemplate: messages.unreadCount } },
