@@ -43,7 +43,16 @@ export function PortalActionButton({
   );
 }
 
-export function InviteToPortalForm({ patientId, defaultEmail, action: invite }: { patientId: string; defaultEmail?: string | null; action: Action }) {
+/** A form that can be sent with the invitation (seed 003: "Intake Forms"). */
+export interface IntakeFormChoice { id: string; title: string }
+
+export function InviteToPortalForm({ patientId, defaultEmail, action: invite, intakeForms }: {
+  patientId: string;
+  defaultEmail?: string | null;
+  action: Action;
+  /** Forms the staff member may assign with the invitation; omitted without forms.assign. */
+  intakeForms?: IntakeFormChoice[];
+}) {
   const [state, action, pending] = useActionState<PortalAdminState, FormData>(invite, {});
   return (
     <form action={action} className="space-y-3" noValidate>
@@ -66,6 +75,26 @@ export function InviteToPortalForm({ patientId, defaultEmail, action: invite }: 
         <label htmlFor="invite-message" className="block text-sm font-medium">Message (optional)</label>
         <textarea id="invite-message" name="message" rows={2} maxLength={500} className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2" />
       </div>
+      {intakeForms && intakeForms.length > 0 ? (
+        <fieldset className="space-y-2 rounded-lg border border-line p-3">
+          <legend className="px-1 text-sm font-medium">Intake forms (optional)</legend>
+          <p className="text-sm text-fg-muted">Ticked forms are given to the patient with the invitation; the email says there are forms to fill, never which.</p>
+          <ul className="space-y-1 text-sm">
+            {intakeForms.map((f) => (
+              <li key={f.id}>
+                <label className="flex min-h-11 items-center gap-2">
+                  <input type="checkbox" name="formTemplateIds" value={f.id} className="size-5" /> {f.title}
+                </label>
+              </li>
+            ))}
+          </ul>
+          <div>
+            <label htmlFor="invite-intake-message" className="block text-sm font-medium">Intake forms message (optional)</label>
+            <p id="invite-intake-message-hint" className="text-sm text-fg-muted">Shown with the forms in the portal.</p>
+            <textarea id="invite-intake-message" name="intakeMessage" rows={2} maxLength={1000} aria-describedby="invite-intake-message-hint" className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2" />
+          </div>
+        </fieldset>
+      ) : null}
       <p className="text-sm text-fg-muted">An invitation gives the recipient access to this patient’s health information. Invite only people who are authorised.</p>
       <PrimaryButton type="submit" disabled={pending}>{pending ? 'Sending…' : 'Invite to portal'}</PrimaryButton>
       <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />

@@ -10,6 +10,8 @@ export const FormsAuditActions = {
   restored: 'forms.restored',
   assigned: 'forms.assigned',
   assignmentCancelled: 'forms.assignment_cancelled',
+  assignmentExpired: 'forms.assignment_expired',
+  reminderSent: 'forms.reminder_sent',
   responseSubmitted: 'forms.response_submitted',
   responseViewed: 'forms.response_viewed',
   responseReviewed: 'forms.response_reviewed',

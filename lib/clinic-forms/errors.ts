@@ -17,6 +17,11 @@ const MESSAGES = {
   'not-submitted': 'Only a submitted form can be corrected.',
   'already-amended': 'This response has already been corrected; correct the newest version.',
   'already-decided': 'This change was already accepted or rejected.',
+  'no-forms-chosen': 'Choose at least one form.',
+  'due-in-past': 'Choose a due date from today on.',
+  'due-too-far': 'Choose a due date within a year.',
+  'change-invalid': 'This proposed value cannot go into the record as it is. Reject it, or correct the record by hand.',
+  'not-reviewable': 'Only a submitted form can be marked reviewed.',
   'activity-day-outside': 'Mark a day between the start of the activity and today.',
 } as const;
 

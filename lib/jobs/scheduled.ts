@@ -1,6 +1,8 @@
 import 'server-only';
 import type { Database } from '@/db/client';
 import { autoCloseConversations } from '@/lib/conversations/auto-close';
+import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
+import { expireOverdueAssignments, sendDueFormReminders } from '@/lib/clinic-forms/reminders';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
@@ -23,6 +25,7 @@ export interface ScheduledJob {
 }
 
 const OUTBOX_BATCH = 50;
+const FORM_FILING_BATCH = 10;
 
 export const OUTBOX_JOB: ScheduledJob = {
   name: 'outbox',
@@ -39,7 +42,19 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   // Uploads started but never confirmed leave no visible document; remove their files too.
   { name: 'abandoned-uploads', everySeconds: 300, run: async (db) => ({ abandonedUploadsRemoved: (await cleanupAbandonedUploads(db)).removed }) },
   // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
+  // Submitted forms whose PDF was not filed right after the submit (a crash, a storage outage).
+  { name: 'form-filing', everySeconds: 60, run: async (db) => ({ formsFiled: (await fileSubmittedForms(db, { limit: FORM_FILING_BATCH })).filed }), moreWaiting: (c) => (c.formsFiled ?? 0) >= FORM_FILING_BATCH },
   { name: 'auto-close', everySeconds: 300, run: async (db, at) => ({ conversationsAutoClosed: (await autoCloseConversations(db, at)).closed }) },
+  // Forms: reminders before the due date (claimed with SKIP LOCKED), then open ones past it expire.
+  {
+    name: 'form-reminders',
+    everySeconds: 300,
+    run: async (db, at) => {
+      const { remindersSent, more } = await sendDueFormReminders(db, at);
+      return { formRemindersSent: remindersSent, formRemindersWaiting: more ? 1 : 0, ...(await expireOverdueAssignments(db, at)) };
+    },
+    moreWaiting: (c) => (c.formRemindersWaiting ?? 0) > 0,
+  },
 ];
 
 /** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */

@@ -3,7 +3,7 @@ import 'server-only';
  * The invitation email. It names the clinic and nothing about the patient: an email can be
  * read by others, and an invitation to a clinic is already more than some patients would share.
  */
-export function portalInviteEmail(input: { clinicName: string; link: string; message?: string | null }): { subject: string; text: string } {
+export function portalInviteEmail(input: { clinicName: string; link: string; message?: string | null; formsWaiting?: number }): { subject: string; text: string } {
   const lines = [
     'Hello,',
     '',
@@ -12,6 +12,8 @@ export function portalInviteEmail(input: { clinicName: string; link: string; mes
     'Open this link to set up your access. It works once and expires in 24 hours:',
     input.link,
   ];
+  // Which forms is left to the portal: a form's title can be health information.
+  if (input.formsWaiting) lines.push('', `${input.clinicName} has also asked you to fill in ${input.formsWaiting === 1 ? 'a form' : 'some forms'}: you will find ${input.formsWaiting === 1 ? 'it' : 'them'} in the portal after you sign in.`);
   if (input.message) lines.push('', `A message from ${input.clinicName}:`, input.message);
   lines.push(
     '',

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { PortalRelationship } from '@/db/schema';
+import { assignmentMessageSchema, templateIdsSchema } from '@/lib/clinic-forms/assignment-schemas';
 import { withoutControlChars } from '@/lib/validation/text';
 import { normalizePortalCode, parseUsDate } from './matching';
 import { PORTAL_ACCESS_POLICY } from './policy';
@@ -89,5 +90,8 @@ export const portalInviteSchema = z.object({
     .max(PORTAL_ACCESS_POLICY.inviteMessageMaxLength, `Keep the message under ${PORTAL_ACCESS_POLICY.inviteMessageMaxLength} characters.`)
     .optional()
     .transform((value) => (value ? value : undefined)),
+  // Intake forms sent with the invitation (seed 003), and the message shown with them in the portal.
+  formTemplateIds: templateIdsSchema.optional(),
+  intakeMessage: assignmentMessageSchema,
 });
 export type PortalInviteInput = z.input<typeof portalInviteSchema>;

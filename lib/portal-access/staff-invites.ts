@@ -7,6 +7,7 @@ import { AuditActions } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { fieldErrorsOf } from '@/lib/actions/failures';
 import { AUTH_POLICY } from '@/lib/auth/policy';
+import { assignInviteForms } from '@/lib/clinic-forms/assignments';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import type { EmailSender } from '@/lib/email/types';
 import { generateToken, hashToken } from '@/lib/identity/secrets';
@@ -36,14 +37,16 @@ export async function invitePatientToPortal(
   input: PortalInviteInput,
   portalOrigin: string,
   emailSender: EmailSender = getEmailSender(),
-): Promise<{ tokenId: string }> {
+): Promise<{ tokenId: string; formsWaiting: number }> {
   assertPermission(ctx, 'portal_admin.view');
   const parsed = portalInviteSchema.safeParse(input);
   if (!parsed.success) {
     const errors = fieldErrorsOf(parsed.error);
     throw new PortalAccessError('invalid-input', Object.values(errors)[0]);
   }
-  const { patientId, relationship, message } = parsed.data;
+  const { patientId, relationship, message, intakeMessage } = parsed.data;
+  const formTemplateIds = parsed.data.formTemplateIds ?? [];
+  if (formTemplateIds.length > 0) assertPermission(ctx, 'forms.assign');
   const email = parsed.data.email.normalize('NFKC').toLowerCase();
   await requirePortalAdminPatient(db, ctx, patientId);
   const tenantId = ctx.tenant.id;
@@ -64,7 +67,7 @@ export async function invitePatientToPortal(
   }
 
   const token = generateToken();
-  const tokenId = await db.transaction(async (tx) => {
+  const { tokenId, formsWaiting } = await db.transaction(async (tx) => {
     const at = clockNow();
     const revoked = await tx
       .update(authTokens)
@@ -95,10 +98,12 @@ export async function invitePatientToPortal(
       action: AuditActions.inviteSent, patientId, target: { type: 'auth_token', id: row!.id },
       details: { email, relationship, replaced: revoked.map((r) => r.id) },
     });
-    return row!.id;
+    // The intake forms picked in the same dialog, assigned with the invitation (source 'invite').
+    const assigned = await assignInviteForms(tx, ctx, { patientId, templateIds: formTemplateIds, message: intakeMessage });
+    return { tokenId: row!.id, formsWaiting: assigned };
   });
 
-  const mail = portalInviteEmail({ clinicName: profile.branding.displayName, link: `${origin}/portal/invite/${token}`, message });
+  const mail = portalInviteEmail({ clinicName: profile.branding.displayName, link: `${origin}/portal/invite/${token}`, message, formsWaiting });
   try {
     await emailSender.send({ to: email, subject: mail.subject, text: mail.text, idempotencyKey: `invite:${tokenId}` });
   } catch {
@@ -106,7 +111,7 @@ export async function invitePatientToPortal(
     await db.update(authTokens).set({ revokedAt: clockNow() }).where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.id, tokenId)));
     throw new PortalAccessError('email-failed');
   }
-  return { tokenId };
+  return { tokenId, formsWaiting };
 }
 
 /** Withdraws an unused invitation. False when it was already used or revoked. */

@@ -5,12 +5,14 @@ import { appointments, patients, staffUsers, tenantSettings, type AppointmentSta
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { assignBookingForms } from '@/lib/clinic-forms/assignments';
 import { now as clockNow } from '@/lib/clock';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueAppointmentNotification } from '@/lib/notifications/appointment-notifications';
 import { loadBookingContext, loadProviderCalendars, offeringProviders } from './find-slots';
 import { checkSlot, type SlotProblem } from './slots';
+import { zonedDate } from './zoned-time';
 
 /**
  * Booking, rescheduling and cancelling with the clinic's rules. Every change is one transaction
@@ -150,6 +152,10 @@ export async function bookAppointment(db: Executor, actor: SchedulingActor, inpu
       details: { after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, service: service.name, location: location.name } },
     });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
+    // The service's required forms, due on the visit's date (skipped when already open).
+    await assignBookingForms(tx, actor, {
+      patientId: input.patientId, serviceId: service.id, appointmentId: appointment.id, dueOn: zonedDate(appointment.startsAt, location.timeZone),
+    });
     return { ok: true as const, appointment };
   });
   return result as BookingResult;

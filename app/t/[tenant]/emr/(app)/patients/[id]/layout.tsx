@@ -24,6 +24,7 @@ export default async function PatientChartLayout({ children, params }: { childre
     { href: `/emr/patients/${id}/appointments`, label: 'Appointments', show: true, exact: false },
     { href: `/emr/patients/${id}/portal`, label: 'Patient Portal', show: ctx.actor.permissions.has('portal_admin.view'), exact: false },
     { href: `/emr/patients/${id}/documents`, label: 'Documents', show: ctx.actor.permissions.has('documents.view'), exact: false },
+    { href: `/emr/patients/${id}/forms`, label: 'Forms', show: true, exact: false },
     { href: `/emr/patients/${id}/notes`, label: 'Notes', show: true, exact: false },
     { href: `/emr/patients/${id}/activities`, label: 'Home activities', show: true, exact: false },
     { href: `/emr/patients/${id}/messages`, label: 'Messages', show: ctx.actor.permissions.has('messages.view'), exact: false },

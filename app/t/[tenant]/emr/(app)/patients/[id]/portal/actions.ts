@@ -32,12 +32,19 @@ export const createPortalUserAction = staffAction(spec(z.object({ patientId }), 
 });
 
 // invitePatientToPortal parses the form itself (portalInviteSchema) and names the first problem.
+// The intake forms are a checkbox group: every ticked value, read from the form itself.
 export const inviteToPortalAction = staffAction(
-  { ...portalAdmin, pick: ['patientId', 'email', 'relationship', 'message'], messages: refusals },
-  async (ctx, form): Promise<PortalAdminState> => {
-    const input = { patientId: form.patientId ?? '', email: form.email ?? '', relationship: (form.relationship ?? '') as 'self', message: form.message || undefined };
-    await invitePatientToPortal(getDb(), ctx, input, await getRequestOrigin());
-    return done(input.patientId, { ok: true, message: `Invitation sent to ${input.email}. The link works once and expires in 24 hours.` });
+  { ...portalAdmin, pick: ['patientId', 'email', 'relationship', 'message', 'intakeMessage'], messages: refusals },
+  async (ctx, form, { form: posted }): Promise<PortalAdminState> => {
+    const formTemplateIds = (posted?.getAll('formTemplateIds') ?? []).filter((v): v is string => typeof v === 'string');
+    const input = {
+      patientId: form.patientId ?? '', email: form.email ?? '', relationship: (form.relationship ?? '') as 'self', message: form.message || undefined,
+      formTemplateIds, intakeMessage: form.intakeMessage || undefined,
+    };
+    const { formsWaiting } = await invitePatientToPortal(getDb(), ctx, input, await getRequestOrigin());
+    if (formsWaiting > 0) revalidatePath(`/emr/patients/${input.patientId}/forms`);
+    const forms = formsWaiting > 0 ? ` ${formsWaiting === 1 ? 'One form was' : `${formsWaiting} forms were`} assigned with it.` : '';
+    return done(input.patientId, { ok: true, message: `Invitation sent to ${input.email}. The link works once and expires in 24 hours.${forms}` });
   },
 );
 

@@ -4,6 +4,7 @@ import { InviteToPortalForm, NotificationPreferenceForm, PortalActionButton } fr
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { listAssignableTemplates } from '@/lib/clinic-forms/templates';
 import { getPatientChart } from '@/lib/patients/chart';
 import { relationshipLabel } from '@/lib/patients/display';
 import { getPortalAccessState, type PortalAccessStatus } from '@/lib/portal-access/staff-admin';
@@ -27,7 +28,12 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
   const { profile } = await getPageTenant(params);
   const { id } = await params;
   const db = getDb();
-  const [patient, state] = await Promise.all([getPatientChart(db, ctx, id), getPortalAccessState(db, ctx, id)]).catch((error) => {
+  const canAssign = ctx.actor.permissions.has('forms.assign');
+  const [patient, state, forms] = await Promise.all([
+    getPatientChart(db, ctx, id),
+    getPortalAccessState(db, ctx, id),
+    canAssign ? listAssignableTemplates(db, ctx) : Promise.resolve(undefined),
+  ]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
@@ -95,7 +101,12 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
       <section aria-labelledby="invite-heading" className="rounded-xl border border-line bg-surface p-5 lg:col-span-2">
         <h2 id="invite-heading" className="text-lg font-semibold">Invite by email</h2>
         <div className="mt-3">
-          <InviteToPortalForm patientId={id} defaultEmail={patient.email} action={inviteToPortalAction} />
+          <InviteToPortalForm
+            patientId={id}
+            defaultEmail={patient.email}
+            action={inviteToPortalAction}
+            intakeForms={forms?.filter((f) => f.kind !== 'home_activity').map((f) => ({ id: f.id, title: f.title }))}
+          />
         </div>
         {state.pendingInvites.length > 0 ? (
           <ul className="mt-4 divide-y divide-line rounded-lg border border-line">
