@@ -164,6 +164,7 @@ const PHQ9: FormDefinition = {
         { code: 'extremely', label: 'Extremely difficult' },
       ],
     },
+    { linkId: 'phq9_signature', type: 'signature', label: 'These answers are mine and describe the last 2 weeks.', required: true },
   ],
   scoring: {
     bands: [
