@@ -8,6 +8,7 @@ import { getDb } from '@/db/client';
 import { messagesFor, translator } from '@/lib/i18n/core';
 import { activities } from '@/lib/i18n/messages/activities';
 import { common } from '@/lib/i18n/messages/common';
+import { forms } from '@/lib/i18n/messages/forms';
 import { notes } from '@/lib/i18n/messages/notes';
 import { notesRelationships } from '@/lib/i18n/messages/notes-relationships';
 import { getPortalI18n } from '@/lib/i18n/portal';
@@ -32,6 +33,7 @@ export default async function PortalAppLayout({
     { href: '/portal', label: t('navHome'), exact: true },
     { href: '/portal/bookings', label: t('navBookings') },
     { href: '/portal/documents', label: t('navDocuments') },
+    { href: '/portal/forms', label: translator(forms, locale)('navForms') },
     { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
     { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
     {

@@ -6,7 +6,9 @@ import { formatCalendarDate } from '@/components/portal/format-date';
 import { UpcomingVisitCard } from '@/components/portal/upcoming-visit-card';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
-import { interpolateParts } from '@/lib/i18n/core';
+import { countOpenPortalForms } from '@/lib/clinic-forms/responses';
+import { interpolateParts, translator } from '@/lib/i18n/core';
+import { forms } from '@/lib/i18n/messages/forms';
 import { portalDashboard as messages } from '@/lib/i18n/messages/portal-dashboard';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { relationshipLabel } from '@/lib/patients/display';
@@ -25,7 +27,8 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
   const { patient } = portal;
   const actingForSomeoneElse = patient.relationship !== 'self';
   // The patient comes from the session only: nothing on this page reads an id from the URL.
-  const { upcoming, newDocuments } = await portalDashboard(getDb(), portal);
+  const [{ upcoming, newDocuments }, openForms] = await Promise.all([portalDashboard(getDb(), portal), countOpenPortalForms(getDb(), portal)]);
+  const tf = translator(forms, locale);
   // Keyed: it is rendered inside the array interpolateParts returns.
   const documentsLink = (
     <Link key="link" href="/portal/documents" className="font-medium text-brand-accent underline">{t('earlierDocumentsLink')}</Link>
@@ -43,6 +46,18 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
           </p>
         ) : null}
       </section>
+
+      {openForms > 0 ? (
+        <section aria-labelledby="forms-heading" className="flex flex-col gap-3 rounded-xl border border-line bg-surface p-4 sm:flex-row sm:items-center sm:justify-between">
+          <div>
+            <h2 id="forms-heading" className="text-lg font-semibold">{tf('dashboardHeading')}</h2>
+            <p className="text-sm text-fg-muted">{openForms === 1 ? tf('dashboardCountOne') : tf('dashboardCount', { count: openForms })}</p>
+          </div>
+          <Link href="/portal/forms" className="inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2 text-base font-semibold text-brand-contrast">
+            {tf('dashboardLink')}
+          </Link>
+        </section>
+      ) : null}
 
       <section aria-labelledby="upcoming-heading" className="space-y-3">
         <div className="flex items-baseline justify-between gap-3">
