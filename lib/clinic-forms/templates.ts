@@ -107,7 +107,7 @@ export function readDefinition(stored: unknown, kind: FormKind): FormDefinition 
 
 export const newFormSchema = z.object({
   kind: z.enum(formKinds, 'Choose what kind of form this is.'),
-  title: z.string().trim().min(1, 'Give the form a title.').max(200, 'Keep the title under 200 characters.'),
+  title: z.string({ error: 'Give the form a title.' }).trim().min(1, 'Give the form a title.').max(200, 'Keep the title under 200 characters.'),
 });
 
 /** A new form: a draft with no fields yet, filed under the clinic's "Forms" document type. */
