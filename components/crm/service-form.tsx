@@ -1,12 +1,13 @@
 'use client';
 
+import { useId } from 'react';
 import { TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import { centsToPriceInput, SERVICE_DURATION, serviceSchema } from '@/lib/services/schemas';
 import type { SettingsActionState } from '@/lib/settings/action-state';
-import { CheckboxField } from './settings-fields';
+import { CheckboxField, FieldError } from './settings-fields';
 
 export interface ServiceFormValues {
   id: string;
@@ -17,10 +18,19 @@ export interface ServiceFormValues {
   bookableOnline: boolean;
   isVideo: boolean;
   active: boolean;
+  /** The forms a patient must fill when booking it. */
+  requiredFormIds: readonly string[];
+}
+
+/** A published form the service can require (an archived one is listed only while a service still requires it). */
+export interface RequirableFormOption {
+  id: string;
+  title: string;
+  archived: boolean;
 }
 
 /** Add (no `service`) or edit a service. The price is typed in dollars and cents and stored in cents. */
-export function ServiceForm({ action, service, currency }: { action: FormAction<SettingsActionState>; service?: ServiceFormValues; currency: string }) {
+export function ServiceForm({ action, service, currency, forms }: { action: FormAction<SettingsActionState>; service?: ServiceFormValues; currency: string; forms: readonly RequirableFormOption[] }) {
   const { form, state, pending, formProps, errorFor } = useActionForm(serviceSchema, action);
   // After a refused save the form shows what was posted; after adding, it starts empty again.
   const posted = state.ok && !service ? undefined : state.values;
@@ -53,7 +63,42 @@ export function ServiceForm({ action, service, currency }: { action: FormAction<
         <CheckboxField label="Video visit" name="isVideo" defaultChecked={checked('isVideo', service?.isVideo ?? false)} description="The visit happens by video call." error={errorFor('isVideo')} />
         <CheckboxField label="Active" name="active" defaultChecked={checked('active', service?.active ?? true)} description="Inactive services are not offered for new bookings." error={errorFor('active')} />
       </div>
+      <RequiredFormsField forms={forms} chosen={service?.requiredFormIds ?? []} error={errorFor('requiredFormIds')} />
       <SubmitBelowAnswer state={state} pending={pending} label={service ? 'Save service' : 'Add service'} pendingLabel="Saving…" className="sm:col-span-2" />
     </form>
+  );
+}
+
+/**
+ * "Forms required when booking": a checkbox per published form. The empty hidden value is posted
+ * always, so a form with every box unticked still says "no forms" rather than "not shown".
+ */
+function RequiredFormsField({ forms, chosen, error }: { forms: readonly RequirableFormOption[]; chosen: readonly string[]; error?: string }) {
+  const id = useId();
+  const shown = forms.filter((f) => !f.archived || chosen.includes(f.id));
+  return (
+    <fieldset className="sm:col-span-2" aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}>
+      <legend className="text-sm font-medium">Forms required when booking</legend>
+      <p id={`${id}-hint`} className="mt-0.5 text-sm text-fg-muted">
+        Given to the patient to fill in the portal when they book this service. Only published forms are listed.
+      </p>
+      <input type="hidden" name="requiredFormIds" value="" />
+      {shown.length === 0 ? (
+        <p className="mt-2 text-sm text-fg-muted">No published forms yet. Build and publish them under Forms.</p>
+      ) : (
+        <div className="mt-2 grid gap-2 sm:grid-cols-2">
+          {shown.map((f) => (
+            <label key={f.id} className="flex items-center gap-3 rounded-lg border border-line p-3">
+              <input type="checkbox" name="requiredFormIds" value={f.id} defaultChecked={chosen.includes(f.id)} className="size-4 shrink-0 accent-brand-accent" />
+              <span>
+                {f.title}
+                {f.archived ? <span className="text-sm text-fg-muted"> · archived</span> : null}
+              </span>
+            </label>
+          ))}
+        </div>
+      )}
+      <FieldError id={`${id}-error`} error={error} />
+    </fieldset>
   );
 }

@@ -13,6 +13,8 @@ export const MAX_PRICE_CENTS = 99_999_999;
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean());
 
+export const MAX_REQUIRED_FORMS = 20;
+const requiredFormsMessage = 'Choose the forms from the list.';
 const durationMessage = `Enter the duration as a whole number of minutes from ${SERVICE_DURATION.min} to ${SERVICE_DURATION.max}.`;
 const priceMessage = 'Enter the price as an amount such as 120 or 120.50, or leave it empty.';
 
@@ -62,5 +64,11 @@ export const serviceSchema = z.strictObject({
   bookableOnline: checkbox,
   isVideo: checkbox,
   active: checkbox,
+  // Forms required when booking (a checkbox group; the form also posts one empty value so that
+  // unticking every box still says "none"). Absent: the service's forms are left as they are.
+  requiredFormIds: z.preprocess(
+    (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).filter((id) => id !== '')),
+    z.array(z.string({ error: requiredFormsMessage }).max(64, requiredFormsMessage), { error: requiredFormsMessage }).max(MAX_REQUIRED_FORMS, `Choose at most ${MAX_REQUIRED_FORMS} forms.`).optional(),
+  ),
 });
 export type ServiceInput = z.output<typeof serviceSchema>;

@@ -9,6 +9,7 @@ import { parseSettings } from '@/lib/settings/schemas';
 import { findClinicRow, listClinicRows, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { clinicNameTaken, withUniqueName } from '@/lib/settings/unique-name';
 import { ServiceRuleError } from './errors';
+import { replaceServiceRequiredForms } from './required-forms';
 import { serviceSchema } from './schemas';
 
 /**
@@ -79,10 +80,14 @@ export async function createService(db: Executor, ctx: StaffContext, input: unkn
         active: data.active,
       })
       .returning({ id: services.id });
+    const forms = await replaceServiceRequiredForms(tx, ctx, row!.id, data.requiredFormIds ?? []);
     await recordAudit(tx, ctx, {
       action: ServiceAuditActions.added,
       target: { type: 'service', id: row!.id },
-      details: { after: { name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price, currency, bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active } },
+      details: {
+        after: { name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price, currency, bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active },
+        ...(forms.added.length ? { requiredForms: forms } : {}),
+      },
     });
     return { id: row!.id };
   }));
@@ -99,12 +104,14 @@ export async function updateService(db: Executor, ctx: StaffContext, serviceId: 
       bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active,
     };
     const changed = changedFields(before, after);
-    if (Object.keys(changed).length === 0) return { changed: false };
     if (changed.name && (await clinicNameTaken(tx, ctx, services, data.name, before.id))) throw taken();
-    await tx.update(services).set(after).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
+    const forms = data.requiredFormIds ? await replaceServiceRequiredForms(tx, ctx, before.id, data.requiredFormIds) : { added: [], removed: [] };
+    const formsChanged = forms.added.length + forms.removed.length > 0;
+    if (Object.keys(changed).length === 0 && !formsChanged) return { changed: false };
+    if (Object.keys(changed).length) await tx.update(services).set(after).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
     await recordAudit(tx, ctx, {
       action: ServiceAuditActions.changed,
-      target: { type: 'service', id: before.id }, details: { name: before.name, changed },
+      target: { type: 'service', id: before.id }, details: { name: before.name, changed, ...(formsChanged ? { requiredForms: forms } : {}) },
     });
     return { changed: true };
   }));

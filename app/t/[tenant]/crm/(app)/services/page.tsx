@@ -5,6 +5,7 @@ import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { addServiceAction, updateServiceAction } from './actions';
+import { listRequirableForms, listServiceRequiredForms } from '@/lib/services/required-forms';
 import { clinicCurrency, formatServicePrice, listServices } from '@/lib/services/services';
 
 export const metadata: Metadata = { title: 'Services' };
@@ -12,7 +13,10 @@ export const metadata: Metadata = { title: 'Services' };
 export default async function ServicesPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const db = getDb();
-  const [services, currency] = await Promise.all([listServices(db, ctx), clinicCurrency(db, ctx)]);
+  const [services, currency, forms, required] = await Promise.all([
+    listServices(db, ctx), clinicCurrency(db, ctx), listRequirableForms(db, ctx), listServiceRequiredForms(db, ctx),
+  ]);
+  const titles = new Map(forms.map((f) => [f.id, f.title]));
   return (
     <Page title="Services" description="What patients can book: how long a visit takes and what it costs. Services that are not bookable online are booked by staff only. Inactive services are not offered for new bookings; past visits keep theirs.">
       <ListSection id="services-heading" title="All services" items={services} empty="No services yet. Add the first one below.">
@@ -29,16 +33,19 @@ export default async function ServicesPage() {
                 {s.durationMinutes} min · {formatServicePrice(s.priceCents, s.currency) ?? 'no price shown'}
               </p>
               {s.description ? <p className="text-sm text-fg-muted">{s.description}</p> : null}
+              {required.get(s.id)?.length ? (
+                <p className="text-sm text-fg-muted">Forms when booking: {required.get(s.id)!.map((id) => titles.get(id) ?? 'a form').join(', ')}</p>
+              ) : null}
             </div>
             <EditDisclosure summary={`Edit ${s.name}`}>
-              <ServiceForm action={updateServiceAction} service={s} currency={s.currency} />
+              <ServiceForm action={updateServiceAction} service={{ ...s, requiredFormIds: required.get(s.id) ?? [] }} currency={s.currency} forms={forms} />
             </EditDisclosure>
           </li>
         )}
       </ListSection>
 
       <FormSection id="add-service-heading" title="Add a service">
-        <ServiceForm action={addServiceAction} currency={currency} />
+        <ServiceForm action={addServiceAction} currency={currency} forms={forms} />
       </FormSection>
     </Page>
   );
