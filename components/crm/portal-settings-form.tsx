@@ -21,9 +21,14 @@ export interface PortalSettingsFormValues {
   cancellationWindowHours: number;
   staffIdleTimeoutMinutes: number;
   messagingPolicy: string;
+  formFirstReminderDays: number;
+  formLastReminderDays: number;
 }
 
-type Limits = Record<'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes', { min: number; max: number }>;
+type Limits = Record<
+  'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes' | 'formFirstReminderDays' | 'formLastReminderDays',
+  { min: number; max: number }
+>;
 
 const IDENTIFICATION = [
   { value: 'email', label: 'Email address', description: 'Patients sign in with their email, password and an SMS code.' },
@@ -111,6 +116,17 @@ export function PortalSettingsForm({ action, initial, limits }: { action: FormAc
       <section aria-labelledby="messaging-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="messaging-heading" className="text-lg font-semibold">Secure messages</h2>
         <ChoiceCards {...field('messagingPolicy')} legend="Messaging policy" options={MESSAGING} />
+      </section>
+
+      <section aria-labelledby="form-reminders-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
+        <h2 id="form-reminders-heading" className="text-lg font-semibold">Form reminders</h2>
+        <p className="text-sm text-fg-muted">
+          Patients with a form to fill by a due date are reminded by email (and SMS if they chose it) at 09:00 on these days. The reminder never names the form.
+        </p>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField {...field('formFirstReminderDays')} label="First reminder (days before the due date)" inputMode="numeric" hint={`${range('formFirstReminderDays', 'days')} 0 sends none.`} />
+          <TextField {...field('formLastReminderDays')} label="Last reminder (days before the due date)" inputMode="numeric" hint={`${range('formLastReminderDays', 'days')} Fewer days than the first; 0 sends none.`} />
+        </div>
       </section>
 
       <section aria-labelledby="staff-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">

@@ -11,7 +11,7 @@ import { revalidateTenant } from '@/lib/tenancy/request-tenant';
 const PORTAL_FIELDS = [
   'portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification',
   'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours',
-  'staffIdleTimeoutMinutes', 'messagingPolicy',
+  'staffIdleTimeoutMinutes', 'messagingPolicy', 'formFirstReminderDays', 'formLastReminderDays',
 ];
 
 export const savePortalSettingsAction = staffAction(

@@ -13,7 +13,7 @@ export default async function PortalSettingsPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const settings = await getPortalSettings(getDb(), ctx);
   return (
-    <Page title="Patient portal settings" description="How patients sign in, who may have an account, how they hear about documents, and the rules for booking and messages.">
+    <Page title="Patient portal settings" description="How patients sign in, who may have an account, how they hear about documents, and the rules for booking, messages and form reminders.">
       <PortalSettingsForm action={savePortalSettingsAction} initial={settings} limits={BOOKING_LIMITS} />
     </Page>
   );
