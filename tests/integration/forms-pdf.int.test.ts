@@ -1,4 +1,3 @@
-import { inflateSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
@@ -10,32 +9,11 @@ import { listPortalDocuments } from '@/lib/documents/portal-documents';
 import { listPatientDocuments } from '@/lib/documents/staff-documents';
 import { SCHEDULED_JOBS } from '@/lib/jobs/scheduled';
 import { getObjectStore } from '@/lib/storage/get-object-store';
+import { pdfText } from '../support/pdf-text';
 import { createStaffContext } from '../support/staff-context';
 import { assign, phqSign, formsClinic, phq9Answers, starter } from './forms-fill-fixtures';
 
 const db = () => getDb();
-
-/** The text pdf-lib's standard fonts draw (`<hex> Tj` in each inflated content stream). */
-function pdfText(bytes: Uint8Array): string {
-  const raw = Buffer.from(bytes);
-  const out: string[] = [];
-  let at = 0;
-  for (;;) {
-    const start = raw.indexOf('stream\n', at, 'latin1');
-    if (start < 0) break;
-    const end = raw.indexOf('endstream', start, 'latin1');
-    const body = raw.subarray(start + 'stream\n'.length, end);
-    let content: string;
-    try {
-      content = inflateSync(body).toString('latin1');
-    } catch {
-      content = body.toString('latin1');
-    }
-    for (const m of content.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)) out.push(Buffer.from(m[1]!, 'hex').toString('latin1'));
-    at = end + 'endstream'.length;
-  }
-  return out.join('\n');
-}
 
 async function readStored(key: string): Promise<Buffer> {
   const object = await getObjectStore().get(key);
