@@ -1,6 +1,7 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '@/db/schema';
 import type { DemoDocument } from './documents';
+import type { DemoForms } from './forms';
 import type { DemoSchedule } from './scheduling';
 
 /** The demo clinics every fresh install starts with (README lists the accounts). */
@@ -57,6 +58,7 @@ export interface DemoClinic {
   printedActivations: { patient: string; portalCode: string }[];
   schedule: DemoSchedule;
   documents: DemoDocument[];
+  forms?: DemoForms;
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -126,6 +128,20 @@ export const DEMO_CLINICS: DemoClinic[] = [
       },
     ],
     printedActivations: [{ patient: 'SUN-10003', portalCode: '482913' }],
+    forms: {
+      assigned: [{ patient: 'SUN-10002', form: 'general-intake', by: 'dr.patel@sunrise.test', dueInDays: 7, message: 'Please fill this in before Leo’s next check-up.' }],
+      completed: [
+        {
+          patient: 'SUN-10001',
+          form: 'phq-9',
+          by: 'dr.kim@sunrise.test',
+          account: 'maria.lopez@sunrise.test',
+          answers: { phq9_1: '1', phq9_2: '1', phq9_3: '2', phq9_4: '1', phq9_5: '0', phq9_6: '0', phq9_7: '1', phq9_8: '0', phq9_9: '0', phq9_difficulty: 'somewhat' },
+          signature: { field: 'phq9_signature', name: 'Maria Lopez' },
+        },
+      ],
+      activities: [{ patient: 'SUN-10001', form: 'neck-stretches', by: 'dr.kim@sunrise.test', startedDaysAgo: 6, daysDone: 4 }],
+    },
     documents: [
       { patient: 'SUN-10001', type: 'Lab result', title: 'Blood test results', daysAgo: 30, visible: true, uploadedBy: 'dr.kim@sunrise.test' },
       { patient: 'SUN-10001', type: 'Report', title: 'Visit summary', daysAgo: 29, visible: true, uploadedBy: 'dr.kim@sunrise.test' },

@@ -23,6 +23,7 @@ import {
   tenants,
 } from '@/db/schema';
 import { seedDocuments } from './documents';
+import { seedForms } from './forms';
 import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
@@ -35,6 +36,9 @@ export async function seedDemoData(db: Database): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const clinic of DEMO_CLINICS) {
     await db.transaction((tx) => seedClinic(tx, clinic, passwordHash));
+    // After the clinic's transaction: the forms go through the product's own functions, and a
+    // submitted form's PDF is filed after its submission commits.
+    await seedForms(db, clinic.slug, clinic.forms);
   }
   await db
     .insert(platformOperators)

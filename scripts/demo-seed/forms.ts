@@ -1,0 +1,104 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import {
+  accessLevels,
+  formAssignments,
+  formTemplates,
+  homeActivityDays,
+  patients,
+  portalAccountPatients,
+  portalAccounts,
+  staffUsers,
+  tenants,
+  type PortalRelationship,
+} from '@/db/schema';
+import type { PortalContext, StaffContext } from '@/lib/access/context';
+import type { Permission } from '@/lib/access/permissions';
+import { assignForms } from '@/lib/clinic-forms/assignments';
+import type { Answers } from '@/lib/clinic-forms/enable-when';
+import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
+import { saveAnswers, submitForm } from '@/lib/clinic-forms/responses';
+import { installStarterTemplates } from '@/lib/clinic-forms/templates';
+
+/** Forms in a demo clinic: given, filled and signed through the same functions staff and patients use. */
+export interface DemoForms {
+  /** Open forms: a starter form's key, who gave it, and when it is due. */
+  assigned: { patient: string; form: string; by: string; dueInDays: number; message?: string }[];
+  /** Forms a portal account filled, signed and submitted (their PDFs filed in the chart). */
+  completed: { patient: string; form: string; by: string; account: string; answers: Answers; signature: { field: string; name: string } }[];
+  /** Home activities, with the last `daysDone` days (not today) marked done. */
+  activities: { patient: string; form: string; by: string; startedDaysAgo: number; daysDone: number }[];
+}
+
+export async function seedForms(db: Database, slug: string, forms: DemoForms | undefined): Promise<void> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.slug, slug));
+  const t = tenant!;
+  await installStarterTemplates(db, t.id);
+  const [existing] = await db.select({ n: sql<number>`count(*)::int` }).from(formAssignments).where(eq(formAssignments.tenantId, t.id));
+  if (!forms || (existing?.n ?? 0) > 0) return;
+
+  const ref = { id: t.id, slug: t.slug, name: t.name, status: t.status };
+  const templateId = async (key: string) => {
+    const [row] = await db.select({ id: formTemplates.id }).from(formTemplates).where(and(eq(formTemplates.tenantId, t.id), eq(formTemplates.starterKey, key)));
+    return row!.id;
+  };
+  const patientId = async (recordNumber: string) => {
+    const [row] = await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, t.id), eq(patients.recordNumber, recordNumber)));
+    return row!.id;
+  };
+  const staff = async (email: string): Promise<StaffContext> => {
+    const [row] = await db
+      .select({ id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, levelId: accessLevels.id, levelName: accessLevels.name, permissions: accessLevels.permissions })
+      .from(staffUsers)
+      .innerJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
+      .where(and(eq(staffUsers.tenantId, t.id), eq(staffUsers.email, email)));
+    const s = row!;
+    return {
+      tenant: ref,
+      actor: { kind: 'staff', id: s.id, fullName: s.fullName, email: s.email, accessLevelId: s.levelId, accessLevelName: s.levelName, permissions: new Set(s.permissions as Permission[]) },
+      sessionId: '00000000-0000-0000-0000-000000000000',
+    };
+  };
+  const portal = async (email: string, forPatient: string): Promise<PortalContext> => {
+    const [row] = await db
+      .select({ id: portalAccounts.id, fullName: portalAccounts.fullName, phone: portalAccounts.phone, relationship: portalAccountPatients.relationship })
+      .from(portalAccounts)
+      .innerJoin(portalAccountPatients, and(eq(portalAccountPatients.tenantId, portalAccounts.tenantId), eq(portalAccountPatients.accountId, portalAccounts.id)))
+      .where(and(eq(portalAccounts.tenantId, t.id), eq(portalAccounts.email, email), eq(portalAccountPatients.patientId, forPatient)));
+    const [patient] = await db.select().from(patients).where(and(eq(patients.tenantId, t.id), eq(patients.id, forPatient)));
+    const linked = { id: forPatient, firstName: patient!.firstName, lastName: patient!.lastName, dateOfBirth: patient!.dateOfBirth, relationship: row!.relationship as PortalRelationship };
+    return {
+      tenant: ref,
+      sessionId: '00000000-0000-0000-0000-000000000000',
+      idleTimeoutSeconds: 900,
+      account: { id: row!.id, fullName: row!.fullName, email, phone: row!.phone ?? '', language: 'en', timeZone: null },
+      patients: [linked],
+      patient: linked,
+      ip: '203.0.113.10',
+      userAgent: 'Carebridge demo seed',
+    };
+  };
+  const dueOn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  for (const item of forms.assigned) {
+    await assignForms(db, await staff(item.by), await patientId(item.patient), { templateIds: [await templateId(item.form)], message: item.message ?? null, dueOn: dueOn(item.dueInDays) });
+  }
+  for (const item of forms.completed) {
+    const pid = await patientId(item.patient);
+    const { assignmentIds } = await assignForms(db, await staff(item.by), pid, { templateIds: [await templateId(item.form)] });
+    const ctx = await portal(item.account, pid);
+    const saved = await saveAnswers(db, ctx, assignmentIds[0]!, { revision: 0, answers: item.answers });
+    const signatures = { [item.signature.field]: { name: item.signature.name, role: 'patient' } };
+    const { responseId } = await submitForm(db, ctx, assignmentIds[0]!, { revision: saved.revision, answers: item.answers, signatures });
+    await fileSubmittedForms(db, { responseId });
+  }
+  for (const item of forms.activities) {
+    const { assignmentIds } = await assignForms(db, await staff(item.by), await patientId(item.patient), { templateIds: [await templateId(item.form)] });
+    const id = assignmentIds[0]!;
+    // Started some days ago, so the patient's checklist has history to show.
+    const started = new Date(Date.now() - item.startedDaysAgo * 86_400_000);
+    await db.update(formAssignments).set({ createdAt: started, status: 'in_progress' }).where(and(eq(formAssignments.tenantId, t.id), eq(formAssignments.id, id)));
+    const days = Array.from({ length: item.daysDone }, (_, i) => new Date(Date.now() - (i + 1) * 86_400_000).toISOString().slice(0, 10));
+    if (days.length) await db.insert(homeActivityDays).values(days.map((day) => ({ tenantId: t.id, assignmentId: id, day }))).onConflictDoNothing();
+  }
+}
