@@ -26,6 +26,7 @@ interface OutlineProps {
   dispatch: (action: BuilderAction) => void;
   onMove: (linkId: string, direction: 'up' | 'down') => void;
   onAddToSection: (section: string) => void;
+  onRemove: (linkId: string) => void;
   problemIds: ReadonlySet<string>;
 }
 
@@ -129,7 +130,7 @@ export function FieldOutline(props: OutlineProps) {
               <button
                 type="button"
                 disabled={props.disabled}
-                onClick={() => props.dispatch({ type: 'remove', linkId: field.linkId })}
+                onClick={() => props.onRemove(field.linkId)}
                 aria-label={`Remove ${fieldName(field)}${field.type === 'section' ? ' and the fields in it' : ''}`}
                 className={`${small} text-red-800 dark:text-red-300`}
               >

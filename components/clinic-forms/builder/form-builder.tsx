@@ -35,7 +35,6 @@ export function FormBuilder(props: BuilderProps) {
   const homeActivity = definition.kind === 'home_activity';
   const problems = useMemo(() => definitionProblems(definition), [definition]);
   const [announcement, setAnnouncement] = useState('');
-  const [focusTarget, setFocusTarget] = useState<{ linkId: string; prefer: 'up' | 'down' | 'select' } | null>(null);
   const [newType, setNewType] = useState<FieldType>(homeActivity ? 'display' : 'short_text');
   const latest = useRef(definition);
   useEffect(() => {
@@ -55,19 +54,33 @@ export function FormBuilder(props: BuilderProps) {
   const [discarded, discardAction, discarding] = useActionState(props.discard, {});
   const [confirmDiscard, setConfirmDiscard] = useState(false);
 
-  // Focus follows a moved field: the same Move button when it can still be pressed, else the field.
+  // Focus follows a moved or added field, once, after the render that put it in its new place:
+  // the same Move button when it can still be pressed, else the field itself.
+  const focusTarget = useRef<{ linkId: string; prefer: 'up' | 'down' | 'select' } | null>(null);
   useEffect(() => {
-    if (!focusTarget) return;
-    const preferred = document.getElementById(controlId(focusTarget.prefer, focusTarget.linkId)) as HTMLButtonElement | null;
-    (preferred && !preferred.disabled ? preferred : document.getElementById(controlId('select', focusTarget.linkId)))?.focus();
-  }, [focusTarget, definition]);
+    const target = focusTarget.current;
+    if (!target) return;
+    focusTarget.current = null;
+    const preferred = document.getElementById(controlId(target.prefer, target.linkId)) as HTMLButtonElement | null;
+    (preferred && !preferred.disabled ? preferred : document.getElementById(controlId('select', target.linkId)))?.focus();
+  });
 
   const onMove = (linkId: string, direction: 'up' | 'down') => {
     const next = builderReducer(state, { type: 'move', linkId, direction });
     if (next === state) return;
     dispatch({ type: 'move', linkId, direction });
     setAnnouncement(`${fieldName(findField(next.definition.fields, linkId)!)} moved ${direction}: ${describePlace(next.definition, linkId)}.`);
-    setFocusTarget({ linkId, prefer: direction });
+    focusTarget.current = { linkId, prefer: direction };
+  };
+
+  const onRemove = (linkId: string) => {
+    const name = fieldName(findField(definition.fields, linkId)!);
+    const next = builderReducer(state, { type: 'remove', linkId });
+    dispatch({ type: 'remove', linkId });
+    setAnnouncement(`${name} removed.`);
+    // The button pressed is gone: focus goes to the field now in its place.
+    if (next.selected) focusTarget.current = { linkId: next.selected, prefer: 'select' };
+    else document.getElementById('builder-new-type')?.focus();
   };
 
   const addField = (parent: string | null) => {
@@ -76,7 +89,7 @@ export function FormBuilder(props: BuilderProps) {
     if (next === state) return;
     dispatch({ type: 'add', fieldType: type, parent });
     setAnnouncement(`${FIELD_TYPE_LABELS[type]} field added, ${describePlace(next.definition, next.selected!)}.`);
-    setFocusTarget({ linkId: next.selected!, prefer: 'select' });
+    focusTarget.current = { linkId: next.selected!, prefer: 'select' };
   };
 
   const selected = state.selected ? findField(definition.fields, state.selected) : undefined;
@@ -196,6 +209,7 @@ export function FormBuilder(props: BuilderProps) {
               dispatch={dispatch}
               onMove={onMove}
               onAddToSection={addField}
+              onRemove={onRemove}
               problemIds={problemIds}
             />
             <div className="flex flex-wrap items-end gap-2 border-t border-line pt-4">
