@@ -6,6 +6,7 @@ import type { TenantProfile } from '@/lib/tenancy/profile';
 import { NavLabel } from './nav-label';
 import { NavLink } from './nav-link';
 import type { NavItem } from './nav-label';
+import { NavMore } from './nav-more';
 
 /**
  * The patient portal's frame: a phone-first header with the clinic's brand and the sections.
@@ -14,12 +15,15 @@ import type { NavItem } from './nav-label';
 export function PortalShell({
   profile,
   nav = [],
+  moreNav = [],
   headerEnd,
   locale,
   children,
 }: {
   profile: TenantProfile;
   nav?: NavItem[];
+  /** Sections offered under "More" (a phone's row holds about five). */
+  moreNav?: NavItem[];
   headerEnd?: React.ReactNode;
   locale?: Locale;
   children: React.ReactNode;
@@ -39,8 +43,8 @@ export function PortalShell({
           {headerEnd ? <div className="print:hidden">{headerEnd}</div> : null}
         </div>
         {nav.length > 0 ? (
-          <nav aria-label={t('navLabel')} className="mx-auto max-w-5xl px-2 pb-2 print:hidden">
-            <ul className="flex gap-1 overflow-x-auto">
+          <nav aria-label={t('navLabel')} className="mx-auto flex max-w-5xl items-start gap-1 px-2 pb-2 print:hidden">
+            <ul className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
                   <NavLink href={item.href} exact={item.exact}>
@@ -49,6 +53,7 @@ export function PortalShell({
                 </li>
               ))}
             </ul>
+            {moreNav.length > 0 ? <NavMore label={t('navMore')} items={moreNav} /> : null}
           </nav>
         ) : null}
       </header>

@@ -29,17 +29,20 @@ export default async function PortalAppLayout({
   const messages = messagesFor(common, locale);
   // A failing count must not take the whole frame down; the inbox itself shows the truth.
   const unread = portal.patient ? await portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0;
+  // The row holds what patients come for most; the rest is under "More" (a phone shows about five).
   const nav = [
     { href: '/portal', label: t('navHome'), exact: true },
     { href: '/portal/bookings', label: t('navBookings') },
-    { href: '/portal/documents', label: t('navDocuments') },
     { href: '/portal/forms', label: translator(forms, locale)('navForms') },
-    { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
-    { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
     {
       href: '/portal/messages', label: t('navMessages'),
       badge: { count: unread, label: t('unreadCount', { count: unread }), live: { url: '/api/portal/messages/unread', labelTemplate: messages.unreadCount } },
     },
+    { href: '/portal/documents', label: t('navDocuments') },
+  ];
+  const moreNav = [
+    { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
+    { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
     { href: '/portal/data', label: t('navData') },
     { href: '/portal/history', label: t('navHistory') },
     { href: '/portal/relationships', label: translator(notesRelationships, locale)('navRelationships') },
@@ -63,7 +66,7 @@ export default async function PortalAppLayout({
     </div>
   );
   return (
-    <PortalShell profile={profile} nav={nav} headerEnd={headerEnd} locale={locale}>
+    <PortalShell profile={profile} nav={nav} moreNav={moreNav} headerEnd={headerEnd} locale={locale}>
       {children}
       <PortalIdleWarning
         idleSeconds={portal.idleTimeoutSeconds}

@@ -1,0 +1,43 @@
+'use client';
+
+import { usePathname } from 'next/navigation';
+import { useRef } from 'react';
+import { isCurrent, NavLink } from './nav-link';
+import { NavLabel, type NavItem } from './nav-label';
+
+/**
+ * The sections that do not fit the phone's row, behind "More": a <details> disclosure, so it
+ * opens without JavaScript and is announced as expanded or collapsed. It closes when a link in it
+ * is followed (client-side navigation keeps the element, and with it the open state).
+ */
+export function NavMore({ label, items }: { label: string; items: NavItem[] }) {
+  const path = usePathname();
+  const details = useRef<HTMLDetailsElement>(null);
+  const current = items.some((item) => isCurrent(path, item.href, item.exact));
+  return (
+    <details ref={details} className="relative shrink-0">
+      <summary
+        className={`flex cursor-pointer list-none items-center gap-1 rounded-md px-3 py-2 text-sm [&::-webkit-details-marker]:hidden ${
+          current ? 'bg-brand-soft font-semibold text-fg' : 'font-medium text-fg-muted hover:bg-surface-muted hover:text-fg'
+        }`}
+      >
+        {label}
+        <span aria-hidden="true">▾</span>
+      </summary>
+      <ul
+        className="absolute right-0 z-20 mt-1 min-w-48 rounded-md border border-line bg-surface p-1 shadow-lg"
+        onClick={(event) => {
+          if ((event.target as HTMLElement).closest('a')) details.current?.removeAttribute('open');
+        }}
+      >
+        {items.map((item) => (
+          <li key={item.href}>
+            <NavLink href={item.href} exact={item.exact}>
+              <NavLabel item={item} />
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
