@@ -41,9 +41,9 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   OUTBOX_JOB,
   // Uploads started but never confirmed leave no visible document; remove their files too.
   { name: 'abandoned-uploads', everySeconds: 300, run: async (db) => ({ abandonedUploadsRemoved: (await cleanupAbandonedUploads(db)).removed }) },
-  // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
   // Submitted forms whose PDF was not filed right after the submit (a crash, a storage outage).
   { name: 'form-filing', everySeconds: 60, run: async (db) => ({ formsFiled: (await fileSubmittedForms(db, { limit: FORM_FILING_BATCH })).filed }), moreWaiting: (c) => (c.formsFiled ?? 0) >= FORM_FILING_BATCH },
+  // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
   { name: 'auto-close', everySeconds: 300, run: async (db, at) => ({ conversationsAutoClosed: (await autoCloseConversations(db, at)).closed }) },
   // Forms: reminders before the due date (claimed with SKIP LOCKED), then open ones past it expire.
   {

@@ -26,6 +26,7 @@ import { FULL_SCALE, generateScaleData } from '@/bench/scale-data';
 import { firstLoadJs } from '@/bench/first-load-js';
 import { signInForBench } from '@/bench/sign-in';
 import { renderTable, TARGETS_MET, type TargetResult } from '@/bench/report';
+import { answersAfter, AUTOSAVE_USERS, autosaveActionId, prepareFormAssignments } from '@/bench/forms';
 
 const { values: args } = parseArgs({
   options: {
@@ -269,6 +270,62 @@ async function users(target: Target, count: number, thinkMs: number, seconds: nu
 }
 
 /**
+ * Autosave as patients use it: each of `formIds.length` people saves their own form (the portal's
+ * server action, posted as the browser posts it), waits for the answer, thinks, and saves again
+ * with the next revision. An answer that is not `ok` (a stale revision, a refusal) is an error.
+ */
+async function autosaveUsers(cookie: string, formIds: string[], thinkMs: number, seconds: number): Promise<Measured> {
+  const { Agent, request } = await import('node:http');
+  const actionId = autosaveActionId(path.join(process.cwd(), '.next'));
+  const agent = new Agent({ keepAlive: true, maxSockets: formIds.length });
+  let seed = 0x51f15e;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed + 1) / (2 ** 31 + 1);
+  };
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpuBefore = (await serverCounters()).cpuMicros;
+  const end = performance.now() + seconds * 1000;
+  const save = (assignmentId: string, revision: number) => new Promise<boolean>((resolve) => {
+    const body = JSON.stringify([{ assignmentId, revision, answers: answersAfter(revision) }]);
+    const started = performance.now();
+    const req = request({
+      host: '127.0.0.1', port: PORT, method: 'POST', path: `/portal/forms/${assignmentId}`, agent,
+      headers: {
+        host: `sunrise.localhost:${PORT}`, origin: `http://sunrise.localhost:${PORT}`, cookie,
+        'next-action': actionId, accept: 'text/x-component', 'content-type': 'text/plain;charset=UTF-8',
+      },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        latencies.push(performance.now() - started);
+        const ok = res.statusCode === 200 && text.includes('"ok":true');
+        if (!ok) errors++;
+        resolve(ok);
+      });
+    });
+    req.on('error', () => {
+      errors++;
+      resolve(false);
+    });
+    req.end(body);
+  });
+  await Promise.all(formIds.map(async (assignmentId) => {
+    let revision = 0;
+    await new Promise((r) => setTimeout(r, random() * thinkMs));
+    while (performance.now() < end) {
+      if (await save(assignmentId, revision)) revision += 1;
+      await new Promise((r) => setTimeout(r, -Math.log(random()) * thinkMs));
+    }
+  }));
+  agent.destroy();
+  return summarize(latencies, seconds, errors, (await serverCounters()).cpuMicros - cpuBefore);
+}
+
+/**
  * A page's throughput as a fraction of the baseline's, measured in alternating rounds (baseline,
  * page, baseline, page, …) so both see the same machine, and taken as the median round's ratio:
  * on shared vCPUs the available CPU drifts by ±20 % from one 10 s window to the next, which a
@@ -308,6 +365,7 @@ async function main() {
              (select count(*)::int from patients p join tenants t on t.id = p.tenant_id where t.slug = 'sunrise') as patients`;
     await sql.end();
     const cookies = await signInForBench(PORT);
+    const formIds = await prepareFormAssignments(BENCH_URL.toString(), AUTOSAVE_USERS);
     const targets: Target[] = [
       { name: 'Baseline (no database)', host: 'localhost', path: '/baseline' },
       { name: 'Portal sign-in page', host: 'sunrise.localhost', path: '/portal/sign-in' },
@@ -316,6 +374,7 @@ async function main() {
       { name: 'Free slots, one week', host: 'sunrise.localhost', path: `/portal/bookings/new?location=${ids!.location}&service=${ids!.service}&provider=any`, cookie: cookies.portal },
       { name: `EMR patient search (${ids!.patients} patients)`, host: 'sunrise.localhost', path: '/emr/patients?q=garcia', cookie: cookies.staff },
       { name: 'EMR patient chart', host: 'sunrise.localhost', path: `/emr/patients/${ids!.patient}`, cookie: cookies.staff },
+      { name: 'Portal form page', host: 'sunrise.localhost', path: `/portal/forms/${formIds[0]}`, cookie: cookies.portal },
     ];
     const results: TargetResult[] = [];
     if (args.serve) {
@@ -363,6 +422,10 @@ async function main() {
         const burst = await load(target, { perConnectionRate: 1, duration: 20 });
         results.push({ name: `${target.name}, ${CONNECTIONS} at the same instant each second (worst case, no target)`, queries, ratio: 0, ...burst });
       }
+    }
+    if (!only || 'form autosave'.includes(only)) {
+      log(`Loading form autosave as ${AUTOSAVE_USERS} patients, each saving their own form about once a second…`);
+      results.push({ name: `Form autosave, ${AUTOSAVE_USERS} users (1 s think time)`, queries: 0, ratio: 0, ...(await autosaveUsers(cookies.portal, formIds, 1000, 30)) });
     }
     const report = {
       ranAt: new Date().toISOString(),
