@@ -6,11 +6,11 @@ import type { ActionState, FormAction } from '@/lib/actions/result';
 
 /**
  * Accept or reject one proposed change to a patient's record. Two submit buttons posting
- * `decision`; once decided the row disappears from the list (or says why it could not be).
+ * `decision`; once decided the page reloads without the row and says the outcome at its top
+ * (a refusal is said here, beside the buttons).
  */
 export function RecordChangeDecision({ action, changeId, description }: { action: FormAction<ActionState>; changeId: string; description: string }) {
   const [state, formAction, pending] = useActionState<ActionState, FormData>(action, {});
-  if (state.ok) return <FormMessage message={state.message} tone="info" />;
   return (
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="changeId" value={changeId} />

@@ -6,7 +6,8 @@ import type { FillProblem } from '@/lib/clinic-forms/fill-rules';
 
 /** The form post ("Save and continue later" or "Submit"), with or without JavaScript. */
 export interface FillState extends ActionState {
-  done?: 'saved' | 'submitted';
+  /** A submitted form redirects to its page (?sent=1), so only a save answers here. */
+  done?: 'saved';
   /** The revision the next save must name, after a save. */
   revision?: number;
   /** Problems by linkId, as codes (the page words them). */

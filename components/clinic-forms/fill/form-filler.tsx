@@ -1,6 +1,5 @@
 'use client';
 
-import Link from 'next/link';
 import { startTransition, useActionState, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
@@ -70,7 +69,7 @@ export function FormFiller(props: FormFillerProps) {
   const { save, upload } = props.actions;
   useEffect(() => {
     const form = formRef.current;
-    if (!form || state.done === 'submitted') return;
+    if (!form) return;
     let live = true;
     let attached: FillEnhancer | null = null;
     import('./fill-enhancer').then(
@@ -140,16 +139,6 @@ export function FormFiller(props: FormFillerProps) {
       startTransition(() => formAction(payload));
     })();
   };
-
-  if (state.done === 'submitted') {
-    return (
-      <div className="space-y-3 rounded-xl border border-line bg-surface p-4 sm:p-6">
-        <FormMessage tone="info" message={state.message} />
-        <p className="text-sm text-fg-muted">{t.pdfPending}</p>
-        <Link href="/portal/forms" className="font-medium text-brand-accent underline underline-offset-2">{t.backToForms}</Link>
-      </div>
-    );
-  }
 
   const statusText = { idle: '', saving: t.statusSaving, saved: t.statusSaved, 'not-saved': t.statusNotSaved, stale: t.statusNotSaved }[status];
   return (

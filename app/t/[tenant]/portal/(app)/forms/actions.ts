@@ -1,6 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import type { PortalContext } from '@/lib/access/context';
 import { portalAction, portalCall } from '@/lib/actions/wrappers';
@@ -106,7 +107,6 @@ export const fillFormAction = portalAction(
       });
       revalidatePath('/portal/forms');
       revalidatePath('/portal');
-      return { ok: true, done: 'submitted', message: t('submittedThanks') };
     } catch (error) {
       if (!(error instanceof FormsRuleError)) throw error;
       if (error.code === 'stale-answers') return { ok: false, stale: true, message: t('staleAnswers'), ...echo };
@@ -115,6 +115,8 @@ export const fillFormAction = portalAction(
       if (error.code === 'answers-invalid') return { ok: false, message: t('answersInvalid'), problems: problemsOf(error), ...echo };
       throw error;
     }
+    // The submitted form's page shows the thanks (and, soon, the PDF); with or without JavaScript.
+    redirect(`/portal/forms/${assignmentId}?sent=1`);
   }, { fields: ['assignmentId', 'revision', 'intent'] }),
 );
 

@@ -1,11 +1,12 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import type { ActionState } from '@/lib/actions/result';
 import { staffAction } from '@/lib/actions/wrappers';
 import { recordChangeDecisionSchema } from '@/lib/clinic-forms/assignment-schemas';
-import { decideRecordChange, RECORD_FIELD_LABELS } from '@/lib/clinic-forms/review';
+import { decideRecordChange } from '@/lib/clinic-forms/review';
 
 /** Forms → To review. Accepting also needs patients.edit (lib checks it); the clinic comes from the host. */
 export const decideRecordChangeAction = staffAction(
@@ -19,7 +20,7 @@ export const decideRecordChangeAction = staffAction(
     const { field, patientId } = await decideRecordChange(getDb(), ctx, input);
     revalidatePath('/emr/forms/review');
     revalidatePath(`/emr/patients/${patientId}`);
-    const label = RECORD_FIELD_LABELS[field].toLowerCase();
-    return { ok: true, message: input.decision === 'accept' ? `Accepted: the ${label} is now in the record.` : `Rejected: the ${label} in the record stays as it was.` };
+    // The decided row leaves the list, so the outcome is said at the top of the page (with or without JavaScript).
+    redirect(`/emr/forms/review?${new URLSearchParams({ decided: input.decision === 'accept' ? 'accepted' : 'rejected', field })}`);
   },
 );

@@ -15,7 +15,15 @@ const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeSty
  * Forms → To review: answers that would change a patient's record, waiting for staff. Nothing
  * is applied until someone accepts it; each change is decided once.
  */
-export default async function FormsReviewPage() {
+export default async function FormsReviewPage({ searchParams }: { searchParams: Promise<{ decided?: string; field?: string }> }) {
+  const { decided, field: decidedField } = await searchParams;
+  const decidedLabel = decidedField && Object.hasOwn(RECORD_FIELD_LABELS, decidedField)
+    ? RECORD_FIELD_LABELS[decidedField as keyof typeof RECORD_FIELD_LABELS].toLowerCase()
+    : null;
+  const outcome = !decidedLabel ? null
+    : decided === 'accepted' ? `Accepted: the ${decidedLabel} is now in the record.`
+    : decided === 'rejected' ? `Rejected: the ${decidedLabel} in the record stays as it was.`
+    : null;
   const ctx = await requireStaff('emr', 'forms.assign');
   const changes = await listPendingRecordChanges(getDb(), ctx);
   return (
@@ -24,6 +32,7 @@ export default async function FormsReviewPage() {
       above={<nav aria-label="Breadcrumb" className="mb-1 text-sm"><Link href="/emr/forms" className="font-medium text-brand-accent underline underline-offset-2">Forms</Link></nav>}
       description="Patients’ answers that would change their record. Accept to copy the value into the record (audited), or reject to keep the record as it is."
     >
+      {outcome ? <p role="status" className="mb-4 rounded-md border border-line bg-surface-muted px-4 py-3 text-sm font-medium">{outcome}</p> : null}
       <section aria-labelledby="pending-heading" className="rounded-xl border border-line bg-surface">
         <h2 id="pending-heading" className="px-5 pt-5 text-lg font-semibold">Proposed changes ({changes.length})</h2>
         <div className="mt-3 overflow-x-auto">

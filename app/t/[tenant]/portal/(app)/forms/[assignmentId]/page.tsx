@@ -23,9 +23,16 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** Issue 15 points 5–6: one form, pinned to the version it was assigned with, filled on a phone first. */
-export default async function PortalFillFormPage({ params }: { params: Promise<{ tenant: string; assignmentId: string }> }) {
+export default async function PortalFillFormPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string; assignmentId: string }>;
+  searchParams: Promise<{ sent?: string }>;
+}) {
   const { profile } = await getPageTenant(params);
   const { assignmentId } = await params;
+  const { sent } = await searchParams;
   const portal = await requirePortalPatient();
   const { t, locale } = await getPortalI18n(messages);
   const db = getDb();
@@ -54,6 +61,7 @@ export default async function PortalFillFormPage({ params }: { params: Promise<{
       ) : null}
       {done ? (
         <div className="space-y-3 rounded-xl border border-line bg-surface p-4 sm:p-6">
+          {sent === '1' ? <p role="status" className="font-medium">{t('submittedThanks')}</p> : null}
           <p>{t('alreadySubmitted', { date: form.submittedAt ? formatters(locale).dateTime(form.submittedAt, zone) : '' })}</p>
           {form.documentId ? (
             <DocumentLinks id={form.documentId} title={definition.title} contentType="application/pdf" locale={locale} />
