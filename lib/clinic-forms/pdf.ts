@@ -1,7 +1,8 @@
 import 'server-only';
-import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
+import { PageSizes, PDFDocument, StandardFonts, type PDFFont, type PDFImage, type PDFPage, type RGB } from 'pdf-lib';
 import type { SignerRole } from '@/db/schema';
 import { normalizeHexColor, readableTextOn } from '@/lib/branding/colors';
+import { fontWriter, hexToRgb, PDF_LINE as LINE, PDF_MARGIN as MARGIN, PDF_MUTED as MUTED, PDF_TEXT as TEXT, wrapText } from '@/lib/pdf/text';
 import type { FormDefinition, FormField } from './definition';
 import { isAnswered, visibleFields, type AnswerValue, type Answers } from './enable-when';
 import type { FormScore } from './scoring';
@@ -42,69 +43,7 @@ export interface FormPdfInput {
   fileTypes?: Record<string, string | null>;
 }
 
-const MARGIN = 54;
-const TEXT = rgb(0.067, 0.094, 0.153);
-const MUTED = rgb(0.294, 0.333, 0.388);
-const LINE = rgb(0.82, 0.84, 0.86);
 const ROLE_LABEL: Record<SignerRole, string> = { patient: 'Patient', guardian: 'Parent or guardian', representative: 'Representative' };
-
-function hexToRgb(hex: string): RGB {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return rgb(((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255);
-}
-
-/** What the font can write: accents dropped where needed, anything else "?". Line breaks are kept for the caller. */
-function writer(font: PDFFont): (text: string) => string {
-  const known = new Map<string, string>();
-  const encodable = (ch: string) => {
-    try {
-      font.encodeText(ch);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return (text) => {
-    let out = '';
-    for (const ch of text.replace(/\t/g, ' ')) {
-      let safe = known.get(ch);
-      if (safe === undefined) {
-        const base = ch.normalize('NFD').replace(/\p{M}+/gu, '');
-        safe = encodable(ch) ? ch : base && [...base].every(encodable) ? base : '?';
-        known.set(ch, safe);
-      }
-      out += safe;
-    }
-    return out;
-  };
-}
-
-/** Lines of at most `width` points, paragraph breaks kept; a word longer than a line breaks where it must. */
-export function wrapText(text: string, font: PDFFont, size: number, width: number): string[] {
-  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
-  const lines: string[] = [];
-  for (const paragraph of text.split(/\r?\n/)) {
-    let line = '';
-    for (const word of paragraph.split(/ +/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (fits(candidate)) {
-        line = candidate;
-        continue;
-      }
-      if (line) lines.push(line);
-      line = word;
-      while (!fits(line)) {
-        let cut = line.length - 1;
-        while (cut > 1 && !fits(line.slice(0, cut))) cut--;
-        lines.push(line.slice(0, cut));
-        line = line.slice(cut);
-      }
-    }
-    lines.push(line);
-  }
-  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
 
 type FontName = 'regular' | 'bold';
 
@@ -121,7 +60,7 @@ class Layout {
     private readonly footer: string,
   ) {
     this.width = PageSizes.Letter[0] - 2 * MARGIN;
-    this.clean = writer(fonts.regular);
+    this.clean = fontWriter(fonts.regular);
   }
 
   newPage(top = MARGIN) {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { PageSizes, PDFDocument, PDFString, rgb, StandardFonts, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { readableTextOn } from '@/lib/branding/colors';
+import { fontWriter, hexToRgb, PDF_LINE as LINE, PDF_MARGIN as MARGIN, PDF_MUTED as MUTED, PDF_TEXT as TEXT, wrapText as wrap } from '@/lib/pdf/text';
 import type { Handout, HandoutBlock } from './content';
 import type { HandoutLogo } from './logo';
 
@@ -13,66 +14,7 @@ import type { HandoutLogo } from './logo';
 export const PAPER_SIZES = { letter: PageSizes.Letter, a4: PageSizes.A4 } as const;
 export type Paper = keyof typeof PAPER_SIZES;
 
-const MARGIN = 54;
 const BAND_HEIGHT = 84;
-const TEXT = rgb(0.067, 0.094, 0.153); // #111827, as the portal's text
-const MUTED = rgb(0.294, 0.333, 0.388); // #4b5563: 7.6:1 on white
-const LINE = rgb(0.82, 0.84, 0.86);
-
-function hexToRgb(hex: string): RGB {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return rgb(((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255);
-}
-
-/** Characters the font can write, each checked once; others lose their accent or become "?". */
-function writer(font: PDFFont): (text: string) => string {
-  const known = new Map<string, string>();
-  const encodable = (ch: string) => {
-    try {
-      font.encodeText(ch);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  return (text) => {
-    let out = '';
-    for (const ch of text.replace(/[\t\r\n]+/g, ' ')) {
-      let safe = known.get(ch);
-      if (safe === undefined) {
-        const base = ch.normalize('NFD').replace(/\p{M}+/gu, '');
-        safe = encodable(ch) ? ch : base && [...base].every(encodable) ? base : '?';
-        known.set(ch, safe);
-      }
-      out += safe;
-    }
-    return out;
-  };
-}
-
-/** Lines of at most `width` points; a word longer than a line (an address) breaks where it must. */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const fits = (s: string) => font.widthOfTextAtSize(s, size) <= width;
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/ +/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (fits(candidate)) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    line = word;
-    while (!fits(line)) {
-      let cut = line.length - 1;
-      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
-      lines.push(line.slice(0, cut));
-      line = line.slice(cut);
-    }
-  }
-  if (line) lines.push(line);
-  return lines.length ? lines : [''];
-}
 
 class Layout {
   private page!: PDFPage;
@@ -172,7 +114,7 @@ export async function renderHandoutPdf(handout: Handout, options: { logo?: Hando
     bold: await doc.embedFont(StandardFonts.HelveticaBold),
     italic: await doc.embedFont(StandardFonts.HelveticaOblique),
   };
-  const clean = writer(fonts.regular);
+  const clean = fontWriter(fonts.regular, { singleLine: true });
   const size = PAPER_SIZES[options.paper ?? 'letter'];
   const layout = new Layout(doc, size, `${handout.clinicName} · ${handout.address.url}`, fonts, clean);
 
