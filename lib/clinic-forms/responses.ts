@@ -11,6 +11,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { toE164 } from '@/lib/phone/format';
+import { RECORD_COLUMNS } from './record-fields';
 import { answerFileExists } from './answer-files';
 import { checkAnswers } from './answers';
 import { FormsAuditActions } from './audit-actions';
@@ -367,18 +368,6 @@ export async function submitForm(db: Executor, ctx: PortalContext, assignmentId:
     return { responseId };
   });
 }
-
-const RECORD_COLUMNS = {
-  email: patients.email,
-  phone: patients.phone,
-  address_line1: patients.addressLine1,
-  address_line2: patients.addressLine2,
-  city: patients.city,
-  region: patients.region,
-  postal_code: patients.postalCode,
-  country: patients.country,
-  date_of_birth: patients.dateOfBirth,
-} as const satisfies Record<RecordField, unknown>;
 
 /** Compared as the record means them: emails without case, phones by their digits, text without extra spaces. */
 export function sameRecordValue(field: RecordField, a: string | null, b: string | null): boolean {

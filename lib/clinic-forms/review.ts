@@ -13,6 +13,7 @@ import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueFormNotice } from '@/lib/notifications/form-notifications';
 import { toE164 } from '@/lib/phone/format';
+import { RECORD_COLUMNS } from './record-fields';
 import { findAssignment } from './assignments';
 import { FormsAuditActions } from './audit-actions';
 import type { FormDefinition } from './definition';
@@ -241,19 +242,6 @@ export interface PendingRecordChange {
   createdAt: Date;
 }
 
-/** Where each record field lives on the patient row. */
-const COLUMNS = {
-  email: patients.email,
-  phone: patients.phone,
-  address_line1: patients.addressLine1,
-  address_line2: patients.addressLine2,
-  city: patients.city,
-  region: patients.region,
-  postal_code: patients.postalCode,
-  country: patients.country,
-  date_of_birth: patients.dateOfBirth,
-} as const satisfies Record<RecordField, unknown>;
-
 const PROPERTY = {
   email: 'email', phone: 'phone', address_line1: 'addressLine1', address_line2: 'addressLine2', city: 'city', region: 'region',
   postal_code: 'postalCode', country: 'country', date_of_birth: 'dateOfBirth',
@@ -269,7 +257,7 @@ export async function listPendingRecordChanges(db: Executor, ctx: StaffContext, 
   assertPermission(ctx, 'forms.assign');
   assertPermission(ctx, 'patients.view');
   const current = sql<string | null>`case ${formRecordChanges.field} ${sql.join(
-    (Object.keys(COLUMNS) as RecordField[]).map((f) => sql`when ${f} then ${COLUMNS[f]}::text`), sql` `,
+    (Object.keys(RECORD_COLUMNS) as RecordField[]).map((f) => sql`when ${f} then ${RECORD_COLUMNS[f]}::text`), sql` `,
   )} end`;
   const rows = await db
     .select({
@@ -359,7 +347,7 @@ export async function decideRecordChange(
     }
     const value = normaliseRecordValue(change.field, change.proposedValue, await clinicToday(tx, ctx.tenant.id));
     const [patient] = await tx
-      .select({ before: COLUMNS[change.field] })
+      .select({ before: RECORD_COLUMNS[change.field] })
       .from(patients)
       .where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, change.patientId)))
       .for('update');
