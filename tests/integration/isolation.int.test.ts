@@ -5,8 +5,9 @@ import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
+import { describeAction } from '@/lib/actions/wrappers';
 import {
-  accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, formAssignments, formTemplates,
+  accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, formAssignments, formRecordChanges, formResponses, formTemplates,
   formTemplateVersions, homeActivityDays, locations, patientAssignments, patientContacts, patientNotes, patientPortalSettings, patients,
   portalAccountPatients, portalAccounts, providerServices, services, staffUsers, tenantDomains, timeOff,
 } from '@/db/schema';
@@ -211,11 +212,28 @@ async function seedPatientRecords(
     tenantId: clinic.id, patientId: who.patientId, templateId: activity!.templateId, versionId: activity!.versionId, source: 'chart', assignedById: admin.actor.id,
   }).returning();
   await db.insert(homeActivityDays).values({ tenantId: clinic.id, assignmentId: assignment!.id, day: new Date().toISOString().slice(0, 10), markedByAccountId: who.accountId });
+  // A submitted intake whose answer proposes a new city: the review list's change.
+  const [intake] = await db
+    .select({ templateId: formTemplates.id, versionId: formTemplateVersions.id })
+    .from(formTemplates)
+    .innerJoin(formTemplateVersions, and(eq(formTemplateVersions.tenantId, formTemplates.tenantId), eq(formTemplateVersions.templateId, formTemplates.id)))
+    .where(and(eq(formTemplates.tenantId, clinic.id), eq(formTemplates.kind, 'intake')))
+    .limit(1);
+  const [submitted] = await db.insert(formAssignments).values({
+    tenantId: clinic.id, patientId: who.patientId, templateId: intake!.templateId, versionId: intake!.versionId, source: 'chart', status: 'submitted', submittedAt: new Date(),
+  }).returning();
+  const [response] = await db.insert(formResponses).values({
+    tenantId: clinic.id, assignmentId: submitted!.id, patientId: who.patientId, versionId: intake!.versionId, status: 'submitted', submittedAt: new Date(), revision: 1,
+  }).returning();
+  const [change] = await db.insert(formRecordChanges).values({
+    tenantId: clinic.id, responseId: response!.id, patientId: who.patientId, field: 'city', proposedValue: `${texts.noteTitle} City`,
+  }).returning();
   return {
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
     attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id,
     patientNoteId: patientNote!.id, staffNoteId: staffNote!.id, assignmentId: assignment!.id,
+    templateId: intake!.templateId, submittedAssignmentId: submitted!.id, changeId: change!.id,
   };
 }
 
@@ -521,6 +539,7 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   tokenId: () => 'tokenId', tenantId: () => 'tenantId',
   // The portal edits the patient's own notes, the chart the staff's.
   noteId: (area) => (area === 'portal' ? 'patientNoteId' : 'staffNoteId'), assignmentId: () => 'assignmentId',
+  templateIds: () => 'templateId', templateId: () => 'templateId', changeId: () => 'changeId',
 };
 
 /** Every plausible field: ids from `ids` (one of them, `victimKey`, from the victim instead). */
@@ -539,7 +558,7 @@ function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string
     email: `probe-${randomBytes(2).toString('hex')}@attacker.test`, phone: '+15555550199', kind: 'person', relationship: 'other',
     identifier: world.secret.email, password: 'Wrong-password-1!', currentPassword: 'Wrong-password-1!', confirmPassword: 'Wrong-password-1!',
     code: '123456', portalCode: '481516', firstInitial: 'W', lastInitial: 'V', enabled: 'true', active: 'true', isProvider: 'true',
-    value: 'true', done: 'true', visibility: 'shared', field: 'active', to: 'closed', preference: 'email', language: 'es', timeZone: 'America/Chicago', confirm: 'on',
+    value: 'true', done: 'true', visibility: 'shared', decision: 'accept', field: 'active', to: 'closed', preference: 'email', language: 'es', timeZone: 'America/Chicago', confirm: 'on',
     confirmDuplicates: 'yes', area: area === 'crm' ? 'crm' : 'emr', next: '/emr', weekday: '2', startTime: '08:00', endTime: '18:00',
     startsAt: '2027-01-01T09:00', endsAt: '2027-01-02T09:00', examinationDate: '2026-01-01', visibleToPatient: 'on', sendNotification: 'on',
     hostname: 'probe-attacker.example.test', subdomain: `probe${randomBytes(2).toString('hex')}`, durationMinutes: '45', status: 'active',
@@ -574,12 +593,13 @@ interface Variant { label: string; args: unknown[] }
  * insider also sends its own valid ids, then the same with one victim id at a time, for each
  * id field the action's source mentions: the case a missing tenant or patient check lets through.
  */
-function variantsFor(entry: ServerActionEntry, attacker: Attacker): Variant[] {
+function variantsFor(entry: ServerActionEntry, attacker: Attacker, declared: readonly string[] = []): Variant[] {
   const intents = entry.params.some((p) => p.type === 'FormData') ? [undefined, ...entry.intents] : [undefined];
   const variants: Variant[] = intents.map((intent) => ({ label: `${entry.name}:${intent ?? 'all-victim-ids'}`, args: argsFor(entry, world.ids, intent) }));
   const own = attacker.own?.();
   if (own) {
-    const mentioned = Object.keys(FIELD_IDS).filter((field) => new RegExp(`\\b${field}\\b`).test(entry.source));
+    // Named in the action's file, or in the schema its wrapper parses (a lib/ schema names fields the file never writes).
+    const mentioned = Object.keys(FIELD_IDS).filter((field) => declared.includes(field) || new RegExp(`\\b${field}\\b`).test(entry.source));
     for (const field of mentioned) variants.push({ label: `${entry.name}:own-ids+victim-${field}`, args: argsFor(entry, own, undefined, field) });
     // Last: the same form with only the attacker's ids, which may well succeed (and change its data).
     variants.push({ label: `${entry.name}:own-ids`, args: argsFor(entry, own) });
@@ -658,7 +678,7 @@ describe.each(actionEntries.map((e) => [e.id.replace(/^app\/(t\/\[tenant\]\/)?/,
     const action = mod[entry.name] as (...args: unknown[]) => Promise<unknown>;
     const results: CallResult[] = [];
     for (const attacker of ATTACKERS) {
-      for (const { label, args } of variantsFor(entry, attacker)) {
+      for (const { label, args } of variantsFor(entry, attacker, describeAction(action)?.fields)) {
         results.push(await attack(attacker, label, entry.area, isPublicAction(entry), inputOf(args),
           (req) => invokeAction({ ...req, path: entry.pagePath }, action, ...args), SELF_ONLY_ACTIONS[entry.id]));
       }
