@@ -2,6 +2,7 @@ import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '@/db/schema';
 import type { DemoDocument } from './documents';
 import type { DemoForms } from './forms';
+import type { DemoNotes } from './notes';
 import type { DemoSchedule } from './scheduling';
 
 /** The demo clinics every fresh install starts with (README lists the accounts). */
@@ -59,6 +60,7 @@ export interface DemoClinic {
   schedule: DemoSchedule;
   documents: DemoDocument[];
   forms?: DemoForms;
+  notes?: DemoNotes;
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -141,6 +143,11 @@ export const DEMO_CLINICS: DemoClinic[] = [
         },
       ],
       activities: [{ patient: 'SUN-10001', form: 'neck-stretches', by: 'dr.kim@sunrise.test', startedDaysAgo: 6, daysDone: 4 }],
+    },
+    notes: {
+      patient: 'SUN-10001',
+      own: [{ account: 'maria.lopez@sunrise.test', title: 'Questions for my next visit', body: 'Ask about the stiffness in my neck in the mornings.\nAsk whether Leo needs a booster this year.' }],
+      fromClinic: [{ staff: 'dr.kim@sunrise.test', title: 'After your visit', body: 'Keep up the stretches twice a day and book a follow-up in four weeks if the stiffness stays.' }],
     },
     documents: [
       { patient: 'SUN-10001', type: 'Lab result', title: 'Blood test results', daysAgo: 30, visible: true, uploadedBy: 'dr.kim@sunrise.test' },

@@ -24,6 +24,7 @@ import {
 } from '@/db/schema';
 import { seedDocuments } from './documents';
 import { seedForms } from './forms';
+import { seedNotes } from './notes';
 import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
@@ -148,6 +149,7 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
   await seedSchedule(tx, tenantId, clinic.schedule);
   await seedDocuments(tx, tenantId, clinic.name, clinic.documents);
   await seedMessages(tx, tenantId, clinic.slug);
+  await seedNotes(tx, tenantId, clinic.notes);
 }
 
 async function seedPortal(tx: Executor, tenantId: string, clinic: DemoClinic, passwordHash: string, byRecord: (r: string) => Promise<string>) {

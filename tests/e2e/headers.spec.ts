@@ -93,8 +93,8 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     });
     return context.newPage();
   };
-  // Sign-out would end the crawl; exports are downloads, not pages.
-  const signOutLinks = /sign-out|\/sign-in\?|logout|\/export/;
+  // Sign-out would end the crawl; exports and PDFs (the handout) are downloads, not pages.
+  const signOutLinks = /sign-out|\/sign-in\?|logout|\/export|\/pdf(\?|$)/;
 
   // Signed out: public pages of a clinic and of the platform, token pages with a bogus token.
   const anon = await newPage();
@@ -113,8 +113,15 @@ test('every page sends the security headers and runs under its CSP', async ({ br
   await portalSignIn(patient, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
   await patient.getByRole('button', { name: /Maria Lopez/ }).click();
   await expect(patient.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
-  await crawl(patient, [hostUrl('sunrise', '/portal'), hostUrl('sunrise', '/portal/select-patient'), hostUrl('sunrise', '/portal/documents/upload'), hostUrl('sunrise', '/portal/messages/new')],
-    visits, { max: 40, skip: signOutLinks });
+  await crawl(patient, [hostUrl('sunrise', '/portal'), hostUrl('sunrise', '/portal/select-patient'), hostUrl('sunrise', '/portal/documents/upload'), hostUrl('sunrise', '/portal/messages/new'), hostUrl('sunrise', '/portal/notes')],
+    visits, { max: 50, skip: signOutLinks });
+  // Acting for Leo, whose general intake is open: the form-filling page.
+  await patient.goto(hostUrl('sunrise', '/portal'));
+  await patient.getByLabel('Acting for').selectOption({ label: 'Leo Lopez' });
+  await expect(patient.getByRole('heading', { level: 1 })).toHaveText('Leo Lopez');
+  await patient.goto(hostUrl('sunrise', '/portal/forms'));
+  const formPage = await patient.locator('main a[href*="/portal/forms/"]').first().evaluate((a) => (a as HTMLAnchorElement).href);
+  await crawl(patient, [formPage], visits, { max: 1 });
 
   // Staff with every permission: the EMR and the CRM.
   const staff = await newPage();

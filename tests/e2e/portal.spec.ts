@@ -28,7 +28,9 @@ test('Maria reads her documents, searches them, and sees her visit history', asy
   await expect(page.getByText('Invoice for consultation')).toBeVisible();
   await expect(page.getByText('Blood test results')).toHaveCount(0);
 
-  await page.getByRole('link', { name: 'History' }).first().click();
+  const sections = page.getByRole('navigation', { name: 'Portal sections' });
+  await sections.getByText('More').click();
+  await sections.getByRole('link', { name: 'History' }).click();
   await expect(page.getByText('Completed').first()).toBeVisible();
   await expectAccessible(page);
 
