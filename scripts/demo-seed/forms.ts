@@ -1,8 +1,9 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import {
   accessLevels,
   formAssignments,
+  outboxMessages,
   formTemplates,
   homeActivityDays,
   patients,
@@ -93,6 +94,13 @@ export async function seedForms(db: Database, slug: string, forms: DemoForms | u
     await fileSubmittedForms(db, { responseId });
   }
   for (const item of forms.activities) {
+    await seedActivity(item);
+  }
+  // The demo's patients were told about these forms long ago: their notices are not sent now
+  // (they would land in the dev outbox after a journey's own messages).
+  await db.delete(outboxMessages).where(and(eq(outboxMessages.tenantId, t.id), eq(outboxMessages.status, 'pending'), like(outboxMessages.idempotencyKey, 'forms:%')));
+
+  async function seedActivity(item: DemoForms['activities'][number]) {
     const { assignmentIds } = await assignForms(db, await staff(item.by), await patientId(item.patient), { templateIds: [await templateId(item.form)] });
     const id = assignmentIds[0]!;
     // Started some days ago, so the patient's checklist has history to show.
