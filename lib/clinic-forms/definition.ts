@@ -5,6 +5,14 @@
 export const formKinds = ['intake', 'consent', 'questionnaire', 'home_activity'] as const;
 export type FormKind = (typeof formKinds)[number];
 
+/** How staff pages name each kind of form. */
+export const FORM_KIND_LABELS: Record<FormKind, string> = {
+  intake: 'Intake',
+  consent: 'Consent',
+  questionnaire: 'Questionnaire',
+  home_activity: 'Home activity',
+};
+
 export const fieldTypes = [
   'short_text',
   'long_text',

@@ -5,17 +5,11 @@ import { SelectField, TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import { FormMessage } from '@/components/ui/form-controls';
 import type { ActionState, FormAction } from '@/lib/actions/result';
-import { formKinds, type FormKind } from '@/lib/clinic-forms/definition';
+import { FORM_KIND_LABELS, formKinds } from '@/lib/clinic-forms/definition';
 
 // The forms list's own forms: a new form, an import, archive/restore. Each posts without
 // JavaScript; the server answers field errors in the same shape.
 
-export const FORM_KIND_LABELS: Record<FormKind, string> = {
-  intake: 'Intake',
-  consent: 'Consent',
-  questionnaire: 'Questionnaire',
-  home_activity: 'Home activity',
-};
 
 export function NewFormForm({ action }: { action: FormAction }) {
   const [state, formAction, pending] = useActionState(action, {} as ActionState);

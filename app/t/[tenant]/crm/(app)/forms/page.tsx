@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { ArchiveFormButton, FORM_KIND_LABELS, ImportFormForm, NewFormForm } from '@/components/clinic-forms/builder/form-list-forms';
+import { FORM_KIND_LABELS } from '@/lib/clinic-forms/definition';
+import { ArchiveFormButton, ImportFormForm, NewFormForm } from '@/components/clinic-forms/builder/form-list-forms';
 import { Page } from '@/components/ui/page';
 import { FormSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
