@@ -7,7 +7,8 @@ import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { maxUploadBytes } from '@/lib/documents/document-scope';
-import { assertSizeAllowed, detectDocumentType } from '@/lib/documents/file-checks';
+import { readPrefix } from '@/lib/documents/direct-upload';
+import { assertSizeAllowed, detectDocumentType, SNIFF_BYTES } from '@/lib/documents/file-checks';
 import { SERVER_ACTION_MAX_BYTES, type DocumentContentType } from '@/lib/documents/file-rules';
 import { isUuid } from '@/lib/kernel/ids';
 import { getObjectStore } from '@/lib/storage/get-object-store';
@@ -31,10 +32,17 @@ export async function answerFileExists(ctx: PortalContext, assignmentId: string,
   return (await getObjectStore().head(answerFileKey(ctx.tenant.id, ctx.patient.id, assignmentId, fileId))) !== null;
 }
 
-/** The stored file of an answer, for the filed PDF (null when it is gone). */
+/**
+ * The stored file of an answer, for filing (null when it is gone). The type is read from the
+ * bytes when the store does not keep it (the local folder), as it was checked at upload.
+ */
 export async function answerFileType(key: { tenantId: string; patientId: string; assignmentId: string }, fileId: string): Promise<{ contentType: string | null; size: number } | null> {
   if (!isUuid(fileId)) return null;
-  return getObjectStore().head(answerFileKey(key.tenantId, key.patientId, key.assignmentId, fileId));
+  const storageKey = answerFileKey(key.tenantId, key.patientId, key.assignmentId, fileId);
+  const head = await getObjectStore().head(storageKey);
+  if (!head || head.contentType || head.size === 0) return head;
+  const contentType = await detectDocumentType(await readPrefix(storageKey, Math.min(SNIFF_BYTES, head.size))).catch(() => null);
+  return { ...head, contentType };
 }
 
 export interface AnswerFileInput {

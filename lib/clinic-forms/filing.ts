@@ -7,7 +7,7 @@ import { sha256Hex } from '@/lib/documents/file-checks';
 import { documentStorageKey } from '@/lib/documents/upload-document';
 import { getObjectStore } from '@/lib/storage/get-object-store';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
-import { answerFileType } from './answer-files';
+import { answerFileKey, answerFileType } from './answer-files';
 import { FormsAuditActions } from './audit-actions';
 import { answerFields } from './definition';
 import { renderFormPdf } from './pdf';
@@ -79,10 +79,13 @@ async function fileResponse(tx: Executor, tenantId: string, responseId: string):
     .orderBy(asc(formSignatures.signedAt), asc(formSignatures.linkId));
   const profile = await loadTenantProfile(tx, tenantId);
   const fileTypes: Record<string, string | null> = {};
+  const files: { fileId: string; label: string; contentType: string; size: number }[] = [];
   for (const field of answerFields(definition)) {
     const value = answers[field.linkId];
     if (field.type === 'file' && typeof value === 'string') {
-      fileTypes[value] = (await answerFileType({ tenantId, patientId: response.patientId, assignmentId: response.assignmentId }, value))?.contentType ?? null;
+      const stored = await answerFileType({ tenantId, patientId: response.patientId, assignmentId: response.assignmentId }, value);
+      fileTypes[value] = stored?.contentType ?? null;
+      if (stored?.contentType) files.push({ fileId: value, label: field.label, contentType: stored.contentType, size: stored.size });
     }
   }
   const submittedAt = response.submittedAt!;
@@ -119,15 +122,31 @@ async function fileResponse(tx: Executor, tenantId: string, responseId: string):
       uploadedByKind, uploadedById,
     })
     .onConflictDoNothing();
+  // Each file answered (an insurance card, a referral) is filed beside the PDF, so staff open it
+  // where they open every document. Its id is the file's and its key the stored one: once only.
+  for (const file of files) {
+    await tx
+      .insert(documents)
+      .values({
+        tenantId, id: file.fileId, patientId: response.patientId, typeId: row.documentTypeId, title: `${definition.title}: ${file.label}`.slice(0, 200),
+        examinationDate: submittedAt.toISOString().slice(0, 10), visibleToPatient: true, notifyPatient: false, status: 'available',
+        storageKey: answerFileKey(tenantId, response.patientId, response.assignmentId, file.fileId),
+        originalFilename: `${safeFileStem(file.label)}.${FILE_EXTENSIONS[file.contentType] ?? 'bin'}`, contentType: file.contentType, sizeBytes: file.size,
+        uploadedByKind, uploadedById,
+      })
+      .onConflictDoNothing();
+  }
   await tx
     .update(formResponses)
     .set({ documentId })
     .where(and(eq(formResponses.tenantId, tenantId), eq(formResponses.id, responseId), isNull(formResponses.documentId)));
   await recordAudit(tx, {
     tenantId, actor: { kind: 'system', label: 'forms filing' }, action: FormsAuditActions.responseFiled, patientId: response.patientId,
-    target: { type: 'document', id: documentId }, details: { responseId, sizeBytes: bytes.length },
+    target: { type: 'document', id: documentId }, details: { responseId, sizeBytes: bytes.length, files: files.length },
   });
 }
+
+const FILE_EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 
 function safeFileStem(title: string): string {
   const stem = title.normalize('NFKD').replace(/[^\w .-]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 80);

@@ -128,7 +128,8 @@ export async function receiveLocalUpload(
   }
 }
 
-async function readPrefix(key: string, bytes: number): Promise<Buffer> {
+/** The first `bytes` of a stored object (enough to tell its type). */
+export async function readPrefix(key: string, bytes: number): Promise<Buffer> {
   const object = await getObjectStore().get(key, { range: { start: 0, end: bytes - 1 } });
   const chunks: Buffer[] = [];
   let total = 0;

@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, formAssignments, formRecordChanges, formResponses, formSignatures } from '@/db/schema';
+import { auditLog, documents, formAssignments, formRecordChanges, formResponses, formSignatures } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
 import { uploadAnswerFile } from '@/lib/clinic-forms/answer-files';
 import { FormsRuleError } from '@/lib/clinic-forms/errors';
+import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { countOpenPortalForms, listPortalForms, loadFormForFilling, saveAnswers, submitForm } from '@/lib/clinic-forms/responses';
 import type { ResponseItem } from '@/lib/clinic-forms/response-items';
 import { signatureContentHash } from '@/lib/clinic-forms/signature';
@@ -167,7 +168,16 @@ describe('files', () => {
       revision: 0, answers: { email: 'leo.lopez@example.test', smokes: false, card: '11111111-2222-4333-8444-555555555555' }, signatures: sign,
     }));
     expect(unknownFile).toMatchObject({ code: 'answers-invalid', extra: { problems: { card: 'file' } } });
-    await submitForm(db(), w.mariaForLeo, a.id, { revision: 0, answers: { email: 'leo.lopez@example.test', smokes: false, card: fileId }, signatures: sign });
+    const { responseId } = await submitForm(db(), w.mariaForLeo, a.id, { revision: 0, answers: { email: 'leo.lopez@example.test', smokes: false, card: fileId }, signatures: sign });
+    // Filed beside the PDF as a document of the chart (its id is the file's), once.
+    await fileSubmittedForms(db(), { responseId });
+    await fileSubmittedForms(db(), { responseId });
+    const filed = await db().select().from(documents).where(and(eq(documents.tenantId, w.tenant.id), eq(documents.patientId, w.leo.id)));
+    expect(filed.map((d) => ({ id: d.id, contentType: d.contentType, status: d.status })).sort((x, y) => x.contentType.localeCompare(y.contentType))).toEqual([
+      { id: fileId, contentType: 'application/pdf', status: 'available' },
+      { id: responseId, contentType: 'application/pdf', status: 'available' },
+    ].sort((x, y) => x.id.localeCompare(y.id)).sort((x, y) => x.contentType.localeCompare(y.contentType)));
+    expect(filed.find((d) => d.id === fileId)).toMatchObject({ title: expect.stringContaining(': Insurance card'), originalFilename: 'Insurance card.pdf' });
 
     const other = await assign(w.tenant.id, w.leo.id, await starter(w.tenant.id, 'privacy-acknowledgement'));
     expect(await refusal(uploadAnswerFile(db(), w.mariaForLeo, other.id, { linkId: 'received_copy', file: { bytes: Buffer.from(PDF_BYTES), name: 'x.pdf' } }))).toBeInstanceOf(NotFoundError);
