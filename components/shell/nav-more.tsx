@@ -6,16 +6,17 @@ import { isCurrent, NavLink } from './nav-link';
 import { NavLabel, type NavItem } from './nav-label';
 
 /**
- * The sections that do not fit the phone's row, behind "More": a <details> disclosure, so it
- * opens without JavaScript and is announced as expanded or collapsed. It closes when a link in it
- * is followed (client-side navigation keeps the element, and with it the open state).
+ * The less used sections, behind "More": a <details> disclosure, so it opens without JavaScript
+ * and is announced as expanded or collapsed. On a phone its list drops below the whole navigation
+ * (the nav is the positioned box), full width; on wider screens, under the button. It closes when a link
+ * in it is followed (client-side navigation keeps the element, and with it the open state).
  */
 export function NavMore({ label, items }: { label: string; items: NavItem[] }) {
   const path = usePathname();
   const details = useRef<HTMLDetailsElement>(null);
   const current = items.some((item) => isCurrent(path, item.href, item.exact));
   return (
-    <details ref={details} className="relative shrink-0">
+    <details ref={details} className="sm:relative">
       <summary
         className={`flex cursor-pointer list-none items-center gap-1 rounded-md px-3 py-2 text-sm [&::-webkit-details-marker]:hidden ${
           current ? 'bg-brand-soft font-semibold text-fg' : 'font-medium text-fg-muted hover:bg-surface-muted hover:text-fg'
@@ -25,7 +26,7 @@ export function NavMore({ label, items }: { label: string; items: NavItem[] }) {
         <span aria-hidden="true">▾</span>
       </summary>
       <ul
-        className="absolute right-0 z-20 mt-1 min-w-48 rounded-md border border-line bg-surface p-1 shadow-lg"
+        className="absolute left-2 right-2 top-full z-20 rounded-md border border-line bg-surface p-1 shadow-lg sm:left-0 sm:right-auto sm:mt-1 sm:w-56"
         onClick={(event) => {
           if ((event.target as HTMLElement).closest('a')) details.current?.removeAttribute('open');
         }}

@@ -43,17 +43,22 @@ export function PortalShell({
           {headerEnd ? <div className="print:hidden">{headerEnd}</div> : null}
         </div>
         {nav.length > 0 ? (
-          <nav aria-label={t('navLabel')} className="mx-auto flex max-w-5xl items-start gap-1 px-2 pb-2 print:hidden">
-            <ul className="flex min-w-0 flex-1 gap-1 overflow-x-auto">
+          <nav aria-label={t('navLabel')} className="relative mx-auto max-w-5xl px-2 pb-2 print:hidden">
+            {/* The row wraps on a phone rather than scrolling sideways, so every section shows. */}
+            <ul className="flex flex-wrap gap-1">
               {nav.map((item) => (
-                <li key={item.href} className="shrink-0">
+                <li key={item.href}>
                   <NavLink href={item.href} exact={item.exact}>
                     <NavLabel item={item} />
                   </NavLink>
                 </li>
               ))}
+              {moreNav.length > 0 ? (
+                <li>
+                  <NavMore label={t('navMore')} items={moreNav} />
+                </li>
+              ) : null}
             </ul>
-            {moreNav.length > 0 ? <NavMore label={t('navMore')} items={moreNav} /> : null}
           </nav>
         ) : null}
       </header>
