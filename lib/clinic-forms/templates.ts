@@ -177,7 +177,7 @@ export async function saveDraft(db: Executor, ctx: StaffContext, templateId: str
     const row = await findTemplate(tx, ctx, templateId, true);
     if (row.archivedAt) throw new FormsRuleError('archived');
     if (row.kind !== definition.kind) throw new FormsRuleError('kind-mismatch');
-    if (row.draftRevision !== input.revision) throw new FormsRuleError('stale-draft');
+    if (row.draftRevision !== input.revision) throw new FormsRuleError('stale-draft', undefined, { stale: true });
     const revision = row.draftRevision + 1;
     await tx
       .update(formTemplates)
@@ -195,7 +195,7 @@ export async function publishTemplate(db: Executor, ctx: StaffContext, templateI
     const row = await findTemplate(tx, ctx, templateId, true);
     if (row.archivedAt) throw new FormsRuleError('archived');
     if (!row.draft) throw new FormsRuleError('nothing-to-publish');
-    if (row.draftRevision !== input.revision) throw new FormsRuleError('stale-draft');
+    if (row.draftRevision !== input.revision) throw new FormsRuleError('stale-draft', undefined, { stale: true });
     const definition = readDefinition(row.draft, row.kind);
     const problems = definitionProblems(definition);
     if (definition.fields.length === 0) problems.unshift('Add at least one field.');

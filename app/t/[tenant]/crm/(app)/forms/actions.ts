@@ -15,7 +15,6 @@ import {
   type BuilderSaveState,
   type BuilderStepState,
 } from '@/lib/clinic-forms/builder-forms';
-import { FormsRuleError } from '@/lib/clinic-forms/errors';
 import { createTemplate, discardDraft, importTemplate, newFormSchema, publishTemplate, saveDraft, setTemplateArchived } from '@/lib/clinic-forms/templates';
 
 const forms = { area: 'crm', permission: 'forms.manage' } as const;
@@ -50,13 +49,9 @@ export const setFormArchivedAction = staffAction({ ...forms, schema: archiveForm
  * tells the builder to offer a reload instead of overwriting the other editor's draft.
  */
 export const saveFormDraftAction = staffAction({ ...forms, schema: saveDraftFormSchema }, async (ctx, { templateId, revision, definition }): Promise<BuilderSaveState> => {
-  try {
-    const saved = await saveDraft(getDb(), ctx, templateId, { revision, definition });
-    return { ok: true, message: saved.problems.length ? 'Draft saved. Fix the problems listed before publishing.' : 'Draft saved.', ...saved };
-  } catch (error) {
-    if (error instanceof FormsRuleError && error.code === 'stale-draft') return { ok: false, message: error.userMessage, stale: true };
-    throw error;
-  }
+  // A stale save is refused with `stale: true` (the rule's extra), which the wrapper passes on.
+  const saved = await saveDraft(getDb(), ctx, templateId, { revision, definition });
+  return { ok: true, message: saved.problems.length ? 'Draft saved. Fix the problems listed before publishing.' : 'Draft saved.', ...saved };
 });
 
 export const publishFormAction = staffAction({ ...forms, schema: publishFormSchema }, async (ctx, { templateId, revision }): Promise<BuilderStepState> => {
