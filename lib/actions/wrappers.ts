@@ -10,6 +10,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { getClientInfo, type ClientInfo } from '@/lib/http/client-info';
 import { toLocale, translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
 import { getPublicPortalLocale } from '@/lib/i18n/portal';
+import { RuleError } from '@/lib/kernel/errors';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
@@ -52,6 +53,11 @@ interface Spec<S extends z.ZodType | undefined> {
   pick?: readonly string[];
   /** Text fields shown again after a refusal (never a password or code); `pick` implies it. */
   echo?: readonly string[];
+  /**
+   * A domain rule's refusal reworded for this form, by the rule's code (the portal names catalogue
+   * keys, so the patient reads the rule in their language). The rule's extra is kept.
+   */
+  rules?: Readonly<Record<string, string>>;
 }
 
 type Input<S> = S extends z.ZodType ? z.output<S> : Record<string, string>;
@@ -103,6 +109,8 @@ function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
       return await body(ctx, input as Input<S>, { ...extras, form, prev: args.length >= 2 ? args[0] : undefined } as X);
     } catch (error) {
       const failure = failureOf(error, messages, `${runner.audience}:${body.name || 'anonymous'}`);
+      const reworded = error instanceof RuleError ? spec.rules?.[error.code] : undefined;
+      if (reworded) failure.message = translate(reworded);
       return values ? { ...failure, values } : failure;
     }
   };
@@ -149,6 +157,7 @@ interface PortalSpec<M extends Messages, S extends z.ZodType | undefined> extend
   /** The page's catalogue: zod messages and `messages` that are its keys are translated. */
   catalog: Catalog<M>;
   messages?: Partial<Record<keyof FailureMessages, keyof M & string>>;
+  rules?: Readonly<Record<string, keyof M & string>>;
   /**
    * Account actions only. `false` for a question an open page asks in the background (seconds left
    * before the idle limit): the session is checked like any call but not extended by it.

@@ -5,7 +5,6 @@ import { getDb } from '@/db/client';
 import type { ActionState } from '@/lib/actions/result';
 import { portalAction } from '@/lib/actions/wrappers';
 import { markActivityDaySchema } from '@/lib/clinic-forms/activity-forms';
-import { FormsRuleError } from '@/lib/clinic-forms/errors';
 import { markDay } from '@/lib/clinic-forms/home-activities';
 import { activities } from '@/lib/i18n/messages/activities';
 
@@ -15,15 +14,10 @@ const messages = { invalid: 'errDay', notFound: 'activityNotFound', busy: 'busy'
 
 /** One day of the checklist marked done (`done=true`) or cleared (`done=false`); idempotent. */
 export const markActivityDayAction = portalAction(
-  { catalog: activities, schema: markActivityDaySchema, messages },
+  // The rules' sentences are English; the patient reads them in the portal's language.
+  { catalog: activities, schema: markActivityDaySchema, messages, rules: { 'activity-day-outside': 'dayOutside', 'not-open': 'notOpen' } },
   async (ctx, { assignmentId, day, done }, { t }): Promise<ActionState> => {
-    try {
-      await markDay(getDb(), ctx, assignmentId, { day, done: done === 'true' });
-    } catch (error) {
-      // The rule's sentence is English; the patient reads the portal's language.
-      if (error instanceof FormsRuleError) return { ok: false, message: t(error.code === 'activity-day-outside' ? 'dayOutside' : 'notOpen') };
-      throw error;
-    }
+    await markDay(getDb(), ctx, assignmentId, { day, done: done === 'true' });
     revalidatePath('/portal/activities');
     revalidatePath(`/portal/activities/${assignmentId}`);
     return { ok: true, message: t(done === 'true' ? 'marked' : 'unmarked') };
