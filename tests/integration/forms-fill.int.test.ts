@@ -173,10 +173,11 @@ describe('files', () => {
     await fileSubmittedForms(db(), { responseId });
     await fileSubmittedForms(db(), { responseId });
     const filed = await db().select().from(documents).where(and(eq(documents.tenantId, w.tenant.id), eq(documents.patientId, w.leo.id)));
-    expect(filed.map((d) => ({ id: d.id, contentType: d.contentType, status: d.status })).sort((x, y) => x.contentType.localeCompare(y.contentType))).toEqual([
+    const byId = (x: { id: string }, y: { id: string }) => x.id.localeCompare(y.id);
+    expect(filed.map((d) => ({ id: d.id, contentType: d.contentType, status: d.status })).sort(byId)).toEqual([
       { id: fileId, contentType: 'application/pdf', status: 'available' },
       { id: responseId, contentType: 'application/pdf', status: 'available' },
-    ].sort((x, y) => x.id.localeCompare(y.id)).sort((x, y) => x.contentType.localeCompare(y.contentType)));
+    ].sort(byId));
     expect(filed.find((d) => d.id === fileId)).toMatchObject({ title: expect.stringContaining(': Insurance card'), originalFilename: 'Insurance card.pdf' });
 
     const other = await assign(w.tenant.id, w.leo.id, await starter(w.tenant.id, 'privacy-acknowledgement'));
