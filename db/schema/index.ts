@@ -10,3 +10,4 @@ export * from './documents';
 export * from './scheduling';
 export * from './messaging';
 export * from './forms';
+export * from './billing';

@@ -19,6 +19,9 @@ export const PERMISSIONS = {
   'messages.send': 'Send patient messages',
   'forms.assign': 'Assign forms to patients and review their answers',
   'forms.manage': 'Build and publish forms',
+  'billing.view': 'See invoices, payments and balances',
+  'billing.manage': 'Invoice, take payments, charge saved cards and refund',
+  'billing.settings': 'Change billing options and the payment provider',
   'settings.manage': 'Change clinic settings and branding',
   'users.manage': 'Invite users and manage access levels',
   'audit.view': 'View the audit log',
@@ -46,7 +49,7 @@ export const BUILTIN_LEVELS = {
     permissions: [
       'emr.access', 'patients.view', 'patients.edit', 'national_id.view', 'documents.view',
       'documents.upload', 'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view',
-      'messages.send', 'forms.assign',
+      'messages.send', 'forms.assign', 'billing.view', 'billing.manage',
     ],
   },
   support: {
