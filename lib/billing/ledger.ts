@@ -1,0 +1,119 @@
+import 'server-only';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { invoices, ledgerEntries, paymentAllocations, payments, type InvoiceStatus, type LedgerKind } from '@/db/schema';
+import { now } from '@/lib/clock';
+import { statusFromLedger, type InvoiceSums } from './invoice-status';
+
+/**
+ * The ledger: every movement of money, append-only. Balances and amounts due are always sums of
+ * it. Posting is idempotent through the unique indexes of ledger_entries (a charge once per
+ * invoice, a payment once per payment and invoice, a refund once per refund, invoice and kind):
+ * a replayed webhook or a second runner posting the same event adds nothing.
+ */
+
+export interface LedgerPosting {
+  tenantId: string;
+  patientId: string;
+  kind: LedgerKind;
+  amount: number;
+  currency: string;
+  invoiceId?: string | null;
+  paymentId?: string | null;
+  refundId?: string | null;
+  memo?: string | null;
+  actorKind: 'staff' | 'patient' | 'system';
+  actorId?: string | null;
+}
+
+/** Inserts the entries, skipping any already posted; returns how many were new. */
+export async function postLedgerEntries(tx: Executor, entries: readonly LedgerPosting[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const at = now();
+  const rows = await tx
+    .insert(ledgerEntries)
+    .values(entries.map((e) => ({
+      tenantId: e.tenantId, patientId: e.patientId, kind: e.kind, amount: e.amount, currency: e.currency,
+      invoiceId: e.invoiceId ?? null, paymentId: e.paymentId ?? null, refundId: e.refundId ?? null,
+      memo: e.memo ?? null, actorKind: e.actorKind, actorId: e.actorId ?? null, occurredAt: at,
+    })))
+    .onConflictDoNothing()
+    .returning({ id: ledgerEntries.id });
+  return rows.length;
+}
+
+/** Charged, paid and due of each invoice, from the ledger (invoices with no entries: zeros). */
+export async function invoiceSums(db: Executor, tenantId: string, invoiceIds: readonly string[]): Promise<Map<string, InvoiceSums>> {
+  const out = new Map<string, InvoiceSums>(invoiceIds.map((id) => [id, { charged: 0, paid: 0, due: 0 }]));
+  if (invoiceIds.length === 0) return out;
+  const rows = await db
+    .select({
+      invoiceId: ledgerEntries.invoiceId,
+      charged: sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} in ('charge', 'adjustment')), 0)::int`,
+      paid: sql<number>`coalesce(-sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} in ('payment', 'refund')), 0)::int`,
+      due: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int`,
+    })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.tenantId, tenantId), inArray(ledgerEntries.invoiceId, [...invoiceIds])))
+    .groupBy(ledgerEntries.invoiceId);
+  for (const r of rows) out.set(r.invoiceId!, { charged: r.charged, paid: r.paid, due: r.due });
+  return out;
+}
+
+/**
+ * What payments not yet settled (pending, or waiting for the bank's check) hold of each invoice:
+ * counted as paid when deciding what may still be paid, so two tabs cannot both pay in full.
+ */
+export async function heldByUnsettledPayments(db: Executor, tenantId: string, invoiceIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (invoiceIds.length === 0) return out;
+  const rows = await db
+    .select({ invoiceId: paymentAllocations.invoiceId, held: sql<number>`sum(${paymentAllocations.amount})::int` })
+    .from(paymentAllocations)
+    .innerJoin(payments, and(eq(payments.tenantId, paymentAllocations.tenantId), eq(payments.id, paymentAllocations.paymentId)))
+    .where(and(
+      eq(paymentAllocations.tenantId, tenantId),
+      inArray(paymentAllocations.invoiceId, [...invoiceIds]),
+      inArray(payments.status, ['pending', 'requires_action']),
+    ))
+    .groupBy(paymentAllocations.invoiceId);
+  for (const r of rows) out.set(r.invoiceId, r.held);
+  return out;
+}
+
+/** A patient's balance: the sum of their ledger (positive: they owe the clinic). */
+export async function patientBalance(db: Executor, tenantId: string, patientId: string, before?: Date): Promise<number> {
+  const [row] = await db
+    .select({ balance: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int` })
+    .from(ledgerEntries)
+    .where(and(
+      eq(ledgerEntries.tenantId, tenantId),
+      eq(ledgerEntries.patientId, patientId),
+      before ? lt(ledgerEntries.occurredAt, before) : undefined,
+    ));
+  return row?.balance ?? 0;
+}
+
+/**
+ * Sets each invoice's status from its ledger (call in the transaction that posted, with the
+ * invoices locked). Returns the invoices whose status changed, with before and after.
+ */
+export async function refreshInvoiceStatuses(tx: Executor, tenantId: string, invoiceIds: readonly string[]) {
+  if (invoiceIds.length === 0) return [];
+  const current = await tx
+    .select({ id: invoices.id, status: invoices.status })
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), inArray(invoices.id, [...invoiceIds])));
+  const sums = await invoiceSums(tx, tenantId, invoiceIds);
+  const changed: { id: string; before: InvoiceStatus; after: InvoiceStatus }[] = [];
+  for (const inv of current) {
+    const after = statusFromLedger(inv.status, sums.get(inv.id)!);
+    if (after === inv.status) continue;
+    await tx
+      .update(invoices)
+      .set({ status: after, closedAt: after === 'paid' ? now() : null, updatedAt: now() })
+      .where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, inv.id)));
+    changed.push({ id: inv.id, before: inv.status, after });
+  }
+  return changed;
+}
