@@ -169,6 +169,7 @@ CREATE TABLE "payments" (
 	"idempotency_key" text NOT NULL,
 	"gateway" text,
 	"gateway_payment_ref" text,
+	"gateway_source_ref" text,
 	"saved_card_id" uuid,
 	"card_brand" text,
 	"card_last4" text,
@@ -283,6 +284,7 @@ CREATE UNIQUE INDEX "card_authorizations_one_active" ON "card_authorizations" US
 CREATE UNIQUE INDEX "card_setups_idempotency_key" ON "card_setups" USING btree ("tenant_id","idempotency_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "card_setups_setup_ref_key" ON "card_setups" USING btree ("tenant_id","gateway","setup_ref");--> statement-breakpoint
 CREATE UNIQUE INDEX "invoice_lines_position_key" ON "invoice_lines" USING btree ("tenant_id","invoice_id","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "invoices_appointment_key" ON "invoices" USING btree ("tenant_id","appointment_id") WHERE "invoices"."appointment_id" is not null and "invoices"."status" <> 'void';--> statement-breakpoint
 CREATE UNIQUE INDEX "invoices_number_key" ON "invoices" USING btree ("tenant_id","number");--> statement-breakpoint
 CREATE INDEX "invoices_patient_idx" ON "invoices" USING btree ("tenant_id","patient_id","created_at");--> statement-breakpoint
 CREATE INDEX "invoices_status_idx" ON "invoices" USING btree ("tenant_id","status","due_date");--> statement-breakpoint

@@ -88,6 +88,8 @@ export const invoices = clinicTable(
     sameClinicReference('invoices_patient_fk', t.tenantId, t.patientId, patients).onDelete('restrict'),
     sameClinicReference('invoices_appointment_fk', t.tenantId, t.appointmentId, appointments),
     sameClinicReference('invoices_location_fk', t.tenantId, t.locationId, locations),
+    // One invoice per visit (a void one does not count: the visit can be invoiced again).
+    uniqueIndex('invoices_appointment_key').on(t.tenantId, t.appointmentId).where(sql`${t.appointmentId} is not null and ${t.status} <> 'void'`),
     uniqueIndex('invoices_number_key').on(t.tenantId, t.number),
     index('invoices_patient_idx').on(t.tenantId, t.patientId, t.createdAt),
     index('invoices_status_idx').on(t.tenantId, t.status, t.dueDate),
@@ -154,6 +156,9 @@ export const payments = clinicTable(
     idempotencyKey: text('idempotency_key').notNull(),
     gateway: text('gateway', { enum: paymentGateways }),
     gatewayPaymentRef: text('gateway_payment_ref'),
+    // What was charged at the gateway (a Stripe PaymentMethod id, a test token, a saved card's
+    // method): kept so a retry after a crash repeats the very same request under the same key.
+    gatewaySourceRef: text('gateway_source_ref'),
     savedCardId: uuid('saved_card_id'),
     cardBrand: text('card_brand'),
     cardLast4: text('card_last4'),
