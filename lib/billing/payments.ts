@@ -1,0 +1,171 @@
+import 'server-only';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { invoices, paymentAllocations, payments, refunds, type ChargePurpose, type Payment, type PaymentGatewayKind, type PaymentMethod } from '@/db/schema';
+import { NotFoundError, RuleError, postgresErrorCode, PG } from '@/lib/kernel/errors';
+import { recordAudit, type AuditContext } from '@/lib/audit/record-audit';
+import { isUuid } from '@/lib/kernel/ids';
+import { BillingAuditActions } from './audit-actions';
+import { GatewayUnavailableError, type GatewayAccount, type PaymentGateway, type PaymentSource } from './gateway/types';
+import { heldByUnsettledPayments, invoiceSums } from './ledger';
+import { formatMoney } from './money';
+import { applyPaymentResult, type SettleActor, type SettledPayment } from './settle';
+
+/**
+ * Taking a payment, the part every way of paying shares. A payment is first written as `pending`
+ * with its idempotency key and its allocations, under the invoices' locks, and only then is the
+ * provider called with that key. So:
+ * - a double click or a retried request (same key) finds the payment already there and answers
+ *   with its state instead of charging again;
+ * - a second tab (another key) finds the invoices' amounts held by the first payment and is told
+ *   so — two payments can never both pay the same amount due;
+ * - a crash after the provider answered leaves a pending payment that the reconciliation job
+ *   repeats with the same key (the provider answers with the first result).
+ */
+
+export class PaymentRefusedError extends RuleError {
+  constructor(code: string, message: string) {
+    super(code, message);
+    this.name = 'PaymentRefusedError';
+  }
+}
+
+export interface StartPaymentInput {
+  patientId: string;
+  /** The invoices to pay, each in full unless `amount` is less (then oldest first). */
+  invoiceIds: readonly string[];
+  /** What the person saw and agreed to pay: refused if the amount due changed since. */
+  amount: number;
+  method: PaymentMethod;
+  purpose?: ChargePurpose;
+  gateway: PaymentGatewayKind | null;
+  idempotencyKey: string;
+  /** Only for desk payments: allow paying less than the invoices' total (a partial payment). */
+  allowPartial?: boolean;
+  accountId?: string | null;
+  staffId?: string | null;
+  savedCardId?: string | null;
+  sourceRef?: string | null;
+  locationId?: string | null;
+  reference?: string | null;
+}
+
+export type StartedPayment = { payment: Payment; existing: boolean };
+
+/**
+ * Writes the pending payment and its allocations, or returns the payment already made with this
+ * key. Refuses in words when an invoice is not payable, another payment holds it, or the amount
+ * due is not what the person was shown.
+ */
+export async function startPayment(db: Executor, tenantId: string, input: StartPaymentInput, audit: AuditContext): Promise<StartedPayment> {
+  const ids = [...new Set(input.invoiceIds)];
+  if (ids.length === 0 || ids.some((id) => !isUuid(id))) throw new NotFoundError('invoice');
+  try {
+    return await db.transaction(async (tx) => {
+      // Locks in a fixed order: two payments of overlapping invoices wait for each other instead
+      // of deadlocking, and the second sees what the first holds.
+      const locked = await tx
+        .select({ id: invoices.id, status: invoices.status, currency: invoices.currency, dueDate: invoices.dueDate, number: invoices.number })
+        .from(invoices)
+        .where(and(eq(invoices.tenantId, tenantId), eq(invoices.patientId, input.patientId), inArray(invoices.id, ids)))
+        .orderBy(asc(invoices.id))
+        .for('update');
+      const existing = await findByKey(tx, tenantId, input.idempotencyKey);
+      if (existing) {
+        if (existing.patientId !== input.patientId) throw new NotFoundError('payment');
+        return { payment: existing, existing: true };
+      }
+      if (locked.length !== ids.length) throw new NotFoundError('invoice');
+      const closed = locked.find((i) => i.status !== 'open' && i.status !== 'partially_paid');
+      if (closed) {
+        throw new PaymentRefusedError(closed.status === 'paid' ? 'invoice-paid' : 'invoice-closed',
+          closed.status === 'paid' ? 'This invoice has already been paid.' : 'This invoice can no longer be paid.');
+      }
+      const currency = locked[0]!.currency;
+      const sums = await invoiceSums(tx, tenantId, ids);
+      const held = await heldByUnsettledPayments(tx, tenantId, ids);
+      // Oldest first: the order in which a partial payment is spread.
+      const payable = [...locked]
+        .sort((a, b) => (a.number ?? 0) - (b.number ?? 0))
+        .map((i) => ({ id: i.id, due: Math.max(0, sums.get(i.id)!.due - (held.get(i.id) ?? 0)), heldBy: held.get(i.id) ?? 0 }));
+      const total = payable.reduce((s, p) => s + p.due, 0);
+      if (total === 0) {
+        throw payable.some((p) => p.heldBy > 0)
+          ? new PaymentRefusedError('payment-in-progress', 'A payment of this invoice is already in progress. Wait a moment and reload the page.')
+          : new PaymentRefusedError('invoice-paid', 'This invoice has already been paid.');
+      }
+      if (input.amount <= 0 || input.amount > total || (!input.allowPartial && input.amount !== total)) {
+        throw new PaymentRefusedError('amount-changed', input.amount > total
+          ? `The amount due is ${formatMoney(total, currency)}, less than ${formatMoney(input.amount, currency)}. Reload the page to see what is due now.`
+          : `The amount due is now ${formatMoney(total, currency)}. Reload the page and check it before paying.`);
+      }
+      let left = input.amount;
+      const allocations: { invoiceId: string; amount: number }[] = [];
+      for (const p of payable) {
+        const take = Math.min(left, p.due);
+        if (take > 0) allocations.push({ invoiceId: p.id, amount: take });
+        left -= take;
+      }
+      const [payment] = await tx.insert(payments).values({
+        tenantId, patientId: input.patientId, method: input.method, purpose: input.purpose ?? 'invoices', status: 'pending',
+        amount: input.amount, currency, idempotencyKey: input.idempotencyKey, gateway: input.gateway,
+        gatewaySourceRef: input.sourceRef ?? null, savedCardId: input.savedCardId ?? null,
+        accountId: input.accountId ?? null, staffId: input.staffId ?? null, locationId: input.locationId ?? null,
+        reference: input.reference ?? null,
+      }).returning();
+      await tx.insert(paymentAllocations).values(allocations.map((a) => ({ tenantId, paymentId: payment!.id, ...a })));
+      await recordAudit(tx, audit, {
+        action: BillingAuditActions.paymentStarted, patientId: input.patientId, target: { type: 'payment', id: payment!.id },
+        details: { amount: input.amount, currency, method: input.method, purpose: input.purpose ?? 'invoices', invoices: allocations.map((a) => a.invoiceId) },
+      });
+      return { payment: payment!, existing: false };
+    });
+  } catch (error) {
+    // Two requests with one key racing past the lookup: the loser answers with the winner's payment.
+    if (postgresErrorCode(error) === PG.uniqueViolation) {
+      const again = await findByKey(db, tenantId, input.idempotencyKey);
+      if (again && again.patientId === input.patientId) return { payment: again, existing: true };
+    }
+    throw error;
+  }
+}
+
+async function findByKey(db: Executor, tenantId: string, key: string): Promise<Payment | null> {
+  const [row] = await db.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.idempotencyKey, key)));
+  return row ?? null;
+}
+
+/** The state of a payment as the page that started it shows it. */
+export function settledOf(payment: Payment, clientSecret: string | null = null): SettledPayment {
+  return { id: payment.id, status: payment.status, clientSecret, failureMessage: payment.failureMessage };
+}
+
+/**
+ * Calls the provider for a pending payment (always with its own idempotency key) and applies the
+ * answer. When the provider cannot be reached the payment stays pending, holding its invoices,
+ * and the reconciliation job asks again.
+ */
+export async function chargeAtGateway(
+  db: Executor, tenantId: string, payment: Payment, gateway: PaymentGateway, account: GatewayAccount, source: PaymentSource, actor: SettleActor, returnUrl?: string,
+): Promise<SettledPayment> {
+  try {
+    const result = await gateway.createPayment(account, {
+      amount: payment.amount, currency: payment.currency, idempotencyKey: payment.idempotencyKey, source,
+      metadata: { carebridge_payment_id: payment.id }, returnUrl,
+    });
+    return await applyPaymentResult(db, tenantId, payment.id, result, actor);
+  } catch (error) {
+    if (error instanceof GatewayUnavailableError) return settledOf(payment);
+    throw error;
+  }
+}
+
+/** How much of a succeeded payment may still be refunded (pending refunds count as given). */
+export async function refundableAmount(db: Executor, tenantId: string, payment: Pick<Payment, 'id' | 'amount' | 'status'>): Promise<number> {
+  if (payment.status !== 'succeeded') return 0;
+  const [row] = await db
+    .select({ refunded: sql<number>`coalesce(sum(${refunds.amount}), 0)::int` })
+    .from(refunds)
+    .where(and(eq(refunds.tenantId, tenantId), eq(refunds.paymentId, payment.id), inArray(refunds.status, ['pending', 'succeeded'])));
+  return payment.amount - (row?.refunded ?? 0);
+}

@@ -1,0 +1,275 @@
+import 'server-only';
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { cardSetups, paymentAllocations, payments, refunds, savedCards, type PaymentGatewayKind, type PaymentStatus } from '@/db/schema';
+import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
+import { enqueueBillingNotice } from '@/lib/notifications/billing-notifications';
+import { BillingAuditActions } from './audit-actions';
+import type { GatewayPaymentResult, GatewayRefundResult, GatewaySetupResult } from './gateway/types';
+import { postLedgerEntries, refreshInvoiceStatuses } from './ledger';
+import { formatMoney } from './money';
+import { receiptLabel, takeBillingNumber } from './numbering';
+
+/**
+ * Applying what a payment provider says about a payment, a refund or a card setup: from the
+ * request that made it, from the bank's check coming back, from a webhook, or from the
+ * reconciliation job. Each may arrive twice, late or out of order, so each is applied under the
+ * row's lock and only moves forward: a payment that succeeded never becomes failed again, and the
+ * ledger entries it posts are unique per (payment, invoice), so a repeat posts nothing.
+ */
+
+/** Who caused the change: the person whose request it is, or the system (webhook, job). */
+export type SettleActor = { kind: 'patient' | 'staff' | 'system'; id?: string | null; ip?: string | null; userAgent?: string | null };
+
+const TERMINAL: readonly PaymentStatus[] = ['succeeded', 'canceled'];
+
+function auditBy(tenantId: string, actor: SettleActor): { tenantId: string; actor: AuditActor; ip: string | null; userAgent: string | null } {
+  return { tenantId, actor: actor.kind === 'system' ? { kind: 'system' } : { kind: actor.kind, id: actor.id ?? null }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null };
+}
+
+export interface SettledPayment {
+  id: string;
+  status: PaymentStatus;
+  clientSecret: string | null;
+  failureMessage: string | null;
+}
+
+/**
+ * Applies a gateway result to one payment (locked). A failed payment may still succeed later (a
+ * webhook for an earlier attempt arriving last): money that moved is always recorded.
+ */
+export async function applyPaymentResult(db: Executor, tenantId: string, paymentId: string, result: GatewayPaymentResult, actor: SettleActor): Promise<SettledPayment> {
+  return db.transaction(async (tx) => {
+    const [payment] = await tx.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId))).for('update');
+    if (!payment) throw new Error('settle: payment not found');
+    const settled = (status: PaymentStatus, failureMessage: string | null = payment.failureMessage): SettledPayment => ({
+      id: payment.id, status, clientSecret: status === 'requires_action' ? result.clientSecret ?? null : null, failureMessage,
+    });
+    if (TERMINAL.includes(payment.status)) return settled(payment.status);
+    const card = result.card ? { cardBrand: result.card.brand, cardLast4: result.card.last4 } : {};
+    const base = { gatewayPaymentRef: payment.gatewayPaymentRef ?? result.ref, ...card, updatedAt: now() };
+
+    if (result.status === 'succeeded') {
+      const receiptNumber = await takeBillingNumber(tx, tenantId, 'receipt');
+      await tx.update(payments)
+        .set({ ...base, status: 'succeeded', succeededAt: now(), receiptNumber, failureCode: null, failureMessage: null })
+        .where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
+      const allocations = await tx.select().from(paymentAllocations)
+        .where(and(eq(paymentAllocations.tenantId, tenantId), eq(paymentAllocations.paymentId, paymentId)));
+      await postLedgerEntries(tx, allocations.map((a) => ({
+        tenantId, patientId: payment.patientId, kind: 'payment' as const, amount: -a.amount, currency: payment.currency,
+        invoiceId: a.invoiceId, paymentId, actorKind: actor.kind, actorId: actor.id ?? null,
+      })));
+      await refreshInvoiceStatuses(tx, tenantId, allocations.map((a) => a.invoiceId));
+      await recordAudit(tx, {
+        ...auditBy(tenantId, actor),
+        action: BillingAuditActions.paymentSucceeded, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
+        details: { amount: payment.amount, currency: payment.currency, method: payment.method, receiptNumber, after: payment.status },
+      });
+      await enqueueBillingNotice(tx, {
+        tenantId, patientId: payment.patientId, kind: 'receipt', event: `billing:receipt:${paymentId}`,
+        amount: formatMoney(payment.amount, payment.currency), reference: receiptLabel(receiptNumber),
+      });
+      return settled('succeeded', null);
+    }
+    if (result.status === 'failed') {
+      if (payment.status === 'failed') return settled('failed');
+      const failureMessage = result.failure?.message ?? 'The payment did not go through. Try another card.';
+      await tx.update(payments)
+        .set({ ...base, status: 'failed', failureCode: result.failure?.code ?? 'failed', failureMessage })
+        .where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
+      await recordAudit(tx, {
+        ...auditBy(tenantId, actor),
+        action: BillingAuditActions.paymentFailed, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
+        details: { amount: payment.amount, method: payment.method, code: result.failure?.code ?? 'failed' },
+      });
+      return settled('failed', failureMessage);
+    }
+    // requires_action or processing: the payment still holds its invoices' amounts.
+    if (payment.status === 'failed') return settled('failed');
+    const status: PaymentStatus = result.status === 'requires_action' ? 'requires_action' : 'pending';
+    await tx.update(payments).set({ ...base, status }).where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
+    return settled(status);
+  });
+}
+
+/**
+ * A provider's word about a payment found by its reference, or by the id Carebridge put in the
+ * metadata when the reference was not stored yet (the provider answered, then the process died).
+ * Returns false when no payment of this clinic matches (another system's payment: ignored).
+ */
+export async function settlePaymentFromGateway(
+  db: Executor, tenantId: string, gateway: PaymentGatewayKind, result: GatewayPaymentResult, hint: { paymentId?: string | null } = {},
+): Promise<boolean> {
+  const id = await findByRefOrHint(db, tenantId, gateway, result.ref, hint.paymentId);
+  if (!id) return false;
+  await applyPaymentResult(db, tenantId, id, result, { kind: 'system' });
+  return true;
+}
+
+async function findByRefOrHint(db: Executor, tenantId: string, gateway: PaymentGatewayKind, ref: string, hintId?: string | null): Promise<string | null> {
+  const [byRef] = await db.select({ id: payments.id }).from(payments)
+    .where(and(eq(payments.tenantId, tenantId), eq(payments.gateway, gateway), eq(payments.gatewayPaymentRef, ref)));
+  if (byRef) return byRef.id;
+  if (!hintId || !/^[0-9a-f-]{36}$/i.test(hintId)) return null;
+  const [byHint] = await db.select({ id: payments.id, ref: payments.gatewayPaymentRef }).from(payments)
+    .where(and(eq(payments.tenantId, tenantId), eq(payments.gateway, gateway), eq(payments.id, hintId)));
+  // A payment already tied to another reference is not this one.
+  return byHint && (byHint.ref === null || byHint.ref === ref) ? byHint.id : null;
+}
+
+/**
+ * Applies a refund's outcome (locked). A refund that succeeded posts a 'refund' entry per invoice
+ * the payment paid and, when the refund credits the invoice, an
+ * 'adjustment' of the same amount; both are unique per refund, invoice and kind.
+ */
+export async function applyRefundResult(db: Executor, tenantId: string, refundId: string, result: GatewayRefundResult, actor: SettleActor): Promise<{ status: 'pending' | 'succeeded' | 'failed'; failureMessage: string | null }> {
+  return db.transaction(async (tx) => {
+    const [refund] = await tx.select().from(refunds).where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId))).for('update');
+    if (!refund) throw new Error('settle: refund not found');
+    if (refund.status !== 'pending') return { status: refund.status, failureMessage: refund.failureMessage };
+    if (result.status === 'pending') {
+      if (!refund.gatewayRefundRef) await tx.update(refunds).set({ gatewayRefundRef: result.ref }).where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)));
+      return { status: 'pending' as const, failureMessage: null };
+    }
+    const [payment] = await tx.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.id, refund.paymentId)));
+    if (result.status === 'failed') {
+      const failureMessage = result.failure?.message ?? 'The refund did not go through.';
+      await tx.update(refunds).set({ status: 'failed', failureMessage, gatewayRefundRef: refund.gatewayRefundRef ?? result.ref, completedAt: now() })
+        .where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)));
+      await recordAudit(tx, {
+        ...auditBy(tenantId, actor),
+        action: BillingAuditActions.refundFailed, patientId: refund.patientId, target: { type: 'refund', id: refundId },
+        details: { amount: refund.amount, paymentId: refund.paymentId, code: result.failure?.code ?? 'failed' },
+      });
+      return { status: 'failed' as const, failureMessage };
+    }
+    await tx.update(refunds).set({ status: 'succeeded', gatewayRefundRef: refund.gatewayRefundRef ?? (result.ref || null), completedAt: now() })
+      .where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)));
+    const allocations = await tx.select().from(paymentAllocations)
+      .where(and(eq(paymentAllocations.tenantId, tenantId), eq(paymentAllocations.paymentId, refund.paymentId)));
+    const split = await splitRefund(tx, tenantId, refund.paymentId, refund.id, refund.amount, allocations);
+    const entries = split.flatMap(({ invoiceId, amount }) => [
+      { tenantId, patientId: refund.patientId, kind: 'refund' as const, amount, currency: payment!.currency, invoiceId, paymentId: refund.paymentId, refundId, actorKind: actor.kind, actorId: actor.id ?? null },
+      ...(refund.creditInvoice
+        ? [{ tenantId, patientId: refund.patientId, kind: 'adjustment' as const, amount: -amount, currency: payment!.currency, invoiceId, refundId, memo: 'Refund credit', actorKind: actor.kind, actorId: actor.id ?? null }]
+        : []),
+    ]);
+    await postLedgerEntries(tx, entries);
+    await refreshInvoiceStatuses(tx, tenantId, split.map((s) => s.invoiceId));
+    await recordAudit(tx, {
+      ...auditBy(tenantId, actor),
+      action: BillingAuditActions.refundSucceeded, patientId: refund.patientId, target: { type: 'refund', id: refundId },
+      details: { amount: refund.amount, paymentId: refund.paymentId, credited: refund.creditInvoice },
+    });
+    await enqueueBillingNotice(tx, {
+      tenantId, patientId: refund.patientId, kind: 'refund', event: `billing:refund:${refundId}`,
+      amount: formatMoney(refund.amount, payment!.currency), reference: receiptLabel(payment!.receiptNumber),
+    });
+    return { status: 'succeeded' as const, failureMessage: null };
+  });
+}
+
+/**
+ * Which invoices a refund gives money back on: each invoice of the payment in a fixed order, up to
+ * what the payment paid it less what earlier refunds of the payment already gave back on it.
+ */
+async function splitRefund(
+  tx: Executor, tenantId: string, paymentId: string, refundId: string, amount: number,
+  allocations: { invoiceId: string; amount: number }[],
+): Promise<{ invoiceId: string; amount: number }[]> {
+  const earlier = await tx.select({ id: refunds.id, amount: refunds.amount }).from(refunds)
+    .where(and(eq(refunds.tenantId, tenantId), eq(refunds.paymentId, paymentId), eq(refunds.status, 'succeeded')));
+  // Earlier refunds came off the allocations in the same order: replay them, then take ours.
+  const remaining = [...allocations].sort((a, b) => b.invoiceId.localeCompare(a.invoiceId)).map((a) => ({ ...a }));
+  let replay = earlier.filter((r) => r.id !== refundId).reduce((s, r) => s + r.amount, 0);
+  for (const a of remaining) {
+    const take = Math.min(a.amount, replay);
+    a.amount -= take;
+    replay -= take;
+  }
+  const out: { invoiceId: string; amount: number }[] = [];
+  let left = amount;
+  for (const a of remaining) {
+    if (left <= 0) break;
+    const take = Math.min(left, a.amount);
+    if (take > 0) out.push({ invoiceId: a.invoiceId, amount: take });
+    left -= take;
+  }
+  if (left > 0) throw new Error('settle: refund is more than the payment has left');
+  return out;
+}
+
+export async function settleRefundFromGateway(
+  db: Executor, tenantId: string, gateway: PaymentGatewayKind, result: GatewayRefundResult, hint: { refundId?: string | null } = {},
+): Promise<boolean> {
+  const [byRef] = await db.select({ id: refunds.id }).from(refunds).where(and(eq(refunds.tenantId, tenantId), eq(refunds.gatewayRefundRef, result.ref)));
+  let id = byRef?.id ?? null;
+  if (!id && hint.refundId && /^[0-9a-f-]{36}$/i.test(hint.refundId)) {
+    const [byHint] = await db.select({ id: refunds.id, ref: refunds.gatewayRefundRef }).from(refunds)
+      .innerJoin(payments, and(eq(payments.tenantId, refunds.tenantId), eq(payments.id, refunds.paymentId)))
+      .where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, hint.refundId), eq(payments.gateway, gateway)));
+    id = byHint && (byHint.ref === null || byHint.ref === result.ref) ? byHint.id : null;
+  }
+  if (!id) return false;
+  await applyRefundResult(db, tenantId, id, result, { kind: 'system' });
+  return true;
+}
+
+/**
+ * Applies a card setup's outcome: on success the card is saved for the patient (once per
+ * provider payment method) and becomes the default when the patient has none.
+ */
+export async function applySetupResult(db: Executor, tenantId: string, setupId: string, result: GatewaySetupResult, actor: SettleActor): Promise<{ status: 'pending' | 'requires_action' | 'succeeded' | 'failed'; savedCardId: string | null; clientSecret: string | null; failureMessage: string | null }> {
+  return db.transaction(async (tx) => {
+    const [setup] = await tx.select().from(cardSetups).where(and(eq(cardSetups.tenantId, tenantId), eq(cardSetups.id, setupId))).for('update');
+    if (!setup) throw new Error('settle: card setup not found');
+    if (setup.status === 'succeeded' || setup.status === 'failed') {
+      return { status: setup.status, savedCardId: setup.savedCardId, clientSecret: null, failureMessage: setup.failureMessage };
+    }
+    const where = and(eq(cardSetups.tenantId, tenantId), eq(cardSetups.id, setupId));
+    if (result.status === 'requires_action') {
+      await tx.update(cardSetups).set({ status: 'requires_action', setupRef: setup.setupRef ?? result.ref, updatedAt: now() }).where(where);
+      return { status: 'requires_action' as const, savedCardId: null, clientSecret: result.clientSecret ?? null, failureMessage: null };
+    }
+    if (result.status === 'failed' || !result.paymentMethodRef || !result.card) {
+      const failureMessage = result.failure?.message ?? 'The card could not be saved. Try another card.';
+      await tx.update(cardSetups).set({ status: 'failed', setupRef: setup.setupRef ?? result.ref, failureMessage, updatedAt: now() }).where(where);
+      return { status: 'failed' as const, savedCardId: null, clientSecret: null, failureMessage };
+    }
+    const [hasDefault] = await tx.select({ id: savedCards.id }).from(savedCards)
+      .where(and(eq(savedCards.tenantId, tenantId), eq(savedCards.patientId, setup.patientId), eq(savedCards.isDefault, true)))
+      .for('update');
+    const [card] = await tx.insert(savedCards).values({
+      tenantId, patientId: setup.patientId, gateway: setup.gateway, paymentMethodRef: result.paymentMethodRef,
+      brand: result.card.brand, last4: result.card.last4, expMonth: result.card.expMonth, expYear: result.card.expYear,
+      isDefault: !hasDefault, addedByAccountId: setup.accountId,
+    }).onConflictDoNothing().returning({ id: savedCards.id });
+    const savedCardId = card?.id ?? (await tx.select({ id: savedCards.id }).from(savedCards)
+      .where(and(eq(savedCards.tenantId, tenantId), eq(savedCards.gateway, setup.gateway), eq(savedCards.paymentMethodRef, result.paymentMethodRef))))[0]!.id;
+    await tx.update(cardSetups).set({ status: 'succeeded', setupRef: setup.setupRef ?? result.ref, savedCardId, updatedAt: now() }).where(where);
+    await recordAudit(tx, {
+      ...auditBy(tenantId, actor),
+      action: BillingAuditActions.cardSaved, patientId: setup.patientId, target: { type: 'saved_card', id: savedCardId },
+      details: { brand: result.card.brand, last4: result.card.last4, setupId },
+    });
+    return { status: 'succeeded' as const, savedCardId, clientSecret: null, failureMessage: null };
+  });
+}
+
+export async function settleSetupFromGateway(
+  db: Executor, tenantId: string, gateway: PaymentGatewayKind, result: GatewaySetupResult, hint: { setupId?: string | null } = {},
+): Promise<boolean> {
+  const [byRef] = await db.select({ id: cardSetups.id }).from(cardSetups)
+    .where(and(eq(cardSetups.tenantId, tenantId), eq(cardSetups.gateway, gateway), eq(cardSetups.setupRef, result.ref)));
+  let id = byRef?.id ?? null;
+  if (!id && hint.setupId && /^[0-9a-f-]{36}$/i.test(hint.setupId)) {
+    const [byHint] = await db.select({ id: cardSetups.id, ref: cardSetups.setupRef }).from(cardSetups)
+      .where(and(eq(cardSetups.tenantId, tenantId), eq(cardSetups.gateway, gateway), eq(cardSetups.id, hint.setupId)));
+    id = byHint && (byHint.ref === null || byHint.ref === result.ref) ? byHint.id : null;
+  }
+  if (!id) return false;
+  await applySetupResult(db, tenantId, id, result, { kind: 'system' });
+  return true;
+}

@@ -1,0 +1,49 @@
+import 'server-only';
+import type { Executor } from '@/db/client';
+import { patientAudience } from './audience';
+import { notifyAudience } from './notify-audience';
+import { portalLink } from './portal-link';
+import type { NotificationLanguage } from './texts';
+
+/**
+ * Billing notices: a new invoice, a payment's receipt, a refund. Email only (an SMS about money
+ * is a phishing pattern patients are taught to ignore). They name the clinic, the amount and the
+ * invoice or receipt number — never a service or a line's text, which can be health information;
+ * the invoice and the printable receipt are in the portal behind sign-in.
+ */
+
+export type BillingNoticeKind = 'invoice' | 'receipt' | 'refund';
+
+const words: Record<NotificationLanguage, Record<BillingNoticeKind, { subject: (c: string) => string; line: (c: string, amount: string, ref: string) => string; path: `/${string}` }>> = {
+  en: {
+    invoice: { subject: (c) => `New invoice from ${c}`, line: (c, a, r) => `${c} has sent you invoice ${r} for ${a}. See it and pay in your patient portal:`, path: '/portal/billing' },
+    receipt: { subject: (c) => `Your payment to ${c}`, line: (c, a, r) => `Thank you: ${c} received your payment of ${a} (receipt ${r}). Your receipt is in your patient portal:`, path: '/portal/billing' },
+    refund: { subject: (c) => `A refund from ${c}`, line: (c, a, r) => `${c} has refunded ${a} of payment ${r}. It can take 5–10 days to reach your account. Details are in your patient portal:`, path: '/portal/billing' },
+  },
+  es: {
+    invoice: { subject: (c) => `Nueva factura de ${c}`, line: (c, a, r) => `${c} le ha enviado la factura ${r} por ${a}. Véala y páguela en su portal de pacientes:`, path: '/portal/billing' },
+    receipt: { subject: (c) => `Su pago a ${c}`, line: (c, a, r) => `Gracias: ${c} recibió su pago de ${a} (recibo ${r}). Su recibo está en su portal de pacientes:`, path: '/portal/billing' },
+    refund: { subject: (c) => `Un reembolso de ${c}`, line: (c, a, r) => `${c} le ha reembolsado ${a} del pago ${r}. Puede tardar de 5 a 10 días en llegar a su cuenta. Los detalles están en su portal de pacientes:`, path: '/portal/billing' },
+  },
+};
+
+/**
+ * Queues the notice in the caller's transaction. `event` names what happened
+ * (`billing:receipt:{paymentId}`): queueing it again adds nothing.
+ */
+export async function enqueueBillingNotice(
+  tx: Executor,
+  input: { tenantId: string; patientId: string; kind: BillingNoticeKind; event: string; amount: string; reference: string },
+): Promise<number> {
+  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  if (!audience) throw new Error('billing notice: patient not found in this clinic');
+  const w = words[audience.language][input.kind];
+  const clinic = audience.clinicName;
+  const greeting = audience.language === 'es' ? 'Hola:' : 'Hello,';
+  const footer = audience.language === 'es' ? `Este es un mensaje automático de ${clinic}.` : `This is an automatic message from ${clinic}.`;
+  return notifyAudience(tx, input.tenantId, { emails: audience.emails, phones: [] }, input.event, {
+    subject: w.subject(clinic),
+    email: [greeting, '', w.line(clinic, input.amount, input.reference), portalLink(audience.slug, w.path), '', footer].join('\n'),
+    sms: '',
+  });
+}
