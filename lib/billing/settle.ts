@@ -22,7 +22,6 @@ import { receiptLabel, takeBillingNumber } from './numbering';
 /** Who caused the change: the person whose request it is, or the system (webhook, job). */
 export type SettleActor = { kind: 'patient' | 'staff' | 'system'; id?: string | null; ip?: string | null; userAgent?: string | null };
 
-const TERMINAL: readonly PaymentStatus[] = ['succeeded', 'canceled'];
 
 function auditBy(tenantId: string, actor: SettleActor): { tenantId: string; actor: AuditActor; ip: string | null; userAgent: string | null } {
   return { tenantId, actor: actor.kind === 'system' ? { kind: 'system' } : { kind: actor.kind, id: actor.id ?? null }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null };
@@ -36,8 +35,9 @@ export interface SettledPayment {
 }
 
 /**
- * Applies a gateway result to one payment (locked). A failed payment may still succeed later (a
- * webhook for an earlier attempt arriving last): money that moved is always recorded.
+ * Applies a gateway result to one payment (locked). Only success is final: a failed or canceled
+ * payment may still succeed later (a webhook arriving last, a bank check finished on a stale
+ * page), and money that moved is always recorded.
  */
 export async function applyPaymentResult(db: Executor, tenantId: string, paymentId: string, result: GatewayPaymentResult, actor: SettleActor): Promise<SettledPayment> {
   return db.transaction(async (tx) => {
@@ -46,7 +46,7 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
     const settled = (status: PaymentStatus, failureMessage: string | null = payment.failureMessage): SettledPayment => ({
       id: payment.id, status, clientSecret: status === 'requires_action' ? result.clientSecret ?? null : null, failureMessage,
     });
-    if (TERMINAL.includes(payment.status)) return settled(payment.status);
+    if (payment.status === 'succeeded') return settled('succeeded');
     const card = result.card ? { cardBrand: result.card.brand, cardLast4: result.card.last4 } : {};
     const base = { gatewayPaymentRef: payment.gatewayPaymentRef ?? result.ref, ...card, updatedAt: now() };
 
@@ -74,7 +74,7 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
       return settled('succeeded', null);
     }
     if (result.status === 'failed') {
-      if (payment.status === 'failed') return settled('failed');
+      if (payment.status === 'failed' || payment.status === 'canceled') return settled(payment.status);
       const failureMessage = result.failure?.message ?? 'The payment did not go through. Try another card.';
       await tx.update(payments)
         .set({ ...base, status: 'failed', failureCode: result.failure?.code ?? 'failed', failureMessage })
@@ -87,7 +87,7 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
       return settled('failed', failureMessage);
     }
     // requires_action or processing: the payment still holds its invoices' amounts.
-    if (payment.status === 'failed') return settled('failed');
+    if (payment.status === 'failed' || payment.status === 'canceled') return settled(payment.status);
     const status: PaymentStatus = result.status === 'requires_action' ? 'requires_action' : 'pending';
     await tx.update(payments).set({ ...base, status }).where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
     return settled(status);
