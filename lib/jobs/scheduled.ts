@@ -4,6 +4,7 @@ import { autoCloseConversations } from '@/lib/conversations/auto-close';
 import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { expireOverdueAssignments, sendDueFormReminders } from '@/lib/clinic-forms/reminders';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
+import { reconcilePayments } from '@/lib/billing/reconcile';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
 /**
@@ -55,6 +56,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     },
     moreWaiting: (c) => (c.formRemindersWaiting ?? 0) > 0,
   },
+  // Payments and refunds the provider has not settled for us (a crash, an outage, a lost webhook).
+  { name: 'payment-reconcile', everySeconds: 60, run: async (db, at) => reconcilePayments(db, at) },
 ];
 
 /** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */
