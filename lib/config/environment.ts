@@ -12,8 +12,8 @@ import { ConfigurationError, isProductionEnv } from './env';
 type Env = Record<string, string | undefined>;
 
 /** What a caller needs: a script that only migrates does not need the SMS provider. */
-export type EnvironmentGroup = 'database' | 'platform' | 'secrets' | 'messaging' | 'storage' | 'network';
-export const ALL_GROUPS: readonly EnvironmentGroup[] = ['database', 'platform', 'secrets', 'messaging', 'storage', 'network'];
+export type EnvironmentGroup = 'database' | 'platform' | 'secrets' | 'messaging' | 'storage' | 'network' | 'payments';
+export const ALL_GROUPS: readonly EnvironmentGroup[] = ['database', 'platform', 'secrets', 'messaging', 'storage', 'network', 'payments'];
 
 const GROUP_OF: Record<string, EnvironmentGroup> = {
   DATABASE_URL: 'database', DATABASE_POOL_MAX: 'database', DATABASE_PREPARE: 'database',
@@ -22,6 +22,7 @@ const GROUP_OF: Record<string, EnvironmentGroup> = {
   SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging',
   STORAGE_DRIVER: 'storage', S3_BUCKET: 'storage', S3_ENDPOINT: 'storage',
   TRUSTED_PROXY_HOPS: 'network',
+  STRIPE_SECRET_KEY: 'payments', STRIPE_WEBHOOK_SECRET: 'payments', STRIPE_API_BASE: 'payments', NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'payments',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -85,6 +86,13 @@ export const environmentSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   TRUSTED_PROXY_HOPS: count(0).optional(),
+  // Stripe (lib/billing/gateway/stripe-gateway.ts): the platform's keys; each clinic connects its
+  // own account. A restricted key (rk_) works if it may write PaymentIntents, SetupIntents,
+  // Customers, PaymentMethods, Refunds and connected accounts.
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\S+$/, 'must be a Stripe secret key (sk_live_… or sk_test_…, or a restricted rk_… key)').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\S+$/, "must be the webhook endpoint's signing secret (whsec_…)").optional(),
+  STRIPE_API_BASE: url.optional(),
+  NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_\S+$/, 'must be a Stripe publishable key (pk_live_… or pk_test_…)').optional(),
 });
 
 export type Environment = z.output<typeof environmentSchema>;
@@ -107,7 +115,20 @@ function requirements(env: Env): { variable: string; message: string }[] {
   }
   if (env.STORAGE_DRIVER === 's3' && !env.S3_BUCKET) problem('S3_BUCKET', 'S3_BUCKET must be set when STORAGE_DRIVER=s3.');
   if (env.STORAGE_DRIVER === 'local' && env.S3_BUCKET) problem('STORAGE_DRIVER', 'STORAGE_DRIVER=local contradicts S3_BUCKET; unset one of them.');
+  // Stripe is optional (clinics can use the test gateway outside production, or take no card
+  // payments), but a half configuration is not: without the webhook secret a payment that needs
+  // the bank's check would never be confirmed, and without the publishable key the portal has
+  // no card form.
+  if (env.STRIPE_SECRET_KEY) {
+    if (!env.STRIPE_WEBHOOK_SECRET) problem('STRIPE_WEBHOOK_SECRET', 'STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY (the signing secret of the /api/webhooks/stripe endpoint).');
+    if (!env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY) problem('NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY', 'NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY must be set with STRIPE_SECRET_KEY (the card form in the portal needs it).');
+  } else if (env.STRIPE_WEBHOOK_SECRET) {
+    problem('STRIPE_SECRET_KEY', 'STRIPE_SECRET_KEY must be set with STRIPE_WEBHOOK_SECRET.');
+  }
   if (!production) return found;
+
+  // The secret key goes to whatever host this names: only a local stand-in, never in production.
+  if (env.STRIPE_API_BASE) problem('STRIPE_API_BASE', 'STRIPE_API_BASE is for tests against a local stand-in for Stripe; unset it in production.');
 
   if (!env.DATABASE_URL) problem('DATABASE_URL', 'DATABASE_URL must be set in production (PGlite, the embedded database, is for development only).');
   if (!env.PLATFORM_ROOT_DOMAIN) problem('PLATFORM_ROOT_DOMAIN', 'PLATFORM_ROOT_DOMAIN must be set in production (the domain clinics live under).');

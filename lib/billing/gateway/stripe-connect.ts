@@ -1,0 +1,177 @@
+import 'server-only';
+import { and, eq, isNull, ne, or } from 'drizzle-orm';
+import Stripe from 'stripe';
+import type { Executor } from '@/db/client';
+import { billingSettings } from '@/db/schema';
+import { assertPermission, type StaffContext } from '@/lib/access/context';
+import { recordAudit } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
+import { RuleError } from '@/lib/kernel/errors';
+import { BillingAuditActions } from '../audit-actions';
+import { isStripeConfigured, stripeClient } from './stripe-gateway';
+
+/**
+ * Stripe Connect for a clinic (CRM → Billing): the clinic is the merchant, with its own Stripe
+ * account that Stripe onboards and supports (full dashboard, Stripe collects its details and
+ * carries the losses: what the deprecated `type: 'standard'` meant). Carebridge keeps the
+ * account's id and whether it can take charges (`charges_enabled`, also kept current by the
+ * account.updated webhook). These calls are the platform's own, so they carry no Stripe-Account.
+ */
+
+const MESSAGES = {
+  'stripe-not-configured': 'Stripe is not set up on this platform yet. Ask the platform operator to add its Stripe keys.',
+  'stripe-not-connected': 'Connect a Stripe account first.',
+  'stripe-account-taken': 'This Stripe account is already connected to another clinic.',
+  'stripe-unavailable': 'Stripe did not answer as expected. Try again in a few minutes.',
+} as const;
+
+export type StripeConnectCode = keyof typeof MESSAGES;
+
+export class StripeConnectError extends RuleError {
+  constructor(code: StripeConnectCode) {
+    super(code, MESSAGES[code]);
+    this.name = 'StripeConnectError';
+  }
+}
+
+/** A Stripe failure as a refusal in words; the log line names its type and code only. */
+function connectFailure(what: string, error: unknown): never {
+  if (error instanceof StripeConnectError) throw error;
+  if (error instanceof Stripe.errors.StripeError) {
+    console.warn(`stripe connect: ${what} failed (${error.type}${error.code ? ` ${error.code}` : ''})`);
+    throw new StripeConnectError('stripe-unavailable');
+  }
+  throw error;
+}
+
+async function connectedAccountOf(db: Executor, tenantId: string): Promise<string | null> {
+  const [row] = await db.select({ id: billingSettings.stripeAccountId }).from(billingSettings).where(eq(billingSettings.tenantId, tenantId));
+  return row?.id ?? null;
+}
+
+function assertStripeConfigured() {
+  if (!isStripeConfigured()) throw new StripeConnectError('stripe-not-configured');
+}
+
+/**
+ * Starts (or resumes) the clinic's Stripe onboarding and returns the link to send the admin to.
+ * The account is made once: its creation carries the key `connect-account:{tenantId}`, so a
+ * double click or a retry within Stripe's 24 hours gets the same account, and a clinic that
+ * already has one only gets a fresh link (links are single-use and expire in minutes, so they
+ * are made without an idempotency key).
+ */
+export async function startStripeOnboarding(
+  db: Executor,
+  ctx: StaffContext,
+  input: { returnUrl: string; refreshUrl: string },
+): Promise<{ url: string; stripeAccountId: string }> {
+  assertPermission(ctx, 'billing.settings');
+  assertStripeConfigured();
+  const tenantId = ctx.tenant.id;
+  let stripeAccountId = await connectedAccountOf(db, tenantId);
+
+  if (!stripeAccountId) {
+    let account: Stripe.Account;
+    try {
+      account = await stripeClient().accounts.create(
+        {
+          controller: { stripe_dashboard: { type: 'full' }, fees: { payer: 'account' }, losses: { payments: 'stripe' }, requirement_collection: 'stripe' },
+          metadata: { carebridge_tenant_id: tenantId },
+        },
+        { idempotencyKey: `connect-account:${tenantId}` },
+      );
+    } catch (error) {
+      connectFailure('account create', error);
+    }
+    stripeAccountId = await saveAccount(db, ctx, account.id, account.charges_enabled);
+  }
+
+  try {
+    const link = await stripeClient().accountLinks.create({
+      account: stripeAccountId,
+      refresh_url: input.refreshUrl,
+      return_url: input.returnUrl,
+      type: 'account_onboarding',
+    });
+    return { url: link.url, stripeAccountId };
+  } catch (error) {
+    connectFailure('account link', error);
+  }
+}
+
+/**
+ * Stores the new account on the clinic's settings (made here if the clinic never saved them),
+ * unless another clinic has it (one clinic per account: webhooks name the account) or this
+ * clinic got one meanwhile (two admins at once: the same account, by the idempotency key).
+ */
+async function saveAccount(db: Executor, ctx: StaffContext, accountId: string, chargesEnabled: boolean): Promise<string> {
+  const tenantId = ctx.tenant.id;
+  return db.transaction(async (tx) => {
+    const [taken] = await tx
+      .select({ tenantId: billingSettings.tenantId })
+      .from(billingSettings)
+      .where(and(eq(billingSettings.stripeAccountId, accountId), ne(billingSettings.tenantId, tenantId)))
+      .limit(1);
+    if (taken) throw new StripeConnectError('stripe-account-taken');
+    await tx.insert(billingSettings).values({ tenantId }).onConflictDoNothing();
+    const [saved] = await tx
+      .update(billingSettings)
+      .set({ stripeAccountId: accountId, stripeChargesEnabled: chargesEnabled, updatedAt: now() })
+      .where(and(eq(billingSettings.tenantId, tenantId), or(isNull(billingSettings.stripeAccountId), eq(billingSettings.stripeAccountId, accountId))))
+      .returning({ id: billingSettings.stripeAccountId });
+    if (!saved) {
+      const [current] = await tx.select({ id: billingSettings.stripeAccountId }).from(billingSettings).where(eq(billingSettings.tenantId, tenantId));
+      return current!.id!;
+    }
+    await recordAudit(tx, ctx, {
+      action: BillingAuditActions.stripeConnected,
+      target: { type: 'billing_settings', id: tenantId },
+      details: { stripeAccountId: accountId, chargesEnabled },
+    });
+    return accountId;
+  });
+}
+
+/** Asks Stripe whether the clinic's account can take charges now (the admin's "Refresh" after onboarding). */
+export async function refreshStripeStatus(db: Executor, ctx: StaffContext): Promise<{ stripeAccountId: string; chargesEnabled: boolean; detailsSubmitted: boolean }> {
+  assertPermission(ctx, 'billing.settings');
+  assertStripeConfigured();
+  const stripeAccountId = await connectedAccountOf(db, ctx.tenant.id);
+  if (!stripeAccountId) throw new StripeConnectError('stripe-not-connected');
+  let account: Stripe.Account;
+  try {
+    account = await stripeClient().accounts.retrieve(stripeAccountId);
+  } catch (error) {
+    connectFailure('account retrieve', error);
+  }
+  await applyAccountStatus(db, ctx.tenant.id, stripeAccountId, account.charges_enabled, ctx);
+  return { stripeAccountId, chargesEnabled: account.charges_enabled, detailsSubmitted: account.details_submitted };
+}
+
+/**
+ * Stores whether the clinic's account can take charges (from the admin's refresh, or the
+ * account.updated webhook without a person: ctx null), audited when it changes. Only for the
+ * account the clinic still has: a late event about an account it replaced changes nothing.
+ */
+export async function applyAccountStatus(db: Executor, tenantId: string, stripeAccountId: string, chargesEnabled: boolean, ctx: StaffContext | null = null): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ chargesEnabled: billingSettings.stripeChargesEnabled })
+      .from(billingSettings)
+      .where(and(eq(billingSettings.tenantId, tenantId), eq(billingSettings.stripeAccountId, stripeAccountId)))
+      .for('update');
+    if (!before || before.chargesEnabled === chargesEnabled) return false;
+    await tx
+      .update(billingSettings)
+      .set({ stripeChargesEnabled: chargesEnabled, updatedAt: now() })
+      .where(and(eq(billingSettings.tenantId, tenantId), eq(billingSettings.stripeAccountId, stripeAccountId)));
+    const entry = {
+      action: BillingAuditActions.settingsUpdated,
+      target: { type: 'billing_settings', id: tenantId },
+      details: { changed: { stripeChargesEnabled: { before: before.chargesEnabled, after: chargesEnabled } }, stripeAccountId },
+    };
+    if (ctx) await recordAudit(tx, ctx, entry);
+    else await recordAudit(tx, { tenantId, actor: { kind: 'system' }, ...entry });
+    return true;
+  });
+}
