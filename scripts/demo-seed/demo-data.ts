@@ -1,5 +1,6 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '@/db/schema';
+import type { DemoBilling } from './billing';
 import type { DemoDocument } from './documents';
 import type { DemoForms } from './forms';
 import type { DemoNotes } from './notes';
@@ -61,6 +62,7 @@ export interface DemoClinic {
   documents: DemoDocument[];
   forms?: DemoForms;
   notes?: DemoNotes;
+  billing?: DemoBilling;
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -157,6 +159,14 @@ export const DEMO_CLINICS: DemoClinic[] = [
       { patient: 'SUN-10002', type: 'Report', title: 'Growth and development check', daysAgo: 60, visible: true, uploadedBy: 'dr.patel@sunrise.test' },
       { patient: 'SUN-10002', type: 'Ambulatory sheet', title: 'Vaccination record', daysAgo: 5, visible: true, uploadedBy: 'dr.patel@sunrise.test' },
     ],
+    billing: {
+      settings: { paymentsEnabled: true, invoiceFooter: 'Sunrise Family Clinic · 100 Main Street, Springfield, IL 62701 · Questions about a bill? Call (555) 555-0100.', taxId: 'EIN 12-3456789' },
+      visitInvoices: [
+        // Maria's own consultation, paid in the portal (her receipt is there); Leo's last check-up is still open.
+        { patient: 'SUN-10001', service: 'Family consultation', by: 'ops@sunrise.test', paidOnlineBy: 'maria.lopez@sunrise.test' },
+        { patient: 'SUN-10002', service: 'Pediatric check-up', by: 'ops@sunrise.test' },
+      ],
+    },
     schedule: {
       services: [
         { name: 'Family consultation', durationMinutes: 30, priceCents: 12000, description: 'A visit with your family doctor for any health concern.' },
@@ -198,6 +208,8 @@ export const DEMO_CLINICS: DemoClinic[] = [
     slug: 'harbor',
     name: 'Harbor Dermatology',
     customDomains: ['portal.harbor-derm.test'],
+    // Harbor takes no payments through Carebridge: the portal shows no billing.
+    billing: { settings: { paymentsEnabled: false }, visitInvoices: [] },
     branding: { primaryColor: '#1d4ed8', theme: 'light', logoUrl: '/brand/harbor-logo.svg', faviconUrl: '/brand/harbor-favicon.svg' },
     identificationMode: 'national_id',
     accessMode: 'automatic',

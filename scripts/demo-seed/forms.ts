@@ -1,25 +1,12 @@
 import { and, eq, like, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import {
-  accessLevels,
-  formAssignments,
-  outboxMessages,
-  formTemplates,
-  homeActivityDays,
-  patients,
-  portalAccountPatients,
-  portalAccounts,
-  staffUsers,
-  tenants,
-  type PortalRelationship,
-} from '@/db/schema';
-import type { PortalContext, StaffContext } from '@/lib/access/context';
-import type { Permission } from '@/lib/access/permissions';
+import { formAssignments, outboxMessages, formTemplates, homeActivityDays, tenants } from '@/db/schema';
 import { assignForms } from '@/lib/clinic-forms/assignments';
 import type { Answers } from '@/lib/clinic-forms/enable-when';
 import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { saveAnswers, submitForm } from '@/lib/clinic-forms/responses';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
+import { demoPatientId, demoPortalContext, demoStaffContext } from './contexts';
 
 /** Forms in a demo clinic: given, filled and signed through the same functions staff and patients use. */
 export interface DemoForms {
@@ -38,47 +25,13 @@ export async function seedForms(db: Database, slug: string, forms: DemoForms | u
   const [existing] = await db.select({ n: sql<number>`count(*)::int` }).from(formAssignments).where(eq(formAssignments.tenantId, t.id));
   if (!forms || (existing?.n ?? 0) > 0) return;
 
-  const ref = { id: t.id, slug: t.slug, name: t.name, status: t.status };
   const templateId = async (key: string) => {
     const [row] = await db.select({ id: formTemplates.id }).from(formTemplates).where(and(eq(formTemplates.tenantId, t.id), eq(formTemplates.starterKey, key)));
     return row!.id;
   };
-  const patientId = async (recordNumber: string) => {
-    const [row] = await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, t.id), eq(patients.recordNumber, recordNumber)));
-    return row!.id;
-  };
-  const staff = async (email: string): Promise<StaffContext> => {
-    const [row] = await db
-      .select({ id: staffUsers.id, fullName: staffUsers.fullName, email: staffUsers.email, levelId: accessLevels.id, levelName: accessLevels.name, permissions: accessLevels.permissions })
-      .from(staffUsers)
-      .innerJoin(accessLevels, and(eq(accessLevels.tenantId, staffUsers.tenantId), eq(accessLevels.id, staffUsers.accessLevelId)))
-      .where(and(eq(staffUsers.tenantId, t.id), eq(staffUsers.email, email)));
-    const s = row!;
-    return {
-      tenant: ref,
-      actor: { kind: 'staff', id: s.id, fullName: s.fullName, email: s.email, accessLevelId: s.levelId, accessLevelName: s.levelName, permissions: new Set(s.permissions as Permission[]) },
-      sessionId: '00000000-0000-0000-0000-000000000000',
-    };
-  };
-  const portal = async (email: string, forPatient: string): Promise<PortalContext> => {
-    const [row] = await db
-      .select({ id: portalAccounts.id, fullName: portalAccounts.fullName, phone: portalAccounts.phone, relationship: portalAccountPatients.relationship })
-      .from(portalAccounts)
-      .innerJoin(portalAccountPatients, and(eq(portalAccountPatients.tenantId, portalAccounts.tenantId), eq(portalAccountPatients.accountId, portalAccounts.id)))
-      .where(and(eq(portalAccounts.tenantId, t.id), eq(portalAccounts.email, email), eq(portalAccountPatients.patientId, forPatient)));
-    const [patient] = await db.select().from(patients).where(and(eq(patients.tenantId, t.id), eq(patients.id, forPatient)));
-    const linked = { id: forPatient, firstName: patient!.firstName, lastName: patient!.lastName, dateOfBirth: patient!.dateOfBirth, relationship: row!.relationship as PortalRelationship };
-    return {
-      tenant: ref,
-      sessionId: '00000000-0000-0000-0000-000000000000',
-      idleTimeoutSeconds: 900,
-      account: { id: row!.id, fullName: row!.fullName, email, phone: row!.phone ?? '', language: 'en', timeZone: null },
-      patients: [linked],
-      patient: linked,
-      ip: '203.0.113.10',
-      userAgent: 'Carebridge demo seed',
-    };
-  };
+  const patientId = (recordNumber: string) => demoPatientId(db, t.id, recordNumber);
+  const staff = (email: string) => demoStaffContext(db, t, email);
+  const portal = (email: string, forPatient: string) => demoPortalContext(db, t, email, forPatient);
   const dueOn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
   for (const item of forms.assigned) {

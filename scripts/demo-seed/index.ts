@@ -22,6 +22,7 @@ import {
   tenantSettings,
   tenants,
 } from '@/db/schema';
+import { seedBilling } from './billing';
 import { seedDocuments } from './documents';
 import { seedForms } from './forms';
 import { seedNotes } from './notes';
@@ -40,6 +41,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     // After the clinic's transaction: the forms go through the product's own functions, and a
     // submitted form's PDF is filed after its submission commits.
     await seedForms(db, clinic.slug, clinic.forms);
+    await seedBilling(db, clinic.slug, clinic.billing);
   }
   await db
     .insert(platformOperators)

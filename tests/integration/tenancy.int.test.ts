@@ -98,5 +98,22 @@ describe('demo seed', () => {
     expect(docs.length).toBeGreaterThanOrEqual(5);
     expect(docs.every((d) => d.status === 'available')).toBe(true);
     expect(await getObjectStore().head(docs[0]!.storageKey)).toMatchObject({ size: docs[0]!.sizeBytes });
+
+    // Billing: Sunrise takes payments through the test gateway; Maria paid her own visit online
+    // (a numbered receipt) and Leo's last check-up is open; Harbor takes no payments.
+    const { billingSettings, invoices, payments } = await import('@/db/schema');
+    const settings = await getDb().select().from(billingSettings);
+    expect(settings.find((s) => s.tenantId === sunrise.tenant.id)).toMatchObject({ paymentsEnabled: true, gateway: 'test' });
+    expect(settings.find((s) => s.tenantId === harbor.tenant.id)).toMatchObject({ paymentsEnabled: false });
+    const bills = await getDb()
+      .select({ status: invoices.status, total: invoices.total, record: patients.recordNumber })
+      .from(invoices).innerJoin(patients, eq(patients.id, invoices.patientId))
+      .where(eq(invoices.tenantId, sunrise.tenant.id));
+    expect(bills.sort((a, b) => a.record.localeCompare(b.record))).toEqual([
+      { status: 'paid', total: 12_000, record: 'SUN-10001' },
+      { status: 'open', total: 10_000, record: 'SUN-10002' },
+    ]);
+    const paid = await getDb().select().from(payments).where(eq(payments.tenantId, sunrise.tenant.id));
+    expect(paid).toMatchObject([{ status: 'succeeded', amount: 12_000, method: 'card_online', receiptNumber: 1, cardLast4: '4242' }]);
   });
 });
