@@ -42,7 +42,12 @@ const DEFAULT_MESSAGE = 'The payment could not be completed. Try again, or use a
 
 /** Plain words for a decline or error code; unknown or missing codes get a general sentence. */
 export function declineMessage(code: string | null | undefined): string {
-  return (code && MESSAGES[code]) || DEFAULT_MESSAGE;
+  return lookup(MESSAGES, code) ?? DEFAULT_MESSAGE;
+}
+
+// Own keys only: a code such as "constructor" must not find Object.prototype's.
+function lookup(table: Record<string, string>, code: string | null | undefined): string | undefined {
+  return code && Object.hasOwn(table, code) ? table[code] : undefined;
 }
 
 const REFUND_MESSAGES: Record<string, string> = {
@@ -57,5 +62,5 @@ const REFUND_MESSAGES: Record<string, string> = {
 
 /** Plain words for staff when a refund is refused (Stripe's refund failure reasons and error codes). */
 export function refundFailureMessage(code: string | null | undefined): string {
-  return (code && REFUND_MESSAGES[code]) || 'The refund could not be made. Try again later.';
+  return lookup(REFUND_MESSAGES, code) ?? 'The refund could not be made. Try again later.';
 }

@@ -54,38 +54,31 @@ function assertStripeConfigured() {
 }
 
 /**
- * Starts (or resumes) the clinic's Stripe onboarding and returns the link to send the admin to.
- * The account is made once: its creation carries the key `connect-account:{tenantId}`, so a
- * double click or a retry within Stripe's 24 hours gets the same account, and a clinic that
- * already has one only gets a fresh link (links are single-use and expire in minutes, so they
- * are made without an idempotency key).
+ * The clinic's own Stripe account, made once: its creation carries the key
+ * `connect-account:{tenantId}`, so a double click or a retry within Stripe's 24 hours gets the
+ * same account. Its metadata names the clinic by id only.
  */
-export async function startStripeOnboarding(
-  db: Executor,
-  ctx: StaffContext,
-  input: { returnUrl: string; refreshUrl: string },
-): Promise<{ url: string; stripeAccountId: string }> {
-  assertPermission(ctx, 'billing.settings');
-  assertStripeConfigured();
-  const tenantId = ctx.tenant.id;
-  let stripeAccountId = await connectedAccountOf(db, tenantId);
-
-  if (!stripeAccountId) {
-    let account: Stripe.Account;
-    try {
-      account = await stripeClient().accounts.create(
-        {
-          controller: { stripe_dashboard: { type: 'full' }, fees: { payer: 'account' }, losses: { payments: 'stripe' }, requirement_collection: 'stripe' },
-          metadata: { carebridge_tenant_id: tenantId },
-        },
-        { idempotencyKey: `connect-account:${tenantId}` },
-      );
-    } catch (error) {
-      connectFailure('account create', error);
-    }
-    stripeAccountId = await saveAccount(db, ctx, account.id, account.charges_enabled);
+export async function createConnectedAccount(tenantId: string): Promise<{ id: string; chargesEnabled: boolean }> {
+  try {
+    const account = await stripeClient().accounts.create(
+      {
+        controller: { stripe_dashboard: { type: 'full' }, fees: { payer: 'account' }, losses: { payments: 'stripe' }, requirement_collection: 'stripe' },
+        metadata: { carebridge_tenant_id: tenantId },
+      },
+      { idempotencyKey: `connect-account:${tenantId}` },
+    );
+    return { id: account.id, chargesEnabled: account.charges_enabled };
+  } catch (error) {
+    connectFailure('account create', error);
   }
+}
 
+/**
+ * Where to send the admin to fill in (or finish) the account's details with Stripe. Links are
+ * single-use and expire in minutes, so each request makes a fresh one, without an idempotency key
+ * (a key would hand back the first, possibly spent, link).
+ */
+export async function createOnboardingLink(stripeAccountId: string, input: { returnUrl: string; refreshUrl: string }): Promise<string> {
   try {
     const link = await stripeClient().accountLinks.create({
       account: stripeAccountId,
@@ -93,10 +86,35 @@ export async function startStripeOnboarding(
       return_url: input.returnUrl,
       type: 'account_onboarding',
     });
-    return { url: link.url, stripeAccountId };
+    return link.url;
   } catch (error) {
     connectFailure('account link', error);
   }
+}
+
+export async function retrieveConnectedAccount(stripeAccountId: string): Promise<{ chargesEnabled: boolean; detailsSubmitted: boolean }> {
+  try {
+    const account = await stripeClient().accounts.retrieve(stripeAccountId);
+    return { chargesEnabled: account.charges_enabled, detailsSubmitted: account.details_submitted };
+  } catch (error) {
+    connectFailure('account retrieve', error);
+  }
+}
+
+/** Starts (or resumes) the clinic's Stripe onboarding (billing.settings) and returns the link to send the admin to. */
+export async function startStripeOnboarding(
+  db: Executor,
+  ctx: StaffContext,
+  input: { returnUrl: string; refreshUrl: string },
+): Promise<{ url: string; stripeAccountId: string }> {
+  assertPermission(ctx, 'billing.settings');
+  assertStripeConfigured();
+  let stripeAccountId = await connectedAccountOf(db, ctx.tenant.id);
+  if (!stripeAccountId) {
+    const account = await createConnectedAccount(ctx.tenant.id);
+    stripeAccountId = await saveAccount(db, ctx, account.id, account.chargesEnabled);
+  }
+  return { url: await createOnboardingLink(stripeAccountId, input), stripeAccountId };
 }
 
 /**
@@ -138,14 +156,9 @@ export async function refreshStripeStatus(db: Executor, ctx: StaffContext): Prom
   assertStripeConfigured();
   const stripeAccountId = await connectedAccountOf(db, ctx.tenant.id);
   if (!stripeAccountId) throw new StripeConnectError('stripe-not-connected');
-  let account: Stripe.Account;
-  try {
-    account = await stripeClient().accounts.retrieve(stripeAccountId);
-  } catch (error) {
-    connectFailure('account retrieve', error);
-  }
-  await applyAccountStatus(db, ctx.tenant.id, stripeAccountId, account.charges_enabled, ctx);
-  return { stripeAccountId, chargesEnabled: account.charges_enabled, detailsSubmitted: account.details_submitted };
+  const account = await retrieveConnectedAccount(stripeAccountId);
+  await applyAccountStatus(db, ctx.tenant.id, stripeAccountId, account.chargesEnabled, ctx);
+  return { stripeAccountId, ...account };
 }
 
 /**
