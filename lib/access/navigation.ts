@@ -25,6 +25,7 @@ export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm/handout', label: 'Portal handout', permission: 'settings.manage' },
   { href: '/crm/locations', label: 'Locations', permission: 'settings.manage' },
   { href: '/crm/services', label: 'Services', permission: 'settings.manage' },
+  { href: '/crm/billing', label: 'Billing', permission: 'billing.settings' },
   { href: '/crm/forms', label: 'Forms', permission: 'forms.manage' },
   { href: '/crm/providers', label: 'Providers', permission: 'settings.manage' },
   { href: '/crm/document-types', label: 'Document types', permission: 'settings.manage' },
