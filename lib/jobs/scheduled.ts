@@ -5,6 +5,7 @@ import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { expireOverdueAssignments, sendDueFormReminders } from '@/lib/clinic-forms/reminders';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { reconcilePayments } from '@/lib/billing/reconcile';
+import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
 /**
@@ -27,6 +28,7 @@ export interface ScheduledJob {
 
 const OUTBOX_BATCH = 50;
 const FORM_FILING_BATCH = 10;
+const PAYMENT_EVENTS_BATCH = 50;
 
 export const OUTBOX_JOB: ScheduledJob = {
   name: 'outbox',
@@ -55,6 +57,17 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
       return { formRemindersSent: remindersSent, formRemindersWaiting: more ? 1 : 0, ...(await expireOverdueAssignments(db, at)) };
     },
     moreWaiting: (c) => (c.formRemindersWaiting ?? 0) > 0,
+  },
+  // Stripe's webhook events the route stored but could not apply (claimed with SKIP LOCKED and a
+  // lease), before the reconciliation asks Stripe about what is still unsettled.
+  {
+    name: 'payment-events',
+    everySeconds: 30,
+    run: async (db) => {
+      const { processed, retried } = await processPaymentEvents(db, { limit: PAYMENT_EVENTS_BATCH });
+      return { paymentEventsProcessed: processed, paymentEventsRetried: retried };
+    },
+    moreWaiting: (c) => (c.paymentEventsProcessed ?? 0) + (c.paymentEventsRetried ?? 0) >= PAYMENT_EVENTS_BATCH,
   },
   // Payments and refunds the provider has not settled for us (a crash, an outage, a lost webhook).
   { name: 'payment-reconcile', everySeconds: 60, run: async (db, at) => reconcilePayments(db, at) },

@@ -43,7 +43,8 @@ beforeAll(async () => {
         form: Object.fromEntries(new URLSearchParams(body)),
       };
       requests.push(recorded);
-      const reply = (replies.shift() ?? (() => ({ status: 500, body: { error: { type: 'api_error', message: 'no reply queued' } } })))(recorded);
+      const next = replies.shift() ?? ((): Reply => ({ status: 500, body: { error: { type: 'api_error', message: 'no reply queued' } } }));
+      const reply = next(recorded);
       res.writeHead(reply.status ?? 200, { 'Content-Type': 'application/json', 'Request-Id': `req_${requests.length}`, ...reply.headers });
       res.end(JSON.stringify(reply.body));
     });
