@@ -15,6 +15,7 @@ export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr/schedule', label: 'Schedule', permission: 'schedule.view' },
   { href: '/emr/messages', label: 'Messages', permission: 'messages.view' },
   { href: '/emr/forms', label: 'Forms', permission: 'forms.assign' },
+  { href: '/emr/billing', label: 'Billing', permission: 'billing.view' },
 ];
 
 export const CRM_NAV: AreaNavItem[] = [
