@@ -9,10 +9,13 @@ import { getDb } from '@/db/client';
 import {
   auditLog, billingSettings, cardSetups, invoiceLines, invoices, ledgerEntries, patients, paymentAllocations, paymentEvents, payments, refunds, savedCards,
 } from '@/db/schema';
+import { refreshStripeStatus, startStripeOnboarding, StripeConnectError } from '@/lib/billing/gateway/stripe-connect';
 import { processPaymentEvents, recordPaymentEvent } from '@/lib/billing/webhooks';
+import { ForbiddenError } from '@/lib/kernel/errors';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { SCHEDULED_JOBS } from '@/lib/jobs/scheduled';
 import { createTestTenant } from '../support/factories';
+import { createStaffContext } from '../support/staff-context';
 
 /**
  * Stripe's webhooks end to end against Postgres: the route with signatures made by the SDK's own
@@ -24,18 +27,36 @@ const db = () => getDb();
 const SECRET = 'whsec_test_carebridge_webhooks';
 const URL = 'http://localhost/api/webhooks/stripe';
 
-// A stand-in for api.stripe.com: the processor reads a succeeded setup back for its card.
-let stripeRequests: { path: string; account: string | undefined }[] = [];
+// A stand-in for api.stripe.com: the processor reads a succeeded setup back for its card, and
+// Stripe Connect makes and reads the clinics' accounts.
+let stripeRequests: { method: string; path: string; account: string | undefined; idempotencyKey: string | undefined }[] = [];
+let nextAccountId = 'acct_new';
 let server: http.Server;
+
+function stripeAnswer(method: string, path: string): unknown {
+  if (path.startsWith('/v1/setup_intents/')) {
+    return {
+      id: 'seti_w1', object: 'setup_intent', status: 'succeeded', client_secret: 'seti_w1_secret', last_setup_error: null, metadata: {},
+      payment_method: { id: 'pm_w1', object: 'payment_method', type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 11, exp_year: 2031 } },
+    };
+  }
+  if (method === 'POST' && path === '/v1/accounts') return { id: nextAccountId, object: 'account', charges_enabled: false, details_submitted: false };
+  if (method === 'POST' && path === '/v1/account_links') return { object: 'account_link', url: `https://connect.stripe.com/setup/s/${stripeRequests.length}`, expires_at: 1_900_000_000 };
+  if (method === 'GET' && path.startsWith('/v1/accounts/')) return { id: path.slice('/v1/accounts/'.length), object: 'account', charges_enabled: true, details_submitted: true };
+  return { error: { type: 'invalid_request_error', message: 'unexpected request' } };
+}
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    stripeRequests.push({ path: req.url ?? '', account: req.headers['stripe-account'] as string | undefined });
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({
-      id: 'seti_w1', object: 'setup_intent', status: 'succeeded', client_secret: 'seti_w1_secret', last_setup_error: null, metadata: {},
-      payment_method: { id: 'pm_w1', object: 'payment_method', type: 'card', card: { brand: 'visa', last4: '4242', exp_month: 11, exp_year: 2031 } },
-    }));
+    req.resume();
+    req.on('end', () => {
+      const method = req.method ?? '';
+      const path = req.url ?? '';
+      stripeRequests.push({ method, path, account: req.headers['stripe-account'] as string | undefined, idempotencyKey: req.headers['idempotency-key'] as string | undefined });
+      const body = stripeAnswer(method, path.split('?')[0]!);
+      res.writeHead('error' in (body as object) ? 400 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 });
@@ -328,7 +349,7 @@ describe('refunds, saved cards and the account, from events', () => {
     await deliver(event(w, 'setup_intent.succeeded', object));
     await deliver(event(w, 'setup_intent.succeeded', object));
 
-    expect(stripeRequests[0]).toEqual({ path: '/v1/setup_intents/seti_w1?expand[0]=payment_method', account: w.acct });
+    expect(stripeRequests[0]).toMatchObject({ method: 'GET', path: '/v1/setup_intents/seti_w1?expand[0]=payment_method', account: w.acct });
     expect((await db().select().from(cardSetups).where(eq(cardSetups.id, setup!.id)))[0]!.status).toBe('succeeded');
     const cards = await db().select().from(savedCards).where(eq(savedCards.tenantId, w.tenantId));
     expect(cards).toHaveLength(1);
@@ -354,5 +375,70 @@ describe('refunds, saved cards and the account, from events', () => {
     expect(await recordPaymentEvent(db(), w.tenantId, body)).toEqual({ recorded: true, applied: true });
     expect(await recordPaymentEvent(db(), w.tenantId, body)).toEqual({ recorded: false, applied: false });
     expect(await eventsOf(w.tenantId)).toHaveLength(1);
+  });
+});
+
+describe('Stripe Connect onboarding', () => {
+  const urls = { returnUrl: 'https://sunrise.example/crm/billing?stripe=return', refreshUrl: 'https://sunrise.example/crm/billing?stripe=refresh' };
+
+  it('makes the clinic’s account once, stores it, audits it, and hands out a fresh link each time', async () => {
+    stubStripe();
+    stripeRequests = [];
+    const tenant = await createTestTenant();
+    const admin = await createStaffContext(tenant, 'admin');
+    nextAccountId = `acct_${randomBytes(6).toString('hex')}`;
+
+    const first = await startStripeOnboarding(db(), admin, urls);
+    expect(first).toEqual({ stripeAccountId: nextAccountId, url: expect.stringMatching(/^https:\/\/connect\.stripe\.com\/setup\/s\//) });
+    const [settings] = await db().select().from(billingSettings).where(eq(billingSettings.tenantId, tenant.id));
+    expect(settings).toMatchObject({ stripeAccountId: nextAccountId, stripeChargesEnabled: false, paymentsEnabled: false });
+    const second = await startStripeOnboarding(db(), admin, urls);
+    expect(second.stripeAccountId).toBe(nextAccountId);
+    expect(second.url).not.toBe(first.url);
+
+    expect(stripeRequests.map((r) => [r.method, r.path, r.idempotencyKey, r.account])).toEqual([
+      ['POST', '/v1/accounts', `connect-account:${tenant.id}`, undefined],
+      // The SDK's own key per request (its retries of one request make one link), none of ours.
+      ['POST', '/v1/account_links', expect.stringMatching(/^stripe-node-retry-/), undefined],
+      ['POST', '/v1/account_links', expect.stringMatching(/^stripe-node-retry-/), undefined],
+    ]);
+    expect(stripeRequests[1]!.idempotencyKey).not.toBe(stripeRequests[2]!.idempotencyKey);
+    const audits = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, 'billing.stripe_connected')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ actorKind: 'staff', actorId: admin.actor.id, details: { stripeAccountId: nextAccountId, chargesEnabled: false } });
+
+    // The admin comes back from Stripe: the account can take charges now.
+    expect(await refreshStripeStatus(db(), admin)).toEqual({ stripeAccountId: nextAccountId, chargesEnabled: true, detailsSubmitted: true });
+    const [after] = await db().select().from(billingSettings).where(eq(billingSettings.tenantId, tenant.id));
+    expect(after!.stripeChargesEnabled).toBe(true);
+    const changed = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, tenant.id), eq(auditLog.action, 'billing.settings_updated')));
+    expect(changed.map((a) => [a.actorId, a.details])).toEqual([[admin.actor.id, { changed: { stripeChargesEnabled: { before: false, after: true } }, stripeAccountId: nextAccountId }]]);
+  });
+
+  it('refuses an account another clinic already has, and staff without billing.settings', async () => {
+    stubStripe();
+    const taken = await stripeClinic();
+    const tenant = await createTestTenant();
+    nextAccountId = taken.acct;
+    const refused = await startStripeOnboarding(db(), await createStaffContext(tenant, 'admin'), urls).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(StripeConnectError);
+    expect(refused).toMatchObject({ code: 'stripe-account-taken', userMessage: 'This Stripe account is already connected to another clinic.' });
+    // Nothing stored for the clinic that asked.
+    expect(await db().select().from(billingSettings).where(eq(billingSettings.tenantId, tenant.id))).toHaveLength(0);
+
+    stripeRequests = [];
+    const support = await createStaffContext(tenant, 'support');
+    expect(await startStripeOnboarding(db(), support, urls).then(() => null, (e: unknown) => e)).toBeInstanceOf(ForbiddenError);
+    expect(await refreshStripeStatus(db(), support).then(() => null, (e: unknown) => e)).toBeInstanceOf(ForbiddenError);
+    expect(stripeRequests).toHaveLength(0);
+  });
+
+  it('says so when the platform has no Stripe keys, or the clinic no account yet', async () => {
+    vi.stubEnv('STRIPE_SECRET_KEY', '');
+    const tenant = await createTestTenant();
+    const admin = await createStaffContext(tenant, 'admin');
+    expect(await startStripeOnboarding(db(), admin, urls).then(() => null, (e: unknown) => e)).toMatchObject({ code: 'stripe-not-configured' });
+    stubStripe();
+    expect(await refreshStripeStatus(db(), admin).then(() => null, (e: unknown) => e)).toMatchObject({ code: 'stripe-not-connected', userMessage: 'Connect a Stripe account first.' });
   });
 });

@@ -75,8 +75,9 @@ export async function createConnectedAccount(tenantId: string): Promise<{ id: st
 
 /**
  * Where to send the admin to fill in (or finish) the account's details with Stripe. Links are
- * single-use and expire in minutes, so each request makes a fresh one, without an idempotency key
- * (a key would hand back the first, possibly spent, link).
+ * single-use and expire in minutes, so each request makes a fresh one: no key of ours (a key per
+ * clinic would hand back the first, possibly spent, link); the SDK keys each request itself, so
+ * its retries of one request still make one link.
  */
 export async function createOnboardingLink(stripeAccountId: string, input: { returnUrl: string; refreshUrl: string }): Promise<string> {
   try {
