@@ -14,7 +14,7 @@ import { BillingAuditActions } from './audit-actions';
 import { isCalendarDate } from './invoice-forms';
 import { receiptLabel } from './numbering';
 import { getBillingSettings } from './settings';
-import { moneyInputValue, PAYMENT_METHOD_LABELS } from './staff-forms';
+import { cardBrandLabel, moneyInputValue, PAYMENT_METHOD_LABELS } from './staff-forms';
 
 /**
  * The EMR's billing reports (billing.view): a day's payments per location and method, with its
@@ -164,7 +164,7 @@ export function csvAmount(minor: number, currency: string): string {
 export function dayReportCsvLine(date: string, row: DayReportRow): string {
   const cells = [
     csvCell(date), csvCell(row.time), csvCell(row.kind), csvCell(row.receipt), csvCell(row.patient.name), csvCell(row.patient.recordNumber),
-    csvCell(row.methodLabel), csvCell(row.card ? `${row.card.brand} ${row.card.last4}` : null), csvCell(row.location.name),
+    csvCell(row.methodLabel), csvCell(row.card ? `${cardBrandLabel(row.card.brand)} ${row.card.last4}` : null), csvCell(row.location.name),
     csvCell(row.reference), csvAmount(row.net, row.currency), csvCell(row.currency),
   ];
   return `${cells.join(',')}\r\n`;

@@ -4,7 +4,6 @@ import { InvoiceStatusBadge } from '@/components/billing/emr/invoice-status-badg
 import { DayTotalsTable } from '@/components/billing/emr/day-totals-table';
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
-import { invoiceStatuses } from '@/db/schema/billing';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { invoiceListQuerySchema } from '@/lib/billing/invoice-forms';
 import { listClinicInvoices } from '@/lib/billing/invoice-reads';
@@ -53,7 +52,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <label htmlFor="status" className="block text-sm font-medium">Status</label>
             <select id="status" name="status" defaultValue={query.status ?? ''} className="mt-1 rounded-lg border border-line bg-surface px-3 py-2.5">
               <option value="">All statuses</option>
-              {invoiceStatuses.map((s) => <option key={s} value={s}>{INVOICE_STATUS_LABELS[s]}</option>)}
+              {Object.entries(INVOICE_STATUS_LABELS).map(([s, label]) => <option key={s} value={s}>{label}</option>)}
             </select>
           </div>
           <button type="submit" className="inline-flex min-h-11 items-center rounded-lg border border-line px-4 font-medium hover:bg-surface-muted">Show</button>
