@@ -228,6 +228,10 @@ describe('gatewayFor', () => {
     vi.stubEnv('NODE_ENV', 'production');
     expect(await refusal(gatewayFor(db(), tenantId))).toMatchObject({ code: 'payments-not-set-up', userMessage: 'Payments are not set up yet.' });
     expect(await refusal(gatewayFor(db(), tenantId, { settling: true }))).toMatchObject({ code: 'payments-not-set-up' });
+    // Its own entry points refuse too, whoever calls them.
+    expect(() => createTestGateway(db())).toThrow('refused in production');
+    expect(await refusal(tokenizeTestCard(db(), tenantId, { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' }))).toMatchObject({ name: 'ConfigurationError' });
+    expect(await refusal(completeTestAuthentication(db(), tenantId, 'test_pi_x', true))).toMatchObject({ name: 'ConfigurationError' });
   });
 
   it('Stripe needs the platform key, a connected account, and charges enabled', async () => {

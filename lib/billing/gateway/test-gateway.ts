@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { testGatewayObjects } from '@/db/schema';
 import { now } from '@/lib/clock';
+import { ConfigurationError, isProductionEnv } from '@/lib/config/env';
 import { NotFoundError, RuleError } from '@/lib/kernel/errors';
 import { declineMessage, refundFailureMessage } from '../decline-messages';
 import { findTestCard, type TestCardOutcome } from './test-cards';
@@ -76,6 +77,11 @@ interface RefundData {
   metadata: Record<string, string>;
 }
 
+/** gatewayFor refuses the simulator in production; its entry points refuse it too, whoever calls them. */
+function assertNotProduction() {
+  if (isProductionEnv(process.env)) throw new ConfigurationError('The test gateway is a simulator and is refused in production.');
+}
+
 const newRef = (prefix: string) => `test_${prefix}_${randomBytes(12).toString('hex')}`;
 const parse = <T>(row: Row) => JSON.parse(row.data) as T;
 const failure = (code: string): GatewayFailure => ({ code, message: declineMessage(code) });
@@ -103,6 +109,7 @@ export interface TestCardInput {
  * gateway's payment method ref) to pay or save with. The number is not stored.
  */
 export async function tokenizeTestCard(db: Executor, tenantId: string, input: TestCardInput): Promise<{ token: string }> {
+  assertNotProduction();
   const card = findTestCard(input.number);
   if (!card) throw new TestCardError('test-card-unknown', 'number');
   const expYear = input.expYear >= 0 && input.expYear < 100 ? 2000 + input.expYear : input.expYear;
@@ -238,6 +245,7 @@ async function attachCard(db: Executor, tenantId: string, setup: SetupData) {
 }
 
 export function createTestGateway(db: Executor): PaymentGateway {
+  assertNotProduction();
   return {
     kind: 'test',
 
@@ -338,6 +346,7 @@ export type TestAuthenticationResult =
  * waiting for the check moves; asking again answers with how it ended.
  */
 export async function completeTestAuthentication(db: Executor, tenantId: string, ref: string, approve: boolean): Promise<TestAuthenticationResult> {
+  assertNotProduction();
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select()
