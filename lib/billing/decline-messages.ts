@@ -2,9 +2,10 @@ import 'server-only';
 /**
  * A payment provider's decline and error codes in plain words for the person paying. Pure (no
  * database); server-only because the words reach the browser in the actions' results (a client
- * component that needs the table itself can drop the import). Codes are Stripe's (the test gateway uses the same ones). Reasons a bank gives in
- * confidence (a lost or stolen card, suspected fraud) read as an ordinary decline: telling the
- * person at the keyboard that the card is reported stolen helps only a thief.
+ * component that needs the table itself can drop the import). Codes are Stripe's (the test
+ * gateway uses the same ones). Reasons a bank gives in confidence (a lost or stolen card,
+ * suspected fraud) read as an ordinary decline: telling the person at the keyboard that the card
+ * is reported stolen helps only a thief.
  */
 
 const DECLINED = 'The card was declined by the bank. Try another card.';
