@@ -1,4 +1,4 @@
-import type { PaymentMethod } from '@/db/schema/billing';
+import type { PaymentMethod, PaymentStatus, RefundStatus } from '@/db/schema/billing';
 import { z } from '@/lib/validation/zod';
 import { withoutControlChars } from '@/lib/validation/text';
 import { INVOICE_LIMITS, isCalendarDate } from './invoice-forms';
@@ -40,9 +40,19 @@ const blankToNull = (v: unknown) => (v === undefined || v === null || (typeof v 
 const moneyText = (message: string) =>
   z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string({ error: message }).min(1, message).max(40, message));
 
-/** The amount typed, in minor units of the page's currency, when it is above zero and not too large. */
-function positiveAmount(text: string, currencyCode: string): number | null {
-  const amount = parseMoney(text, currencyCode);
+/**
+ * The amount typed, in minor units of the page's currency, when it is above zero and not too
+ * large; else null. Defensive: a schema's object check runs even when a field failed (the values
+ * may be anything posted), and Intl throws on a currency code it does not know.
+ */
+function positiveAmount(text: unknown, currencyCode: unknown): number | null {
+  if (typeof text !== 'string' || typeof currencyCode !== 'string' || !/^[A-Z]{3}$/.test(currencyCode)) return null;
+  let amount: number | null;
+  try {
+    amount = parseMoney(text, currencyCode);
+  } catch {
+    return null;
+  }
   return amount === null || amount <= 0 || amount > INVOICE_LIMITS.amount ? null : amount;
 }
 
@@ -75,7 +85,7 @@ export const deskPaymentSchema = z.strictObject({
   invoiceIds: idList('Choose the invoices from the list. Reload the page if they changed.'),
 }).superRefine((v, ctx) => {
   if (positiveAmount(v.amount, v.currency) === null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Enter the amount as a number above zero, such as 40 or 40.50.' });
-  if (v.invoiceIds.length === 0) ctx.addIssue({ code: 'custom', path: ['invoiceIds'], message: 'Choose at least one invoice the payment is for.' });
+  if (Array.isArray(v.invoiceIds) && v.invoiceIds.length === 0) ctx.addIssue({ code: 'custom', path: ['invoiceIds'], message: 'Choose at least one invoice the payment is for.' });
   if (v.method === 'check' && !v.reference) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'Enter the check number.' });
 });
 export type DeskPaymentForm = z.output<typeof deskPaymentSchema>;
@@ -139,6 +149,35 @@ export function moneyInputValue(minor: number, currencyCode: string): string {
   const sign = minor < 0 ? '-' : '';
   const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
   return digits === 0 ? `${sign}${abs}` : `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+}
+
+/** What staff read after recording a desk payment (`amount` already formatted). */
+export function deskPaymentOutcome(payment: { status: PaymentStatus }, amount: string): { ok: boolean; message: string } {
+  // Recorded as received, so it has succeeded; anything else is an attempt cut short (a crash
+  // between writing and settling it), which the reconciliation job finishes.
+  return payment.status === 'succeeded'
+    ? { ok: true, message: `Payment of ${amount} recorded.` }
+    : { ok: false, message: 'The payment is still being recorded. Reload the page in a minute to see it.' };
+}
+
+/** What staff read after charging the card on file, by the payment's state. */
+export function chargeOutcome(payment: { status: PaymentStatus; failureMessage: string | null }): { ok: boolean; message: string } {
+  switch (payment.status) {
+    case 'succeeded': return { ok: true, message: 'The card was charged. The receipt is on its way to the patient.' };
+    case 'failed':
+    case 'canceled': return { ok: false, message: payment.failureMessage ?? 'The card was declined by the bank. Ask the patient for another card.' };
+    case 'requires_action': return { ok: false, message: 'The bank wants the patient to confirm this charge. Ask them to pay the invoice in the patient portal.' };
+    default: return { ok: true, message: 'The charge is being processed. Reload the page in a minute to see whether it went through.' };
+  }
+}
+
+/** What staff read after a refund, by its state (`amount` already formatted). */
+export function refundOutcome(refund: { status: RefundStatus; failureMessage: string | null }, amount: string): { ok: boolean; message: string } {
+  switch (refund.status) {
+    case 'succeeded': return { ok: true, message: `Refund of ${amount} done.` };
+    case 'failed': return { ok: false, message: refund.failureMessage ?? 'The card provider refused the refund. Nothing was refunded.' };
+    default: return { ok: true, message: `Refund of ${amount} sent to the card provider; it shows as refunded once they confirm it.` };
+  }
 }
 
 /** A card brand as staff read it: "visa" → "Visa". */

@@ -15,7 +15,9 @@ import {
 } from '@/lib/billing/invoices';
 import { formatMoney } from '@/lib/billing/money';
 import { invoiceLabel } from '@/lib/billing/numbering';
-import { chargeCardSchema, deleteDraftSchema, deskPaymentFromForm, deskPaymentSchema, refundFromForm, refundSchema } from '@/lib/billing/staff-forms';
+import {
+  chargeCardSchema, chargeOutcome, deleteDraftSchema, deskPaymentFromForm, deskPaymentOutcome, deskPaymentSchema, refundFromForm, refundOutcome, refundSchema,
+} from '@/lib/billing/staff-forms';
 import { invoiceFromVisit, noShowFeeInvoice } from '@/lib/billing/visit-invoices';
 
 /**
@@ -50,7 +52,7 @@ export const sendInvoiceAction = staffAction({ ...managing, schema: invoiceIdSch
   refresh();
   return {
     ok: true,
-    message: sent.status === 'paid'
+    message: sent.total === 0
       ? `Sent as ${invoiceLabel(sent.number)}. It comes to nothing, so it is already paid.`
       : `Sent as ${invoiceLabel(sent.number)} for ${formatMoney(sent.total, sent.currency)}.`,
   };
@@ -94,30 +96,19 @@ export const recordDeskPaymentAction = staffAction({ ...managing, schema: deskPa
   const input = deskPaymentFromForm(values);
   const payment = await recordDeskPayment(getDb(), ctx, input);
   refresh();
-  if (payment.status !== 'succeeded') return { ok: false, message: payment.failureMessage ?? 'The payment was not recorded. Reload the page and try again.' };
-  return { ok: true, message: `Payment of ${formatMoney(input.amount, values.currency)} recorded.` };
+  return deskPaymentOutcome(payment, formatMoney(input.amount, values.currency));
 });
 
 export const chargeCardOnFileAction = staffAction({ ...managing, schema: chargeCardSchema }, async (ctx, values): Promise<ActionState> => {
   const payment = await chargeSavedCard(getDb(), ctx, values);
   // A decline used up this attempt key: the refreshed page carries a new one for a retry.
   refresh();
-  switch (payment.status) {
-    case 'succeeded': return { ok: true, message: 'The card was charged. The receipt is on its way to the patient.' };
-    case 'failed':
-    case 'canceled': return { ok: false, message: payment.failureMessage ?? 'The card was declined by the bank. Ask the patient for another card.' };
-    case 'requires_action': return { ok: false, message: 'The bank wants the patient to confirm this charge. Ask them to pay the invoice in the patient portal.' };
-    default: return { ok: true, message: 'The charge is being processed. Reload the page in a minute to see whether it went through.' };
-  }
+  return chargeOutcome(payment);
 });
 
 export const refundPaymentAction = staffAction({ ...managing, schema: refundSchema }, async (ctx, values): Promise<ActionState> => {
   const input = refundFromForm(values);
   const refund = await refundPayment(getDb(), ctx, values.paymentId, input);
   refresh();
-  switch (refund.status) {
-    case 'succeeded': return { ok: true, message: `Refund of ${formatMoney(input.amount, values.currency)} done.` };
-    case 'failed': return { ok: false, message: refund.failureMessage ?? 'The card provider refused the refund. Nothing was refunded.' };
-    default: return { ok: true, message: `Refund of ${formatMoney(input.amount, values.currency)} sent to the card provider; it shows as refunded once they confirm it.` };
-  }
+  return refundOutcome(refund, formatMoney(input.amount, values.currency));
 });
