@@ -1,3 +1,4 @@
+import 'server-only';
 import type { ChargePurpose } from '@/db/schema/billing';
 import { formatMoney } from './money';
 

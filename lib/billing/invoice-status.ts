@@ -1,3 +1,4 @@
+import 'server-only';
 import type { InvoiceStatus } from '@/db/schema/billing';
 
 /**

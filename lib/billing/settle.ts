@@ -48,7 +48,7 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
     });
     if (payment.status === 'succeeded') return settled('succeeded');
     const card = result.card ? { cardBrand: result.card.brand, cardLast4: result.card.last4 } : {};
-    const base = { gatewayPaymentRef: payment.gatewayPaymentRef ?? result.ref, ...card, updatedAt: now() };
+    const base = { gatewayPaymentRef: payment.gatewayPaymentRef ?? (result.ref || null), ...card, updatedAt: now() };
 
     if (result.status === 'succeeded') {
       const receiptNumber = await takeBillingNumber(tx, tenantId, 'receipt');
@@ -130,13 +130,13 @@ export async function applyRefundResult(db: Executor, tenantId: string, refundId
     if (!refund) throw new Error('settle: refund not found');
     if (refund.status !== 'pending') return { status: refund.status, failureMessage: refund.failureMessage };
     if (result.status === 'pending') {
-      if (!refund.gatewayRefundRef) await tx.update(refunds).set({ gatewayRefundRef: result.ref }).where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)));
+      if (!refund.gatewayRefundRef && result.ref) await tx.update(refunds).set({ gatewayRefundRef: result.ref }).where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)));
       return { status: 'pending' as const, failureMessage: null };
     }
     const [payment] = await tx.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.id, refund.paymentId)));
     if (result.status === 'failed') {
       const failureMessage = result.failure?.message ?? 'The refund did not go through.';
-      await tx.update(refunds).set({ status: 'failed', failureMessage, gatewayRefundRef: refund.gatewayRefundRef ?? result.ref, completedAt: now() })
+      await tx.update(refunds).set({ status: 'failed', failureMessage, gatewayRefundRef: refund.gatewayRefundRef ?? (result.ref || null), completedAt: now() })
         .where(and(eq(refunds.tenantId, tenantId), eq(refunds.id, refundId)));
       await recordAudit(tx, {
         ...auditBy(tenantId, actor),
@@ -230,12 +230,12 @@ export async function applySetupResult(db: Executor, tenantId: string, setupId: 
     }
     const where = and(eq(cardSetups.tenantId, tenantId), eq(cardSetups.id, setupId));
     if (result.status === 'requires_action') {
-      await tx.update(cardSetups).set({ status: 'requires_action', setupRef: setup.setupRef ?? result.ref, updatedAt: now() }).where(where);
+      await tx.update(cardSetups).set({ status: 'requires_action', setupRef: setup.setupRef ?? (result.ref || null), updatedAt: now() }).where(where);
       return { status: 'requires_action' as const, savedCardId: null, clientSecret: result.clientSecret ?? null, failureMessage: null };
     }
     if (result.status === 'failed' || !result.paymentMethodRef || !result.card) {
       const failureMessage = result.failure?.message ?? 'The card could not be saved. Try another card.';
-      await tx.update(cardSetups).set({ status: 'failed', setupRef: setup.setupRef ?? result.ref, failureMessage, updatedAt: now() }).where(where);
+      await tx.update(cardSetups).set({ status: 'failed', setupRef: setup.setupRef ?? (result.ref || null), failureMessage, updatedAt: now() }).where(where);
       return { status: 'failed' as const, savedCardId: null, clientSecret: null, failureMessage };
     }
     const [hasDefault] = await tx.select({ id: savedCards.id }).from(savedCards)
@@ -248,7 +248,7 @@ export async function applySetupResult(db: Executor, tenantId: string, setupId: 
     }).onConflictDoNothing().returning({ id: savedCards.id });
     const savedCardId = card?.id ?? (await tx.select({ id: savedCards.id }).from(savedCards)
       .where(and(eq(savedCards.tenantId, tenantId), eq(savedCards.gateway, setup.gateway), eq(savedCards.paymentMethodRef, result.paymentMethodRef))))[0]!.id;
-    await tx.update(cardSetups).set({ status: 'succeeded', setupRef: setup.setupRef ?? result.ref, savedCardId, updatedAt: now() }).where(where);
+    await tx.update(cardSetups).set({ status: 'succeeded', setupRef: setup.setupRef ?? (result.ref || null), savedCardId, updatedAt: now() }).where(where);
     await recordAudit(tx, {
       ...auditBy(tenantId, actor),
       action: BillingAuditActions.cardSaved, patientId: setup.patientId, target: { type: 'saved_card', id: savedCardId },

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { PaymentGatewayKind } from '@/db/schema/billing';
 
 /**
