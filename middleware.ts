@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { FOREIGN_ACTION_PAGE, isForeignServerAction } from '@/lib/security/action-origin';
-import { contentSecurityPolicy, createNonce, STORED_FILE_CSP, storageOriginFromEnv } from '@/lib/security/headers';
+import { contentSecurityPolicy, createNonce, STORED_FILE_CSP, storageOriginFromEnv, stripeAllowedOn } from '@/lib/security/headers';
 import { addressPolicyFromEnv, clientAddress, CLIENT_IP_HEADER } from '@/lib/http/client-address';
 import { SOCKET_ADDRESS_HEADER, socketAddressStampInstalled } from '@/lib/http/socket-address-stamp';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
@@ -51,7 +51,10 @@ export async function middleware(request: NextRequest) {
   forwarded.set(PATHNAME_HEADER, pathname);
   // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const nonce = createNonce();
-  const csp = contentSecurityPolicy({ nonce, development: process.env.NODE_ENV !== 'production', storageOrigin: storageOriginFromEnv(), https: request.nextUrl.protocol === 'https:' });
+  const csp = contentSecurityPolicy({
+    nonce, development: process.env.NODE_ENV !== 'production', storageOrigin: storageOriginFromEnv(), https: request.nextUrl.protocol === 'https:',
+    stripe: stripeAllowedOn(pathname),
+  });
   forwarded.set(NONCE_HEADER, nonce);
   forwarded.set('content-security-policy', csp);
 

@@ -14,19 +14,40 @@ export interface CspOptions {
   storageOrigin?: string | null;
   /** The page came over HTTPS: then every subresource must too (never on a plain-http test host). */
   https?: boolean;
+  /** The page takes a card with Stripe's Payment Element (see stripeAllowedOn). */
+  stripe?: boolean;
 }
 
-export function contentSecurityPolicy({ nonce, development, storageOrigin, https = false }: CspOptions): string {
+/**
+ * Stripe.js, its card frames and the bank's check it shows (3-D Secure), and its API. Allowed
+ * only on the portal pages that take a card; links to them are full page loads (plain <a>, a GET
+ * form), because a client-side navigation keeps the policy of the page the tab first loaded.
+ */
+const STRIPE = {
+  script: 'https://js.stripe.com https://*.js.stripe.com',
+  frame: 'https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com',
+  connect: 'https://api.stripe.com',
+};
+const STRIPE_PAGES = ['/portal/billing/pay', '/portal/billing/cards/new'];
+
+/** Whether a page (the path the browser shows, before the tenant rewrite) may load Stripe. */
+export function stripeAllowedOn(pathname: string): boolean {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return STRIPE_PAGES.includes(path);
+}
+
+export function contentSecurityPolicy({ nonce, development, storageOrigin, https = false, stripe = false }: CspOptions): string {
   const storage = storageOrigin ? ` ${storageOrigin}` : '';
   const directives = [
     `default-src 'self'`,
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? ` 'unsafe-eval'` : ''}`,
+    // With 'strict-dynamic', browsers that know it ignore host sources; Stripe's host is for those that do not.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${stripe ? ` ${STRIPE.script}` : ''}${development ? ` 'unsafe-eval'` : ''}`,
     `style-src 'self' 'unsafe-inline'`,
     `img-src 'self' data: blob:${storage}`,
     `font-src 'self'`,
-    `connect-src 'self'${storage}${development ? ' ws: wss:' : ''}`,
+    `connect-src 'self'${storage}${stripe ? ` ${STRIPE.connect}` : ''}${development ? ' ws: wss:' : ''}`,
     `media-src 'self'${storage}`,
-    `frame-src 'self'`,
+    `frame-src 'self'${stripe ? ` ${STRIPE.frame}` : ''}`,
     `object-src 'none'`,
     `base-uri 'self'`,
     `form-action 'self'`,

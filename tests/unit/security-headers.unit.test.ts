@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, createNonce, staticSecurityHeaders, storageOriginFromEnv } from '@/lib/security/headers';
+import { contentSecurityPolicy, createNonce, staticSecurityHeaders, storageOriginFromEnv, stripeAllowedOn } from '@/lib/security/headers';
 
 function directives(csp: string): Map<string, string> {
   return new Map(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
@@ -35,6 +35,28 @@ describe('contentSecurityPolicy', () => {
     const csp = directives(contentSecurityPolicy({ nonce: 'n', development: false, storageOrigin: 'https://b.s3.eu-west-1.amazonaws.com' }));
     expect(csp.get('connect-src')).toBe(`'self' https://b.s3.eu-west-1.amazonaws.com`);
     expect(csp.get('script-src')).not.toContain('amazonaws');
+  });
+});
+
+describe('Stripe in the policy', () => {
+  it('admits Stripe.js, its frames and its API only where a page asks for it', () => {
+    const plain = contentSecurityPolicy({ nonce: 'n', development: false });
+    expect(plain).not.toContain('stripe');
+    const csp = directives(contentSecurityPolicy({ nonce: 'n', development: false, stripe: true }));
+    expect(csp.get('script-src')).toBe(`'self' 'nonce-n' 'strict-dynamic' https://js.stripe.com https://*.js.stripe.com`);
+    expect(csp.get('frame-src')).toBe(`'self' https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com`);
+    expect(csp.get('connect-src')).toBe(`'self' https://api.stripe.com`);
+    expect(csp.get('default-src')).toBe(`'self'`);
+    expect(csp.get('frame-ancestors')).toBe(`'none'`);
+  });
+
+  it('is asked for by the portal pages that take a card, and no other', () => {
+    expect(stripeAllowedOn('/portal/billing/pay')).toBe(true);
+    expect(stripeAllowedOn('/portal/billing/pay/')).toBe(true);
+    expect(stripeAllowedOn('/portal/billing/cards/new')).toBe(true);
+    for (const path of ['/portal/billing', '/portal/billing/cards', '/portal/billing/payer', '/portal', '/crm/billing', '/emr/billing/pay', '/portal/billing/pay/x']) {
+      expect(stripeAllowedOn(path), path).toBe(false);
+    }
   });
 });
 
