@@ -3,10 +3,12 @@ import { PatientSelector } from '@/components/portal/patient-selector';
 import { PortalShell } from '@/components/shell/portal-shell';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
+import { portalBillingEnabled } from '@/lib/billing/settings';
 import { portalUnreadCount } from '@/lib/conversations/portal';
 import { getDb } from '@/db/client';
 import { messagesFor, translator } from '@/lib/i18n/core';
 import { activities } from '@/lib/i18n/messages/activities';
+import { billing } from '@/lib/i18n/messages/billing';
 import { common } from '@/lib/i18n/messages/common';
 import { forms } from '@/lib/i18n/messages/forms';
 import { notes } from '@/lib/i18n/messages/notes';
@@ -27,8 +29,12 @@ export default async function PortalAppLayout({
   const portal = await requirePortalAccount();
   const { t, locale } = await getPortalI18n(common);
   const messages = messagesFor(common, locale);
-  // A failing count must not take the whole frame down; the inbox itself shows the truth.
-  const unread = portal.patient ? await portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0;
+  // A failing count must not take the whole frame down; the inbox itself shows the truth. Billing
+  // is listed only while the clinic shows it in the portal (its pages answer 404 otherwise).
+  const [unread, showBilling] = await Promise.all([
+    portal.patient ? portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0,
+    portalBillingEnabled(getDb(), portal.tenant.id).catch(() => false),
+  ]);
   // The row holds what patients come for most; the rest is under "More" (a phone shows about five).
   const nav = [
     { href: '/portal', label: t('navHome'), exact: true },
@@ -41,6 +47,7 @@ export default async function PortalAppLayout({
     { href: '/portal/documents', label: t('navDocuments') },
   ];
   const moreNav = [
+    ...(showBilling ? [{ href: '/portal/billing', label: translator(billing, locale)('navBilling') }] : []),
     { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
     { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
     { href: '/portal/data', label: t('navData') },
