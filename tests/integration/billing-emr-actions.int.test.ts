@@ -25,6 +25,7 @@ const { default: chartBillingPage } = await import('@/app/t/[tenant]/emr/(app)/p
 const { default: invoicePage } = await import('@/app/t/[tenant]/emr/(app)/billing/invoices/[id]/page');
 const { default: billingPage } = await import('@/app/t/[tenant]/emr/(app)/billing/page');
 const { GET: reportCsv } = await import('@/app/t/[tenant]/emr/(app)/billing/report.csv/route');
+const { GET: invoicePdf } = await import('@/app/t/[tenant]/emr/(app)/billing/invoices/[id]/pdf/route');
 
 const db = () => getDb();
 const VISA = '4242424242424242';
@@ -124,6 +125,13 @@ describe('the EMR billing actions', () => {
     // The pages read the same numbers back.
     expect(await invokeAction(req, chartBillingPage, { params: Promise.resolve({ id: w.leo.id }), searchParams: Promise.resolve({}) })).toMatchObject({ kind: 'returned' });
     expect(await invokeAction(req, invoicePage, { params: Promise.resolve({ id: invoiceId }), searchParams: Promise.resolve({}) })).toMatchObject({ kind: 'returned' });
+    const pdf = await invokeRoute(req, invoicePdf, { path: `/emr/billing/invoices/${invoiceId}/pdf`, params: { tenant: w.tenant.slug, id: invoiceId } });
+    expect(pdf).toMatchObject({ kind: 'response', status: 200 });
+    const response = pdf as Extract<Outcome, { kind: 'response' }>;
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="invoice-INV-000001.pdf"');
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(response.body.startsWith('%PDF-')).toBe(true);
   });
 
   it('charges a no-show fee to the card on file only once the patient has authorised it, and refunds part of it', async () => {
@@ -213,6 +221,7 @@ describe('the EMR billing actions', () => {
     expect(await invokeAction(support, invoicePage, { params: Promise.resolve({ id: invoiceId }), searchParams: Promise.resolve({}) })).toMatchObject({ kind: 'forbidden' });
     expect(await invokeAction(support, billingPage, { searchParams: Promise.resolve({}) })).toMatchObject({ kind: 'forbidden' });
     expect(await invokeRoute(support, reportCsv, { path: '/emr/billing/report.csv', params: { tenant: w.tenant.slug } })).toMatchObject({ kind: 'forbidden' });
+    expect(await invokeRoute(support, invoicePdf, { path: `/emr/billing/invoices/${invoiceId}/pdf`, params: { tenant: w.tenant.slug, id: invoiceId } })).toMatchObject({ kind: 'forbidden' });
     expect((await invoiceRow(w.tenant.id, invoiceId)).status).toBe('draft');
     const denied = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, w.tenant.id), eq(auditLog.action, 'billing.invoice_opened')));
     expect(denied).toEqual([]);
@@ -240,6 +249,7 @@ describe('the EMR billing actions', () => {
     })))).toEqual({ ok: false, message: NOT_FOUND });
     expect(returned(await invokeAction(reqA, actions.createInvoiceAction, {}, draftForm(b.leo.id)))).toEqual({ ok: false, message: NOT_FOUND });
     expect(await invokeAction(reqA, invoicePage, { params: Promise.resolve({ id: bInvoice }), searchParams: Promise.resolve({}) })).toMatchObject({ kind: 'not-found' });
+    expect(await invokeRoute(reqA, invoicePdf, { path: `/emr/billing/invoices/${bInvoice}/pdf`, params: { tenant: a.tenant.slug, id: bInvoice } })).toMatchObject({ kind: 'response', status: 404 });
     expect(await invokeAction(reqA, chartBillingPage, { params: Promise.resolve({ id: b.leo.id }), searchParams: Promise.resolve({}) })).toMatchObject({ kind: 'not-found' });
 
     expect((await invoiceRow(b.tenant.id, bInvoice)).status).toBe('partially_paid');

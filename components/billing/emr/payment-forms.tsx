@@ -57,6 +57,15 @@ export function DeskPaymentForm({
       form.setValue('amount', moneyInputValue(sum, currency));
     },
   });
+  // Nothing left to pay (often right after this form paid it): the answer stays on screen.
+  if (invoices.length === 0) {
+    return (
+      <div className="space-y-3">
+        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+        <p className="text-sm text-fg-muted">Nothing is waiting for payment.</p>
+      </div>
+    );
+  }
   return (
     <form {...formProps} className="grid gap-4 sm:grid-cols-2">
       <input type="hidden" name="attemptKey" value={attemptKey} />
@@ -126,6 +135,14 @@ export function RefundForm({
   const { form, state, pending, formProps, errorFor } = useActionForm(refundSchema, action, { defaultValues: defaults, resetAfterSubmit: false });
   // A new attempt key means the page was refreshed after a refund: the amount left has changed.
   useEffect(() => form.reset(defaults), [attemptKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  if (refundable === 0) {
+    return (
+      <div className="space-y-2">
+        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+        <p className="text-sm text-fg-muted">Nothing is left to refund on this payment.</p>
+      </div>
+    );
+  }
   return (
     <form {...formProps} className="space-y-3" aria-label={`Refund ${paymentLabel}`}>
       <input type="hidden" name="attemptKey" value={attemptKey} />
@@ -158,7 +175,7 @@ export function RefundForm({
  * the button is disabled and the reason is shown beside it (the server checks again anyway).
  */
 export function ChargeCardForm({
-  action, invoiceId, attemptKey, amount, currency, card, refusal,
+  action, invoiceId, attemptKey, amount, currency, card, refusal, settled = false,
 }: {
   action: FormAction<ActionState>;
   invoiceId: string;
@@ -167,10 +184,20 @@ export function ChargeCardForm({
   currency: string;
   card: { brand: string; last4: string } | null;
   refusal: string | null;
+  /** The invoice is paid (often by this form a moment ago): only the answer is shown. */
+  settled?: boolean;
 }) {
   const id = useId();
   const { state, pending, formProps } = useActionForm(chargeCardSchema, action, { defaultValues: { attemptKey, invoiceId, amount: String(amount) } });
   const disabled = refusal !== null || pending;
+  if (settled) {
+    return (
+      <div className="space-y-2">
+        <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
+        <p className="text-sm text-fg-muted">Nothing is due on this invoice.</p>
+      </div>
+    );
+  }
   return (
     <form {...formProps} className="space-y-2">
       <input type="hidden" name="attemptKey" value={attemptKey} />

@@ -16,6 +16,7 @@ import { INVOICE_LINE_KIND_LABELS } from '@/lib/billing/invoice-forms';
 import { getInvoice } from '@/lib/billing/invoice-reads';
 import { formatMoney } from '@/lib/billing/money';
 import { invoiceFormOptions } from '@/lib/billing/reports';
+import { getBillingSettings } from '@/lib/billing/settings';
 import { basisPointsToPercent } from '@/lib/billing/settings-forms';
 import { cardBrandLabel, PAYMENT_METHOD_LABELS } from '@/lib/billing/staff-forms';
 import { LEDGER_KIND_LABELS } from '@/lib/billing/statements';
@@ -49,12 +50,15 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
   });
   const canManage = ctx.actor.permissions.has('billing.manage');
   const open = invoice.status === 'open' || invoice.status === 'partially_paid';
-  const [zone, profile, options, cardState] = await Promise.all([
+  const [zone, profile, options, cardState, settings] = await Promise.all([
     clinicTimeZone(db, ctx.tenant.id),
     getTenantProfile(ctx.tenant.id),
     invoice.status === 'draft' && canManage ? invoiceFormOptions(db, ctx) : null,
     open ? cardOnFileState(db, ctx, invoice.id) : null,
+    getBillingSettings(db, ctx.tenant.id),
   ]);
+  // With card payments turned off the server refuses the charge too (gatewayFor); say so before the click.
+  const cardRefusal = settings.paymentsEnabled ? cardState?.refusal ?? null : 'The clinic does not take card payments: they are turned off under CRM → Billing.';
   const money = (minor: number) => formatMoney(minor, invoice.currency);
   const when = dateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
   const locations = (profile?.locations ?? []).map((l) => ({ id: l.id, name: l.name }));
@@ -84,7 +88,12 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
             {invoice.location ? <div className="flex gap-1"><dt>Location</dt><dd>{invoice.location.name}</dd></div> : null}
           </dl>
         </div>
-        {invoice.status !== 'draft' ? <div className="print:hidden"><PrintButton /></div> : null}
+        {invoice.status !== 'draft' ? (
+          <div className="flex flex-wrap items-center gap-3 print:hidden">
+            <PrintButton />
+            <a href={`/emr/billing/invoices/${invoice.id}/pdf`} className="inline-flex min-h-11 items-center rounded-lg border border-line px-4 font-medium hover:bg-surface-muted">Download PDF</a>
+          </div>
+        ) : null}
       </header>
 
       {invoice.status === 'draft' ? (
@@ -124,28 +133,29 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
             </p>
           ) : null}
 
-          {open && canManage && cardState ? (
+          {/* Shown for a paid invoice too: paying it here keeps the form's answer on the page. */}
+          {canManage && (open || invoice.status === 'paid') ? (
             <CardSection id="card-heading" title="Card on file" description="Charges what is due to the patient’s default saved card, when their authorisation covers it.">
               <div className="mt-3">
                 <ChargeCardForm
-                  action={chargeCardOnFileAction} invoiceId={invoice.id} attemptKey={randomUUID()} amount={cardState.amount} currency={cardState.currency}
-                  card={cardState.card ? { brand: cardState.card.brand, last4: cardState.card.last4 } : null} refusal={cardState.refusal}
+                  action={chargeCardOnFileAction} invoiceId={invoice.id} attemptKey={randomUUID()} amount={cardState?.amount ?? 0} currency={invoice.currency}
+                  card={cardState?.card ? { brand: cardState.card.brand, last4: cardState.card.last4 } : null} refusal={cardRefusal} settled={!open}
                 />
               </div>
             </CardSection>
           ) : null}
 
-          {open && canManage ? (
+          {canManage && (open || invoice.status === 'paid') ? (
             <CardSection id="record-payment-heading" title="Record a payment" description="Money taken at the desk for this invoice: cash, the card terminal or a check.">
               <div className="mt-3">
-                {payableNow > 0 ? (
+                {open && payableNow <= 0 ? (
+                  <p className="text-sm">A payment of this invoice is still being processed.</p>
+                ) : (
                   <DeskPaymentForm
                     action={recordDeskPaymentAction} patientId={invoice.patient.id} currency={invoice.currency} attemptKey={randomUUID()}
-                    invoices={[{ id: invoice.id, label: invoice.label, due: payableNow, dueDate: invoice.dueDate }]}
+                    invoices={open ? [{ id: invoice.id, label: invoice.label, due: payableNow, dueDate: invoice.dueDate }] : []}
                     locations={locations} defaultLocationId={invoice.location?.id ?? (locations.length === 1 ? locations[0]!.id : null)}
                   />
-                ) : (
-                  <p className="text-sm">A payment of this invoice is still being processed.</p>
                 )}
               </div>
             </CardSection>

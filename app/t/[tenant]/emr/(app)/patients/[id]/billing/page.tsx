@@ -151,7 +151,7 @@ export default async function PatientBillingTab({ params, searchParams }: { para
                   <td className={`${td} text-right tabular-nums`}>{payment.refunded > 0 ? formatMoney(payment.refunded, payment.currency) : '—'}</td>
                   <td className={td}>{receiptLabel(payment.receiptNumber)}</td>
                   <td className={td}>
-                    {canManage && payment.refundable > 0 ? (
+                    {canManage && payment.status === 'succeeded' && (payment.refundable > 0 || payment.refunded >= payment.amount) ? (
                       <details>
                         <summary className="cursor-pointer font-medium text-brand-accent underline underline-offset-2">Refund</summary>
                         <div className="mt-2 w-72 max-w-full">
@@ -161,7 +161,7 @@ export default async function PatientBillingTab({ params, searchParams }: { para
                           />
                         </div>
                       </details>
-                    ) : payment.status !== 'succeeded' || payment.refundable > 0 ? '—' : payment.refunded >= payment.amount ? 'Refunded in full' : 'Refund in progress'}
+                    ) : payment.status === 'succeeded' && payment.refundable === 0 && payment.refunded < payment.amount ? 'Refund in progress' : '—'}
                   </td>
                 </tr>
               ))}
@@ -199,14 +199,10 @@ export default async function PatientBillingTab({ params, searchParams }: { para
       {canManage ? (
         <CardSection id="record-payment-heading" title="Record a payment" description="Money taken at the desk: cash, the card terminal or a check.">
           <div className="mt-3">
-            {payable.length === 0 ? (
-              <p className="text-sm text-fg-muted">No invoice is waiting for payment.</p>
-            ) : (
-              <DeskPaymentForm
-                action={recordDeskPaymentAction} patientId={id} currency={currency} attemptKey={randomUUID()} invoices={payable}
-                locations={locations} defaultLocationId={locations.length === 1 ? locations[0]!.id : null}
-              />
-            )}
+            <DeskPaymentForm
+              action={recordDeskPaymentAction} patientId={id} currency={currency} attemptKey={randomUUID()} invoices={payable}
+              locations={locations} defaultLocationId={locations.length === 1 ? locations[0]!.id : null}
+            />
           </div>
         </CardSection>
       ) : null}
