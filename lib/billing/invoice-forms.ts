@@ -3,7 +3,7 @@ import { isUuid } from '@/lib/kernel/ids';
 import { hasControlCharacters, withoutControlChars } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
 import { invoiceTotals, lineAmounts, MoneyError, parseMoney } from './money';
-import { parsePercentToBasisPoints } from './settings-forms';
+import { parsePercentToBasisPoints, STRICT_FORM } from './settings-forms';
 
 /**
  * The invoice forms (EMR), shared by the browser (useActionForm) and the server actions.
@@ -68,7 +68,21 @@ function repeated(max: number) {
   );
 }
 
-const currency = z.string({ error: 'Reload the page and try again.' }).regex(/^[A-Z]{3}$/, 'Reload the page and try again.');
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+const currency = z.string({ error: 'Reload the page and try again.' }).regex(CURRENCY_CODE, 'Reload the page and try again.');
+
+/**
+ * parseMoney, or null when the posted currency is not one Intl knows: an object's checks run even
+ * when a field failed, and Intl throws on an unknown code (a 500 instead of the field's message).
+ */
+function readMoney(value: string, code: string): number | null {
+  if (!CURRENCY_CODE.test(code)) return null;
+  try {
+    return parseMoney(value, code);
+  } catch {
+    return null;
+  }
+}
 
 /** A calendar date typed or picked as YYYY-MM-DD (a real day of a real month). */
 export function isCalendarDate(value: string): boolean {
@@ -119,6 +133,7 @@ type DraftFields = { [K in keyof typeof draftFields]: z.output<(typeof draftFiel
  * the schemas' check and by draftFromForm, so the browser and the server read rows alike.
  */
 export function readInvoiceLines(values: Pick<DraftFields, 'currency' | 'lineKind' | 'lineServiceId' | 'lineDescription' | 'lineQuantity' | 'lineUnitPrice' | 'lineDiscount' | 'lineTaxRate'>): { lines: InvoiceLineInput[] } | { error: string } {
+  if (!CURRENCY_CODE.test(values.currency)) return { error: 'Reload the page and try again.' };
   const rows = Math.max(values.lineKind.length, values.lineServiceId.length, values.lineDescription.length, values.lineQuantity.length, values.lineUnitPrice.length, values.lineDiscount.length, values.lineTaxRate.length);
   const lines: InvoiceLineInput[] = [];
   for (let i = 0; i < rows; i++) {
@@ -152,9 +167,9 @@ function readLine(raw: Record<'kind' | 'serviceId' | 'description' | 'quantity' 
   if (hasControlCharacters(raw.description)) return 'remove the invisible control characters from the description.';
   const quantity = raw.quantity === '' ? 1 : /^\d{1,5}$/.test(raw.quantity) ? Number(raw.quantity) : NaN;
   if (!Number.isInteger(quantity) || quantity < 1 || quantity > INVOICE_LIMITS.quantity) return `enter the quantity as a whole number from 1 to ${INVOICE_LIMITS.quantity.toLocaleString('en-US')}.`;
-  const unitAmount = raw.unitPrice === '' ? null : parseMoney(raw.unitPrice, currency);
+  const unitAmount = raw.unitPrice === '' ? null : readMoney(raw.unitPrice, currency);
   if (unitAmount === null) return 'enter the price as an amount such as 120 or 120.50.';
-  const discountAmount = raw.discount === '' ? 0 : parseMoney(raw.discount, currency);
+  const discountAmount = raw.discount === '' ? 0 : readMoney(raw.discount, currency);
   if (discountAmount === null) return 'enter the discount as an amount such as 10 or 10.50, or leave it empty.';
   const taxRateBp = parsePercentToBasisPoints(raw.taxRate);
   if (taxRateBp === undefined) return 'enter the tax rate as a percentage from 0 to 100, such as 8.25.';
@@ -174,9 +189,9 @@ function checkLines(values: DraftFields, ctx: z.RefinementCtx) {
 }
 
 /** A new draft for the chart's patient (hidden `patientId`; lib/ checks it is the clinic's). */
-export const createInvoiceSchema = z.strictObject({ patientId: z.uuid('This patient no longer exists. Reload the page.'), ...draftFields }).superRefine(checkLines);
+export const createInvoiceSchema = z.strictObject({ patientId: z.uuid('This patient no longer exists. Reload the page.'), ...draftFields }, STRICT_FORM).superRefine(checkLines);
 /** Changing a draft's lines, due date, note or location. */
-export const updateInvoiceSchema = z.strictObject({ invoiceId, ...draftFields }).superRefine(checkLines);
+export const updateInvoiceSchema = z.strictObject({ invoiceId, ...draftFields }, STRICT_FORM).superRefine(checkLines);
 
 /** A parsed create or update form as lib/billing/invoices.ts takes the draft. */
 export function draftFromForm(values: DraftFields): InvoiceDraftInput {
@@ -186,10 +201,10 @@ export function draftFromForm(values: DraftFields): InvoiceDraftInput {
 }
 
 /** One-button forms on an invoice: send (open) it, delete a draft. */
-export const invoiceIdSchema = z.strictObject({ invoiceId });
+export const invoiceIdSchema = z.strictObject({ invoiceId }, STRICT_FORM);
 
 /** Voiding or writing off: why, for the staff who read the invoice later (kept off the audit log). */
-export const closeInvoiceSchema = z.strictObject({ invoiceId, reason: requiredText('reason', INVOICE_LIMITS.reason) });
+export const closeInvoiceSchema = z.strictObject({ invoiceId, reason: requiredText('reason', INVOICE_LIMITS.reason) }, STRICT_FORM);
 
 const moneyText = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string({ error: 'Enter the amount.' }).min(1, 'Enter the amount.').max(40, 'Enter the amount as a number such as 25 or 25.50.'));
 
@@ -200,8 +215,8 @@ export const adjustmentSchema = z.strictObject({
   direction: z.enum(['credit', 'charge'], { error: 'Choose a credit or an extra charge.' }),
   amount: moneyText,
   memo: requiredText('reason for the adjustment', INVOICE_LIMITS.memo),
-}).superRefine((v, ctx) => {
-  const amount = parseMoney(v.amount, v.currency);
+}, STRICT_FORM).superRefine((v, ctx) => {
+  const amount = readMoney(v.amount, v.currency);
   if (amount === null || amount <= 0 || amount > INVOICE_LIMITS.amount) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Enter the amount as a number above zero, such as 25 or 25.50.' });
 });
 
@@ -212,11 +227,11 @@ export function adjustmentFromForm(values: z.output<typeof adjustmentSchema>): {
 }
 
 /** "Invoice this visit": a draft from a completed visit's service price. */
-export const visitInvoiceSchema = z.strictObject({ appointmentId });
+export const visitInvoiceSchema = z.strictObject({ appointmentId }, STRICT_FORM);
 
 /** A missed appointment's fee. */
-export const noShowFeeSchema = z.strictObject({ appointmentId, currency, amount: moneyText }).superRefine((v, ctx) => {
-  const amount = parseMoney(v.amount, v.currency);
+export const noShowFeeSchema = z.strictObject({ appointmentId, currency, amount: moneyText }, STRICT_FORM).superRefine((v, ctx) => {
+  const amount = readMoney(v.amount, v.currency);
   if (amount === null || amount <= 0 || amount > INVOICE_LIMITS.amount) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Enter the fee as a number above zero, such as 25 or 25.50.' });
 });
 export function noShowFeeFromForm(values: z.output<typeof noShowFeeSchema>): number {

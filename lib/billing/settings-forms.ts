@@ -49,6 +49,14 @@ export function basisPointsToPercent(bp: number): string {
   return `${whole}.${String(rest).padStart(2, '0').replace(/0$/, '')}`;
 }
 
+/**
+ * For a strict form schema: a posted field the form does not have is refused in words (zod's own
+ * "Unrecognized key" is developer wording), and nothing of it is written.
+ */
+export const STRICT_FORM = {
+  error: (issue: { code?: string }) => (issue.code === 'unrecognized_keys' ? 'This form sent a field it does not have. Reload the page and try again.' : undefined),
+};
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean());
 
@@ -92,7 +100,7 @@ export const billingSettingsSchema = z.strictObject({
     z.number({ error: dueDaysMessage }).int(dueDaysMessage).min(BILLING_LIMITS.paymentDueDays.min, dueDaysMessage).max(BILLING_LIMITS.paymentDueDays.max, dueDaysMessage),
   ),
   gateway: z.enum(gateways, { error: 'Choose the test gateway or Stripe.' }),
-});
+}, STRICT_FORM);
 export type BillingSettingsInput = z.output<typeof billingSettingsSchema>;
 
 /** The form's fields, shown again as posted after a refusal. */
