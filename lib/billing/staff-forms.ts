@@ -3,6 +3,7 @@ import { z } from '@/lib/validation/zod';
 import { withoutControlChars } from '@/lib/validation/text';
 import { INVOICE_LIMITS, isCalendarDate } from './invoice-forms';
 import { currencyDigits, parseMoney } from './money';
+import { STRICT_FORM } from './settings-forms';
 
 /**
  * The EMR's money forms (issue 16 point 6): a payment taken at the desk, a refund, charging the
@@ -83,7 +84,7 @@ export const deskPaymentSchema = z.strictObject({
   locationId: z.preprocess(blankToNull, uuid('Choose a location from the list.').nullable()),
   amount: moneyText('Enter the amount the patient paid.'),
   invoiceIds: idList('Choose the invoices from the list. Reload the page if they changed.'),
-}).superRefine((v, ctx) => {
+}, STRICT_FORM).superRefine((v, ctx) => {
   if (positiveAmount(v.amount, v.currency) === null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Enter the amount as a number above zero, such as 40 or 40.50.' });
   if (Array.isArray(v.invoiceIds) && v.invoiceIds.length === 0) ctx.addIssue({ code: 'custom', path: ['invoiceIds'], message: 'Choose at least one invoice the payment is for.' });
   if (v.method === 'check' && !v.reference) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'Enter the check number.' });
@@ -110,7 +111,7 @@ export const refundSchema = z.strictObject({
       .max(STAFF_FORM_LIMITS.reason, `Keep the reason to ${STAFF_FORM_LIMITS.reason} characters or fewer.`),
   ),
   creditInvoice: checkbox,
-}).superRefine((v, ctx) => {
+}, STRICT_FORM).superRefine((v, ctx) => {
   if (positiveAmount(v.amount, v.currency) === null) ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Enter the amount as a number above zero, such as 20 or 20.50.' });
 });
 export type RefundForm = z.output<typeof refundSchema>;
@@ -131,13 +132,13 @@ export const chargeCardSchema = z.strictObject({
     z.number({ error: 'Reload the page and try again.' }).int('Reload the page and try again.').positive('Nothing is due on this invoice.')
       .max(INVOICE_LIMITS.amount, 'Reload the page and try again.'),
   ),
-});
+}, STRICT_FORM);
 
 /** "Delete draft": the patient names the chart to go back to afterwards (lib/ checks the invoice only). */
 export const deleteDraftSchema = z.strictObject({
   invoiceId: uuid('This invoice no longer exists. Reload the page.'),
   patientId: uuid('This patient no longer exists. Reload the page.'),
-});
+}, STRICT_FORM);
 
 /**
  * Minor units as a money field's text ("40.00", "-12.50"; "1200" in yen): what a person would
