@@ -94,7 +94,8 @@ const scopes = z.pipe(
 );
 
 /** The clinic's currency as the page showed it: the limit is read in it. */
-const currency = z.string({ error: 'errPageExpired' }).check(z.regex(/^[A-Z]{3}$/, 'errPageExpired'));
+const CURRENCY = /^[A-Z]{3}$/;
+const currency = z.string({ error: 'errPageExpired' }).check(z.regex(CURRENCY, 'errPageExpired'));
 
 const authorizationFields = {
   currency,
@@ -106,7 +107,14 @@ const authorizationFields = {
 export function readMaxAmount(text: string | undefined, currencyCode: string): number | null | undefined {
   const trimmed = (text ?? '').trim();
   if (trimmed === '') return null;
-  const amount = parseMoney(trimmed, currencyCode);
+  // The schema's object check runs even when the currency field failed: Intl throws on a code it does not know.
+  if (!CURRENCY.test(currencyCode)) return undefined;
+  let amount: number | null;
+  try {
+    amount = parseMoney(trimmed, currencyCode);
+  } catch {
+    return undefined;
+  }
   return amount !== null && amount > 0 && amount <= 1_000_000_000 ? amount : undefined;
 }
 
