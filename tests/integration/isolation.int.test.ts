@@ -10,6 +10,7 @@ import {
   accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, formAssignments, formRecordChanges, formResponses, formTemplates,
   formTemplateVersions, homeActivityDays, locations, patientAssignments, patientContacts, patientNotes, patientPortalSettings, patients,
   portalAccountPatients, portalAccounts, providerServices, services, staffUsers, tenantDomains, timeOff,
+  billingSettings, cardAuthorizations, invoiceLines, invoices, ledgerEntries, paymentAllocations, payments, savedCards,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
@@ -71,6 +72,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/bench/queries/route.ts#GET': 'a query counter, 404 unless the server runs in bench mode',
   'app/api/cron/dispatch/route.ts#GET': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/cron/dispatch/route.ts#POST': 'needs CRON_SECRET (checked below: 401 without it)',
+  'app/api/webhooks/stripe/route.ts#POST': "needs Stripe's signature (checked below: 400 without it)",
 };
 
 /**
@@ -108,6 +110,8 @@ beforeAll(async () => {
   setObjectStoreForTests(new LocalObjectStore(storeDir));
   process.env.EMAIL_PROVIDER = 'outbox';
   process.env.SMS_PROVIDER = 'outbox';
+  // Webhooks configured, so an unsigned call meets the signature check (400), not "not configured".
+  process.env.STRIPE_WEBHOOK_SECRET = 'whsec_isolation_test';
   world = await buildWorld();
 });
 
@@ -228,7 +232,31 @@ async function seedPatientRecords(
   const [change] = await db.insert(formRecordChanges).values({
     tenantId: clinic.id, responseId: response!.id, patientId: who.patientId, field: 'city', proposedValue: `${texts.noteTitle} City`,
   }).returning();
+  // Billing: an open invoice, a paid one with its desk payment, a saved card the patient authorised.
+  await db.insert(billingSettings).values({ tenantId: clinic.id, paymentsEnabled: true, gateway: 'test' }).onConflictDoNothing();
+  const newInvoice = async (paid: boolean) => {
+    const [inv] = await db.insert(invoices).values({
+      tenantId: clinic.id, patientId: who.patientId, number: (await db.select().from(invoices).where(eq(invoices.tenantId, clinic.id))).length + 1,
+      status: paid ? 'paid' : 'open', currency: 'USD', issueDate: '2026-12-01', dueDate: '2026-12-31', subtotal: 5_000, total: 5_000,
+    }).returning();
+    await db.insert(invoiceLines).values({ tenantId: clinic.id, invoiceId: inv!.id, position: 1, kind: 'service', description: `${texts.noteTitle} service`, quantity: 1, unitAmount: 5_000, subtotal: 5_000, taxAmount: 0, total: 5_000 });
+    await db.insert(ledgerEntries).values({ tenantId: clinic.id, patientId: who.patientId, kind: 'charge', amount: 5_000, currency: 'USD', invoiceId: inv!.id, actorKind: 'staff' });
+    return inv!.id;
+  };
+  const invoiceId = await newInvoice(false);
+  const paidInvoiceId = await newInvoice(true);
+  const [payment] = await db.insert(payments).values({
+    tenantId: clinic.id, patientId: who.patientId, method: 'cash', status: 'succeeded', amount: 5_000, currency: 'USD',
+    idempotencyKey: `seed:${randomBytes(4).toString('hex')}`, succeededAt: new Date(), staffId: admin.actor.id,
+  }).returning();
+  await db.insert(paymentAllocations).values({ tenantId: clinic.id, paymentId: payment!.id, invoiceId: paidInvoiceId, amount: 5_000 });
+  await db.insert(ledgerEntries).values({ tenantId: clinic.id, patientId: who.patientId, kind: 'payment', amount: -5_000, currency: 'USD', invoiceId: paidInvoiceId, paymentId: payment!.id, actorKind: 'staff' });
+  const [card] = await db.insert(savedCards).values({
+    tenantId: clinic.id, patientId: who.patientId, gateway: 'test', paymentMethodRef: `test_pm_${randomBytes(4).toString('hex')}`, brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, isDefault: true,
+  }).returning();
+  await db.insert(cardAuthorizations).values({ tenantId: clinic.id, savedCardId: card!.id, patientId: who.patientId, accountId: who.accountId, textVersion: 'v', scopes: ['invoices', 'no_show_fees'] });
   return {
+    invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id,
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
     attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id,
@@ -452,6 +480,9 @@ function allowed(change: Change, attacker: Attacker, publicFlow: boolean): boole
     const subject = (JSON.parse(change.after ?? change.before!) as { subject_id: string }).subject_id;
     if (!world.victimSubjects.includes(subject)) return true;
   }
+  // The simulated card processor's own records (a tokenised test card): what a real provider
+  // would hold on its side, made when a patient types a card for themselves.
+  if (table === 'test_gateway_objects' && attacker.insider && !touchesVictim) return true;
   if (own && !touchesVictim) {
     if (attacker.insider) return true;
     // Outside their rights, only their own sign-out and its audit entry.
@@ -540,6 +571,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   // The portal edits the patient's own notes, the chart the staff's.
   noteId: (area) => (area === 'portal' ? 'patientNoteId' : 'staffNoteId'), assignmentId: () => 'assignmentId',
   templateIds: () => 'templateId', templateId: () => 'templateId', changeId: () => 'changeId',
+  invoiceId: () => 'invoiceId', invoiceIds: () => 'invoiceId', invoice: () => 'invoiceId', paymentId: () => 'paymentId',
+  cardId: () => 'cardId', savedCardId: () => 'cardId',
 };
 
 /** Every plausible field: ids from `ids` (one of them, `victimKey`, from the victim instead). */
@@ -563,6 +596,9 @@ function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string
     startsAt: '2027-01-01T09:00', endsAt: '2027-01-02T09:00', examinationDate: '2026-01-01', visibleToPatient: 'on', sendNotification: 'on',
     hostname: 'probe-attacker.example.test', subdomain: `probe${randomBytes(2).toString('hex')}`, durationMinutes: '45', status: 'active',
     file: new File([PDF_BYTES], 'probe.pdf', { type: 'application/pdf' }),
+    // Billing: a fresh attempt key (a valid one, so the refusal must come from the ids), money as typed.
+    attemptKey: crypto.randomUUID(), amount: '50.00', method: 'cash', currency: 'USD', direction: 'credit', memo: 'Probe memo', creditInvoice: 'on',
+    number: '4242424242424242', expiry: '12/30', cvc: '123', scope: ['invoices', 'no_show_fees'], maxAmount: '',
   };
   if (intent) fields.intent = intent;
   return fields;
@@ -741,6 +777,11 @@ describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (
     }
     if (entry.file.includes('/cron/')) {
       for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 401) problems.push(`${r.attacker}: cron without its secret answered ${describeOutcome(r.outcome)}`);
+    }
+    if (entry.file.includes('/webhooks/')) {
+      for (const r of results) {
+        if (r.outcome.kind !== 'response' || r.outcome.status !== 400) problems.push(`${r.attacker}: an unsigned webhook answered ${describeOutcome(r.outcome)}`);
+      }
     }
     expect([...new Set(problems)]).toEqual([]);
   });
