@@ -146,7 +146,7 @@ export function InvoiceEditor({
       <div>
         {linesError ? <p id={`${id}-lines-error`} role="alert" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">{linesError}</p> : null}
         <div className="overflow-x-auto rounded-lg border border-line">
-          <table className="w-full min-w-[56rem] text-left text-sm" aria-describedby={linesError ? `${id}-lines-error` : undefined}>
+          <table className="w-full min-w-[64rem] text-left text-sm" aria-describedby={linesError ? `${id}-lines-error` : undefined}>
             <caption className="sr-only">Invoice lines. Amounts in {currency}; rows left empty are skipped.</caption>
             <thead className="border-b border-line text-fg-muted">
               <tr>
@@ -169,7 +169,7 @@ export function InvoiceEditor({
                   <tr key={row.key}>
                     <td className={cell}>
                       <label htmlFor={`${id}-${row.key}-kind`} className="sr-only">Line {n} kind</label>
-                      <select id={`${id}-${row.key}-kind`} name="lineKind" value={row.kind} onChange={(e) => change(row.key, { kind: e.target.value })} className={input}>
+                      <select id={`${id}-${row.key}-kind`} name="lineKind" value={row.kind} onChange={(e) => change(row.key, { kind: e.target.value })} className={`${input} min-w-52`}>
                         {INVOICE_LINE_KINDS.map((k) => <option key={k} value={k}>{INVOICE_LINE_KIND_LABELS[k]}</option>)}
                       </select>
                     </td>

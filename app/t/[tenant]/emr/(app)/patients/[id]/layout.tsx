@@ -44,7 +44,7 @@ export default async function PatientChartLayout({ children, params }: { childre
         </p>
       </header>
       <nav aria-label="Chart sections" className="border-b border-line print:hidden">
-        <ul className="flex gap-1 overflow-x-auto">
+        <ul className="flex flex-wrap gap-x-1">
           {tabs.map((t) => (
             <li key={t.href}>
               <NavLink href={t.href} exact={t.exact} variant="tab">
