@@ -86,7 +86,8 @@ describe('the EMR billing actions', () => {
     })));
     expect(bad).toMatchObject({ ok: false, fieldErrors: { lines: 'Line 1: enter the price as an amount such as 120 or 120.50.' } });
 
-    expect(returned(await invokeAction(req, actions.sendInvoiceAction, {}, formData({ invoiceId })))).toEqual({ ok: true, message: 'Sent as INV-000001 for $143.56.' });
+    expect(redirectedTo(await invokeAction(req, actions.sendInvoiceAction, {}, formData({ invoiceId })))).toBe(`/emr/billing/invoices/${invoiceId}?done=sent`);
+    expect(await invoiceRow(w.tenant.id, invoiceId)).toMatchObject({ status: 'open', number: 1 });
     expect(await balanceOf(w)).toBe(14_356);
 
     const attemptKey = randomUUID();
@@ -143,7 +144,7 @@ describe('the EMR billing actions', () => {
     const location = redirectedTo(await invokeAction(req, actions.noShowFeeAction, {}, formData({ appointmentId: visit.id, currency: 'USD', amount: '50' })));
     const invoiceId = location.split('/').at(-1)!.split('?')[0]!;
     expect(await listBillableVisits(db(), w.desk, w.leo.id)).toEqual([]);
-    returned(await invokeAction(req, actions.sendInvoiceAction, {}, formData({ invoiceId })));
+    redirectedTo(await invokeAction(req, actions.sendInvoiceAction, {}, formData({ invoiceId })));
     expect(await balanceOf(w)).toBe(5_000);
 
     const saved = await saveCard(db(), w.mariaForLeo, { attemptKey: randomUUID(), token: await testCard(w.tenant.id, VISA), authorize: null });
@@ -179,7 +180,7 @@ describe('the EMR billing actions', () => {
     const req = await deskOf(w);
     const make = async () => {
       const id = redirectedTo(await invokeAction(req, actions.createInvoiceAction, {}, draftForm(w.leo.id))).split('/').at(-1)!.split('?')[0]!;
-      returned(await invokeAction(req, actions.sendInvoiceAction, {}, formData({ invoiceId: id })));
+      redirectedTo(await invokeAction(req, actions.sendInvoiceAction, {}, formData({ invoiceId: id })));
       return id;
     };
     const paidOne = await make();
@@ -233,7 +234,7 @@ describe('the EMR billing actions', () => {
     const reqA = await deskOf(a);
     const reqB = await deskOf(b);
     const bInvoice = redirectedTo(await invokeAction(reqB, actions.createInvoiceAction, {}, draftForm(b.leo.id))).split('/').at(-1)!.split('?')[0]!;
-    returned(await invokeAction(reqB, actions.sendInvoiceAction, {}, formData({ invoiceId: bInvoice })));
+    redirectedTo(await invokeAction(reqB, actions.sendInvoiceAction, {}, formData({ invoiceId: bInvoice })));
     returned(await invokeAction(reqB, actions.recordDeskPaymentAction, {}, formData({
       attemptKey: randomUUID(), patientId: b.leo.id, currency: 'USD', method: 'cash', amount: '10', invoiceIds: [bInvoice],
     })));

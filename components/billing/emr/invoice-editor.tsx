@@ -225,7 +225,7 @@ export function InvoiceEditor({
 
       <dl className="ml-auto grid max-w-xs grid-cols-2 gap-x-4 gap-y-1 text-sm" aria-live="polite">
         <dt className="text-fg-muted">Subtotal</dt><dd className="text-right tabular-nums">{totals ? formatMoney(totals.subtotal, currency) : '—'}</dd>
-        <dt className="text-fg-muted">Discounts</dt><dd className="text-right tabular-nums">{totals ? `−${formatMoney(totals.discountTotal, currency)}` : '—'}</dd>
+        <dt className="text-fg-muted">Discounts</dt><dd className="text-right tabular-nums">{totals ? (totals.discountTotal > 0 ? `−${formatMoney(totals.discountTotal, currency)}` : formatMoney(0, currency)) : '—'}</dd>
         <dt className="text-fg-muted">Tax</dt><dd className="text-right tabular-nums">{totals ? formatMoney(totals.taxTotal, currency) : '—'}</dd>
         <dt className="font-semibold">Total</dt><dd className="text-right font-semibold tabular-nums">{totals ? formatMoney(totals.total, currency) : '—'}</dd>
         {incomplete ? <dd className="col-span-2 text-fg-muted">A line with an amount that is not a number yet is left out.</dd> : null}

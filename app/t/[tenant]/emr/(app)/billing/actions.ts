@@ -14,7 +14,6 @@ import {
   createInvoice, deleteDraftInvoice, openInvoice, postAdjustment, updateDraftInvoice, voidInvoice, writeOffInvoice,
 } from '@/lib/billing/invoices';
 import { formatMoney } from '@/lib/billing/money';
-import { invoiceLabel } from '@/lib/billing/numbering';
 import {
   chargeCardSchema, chargeOutcome, deleteDraftSchema, deskPaymentFromForm, deskPaymentOutcome, deskPaymentSchema, refundFromForm, refundOutcome, refundSchema,
 } from '@/lib/billing/staff-forms';
@@ -49,13 +48,8 @@ export const updateInvoiceAction = staffAction({ ...managing, schema: updateInvo
 
 export const sendInvoiceAction = staffAction({ ...managing, schema: invoiceIdSchema }, async (ctx, { invoiceId }): Promise<ActionState> => {
   const sent = await openInvoice(getDb(), ctx, invoiceId);
-  refresh();
-  return {
-    ok: true,
-    message: sent.total === 0
-      ? `Sent as ${invoiceLabel(sent.number)}. It comes to nothing, so it is already paid.`
-      : `Sent as ${invoiceLabel(sent.number)} for ${formatMoney(sent.total, sent.currency)}.`,
-  };
+  // A new address: the draft's "saved" notice must not stay on the page of a sent invoice.
+  redirect(`/emr/billing/invoices/${invoiceId}?done=${sent.total === 0 ? 'sent-zero' : 'sent'}`);
 });
 
 export const deleteDraftAction = staffAction({ ...managing, schema: deleteDraftSchema }, async (ctx, { invoiceId, patientId }): Promise<ActionState> => {

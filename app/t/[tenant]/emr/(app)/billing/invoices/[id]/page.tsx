@@ -32,7 +32,11 @@ export const metadata: Metadata = { title: 'Invoice' };
 
 const th = 'px-3 py-2 font-medium';
 const td = 'px-3 py-2 align-top';
-const DONE: Record<string, string> = { created: 'Draft saved. Check it, then send it to the patient.' };
+const DONE: Record<string, string> = {
+  created: 'Draft saved. Check it, then send it to the patient.',
+  sent: 'Sent. The patient is told it is in the portal, where they can pay it.',
+  'sent-zero': 'Sent. It comes to nothing, so it is already paid.',
+};
 
 /**
  * One invoice (billing.view). A draft is edited, sent or deleted; a sent one shows its lines,
@@ -259,7 +263,7 @@ function LinesTable({ invoice, money }: { invoice: Invoice; money: (minor: numbe
       </div>
       <dl className="ml-auto mt-3 grid max-w-xs grid-cols-2 gap-x-4 gap-y-1 text-sm">
         <dt className="text-fg-muted">Subtotal</dt><dd className="text-right tabular-nums">{money(invoice.subtotal)}</dd>
-        <dt className="text-fg-muted">Discounts</dt><dd className="text-right tabular-nums">−{money(invoice.discountTotal)}</dd>
+        <dt className="text-fg-muted">Discounts</dt><dd className="text-right tabular-nums">{invoice.discountTotal > 0 ? `−${money(invoice.discountTotal)}` : money(0)}</dd>
         <dt className="text-fg-muted">Tax</dt><dd className="text-right tabular-nums">{money(invoice.taxTotal)}</dd>
         <dt className="font-semibold">Total</dt><dd className="text-right font-semibold tabular-nums">{money(invoice.total)}</dd>
         {sent && invoice.sums.charged !== invoice.total ? (<><dt className="text-fg-muted">After adjustments</dt><dd className="text-right tabular-nums">{money(invoice.sums.charged)}</dd></>) : null}
