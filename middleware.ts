@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { FOREIGN_ACTION_PAGE, isForeignServerAction } from '@/lib/security/action-origin';
-import { contentSecurityPolicy, createNonce, STORED_FILE_CSP, storageOriginFromEnv, stripeAllowedOn } from '@/lib/security/headers';
+import { contentSecurityPolicy, createNonce, STORED_FILE_CSP, storageOriginFromEnv, stripeAllowedOn, stripeConnectFormOn } from '@/lib/security/headers';
 import { addressPolicyFromEnv, clientAddress, CLIENT_IP_HEADER } from '@/lib/http/client-address';
 import { SOCKET_ADDRESS_HEADER, socketAddressStampInstalled } from '@/lib/http/socket-address-stamp';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
@@ -53,7 +53,7 @@ export async function middleware(request: NextRequest) {
   const nonce = createNonce();
   const csp = contentSecurityPolicy({
     nonce, development: process.env.NODE_ENV !== 'production', storageOrigin: storageOriginFromEnv(), https: request.nextUrl.protocol === 'https:',
-    stripe: stripeAllowedOn(pathname),
+    stripe: stripeAllowedOn(pathname), stripeConnect: stripeConnectFormOn(pathname),
   });
   forwarded.set(NONCE_HEADER, nonce);
   forwarded.set('content-security-policy', csp);

@@ -16,6 +16,8 @@ export interface CspOptions {
   https?: boolean;
   /** The page takes a card with Stripe's Payment Element (see stripeAllowedOn). */
   stripe?: boolean;
+  /** The page's form sends the admin on to Stripe's onboarding (see stripeConnectFormOn). */
+  stripeConnect?: boolean;
 }
 
 /**
@@ -36,7 +38,20 @@ export function stripeAllowedOn(pathname: string): boolean {
   return STRIPE_PAGES.includes(path);
 }
 
-export function contentSecurityPolicy({ nonce, development, storageOrigin, https = false, stripe = false }: CspOptions): string {
+/**
+ * CRM → Billing's "Connect Stripe" answers with a redirect to Stripe's onboarding. Without
+ * JavaScript that is the form's own redirect, which browsers hold to form-action; so that page,
+ * and no other, may send a form on to Stripe's onboarding host.
+ */
+const STRIPE_CONNECT_ORIGIN = 'https://connect.stripe.com';
+const STRIPE_CONNECT_PAGES = ['/crm/billing'];
+
+export function stripeConnectFormOn(pathname: string): boolean {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return STRIPE_CONNECT_PAGES.includes(path);
+}
+
+export function contentSecurityPolicy({ nonce, development, storageOrigin, https = false, stripe = false, stripeConnect = false }: CspOptions): string {
   const storage = storageOrigin ? ` ${storageOrigin}` : '';
   const directives = [
     `default-src 'self'`,
@@ -50,7 +65,7 @@ export function contentSecurityPolicy({ nonce, development, storageOrigin, https
     `frame-src 'self'${stripe ? ` ${STRIPE.frame}` : ''}`,
     `object-src 'none'`,
     `base-uri 'self'`,
-    `form-action 'self'`,
+    `form-action 'self'${stripeConnect ? ` ${STRIPE_CONNECT_ORIGIN}` : ''}`,
     `frame-ancestors 'none'`,
   ];
   if (https && !development) directives.push('upgrade-insecure-requests');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, createNonce, staticSecurityHeaders, storageOriginFromEnv, stripeAllowedOn } from '@/lib/security/headers';
+import { contentSecurityPolicy, createNonce, staticSecurityHeaders, storageOriginFromEnv, stripeAllowedOn, stripeConnectFormOn } from '@/lib/security/headers';
 
 function directives(csp: string): Map<string, string> {
   return new Map(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => {
@@ -56,6 +56,20 @@ describe('Stripe in the policy', () => {
     expect(stripeAllowedOn('/portal/billing/cards/new')).toBe(true);
     for (const path of ['/portal/billing', '/portal/billing/cards', '/portal/billing/payer', '/portal', '/crm/billing', '/emr/billing/pay', '/portal/billing/pay/x']) {
       expect(stripeAllowedOn(path), path).toBe(false);
+    }
+  });
+});
+
+describe('Stripe onboarding in the policy', () => {
+  it('lets CRM → Billing, and no other page, send its form on to Stripe’s onboarding (a redirect without JavaScript)', () => {
+    const csp = directives(contentSecurityPolicy({ nonce: 'n', development: false, stripeConnect: true }));
+    expect(csp.get('form-action')).toBe(`'self' https://connect.stripe.com`);
+    expect(csp.get('script-src')).toBe(`'self' 'nonce-n' 'strict-dynamic'`);
+    expect(csp.get('connect-src')).toBe(`'self'`);
+    expect(stripeConnectFormOn('/crm/billing')).toBe(true);
+    expect(stripeConnectFormOn('/crm/billing/')).toBe(true);
+    for (const path of ['/crm', '/crm/billingx', '/emr/billing', '/portal/billing', '/portal/billing/cards/new', '/crm/billing/x']) {
+      expect(stripeConnectFormOn(path), path).toBe(false);
     }
   });
 });
