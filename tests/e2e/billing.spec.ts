@@ -104,7 +104,7 @@ test('at the desk: a missed-visit fee charged to the saved card under its author
 
   await page.getByRole('link', { name: /Leo Lopez/ }).first().click();
   const row = page.getByRole('row').filter({ hasText: 'Card on file' });
-  await row.getByText('Refund', { exact: true }).click();
+  await row.locator('summary', { hasText: 'Refund' }).click();
   await row.getByLabel(/Amount to refund/).fill('20');
   await row.getByLabel('Reason').fill('Arrived 10 minutes late, fee reduced');
   await row.getByRole('button', { name: 'Refund' }).click();
