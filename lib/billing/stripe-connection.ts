@@ -1,6 +1,9 @@
+import 'server-only';
+
 /**
- * The words of CRM → Billing's Stripe connection (the admin's buttons and the page after Stripe
- * sends the admin back). Browser-safe: no Stripe, no database.
+ * The words of CRM → Billing's Stripe connection (the answers of its buttons, and the page after
+ * Stripe sends the admin back). No Stripe and no database, but read only by the page and the
+ * actions.
  */
 
 export interface StripeAccountStatus {
