@@ -10,6 +10,7 @@ import { postgresErrorCode, PG } from '@/lib/kernel/errors';
 import { BillingAuditActions } from './audit-actions';
 import { AUTHORIZATION_TEXT_VERSION } from './charge-rules';
 import { gatewayFor } from './gateway';
+import { completeTestAuthentication } from './gateway/test-gateway';
 import type { GatewayAccount, PaymentGateway } from './gateway/types';
 import { PaymentRefusedError } from './payments';
 import { applySetupResult, type SettleActor } from './settle';
@@ -56,8 +57,8 @@ export interface SaveCardResult {
 
 /**
  * Saves a card the browser tokenised, with the authorisation the patient gave beside it (when
- * they gave one and the card was saved at once; after a bank check they authorise it from the
- * list). The attempt key makes a resent form the same attempt.
+ * they gave one and the card was saved at once; after a bank check they are sent to authorise it
+ * on the card's page). The attempt key makes a resent form the same attempt.
  */
 export async function saveCard(db: Executor, ctx: PortalContext, input: { attemptKey: string; token: string; authorize: AuthorizationInput | null }, returnUrl?: string): Promise<SaveCardResult> {
   await requireBilling(db, ctx);
@@ -89,6 +90,67 @@ export async function saveCard(db: Executor, ctx: PortalContext, input: { attemp
 async function setupByKey(db: Executor, tenantId: string, key: string) {
   const [row] = await db.select().from(cardSetups).where(and(eq(cardSetups.tenantId, tenantId), eq(cardSetups.idempotencyKey, key)));
   return row ?? null;
+}
+
+/** A card setup of the selected patient; anyone else's (or another clinic's) is not found. */
+async function ownSetup(db: Executor, ctx: PortalContext, setupId: string) {
+  if (!isUuid(setupId)) throw new NotFoundError('card setup');
+  const [row] = await db.select().from(cardSetups)
+    .where(and(eq(cardSetups.tenantId, ctx.tenant.id), eq(cardSetups.patientId, ctx.patient.id), eq(cardSetups.id, setupId)));
+  if (!row) throw new NotFoundError('card setup');
+  return row;
+}
+
+type CardSetupRow = Awaited<ReturnType<typeof ownSetup>>;
+
+function setupState(setup: CardSetupRow): SaveCardResult {
+  return { status: setup.status, setupId: setup.id, savedCardId: setup.savedCardId, clientSecret: null, failureMessage: setup.failureMessage };
+}
+
+export interface PortalCardSetupView {
+  id: string;
+  status: SaveCardResult['status'];
+  gateway: PaymentGatewayKind;
+  savedCardId: string | null;
+  failureMessage: string | null;
+}
+
+/** One card setup of the selected patient, for the page of the bank's check. */
+export async function getPortalCardSetup(db: Executor, ctx: PortalContext, setupId: string): Promise<PortalCardSetupView> {
+  await requireBilling(db, ctx);
+  const { id, status, gateway, savedCardId, failureMessage } = await ownSetup(db, ctx, setupId);
+  return { id, status, gateway, savedCardId, failureMessage };
+}
+
+/**
+ * The test gateway's simulated bank check of a card being saved (test card 4000 0025 0000 3155):
+ * Approve saves the card (the default when the patient has none), Fail leaves it unsaved with the
+ * bank's words. Only a setup of the selected patient that waits for the check moves; asking again
+ * (a resent form) answers with how it ended. The authorisation the patient may have asked for is
+ * given afterwards on the card's own page (nothing keeps it on the setup).
+ */
+export async function authenticateTestCardSetup(db: Executor, ctx: PortalContext, setupId: string, approve: boolean): Promise<SaveCardResult> {
+  await requireBilling(db, ctx);
+  const setup = await ownSetup(db, ctx, setupId);
+  if (setup.gateway !== 'test' || setup.status !== 'requires_action' || !setup.setupRef) return setupState(setup);
+  const checked = await completeTestAuthentication(db, ctx.tenant.id, setup.setupRef, approve);
+  if (checked.kind !== 'setup') throw new Error('cards: a card setup refers to a payment at the test gateway');
+  return { setupId: setup.id, ...(await applySetupResult(db, ctx.tenant.id, setup.id, checked.result, actorOf(ctx))) };
+}
+
+/**
+ * Where a card setup stands at the provider now: after Stripe's bank check in the browser
+ * (handleNextAction), whose word is not proof, or for a setup still pending. A setup that has
+ * ended, or was made with a provider the clinic no longer uses, answers as stored.
+ */
+export async function refreshCardSetup(db: Executor, ctx: PortalContext, setupId: string): Promise<SaveCardResult> {
+  await requireBilling(db, ctx);
+  const setup = await ownSetup(db, ctx, setupId);
+  if ((setup.status !== 'requires_action' && setup.status !== 'pending') || !setup.setupRef) return setupState(setup);
+  const { gateway, account, kind } = await gatewayFor(db, ctx.tenant.id);
+  if (kind !== setup.gateway) return setupState(setup);
+  const result = await gateway.retrieveSetup(account, setup.setupRef);
+  return { setupId: setup.id, ...(await applySetupResult(db, ctx.tenant.id, setup.id, result, actorOf(ctx))) };
 }
 
 async function ownCard(db: Executor, ctx: PortalContext, cardId: string) {

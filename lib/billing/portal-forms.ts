@@ -154,6 +154,19 @@ export const saveTokenCardSchema = formSchema(z.object(
   { error: 'fixErrors' },
 ).check(checkAuthorization(false)));
 
+/** `authorize=1`: the patient asked to authorise the card being saved; its page asks for it once the card is saved. */
+const authorizeAsked = z.optional(z.enum(['1'], { error: 'errPageExpired' }));
+
+/** The simulated bank check of a card being saved (test card 4000 0025 0000 3155). */
+export const authenticateCardSetupSchema = formSchema(z.object({
+  setupId: z.uuid({ error: 'errNotFound' }),
+  decision: z.enum(['approve', 'fail'], { error: 'errPageExpired' }),
+  authorize: authorizeAsked,
+}, { error: 'errPageExpired' }));
+
+/** A card setup the browser finished Stripe's bank check of: ask the provider where it stands. */
+export const cardSetupIdSchema = formSchema(z.object({ setupId: z.uuid({ error: 'errNotFound' }), authorize: authorizeAsked }, { error: 'errNotFound' }));
+
 /** Authorising the clinic to charge a card already saved. */
 export const authorizeCardSchema = formSchema(z.object(
   { cardId: z.uuid({ error: 'errCardNotFound' }), ...authorizationFields },
@@ -187,5 +200,5 @@ export interface CardFormState {
 /** Stripe's card form, after the server has the PaymentMethod: where the payment (or card setup) stands. */
 export type TokenCallResult =
   | { ok: true; status: 'succeeded' | 'pending'; next: string }
-  | { ok: true; status: 'requires_action'; clientSecret: string; paymentId?: string; next: string }
+  | { ok: true; status: 'requires_action'; clientSecret: string; paymentId?: string; setupId?: string; next: string }
   | { ok: false; message?: string; fieldErrors?: Record<string, string>; attemptKey?: string };

@@ -31,7 +31,7 @@ export interface StripeCardFormProps {
   attemptKey: string;
   /** The server action (portalCall) that pays or saves with the token. */
   submit: (input: unknown) => Promise<TokenCallResult>;
-  /** After Stripe's bank check of a payment: where it stands now. */
+  /** After Stripe's bank check of a payment or a card being saved: where it stands now. */
   refresh?: (input: unknown) => Promise<TokenCallResult>;
   messages: { submit: string; working: string; errorSummary: string; bankCheck: string; unavailable: string; errors: Record<string, string> };
   /** Fields of the form besides the card (the invoices, the authorisation), posted with the token. */
@@ -100,12 +100,15 @@ function CardForm({ mode, attemptKey, submit, refresh, messages, children }: Str
       if (checked.error) return refuse(checked.error.message);
       const made = await stripe.createPaymentMethod({ elements });
       if (made.error || !made.paymentMethod) return refuse(made.error?.message);
-      let result = await submit({ ...fieldsOf(form.current), attemptKey: key, token: made.paymentMethod.id });
+      const fields = fieldsOf(form.current);
+      let result = await submit({ ...fields, attemptKey: key, token: made.paymentMethod.id });
       if (result.ok && result.status === 'requires_action') {
         setStatus(messages.bankCheck);
         await stripe.handleNextAction({ clientSecret: result.clientSecret });
         // Whatever the check's outcome, the server asks Stripe: the browser's word is not proof.
         if (mode === 'payment' && refresh && result.paymentId) result = await refresh({ paymentId: result.paymentId });
+        // A card saved after the check: its page asks for the authorisation the patient ticked.
+        else if (mode === 'setup' && refresh && result.setupId) result = await refresh({ setupId: result.setupId, ...(fields.authorize === 'yes' ? { authorize: '1' } : {}) });
       }
       if (result.ok) {
         router.push(result.next);

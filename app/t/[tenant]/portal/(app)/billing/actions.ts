@@ -6,13 +6,15 @@ import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { portalAction, portalCall } from '@/lib/actions/wrappers';
-import { grantAuthorization, removeCard, revokeAuthorization, saveCard, setDefaultCard, type SaveCardResult } from '@/lib/billing/cards';
+import {
+  authenticateTestCardSetup, grantAuthorization, refreshCardSetup, removeCard, revokeAuthorization, saveCard, setDefaultCard, type SaveCardResult,
+} from '@/lib/billing/cards';
 import { gatewayFor } from '@/lib/billing/gateway';
 import { TestCardError, tokenizeTestCard } from '@/lib/billing/gateway/test-gateway';
 import { authenticateTestPayment, payInvoicesOnline, refreshPortalPayment } from '@/lib/billing/portal-payments';
 import {
-  authenticatePaymentSchema, authorizationFromForm, authorizeCardSchema, cardIdSchema, paymentIdSchema, payWithTestCardSchema, payWithTokenSchema,
-  saveTestCardSchema, saveTokenCardSchema, testCardFromForm, type CardFormState, type TokenCallResult,
+  authenticateCardSetupSchema, authenticatePaymentSchema, authorizationFromForm, authorizeCardSchema, cardIdSchema, cardSetupIdSchema, paymentIdSchema,
+  payWithTestCardSchema, payWithTokenSchema, saveTestCardSchema, saveTokenCardSchema, testCardFromForm, type CardFormState, type TokenCallResult,
 } from '@/lib/billing/portal-forms';
 import type { SettledPayment } from '@/lib/billing/settle';
 import { portalBillingEnabled } from '@/lib/billing/settings';
@@ -169,9 +171,23 @@ export const authenticatePaymentAction = portalAction(
 function afterSave(ctx: PortalContext, result: SaveCardResult, authorized: boolean, t: T): CardFormState {
   if (result.status === 'succeeded') redirect(`/portal/billing/cards?done=${authorized ? 'saved-authorized' : 'saved'}`);
   if (result.status === 'pending') redirect('/portal/billing/cards?done=pending');
-  if (result.status === 'requires_action') return { ok: false, message: t('cardNeedsCheck'), attemptKey: randomUUID() };
+  // The authorisation asked for travels with the patient (authorize=1) to the card's page, once the bank has said yes.
+  if (result.status === 'requires_action') redirect(`/portal/billing/cards/setups/${result.setupId}/authenticate${authorized ? '?authorize=1' : ''}`);
   const words = result.failureMessage ? billingLibMessage(toLocale(ctx.account.language), result.failureMessage) : t('declineDefault');
   return { ok: false, message: words, declined: true, attemptKey: randomUUID() };
+}
+
+/**
+ * Where a card being saved goes after the bank's check. Saved: the list, or the card's page to
+ * authorise it when the patient asked to (with a notice saying the card is saved). Not saved: the
+ * check's page, which then says why. Still with the provider: the list says it is being confirmed.
+ */
+function afterCardCheck(result: SaveCardResult, authorize: boolean): string {
+  if (result.status === 'succeeded' && result.savedCardId) {
+    return authorize ? `/portal/billing/cards/${result.savedCardId}/authorize?saved=1` : '/portal/billing/cards?done=saved';
+  }
+  if (result.status === 'failed' || result.status === 'requires_action') return `/portal/billing/cards/setups/${result.setupId}/authenticate`;
+  return '/portal/billing/cards?done=pending';
 }
 
 /** Ticked "authorise" without a purpose: refused before anything is saved, so the card is not saved without it. */
@@ -207,11 +223,41 @@ export const saveTokenCardCall = portalCall(
     const result = await saveCard(getDb(), ctx, { attemptKey: input.attemptKey, token: input.token, authorize }, await returnUrl());
     revalidatePath('/portal/billing/cards');
     if (result.status === 'succeeded') return { ok: true, status: 'succeeded', next: `/portal/billing/cards?done=${authorize ? 'saved-authorized' : 'saved'}` };
-    // After Stripe's check the webhook saves the card; the list says it is being confirmed.
-    if (result.status === 'requires_action' && result.clientSecret) return { ok: true, status: 'requires_action', clientSecret: result.clientSecret, next: '/portal/billing/cards?done=pending' };
+    // After Stripe's check the browser asks refreshCardSetupCall (the webhook saves the card too).
+    if (result.status === 'requires_action' && result.clientSecret) {
+      return { ok: true, status: 'requires_action', clientSecret: result.clientSecret, setupId: result.setupId, next: '/portal/billing/cards?done=pending' };
+    }
     if (result.status === 'pending' || result.status === 'requires_action') return { ok: true, status: 'pending', next: '/portal/billing/cards?done=pending' };
     const words = result.failureMessage ? billingLibMessage(toLocale(ctx.account.language), result.failureMessage) : t('declineDefault');
     return { ok: false, message: words, attemptKey: randomUUID() };
+  },
+);
+
+/**
+ * The test gateway's simulated bank check of a card being saved: Approve saves it, Fail does not
+ * (the check's page then says why). Another patient's setup answers "no longer available".
+ */
+export const authenticateCardSetupAction = portalAction(
+  { ...spec, schema: authenticateCardSetupSchema },
+  async (ctx, { setupId, decision, authorize }): Promise<CardFormState> => {
+    const result = await authenticateTestCardSetup(getDb(), ctx, setupId, decision === 'approve');
+    revalidatePath('/portal/billing/cards');
+    redirect(afterCardCheck(result, authorize === '1'));
+  },
+);
+
+/** After Stripe's bank check of a card in the browser: where the setup stands now, asked of Stripe. */
+export const refreshCardSetupCall = portalCall(
+  { ...spec, schema: cardSetupIdSchema },
+  async (ctx, { setupId, authorize }, { t }): Promise<TokenCallResult> => {
+    const result = await refreshCardSetup(getDb(), ctx, setupId);
+    revalidatePath('/portal/billing/cards');
+    if (result.status === 'failed') {
+      const words = result.failureMessage ? billingLibMessage(toLocale(ctx.account.language), result.failureMessage) : t('declineDefault');
+      return { ok: false, message: words, attemptKey: randomUUID() };
+    }
+    if (result.status === 'succeeded') return { ok: true, status: 'succeeded', next: afterCardCheck(result, authorize === '1') };
+    return { ok: true, status: 'pending', next: '/portal/billing/cards?done=pending' };
   },
 );
 

@@ -14,7 +14,7 @@ import { gatewayFor, PaymentsUnavailableError } from '@/lib/billing/gateway';
 import { getBillingSettings } from '@/lib/billing/settings';
 import { billing } from '@/lib/i18n/messages/billing';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { saveTestCardAction, saveTokenCardCall } from '../../actions';
+import { refreshCardSetupCall, saveTestCardAction, saveTokenCardCall } from '../../actions';
 import { clinicOf, formErrors, orNotFound, stripePublishableKey, testCardOutcomes, textLink } from '../../billing-page';
 import { authorizationMessages } from '../card-text';
 
@@ -81,6 +81,7 @@ export default async function AddCardPage() {
           locale={locale}
           attemptKey={attemptKey}
           submit={saveTokenCardCall}
+          refresh={refreshCardSetupCall}
           loadingText={t('stripeLoading')}
           noScriptText={t('stripeNeedsJavaScript')}
           messages={{

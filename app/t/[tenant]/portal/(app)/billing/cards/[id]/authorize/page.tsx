@@ -17,11 +17,19 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('authorizeTitle') };
 }
 
-/** Authorising the clinic to charge a saved card (a new authorisation replaces the card's current one). */
-export default async function AuthorizeCardPage({ params }: { params: Promise<{ id: string }> }) {
+/**
+ * Authorising the clinic to charge a saved card (a new authorisation replaces the card's current
+ * one). `saved=1`: the card was just saved after the bank's check, with the authorisation asked
+ * for on the card form, so the page says the card is saved and asks for it here.
+ */
+export default async function AuthorizeCardPage({ params, searchParams }: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const portal = await requirePortalPatient();
   const { t, locale } = await getPortalI18n(billing);
   const { id } = await params;
+  const justSaved = (await searchParams).saved === '1';
   const db = getDb();
   const card = (await orNotFound(listPortalCards(db, portal))).find((c) => c.id === id);
   if (!card) notFound();
@@ -29,6 +37,7 @@ export default async function AuthorizeCardPage({ params }: { params: Promise<{ 
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <p><Link href="/portal/billing/cards" className={textLink}>{t('cardsTitle')}</Link></p>
+      {justSaved ? <p role="status" className="rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm" data-testid="cards-notice">{t('cardSavedAuthorizeNow')}</p> : null}
       <h1 className="text-2xl font-semibold">{t('authorizeTitle')}</h1>
       <p className="text-lg font-medium">{cardName(t, card)}</p>
       <AuthorizeCardForm

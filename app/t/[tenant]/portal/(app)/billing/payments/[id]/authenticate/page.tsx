@@ -37,7 +37,7 @@ export default async function AuthenticatePaymentPage({ params }: { params: Prom
       <TestModeBanner text={t('testBanner')} />
       <h1 className="text-2xl font-semibold">{t('authTitle')}</h1>
       <p>{t('authIntro', { amount: formatMoney(payment.amount, payment.currency, INTL_LOCALE[locale]) })}</p>
-      <AuthenticateForm action={authenticatePaymentAction} paymentId={payment.id} messages={{ approve: t('approve'), fail: t('fail'), checking: t('checking') }} />
+      <AuthenticateForm action={authenticatePaymentAction} fields={{ paymentId: payment.id }} messages={{ approve: t('approve'), fail: t('fail'), checking: t('checking') }} />
     </div>
   );
 }
