@@ -147,7 +147,8 @@ export async function refreshCardSetup(db: Executor, ctx: PortalContext, setupId
   await requireBilling(db, ctx);
   const setup = await ownSetup(db, ctx, setupId);
   if ((setup.status !== 'requires_action' && setup.status !== 'pending') || !setup.setupRef) return setupState(setup);
-  const { gateway, account, kind } = await gatewayFor(db, ctx.tenant.id);
+  // Settling: only reads and applies what the provider says, so a clinic whose Stripe charges were just paused still hears it.
+  const { gateway, account, kind } = await gatewayFor(db, ctx.tenant.id, { settling: true });
   if (kind !== setup.gateway) return setupState(setup);
   const result = await gateway.retrieveSetup(account, setup.setupRef);
   return { setupId: setup.id, ...(await applySetupResult(db, ctx.tenant.id, setup.id, result, actorOf(ctx))) };

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, cardAuthorizations, cardSetups, portalAccounts, savedCards } from '@/db/schema';
+import { auditLog, billingSettings, cardAuthorizations, cardSetups, portalAccounts, savedCards } from '@/db/schema';
 import { completeTestAuthentication } from '@/lib/billing/gateway/test-gateway';
 import { fingerprintTenants, formData, hostFor, invokeAction, signIn, type Outcome } from '../support/action-harness';
 import { billingClinic } from './billing-fixtures';
@@ -196,5 +198,57 @@ describe('saving a card that needs the bank’s check', () => {
     expect(returned(await invokeAction(req, actions.refreshCardSetupCall, { setupId: failing.setupId })))
       .toMatchObject({ ok: false, message: CHECK_FAILED, attemptKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(await cardsOf(w.tenant.id)).toHaveLength(1);
+  });
+});
+
+describe('Stripe’s bank check of a card, finished in the browser', () => {
+  // A stand-in for api.stripe.com answering the SetupIntent as it stands after the check.
+  let server: http.Server;
+  let seen: { method: string; path: string; account: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        seen.push({ method: req.method ?? '', path: url.pathname, account: req.headers['stripe-account'] as string | undefined });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({
+          id: url.pathname.split('/').pop(), object: 'setup_intent', status: 'succeeded', client_secret: 'seti_secret', metadata: {}, last_setup_error: null,
+          payment_method: { id: 'pm_check1', object: 'payment_method', type: 'card', card: { brand: 'mastercard', last4: '4444', exp_month: 9, exp_year: 2032 } },
+        }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('asks Stripe on the clinic’s account and saves the card; the authorisation asked for goes to its page', async () => {
+    vi.stubEnv('STRIPE_SECRET_KEY', 'sk_test_card_setup');
+    vi.stubEnv('STRIPE_API_BASE', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const w = await billingClinic();
+    await db().update(billingSettings).set({ gateway: 'stripe', stripeAccountId: 'acct_1CardCheck', stripeChargesEnabled: true }).where(eq(billingSettings.tenantId, w.tenant.id));
+    const [setup] = await db().insert(cardSetups).values({
+      tenantId: w.tenant.id, patientId: w.leo.id, accountId: w.maria.account.id, gateway: 'stripe', status: 'requires_action', idempotencyKey: `k-${randomUUID()}`, setupRef: 'seti_1Check',
+    }).returning();
+    const req = await mariaFor(w);
+    // Stripe's setups have no simulated page here: the check page sends the patient to the list.
+    expect(redirectedTo(await invokeAction(req, async () => checkPage(props(setup!.id))))).toBe('/portal/billing/cards?done=pending');
+    expect(seen).toHaveLength(0);
+
+    const answer = returned(await invokeAction(req, actions.refreshCardSetupCall, { setupId: setup!.id, authorize: '1' }));
+    expect(seen).toEqual([{ method: 'GET', path: '/v1/setup_intents/seti_1Check', account: 'acct_1CardCheck' }]);
+    const [card] = await cardsOf(w.tenant.id);
+    expect(card).toMatchObject({ gateway: 'stripe', paymentMethodRef: 'pm_check1', brand: 'mastercard', last4: '4444', isDefault: true });
+    expect(answer).toEqual({ ok: true, status: 'succeeded', next: `/portal/billing/cards/${card!.id}/authorize?saved=1` });
+    // Asked again: the setup has ended, Stripe is not asked.
+    seen = [];
+    expect(returned(await invokeAction(req, actions.refreshCardSetupCall, { setupId: setup!.id }))).toEqual({ ok: true, status: 'succeeded', next: '/portal/billing/cards?done=saved' });
+    expect(seen).toHaveLength(0);
   });
 });
