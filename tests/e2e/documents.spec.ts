@@ -31,8 +31,9 @@ test('staff upload a PDF with notification on for Maria Lopez; her email and SMS
   await upload.getByRole('button', { name: 'Upload document' }).click();
   await expect(page.getByText(title).first()).toBeVisible();
 
-  const email = await latestOutboxMessage(browser, 'maria.lopez@sunrise.test', before);
-  const sms = await latestOutboxMessage(browser, '+15555550101', before);
+  const notice = /Hay un nuevo documento|A new document is available/;
+  const email = await latestOutboxMessage(browser, 'maria.lopez@sunrise.test', before, notice);
+  const sms = await latestOutboxMessage(browser, '+15555550101', before, notice);
   for (const text of [email, sms]) {
     expect(text).toMatch(/Hay un nuevo documento|A new document is available/);
     expect(text).not.toContain(title);

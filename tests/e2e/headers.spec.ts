@@ -94,7 +94,10 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     return context.newPage();
   };
   // Sign-out would end the crawl; exports and PDFs (the handout) are downloads, not pages.
-  const signOutLinks = /sign-out|\/sign-in\?|logout|\/export|\/pdf(\?|$)/;
+  const signOutLinks = /sign-out|\/sign-in\?|logout|\/export|\/pdf(\?|$)|\/receipt(\?|$)|\.csv(\?|$)/;
+  // Pages reached only in a moment of a flow (the bank's check, a card's confirmation): opened
+  // with an id that is nobody's, so they answer not-found, with the headers all the same.
+  const nobody = '00000000-0000-4000-8000-000000000000';
 
   // Signed out: public pages of a clinic and of the platform, token pages with a bogus token.
   const anon = await newPage();
@@ -122,6 +125,13 @@ test('every page sends the security headers and runs under its CSP', async ({ br
   await patient.goto(hostUrl('sunrise', '/portal/forms'));
   const formPage = await patient.locator('main a[href*="/portal/forms/"]').first().evaluate((a) => (a as HTMLAnchorElement).href);
   await crawl(patient, [formPage], visits, { max: 1 });
+  // Billing (Leo's: the billing journey paid his invoice and saved a card for him).
+  const outside = (paths: string) => new RegExp(`^(?!http://[^/]+/(${paths})(/|\\?|$))|${signOutLinks.source}`);
+  await crawl(patient, [hostUrl('sunrise', '/portal/billing'), hostUrl('sunrise', '/portal/billing/cards'), hostUrl('sunrise', '/portal/billing/statement')],
+    visits, { max: 16, skip: outside('portal/billing') });
+  for (const p of [`/portal/billing/payments/${nobody}/authenticate`, `/portal/billing/cards/setups/${nobody}/authenticate`, `/portal/billing/cards/${nobody}/remove`, `/portal/billing/cards/${nobody}/authorize`, '/portal/billing/pay']) {
+    await check(patient, await patient.goto(hostUrl('sunrise', p)), visits);
+  }
 
   // Staff with every permission: the EMR and the CRM.
   const staff = await newPage();
@@ -135,6 +145,12 @@ test('every page sends the security headers and runs under its CSP', async ({ br
   // activation journey may have used Robert's): open them for a chart the crawl reached.
   const chart = visits.map((v) => /^(.*\/emr\/patients\/[0-9a-f-]{36})$/.exec(v.url)?.[1]).find(Boolean);
   if (chart) await check(staff, await staff.goto(`${chart}/portal/instructions`), visits);
+  // Billing: the clinic's invoices and a chart's billing, its statement and a new invoice.
+  const staffBilling = outside('emr/billing|emr/patients/[^/]+/billing|crm/billing');
+  await crawl(staff, [hostUrl('sunrise', '/emr/billing'), hostUrl('sunrise', '/crm/billing')], visits, { max: 8, skip: staffBilling });
+  if (chart) {
+    await crawl(staff, [`${chart}/billing`, `${chart}/billing/statement`, `${chart.replace(/\/emr\/patients\/([0-9a-f-]{36})$/, '/emr/billing/invoices/new?patient=$1')}`], visits, { max: 6, skip: staffBilling });
+  }
 
   const missing = pagePatterns().filter(({ pattern }) => !visits.some((v) => pattern.test(v.url))).map((p) => p.file);
   expect(missing, 'pages the crawl never reached').toEqual([]);

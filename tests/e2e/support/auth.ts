@@ -5,17 +5,24 @@ import { hostUrl } from './hosts';
 export const DEMO_PASSWORD = 'Carebridge-demo1';
 export const DEMO_TOTP = new OTPAuth.TOTP({ secret: 'JBSWY3DPEHPK3PXP' });
 
-/** The newest message in the dev outbox for `recipient` (phone or email), read on the root host. */
-export async function latestOutboxMessage(browser: Browser, recipient: string, after?: Date): Promise<string> {
+/**
+ * The newest message in the dev outbox for `recipient` (phone or email), read on the root host;
+ * with `matching`, the newest one whose text matches (other journeys' notices to the same person,
+ * a receipt, a form reminder, may be delivered in between).
+ */
+export async function latestOutboxMessage(browser: Browser, recipient: string, after?: Date, matching?: RegExp): Promise<string> {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
     for (let attempt = 0; attempt < 20; attempt++) {
       await page.goto(hostUrl('root', '/dev/outbox'));
-      const item = page.locator(`[data-testid="outbox-message"][data-recipient="${recipient}"]`).first();
-      if (await item.count()) {
+      const items = page.locator(`[data-testid="outbox-message"][data-recipient="${recipient}"]`);
+      for (let i = 0; i < Math.min(await items.count(), matching ? 10 : 1); i++) {
+        const item = items.nth(i);
         const time = await item.locator('time').first().getAttribute('datetime').catch(() => null);
-        if (!after || !time || new Date(time) >= after) return await item.innerText();
+        if (after && time && new Date(time) < after) break;
+        const text = await item.innerText();
+        if (!matching || matching.test(text)) return text;
       }
       await page.waitForTimeout(250);
     }

@@ -14,6 +14,7 @@ import {
   createInvoice, deleteDraftInvoice, openInvoice, postAdjustment, updateDraftInvoice, voidInvoice, writeOffInvoice,
 } from '@/lib/billing/invoices';
 import { formatMoney } from '@/lib/billing/money';
+import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import {
   chargeCardSchema, chargeOutcome, deleteDraftSchema, deskPaymentFromForm, deskPaymentOutcome, deskPaymentSchema, refundFromForm, refundOutcome, refundSchema,
 } from '@/lib/billing/staff-forms';
@@ -47,6 +48,7 @@ export const updateInvoiceAction = staffAction({ ...managing, schema: updateInvo
 });
 
 export const sendInvoiceAction = staffAction({ ...managing, schema: invoiceIdSchema }, async (ctx, { invoiceId }): Promise<ActionState> => {
+  dispatchSoon(); // the notice it queues (invoice, receipt, refund) goes out after the response
   const sent = await openInvoice(getDb(), ctx, invoiceId);
   // A new address: the draft's "saved" notice must not stay on the page of a sent invoice.
   redirect(`/emr/billing/invoices/${invoiceId}?done=${sent.total === 0 ? 'sent-zero' : 'sent'}`);
@@ -87,6 +89,7 @@ export const noShowFeeAction = staffAction({ ...managing, schema: noShowFeeSchem
 });
 
 export const recordDeskPaymentAction = staffAction({ ...managing, schema: deskPaymentSchema }, async (ctx, values): Promise<ActionState> => {
+  dispatchSoon(); // the notice it queues (invoice, receipt, refund) goes out after the response
   const input = deskPaymentFromForm(values);
   const payment = await recordDeskPayment(getDb(), ctx, input);
   refresh();
@@ -94,6 +97,7 @@ export const recordDeskPaymentAction = staffAction({ ...managing, schema: deskPa
 });
 
 export const chargeCardOnFileAction = staffAction({ ...managing, schema: chargeCardSchema }, async (ctx, values): Promise<ActionState> => {
+  dispatchSoon(); // the notice it queues (invoice, receipt, refund) goes out after the response
   const payment = await chargeSavedCard(getDb(), ctx, values);
   // A decline used up this attempt key: the refreshed page carries a new one for a retry.
   refresh();
@@ -101,6 +105,7 @@ export const chargeCardOnFileAction = staffAction({ ...managing, schema: chargeC
 });
 
 export const refundPaymentAction = staffAction({ ...managing, schema: refundSchema }, async (ctx, values): Promise<ActionState> => {
+  dispatchSoon(); // the notice it queues (invoice, receipt, refund) goes out after the response
   const input = refundFromForm(values);
   const refund = await refundPayment(getDb(), ctx, values.paymentId, input);
   refresh();

@@ -21,6 +21,7 @@ import { portalBillingEnabled } from '@/lib/billing/settings';
 import { getRequestOrigin } from '@/lib/http/request-origin';
 import { toLocale, type Translate } from '@/lib/i18n/core';
 import { billing, billingLibMessage } from '@/lib/i18n/messages/billing';
+import { dispatchSoon } from '@/lib/outbox/dispatcher';
 
 /**
  * The portal's Billing actions. The patient is the session's; an invoice, payment or card of
@@ -106,6 +107,7 @@ function declined(ctx: PortalContext, result: SettledPayment, t: T): CardFormSta
 export const payWithTestCardAction = portalAction(
   { ...spec, schema: payWithTestCardSchema },
   async (ctx, input, { t }): Promise<CardFormState> => {
+    dispatchSoon(); // the receipt it may queue goes out after the response
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
     const card = await tokenizeOrRefuse(ctx, input, t);
     if (!('token' in card)) return card;
@@ -125,6 +127,7 @@ export const payWithTestCardAction = portalAction(
 export const payWithTokenCall = portalCall(
   { ...spec, schema: payWithTokenSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
+    dispatchSoon(); // the receipt it may queue goes out after the response
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
     const result = await payInvoicesOnline(getDb(), ctx, { attemptKey: input.attemptKey, invoiceIds: input.invoice, amount: input.amount, token: input.token }, await returnUrl());
     revalidatePath('/portal/billing');
@@ -142,6 +145,7 @@ export const payWithTokenCall = portalCall(
 export const refreshPaymentCall = portalCall(
   { ...spec, schema: paymentIdSchema },
   async (ctx, { paymentId }, { t }): Promise<TokenCallResult> => {
+    dispatchSoon(); // the receipt it may queue goes out after the response
     const result = await refreshPortalPayment(getDb(), ctx, paymentId);
     revalidatePath('/portal/billing');
     if (result.status === 'succeeded' || result.status === 'pending') return { ok: true, status: result.status, next: nextPage(result)! };
@@ -158,6 +162,7 @@ export const refreshPaymentCall = portalCall(
 export const authenticatePaymentAction = portalAction(
   { ...spec, schema: authenticatePaymentSchema },
   async (ctx, { paymentId, decision }): Promise<CardFormState> => {
+    dispatchSoon(); // the receipt it may queue goes out after the response
     if (!(await portalBillingEnabled(getDb(), ctx.tenant.id))) throw new NotFoundError('billing');
     const result = await authenticateTestPayment(getDb(), ctx, paymentId, decision === 'approve');
     revalidatePath('/portal/billing');
