@@ -10,7 +10,7 @@ import {
   accessLevels, appointments, authSessions, authTokens, availabilityRules, documents, documentTypes, formAssignments, formRecordChanges, formResponses, formTemplates,
   formTemplateVersions, homeActivityDays, locations, patientAssignments, patientContacts, patientNotes, patientPortalSettings, patients,
   portalAccountPatients, portalAccounts, providerServices, services, staffUsers, tenantDomains, timeOff,
-  billingSettings, cardAuthorizations, invoiceLines, invoices, ledgerEntries, paymentAllocations, payments, savedCards,
+  billingSettings, cardAuthorizations, cardSetups, invoiceLines, invoices, ledgerEntries, paymentAllocations, payments, savedCards,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
@@ -255,8 +255,13 @@ async function seedPatientRecords(
     tenantId: clinic.id, patientId: who.patientId, gateway: 'test', paymentMethodRef: `test_pm_${randomBytes(4).toString('hex')}`, brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030, isDefault: true,
   }).returning();
   await db.insert(cardAuthorizations).values({ tenantId: clinic.id, savedCardId: card!.id, patientId: who.patientId, accountId: who.accountId, textVersion: 'v', scopes: ['invoices', 'no_show_fees'] });
+  // A card being saved, waiting on the bank's check.
+  const [cardSetup] = await db.insert(cardSetups).values({
+    tenantId: clinic.id, patientId: who.patientId, accountId: who.accountId, gateway: 'test', status: 'requires_action',
+    idempotencyKey: `seed:${randomBytes(4).toString('hex')}`, setupRef: `test_seti_${randomBytes(4).toString('hex')}`,
+  }).returning();
   return {
-    invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id,
+    invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id, setupId: cardSetup!.id,
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
     attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id,
@@ -572,7 +577,7 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   noteId: (area) => (area === 'portal' ? 'patientNoteId' : 'staffNoteId'), assignmentId: () => 'assignmentId',
   templateIds: () => 'templateId', templateId: () => 'templateId', changeId: () => 'changeId',
   invoiceId: () => 'invoiceId', invoiceIds: () => 'invoiceId', invoice: () => 'invoiceId', paymentId: () => 'paymentId',
-  cardId: () => 'cardId', savedCardId: () => 'cardId',
+  cardId: () => 'cardId', savedCardId: () => 'cardId', setupId: () => 'setupId',
 };
 
 /** Every plausible field: ids from `ids` (one of them, `victimKey`, from the victim instead). */
