@@ -27,6 +27,7 @@ import { firstLoadJs } from '@/bench/first-load-js';
 import { signInForBench } from '@/bench/sign-in';
 import { renderTable, TARGETS_MET, type TargetResult } from '@/bench/report';
 import { answersAfter, AUTOSAVE_USERS, autosaveActionId, prepareFormAssignments } from '@/bench/forms';
+import { PAY_USERS, payActionBody, payActionId, prepareOpenInvoices } from '@/bench/billing';
 
 const { values: args } = parseArgs({
   options: {
@@ -326,6 +327,64 @@ async function autosaveUsers(cookie: string, formIds: string[], thinkMs: number,
 }
 
 /**
+ * Paying as patients do: each of `users` people pays their next open invoice with the simulated
+ * card through the portal's server action (posted as the browser posts it), waits for the answer,
+ * thinks, and pays the next. Only a redirect to the payment's receipt counts as success.
+ */
+async function payUsers(cookie: string, invoiceIds: string[], users: number, thinkMs: number, seconds: number): Promise<Measured> {
+  const actionId = payActionId(path.join(process.cwd(), '.next'));
+  let seed = 0x9a7e;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed + 1) / (2 ** 31 + 1);
+  };
+  const queue = [...invoiceIds];
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpuBefore = (await serverCounters()).cpuMicros;
+  const end = performance.now() + seconds * 1000;
+  const { Agent, request } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: users });
+  const pay = async (invoiceId: string) => {
+    const { body, contentType } = await payActionBody(invoiceId, crypto.randomUUID());
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1', port: PORT, method: 'POST', path: `/portal/billing/pay?invoice=${invoiceId}`, agent,
+        headers: {
+          host: `sunrise.localhost:${PORT}`, origin: `http://sunrise.localhost:${PORT}`, cookie,
+          'next-action': actionId, accept: 'text/x-component', 'content-type': contentType, 'content-length': body.length,
+        },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          if (!String(res.headers['x-action-redirect'] ?? '').includes('/portal/billing/payments/')) errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  };
+  await Promise.all(Array.from({ length: users }, async () => {
+    await new Promise((r) => setTimeout(r, random() * thinkMs));
+    while (performance.now() < end) {
+      const next = queue.shift();
+      if (!next) break;
+      await pay(next);
+      await new Promise((r) => setTimeout(r, -Math.log(random()) * thinkMs));
+    }
+  }));
+  agent.destroy();
+  if (queue.length === 0) log('  (every prepared invoice was paid before the time was up: prepare more for a full run)');
+  return summarize(latencies, seconds, errors, (await serverCounters()).cpuMicros - cpuBefore);
+}
+
+/**
  * A page's throughput as a fraction of the baseline's, measured in alternating rounds (baseline,
  * page, baseline, page, …) so both see the same machine, and taken as the median round's ratio:
  * on shared vCPUs the available CPU drifts by ±20 % from one 10 s window to the next, which a
@@ -375,6 +434,7 @@ async function main() {
       { name: `EMR patient search (${ids!.patients} patients)`, host: 'sunrise.localhost', path: '/emr/patients?q=garcia', cookie: cookies.staff },
       { name: 'EMR patient chart', host: 'sunrise.localhost', path: `/emr/patients/${ids!.patient}`, cookie: cookies.staff },
       { name: 'Portal form page', host: 'sunrise.localhost', path: `/portal/forms/${formIds[0]}`, cookie: cookies.portal },
+      { name: 'Portal billing page', host: 'sunrise.localhost', path: '/portal/billing', cookie: cookies.portal },
     ];
     const results: TargetResult[] = [];
     if (args.serve) {
@@ -426,6 +486,13 @@ async function main() {
     if (!only || 'form autosave'.includes(only)) {
       log(`Loading form autosave as ${AUTOSAVE_USERS} patients, each saving their own form about once a second…`);
       results.push({ name: `Form autosave, ${AUTOSAVE_USERS} users (1 s think time)`, queries: 0, ratio: 0, ...(await autosaveUsers(cookies.portal, formIds, 1000, 30)) });
+    }
+    if (!only || 'pay action'.includes(only) || 'billing'.includes(only)) {
+      // Enough for ten people paying about once a second for 30 s (made after the pages were
+      // measured: the billing page is measured with a patient's ordinary history).
+      const invoiceIds = await prepareOpenInvoices(BENCH_URL.toString(), 400);
+      log(`Loading the pay action as ${PAY_USERS} patients, each paying an invoice about once a second…`);
+      results.push({ name: `Pay action (test gateway), ${PAY_USERS} users (1 s think time)`, queries: 0, ratio: 0, ...(await payUsers(cookies.portal, invoiceIds, PAY_USERS, 1000, 30)) });
     }
     const report = {
       ranAt: new Date().toISOString(),
