@@ -1,17 +1,19 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { invoiceLines, invoices, ledgerEntries, locations, paymentAllocations, payments, patients, refunds, type InvoiceStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
-import { clinicToday } from '@/lib/clinic-forms/reminders';
+import { clinicTimeZoneColumn, clinicToday } from '@/lib/clinic-forms/reminders';
+import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
+import { zonedDate } from '@/lib/scheduling/zoned-time';
 import { BillingAuditActions } from './audit-actions';
 import { INVOICE_STATUS_LABELS, invoiceChangeRefusal, type InvoiceChange, type InvoiceSums } from './invoice-status';
 import { heldByUnsettledPayments, invoiceSums, patientBalance } from './ledger';
 import { invoiceLabel, receiptLabel } from './numbering';
-import { getBillingSettings, portalBillingEnabled } from './settings';
+import { getBillingSettings } from './settings';
 
 /**
  * Reading invoices: the chart's and the clinic's lists and one invoice for staff (billing.view),
@@ -51,22 +53,49 @@ const summaryColumns = {
   appointmentId: invoices.appointmentId,
   createdAt: invoices.createdAt,
 };
-type SummaryRow = Pick<InvoiceSummary, 'id' | 'number' | 'status' | 'currency' | 'issueDate' | 'dueDate' | 'total' | 'appointmentId' | 'createdAt'>;
+type SummaryRow = Pick<InvoiceSummary, 'id' | 'number' | 'status' | 'currency' | 'issueDate' | 'dueDate' | 'total' | 'appointmentId' | 'createdAt' | 'charged' | 'paid' | 'due'>;
 
-async function summarise<R extends SummaryRow>(db: Executor, tenantId: string, rows: R[]): Promise<(R & InvoiceSummary)[]> {
+/**
+ * Each listed invoice's charged, paid and due, summed from the ledger in the list's own statement
+ * (a lateral aggregate: one row per invoice, zeros without entries). The same sums as
+ * invoiceSums in ./ledger.ts; tests/integration/billing-portal-queries compares them.
+ */
+function ledgerSums(db: Executor) {
+  return db
+    .select({
+      charged: sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} in ('charge', 'adjustment')), 0)::int`.as('charged'),
+      paid: sql<number>`coalesce(-sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} in ('payment', 'refund')), 0)::int`.as('paid'),
+      due: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int`.as('due'),
+    })
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.tenantId, invoices.tenantId), eq(ledgerEntries.invoiceId, invoices.id)))
+    .as('sums');
+}
+
+/** The summary columns with the ledger's sums and the clinic's zone (for its today), for a list query. */
+function listColumns(sums: ReturnType<typeof ledgerSums>, tenantId: string) {
+  return { ...summaryColumns, charged: sums.charged, paid: sums.paid, due: sums.due, timeZone: clinicTimeZoneColumn(tenantId) };
+}
+
+/** Labels and `overdue`; `timeZone` is the clinic's (clinicTimeZone), read with the rows. */
+function summarise<R extends SummaryRow & { timeZone: string }>(rows: R[]): (Omit<R, 'timeZone'> & InvoiceSummary)[] {
   if (rows.length === 0) return [];
-  const [sums, today] = await Promise.all([invoiceSums(db, tenantId, rows.map((r) => r.id)), clinicToday(db, tenantId)]);
-  return rows.map((r) => {
-    const s = sums.get(r.id)!;
+  // Due dates are calendar dates in the clinic's zone (clinicToday).
+  const today = zonedDate(now(), rows[0]!.timeZone);
+  return rows.map(({ timeZone: _zone, ...r }) => {
     const unsettled = r.status === 'open' || r.status === 'partially_paid';
     return {
       ...r,
       label: invoiceLabel(r.number),
       statusLabel: INVOICE_STATUS_LABELS[r.status],
-      charged: s.charged, paid: s.paid, due: s.due,
-      overdue: unsettled && s.due > 0 && r.dueDate !== null && r.dueDate < today,
+      overdue: unsettled && r.due > 0 && r.dueDate !== null && r.dueDate < today,
     };
   });
+}
+
+/** Settled in the portal's sense: not open, or open with nothing left to pay (the pay page's rule too). */
+function isClosedForPortal(i: Pick<InvoiceSummary, 'status' | 'due'>): boolean {
+  return !((i.status === 'open' || i.status === 'partially_paid') && i.due > 0);
 }
 
 async function requirePatient(db: Executor, ctx: StaffContext, patientId: string) {
@@ -79,18 +108,55 @@ async function requirePatient(db: Executor, ctx: StaffContext, patientId: string
 export async function listPatientInvoices(db: Executor, ctx: StaffContext, patientId: string) {
   assertPermission(ctx, 'billing.view');
   await requirePatient(db, ctx, patientId);
-  return patientInvoices(db, ctx.tenant.id, patientId, false);
+  const [result, settings] = await Promise.all([
+    patientInvoices(db, ctx.tenant.id, patientId, { sentOnly: false, closedLimit: null }),
+    getBillingSettings(db, ctx.tenant.id),
+  ]);
+  return { invoices: result.invoices, balance: result.balance, currency: settings.currency };
 }
 
-async function patientInvoices(db: Executor, tenantId: string, patientId: string, sentOnly: boolean) {
-  const rows = await db
-    .select(summaryColumns)
+/**
+ * A patient's invoices newest first, with their sums, and the patient's balance (the sum of their
+ * ledger), in one statement; a second one only for the balance when there is no invoice to carry
+ * it. `closedLimit`: at most that many invoices the portal counts as settled (every open one is
+ * always listed), and whether more are left out.
+ */
+async function patientInvoices(db: Executor, tenantId: string, patientId: string, options: { sentOnly: boolean; closedLimit: number | null }) {
+  const sums = ledgerSums(db);
+  const mine = and(eq(invoices.tenantId, tenantId), eq(invoices.patientId, patientId));
+  const closedLimit = options.closedLimit;
+  // The latest closedLimit + 1 settled ones (+1: to know whether more are left out). An open
+  // invoice with nothing due counts as closed on the page but is taken with the open ones here.
+  const recentClosed = closedLimit === null ? undefined : db
+    .select({ id: invoices.id })
     .from(invoices)
-    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.patientId, patientId), sentOnly ? ne(invoices.status, 'draft') : undefined))
+    .where(and(mine, notInArray(invoices.status, ['draft', 'open', 'partially_paid'])))
+    .orderBy(desc(invoices.createdAt), desc(invoices.id))
+    .limit(closedLimit + 1);
+  const rows = await db
+    .select({
+      ...listColumns(sums, tenantId),
+      balance: sql<number>`(select coalesce(sum(le.amount), 0)::int from ledger_entries le where le.tenant_id = ${tenantId} and le.patient_id = ${patientId})`,
+    })
+    .from(invoices)
+    .leftJoinLateral(sums, sql`true`)
+    .where(and(
+      mine,
+      options.sentOnly ? ne(invoices.status, 'draft') : undefined,
+      recentClosed ? or(inArray(invoices.status, ['open', 'partially_paid']), inArray(invoices.id, recentClosed)) : undefined,
+    ))
     .orderBy(desc(invoices.createdAt), desc(invoices.id))
     .limit(500);
-  const [list, balance, settings] = await Promise.all([summarise(db, tenantId, rows), patientBalance(db, tenantId, patientId), getBillingSettings(db, tenantId)]);
-  return { invoices: list, balance, currency: settings.currency };
+  const balance = rows[0]?.balance ?? (await patientBalance(db, tenantId, patientId));
+  let list = summarise(rows.map(({ balance: _balance, ...r }) => r));
+  let moreClosed = false;
+  if (closedLimit !== null) {
+    const closed = list.filter(isClosedForPortal);
+    moreClosed = closed.length > closedLimit;
+    const shown = new Set(closed.slice(0, closedLimit));
+    list = list.filter((i) => !isClosedForPortal(i) || shown.has(i));
+  }
+  return { invoices: list, balance, moreClosed };
 }
 export type PatientInvoices = Awaited<ReturnType<typeof listPatientInvoices>>;
 
@@ -100,16 +166,18 @@ export const CLINIC_INVOICES_PAGE_SIZE = 50;
 export async function listClinicInvoices(db: Executor, ctx: StaffContext, query: { status?: InvoiceStatus; page?: number }) {
   assertPermission(ctx, 'billing.view');
   const page = Number.isSafeInteger(query.page) && query.page! > 0 ? query.page! : 1;
+  const sums = ledgerSums(db);
   const rows = await db
-    .select({ ...summaryColumns, patientId: invoices.patientId, firstName: patients.firstName, lastName: patients.lastName, recordNumber: patients.recordNumber })
+    .select({ ...listColumns(sums, ctx.tenant.id), patientId: invoices.patientId, firstName: patients.firstName, lastName: patients.lastName, recordNumber: patients.recordNumber })
     .from(invoices)
     .innerJoin(patients, and(eq(patients.tenantId, invoices.tenantId), eq(patients.id, invoices.patientId)))
+    .leftJoinLateral(sums, sql`true`)
     .where(and(eq(invoices.tenantId, ctx.tenant.id), query.status ? eq(invoices.status, query.status) : undefined))
     .orderBy(desc(invoices.createdAt), desc(invoices.id))
     .limit(CLINIC_INVOICES_PAGE_SIZE + 1)
     .offset((page - 1) * CLINIC_INVOICES_PAGE_SIZE);
   const hasMore = rows.length > CLINIC_INVOICES_PAGE_SIZE;
-  const list = await summarise(db, ctx.tenant.id, rows.slice(0, CLINIC_INVOICES_PAGE_SIZE));
+  const list = summarise(rows.slice(0, CLINIC_INVOICES_PAGE_SIZE));
   return {
     rows: list.map(({ patientId, firstName, lastName, recordNumber, ...invoice }) => ({ ...invoice, patient: { id: patientId, firstName, lastName, recordNumber } })),
     page,
@@ -204,15 +272,25 @@ export async function getInvoice(db: Executor, ctx: StaffContext, invoiceId: str
 }
 export type InvoiceDetail = Awaited<ReturnType<typeof getInvoice>>;
 
+/** The clinic's billing options, once the portal may show billing to this account for this patient. */
 async function requirePortalBilling(db: Executor, ctx: PortalContext) {
-  await assertPortalLink(db, ctx);
-  if (!(await portalBillingEnabled(db, ctx.tenant.id))) throw new NotFoundError('billing');
+  const [, settings] = await Promise.all([assertPortalLink(db, ctx), getBillingSettings(db, ctx.tenant.id)]);
+  if (!(settings.paymentsEnabled && settings.portalBillingVisible)) throw new NotFoundError('billing');
+  return settings;
 }
 
-/** The portal's Billing page: the selected patient's sent invoices, newest first, and their balance. */
+/** How many paid and closed invoices, and payments, the portal's Billing page lists (the statement has the rest). */
+export const PORTAL_BILLING_LIST_LIMIT = 20;
+
+/**
+ * The portal's Billing page: the selected patient's sent invoices, newest first (every open one,
+ * and the latest PORTAL_BILLING_LIST_LIMIT paid or closed: `moreClosed` says some are left out),
+ * and their balance.
+ */
 export async function listPortalInvoices(db: Executor, ctx: PortalContext) {
-  await requirePortalBilling(db, ctx);
-  return patientInvoices(db, ctx.tenant.id, ctx.patient.id, true);
+  const settings = await requirePortalBilling(db, ctx);
+  const result = await patientInvoices(db, ctx.tenant.id, ctx.patient.id, { sentOnly: true, closedLimit: PORTAL_BILLING_LIST_LIMIT });
+  return { ...result, currency: settings.currency };
 }
 
 /**

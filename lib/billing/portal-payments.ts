@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { invoices, paymentAllocations, payments, refunds, type Payment } from '@/db/schema';
+import { payments, type Payment } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { isUuid } from '@/lib/kernel/ids';
 import { gatewayFor } from './gateway';
@@ -95,41 +95,63 @@ export interface PortalPaymentView {
   refunded: number;
 }
 
-/** The selected patient's payments (history), newest first, with the invoices each paid. */
-export async function listPortalPayments(db: Executor, ctx: PortalContext, options: { paymentId?: string } = {}): Promise<PortalPaymentView[]> {
+/**
+ * What the payment views show of each payment, with the invoices it paid (by number) and what
+ * succeeded refunds gave back, as columns of the payments query itself. The subqueries name the
+ * outer table in plain SQL: drizzle writes a one-table query's columns unqualified.
+ */
+const viewColumns = {
+  id: payments.id, status: payments.status, amount: payments.amount, currency: payments.currency, method: payments.method,
+  cardBrand: payments.cardBrand, cardLast4: payments.cardLast4, receiptNumber: payments.receiptNumber, failureMessage: payments.failureMessage,
+  createdAt: payments.createdAt, succeededAt: payments.succeededAt,
+  invoices: sql<PortalPaymentView['invoices']>`coalesce((
+    select json_agg(json_build_object('id', pa.invoice_id, 'number', i.number, 'amount', pa.amount) order by i.number, pa.invoice_id)
+    from payment_allocations pa
+    join invoices i on i.tenant_id = pa.tenant_id and i.id = pa.invoice_id
+    where pa.tenant_id = payments.tenant_id and pa.payment_id = payments.id
+  ), '[]'::json)`,
+  refunded: sql<number>`(
+    select coalesce(sum(r.amount), 0)::int from refunds r
+    where r.tenant_id = payments.tenant_id and r.payment_id = payments.id and r.status = 'succeeded'
+  )`,
+};
+
+/** The default and largest number of payments a history lists. */
+const PAYMENT_HISTORY_MAX = 200;
+
+/**
+ * The selected patient's payments (history), newest first, with the invoices each paid, in one
+ * statement (after the billing check). `limit`: how many at most (200).
+ */
+export async function listPortalPayments(db: Executor, ctx: PortalContext, options: { paymentId?: string; limit?: number } = {}): Promise<PortalPaymentView[]> {
   await requireBilling(db, ctx);
   if (options.paymentId !== undefined && !isUuid(options.paymentId)) throw new NotFoundError('payment');
-  const rows = await db.select().from(payments)
+  const limit = Math.min(options.limit ?? PAYMENT_HISTORY_MAX, PAYMENT_HISTORY_MAX);
+  const rows = await db.select(viewColumns).from(payments)
     .where(and(
       eq(payments.tenantId, ctx.tenant.id), eq(payments.patientId, ctx.patient.id),
       options.paymentId ? eq(payments.id, options.paymentId) : inArray(payments.status, ['succeeded', 'failed', 'requires_action', 'pending']),
     ))
-    .orderBy(desc(payments.createdAt))
-    .limit(200);
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(limit);
   if (options.paymentId && rows.length === 0) throw new NotFoundError('payment');
-  return withAllocations(db, ctx.tenant.id, rows);
+  return rows;
 }
 
 export async function getPortalPayment(db: Executor, ctx: PortalContext, paymentId: string): Promise<PortalPaymentView> {
   return (await listPortalPayments(db, ctx, { paymentId }))[0]!;
 }
 
-/** Adds each payment's invoices and refunded total (two queries for the whole list). */
+/** Adds each payment's invoices and refunded total (one query for the whole list). */
 export async function withAllocations(db: Executor, tenantId: string, rows: Payment[]): Promise<PortalPaymentView[]> {
-  const ids = rows.map((r) => r.id);
-  const allocations = ids.length === 0 ? [] : await db
-    .select({ paymentId: paymentAllocations.paymentId, invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount, number: invoices.number })
-    .from(paymentAllocations)
-    .innerJoin(invoices, and(eq(invoices.tenantId, paymentAllocations.tenantId), eq(invoices.id, paymentAllocations.invoiceId)))
-    .where(and(eq(paymentAllocations.tenantId, tenantId), inArray(paymentAllocations.paymentId, ids)));
-  const refundRows = ids.length === 0 ? [] : await db
-    .select({ paymentId: refunds.paymentId, amount: refunds.amount })
-    .from(refunds)
-    .where(and(eq(refunds.tenantId, tenantId), inArray(refunds.paymentId, ids), eq(refunds.status, 'succeeded')));
+  if (rows.length === 0) return [];
+  const extras = await db.select({ id: payments.id, invoices: viewColumns.invoices, refunded: viewColumns.refunded }).from(payments)
+    .where(and(eq(payments.tenantId, tenantId), inArray(payments.id, rows.map((r) => r.id))));
+  const byId = new Map(extras.map((e) => [e.id, e]));
   return rows.map((p) => ({
     id: p.id, status: p.status, amount: p.amount, currency: p.currency, method: p.method, cardBrand: p.cardBrand, cardLast4: p.cardLast4,
     receiptNumber: p.receiptNumber, failureMessage: p.failureMessage, createdAt: p.createdAt, succeededAt: p.succeededAt,
-    invoices: allocations.filter((a) => a.paymentId === p.id).map((a) => ({ id: a.invoiceId, number: a.number, amount: a.amount })),
-    refunded: refundRows.filter((r) => r.paymentId === p.id).reduce((s, r) => s + r.amount, 0),
+    invoices: byId.get(p.id)?.invoices ?? [],
+    refunded: byId.get(p.id)?.refunded ?? 0,
   }));
 }

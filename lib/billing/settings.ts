@@ -1,5 +1,7 @@
 import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import { cache } from 'react';
 import type { Executor } from '@/db/client';
 import { billingSettings, invoices, payments, services, type PaymentGatewayKind } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
@@ -64,12 +66,46 @@ export class BillingSettingsRuleError extends RuleError {
 }
 
 /**
- * The clinic's billing options (the defaults when it has never saved them). No permission check:
- * the portal, the EMR and the payment code all read them; what they show is their own business.
+ * This request's reads, per database handle and clinic: the portal's layout (its nav), the page's
+ * data functions and their checks all ask, and one query answers them all. React's cache is per
+ * request (a pass-through outside one: scripts, route handlers, tests). The promise is kept, so
+ * reads started together share one query; a failed read is not kept.
  */
-export async function getBillingSettings(db: Executor, tenantId: string): Promise<BillingSettingsView> {
+const requestMemo = cache(() => new Map<Executor, Map<string, Promise<BillingSettingsView>>>());
+
+async function readBillingSettings(db: Executor, tenantId: string): Promise<BillingSettingsView> {
   const [row] = await db.select(columns).from(billingSettings).where(eq(billingSettings.tenantId, tenantId));
   return row ?? { ...DEFAULT_BILLING_SETTINGS };
+}
+
+/**
+ * The clinic's billing options (the defaults when it has never saved them). No permission check:
+ * the portal, the EMR and the payment code all read them; what they show is their own business.
+ * Inside a transaction always from the database: it may just have changed them, or locked them.
+ */
+export async function getBillingSettings(db: Executor, tenantId: string): Promise<BillingSettingsView> {
+  if (db instanceof PgTransaction) return readBillingSettings(db, tenantId);
+  const memo = requestMemo();
+  let reads = memo.get(db);
+  if (!reads) memo.set(db, (reads = new Map()));
+  let read = reads.get(tenantId);
+  if (!read) {
+    const started = readBillingSettings(db, tenantId);
+    reads.set(tenantId, (read = started));
+    started.catch(() => {
+      if (reads.get(tenantId) === started) reads.delete(tenantId);
+    });
+  }
+  // A copy each: one caller's change must not show in another's.
+  return { ...(await read) };
+}
+
+/**
+ * After a change to the clinic's billing options: this request's later reads go to the database
+ * (the CRM page reads them again after asking Stripe how the account stands).
+ */
+export function forgetBillingSettings(tenantId: string): void {
+  for (const reads of requestMemo().values()) reads.delete(tenantId);
 }
 
 /** The portal's Billing section exists only when the clinic takes payments and shows billing there. */
@@ -129,7 +165,7 @@ export async function updateBillingSettings(db: Executor, ctx: StaffContext, inp
       details: { changed, ...(changed.currency ? { draftsUpdated } : {}) },
     });
     return { changed: true };
-  });
+  }).finally(() => forgetBillingSettings(ctx.tenant.id));
 }
 
 /** The CRM page's hint: once true, the currency field is shown but cannot change. */

@@ -54,6 +54,17 @@ export async function clinicTimeZone(db: Executor, tenantId: string): Promise<st
   return row?.timeZone ?? 'UTC';
 }
 
+/**
+ * clinicTimeZone as a column of another query (the same rule), so a list that needs the clinic's
+ * today costs no statement of its own.
+ */
+export function clinicTimeZoneColumn(tenantId: string) {
+  return sql<string>`coalesce((
+    select l.time_zone from locations l where l.tenant_id = ${tenantId}
+    order by l.active desc, l.created_at, l.id limit 1
+  ), 'UTC')`;
+}
+
 export async function reminderSettings(db: Executor, tenantId: string): Promise<ReminderSettings> {
   const [settings] = await db
     .select({ firstDays: tenantSettings.formFirstReminderDays, lastDays: tenantSettings.formLastReminderDays })

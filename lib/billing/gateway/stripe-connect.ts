@@ -8,6 +8,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { RuleError } from '@/lib/kernel/errors';
 import { BillingAuditActions } from '../audit-actions';
+import { forgetBillingSettings } from '../settings';
 import { isStripeConfigured, stripeClient } from './stripe-gateway';
 
 /**
@@ -125,7 +126,7 @@ export async function startStripeOnboarding(
  */
 async function saveAccount(db: Executor, ctx: StaffContext, accountId: string, chargesEnabled: boolean): Promise<string> {
   const tenantId = ctx.tenant.id;
-  return db.transaction(async (tx) => {
+  const saved = db.transaction(async (tx) => {
     const [taken] = await tx
       .select({ tenantId: billingSettings.tenantId })
       .from(billingSettings)
@@ -149,6 +150,7 @@ async function saveAccount(db: Executor, ctx: StaffContext, accountId: string, c
     });
     return accountId;
   });
+  return saved.finally(() => forgetBillingSettings(tenantId));
 }
 
 /** Asks Stripe whether the clinic's account can take charges now (the admin's "Refresh" after onboarding). */
@@ -168,7 +170,7 @@ export async function refreshStripeStatus(db: Executor, ctx: StaffContext): Prom
  * account the clinic still has: a late event about an account it replaced changes nothing.
  */
 export async function applyAccountStatus(db: Executor, tenantId: string, stripeAccountId: string, chargesEnabled: boolean, ctx: StaffContext | null = null): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const applied = db.transaction(async (tx) => {
     const [before] = await tx
       .select({ chargesEnabled: billingSettings.stripeChargesEnabled })
       .from(billingSettings)
@@ -188,4 +190,6 @@ export async function applyAccountStatus(db: Executor, tenantId: string, stripeA
     else await recordAudit(tx, { tenantId, actor: { kind: 'system' }, ...entry });
     return true;
   });
+  // This request's cached settings (getBillingSettings) would still say the old status.
+  return applied.finally(() => forgetBillingSettings(tenantId));
 }

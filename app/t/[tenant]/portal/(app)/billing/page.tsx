@@ -5,7 +5,7 @@ import { BillingStatusBadge } from '@/components/billing/portal/status-badge';
 import { EmptyState } from '@/components/portal/empty-state';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
-import { listPortalInvoices } from '@/lib/billing/invoice-reads';
+import { listPortalInvoices, PORTAL_BILLING_LIST_LIMIT } from '@/lib/billing/invoice-reads';
 import { formatMoney } from '@/lib/billing/money';
 import { invoiceLabel, receiptLabel } from '@/lib/billing/numbering';
 import { listPortalPayments } from '@/lib/billing/portal-payments';
@@ -21,18 +21,23 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /**
  * /portal/billing (issue 16 point 4): the selected patient's balance, the open invoices to pay
- * (all ticked), the paid and closed ones, the payment history with receipts, saved cards and
- * the statement. The balance is the sum of the ledger (lib/billing/ledger.ts).
+ * (all ticked), the latest paid and closed ones, the latest payments with receipts, saved cards
+ * and the statement (which has the older ones). The balance is the sum of the ledger
+ * (lib/billing/ledger.ts). Its data costs two statements beyond the session and the clinic's
+ * billing options (tests/integration/billing-portal-queries.int.test.ts).
  */
 export default async function PortalBillingPage() {
   const portal = await requirePortalPatient();
   const { t, fmt, locale } = await getPortalI18n(billing);
   const db = getDb();
-  const [{ invoices, balance, currency }, payments, clinic] = await Promise.all([
+  const [{ invoices, balance, currency, moreClosed }, latestPayments, clinic] = await Promise.all([
     orNotFound(listPortalInvoices(db, portal)),
-    orNotFound(listPortalPayments(db, portal)),
+    // One more than is shown, to know whether the statement has older ones.
+    orNotFound(listPortalPayments(db, portal, { limit: PORTAL_BILLING_LIST_LIMIT + 1 })),
     clinicOf(portal),
   ]);
+  const payments = latestPayments.slice(0, PORTAL_BILLING_LIST_LIMIT);
+  const morePayments = latestPayments.length > PORTAL_BILLING_LIST_LIMIT;
   const money = (minor: number, cur = currency) => formatMoney(minor, cur, INTL_LOCALE[locale]);
   const open = invoices.filter((i) => (i.status === 'open' || i.status === 'partially_paid') && i.due > 0);
   const closed = invoices.filter((i) => !open.includes(i));
@@ -97,6 +102,7 @@ export default async function PortalBillingPage() {
             ))}
           </ul>
         )}
+        {moreClosed ? <OlderInStatement text={t('closedMore', { count: PORTAL_BILLING_LIST_LIMIT })} link={t('statementForOlder')} /> : null}
       </section>
 
       <section aria-labelledby="history-heading" className="space-y-3">
@@ -125,7 +131,17 @@ export default async function PortalBillingPage() {
             ))}
           </ul>
         )}
+        {morePayments ? <OlderInStatement text={t('historyMore', { count: PORTAL_BILLING_LIST_LIMIT })} link={t('statementForOlder')} /> : null}
       </section>
     </div>
+  );
+}
+
+/** Below a list cut at the latest ones: where the rest are. */
+function OlderInStatement({ text, link }: { text: string; link: string }) {
+  return (
+    <p className="text-sm text-fg-muted">
+      {text} <Link href="/portal/billing/statement" className={textLink}>{link}</Link>
+    </p>
   );
 }
