@@ -70,6 +70,9 @@ const REGRESSIONS: Record<string, RouteCase> = {
 let w: Awaited<ReturnType<typeof createPortalVisitClinic>> & { cookies: Record<string, string>; realIds: string[] };
 
 beforeAll(async () => {
+  // Stripe webhooks configured, so hostile bodies meet the signature check (it answers 503 when
+  // the deployment has no webhook secret, on purpose: Stripe then retries until it is fixed).
+  process.env.STRIPE_WEBHOOK_SECRET = 'whsec_bad_input_test';
   const v = await createPortalVisitClinic();
   const admin = await createStaffContext(v.clinic, 'admin');
   const staff = await signIn('staff', { tenantId: v.clinic.id, subjectId: admin.actor.id });
