@@ -29,18 +29,7 @@ export async function prepareOpenInvoices(databaseUrl: string, count: number): P
       if (!who) throw new Error('The demo clinic has no Maria Lopez: seed the demo data first.');
       await tx`insert into billing_settings (tenant_id, payments_enabled, gateway) values (${who.tenant_id}, true, 'test')
                on conflict (tenant_id) do update set payments_enabled = true, gateway = 'test'`;
-      // Invoices an earlier run left unpaid are voided (a void entry; the ledger is append-only),
-      // so every run starts with exactly the invoices it prepares.
-      await tx`
-        insert into ledger_entries (tenant_id, patient_id, kind, amount, currency, invoice_id, actor_kind, memo)
-        select i.tenant_id, i.patient_id, 'void', -i.total, i.currency, i.id, 'system', 'bench leftover'
-        from invoices i join invoice_lines l on l.tenant_id = i.tenant_id and l.invoice_id = i.id
-        where i.tenant_id = ${who.tenant_id} and i.patient_id = ${who.patient_id} and i.status = 'open' and l.description = 'Bench visit'
-          and not exists (select 1 from payment_allocations a where a.tenant_id = i.tenant_id and a.invoice_id = i.id)`;
-      await tx`
-        update invoices i set status = 'void', void_reason = 'bench leftover'
-        where i.tenant_id = ${who.tenant_id} and i.patient_id = ${who.patient_id} and i.status = 'open'
-          and exists (select 1 from ledger_entries e where e.tenant_id = i.tenant_id and e.invoice_id = i.id and e.kind = 'void')`;
+      await voidLeftovers(tx, who.tenant_id as string, who.patient_id as string);
       const [{ max }] = await tx`select coalesce(max(number), 0)::int as max from invoices where tenant_id = ${who.tenant_id}` as [{ max: number }];
       const ids: string[] = [];
       for (let i = 1; i <= count; i++) {
@@ -56,6 +45,38 @@ export async function prepareOpenInvoices(databaseUrl: string, count: number): P
         ids.push(inv!.id as string);
       }
       return ids;
+    });
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * Invoices a run left unpaid are voided (a void entry; the ledger is append-only), so the billing
+ * page is measured with the demo patient's ordinary history and every run pays only what it made.
+ */
+async function voidLeftovers(tx: postgres.TransactionSql, tenantId: string, patientId: string) {
+  await tx`
+    insert into ledger_entries (tenant_id, patient_id, kind, amount, currency, invoice_id, actor_kind, memo)
+    select i.tenant_id, i.patient_id, 'void', -i.total, i.currency, i.id, 'system', 'bench leftover'
+    from invoices i join invoice_lines l on l.tenant_id = i.tenant_id and l.invoice_id = i.id
+    where i.tenant_id = ${tenantId} and i.patient_id = ${patientId} and i.status = 'open' and l.description = 'Bench visit'
+      and not exists (select 1 from payment_allocations a where a.tenant_id = i.tenant_id and a.invoice_id = i.id)`;
+  await tx`
+    update invoices i set status = 'void', void_reason = 'bench leftover'
+    where i.tenant_id = ${tenantId} and i.patient_id = ${patientId} and i.status = 'open'
+      and exists (select 1 from ledger_entries e where e.tenant_id = i.tenant_id and e.invoice_id = i.id and e.kind = 'void')`;
+}
+
+/** Voids what earlier runs left unpaid (before the pages are measured, and after paying). */
+export async function voidBenchInvoices(databaseUrl: string): Promise<void> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.begin(async (tx) => {
+      const [who] = await tx`
+        select t.id as tenant_id, p.id as patient_id
+        from tenants t join patients p on p.tenant_id = t.id and p.record_number = 'SUN-10001' where t.slug = 'sunrise'`;
+      if (who) await voidLeftovers(tx, who.tenant_id as string, who.patient_id as string);
     });
   } finally {
     await sql.end();

@@ -27,7 +27,7 @@ import { firstLoadJs } from '@/bench/first-load-js';
 import { signInForBench } from '@/bench/sign-in';
 import { renderTable, TARGETS_MET, type TargetResult } from '@/bench/report';
 import { answersAfter, AUTOSAVE_USERS, autosaveActionId, prepareFormAssignments } from '@/bench/forms';
-import { PAY_USERS, payActionBody, payActionId, prepareOpenInvoices } from '@/bench/billing';
+import { PAY_USERS, payActionBody, payActionId, prepareOpenInvoices, voidBenchInvoices } from '@/bench/billing';
 
 const { values: args } = parseArgs({
   options: {
@@ -425,6 +425,7 @@ async function main() {
     await sql.end();
     const cookies = await signInForBench(PORT);
     const formIds = await prepareFormAssignments(BENCH_URL.toString(), AUTOSAVE_USERS);
+    await voidBenchInvoices(BENCH_URL.toString());
     const targets: Target[] = [
       { name: 'Baseline (no database)', host: 'localhost', path: '/baseline' },
       { name: 'Portal sign-in page', host: 'sunrise.localhost', path: '/portal/sign-in' },
@@ -493,6 +494,7 @@ async function main() {
       const invoiceIds = await prepareOpenInvoices(BENCH_URL.toString(), 400);
       log(`Loading the pay action as ${PAY_USERS} patients, each paying an invoice about once a second…`);
       results.push({ name: `Pay action (test gateway), ${PAY_USERS} users (1 s think time)`, queries: 0, ratio: 0, ...(await payUsers(cookies.portal, invoiceIds, PAY_USERS, 1000, 30)) });
+      await voidBenchInvoices(BENCH_URL.toString());
     }
     const report = {
       ranAt: new Date().toISOString(),
