@@ -7,6 +7,7 @@ import { billingSettings, invoices, payments, services, type PaymentGatewayKind 
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { isProductionEnv } from '@/lib/config/env';
 import { RuleError } from '@/lib/kernel/errors';
 import { changedFields } from '@/lib/settings/errors';
 import { BillingAuditActions } from './audit-actions';
@@ -59,7 +60,7 @@ const columns = {
 
 /** A billing option the clinic cannot have now, in words for the admin. */
 export class BillingSettingsRuleError extends RuleError {
-  constructor(code: 'currency-locked', message: string, fieldErrors?: Record<string, string>) {
+  constructor(code: 'currency-locked' | 'gateway-not-ready', message: string, fieldErrors?: Record<string, string>) {
     super(code, message, fieldErrors);
     this.name = 'BillingSettingsRuleError';
   }
@@ -139,6 +140,22 @@ export async function updateBillingSettings(db: Executor, ctx: StaffContext, inp
     const [before] = await tx.select(columns).from(billingSettings).where(eq(billingSettings.tenantId, ctx.tenant.id)).for('update');
     const changed = changedFields(before!, after);
     if (Object.keys(changed).length === 0) return { changed: false };
+    // Patients would see "Pay" and then be refused: turning payments on (or moving them to another
+    // gateway) needs a gateway that can take them now. Saving other options is never blocked.
+    if (after.paymentsEnabled && (changed.paymentsEnabled || changed.gateway)) {
+      if (after.gateway === 'stripe' && !(before!.stripeAccountId && before!.stripeChargesEnabled)) {
+        throw new BillingSettingsRuleError('gateway-not-ready', 'Payments were not turned on.', {
+          paymentsEnabled: before!.stripeAccountId
+            ? 'The clinic’s Stripe account cannot take card payments yet: finish its setup with Stripe (Continue Stripe setup), then turn payments on.'
+            : 'Connect the clinic’s Stripe account first (Connect Stripe), then turn payments on.',
+        });
+      }
+      if (after.gateway === 'test' && isProductionEnv(process.env)) {
+        throw new BillingSettingsRuleError('gateway-not-ready', 'Payments were not turned on.', {
+          gateway: 'The test gateway only simulates cards. Choose Stripe and connect the clinic’s account to take real payments.',
+        });
+      }
+    }
     let draftsUpdated = 0;
     if (changed.currency) {
       if (await hasBilled(tx, ctx.tenant.id)) {

@@ -100,4 +100,23 @@ describe('billing options', () => {
     await updateBillingSettings(db(), c.admin, options({ currency: 'EUR', paymentsEnabled: true }));
     expect(await getBillingSettings(db(), c.tenant.id)).toMatchObject({ currency: 'EUR', paymentsEnabled: true });
   });
+
+  it('turns payments on only with a gateway that can take them now; other options still save', async () => {
+    const c = await clinic();
+    const refused = await updateBillingSettings(db(), c.admin, options({ gateway: 'stripe', paymentsEnabled: true })).then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(BillingSettingsRuleError);
+    expect(refused).toMatchObject({ code: 'gateway-not-ready', fieldErrors: { paymentsEnabled: expect.stringContaining('Connect the clinic’s Stripe account first') } });
+    expect(await getBillingSettings(db(), c.tenant.id)).toMatchObject({ paymentsEnabled: false, gateway: 'test' });
+    // Stripe chosen with payments off saves (the admin connects next); a connected account that
+    // cannot charge yet is named as such.
+    await updateBillingSettings(db(), c.admin, options({ gateway: 'stripe' }));
+    await db().update(billingSettings).set({ stripeAccountId: `acct_${c.tenant.id.slice(0, 8)}` }).where(eq(billingSettings.tenantId, c.tenant.id));
+    expect(await updateBillingSettings(db(), c.admin, options({ gateway: 'stripe', paymentsEnabled: true })).then(() => null, (e: unknown) => e))
+      .toMatchObject({ fieldErrors: { paymentsEnabled: expect.stringContaining('cannot take card payments yet') } });
+    await db().update(billingSettings).set({ stripeChargesEnabled: true }).where(eq(billingSettings.tenantId, c.tenant.id));
+    expect(await updateBillingSettings(db(), c.admin, options({ gateway: 'stripe', paymentsEnabled: true }))).toEqual({ changed: true });
+    // Once on, Stripe restricting the account later does not block saving the footer.
+    await db().update(billingSettings).set({ stripeChargesEnabled: false }).where(eq(billingSettings.tenantId, c.tenant.id));
+    expect(await updateBillingSettings(db(), c.admin, options({ gateway: 'stripe', paymentsEnabled: true, invoiceFooter: 'Thank you' }))).toEqual({ changed: true });
+  });
 });
