@@ -83,7 +83,7 @@ export const serviceRequiredForms = pgTable(
 export const assignmentStatuses = ['assigned', 'in_progress', 'submitted', 'reviewed', 'cancelled', 'expired'] as const;
 export type AssignmentStatus = (typeof assignmentStatuses)[number];
 export const openAssignmentStatuses = ['assigned', 'in_progress'] as const satisfies readonly AssignmentStatus[];
-export const assignmentSources = ['chart', 'invite', 'booking'] as const;
+export const assignmentSources = ['chart', 'invite', 'booking', 'order'] as const;
 export type AssignmentSource = (typeof assignmentSources)[number];
 
 /** A form given to a patient, pinned to the version that was current when it was made. */

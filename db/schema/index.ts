@@ -11,3 +11,4 @@ export * from './scheduling';
 export * from './messaging';
 export * from './forms';
 export * from './billing';
+export * from './commerce';

@@ -16,6 +16,7 @@ export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr/messages', label: 'Messages', permission: 'messages.view' },
   { href: '/emr/forms', label: 'Forms', permission: 'forms.assign' },
   { href: '/emr/billing', label: 'Billing', permission: 'billing.view' },
+  { href: '/emr/orders', label: 'Orders', permission: 'orders.view' },
 ];
 
 export const CRM_NAV: AreaNavItem[] = [
@@ -28,6 +29,9 @@ export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm/services', label: 'Services', permission: 'settings.manage' },
   { href: '/crm/billing', label: 'Billing', permission: 'billing.settings' },
   { href: '/crm/forms', label: 'Forms', permission: 'forms.manage' },
+  { href: '/crm/products', label: 'Products', permission: 'commerce.catalog' },
+  { href: '/crm/coupons', label: 'Coupons', permission: 'commerce.catalog' },
+  { href: '/crm/shop', label: 'Shop settings', permission: 'commerce.catalog' },
   { href: '/crm/providers', label: 'Providers', permission: 'settings.manage' },
   { href: '/crm/document-types', label: 'Document types', permission: 'settings.manage' },
   { href: '/crm/audit', label: 'Audit log', permission: 'audit.view' },

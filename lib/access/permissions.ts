@@ -22,6 +22,9 @@ export const PERMISSIONS = {
   'billing.view': 'See invoices, payments and balances',
   'billing.manage': 'Invoice, take payments, charge saved cards and refund',
   'billing.settings': 'Change billing options and the payment provider',
+  'commerce.catalog': 'Manage the shop: products, coupons and subscription options',
+  'orders.view': 'See orders, shipments and subscriptions',
+  'orders.manage': 'Move orders, ship them, and change or cancel subscriptions',
   'settings.manage': 'Change clinic settings and branding',
   'users.manage': 'Invite users and manage access levels',
   'audit.view': 'View the audit log',
@@ -41,7 +44,7 @@ export const BUILTIN_LEVELS = {
     permissions: [
       'emr.access', 'patients.view', 'patients.edit', 'documents.view', 'documents.upload',
       'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view', 'messages.send',
-      'forms.assign',
+      'forms.assign', 'orders.view', 'orders.manage',
     ],
   },
   operations: {
@@ -49,17 +52,17 @@ export const BUILTIN_LEVELS = {
     permissions: [
       'emr.access', 'patients.view', 'patients.edit', 'national_id.view', 'documents.view',
       'documents.upload', 'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view',
-      'messages.send', 'forms.assign', 'billing.view', 'billing.manage',
+      'messages.send', 'forms.assign', 'billing.view', 'billing.manage', 'orders.view', 'orders.manage',
     ],
   },
   support: {
     name: 'Support',
     permissions: [
       'emr.access', 'patients.view', 'documents.view', 'portal_admin.view', 'schedule.view',
-      'messages.view', 'messages.send',
+      'messages.view', 'messages.send', 'orders.view',
     ],
   },
-  marketing: { name: 'Marketing', permissions: ['crm.access'] },
+  marketing: { name: 'Marketing', permissions: ['crm.access', 'commerce.catalog'] },
 } as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
 
 export type BuiltinLevelKey = keyof typeof BUILTIN_LEVELS;

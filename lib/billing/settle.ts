@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { cardSetups, paymentAllocations, payments, refunds, savedCards, type PaymentGatewayKind, type PaymentStatus } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { syncOrdersWithPayment } from '@/lib/commerce/order-transitions';
 import { enqueueBillingNotice } from '@/lib/notifications/billing-notifications';
 import { BillingAuditActions } from './audit-actions';
 import type { GatewayPaymentResult, GatewayRefundResult, GatewaySetupResult } from './gateway/types';
@@ -61,7 +62,9 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
         tenantId, patientId: payment.patientId, kind: 'payment' as const, amount: -a.amount, currency: payment.currency,
         invoiceId: a.invoiceId, paymentId, actorKind: actor.kind, actorId: actor.id ?? null,
       })));
-      await refreshInvoiceStatuses(tx, tenantId, allocations.map((a) => a.invoiceId));
+      const statuses = await refreshInvoiceStatuses(tx, tenantId, allocations.map((a) => a.invoiceId));
+      // Orders paid by these invoices move on (lib/commerce); a part-paid invoice moves none.
+      await syncOrdersWithPayment(tx, tenantId, statuses.filter((c) => c.after === 'paid').map((c) => c.id), 'paid', actor);
       await recordAudit(tx, {
         ...auditBy(tenantId, actor),
         action: BillingAuditActions.paymentSucceeded, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
@@ -84,6 +87,9 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
         action: BillingAuditActions.paymentFailed, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
         details: { amount: payment.amount, method: payment.method, code: result.failure?.code ?? 'failed' },
       });
+      const allocations = await tx.select({ invoiceId: paymentAllocations.invoiceId }).from(paymentAllocations)
+        .where(and(eq(paymentAllocations.tenantId, tenantId), eq(paymentAllocations.paymentId, paymentId)));
+      await syncOrdersWithPayment(tx, tenantId, allocations.map((a) => a.invoiceId), 'failed', actor);
       return settled('failed', failureMessage);
     }
     // requires_action or processing: the payment still holds its invoices' amounts.

@@ -15,6 +15,7 @@ export const SOURCE_LABELS: Record<AssignmentSource, string> = {
   chart: 'From the chart',
   invite: 'With the portal invitation',
   booking: 'Required by a booked service',
+  order: 'Required by an order',
 };
 
 export function AssignmentStatusBadge({ status }: { status: AssignmentStatus }) {

@@ -1,0 +1,75 @@
+import 'server-only';
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { commerceSettings } from '@/db/schema';
+
+/**
+ * A clinic's shop and subscription options (CRM → Shop). The row is made on first save (or when
+ * the first order number is taken); until then a clinic has the defaults: shop closed.
+ */
+
+export interface CommerceSettingsView {
+  shopEnabled: boolean;
+  openToNewVisitors: boolean;
+  allowSkip: boolean;
+  allowPause: boolean;
+  maxPauseDays: number;
+  allowReschedule: boolean;
+  rescheduleWindowDays: number;
+  allowCancel: boolean;
+  retryDays: number[];
+  requirementsDueDays: number;
+  teams: string[];
+}
+
+export const DEFAULT_COMMERCE_SETTINGS: Readonly<CommerceSettingsView> = {
+  shopEnabled: false,
+  openToNewVisitors: false,
+  allowSkip: true,
+  allowPause: true,
+  maxPauseDays: 90,
+  allowReschedule: true,
+  rescheduleWindowDays: 14,
+  allowCancel: true,
+  retryDays: [1, 3, 7],
+  requirementsDueDays: 7,
+  teams: ['Clinical review', 'Fulfilment', 'Support'],
+};
+
+const columns = {
+  shopEnabled: commerceSettings.shopEnabled,
+  openToNewVisitors: commerceSettings.openToNewVisitors,
+  allowSkip: commerceSettings.allowSkip,
+  allowPause: commerceSettings.allowPause,
+  maxPauseDays: commerceSettings.maxPauseDays,
+  allowReschedule: commerceSettings.allowReschedule,
+  rescheduleWindowDays: commerceSettings.rescheduleWindowDays,
+  allowCancel: commerceSettings.allowCancel,
+  retryDays: commerceSettings.retryDays,
+  requirementsDueDays: commerceSettings.requirementsDueDays,
+  teams: commerceSettings.teams,
+};
+
+/** The clinic's options (the defaults when never saved). No permission check: everyone reads them. */
+export async function getCommerceSettings(db: Executor, tenantId: string): Promise<CommerceSettingsView> {
+  const [row] = await db.select(columns).from(commerceSettings).where(eq(commerceSettings.tenantId, tenantId));
+  return row ?? { ...DEFAULT_COMMERCE_SETTINGS, retryDays: [...DEFAULT_COMMERCE_SETTINGS.retryDays], teams: [...DEFAULT_COMMERCE_SETTINGS.teams] };
+}
+
+/**
+ * The next order number of a clinic, taken under its settings row's lock inside the caller's
+ * transaction (made on first use): unique, and given back if the transaction rolls back.
+ */
+export async function takeOrderNumber(tx: Executor, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .insert(commerceSettings)
+    .values({ tenantId, nextOrderNumber: 2 })
+    .onConflictDoUpdate({ target: commerceSettings.tenantId, set: { nextOrderNumber: sql`${commerceSettings.nextOrderNumber} + 1` } })
+    .returning({ next: commerceSettings.nextOrderNumber });
+  return row!.next - 1;
+}
+
+/** How order numbers are shown: ORD-001042. */
+export function orderLabel(n: number): string {
+  return `ORD-${String(n).padStart(6, '0')}`;
+}
