@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { patients, tenants } from '@/db/schema';
+import { patients, tenants, type NewPatient } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalAccountContext, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
@@ -20,7 +20,7 @@ export async function findDuplicatePatients(
   excludeId?: string,
 ): Promise<DuplicateCandidate[]> {
   assertPermission(ctx, 'patients.view');
-  const sameName = sql`lower(${patients.firstName}) = ${input.firstName.toLowerCase()} and lower(${patients.lastName}) = ${input.lastName.toLowerCase()} and ${patients.dateOfBirth} = ${input.dateOfBirth}`;
+  const sameName = sameNameAndBirthDate(input);
   const sameId = input.nationalId ? sql`${patients.nationalIdHash} = ${nationalIdLookupHash(input.nationalId)}` : sql`false`;
   const rows = await db
     .select({
@@ -31,6 +31,11 @@ export async function findDuplicatePatients(
     .where(and(eq(patients.tenantId, ctx.tenant.id), sql`(${sameName}) or (${sameId})`, excludeId ? sql`${patients.id} <> ${excludeId}` : sql`true`))
     .limit(10);
   return rows.map(({ sameId: byId, ...r }) => ({ ...r, reason: byId ? 'national-id' : 'name-and-birth-date' }));
+}
+
+/** The clinic's test for "the same person": first and last name (any case) and date of birth. */
+export function sameNameAndBirthDate(input: Pick<PatientInput, 'firstName' | 'lastName' | 'dateOfBirth'>) {
+  return sql`lower(${patients.firstName}) = ${input.firstName.toLowerCase()} and lower(${patients.lastName}) = ${input.lastName.toLowerCase()} and ${patients.dateOfBirth} = ${input.dateOfBirth}`;
 }
 
 function recordPrefix(slug: string): string {
@@ -57,26 +62,48 @@ export async function createPatient(
     return { ok: false, duplicates };
   }
   const [tenant] = await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, ctx.tenant.id));
-  const prefix = recordPrefix(tenant!.slug);
   const { nationalId, ...fields } = input;
   return db.transaction(async (tx) => {
-    // One creator at a time per clinic while the next record number is taken.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`patient-record:${ctx.tenant.id}`}, 0))`);
-    const [last] = await tx
-      .select({ n: sql<number>`coalesce(max(nullif(regexp_replace(${patients.recordNumber}, '\\D', '', 'g'), '')::bigint), 10000)` })
-      .from(patients)
-      .where(and(eq(patients.tenantId, ctx.tenant.id), sql`${patients.recordNumber} like ${`${prefix}-%`}`));
-    const recordNumber = `${prefix}-${Number(last?.n ?? 10000) + 1}`;
-    const [row] = await tx
-      .insert(patients)
-      .values({ tenantId: ctx.tenant.id, recordNumber, ...fields, ...(nationalId ? protectNationalId(nationalId) : {}) })
-      .returning({ id: patients.id });
+    const { id, recordNumber } = await insertPatientRecord(tx, { id: ctx.tenant.id, slug: tenant!.slug }, {
+      ...fields, ...(nationalId ? protectNationalId(nationalId) : {}),
+    });
     await recordAudit(tx, ctx, {
-      action: 'patient.created', patientId: row!.id, target: { type: 'patient', id: row!.id },
+      action: 'patient.created', patientId: id, target: { type: 'patient', id },
       details: { duplicatesConfirmed: duplicates.length > 0 },
     });
-    return { ok: true as const, id: row!.id, recordNumber };
+    return { ok: true as const, id, recordNumber };
   });
+}
+
+/**
+ * One creator of patients at a time per clinic, until the caller's transaction ends: while the
+ * next record number is taken, and for a check that no such patient exists yet before creating one.
+ */
+export async function lockPatientRecords(tx: Executor, tenantId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`patient-record:${tenantId}`}, 0))`);
+}
+
+/**
+ * Inserts a patient with the clinic's next record number, inside the caller's transaction (which
+ * audits it): staff creating a patient, or a visitor registering in the shop (lib/commerce).
+ */
+export async function insertPatientRecord(
+  tx: Executor,
+  tenant: { id: string; slug: string },
+  values: Omit<NewPatient, 'tenantId' | 'recordNumber'>,
+): Promise<{ id: string; recordNumber: string }> {
+  await lockPatientRecords(tx, tenant.id);
+  const prefix = recordPrefix(tenant.slug);
+  const [last] = await tx
+    .select({ n: sql<number>`coalesce(max(nullif(regexp_replace(${patients.recordNumber}, '\\D', '', 'g'), '')::bigint), 10000)` })
+    .from(patients)
+    .where(and(eq(patients.tenantId, tenant.id), sql`${patients.recordNumber} like ${`${prefix}-%`}`));
+  const recordNumber = `${prefix}-${Number(last?.n ?? 10000) + 1}`;
+  const [row] = await tx
+    .insert(patients)
+    .values({ ...values, tenantId: tenant.id, recordNumber })
+    .returning({ id: patients.id });
+  return { id: row!.id, recordNumber };
 }
 
 const AUDITED_FIELDS = [
