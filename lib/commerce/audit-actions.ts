@@ -19,7 +19,8 @@ export const CommerceAuditActions = {
   orderPlaced: 'commerce.order_placed',
   couponRedeemed: 'commerce.coupon_redeemed',
   requirementCompleted: 'commerce.requirement_completed',
-  // Orders and shipments (EMR)
+  // Orders and shipments (EMR), and the patient's orders (portal)
+  orderViewed: 'commerce.order_viewed',
   orderMoved: 'commerce.order_moved',
   orderAssigned: 'commerce.order_assigned',
   orderNoteAdded: 'commerce.order_note_added',
