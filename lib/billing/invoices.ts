@@ -168,6 +168,56 @@ export async function insertDraftInvoice(tx: Executor, ctx: StaffContext, input:
   return { id: row!.id, total: draft.totals.total, currency: settings.currency };
 }
 
+export interface IssueInvoiceInput {
+  tenantId: string;
+  patientId: string;
+  lines: InvoiceLineInput[];
+  /** Who caused it (ledger and audit): the patient's account at a portal checkout, or the system (a renewal). */
+  actor: { kind: 'patient' | 'system'; id?: string | null };
+  /** What made it, for the audit entry (ids and numbers only). */
+  source: 'checkout' | 'renewal';
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/**
+ * An invoice made and sent at once without staff, in the caller's transaction: a portal checkout
+ * or a subscription renewal (lib/commerce) that is charged right after. The lines are checked as
+ * a draft's are and the number is taken as openInvoice takes it; it is dated and due today in the
+ * clinic's calendar and posts its charge. No "new invoice" notice: the receipt follows the payment.
+ * A zero invoice is paid at once (refreshInvoiceStatuses).
+ */
+export async function issueInvoice(tx: Executor, input: IssueInvoiceInput): Promise<{ id: string; number: number; total: number; currency: string; status: Invoice['status'] }> {
+  if (input.lines.length === 0 || input.lines.length > INVOICE_LIMITS.lines) throw linesError(`An invoice has 1 to ${INVOICE_LIMITS.lines} lines.`);
+  const lines = input.lines.map((line, i) => ({ ...checkedLine(line, i + 1), input: line }));
+  const totals = invoiceTotals(lines.map((l) => l.amounts));
+  if (totals.total > INVOICE_LIMITS.amount) throw linesError('The invoice comes to more than one invoice can hold. Split it into two.');
+  const number = await takeBillingNumber(tx, input.tenantId, 'invoice');
+  const settings = await getBillingSettings(tx, input.tenantId);
+  const today = await clinicToday(tx, input.tenantId);
+  const at = now();
+  const [row] = await tx.insert(invoices).values({
+    tenantId: input.tenantId, patientId: input.patientId, number, status: 'open', currency: settings.currency,
+    issueDate: today, dueDate: today, openedAt: at, ...totals,
+  }).returning({ id: invoices.id });
+  const draft = { lines, totals, locationId: null, dueDate: today, note: null } satisfies CheckedDraft;
+  await writeLines(tx, input.tenantId, row!.id, draft);
+  if (totals.total > 0) {
+    await postLedgerEntries(tx, [{
+      tenantId: input.tenantId, patientId: input.patientId, kind: 'charge', amount: totals.total, currency: settings.currency,
+      invoiceId: row!.id, actorKind: input.actor.kind, actorId: input.actor.id ?? null,
+    }]);
+  }
+  const [changed] = await refreshInvoiceStatuses(tx, input.tenantId, [row!.id]);
+  const status = changed?.after ?? 'open';
+  await recordAudit(tx, {
+    tenantId: input.tenantId, actor: { kind: input.actor.kind, id: input.actor.id ?? null }, ip: input.ip ?? null, userAgent: input.userAgent ?? null,
+    action: BillingAuditActions.invoiceOpened, patientId: input.patientId, target: { type: 'invoice', id: row!.id },
+    details: { source: input.source, number, lines: lines.length, total: totals.total, currency: settings.currency, issueDate: today, dueDate: today, status },
+  });
+  return { id: row!.id, number, total: totals.total, currency: settings.currency, status };
+}
+
 /** A new draft invoice for a patient of the clinic, in the clinic's currency. */
 export async function createInvoice(db: Executor, ctx: StaffContext, patientId: string, input: InvoiceDraftInput): Promise<{ id: string }> {
   assertPermission(ctx, 'billing.manage');
