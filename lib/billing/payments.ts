@@ -52,12 +52,15 @@ export interface StartPaymentInput {
 
 export type StartedPayment = { payment: Payment; existing: boolean };
 
+/** A payment the system starts on its own (a subscription renewal): audited as the system, under this label. */
+export type SystemAudit = { system: string };
+
 /**
  * Writes the pending payment and its allocations, or returns the payment already made with this
  * key. Refuses in words when an invoice is not payable, another payment holds it, or the amount
  * due is not what the person was shown.
  */
-export async function startPayment(db: Executor, tenantId: string, input: StartPaymentInput, audit: AuditContext): Promise<StartedPayment> {
+export async function startPayment(db: Executor, tenantId: string, input: StartPaymentInput, audit: AuditContext | SystemAudit): Promise<StartedPayment> {
   const ids = [...new Set(input.invoiceIds)];
   if (ids.length === 0 || ids.some((id) => !isUuid(id))) throw new NotFoundError('invoice');
   try {
@@ -114,10 +117,11 @@ export async function startPayment(db: Executor, tenantId: string, input: StartP
         reference: input.reference ?? null,
       }).returning();
       await tx.insert(paymentAllocations).values(allocations.map((a) => ({ tenantId, paymentId: payment!.id, ...a })));
-      await recordAudit(tx, audit, {
+      const entry = {
         action: BillingAuditActions.paymentStarted, patientId: input.patientId, target: { type: 'payment', id: payment!.id },
         details: { amount: input.amount, currency, method: input.method, purpose: input.purpose ?? 'invoices', invoices: allocations.map((a) => a.invoiceId) },
-      });
+      };
+      await ('system' in audit ? recordAudit(tx, { tenantId, actor: { kind: 'system', label: audit.system }, ...entry }) : recordAudit(tx, audit, entry));
       return { payment: payment!, existing: false };
     });
   } catch (error) {
