@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { cardAuthorizations, gatewayCustomers, invoiceLines, invoices, payments, refunds, savedCards, type ChargePurpose, type Payment } from '@/db/schema';
+import { cardAuthorizations, invoiceLines, invoices, payments, refunds, savedCards, type ChargePurpose, type Payment } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { clinicToday } from '@/lib/clinic-forms/reminders';
@@ -13,7 +13,8 @@ import { gatewayFor } from './gateway';
 import { GatewayUnavailableError } from './gateway/types';
 import { heldByUnsettledPayments, invoiceSums } from './ledger';
 import { formatMoney } from './money';
-import { PaymentRefusedError, chargeAtGateway, refundableAmount, settledOf, startPayment } from './payments';
+import { chargeCardOnFile, startCardOnFilePayment } from './off-session';
+import { PaymentRefusedError, refundableAmount, settledOf, startPayment } from './payments';
 import { withAllocations, type PortalPaymentView } from './portal-payments';
 import { applyPaymentResult, applyRefundResult, type SettleActor, type SettledPayment } from './settle';
 
@@ -119,26 +120,17 @@ export async function chargeSavedCard(db: Executor, ctx: StaffContext, input: { 
   }
   const [card] = await db.select().from(savedCards).where(and(eq(savedCards.tenantId, ctx.tenant.id), eq(savedCards.id, state.card!.id)));
   const [invoice] = await db.select({ patientId: invoices.patientId }).from(invoices).where(and(eq(invoices.tenantId, ctx.tenant.id), eq(invoices.id, input.invoiceId)));
-  const { gateway, account, kind } = await gatewayFor(db, ctx.tenant.id);
-  if (card!.gateway !== kind) throw new PaymentRefusedError('card-other-gateway', 'This card was saved with another payment provider. Ask the patient to add it again.');
-  const customerRef = await customerRefOf(db, ctx.tenant.id, invoice!.patientId, kind);
-  if (!customerRef) throw new PaymentRefusedError('charge-not-allowed', 'The patient has no saved card.');
-  const { payment, existing } = await startPayment(db, ctx.tenant.id, {
-    patientId: invoice!.patientId, invoiceIds: [input.invoiceId], amount: state.amount, method: 'card_on_file', purpose: state.purpose,
-    gateway: kind, idempotencyKey: key, staffId: ctx.actor.id, savedCardId: card!.id, sourceRef: card!.paymentMethodRef,
+  const clinic = await gatewayFor(db, ctx.tenant.id);
+  const { payment, existing, source } = await startCardOnFilePayment(db, ctx.tenant.id, clinic.kind, {
+    patientId: invoice!.patientId, invoiceIds: [input.invoiceId], amount: state.amount, purpose: state.purpose,
+    idempotencyKey: key, staffId: ctx.actor.id, card: card!,
   }, ctx);
   if (existing) return settledOf(payment);
   await recordAudit(db, ctx, {
     action: BillingAuditActions.cardCharged, patientId: invoice!.patientId, target: { type: 'payment', id: payment.id },
     details: { amount: state.amount, purpose: state.purpose, savedCardId: card!.id, invoiceId: input.invoiceId },
   });
-  return chargeAtGateway(db, ctx.tenant.id, payment, gateway, account, { kind: 'saved', customerRef, paymentMethodRef: card!.paymentMethodRef }, actorOf(ctx));
-}
-
-async function customerRefOf(db: Executor, tenantId: string, patientId: string, gateway: 'test' | 'stripe'): Promise<string | null> {
-  const [row] = await db.select({ ref: gatewayCustomers.customerRef }).from(gatewayCustomers)
-    .where(and(eq(gatewayCustomers.tenantId, tenantId), eq(gatewayCustomers.patientId, patientId), eq(gatewayCustomers.gateway, gateway)));
-  return row?.ref ?? null;
+  return chargeCardOnFile(db, ctx.tenant.id, payment, clinic, source, actorOf(ctx));
 }
 
 export interface RefundInput {

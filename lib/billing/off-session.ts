@@ -1,0 +1,125 @@
+import 'server-only';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { cardAuthorizations, gatewayCustomers, savedCards, type ChargePurpose, type Payment, type PaymentGatewayKind } from '@/db/schema';
+import type { AuditContext } from '@/lib/audit/record-audit';
+import { chargeRefusal } from './charge-rules';
+import type { ClinicGateway } from './gateway';
+import type { PaymentSource } from './gateway/types';
+import { PaymentRefusedError, chargeAtGateway, startPayment, type StartedPayment, type SystemAudit } from './payments';
+import type { SettleActor, SettledPayment } from './settle';
+
+/**
+ * Charging a saved card without the patient there ("off-session"): the desk's charge of a card on
+ * file (desk.ts) and the subscription renewals (lib/commerce/renewals.ts) both go through here.
+ * A card may be charged only under the patient's active authorisation covering the purpose and
+ * the amount (charge-rules.ts). As every payment, the pending row with its idempotency key is
+ * written first (startPayment) and only then is the provider called with that key, so a repeat
+ * after a crash gets the provider's first answer instead of a second charge.
+ */
+
+/** The patient's customer at the provider, when a card was ever saved there. */
+export async function customerRefOf(db: Executor, tenantId: string, patientId: string, gateway: PaymentGatewayKind): Promise<string | null> {
+  const [row] = await db.select({ ref: gatewayCustomers.customerRef }).from(gatewayCustomers)
+    .where(and(eq(gatewayCustomers.tenantId, tenantId), eq(gatewayCustomers.patientId, patientId), eq(gatewayCustomers.gateway, gateway)));
+  return row?.ref ?? null;
+}
+
+export interface OffSessionCard {
+  id: string;
+  gateway: PaymentGatewayKind;
+  paymentMethodRef: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  isDefault: boolean;
+  removedAt: Date | null;
+  authorization: { scopes: ChargePurpose[]; maxAmount: number | null; revokedAt: Date | null } | null;
+}
+
+/**
+ * The patient's default card and the card named (a subscription's), each with its active
+ * authorisation, in one statement: what an off-session charge chooses from.
+ */
+export async function offSessionCards(db: Executor, tenantId: string, patientId: string, namedCardId: string | null): Promise<OffSessionCard[]> {
+  const rows = await db
+    .select({
+      id: savedCards.id, gateway: savedCards.gateway, paymentMethodRef: savedCards.paymentMethodRef, brand: savedCards.brand, last4: savedCards.last4,
+      expMonth: savedCards.expMonth, expYear: savedCards.expYear, isDefault: savedCards.isDefault, removedAt: savedCards.removedAt,
+      scopes: cardAuthorizations.scopes, maxAmount: cardAuthorizations.maxAmount,
+    })
+    .from(savedCards)
+    .leftJoin(cardAuthorizations, and(eq(cardAuthorizations.tenantId, savedCards.tenantId), eq(cardAuthorizations.savedCardId, savedCards.id), isNull(cardAuthorizations.revokedAt)))
+    .where(and(
+      eq(savedCards.tenantId, tenantId), eq(savedCards.patientId, patientId), isNull(savedCards.removedAt),
+      namedCardId ? or(eq(savedCards.isDefault, true), eq(savedCards.id, namedCardId)) : eq(savedCards.isDefault, true),
+    ))
+    .orderBy(desc(savedCards.isDefault), desc(savedCards.createdAt));
+  return rows.map(({ scopes, maxAmount, ...card }) => ({ ...card, authorization: scopes ? { scopes, maxAmount, revokedAt: null } : null }));
+}
+
+/**
+ * The card to charge for `purpose`: the default card when it may be (the card the patient chose
+ * last, so updating it is how a patient fixes a failing subscription), else the named card; with
+ * the refusal of the first candidate when neither may be charged.
+ */
+export function chooseOffSessionCard(
+  cards: readonly OffSessionCard[], purpose: ChargePurpose, amount: number, currency: string, today: { year: number; month: number },
+): { card: OffSessionCard; refusal: null } | { card: OffSessionCard | null; refusal: string } {
+  let first: { card: OffSessionCard | null; refusal: string } | null = null;
+  for (const card of cards) {
+    const refusal = chargeRefusal(card, card.authorization, purpose, amount, currency, today);
+    if (!refusal) return { card, refusal: null };
+    first ??= { card, refusal };
+  }
+  return first ?? { card: null, refusal: chargeRefusal(null, null, purpose, amount, currency, today)! };
+}
+
+export interface CardOnFilePaymentInput {
+  patientId: string;
+  invoiceIds: string[];
+  amount: number;
+  purpose: ChargePurpose;
+  idempotencyKey: string;
+  card: Pick<OffSessionCard, 'id' | 'gateway' | 'paymentMethodRef'>;
+  staffId?: string | null;
+}
+
+/**
+ * Writes the pending card-on-file payment (or finds the one made with this key), refusing a card
+ * saved with another provider than the clinic's now or a patient with no customer there. The
+ * source to charge comes back with it, for chargeCardOnFile.
+ */
+export async function startCardOnFilePayment(
+  db: Executor, tenantId: string, gatewayKind: PaymentGatewayKind, input: CardOnFilePaymentInput, audit: AuditContext | SystemAudit,
+): Promise<StartedPayment & { source: PaymentSource }> {
+  if (input.card.gateway !== gatewayKind) throw new PaymentRefusedError('card-other-gateway', 'This card was saved with another payment provider. Ask the patient to add it again.');
+  const customerRef = await customerRefOf(db, tenantId, input.patientId, gatewayKind);
+  if (!customerRef) throw new PaymentRefusedError('charge-not-allowed', 'The patient has no saved card.');
+  const started = await startPayment(db, tenantId, {
+    patientId: input.patientId, invoiceIds: input.invoiceIds, amount: input.amount, method: 'card_on_file', purpose: input.purpose,
+    gateway: gatewayKind, idempotencyKey: input.idempotencyKey, staffId: input.staffId ?? null, savedCardId: input.card.id, sourceRef: input.card.paymentMethodRef,
+  }, audit);
+  return { ...started, source: { kind: 'saved', customerRef, paymentMethodRef: input.card.paymentMethodRef } };
+}
+
+/**
+ * The source of a card-on-file payment already written (a repeat after a crash): its card and
+ * the patient's customer, or null when the card is gone.
+ */
+export async function cardOnFileSource(db: Executor, payment: Pick<Payment, 'tenantId' | 'savedCardId'>): Promise<PaymentSource | null> {
+  if (!payment.savedCardId) return null;
+  const [row] = await db.select({ customerRef: gatewayCustomers.customerRef, paymentMethodRef: savedCards.paymentMethodRef })
+    .from(savedCards)
+    .innerJoin(gatewayCustomers, and(eq(gatewayCustomers.tenantId, savedCards.tenantId), eq(gatewayCustomers.patientId, savedCards.patientId), eq(gatewayCustomers.gateway, savedCards.gateway)))
+    .where(and(eq(savedCards.tenantId, payment.tenantId), eq(savedCards.id, payment.savedCardId)));
+  return row ? { kind: 'saved', customerRef: row.customerRef, paymentMethodRef: row.paymentMethodRef } : null;
+}
+
+/** Calls the provider for a pending card-on-file payment (its own key) and applies the answer. */
+export async function chargeCardOnFile(
+  db: Executor, tenantId: string, payment: Payment, clinic: ClinicGateway, source: PaymentSource, actor: SettleActor,
+): Promise<SettledPayment> {
+  return chargeAtGateway(db, tenantId, payment, clinic.gateway, clinic.account, source, actor);
+}
