@@ -18,7 +18,7 @@ import { checkDecoyCode, resendDecoy } from './decoy';
  * an hour, 5 guesses a code, and wrong codes counted towards the flow's lockout key.
  */
 
-export type FlowArea = 'activation' | 'claim' | 'invite' | 'password-reset';
+export type FlowArea = 'activation' | 'claim' | 'invite' | 'password-reset' | 'signup';
 
 /** Every flow keeps its lockout key in the payload; the rest is the flow's own. */
 export interface FlowPayload {
