@@ -26,7 +26,9 @@ import { clinicToday, nextReminderAfter, reminderSettings } from './reminders';
  * invite and the booking skip it (the form is already waiting).
  */
 
-type Actor = StaffContext | PortalContext;
+/** The system acting for a clinic (a paid order's forms, lib/commerce): no person, audited as the system. */
+interface SystemActor { kind: 'system'; tenant: { id: string } }
+type Actor = StaffContext | PortalContext | SystemActor;
 
 interface NewAssignments {
   patientId: string;
@@ -118,10 +120,12 @@ async function insertAssignments(tx: Executor, actor: Actor, input: NewAssignmen
     .returning({ id: formAssignments.id, templateId: formAssignments.templateId, versionId: formAssignments.versionId });
   for (const row of made) {
     const form = forms.find((f) => f.templateId === row.templateId)!;
-    await recordAudit(tx, actor, {
+    const entry = {
       action: FormsAuditActions.assigned, patientId: input.patientId, target: { type: 'form_assignment', id: row.id },
       details: { templateId: row.templateId, version: form.version, source: input.source, dueOn: input.dueOn ?? null, appointmentId: input.appointmentId ?? null },
-    });
+    };
+    if ('kind' in actor) await recordAudit(tx, { ...entry, tenantId, actor: { kind: 'system' } });
+    else await recordAudit(tx, actor, entry);
   }
   return made;
 }
@@ -200,6 +204,32 @@ export async function assignBookingForms(
   });
   if (made.length > 0) await enqueueFormNotice(tx, { tenantId, patientId: input.patientId, kind: 'assigned', event: `forms:booking:${input.appointmentId}` });
   return made.length;
+}
+
+/**
+ * A paid order's required forms (lib/commerce/order-processing.ts), in the caller's transaction,
+ * by the system, due on `dueOn`. A form the patient already has open is not assigned again: its
+ * open assignment is reused. Returns each form's assignment id; the patient's people are told
+ * once (a notice without the forms' titles) when any was made.
+ */
+export async function assignOrderForms(
+  tx: Executor,
+  tenantId: string,
+  input: { patientId: string; orderId: string; templateIds: readonly string[]; dueOn: string | null },
+): Promise<Map<string, string>> {
+  if (input.templateIds.length === 0) return new Map();
+  const made = await insertAssignments(tx, { kind: 'system', tenant: { id: tenantId } }, {
+    patientId: input.patientId, templateIds: input.templateIds, source: 'order', dueOn: input.dueOn, whenOpen: 'skip',
+  });
+  const open = await tx
+    .select({ id: formAssignments.id, templateId: formAssignments.templateId })
+    .from(formAssignments)
+    .where(and(
+      eq(formAssignments.tenantId, tenantId), eq(formAssignments.patientId, input.patientId),
+      inArray(formAssignments.templateId, [...input.templateIds]), inArray(formAssignments.status, [...openAssignmentStatuses]),
+    ));
+  if (made.length > 0) await enqueueFormNotice(tx, { tenantId, patientId: input.patientId, kind: 'assigned', event: `forms:order:${input.orderId}` });
+  return new Map(open.map((o) => [o.templateId, o.id]));
 }
 
 /** Staff withdraw a form the patient has not sent yet. */
