@@ -11,9 +11,11 @@ export const CommerceAuditActions = {
   productUpdated: 'commerce.product_updated',
   productArchived: 'commerce.product_archived',
   productRestored: 'commerce.product_restored',
+  productDeleted: 'commerce.product_deleted',
   couponCreated: 'commerce.coupon_created',
   couponUpdated: 'commerce.coupon_updated',
   couponArchived: 'commerce.coupon_archived',
+  couponRestored: 'commerce.coupon_restored',
   // Checkout and requirements (portal)
   visitorRegistered: 'commerce.visitor_registered',
   orderPlaced: 'commerce.order_placed',
