@@ -57,21 +57,21 @@ const phasesJson = sql<ShopPhase[]>`coalesce((
     'intervalCount', ph.interval_count, 'cycles', ph.cycles
   ) order by ph.position)
   from product_phases ph
-  where ph.tenant_id = ${products.tenantId} and ph.product_id = ${products.id}
+  where ph.tenant_id = "products"."tenant_id" and ph.product_id = "products"."id"
 ), '[]'::json)`;
 
 const formsJson = sql<{ templateId: string; title: string }[]>`coalesce((
   select json_agg(json_build_object('templateId', ft.id, 'title', ft.title) order by ft.title, ft.id)
   from product_required_forms rf
   join form_templates ft on ft.tenant_id = rf.tenant_id and ft.id = rf.template_id
-  where rf.tenant_id = ${products.tenantId} and rf.product_id = ${products.id}
+  where rf.tenant_id = "products"."tenant_id" and rf.product_id = "products"."id"
     and ft.published_version is not null and ft.archived_at is null
 ), '[]'::json)`;
 
 const uploadsJson = sql<{ id: string; label: string; documentTypeId: string | null }[]>`coalesce((
   select json_agg(json_build_object('id', u.id, 'label', u.label, 'documentTypeId', u.document_type_id) order by u.label, u.id)
   from product_required_uploads u
-  where u.tenant_id = ${products.tenantId} and u.product_id = ${products.id}
+  where u.tenant_id = "products"."tenant_id" and u.product_id = "products"."id"
 ), '[]'::json)`;
 
 const columns = {

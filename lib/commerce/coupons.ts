@@ -108,7 +108,7 @@ const listColumns = {
   amountOff: coupons.amountOff, validFrom: coupons.validFrom, validTo: coupons.validTo, appliesToAll: coupons.appliesToAll,
   maxRedemptions: coupons.maxRedemptions, perPatientLimit: coupons.perPatientLimit, firstOrderOnly: coupons.firstOrderOnly,
   subscriptionCycles: coupons.subscriptionCycles, redemptionCount: coupons.redemptionCount, archivedAt: coupons.archivedAt,
-  productCount: sql<number>`(select count(*)::int from coupon_products cp where cp.tenant_id = ${coupons.tenantId} and cp.coupon_id = ${coupons.id})`,
+  productCount: sql<number>`(select count(*)::int from coupon_products cp where cp.tenant_id = "coupons"."tenant_id" and cp.coupon_id = "coupons"."id")`,
 };
 
 type SelectedRow = Omit<CouponListRow, 'archived' | 'validFrom' | 'validTo'> & { validFrom: Date | null; validTo: Date | null; archivedAt: Date | null };
@@ -139,7 +139,7 @@ export async function getCouponForEdit(db: Executor, ctx: StaffContext, couponId
   if (!isUuid(couponId)) throw new NotFoundError('coupon');
   const [row] = await db.select({
     ...listColumns,
-    productIds: sql<string[]>`coalesce((select json_agg(cp.product_id order by cp.product_id) from coupon_products cp where cp.tenant_id = ${coupons.tenantId} and cp.coupon_id = ${coupons.id}), '[]'::json)`,
+    productIds: sql<string[]>`coalesce((select json_agg(cp.product_id order by cp.product_id) from coupon_products cp where cp.tenant_id = "coupons"."tenant_id" and cp.coupon_id = "coupons"."id"), '[]'::json)`,
   }).from(coupons).where(and(eq(coupons.tenantId, ctx.tenant.id), eq(coupons.id, couponId)));
   if (!row) throw new NotFoundError('coupon');
   const { productIds, ...rest } = row;

@@ -25,7 +25,7 @@ import { deleteProductImageQuietly, readProductImage, storeProductImage } from '
  * changed, never a product's name or description (a product may name a treatment).
  */
 
-type ProductRuleCode = 'kind-locked' | 'has-orders' | 'form-unavailable' | 'type-unavailable' | 'upload-unknown' | 'alt-missing';
+type ProductRuleCode = 'kind-locked' | 'has-orders' | 'form-unavailable' | 'type-unavailable' | 'upload-unknown' | 'alt-missing' | 'phases-invalid';
 
 export class ProductRuleError extends RuleError {
   constructor(code: ProductRuleCode, message: string, fieldErrors?: Record<string, string>) {
@@ -58,7 +58,7 @@ const phasesJson = sql<PhaseInput[]>`coalesce((
     'position', ph.position, 'unitAmount', ph.unit_amount, 'intervalUnit', ph.interval_unit,
     'intervalCount', ph.interval_count, 'cycles', ph.cycles
   ) order by ph.position)
-  from product_phases ph where ph.tenant_id = ${products.tenantId} and ph.product_id = ${products.id}
+  from product_phases ph where ph.tenant_id = "products"."tenant_id" and ph.product_id = "products"."id"
 ), '[]'::json)`;
 
 /** The clinic's active or archived products, in shop order, with what the list shows of each. */
@@ -69,8 +69,8 @@ export async function listProducts(db: Executor, ctx: StaffContext, filter: { st
       id: products.id, name: products.name, category: products.category, kind: products.kind, unitAmount: products.unitAmount,
       visibility: products.visibility, status: products.status, position: products.position, imageKey: products.imageKey, imageAlt: products.imageAlt,
       phases: phasesJson,
-      formCount: sql<number>`(select count(*)::int from product_required_forms f where f.tenant_id = ${products.tenantId} and f.product_id = ${products.id})`,
-      uploadCount: sql<number>`(select count(*)::int from product_required_uploads u where u.tenant_id = ${products.tenantId} and u.product_id = ${products.id})`,
+      formCount: sql<number>`(select count(*)::int from product_required_forms f where f.tenant_id = "products"."tenant_id" and f.product_id = "products"."id")`,
+      uploadCount: sql<number>`(select count(*)::int from product_required_uploads u where u.tenant_id = "products"."tenant_id" and u.product_id = "products"."id")`,
     })
     .from(products)
     .where(and(eq(products.tenantId, ctx.tenant.id), eq(products.status, filter.status)))
@@ -111,13 +111,13 @@ export async function getProductForEdit(db: Executor, ctx: StaffContext, product
       unitAmount: products.unitAmount, visibility: products.visibility, status: products.status, taxable: products.taxable,
       requiresShipping: products.requiresShipping, position: products.position, imageKey: products.imageKey, imageAlt: products.imageAlt,
       phases: phasesJson,
-      requiredFormIds: sql<string[]>`coalesce((select json_agg(f.template_id order by f.template_id) from product_required_forms f where f.tenant_id = ${products.tenantId} and f.product_id = ${products.id}), '[]'::json)`,
+      requiredFormIds: sql<string[]>`coalesce((select json_agg(f.template_id order by f.template_id) from product_required_forms f where f.tenant_id = "products"."tenant_id" and f.product_id = "products"."id"), '[]'::json)`,
       uploads: sql<ProductForEdit['uploads']>`coalesce((
         select json_agg(json_build_object('id', u.id, 'label', u.label, 'documentTypeId', u.document_type_id) order by u.label, u.id)
-        from product_required_uploads u where u.tenant_id = ${products.tenantId} and u.product_id = ${products.id}
+        from product_required_uploads u where u.tenant_id = "products"."tenant_id" and u.product_id = "products"."id"
       ), '[]'::json)`,
-      orderCount: sql<number>`(select count(distinct l.order_id)::int from order_lines l where l.tenant_id = ${products.tenantId} and l.product_id = ${products.id})`,
-      liveSubscriptions: sql<number>`(select count(*)::int from subscriptions s where s.tenant_id = ${products.tenantId} and s.product_id = ${products.id} and s.status in ('active', 'paused', 'past_due'))`,
+      orderCount: sql<number>`(select count(distinct l.order_id)::int from order_lines l where l.tenant_id = "products"."tenant_id" and l.product_id = "products"."id")`,
+      liveSubscriptions: sql<number>`(select count(*)::int from subscriptions s where s.tenant_id = "products"."tenant_id" and s.product_id = "products"."id" and s.status in ('active', 'paused', 'past_due'))`,
     })
     .from(products)
     .where(and(eq(products.tenantId, ctx.tenant.id), eq(products.id, productId)));
@@ -187,6 +187,28 @@ const productColumns = (input: ProductInput) => ({
   position: input.position,
 });
 
+/**
+ * A one-time product's price and a subscription's phases, checked again here for callers other
+ * than the form (its schema words each problem per row): at least one phase, and only the last
+ * may repeat forever.
+ */
+function assertPhases(input: ProductInput): void {
+  if (input.kind === 'one_time') {
+    if (input.unitAmount === null || !Number.isSafeInteger(input.unitAmount) || input.unitAmount < 0) {
+      throw new ProductRuleError('phases-invalid', 'The product was not saved.', { price: 'Enter the price as an amount such as 120 or 120.50.' });
+    }
+    return;
+  }
+  const phases = input.phases;
+  const bad = phases.length === 0
+    || phases.some((p, i) => (p.cycles === null && i !== phases.length - 1) || p.unitAmount < 0 || p.intervalCount < 1 || (p.cycles !== null && p.cycles < 1));
+  if (bad) {
+    throw new ProductRuleError('phases-invalid', 'The product was not saved.', {
+      phases: 'A subscription needs at least one phase, and only the last phase can repeat until cancelled.',
+    });
+  }
+}
+
 const altMissing = () => new ProductRuleError('alt-missing', 'The product was not saved.', {
   imageAlt: 'Describe the picture in a few words for people who cannot see it, such as “Bottle of 60 capsules”.',
 });
@@ -197,6 +219,7 @@ const altMissing = () => new ProductRuleError('alt-missing', 'The product was no
  */
 export async function createProduct(db: Executor, ctx: StaffContext, input: ProductInput, image: ImageChange = {}): Promise<{ id: string }> {
   assertPermission(ctx, 'commerce.catalog');
+  assertPhases(input);
   const upload = await readProductImage(image.file);
   if (upload && !input.imageAlt) throw altMissing();
   const imageKey = upload ? await storeProductImage(ctx.tenant.id, upload) : null;
@@ -231,6 +254,7 @@ export async function createProduct(db: Executor, ctx: StaffContext, input: Prod
 export async function updateProduct(db: Executor, ctx: StaffContext, productId: string, input: ProductInput, image: ImageChange = {}): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'commerce.catalog');
   if (!isUuid(productId)) throw new NotFoundError('product');
+  assertPhases(input);
   const upload = await readProductImage(image.file);
   const newKey = upload ? await storeProductImage(ctx.tenant.id, upload) : null;
   let oldKey: string | null = null;
