@@ -1,11 +1,15 @@
 import 'server-only';
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { cardAuthorizations, gatewayCustomers, savedCards, type ChargePurpose, type Payment, type PaymentGatewayKind } from '@/db/schema';
-import type { AuditContext } from '@/lib/audit/record-audit';
+import { cardAuthorizations, gatewayCustomers, invoices, savedCards, type ChargePurpose, type Payment, type PaymentGatewayKind } from '@/db/schema';
+import { recordAudit, type AuditContext } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
+import { BillingAuditActions } from './audit-actions';
 import { chargeRefusal } from './charge-rules';
 import type { ClinicGateway } from './gateway';
 import type { PaymentSource } from './gateway/types';
+import { invoiceChangeRefusal } from './invoice-status';
+import { heldByUnsettledPayments, invoiceSums, postLedgerEntries } from './ledger';
 import { PaymentRefusedError, chargeAtGateway, startPayment, type StartedPayment, type SystemAudit } from './payments';
 import type { SettleActor, SettledPayment } from './settle';
 
@@ -122,4 +126,35 @@ export async function chargeCardOnFile(
   db: Executor, tenantId: string, payment: Payment, clinic: ClinicGateway, source: PaymentSource, actor: SettleActor,
 ): Promise<SettledPayment> {
   return chargeAtGateway(db, tenantId, payment, clinic.gateway, clinic.account, source, actor);
+}
+
+/**
+ * Closes an invoice that an off-session charge never paid and nobody will (a renewal given up
+ * after its last retry, or a subscription cancelled while its renewal was unpaid): a 'void' entry
+ * takes what it asks for off the balance, as staff's void does. Nothing happens (false) when it
+ * is already closed, has money on it, or a payment of it is still in progress — the payment's
+ * outcome decides then.
+ */
+export async function voidUnpaidInvoice(
+  tx: Executor, tenantId: string, invoiceId: string, reason: string, actor: { kind: 'system' | 'patient' | 'staff'; id?: string | null },
+): Promise<boolean> {
+  const [invoice] = await tx.select().from(invoices).where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, invoiceId))).for('update');
+  if (!invoice) return false;
+  const sums = (await invoiceSums(tx, tenantId, [invoiceId])).get(invoiceId)!;
+  if (invoice.status === 'paid' || invoiceChangeRefusal(invoice.status, 'void', sums)) return false;
+  if (((await heldByUnsettledPayments(tx, tenantId, [invoiceId])).get(invoiceId) ?? 0) > 0) return false;
+  if (sums.due > 0) {
+    await postLedgerEntries(tx, [{
+      tenantId, patientId: invoice.patientId, kind: 'void', amount: -sums.due, currency: invoice.currency, invoiceId, actorKind: actor.kind, actorId: actor.id ?? null,
+    }]);
+  }
+  const at = now();
+  await tx.update(invoices).set({ status: 'void', voidReason: reason, closedAt: at, updatedAt: at })
+    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, invoiceId)));
+  await recordAudit(tx, {
+    tenantId, actor: { kind: actor.kind, id: actor.id ?? null }, action: BillingAuditActions.invoiceVoided,
+    patientId: invoice.patientId, target: { type: 'invoice', id: invoiceId },
+    details: { number: invoice.number, amount: sums.due > 0 ? -sums.due : 0, currency: invoice.currency, status: { before: invoice.status, after: 'void' } },
+  });
+  return true;
 }
