@@ -5,6 +5,7 @@ import { cardAuthorizations, cardSetups, gatewayCustomers, savedCards, type Char
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { retryPastDueSubscriptionsSoon } from '@/lib/commerce/subscription-events';
 import { isUuid } from '@/lib/kernel/ids';
 import { postgresErrorCode, PG } from '@/lib/kernel/errors';
 import { BillingAuditActions } from './audit-actions';
@@ -186,6 +187,7 @@ export async function grantAuthorization(db: Executor, ctx: PortalContext, cardI
       action: BillingAuditActions.authorizationGranted, patientId: ctx.patient.id, target: { type: 'card_authorization', id: row!.id },
       details: { savedCardId: cardId, scopes, maxAmount: input.maxAmount, textVersion: AUTHORIZATION_TEXT_VERSION },
     });
+    if (scopes.includes('subscriptions')) await retryPastDueSubscriptionsSoon(tx, ctx.tenant.id, ctx.patient.id, { kind: 'patient', id: ctx.account.id });
     return row!;
   });
 }
