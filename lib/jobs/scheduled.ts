@@ -5,6 +5,7 @@ import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { expireOverdueAssignments, sendDueFormReminders } from '@/lib/clinic-forms/reminders';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { reconcilePayments } from '@/lib/billing/reconcile';
+import { runRenewals } from '@/lib/commerce/renewals';
 import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
@@ -29,6 +30,7 @@ export interface ScheduledJob {
 const OUTBOX_BATCH = 50;
 const FORM_FILING_BATCH = 10;
 const PAYMENT_EVENTS_BATCH = 50;
+const RENEWALS_BATCH = 50;
 
 export const OUTBOX_JOB: ScheduledJob = {
   name: 'outbox',
@@ -69,6 +71,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
     },
     moreWaiting: (c) => (c.paymentEventsProcessed ?? 0) + (c.paymentEventsRetried ?? 0) >= PAYMENT_EVENTS_BATCH,
   },
+  // Subscription renewals on their dates and retries of failed ones (lib/commerce/renewals.ts: claimed with SKIP LOCKED and a lease, charged once).
+  { name: 'subscription-renewals', everySeconds: 60, run: async (db, at) => ({ ...(await runRenewals(db, { at, limit: RENEWALS_BATCH })) }), moreWaiting: (c) => (c.renewalsClaimed ?? 0) >= RENEWALS_BATCH },
   // Payments and refunds the provider has not settled for us (a crash, an outage, a lost webhook).
   { name: 'payment-reconcile', everySeconds: 60, run: async (db, at) => reconcilePayments(db, at) },
 ];
