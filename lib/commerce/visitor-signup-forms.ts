@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+import { interpolate } from '@/lib/i18n/core';
+import type { ShopJoinMessages } from '@/lib/i18n/messages/shop-join';
 import { personalDataForm } from '@/lib/patients/personal-data-form';
 import { hasControlCharacters } from '@/lib/validation/text';
 import { formSchema } from '@/lib/validation/zod-mini';
@@ -87,4 +89,19 @@ export function safeNextPath(next: string | null | undefined): string {
   // The sign-up page itself would only ask again.
   if (url.pathname === '/portal/shop/join' || url.pathname.startsWith('/portal/shop/join/')) return DEFAULT_AFTER_SIGNUP;
   return `${url.pathname}${url.search}`;
+}
+
+/** The names the form's sentences use: the clinic, its sign-in identifier in a sentence, its calling code ("1"). */
+export interface SignupWording {
+  clinic: string;
+  identifier: string;
+  callingCode: string;
+}
+
+/** A field message's key (the schema's, lib's) -> its sentence in the reader's language, placeholders filled. */
+export function signupFieldTexts(messages: { [K in keyof ShopJoinMessages]: string }, wording: SignupWording): Record<string, string> {
+  const vars = { ...wording };
+  return Object.fromEntries(
+    Object.entries(messages).filter(([key]) => key.startsWith('err') || key === 'fixErrors').map(([key, text]) => [key, interpolate(text, vars)]),
+  );
 }

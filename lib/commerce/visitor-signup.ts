@@ -1,19 +1,20 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { getCountryCallingCode, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import type { Executor } from '@/db/client';
 import { authChallenges, locations, patients, type AuthChallenge, type ChallengePurpose, type IdentificationMode } from '@/db/schema';
 import type { AuditActor } from '@/lib/audit/record-audit';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { challengeKey, completeVerifiedChallenge, createChallenge, findOpenChallenge } from '@/lib/auth/challenges';
-import { maskPhone, normalizeIdentifier } from '@/lib/auth/identifiers';
+import { identifierLabel, maskPhone, normalizeIdentifier } from '@/lib/auth/identifiers';
+import { identifierInSentence } from '@/lib/auth/messages';
 import { lockoutKey } from '@/lib/auth/lockout';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
 import { now as clockNow } from '@/lib/clock';
 import { decryptField, encryptField } from '@/lib/crypto/field-encryption';
-import { toLocale } from '@/lib/i18n/core';
+import { toLocale, type Locale } from '@/lib/i18n/core';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { getSmsSender } from '@/lib/messaging/providers';
@@ -33,7 +34,7 @@ import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { CommerceAuditActions } from './audit-actions';
 import { getCommerceSettings } from './settings';
-import { safeNextPath, type VisitorSignupValues } from './visitor-signup-forms';
+import { safeNextPath, type SignupWording, type VisitorSignupValues } from './visitor-signup-forms';
 
 /**
  * A new visitor creates their portal account in the shop's checkout (issue 17; seed 004's "patient
@@ -113,6 +114,16 @@ export async function clinicCountry(db: Executor, tenantId: string): Promise<Cou
     .limit(1);
   const country = row?.country?.toUpperCase();
   return country && isSupportedCountry(country) ? country : 'US';
+}
+
+/** What the form's sentences name, in the reader's language: the clinic, its sign-in identifier, its country's calling code. */
+export async function signupWording(db: Executor, profile: TenantProfile, locale: Locale): Promise<SignupWording> {
+  const { identificationMode, nationalIdLabel } = profile.portal;
+  return {
+    clinic: profile.branding.displayName,
+    identifier: identifierInSentence(identifierLabel(identificationMode, nationalIdLabel), locale),
+    callingCode: getCountryCallingCode(await clinicCountry(db, profile.id)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

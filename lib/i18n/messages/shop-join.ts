@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineMessages } from '../core';
 
 /**
@@ -18,7 +19,7 @@ export const shopJoin = defineMessages(
     dateOfBirth: 'Date of birth (MM/DD/YYYY)',
     dateOfBirthPlaceholder: 'MM/DD/YYYY',
     phone: 'Mobile phone',
-    phoneHint: 'We’ll text a 6-digit code to this number. A number outside {country} needs its country code, for example +44.',
+    phoneHint: 'We’ll text a 6-digit code to this number. Include the country code unless it is a +{callingCode} number.',
     email: 'Email',
     emailHintSignIn: 'You’ll sign in with this email.',
     emailHint: 'For receipts and messages from the clinic.',
@@ -36,7 +37,7 @@ export const shopJoin = defineMessages(
     errLastName: 'Enter your last name (letters, spaces, apostrophes and hyphens).',
     errDateOfBirth: 'Enter your date of birth as MM/DD/YYYY, for example 04/12/1986.',
     errDateOfBirthRange: 'Enter a date of birth between 1900 and today.',
-    errPhone: 'Enter a mobile number we can text (outside {country}, with its country code).',
+    errPhone: 'Enter a mobile number we can text, with its country code unless it is a +{callingCode} number.',
     errEmail: 'Enter a valid email address.',
     errIdentifier: 'Enter your {identifier}.',
     errIdentifierShape: 'Enter the {identifier} with digits and letters only (dashes are fine).',
@@ -57,7 +58,7 @@ export const shopJoin = defineMessages(
     dateOfBirth: 'Fecha de nacimiento (MM/DD/AAAA)',
     dateOfBirthPlaceholder: 'MM/DD/AAAA',
     phone: 'Celular',
-    phoneHint: 'Le enviaremos un código de 6 dígitos a este número. Un número fuera de {country} necesita su código de país, por ejemplo +44.',
+    phoneHint: 'Le enviaremos un código de 6 dígitos a este número. Incluya el código de país, salvo que sea un número +{callingCode}.',
     email: 'Correo electrónico',
     emailHintSignIn: 'Iniciará sesión con este correo electrónico.',
     emailHint: 'Para recibos y mensajes de la clínica.',
@@ -75,7 +76,7 @@ export const shopJoin = defineMessages(
     errLastName: 'Escriba su apellido (letras, espacios, apóstrofos y guiones).',
     errDateOfBirth: 'Escriba su fecha de nacimiento como MM/DD/AAAA, por ejemplo 04/12/1986.',
     errDateOfBirthRange: 'Escriba una fecha de nacimiento entre 1900 y hoy.',
-    errPhone: 'Escriba un número de celular que reciba SMS (fuera de {country}, con su código de país).',
+    errPhone: 'Escriba un número de celular que reciba SMS, con su código de país salvo que sea un número +{callingCode}.',
     errEmail: 'Escriba un correo electrónico válido.',
     errIdentifier: 'Escriba su {identifier}.',
     errIdentifierShape: 'Escriba el {identifier} solo con números y letras (puede usar guiones).',
