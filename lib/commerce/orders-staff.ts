@@ -225,7 +225,8 @@ export async function getOrderForStaff(db: Executor, ctx: StaffContext, orderId:
     }).from(orderStatusHistory)
       .leftJoin(staffUsers, and(eq(orderStatusHistory.actorKind, 'staff'), eq(staffUsers.tenantId, orderStatusHistory.tenantId), eq(staffUsers.id, orderStatusHistory.actorId)))
       .leftJoin(portalAccounts, and(eq(orderStatusHistory.actorKind, 'patient'), eq(portalAccounts.tenantId, orderStatusHistory.tenantId), eq(portalAccounts.id, orderStatusHistory.actorId)))
-      .where(byOrder(orderStatusHistory)).orderBy(asc(orderStatusHistory.occurredAt), asc(orderStatusHistory.id)),
+      // The creation row first when moves share its instant (it has no `from`).
+      .where(byOrder(orderStatusHistory)).orderBy(asc(orderStatusHistory.occurredAt), sql`${orderStatusHistory.fromStatus} is not null`, asc(orderStatusHistory.id)),
     db.select({ id: orderNotes.id, body: orderNotes.body, createdAt: orderNotes.createdAt, staffName: staffUsers.fullName }).from(orderNotes)
       .leftJoin(staffUsers, and(eq(staffUsers.tenantId, orderNotes.tenantId), eq(staffUsers.id, orderNotes.staffId)))
       .where(byOrder(orderNotes)).orderBy(desc(orderNotes.createdAt), desc(orderNotes.id)),
