@@ -9,6 +9,7 @@ import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { completeRequirementsForAssignment } from '@/lib/commerce/requirements';
 import { isUuid } from '@/lib/kernel/ids';
 import { toE164 } from '@/lib/phone/format';
 import { RECORD_COLUMNS } from './record-fields';
@@ -344,6 +345,8 @@ export async function submitForm(db: Executor, ctx: PortalContext, assignmentId:
       .update(formAssignments)
       .set({ status: 'submitted', submittedAt: at, nextReminderAt: null, updatedAt: at })
       .where(and(eq(formAssignments.tenantId, ctx.tenant.id), eq(formAssignments.id, assignment.id)));
+    // An order waiting for this form (lib/commerce): its requirement is done with the submit.
+    await completeRequirementsForAssignment(tx, ctx.tenant.id, assignment.id);
 
     if (signatures.length > 0) {
       await tx.insert(formSignatures).values(signatures.map(({ linkId, value }) => {
