@@ -7,6 +7,7 @@ import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { completeUploadRequirement } from '@/lib/commerce/requirements';
 import type { Translate } from '@/lib/i18n/core';
 import type { uploads } from '@/lib/i18n/messages/uploads';
 import { RuleError } from '@/lib/kernel/errors';
@@ -68,10 +69,15 @@ export interface PatientUploadInput {
   /** Today in the patient's zone (YYYY-MM-DD): the document's date for sorting. */
   today: string;
   file: { bytes: Buffer; name: string; declaredType: string };
+  /**
+   * The order's upload request this file answers (lib/commerce/requirements.ts): allowed even
+   * when the clinic does not take other uploads, and the request is done in the same transaction.
+   */
+  orderRequirementId?: string;
 }
 
 export async function uploadPatientDocument(db: Database, ctx: PortalContext, input: PatientUploadInput): Promise<DocumentRow> {
-  if (!(await patientUploadsAllowed(db, ctx))) throw new PatientUploadsDisabledError();
+  if (input.orderRequirementId === undefined && !(await patientUploadsAllowed(db, ctx))) throw new PatientUploadsDisabledError();
   if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
   await assertPortalLink(db, ctx);
   const tenantId = ctx.tenant.id;
@@ -107,6 +113,8 @@ export async function uploadPatientDocument(db: Database, ctx: PortalContext, in
         .where(and(eq(documents.tenantId, tenantId), eq(documents.id, pending!.id), eq(documents.status, 'pending')))
         .returning();
       if (!row) throw new Error('document was not pending');
+      // Not the patient's open request: NotFoundError rolls the document back.
+      if (input.orderRequirementId !== undefined) await completeUploadRequirement(tx, ctx, input.orderRequirementId, row.id);
       await recordAudit(tx, ctx, {
         action: DocumentAuditActions.uploaded, patientId, target: { type: 'document', id: row.id },
         details: {
