@@ -216,10 +216,18 @@ async function findSignup(db: Executor, tenantId: string, challengeId: string | 
   return challenge && readFlowPayload<SignupPayload>(challenge).kind === KIND ? challenge : null;
 }
 
-/** "Resend code", 60 s after the last one, within the phone's hourly allowance. */
+/** Seconds the attempt's phone is locked for (wrong codes, flow.ts); 0 when it is not. */
+async function lockedFor(db: Executor, challenge: AuthChallenge): Promise<number> {
+  const lockKey = readFlowPayload<SignupPayload>(challenge).lockKey;
+  return lockKey ? flowLockedSeconds(db, lockKey) : 0;
+}
+
+/** "Resend code", 60 s after the last one, within the phone's hourly allowance, unless the phone is locked. */
 export const resendVisitorSignupCode: FlowResend = async (db, profile, challengeId, client, sms = getSmsSender()) => {
   const challenge = await findSignup(db, profile.id, challengeId);
   if (!challenge || challenge.verifiedAt || !(await visitorSignupOpen(db, profile))) return { ok: false, error: 'no-attempt' };
+  const locked = await lockedFor(db, challenge);
+  if (locked > 0) return { ok: false, error: 'too-many-codes', retryAfterSeconds: locked };
   const key = phoneSendsKey(String(readFlowPayload<SignupPayload>(challenge).lockKey ?? ''));
   const allowance = await peekRateLimit(db, key, perPhone());
   if (!allowance.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: allowance.retryAfterSeconds };
@@ -255,6 +263,9 @@ export async function completeVisitorSignup(
   const tenantId = profile.id;
   const pending = await findSignup(db, tenantId, challengeId);
   if (!pending) return { ok: false, error: 'no-attempt' };
+  // As at sign-in: a lock that began during this attempt stops even the right code.
+  const locked = await lockedFor(db, pending);
+  if (locked > 0) return { ok: false, error: 'locked', retryAfterSeconds: locked };
   const checked = await checkFlowCode(db, tenantId, pending.id, PURPOSE, code, client, { area: 'signup' });
   if (!checked.ok) return checked;
   const payload = readFlowPayload<SignupPayload>(checked.challenge);
