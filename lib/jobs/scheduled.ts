@@ -7,6 +7,7 @@ import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { reconcilePayments } from '@/lib/billing/reconcile';
 import { runRenewals } from '@/lib/commerce/renewals';
 import { processPaymentEvents } from '@/lib/billing/webhooks';
+import { processPaidOrders } from '@/lib/commerce/order-processing';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
 /**
@@ -30,6 +31,7 @@ export interface ScheduledJob {
 const OUTBOX_BATCH = 50;
 const FORM_FILING_BATCH = 10;
 const PAYMENT_EVENTS_BATCH = 50;
+const ORDER_PROCESSING_BATCH = 20;
 const RENEWALS_BATCH = 50;
 
 export const OUTBOX_JOB: ScheduledJob = {
@@ -75,6 +77,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'subscription-renewals', everySeconds: 60, run: async (db, at) => ({ ...(await runRenewals(db, { at, limit: RENEWALS_BATCH })) }), moreWaiting: (c) => (c.renewalsClaimed ?? 0) >= RENEWALS_BATCH },
   // Payments and refunds the provider has not settled for us (a crash, an outage, a lost webhook).
   { name: 'payment-reconcile', everySeconds: 60, run: async (db, at) => reconcilePayments(db, at) },
+  // Orders paid after their request ended (a webhook, the bank's check, the reconciliation): subscriptions, requirements, next status.
+  { name: 'order-processing', everySeconds: 60, run: async (db) => processPaidOrders(db, { limit: ORDER_PROCESSING_BATCH }), moreWaiting: (c) => (c.ordersProcessed ?? 0) >= ORDER_PROCESSING_BATCH },
 ];
 
 /** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */
