@@ -2,7 +2,7 @@ import { couponKinds, type CouponKind } from '@/db/schema/commerce';
 import { isCalendarDate } from '@/lib/billing/invoice-forms';
 import { parsePercentToBasisPoints, STRICT_FORM } from '@/lib/billing/settings-forms';
 import { z } from '@/lib/validation/zod';
-import { blankToUndefined, checkbox, currencyField, optionalText, optionalWholeNumber, readMoney } from './product-forms';
+import { blankToUndefined, checkbox, currencyField, idList, optionalText, optionalWholeNumber, readMoney } from './product-forms';
 
 /**
  * The coupon form (CRM → Coupons), shared by the browser and the server actions. Browser-safe.
@@ -61,7 +61,7 @@ const couponFields = {
   validTo: optionalDate('Enter the last day as a date, or leave it empty for no end.'),
   appliesTo: z.enum(COUPON_APPLIES, { error: 'Choose all products or the products it is for.' }),
   productIds: z.preprocess(
-    (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v.filter((x) => x !== '') : [v]),
+    idList,
     z.array(z.uuid({ error: 'Choose the products from the list.' }), { error: 'Choose the products from the list.' })
       .max(COUPON_LIMITS.products, 'Choose the products from the list.'),
   ),

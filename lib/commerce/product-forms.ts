@@ -74,6 +74,9 @@ export const RELOAD = 'Reload the page and try again.';
 export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 export const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean());
 
+/** A checkbox group's ids: nothing ticked (absent, empty, react-hook-form's false) is none. */
+export const idList = (v: unknown) => (v === undefined || v === null || v === '' || v === false ? [] : Array.isArray(v) ? v.filter((x) => x !== '') : [v]);
+
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 export const currencyField = z.string({ error: RELOAD }).regex(CURRENCY_CODE, RELOAD);
 
@@ -167,7 +170,7 @@ const productFields = {
   // The file is read and checked by lib/commerce/product-images.ts (from its bytes).
   image: z.unknown().optional(),
   requiredFormIds: z.preprocess(
-    (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v.filter((x) => x !== '') : [v]),
+    idList,
     z.array(z.uuid({ error: 'Choose the forms from the list.' }), { error: 'Choose the forms from the list.' })
       .max(PRODUCT_LIMITS.forms, `A product can require at most ${PRODUCT_LIMITS.forms} forms.`),
   ),
