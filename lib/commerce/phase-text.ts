@@ -40,7 +40,9 @@ export function everyText(unit: IntervalUnit, count: number): string {
 function phaseText(phase: PhaseTextInput, currency: string, locale: string, place: 'only' | 'first' | 'later'): string {
   const price = formatMoney(phase.unitAmount, currency, locale);
   if (phase.cycles === null) return `${price} ${everyText(phase.intervalUnit, phase.intervalCount)}`;
-  const span = periodText(phase.intervalUnit, phase.intervalCount * phase.cycles);
+  const total = phase.intervalCount * phase.cycles;
+  // "for the first month", "for the next month", but "for one month" (not "for month").
+  const span = total === 1 && place === 'only' ? `one ${INTERVAL_UNIT_LABELS[phase.intervalUnit].one}` : periodText(phase.intervalUnit, total);
   const lead = place === 'first' ? 'for the first' : place === 'later' ? 'for the next' : 'for';
   if (phase.cycles === 1) return `${price} ${lead} ${span}`;
   return `${price} ${everyText(phase.intervalUnit, phase.intervalCount)} ${lead} ${span}`;
