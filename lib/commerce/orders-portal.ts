@@ -36,7 +36,7 @@ export async function listPortalOrders(db: Executor, ctx: PortalContext): Promis
   await assertPortalLink(db, ctx);
   const rows = await db.select({
     id: orders.id, number: orders.number, status: orders.status, createdAt: orders.createdAt, total: orders.total, currency: orders.currency,
-    openRequirements: sql<number>`(select count(*) from ${orderRequirements} r where r.tenant_id = ${orders.tenantId} and r.order_id = ${orders.id} and r.completed_at is null)::int`,
+    openRequirements: sql<number>`(select count(*) from ${orderRequirements} r where r.tenant_id = orders.tenant_id and r.order_id = orders.id and r.completed_at is null)::int`,
   }).from(orders)
     .where(and(eq(orders.tenantId, ctx.tenant.id), eq(orders.patientId, ctx.patient.id)))
     .orderBy(desc(orders.createdAt), desc(orders.id))

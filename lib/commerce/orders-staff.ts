@@ -33,7 +33,8 @@ export const ORDER_PAGE_SIZE = 25;
  * and an order waiting for a clinician's review longer than ORDER_REVIEW_WAIT_DAYS since it got there.
  */
 function attentionConditions(at: Date): Record<Exclude<OrderView, 'all' | 'attention'>, SQL> {
-  // Raw SQL binds no Date: the instants go as ISO text, cast.
+  // Raw SQL binds no Date: the instants go as ISO text, cast. Subqueries name the outer row as
+  // `orders.` in words: drizzle drops the table from a column in a one-table select's fields.
   const atText = sql`${at.toISOString()}::timestamptz`;
   const reviewSince = sql`${new Date(at.getTime() - ORDER_REVIEW_WAIT_DAYS * 86_400_000).toISOString()}::timestamptz`;
   return {
@@ -41,10 +42,10 @@ function attentionConditions(at: Date): Record<Exclude<OrderView, 'all' | 'atten
     // The same rule as requirements.ts's overdueRequirementOrders, as a condition the list can page and count.
     requirements_overdue: sql`(${orders.status} = 'awaiting_requirements' and ${orders.requirementsDueAt} < ${atText})`,
     shipment_exception: sql`(${orders.status} in ('awaiting_fulfilment', 'shipped') and exists (
-      select 1 from ${shipments} s where s.tenant_id = ${orders.tenantId} and s.order_id = ${orders.id} and s.status = 'exception'))`,
+      select 1 from ${shipments} s where s.tenant_id = orders.tenant_id and s.order_id = orders.id and s.status = 'exception'))`,
     review_waiting: sql`(${orders.status} = 'awaiting_review' and coalesce((
       select max(h.occurred_at) from ${orderStatusHistory} h
-      where h.tenant_id = ${orders.tenantId} and h.order_id = ${orders.id} and h.to_status = 'awaiting_review'), ${orders.updatedAt}) < ${reviewSince})`,
+      where h.tenant_id = orders.tenant_id and h.order_id = orders.id and h.to_status = 'awaiting_review'), orders.updated_at) < ${reviewSince})`,
   };
 }
 
@@ -77,9 +78,9 @@ function listColumns() {
     id: orders.id, number: orders.number, status: orders.status, createdAt: orders.createdAt, total: orders.total, currency: orders.currency,
     patientId: patients.id, firstName: patients.firstName, lastName: patients.lastName, recordNumber: patients.recordNumber,
     staffId: staffUsers.id, staffName: staffUsers.fullName, assignedTeam: orders.assignedTeam,
-    requirementsDone: sql<number>`(select count(*) filter (where r.completed_at is not null) from ${orderRequirements} r where r.tenant_id = ${orders.tenantId} and r.order_id = ${orders.id})::int`,
-    requirementsTotal: sql<number>`(select count(*) from ${orderRequirements} r where r.tenant_id = ${orders.tenantId} and r.order_id = ${orders.id})::int`,
-    shipmentStatus: sql<string | null>`(select s.status from ${shipments} s where s.tenant_id = ${orders.tenantId} and s.order_id = ${orders.id} order by s.created_at desc, s.id desc limit 1)`,
+    requirementsDone: sql<number>`(select count(*) filter (where r.completed_at is not null) from ${orderRequirements} r where r.tenant_id = orders.tenant_id and r.order_id = orders.id)::int`,
+    requirementsTotal: sql<number>`(select count(*) from ${orderRequirements} r where r.tenant_id = orders.tenant_id and r.order_id = orders.id)::int`,
+    shipmentStatus: sql<string | null>`(select s.status from ${shipments} s where s.tenant_id = orders.tenant_id and s.order_id = orders.id order by s.created_at desc, s.id desc limit 1)`,
   };
 }
 
@@ -128,7 +129,7 @@ export async function listClinicOrders(db: Executor, ctx: StaffContext, query: O
   if (a?.kind === 'team') filters.push(eq(orders.assignedTeam, a.name));
   if (a?.kind === 'none') filters.push(isNull(orders.assignedStaffId), isNull(orders.assignedTeam));
   if (query.productId) {
-    filters.push(sql`exists (select 1 from ${orderLines} l where l.tenant_id = ${orders.tenantId} and l.order_id = ${orders.id} and l.product_id = ${query.productId})`);
+    filters.push(sql`exists (select 1 from ${orderLines} l where l.tenant_id = orders.tenant_id and l.order_id = orders.id and l.product_id = ${query.productId})`);
   }
   if (query.from || query.to) {
     // Days of the clinic's calendar: from its midnight to the next one after `to`.
@@ -295,9 +296,9 @@ export async function orderPayments(db: Executor, tenantId: string, invoiceId: s
     id: payments.id, status: payments.status, method: payments.method, amount: payments.amount, allocated: paymentAllocations.amount, currency: payments.currency,
     cardBrand: payments.cardBrand, cardLast4: payments.cardLast4, receiptNumber: payments.receiptNumber, failureMessage: payments.failureMessage,
     succeededAt: payments.succeededAt, createdAt: payments.createdAt,
-    refunded: sql<number>`(select coalesce(sum(r.amount), 0) from ${refunds} r where r.tenant_id = ${payments.tenantId} and r.payment_id = ${payments.id} and r.status = 'succeeded')::int`,
-    refundPending: sql<number>`(select coalesce(sum(r.amount), 0) from ${refunds} r where r.tenant_id = ${payments.tenantId} and r.payment_id = ${payments.id} and r.status = 'pending')::int`,
-    invoiceCount: sql<number>`(select count(*) from ${paymentAllocations} a where a.tenant_id = ${payments.tenantId} and a.payment_id = ${payments.id})::int`,
+    refunded: sql<number>`(select coalesce(sum(r.amount), 0) from ${refunds} r where r.tenant_id = payments.tenant_id and r.payment_id = payments.id and r.status = 'succeeded')::int`,
+    refundPending: sql<number>`(select coalesce(sum(r.amount), 0) from ${refunds} r where r.tenant_id = payments.tenant_id and r.payment_id = payments.id and r.status = 'pending')::int`,
+    invoiceCount: sql<number>`(select count(*) from ${paymentAllocations} a where a.tenant_id = payments.tenant_id and a.payment_id = payments.id)::int`,
   }).from(paymentAllocations)
     .innerJoin(payments, and(eq(payments.tenantId, paymentAllocations.tenantId), eq(payments.id, paymentAllocations.paymentId)))
     .where(and(eq(paymentAllocations.tenantId, tenantId), eq(paymentAllocations.invoiceId, invoiceId)))

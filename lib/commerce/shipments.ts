@@ -146,6 +146,7 @@ export async function updateShipmentStatus(db: Executor, ctx: StaffContext, inpu
     const order = await lockOwnOrder(tx, ctx.tenant.id, found.orderId);
     const [shipment] = await tx.select().from(shipments).where(and(eq(shipments.tenantId, ctx.tenant.id), eq(shipments.id, input.shipmentId)));
     if (!shipment || shipment.orderId !== order.id) throw new NotFoundError('shipment');
+    if (input.status === 'exception' && !input.note) throw new RuleError('exception-note', 'Say what went wrong.', { note: 'Say what went wrong with the shipment.' });
     const after = await setShipmentStatus(tx, ctx, order, shipment, input.status, input.note);
     return { changed: after !== null, orderStatus: (after ?? order).status };
   });
