@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import {
@@ -15,6 +16,7 @@ import { PORTAL_ACCESS_POLICY } from '@/lib/portal-access/policy';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { cookieName, hostFor, invokeAction } from '../support/action-harness';
 import { browserSession } from '../support/browser-session';
+import { hostileFormValue, hostileString, leaksIn, stringsIn, toFormData, zodDefaultIn, type FormValue } from '../support/hostile';
 import { FakeSms } from '../support/portal-fixtures';
 import { commerceClinic } from './commerce-fixtures';
 
@@ -378,5 +380,34 @@ describe('limits (lib)', () => {
     const again = await startVisitorSignup(getDb(), profile, input({ identifier: '900123456', firstName: 'Other', dateOfBirth: '01/01/1990' }), client(nextIp()), sms);
     if (!again.ok) throw new Error(again.error);
     expect(await completeVisitorSignup(getDb(), profile, again.challengeId, sms.lastCode(), client(nextIp()))).toEqual({ ok: true, outcome: 'may-have-account' });
+  });
+});
+
+describe('hostile input on an open shop', () => {
+  const FIELDS = ['firstName', 'lastName', 'dateOfBirth', 'phone', 'email', 'identifier', 'password', 'confirmPassword', 'terms', 'next', 'code'] as const;
+
+  it('answers every step without a 500, a leak or zod’s own words, and makes no record', async () => {
+    const clinic = await commerceClinic();
+    const tenantId = clinic.tenant.id;
+    const [patientsBefore, accountsBefore] = [(await patientsOf(tenantId)).length, (await accountsOf(tenantId)).length];
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom('details', 'code', 'resend', 'restart', 'password', 'nonsense'),
+      fc.constantFrom(...FIELDS),
+      fc.oneof(hostileFormValue, hostileString),
+      async (intent, field, value) => {
+        const fields: Record<string, FormValue> = { ...visitor(), intent, [field]: value as FormValue };
+        const outcome = await invokeAction({ host: hostFor(clinic.tenant.slug), headers: { 'x-forwarded-for': nextIp() } }, visitorSignupAction, { step: 'details' }, toFormData(fields));
+        if (outcome.kind === 'threw') throw new Error(`${intent} ${field}: threw ${String((outcome.error as Error)?.stack ?? outcome.error)}`);
+        // Nothing here can end in an account (no code was sent to these fields' phone): every step answers in place.
+        if (outcome.kind !== 'returned') throw new Error(`${intent} ${field}: ${outcome.kind}`);
+        const { values: _echoed, ...said } = outcome.value as Record<string, unknown>;
+        for (const text of stringsIn(said)) {
+          expect(leaksIn(text), text.slice(0, 200)).toEqual([]);
+          expect(zodDefaultIn(text), text.slice(0, 200)).toBe(false);
+        }
+      },
+    ), { numRuns: 120 });
+    expect(await patientsOf(tenantId)).toHaveLength(patientsBefore);
+    expect(await accountsOf(tenantId)).toHaveLength(accountsBefore);
   });
 });
