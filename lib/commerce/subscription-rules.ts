@@ -57,7 +57,8 @@ export type SubscriptionRefusal =
   | 'date-outside-window'
   | 'date-unchanged'
   | 'phase-unknown'
-  | 'phase-unchanged';
+  | 'phase-unchanged'
+  | 'reason-invalid';
 
 export const SUBSCRIPTION_REFUSALS: Record<SubscriptionRefusal, string> = {
   'not-allowed': 'The clinic does not allow this change online. Staff can make it for you.',
@@ -72,6 +73,7 @@ export const SUBSCRIPTION_REFUSALS: Record<SubscriptionRefusal, string> = {
   'date-unchanged': 'That is already the next payment date.',
   'phase-unknown': 'Choose a phase of this product.',
   'phase-unchanged': 'The subscription is already in that phase.',
+  'reason-invalid': 'Keep the reason to 200 characters or fewer.',
 };
 
 export const isOver = (status: SubscriptionStatus) => status === 'cancelled' || status === 'ended';
