@@ -211,7 +211,7 @@ describe('a visitor the clinic may already know', () => {
     const b = browser(clinic.tenant.slug);
     await b.post(visitorSignupAction, typed);
     expect(b.state).toMatchObject({ step: 'code' });
-    const outcome = await b.post(visitorSignupAction, { intent: 'code', code: await lastCode(e164(typed.phone)) });
+    const outcome = await b.post(visitorSignupAction, { intent: 'code', code: await lastCode(e164(typed.phone!)) });
     expect(outcome.kind).toBe('returned');
     expect(b.state).toEqual({ step: 'may-have-account', message: NEUTRAL });
     for (const secret of hidden) expect(JSON.stringify(b.state)).not.toContain(secret);
