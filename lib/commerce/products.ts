@@ -441,15 +441,24 @@ async function replaceUploads(tx: Executor, tenantId: string, productId: string,
   const current = await tx.select({ id: productRequiredUploads.id, label: productRequiredUploads.label, documentTypeId: productRequiredUploads.documentTypeId })
     .from(productRequiredUploads)
     .where(and(eq(productRequiredUploads.tenantId, tenantId), eq(productRequiredUploads.productId, productId)));
-  const keptIds = new Set(uploads.map((u) => u.id).filter((id): id is string => id !== null));
-  const removed = current.filter((c) => !keptIds.has(c.id)).map((c) => c.id);
+  // A row posted without an id that matches a row nobody claimed is that row (a form saved twice
+  // without reloading posts its new rows again): saving the same form twice changes nothing.
+  const claimed = new Set(uploads.map((u) => u.id).filter((id): id is string => id !== null));
+  const rows = uploads.map((u) => {
+    if (u.id !== null) return u;
+    const same = current.find((c) => !claimed.has(c.id) && c.label === u.label && c.documentTypeId === u.documentTypeId);
+    if (!same) return u;
+    claimed.add(same.id);
+    return { ...u, id: same.id };
+  });
+  const removed = current.filter((c) => !claimed.has(c.id)).map((c) => c.id);
   let changed = removed.length > 0;
   if (removed.length) {
     await tx.delete(productRequiredUploads).where(and(
       eq(productRequiredUploads.tenantId, tenantId), eq(productRequiredUploads.productId, productId), inArray(productRequiredUploads.id, removed),
     ));
   }
-  for (const upload of uploads) {
+  for (const upload of rows) {
     if (upload.id === null) {
       await tx.insert(productRequiredUploads).values({ tenantId, productId, label: upload.label, documentTypeId: upload.documentTypeId });
       changed = true;
