@@ -4,7 +4,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/db/client';
 import {
   accessLevels, coupons, formAssignments, invoices, orderLines, orderNotes, orderRequirements, orders, orderStatusHistory, patients, paymentAllocations,
-  payments, portalAccounts, products, refunds, shipments, staffUsers, type OrderStatus,
+  payments, portalAccounts, products, refunds, shipments, staffUsers, type OrderStatus, type ShipmentStatus,
 } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -69,7 +69,7 @@ export interface OrderListRow {
   assignedTeam: string | null;
   requirements: { done: number; total: number };
   /** The newest shipment's status, or null before the order ships. */
-  shipmentStatus: string | null;
+  shipmentStatus: ShipmentStatus | null;
 }
 
 /** The list's columns for any set of orders (the clinic's list and a patient's chart tab). */
@@ -80,7 +80,7 @@ function listColumns() {
     staffId: staffUsers.id, staffName: staffUsers.fullName, assignedTeam: orders.assignedTeam,
     requirementsDone: sql<number>`(select count(*) filter (where r.completed_at is not null) from ${orderRequirements} r where r.tenant_id = orders.tenant_id and r.order_id = orders.id)::int`,
     requirementsTotal: sql<number>`(select count(*) from ${orderRequirements} r where r.tenant_id = orders.tenant_id and r.order_id = orders.id)::int`,
-    shipmentStatus: sql<string | null>`(select s.status from ${shipments} s where s.tenant_id = orders.tenant_id and s.order_id = orders.id order by s.created_at desc, s.id desc limit 1)`,
+    shipmentStatus: sql<ShipmentStatus | null>`(select s.status from ${shipments} s where s.tenant_id = orders.tenant_id and s.order_id = orders.id order by s.created_at desc, s.id desc limit 1)`,
   };
 }
 
@@ -88,7 +88,7 @@ interface RawListRow {
   id: string; number: number; status: OrderStatus; createdAt: Date; total: number; currency: string;
   patientId: string; firstName: string; lastName: string; recordNumber: string;
   staffId: string | null; staffName: string | null; assignedTeam: string | null;
-  requirementsDone: number; requirementsTotal: number; shipmentStatus: string | null;
+  requirementsDone: number; requirementsTotal: number; shipmentStatus: ShipmentStatus | null;
 }
 
 function toListRow(row: RawListRow): OrderListRow {

@@ -28,6 +28,7 @@ import {
 /** Statuses in which an order can take a shipment: ready to ship, or already shipping (another package). */
 const SHIPPABLE = ['awaiting_fulfilment', 'shipped'] as const;
 const IMPORT_EXCEPTION_NOTE = 'Marked as an exception in a CSV import.';
+const NOT_TEXT = 'The file has characters that are not text. Save it as CSV (UTF-8) and try again.';
 
 function notReady(order: Order): string {
   const status = ORDER_STATUS_LABELS[order.status].toLowerCase();
@@ -184,13 +185,17 @@ export interface ImportPlan {
  * would change nothing say so.
  */
 async function planImport(db: Executor, tenantId: string, csv: string, lock: boolean): Promise<PlannedRow[]> {
+  // Bytes that are not text (a NUL cannot reach Postgres): refused as a whole, like a wrong header.
+  if (csv.includes('\u0000')) throw new RuleError('import-file', NOT_TEXT, { file: NOT_TEXT });
   const parsed = parseShipmentCsv(csv);
   if (!parsed.ok) throw new RuleError('import-file', parsed.problem, { file: parsed.problem });
   const numbers = [...new Set(parsed.rows.map((r) => parseOrderNumber(r.orderNumber)).filter((n): n is number => n !== null))];
   const orderQuery = db.select().from(orders).where(and(eq(orders.tenantId, tenantId), inArray(orders.number, numbers.length ? numbers : [0]))).orderBy(asc(orders.id));
   const orderRows = lock ? await orderQuery.for('update') : await orderQuery;
   const byNumber = new Map(orderRows.map((o) => [o.number, o]));
-  const pairs = parsed.rows.map((r) => ({ carrier: parseCarrier(r.carrier), tracking: normalizeTrackingNumber(r.trackingNumber) })).filter((p) => p.carrier && p.tracking);
+  // Only numbers that can be stored are looked up (the others are a row's problem anyway).
+  const pairs = parsed.rows.map((r) => ({ carrier: parseCarrier(r.carrier), tracking: normalizeTrackingNumber(r.trackingNumber) }))
+    .filter((p) => p.carrier && trackingNumberProblem(p.carrier, p.tracking) === null);
   const trackings = [...new Set(pairs.map((p) => p.tracking))];
   const existingRows = trackings.length === 0 ? [] : await db.select().from(shipments)
     .where(and(eq(shipments.tenantId, tenantId), inArray(shipments.trackingNumber, trackings)));
