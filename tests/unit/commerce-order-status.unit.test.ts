@@ -4,6 +4,7 @@ import {
   canMoveOrder, FINAL_ORDER_STATUSES, ORDER_STATUS_LABELS, ORDER_STATUS_PATIENT_TEXT, ORDER_TRANSITIONS, orderMoveRefusal,
   PAID_ORDER_STATUSES, statusAfterPayment, UNPAID_ORDER_STATUSES,
 } from '@/lib/commerce/order-status';
+import { orders } from '@/lib/i18n/messages/orders';
 
 /**
  * The order state machine (issue 17 point 5), checked against the issue's own list written out
@@ -88,10 +89,11 @@ describe('the order state machine', () => {
     for (const kind of ['checkout', 'staff', 'renewal'] as const) for (const req of [true, false]) expect(canMoveOrder('processing', statusAfterPayment(kind, req))).toBe(true);
   });
 
-  it('names every status for staff and for the patient', () => {
+  it('names every status for staff and for the patient, in the portal in the same words', () => {
     for (const s of orderStatuses) {
       expect(ORDER_STATUS_LABELS[s]).toMatch(/^[A-Z]/);
       expect(ORDER_STATUS_PATIENT_TEXT[s]).toMatch(/^[A-Z]/);
+      expect(orders.en[`status_${s}`]).toBe(ORDER_STATUS_PATIENT_TEXT[s]);
     }
   });
 });
