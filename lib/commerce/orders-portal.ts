@@ -46,15 +46,16 @@ export async function listPortalOrders(db: Executor, ctx: PortalContext): Promis
 
 /**
  * Where the patient completes a requirement: a form at its own page in the portal, an upload at
- * the order's upload page (lib/commerce/requirements.ts answers it). Null once nothing is left to
- * do or the form's assignment was withdrawn.
+ * the checkout's upload page for the order (/portal/shop/checkout/[orderId]/uploads/[id], read
+ * through lib/commerce/requirements.ts). Null once nothing is left to do or the form's
+ * assignment was withdrawn.
  */
 function requirementHref(orderId: string, r: { id: string; kind: 'form' | 'upload'; formAssignmentId: string | null; assignmentStatus: string | null; completedAt: Date | null }): string | null {
   if (r.completedAt) return null;
   if (r.kind === 'form') {
     return r.formAssignmentId && (r.assignmentStatus === 'assigned' || r.assignmentStatus === 'in_progress') ? `/portal/forms/${r.formAssignmentId}` : null;
   }
-  return `/portal/orders/${orderId}/uploads/${r.id}`;
+  return `/portal/shop/checkout/${orderId}/uploads/${r.id}`;
 }
 
 /** One order of the selected patient, audited as read (ids and the number only). */

@@ -177,7 +177,7 @@ describe("the patient's orders in the portal", () => {
     const detail = await getPortalOrder(db(), w.mariaForLeo, leos.id);
     expect(detail.lines).toEqual([expect.objectContaining({ description: 'Care plan', total: 5_000 })]);
     expect(detail.requirements).toEqual([
-      { id: expect.any(String), kind: 'upload', label: 'Photo ID', done: false, href: expect.stringMatching(new RegExp(`^/portal/orders/${leos.id}/uploads/`)) },
+      { id: expect.any(String), kind: 'upload', label: 'Photo ID', done: false, href: expect.stringMatching(new RegExp(`^/portal/shop/checkout/${leos.id}/uploads/[0-9a-f-]{36}$`)) },
       { id: expect.any(String), kind: 'upload', label: 'Insurance card', done: true, href: null },
     ]);
     expect(detail.shipments).toEqual([expect.objectContaining({ carrier: 'ups', status: 'in_transit', trackingUrl: `https://www.ups.com/track?tracknum=${UPS}` })]);
