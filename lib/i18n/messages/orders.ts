@@ -58,6 +58,7 @@ export const orders = defineMessages(
     todoUploadStart: 'Upload {label}',
     todoAskClinic: 'Ask the clinic how to send this.',
     payFailed: 'The last payment did not go through. Pay the invoice with another card, or update your saved card, so the clinic can prepare your order.',
+    payPending: 'This order is waiting for payment. Pay its invoice so the clinic can prepare it.',
     payNow: 'Pay the invoice',
 
     shippingHeading: 'Shipping',
@@ -132,6 +133,7 @@ export const orders = defineMessages(
     todoUploadStart: 'Subir {label}',
     todoAskClinic: 'Pregunte a la clínica cómo enviarlo.',
     payFailed: 'El último pago no se realizó. Pague la factura con otra tarjeta o actualice su tarjeta guardada para que la clínica pueda preparar su pedido.',
+    payPending: 'Este pedido está esperando el pago. Pague su factura para que la clínica pueda prepararlo.',
     payNow: 'Pagar la factura',
 
     shippingHeading: 'Envío',

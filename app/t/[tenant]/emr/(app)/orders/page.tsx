@@ -67,7 +67,12 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
     <Page
       title="Orders"
       description="Orders placed in the shop and renewals. Open one to move it on, ship it or cancel it."
-      above={canManage ? <p className="mb-2 text-sm"><Link href="/emr/orders/import" className={linkClass}>Import tracking numbers (CSV)</Link></p> : undefined}
+      above={(
+        <p className="mb-2 flex flex-wrap gap-x-4 text-sm">
+          <Link href="/emr/orders/subscriptions" className={linkClass}>Subscriptions</Link>
+          {canManage ? <Link href="/emr/orders/import" className={linkClass}>Import tracking numbers (CSV)</Link> : null}
+        </p>
+      )}
     >
       <nav aria-label="Order views" className="space-y-2">
         <ul className="flex flex-wrap gap-2">{tab('all')}{tab('attention')}</ul>

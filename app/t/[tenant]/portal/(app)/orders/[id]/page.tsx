@@ -47,9 +47,9 @@ export default async function PortalOrderPage({ params }: { params: Promise<{ id
         <p className="text-sm text-fg-muted">{t('placedOn', { date: fmt.dateTime(order.createdAt, zone) })}</p>
       </header>
 
-      {order.status === 'awaiting_payment' && billingShown && order.invoiceId ? (
+      {(order.status === 'awaiting_payment' || order.status === 'pending') && billingShown && order.invoiceId ? (
         <section className="space-y-3 rounded-xl border border-line bg-surface p-4" aria-label={t('payNow')}>
-          <p>{t('payFailed')}</p>
+          <p>{order.status === 'awaiting_payment' ? t('payFailed') : t('payPending')}</p>
           {/* A full page load: the pay page's own CSP lets the card form in. */}
           <a href={`/portal/billing/pay?invoice=${order.invoiceId}`} className={linkButton}>{t('payNow')}</a>
         </section>
