@@ -185,6 +185,28 @@ async function resumeDuePauses(db: Database, at: Date, limit: number): Promise<n
   });
 }
 
+const shipColumns = {
+  shipName: orders.shipName, shipLine1: orders.shipLine1, shipLine2: orders.shipLine2, shipCity: orders.shipCity,
+  shipRegion: orders.shipRegion, shipPostalCode: orders.shipPostalCode, shipCountry: orders.shipCountry,
+};
+type ShipTo = { [K in keyof typeof shipColumns]: string | null };
+
+/**
+ * The subscription and its claimed renewal, both locked, in one statement (the renewal job's
+ * lock order everywhere: subscription, then renewal), with the first order's shipping address.
+ */
+async function lockPair(tx: Executor, claimed: Claimed): Promise<{ sub: Subscription; renewal: SubscriptionRenewal; shipTo: ShipTo | null } | null> {
+  const [row] = await tx.select({ sub: subscriptions, renewal: subscriptionRenewals, shipTo: shipColumns })
+    .from(subscriptions)
+    .innerJoin(subscriptionRenewals, and(
+      eq(subscriptionRenewals.tenantId, subscriptions.tenantId), eq(subscriptionRenewals.subscriptionId, subscriptions.id), eq(subscriptionRenewals.id, claimed.id),
+    ))
+    .leftJoin(orders, and(eq(orders.tenantId, subscriptions.tenantId), eq(orders.id, subscriptions.firstOrderId)))
+    .where(and(eq(subscriptions.tenantId, claimed.tenantId), eq(subscriptions.id, claimed.subscriptionId)))
+    .for('update', { of: [subscriptions, subscriptionRenewals] });
+  return row ?? null;
+}
+
 interface ProductTerms {
   name: string;
   taxable: boolean;
@@ -288,11 +310,9 @@ class RenewalRun {
     const at = this.at;
     type Step = { kind: 'done'; outcome: Outcome } | { kind: 'charge'; payment: Payment; source: PaymentSource | null } | { kind: 'refused'; code: string };
     const step: Step = await this.db.transaction(async (tx): Promise<Step> => {
-      const [sub] = await tx.select().from(subscriptions)
-        .where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.id, claimed.subscriptionId))).for('update');
-      const [renewal] = await tx.select().from(subscriptionRenewals)
-        .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, claimed.id))).for('update');
-      if (!sub || !renewal) return { kind: 'done', outcome: 'skipped' };
+      const locked = await lockPair(tx, claimed);
+      if (!locked) return { kind: 'done', outcome: 'skipped' };
+      const { sub, renewal, shipTo } = locked;
       const due = (sub.status === 'active' && sub.nextCycleAt !== null && sub.nextCycleAt <= at)
         || (sub.status === 'past_due' && sub.nextRetryAt !== null && sub.nextRetryAt <= at);
       if (!due || sub.cyclesBilled + 1 !== renewal.cycleNumber || renewal.status === 'succeeded' || renewal.status === 'abandoned') {
@@ -312,8 +332,9 @@ class RenewalRun {
       }
       let { orderId, invoiceId } = renewal;
       let total: number;
+      let invoiceClosed = false;
       if (!orderId || !invoiceId) {
-        const made = await this.makeOrder(tx, sub, renewal, product, phase, clinic);
+        const made = await this.makeOrder(tx, sub, renewal, product, phase, clinic, shipTo);
         ({ orderId, invoiceId, total } = made);
         if (total === 0) {
           // A free cycle (a 100 % coupon): the invoice is paid as made; nothing to charge.
@@ -324,7 +345,7 @@ class RenewalRun {
           return { kind: 'done', outcome: await recordSuccess(tx, sub, { ...renewal, orderId, invoiceId }, product, clinic, at, null) };
         }
       } else {
-        // A retry: the patient may have paid the renewal's invoice in the portal since.
+        // A retry, or an attempt taken up again: the patient may have paid the invoice in the portal since.
         const [row] = await tx.select({ total: orders.total, invoiceStatus: invoices.status }).from(orders)
           .innerJoin(invoices, and(eq(invoices.tenantId, orders.tenantId), eq(invoices.id, orders.invoiceId)))
           .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)));
@@ -332,19 +353,37 @@ class RenewalRun {
         if (row!.invoiceStatus === 'paid') {
           return { kind: 'done', outcome: await recordSuccess(tx, sub, { ...renewal, status: 'charging' }, product, clinic, at, null) };
         }
-        if (row!.invoiceStatus !== 'open' && row!.invoiceStatus !== 'partially_paid') return { kind: 'refused', code: 'invoice_closed' };
+        invoiceClosed = row!.invoiceStatus !== 'open' && row!.invoiceStatus !== 'partially_paid';
       }
       const attempt = renewal.status === 'failed' ? renewal.attempts + 1 : Math.max(renewal.attempts, 1);
-      await tx.update(subscriptionRenewals).set({ status: 'charging', attempts: attempt, orderId, invoiceId, updatedAt: at })
+      const setRenewal = (extra: Partial<typeof subscriptionRenewals.$inferInsert> = {}) => tx.update(subscriptionRenewals)
+        .set({ status: 'charging', attempts: attempt, orderId, invoiceId, updatedAt: at, ...extra })
         .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id)));
+      if (invoiceClosed) {
+        // Voided by staff: nothing can pay it, so this attempt fails as a refusal does.
+        await setRenewal();
+        return { kind: 'refused', code: 'invoice_closed' };
+      }
       const key = `renewal:${renewal.id}:${attempt}`;
-      const [already] = await tx.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.idempotencyKey, key)));
-      if (already) return { kind: 'charge', payment: already, source: null };
-      if (clinic.gateway instanceof PaymentsUnavailableError) return { kind: 'refused', code: 'payments_off' };
+      // An attempt already started (a crash, a lease that ran out) has its payment: repeat that one.
+      if (renewal.attempts === attempt) {
+        const [already] = await tx.select().from(payments).where(and(eq(payments.tenantId, tenantId), eq(payments.idempotencyKey, key)));
+        if (already) {
+          await setRenewal({ lastPaymentId: already.id });
+          return { kind: 'charge', payment: already, source: null };
+        }
+      }
+      if (clinic.gateway instanceof PaymentsUnavailableError) {
+        await setRenewal();
+        return { kind: 'refused', code: 'payments_off' };
+      }
       const [year, month] = zonedDate(at, clinic.zone).split('-').map(Number) as [number, number];
       const cards = await offSessionCards(tx, tenantId, sub.patientId, sub.savedCardId);
       const choice = chooseOffSessionCard(cards, 'subscriptions', total, clinic.currency, { year, month });
-      if (choice.refusal !== null) return { kind: 'refused', code: cards.length === 0 ? 'no_card' : 'not_authorised' };
+      if (choice.refusal !== null) {
+        await setRenewal();
+        return { kind: 'refused', code: cards.length === 0 ? 'no_card' : 'not_authorised' };
+      }
       if (choice.card.id !== sub.savedCardId) {
         await tx.update(subscriptions).set({ savedCardId: choice.card.id, updatedAt: at }).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.id, sub.id)));
       }
@@ -352,14 +391,14 @@ class RenewalRun {
         const started = await startCardOnFilePayment(tx, tenantId, clinic.gateway.kind, {
           patientId: sub.patientId, invoiceIds: [invoiceId], amount: total, purpose: 'subscriptions', idempotencyKey: key, card: choice.card,
         }, SYSTEM_AUDIT);
-        await tx.update(subscriptionRenewals).set({ lastPaymentId: started.payment.id })
-          .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id)));
+        await setRenewal({ lastPaymentId: started.payment.id });
         return { kind: 'charge', payment: started.payment, source: started.source };
       } catch (error) {
+        if (!(error instanceof PaymentRefusedError)) throw error;
+        await setRenewal();
         // Another payment of the invoice is in progress (the patient paying it in the portal): its outcome decides.
-        if (error instanceof PaymentRefusedError && error.code === 'payment-in-progress') return { kind: 'done', outcome: 'waiting' };
-        if (error instanceof PaymentRefusedError) return { kind: 'refused', code: error.code };
-        throw error;
+        if (error.code === 'payment-in-progress') return { kind: 'done', outcome: 'waiting' };
+        return { kind: 'refused', code: error.code };
       }
     });
     if (step.kind === 'refused') return { kind: 'done', outcome: await this.record(claimed, clinic, { failed: step.code }) };
@@ -367,17 +406,11 @@ class RenewalRun {
   }
 
   /** The renewal's order (kind renewal) and its open invoice, in the preparing transaction. */
-  private async makeOrder(tx: Executor, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, phase: ProductPhase, clinic: ClinicTerms) {
+  private async makeOrder(tx: Executor, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, phase: ProductPhase, clinic: ClinicTerms, shipTo: ShipTo | null) {
     const { tenantId } = sub;
     const coupon = couponApplies(sub.couponId, sub.couponCyclesLeft) ? await this.coupon(tenantId, sub.couponId!) : null;
     const line = renewalLine(phase.unitAmount, coupon, product.taxable ? clinic.taxRateBp : 0);
     const number = await takeOrderNumber(tx, tenantId);
-    const [first] = sub.firstOrderId
-      ? await tx.select({
-        shipName: orders.shipName, shipLine1: orders.shipLine1, shipLine2: orders.shipLine2, shipCity: orders.shipCity,
-        shipRegion: orders.shipRegion, shipPostalCode: orders.shipPostalCode, shipCountry: orders.shipCountry,
-      }).from(orders).where(and(eq(orders.tenantId, tenantId), eq(orders.id, sub.firstOrderId)))
-      : [];
     const invoice = await issueInvoice(tx, {
       tenantId, patientId: sub.patientId, actor: { kind: 'system' }, source: 'renewal',
       lines: [{ kind: 'product', serviceId: null, description: product.name, quantity: 1, unitAmount: phase.unitAmount, discountAmount: line.discountAmount, taxRateBp: product.taxable ? clinic.taxRateBp : 0 }],
@@ -386,7 +419,7 @@ class RenewalRun {
       tenantId, number, patientId: sub.patientId, kind: 'renewal', status: 'pending', subscriptionId: sub.id, invoiceId: invoice.id,
       couponId: coupon ? sub.couponId : null, currency: invoice.currency,
       subtotal: line.subtotal, discountTotal: line.discountAmount, taxTotal: line.taxAmount, total: line.total,
-      ...(first ?? {}), createdAt: this.at, updatedAt: this.at,
+      ...(shipTo ?? {}), createdAt: this.at, updatedAt: this.at,
     }).returning({ id: orders.id, status: orders.status, tenantId: orders.tenantId });
     await tx.insert(orderLines).values({
       tenantId, orderId: order!.id, position: 0, productId: sub.productId, description: product.name, quantity: 1, unitAmount: phase.unitAmount,
@@ -400,12 +433,10 @@ class RenewalRun {
   private async record(claimed: Claimed, clinic: ClinicTerms, result: { paymentId?: string; failed?: string }): Promise<Outcome> {
     const at = this.at;
     return this.db.transaction(async (tx) => {
-      const [sub] = await tx.select().from(subscriptions)
-        .where(and(eq(subscriptions.tenantId, claimed.tenantId), eq(subscriptions.id, claimed.subscriptionId))).for('update');
-      const [renewal] = await tx.select().from(subscriptionRenewals)
-        .where(and(eq(subscriptionRenewals.tenantId, claimed.tenantId), eq(subscriptionRenewals.id, claimed.id))).for('update');
+      const locked = await lockPair(tx, claimed);
       // Recorded already (another runner, or an earlier pass): nothing twice.
-      if (!sub || !renewal || renewal.status !== 'charging') return 'skipped';
+      if (!locked || locked.renewal.status !== 'charging') return 'skipped';
+      const { sub, renewal } = locked;
       if (result.failed === undefined) return recordSuccess(tx, sub, renewal, await this.product(sub.tenantId, sub.productId), clinic, at, result.paymentId ?? null);
       return recordFailure(tx, sub, renewal, clinic, at, result.failed);
     });

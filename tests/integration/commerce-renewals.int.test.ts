@@ -1,13 +1,13 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getDb } from '@/db/client';
+import { getDatabaseHandle, getDb } from '@/db/client';
 import { cardAuthorizations, commerceSettings, orderStatusHistory, subscriptions } from '@/db/schema';
 import { grantAuthorization, setDefaultCard } from '@/lib/billing/cards';
 import { RENEWAL_LEASE_SECONDS, runRenewals } from '@/lib/commerce/renewals';
 import { addSeconds } from '@/lib/clock';
-import { commerceClinic, couponOf } from './commerce-fixtures';
+import { commerceClinic, couponOf, shopPatients } from './commerce-fixtures';
 import {
-  at, CARDS, CYCLE_2_AT, eventsOf, fixedTermProduct, gatewayPaymentObjects, invoiceRow, ledgerPayments, noticesTo, paymentsOf,
+  at, CARDS, CYCLE_2_AT, STARTED_AT, eventsOf, fixedTermProduct, gatewayPaymentObjects, invoiceRow, ledgerPayments, noticesTo, paymentsOf,
   renewalOrdersOf, renewalsOf, saveAuthorisedCard, subscribe, subscriptionRow,
 } from './commerce-subscriptions-fixtures';
 
@@ -261,6 +261,26 @@ describe('subscription renewals', () => {
     expect(await subscriptionRow(w.tenant.id, cancelled.id)).toMatchObject({ status: 'cancelled', cyclesBilled: 1 });
   });
 
+  it('costs the same small number of statements per renewal however many are due (no per-subscription extra reads)', async () => {
+    const w = await commerceClinic();
+    const people = await shopPatients(w.tenant, 12);
+    const dayLater = (d: Date) => new Date(d.getTime() + 86_400_000);
+    for (const [i, p] of people.entries()) await subscribe(w, p.ctx, { startedAt: i < 4 ? STARTED_AT : dayLater(STARTED_AT) });
+    const counted = async (when: Date) => {
+      const before = getDatabaseHandle().queryCount();
+      const counts = await runRenewals(db(), { at: at(when), concurrency: 1 });
+      return { counts, statements: getDatabaseHandle().queryCount() - before };
+    };
+    const four = await counted(CYCLE_2_AT);
+    const eight = await counted(dayLater(CYCLE_2_AT));
+    expect(four.counts.renewalsSucceeded).toBe(4);
+    expect(eight.counts.renewalsSucceeded).toBe(8);
+    const perRenewal = (eight.statements - four.statements) / 4;
+    // Each renewal: its order and invoice, the payment through billing (receipt included), the record.
+    expect(perRenewal).toBeLessThanOrEqual(55);
+    expect(eight.statements).toBeLessThanOrEqual(four.statements + 4 * perRenewal + 2);
+  });
+
   it('another clinic’s subscriptions are renewed in their own clinic', async () => {
     const [one, two] = await Promise.all([commerceClinic(), commerceClinic()]);
     const a = await subscribe(one, one.mariaForSelf);
@@ -274,4 +294,4 @@ describe('subscription renewals', () => {
   });
 });
 
-const STARTED_AT_PLUS_DAY = new Date('2027-01-16T15:00:00Z');
+const STARTED_AT_PLUS_DAY = new Date(STARTED_AT.getTime() + 86_400_000);
