@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { and, count, eq, gt, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import {
-  cardAuthorizations, couponRedemptions, coupons, gatewayCustomers, orderLines, orders, patients, savedCards, type Coupon, type Order,
+  cardAuthorizations, couponRedemptions, coupons, gatewayCustomers, orderLines, orders, patients, paymentAllocations, payments, savedCards, type Coupon, type Order,
 } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -97,6 +97,22 @@ export interface ShippingAddress {
 /** The shop must be on; with it off every shop page and action answers not-found. */
 export async function requireShopOpen(db: Executor, tenantId: string): Promise<void> {
   if (!(await getCommerceSettings(db, tenantId)).shopEnabled) throw new NotFoundError('shop');
+}
+
+const navMemo = new Map<string, { open: boolean; until: number }>();
+const NAV_MEMO_MS = 10_000;
+
+/**
+ * Whether the portal's navigation lists Shop and Orders: the shop's switch, remembered by the
+ * process for a few seconds (every portal page's frame asks; the shop's own pages read it fresh).
+ */
+export async function shopShownInNav(db: Executor, tenantId: string): Promise<boolean> {
+  const known = navMemo.get(tenantId);
+  if (known && known.until > Date.now()) return known.open;
+  const open = (await getCommerceSettings(db, tenantId)).shopEnabled;
+  if (navMemo.size > 10_000) navMemo.clear();
+  navMemo.set(tenantId, { open, until: Date.now() + NAV_MEMO_MS });
+  return open;
 }
 
 /** One line per product (repeats added up), in the cart's order. */
@@ -421,7 +437,7 @@ export type PayOrderResult =
   | { kind: 'card_check'; orderId: string; setupId: string; clientSecret: string | null }
   | { kind: 'declined'; orderId: string; paymentId: string | null; failureMessage: string | null };
 
-async function orderHasSubscription(db: Executor, tenantId: string, orderId: string): Promise<boolean> {
+export async function orderHasSubscription(db: Executor, tenantId: string, orderId: string): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(orderLines)
     .where(and(eq(orderLines.tenantId, tenantId), eq(orderLines.orderId, orderId), isNotNull(orderLines.cycleNumber)));
   return (row?.n ?? 0) > 0;
@@ -517,6 +533,18 @@ export async function payOrder(db: Executor, ctx: PortalContext, input: PayOrder
       card ? { kind: 'saved', customerRef: card.customerRef!, paymentMethodRef: card.paymentMethodRef } : { kind: 'token', token: (source as { token: string }).token },
       settleActor(ctx), returnUrl);
   return afterCharge(db, ctx.tenant.id, orderId, result);
+}
+
+/** The selected patient's order a payment of theirs was for (by the invoice it paid); not found otherwise. */
+export async function orderOfPayment(db: Executor, ctx: PortalContext, paymentId: string): Promise<Order> {
+  if (!isUuid(paymentId)) throw new NotFoundError('payment');
+  const [row] = await db.select({ order: orders }).from(payments)
+    .innerJoin(paymentAllocations, and(eq(paymentAllocations.tenantId, payments.tenantId), eq(paymentAllocations.paymentId, payments.id)))
+    .innerJoin(orders, and(eq(orders.tenantId, paymentAllocations.tenantId), eq(orders.invoiceId, paymentAllocations.invoiceId)))
+    .where(and(eq(payments.tenantId, ctx.tenant.id), eq(payments.patientId, ctx.patient.id), eq(payments.id, paymentId), eq(orders.patientId, ctx.patient.id)))
+    .limit(1);
+  if (!row) throw new NotFoundError('order');
+  return row.order;
 }
 
 /** Where an order stands after its payment's answer; a success makes its requirements now. */
