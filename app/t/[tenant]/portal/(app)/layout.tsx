@@ -4,6 +4,7 @@ import { PortalShell } from '@/components/shell/portal-shell';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { portalBillingEnabled } from '@/lib/billing/settings';
+import { shopShownInNav } from '@/lib/commerce/checkout';
 import { portalUnreadCount } from '@/lib/conversations/portal';
 import { getDb } from '@/db/client';
 import { messagesFor, translator } from '@/lib/i18n/core';
@@ -13,6 +14,7 @@ import { common } from '@/lib/i18n/messages/common';
 import { forms } from '@/lib/i18n/messages/forms';
 import { notes } from '@/lib/i18n/messages/notes';
 import { notesRelationships } from '@/lib/i18n/messages/notes-relationships';
+import { shop } from '@/lib/i18n/messages/shop';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { choosePatientAction, idleSecondsLeftAction, idleSignOutAction, keepAliveAction, signOutAction } from './actions';
@@ -31,9 +33,10 @@ export default async function PortalAppLayout({
   const messages = messagesFor(common, locale);
   // A failing count must not take the whole frame down; the inbox itself shows the truth. Billing
   // is listed only while the clinic shows it in the portal (its pages answer 404 otherwise).
-  const [unread, showBilling] = await Promise.all([
+  const [unread, showBilling, showShop] = await Promise.all([
     portal.patient ? portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0,
     portalBillingEnabled(getDb(), portal.tenant.id).catch(() => false),
+    shopShownInNav(getDb(), portal.tenant.id).catch(() => false),
   ]);
   // The row holds what patients come for most; the rest is under "More" (a phone shows about five).
   const nav = [
@@ -48,6 +51,8 @@ export default async function PortalAppLayout({
   ];
   const moreNav = [
     ...(showBilling ? [{ href: '/portal/billing', label: translator(billing, locale)('navBilling') }] : []),
+    // The shop and the orders it makes, while the clinic's shop is open.
+    ...(showShop ? [{ href: '/portal/shop', label: translator(shop, locale)('navShop') }, { href: '/portal/orders', label: translator(shop, locale)('navOrders') }] : []),
     { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
     { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
     { href: '/portal/data', label: t('navData') },
