@@ -105,7 +105,8 @@ export default async function CartPage({ params, searchParams }: {
 
           <div className="flex flex-wrap gap-3">
             {account ? (
-              <Link href="/portal/shop/checkout" className={linkButton} data-testid="checkout-link">{t('checkout')}</Link>
+              // A full page load: the checkout may take a card with Stripe, whose scripts only its own policy allows.
+              <a href="/portal/shop/checkout" className={linkButton} data-testid="checkout-link">{t('checkout')}</a>
             ) : settings.openToNewVisitors ? (
               <>
                 <Link href={`/portal/shop/join?next=${next}`} className={linkButton} data-testid="checkout-join">{t('joinToCheckout')}</Link>

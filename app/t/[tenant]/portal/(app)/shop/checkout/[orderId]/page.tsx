@@ -48,12 +48,13 @@ export default async function OrderNextStepsPage({ params, searchParams }: {
       {order.status === 'awaiting_payment' ? (
         <div className="space-y-3">
           <FormMessage message={t('paymentFailed')} />
-          <Link href={`/portal/shop/checkout/${order.id}/pay`} className={linkButton}>{t('payAgain')}</Link>
+          {/* A full page load: the page may take a card with Stripe, whose scripts only its own policy allows. */}
+          <a href={`/portal/shop/checkout/${order.id}/pay`} className={linkButton}>{t('payAgain')}</a>
         </div>
       ) : order.status === 'pending' ? (
         <div className="space-y-3">
           <FormMessage tone="info" message={t('paymentPending')} />
-          <Link href={`/portal/shop/checkout/${order.id}/pay`} className={textLink}>{t('payAgain')}</Link>
+          <a href={`/portal/shop/checkout/${order.id}/pay`} className={textLink}>{t('payAgain')}</a>
         </div>
       ) : null}
 
