@@ -248,14 +248,15 @@ class RenewalRun {
     return terms;
   }
 
-  private product(tenantId: string, productId: string): Promise<ProductTerms> {
+  /** Read with the caller's handle: inside a transaction, the transaction's (PGlite has one connection). */
+  private product(db: Executor, tenantId: string, productId: string): Promise<ProductTerms> {
     const key = `${tenantId}:${productId}`;
     let terms = this.products.get(key);
     if (!terms) {
       terms = (async () => {
-        const [row] = await this.db.select({ name: products.name, taxable: products.taxable }).from(products)
+        const [row] = await db.select({ name: products.name, taxable: products.taxable }).from(products)
           .where(and(eq(products.tenantId, tenantId), eq(products.id, productId)));
-        const phases = await this.db.select().from(productPhases)
+        const phases = await db.select().from(productPhases)
           .where(and(eq(productPhases.tenantId, tenantId), eq(productPhases.productId, productId))).orderBy(asc(productPhases.position));
         return { name: row!.name, taxable: row!.taxable, phases };
       })();
@@ -265,11 +266,11 @@ class RenewalRun {
     return terms;
   }
 
-  private coupon(tenantId: string, couponId: string): Promise<CouponTerms | null> {
+  private coupon(db: Executor, tenantId: string, couponId: string): Promise<CouponTerms | null> {
     const key = `${tenantId}:${couponId}`;
     let terms = this.coupons.get(key);
     if (!terms) {
-      terms = this.db.select({ kind: coupons.kind, percentBp: coupons.percentBp, amountOff: coupons.amountOff }).from(coupons)
+      terms = db.select({ kind: coupons.kind, percentBp: coupons.percentBp, amountOff: coupons.amountOff }).from(coupons)
         .where(and(eq(coupons.tenantId, tenantId), eq(coupons.id, couponId))).then((rows) => rows[0] ?? null);
       this.coupons.set(key, terms);
     }
@@ -321,7 +322,7 @@ class RenewalRun {
           .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id), eq(subscriptionRenewals.status, 'charging'), eq(subscriptionRenewals.attempts, 0)));
         return { kind: 'done', outcome: 'skipped' };
       }
-      const product = await this.product(tenantId, sub.productId);
+      const product = await this.product(tx, tenantId, sub.productId);
       const phase = nextChargePhase(product.phases, sub.phasePosition, sub.cyclesInPhase);
       if (!phase) {
         // Every phase is done (the product's phases changed since): the subscription ends.
@@ -408,7 +409,7 @@ class RenewalRun {
   /** The renewal's order (kind renewal) and its open invoice, in the preparing transaction. */
   private async makeOrder(tx: Executor, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, phase: ProductPhase, clinic: ClinicTerms, shipTo: ShipTo | null) {
     const { tenantId } = sub;
-    const coupon = couponApplies(sub.couponId, sub.couponCyclesLeft) ? await this.coupon(tenantId, sub.couponId!) : null;
+    const coupon = couponApplies(sub.couponId, sub.couponCyclesLeft) ? await this.coupon(tx, tenantId, sub.couponId!) : null;
     const line = renewalLine(phase.unitAmount, coupon, product.taxable ? clinic.taxRateBp : 0);
     const number = await takeOrderNumber(tx, tenantId);
     const invoice = await issueInvoice(tx, {
@@ -437,7 +438,7 @@ class RenewalRun {
       // Recorded already (another runner, or an earlier pass): nothing twice.
       if (!locked || locked.renewal.status !== 'charging') return 'skipped';
       const { sub, renewal } = locked;
-      if (result.failed === undefined) return recordSuccess(tx, sub, renewal, await this.product(sub.tenantId, sub.productId), clinic, at, result.paymentId ?? null);
+      if (result.failed === undefined) return recordSuccess(tx, sub, renewal, await this.product(tx, sub.tenantId, sub.productId), clinic, at, result.paymentId ?? null);
       return recordFailure(tx, sub, renewal, clinic, at, result.failed);
     });
   }
