@@ -261,6 +261,8 @@ export const orders = clinicTable(
     index('orders_patient_idx').on(t.tenantId, t.patientId, t.createdAt),
     index('orders_status_idx').on(t.tenantId, t.status, t.createdAt),
     index('orders_subscription_idx').on(t.tenantId, t.subscriptionId),
+    // The order-processing job's queue across clinics: orders paid but not yet set up.
+    index('orders_processing_idx').on(t.updatedAt).where(sql`${t.status} = 'processing'`),
     check('orders_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('orders_totals', sql`${t.subtotal} >= 0 and ${t.discountTotal} >= 0 and ${t.taxTotal} >= 0 and ${t.total} = ${t.subtotal} - ${t.discountTotal} + ${t.taxTotal}`),
     check('orders_number', sql`${t.number} > 0`),
@@ -436,6 +438,8 @@ export const subscriptions = clinicTable(
     sameClinicReference('subscriptions_coupon_fk', t.tenantId, t.couponId, coupons),
     sameClinicReference('subscriptions_first_order_fk', t.tenantId, t.firstOrderId, orders),
     index('subscriptions_patient_idx').on(t.tenantId, t.patientId),
+    // One subscription per product of a checkout order, whatever retries the order's processing.
+    uniqueIndex('subscriptions_first_order_product_key').on(t.tenantId, t.firstOrderId, t.productId),
     // The renewal job's queue: due cycles and due retries, across clinics.
     index('subscriptions_due_idx').on(t.nextCycleAt).where(sql`${t.status} = 'active'`),
     index('subscriptions_retry_idx').on(t.nextRetryAt).where(sql`${t.status} = 'past_due'`),

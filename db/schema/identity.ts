@@ -147,7 +147,7 @@ export const authTokens = clinicTable(
 
 export const challengePurposes = [
   'portal_sign_in', 'staff_sign_in', 'portal_activation', 'portal_invite',
-  'portal_claim', 'password_reset', 'phone_change',
+  'portal_claim', 'password_reset', 'phone_change', 'portal_signup',
 ] as const;
 export type ChallengePurpose = (typeof challengePurposes)[number];
 

@@ -51,10 +51,9 @@ import { safeNextPath, type SignupWording, type VisitorSignupValues } from './vi
  * when the code step ends the attempt.
  */
 
-// The challenge kind of automatic access, the nearest there is, until challengePurposes has a
-// sign-up of its own (db/schema/identity.ts, lead's). The payload's `kind` tells the two apart:
-// every step here refuses a claim's attempt, and claim.ts finds no patient behind a sign-up's.
-const PURPOSE = 'portal_claim' as const satisfies ChallengePurpose;
+// A challenge kind of its own: the claim page's resend can never reach a sign-up's attempt (and so
+// never its per-phone limit). The payload's `kind` is checked as well.
+const PURPOSE = 'portal_signup' as const satisfies ChallengePurpose;
 const KIND = 'visitor-signup';
 const LOCK_SCOPE = 'portal-signup';
 

@@ -30,12 +30,14 @@ const STRIPE = {
   frame: 'https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com',
   connect: 'https://api.stripe.com',
 };
-const STRIPE_PAGES = ['/portal/billing/pay', '/portal/billing/cards/new'];
+const STRIPE_PAGES = ['/portal/billing/pay', '/portal/billing/cards/new', '/portal/shop/checkout'];
+// An order's "pay with another card" page: /portal/shop/checkout/<order id>/pay.
+const STRIPE_PAGE_PATTERNS = [/^\/portal\/shop\/checkout\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/pay$/];
 
 /** Whether a page (the path the browser shows, before the tenant rewrite) may load Stripe. */
 export function stripeAllowedOn(pathname: string): boolean {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
-  return STRIPE_PAGES.includes(path);
+  return STRIPE_PAGES.includes(path) || STRIPE_PAGE_PATTERNS.some((p) => p.test(path));
 }
 
 /**

@@ -54,7 +54,10 @@ describe('Stripe in the policy', () => {
     expect(stripeAllowedOn('/portal/billing/pay')).toBe(true);
     expect(stripeAllowedOn('/portal/billing/pay/')).toBe(true);
     expect(stripeAllowedOn('/portal/billing/cards/new')).toBe(true);
-    for (const path of ['/portal/billing', '/portal/billing/cards', '/portal/billing/payer', '/portal', '/crm/billing', '/emr/billing/pay', '/portal/billing/pay/x']) {
+    expect(stripeAllowedOn('/portal/shop/checkout')).toBe(true);
+    expect(stripeAllowedOn('/portal/shop/checkout/0b6c7a5e-2f4d-4c61-9a57-3d1e8f2b9c40/pay')).toBe(true);
+    for (const path of ['/portal/billing', '/portal/billing/cards', '/portal/billing/payer', '/portal', '/crm/billing', '/emr/billing/pay', '/portal/billing/pay/x',
+      '/portal/shop', '/portal/shop/cart', '/portal/shop/checkout/0b6c7a5e-2f4d-4c61-9a57-3d1e8f2b9c40', '/portal/shop/checkout/x/pay', '/portal/shop/checkout/0b6c7a5e-2f4d-4c61-9a57-3d1e8f2b9c40/pay/x']) {
       expect(stripeAllowedOn(path), path).toBe(false);
     }
   });

@@ -15,6 +15,7 @@ import { forms } from '@/lib/i18n/messages/forms';
 import { notes } from '@/lib/i18n/messages/notes';
 import { notesRelationships } from '@/lib/i18n/messages/notes-relationships';
 import { shop } from '@/lib/i18n/messages/shop';
+import { subscriptionsMessages } from '@/lib/i18n/messages/subscriptions';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { choosePatientAction, idleSecondsLeftAction, idleSignOutAction, keepAliveAction, signOutAction } from './actions';
@@ -52,7 +53,8 @@ export default async function PortalAppLayout({
   const moreNav = [
     ...(showBilling ? [{ href: '/portal/billing', label: translator(billing, locale)('navBilling') }] : []),
     // The shop and the orders it makes, while the clinic's shop is open.
-    ...(showShop ? [{ href: '/portal/shop', label: translator(shop, locale)('navShop') }, { href: '/portal/orders', label: translator(shop, locale)('navOrders') }] : []),
+    ...(showShop ? [{ href: '/portal/shop', label: translator(shop, locale)('navShop') }, { href: '/portal/orders', label: translator(shop, locale)('navOrders') },
+      { href: '/portal/subscriptions', label: translator(subscriptionsMessages, locale)('navSubscriptions') }] : []),
     { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
     { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
     { href: '/portal/data', label: t('navData') },

@@ -51,7 +51,7 @@ export default async function PortalOrderPage({ params }: { params: Promise<{ id
         <section className="space-y-3 rounded-xl border border-line bg-surface p-4" aria-label={t('payNow')}>
           <p>{order.status === 'awaiting_payment' ? t('payFailed') : t('payPending')}</p>
           {/* A full page load: the pay page's own CSP lets the card form in. */}
-          <a href={`/portal/billing/pay?invoice=${order.invoiceId}`} className={linkButton}>{t('payNow')}</a>
+          <a href={`/portal/shop/checkout/${order.id}/pay`} className={linkButton}>{t('payNow')}</a>
         </section>
       ) : null}
 

@@ -1,0 +1,2 @@
+CREATE INDEX "orders_processing_idx" ON "orders" USING btree ("updated_at") WHERE "orders"."status" = 'processing';--> statement-breakpoint
+CREATE UNIQUE INDEX "subscriptions_first_order_product_key" ON "subscriptions" USING btree ("tenant_id","first_order_id","product_id");
