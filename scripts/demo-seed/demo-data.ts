@@ -1,6 +1,7 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '@/db/schema';
 import type { DemoBilling } from './billing';
+import type { DemoCommerce } from './commerce';
 import type { DemoDocument } from './documents';
 import type { DemoForms } from './forms';
 import type { DemoNotes } from './notes';
@@ -63,6 +64,7 @@ export interface DemoClinic {
   forms?: DemoForms;
   notes?: DemoNotes;
   billing?: DemoBilling;
+  commerce?: DemoCommerce;
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5];
@@ -208,8 +210,40 @@ export const DEMO_CLINICS: DemoClinic[] = [
     slug: 'harbor',
     name: 'Harbor Dermatology',
     customDomains: ['portal.harbor-derm.test'],
-    // Harbor takes no payments through Carebridge: the portal shows no billing.
-    billing: { settings: { paymentsEnabled: false }, visitInvoices: [] },
+    // Harbor takes payments through the test gateway for its online shop only (no visit invoices).
+    billing: { settings: { paymentsEnabled: true }, visitInvoices: [] },
+    // The shop, open to new visitors: a kit, a program with phases and an intake, a staff-only
+    // refill, WELCOME10; James has an active program and a shipped kit.
+    commerce: {
+      by: 'admin@harbor.test',
+      shop: { openToNewVisitors: true },
+      products: [
+        {
+          name: 'Gentle cleanser kit', category: 'Skin care', kind: 'one_time', price: 3200, visibility: 'portal', requiresShipping: true, forms: [], uploads: [],
+          description: 'A fragrance-free cleanser, moisturiser and SPF 30 for sensitive skin. Shipped to your door.',
+        },
+        {
+          name: 'Clear Skin Program', category: 'Programs', kind: 'subscription', visibility: 'portal', requiresShipping: true,
+          phases: [{ unitAmount: 9900, unit: 'month', count: 1, cycles: 1 }, { unitAmount: 14900, unit: 'month', count: 1, cycles: null }],
+          forms: ['general-intake'], uploads: ['Photo ID'],
+          description: 'A monthly acne plan from our dermatologists: a review of your intake, your treatment shipped every month, and check-ins by message. Cancel any time.',
+        },
+        {
+          name: 'Follow-up prescription refill', category: 'Prescriptions', kind: 'one_time', price: 2500, visibility: 'staff', requiresShipping: false, forms: [], uploads: [],
+          description: 'A refill of a current prescription after a follow-up visit. Added by the clinic team.',
+        },
+      ],
+      coupons: [
+        { code: 'WELCOME10', description: '10% off your first order', percent: 10, perPatientLimit: 1, firstOrderOnly: true, subscriptionCycles: 1 },
+      ],
+      orders: [
+        { patient: 'HBR-10001', account: 'james.carter@example.test', products: ['Clear Skin Program'] },
+        {
+          patient: 'HBR-10001', account: 'james.carter@example.test', products: ['Gentle cleanser kit'],
+          ship: { by: 'admin@harbor.test', carrier: 'usps', trackingNumber: '9400111899223456789012' },
+        },
+      ],
+    },
     branding: { primaryColor: '#1d4ed8', theme: 'light', logoUrl: '/brand/harbor-logo.svg', faviconUrl: '/brand/harbor-favicon.svg' },
     identificationMode: 'national_id',
     accessMode: 'automatic',

@@ -23,6 +23,7 @@ import {
   tenants,
 } from '@/db/schema';
 import { seedBilling } from './billing';
+import { seedCommerce } from './commerce';
 import { seedDocuments } from './documents';
 import { seedForms } from './forms';
 import { seedNotes } from './notes';
@@ -42,6 +43,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     // submitted form's PDF is filed after its submission commits.
     await seedForms(db, clinic.slug, clinic.forms);
     await seedBilling(db, clinic.slug, clinic.billing);
+    await seedCommerce(db, clinic.slug, clinic.commerce);
   }
   await db
     .insert(platformOperators)

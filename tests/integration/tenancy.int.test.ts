@@ -100,11 +100,11 @@ describe('demo seed', () => {
     expect(await getObjectStore().head(docs[0]!.storageKey)).toMatchObject({ size: docs[0]!.sizeBytes });
 
     // Billing: Sunrise takes payments through the test gateway; Maria paid her own visit online
-    // (a numbered receipt) and Leo's last check-up is open; Harbor takes no payments.
+    // (a numbered receipt) and Leo's last check-up is open; Harbor takes payments for its shop.
     const { billingSettings, invoices, payments } = await import('@/db/schema');
     const settings = await getDb().select().from(billingSettings);
     expect(settings.find((s) => s.tenantId === sunrise.tenant.id)).toMatchObject({ paymentsEnabled: true, gateway: 'test' });
-    expect(settings.find((s) => s.tenantId === harbor.tenant.id)).toMatchObject({ paymentsEnabled: false });
+    expect(settings.find((s) => s.tenantId === harbor.tenant.id)).toMatchObject({ paymentsEnabled: true, gateway: 'test' });
     const bills = await getDb()
       .select({ status: invoices.status, total: invoices.total, record: patients.recordNumber })
       .from(invoices).innerJoin(patients, eq(patients.id, invoices.patientId))
