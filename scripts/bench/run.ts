@@ -11,6 +11,9 @@
  *   npm run bench -- --reuse-data --skip-build --serve   start the bench server, sign in, print
  *                                                        the targets as curl commands and wait
  *                                                        (for profiling: BENCH_NODE_ARGS=--cpu-prof)
+ *   npm run bench -- --only commerce   the shop page, the checkout action and the renewal batch
+ *   npm run bench -- --renewals-only   the renewal batch alone: no build, no server, no scale
+ *                                      data (a database made here gets the demo seed only)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +31,8 @@ import { signInForBench } from '@/bench/sign-in';
 import { renderTable, TARGETS_MET, type TargetResult } from '@/bench/report';
 import { answersAfter, AUTOSAVE_USERS, autosaveActionId, prepareFormAssignments } from '@/bench/forms';
 import { PAY_USERS, payActionBody, payActionId, prepareOpenInvoices, voidBenchInvoices } from '@/bench/billing';
+import { CHECKOUT_USERS, cartCookie, checkoutActionBody, checkoutActionId, prepareShop, runRenewalBatch } from '@/bench/commerce';
+import type { BatchResult } from '@/bench/report';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +45,7 @@ const { values: args } = parseArgs({
     sql: { type: 'boolean', default: false },
     only: { type: 'string' },
     serve: { type: 'boolean', default: false },
+    'renewals-only': { type: 'boolean', default: false },
   },
 });
 
@@ -143,6 +149,8 @@ interface Target {
   host: string;
   path: string;
   cookie?: string;
+  /** What `--only` also matches besides the name (the issue's area: 'commerce'). */
+  group?: string;
 }
 
 async function serverCounters(): Promise<{ count: number; cpuMicros: number }> {
@@ -385,6 +393,105 @@ async function payUsers(cookie: string, invoiceIds: string[], users: number, thi
 }
 
 /**
+ * Checking out as patients do: each of `users` people places and pays an order for the one-time
+ * product in their cart (the cart cookie) with the simulated card through the checkout's server
+ * action (posted as the browser posts it), waits for the answer, thinks, and buys again with a
+ * new attempt key. Only a redirect to the paid order's next steps counts as success.
+ */
+async function checkoutUsers(cookie: string, users: number, thinkMs: number, seconds: number): Promise<Measured> {
+  const actionId = checkoutActionId(path.join(process.cwd(), '.next'));
+  let seed = 0xc4ec;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return (seed + 1) / (2 ** 31 + 1);
+  };
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpuBefore = (await serverCounters()).cpuMicros;
+  const end = performance.now() + seconds * 1000;
+  const { Agent, request } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: users });
+  const buy = async () => {
+    const { body, contentType } = await checkoutActionBody(crypto.randomUUID());
+    const started = performance.now();
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1', port: PORT, method: 'POST', path: '/portal/shop/checkout', agent,
+        headers: {
+          host: `sunrise.localhost:${PORT}`, origin: `http://sunrise.localhost:${PORT}`, cookie,
+          'next-action': actionId, accept: 'text/x-component', 'content-type': contentType, 'content-length': body.length,
+        },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - started);
+          const next = String(res.headers['x-action-redirect'] ?? '');
+          if (!next.includes('/portal/shop/checkout/') || !next.includes('paid=1')) errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(body);
+    });
+  };
+  await Promise.all(Array.from({ length: users }, async () => {
+    await new Promise((r) => setTimeout(r, random() * thinkMs));
+    while (performance.now() < end) {
+      await buy();
+      await new Promise((r) => setTimeout(r, -Math.log(random()) * thinkMs));
+    }
+  }));
+  agent.destroy();
+  return summarize(latencies, seconds, errors, (await serverCounters()).cpuMicros - cpuBefore);
+}
+
+/**
+ * `--renewals-only`: the renewal batch against the bench database without building or serving
+ * (it calls lib/commerce/renewals.ts in this process). A database that is not there is made with
+ * the migrations and the demo seed only; the batch makes the patients it lacks.
+ */
+async function renewalsOnly() {
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  let fresh = false;
+  try {
+    const [exists] = await admin`select 1 from pg_database where datname = ${BENCH_DB}`;
+    if (!exists) {
+      await admin.unsafe(`create database ${BENCH_DB}`);
+      fresh = true;
+    }
+  } finally {
+    await admin.end();
+  }
+  const handle = openDatabase({ url: BENCH_URL.toString(), maxConnections: 1 });
+  try {
+    await migrateDatabase(handle);
+    if (fresh) await seedDemoData(handle.db);
+  } finally {
+    await handle.close();
+  }
+  log(`Renewal batch on ${BENCH_DB}…`);
+  const batch = await runRenewalBatch(BENCH_URL.toString(), { log });
+  const report = {
+    ranAt: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    settings: { durationSeconds: DURATION, connections: CONNECTIONS },
+    dataGenerationSeconds: null,
+    results: [],
+    batches: [batch],
+    firstLoadJs: [],
+  };
+  log(`\n${renderTable(report)}`);
+  const failures = TARGETS_MET(report);
+  if (failures.length > 0) {
+    log(`Targets missed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+/**
  * A page's throughput as a fraction of the baseline's, measured in alternating rounds (baseline,
  * page, baseline, page, …) so both see the same machine, and taken as the median round's ratio:
  * on shared vCPUs the available CPU drifts by ±20 % from one 10 s window to the next, which a
@@ -411,6 +518,7 @@ async function pairedRatio(baseline: Target, target: Target, rounds: number): Pr
 }
 
 async function main() {
+  if (args['renewals-only']) return renewalsOnly();
   const data = await prepareData();
   if (!args['skip-build']) await run('npm', ['run', 'build']);
   const js = firstLoadJs(path.join(process.cwd(), '.next'));
@@ -426,6 +534,7 @@ async function main() {
     const cookies = await signInForBench(PORT);
     const formIds = await prepareFormAssignments(BENCH_URL.toString(), AUTOSAVE_USERS);
     await voidBenchInvoices(BENCH_URL.toString());
+    const shop = await prepareShop(BENCH_URL.toString());
     const targets: Target[] = [
       { name: 'Baseline (no database)', host: 'localhost', path: '/baseline' },
       { name: 'Portal sign-in page', host: 'sunrise.localhost', path: '/portal/sign-in' },
@@ -436,8 +545,10 @@ async function main() {
       { name: 'EMR patient chart', host: 'sunrise.localhost', path: `/emr/patients/${ids!.patient}`, cookie: cookies.staff },
       { name: 'Portal form page', host: 'sunrise.localhost', path: `/portal/forms/${formIds[0]}`, cookie: cookies.portal },
       { name: 'Portal billing page', host: 'sunrise.localhost', path: '/portal/billing', cookie: cookies.portal },
+      { name: 'Portal shop page (2 products)', group: 'commerce', host: 'sunrise.localhost', path: '/portal/shop', cookie: cookies.portal },
     ];
     const results: TargetResult[] = [];
+    const batches: BatchResult[] = [];
     if (args.serve) {
       log('\nBench server on port ' + PORT + ' (Ctrl-C to stop). Targets:');
       for (const target of targets) {
@@ -464,7 +575,7 @@ async function main() {
     }
     const only = args.only?.toLowerCase();
     for (const target of targets) {
-      if (only && results.length > 0 && !target.name.toLowerCase().includes(only)) continue;
+      if (only && results.length > 0 && !`${target.name} ${target.group ?? ''}`.toLowerCase().includes(only)) continue;
       const queries = await queriesFor(target);
       if (results.length === 0) {
         log(`Loading ${target.name} (${CONNECTIONS} connections, ${DURATION} s)…`);
@@ -496,12 +607,25 @@ async function main() {
       results.push({ name: `Pay action (test gateway), ${PAY_USERS} users (1 s think time)`, queries: 0, ratio: 0, ...(await payUsers(cookies.portal, invoiceIds, PAY_USERS, 1000, 30)) });
       await voidBenchInvoices(BENCH_URL.toString());
     }
+    if (!only || 'checkout action'.includes(only) || 'commerce'.includes(only)) {
+      // One patient (the demo's) checking out ten times at once: each post a new order and payment.
+      log(`Loading the checkout action as ${CHECKOUT_USERS} patients, each buying about once a second…`);
+      results.push({
+        name: `Checkout action (test gateway), ${CHECKOUT_USERS} users (1 s think time)`, queries: 0, ratio: 0,
+        ...(await checkoutUsers(`${cookies.portal}; ${cartCookie(shop)}`, CHECKOUT_USERS, 1000, 30)),
+      });
+    }
+    if (!only || 'renewal batch'.includes(only) || 'commerce'.includes(only)) {
+      log('Renewal batch (in this process, against the bench database)…');
+      batches.push(await runRenewalBatch(BENCH_URL.toString(), { log }));
+    }
     const report = {
       ranAt: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       settings: { durationSeconds: DURATION, connections: CONNECTIONS },
       dataGenerationSeconds: data.seconds,
       results,
+      batches,
       firstLoadJs: js,
     };
     const table = renderTable(report);
