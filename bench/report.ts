@@ -116,24 +116,30 @@ function kb(bytes: number): string {
 }
 
 export function renderTable(report: BenchReport): string {
+  const batches = report.batches ?? [];
   const lines = [
     `Ran ${report.ranAt} on ${report.machine.cpus} × ${report.machine.cpuModel}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; ` +
       `${report.settings.connections} connections for ${report.settings.durationSeconds} s per target.`,
     '',
-    '| Target | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries / request | server CPU ms / request |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.ratio > 0 ? r.ratio.toFixed(2) : '—'} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.queries} | ${r.cpuMs.toFixed(1)} |`),
-    '',
-    ...((report.batches ?? []).length > 0 ? [
-      '| Batch | done | seconds | per second | statements / item | passes | errors |',
-      '|---|---:|---:|---:|---:|---:|---:|',
-      ...report.batches!.map((b) => `| ${b.name} | ${b.items} | ${b.seconds.toFixed(1)} | ${b.perSecond.toFixed(1)} | ${b.statementsPerItem.toFixed(1)} | ${b.passes} | ${b.errors} |`),
+    // A run of the renewal batch alone (--renewals-only) has no pages to show.
+    ...(report.results.length > 0 ? [
+      '| Target | req/s | × baseline | p50 ms | p95 ms | p99 ms | errors | SQL queries / request | server CPU ms / request |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...report.results.map((r) => `| ${r.name} | ${r.rps} | ${r.ratio > 0 ? r.ratio.toFixed(2) : '—'} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${r.queries} | ${r.cpuMs.toFixed(1)} |`),
       '',
     ] : []),
-    '| Portal page | First-load JS (gzip) | raw |',
-    '|---|---:|---:|',
-    ...report.firstLoadJs.map((p) => `| ${p.page} | ${kb(p.gzipBytes)} | ${kb(p.bytes)} |`),
-    '',
+    ...(batches.length > 0 ? [
+      '| Batch | done | seconds | per second | statements / item | passes | errors |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...batches.map((b) => `| ${b.name} | ${b.items} | ${b.seconds.toFixed(1)} | ${b.perSecond.toFixed(1)} | ${b.statementsPerItem.toFixed(1)} | ${b.passes} | ${b.errors} |`),
+      '',
+    ] : []),
+    ...(report.firstLoadJs.length > 0 ? [
+      '| Portal page | First-load JS (gzip) | raw |',
+      '|---|---:|---:|',
+      ...report.firstLoadJs.map((p) => `| ${p.page} | ${kb(p.gzipBytes)} | ${kb(p.bytes)} |`),
+      '',
+    ] : []),
   ];
   return lines.join('\n');
 }
