@@ -17,7 +17,7 @@ import { installStarterTemplates } from '@/lib/clinic-forms/templates';
 import { replyAsPatient } from '@/lib/conversations/portal';
 import { replyAsStaff, startStaffConversation } from '@/lib/conversations/staff';
 import { hashPassword } from '@/lib/identity/password-hash';
-import { setObjectStoreForTests } from '@/lib/storage/get-object-store';
+import { getObjectStore, setObjectStoreForTests } from '@/lib/storage/get-object-store';
 import { LocalObjectStore } from '@/lib/storage/local-object-store';
 import {
   describeOutcome, diffSnapshots, fingerprintTenants, formData, hostFor, invokeAction, invokeRoute, isAccessError, isRefusal,
@@ -27,6 +27,7 @@ import {
   findInlineServerActions, findServerActionFiles, listRouteHandlers, listServerActions, loadModule,
   type Area, type RouteHandlerEntry, type ServerActionEntry,
 } from '../support/app-registry';
+import { seedCommerceCatalog, seedCommerceRecords } from '../support/commerce-world';
 import { PDF_BYTES } from '../support/document-files';
 import { createTestTenant } from '../support/factories';
 import { createPortalAccount } from '../support/portal-fixtures';
@@ -73,6 +74,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/cron/dispatch/route.ts#GET': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/cron/dispatch/route.ts#POST': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/webhooks/stripe/route.ts#POST': "needs Stripe's signature (checked below: 400 without it)",
+  'app/api/commerce/product-images/[file]/route.ts#GET': "pictures of a clinic's shop products, served on the clinic's host (another clinic's host: 404, checked below)",
 };
 
 /**
@@ -149,7 +151,11 @@ async function seedClinicSetup(clinic: Clinic, admin: StaffContext, label: strin
   const [type] = await db.select().from(documentTypes).where(eq(documentTypes.tenantId, clinic.id)).limit(1);
   // The starter forms, among them the home activity the patients are given.
   await installStarterTemplates(db, clinic.id);
+  // Commerce: the shop open to new visitors (so the public cart and sign-up are reached, not
+  // not-found), a product with its picture in storage, a subscription product, a coupon.
+  const commerce = await seedCommerceCatalog(db, clinic.id, { typeId: type!.id, store: getObjectStore() });
   return {
+    ...commerce,
     tenantId: clinic.id, staffId: admin.actor.id, providerId: provider!.id, locationId: location!.id, serviceId: service!.id,
     ruleId: rule!.id, timeOffId: off!.id, domainId: domain!.id, levelId: level!.id, adminLevelId: clinic.levelId.admin, typeId: type!.id,
   };
@@ -260,7 +266,14 @@ async function seedPatientRecords(
     tenantId: clinic.id, patientId: who.patientId, accountId: who.accountId, gateway: 'test', status: 'requires_action',
     idempotencyKey: `seed:${randomBytes(4).toString('hex')}`, setupRef: `test_seti_${randomBytes(4).toString('hex')}`,
   }).returning();
+  // Commerce: a paid order waiting for its form and upload, the subscription it started and its
+  // failed renewal (on the open invoice), a shipped order with its package and a staff note.
+  const commerce = await seedCommerceRecords(db, clinic.id, setup, {
+    patientId: who.patientId, accountId: who.accountId, staffId: admin.actor.id, typeId: setup.typeId, cardId: card!.id,
+    paidInvoiceId, openInvoiceId: invoiceId, shipTo: texts.contactName, noteText: `${texts.staffNoteTitle} order note`,
+  });
   return {
+    ...commerce,
     invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id, setupId: cardSetup!.id,
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
@@ -539,6 +552,12 @@ async function attack(
   if (outcome.kind === 'response' && outcome.status >= 500) problems.push(`answered ${outcome.status}`);
   for (const c of changes) problems.push(`${c.kind} ${c.key}: ${c.row.slice(0, 400)}`);
   for (const s of leaks(outcome, input)) problems.push(`leaked "${s}" in ${describeOutcome(outcome).slice(0, 300)}`);
+  // On another clinic's host, a redirect naming a victim's id is that id accepted (a cart line, a
+  // subscription's page after a change): the victim's ids do not exist there.
+  if (host !== victimHost() && outcome.kind === 'redirect') {
+    const named = Object.values(world.ids).filter((id) => outcome.location.includes(id));
+    if (named.length) problems.push(`accepted the victim's ${named.join(', ')} on another clinic's host: ${describeOutcome(outcome)}`);
+  }
   const refused = isRefusal(outcome) || (selfOnly !== undefined && (
     (outcome.kind === 'returned' && selfOnly(outcome.value))
     || (outcome.kind === 'response' && outcome.status === 200 && selfOnly(parseJson(outcome.body)))));
@@ -578,10 +597,43 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   templateIds: () => 'templateId', templateId: () => 'templateId', changeId: () => 'changeId',
   invoiceId: () => 'invoiceId', invoiceIds: () => 'invoiceId', invoice: () => 'invoiceId', paymentId: () => 'paymentId',
   cardId: () => 'cardId', savedCardId: () => 'cardId', setupId: () => 'setupId',
+  // Commerce. A product is the subscription product (its phases, form and upload are the form's
+  // rows); an order id names the renewal's order, awaiting payment: what the portal pays again and
+  // staff retry or cancel; a requirement is the upload still to do; payWith is a saved card.
+  productId: () => 'subscriptionProductId', productIds: () => 'productId', couponId: () => 'couponId', orderId: () => 'renewalOrderId',
+  shipmentId: () => 'shipmentId', subscriptionId: () => 'subscriptionId', requirementId: () => 'uploadRequirementId',
+  orderRequirementId: () => 'uploadRequirementId', requiredFormIds: () => 'templateId', uploadId: () => 'requiredUploadId',
+  uploadTypeId: () => 'typeId', payWith: () => 'cardId',
 };
 
+/**
+ * Values a form of one place needs where the shared ones below would fail its schema, so the
+ * call gets past parsing and only the ids can refuse it (by the page path the action lives under).
+ */
+function fieldsOfPlace(pagePath: string): Record<string, string | string[] | File> {
+  const later = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  if (pagePath.startsWith('/crm/products')) return { kind: 'subscription', visibility: 'portal', category: 'Plans', imageAlt: 'A plan', uploadLabel: 'Photo ID' };
+  if (pagePath.startsWith('/crm/coupons')) {
+    return { code: `PROBE${randomBytes(3).toString('hex')}`, kind: 'percent', percent: '10', amount: '', appliesTo: 'chosen', maxRedemptions: '5', perPatientLimit: '1', subscriptionCycles: '2', firstOrderOnly: 'on' };
+  }
+  if (pagePath.startsWith('/crm/shop')) {
+    return {
+      shopEnabled: 'on', openToNewVisitors: 'on', allowSkip: 'on', allowPause: 'on', maxPauseDays: '30', allowReschedule: 'on', rescheduleWindowDays: '14',
+      allowCancel: 'on', retryDays: '1, 3, 7', requirementsDueDays: '7', teams: 'Fulfilment',
+    };
+  }
+  if (pagePath.endsWith('/subscriptions')) return { reason: 'other', other: 'Probe reason', until: later(10), date: later(22), position: '1' };
+  if (pagePath.startsWith('/emr/orders')) {
+    // The CSV import's preview takes a file before pasted lines: the file is the CSV.
+    const csv = `order number,carrier,tracking number,status\n2,usps,9400${Array.from(randomBytes(18), (b) => String(b % 10)).join('')},in_transit\n`;
+    return { to: 'awaiting_review', status: 'in_transit', team: 'Fulfilment', file: new File([csv], 'tracking.csv', { type: 'text/csv' }) };
+  }
+  if (pagePath.startsWith('/portal/shop')) return { decision: 'approve', quantity: '1' };
+  return {};
+}
+
 /** Every plausible field: ids from `ids` (one of them, `victimKey`, from the victim instead). */
-function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string): Record<string, string | File | string[]> {
+function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string, pagePath = ''): Record<string, string | File | string[]> {
   const slot = new Date(Date.now() + 14 * 86_400_000);
   slot.setUTCHours(16, 0, 0, 0);
   const idFields = Object.fromEntries(Object.entries(FIELD_IDS).map(([field, key]) => [field, (field === victimField ? world.ids : ids)[key(area)]]));
@@ -604,21 +656,39 @@ function fieldsFor(area: Area, ids: IdMap, intent?: string, victimField?: string
     // Billing: a fresh attempt key (a valid one, so the refusal must come from the ids), money as typed.
     attemptKey: crypto.randomUUID(), amount: '50.00', method: 'cash', currency: 'USD', direction: 'credit', memo: 'Probe memo', creditInvoice: 'on',
     number: '4242424242424242', expiry: '12/30', cvc: '123', scope: ['invoices', 'no_show_fees'], maxAmount: '',
+    // Commerce: a shop order, a package, the CSV import (order numbers are per clinic: the caller's own), coupons and phases.
+    couponCode: 'WELCOME10', quantity: '2', expectedTotal: '0', authorize: 'yes', note: 'Probe note', team: 'Support',
+    shipName: 'Probe Person', shipLine1: '1 Probe Street', shipCity: 'Probe City', shipRegion: 'IL', shipPostalCode: '60601', shipCountry: 'US',
+    carrier: 'usps', trackingNumber: `9400${Array.from(randomBytes(18), (b) => String(b % 10)).join('')}`,
+    csv: `order number,carrier,tracking number,status\n1,usps,9400${Array.from(randomBytes(18), (b) => String(b % 10)).join('')},in_transit\n`,
+    description: 'Probe description', category: 'Probe', taxable: 'on', requiresShipping: 'on', position: '1',
+    phasePrice: ['99', '149'], phaseUnit: ['month', 'month'], phaseCount: ['1', '1'], phaseEnds: ['cycles', 'forever'], phaseCycles: ['1', ''],
+    uploadLabel: 'Photo ID', appliesTo: 'all', percent: '10', validFrom: '', validTo: '', other: 'Probe reason', until: '2027-01-10', date: '2027-01-20',
+    ...fieldsOfPlace(pagePath),
   };
   if (intent) fields.intent = intent;
   return fields;
 }
 
-function argsFor(entry: ServerActionEntry, ids: IdMap, intent?: string, victimField?: string): unknown[] {
+function argsFor(entry: ServerActionEntry, ids: IdMap, intent?: string, victimField?: string, declared: readonly string[] = []): unknown[] {
   const pick = (field: string, key: keyof IdMap) => (field === victimField ? world.ids : ids)[key];
   return entry.params.map((p) => {
-    if (p.type === 'FormData') return formData(fieldsFor(entry.area, ids, intent, victimField));
+    if (p.type === 'FormData') {
+      const fields = fieldsFor(entry.area, ids, intent, victimField, entry.pagePath);
+      // A form whose schema is known gets only its fields (and what the file reads itself): a strict
+      // schema refuses a field it does not have, which would stop the call before any id is read.
+      const keep = new Set([...declared, ...entry.formFields, 'intent']);
+      return formData(declared.length ? Object.fromEntries(Object.entries(fields).filter(([k]) => keep.has(k))) : fields);
+    }
     if (p.type === 'string') return /message/i.test(p.name) ? pick('messageId', 'patientMessageId') : pick('patientId', 'patientId');
     if (p.type === 'unknown') {
       // JSON-style actions (direct upload, deleting a message): ids and plausible metadata in one object.
       return {
         patientId: pick('patientId', 'patientId'), documentId: pick('documentId', 'pendingDocumentId'), name: 'probe.pdf', size: 1000, declaredType: 'application/pdf',
         messageId: pick('messageId', entry.area === 'portal' ? 'patientMessageId' : 'staffMessageId'),
+        // The shop's calls from the browser (Stripe's Payment Element): an order, its payment, a card token.
+        orderId: pick('orderId', 'renewalOrderId'), paymentId: pick('paymentId', 'paymentId'), attemptKey: crypto.randomUUID(), token: 'pm_probe_card',
+        expectedTotal: '0', authorize: 'yes',
         metadata: { title: 'Probe', typeId: pick('typeId', 'typeId'), examinationDate: '2026-01-01', visibleToPatient: true, sendNotification: false },
       };
     }
@@ -636,14 +706,14 @@ interface Variant { label: string; args: unknown[] }
  */
 function variantsFor(entry: ServerActionEntry, attacker: Attacker, declared: readonly string[] = []): Variant[] {
   const intents = entry.params.some((p) => p.type === 'FormData') ? [undefined, ...entry.intents] : [undefined];
-  const variants: Variant[] = intents.map((intent) => ({ label: `${entry.name}:${intent ?? 'all-victim-ids'}`, args: argsFor(entry, world.ids, intent) }));
+  const variants: Variant[] = intents.map((intent) => ({ label: `${entry.name}:${intent ?? 'all-victim-ids'}`, args: argsFor(entry, world.ids, intent, undefined, declared) }));
   const own = attacker.own?.();
   if (own) {
     // Named in the action's file, or in the schema its wrapper parses (a lib/ schema names fields the file never writes).
     const mentioned = Object.keys(FIELD_IDS).filter((field) => declared.includes(field) || new RegExp(`\\b${field}\\b`).test(entry.source));
-    for (const field of mentioned) variants.push({ label: `${entry.name}:own-ids+victim-${field}`, args: argsFor(entry, own, undefined, field) });
+    for (const field of mentioned) variants.push({ label: `${entry.name}:own-ids+victim-${field}`, args: argsFor(entry, own, undefined, field, declared) });
     // Last: the same form with only the attacker's ids, which may well succeed (and change its data).
-    variants.push({ label: `${entry.name}:own-ids`, args: argsFor(entry, own) });
+    variants.push({ label: `${entry.name}:own-ids`, args: argsFor(entry, own, undefined, undefined, declared) });
   }
   return variants;
 }
@@ -677,6 +747,22 @@ describe('the registry', () => {
       for (const name of runtime) expect(typeof mod[name], `${file}#${name}`).toBe('function');
     }
     for (const entry of routeEntries) expect(typeof (await loadModule(entry.file))[entry.method], entry.id).toBe('function');
+  });
+});
+
+describe("a clinic's product pictures", () => {
+  it("are served on the clinic's own host only (the route's check can fail)", async () => {
+    const { GET } = await import('@/app/api/commerce/product-images/[file]/route');
+    const file = world.ids.productImageFile;
+    const ask = (host: string) => invokeRoute({ host }, GET, { path: `/api/commerce/product-images/${file}`, params: { file } });
+    const own = await ask(victimHost());
+    expect(own).toMatchObject({ kind: 'response', status: 200 });
+    expect(own.kind === 'response' && own.headers.get('content-type')).toBe('image/png');
+    expect(own.kind === 'response' && Buffer.byteLength(own.body, 'latin1')).toBeGreaterThan(0);
+    expect(await ask(hostFor(world.harbor.slug))).toMatchObject({ kind: 'response', status: 404 });
+    // The other clinic's own picture is served on its host, so the 404 above is about the clinic.
+    const theirs = world.own.harbor.productImageFile;
+    expect(await invokeRoute({ host: hostFor(world.harbor.slug) }, GET, { path: `/api/commerce/product-images/${theirs}`, params: { file: theirs } })).toMatchObject({ kind: 'response', status: 200 });
   });
 });
 
@@ -744,7 +830,8 @@ function routeCalls(entry: RouteHandlerEntry): { path: string; params: Record<st
     const params: Record<string, string> = {};
     let p = entry.urlPattern;
     for (const name of entry.dynamicParams) {
-      const value = name === 'tenant' ? world.victim.slug : name === 'tenantId' ? v.tenantId : name === 'file' ? 'logo' : id;
+      const file = entry.urlPattern.startsWith('/api/commerce/product-images/') ? v.productImageFile : 'logo';
+      const value = name === 'tenant' ? world.victim.slug : name === 'tenantId' ? v.tenantId : name === 'file' ? file : id;
       params[name] = value;
       p = p.replace(`[${name}]`, value);
     }
@@ -778,6 +865,13 @@ describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (
     if (!publicRoute) {
       for (const r of results) {
         if (!r.refused) problems.push(`${r.attacker} [${r.label}]: expected 401/403/404 (or a sign-in redirect), got ${describeOutcome(r.outcome)}`);
+      }
+    }
+    if (entry.file.includes('/product-images/')) {
+      // The victim's picture is the victim's shop's: on any other clinic's host it does not exist.
+      for (const r of results) {
+        const onOwnHost = ATTACKERS.find((a) => a.key === r.attacker)?.host() !== victimHost();
+        if (onOwnHost && !(r.outcome.kind === 'response' && r.outcome.status === 404)) problems.push(`${r.attacker} [${r.label}]: the victim's product picture on another clinic's host answered ${describeOutcome(r.outcome)}`);
       }
     }
     if (entry.file.includes('/cron/')) {
