@@ -37,7 +37,7 @@ export default async function CheckoutPage() {
   if (!quote) redirect('/portal/shop/cart');
   const money = (minor: number) => formatMoney(minor, quote.currency, INTL_LOCALE[locale]);
   const clinic = await clinicName(portal);
-  const applied = quote.coupon ? view.couponCode : null;
+  const applied = quote.coupon ? quote.coupon.coupon.code : null;
   const shipping = quote.requiresShipping ? { defaults: await shippingDefaults(db, portal), messages: shippingMessages(t) } : null;
   const self = portal.patient.relationship === 'self';
   const options = await paymentOptions(portal);

@@ -33,7 +33,7 @@ export default async function CartPage({ params, searchParams }: {
   const quote = view.quote;
   const money = (minor: number) => formatMoney(minor, quote?.currency ?? 'USD', INTL_LOCALE[locale]);
   const couponWords = view.couponRefusal ? t(SHOP_RULES[view.couponRefusal.code as CheckoutRuleCode] ?? 'couponUnknown') : query.coupon === 'invalid' ? t('errCouponCode') : undefined;
-  const applied = quote?.coupon ? view.couponCode : null;
+  const applied = quote?.coupon ? quote.coupon.coupon.code : null;
   const next = encodeURIComponent('/portal/shop/checkout');
   const added = typeof query.added === 'string' ? quote?.lines.find((l) => l.product.id === query.added) : undefined;
 
