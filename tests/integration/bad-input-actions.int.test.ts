@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describeAction } from '@/lib/actions/wrappers';
@@ -5,12 +6,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { portalAccounts, staffUsers, tenantDomains, tenantSettings, tenants } from '@/db/schema';
+import { billingSettings, formTemplates, portalAccounts, staffUsers, tenantDomains, tenantSettings, tenants } from '@/db/schema';
+import { installStarterTemplates } from '@/lib/clinic-forms/templates';
 import { platformRootDomain } from '@/lib/config/env';
 import { forgetResolvedHosts } from '@/lib/tenancy/resolve-tenant';
 import { describeOutcome, hostFor, signIn, invokeAction, type Outcome, type RequestSpec } from '../support/action-harness';
 import { hostileForm, hostilePdf, hostileString, hostileValue, leaksIn, stringsIn, toFormData, withoutNul, zodDefaultIn, type FormValue } from '../support/hostile';
 import { APP_ROOT, listServerActions } from '../support/app-registry';
+import { seedCommerceCatalog, seedCommerceRecords, type CommerceCatalogIds, type CommerceRecordIds } from '../support/commerce-world';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
@@ -40,6 +43,8 @@ interface ActionSpec {
   fields: string[];
   /** The values the action compares `intent` with: each is a branch to reach. */
   intents: string[];
+  /** Fields the file reads from the FormData by name, besides its schema's. */
+  readFields: string[];
 }
 
 /** The form fields a file reads: quoted names passed to form helpers, field lists and schema keys. */
@@ -81,7 +86,7 @@ function discoverActions(): ActionSpec[] {
     return {
       key: `${entry.file.replace(/^app\//, '').replace(/\/actions\.tsx?$/, '')}#${entry.name}`,
       file: path.join(APP_ROOT, entry.file), name: entry.name, shape, area,
-      fields: [...new Set([...fieldsOf(entry.source), ...entry.formFields])].sort(), intents: entry.intents,
+      fields: [...new Set([...fieldsOf(entry.source), ...entry.formFields])].sort(), intents: entry.intents, readFields: entry.formFields,
     };
   });
 }
@@ -101,9 +106,12 @@ const KNOWN_ZOD_WORDING = new Set<string>([]);
 
 /**
  * Tables whose rows a refused call may legitimately change: the audit trails of refusals (the
- * clinics' and the console's), rate limits and sessions (last seen), and sign-in challenges.
+ * clinics' and the console's), rate limits and sessions (last seen), and sign-in challenges; and
+ * the simulated card processor's own records (lib/billing/gateway/test-gateway.ts): a card typed
+ * at checkout is tokenised at the provider whatever the order then says (Stripe's Payment Element
+ * does it in the browser), as the isolation suite allows too.
  */
-const VOLATILE = new Set(['audit_log', 'platform_audit_log', 'rate_limits', 'auth_sessions', 'operator_sessions', '__drizzle_migrations']);
+const VOLATILE = new Set(['audit_log', 'platform_audit_log', 'rate_limits', 'auth_sessions', 'operator_sessions', '__drizzle_migrations', 'test_gateway_objects']);
 
 let fingerprintSql: string;
 async function fingerprint(): Promise<Record<string, string>> {
@@ -118,17 +126,36 @@ type World = Awaited<ReturnType<typeof createPortalVisitClinic>> & {
   appointmentId: string;
   documentId: string;
   staffId: string;
+  /** The shop's rows (issue 17), for the commerce actions only: products, coupon, orders, subscription. */
+  commerce?: CommerceCatalogIds & CommerceRecordIds & { intakeId: string };
 };
+
+/** Actions that meet the shop's rows: the catalogue, the shop and checkout, orders and subscriptions. */
+const COMMERCE_ACTION = /\/(products|coupons|shop|orders|subscriptions)(\/|#)/;
 let world: World;
 let worldKey = '';
 
-/** A clinic of its own for each action: what one action legitimately changes never blinds the next. */
-async function freshWorld(): Promise<World> {
+/**
+ * A clinic of its own for each action: what one action legitimately changes never blinds the next.
+ * A commerce action's clinic also has its shop open with products, a coupon, and the parent's
+ * orders (one paid waiting for its form and upload, one awaiting payment, one shipped) and subscription.
+ */
+async function freshWorld(spec?: ActionSpec): Promise<World> {
   const v = await createPortalVisitClinic();
   const admin = await createStaffContext(v.clinic, 'admin');
   const appointmentId = await v.book(v.parent.patient.id, '2026-12-15T15:00:00Z');
   const documentId = await v.addDocument(v.parent.patient.id, 'Blood test', { createdAt: '2026-10-01T10:00:00Z' });
-  return { ...v, staffCookies: {}, portalCookies: {}, appointmentId, documentId, staffId: admin.actor.id };
+  const base = { ...v, staffCookies: {}, portalCookies: {}, appointmentId, documentId, staffId: admin.actor.id };
+  if (!spec || !COMMERCE_ACTION.test(spec.key)) return base;
+  const db = getDb();
+  await db.insert(billingSettings).values({ tenantId: v.clinic.id, paymentsEnabled: true, gateway: 'test' }).onConflictDoNothing();
+  await installStarterTemplates(db, v.clinic.id);
+  const catalog = await seedCommerceCatalog(db, v.clinic.id, { typeId: v.reportType.id });
+  const records = await seedCommerceRecords(db, v.clinic.id, catalog, {
+    patientId: v.parent.patient.id, accountId: v.parent.account.id, staffId: admin.actor.id, typeId: v.reportType.id, shipTo: 'Ana Ruiz', noteText: 'Left at the door',
+  });
+  const [intake] = await db.select({ id: formTemplates.id }).from(formTemplates).where(and(eq(formTemplates.tenantId, v.clinic.id), eq(formTemplates.kind, 'intake'))).limit(1);
+  return { ...base, commerce: { ...catalog, ...records, intakeId: intake!.id } };
 }
 
 /**
@@ -171,11 +198,44 @@ function plausible(): Record<string, string[]> {
     description: c('Annual visit'), label: c('north'), hostname: c('clinic.example.org'), fullName: c('Ana Ruiz'), recordNumber: c('MRN-1'),
     kind: c('person'), portalCode: c('123456'), firstInitial: c('A'), lastInitial: c('R'), slot: c('2026-12-01T15:00:00Z'), preference: c('email'),
     confirmDuplicates: c('yes'), password: c('Correct-horse-9'), confirmPassword: c('Correct-horse-9'), currentPassword: c('Correct-horse-9'), code: c('123456'), token: c('x'.repeat(43)),
+    // Commerce (issue 17): the shop's and checkout's fields, packages, the CSV import, coupons, phases, shop options.
+    attemptKey: c(randomUUID()), quantity: c('1', '0', '10'), couponCode: c('WELCOME10', 'welcome10', 'NOPE'), expectedTotal: c('8910', '0'), authorize: c('yes'),
+    payWith: c('new'), number: c('4242424242424242', '4000000000000002'), expiry: c('12/30', '01/20'), cvc: c('123'), decision: c('approve', 'fail'),
+    shipName: c('Ana Ruiz'), shipLine1: c('1 Main St'), shipLine2: c('Apt 2'), shipCity: c('Chicago'), shipRegion: c('IL'), shipPostalCode: c('60601'), shipCountry: c('US'),
+    carrier: c('usps', 'ups', 'other'), trackingNumber: c('9400111899223856928499', '1Z999AA10123456784', 'AB-12'), note: c('Left at the door'), team: c('Fulfilment', 'Nobody'),
+    csv: c('order number,carrier,tracking number,status\n1,usps,9400111899223856928499,in_transit\n3,ups,1Z999AA10123456784,delivered\n', 'order,carrier\n1,usps\n'),
+    amount: c('149.00', '0'),
+    category: c('Kits'), visibility: c('portal', 'staff'), taxable: c('on'), requiresShipping: c('on'), position: c('1', '0'), imageAlt: c('The kit'), removeImage: c('on'),
+    phasePrice: c('99'), phaseUnit: c('month', 'week'), phaseCount: c('1', '3'), phaseEnds: c('forever', 'cycles'), phaseCycles: c('', '3'), uploadLabel: c('Photo ID'),
+    percent: c('10', '100'), appliesTo: c('all', 'chosen'), validFrom: c('', '2026-01-01'), validTo: c('', '2025-01-01'), maxRedemptions: c('10', ''), perPatientLimit: c('1', ''),
+    subscriptionCycles: c('3', ''), firstOrderOnly: c('on'), currency: c('USD'),
+    shopEnabled: c('on'), openToNewVisitors: c('on'), allowSkip: c('on'), allowPause: c('on'), allowReschedule: c('on'), allowCancel: c('on'), maxPauseDays: c('30', '400'),
+    rescheduleWindowDays: c('14'), retryDays: c('1, 3, 7', '9, 1'), requirementsDueDays: c('7'), teams: c('Fulfilment\nSupport'),
+    until: c('2027-01-10', '2020-01-01'), date: c('2027-01-20'), other: c('Moving away'),
+    ...(w.commerce ? commerceIds(w.commerce) : {}),
   };
 }
 
+/** The commerce rows' ids, each field with the rows it may name (the first is the one most likely accepted). */
+function commerceIds(m: NonNullable<World['commerce']>): Record<string, string[]> {
+  return {
+    productId: [m.productId, m.subscriptionProductId], productIds: [m.productId], couponId: [m.couponId], orderId: [m.renewalOrderId, m.orderId, m.shippedOrderId],
+    shipmentId: [m.shipmentId], subscriptionId: [m.subscriptionId], requirementId: [m.uploadRequirementId, m.formRequirementId], orderRequirementId: [m.uploadRequirementId],
+    uploadId: [m.requiredUploadId], requiredFormIds: [m.intakeId], uploadTypeId: [world.reportType.id],
+  };
+}
+
+/** Where a shared field name means something else in one place (the first value is the valid one). */
+function plausibleOfPlace(key: string): Record<string, string[]> {
+  if (key.includes('/products#')) return { kind: ['one_time', 'subscription'] };
+  if (key.includes('/coupons#')) return { kind: ['percent', 'amount'], code: ['SPRING25', 'x'] };
+  if (key.includes('/subscriptions#')) return { reason: ['other', 'too_expensive'], position: ['1', '7'] };
+  if (key.includes('/orders#')) return { to: ['awaiting_review', 'cancelled', 'shipped'], status: ['in_transit', 'exception', 'delivered'] };
+  return {};
+}
+
 function plausibleFor(spec: ActionSpec): Record<string, string[]> {
-  const known = plausible();
+  const known = { ...plausible(), ...plausibleOfPlace(spec.key) };
   return spec.intents.length ? { ...known, intent: spec.intents } : known;
 }
 
@@ -306,7 +366,12 @@ async function load(spec: ActionSpec) {
   const mod = (await import(/* @vite-ignore */ spec.file)) as Record<string, (...args: unknown[]) => unknown>;
   // A wrapped action names its schema's fields (lib/actions/wrappers.ts), wherever the schema lives.
   const described = describeAction(mod[spec.name])?.fields ?? [];
-  spec.fields = [...new Set([...spec.fields, ...described])].sort();
+  // A wrapped action's form is its schema's fields and what the file reads itself: other quoted
+  // words of the file are not fields, and a strict schema refuses a form that has one, so no
+  // random run would get past parsing to the values.
+  spec.fields = described.length
+    ? [...new Set([...described, ...spec.readFields, ...(spec.intents.length && spec.fields.includes('intent') ? ['intent'] : [])])].sort()
+    : [...new Set([...spec.fields, ...described])].sort();
   return mod[spec.name]!;
 }
 
@@ -320,7 +385,7 @@ describe('every server action with hostile input', () => {
     // NUL is tested on its own below, so a known NUL bug does not hide anything else.
     it(`${spec.key}: no 500, no leak, no write when refused`, async () => {
       const action = await load(spec);
-      world = await freshWorld();
+      world = await freshWorld(spec);
       worldKey = spec.key;
       const tally: Record<string, number> = {};
       const run = check(spec, action, tally);
@@ -344,7 +409,7 @@ describe('every server action with hostile input', () => {
       // Normally right after the random test of the same action, in its clinic (heal() resets it).
       const action = await load(spec);
       if (worldKey !== spec.key) {
-        world = await freshWorld();
+        world = await freshWorld(spec);
         worldKey = spec.key;
       }
       const run = check(spec, action, {});

@@ -4,9 +4,12 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { documents } from '@/db/schema';
+import { installStarterTemplates } from '@/lib/clinic-forms/templates';
+import { getObjectStore } from '@/lib/storage/get-object-store';
 import { describeOutcome, formData, hostFor, invokeAction, invokeRoute, signIn, type Outcome, type RequestSpec } from '../support/action-harness';
 import { hostileString, impossibleDate, leaksIn, pathTraversal } from '../support/hostile';
 import { APP_ROOT, listRouteHandlers } from '../support/app-registry';
+import { seedCommerceCatalog } from '../support/commerce-world';
 import { PDF_BYTES } from '../support/document-files';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 import { createStaffContext } from '../support/staff-context';
@@ -92,8 +95,14 @@ beforeAll(async () => {
     patientId: v.parent.patient.id, subject: 'Results', body: 'Your results are in.',
   }));
   const conversationId = started.kind === 'redirect' ? (/\/emr\/messages\/([0-9a-f-]{36})/.exec(started.location)?.[1] ?? null) : null;
-  w = { ...v, cookies: { ...staff.cookies, ...portal.cookies }, realIds: [doc?.id, conversationId, v.clinic.id, v.parent.patient.id].filter((x): x is string => Boolean(x)) };
-  expect(w.realIds.length).toBe(4);
+  // A shop product's picture in storage (issue 17): its file name is a real value of the picture route.
+  await installStarterTemplates(getDb(), v.clinic.id);
+  const shop = await seedCommerceCatalog(getDb(), v.clinic.id, { typeId: v.reportType.id, store: getObjectStore() });
+  w = {
+    ...v, cookies: { ...staff.cookies, ...portal.cookies },
+    realIds: [doc?.id, conversationId, v.clinic.id, v.parent.patient.id, shop.productImageFile].filter((x): x is string => Boolean(x)),
+  };
+  expect(w.realIds.length).toBe(5);
 });
 
 const hostileQuery = fc.dictionary(
