@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { commerceSettings, orderRequirements, orders, portalAccounts, tenantSettings } from '@/db/schema';
+import { commerceSettings, orderRequirements, orders, paymentAllocations, payments, portalAccounts, tenantSettings } from '@/db/schema';
 import { CART_COOKIE, parseCart, serializeCart } from '@/lib/commerce/cart';
 import { PDF_BYTES } from '../support/document-files';
 import { formData, hostFor, invokeAction, signIn, type Outcome } from '../support/action-harness';
@@ -133,7 +133,7 @@ describe('the cart', () => {
     cart = cartOf(coupon)!;
     const { text } = await rendered(visitorReq(c, cart), cartPage, props({ tenant: c.tenant.slug }));
     // $50.00 − $5.00, tax 8 % of $45.00 = $3.60.
-    expect(text).toContain('Code welcome10 applied.');
+    expect(text).toContain('Code WELCOME10 applied.');
     expect(text).toContain('$3.60');
     expect(text).toContain('$48.60');
     expect(text).toContain('Create an account to check out');
@@ -220,6 +220,27 @@ describe('the checkout', () => {
     }));
     expect((steal as { value: { message: string } }).value.message).toBe('This is no longer available.');
     expect(await gatewayPayments(c.tenant.id)).toHaveLength(2);
+  });
+
+  it('answers a bank check only for a payment of the order it names', async () => {
+    const c = await commerceClinic();
+    const cart = serializeCart({ lines: [{ productId: c.oneTime.id, quantity: 1 }], couponCode: null }, c.tenant.id);
+    const req = await patientReq(c, cart);
+    const paid = redirectedTo(await invokeAction(req, checkoutActions.checkoutTestCardAction, {}, checkoutForm({ expectedTotal: '2700' })));
+    const paidOrderId = paid.split('/')[4]!.split('?')[0]!;
+    const [paidOrder] = await db().select().from(orders).where(eq(orders.id, paidOrderId));
+    const [payment] = await db().select({ id: payments.id }).from(payments)
+      .innerJoin(paymentAllocations, and(eq(paymentAllocations.tenantId, payments.tenantId), eq(paymentAllocations.paymentId, payments.id)))
+      .where(and(eq(payments.tenantId, c.tenant.id), eq(paymentAllocations.invoiceId, paidOrder!.invoiceId!)));
+    const again = await patientReq(c, cart);
+    const declined = redirectedTo(await invokeAction(again, checkoutActions.checkoutTestCardAction, {}, checkoutForm({ expectedTotal: '2700', number: '4000000000000002' })));
+    const unpaidOrderId = declined.split('/')[4]!;
+    // The paid order's payment named with the unpaid order: refused, never "paid".
+    const mixed = await invokeAction(again, checkoutActions.authenticateOrderPaymentAction, {}, formData({ orderId: unpaidOrderId, paymentId: payment!.id, decision: 'approve' }));
+    expect(mixed.kind).toBe('returned');
+    expect((mixed as { value: { message: string } }).value.message).toBe('This is no longer available.');
+    const [unpaid] = await db().select().from(orders).where(eq(orders.id, unpaidOrderId));
+    expect(unpaid!.status).toBe('awaiting_payment');
   });
 
   it('refuses a total that changed since the page was shown, in the patient\'s words', async () => {

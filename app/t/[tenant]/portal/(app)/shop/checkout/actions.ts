@@ -17,7 +17,7 @@ import {
   requirementUploadSchema, shippingFromForm, type CheckoutFormState,
 } from '@/lib/commerce/checkout-forms';
 import { openUploadRequirement } from '@/lib/commerce/requirements';
-import { RuleError } from '@/lib/kernel/errors';
+import { NotFoundError, RuleError } from '@/lib/kernel/errors';
 import { declaredTypeFor } from '@/lib/documents/file-rules';
 import { listUploadDocumentTypes, uploadFromPortal } from '@/lib/documents/patient-uploads';
 import { getRequestOrigin } from '@/lib/http/request-origin';
@@ -214,6 +214,8 @@ export const authenticateOrderPaymentAction = portalAction(
   async (ctx, { orderId, paymentId, decision }): Promise<CheckoutFormState> => {
     dispatchSoon();
     const order = await ownOrder(getDb(), ctx, orderId);
+    // The payment must be this order's: another order's paid payment must not read as this one paid.
+    if ((await orderOfPayment(getDb(), ctx, paymentId)).id !== order.id) throw new NotFoundError('payment');
     const result = await authenticateTestPayment(getDb(), ctx, paymentId, decision === 'approve');
     const outcome = await afterCharge(getDb(), ctx.tenant.id, order.id, result);
     revalidatePath('/portal/shop');
