@@ -8,6 +8,7 @@ import { getBillingSettings } from '@/lib/billing/settings';
 import { now } from '@/lib/clock';
 import { RuleError } from '@/lib/kernel/errors';
 import { CommerceAuditActions } from './audit-actions';
+import { COMMERCE_SETTINGS_COLUMNS as columns } from './settings';
 import type { ShopSettingsInput } from './settings-forms';
 
 /**
@@ -21,20 +22,6 @@ export class ShopSettingsRuleError extends RuleError {
     this.name = 'ShopSettingsRuleError';
   }
 }
-
-const columns = {
-  shopEnabled: commerceSettings.shopEnabled,
-  openToNewVisitors: commerceSettings.openToNewVisitors,
-  allowSkip: commerceSettings.allowSkip,
-  allowPause: commerceSettings.allowPause,
-  maxPauseDays: commerceSettings.maxPauseDays,
-  allowReschedule: commerceSettings.allowReschedule,
-  rescheduleWindowDays: commerceSettings.rescheduleWindowDays,
-  allowCancel: commerceSettings.allowCancel,
-  retryDays: commerceSettings.retryDays,
-  requirementsDueDays: commerceSettings.requirementsDueDays,
-  teams: commerceSettings.teams,
-};
 
 type Options = ShopSettingsInput;
 

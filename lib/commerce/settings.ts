@@ -36,7 +36,8 @@ export const DEFAULT_COMMERCE_SETTINGS: Readonly<CommerceSettingsView> = {
   teams: ['Clinical review', 'Fulfilment', 'Support'],
 };
 
-const columns = {
+/** The options' columns, as the CRM form and every reader see them. */
+export const COMMERCE_SETTINGS_COLUMNS = {
   shopEnabled: commerceSettings.shopEnabled,
   openToNewVisitors: commerceSettings.openToNewVisitors,
   allowSkip: commerceSettings.allowSkip,
@@ -52,7 +53,7 @@ const columns = {
 
 /** The clinic's options (the defaults when never saved). No permission check: everyone reads them. */
 export async function getCommerceSettings(db: Executor, tenantId: string): Promise<CommerceSettingsView> {
-  const [row] = await db.select(columns).from(commerceSettings).where(eq(commerceSettings.tenantId, tenantId));
+  const [row] = await db.select(COMMERCE_SETTINGS_COLUMNS).from(commerceSettings).where(eq(commerceSettings.tenantId, tenantId));
   return row ?? { ...DEFAULT_COMMERCE_SETTINGS, retryDays: [...DEFAULT_COMMERCE_SETTINGS.retryDays], teams: [...DEFAULT_COMMERCE_SETTINGS.teams] };
 }
 
