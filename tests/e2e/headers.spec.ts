@@ -152,6 +152,26 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     await crawl(staff, [`${chart}/billing`, `${chart}/billing/statement`, `${chart.replace(/\/emr\/patients\/([0-9a-f-]{36})$/, '/emr/billing/invoices/new?patient=$1')}`], visits, { max: 6, skip: staffBilling });
   }
 
+  // Commerce on Harbor (its shop is open): James's orders and subscription, the shop, and the
+  // checkout with the kit in his cart; the flow's own pages with nobody's ids; the sign-up.
+  const james = await newPage();
+  await portalSignIn(james, browser, { host: 'harbor', identifier: '900-12-3456', identifierLabel: 'SSN', phone: '+15555550202' });
+  await james.waitForURL((url) => !url.pathname.includes('/sign-in'));
+  await crawl(james, [hostUrl('harbor', '/portal/shop'), hostUrl('harbor', '/portal/orders'), hostUrl('harbor', '/portal/subscriptions')],
+    visits, { max: 16, skip: outside('portal/shop|portal/orders|portal/subscriptions') });
+  await james.goto(hostUrl('harbor', '/portal/shop'));
+  await james.getByRole('link', { name: /Gentle cleanser kit/ }).first().click();
+  await james.getByTestId('add-to-cart').click();
+  await james.waitForURL(/\/portal\/shop\/cart/);
+  await check(james, await james.goto(hostUrl('harbor', '/portal/shop/checkout')), visits);
+  for (const p of [`/portal/shop/checkout/${nobody}`, `/portal/shop/checkout/${nobody}/pay`, `/portal/shop/checkout/${nobody}/payments/${nobody}/authenticate`, `/portal/shop/checkout/${nobody}/uploads/${nobody}`]) {
+    await check(james, await james.goto(hostUrl('harbor', p)), visits);
+  }
+  await check(anon, await anon.goto(hostUrl('harbor', '/portal/shop/join')), visits);
+  const harborStaff = await newPage();
+  await staffSignIn(harborStaff, { host: 'harbor', area: 'emr', email: 'admin@harbor.test' });
+  await crawl(harborStaff, [hostUrl('harbor', '/emr/orders/subscriptions')], visits, { max: 4, skip: outside('emr/orders/subscriptions') });
+
   const missing = pagePatterns().filter(({ pattern }) => !visits.some((v) => pattern.test(v.url))).map((p) => p.file);
   expect(missing, 'pages the crawl never reached').toEqual([]);
   console.log(`security headers checked on ${visits.length} page loads`);
