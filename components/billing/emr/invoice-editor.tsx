@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState } from 'react';
+import { RemoveRowCell, RowInput, rowCell as cell, RowSelect, RowsTable } from '@/components/ui/editable-rows';
 import { SecondaryButton, SelectField, TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { ActionState, FormAction } from '@/lib/actions/result';
@@ -48,8 +49,6 @@ interface Row {
 }
 
 const SPARE_ROWS_WITHOUT_JS = 3;
-const cell = 'px-2 py-2 align-top';
-const input = 'block w-full rounded-md border border-line bg-surface px-2 py-2 text-sm text-fg focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent';
 
 function rowOf(line: EditorLine, key: number, currency: string): Row {
   return {
@@ -143,82 +142,55 @@ export function InvoiceEditor({
       {target.mode === 'create' ? <input type="hidden" name="patientId" value={target.patientId} /> : <input type="hidden" name="invoiceId" value={target.invoiceId} />}
       <input type="hidden" name="currency" value={currency} />
 
-      <div>
-        {linesError ? <p id={`${id}-lines-error`} role="alert" className="mb-2 text-sm font-medium text-red-700 dark:text-red-300">{linesError}</p> : null}
-        <div className="overflow-x-auto rounded-lg border border-line">
-          <table className="w-full min-w-[64rem] text-left text-sm" aria-describedby={linesError ? `${id}-lines-error` : undefined}>
-            <caption className="sr-only">Invoice lines. Amounts in {currency}; rows left empty are skipped.</caption>
-            <thead className="border-b border-line text-fg-muted">
-              <tr>
-                <th scope="col" className={`${cell} font-medium`}>Kind</th>
-                <th scope="col" className={`${cell} font-medium`}>Service</th>
-                <th scope="col" className={`${cell} font-medium`}>Description</th>
-                <th scope="col" className={`${cell} w-20 font-medium`}>Quantity</th>
-                <th scope="col" className={`${cell} w-28 font-medium`}>Unit price</th>
-                <th scope="col" className={`${cell} w-28 font-medium`}>Discount</th>
-                <th scope="col" className={`${cell} w-20 font-medium`}>Tax %</th>
-                <th scope="col" className={`${cell} w-28 text-right font-medium`}>Line total</th>
-                <th scope="col" className={cell}><span className="sr-only">Remove</span></th>
+      <div className="space-y-2">
+        <RowsTable error={linesError} errorId={`${id}-lines-error`} className="min-w-[64rem]" caption={<>Invoice lines. Amounts in {currency}; rows left empty are skipped.</>}
+          columns={[
+            { label: 'Kind' }, { label: 'Service' }, { label: 'Description' }, { label: 'Quantity', className: 'w-20' }, { label: 'Unit price', className: 'w-28' },
+            { label: 'Discount', className: 'w-28' }, { label: 'Tax %', className: 'w-20' }, { label: 'Line total', className: 'w-28 text-right' },
+          ]}>
+          {rows.map((row, i) => {
+            const n = i + 1;
+            const preview = previews[i];
+            return (
+              <tr key={row.key}>
+                <td className={cell}>
+                  <RowSelect id={`${id}-${row.key}-kind`} label={`Line ${n} kind`} name="lineKind" value={row.kind} onChange={(e) => change(row.key, { kind: e.target.value })} className="min-w-52">
+                    {INVOICE_LINE_KINDS.map((k) => <option key={k} value={k}>{INVOICE_LINE_KIND_LABELS[k]}</option>)}
+                  </RowSelect>
+                </td>
+                <td className={cell}>
+                  <RowSelect id={`${id}-${row.key}-service`} label={`Line ${n} service`} name="lineServiceId" value={row.serviceId} onChange={(e) => chooseService(row.key, e.target.value)}>
+                    <option value="">None</option>
+                    {services.map((s) => <option key={s.id} value={s.id}>{s.name}{s.price !== null ? ` (${formatMoney(s.price, currency)})` : ''}</option>)}
+                  </RowSelect>
+                </td>
+                <td className={cell}>
+                  <RowInput id={`${id}-${row.key}-description`} label={`Line ${n} description`} name="lineDescription" value={row.description} maxLength={INVOICE_LIMITS.description} autoComplete="off"
+                    onChange={(e) => change(row.key, { description: e.target.value })} />
+                </td>
+                <td className={cell}>
+                  <RowInput id={`${id}-${row.key}-quantity`} label={`Line ${n} quantity`} name="lineQuantity" value={row.quantity} inputMode="numeric" autoComplete="off"
+                    onChange={(e) => change(row.key, { quantity: e.target.value })} />
+                </td>
+                <td className={cell}>
+                  <RowInput id={`${id}-${row.key}-price`} label={`Line ${n} unit price`} name="lineUnitPrice" value={row.unitPrice} inputMode="decimal" autoComplete="off"
+                    onChange={(e) => change(row.key, { unitPrice: e.target.value })} />
+                </td>
+                <td className={cell}>
+                  <RowInput id={`${id}-${row.key}-discount`} label={`Line ${n} discount`} name="lineDiscount" value={row.discount} inputMode="decimal" autoComplete="off"
+                    onChange={(e) => change(row.key, { discount: e.target.value })} />
+                </td>
+                <td className={cell}>
+                  <RowInput id={`${id}-${row.key}-tax`} label={`Line ${n} tax percent`} name="lineTaxRate" value={row.taxRate} inputMode="decimal" autoComplete="off"
+                    onChange={(e) => change(row.key, { taxRate: e.target.value })} />
+                </td>
+                <td className={`${cell} text-right tabular-nums`}>{preview ? formatMoney(preview.total, currency) : '—'}</td>
+                <RemoveRowCell removable={rows.length > 1} label={`Remove line ${n}`} onRemove={() => removeRow(row.key)} />
               </tr>
-            </thead>
-            <tbody className="divide-y divide-line">
-              {rows.map((row, i) => {
-                const n = i + 1;
-                const preview = previews[i];
-                return (
-                  <tr key={row.key}>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-kind`} className="sr-only">Line {n} kind</label>
-                      <select id={`${id}-${row.key}-kind`} name="lineKind" value={row.kind} onChange={(e) => change(row.key, { kind: e.target.value })} className={`${input} min-w-52`}>
-                        {INVOICE_LINE_KINDS.map((k) => <option key={k} value={k}>{INVOICE_LINE_KIND_LABELS[k]}</option>)}
-                      </select>
-                    </td>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-service`} className="sr-only">Line {n} service</label>
-                      <select id={`${id}-${row.key}-service`} name="lineServiceId" value={row.serviceId} onChange={(e) => chooseService(row.key, e.target.value)} className={input}>
-                        <option value="">None</option>
-                        {services.map((s) => <option key={s.id} value={s.id}>{s.name}{s.price !== null ? ` (${formatMoney(s.price, currency)})` : ''}</option>)}
-                      </select>
-                    </td>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-description`} className="sr-only">Line {n} description</label>
-                      <input id={`${id}-${row.key}-description`} name="lineDescription" value={row.description} maxLength={INVOICE_LIMITS.description} autoComplete="off"
-                        onChange={(e) => change(row.key, { description: e.target.value })} className={input} />
-                    </td>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-quantity`} className="sr-only">Line {n} quantity</label>
-                      <input id={`${id}-${row.key}-quantity`} name="lineQuantity" value={row.quantity} inputMode="numeric" autoComplete="off"
-                        onChange={(e) => change(row.key, { quantity: e.target.value })} className={input} />
-                    </td>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-price`} className="sr-only">Line {n} unit price</label>
-                      <input id={`${id}-${row.key}-price`} name="lineUnitPrice" value={row.unitPrice} inputMode="decimal" autoComplete="off"
-                        onChange={(e) => change(row.key, { unitPrice: e.target.value })} className={input} />
-                    </td>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-discount`} className="sr-only">Line {n} discount</label>
-                      <input id={`${id}-${row.key}-discount`} name="lineDiscount" value={row.discount} inputMode="decimal" autoComplete="off"
-                        onChange={(e) => change(row.key, { discount: e.target.value })} className={input} />
-                    </td>
-                    <td className={cell}>
-                      <label htmlFor={`${id}-${row.key}-tax`} className="sr-only">Line {n} tax percent</label>
-                      <input id={`${id}-${row.key}-tax`} name="lineTaxRate" value={row.taxRate} inputMode="decimal" autoComplete="off"
-                        onChange={(e) => change(row.key, { taxRate: e.target.value })} className={input} />
-                    </td>
-                    <td className={`${cell} text-right tabular-nums`}>{preview ? formatMoney(preview.total, currency) : '—'}</td>
-                    <td className={cell}>
-                      {rows.length > 1 ? (
-                        <button type="button" onClick={() => removeRow(row.key)} aria-label={`Remove line ${n}`}
-                          className="min-h-9 rounded-md border border-line px-2 text-sm hover:bg-surface-muted">Remove</button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-        <div className="mt-2">
+            );
+          })}
+        </RowsTable>
+        <div>
           <SecondaryButton type="button" onClick={addRow}>Add line</SecondaryButton>
         </div>
       </div>

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { CheckboxField, ChoiceCards, FieldError } from '@/components/crm/settings-fields';
+import { RemoveRowCell, RowInput, rowCell as cell, RowSelect, RowsTable } from '@/components/ui/editable-rows';
 import { SecondaryButton, TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { IntervalUnit, ProductKind, ProductVisibility } from '@/db/schema/commerce';
@@ -53,8 +54,6 @@ interface PhaseState extends PhaseRow { key: number }
 interface UploadState { key: number; id: string; label: string; typeId: string }
 
 const SPARE_ROWS_WITHOUT_JS = 2;
-const cell = 'px-2 py-2 align-top';
-const input = 'block w-full rounded-md border border-line bg-surface px-2 py-2 text-sm text-fg focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent';
 const textareaClass = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
 
 const emptyPhase = (key: number): PhaseState => ({ key, price: '', unit: 'month', count: '1', ends: 'forever', cycles: '' });
@@ -226,67 +225,44 @@ export function ProductForm({
               Changing the phases changes their future renewals only: payments already made stay as they were.
             </p>
           ) : null}
-          {phasesError ? <p id={`${id}-phases-error`} role="alert" className="text-sm font-medium text-red-700 dark:text-red-300">{phasesError}</p> : null}
-          <div className="overflow-x-auto rounded-lg border border-line">
-            <table className="w-full min-w-[44rem] text-left text-sm" aria-describedby={phasesError ? `${id}-phases-error` : undefined}>
-              <caption className="sr-only">Billing phases, in order. Prices in {currency}. Only the last phase can repeat until cancelled.</caption>
-              <thead className="border-b border-line text-fg-muted">
-                <tr>
-                  <th scope="col" className={`${cell} w-16 font-medium`}>Phase</th>
-                  <th scope="col" className={`${cell} w-32 font-medium`}>Price</th>
-                  <th scope="col" className={`${cell} font-medium`}>Charged every</th>
-                  <th scope="col" className={`${cell} font-medium`}>Ends</th>
-                  <th scope="col" className={`${cell} w-28 font-medium`}>Payments</th>
-                  <th scope="col" className={cell}><span className="sr-only">Remove</span></th>
+          <RowsTable error={phasesError} errorId={`${id}-phases-error`} className="min-w-[44rem]"
+            caption={<>Billing phases, in order. Prices in {currency}. Only the last phase can repeat until cancelled.</>}
+            columns={[{ label: 'Phase', className: 'w-16' }, { label: 'Price', className: 'w-32' }, { label: 'Charged every' }, { label: 'Ends' }, { label: 'Payments', className: 'w-28' }]}>
+            {phases.map((row, i) => {
+              const n = i + 1;
+              return (
+                <tr key={row.key}>
+                  <td className={`${cell} tabular-nums`}>{n}</td>
+                  <td className={cell}>
+                    <RowInput id={`${id}-${row.key}-price`} label={`Phase ${n} price`} name="phasePrice" value={row.price} inputMode="decimal" autoComplete="off"
+                      onChange={(e) => changePhase(row.key, { price: e.target.value })} />
+                  </td>
+                  <td className={cell}>
+                    <div className="flex gap-2">
+                      <RowInput id={`${id}-${row.key}-count`} label={`Phase ${n}: how many`} name="phaseCount" value={row.count} inputMode="numeric" autoComplete="off" className="w-16"
+                        onChange={(e) => changePhase(row.key, { count: e.target.value })} />
+                      <RowSelect id={`${id}-${row.key}-unit`} label={`Phase ${n}: days, weeks, months or years`} name="phaseUnit" value={row.unit}
+                        onChange={(e) => changePhase(row.key, { unit: e.target.value as IntervalUnit })}>
+                        {Object.entries(INTERVAL_UNIT_CHOICES).map(([unit, label]) => <option key={unit} value={unit}>{label}</option>)}
+                      </RowSelect>
+                    </div>
+                  </td>
+                  <td className={cell}>
+                    <RowSelect id={`${id}-${row.key}-ends`} label={`Phase ${n}: when it ends`} name="phaseEnds" value={row.ends} onChange={(e) => changePhase(row.key, { ends: e.target.value })}>
+                      <option value="cycles">After a number of payments</option>
+                      <option value="forever">Repeats until cancelled</option>
+                    </RowSelect>
+                  </td>
+                  <td className={cell}>
+                    <RowInput id={`${id}-${row.key}-cycles`} label={`Phase ${n}: number of payments`} name="phaseCycles" value={row.ends === 'forever' ? '' : row.cycles} inputMode="numeric" autoComplete="off"
+                      disabled={live && row.ends === 'forever'} className="disabled:bg-surface-muted" onChange={(e) => changePhase(row.key, { cycles: e.target.value })} />
+                    {live && row.ends === 'forever' ? <input type="hidden" name="phaseCycles" value="" /> : null}
+                  </td>
+                  <RemoveRowCell removable={phases.length > 1} label={`Remove phase ${n}`} onRemove={() => setPhases((all) => all.filter((p) => p.key !== row.key))} />
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {phases.map((row, i) => {
-                  const n = i + 1;
-                  return (
-                    <tr key={row.key}>
-                      <td className={`${cell} tabular-nums`}>{n}</td>
-                      <td className={cell}>
-                        <label htmlFor={`${id}-${row.key}-price`} className="sr-only">Phase {n} price</label>
-                        <input id={`${id}-${row.key}-price`} name="phasePrice" value={row.price} inputMode="decimal" autoComplete="off" className={input}
-                          onChange={(e) => changePhase(row.key, { price: e.target.value })} />
-                      </td>
-                      <td className={cell}>
-                        <div className="flex gap-2">
-                          <label htmlFor={`${id}-${row.key}-count`} className="sr-only">Phase {n}: how many</label>
-                          <input id={`${id}-${row.key}-count`} name="phaseCount" value={row.count} inputMode="numeric" autoComplete="off" className={`${input} w-16`}
-                            onChange={(e) => changePhase(row.key, { count: e.target.value })} />
-                          <label htmlFor={`${id}-${row.key}-unit`} className="sr-only">Phase {n}: days, weeks, months or years</label>
-                          <select id={`${id}-${row.key}-unit`} name="phaseUnit" value={row.unit} className={input} onChange={(e) => changePhase(row.key, { unit: e.target.value as IntervalUnit })}>
-                            {Object.entries(INTERVAL_UNIT_CHOICES).map(([unit, label]) => <option key={unit} value={unit}>{label}</option>)}
-                          </select>
-                        </div>
-                      </td>
-                      <td className={cell}>
-                        <label htmlFor={`${id}-${row.key}-ends`} className="sr-only">Phase {n}: when it ends</label>
-                        <select id={`${id}-${row.key}-ends`} name="phaseEnds" value={row.ends} className={input} onChange={(e) => changePhase(row.key, { ends: e.target.value })}>
-                          <option value="cycles">After a number of payments</option>
-                          <option value="forever">Repeats until cancelled</option>
-                        </select>
-                      </td>
-                      <td className={cell}>
-                        <label htmlFor={`${id}-${row.key}-cycles`} className="sr-only">Phase {n}: number of payments</label>
-                        <input id={`${id}-${row.key}-cycles`} name="phaseCycles" value={row.ends === 'forever' ? '' : row.cycles} inputMode="numeric" autoComplete="off"
-                          disabled={live && row.ends === 'forever'} className={`${input} disabled:bg-surface-muted`} onChange={(e) => changePhase(row.key, { cycles: e.target.value })} />
-                        {live && row.ends === 'forever' ? <input type="hidden" name="phaseCycles" value="" /> : null}
-                      </td>
-                      <td className={cell}>
-                        {phases.length > 1 ? (
-                          <button type="button" onClick={() => setPhases((all) => all.filter((p) => p.key !== row.key))} aria-label={`Remove phase ${n}`}
-                            className="min-h-9 rounded-md border border-line px-2 text-sm hover:bg-surface-muted">Remove</button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </RowsTable>
           <SecondaryButton type="button" onClick={() => setPhases((all) => [...all, emptyPhase(nextKey.current++)])} disabled={phases.length >= PRODUCT_LIMITS.phases}>Add phase</SecondaryButton>
           <p className="text-sm" aria-live="polite">
             <span className="font-medium">Patients read: </span>
@@ -319,47 +295,29 @@ export function ProductForm({
 
         <div className="space-y-3">
           <p className="text-sm font-medium" id={`${id}-uploads-label`}>Uploads</p>
-          {uploadsError ? <p id={`${id}-uploads-error`} role="alert" className="text-sm font-medium text-red-700 dark:text-red-300">{uploadsError}</p> : null}
-          <div className="overflow-x-auto rounded-lg border border-line">
-            <table className="w-full min-w-[36rem] text-left text-sm" aria-labelledby={`${id}-uploads-label`} aria-describedby={uploadsError ? `${id}-uploads-error` : undefined}>
-              <thead className="border-b border-line text-fg-muted">
-                <tr>
-                  <th scope="col" className={`${cell} font-medium`}>What to upload</th>
-                  <th scope="col" className={`${cell} font-medium`}>Filed as (document type)</th>
-                  <th scope="col" className={cell}><span className="sr-only">Remove</span></th>
+          <RowsTable error={uploadsError} errorId={`${id}-uploads-error`} className="min-w-[36rem]" labelledBy={`${id}-uploads-label`}
+            columns={[{ label: 'What to upload' }, { label: 'Filed as (document type)' }]}>
+            {uploads.map((row, i) => {
+              const n = i + 1;
+              const types = choices.documentTypes.filter((t) => t.active || t.id === row.typeId);
+              return (
+                <tr key={row.key}>
+                  <td className={cell}>
+                    <input type="hidden" name="uploadId" value={row.id} />
+                    <RowInput id={`${id}-${row.key}-label`} label={`Upload ${n}: what to upload`} name="uploadLabel" value={row.label} maxLength={PRODUCT_LIMITS.uploadLabel} autoComplete="off" placeholder="Photo ID"
+                      onChange={(e) => changeUpload(row.key, { label: e.target.value })} />
+                  </td>
+                  <td className={cell}>
+                    <RowSelect id={`${id}-${row.key}-type`} label={`Upload ${n}: document type`} name="uploadTypeId" value={row.typeId} onChange={(e) => changeUpload(row.key, { typeId: e.target.value })}>
+                      <option value="">Not set (staff choose when filing)</option>
+                      {types.map((t) => <option key={t.id} value={t.id}>{t.name}{t.active ? '' : ' (inactive)'}</option>)}
+                    </RowSelect>
+                  </td>
+                  <RemoveRowCell removable={uploads.length > 1} label={`Remove upload ${n}`} onRemove={() => setUploads((all) => all.filter((u) => u.key !== row.key))} />
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {uploads.map((row, i) => {
-                  const n = i + 1;
-                  const types = choices.documentTypes.filter((t) => t.active || t.id === row.typeId);
-                  return (
-                    <tr key={row.key}>
-                      <td className={cell}>
-                        <input type="hidden" name="uploadId" value={row.id} />
-                        <label htmlFor={`${id}-${row.key}-label`} className="sr-only">Upload {n}: what to upload</label>
-                        <input id={`${id}-${row.key}-label`} name="uploadLabel" value={row.label} maxLength={PRODUCT_LIMITS.uploadLabel} autoComplete="off" placeholder="Photo ID"
-                          className={input} onChange={(e) => changeUpload(row.key, { label: e.target.value })} />
-                      </td>
-                      <td className={cell}>
-                        <label htmlFor={`${id}-${row.key}-type`} className="sr-only">Upload {n}: document type</label>
-                        <select id={`${id}-${row.key}-type`} name="uploadTypeId" value={row.typeId} className={input} onChange={(e) => changeUpload(row.key, { typeId: e.target.value })}>
-                          <option value="">Not set (staff choose when filing)</option>
-                          {types.map((t) => <option key={t.id} value={t.id}>{t.name}{t.active ? '' : ' (inactive)'}</option>)}
-                        </select>
-                      </td>
-                      <td className={cell}>
-                        {uploads.length > 1 ? (
-                          <button type="button" onClick={() => setUploads((all) => all.filter((u) => u.key !== row.key))} aria-label={`Remove upload ${n}`}
-                            className="min-h-9 rounded-md border border-line px-2 text-sm hover:bg-surface-muted">Remove</button>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </RowsTable>
           <SecondaryButton type="button" onClick={() => setUploads((all) => [...all, emptyUpload(nextKey.current++)])} disabled={uploads.length >= PRODUCT_LIMITS.uploads}>Add upload</SecondaryButton>
         </div>
       </section>
