@@ -5,10 +5,11 @@ import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { formatMoney } from '@/lib/billing/money';
+import { cardBrandLabel } from '@/lib/billing/staff-forms';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { parseSubscriptionListQuery, SUBSCRIPTION_STATUS_LABELS, SUBSCRIPTION_STATUSES } from '@/lib/commerce/subscription-forms';
 import { listSubscriptions } from '@/lib/commerce/subscription-reads';
-import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 export const metadata: Metadata = { title: 'Subscriptions' };
 
@@ -26,6 +27,7 @@ export default async function SubscriptionsPage({ searchParams }: { searchParams
   const query = parseSubscriptionListQuery(await searchParams);
   const db = getDb();
   const [list, zone] = await Promise.all([listSubscriptions(db, ctx, query), clinicTimeZone(db, ctx.tenant.id)]);
+  const day = dateTimeFormat('en-US', { dateStyle: 'medium', timeZone: zone });
   const page = query.page ?? 1;
   const href = (p: number) => {
     const search = new URLSearchParams();
@@ -77,12 +79,12 @@ export default async function SubscriptionsPage({ searchParams }: { searchParams
                   <td className={td}><Link href={`/emr/orders/subscriptions/${s.id}`} className={linkClass}>{s.productName}</Link></td>
                   <td className={td}><SubscriptionStatusBadge status={s.status} label={SUBSCRIPTION_STATUS_LABELS[s.status]} /></td>
                   <td className={td}>
-                    {s.status === 'past_due' && s.nextRetryAt ? <>Retry {zonedDate(s.nextRetryAt, zone)}<span className="block text-xs text-fg-muted">{s.failedAttempts} failed</span></>
+                    {s.status === 'past_due' && s.nextRetryAt ? <>Retry {day.format(s.nextRetryAt)}<span className="block text-xs text-fg-muted">{s.failedAttempts} failed</span></>
                       : s.status === 'paused' && s.pausedUntil ? <>Paused until {s.pausedUntil}</>
-                      : s.status === 'active' && s.nextCycleAt ? zonedDate(s.nextCycleAt, zone) : '—'}
+                      : s.status === 'active' && s.nextCycleAt ? day.format(s.nextCycleAt) : '—'}
                   </td>
                   <td className={`${td} text-right tabular-nums`}>{s.nextAmount !== null && (s.status === 'active' || s.status === 'past_due' || s.status === 'paused') ? formatMoney(s.nextAmount, s.currency) : '—'}</td>
-                  <td className={td}>{s.card ? `${s.card.brand} ·${s.card.last4}` : '—'}</td>
+                  <td className={td}>{s.card ? `${cardBrandLabel(s.card.brand)} •••• ${s.card.last4}` : '—'}</td>
                 </tr>
               ))}
               {list.rows.length === 0 ? <tr><td colSpan={6} className="px-3 py-6 text-center text-fg-muted">No subscriptions{query.status || query.q ? ' match these filters' : ' yet'}.</td></tr> : null}

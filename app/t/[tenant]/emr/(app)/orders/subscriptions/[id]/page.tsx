@@ -12,7 +12,8 @@ import { orderLabel } from '@/lib/commerce/settings';
 import { ORDER_STATUS_LABELS } from '@/lib/commerce/order-status';
 import { CANCEL_REASON_CODES, CANCEL_REASON_LABELS, OTHER_REASON_MAX, SUBSCRIPTION_STATUS_LABELS } from '@/lib/commerce/subscription-forms';
 import { getSubscription } from '@/lib/commerce/subscription-reads';
-import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { cardBrandLabel } from '@/lib/billing/staff-forms';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 import type { OrderStatus } from '@/db/schema/commerce';
 import {
   staffCancelSubscriptionAction, staffChangePhaseAction, staffPauseSubscriptionAction, staffRescheduleSubscriptionAction,
@@ -36,13 +37,25 @@ const EVENT_LABELS: Record<string, string> = {
 const ACTOR_LABELS = { patient: 'the patient', staff: 'staff', system: 'the system' } as const;
 const RENEWAL_LABELS = { charging: 'Charging', succeeded: 'Paid', failed: 'Failed, to retry', abandoned: 'Given up' } as const;
 
+/** "Jan 3, 2027" in the clinic's zone, as the order pages write dates. */
+function dayIn(zone: string): (instant: Date | null) => string {
+  const format = dateTimeFormat('en-US', { dateStyle: 'medium', timeZone: zone });
+  return (instant) => (instant ? format.format(instant) : '—');
+}
+
+/** A calendar date ("2027-01-03", a pause's end) written the same way. */
+function calendarDay(date: string): string {
+  return dateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
+}
+
 function eventNote(details: Record<string, unknown>, zone: string): string {
   const parts: string[] = [];
-  const when = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? zonedDate(new Date(v), zone) : null);
+  const day = dayIn(zone);
+  const when = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? day(new Date(v)) : null);
   if (typeof details.cycle === 'number') parts.push(`cycle ${details.cycle}`);
   if (typeof details.attempt === 'number') parts.push(`attempt ${details.attempt}`);
   if (typeof details.code === 'string') parts.push(details.code.replaceAll('_', ' '));
-  if (typeof details.pausedUntil === 'string') parts.push(`until ${details.pausedUntil}`);
+  if (typeof details.pausedUntil === 'string') parts.push(`until ${/^\d{4}-\d{2}-\d{2}$/.test(details.pausedUntil) ? calendarDay(details.pausedUntil) : details.pausedUntil}`);
   if (typeof details.fromPhase === 'number' && typeof details.toPhase === 'number') parts.push(`phase ${details.fromPhase + 1} → ${details.toPhase + 1}`);
   if (typeof details.reason === 'string') parts.push(CANCEL_REASON_LABELS[details.reason as keyof typeof CANCEL_REASON_LABELS] ?? details.reason);
   const retry = when(details.retryAt);
@@ -72,7 +85,7 @@ export default async function SubscriptionPage({ params, searchParams }: {
   const done = (await searchParams).done;
   const notice = typeof done === 'string' ? DONE[done] : undefined;
   const money = (minor: number) => formatMoney(minor, s.currency);
-  const day = (instant: Date | null) => (instant ? zonedDate(instant, zone) : '—');
+  const day = dayIn(zone);
   const running = s.status === 'active' || s.status === 'paused' || s.status === 'past_due';
   const form = { audience: 'staff' as const, subscriptionId: s.id, pendingLabel: 'Saving…', errorTitle: 'There is a problem' };
   const phaseName = (position: number) => {
@@ -96,11 +109,11 @@ export default async function SubscriptionPage({ params, searchParams }: {
           <div><dt className="text-fg-muted">Status</dt><dd><SubscriptionStatusBadge status={s.status} label={SUBSCRIPTION_STATUS_LABELS[s.status]} /></dd></div>
           <div><dt className="text-fg-muted">Phase now</dt><dd>{phaseName(s.phasePosition)} ({s.cyclesInPhase} charged in it)</dd></div>
           <div><dt className="text-fg-muted">Payments made</dt><dd className="tabular-nums">{s.cyclesBilled}</dd></div>
-          <div><dt className="text-fg-muted">Next payment</dt><dd>{running && s.nextCycleAt ? day(s.nextCycleAt) : '—'}{s.status === 'paused' && s.pausedUntil ? ` (paused until ${s.pausedUntil})` : ''}</dd></div>
+          <div><dt className="text-fg-muted">Next payment</dt><dd>{running && s.nextCycleAt ? day(s.nextCycleAt) : '—'}{s.status === 'paused' && s.pausedUntil ? ` (paused until ${calendarDay(s.pausedUntil)})` : ''}</dd></div>
           <div><dt className="text-fg-muted">Next amount</dt><dd className="tabular-nums">{running && s.nextAmount !== null ? `${money(s.nextAmount)}${s.nextPhasePosition !== null && s.nextPhasePosition !== s.phasePosition ? ` (phase ${s.nextPhasePosition + 1})` : ''}${s.couponApplies ? ', coupon applied' : ''}` : '—'}</dd></div>
           <div>
             <dt className="text-fg-muted">Card for the next payment</dt>
-            <dd>{nextCard.card ? `${nextCard.card.brand} ·${nextCard.card.last4}` : 'None'}{running && nextCard.problem ? <span className="block font-medium text-red-700 dark:text-red-300">Cannot be charged: {nextCard.problem.replace('-', ' ')}</span> : null}</dd>
+            <dd>{nextCard.card ? `${cardBrandLabel(nextCard.card.brand)} •••• ${nextCard.card.last4}` : 'None'}{running && nextCard.problem ? <span className="block font-medium text-red-700 dark:text-red-300">Cannot be charged: {nextCard.problem.replace('-', ' ')}</span> : null}</dd>
           </div>
           {s.status === 'past_due' ? <div><dt className="text-fg-muted">Past due</dt><dd>since {day(s.pastDueSince)}, {s.failedAttempts} failed, next try {day(s.nextRetryAt)}</dd></div> : null}
           {s.status === 'cancelled' ? <div><dt className="text-fg-muted">Cancelled</dt><dd>{day(s.cancelledAt)} by {s.cancelledBy ?? '—'}: {s.cancelReason ? CANCEL_REASON_LABELS[s.cancelReason as keyof typeof CANCEL_REASON_LABELS] ?? s.cancelReason : '—'}</dd></div> : null}
