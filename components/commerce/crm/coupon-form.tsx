@@ -78,7 +78,7 @@ export function CouponForm({
         <h2 id={`${id}-code`} className="text-lg font-semibold">Code and discount</h2>
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField {...form.register('code' as never)} label="Code" hint="What patients type at checkout, in any case: 3–32 letters, digits, - or _." defaultValue={text('code', values.code)}
-            maxLength={32} autoComplete="off" spellCheck={false} className="font-mono" error={errorFor('code')} />
+            maxLength={32} autoComplete="off" spellCheck={false} className="[&_input]:font-mono" error={errorFor('code')} />
           <TextField {...form.register('description' as never)} label="Note for staff (optional)" hint="Where the code is used, such as “Spring newsletter”." defaultValue={text('description', values.description ?? '')}
             maxLength={COUPON_LIMITS.description} autoComplete="off" error={errorFor('description')} />
         </div>
