@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { OrderStatusBadge } from '@/components/commerce/orders/order-status-badge';
+import { LineItem, TotalsList, type TotalRow } from '@/components/portal/line-items';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { formatMoney } from '@/lib/billing/money';
@@ -33,7 +34,7 @@ export default async function PortalOrderPage({ params }: { params: Promise<{ id
   ]);
   const money = (minor: number) => formatMoney(minor, order.currency, INTL_LOCALE[locale]);
   const todo = order.requirements.filter((r) => !r.done);
-  const totals: [string, string, boolean][] = [[t('subtotal'), money(order.subtotal), false]];
+  const totals: TotalRow[] = [[t('subtotal'), money(order.subtotal), false]];
   if (order.discountTotal > 0) totals.push([t('discount'), money(-order.discountTotal), false]);
   if (order.taxTotal > 0) totals.push([t('tax'), money(order.taxTotal), false]);
   totals.push([t('total'), money(order.total), true]);
@@ -79,25 +80,14 @@ export default async function PortalOrderPage({ params }: { params: Promise<{ id
         <h2 id="items-heading" className="text-lg font-semibold">{t('itemsHeading')}</h2>
         <ul className="divide-y divide-line rounded-xl border border-line bg-surface">
           {order.lines.map((l) => (
-            <li key={l.id} className="space-y-1 p-3">
-              <div className="flex justify-between gap-3">
-                <span className="min-w-0 break-words font-medium">{l.description}</span>
-                <span className="shrink-0 font-semibold tabular-nums">{money(l.total)}</span>
-              </div>
-              <p className="text-sm text-fg-muted">{t('quantityOf', { quantity: l.quantity, price: money(l.unitAmount) })}</p>
-              {l.cycleNumber ? <p className="text-sm text-fg-muted">{t('cycleOf', { cycle: l.cycleNumber })}</p> : null}
-              {l.discountAmount > 0 ? <p className="text-sm text-fg-muted">{t('discount')}: {money(-l.discountAmount)}</p> : null}
-            </li>
+            <LineItem key={l.id} description={l.description} amount={money(l.total)} details={[
+              t('quantityOf', { quantity: l.quantity, price: money(l.unitAmount) }),
+              l.cycleNumber ? t('cycleOf', { cycle: l.cycleNumber }) : null,
+              l.discountAmount > 0 ? `${t('discount')}: ${money(-l.discountAmount)}` : null,
+            ]} />
           ))}
         </ul>
-        <dl className="ml-auto max-w-sm space-y-1 rounded-xl border border-line bg-surface p-4">
-          {totals.map(([term, value, strong]) => (
-            <div key={term} className={`flex justify-between gap-4 ${strong ? 'font-semibold' : ''}`}>
-              <dt>{term}</dt>
-              <dd className="tabular-nums">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <TotalsList rows={totals} />
         {billingShown && order.invoiceId ? <p><Link href={`/portal/billing/invoices/${order.invoiceId}`} className={textLink}>{t('viewInvoice')}</Link></p> : null}
       </section>
 

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { BillingStatusBadge } from '@/components/billing/portal/status-badge';
+import { LineItem, TotalsList, type TotalRow } from '@/components/portal/line-items';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { getPortalInvoice } from '@/lib/billing/invoice-reads';
@@ -30,7 +31,7 @@ export default async function PortalInvoicePage({ params }: { params: Promise<{ 
   const money = (minor: number) => formatMoney(minor, invoice.currency, INTL_LOCALE[locale]);
   const due = Math.max(0, invoice.sums.due - invoice.held);
   const adjusted = invoice.sums.charged !== invoice.total && invoice.status !== 'void' && invoice.status !== 'uncollectible';
-  const totals: [string, string, boolean][] = [[t('subtotal'), money(invoice.subtotal), false]];
+  const totals: TotalRow[] = [[t('subtotal'), money(invoice.subtotal), false]];
   if (invoice.discountTotal > 0) totals.push([t('discounts'), money(-invoice.discountTotal), false]);
   if (invoice.taxTotal > 0) totals.push([t('tax'), money(invoice.taxTotal), false]);
   totals.push([t('total'), money(invoice.total), true]);
@@ -59,15 +60,11 @@ export default async function PortalInvoicePage({ params }: { params: Promise<{ 
         {/* Phone: one block a line (no sideways scroll at 390 px). */}
         <ul className="divide-y divide-line rounded-xl border border-line bg-surface sm:hidden">
           {invoice.lines.map((line) => (
-            <li key={line.id} className="space-y-1 p-3">
-              <div className="flex justify-between gap-3">
-                <span className="min-w-0 break-words font-medium">{line.description}</span>
-                <span className="shrink-0 font-semibold tabular-nums">{money(line.total)}</span>
-              </div>
-              <p className="text-sm text-fg-muted">{t('quantityOf', { quantity: line.quantity, price: money(line.unitAmount) })}</p>
-              {line.discountAmount > 0 ? <p className="text-sm text-fg-muted">{t('colDiscount')}: {money(-line.discountAmount)}</p> : null}
-              {line.taxAmount > 0 ? <p className="text-sm text-fg-muted">{t('colTax')}: {money(line.taxAmount)}</p> : null}
-            </li>
+            <LineItem key={line.id} description={line.description} amount={money(line.total)} details={[
+              t('quantityOf', { quantity: line.quantity, price: money(line.unitAmount) }),
+              line.discountAmount > 0 ? `${t('colDiscount')}: ${money(-line.discountAmount)}` : null,
+              line.taxAmount > 0 ? `${t('colTax')}: ${money(line.taxAmount)}` : null,
+            ]} />
           ))}
         </ul>
         <table className="hidden w-full rounded-xl border border-line bg-surface text-sm sm:table">
@@ -94,14 +91,7 @@ export default async function PortalInvoicePage({ params }: { params: Promise<{ 
             ))}
           </tbody>
         </table>
-        <dl className="ml-auto max-w-sm space-y-1 rounded-xl border border-line bg-surface p-4" data-testid="invoice-totals">
-          {totals.map(([term, value, strong]) => (
-            <div key={term} className={`flex justify-between gap-4 ${strong ? 'font-semibold' : ''}`}>
-              <dt>{term}</dt>
-              <dd className="tabular-nums">{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <TotalsList rows={totals} testId="invoice-totals" />
         {invoice.held > 0 ? <p role="status" className="text-sm text-fg-muted">{t('heldNote', { amount: money(invoice.held) })}</p> : null}
       </section>
 
