@@ -2,9 +2,42 @@ import 'server-only';
 import { defineMessages } from '../core';
 
 /**
+ * An order's status in the patient's words, wherever the portal shows it (the orders pages and
+ * the shop's page after checkout). The English is lib/commerce/order-status.ts's
+ * ORDER_STATUS_PATIENT_TEXT (kept equal to it: tests/unit/commerce-order-status checks).
+ */
+export const orderStatusWords = defineMessages(
+  {
+    status_pending: 'Waiting for payment',
+    status_awaiting_payment: 'Payment failed — update your card',
+    status_processing: 'Paid — being prepared',
+    status_awaiting_requirements: 'Waiting for your forms or uploads',
+    status_awaiting_review: 'Being reviewed by the clinic',
+    status_awaiting_fulfilment: 'Being prepared',
+    status_shipped: 'On its way',
+    status_delivered: 'Delivered',
+    status_completed: 'Completed',
+    status_cancelled: 'Cancelled',
+    status_refunded: 'Refunded',
+  },
+  {
+    status_pending: 'Esperando el pago',
+    status_awaiting_payment: 'El pago no se realizó — actualice su tarjeta',
+    status_processing: 'Pagado — en preparación',
+    status_awaiting_requirements: 'Esperando sus formularios o documentos',
+    status_awaiting_review: 'En revisión por la clínica',
+    status_awaiting_fulfilment: 'En preparación',
+    status_shipped: 'En camino',
+    status_delivered: 'Entregado',
+    status_completed: 'Completado',
+    status_cancelled: 'Cancelado',
+    status_refunded: 'Reembolsado',
+  },
+);
+
+/**
  * /portal/orders: the patient's orders, one order with its items, what is left to do and its
- * packages' tracking. The `status_…` words are lib/commerce/order-status.ts's
- * ORDER_STATUS_PATIENT_TEXT (English kept equal to it: tests/unit/commerce-order-status checks).
+ * packages' tracking.
  */
 export const orders = defineMessages(
   {
@@ -25,17 +58,7 @@ export const orders = defineMessages(
     statusTerm: 'Status',
     placedTerm: 'Placed',
     paidTerm: 'Paid',
-    status_pending: 'Waiting for payment',
-    status_awaiting_payment: 'Payment failed — update your card',
-    status_processing: 'Paid — being prepared',
-    status_awaiting_requirements: 'Waiting for your forms or uploads',
-    status_awaiting_review: 'Being reviewed by the clinic',
-    status_awaiting_fulfilment: 'Being prepared',
-    status_shipped: 'On its way',
-    status_delivered: 'Delivered',
-    status_completed: 'Completed',
-    status_cancelled: 'Cancelled',
-    status_refunded: 'Refunded',
+    ...orderStatusWords.en,
 
     itemsHeading: 'Items',
     colItem: 'Item',
@@ -100,17 +123,7 @@ export const orders = defineMessages(
     statusTerm: 'Estado',
     placedTerm: 'Realizado',
     paidTerm: 'Pagado',
-    status_pending: 'Esperando el pago',
-    status_awaiting_payment: 'El pago no se realizó — actualice su tarjeta',
-    status_processing: 'Pagado — en preparación',
-    status_awaiting_requirements: 'Esperando sus formularios o documentos',
-    status_awaiting_review: 'En revisión por la clínica',
-    status_awaiting_fulfilment: 'En preparación',
-    status_shipped: 'En camino',
-    status_delivered: 'Entregado',
-    status_completed: 'Completado',
-    status_cancelled: 'Cancelado',
-    status_refunded: 'Reembolsado',
+    ...orderStatusWords.es,
 
     itemsHeading: 'Artículos',
     colItem: 'Artículo',

@@ -1,5 +1,6 @@
 import 'server-only';
 import { defineMessages } from '../core';
+import { orderStatusWords } from './orders';
 
 /**
  * /portal/shop: the clinic's catalogue, a product, the cart, the checkout and what comes after it
@@ -125,17 +126,9 @@ export const shop = defineMessages(
     cardCheckNeeded: 'Your bank wants to check the card before it is saved. Save it under Billing → Saved cards, then choose it here.',
     saveCardLink: 'Save the card',
 
-    status_pending: 'Waiting for payment',
+    ...orderStatusWords.en,
+    // The order's page after checkout offers to pay with another card, not to update a saved one.
     status_awaiting_payment: 'Payment failed — try another card',
-    status_processing: 'Paid — being prepared',
-    status_awaiting_requirements: 'Waiting for your forms or uploads',
-    status_awaiting_review: 'Being reviewed by the clinic',
-    status_awaiting_fulfilment: 'Being prepared',
-    status_shipped: 'On its way',
-    status_delivered: 'Delivered',
-    status_completed: 'Completed',
-    status_cancelled: 'Cancelled',
-    status_refunded: 'Refunded',
 
     // Refusals
     fixErrors: 'Check the highlighted fields.',
@@ -289,17 +282,8 @@ export const shop = defineMessages(
     cardCheckNeeded: 'Su banco quiere verificar la tarjeta antes de guardarla. Guárdela en Facturación → Tarjetas guardadas y luego elíjala aquí.',
     saveCardLink: 'Guardar la tarjeta',
 
-    status_pending: 'Esperando el pago',
+    ...orderStatusWords.es,
     status_awaiting_payment: 'El pago falló: pruebe con otra tarjeta',
-    status_processing: 'Pagado: en preparación',
-    status_awaiting_requirements: 'Esperando sus formularios o archivos',
-    status_awaiting_review: 'En revisión por la clínica',
-    status_awaiting_fulfilment: 'En preparación',
-    status_shipped: 'En camino',
-    status_delivered: 'Entregado',
-    status_completed: 'Completado',
-    status_cancelled: 'Cancelado',
-    status_refunded: 'Reembolsado',
 
     fixErrors: 'Revise los campos marcados.',
     errNotFound: 'Esto ya no está disponible.',
