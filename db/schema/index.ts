@@ -12,3 +12,4 @@ export * from './messaging';
 export * from './forms';
 export * from './billing';
 export * from './commerce';
+export * from './engagement';

@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   'commerce.catalog': 'Manage the shop: products, coupons and subscription options',
   'orders.view': 'See orders, shipments and subscriptions',
   'orders.manage': 'Move orders, ship them, and change or cancel subscriptions',
+  'tasks.manage': 'See, create and complete the clinic\u2019s tasks',
   'settings.manage': 'Change clinic settings and branding',
   'users.manage': 'Invite users and manage access levels',
   'audit.view': 'View the audit log',
@@ -44,7 +45,7 @@ export const BUILTIN_LEVELS = {
     permissions: [
       'emr.access', 'patients.view', 'patients.edit', 'documents.view', 'documents.upload',
       'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view', 'messages.send',
-      'forms.assign', 'orders.view', 'orders.manage',
+      'forms.assign', 'orders.view', 'orders.manage', 'tasks.manage',
     ],
   },
   operations: {
@@ -53,13 +54,14 @@ export const BUILTIN_LEVELS = {
       'emr.access', 'patients.view', 'patients.edit', 'national_id.view', 'documents.view',
       'documents.upload', 'portal_admin.view', 'schedule.view', 'schedule.manage', 'messages.view',
       'messages.send', 'forms.assign', 'billing.view', 'billing.manage', 'orders.view', 'orders.manage',
+      'tasks.manage',
     ],
   },
   support: {
     name: 'Support',
     permissions: [
       'emr.access', 'patients.view', 'documents.view', 'portal_admin.view', 'schedule.view',
-      'messages.view', 'messages.send', 'orders.view',
+      'messages.view', 'messages.send', 'orders.view', 'tasks.manage',
     ],
   },
   marketing: { name: 'Marketing', permissions: ['crm.access', 'commerce.catalog'] },
