@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { invoiceLines, invoices, locations, patients, services, type Invoice } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
@@ -127,8 +127,12 @@ function checkedLine(line: InvoiceLineInput, n: number) {
 
 type CheckedDraft = Awaited<ReturnType<typeof checkedDraft>>;
 
-async function writeLines(tx: Executor, tenantId: string, invoiceId: string, draft: CheckedDraft) {
+async function writeLines(tx: Executor, tenantId: string, invoiceId: string, draft: Pick<CheckedDraft, 'lines'>) {
   await tx.delete(invoiceLines).where(and(eq(invoiceLines.tenantId, tenantId), eq(invoiceLines.invoiceId, invoiceId)));
+  await insertLines(tx, tenantId, invoiceId, draft);
+}
+
+async function insertLines(tx: Executor, tenantId: string, invoiceId: string, draft: Pick<CheckedDraft, 'lines'>) {
   await tx.insert(invoiceLines).values(draft.lines.map((l, position) => ({
     tenantId, invoiceId, position,
     kind: l.input.kind, serviceId: l.input.serviceId, description: l.description,
@@ -180,42 +184,84 @@ export interface IssueInvoiceInput {
   userAgent?: string | null;
 }
 
+/** The unnumbered invoice `issueInvoice` hands to the caller's writes before it takes the number. */
+export interface InvoiceBeingIssued {
+  id: string;
+  total: number;
+  currency: string;
+}
+
 /**
  * An invoice made and sent at once without staff, in the caller's transaction: a portal checkout
  * or a subscription renewal (lib/commerce) that is charged right after. The lines are checked as
- * a draft's are and the number is taken as openInvoice takes it; it is dated and due today in the
- * clinic's calendar and posts its charge. No "new invoice" notice: the receipt follows the payment.
- * A zero invoice is paid at once (refreshInvoiceStatuses).
+ * a draft's are; it is dated and due today in the clinic's calendar and posts its charge. No "new
+ * invoice" notice: the receipt follows the payment. A zero invoice is paid at once
+ * (refreshInvoiceStatuses).
+ *
+ * The number is taken last. Numbers have no gaps, so the clinic's counter (its billing_settings
+ * row) stays locked from the number to the caller's commit, and every other invoice, receipt or
+ * renewal of the clinic waits that long: the invoice is written first without a number (a draft
+ * that no other transaction ever sees), `beforeNumber` runs the caller's writes that need the
+ * invoice but not its number (a renewal's order), and only then is it numbered and opened —
+ * the caller commits right after. The counter is read under its lock with the clinic's currency:
+ * if that changed since the invoice was written (a first sale racing a currency change), nothing
+ * is kept.
  */
-export async function issueInvoice(tx: Executor, input: IssueInvoiceInput): Promise<{ id: string; number: number; total: number; currency: string; status: Invoice['status'] }> {
+export async function issueInvoice(
+  tx: Executor, input: IssueInvoiceInput, beforeNumber?: (invoice: InvoiceBeingIssued) => Promise<void>,
+): Promise<{ id: string; number: number; total: number; currency: string; status: Invoice['status'] }> {
   if (input.lines.length === 0 || input.lines.length > INVOICE_LIMITS.lines) throw linesError(`An invoice has 1 to ${INVOICE_LIMITS.lines} lines.`);
   const lines = input.lines.map((line, i) => ({ ...checkedLine(line, i + 1), input: line }));
   const totals = invoiceTotals(lines.map((l) => l.amounts));
   if (totals.total > INVOICE_LIMITS.amount) throw linesError('The invoice comes to more than one invoice can hold. Split it into two.');
-  const number = await takeBillingNumber(tx, input.tenantId, 'invoice');
   const settings = await getBillingSettings(tx, input.tenantId);
   const today = await clinicToday(tx, input.tenantId);
   const at = now();
   const [row] = await tx.insert(invoices).values({
-    tenantId: input.tenantId, patientId: input.patientId, number, status: 'open', currency: settings.currency,
+    tenantId: input.tenantId, patientId: input.patientId, status: 'draft', currency: settings.currency,
     issueDate: today, dueDate: today, openedAt: at, ...totals,
   }).returning({ id: invoices.id });
-  const draft = { lines, totals, locationId: null, dueDate: today, note: null } satisfies CheckedDraft;
-  await writeLines(tx, input.tenantId, row!.id, draft);
+  const invoiceId = row!.id;
+  await insertLines(tx, input.tenantId, invoiceId, { lines });
   if (totals.total > 0) {
     await postLedgerEntries(tx, [{
       tenantId: input.tenantId, patientId: input.patientId, kind: 'charge', amount: totals.total, currency: settings.currency,
-      invoiceId: row!.id, actorKind: input.actor.kind, actorId: input.actor.id ?? null,
+      invoiceId, actorKind: input.actor.kind, actorId: input.actor.id ?? null,
     }]);
   }
-  const [changed] = await refreshInvoiceStatuses(tx, input.tenantId, [row!.id]);
-  const status = changed?.after ?? 'open';
+  if (beforeNumber) await beforeNumber({ id: invoiceId, total: totals.total, currency: settings.currency });
+  const number = await numberIssuedInvoice(tx, input.tenantId, invoiceId);
+  // Only a charge is on it: a positive total is simply open (no need to ask the ledger).
+  const status = totals.total > 0 ? 'open' : ((await refreshInvoiceStatuses(tx, input.tenantId, [invoiceId]))[0]?.after ?? 'open');
   await recordAudit(tx, {
     tenantId: input.tenantId, actor: { kind: input.actor.kind, id: input.actor.id ?? null }, ip: input.ip ?? null, userAgent: input.userAgent ?? null,
-    action: BillingAuditActions.invoiceOpened, patientId: input.patientId, target: { type: 'invoice', id: row!.id },
+    action: BillingAuditActions.invoiceOpened, patientId: input.patientId, target: { type: 'invoice', id: invoiceId },
     details: { source: input.source, number, lines: lines.length, total: totals.total, currency: settings.currency, issueDate: today, dueDate: today, status },
   });
-  return { id: row!.id, number, total: totals.total, currency: settings.currency, status };
+  return { id: invoiceId, number, total: totals.total, currency: settings.currency, status };
+}
+
+/**
+ * The clinic's next invoice number (takeBillingNumber's counter, under the same row lock) given
+ * to the unnumbered invoice, which opens, in one statement — refused when the clinic's currency
+ * is no longer the invoice's.
+ */
+async function numberIssuedInvoice(tx: Executor, tenantId: string, invoiceId: string): Promise<number> {
+  const result = await tx.execute(sql`
+    with counter as (
+      insert into billing_settings (tenant_id, next_invoice_number) values (${tenantId}, 2)
+      on conflict (tenant_id) do update set next_invoice_number = billing_settings.next_invoice_number + 1
+      returning next_invoice_number - 1 as number, currency
+    )
+    update invoices set number = counter.number, status = 'open'
+    from counter
+    where invoices.tenant_id = ${tenantId} and invoices.id = ${invoiceId} and invoices.status = 'draft' and invoices.currency = counter.currency
+    returning invoices.number`);
+  const [numbered] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { number: number }[];
+  if (!numbered) {
+    throw new InvoiceRuleError('currency-changed', 'The clinic’s currency changed while the invoice was being made. Nothing was charged: try again.');
+  }
+  return Number(numbered.number);
 }
 
 /** A new draft invoice for a patient of the clinic, in the clinic's currency. */

@@ -1,9 +1,10 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Database, Executor } from '@/db/client';
 import {
   coupons, invoices, orderLines, orders, payments, productPhases, products, subscriptionRenewals, subscriptions,
-  type Payment, type ProductPhase, type Subscription, type SubscriptionRenewal,
+  type Invoice, type Payment, type ProductPhase, type Subscription, type SubscriptionRenewal,
 } from '@/db/schema';
 import { gatewayFor, PaymentsUnavailableError, type ClinicGateway } from '@/lib/billing/gateway';
 import type { PaymentSource } from '@/lib/billing/gateway/types';
@@ -38,7 +39,9 @@ import { afterCharge, couponApplies, cycleAfter, nextChargePhase, pauseEndsAt, r
  *    skips rows another holds and renewals whose lease is running.
  * 2. Prepare, under the subscription's row lock: a cancelled, ended, paused or no-longer-due
  *    subscription stops here (nothing is charged). The renewal's order and open invoice are made
- *    once; the attempt's pending payment is written with the key `renewal:<id>:<attempt>`.
+ *    once, in a transaction of their own that takes the clinic's order and invoice numbers last
+ *    (makeOrder); then, under the locks again, the attempt's pending payment is written with the
+ *    key `renewal:<id>:<attempt>`.
  * 3. Charge: the provider is called with that key, after the commit. A crash after it answered
  *    leaves the pending payment; the next run (once the lease is over) or billing's reconciliation
  *    repeats the same call, and the provider answers with the first result.
@@ -112,6 +115,8 @@ interface Claimed {
   subscriptionId: string;
   cycleNumber: number;
   leaseUntil: Date;
+  /** Its order and invoice were made by an earlier attempt (a retry, or a run that stopped). */
+  hasOrder: boolean;
 }
 
 function rowsOf<T>(result: unknown): T[] {
@@ -145,9 +150,9 @@ async function claimDueRenewals(db: Database, at: Date, limit: number): Promise<
     on conflict (tenant_id, subscription_id, cycle_number) do update
       set lease_until = excluded.lease_until, updated_at = excluded.updated_at
       where subscription_renewals.lease_until is null or subscription_renewals.lease_until <= ${atIso}::timestamptz
-    returning id, tenant_id, subscription_id, cycle_number`);
-  return rowsOf<{ id: string; tenant_id: string; subscription_id: string; cycle_number: number }>(result).map((r) => ({
-    id: r.id, tenantId: r.tenant_id, subscriptionId: r.subscription_id, cycleNumber: Number(r.cycle_number), leaseUntil,
+    returning id, tenant_id, subscription_id, cycle_number, order_id is not null as has_order`);
+  return rowsOf<{ id: string; tenant_id: string; subscription_id: string; cycle_number: number; has_order: boolean }>(result).map((r) => ({
+    id: r.id, tenantId: r.tenant_id, subscriptionId: r.subscription_id, cycleNumber: Number(r.cycle_number), leaseUntil, hasOrder: r.has_order,
   }));
 }
 
@@ -190,21 +195,39 @@ const shipColumns = {
   shipRegion: orders.shipRegion, shipPostalCode: orders.shipPostalCode, shipCountry: orders.shipCountry,
 };
 type ShipTo = { [K in keyof typeof shipColumns]: string | null };
+const renewalOrders = alias(orders, 'renewal_order');
+const renewalInvoices = alias(invoices, 'renewal_invoice');
+
+interface LockedPair {
+  sub: Subscription;
+  renewal: SubscriptionRenewal;
+  shipTo: ShipTo | null;
+  /** The renewal's order total and invoice status, once they are made. */
+  billed: { total: number; invoiceStatus: Invoice['status'] } | null;
+}
 
 /**
  * The subscription and its claimed renewal, both locked, in one statement (the renewal job's
- * lock order everywhere: subscription, then renewal), with the first order's shipping address.
+ * lock order everywhere: subscription, then renewal), with the first order's shipping address
+ * and what the renewal's own order and invoice stand at.
  */
-async function lockPair(tx: Executor, claimed: Claimed): Promise<{ sub: Subscription; renewal: SubscriptionRenewal; shipTo: ShipTo | null } | null> {
-  const [row] = await tx.select({ sub: subscriptions, renewal: subscriptionRenewals, shipTo: shipColumns })
+async function lockPair(tx: Executor, claimed: Claimed): Promise<LockedPair | null> {
+  const [row] = await tx.select({
+    sub: subscriptions, renewal: subscriptionRenewals, shipTo: shipColumns,
+    billed: { total: renewalOrders.total, invoiceStatus: renewalInvoices.status },
+  })
     .from(subscriptions)
     .innerJoin(subscriptionRenewals, and(
       eq(subscriptionRenewals.tenantId, subscriptions.tenantId), eq(subscriptionRenewals.subscriptionId, subscriptions.id), eq(subscriptionRenewals.id, claimed.id),
     ))
     .leftJoin(orders, and(eq(orders.tenantId, subscriptions.tenantId), eq(orders.id, subscriptions.firstOrderId)))
+    .leftJoin(renewalOrders, and(eq(renewalOrders.tenantId, subscriptionRenewals.tenantId), eq(renewalOrders.id, subscriptionRenewals.orderId)))
+    .leftJoin(renewalInvoices, and(eq(renewalInvoices.tenantId, subscriptionRenewals.tenantId), eq(renewalInvoices.id, subscriptionRenewals.invoiceId)))
     .where(and(eq(subscriptions.tenantId, claimed.tenantId), eq(subscriptions.id, claimed.subscriptionId)))
     .for('update', { of: [subscriptions, subscriptionRenewals] });
-  return row ?? null;
+  if (!row) return null;
+  const { billed, ...pair } = row;
+  return { ...pair, billed: billed && billed.total !== null && billed.invoiceStatus !== null ? { total: billed.total, invoiceStatus: billed.invoiceStatus } : null };
 }
 
 interface ProductTerms {
@@ -300,62 +323,34 @@ class RenewalRun {
   }
 
   /**
-   * Under the subscription's lock: stop if it is no longer due; make the renewal's order and
-   * invoice once; decide the attempt and write its pending payment (or find it). A refusal before
-   * any charge (no card that may be charged, payments turned off) is recorded here as a failure.
+   * Makes the renewal's order and invoice once (makeOrder), then, under the subscription's lock
+   * again: stop if it is no longer due; decide the attempt and write its pending payment (or find
+   * it). A refusal before any charge (no card that may be charged, payments turned off) is
+   * recorded here as a failure.
    */
   private async prepare(claimed: Claimed, clinic: ClinicTerms): Promise<
     { kind: 'done'; outcome: Outcome } | { kind: 'charge'; payment: Payment; source: PaymentSource | null }
   > {
+    if (!claimed.hasOrder) {
+      const made = await this.makeOrder(claimed, clinic);
+      if (made) return made;
+    }
     const { tenantId } = claimed;
     const at = this.at;
     type Step = { kind: 'done'; outcome: Outcome } | { kind: 'charge'; payment: Payment; source: PaymentSource | null } | { kind: 'refused'; code: string };
     const step: Step = await this.db.transaction(async (tx): Promise<Step> => {
-      const locked = await lockPair(tx, claimed);
-      if (!locked) return { kind: 'done', outcome: 'skipped' };
-      const { sub, renewal, shipTo } = locked;
-      const due = (sub.status === 'active' && sub.nextCycleAt !== null && sub.nextCycleAt <= at)
-        || (sub.status === 'past_due' && sub.nextRetryAt !== null && sub.nextRetryAt <= at);
-      if (!due || sub.cyclesBilled + 1 !== renewal.cycleNumber || renewal.status === 'succeeded' || renewal.status === 'abandoned') {
-        // Cancelled, paused, rescheduled or already renewed since the claim: nothing is charged.
-        await tx.update(subscriptionRenewals).set({ leaseUntil: null, updatedAt: at })
-          .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id), eq(subscriptionRenewals.status, 'charging'), eq(subscriptionRenewals.attempts, 0)));
-        return { kind: 'done', outcome: 'skipped' };
+      const terms = await this.dueTerms(tx, await lockPair(tx, claimed));
+      if (terms.kind === 'done') return terms;
+      const { pair: { sub, renewal, billed }, product } = terms;
+      const { orderId, invoiceId } = renewal;
+      // makeOrder made them, just now or in an earlier attempt; the lease keeps other runners away.
+      if (!orderId || !invoiceId || !billed) throw new Error('the renewal has no order to charge');
+      // The patient may have paid the invoice in the portal since it was made.
+      if (billed.invoiceStatus === 'paid') {
+        return { kind: 'done', outcome: await recordSuccess(tx, sub, { ...renewal, status: 'charging' }, product, clinic, at, null) };
       }
-      const product = await this.product(tx, tenantId, sub.productId);
-      const phase = nextChargePhase(product.phases, sub.phasePosition, sub.cyclesInPhase);
-      if (!phase) {
-        // Every phase is done (the product's phases changed since): the subscription ends.
-        await endSubscription(tx, sub, at);
-        await tx.update(subscriptionRenewals).set({ status: 'abandoned', leaseUntil: null, updatedAt: at })
-          .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id)));
-        return { kind: 'done', outcome: 'ended' };
-      }
-      let { orderId, invoiceId } = renewal;
-      let total: number;
-      let invoiceClosed = false;
-      if (!orderId || !invoiceId) {
-        const made = await this.makeOrder(tx, sub, renewal, product, phase, clinic, shipTo);
-        ({ orderId, invoiceId, total } = made);
-        if (total === 0) {
-          // A free cycle (a 100 % coupon): the invoice is paid as made; nothing to charge.
-          await tx.update(subscriptionRenewals).set({ orderId, invoiceId, attempts: 1, updatedAt: at })
-            .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id)));
-          const order = await lockOrder(tx, tenantId, orderId);
-          if (order?.status === 'pending') await moveLockedOrder(tx, order, 'processing', SYSTEM_ORDER);
-          return { kind: 'done', outcome: await recordSuccess(tx, sub, { ...renewal, orderId, invoiceId }, product, clinic, at, null) };
-        }
-      } else {
-        // A retry, or an attempt taken up again: the patient may have paid the invoice in the portal since.
-        const [row] = await tx.select({ total: orders.total, invoiceStatus: invoices.status }).from(orders)
-          .innerJoin(invoices, and(eq(invoices.tenantId, orders.tenantId), eq(invoices.id, orders.invoiceId)))
-          .where(and(eq(orders.tenantId, tenantId), eq(orders.id, orderId)));
-        total = row!.total;
-        if (row!.invoiceStatus === 'paid') {
-          return { kind: 'done', outcome: await recordSuccess(tx, sub, { ...renewal, status: 'charging' }, product, clinic, at, null) };
-        }
-        invoiceClosed = row!.invoiceStatus !== 'open' && row!.invoiceStatus !== 'partially_paid';
-      }
+      const total = billed.total;
+      const invoiceClosed = billed.invoiceStatus !== 'open' && billed.invoiceStatus !== 'partially_paid';
       const attempt = renewal.status === 'failed' ? renewal.attempts + 1 : Math.max(renewal.attempts, 1);
       const setRenewal = (extra: Partial<typeof subscriptionRenewals.$inferInsert> = {}) => tx.update(subscriptionRenewals)
         .set({ status: 'charging', attempts: attempt, orderId, invoiceId, updatedAt: at, ...extra })
@@ -406,28 +401,84 @@ class RenewalRun {
     return step;
   }
 
-  /** The renewal's order (kind renewal) and its open invoice, in the preparing transaction. */
-  private async makeOrder(tx: Executor, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, phase: ProductPhase, clinic: ClinicTerms, shipTo: ShipTo | null) {
+  /**
+   * Under the pair's locks: a renewal no longer due stops here (cancelled, paused, rescheduled or
+   * renewed since the claim: nothing is charged), and one whose product has no phase left ends
+   * its subscription. Otherwise the product and the phase this cycle charges.
+   */
+  private async dueTerms(tx: Executor, locked: LockedPair | null): Promise<
+    { kind: 'done'; outcome: Outcome } | { kind: 'due'; pair: LockedPair; product: ProductTerms; phase: ProductPhase }
+  > {
+    if (!locked) return { kind: 'done', outcome: 'skipped' };
+    const { sub, renewal } = locked;
     const { tenantId } = sub;
-    const coupon = couponApplies(sub.couponId, sub.couponCyclesLeft) ? await this.coupon(tx, tenantId, sub.couponId!) : null;
-    const line = renewalLine(phase.unitAmount, coupon, product.taxable ? clinic.taxRateBp : 0);
-    const number = await takeOrderNumber(tx, tenantId);
-    const invoice = await issueInvoice(tx, {
-      tenantId, patientId: sub.patientId, actor: { kind: 'system' }, source: 'renewal',
-      lines: [{ kind: 'product', serviceId: null, description: product.name, quantity: 1, unitAmount: phase.unitAmount, discountAmount: line.discountAmount, taxRateBp: product.taxable ? clinic.taxRateBp : 0 }],
+    const at = this.at;
+    const due = (sub.status === 'active' && sub.nextCycleAt !== null && sub.nextCycleAt <= at)
+      || (sub.status === 'past_due' && sub.nextRetryAt !== null && sub.nextRetryAt <= at);
+    if (!due || sub.cyclesBilled + 1 !== renewal.cycleNumber || renewal.status === 'succeeded' || renewal.status === 'abandoned') {
+      await tx.update(subscriptionRenewals).set({ leaseUntil: null, updatedAt: at })
+        .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id), eq(subscriptionRenewals.status, 'charging'), eq(subscriptionRenewals.attempts, 0)));
+      return { kind: 'done', outcome: 'skipped' };
+    }
+    const product = await this.product(tx, tenantId, sub.productId);
+    const phase = nextChargePhase(product.phases, sub.phasePosition, sub.cyclesInPhase);
+    if (!phase) {
+      // Every phase is done (the product's phases changed since): the subscription ends.
+      await endSubscription(tx, sub, at);
+      await tx.update(subscriptionRenewals).set({ status: 'abandoned', leaseUntil: null, updatedAt: at })
+        .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id)));
+      return { kind: 'done', outcome: 'ended' };
+    }
+    return { kind: 'due', pair: locked, product, phase };
+  }
+
+  /**
+   * The renewal's order (kind renewal) and its open invoice, made once in a transaction of their
+   * own whose last statements take the clinic's numbers. Order and invoice numbers have no gaps,
+   * so each counter row stays locked from its number to the commit, and the clinic's other
+   * renewals (and checkouts, invoices and receipts) wait that long: the order's number is taken
+   * once the invoice is written, the invoice's (issueInvoice) after the order, and the payment
+   * comes in the next transaction. Returns the outcome when there is nothing to charge: not due
+   * any more, ended, or a free cycle (a 100 % coupon: the invoice is paid as made).
+   */
+  private async makeOrder(claimed: Claimed, clinic: ClinicTerms): Promise<{ kind: 'done'; outcome: Outcome } | null> {
+    const at = this.at;
+    return this.db.transaction(async (tx) => {
+      const terms = await this.dueTerms(tx, await lockPair(tx, claimed));
+      if (terms.kind === 'done') return terms;
+      const { pair: { sub, renewal, shipTo }, product, phase } = terms;
+      if (renewal.orderId) return null;
+      const { tenantId } = sub;
+      const coupon = couponApplies(sub.couponId, sub.couponCyclesLeft) ? await this.coupon(tx, tenantId, sub.couponId!) : null;
+      const line = renewalLine(phase.unitAmount, coupon, product.taxable ? clinic.taxRateBp : 0);
+      let orderId = '';
+      const invoice = await issueInvoice(tx, {
+        tenantId, patientId: sub.patientId, actor: { kind: 'system' }, source: 'renewal',
+        lines: [{ kind: 'product', serviceId: null, description: product.name, quantity: 1, unitAmount: phase.unitAmount, discountAmount: line.discountAmount, taxRateBp: product.taxable ? clinic.taxRateBp : 0 }],
+      }, async (unnumbered) => {
+        const number = await takeOrderNumber(tx, tenantId);
+        const [order] = await tx.insert(orders).values({
+          tenantId, number, patientId: sub.patientId, kind: 'renewal', status: 'pending', subscriptionId: sub.id, invoiceId: unnumbered.id,
+          couponId: coupon ? sub.couponId : null, currency: unnumbered.currency,
+          subtotal: line.subtotal, discountTotal: line.discountAmount, taxTotal: line.taxAmount, total: line.total,
+          ...(shipTo ?? {}), createdAt: at, updatedAt: at,
+        }).returning({ id: orders.id, status: orders.status, tenantId: orders.tenantId });
+        orderId = order!.id;
+        // A free cycle counts as its one attempt.
+        await tx.update(subscriptionRenewals).set({ orderId, invoiceId: unnumbered.id, ...(unnumbered.total === 0 ? { attempts: 1 } : {}), updatedAt: at })
+          .where(and(eq(subscriptionRenewals.tenantId, tenantId), eq(subscriptionRenewals.id, renewal.id)));
+        await tx.insert(orderLines).values({
+          tenantId, orderId, position: 0, productId: sub.productId, description: product.name, quantity: 1, unitAmount: phase.unitAmount,
+          discountAmount: line.discountAmount, taxAmount: line.taxAmount, total: line.total, phasePosition: phase.position, cycleNumber: renewal.cycleNumber,
+        });
+        await recordOrderCreated(tx, order!, SYSTEM_ORDER);
+      });
+      if (invoice.total > 0) return null;
+      // A free cycle: the invoice is paid as made; nothing to charge.
+      const order = await lockOrder(tx, tenantId, orderId);
+      if (order?.status === 'pending') await moveLockedOrder(tx, order, 'processing', SYSTEM_ORDER);
+      return { kind: 'done', outcome: await recordSuccess(tx, sub, { ...renewal, orderId, invoiceId: invoice.id }, product, clinic, at, null) };
     });
-    const [order] = await tx.insert(orders).values({
-      tenantId, number, patientId: sub.patientId, kind: 'renewal', status: 'pending', subscriptionId: sub.id, invoiceId: invoice.id,
-      couponId: coupon ? sub.couponId : null, currency: invoice.currency,
-      subtotal: line.subtotal, discountTotal: line.discountAmount, taxTotal: line.taxAmount, total: line.total,
-      ...(shipTo ?? {}), createdAt: this.at, updatedAt: this.at,
-    }).returning({ id: orders.id, status: orders.status, tenantId: orders.tenantId });
-    await tx.insert(orderLines).values({
-      tenantId, orderId: order!.id, position: 0, productId: sub.productId, description: product.name, quantity: 1, unitAmount: phase.unitAmount,
-      discountAmount: line.discountAmount, taxAmount: line.taxAmount, total: line.total, phasePosition: phase.position, cycleNumber: renewal.cycleNumber,
-    });
-    await recordOrderCreated(tx, order!, SYSTEM_ORDER);
-    return { orderId: order!.id, invoiceId: invoice.id, total: invoice.total };
   }
 
   /** Under the subscription's and the renewal's locks, the attempt's outcome moves the subscription. */
