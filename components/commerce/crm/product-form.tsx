@@ -5,14 +5,15 @@ import { CheckboxField, ChoiceCards, FieldError } from '@/components/crm/setting
 import { RemoveRowCell, RowInput, rowCell as cell, RowSelect, RowsTable } from '@/components/ui/editable-rows';
 import { SecondaryButton, TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
-import type { IntervalUnit, ProductKind, ProductVisibility } from '@/db/schema/commerce';
+import type { IntervalUnit, ProductKind } from '@/db/schema/commerce';
 import type { ActionState, FormAction } from '@/lib/actions/result';
 import { moneyInputValue } from '@/lib/billing/staff-forms';
 import { describePhases } from '@/lib/commerce/phase-text';
 import { PRODUCT_IMAGE_RULES } from '@/lib/commerce/product-image-rules';
+import type { DocumentTypeChoice, FormChoice, ProductForEdit } from '@/lib/commerce/products';
 import {
   createProductSchema, INTERVAL_UNIT_CHOICES, isBlankPhaseRow, PRODUCT_KIND_LABELS, PRODUCT_LIMITS, PRODUCT_VISIBILITY_LABELS, readPhaseRows,
-  updateProductSchema, type PhaseInput, type PhaseRow,
+  updateProductSchema, type PhaseRow,
 } from '@/lib/commerce/product-forms';
 import { formatBytes } from '@/lib/documents/file-rules';
 import { useActionForm } from '@/lib/forms/use-action-form';
@@ -26,26 +27,12 @@ import { useActionForm } from '@/lib/forms/use-action-form';
  * shop will say them.
  */
 
-export interface ProductFormValues {
-  name: string;
-  description: string;
-  category: string | null;
-  kind: ProductKind;
-  unitAmount: number | null;
-  visibility: ProductVisibility;
-  taxable: boolean;
-  requiresShipping: boolean;
-  position: number;
-  imageUrl: string | null;
-  imageAlt: string | null;
-  phases: PhaseInput[];
-  requiredFormIds: string[];
-  uploads: { id: string; label: string; documentTypeId: string | null }[];
-}
+/** What the form shows of a product: the product as its edit page reads it, less what the form does not edit. */
+export type ProductFormValues = Omit<ProductForEdit, 'id' | 'status' | 'orderCount' | 'liveSubscriptions'>;
 
 export interface ProductFormChoices {
-  forms: { id: string; title: string; archived: boolean }[];
-  documentTypes: { id: string; name: string; active: boolean }[];
+  forms: FormChoice[];
+  documentTypes: DocumentTypeChoice[];
 }
 
 type Target = { mode: 'create' } | { mode: 'update'; productId: string; kindLocked: boolean; liveSubscriptions: number };
