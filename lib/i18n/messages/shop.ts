@@ -1,4 +1,5 @@
 import 'server-only';
+import { COUPON_REFUSALS } from '@/lib/commerce/coupon-rules';
 import { defineMessages } from '../core';
 import { orderStatusWords } from './orders';
 
@@ -342,13 +343,6 @@ export const SHOP_RULES = {
   'card-check-needed': 'cardCheckNeeded',
   'card-not-saved': 'ruleCardNotSaved',
   'card-other-gateway': 'ruleCardOtherGateway',
-  'coupon-unknown': 'couponUnknown',
-  'coupon-archived': 'couponArchived',
-  'coupon-not-started': 'couponNotStarted',
-  'coupon-expired': 'couponExpired',
-  'coupon-used-up': 'couponUsedUp',
-  'coupon-patient-limit': 'couponPatientLimit',
-  'coupon-first-order': 'couponFirstOrder',
-  'coupon-no-products': 'couponNoProducts',
-  'coupon-currency': 'couponCurrency',
+  // A coupon's refusals name their keys where they are decided; this checks they are keys here.
+  ...COUPON_REFUSALS,
 } as const satisfies Record<string, keyof typeof shop.en>;
