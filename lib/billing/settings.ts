@@ -1,7 +1,5 @@
 import 'server-only';
 import { and, eq, ne } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
-import { cache } from 'react';
 import type { Executor } from '@/db/client';
 import { billingSettings, invoices, payments, services, type PaymentGatewayKind } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
@@ -9,6 +7,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isProductionEnv } from '@/lib/config/env';
 import { RuleError } from '@/lib/kernel/errors';
+import { requestMemoized } from '@/lib/kernel/request-memo';
 import { changedFields } from '@/lib/settings/errors';
 import { BillingAuditActions } from './audit-actions';
 import type { BillingSettingsInput } from './settings-forms';
@@ -66,18 +65,13 @@ export class BillingSettingsRuleError extends RuleError {
   }
 }
 
-/**
- * This request's reads, per database handle and clinic: the portal's layout (its nav), the page's
- * data functions and their checks all ask, and one query answers them all. React's cache is per
- * request (a pass-through outside one: scripts, route handlers, tests). The promise is kept, so
- * reads started together share one query; a failed read is not kept.
- */
-const requestMemo = cache(() => new Map<Executor, Map<string, Promise<BillingSettingsView>>>());
-
 async function readBillingSettings(db: Executor, tenantId: string): Promise<BillingSettingsView> {
   const [row] = await db.select(columns).from(billingSettings).where(eq(billingSettings.tenantId, tenantId));
   return row ?? { ...DEFAULT_BILLING_SETTINGS };
 }
+
+// The portal's layout (its nav), the page's data functions and their checks all ask: one query a request.
+const perRequest = requestMemoized(readBillingSettings, (settings) => ({ ...settings }));
 
 /**
  * The clinic's billing options (the defaults when it has never saved them). No permission check:
@@ -85,20 +79,7 @@ async function readBillingSettings(db: Executor, tenantId: string): Promise<Bill
  * Inside a transaction always from the database: it may just have changed them, or locked them.
  */
 export async function getBillingSettings(db: Executor, tenantId: string): Promise<BillingSettingsView> {
-  if (db instanceof PgTransaction) return readBillingSettings(db, tenantId);
-  const memo = requestMemo();
-  let reads = memo.get(db);
-  if (!reads) memo.set(db, (reads = new Map()));
-  let read = reads.get(tenantId);
-  if (!read) {
-    const started = readBillingSettings(db, tenantId);
-    reads.set(tenantId, (read = started));
-    started.catch(() => {
-      if (reads.get(tenantId) === started) reads.delete(tenantId);
-    });
-  }
-  // A copy each: one caller's change must not show in another's.
-  return { ...(await read) };
+  return perRequest.get(db, tenantId);
 }
 
 /**
@@ -106,7 +87,7 @@ export async function getBillingSettings(db: Executor, tenantId: string): Promis
  * (the CRM page reads them again after asking Stripe how the account stands).
  */
 export function forgetBillingSettings(tenantId: string): void {
-  for (const reads of requestMemo().values()) reads.delete(tenantId);
+  perRequest.forget(tenantId);
 }
 
 /** The portal's Billing section exists only when the clinic takes payments and shows billing there. */

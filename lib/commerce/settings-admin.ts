@@ -8,7 +8,7 @@ import { getBillingSettings } from '@/lib/billing/settings';
 import { now } from '@/lib/clock';
 import { RuleError } from '@/lib/kernel/errors';
 import { CommerceAuditActions } from './audit-actions';
-import { COMMERCE_SETTINGS_COLUMNS as columns } from './settings';
+import { COMMERCE_SETTINGS_COLUMNS as columns, forgetCommerceSettings } from './settings';
 import type { ShopSettingsInput } from './settings-forms';
 
 /**
@@ -70,5 +70,5 @@ export async function updateCommerceSettings(db: Executor, ctx: StaffContext, in
       details: { changed },
     });
     return { changed: true };
-  });
+  }).finally(() => forgetCommerceSettings(ctx.tenant.id));
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { commerceSettings } from '@/db/schema';
+import { requestMemoized } from '@/lib/kernel/request-memo';
 
 /**
  * A clinic's shop and subscription options (CRM → Shop). The row is made on first save (or when
@@ -51,10 +52,22 @@ export const COMMERCE_SETTINGS_COLUMNS = {
   teams: commerceSettings.teams,
 };
 
+async function readCommerceSettings(db: Executor, tenantId: string): Promise<CommerceSettingsView> {
+  const [row] = await db.select(COMMERCE_SETTINGS_COLUMNS).from(commerceSettings).where(eq(commerceSettings.tenantId, tenantId));
+  return row ?? DEFAULT_COMMERCE_SETTINGS;
+}
+
+// The shop's layout, its page and checkout's checks all ask: one query a request (a copy each).
+const perRequest = requestMemoized(readCommerceSettings, (s) => ({ ...s, retryDays: [...s.retryDays], teams: [...s.teams] }));
+
 /** The clinic's options (the defaults when never saved). No permission check: everyone reads them. */
 export async function getCommerceSettings(db: Executor, tenantId: string): Promise<CommerceSettingsView> {
-  const [row] = await db.select(COMMERCE_SETTINGS_COLUMNS).from(commerceSettings).where(eq(commerceSettings.tenantId, tenantId));
-  return row ?? { ...DEFAULT_COMMERCE_SETTINGS, retryDays: [...DEFAULT_COMMERCE_SETTINGS.retryDays], teams: [...DEFAULT_COMMERCE_SETTINGS.teams] };
+  return perRequest.get(db, tenantId);
+}
+
+/** After the CRM saves the shop's options: this request's later reads go to the database. */
+export function forgetCommerceSettings(tenantId: string): void {
+  perRequest.forget(tenantId);
 }
 
 /**
