@@ -1,7 +1,14 @@
 import 'server-only';
 import { COUPON_REFUSALS } from '@/lib/commerce/coupon-rules';
-import { defineMessages } from '../core';
+import { defineMessages, type Locale } from '../core';
+import { billing } from './billing';
 import { orderStatusWords } from './orders';
+
+/** A new card's refusals: the checkout checks the card fields with billing's keys, so they read as billing's pay page does. */
+function cardFieldErrors(locale: Locale) {
+  const { errCardNumberRequired, errTestCardUnknown, errExpiry, errCardExpired, errCvc, errCardToken } = billing[locale];
+  return { errCardNumberRequired, errTestCardUnknown, errExpiry, errCardExpired, errCvc, errCardToken };
+}
 
 /**
  * /portal/shop: the clinic's catalogue, a product, the cart, the checkout and what comes after it
@@ -143,12 +150,7 @@ export const shop = defineMessages(
     errTooLong: 'This is too long.',
     errChooseCard: 'Choose a card.',
     errFileMissing: 'Choose a file to upload.',
-    errCardNumberRequired: 'Enter the card number.',
-    errTestCardUnknown: 'Use one of the test card numbers listed on this page.',
-    errExpiry: 'Enter the expiry date as MM/YY, for example 04/29.',
-    errCardExpired: 'The card’s expiry date has passed.',
-    errCvc: 'Enter the 3- or 4-digit security code.',
-    errCardToken: 'The card details did not reach us. Try again.',
+    ...cardFieldErrors('en'),
     ruleShopClosed: 'The shop is not available.',
     ruleCartEmpty: 'Your cart is empty.',
     ruleCartTooLong: 'A cart can hold at most 20 products.',
@@ -297,12 +299,7 @@ export const shop = defineMessages(
     errTooLong: 'Es demasiado largo.',
     errChooseCard: 'Elija una tarjeta.',
     errFileMissing: 'Elija un archivo para subir.',
-    errCardNumberRequired: 'Escriba el número de la tarjeta.',
-    errTestCardUnknown: 'Use uno de los números de tarjetas de prueba de esta página.',
-    errExpiry: 'Escriba la fecha de vencimiento como MM/AA, por ejemplo 04/29.',
-    errCardExpired: 'La fecha de vencimiento de la tarjeta ya pasó.',
-    errCvc: 'Escriba el código de seguridad de 3 o 4 dígitos.',
-    errCardToken: 'No recibimos los datos de la tarjeta. Inténtelo de nuevo.',
+    ...cardFieldErrors('es'),
     ruleShopClosed: 'La tienda no está disponible.',
     ruleCartEmpty: 'Su carrito está vacío.',
     ruleCartTooLong: 'Un carrito puede tener como máximo 20 productos.',
