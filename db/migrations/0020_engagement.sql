@@ -56,6 +56,7 @@ CREATE TABLE "tasks" (
 	CONSTRAINT "tasks_done" CHECK (("tasks"."status" = 'done') = ("tasks"."done_at" is not null))
 );
 --> statement-breakpoint
+ALTER TABLE "outbox_messages" ADD COLUMN "purpose" text DEFAULT 'care' NOT NULL;--> statement-breakpoint
 ALTER TABLE "domain_events" ADD CONSTRAINT "domain_events_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "domain_events" ADD CONSTRAINT "domain_events_patient_fk" FOREIGN KEY ("tenant_id","patient_id") REFERENCES "public"."patients"("tenant_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "patient_consents" ADD CONSTRAINT "patient_consents_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -21,7 +21,10 @@ export const devOutboxMessages = pgTable(
 );
 export type DevOutboxMessage = typeof devOutboxMessages.$inferSelect;
 
-export const outboxStatuses = ['pending', 'sending', 'sent', 'dead'] as const;
+// `suppressed`: not sent, because at send time the address was on the clinic's suppression list
+// or (marketing) the patient had not consented (issue 18).
+export const outboxStatuses = ['pending', 'sending', 'sent', 'dead', 'suppressed'] as const;
+export const outboxPurposes = ['care', 'marketing'] as const;
 
 /**
  * The transactional outbox: a message is written in the same transaction as the change that
@@ -42,6 +45,9 @@ export const outboxMessages = pgTable(
     html: text('html'),
     attachments: jsonb('attachments').$type<{ filename: string; content: string; contentType?: string }[]>(),
     idempotencyKey: text('idempotency_key').notNull(),
+    // Care messages (reminders, notices, codes) or marketing (campaigns): what the suppression
+    // list and the patient's consent are checked against when it is sent.
+    purpose: text('purpose', { enum: outboxPurposes }).notNull().default('care'),
     status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
