@@ -7,6 +7,7 @@ CREATE TABLE "domain_events" (
 	"actor_kind" text NOT NULL,
 	"actor_id" uuid,
 	"occurred_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"once_key" text,
 	"fanned_out_at" timestamp with time zone,
 	CONSTRAINT "domain_events_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
 );
@@ -70,6 +71,7 @@ ALTER TABLE "tasks" ADD CONSTRAINT "tasks_done_by_fk" FOREIGN KEY ("tenant_id","
 ALTER TABLE "tasks" ADD CONSTRAINT "tasks_created_by_fk" FOREIGN KEY ("tenant_id","created_by_staff_id") REFERENCES "public"."staff_users"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "domain_events_name_idx" ON "domain_events" USING btree ("tenant_id","name","occurred_at");--> statement-breakpoint
 CREATE INDEX "domain_events_patient_idx" ON "domain_events" USING btree ("tenant_id","patient_id","occurred_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "domain_events_once_key" ON "domain_events" USING btree ("tenant_id","once_key") WHERE "domain_events"."once_key" is not null;--> statement-breakpoint
 CREATE INDEX "domain_events_pending_idx" ON "domain_events" USING btree ("occurred_at") WHERE "domain_events"."fanned_out_at" is null;--> statement-breakpoint
 CREATE INDEX "patient_consents_latest_idx" ON "patient_consents" USING btree ("tenant_id","patient_id","channel","purpose","recorded_at");--> statement-breakpoint
 CREATE INDEX "tasks_open_idx" ON "tasks" USING btree ("tenant_id","status","due_on");--> statement-breakpoint

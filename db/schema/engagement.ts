@@ -27,12 +27,16 @@ export const domainEvents = clinicTable(
     actorKind: text('actor_kind', { enum: ['staff', 'patient', 'system'] }).notNull(),
     actorId: uuid('actor_id'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    // For an event that happens once to its subject but is found by a job (an invoice overdue):
+    // a second runner's insert conflicts on it and records nothing.
+    onceKey: text('once_key'),
     fannedOutAt: timestamp('fanned_out_at', { withTimezone: true }),
   },
   (t) => [
     sameClinicReference('domain_events_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
     index('domain_events_name_idx').on(t.tenantId, t.name, t.occurredAt),
     index('domain_events_patient_idx').on(t.tenantId, t.patientId, t.occurredAt),
+    uniqueIndex('domain_events_once_key').on(t.tenantId, t.onceKey).where(sql`${t.onceKey} is not null`),
     index('domain_events_pending_idx').on(t.occurredAt).where(sql`${t.fannedOutAt} is null`),
   ],
 );
