@@ -2,6 +2,7 @@
  * Money arithmetic on integer minor units (cents for USD): never floats. Pure, browser-safe.
  * Rounding is half away from zero, on each line (what a receipt shows adds up).
  */
+import { numberFormat } from '@/lib/intl/number-format';
 
 export interface LineInput {
   quantity: number;
@@ -76,13 +77,13 @@ export function invoiceTotals(lines: readonly LineAmounts[]): InvoiceTotals {
 
 /** Digits after the decimal point for an ISO 4217 currency (JPY has none). */
 export function currencyDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return numberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** Minor units as the person reads them: formatMoney(12345, 'USD') → "$123.45". */
 export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
   const digits = currencyDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+  return numberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
 }
 
 /**

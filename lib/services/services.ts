@@ -11,6 +11,7 @@ import { clinicNameTaken, withUniqueName } from '@/lib/settings/unique-name';
 import { ServiceRuleError } from './errors';
 import { replaceServiceRequiredForms } from './required-forms';
 import { serviceSchema } from './schemas';
+import { numberFormat } from '@/lib/intl/number-format';
 
 /**
  * What a clinic offers: name, duration, optional price, whether patients can book it online and
@@ -120,5 +121,5 @@ export async function updateService(db: Executor, ctx: StaffContext, serviceId: 
 /** "$120.00" in the service's currency, or null when it has no price. */
 export function formatServicePrice(priceCents: number | null, currency: string, locale = 'en-US'): string | null {
   if (priceCents === null) return null;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(priceCents / 100);
+  return numberFormat(locale, { style: 'currency', currency }).format(priceCents / 100);
 }
