@@ -55,9 +55,31 @@ interface Spec<S extends z.ZodType | undefined> {
   echo?: readonly string[];
   /**
    * A domain rule's refusal reworded for this form, by the rule's code (the portal names catalogue
-   * keys, so the patient reads the rule in their language). The rule's extra is kept.
+   * keys, so the patient reads the rule in their language): the message and each field the rule
+   * points at, as `RuleWords` says. The rule's extra is kept.
    */
-  rules?: Readonly<Record<string, string>>;
+  rules?: Readonly<Record<string, RuleWords>>;
+  /**
+   * Merged into every rule's refusal of this form, like the rule's own extra: the checkout's card
+   * forms answer a refusal with a fresh attempt key (lib/commerce/checkout-forms.ts).
+   */
+  ruleExtra?: () => Record<string, unknown>;
+}
+
+/**
+ * A rule's words for a form. A string says why the rule refused: on each field the rule points at,
+ * with the form's `invalid` words as the message (as when the schema refuses the form), or as the
+ * message when it points at no field. `{ message, fields }` names both (the subscription forms
+ * repeat the rule above the form and on its field).
+ */
+export type RuleWords<K extends string = string> = K | { message: K; fields: K };
+
+/** The refusal in the rule's words (`RuleWords`), every field it points at kept. */
+function reworded(failure: ActionState, words: RuleWords, invalid: string, translate: (text: string) => string): ActionState {
+  const why = translate(typeof words === 'string' ? words : words.fields);
+  const fieldErrors = failure.fieldErrors && Object.fromEntries(Object.keys(failure.fieldErrors).map((field) => [field, why]));
+  const message = typeof words !== 'string' ? translate(words.message) : fieldErrors ? invalid : why;
+  return { ...failure, message, ...(fieldErrors ? { fieldErrors } : {}) };
 }
 
 type Input<S> = S extends z.ZodType ? z.output<S> : Record<string, string>;
@@ -108,9 +130,12 @@ function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
     try {
       return await body(ctx, input as Input<S>, { ...extras, form, prev: args.length >= 2 ? args[0] : undefined } as X);
     } catch (error) {
-      const failure = failureOf(error, messages, `${runner.audience}:${body.name || 'anonymous'}`);
-      const reworded = error instanceof RuleError ? spec.rules?.[error.code] : undefined;
-      if (reworded) failure.message = translate(reworded);
+      let failure: ActionState = failureOf(error, messages, `${runner.audience}:${body.name || 'anonymous'}`);
+      if (error instanceof RuleError) {
+        const words = spec.rules?.[error.code];
+        if (words) failure = reworded(failure, words, messages.invalid, translate);
+        if (spec.ruleExtra) failure = { ...failure, ...spec.ruleExtra() };
+      }
       return values ? { ...failure, values } : failure;
     }
   };
@@ -157,7 +182,7 @@ interface PortalSpec<M extends Messages, S extends z.ZodType | undefined> extend
   /** The page's catalogue: zod messages and `messages` that are its keys are translated. */
   catalog: Catalog<M>;
   messages?: Partial<Record<keyof FailureMessages, keyof M & string>>;
-  rules?: Readonly<Record<string, keyof M & string>>;
+  rules?: Readonly<Record<string, RuleWords<keyof M & string>>>;
   /**
    * Account actions only. `false` for a question an open page asks in the background (seconds left
    * before the idle limit): the session is checked like any call but not extended by it.
