@@ -243,6 +243,25 @@ describe('the checkout', () => {
     expect(unpaid!.status).toBe('awaiting_payment');
   });
 
+  it('points a Spanish-speaking patient at the field to fix, in Spanish, with a fresh attempt key', async () => {
+    const c = await commerceClinic();
+    await db().update(portalAccounts).set({ language: 'es' }).where(eq(portalAccounts.id, c.maria.account.id));
+    const cart = serializeCart({ lines: [{ productId: c.oneTime.id, quantity: 1 }], couponCode: null }, c.tenant.id);
+    const req = await patientReq(c, cart);
+    const form = checkoutForm({ expectedTotal: '2700', couponCode: 'NOPE123' });
+    const coupon = await invokeAction(req, checkoutActions.checkoutTestCardAction, {}, form);
+    expect(coupon.kind).toBe('returned');
+    const refused = (coupon as { value: Record<string, unknown> }).value;
+    expect(refused).toMatchObject({ ok: false, message: 'Revise los campos marcados.', fieldErrors: { couponCode: 'Este código no es válido.' } });
+    expect(refused.attemptKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(refused.attemptKey).not.toBe(form.get('attemptKey'));
+    const card = await invokeAction(req, checkoutActions.checkoutTestCardAction, {}, checkoutForm({ expectedTotal: '2700', number: '4111 1111 1111 1111' }));
+    expect((card as { value: Record<string, unknown> }).value).toMatchObject({
+      ok: false, message: 'Revise los campos marcados.', fieldErrors: { number: 'Use uno de los números de tarjetas de prueba de esta página.' },
+    });
+    expect(await db().select().from(orders).where(eq(orders.tenantId, c.tenant.id))).toHaveLength(0);
+  });
+
   it('refuses a total that changed since the page was shown, in the patient\'s words', async () => {
     const c = await commerceClinic();
     await db().update(commerceSettings).set({ shopEnabled: true }).where(eq(commerceSettings.tenantId, c.tenant.id));

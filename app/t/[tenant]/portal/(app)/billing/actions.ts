@@ -10,7 +10,7 @@ import {
   authenticateTestCardSetup, grantAuthorization, refreshCardSetup, removeCard, revokeAuthorization, saveCard, setDefaultCard, type SaveCardResult,
 } from '@/lib/billing/cards';
 import { gatewayFor } from '@/lib/billing/gateway';
-import { TestCardError, tokenizeTestCard } from '@/lib/billing/gateway/test-gateway';
+import { tokenizeTestCard, type TestCardRuleCode } from '@/lib/billing/gateway/test-gateway';
 import { authenticateTestPayment, payInvoicesOnline, refreshPortalPayment } from '@/lib/billing/portal-payments';
 import {
   authenticateCardSetupSchema, authenticatePaymentSchema, authorizationFromForm, authorizeCardSchema, cardIdSchema, cardSetupIdSchema, paymentIdSchema,
@@ -35,7 +35,15 @@ type T = Translate<typeof billing.en>;
 
 const messages = { invalid: 'fixErrors', notFound: 'errNotFound', busy: 'errBusy', conflict: 'errBusy' } as const;
 
-// lib/billing's refusals (PaymentRefusedError, PaymentsUnavailableError), by code, in the patient's language.
+// The simulated card's refusals, on the field the test gateway names.
+const TEST_CARD_RULES = {
+  'test-card-unknown': 'errTestCardUnknown',
+  'test-card-expired': 'errCardExpired',
+  'test-card-expiry-invalid': 'errExpiry',
+  'test-card-cvc': 'errCvc',
+} as const satisfies Record<TestCardRuleCode, keyof typeof billing.en>;
+
+// lib/billing's refusals (PaymentRefusedError, PaymentsUnavailableError, TestCardError), by code, in the patient's language.
 const rules = {
   'attempt-invalid': 'ruleAttemptInvalid',
   'invoice-paid': 'ruleInvoicePaid',
@@ -48,20 +56,10 @@ const rules = {
   'stripe-charges-disabled': 'rulePaymentsNotSetUp',
   'authorization-scope': 'errScope',
   'authorization-max': 'errMaxAmount',
+  ...TEST_CARD_RULES,
 } as const;
 
 const spec = { catalog: billing, messages, rules } as const;
-
-const TEST_CARD_KEYS = {
-  'test-card-unknown': 'errTestCardUnknown',
-  'test-card-expired': 'errCardExpired',
-  'test-card-expiry-invalid': 'errExpiry',
-  'test-card-cvc': 'errCvc',
-} as const;
-
-const FIELD_OF: Record<keyof typeof TEST_CARD_KEYS, string> = {
-  'test-card-unknown': 'number', 'test-card-expired': 'expiry', 'test-card-expiry-invalid': 'expiry', 'test-card-cvc': 'cvc',
-};
 
 /** The portal shows billing (else every action answers not-found, as the pages do), and how the clinic takes cards. */
 async function clinicGateway(ctx: PortalContext) {
@@ -70,15 +68,9 @@ async function clinicGateway(ctx: PortalContext) {
   return (await gatewayFor(db, ctx.tenant.id)).kind;
 }
 
-/** The simulated card as a token, or the form's answer saying which field is wrong. */
-async function tokenizeOrRefuse(ctx: PortalContext, values: { number: string; expiry: string; cvc: string }, t: T): Promise<{ token: string } | CardFormState> {
-  try {
-    return await tokenizeTestCard(getDb(), ctx.tenant.id, testCardFromForm(values));
-  } catch (error) {
-    if (!(error instanceof TestCardError)) throw error;
-    const code = error.code as keyof typeof TEST_CARD_KEYS;
-    return { ok: false, message: t('fixErrors'), fieldErrors: { [FIELD_OF[code]]: t(TEST_CARD_KEYS[code]) } };
-  }
+/** The simulated card as a token (a wrong field is refused in the rules' words). */
+async function tokenized(ctx: PortalContext, values: { number: string; expiry: string; cvc: string }): Promise<string> {
+  return (await tokenizeTestCard(getDb(), ctx.tenant.id, testCardFromForm(values))).token;
 }
 
 const returnUrl = async () => `${await getRequestOrigin()}/portal/billing`;
@@ -109,9 +101,8 @@ export const payWithTestCardAction = portalAction(
   async (ctx, input, { t }): Promise<CardFormState> => {
     dispatchSoon(); // the receipt it may queue goes out after the response
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
-    const card = await tokenizeOrRefuse(ctx, input, t);
-    if (!('token' in card)) return card;
-    const result = await payInvoicesOnline(getDb(), ctx, { attemptKey: input.attemptKey, invoiceIds: input.invoice, amount: input.amount, token: card.token }, await returnUrl());
+    const token = await tokenized(ctx, input);
+    const result = await payInvoicesOnline(getDb(), ctx, { attemptKey: input.attemptKey, invoiceIds: input.invoice, amount: input.amount, token }, await returnUrl());
     revalidatePath('/portal/billing');
     const next = nextPage(result);
     if (next) redirect(next);
@@ -208,10 +199,9 @@ export const saveTestCardAction = portalAction(
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
     const refused = missingScope(input, t);
     if (refused) return refused;
-    const card = await tokenizeOrRefuse(ctx, input, t);
-    if (!('token' in card)) return card;
+    const token = await tokenized(ctx, input);
     const authorize = input.authorize === 'yes' ? authorizationFromForm(input) : null;
-    const result = await saveCard(getDb(), ctx, { attemptKey: input.attemptKey, token: card.token, authorize }, await returnUrl());
+    const result = await saveCard(getDb(), ctx, { attemptKey: input.attemptKey, token, authorize }, await returnUrl());
     revalidatePath('/portal/billing/cards');
     return afterSave(ctx, result, authorize !== null, t);
   },

@@ -4,12 +4,9 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import type { ActionState } from '@/lib/actions/result';
-import { portalAction } from '@/lib/actions/wrappers';
+import { portalAction, type RuleWords } from '@/lib/actions/wrappers';
 import { portalSubscriptionSchemas as schemas } from '@/lib/commerce/subscription-forms';
-import {
-  cancelSubscription, pauseSubscription, rescheduleSubscription, resumeSubscription, skipNextCycle, SubscriptionRuleError,
-} from '@/lib/commerce/subscriptions';
-import type { Translate } from '@/lib/i18n/core';
+import { cancelSubscription, pauseSubscription, rescheduleSubscription, resumeSubscription, skipNextCycle } from '@/lib/commerce/subscriptions';
 import { subscriptionsMessages, type SubscriptionsKey } from '@/lib/i18n/messages/subscriptions';
 
 /**
@@ -19,25 +16,16 @@ import { subscriptionsMessages, type SubscriptionsKey } from '@/lib/i18n/message
  * with a notice, so the forms work without JavaScript.
  */
 
-type T = Translate<typeof subscriptionsMessages.en>;
+// lib's refusals (English, by code) in the patient's language: the catalogue's `rule_<code>`, on the form and on its field.
+const rules = Object.fromEntries(
+  (Object.keys(subscriptionsMessages.en) as SubscriptionsKey[]).filter((key) => key.startsWith('rule_')).map((key) => [key.slice('rule_'.length), { message: key, fields: key }]),
+) as Record<string, RuleWords<SubscriptionsKey>>;
 
 const spec = {
   catalog: subscriptionsMessages,
   messages: { invalid: 'fixErrors', notFound: 'errNotFound', busy: 'errBusy', conflict: 'errBusy' },
+  rules,
 } as const;
-
-/** lib's refusal (English, by code) in the patient's language, on the form and on its field. */
-async function refusedIn(t: T, change: () => Promise<void>): Promise<ActionState | null> {
-  try {
-    await change();
-    return null;
-  } catch (error) {
-    if (!(error instanceof SubscriptionRuleError)) throw error;
-    const message = t(`rule_${error.code}` as SubscriptionsKey);
-    const field = Object.keys(error.fieldErrors ?? {})[0];
-    return { ok: false, message, ...(field ? { fieldErrors: { [field]: message } } : {}) };
-  }
-}
 
 function done(subscriptionId: string, what: 'skipped' | 'paused' | 'resumed' | 'rescheduled' | 'cancelled'): never {
   revalidatePath('/portal/subscriptions');
@@ -46,26 +34,40 @@ function done(subscriptionId: string, what: 'skipped' | 'paused' | 'resumed' | '
 
 export const skipNextCycleAction = portalAction(
   { ...spec, schema: schemas.subscriptionId },
-  async (ctx, { subscriptionId }, { t }): Promise<ActionState> => (await refusedIn(t, () => skipNextCycle(getDb(), ctx, subscriptionId))) ?? done(subscriptionId, 'skipped'),
+  async (ctx, { subscriptionId }): Promise<ActionState> => {
+    await skipNextCycle(getDb(), ctx, subscriptionId);
+    done(subscriptionId, 'skipped');
+  },
 );
 
 export const pauseSubscriptionAction = portalAction(
   { ...spec, schema: schemas.pause, echo: ['until'] },
-  async (ctx, { subscriptionId, until }, { t }): Promise<ActionState> => (await refusedIn(t, () => pauseSubscription(getDb(), ctx, subscriptionId, until))) ?? done(subscriptionId, 'paused'),
+  async (ctx, { subscriptionId, until }): Promise<ActionState> => {
+    await pauseSubscription(getDb(), ctx, subscriptionId, until);
+    done(subscriptionId, 'paused');
+  },
 );
 
 export const resumeSubscriptionAction = portalAction(
   { ...spec, schema: schemas.subscriptionId },
-  async (ctx, { subscriptionId }, { t }): Promise<ActionState> => (await refusedIn(t, () => resumeSubscription(getDb(), ctx, subscriptionId))) ?? done(subscriptionId, 'resumed'),
+  async (ctx, { subscriptionId }): Promise<ActionState> => {
+    await resumeSubscription(getDb(), ctx, subscriptionId);
+    done(subscriptionId, 'resumed');
+  },
 );
 
 export const rescheduleSubscriptionAction = portalAction(
   { ...spec, schema: schemas.reschedule, echo: ['date'] },
-  async (ctx, { subscriptionId, date }, { t }): Promise<ActionState> => (await refusedIn(t, () => rescheduleSubscription(getDb(), ctx, subscriptionId, date))) ?? done(subscriptionId, 'rescheduled'),
+  async (ctx, { subscriptionId, date }): Promise<ActionState> => {
+    await rescheduleSubscription(getDb(), ctx, subscriptionId, date);
+    done(subscriptionId, 'rescheduled');
+  },
 );
 
 export const cancelSubscriptionAction = portalAction(
   { ...spec, schema: schemas.cancel, echo: ['reason', 'other'] },
-  async (ctx, { subscriptionId, reason, other }, { t }): Promise<ActionState> =>
-    (await refusedIn(t, () => cancelSubscription(getDb(), ctx, subscriptionId, { reason, other: other ?? null }))) ?? done(subscriptionId, 'cancelled'),
+  async (ctx, { subscriptionId, reason, other }): Promise<ActionState> => {
+    await cancelSubscription(getDb(), ctx, subscriptionId, { reason, other: other ?? null });
+    done(subscriptionId, 'cancelled');
+  },
 );

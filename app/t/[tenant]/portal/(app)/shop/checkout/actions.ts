@@ -7,11 +7,11 @@ import { getDb } from '@/db/client';
 import type { PortalContext } from '@/lib/access/context';
 import { portalAction, portalCall } from '@/lib/actions/wrappers';
 import { gatewayFor } from '@/lib/billing/gateway';
-import { TestCardError, tokenizeTestCard } from '@/lib/billing/gateway/test-gateway';
+import { tokenizeTestCard, type TestCardRuleCode } from '@/lib/billing/gateway/test-gateway';
 import { testCardFromForm, type TokenCallResult } from '@/lib/billing/portal-forms';
 import { authenticateTestPayment, refreshPortalPayment } from '@/lib/billing/portal-payments';
 import { EMPTY_CART, readCart, writeCart } from '@/lib/commerce/cart';
-import { afterCharge, CheckoutRuleError, orderOfPayment, ownOrder, payOrder, placeOrder, type CheckoutRuleCode, type PayOrderResult, type PaySource } from '@/lib/commerce/checkout';
+import { afterCharge, orderOfPayment, ownOrder, payOrder, placeOrder, type CheckoutRuleCode, type PayOrderResult, type PaySource } from '@/lib/commerce/checkout';
 import {
   authenticateOrderPaymentSchema, checkoutTestCardSchema, checkoutTokenSchema, orderPaymentSchema, payOrderTestCardSchema, payOrderTokenSchema,
   requirementUploadSchema, shippingFromForm, type CheckoutFormState,
@@ -41,43 +41,31 @@ type T = Translate<typeof shop.en>;
 // Every refusal code of lib/commerce/checkout.ts has the patient's words.
 const RULES: Record<CheckoutRuleCode, keyof typeof shop.en> = SHOP_RULES;
 
+// The simulated card's refusals, on the field the test gateway names.
+const TEST_CARD_RULES = {
+  'test-card-unknown': 'errTestCardUnknown', 'test-card-expired': 'errCardExpired', 'test-card-expiry-invalid': 'errExpiry', 'test-card-cvc': 'errCvc',
+} as const satisfies Record<TestCardRuleCode, keyof typeof shop.en>;
+
 const spec = { catalog: shop, messages: { invalid: 'fixErrors', notFound: 'errNotFound', busy: 'errBusy', conflict: 'errBusy' } } as const;
 
-/** A checkout refusal in the patient's words, the fields to fix pointed at. */
-function refusalOf(error: CheckoutRuleError, t: T): CheckoutFormState {
-  const words = t(RULES[error.code as CheckoutRuleCode] ?? 'errPageExpired');
-  const fieldErrors = error.fieldErrors ? Object.fromEntries(Object.keys(error.fieldErrors).map((k) => [k, words])) : undefined;
-  return { ok: false, message: fieldErrors ? t('fixErrors') : words, ...(fieldErrors ? { fieldErrors } : {}), attemptKey: randomUUID() };
-}
+/**
+ * The card forms: a refusal of lib/commerce (or of the simulated card) in the patient's words, the
+ * fields to fix pointed at, with a fresh attempt key. Billing's (a payment in progress, payments
+ * off) read as lib wrote them.
+ */
+const cardSpec = { ...spec, rules: { ...RULES, ...TEST_CARD_RULES }, ruleExtra: () => ({ attemptKey: randomUUID() }) } as const;
 
-/** Runs a checkout step; a refusal (commerce's, or billing's: a payment in progress, payments off) is the form's answer. */
-async function caught<R>(ctx: PortalContext, t: T, run: () => Promise<R>): Promise<R | CheckoutFormState> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof CheckoutRuleError) return refusalOf(error, t);
-    if (error instanceof RuleError) return { ok: false, message: billingLibMessage(toLocale(ctx.account.language), error.userMessage), attemptKey: randomUUID() };
-    throw error;
-  }
-}
-
-const TEST_CARD_FIELDS: Record<string, string> = {
-  'test-card-unknown': 'number', 'test-card-expired': 'expiry', 'test-card-expiry-invalid': 'expiry', 'test-card-cvc': 'cvc',
-};
-const TEST_CARD_KEYS: Record<string, keyof typeof shop.en> = {
-  'test-card-unknown': 'errTestCardUnknown', 'test-card-expired': 'errCardExpired', 'test-card-expiry-invalid': 'errExpiry', 'test-card-cvc': 'errCvc',
-};
-
-/** The card to pay with: a saved one, or the simulated card tokenised (or the field that is wrong). */
-async function sourceOf(ctx: PortalContext, input: { payWith: string; number?: string; expiry?: string; cvc?: string }, t: T): Promise<PaySource | CheckoutFormState> {
+/** The card to pay with: a saved one, or the simulated card tokenised (a wrong field is refused). */
+async function sourceOf(ctx: PortalContext, input: { payWith: string; number?: string; expiry?: string; cvc?: string }): Promise<PaySource> {
   if (input.payWith !== 'new') return { kind: 'saved', savedCardId: input.payWith };
-  try {
-    const { token } = await tokenizeTestCard(getDb(), ctx.tenant.id, testCardFromForm({ number: input.number ?? '', expiry: input.expiry ?? '', cvc: input.cvc ?? '' }));
-    return { kind: 'token', token };
-  } catch (error) {
-    if (!(error instanceof TestCardError)) throw error;
-    return { ok: false, message: t('fixErrors'), fieldErrors: { [TEST_CARD_FIELDS[error.code] ?? 'number']: t(TEST_CARD_KEYS[error.code] ?? 'errTestCardUnknown') } };
-  }
+  const { token } = await tokenizeTestCard(getDb(), ctx.tenant.id, testCardFromForm({ number: input.number ?? '', expiry: input.expiry ?? '', cvc: input.cvc ?? '' }));
+  return { kind: 'token', token };
+}
+
+/** Paying the order just placed was refused (payments turned off, a payment in progress): it waits on its own page, as after a decline. */
+function notPaid(error: unknown): null {
+  if (error instanceof RuleError) return null;
+  throw error;
 }
 
 const returnUrl = async () => `${await getRequestOrigin()}/portal/shop/checkout`;
@@ -118,40 +106,36 @@ async function placeOrderFromCart(ctx: PortalContext, input: { attemptKey: strin
  * page. Declined: the order is kept, awaiting payment, and its page offers another card.
  */
 export const checkoutTestCardAction = portalAction(
-  { ...spec, schema: checkoutTestCardSchema, echo: ['couponCode'] },
+  { ...cardSpec, schema: checkoutTestCardSchema, echo: ['couponCode'] },
   async (ctx, input, { t }): Promise<CheckoutFormState> => {
     dispatchSoon(); // the receipt and the forms' notice go out after the response
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
-    const source = await sourceOf(ctx, input, t);
-    if (!('kind' in source)) return source;
-    const placed = await caught(ctx, t, () => placeOrderFromCart(ctx, input));
-    if (!('orderId' in placed)) return placed;
-    const outcome = await caught(ctx, t, async () => payOrder(getDb(), ctx, { orderId: placed.orderId, attemptKey: input.attemptKey, source, authorizeSubscription: input.authorize === 'yes' }, await returnUrl()));
+    const source = await sourceOf(ctx, input);
+    const placed = await placeOrderFromCart(ctx, input);
+    const outcome = await payOrder(getDb(), ctx, { orderId: placed.orderId, attemptKey: input.attemptKey, source, authorizeSubscription: input.authorize === 'yes' }, await returnUrl()).catch(notPaid);
     revalidatePath('/portal/shop');
     // Not paid (declined, or refused after the order was made): the order waits for another card on its own page.
-    const next = 'kind' in outcome ? nextPage(outcome) : null;
+    const next = outcome ? nextPage(outcome) : null;
     redirect(next ?? `/portal/shop/checkout/${placed.orderId}/pay?declined=1`);
   },
 );
 
 /** The same with Stripe's Payment Element: the browser made a PaymentMethod and sends its id. */
 export const checkoutTokenCall = portalCall(
-  { ...spec, schema: checkoutTokenSchema },
+  { ...cardSpec, schema: checkoutTokenSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
     dispatchSoon();
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
-    const placed = await caught(ctx, t, () => placeOrderFromCart(ctx, input));
-    if (!('orderId' in placed)) return { ok: false, message: placed.message, fieldErrors: placed.fieldErrors, attemptKey: placed.attemptKey };
-    const outcome = await caught(ctx, t, async () => payOrder(getDb(), ctx, {
+    const placed = await placeOrderFromCart(ctx, input);
+    const outcome = await payOrder(getDb(), ctx, {
       orderId: placed.orderId, attemptKey: input.attemptKey, source: { kind: 'token', token: input.token }, authorizeSubscription: input.authorize === 'yes',
-    }, await returnUrl()));
-    if (!('kind' in outcome)) return { ok: true, status: 'pending', next: `/portal/shop/checkout/${placed.orderId}/pay?declined=1` };
+    }, await returnUrl()).catch(notPaid);
+    if (!outcome) return { ok: true, status: 'pending', next: `/portal/shop/checkout/${placed.orderId}/pay?declined=1` };
     return tokenAnswer(ctx, outcome, t);
   },
 );
 
-function tokenAnswer(ctx: PortalContext, outcome: PayOrderResult | CheckoutFormState, t: T): TokenCallResult {
-  if (!('kind' in outcome)) return { ok: false, message: outcome.message, fieldErrors: outcome.fieldErrors, attemptKey: outcome.attemptKey };
+function tokenAnswer(ctx: PortalContext, outcome: PayOrderResult, t: T): TokenCallResult {
   revalidatePath('/portal/shop');
   if (outcome.kind === 'requires_action' && outcome.clientSecret) {
     return { ok: true, status: 'requires_action', clientSecret: outcome.clientSecret, paymentId: outcome.paymentId, next: `/portal/shop/checkout/${outcome.orderId}` };
@@ -176,14 +160,12 @@ export const refreshOrderPaymentCall = portalCall(
 
 /** An unpaid order (a declined card) paid with the test gateway: a saved card or another simulated card. */
 export const payOrderTestCardAction = portalAction(
-  { ...spec, schema: payOrderTestCardSchema },
+  { ...cardSpec, schema: payOrderTestCardSchema },
   async (ctx, input, { t }): Promise<CheckoutFormState> => {
     dispatchSoon();
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
-    const source = await sourceOf(ctx, input, t);
-    if (!('kind' in source)) return source;
-    const outcome = await caught(ctx, t, () => payOrder(getDb(), ctx, { orderId: input.orderId, attemptKey: input.attemptKey, source, authorizeSubscription: input.authorize === 'yes' }, undefined));
-    if (!('kind' in outcome)) return outcome;
+    const source = await sourceOf(ctx, input);
+    const outcome = await payOrder(getDb(), ctx, { orderId: input.orderId, attemptKey: input.attemptKey, source, authorizeSubscription: input.authorize === 'yes' }, undefined);
     revalidatePath('/portal/shop');
     const next = nextPage(outcome);
     if (next) redirect(next);
@@ -193,14 +175,14 @@ export const payOrderTestCardAction = portalAction(
 
 /** The same with Stripe's Payment Element. */
 export const payOrderTokenCall = portalCall(
-  { ...spec, schema: payOrderTokenSchema },
+  { ...cardSpec, schema: payOrderTokenSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
     dispatchSoon();
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
-    const outcome = await caught(ctx, t, () => payOrder(getDb(), ctx, {
+    const outcome = await payOrder(getDb(), ctx, {
       orderId: input.orderId, attemptKey: input.attemptKey, source: { kind: 'token', token: input.token }, authorizeSubscription: input.authorize === 'yes',
-    }, undefined));
-    if ('kind' in outcome && outcome.kind === 'declined') return { ok: false, message: declinedWords(ctx, outcome, t), attemptKey: randomUUID() };
+    }, undefined);
+    if (outcome.kind === 'declined') return { ok: false, message: declinedWords(ctx, outcome, t), attemptKey: randomUUID() };
     return tokenAnswer(ctx, outcome, t);
   },
 );
