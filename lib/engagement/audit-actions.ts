@@ -1,0 +1,18 @@
+import 'server-only';
+/**
+ * Audit action names for engagement (issue 18). Details carry ids, statuses, dates and the names
+ * of the fields that changed; never a task's title or details, a message's text or a template's
+ * words (staff may write a diagnosis into any of them).
+ * Shared by the engagement modules: add a line in your own section.
+ */
+export const EngagementAuditActions = {
+  // Tasks (EMR /emr/tasks, and tasks made by automations)
+  taskCreated: 'engagement.task_created',
+  taskViewed: 'engagement.task_viewed',
+  taskUpdated: 'engagement.task_updated',
+  taskAssigned: 'engagement.task_assigned',
+  taskCompleted: 'engagement.task_completed',
+  taskReopened: 'engagement.task_reopened',
+} as const;
+
+export type EngagementAuditAction = (typeof EngagementAuditActions)[keyof typeof EngagementAuditActions];
