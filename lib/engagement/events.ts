@@ -1,0 +1,204 @@
+import 'server-only';
+import { sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import type { Transaction } from '@/db/client';
+import { assignmentSources, domainEvents, orderStatuses, portalRelationships } from '@/db/schema';
+import type { PortalAccountContext, StaffContext } from '@/lib/access/context';
+import { now } from '@/lib/clock';
+import { isUuid } from '@/lib/kernel/ids';
+
+/**
+ * The clinic's domain events (issue 18 point 1): one catalogue of names and the shape of each
+ * one's subject, and the one function that writes them. An event is written by the lib/ function
+ * that makes its change, in that change's transaction, so it exists exactly when the change
+ * committed; automations (next) are matched against it afterwards (domain_events.fanned_out_at).
+ *
+ * A subject holds ids, a status from a closed set or a count — never a name, a time, a typed
+ * text or an amount: events are read by automations, shown in run logs and may be sent to an
+ * outside URL, so nothing about a patient's health may be in one. recordEvent checks each
+ * subject against the catalogue at run time too (a key the catalogue does not name, or a text
+ * where an id belongs, throws), so a caller that passes the wrong thing fails its transaction
+ * instead of writing it.
+ */
+
+/** A field of a subject: a uuid, a uuid or null, one of a closed set of words, or a count. */
+type SubjectField =
+  | { readonly kind: 'id'; readonly nullable: boolean }
+  | { readonly kind: 'oneOf'; readonly values: readonly string[] }
+  | { readonly kind: 'count' };
+
+const id = { kind: 'id', nullable: false } as const;
+/** An id the change may not have (a form assigned from the chart has no appointment). */
+const idOrNull = { kind: 'id', nullable: true } as const;
+const oneOf = <const V extends readonly string[]>(values: V) => ({ kind: 'oneOf', values }) as const;
+/** A whole number from 0 (a subscription's cycle). */
+const count = { kind: 'count' } as const;
+
+const appointment = { appointmentId: id, serviceId: id, locationId: id, providerId: id } as const;
+const subscriptionCycle = { subscriptionId: id, productId: id, cycle: count } as const;
+
+/**
+ * Every event name and its subject. The patient an event is about is not in the subject: it is
+ * the event's own column (patient_id), so a patient's events are one indexed query.
+ */
+export const EVENT_CATALOGUE = {
+  'appointment.booked': appointment,
+  /** The new appointment; the one it replaced is cancelled by the move (no appointment.cancelled). */
+  'appointment.rescheduled': { ...appointment, previousAppointmentId: id },
+  'appointment.cancelled': appointment,
+  'appointment.completed': appointment,
+  'appointment.no_show': appointment,
+  'patient.created': {},
+  /** A portal account was given access to the patient (activation, claim, invite, shop sign-up). */
+  'portal_account.activated': { portalAccountId: id, relationship: oneOf(portalRelationships) },
+  /** A document the clinic shares became visible to the patient (uploaded visible, or made visible later). */
+  'document.published': { documentId: id, documentTypeId: id },
+  /** A patient's message reached the clinic (staff messages are not "received"). */
+  'message.received': { conversationId: id, messageId: id },
+  'form.assigned': { assignmentId: id, templateId: id, source: oneOf(assignmentSources), appointmentId: idOrNull },
+  'form.submitted': { assignmentId: id, templateId: id, responseId: id },
+  /** Sent to the patient: numbered and open (staff sending a draft, a checkout, a renewal). */
+  'invoice.issued': { invoiceId: id },
+  /** Fully paid by a payment that settled. */
+  'invoice.paid': { invoiceId: id },
+  /** Still owed the day after its due date in the clinic's zone; recorded once per invoice. */
+  'invoice.overdue': { invoiceId: id },
+  'order.status_changed': { orderId: id, from: oneOf(orderStatuses), to: oneOf(orderStatuses) },
+  'subscription.renewed': subscriptionCycle,
+  /** A renewal's charge failed (the subscription is past due, or cancelled after the last retry). */
+  'subscription.renewal_failed': subscriptionCycle,
+  /** By the patient, by staff, or by the system after the last failed retry. */
+  'subscription.cancelled': { subscriptionId: id, productId: id },
+} as const satisfies Record<string, Readonly<Record<string, SubjectField>>>;
+
+type Catalogue = typeof EVENT_CATALOGUE;
+export type EventName = keyof Catalogue;
+export const EVENT_NAMES = Object.keys(EVENT_CATALOGUE) as EventName[];
+
+type FieldValue<F> = F extends { kind: 'id'; nullable: true }
+  ? string | null
+  : F extends { kind: 'id' }
+    ? string
+    : F extends { kind: 'oneOf'; values: infer V extends readonly string[] }
+      ? V[number]
+      : F extends { kind: 'count' }
+        ? number
+        : never;
+
+/** The subject an event of this name carries, derived from the catalogue. */
+export type EventSubject<N extends EventName> = { -readonly [K in keyof Catalogue[N]]: FieldValue<Catalogue[N][K]> };
+
+/** Who caused the change. A patient is the portal account that acted (as in the audit log). */
+export interface EventActor {
+  kind: 'staff' | 'patient' | 'system';
+  id?: string | null;
+}
+
+export interface EventInput<N extends EventName> {
+  name: N;
+  /** The patient the event is about (every event in the catalogue has one today). */
+  patientId: string | null;
+  subject: EventSubject<N>;
+  actor: EventActor;
+  /**
+   * For an event that happens once to its subject but is found by a job (`invoice.overdue:<id>`):
+   * a second writer records nothing (unique per clinic).
+   */
+  onceKey?: string;
+  /** When it happened; the application's clock by default (as the outbox's). */
+  at?: Date;
+}
+
+/** A programming error: an event that does not match the catalogue is never written. */
+export class EventShapeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventShapeError';
+  }
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(EVENT_CATALOGUE, name);
+}
+
+/**
+ * Checks a subject against the catalogue and returns it as stored (only its own keys, in the
+ * catalogue's order). Throws EventShapeError naming the event and the key — never the value,
+ * which is exactly what must not reach a log if it was the wrong thing.
+ */
+export function checkEventSubject<N extends EventName>(name: N, subject: unknown): EventSubject<N> {
+  if (!isEventName(name)) throw new EventShapeError('domain event: unknown event name');
+  if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) {
+    throw new EventShapeError(`domain event ${name}: the subject must be an object`);
+  }
+  const shape = EVENT_CATALOGUE[name] as Readonly<Record<string, SubjectField>>;
+  const given = subject as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!Object.hasOwn(shape, key)) throw new EventShapeError(`domain event ${name}: "${key}" is not part of its subject`);
+  }
+  const checked: Record<string, string | number | null> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    const value = given[key];
+    if (!fieldAccepts(field, value)) throw new EventShapeError(`domain event ${name}: "${key}" must be ${describe(field)}`);
+    checked[key] = value as string | number | null;
+  }
+  return checked as EventSubject<N>;
+}
+
+function fieldAccepts(field: SubjectField, value: unknown): boolean {
+  switch (field.kind) {
+    case 'id':
+      return isUuid(value) || (field.nullable && value === null);
+    case 'oneOf':
+      return typeof value === 'string' && field.values.includes(value);
+    case 'count':
+      return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  }
+}
+
+function describe(field: SubjectField): string {
+  switch (field.kind) {
+    case 'id':
+      return field.nullable ? 'an id or null' : 'an id';
+    case 'oneOf':
+      return `one of ${field.values.join(', ')}`;
+    case 'count':
+      return 'a whole number from 0';
+  }
+}
+
+/** The actor of a staff member's or a portal account's change. */
+export function eventActorOf(ctx: StaffContext | PortalAccountContext): EventActor {
+  return 'account' in ctx ? { kind: 'patient', id: ctx.account.id } : { kind: 'staff', id: ctx.actor.id };
+}
+
+/**
+ * Records an event in the transaction that makes its change (the type refuses the plain database
+ * handle, and so does the run-time check: an event written outside the change's transaction could
+ * exist for a change that rolled back). Returns false when `onceKey` was already recorded.
+ */
+export async function recordEvent<N extends EventName>(tx: Transaction, tenantId: string, input: EventInput<N>): Promise<boolean> {
+  if (!(tx instanceof PgTransaction)) throw new EventShapeError(`domain event ${input.name}: record it in the change's transaction`);
+  const subject = checkEventSubject(input.name, input.subject);
+  if (!isUuid(tenantId)) throw new EventShapeError(`domain event ${input.name}: the clinic must be an id`);
+  if (input.patientId !== null && !isUuid(input.patientId)) throw new EventShapeError(`domain event ${input.name}: the patient must be an id or null`);
+  const actorId = input.actor.id ?? null;
+  if (!['staff', 'patient', 'system'].includes(input.actor.kind) || (actorId !== null && !isUuid(actorId))) {
+    throw new EventShapeError(`domain event ${input.name}: the actor must be staff, patient or system, with an id or none`);
+  }
+  if (input.onceKey !== undefined && (input.onceKey.length === 0 || input.onceKey.length > 200)) {
+    throw new EventShapeError(`domain event ${input.name}: a once-key has 1 to 200 characters`);
+  }
+  const insert = tx.insert(domainEvents).values({
+    tenantId, name: input.name, patientId: input.patientId, subject, actorKind: input.actor.kind, actorId,
+    occurredAt: input.at ?? now(), onceKey: input.onceKey ?? null,
+  });
+  if (input.onceKey === undefined) {
+    await insert;
+    return true;
+  }
+  const rows = await insert
+    .onConflictDoNothing({ target: [domainEvents.tenantId, domainEvents.onceKey], where: sql`once_key is not null` })
+    .returning({ id: domainEvents.id });
+  return rows.length > 0;
+}
