@@ -1,6 +1,6 @@
 import 'server-only';
 import { Resend } from 'resend';
-import { EmailDeliveryError, type EmailMessage, type EmailSender } from './types';
+import { EmailDeliveryError, isSafeHeader, type EmailMessage, type EmailSender } from './types';
 
 export interface ResendSenderOptions {
   apiKey: string;
@@ -28,6 +28,11 @@ export class ResendEmailSender implements EmailSender {
   }
 
   async send(message: EmailMessage): Promise<{ providerMessageId: string }> {
+    const headers = message.headers && Object.keys(message.headers).length ? message.headers : undefined;
+    if (headers && !Object.entries(headers).every(([name, value]) => isSafeHeader(name, value))) {
+      // A programming error, not the provider's: retrying would fail the same way.
+      throw new EmailDeliveryError('Resend: refused an unsafe header before sending', { retryable: false });
+    }
     const deadline = AbortSignal.timeout(this.timeoutMs);
     // The resend package reports failures (including network errors and aborts) as `error`
     // rather than throwing; the try only guards against that changing.
@@ -41,6 +46,7 @@ export class ResendEmailSender implements EmailSender {
           text: message.text,
           html: message.html,
           attachments: message.attachments,
+          headers,
         },
         // Resend keeps the key for 24 hours and answers a repeat with the first email's id.
         { idempotencyKey: message.idempotencyKey, signal: deadline },

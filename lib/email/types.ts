@@ -14,6 +14,17 @@ export interface EmailMessage {
   attachments?: EmailAttachment[];
   /** Stable per logical message: the provider sends a retried request only once. */
   idempotencyKey?: string;
+  /**
+   * Extra message headers, by name (`List-Unsubscribe`, `List-Unsubscribe-Post` on marketing).
+   * Values are ASCII without line breaks: the senders refuse anything else rather than let a
+   * value add a header of its own.
+   */
+  headers?: Record<string, string>;
+}
+
+/** Whether a header name and value can be sent as they are (no folding, no injection). */
+export function isSafeHeader(name: string, value: string): boolean {
+  return /^[A-Za-z0-9-]{1,64}$/.test(name) && /^[\x20-\x7e]{0,998}$/.test(value);
 }
 
 /** Sends one email, or throws EmailDeliveryError. */

@@ -13,6 +13,9 @@ export const EngagementAuditActions = {
   taskAssigned: 'engagement.task_assigned',
   taskCompleted: 'engagement.task_completed',
   taskReopened: 'engagement.task_reopened',
+  // Consent and suppression (the chart's consent panel, the portal's settings, the unsubscribe
+  // link, SMS keywords): details name the channel, purpose, answer and source, never an address.
+  consentChanged: 'engagement.consent_changed',
 } as const;
 
 export type EngagementAuditAction = (typeof EngagementAuditActions)[keyof typeof EngagementAuditActions];

@@ -41,7 +41,7 @@ export const OUTBOX_JOB: ScheduledJob = {
     const result: DispatchResult = await dispatchDueMessages({ limit: OUTBOX_BATCH });
     return { ...result };
   },
-  moreWaiting: (c) => (c.sent ?? 0) + (c.retried ?? 0) + (c.dead ?? 0) >= OUTBOX_BATCH,
+  moreWaiting: (c) => (c.sent ?? 0) + (c.retried ?? 0) + (c.dead ?? 0) + (c.suppressed ?? 0) >= OUTBOX_BATCH,
 };
 
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [

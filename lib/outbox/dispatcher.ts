@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { after } from 'next/server';
 import { getDb, type Database } from '@/db/client';
-import { outboxMessages, type OutboxMessage } from '@/db/schema';
+import { outboxMessages, tenants, type OutboxMessage, type SuppressionReason } from '@/db/schema';
 import { addSeconds, now } from '@/lib/clock';
 import { ConfigurationError } from '@/lib/config/env';
 import { EmailDeliveryError, type EmailSender } from '@/lib/email/types';
+import { suppressedAmong } from '@/lib/engagement/suppressions';
+import { makeUnsubscribeToken, UNSUBSCRIBE_URL_PLACEHOLDER, unsubscribeHeaders, unsubscribeLinks } from '@/lib/engagement/unsubscribe';
 import { getEmailSender, getSmsSender } from '@/lib/messaging/providers';
 import { SmsDeliveryError, type SmsSender } from '@/lib/sms/types';
 import { errorSummary } from '@/lib/kernel/errors';
@@ -31,6 +33,12 @@ import { errorSummary } from '@/lib/kernel/errors';
  *
  * Every write after the claim is fenced on `attempts` (bumped by each claim), so a dispatcher
  * whose lease was taken over cannot overwrite the newer owner's outcome.
+ *
+ * Send-time suppression (issue 18): the claimed batch is checked against the clinics'
+ * suppression lists in one query; a message whose address is suppressed for its purpose (an
+ * unsubscribe stops marketing, a STOP, bounce or complaint stops everything) ends 'suppressed'
+ * without reaching a provider and is never retried. A marketing email gets the clinic's
+ * one-click unsubscribe: the List-Unsubscribe headers and the link in its text and HTML.
  */
 
 export const OUTBOX_MAX_ATTEMPTS = 8;
@@ -60,6 +68,8 @@ export interface DispatchResult {
   sent: number;
   retried: number;
   dead: number;
+  /** Held back at send time by the suppression list. Present only when the run suppressed any. */
+  suppressed?: number;
 }
 
 type Outcome = keyof DispatchResult | 'released' | 'lost-lease';
@@ -75,15 +85,21 @@ export async function dispatchDueMessages(options: DispatchOptions = {}): Promis
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
   const claimed = await claimDueMessages(db, limit);
   const result: DispatchResult = { sent: 0, retried: 0, dead: 0 };
+  if (claimed.length === 0) return result;
   // Resolved on first use: a run with only emails due works without an SMS configuration.
   const senders: Senders = {
     sms: () => options.sms ?? getSmsSender(),
     email: () => options.email ?? getEmailSender(),
   };
-  await forEachConcurrently(claimed, CONCURRENCY, async (row) => {
+  // One query for the batch. Should it fail, the rows stay claimed until their lease ends and the
+  // next run checks them again: nothing is sent unchecked.
+  const blocked = await suppressedAmong(db, claimed.map((row) => ({ tenantId: row.tenantId, channel: row.channel, address: row.recipient, purpose: row.purpose })));
+  const run: RunState = { senders, clinicSlugs: new Map() };
+  await forEachConcurrently(claimed.map((row, index) => ({ row, suppressedFor: blocked.get(index) })), CONCURRENCY, async ({ row, suppressedFor }) => {
     try {
-      const outcome = await deliver(db, row, senders);
+      const outcome = await deliver(db, row, run, suppressedFor);
       if (outcome === 'sent' || outcome === 'retried' || outcome === 'dead') result[outcome]++;
+      if (outcome === 'suppressed') result.suppressed = (result.suppressed ?? 0) + 1;
     } catch (error) {
       // A database failure while recording: the row stays 'sending' until its lease ends and
       // the next run takes it (email: deduplicated by its key; an SMS already handed over: dead,
@@ -143,7 +159,13 @@ interface Senders {
   email: () => EmailSender;
 }
 
-async function deliver(db: Database, row: OutboxMessage, senders: Senders): Promise<Outcome> {
+/** What one run shares between its rows: the senders, and each clinic's slug for unsubscribe links. */
+interface RunState {
+  senders: Senders;
+  clinicSlugs: Map<string, Promise<string | null>>;
+}
+
+async function deliver(db: Database, row: OutboxMessage, run: RunState, suppressedFor: SuppressionReason | undefined): Promise<Outcome> {
   if (row.channel === 'sms' && row.providerMessageId === SMS_HANDOFF_MARK) {
     return markDead(
       db,
@@ -152,6 +174,7 @@ async function deliver(db: Database, row: OutboxMessage, senders: Senders): Prom
       { keepHandoffMark: true },
     );
   }
+  if (suppressedFor) return markSuppressed(db, row, suppressedFor);
   if (row.attempts > OUTBOX_MAX_ATTEMPTS) {
     // Only reachable when earlier runs died mid-delivery: every reported failure is counted below.
     return markDead(db, row, `gave up after ${OUTBOX_MAX_ATTEMPTS} attempts`);
@@ -161,9 +184,16 @@ async function deliver(db: Database, row: OutboxMessage, senders: Senders): Prom
     return release(db, row);
   }
 
+  let marketing: MarketingEmailExtras | undefined;
+  if (row.channel === 'email' && row.purpose === 'marketing') {
+    const slug = await clinicSlug(db, run, row.tenantId);
+    if (!slug) return markDead(db, row, 'the clinic of this marketing email no longer exists (no unsubscribe link can be made)');
+    marketing = marketingExtras(slug, row);
+  }
+
   let send: () => Promise<{ providerMessageId: string }>;
   try {
-    send = providerCall(row, senders);
+    send = providerCall(row, run.senders, marketing);
   } catch (error) {
     return recordFailure(db, row, classifyFailure(row.channel, error));
   }
@@ -181,7 +211,7 @@ async function deliver(db: Database, row: OutboxMessage, senders: Senders): Prom
 }
 
 /** The provider request for a row. Resolving the sender can throw ConfigurationError. */
-function providerCall(row: OutboxMessage, senders: Senders): () => Promise<{ providerMessageId: string }> {
+function providerCall(row: OutboxMessage, senders: Senders, marketing?: MarketingEmailExtras): () => Promise<{ providerMessageId: string }> {
   const idempotencyKey = providerIdempotencyKey(row.idempotencyKey);
   if (row.channel === 'sms') {
     const sender = senders.sms();
@@ -191,11 +221,57 @@ function providerCall(row: OutboxMessage, senders: Senders): () => Promise<{ pro
   return () => sender.send({
     to: row.recipient,
     subject: row.subject ?? '',
-    text: row.body,
-    html: row.html ?? undefined,
+    text: marketing?.text ?? row.body,
+    html: marketing?.html ?? row.html ?? undefined,
     attachments: row.attachments ?? undefined,
+    headers: marketing?.headers,
     idempotencyKey,
   });
+}
+
+interface MarketingEmailExtras {
+  text: string;
+  html: string | undefined;
+  headers: Record<string, string>;
+}
+
+function clinicSlug(db: Database, run: RunState, tenantId: string): Promise<string | null> {
+  let slug = run.clinicSlugs.get(tenantId);
+  if (!slug) {
+    slug = db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId)).then(([row]) => row?.slug ?? null);
+    run.clinicSlugs.set(tenantId, slug);
+  }
+  return slug;
+}
+
+/**
+ * A marketing email's one-click unsubscribe: RFC 8058's headers, and the page's link where the
+ * text and HTML ask for it (UNSUBSCRIBE_URL_PLACEHOLDER) or, when they do not, at their end. The
+ * token is the same for every attempt, so a retry sends the very same email.
+ */
+function marketingExtras(slug: string, row: OutboxMessage): MarketingEmailExtras {
+  const links = unsubscribeLinks(slug, makeUnsubscribeToken(row.tenantId, row.recipient));
+  const text = row.body.includes(UNSUBSCRIBE_URL_PLACEHOLDER)
+    ? row.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, links.page)
+    : `${row.body}\n\nTo stop receiving these emails, unsubscribe: ${links.page}`;
+  let html = row.html ?? undefined;
+  if (html !== undefined) {
+    // The link is made of URL-safe characters only; escaped all the same, as any attribute value.
+    const href = escapeHtml(links.page);
+    html = html.includes(UNSUBSCRIBE_URL_PLACEHOLDER)
+      ? html.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, href)
+      : appendToBody(html, `<p style="font-size:12px;color:#555">To stop receiving these emails, <a href="${href}">unsubscribe</a>.</p>`);
+  }
+  return { text, html, headers: unsubscribeHeaders(links) };
+}
+
+function appendToBody(html: string, fragment: string): string {
+  const end = html.toLowerCase().lastIndexOf('</body>');
+  return end === -1 ? `${html}${fragment}` : `${html.slice(0, end)}${fragment}${html.slice(end)}`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 interface Failure {
@@ -294,6 +370,19 @@ async function markDead(
   if (updated.length === 0) return 'lost-lease';
   console.warn(`outbox: message ${row.id} (${row.channel}) is dead: ${truncate(reason)}`);
   return 'dead';
+}
+
+/**
+ * The address is on the clinic's suppression list for this message's purpose: never sent, never
+ * retried. last_error names the reason only (never the address).
+ */
+async function markSuppressed(db: Database, row: OutboxMessage, reason: SuppressionReason): Promise<Outcome> {
+  const updated = await db
+    .update(outboxMessages)
+    .set({ status: 'suppressed', lockedUntil: null, lastError: `suppressed at send time: address ${reason}`, providerMessageId: null })
+    .where(ownedBy(row))
+    .returning({ id: outboxMessages.id });
+  return updated.length > 0 ? 'suppressed' : 'lost-lease';
 }
 
 /** Gives a claimed row back without counting the attempt. */

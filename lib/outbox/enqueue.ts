@@ -1,8 +1,10 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
-import { outboxMessages } from '@/db/schema';
+import { outboxMessages, outboxPurposes } from '@/db/schema';
 import { now } from '@/lib/clock';
 import type { EmailAttachment } from '@/lib/email/types';
+
+export type OutboxPurpose = (typeof outboxPurposes)[number];
 
 export interface OutboxMessageInput {
   /** The clinic the message is from (a platform message would need a platform outbox of its own). */
@@ -21,6 +23,14 @@ export interface OutboxMessageInput {
    * attempt.
    */
   idempotencyKey: string;
+  /**
+   * 'care' (default): about the patient's care or account: reminders, notices, codes.
+   * 'marketing': a campaign's message. At send time the dispatcher holds a message back when its
+   * address is suppressed for its purpose (an unsubscribe stops marketing only), and gives a
+   * marketing email the one-click unsubscribe headers and link (lib/engagement/unsubscribe.ts).
+   * Consent itself is checked by whoever enqueues marketing (lib/engagement/consent.ts, mayContact).
+   */
+  purpose?: OutboxPurpose;
 }
 
 /**
@@ -43,6 +53,7 @@ export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Pro
       html: msg.html ?? null,
       attachments: msg.attachments ?? null,
       idempotencyKey: msg.idempotencyKey,
+      purpose: msg.purpose ?? 'care',
       // The application clock, not the database's: the dispatcher compares against now() too.
       nextAttemptAt: at,
       createdAt: at,
