@@ -17,6 +17,7 @@ export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr/forms', label: 'Forms', permission: 'forms.assign' },
   { href: '/emr/billing', label: 'Billing', permission: 'billing.view' },
   { href: '/emr/orders', label: 'Orders', permission: 'orders.view' },
+  { href: '/emr/tasks', label: 'Tasks', permission: 'tasks.manage' },
 ];
 
 export const CRM_NAV: AreaNavItem[] = [

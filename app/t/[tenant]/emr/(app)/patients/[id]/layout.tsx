@@ -30,6 +30,7 @@ export default async function PatientChartLayout({ children, params }: { childre
     { href: `/emr/patients/${id}/messages`, label: 'Messages', show: ctx.actor.permissions.has('messages.view'), exact: false },
     { href: `/emr/patients/${id}/billing`, label: 'Billing', show: ctx.actor.permissions.has('billing.view'), exact: false },
     { href: `/emr/patients/${id}/orders`, label: 'Orders', show: ctx.actor.permissions.has('orders.view'), exact: false },
+    { href: `/emr/patients/${id}/tasks`, label: 'Tasks', show: ctx.actor.permissions.has('tasks.manage'), exact: false },
     { href: `/emr/patients/${id}/care-team`, label: 'Care team', show: true, exact: false },
     { href: `/emr/patients/${id}/activity`, label: 'Activity', show: ctx.actor.permissions.has('audit.view'), exact: false },
   ].filter((t) => t.show);
