@@ -29,6 +29,7 @@ import { seedForms } from './forms';
 import { seedNotes } from './notes';
 import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';
+import { seedTasks } from './tasks';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
 /**
@@ -44,6 +45,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     await seedForms(db, clinic.slug, clinic.forms);
     await seedBilling(db, clinic.slug, clinic.billing);
     await seedCommerce(db, clinic.slug, clinic.commerce);
+    await seedTasks(db, clinic.slug);
   }
   await db
     .insert(platformOperators)
