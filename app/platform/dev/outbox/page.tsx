@@ -1,8 +1,12 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { DevSmsReplyForm } from '@/components/engagement/consent/dev-sms-reply-form';
+import { getDb } from '@/db/client';
 import { isProduction } from '@/lib/config/env';
+import { capturedSmsClinics } from '@/lib/engagement/dev-sms-reply';
 import { listDevOutbox, type DevOutboxEntry } from '@/lib/messaging/dev-outbox';
 import { outboxActive } from '@/lib/messaging/providers';
+import { replyAsNumberAction } from './actions';
 
 export const metadata: Metadata = { title: 'Dev outbox — Carebridge' };
 export const dynamic = 'force-dynamic';
@@ -20,6 +24,8 @@ const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeSt
 export default async function DevOutboxPage() {
   if (isProduction || !outboxActive()) notFound();
   const messages = await listDevOutbox(100);
+  // Texts a clinic sent through its outbox can be answered (STOP, START) as their recipient.
+  const clinics = await capturedSmsClinics(getDb(), messages.filter((m) => m.channel === 'sms').map((m) => m.id));
 
   return (
     <main className="mx-auto max-w-4xl px-6 py-12">
@@ -76,6 +82,7 @@ export default async function DevOutboxPage() {
               <pre className="mt-3 whitespace-pre-wrap break-words font-sans text-base leading-7 text-slate-800">
                 {m.body}
               </pre>
+              {clinics.has(m.id) ? <DevSmsReplyForm action={replyAsNumberAction} captureId={m.id} clinicName={clinics.get(m.id)!.clinicName} /> : null}
             </li>
           ))}
         </ol>

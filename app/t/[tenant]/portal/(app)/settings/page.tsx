@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PortalMessagesSection } from '@/components/engagement/consent/portal-messages-section';
 import { DeleteAccountForm } from '@/components/portal/settings/delete-account-form';
 import { PasswordForm } from '@/components/portal/settings/password-form';
 import { PreferencesForm } from '@/components/portal/settings/preferences-form';
@@ -6,7 +7,9 @@ import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { settings } from '@/lib/i18n/messages/settings';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { supportedTimeZones } from '@/lib/settings/time-zones';
+import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { changePasswordAction, deleteAccountAction, savePreferencesAction } from './actions';
+import { saveMessageChoicesAction } from './message-actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(settings);
@@ -14,10 +17,15 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** Seed 002 "Settings": per account, so it needs no selected patient. */
-export default async function PortalSettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PortalSettingsPage({ params, searchParams }: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const portal = await requirePortalAccount();
+  const { profile } = await getPageTenant(params);
   const { t, locale } = await getPortalI18n(settings);
-  const saved = (await searchParams).saved === 'preferences';
+  const savedParam = (await searchParams).saved;
+  const saved = savedParam === 'preferences';
   const section = 'rounded-xl border border-line bg-surface p-4 sm:p-6';
   return (
     <div className="mx-auto max-w-2xl space-y-6">
@@ -36,6 +44,14 @@ export default async function PortalSettingsPage({ searchParams }: { searchParam
           saved={saved}
         />
       </section>
+      <PortalMessagesSection
+        portal={portal}
+        locale={locale}
+        clinic={profile.branding.displayName}
+        timeZone={portal.account.timeZone ?? profile.locations[0]?.timeZone ?? 'UTC'}
+        action={saveMessageChoicesAction}
+        saved={savedParam === 'messages'}
+      />
       <section aria-labelledby="password-heading" className={section}>
         <h2 id="password-heading" className="text-lg font-semibold">{t('passwordHeading')}</h2>
         <p className="mb-4 mt-1 text-sm text-fg-muted">{t('passwordIntro')}</p>
