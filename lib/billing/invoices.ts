@@ -199,13 +199,13 @@ export interface InvoiceBeingIssued {
  * (refreshInvoiceStatuses).
  *
  * The number is taken last. Numbers have no gaps, so the clinic's counter (its billing_settings
- * row) stays locked from the number to the caller's commit, and every other invoice, receipt or
- * renewal of the clinic waits that long: the invoice is written first without a number (a draft
- * that no other transaction ever sees), `beforeNumber` runs the caller's writes that need the
- * invoice but not its number (a renewal's order), and only then is it numbered and opened —
- * the caller commits right after. The counter is read under its lock with the clinic's currency:
- * if that changed since the invoice was written (a first sale racing a currency change), nothing
- * is kept.
+ * row) stays locked from the number to the caller's commit, and the clinic's other invoices and
+ * receipts wait that long: the invoice is written first without a number (a draft no other
+ * transaction ever sees), `beforeNumber` runs the caller's writes that need the invoice but not
+ * its number (a renewal's order), and only then is it numbered and opened, one statement before
+ * the audit entry. A caller that commits next (renewals.ts's makeOrder) holds the counter for
+ * those two statements. The counter answers under its lock with the clinic's currency: if that
+ * changed since the invoice was written (a first sale racing a currency change), nothing is kept.
  */
 export async function issueInvoice(
   tx: Executor, input: IssueInvoiceInput, beforeNumber?: (invoice: InvoiceBeingIssued) => Promise<void>,

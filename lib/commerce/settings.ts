@@ -72,7 +72,10 @@ export function forgetCommerceSettings(tenantId: string): void {
 
 /**
  * The next order number of a clinic, taken under its settings row's lock inside the caller's
- * transaction (made on first use): unique, and given back if the transaction rolls back.
+ * transaction (made on first use): unique, and given back if the transaction rolls back. The row
+ * stays locked until that commit, so the clinic's other orders wait for the rest of the
+ * transaction: take it as late as the transaction allows (renewals.ts's makeOrder takes it once
+ * the invoice is written, just before the order, and commits a few statements later).
  */
 export async function takeOrderNumber(tx: Executor, tenantId: string): Promise<number> {
   const [row] = await tx
