@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from '@/lib/notifications/audience';
+import { noticeEmail, portalLinkLine } from '@/lib/notifications/notice-email';
 import { notifyAudience } from '@/lib/notifications/notify-audience';
 import { portalLink } from '@/lib/notifications/portal-link';
 import type { NotificationLanguage } from '@/lib/notifications/texts';
@@ -9,30 +10,16 @@ import type { NotificationLanguage } from '@/lib/notifications/texts';
  * "A message is waiting" and nothing else: no subject, no body, no patient name. An email or
  * SMS can be read by others, and the conversation itself may reveal a condition.
  */
-export const newMessageTexts: Record<NotificationLanguage, { sms: (clinic: string, link: string) => string; subject: (clinic: string) => string; email: (clinic: string, link: string) => string }> = {
+export const newMessageTexts: Record<NotificationLanguage, { sms: (clinic: string, link: string) => string; subject: (clinic: string) => string; email: (clinic: string) => string }> = {
   en: {
     sms: (clinic, link) => `You have a new secure message from ${clinic}. Sign in to your portal to read it: ${link}`,
     subject: (clinic) => `New secure message from ${clinic}`,
-    email: (clinic, link) => [
-      'Hello,',
-      '',
-      `You have a new secure message from ${clinic}. Sign in to your portal to read it:`,
-      link,
-      '',
-      `This is an automatic message from ${clinic}.`,
-    ].join('\n'),
+    email: (clinic) => `You have a new secure message from ${clinic}. Sign in to your portal to read it:`,
   },
   es: {
     sms: (clinic, link) => `Tiene un nuevo mensaje seguro de ${clinic}. Inicie sesión en su portal para leerlo: ${link}`,
     subject: (clinic) => `Nuevo mensaje seguro de ${clinic}`,
-    email: (clinic, link) => [
-      'Hola:',
-      '',
-      `Tiene un nuevo mensaje seguro de ${clinic}. Inicie sesión en su portal para leerlo:`,
-      link,
-      '',
-      `Este es un mensaje automático de ${clinic}.`,
-    ].join('\n'),
+    email: (clinic) => `Tiene un nuevo mensaje seguro de ${clinic}. Inicie sesión en su portal para leerlo:`,
   },
 };
 
@@ -42,9 +29,9 @@ export async function enqueueNewMessageNotification(tx: Executor, input: { tenan
   if (!audience) return 0;
   const texts = newMessageTexts[audience.language];
   const link = portalLink(audience.slug, '/portal/messages');
+  const clinic = audience.clinicName;
   return notifyAudience(tx, input.tenantId, audience, `message:${input.messageId}`, {
-    subject: texts.subject(audience.clinicName),
-    email: texts.email(audience.clinicName, link),
-    sms: texts.sms(audience.clinicName, link),
+    email: noticeEmail(audience.language, clinic, texts.subject(clinic), [[portalLinkLine(audience.language, texts.email(clinic), link)]]),
+    sms: texts.sms(clinic, link),
   });
 }

@@ -7,6 +7,7 @@ import { locationAddressColumns } from '@/lib/locations/address-columns';
 import { buildIcs } from '@/lib/scheduling/ics';
 import { portalLink } from './portal-link';
 import { patientAudience } from './audience';
+import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
 import { appointmentTexts } from './texts';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
@@ -63,9 +64,12 @@ export async function enqueueAppointmentNotification(
     contentType: `text/calendar; charset=utf-8; method=${confirmed ? 'REQUEST' : 'CANCEL'}`,
   };
 
+  const [subject, sentence, action] = confirmed
+    ? [texts.confirmedSubject(clinic), texts.confirmedEmail(date, time, place), texts.confirmedAction]
+    : [texts.cancelledSubject(clinic), texts.cancelledEmail(date, time, place), texts.cancelledAction];
+  const email = noticeEmail(audience.language, clinic, subject, [[sentence, portalLinkLine(audience.language, action, link, 'same-line')]]);
   return notifyAudience(tx, input.tenantId, audience, `appointment:${input.appointmentId}:${input.kind}`, {
-    subject: confirmed ? texts.confirmedSubject(clinic) : texts.cancelledSubject(clinic),
-    email: confirmed ? texts.confirmedEmail(clinic, date, time, place, link) : texts.cancelledEmail(clinic, date, time, place, link),
+    email,
     attachments: [attachment],
     sms: confirmed ? texts.confirmedSms(clinic, date, time, place) : texts.cancelledSms(clinic, date, time, place),
   });

@@ -15,6 +15,9 @@ import { pickNotificationLanguage, type NotificationLanguage } from './texts';
 export interface PatientAudience {
   clinicName: string;
   slug: string;
+  /** The clinic's branding, for the email layout (email-brand.ts). */
+  logoUrl: string | null;
+  primaryColor: string;
   language: NotificationLanguage;
   emails: string[];
   /** Empty unless the patient's preference, or else the clinic's default, is 'email_sms'. */
@@ -35,6 +38,8 @@ export async function patientAudience(tx: Executor, tenantId: string, patientId:
       preferredLanguage: patients.preferredLanguage,
       slug: tenants.slug,
       clinicName: tenantBranding.displayName,
+      logoUrl: tenantBranding.logoUrl,
+      primaryColor: tenantBranding.primaryColor,
       defaultLanguage: tenantSettings.defaultLanguage,
       clinicPreference: tenantSettings.defaultDocumentNotification,
       patientPreference: patientPortalSettings.documentNotification,
@@ -69,6 +74,8 @@ export async function patientAudience(tx: Executor, tenantId: string, patientId:
   return {
     clinicName: patient.clinicName,
     slug: patient.slug,
+    logoUrl: patient.logoUrl,
+    primaryColor: patient.primaryColor,
     language: pickNotificationLanguage(patient.preferredLanguage, patient.defaultLanguage),
     emails: unique(people.map((p) => p.email?.trim().toLowerCase())),
     phones: withSms ? unique(people.map((p) => p.phone?.trim())) : [],

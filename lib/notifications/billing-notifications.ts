@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from './audience';
+import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
 import { portalLink } from './portal-link';
 import type { NotificationLanguage } from './texts';
@@ -39,11 +40,11 @@ export async function enqueueBillingNotice(
   if (!audience) throw new Error('billing notice: patient not found in this clinic');
   const w = words[audience.language][input.kind];
   const clinic = audience.clinicName;
-  const greeting = audience.language === 'es' ? 'Hola:' : 'Hello,';
-  const footer = audience.language === 'es' ? `Este es un mensaje automático de ${clinic}.` : `This is an automatic message from ${clinic}.`;
-  return notifyAudience(tx, input.tenantId, { emails: audience.emails, phones: [] }, input.event, {
-    subject: w.subject(clinic),
-    email: [greeting, '', w.line(clinic, input.amount, input.reference), portalLink(audience.slug, w.path), '', footer].join('\n'),
+  const language = audience.language;
+  return notifyAudience(tx, input.tenantId, { ...audience, phones: [] }, input.event, {
+    email: noticeEmail(language, clinic, w.subject(clinic), [[
+      portalLinkLine(language, w.line(clinic, input.amount, input.reference), portalLink(audience.slug, w.path)),
+    ]]),
     sms: '',
   });
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from './audience';
+import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
 import { portalLink } from './portal-link';
 import { documentAvailableTexts } from './texts';
@@ -23,9 +24,9 @@ export async function enqueueDocumentNotification(
   const texts = documentAvailableTexts[audience.language];
   const clinic = audience.clinicName;
   const link = portalLink(audience.slug, '/portal/documents');
+  const language = audience.language;
   return notifyAudience(tx, input.tenantId, audience, `document:${input.documentId}`, {
-    subject: texts.emailSubject(clinic),
-    email: texts.emailText(clinic, link),
+    email: noticeEmail(language, clinic, texts.emailSubject(clinic), [[portalLinkLine(language, texts.emailLine(clinic), link)]]),
     sms: texts.sms(clinic),
   });
 }

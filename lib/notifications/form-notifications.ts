@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from './audience';
+import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
 import { portalLink } from './portal-link';
 import type { NotificationLanguage } from './texts';
@@ -17,10 +18,9 @@ export type FormNoticeKind = 'assigned' | 'reminder' | 'correction';
 interface FormNoticeTexts {
   sms: (clinic: string) => string;
   emailSubject: (clinic: string) => string;
-  emailText: (clinic: string, link: string) => string;
+  /** Followed by the link to the portal's forms. */
+  emailLine: (clinic: string) => string;
 }
-
-const footer = { en: (clinic: string) => `This is an automatic message from ${clinic}.`, es: (clinic: string) => `Este es un mensaje automático de ${clinic}.` };
 
 function texts(language: NotificationLanguage, kind: FormNoticeKind): FormNoticeTexts {
   const en: Record<FormNoticeKind, [sms: (c: string) => string, subject: (c: string) => string, line: (c: string) => string]> = {
@@ -57,13 +57,8 @@ function texts(language: NotificationLanguage, kind: FormNoticeKind): FormNotice
       (c) => `${c} le ha pedido que revise y corrija un formulario que envió. Inicie sesión en su portal de pacientes para verlo:`,
     ],
   };
-  const [sms, emailSubject, line] = (language === 'es' ? es : en)[kind];
-  const greeting = language === 'es' ? 'Hola:' : 'Hello,';
-  return {
-    sms,
-    emailSubject,
-    emailText: (clinic, link) => [greeting, '', line(clinic), link, '', footer[language](clinic)].join('\n'),
-  };
+  const [sms, emailSubject, emailLine] = (language === 'es' ? es : en)[kind];
+  return { sms, emailSubject, emailLine };
 }
 
 /**
@@ -79,9 +74,9 @@ export async function enqueueFormNotice(
   if (!audience) throw new Error('form notice: patient not found in this clinic');
   const t = texts(audience.language, input.kind);
   const clinic = audience.clinicName;
+  const link = portalLinkLine(audience.language, t.emailLine(clinic), portalLink(audience.slug, '/portal/forms'));
   return notifyAudience(tx, input.tenantId, audience, input.event, {
-    subject: t.emailSubject(clinic),
-    email: t.emailText(clinic, portalLink(audience.slug, '/portal/forms')),
+    email: noticeEmail(audience.language, clinic, t.emailSubject(clinic), [[link]]),
     sms: t.sms(clinic),
   });
 }

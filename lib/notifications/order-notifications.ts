@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from './audience';
+import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
 import { portalLink } from './portal-link';
 import type { NotificationLanguage } from './texts';
@@ -19,8 +20,6 @@ interface Words {
   subject: (clinic: string, order: string) => string;
   line: (order: string) => string;
   sms: (clinic: string, order: string) => string;
-  greeting: string;
-  footer: (clinic: string) => string;
 }
 
 const words: Record<NotificationLanguage, Record<OrderNoticeKind, Words>> = {
@@ -29,15 +28,11 @@ const words: Record<NotificationLanguage, Record<OrderNoticeKind, Words>> = {
       subject: (c, o) => `Your order ${o} from ${c} has shipped`,
       line: (o) => `Your order ${o} has shipped. Track it in the portal:`,
       sms: (c, o) => `${c}: your order ${o} has shipped. Track it in your patient portal.`,
-      greeting: 'Hello,',
-      footer: (c) => `This is an automatic message from ${c}.`,
     },
     delivered: {
       subject: (c, o) => `Your order ${o} from ${c} was delivered`,
       line: (o) => `Your order ${o} was delivered. The details are in the portal:`,
       sms: (c, o) => `${c}: your order ${o} was delivered. The details are in your patient portal.`,
-      greeting: 'Hello,',
-      footer: (c) => `This is an automatic message from ${c}.`,
     },
   },
   es: {
@@ -45,15 +40,11 @@ const words: Record<NotificationLanguage, Record<OrderNoticeKind, Words>> = {
       subject: (c, o) => `Su pedido ${o} de ${c} ha sido enviado`,
       line: (o) => `Su pedido ${o} ha sido enviado. Siga el envío en el portal:`,
       sms: (c, o) => `${c}: su pedido ${o} ha sido enviado. Siga el envío en su portal de pacientes.`,
-      greeting: 'Hola:',
-      footer: (c) => `Este es un mensaje automático de ${c}.`,
     },
     delivered: {
       subject: (c, o) => `Su pedido ${o} de ${c} fue entregado`,
       line: (o) => `Su pedido ${o} fue entregado. Los detalles están en el portal:`,
       sms: (c, o) => `${c}: su pedido ${o} fue entregado. Los detalles están en su portal de pacientes.`,
-      greeting: 'Hola:',
-      footer: (c) => `Este es un mensaje automático de ${c}.`,
     },
   },
 };
@@ -71,9 +62,9 @@ export async function enqueueOrderNotice(
   if (!audience) throw new Error('order notice: patient not found in this clinic');
   const w = words[audience.language][input.kind];
   const clinic = audience.clinicName;
+  const link = portalLinkLine(audience.language, w.line(input.orderLabel), portalLink(audience.slug, `/portal/orders/${input.orderId}`));
   return notifyAudience(tx, input.tenantId, audience, input.event, {
-    subject: w.subject(clinic, input.orderLabel),
-    email: [w.greeting, '', w.line(input.orderLabel), portalLink(audience.slug, `/portal/orders/${input.orderId}`), '', w.footer(clinic)].join('\n'),
+    email: noticeEmail(audience.language, clinic, w.subject(clinic, input.orderLabel), [[link]]),
     sms: w.sms(clinic, input.orderLabel),
   });
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
 import { patientAudience } from './audience';
+import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
 import { portalLink } from './portal-link';
 import type { NotificationLanguage } from './texts';
@@ -65,11 +66,12 @@ export async function enqueueSubscriptionNotice(
   const clinic = audience.clinicName;
   const retryOn = input.retryAt ? dateFormat(audience.language, input.timeZone).format(input.retryAt) : null;
   const path = input.kind === 'renewal_failed' ? '/portal/billing/cards' : '/portal/subscriptions';
-  const greeting = audience.language === 'es' ? 'Hola:' : 'Hello,';
-  const footer = audience.language === 'es' ? `Este es un mensaje automático de ${clinic}.` : `This is an automatic message from ${clinic}.`;
-  return notifyAudience(tx, input.tenantId, { emails: audience.emails, phones: [] }, input.event, {
-    subject: w.subject(clinic),
-    email: [greeting, '', w.line(clinic, input.amount, retryOn), '', w.action, portalLink(audience.slug, path), '', footer].join('\n'),
+  const language = audience.language;
+  return notifyAudience(tx, input.tenantId, { ...audience, phones: [] }, input.event, {
+    email: noticeEmail(language, clinic, w.subject(clinic), [
+      [w.line(clinic, input.amount, retryOn)],
+      [portalLinkLine(language, w.action, portalLink(audience.slug, path))],
+    ]),
     sms: '',
   });
 }

@@ -21,36 +21,46 @@ export function pickNotificationLanguage(...candidates: (string | null | undefin
   return 'en';
 }
 
+/**
+ * The frame every notice email shares: the greeting, the closing note, and the words of the
+ * button into the portal (the HTML part only; the text part shows the address).
+ */
+export interface NoticeEmailFrame {
+  greeting: string;
+  automatic: (clinic: string) => string;
+  portalButton: string;
+}
+
+export const noticeEmailFrame: Record<NotificationLanguage, NoticeEmailFrame> = {
+  en: {
+    greeting: 'Hello,',
+    automatic: (clinic) => `This is an automatic message from ${clinic}.`,
+    portalButton: 'Open your patient portal',
+  },
+  es: {
+    greeting: 'Hola:',
+    automatic: (clinic) => `Este es un mensaje automático de ${clinic}.`,
+    portalButton: 'Abrir su portal de pacientes',
+  },
+};
+
 export interface DocumentAvailableTexts {
   sms: (clinic: string) => string;
   emailSubject: (clinic: string) => string;
-  emailText: (clinic: string, link: string) => string;
+  /** Followed by the link to the portal's documents. */
+  emailLine: (clinic: string) => string;
 }
 
 export const documentAvailableTexts: Record<NotificationLanguage, DocumentAvailableTexts> = {
   en: {
     sms: (clinic) => `A new document is available in your ${clinic} patient portal. Sign in to view it.`,
     emailSubject: (clinic) => `New document in your ${clinic} portal`,
-    emailText: (clinic, link) => [
-      'Hello,',
-      '',
-      `A new document is available in your ${clinic} patient portal. Sign in to view it:`,
-      link,
-      '',
-      `This is an automatic message from ${clinic}.`,
-    ].join('\n'),
+    emailLine: (clinic) => `A new document is available in your ${clinic} patient portal. Sign in to view it:`,
   },
   es: {
     sms: (clinic) => `Hay un nuevo documento disponible en su portal de pacientes de ${clinic}. Inicie sesión para verlo.`,
     emailSubject: (clinic) => `Nuevo documento en su portal de ${clinic}`,
-    emailText: (clinic, link) => [
-      'Hola:',
-      '',
-      `Hay un nuevo documento disponible en su portal de pacientes de ${clinic}. Inicie sesión para verlo:`,
-      link,
-      '',
-      `Este es un mensaje automático de ${clinic}.`,
-    ].join('\n'),
+    emailLine: (clinic) => `Hay un nuevo documento disponible en su portal de pacientes de ${clinic}. Inicie sesión para verlo:`,
   },
 };
 
@@ -64,10 +74,13 @@ export interface AppointmentTexts {
   icsSummary: (clinic: string) => string;
   confirmedSms: (clinic: string, date: string, time: string, location: string) => string;
   confirmedSubject: (clinic: string) => string;
-  confirmedEmail: (clinic: string, date: string, time: string, location: string, link: string) => string;
+  confirmedEmail: (date: string, time: string, location: string) => string;
+  /** Followed, on the same line, by the link to the portal's bookings. */
+  confirmedAction: string;
   cancelledSms: (clinic: string, date: string, time: string, location: string) => string;
   cancelledSubject: (clinic: string) => string;
-  cancelledEmail: (clinic: string, date: string, time: string, location: string, link: string) => string;
+  cancelledEmail: (date: string, time: string, location: string) => string;
+  cancelledAction: string;
 }
 
 export const appointmentTexts: Record<NotificationLanguage, AppointmentTexts> = {
@@ -76,47 +89,25 @@ export const appointmentTexts: Record<NotificationLanguage, AppointmentTexts> = 
     icsSummary: (clinic) => `Appointment at ${clinic}`,
     confirmedSms: (clinic, date, time, location) => `${clinic}: your appointment on ${date} at ${time} at ${location} is confirmed.`,
     confirmedSubject: (clinic) => `Your appointment at ${clinic} is confirmed`,
-    confirmedEmail: (clinic, date, time, location, link) => [
-      'Hello,',
-      '',
+    confirmedEmail: (date, time, location) =>
       `Your appointment on ${date} at ${time} at ${location} is confirmed. The attached calendar file adds it to your calendar.`,
-      `To change or cancel it, sign in to your patient portal: ${link}`,
-      '',
-      `This is an automatic message from ${clinic}.`,
-    ].join('\n'),
+    confirmedAction: 'To change or cancel it, sign in to your patient portal:',
     cancelledSms: (clinic, date, time, location) => `${clinic}: your appointment on ${date} at ${time} at ${location} has been cancelled.`,
     cancelledSubject: (clinic) => `Your appointment at ${clinic} has been cancelled`,
-    cancelledEmail: (clinic, date, time, location, link) => [
-      'Hello,',
-      '',
-      `Your appointment on ${date} at ${time} at ${location} has been cancelled.`,
-      `To book another visit, sign in to your patient portal: ${link}`,
-      '',
-      `This is an automatic message from ${clinic}.`,
-    ].join('\n'),
+    cancelledEmail: (date, time, location) => `Your appointment on ${date} at ${time} at ${location} has been cancelled.`,
+    cancelledAction: 'To book another visit, sign in to your patient portal:',
   },
   es: {
     locale: 'es',
     icsSummary: (clinic) => `Cita en ${clinic}`,
     confirmedSms: (clinic, date, time, location) => `${clinic}: su cita del ${date} a las ${time} en ${location} está confirmada.`,
     confirmedSubject: (clinic) => `Su cita en ${clinic} está confirmada`,
-    confirmedEmail: (clinic, date, time, location, link) => [
-      'Hola:',
-      '',
+    confirmedEmail: (date, time, location) =>
       `Su cita del ${date} a las ${time} en ${location} está confirmada. El archivo de calendario adjunto la añade a su calendario.`,
-      `Para cambiarla o cancelarla, inicie sesión en su portal de pacientes: ${link}`,
-      '',
-      `Este es un mensaje automático de ${clinic}.`,
-    ].join('\n'),
+    confirmedAction: 'Para cambiarla o cancelarla, inicie sesión en su portal de pacientes:',
     cancelledSms: (clinic, date, time, location) => `${clinic}: su cita del ${date} a las ${time} en ${location} ha sido cancelada.`,
     cancelledSubject: (clinic) => `Su cita en ${clinic} ha sido cancelada`,
-    cancelledEmail: (clinic, date, time, location, link) => [
-      'Hola:',
-      '',
-      `Su cita del ${date} a las ${time} en ${location} ha sido cancelada.`,
-      `Para reservar otra visita, inicie sesión en su portal de pacientes: ${link}`,
-      '',
-      `Este es un mensaje automático de ${clinic}.`,
-    ].join('\n'),
+    cancelledEmail: (date, time, location) => `Su cita del ${date} a las ${time} en ${location} ha sido cancelada.`,
+    cancelledAction: 'Para reservar otra visita, inicie sesión en su portal de pacientes:',
   },
 };
