@@ -30,6 +30,7 @@ import { seedNotes } from './notes';
 import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';
 import { seedTasks } from './tasks';
+import { seedEngagement } from './engagement';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
 /**
@@ -46,6 +47,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     await seedBilling(db, clinic.slug, clinic.billing);
     await seedCommerce(db, clinic.slug, clinic.commerce);
     await seedTasks(db, clinic.slug);
+    await seedEngagement(db, clinic.slug);
   }
   await db
     .insert(platformOperators)
