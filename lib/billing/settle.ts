@@ -5,6 +5,7 @@ import { cardSetups, paymentAllocations, payments, refunds, savedCards, type Pay
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { syncOrdersWithPayment } from '@/lib/commerce/order-transitions';
+import { recordEvent } from '@/lib/engagement/events';
 import { enqueueBillingNotice } from '@/lib/notifications/billing-notifications';
 import { BillingAuditActions } from './audit-actions';
 import type { GatewayPaymentResult, GatewayRefundResult, GatewaySetupResult } from './gateway/types';
@@ -63,6 +64,11 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
         invoiceId: a.invoiceId, paymentId, actorKind: actor.kind, actorId: actor.id ?? null,
       })));
       const statuses = await refreshInvoiceStatuses(tx, tenantId, allocations.map((a) => a.invoiceId));
+      for (const paid of statuses.filter((c) => c.after === 'paid')) {
+        await recordEvent(tx, tenantId, {
+          name: 'invoice.paid', patientId: payment.patientId, subject: { invoiceId: paid.id }, actor: { kind: actor.kind, id: actor.id ?? null },
+        });
+      }
       // Orders paid by these invoices move on (lib/commerce); a part-paid invoice moves none.
       await syncOrdersWithPayment(tx, tenantId, statuses.filter((c) => c.after === 'paid').map((c) => c.id), 'paid', actor);
       await recordAudit(tx, {

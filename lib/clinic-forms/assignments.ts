@@ -8,6 +8,7 @@ import {
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { asTransaction, eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueFormNotice } from '@/lib/notifications/form-notifications';
@@ -88,8 +89,9 @@ async function checkDueOn(tx: Executor, tenantId: string, dueOn: string | null |
 }
 
 /**
- * Inserts the assignments in the caller's transaction and audits each. Returns the ones made
- * (with 'skip', forms already open for the patient are left out). No notice: callers decide.
+ * Inserts the assignments in the caller's transaction, audits each and records its form.assigned
+ * event. Returns the ones made (with 'skip', forms already open for the patient are left out).
+ * No notice: callers decide.
  */
 async function insertAssignments(tx: Executor, actor: Actor, input: NewAssignments) {
   const tenantId = actor.tenant.id;
@@ -126,6 +128,10 @@ async function insertAssignments(tx: Executor, actor: Actor, input: NewAssignmen
     };
     if ('kind' in actor) await recordAudit(tx, { ...entry, tenantId, actor: { kind: 'system' } });
     else await recordAudit(tx, actor, entry);
+    await recordEvent(asTransaction(tx, 'form.assigned'), tenantId, {
+      name: 'form.assigned', patientId: input.patientId, actor: 'kind' in actor ? { kind: 'system' } : eventActorOf(actor),
+      subject: { assignmentId: row.id, templateId: row.templateId, source: input.source, appointmentId: input.appointmentId ?? null },
+    });
   }
   return made;
 }

@@ -9,6 +9,7 @@ import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { completeRequirementsForAssignment } from '@/lib/commerce/requirements';
 import { isUuid } from '@/lib/kernel/ids';
 import { toE164 } from '@/lib/phone/format';
@@ -134,6 +135,7 @@ export interface FillableForm {
 
 interface AssignmentRow {
   id: string;
+  templateId: string;
   status: AssignmentStatus;
   kind: FormKind;
   dueOn: string | null;
@@ -149,6 +151,7 @@ async function findAssignment(db: Executor, ctx: PortalContext, assignmentId: st
   const query = db
     .select({
       id: formAssignments.id,
+      templateId: formAssignments.templateId,
       status: formAssignments.status,
       kind: formTemplates.kind,
       dueOn: formAssignments.dueOn,
@@ -367,6 +370,9 @@ export async function submitForm(db: Executor, ctx: PortalContext, assignmentId:
     await recordAudit(tx, ctx, {
       action: FormsAuditActions.responseSubmitted, patientId: ctx.patient.id, target: { type: 'form_response', id: responseId },
       details: { area: 'portal', assignmentId: assignment.id, version: assignment.version, signatures: signatures.length, recordChanges: changes.map((c) => c.field) },
+    });
+    await recordEvent(tx, ctx.tenant.id, {
+      name: 'form.submitted', patientId: ctx.patient.id, subject: { assignmentId: assignment.id, templateId: assignment.templateId, responseId }, actor: eventActorOf(ctx),
     });
     return { responseId };
   });

@@ -3,13 +3,14 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { orders, orderStatusHistory, type Order, type OrderStatus } from '@/db/schema';
 import { now } from '@/lib/clock';
+import { asTransaction, recordEvent } from '@/lib/engagement/events';
 import { RuleError } from '@/lib/kernel/errors';
 import { FINAL_ORDER_STATUSES, orderMoveRefusal, UNPAID_ORDER_STATUSES } from './order-status';
 
 /**
  * The only writer of `orders.status`. Every move is checked against the state machine
  * (order-status.ts) under the order's row lock and recorded in order_status_history with who and
- * when. Imports nothing of billing, so billing's settlement can call it (no import cycle).
+ * when, and as the clinic's order.status_changed event. Imports nothing of billing, so billing's settlement can call it (no import cycle).
  */
 
 export type OrderActor = { kind: 'staff' | 'patient' | 'system'; id?: string | null };
@@ -48,6 +49,9 @@ export async function moveLockedOrder(tx: Executor, order: Order, to: OrderStatu
   await tx.insert(orderStatusHistory).values({
     tenantId: order.tenantId, orderId: order.id, fromStatus: order.status, toStatus: to,
     actorKind: actor.kind, actorId: actor.id ?? null, note, occurredAt: at,
+  });
+  await recordEvent(asTransaction(tx, 'order.status_changed'), order.tenantId, {
+    name: 'order.status_changed', patientId: order.patientId, subject: { orderId: order.id, from: order.status, to }, actor, at,
   });
   return updated;
 }

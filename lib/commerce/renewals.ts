@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Database, Executor } from '@/db/client';
+import type { Database, Executor, Transaction } from '@/db/client';
 import {
   coupons, invoices, orderLines, orders, payments, productPhases, products, subscriptionRenewals, subscriptions,
   type Invoice, type Payment, type ProductPhase, type Subscription, type SubscriptionRenewal,
@@ -16,6 +16,7 @@ import type { SettleActor } from '@/lib/billing/settle';
 import { getBillingSettings } from '@/lib/billing/settings';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { addSeconds, now } from '@/lib/clock';
+import { recordEvent } from '@/lib/engagement/events';
 import { errorSummary } from '@/lib/kernel/errors';
 import { enqueueSubscriptionNotice } from '@/lib/notifications/subscription-notifications';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
@@ -511,7 +512,7 @@ async function endSubscription(tx: Executor, sub: Subscription, at: Date) {
  * charge was in flight keeps its cancellation; the cycle it paid for is still counted and sent.
  */
 async function recordSuccess(
-  tx: Executor, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, clinic: ClinicTerms, at: Date, paymentId: string | null,
+  tx: Transaction, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, clinic: ClinicTerms, at: Date, paymentId: string | null,
 ): Promise<Outcome> {
   const where = and(eq(subscriptions.tenantId, sub.tenantId), eq(subscriptions.id, sub.id));
   const phase = nextChargePhase(product.phases, sub.phasePosition, sub.cyclesInPhase) ?? product.phases.find((p) => p.position === sub.phasePosition)!;
@@ -537,6 +538,10 @@ async function recordSuccess(
     details: { cycle: renewal.cycleNumber, phase: phase.position, orderId: renewal.orderId, paymentId, nextCycleAt: nextCycleAt?.toISOString() ?? null },
     audit: CommerceAuditActions.subscriptionRenewed, at,
   });
+  // The last paid cycle ends the subscription, and is a renewal all the same.
+  await recordEvent(tx, sub.tenantId, {
+    name: 'subscription.renewed', patientId: sub.patientId, subject: { subscriptionId: sub.id, productId: sub.productId, cycle: renewal.cycleNumber }, actor: SYSTEM_ACTOR, at,
+  });
   return ends ? 'ended' : 'succeeded';
 }
 
@@ -546,8 +551,12 @@ async function recordSuccess(
  * last retry, cancelled by the system with its renewal abandoned, its order cancelled and its
  * invoice voided.
  */
-async function recordFailure(tx: Executor, sub: Subscription, renewal: SubscriptionRenewal, clinic: ClinicTerms, at: Date, code: string): Promise<Outcome> {
+async function recordFailure(tx: Transaction, sub: Subscription, renewal: SubscriptionRenewal, clinic: ClinicTerms, at: Date, code: string): Promise<Outcome> {
   const where = and(eq(subscriptions.tenantId, sub.tenantId), eq(subscriptions.id, sub.id));
+  // Every failed attempt, the last one (which cancels the subscription) included.
+  await recordEvent(tx, sub.tenantId, {
+    name: 'subscription.renewal_failed', patientId: sub.patientId, subject: { subscriptionId: sub.id, productId: sub.productId, cycle: renewal.cycleNumber }, actor: SYSTEM_ACTOR, at,
+  });
   const running = sub.status === 'active' || sub.status === 'past_due';
   const failedAttempts = sub.failedAttempts + 1;
   const pastDueSince = sub.pastDueSince ?? at;
@@ -588,6 +597,9 @@ async function recordFailure(tx: Executor, sub: Subscription, renewal: Subscript
     audit: running ? CommerceAuditActions.subscriptionCancelled : CommerceAuditActions.subscriptionRenewalFailed, at,
   });
   if (running) {
+    await recordEvent(tx, sub.tenantId, {
+      name: 'subscription.cancelled', patientId: sub.patientId, subject: { subscriptionId: sub.id, productId: sub.productId }, actor: SYSTEM_ACTOR, at,
+    });
     await enqueueSubscriptionNotice(tx, {
       tenantId: sub.tenantId, patientId: sub.patientId, kind: 'cancelled_unpaid', event: `subscription:cancelled-unpaid:${sub.id}`,
       amount, retryAt: null, timeZone: clinic.zone,

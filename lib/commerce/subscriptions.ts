@@ -5,6 +5,7 @@ import { productPhases, subscriptionEvents, subscriptionRenewals, subscriptions,
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { hasControlCharacters } from '@/lib/validation/text';
@@ -83,7 +84,7 @@ interface Change {
   audit?: (typeof CommerceAuditActions)[keyof typeof CommerceAuditActions];
 }
 
-/** One change: lock, decide with the clinic's zone and today, write the row, the history and the audit. */
+/** One change: lock, decide with the clinic's zone and today, write the row, the history and the audit (and a cancellation's event). */
 async function change(
   db: Executor, ctx: SubscriptionCaller, subscriptionId: string,
   decide: (sub: Subscription, env: { tx: Executor; limits: SubscriptionLimits; zone: string; today: string; at: Date }) => Promise<Change>,
@@ -99,6 +100,11 @@ async function change(
       tenantId: sub.tenantId, subscriptionId: sub.id, patientId: sub.patientId, action: made.action, from: sub.status, to: made.to,
       actor: actorOf(ctx), details: made.details, audit: made.audit ?? CommerceAuditActions.subscriptionChanged, at,
     });
+    if (made.action === 'cancelled') {
+      await recordEvent(tx, sub.tenantId, {
+        name: 'subscription.cancelled', patientId: sub.patientId, subject: { subscriptionId: sub.id, productId: sub.productId }, actor: eventActorOf(ctx), at,
+      });
+    }
   });
 }
 

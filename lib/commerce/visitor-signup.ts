@@ -14,6 +14,7 @@ import { AUTH_POLICY } from '@/lib/auth/policy';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
 import { now as clockNow } from '@/lib/clock';
 import { decryptField, encryptField } from '@/lib/crypto/field-encryption';
+import { recordEvent } from '@/lib/engagement/events';
 import { toLocale, type Locale } from '@/lib/i18n/core';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
@@ -307,6 +308,7 @@ export async function completeVisitorSignup(
         ...audit, actor, action: 'patient.created', patientId: patient.id, target: { type: 'patient', id: patient.id },
         details: { source: 'self_registration' },
       });
+      await recordEvent(tx, tenantId, { name: 'patient.created', patientId: patient.id, subject: {}, actor: { kind: 'patient', id: account.accountId } });
       await recordAudit(tx, {
         ...audit, actor, action: CommerceAuditActions.visitorRegistered, patientId: patient.id,
         target: { type: 'portal_account', id: account.accountId }, details: { source: 'self_registration', termsAccepted: true },

@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import type { Executor, Transaction } from '@/db/client';
 import { conversationMessages, conversations, messageAttachments } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { recordEvent } from '@/lib/engagement/events';
 import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from '@/lib/validation/text';
 import { MessagingAuditActions } from './audit-actions';
@@ -48,7 +49,7 @@ export async function withStoredFiles<T>(
   db: Executor,
   scope: { tenantId: string; patientId: string },
   files: readonly MessageFileInput[] | undefined,
-  work: (tx: Executor, files: PreparedFile[]) => Promise<T>,
+  work: (tx: Transaction, files: PreparedFile[]) => Promise<T>,
 ): Promise<T | Refusal> {
   const checked = await checkFiles(db, scope.tenantId, scope.patientId, files);
   if (!checked.ok) return checked;
@@ -65,10 +66,10 @@ export async function withStoredFiles<T>(
 /**
  * One message with its attachments, and the conversation's last-message times, in the caller's
  * transaction (which holds the conversation's row lock). A staff message also queues the
- * content-free notification to the patient.
+ * content-free notification to the patient; a patient's is the clinic's message.received.
  */
 export async function insertMessage(
-  tx: Executor,
+  tx: Transaction,
   actor: MessagingActor,
   input: { tenantId: string; conversationId: string; patientId: string; body: string; files: PreparedFile[]; at: Date },
 ): Promise<string> {
@@ -114,7 +115,13 @@ export async function insertMessage(
     target: { type: 'conversation_message', id: messageId },
     details: { conversationId: input.conversationId, attachmentIds: input.files.map((f) => f.id) },
   });
-  if (staff) await enqueueNewMessageNotification(tx, { tenantId: input.tenantId, patientId: input.patientId, messageId });
+  if (staff) {
+    await enqueueNewMessageNotification(tx, { tenantId: input.tenantId, patientId: input.patientId, messageId });
+  } else {
+    await recordEvent(tx, input.tenantId, {
+      name: 'message.received', patientId: input.patientId, subject: { conversationId: input.conversationId, messageId }, actor: { kind: 'patient', id: actor.account.id },
+    });
+  }
   return messageId;
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '@/db/client';
 import { documents, type DocumentRow } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { now } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { enqueueDocumentNotification } from '@/lib/notifications/document-notifications';
 import { auditStaff, DocumentAuditActions } from './document-scope';
 import type { DocumentContentType } from './upload-rules';
@@ -12,6 +13,7 @@ import type { DocumentContentType } from './upload-rules';
  * The verified file becomes an available document, and (visible + "send notification") its
  * notification is queued in the same transaction: the patient is told exactly when the
  * document exists. Only a `pending` row is published, so two confirmations queue one message.
+ * A visible one is the patient's document.published (notified or not).
  * Returns null when the row was no longer pending.
  */
 export async function publishVerifiedDocument(
@@ -38,6 +40,11 @@ export async function publishVerifiedDocument(
         ...verified.auditDetails,
       },
     });
+    if (row.visibleToPatient) {
+      await recordEvent(tx, ctx.tenant.id, {
+        name: 'document.published', patientId: row.patientId, subject: { documentId: row.id, documentTypeId: row.typeId }, actor: eventActorOf(ctx),
+      });
+    }
     if (row.visibleToPatient && row.notifyPatient) {
       await enqueueDocumentNotification(tx, { tenantId: row.tenantId, patientId: row.patientId, documentId: row.id });
     }

@@ -4,6 +4,7 @@ import type { Database, Executor } from '@/db/client';
 import { documents, documentTypes, staffUsers } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueDocumentNotification } from '@/lib/notifications/document-notifications';
 import { auditStaff, DocumentAuditActions, requireActiveType, requirePatient } from './document-scope';
@@ -109,6 +110,11 @@ export async function updateDocument(db: Database, ctx: StaffContext, documentId
         ...(notify ? { notificationQueued: true } : {}),
       },
     });
+    if (becomesVisible) {
+      await recordEvent(tx, ctx.tenant.id, {
+        name: 'document.published', patientId: before.patientId, subject: { documentId, documentTypeId: metadata.typeId }, actor: eventActorOf(ctx),
+      });
+    }
     if (notify) await enqueueDocumentNotification(tx, { tenantId: ctx.tenant.id, patientId: before.patientId, documentId });
     return after!;
   });

@@ -1,7 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Transaction } from '@/db/client';
+import type { Executor, Transaction } from '@/db/client';
 import { assignmentSources, domainEvents, orderStatuses, portalRelationships } from '@/db/schema';
 import type { PortalAccountContext, StaffContext } from '@/lib/access/context';
 import { now } from '@/lib/clock';
@@ -172,13 +172,25 @@ export function eventActorOf(ctx: StaffContext | PortalAccountContext): EventAct
   return 'account' in ctx ? { kind: 'patient', id: ctx.account.id } : { kind: 'staff', id: ctx.actor.id };
 }
 
+const outsideTransaction = (name: string) => new EventShapeError(`domain event ${name}: record it in the change's transaction`);
+
+/**
+ * For a helper typed with the wider Executor whose contract is "in the caller's transaction"
+ * (moveLockedOrder, which a dozen callers reach with their transaction): the handle as the
+ * transaction recordEvent takes, or a throw when it is the plain database.
+ */
+export function asTransaction(tx: Executor, name: EventName): Transaction {
+  if (!(tx instanceof PgTransaction)) throw outsideTransaction(name);
+  return tx;
+}
+
 /**
  * Records an event in the transaction that makes its change (the type refuses the plain database
  * handle, and so does the run-time check: an event written outside the change's transaction could
  * exist for a change that rolled back). Returns false when `onceKey` was already recorded.
  */
 export async function recordEvent<N extends EventName>(tx: Transaction, tenantId: string, input: EventInput<N>): Promise<boolean> {
-  if (!(tx instanceof PgTransaction)) throw new EventShapeError(`domain event ${input.name}: record it in the change's transaction`);
+  if (!(tx instanceof PgTransaction)) throw outsideTransaction(input.name);
   const subject = checkEventSubject(input.name, input.subject);
   if (!isUuid(tenantId)) throw new EventShapeError(`domain event ${input.name}: the clinic must be an id`);
   if (input.patientId !== null && !isUuid(input.patientId)) throw new EventShapeError(`domain event ${input.name}: the patient must be an id or null`);

@@ -5,6 +5,7 @@ import { patients, tenants, type NewPatient } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalAccountContext, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { isUuid } from '@/lib/kernel/ids';
 import type { DuplicateCandidate } from './form-state';
 import { nationalIdLookupHash, protectNationalId } from './national-id';
@@ -71,6 +72,7 @@ export async function createPatient(
       action: 'patient.created', patientId: id, target: { type: 'patient', id },
       details: { duplicatesConfirmed: duplicates.length > 0 },
     });
+    await recordEvent(tx, ctx.tenant.id, { name: 'patient.created', patientId: id, subject: {}, actor: eventActorOf(ctx) });
     return { ok: true as const, id, recordNumber };
   });
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import type { Executor, Transaction } from '@/db/client';
 import {
   patientPortalSettings,
   patients,
@@ -11,6 +11,7 @@ import {
 } from '@/db/schema';
 import { normalizeIdentifier } from '@/lib/auth/identifiers';
 import { lockoutKey } from '@/lib/auth/lockout';
+import { recordEvent } from '@/lib/engagement/events';
 import { revealNationalId } from '@/lib/patients/national-id';
 
 /** Lockout scopes: the sign-in one (lib/auth/portal-sign-in) and this folder's code flows. */
@@ -133,9 +134,13 @@ export async function createOrFindAccount(
   throw new Error('portal account could not be created');
 }
 
-/** Gives an account access to a patient. An existing link keeps its relationship. */
+/**
+ * Gives an account access to a patient, the one way every flow does it (activation, claim,
+ * invite, shop sign-up): a new link is the patient's portal_account.activated. An existing link
+ * keeps its relationship and records nothing.
+ */
 export async function linkAccountToPatient(
-  tx: Executor,
+  tx: Transaction,
   tenantId: string,
   accountId: string,
   patientId: string,
@@ -147,7 +152,11 @@ export async function linkAccountToPatient(
     .values({ tenantId, accountId, patientId, relationship, createdAt: at })
     .onConflictDoNothing()
     .returning({ patientId: portalAccountPatients.patientId });
-  return rows.length > 0;
+  if (rows.length === 0) return false;
+  await recordEvent(tx, tenantId, {
+    name: 'portal_account.activated', patientId, subject: { portalAccountId: accountId, relationship }, actor: { kind: 'patient', id: accountId },
+  });
+  return true;
 }
 
 export async function patientHasSelfAccount(db: Executor, tenantId: string, patientId: string): Promise<boolean> {

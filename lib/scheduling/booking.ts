@@ -1,12 +1,13 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import type { Executor, Transaction } from '@/db/client';
 import { appointments, patients, staffUsers, tenantSettings, type AppointmentStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { assignBookingForms } from '@/lib/clinic-forms/assignments';
 import { now as clockNow } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueAppointmentNotification } from '@/lib/notifications/appointment-notifications';
@@ -74,7 +75,7 @@ class Refused extends Error {
   }
 }
 
-async function inTransaction<T>(db: Executor, work: (tx: Executor) => Promise<T>): Promise<T | Refused['result']> {
+async function inTransaction<T>(db: Executor, work: (tx: Transaction) => Promise<T>): Promise<T | Refused['result']> {
   try {
     return await db.transaction(work);
   } catch (error) {
@@ -151,6 +152,10 @@ export async function bookAppointment(db: Executor, actor: SchedulingActor, inpu
       target: { type: 'appointment', id: appointment.id },
       details: { after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, service: service.name, location: location.name } },
     });
+    await recordEvent(tx, tenantId, {
+      name: 'appointment.booked', patientId: input.patientId, actor: eventActorOf(actor),
+      subject: { appointmentId: appointment.id, serviceId: service.id, locationId: location.id, providerId: input.providerId },
+    });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
     // The service's required forms, due on the visit's date (skipped when already open).
     await assignBookingForms(tx, actor, {
@@ -220,7 +225,7 @@ export async function rescheduleAppointment(
       .update(appointments)
       .set({ status: 'cancelled', cancelReason: RESCHEDULED_REASON, cancelledAt: at, updatedAt: at })
       .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, old.id)));
-    const { appointment } = await insertBooking(tx, actor, {
+    const { appointment, service, location } = await insertBooking(tx, actor, {
       patientId: old.patientId, serviceId: input.serviceId ?? old.serviceId, locationId: input.locationId,
       providerId: input.providerId, startsAt: input.startsAt,
     });
@@ -232,6 +237,10 @@ export async function rescheduleAppointment(
         before: { startsAt: old.startsAt.toISOString(), providerId: old.providerId, locationId: old.locationId, serviceId: old.serviceId },
         after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, locationId: input.locationId, serviceId: input.serviceId ?? old.serviceId },
       },
+    });
+    await recordEvent(tx, tenantId, {
+      name: 'appointment.rescheduled', patientId: old.patientId, actor: eventActorOf(actor),
+      subject: { appointmentId: appointment.id, previousAppointmentId: old.id, serviceId: service.id, locationId: location.id, providerId: input.providerId },
     });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: old.id, kind: 'cancelled' });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
@@ -257,6 +266,10 @@ export async function cancelAppointment(db: Executor, actor: SchedulingActor, ap
       target: { type: 'appointment', id: row.id },
       details: { before: { status: row.status }, after: { status: 'cancelled', reason: text }, startsAt: row.startsAt.toISOString() },
     });
+    await recordEvent(tx, tenantId, {
+      name: 'appointment.cancelled', patientId: row.patientId, actor: eventActorOf(actor),
+      subject: { appointmentId: row.id, serviceId: row.serviceId, locationId: row.locationId, providerId: row.providerId },
+    });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: row.id, kind: 'cancelled' });
     return { ok: true as const };
   });
@@ -278,6 +291,10 @@ async function markOutcome(db: Executor, ctx: StaffContext, appointmentId: strin
       action: status === 'completed' ? AppointmentAuditActions.completed : AppointmentAuditActions.noShow,
       patientId: row.patientId, target: { type: 'appointment', id: row.id },
       details: { before: { status: row.status }, after: { status } },
+    });
+    await recordEvent(tx, ctx.tenant.id, {
+      name: status === 'completed' ? 'appointment.completed' : 'appointment.no_show', patientId: row.patientId, actor: eventActorOf(ctx),
+      subject: { appointmentId: row.id, serviceId: row.serviceId, locationId: row.locationId, providerId: row.providerId },
     });
     return { ok: true as const };
   });
