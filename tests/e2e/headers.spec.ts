@@ -151,6 +151,8 @@ test('every page sends the security headers and runs under its CSP', async ({ br
   if (chart) {
     await crawl(staff, [`${chart}/billing`, `${chart}/billing/statement`, `${chart.replace(/\/emr\/patients\/([0-9a-f-]{36})$/, '/emr/billing/invoices/new?patient=$1')}`], visits, { max: 6, skip: staffBilling });
   }
+  // Tasks: the list, a task (the seed's), a new one, and a chart's Tasks tab.
+  await crawl(staff, [hostUrl('sunrise', '/emr/tasks'), hostUrl('sunrise', '/emr/tasks/new'), ...(chart ? [`${chart}/tasks`] : [])], visits, { max: 8, skip: outside('emr/tasks|emr/patients/[^/]+/tasks') });
 
   // Commerce on Harbor (its shop is open): James's orders and subscription, the shop, and the
   // checkout with the kit in his cart; the flow's own pages with nobody's ids; the sign-up.

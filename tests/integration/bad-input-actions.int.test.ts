@@ -14,6 +14,7 @@ import { describeOutcome, hostFor, signIn, invokeAction, type Outcome, type Requ
 import { hostileForm, hostilePdf, hostileString, hostileValue, leaksIn, stringsIn, toFormData, withoutNul, zodDefaultIn, type FormValue } from '../support/hostile';
 import { APP_ROOT, listServerActions } from '../support/app-registry';
 import { seedCommerceCatalog, seedCommerceRecords, type CommerceCatalogIds, type CommerceRecordIds } from '../support/commerce-world';
+import { seedTaskRecords, type TaskRecordIds } from '../support/engagement-tasks-world';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
@@ -128,10 +129,14 @@ type World = Awaited<ReturnType<typeof createPortalVisitClinic>> & {
   staffId: string;
   /** The shop's rows (issue 17), for the commerce actions only: products, coupon, orders, subscription. */
   commerce?: CommerceCatalogIds & CommerceRecordIds & { intakeId: string };
+  /** The parent's open and done tasks (issue 18), for the task actions only. */
+  tasks?: TaskRecordIds;
 };
 
 /** Actions that meet the shop's rows: the catalogue, the shop and checkout, orders and subscriptions. */
 const COMMERCE_ACTION = /\/(products|coupons|shop|orders|subscriptions)(\/|#)/;
+/** Actions that meet the clinic's tasks (/emr/tasks). */
+const TASK_ACTION = /\/tasks(\/|#)/;
 let world: World;
 let worldKey = '';
 
@@ -146,6 +151,7 @@ async function freshWorld(spec?: ActionSpec): Promise<World> {
   const appointmentId = await v.book(v.parent.patient.id, '2026-12-15T15:00:00Z');
   const documentId = await v.addDocument(v.parent.patient.id, 'Blood test', { createdAt: '2026-10-01T10:00:00Z' });
   const base = { ...v, staffCookies: {}, portalCookies: {}, appointmentId, documentId, staffId: admin.actor.id };
+  if (spec && TASK_ACTION.test(spec.key)) return { ...base, tasks: await seedTaskRecords(getDb(), v.clinic.id, { patientId: v.parent.patient.id, staffId: admin.actor.id, title: 'Call back' }) };
   if (!spec || !COMMERCE_ACTION.test(spec.key)) return base;
   const db = getDb();
   await db.insert(billingSettings).values({ tenantId: v.clinic.id, paymentsEnabled: true, gateway: 'test' }).onConflictDoNothing();
@@ -213,6 +219,9 @@ function plausible(): Record<string, string[]> {
     rescheduleWindowDays: c('14'), retryDays: c('1, 3, 7', '9, 1'), requirementsDueDays: c('7'), teams: c('Fulfilment\nSupport'),
     until: c('2027-01-10', '2020-01-01'), date: c('2027-01-20'), other: c('Moving away'),
     ...(w.commerce ? commerceIds(w.commerce) : {}),
+    // Tasks (issue 18): the open task first (Done, Edit, Reassign act on it), then the done one.
+    details: c('Before noon'), dueOn: c('2027-03-04', '2027-02-30', ''), assigneeStaffId: c(w.staffId, w.provider.id, ''), assigneeTeam: c('Support', 'Nobody', ''),
+    ...(w.tasks ? { taskId: [w.tasks.taskId, w.tasks.doneTaskId] } : {}),
   };
 }
 

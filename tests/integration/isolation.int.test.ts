@@ -29,6 +29,7 @@ import {
 } from '../support/app-registry';
 import { seedCommerceCatalog, seedCommerceRecords } from '../support/commerce-world';
 import { PDF_BYTES } from '../support/document-files';
+import { seedTaskRecords } from '../support/engagement-tasks-world';
 import { createTestTenant } from '../support/factories';
 import { createPortalAccount } from '../support/portal-fixtures';
 import { portalContext } from '../support/portal-context';
@@ -272,8 +273,12 @@ async function seedPatientRecords(
     patientId: who.patientId, accountId: who.accountId, staffId: admin.actor.id, typeId: setup.typeId, cardId: card!.id,
     paidInvoiceId, openInvoiceId: invoiceId, shipTo: texts.contactName, noteText: `${texts.staffNoteTitle} order note`,
   });
+  // Tasks: an open one about the patient given to the provider (its title carries a secret), and a
+  // done one. Only the open one's id is sent (each id here is tried on every route with an [id]).
+  const { taskId } = await seedTaskRecords(db, clinic.id, { patientId: who.patientId, staffId: setup.providerId, title: `${texts.staffNoteTitle} task` });
   return {
     ...commerce,
+    taskId,
     invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id, setupId: cardSetup!.id,
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
@@ -604,6 +609,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   shipmentId: () => 'shipmentId', subscriptionId: () => 'subscriptionId', requirementId: () => 'uploadRequirementId',
   orderRequirementId: () => 'uploadRequirementId', requiredFormIds: () => 'templateId', uploadId: () => 'requiredUploadId',
   uploadTypeId: () => 'typeId', payWith: () => 'cardId',
+  // Tasks: the open task about the patient (Done, Edit, Reassign); a person to give it to.
+  taskId: () => 'taskId', assigneeStaffId: () => 'staffId',
 };
 
 /**
@@ -629,6 +636,7 @@ function fieldsOfPlace(pagePath: string): Record<string, string | string[] | Fil
     return { to: 'awaiting_review', status: 'in_transit', team: 'Fulfilment', file: new File([csv], 'tracking.csv', { type: 'text/csv' }) };
   }
   if (pagePath.startsWith('/portal/shop')) return { decision: 'approve', quantity: '1' };
+  if (pagePath.startsWith('/emr/tasks')) return { title: 'Probe task', details: 'Probe details', dueOn: later(3), assigneeTeam: 'Support' };
   return {};
 }
 
