@@ -1,11 +1,12 @@
 import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
+import type { Executor, Transaction } from '@/db/client';
 import { invoiceLines, invoices, locations, patients, services, type Invoice } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { clinicToday } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
+import { eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { hasControlCharacters } from '@/lib/validation/text';
@@ -208,7 +209,7 @@ export interface InvoiceBeingIssued {
  * changed since the invoice was written (a first sale racing a currency change), nothing is kept.
  */
 export async function issueInvoice(
-  tx: Executor, input: IssueInvoiceInput, beforeNumber?: (invoice: InvoiceBeingIssued) => Promise<void>,
+  tx: Transaction, input: IssueInvoiceInput, beforeNumber?: (invoice: InvoiceBeingIssued) => Promise<void>,
 ): Promise<{ id: string; number: number; total: number; currency: string; status: Invoice['status'] }> {
   if (input.lines.length === 0 || input.lines.length > INVOICE_LIMITS.lines) throw linesError(`An invoice has 1 to ${INVOICE_LIMITS.lines} lines.`);
   const lines = input.lines.map((line, i) => ({ ...checkedLine(line, i + 1), input: line }));
@@ -229,6 +230,10 @@ export async function issueInvoice(
       invoiceId, actorKind: input.actor.kind, actorId: input.actor.id ?? null,
     }]);
   }
+  // Before the number: the event needs none, and the counter stays locked from the number to the commit.
+  await recordEvent(tx, input.tenantId, {
+    name: 'invoice.issued', patientId: input.patientId, subject: { invoiceId }, actor: { kind: input.actor.kind, id: input.actor.id ?? null }, at,
+  });
   if (beforeNumber) await beforeNumber({ id: invoiceId, total: totals.total, currency: settings.currency });
   const number = await numberIssuedInvoice(tx, input.tenantId, invoiceId);
   // Only a charge is on it: a positive total is simply open (no need to ask the ledger).
@@ -356,6 +361,7 @@ export async function openInvoice(db: Executor, ctx: StaffContext, invoiceId: st
       action: BillingAuditActions.invoiceOpened, patientId: before.patientId, target: { type: 'invoice', id: before.id },
       details: { number, total: before.total, currency: settings.currency, issueDate: today, dueDate, status, notified },
     });
+    await recordEvent(tx, ctx.tenant.id, { name: 'invoice.issued', patientId: before.patientId, subject: { invoiceId: before.id }, actor: eventActorOf(ctx), at });
     return { number, status, total: before.total, currency: settings.currency };
   });
 }
