@@ -106,6 +106,7 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     hostUrl('sunrise', '/portal/claim'), hostUrl('sunrise', '/portal/forgot-password'),
     hostUrl('sunrise', '/portal/invite/not-a-real-token'), hostUrl('sunrise', '/portal/reset-password/not-a-real-token'),
     hostUrl('sunrise', '/staff/invite/not-a-real-token'), hostUrl('sunrise', '/emr/sign-in'), hostUrl('sunrise', '/crm/sign-in'),
+    hostUrl('sunrise', '/portal/unsubscribe/not-a-real-token'),
     hostUrl('root', '/'), hostUrl('root', '/baseline'), hostUrl('root', '/console/sign-in'), hostUrl('root', '/console/enrol/not-a-real-token'), hostUrl('root', '/dev/outbox'),
   ], visits, { max: 40 });
   // An unknown host answers 404, with the headers too.
@@ -145,6 +146,8 @@ test('every page sends the security headers and runs under its CSP', async ({ br
   // activation journey may have used Robert's): open them for a chart the crawl reached.
   const chart = visits.map((v) => /^(.*\/emr\/patients\/[0-9a-f-]{36})$/.exec(v.url)?.[1]).find(Boolean);
   if (chart) await check(staff, await staff.goto(`${chart}/portal/instructions`), visits);
+  // The chart's Consent tab (issue 18), in case the crawl's budget ran out before it.
+  if (chart) await check(staff, await staff.goto(`${chart}/consent`), visits);
   // Billing: the clinic's invoices and a chart's billing, its statement and a new invoice.
   const staffBilling = outside('emr/billing|emr/patients/[^/]+/billing|crm/billing');
   await crawl(staff, [hostUrl('sunrise', '/emr/billing'), hostUrl('sunrise', '/crm/billing')], visits, { max: 8, skip: staffBilling });

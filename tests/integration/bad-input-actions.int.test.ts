@@ -222,6 +222,9 @@ function plausible(): Record<string, string[]> {
     // Tasks (issue 18): the open task first (Done, Edit, Reassign act on it), then the done one.
     details: c('Before noon'), dueOn: c('2027-03-04', '2027-02-30', ''), assigneeStaffId: c(w.staffId, w.provider.id, ''), assigneeTeam: c('Support', 'Nobody', ''),
     ...(w.tasks ? { taskId: [w.tasks.taskId, w.tasks.doneTaskId] } : {}),
+    // Consent (issue 18): the chart's answers, the portal's boxes, a reply played on /dev/outbox.
+    emailCare: c('yes', 'no'), emailMarketing: c('yes', 'no'), smsCare: c('no', 'yes'), smsMarketing: c('yes', 'no'), marketingEmail: c('on', ''), marketingSms: c('on', ''),
+    captureId: c(randomUUID()), reply: c('STOP', 'START', 'HELP'),
   };
 }
 

@@ -29,6 +29,7 @@ import {
 } from '../support/app-registry';
 import { seedCommerceCatalog, seedCommerceRecords } from '../support/commerce-world';
 import { PDF_BYTES } from '../support/document-files';
+import { seedConsentRecords } from '../support/engagement-consent-world';
 import { seedTaskRecords } from '../support/engagement-tasks-world';
 import { createTestTenant } from '../support/factories';
 import { createPortalAccount } from '../support/portal-fixtures';
@@ -67,7 +68,12 @@ const MINIMUM = { actionFiles: 33, actions: 87, routeHandlers: 13 };
 
 // Public by design: sign-in, activation and recovery flows, the operator's sign-in, and a new
 // operator's enrolment (its single-use link is the credential).
-const PUBLIC_ACTIONS = new Set(['app/platform/console/actions.ts#operatorSignInAction', 'app/platform/console/enrol/[token]/actions.ts#enrolOperatorAction']);
+// /dev/outbox's reply form is development-only (404 in production or with real providers) and
+// acts on a captured text by its id: attackers' ids name none.
+const PUBLIC_ACTIONS = new Set([
+  'app/platform/console/actions.ts#operatorSignInAction', 'app/platform/console/enrol/[token]/actions.ts#enrolOperatorAction',
+  'app/platform/dev/outbox/actions.ts#replyAsNumberAction',
+]);
 const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/health/route.ts#GET': 'liveness for the load balancer',
   'app/api/branding/[tenantId]/[file]/route.ts#GET': "a clinic's logo, shown on its public sign-in page",
@@ -76,6 +82,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/cron/dispatch/route.ts#POST': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/webhooks/stripe/route.ts#POST': "needs Stripe's signature (checked below: 400 without it)",
   'app/api/commerce/product-images/[file]/route.ts#GET': "pictures of a clinic's shop products, served on the clinic's host (another clinic's host: 404, checked below)",
+  'app/api/unsubscribe/[token]/route.ts#GET': 'a marketing email\'s unsubscribe address opened in a browser: only a signed token of this host\'s clinic is sent on to its page (checked below: 404 otherwise)',
+  'app/api/unsubscribe/[token]/route.ts#POST': 'RFC 8058 one-click unsubscribe: the signed token is the credential (checked below: 404 without one)',
 };
 
 /**
@@ -267,6 +275,8 @@ async function seedPatientRecords(
     tenantId: clinic.id, patientId: who.patientId, accountId: who.accountId, gateway: 'test', status: 'requires_action',
     idempotencyKey: `seed:${randomBytes(4).toString('hex')}`, setupRef: `test_seti_${randomBytes(4).toString('hex')}`,
   }).returning();
+  // Consent: a yes to marketing texts and an unsubscribed email, which no attacker may change.
+  const consent = await seedConsentRecords(db, clinic.id, { patientId: who.patientId, email: who.email });
   // Commerce: a paid order waiting for its form and upload, the subscription it started and its
   // failed renewal (on the open invoice), a shipped order with its package and a staff note.
   const commerce = await seedCommerceRecords(db, clinic.id, setup, {
@@ -279,6 +289,7 @@ async function seedPatientRecords(
   return {
     ...commerce,
     taskId,
+    ...consent,
     invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id, setupId: cardSetup!.id,
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
@@ -881,6 +892,10 @@ describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (
         const onOwnHost = ATTACKERS.find((a) => a.key === r.attacker)?.host() !== victimHost();
         if (onOwnHost && !(r.outcome.kind === 'response' && r.outcome.status === 404)) problems.push(`${r.attacker} [${r.label}]: the victim's product picture on another clinic's host answered ${describeOutcome(r.outcome)}`);
       }
+    }
+    if (entry.file.includes('/unsubscribe/')) {
+      // No attacker holds a token: every call is not-found, on every host.
+      for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 404) problems.push(`${r.attacker} [${r.label}]: an unsubscribe without a token answered ${describeOutcome(r.outcome)}`);
     }
     if (entry.file.includes('/cron/')) {
       for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 401) problems.push(`${r.attacker}: cron without its secret answered ${describeOutcome(r.outcome)}`);

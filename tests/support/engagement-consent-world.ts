@@ -6,8 +6,8 @@
  * change in the code under test cannot break the set-up.
  */
 import { randomBytes } from 'node:crypto';
-import { getDb } from '@/db/client';
-import { patients, portalAccountPatients, type Patient } from '@/db/schema';
+import { getDb, type Executor } from '@/db/client';
+import { patientConsents, patients, portalAccountPatients, suppressions, type Patient } from '@/db/schema';
 import type { PortalAccountContext, StaffContext } from '@/lib/access/context';
 import type { EmailMessage, EmailSender } from '@/lib/email/types';
 import type { SmsMessage, SmsSender } from '@/lib/sms/types';
@@ -74,4 +74,17 @@ export class KeptSms implements SmsSender {
     this.sent.push(message);
     return { providerMessageId: `sms-${this.sent.length}` };
   }
+}
+
+/**
+ * For the suites that attack every action (isolation): a patient's recorded yes to marketing by
+ * SMS and an unsubscribe of their email, so a call that changes or removes either shows in the
+ * victim's diff.
+ */
+export async function seedConsentRecords(db: Executor, tenantId: string, who: { patientId: string; email: string }): Promise<{ consentId: string }> {
+  const [row] = await db.insert(patientConsents).values({
+    tenantId, patientId: who.patientId, channel: 'sms', purpose: 'marketing', granted: true, source: 'portal',
+  }).returning({ id: patientConsents.id });
+  await db.insert(suppressions).values({ tenantId, channel: 'email', address: who.email.trim().toLowerCase(), reason: 'unsubscribed' }).onConflictDoNothing();
+  return { consentId: row!.id };
 }
