@@ -8,6 +8,7 @@ import { reconcilePayments } from '@/lib/billing/reconcile';
 import { runRenewals } from '@/lib/commerce/renewals';
 import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { processPaidOrders } from '@/lib/commerce/order-processing';
+import { OVERDUE_BATCH, recordOverdueInvoices } from '@/lib/engagement/overdue-invoices';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
 /**
@@ -79,6 +80,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'payment-reconcile', everySeconds: 60, run: async (db, at) => reconcilePayments(db, at) },
   // Orders paid after their request ended (a webhook, the bank's check, the reconciliation): subscriptions, requirements, next status.
   { name: 'order-processing', everySeconds: 60, run: async (db) => processPaidOrders(db, { limit: ORDER_PROCESSING_BATCH }), moreWaiting: (c) => (c.ordersProcessed ?? 0) >= ORDER_PROCESSING_BATCH },
+  // Invoices still owed after their due date in their clinic's zone: invoice.overdue, once each (lib/engagement/overdue-invoices.ts).
+  { name: 'overdue-invoices', everySeconds: 300, run: async (db, at) => recordOverdueInvoices(db, at), moreWaiting: (c) => (c.invoicesOverdue ?? 0) >= OVERDUE_BATCH },
 ];
 
 /** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */

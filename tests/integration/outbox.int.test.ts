@@ -434,7 +434,7 @@ describe('GET/POST /api/cron/dispatch', () => {
     expect(response.status).toBe(200);
     const quiet = { abandonedUploadsRemoved: 0, formsFiled: 0, conversationsAutoClosed: 0, formRemindersSent: 0, formRemindersWaiting: 0, assignmentsExpired: 0, paymentEventsProcessed: 0, paymentEventsRetried: 0, paymentsReconciled: 0, refundsReconciled: 0,
       renewalsClaimed: 0, renewalsSucceeded: 0, renewalsFailed: 0, renewalsWaiting: 0, subscriptionsCancelled: 0, subscriptionsEnded: 0, subscriptionsResumed: 0, renewalErrors: 0,
-      ordersProcessed: 0, ordersFailed: 0 };
+      ordersProcessed: 0, ordersFailed: 0, invoicesOverdue: 0 };
     expect(await response.json()).toEqual({ sent: 1, retried: 0, dead: 0, ...quiet });
     const captured = await getDb().select().from(devOutboxMessages).where(eq(devOutboxMessages.idempotencyKey, mail.idempotencyKey));
     expect(captured).toHaveLength(1);
