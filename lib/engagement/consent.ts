@@ -157,6 +157,12 @@ export async function currentConsents(db: Executor, ctx: ConsentReader, patientI
   return consentsOf(db, ctx.tenant.id, patientId);
 }
 
+/** For the portal's settings: what each patient the account may act for has said, in the account's order. */
+export async function consentsForAccount(db: Executor, ctx: PortalAccountContext): Promise<PatientConsents[]> {
+  const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
+  return Promise.all(linked.map((p) => consentsOf(db, ctx.tenant.id, p.id)));
+}
+
 async function assertMayActFor(db: Executor, ctx: PortalAccountContext, patientId: string): Promise<void> {
   // From the database, not the session's copy: staff may have disabled access since it was made.
   const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);

@@ -1,10 +1,9 @@
 import 'server-only';
-import { getDb } from '@/db/client';
 import type { SuppressionReason } from '@/db/schema';
-import type { PortalAccountContext } from '@/lib/access/context';
+import type { LinkedPatient } from '@/lib/access/context';
 import { FormMessage } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
-import { currentConsents, type PatientConsents } from '@/lib/engagement/consent';
+import type { PatientConsents } from '@/lib/engagement/consent';
 import { formatters, translator, type Locale, type Translate } from '@/lib/i18n/core';
 import { consent, type ConsentMessages } from '@/lib/i18n/messages/consent';
 import { PortalMessageChoices, type PortalChannelChoice } from './portal-message-choices';
@@ -14,8 +13,10 @@ import { PortalMessageChoices, type PortalChannelChoice } from './portal-message
  * act for, marketing by email and by text, with what stands in the way of each (no address,
  * an unsubscribe, a STOP). Care messages are not offered as a choice: they are part of the care.
  */
-export async function PortalMessagesSection({ portal, locale, clinic, timeZone, action, saved }: {
-  portal: PortalAccountContext;
+export function PortalMessagesSection({ patients, consents, locale, clinic, timeZone, action, saved }: {
+  /** The patients the account may act for, and what each has said (lib/engagement/consent.ts consentsForAccount). */
+  patients: readonly LinkedPatient[];
+  consents: readonly PatientConsents[];
   locale: Locale;
   clinic: string;
   /** For "last changed": the account's zone, else the clinic's. */
@@ -23,11 +24,13 @@ export async function PortalMessagesSection({ portal, locale, clinic, timeZone, 
   action: FormAction;
   saved: boolean;
 }) {
-  if (portal.patients.length === 0) return null;
+  const everyone = consents.flatMap((c) => {
+    const patient = patients.find((p) => p.id === c.patientId);
+    return patient ? [{ patient, consents: c }] : [];
+  });
+  if (everyone.length === 0) return null;
   const t = translator(consent, locale);
   const fmt = formatters(locale);
-  const db = getDb();
-  const everyone = await Promise.all(portal.patients.map(async (p) => ({ patient: p, consents: await currentConsents(db, portal, p.id) })));
   const several = everyone.length > 1;
   return (
     <section aria-labelledby="messages-heading" className="rounded-xl border border-line bg-surface p-4 sm:p-6">

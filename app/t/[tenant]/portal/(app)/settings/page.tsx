@@ -3,7 +3,9 @@ import { PortalMessagesSection } from '@/components/engagement/consent/portal-me
 import { DeleteAccountForm } from '@/components/portal/settings/delete-account-form';
 import { PasswordForm } from '@/components/portal/settings/password-form';
 import { PreferencesForm } from '@/components/portal/settings/preferences-form';
+import { getDb } from '@/db/client';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
+import { consentsForAccount } from '@/lib/engagement/consent';
 import { settings } from '@/lib/i18n/messages/settings';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { supportedTimeZones } from '@/lib/settings/time-zones';
@@ -24,6 +26,7 @@ export default async function PortalSettingsPage({ params, searchParams }: {
   const portal = await requirePortalAccount();
   const { profile } = await getPageTenant(params);
   const { t, locale } = await getPortalI18n(settings);
+  const consents = await consentsForAccount(getDb(), portal);
   const savedParam = (await searchParams).saved;
   const saved = savedParam === 'preferences';
   const section = 'rounded-xl border border-line bg-surface p-4 sm:p-6';
@@ -45,7 +48,8 @@ export default async function PortalSettingsPage({ params, searchParams }: {
         />
       </section>
       <PortalMessagesSection
-        portal={portal}
+        patients={portal.patients}
+        consents={consents}
         locale={locale}
         clinic={profile.branding.displayName}
         timeZone={portal.account.timeZone ?? profile.locations[0]?.timeZone ?? 'UTC'}
