@@ -5,8 +5,9 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { documentTypes, domainEvents, locations, patients, services } from '@/db/schema';
+import { documentTypes, domainEvents, locations, patients, portalAccountPatients, services } from '@/db/schema';
 import { assignForms } from '@/lib/clinic-forms/assignments';
+import { completeVisitorSignup, startVisitorSignup } from '@/lib/commerce/visitor-signup';
 import { submitForm } from '@/lib/clinic-forms/responses';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { replyAsPatient, startPortalConversation } from '@/lib/conversations/portal';
@@ -28,6 +29,7 @@ import { createTestTenant } from '../support/factories';
 import { FakeSms } from '../support/portal-fixtures';
 import { createBookingClinic, createMariasFamily, createProviders, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
 import { createStaffContext } from '../support/staff-context';
+import { commerceClinic } from './commerce-fixtures';
 import { household, messagingClinic } from './conversations-fixtures';
 import { eventsOf, expectOneEvent } from './engagement-events-fixtures';
 import { formsClinic as assigningClinic } from './forms-assign-fixtures';
@@ -160,11 +162,28 @@ describe('patient and portal events', () => {
     const creds = await submitActivationCredentials(db(), profile, started.challengeId, { identifier: 'elodie@example.test', password, confirmPassword: password }, client, sms);
     if (!creds.ok) throw new Error(creds.error);
     expect(await completeActivation(db(), profile, started.challengeId, sms.lastCode(), client)).toEqual({ ok: true, outcome: 'created' });
-    const [event] = await eventsOf(tenant.id, ['portal_account.activated']);
+    const [link] = await db().select().from(portalAccountPatients).where(and(eq(portalAccountPatients.tenantId, tenant.id), eq(portalAccountPatients.patientId, patient!.id)));
     await expectOneEvent(tenant.id, 'portal_account.activated', {
-      patientId: patient!.id, subject: { portalAccountId: event!.actorId!, relationship: 'self' }, actor: { kind: 'patient', id: event!.actorId },
+      patientId: patient!.id, subject: { portalAccountId: link!.accountId, relationship: 'self' }, actor: { kind: 'patient', id: link!.accountId },
     });
-    expect(event!.actorId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('a shop visitor’s sign-up: patient.created and portal_account.activated, both by the new account', async () => {
+    const w = await commerceClinic();
+    const profile = (await loadTenantProfile(db(), w.tenant.id))!;
+    const sms = new FakeSms();
+    const client = { ip: '198.51.100.78', userAgent: 'vitest' };
+    const password = 'Granite-orchard-51';
+    const started = await startVisitorSignup(db(), profile, {
+      firstName: 'Nora', lastName: 'Quintero', dateOfBirth: '04/12/1986', phone: '+15555550178', email: `nora.${randomBytes(3).toString('hex')}@example.test`,
+      password, confirmPassword: password, terms: 'on', language: 'en',
+    }, client, sms);
+    if (!started.ok) throw new Error(started.error);
+    const done = await completeVisitorSignup(db(), profile, started.challengeId, sms.lastCode(), client);
+    if (!done.ok || done.outcome !== 'registered') throw new Error(JSON.stringify(done));
+    const account = { kind: 'patient', id: done.accountId } as const;
+    await expectOneEvent(w.tenant.id, 'patient.created', { patientId: done.patientId, subject: {}, actor: account });
+    await expectOneEvent(w.tenant.id, 'portal_account.activated', { patientId: done.patientId, subject: { portalAccountId: done.accountId, relationship: 'self' }, actor: account });
   });
 });
 
