@@ -19,6 +19,14 @@ import { isUuid } from '@/lib/kernel/ids';
  * subject against the catalogue at run time too (a key the catalogue does not name, or a text
  * where an id belongs, throws), so a caller that passes the wrong thing fails its transaction
  * instead of writing it.
+ *
+ * Where each is written: appointments in lib/scheduling/booking.ts; patient.created in
+ * createPatient and the shop's visitor sign-up; portal_account.activated in linkAccountToPatient
+ * (every way into the portal); document.published in lib/documents/publish.ts and updateDocument;
+ * message.received in lib/conversations/send.ts; forms in lib/clinic-forms/assignments.ts and
+ * submitForm; invoice.issued in openInvoice and issueInvoice, invoice.paid in the settlement
+ * (lib/billing/settle.ts), invoice.overdue by a job (./overdue-invoices.ts); order.status_changed
+ * in moveLockedOrder; subscriptions in lib/commerce/renewals.ts and cancelSubscription.
  */
 
 /** A field of a subject: a uuid, a uuid or null, one of a closed set of words, or a count. */
@@ -51,7 +59,10 @@ export const EVENT_CATALOGUE = {
   'patient.created': {},
   /** A portal account was given access to the patient (activation, claim, invite, shop sign-up). */
   'portal_account.activated': { portalAccountId: id, relationship: oneOf(portalRelationships) },
-  /** A document the clinic shares became visible to the patient (uploaded visible, or made visible later). */
+  /**
+   * A document the clinic shares became visible to the patient (uploaded visible, or made visible
+   * later); not the patient's own upload, nor a filed form's PDF (form.submitted is that one).
+   */
   'document.published': { documentId: id, documentTypeId: id },
   /** A patient's message reached the clinic (staff messages are not "received"). */
   'message.received': { conversationId: id, messageId: id },
@@ -109,11 +120,11 @@ export interface EventInput<N extends EventName> {
   at?: Date;
 }
 
-/** A programming error: an event that does not match the catalogue is never written. */
-export class EventShapeError extends Error {
+/** A programming error: an event that does not match the catalogue, or is outside a transaction, is never written. */
+export class DomainEventError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'EventShapeError';
+    this.name = 'DomainEventError';
   }
 }
 
@@ -123,23 +134,23 @@ export function isEventName(name: unknown): name is EventName {
 
 /**
  * Checks a subject against the catalogue and returns it as stored (only its own keys, in the
- * catalogue's order). Throws EventShapeError naming the event and the key — never the value,
+ * catalogue's order). Throws DomainEventError naming the event and the key — never the value,
  * which is exactly what must not reach a log if it was the wrong thing.
  */
 export function checkEventSubject<N extends EventName>(name: N, subject: unknown): EventSubject<N> {
-  if (!isEventName(name)) throw new EventShapeError('domain event: unknown event name');
+  if (!isEventName(name)) throw new DomainEventError('domain event: unknown event name');
   if (typeof subject !== 'object' || subject === null || Array.isArray(subject)) {
-    throw new EventShapeError(`domain event ${name}: the subject must be an object`);
+    throw new DomainEventError(`domain event ${name}: the subject must be an object`);
   }
   const shape = EVENT_CATALOGUE[name] as Readonly<Record<string, SubjectField>>;
   const given = subject as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!Object.hasOwn(shape, key)) throw new EventShapeError(`domain event ${name}: "${key}" is not part of its subject`);
+    if (!Object.hasOwn(shape, key)) throw new DomainEventError(`domain event ${name}: "${key}" is not part of its subject`);
   }
   const checked: Record<string, string | number | null> = {};
   for (const [key, field] of Object.entries(shape)) {
     const value = given[key];
-    if (!fieldAccepts(field, value)) throw new EventShapeError(`domain event ${name}: "${key}" must be ${describe(field)}`);
+    if (!fieldAccepts(field, value)) throw new DomainEventError(`domain event ${name}: "${key}" must be ${describe(field)}`);
     checked[key] = value as string | number | null;
   }
   return checked as EventSubject<N>;
@@ -172,12 +183,12 @@ export function eventActorOf(ctx: StaffContext | PortalAccountContext): EventAct
   return 'account' in ctx ? { kind: 'patient', id: ctx.account.id } : { kind: 'staff', id: ctx.actor.id };
 }
 
-const outsideTransaction = (name: string) => new EventShapeError(`domain event ${name}: record it in the change's transaction`);
+const outsideTransaction = (name: string) => new DomainEventError(`domain event ${name}: record it in the change's transaction`);
 
 /**
  * For a helper typed with the wider Executor whose contract is "in the caller's transaction"
- * (moveLockedOrder, which a dozen callers reach with their transaction): the handle as the
- * transaction recordEvent takes, or a throw when it is the plain database.
+ * (moveLockedOrder and insertAssignments, reached from a dozen callers' transactions): the handle
+ * as the transaction recordEvent takes, or a throw when it is the plain database.
  */
 export function asTransaction(tx: Executor, name: EventName): Transaction {
   if (!(tx instanceof PgTransaction)) throw outsideTransaction(name);
@@ -192,14 +203,14 @@ export function asTransaction(tx: Executor, name: EventName): Transaction {
 export async function recordEvent<N extends EventName>(tx: Transaction, tenantId: string, input: EventInput<N>): Promise<boolean> {
   if (!(tx instanceof PgTransaction)) throw outsideTransaction(input.name);
   const subject = checkEventSubject(input.name, input.subject);
-  if (!isUuid(tenantId)) throw new EventShapeError(`domain event ${input.name}: the clinic must be an id`);
-  if (input.patientId !== null && !isUuid(input.patientId)) throw new EventShapeError(`domain event ${input.name}: the patient must be an id or null`);
+  if (!isUuid(tenantId)) throw new DomainEventError(`domain event ${input.name}: the clinic must be an id`);
+  if (input.patientId !== null && !isUuid(input.patientId)) throw new DomainEventError(`domain event ${input.name}: the patient must be an id or null`);
   const actorId = input.actor.id ?? null;
   if (!['staff', 'patient', 'system'].includes(input.actor.kind) || (actorId !== null && !isUuid(actorId))) {
-    throw new EventShapeError(`domain event ${input.name}: the actor must be staff, patient or system, with an id or none`);
+    throw new DomainEventError(`domain event ${input.name}: the actor must be staff, patient or system, with an id or none`);
   }
   if (input.onceKey !== undefined && (input.onceKey.length === 0 || input.onceKey.length > 200)) {
-    throw new EventShapeError(`domain event ${input.name}: a once-key has 1 to 200 characters`);
+    throw new DomainEventError(`domain event ${input.name}: a once-key has 1 to 200 characters`);
   }
   const insert = tx.insert(domainEvents).values({
     tenantId, name: input.name, patientId: input.patientId, subject, actorKind: input.actor.kind, actorId,

@@ -1,7 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Database, Transaction } from '@/db/client';
 import {
-  checkEventSubject, EVENT_CATALOGUE, EVENT_NAMES, EventShapeError, isEventName, recordEvent, type EventName, type EventSubject,
+  checkEventSubject, EVENT_CATALOGUE, EVENT_NAMES, DomainEventError, isEventName, recordEvent, type EventName, type EventSubject,
 } from '@/lib/engagement/events';
 
 /**
@@ -53,22 +53,22 @@ describe('the event catalogue', () => {
 
   it('refuses a key the catalogue does not name (a name, a note, an amount)', () => {
     const booked = validSubject('appointment.booked');
-    expect(() => checkEventSubject('appointment.booked', { ...booked, patientName: 'Maria Garcia' })).toThrow(EventShapeError);
+    expect(() => checkEventSubject('appointment.booked', { ...booked, patientName: 'Maria Garcia' })).toThrow(DomainEventError);
     expect(() => checkEventSubject('invoice.paid', { invoiceId: A, amount: 12000 })).toThrow(/"amount" is not part of its subject/);
-    expect(() => checkEventSubject('patient.created', { note: 'diabetic' })).toThrow(EventShapeError);
+    expect(() => checkEventSubject('patient.created', { note: 'diabetic' })).toThrow(DomainEventError);
   });
 
   it('refuses a missing key, a text where an id belongs, and values outside a closed set', () => {
     expect(() => checkEventSubject('appointment.cancelled', { appointmentId: A, serviceId: A, locationId: A })).toThrow(/"providerId" must be an id/);
     expect(() => checkEventSubject('document.published', { documentId: A, documentTypeId: 'Lab results' })).toThrow(/"documentTypeId" must be an id/);
-    expect(() => checkEventSubject('document.published', { documentId: A, documentTypeId: null })).toThrow(EventShapeError);
-    expect(() => checkEventSubject('invoice.issued', { invoiceId: 42 })).toThrow(EventShapeError);
+    expect(() => checkEventSubject('document.published', { documentId: A, documentTypeId: null })).toThrow(DomainEventError);
+    expect(() => checkEventSubject('invoice.issued', { invoiceId: 42 })).toThrow(DomainEventError);
     expect(() => checkEventSubject('order.status_changed', { orderId: A, from: 'paid', to: 'shipped' })).toThrow(/"from" must be one of/);
     expect(() => checkEventSubject('subscription.renewed', { subscriptionId: A, productId: B, cycle: -1 })).toThrow(/"cycle"/);
     expect(() => checkEventSubject('subscription.renewed', { subscriptionId: A, productId: B, cycle: 1.5 })).toThrow(/"cycle"/);
     expect(() => checkEventSubject('subscription.renewed', { subscriptionId: A, productId: B, cycle: '2' })).toThrow(/"cycle"/);
-    expect(() => checkEventSubject('invoice.issued', null)).toThrow(EventShapeError);
-    expect(() => checkEventSubject('invoice.issued', [A])).toThrow(EventShapeError);
+    expect(() => checkEventSubject('invoice.issued', null)).toThrow(DomainEventError);
+    expect(() => checkEventSubject('invoice.issued', [A])).toThrow(DomainEventError);
     expect(() => checkEventSubject('invoice.deleted' as EventName, { invoiceId: A })).toThrow(/unknown event name/);
   });
 
