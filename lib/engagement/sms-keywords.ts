@@ -40,8 +40,9 @@ export interface SmsKeywordOutcome {
  * - STOP (and synonyms): the number goes on the suppression list ('stopped': no text at all,
  *   care included), and every patient of the clinic with that phone gets a recorded "no" to SMS
  *   for both purposes (source 'sms_keyword');
- * - START / UNSTOP: the 'stopped' row goes; consent stays as recorded (a patient who wants
- *   marketing texts again says so in the portal or to staff);
+ * - START / UNSTOP: the 'stopped' row goes and the patients with that phone get a recorded
+ *   "yes" to care texts again (reminders, codes: what STOP took away); marketing stays "no" —
+ *   a patient who wants offers by text says so in the portal or to staff;
  * - HELP or anything else: nothing.
  * One transaction. `phone` is normalised to E.164; a number that is not one changes nothing.
  */
@@ -52,7 +53,12 @@ export async function applySmsKeyword(db: Executor, tenantId: string, phone: str
   return db.transaction(async (tx) => {
     if (keyword === 'start') {
       await unsuppress(tx, tenantId, 'sms', address);
-      return { keyword, patientsChanged: 0 };
+      const restored = await recordConsentForAddress(
+        tx, tenantId,
+        { channel: 'sms', address, purposes: ['care'], granted: true, source: 'sms_keyword' },
+        { actor: { kind: 'system', label: 'SMS reply' } },
+      );
+      return { keyword, patientsChanged: restored.length };
     }
     await suppress(tx, tenantId, 'sms', address, 'stopped');
     const changed = await recordConsentForAddress(

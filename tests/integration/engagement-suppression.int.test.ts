@@ -89,18 +89,21 @@ describe('SMS STOP and START', () => {
     expect(statuses).toMatchObject({ [care]: 'suppressed', [marketing]: 'suppressed', [other]: 'sent' });
   });
 
-  it('START lifts it: the next text goes out (consent stays as recorded)', async () => {
+  it('START lifts it: the next text goes out, care texts are allowed again, marketing stays no', async () => {
     const db = getDb();
     const phone = w.maria.phone!;
     await applySmsKeyword(db, w.clinic.id, phone, 'STOPALL');
-    expect(await applySmsKeyword(db, w.clinic.id, phone, 'start')).toEqual({ keyword: 'start', patientsChanged: 0 });
+    const started = await applySmsKeyword(db, w.clinic.id, phone, 'start');
+    expect(started.keyword).toBe('start');
+    expect(started.patientsChanged).toBeGreaterThan(0);
     expect(await suppressionOf(db, w.clinic.id, 'sms', phone)).toBeNull();
     const key = await text(w.clinic.id, phone, 'care');
     const sms = new KeptSms();
     expect(await dispatchDueMessages({ sms })).toEqual({ sent: 1, retried: 0, dead: 0 });
     expect(sms.sent.map((m) => m.idempotencyKey)).toEqual([key]);
-    // START records nothing: the no STOP recorded stands until the patient says otherwise.
-    expect(await mayContact(db, w.clinic.id, w.maria.id, 'sms', 'care')).toEqual({ ok: false, reason: 'no-consent' });
+    // START undoes STOP for care texts (reminders, codes); marketing needs the patient's own yes.
+    expect(await mayContact(db, w.clinic.id, w.maria.id, 'sms', 'care')).toMatchObject({ ok: true });
+    expect(await mayContact(db, w.clinic.id, w.maria.id, 'sms', 'marketing')).toEqual({ ok: false, reason: 'no-consent' });
   });
 
   it('HELP and ordinary replies change nothing', async () => {
