@@ -1,5 +1,6 @@
 import 'server-only';
 import { Resend } from 'resend';
+import { clinicFromHeader } from './render-from';
 import { EmailDeliveryError, isSafeHeader, type EmailMessage, type EmailSender } from './types';
 
 export interface ResendSenderOptions {
@@ -40,7 +41,7 @@ export class ResendEmailSender implements EmailSender {
     try {
       result = await this.client.emails.send(
         {
-          from: this.from,
+          from: message.fromName ? clinicFromHeader(this.from, message.fromName) : this.from,
           to: message.to,
           subject: message.subject,
           text: message.text,

@@ -11,6 +11,8 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** The clinic's name, shown as the sender (the address stays the deployment's EMAIL_FROM). */
+  fromName?: string;
   attachments?: EmailAttachment[];
   /** Stable per logical message: the provider sends a retried request only once. */
   idempotencyKey?: string;

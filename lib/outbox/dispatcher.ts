@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { after } from 'next/server';
 import { getDb, type Database } from '@/db/client';
-import { outboxMessages, tenants, type OutboxMessage, type SuppressionReason } from '@/db/schema';
+import { outboxMessages, tenantBranding, tenants, type OutboxMessage, type SuppressionReason } from '@/db/schema';
 import { addSeconds, now } from '@/lib/clock';
 import { ConfigurationError } from '@/lib/config/env';
 import { EmailDeliveryError, type EmailSender } from '@/lib/email/types';
@@ -94,7 +94,7 @@ export async function dispatchDueMessages(options: DispatchOptions = {}): Promis
   // One query for the batch. Should it fail, the rows stay claimed until their lease ends and the
   // next run checks them again: nothing is sent unchecked.
   const blocked = await suppressedAmong(db, claimed.map((row) => ({ tenantId: row.tenantId, channel: row.channel, address: row.recipient, purpose: row.purpose })));
-  const run: RunState = { senders, clinicSlugs: new Map() };
+  const run: RunState = { senders, clinics: new Map() };
   await forEachConcurrently(claimed.map((row, index) => ({ row, suppressedFor: blocked.get(index) })), CONCURRENCY, async ({ row, suppressedFor }) => {
     try {
       const outcome = await deliver(db, row, run, suppressedFor);
@@ -162,7 +162,7 @@ interface Senders {
 /** What one run shares between its rows: the senders, and each clinic's slug for unsubscribe links. */
 interface RunState {
   senders: Senders;
-  clinicSlugs: Map<string, Promise<string | null>>;
+  clinics: Map<string, Promise<ClinicSender | null>>;
 }
 
 async function deliver(db: Database, row: OutboxMessage, run: RunState, suppressedFor: SuppressionReason | undefined): Promise<Outcome> {
@@ -179,21 +179,25 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, suppress
     // Only reachable when earlier runs died mid-delivery: every reported failure is counted below.
     return markDead(db, row, `gave up after ${OUTBOX_MAX_ATTEMPTS} attempts`);
   }
+  let marketing: MarketingEmailExtras | undefined;
+  let clinic: ClinicSender | null = null;
+  if (row.channel === 'email') {
+    clinic = await clinicSender(db, run, row.tenantId);
+    if (row.purpose === 'marketing') {
+      if (!clinic) return markDead(db, row, 'the clinic of this marketing email no longer exists (no unsubscribe link can be made)');
+      marketing = marketingExtras(clinic.slug, row);
+    }
+  }
+
+  // Checked last before the request (the clinic's lookup above may have waited).
   if (row.lockedUntil!.getTime() - now().getTime() < MIN_LEASE_LEFT_SECONDS * 1000) {
     // This run took too long to reach the row: give it back untouched for the next run.
     return release(db, row);
   }
 
-  let marketing: MarketingEmailExtras | undefined;
-  if (row.channel === 'email' && row.purpose === 'marketing') {
-    const slug = await clinicSlug(db, run, row.tenantId);
-    if (!slug) return markDead(db, row, 'the clinic of this marketing email no longer exists (no unsubscribe link can be made)');
-    marketing = marketingExtras(slug, row);
-  }
-
   let send: () => Promise<{ providerMessageId: string }>;
   try {
-    send = providerCall(row, run.senders, marketing);
+    send = providerCall(row, run.senders, marketing, clinic?.name);
   } catch (error) {
     return recordFailure(db, row, classifyFailure(row.channel, error));
   }
@@ -211,7 +215,7 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, suppress
 }
 
 /** The provider request for a row. Resolving the sender can throw ConfigurationError. */
-function providerCall(row: OutboxMessage, senders: Senders, marketing?: MarketingEmailExtras): () => Promise<{ providerMessageId: string }> {
+function providerCall(row: OutboxMessage, senders: Senders, marketing?: MarketingEmailExtras, fromName?: string): () => Promise<{ providerMessageId: string }> {
   const idempotencyKey = providerIdempotencyKey(row.idempotencyKey);
   if (row.channel === 'sms') {
     const sender = senders.sms();
@@ -223,6 +227,7 @@ function providerCall(row: OutboxMessage, senders: Senders, marketing?: Marketin
     subject: row.subject ?? '',
     text: marketing?.text ?? row.body,
     html: marketing?.html ?? row.html ?? undefined,
+    fromName,
     attachments: row.attachments ?? undefined,
     headers: marketing?.headers,
     idempotencyKey,
@@ -235,13 +240,24 @@ interface MarketingEmailExtras {
   headers: Record<string, string>;
 }
 
-function clinicSlug(db: Database, run: RunState, tenantId: string): Promise<string | null> {
-  let slug = run.clinicSlugs.get(tenantId);
-  if (!slug) {
-    slug = db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId)).then(([row]) => row?.slug ?? null);
-    run.clinicSlugs.set(tenantId, slug);
+interface ClinicSender {
+  slug: string;
+  /** The name patients know the clinic by (its branding), the email's display name. */
+  name: string;
+}
+
+/** The clinic of an email: once per run and clinic. */
+function clinicSender(db: Database, run: RunState, tenantId: string): Promise<ClinicSender | null> {
+  let clinic = run.clinics.get(tenantId);
+  if (!clinic) {
+    clinic = db.select({ slug: tenants.slug, tenantName: tenants.name, displayName: tenantBranding.displayName })
+      .from(tenants)
+      .leftJoin(tenantBranding, eq(tenantBranding.tenantId, tenants.id))
+      .where(eq(tenants.id, tenantId))
+      .then(([row]) => (row ? { slug: row.slug, name: row.displayName ?? row.tenantName } : null));
+    run.clinics.set(tenantId, clinic);
   }
-  return slug;
+  return clinic;
 }
 
 /**

@@ -72,13 +72,13 @@ describe('notices in the clinic layout, from the database', () => {
     expect(await loadClinicEmailBrand(getDb(), tenant.id)).toEqual({ name: 'Sunrise Family Clinic', logoUrl: null, primaryColor: '#0f766e' });
   });
 
-  it('hands the provider the HTML and the text part', async () => {
+  it('hands the provider the HTML, the text part and the clinic as the sender', async () => {
     const { tenant, patient } = await clinicWithPatient({ displayName: 'Harbor Dermatology', logoUrl: '/brand/harbor-logo.svg', primaryColor: '#1d4ed8' });
     const row = await queuedEmail(tenant.id, patient.id);
     const sent: EmailMessage[] = [];
     const email: EmailSender = { name: 'outbox', send: async (message) => { sent.push(message); return { providerMessageId: 'e-1' }; } };
     expect(await dispatchDueMessages({ email })).toMatchObject({ sent: 1 });
-    expect(sent).toEqual([expect.objectContaining({ to: patient.email, text: row.body, html: row.html })]);
+    expect(sent).toEqual([expect.objectContaining({ to: patient.email, text: row.body, html: row.html, fromName: 'Harbor Dermatology' })]);
     expect(sent[0]!.html).toContain(`https://${tenant.slug}.carebridge.example/brand/harbor-logo.svg`);
   });
 });

@@ -180,6 +180,12 @@ describe('Resend email sender', () => {
     });
   });
 
+  it("sends as the clinic: its name is the From's display name, on the configured address", async () => {
+    provider.answer = reply(200, 'application/json', JSON.stringify({ id: 'email-0002' }));
+    await sender().send({ ...message, fromName: 'Sunrise "Family", Clinic' });
+    expect(JSON.parse(provider.received[0]!.body)).toMatchObject({ from: '"Sunrise \\"Family\\", Clinic" <no-reply@example.com>' });
+  });
+
   it('turns a server error into a retryable EmailDeliveryError', async () => {
     provider.answer = reply(500, 'application/json', JSON.stringify({ statusCode: 500, name: 'internal_server_error', message: 'boom' }));
     const error = await sender().send(message).catch((e: unknown) => e);

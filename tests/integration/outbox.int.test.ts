@@ -177,6 +177,7 @@ describe('dispatchDueMessages', () => {
       text: mail.body,
       attachments: [{ filename: 'a.txt', content: 'aGk=', contentType: 'text/plain' }],
       idempotencyKey: mail.idempotencyKey,
+      fromName: expect.stringMatching(/^Clinic /), // the clinic's name as the sender
     }]);
     expect(sms.sent).toEqual([{ to: text.recipient, body: text.body, idempotencyKey: text.idempotencyKey }]);
     expect(await rowByKey(mail.idempotencyKey)).toMatchObject({
