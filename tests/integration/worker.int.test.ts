@@ -60,6 +60,9 @@ describe('npm run worker', () => {
           .where(sql`${outboxMessages.idempotencyKey} in ${keys} and ${outboxMessages.status} <> 'sent'`);
         return pending[0]!.n === 0;
       }, 60_000);
+      // One worker may deliver everything while the other is still loading (a busy machine):
+      // the signal is sent once both have said they started, i.e. have their handlers.
+      await waitFor(async () => workers.every((w) => /worker: started/.test(w.output())), 60_000);
     } finally {
       for (const w of workers) w.child.kill('SIGTERM');
     }
