@@ -5,8 +5,8 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { PgTransaction, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { is, type ExtractTablesWithRelations } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as schema from './schema';
 
@@ -15,6 +15,16 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Anything a query can run on: the database or an open transaction. */
 export type Executor = Database | Transaction;
+
+/**
+ * Whether `db` is an open transaction. Not `instanceof`: the handle is made once per process
+ * and kept on globalThis, while Next bundles drizzle into each of its server layers, so a
+ * transaction from the handle is an instance of another copy's class. drizzle's `is` compares
+ * the classes' entity kinds (a global symbol), which holds across copies.
+ */
+export function isTransaction(db: Executor): db is Transaction {
+  return is(db, PgTransaction);
+}
 
 export type DatabaseKind = 'pglite' | 'postgres';
 

@@ -1,8 +1,7 @@
 import 'server-only';
 import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
-import type { Executor } from '@/db/client';
+import { isTransaction, type Executor } from '@/db/client';
 import { patientPortalSettings, patients, portalAccountPatients } from '@/db/schema';
 import { isUuid } from '@/lib/kernel/ids';
 import { NotFoundError, type LinkedPatient, type PortalContext } from './context';
@@ -21,7 +20,7 @@ export function rememberLinkedPatients(tenantId: string, accountId: string, link
 /** The patients a portal account may act for, excluding any whose portal access staff disabled. */
 export async function listLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
   const key = `${tenantId}:${accountId}`;
-  const inTransaction = db instanceof PgTransaction;
+  const inTransaction = isTransaction(db);
   const remembered = inTransaction ? undefined : requestMemo().get(key);
   if (remembered) return remembered;
   const linked = await queryLinkedPatients(db, tenantId, accountId);

@@ -1,7 +1,6 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Executor, Transaction } from '@/db/client';
+import { isTransaction, type Executor, type Transaction } from '@/db/client';
 import { assignmentSources, domainEvents, orderStatuses, portalRelationships } from '@/db/schema';
 import type { PortalAccountContext, StaffContext } from '@/lib/access/context';
 import { now } from '@/lib/clock';
@@ -191,7 +190,7 @@ const outsideTransaction = (name: string) => new DomainEventError(`domain event 
  * as the transaction recordEvent takes, or a throw when it is the plain database.
  */
 export function asTransaction(tx: Executor, name: EventName): Transaction {
-  if (!(tx instanceof PgTransaction)) throw outsideTransaction(name);
+  if (!isTransaction(tx)) throw outsideTransaction(name);
   return tx;
 }
 
@@ -201,7 +200,7 @@ export function asTransaction(tx: Executor, name: EventName): Transaction {
  * exist for a change that rolled back). Returns false when `onceKey` was already recorded.
  */
 export async function recordEvent<N extends EventName>(tx: Transaction, tenantId: string, input: EventInput<N>): Promise<boolean> {
-  if (!(tx instanceof PgTransaction)) throw outsideTransaction(input.name);
+  if (!isTransaction(tx)) throw outsideTransaction(input.name);
   const subject = checkEventSubject(input.name, input.subject);
   if (!isUuid(tenantId)) throw new DomainEventError(`domain event ${input.name}: the clinic must be an id`);
   if (input.patientId !== null && !isUuid(input.patientId)) throw new DomainEventError(`domain event ${input.name}: the patient must be an id or null`);

@@ -1,7 +1,6 @@
 import 'server-only';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
-import type { Executor } from '@/db/client';
+import { isTransaction, type Executor } from '@/db/client';
 
 /**
  * A clinic's settings read once per request, per database handle: the portal's layout (its nav),
@@ -15,7 +14,7 @@ export function requestMemoized<T>(read: (db: Executor, tenantId: string) => Pro
   const memo = cache(() => new Map<Executor, Map<string, Promise<T>>>());
   return {
     async get(db: Executor, tenantId: string): Promise<T> {
-      if (db instanceof PgTransaction) return read(db, tenantId);
+      if (isTransaction(db)) return read(db, tenantId);
       const reads = memo();
       let byTenant = reads.get(db);
       if (!byTenant) reads.set(db, (byTenant = new Map()));
