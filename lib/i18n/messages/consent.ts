@@ -8,7 +8,7 @@ export const consent = defineMessages(
   {
     // Portal settings
     messagesHeading: 'Messages from the clinic',
-    messagesIntro: 'Choose whether {clinic} may send news and offers. Messages about your care (appointment reminders, sign-in codes, new documents) are always sent.',
+    messagesIntro: 'Choose whether {clinic} may send news and offers. Messages about your care (appointment reminders, sign-in codes, new documents) are sent either way; to stop those, ask the clinic.',
     marketingEmail: 'News and offers by email',
     marketingSms: 'News and offers by text message',
     noEmailOnFile: 'No email address on file.',
@@ -35,7 +35,7 @@ export const consent = defineMessages(
   },
   {
     messagesHeading: 'Mensajes de la clínica',
-    messagesIntro: 'Elija si {clinic} puede enviarle novedades y ofertas. Los mensajes sobre su atención (recordatorios de citas, códigos de acceso, documentos nuevos) se envían siempre.',
+    messagesIntro: 'Elija si {clinic} puede enviarle novedades y ofertas. Los mensajes sobre su atención (recordatorios de citas, códigos de acceso, documentos nuevos) se envían de todos modos; para dejar de recibirlos, pídaselo a la clínica.',
     marketingEmail: 'Novedades y ofertas por correo electrónico',
     marketingSms: 'Novedades y ofertas por mensaje de texto',
     noEmailOnFile: 'No hay un correo electrónico registrado.',
