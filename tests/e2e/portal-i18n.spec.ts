@@ -8,7 +8,8 @@ import { hostUrl } from './support/hosts';
 async function chooseLanguage(page: Page, opts: { label: string; option: string; button: string; saved: string }) {
   await page.goto(hostUrl('sunrise', '/portal/settings'));
   await page.getByLabel(opts.label, { exact: true }).selectOption({ label: opts.option });
-  await page.getByRole('button', { name: opts.button }).click();
+  // Exact: the section below saves "message choices" with a longer name that starts the same way.
+  await page.getByRole('button', { name: opts.button, exact: true }).click();
   await expect(page).toHaveURL(/\/portal\/settings\?saved=preferences/);
   await expect(page.getByText(opts.saved)).toBeVisible();
 }
