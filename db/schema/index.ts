@@ -13,3 +13,5 @@ export * from './forms';
 export * from './billing';
 export * from './commerce';
 export * from './engagement';
+export * from './automations';
+export * from './campaigns';

@@ -48,6 +48,9 @@ export const outboxMessages = pgTable(
     // Care messages (reminders, notices, codes) or marketing (campaigns): what the suppression
     // list and the patient's consent are checked against when it is sent.
     purpose: text('purpose', { enum: outboxPurposes }).notNull().default('care'),
+    // The patient a message is to, when it is to one (automations, campaigns): marketing is held
+    // back at send time if their consent was withdrawn after it was queued.
+    patientId: uuid('patient_id'),
     status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
@@ -60,6 +63,7 @@ export const outboxMessages = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('outbox_messages_idempotency_key').on(t.tenantId, t.idempotencyKey),
+    index('outbox_messages_provider_id_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
     index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
   ],
 );

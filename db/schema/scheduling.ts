@@ -99,6 +99,8 @@ export const appointments = clinicDetailTable(
     status: text('status', { enum: appointmentStatuses }).notNull().default('booked'),
     cancelReason: text('cancel_reason'),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    // The patient said they will come (a reminder's confirm link, or the portal).
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     bookedByKind: text('booked_by_kind', { enum: ['staff', 'patient'] }).notNull(),
     bookedById: uuid('booked_by_id').notNull(),
     videoUrl: text('video_url'),

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'orders.view': 'See orders, shipments and subscriptions',
   'orders.manage': 'Move orders, ship them, and change or cancel subscriptions',
   'tasks.manage': 'See, create and complete the clinic\u2019s tasks',
+  'automations.manage': 'Build, switch on and pause automations, and edit message templates',
+  'campaigns.manage': 'Build segments, edit message templates and send marketing campaigns',
   'settings.manage': 'Change clinic settings and branding',
   'users.manage': 'Invite users and manage access levels',
   'audit.view': 'View the audit log',
@@ -64,7 +66,7 @@ export const BUILTIN_LEVELS = {
       'messages.view', 'messages.send', 'orders.view', 'tasks.manage',
     ],
   },
-  marketing: { name: 'Marketing', permissions: ['crm.access', 'commerce.catalog'] },
+  marketing: { name: 'Marketing', permissions: ['crm.access', 'commerce.catalog', 'campaigns.manage'] },
 } as const satisfies Record<string, { name: string; permissions: readonly Permission[] }>;
 
 export type BuiltinLevelKey = keyof typeof BUILTIN_LEVELS;
