@@ -5,7 +5,8 @@ import type { Permission } from './permissions';
 export interface AreaNavItem {
   href: string;
   label: string;
-  permission: Permission;
+  /** The permission that shows it; with a list, any one of them. */
+  permission: Permission | readonly Permission[];
   exact?: boolean;
 }
 
@@ -33,6 +34,10 @@ export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm/products', label: 'Products', permission: 'commerce.catalog' },
   { href: '/crm/coupons', label: 'Coupons', permission: 'commerce.catalog' },
   { href: '/crm/shop', label: 'Shop settings', permission: 'commerce.catalog' },
+  { href: '/crm/automations', label: 'Automations', permission: 'automations.manage' },
+  { href: '/crm/templates', label: 'Message templates', permission: ['automations.manage', 'campaigns.manage'] },
+  { href: '/crm/segments', label: 'Segments', permission: 'campaigns.manage' },
+  { href: '/crm/campaigns', label: 'Campaigns', permission: 'campaigns.manage' },
   { href: '/crm/providers', label: 'Providers', permission: 'settings.manage' },
   { href: '/crm/document-types', label: 'Document types', permission: 'settings.manage' },
   { href: '/crm/audit', label: 'Audit log', permission: 'audit.view' },
@@ -41,5 +46,7 @@ export const CRM_NAV: AreaNavItem[] = [
 ];
 
 export function visibleNav(items: AreaNavItem[], permissions: ReadonlySet<Permission>) {
-  return items.filter((i) => permissions.has(i.permission)).map(({ href, label, exact }) => ({ href, label, exact }));
+  return items
+    .filter((i) => (typeof i.permission === 'string' ? [i.permission] : i.permission).some((p) => permissions.has(p)))
+    .map(({ href, label, exact }) => ({ href, label, exact }));
 }
