@@ -16,6 +16,10 @@ export const EngagementAuditActions = {
   // Consent and suppression (the chart's consent panel, the portal's settings, the unsubscribe
   // link, SMS keywords): details name the channel, purpose, answer and source, never an address.
   consentChanged: 'engagement.consent_changed',
+  // Automations (CRM /crm/automations): details name the trigger, status and version, never the words of a step.
+  automationCreated: 'engagement.automation_created',
+  automationUpdated: 'engagement.automation_updated',
+  automationStatusChanged: 'engagement.automation_status_changed',
 } as const;
 
 export type EngagementAuditAction = (typeof EngagementAuditActions)[keyof typeof EngagementAuditActions];
