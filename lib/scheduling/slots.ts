@@ -1,6 +1,5 @@
 import 'server-only';
-import { addDays, weekdayOf, zonedDate, zonedInstant } from './zoned-time';
-import { dateTimeFormat } from '@/lib/intl/date-time-format';
+import { addDays, weekdayOf, zonedDate, zonedInstant, zonedTime } from './zoned-time';
 
 /**
  * The slot engine: free start times of one provider at one location, from weekly wall-clock
@@ -58,13 +57,6 @@ function minutesOf(time: string): number {
 
 function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-/** The wall-clock time of an instant in a zone, 'HH:MM'. */
-function zonedTime(instant: Date, timeZone: string): string {
-  const parts = dateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
-  return `${get('hour')}:${get('minute')}`;
 }
 
 /** The instant of a local wall time, or null when that wall time does not exist that day. */

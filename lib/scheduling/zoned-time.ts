@@ -18,6 +18,13 @@ export function zonedDate(instant: Date, timeZone: string): string {
   return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }
 
+/** The wall-clock time (HH:MM, 00:00–23:59) of an instant in a time zone. */
+export function zonedTime(instant: Date, timeZone: string): string {
+  const parts = dateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('hour')}:${get('minute')}`;
+}
+
 /** Weekday 0 (Sunday) … 6 of a calendar date. */
 export function weekdayOf(date: string): number {
   return new Date(`${date}T12:00:00Z`).getUTCDay();
