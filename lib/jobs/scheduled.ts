@@ -8,6 +8,9 @@ import { reconcilePayments } from '@/lib/billing/reconcile';
 import { runRenewals } from '@/lib/commerce/renewals';
 import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { processPaidOrders } from '@/lib/commerce/order-processing';
+import { installMissingBuiltins } from '@/lib/engagement/automations/builtins';
+import { FAN_OUT_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH } from '@/lib/engagement/automations/runner';
+import { deliverWebhooks, WEBHOOK_BATCH } from '@/lib/engagement/automations/webhooks';
 import { OVERDUE_BATCH, recordOverdueInvoices } from '@/lib/engagement/overdue-invoices';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
@@ -82,6 +85,15 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'order-processing', everySeconds: 60, run: async (db) => processPaidOrders(db, { limit: ORDER_PROCESSING_BATCH }), moreWaiting: (c) => (c.ordersProcessed ?? 0) >= ORDER_PROCESSING_BATCH },
   // Invoices still owed after their due date in their clinic's zone: invoice.overdue, once each (lib/engagement/overdue-invoices.ts).
   { name: 'overdue-invoices', everySeconds: 300, run: async (db, at) => recordOverdueInvoices(db, at), moreWaiting: (c) => (c.invoicesOverdue ?? 0) >= OVERDUE_BATCH },
+  // Clinics made before the built-in automations existed get them (lib/engagement/automations/builtins.ts).
+  { name: 'automation-builtins', everySeconds: 300, run: async (db, at) => installMissingBuiltins(db, at) },
+  // Automations (lib/engagement/automations/runner.ts): new events start runs (once per automation
+  // and event), then due runs do their steps; both claimed with SKIP LOCKED. Fan-out goes first so
+  // a run without a wait is done in the same pass.
+  { name: 'automation-fan-out', everySeconds: 10, run: async (db, at) => ({ ...(await fanOutEvents(db, at)) }), moreWaiting: (c) => (c.eventsMatched ?? 0) >= FAN_OUT_BATCH },
+  { name: 'automation-steps', everySeconds: 10, run: async (db, at) => ({ ...(await runDueSteps(db, at)) }), moreWaiting: (c) => (c.runsAdvanced ?? 0) + (c.runsFailed ?? 0) >= STEPS_BATCH },
+  // Automations' calls to outside URLs, signed and retried.
+  { name: 'automation-webhooks', everySeconds: 30, run: async (db, at) => ({ ...(await deliverWebhooks(db, at)) }), moreWaiting: (c) => (c.webhooksDelivered ?? 0) + (c.webhooksRetried ?? 0) + (c.webhooksDead ?? 0) >= WEBHOOK_BATCH },
 ];
 
 /** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */

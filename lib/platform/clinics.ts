@@ -5,6 +5,7 @@ import { headers } from 'next/headers';
 import type { Executor } from '@/db/client';
 import { accessLevels, staffUsers, tenantBranding, tenantDomains, tenantSettings, tenants } from '@/db/schema';
 import { BUILTIN_LEVELS, BUILTIN_LEVEL_KEYS } from '@/lib/access/permissions';
+import { ensureBuiltinAutomations } from '@/lib/engagement/automations/builtins';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { OperatorContext } from '@/lib/access/context';
 import { revokeTenantSessions } from '@/lib/auth/session-store';
@@ -79,6 +80,8 @@ export async function createClinic(
       .returning({ id: accessLevels.id, key: accessLevels.builtinKey });
     await ensureDefaultDocumentTypes(tx, t.id);
     await installStarterTemplates(tx, t.id);
+    // Visit and form reminders, follow-up and failed-payment notices, on from the first day.
+    await ensureBuiltinAutomations(tx, t.id);
     const [admin] = await tx
       .insert(staffUsers)
       .values({ tenantId: t.id, email: input.adminEmail.trim().toLowerCase(), fullName: input.adminName.trim(), accessLevelId: levels.find((l) => l.key === 'admin')!.id, status: 'invited' })

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { patientConsents, tenants, type ConsentSource, type ContactChannel, type ContactPurpose } from '@/db/schema';
+import { ensureBuiltinAutomations } from '@/lib/engagement/automations/builtins';
 import { recordConsent } from '@/lib/engagement/consent';
 import { demoPatientId } from './contexts';
 
@@ -26,10 +27,12 @@ const DEMO_CONSENTS: Record<string, DemoConsent[]> = {
 const SOURCE: ConsentSource = 'seed';
 
 export async function seedEngagement(db: Database, slug: string): Promise<void> {
-  const consents = DEMO_CONSENTS[slug];
-  if (!consents?.length) return;
   const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug));
   if (!tenant) return;
+  // The built-in automations (visit reminders and the rest), on, as a new clinic has them.
+  await db.transaction((tx) => ensureBuiltinAutomations(tx, tenant.id));
+  const consents = DEMO_CONSENTS[slug];
+  if (!consents?.length) return;
   for (const c of consents) {
     const patientId = await demoPatientId(db, tenant.id, c.patient);
     const [answered] = await db

@@ -1,0 +1,264 @@
+import 'server-only';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '@/db/client';
+import { automationRuns, automationRunSteps, automations, domainEvents, patientTags, webhookDeliveries, type AutomationRun } from '@/db/schema';
+import { clinicTimeZone, REMINDER_TIME } from '@/lib/clinic-forms/reminders';
+import { now } from '@/lib/clock';
+import { lockOrder, moveLockedOrder } from '@/lib/commerce/order-transitions';
+import { errorSummary, RuleError } from '@/lib/kernel/errors';
+import { isUuid } from '@/lib/kernel/ids';
+import { zonedInstant } from '@/lib/scheduling/zoned-time';
+import { createTaskFromAutomation } from '../tasks';
+import { isEventName } from '../events';
+import {
+  describeCondition, durationMs, filterSchema, isTrigger, runDefinitionSchema, triggersOfEvent,
+  type RunDefinition, type Step,
+} from './definition';
+import { firstFailing, neededFacts } from './evaluate';
+import { appointmentOf, formDueOf, loadFacts } from './facts';
+import { executeSendStep } from './send-step';
+import { stepKey, type StepContext, type StepOutcome } from './step-context';
+
+/**
+ * The automation engine (issue 18 points 2 and 4), two jobs of lib/jobs/scheduled.ts.
+ *
+ * Fan-out: events not yet matched are claimed FOR UPDATE SKIP LOCKED (two runners take different
+ * ones), each active automation whose trigger it is and whose filter holds gets a run — unique per
+ * (automation, event), so even a replayed event starts nothing twice — and the event is marked
+ * matched in the same transaction.
+ *
+ * Steps: a due run is claimed FOR UPDATE SKIP LOCKED and its steps are done in that one
+ * transaction until a wait or the end; every effect (an outbox message, a task, a tag, an order's
+ * move, a webhook row) is written in it with the run's move past the step, so a crash rolls both
+ * back and the retry does the step once. A wait is the run's next_run_at: it survives restarts and
+ * deploys. The run follows the definition it copied when it started (an edit does not touch it).
+ */
+
+export const FAN_OUT_BATCH = 200;
+export const STEPS_BATCH = 100;
+/** A wait whose time is this close behind counts as not passed (a reminder booked on the dot). */
+const PASSED_GRACE_MS = 5 * 60_000;
+const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
+
+export interface FanOutResult {
+  eventsMatched: number;
+  runsStarted: number;
+}
+
+export async function fanOutEvents(db: Database, at: Date = now(), options: { limit?: number } = {}): Promise<FanOutResult> {
+  const limit = options.limit ?? FAN_OUT_BATCH;
+  return db.transaction(async (tx) => {
+    const events = await tx
+      .select()
+      .from(domainEvents)
+      .where(and(isNull(domainEvents.fannedOutAt), lte(domainEvents.occurredAt, at)))
+      .orderBy(asc(domainEvents.occurredAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (events.length === 0) return { eventsMatched: 0, runsStarted: 0 };
+    const tenantIds = [...new Set(events.map((e) => e.tenantId))];
+    const active = await tx
+      .select()
+      .from(automations)
+      .where(and(inArray(automations.tenantId, tenantIds), eq(automations.status, 'active')));
+    let runsStarted = 0;
+    for (const event of events) {
+      if (!isEventName(event.name)) continue;
+      const triggers = triggersOfEvent(event.name);
+      const candidates = active.filter((a) => a.tenantId === event.tenantId && isTrigger(a.trigger) && triggers.includes(a.trigger)
+        && a.activeSince !== null && a.activeSince.getTime() <= event.occurredAt.getTime());
+      for (const automation of candidates) {
+        const filter = filterSchema.safeParse(automation.filter);
+        const steps = runDefinitionSchema.shape.steps.safeParse(automation.steps);
+        // A stored definition that no longer parses starts nothing (saving checks it; this is the belt).
+        if (!filter.success || !steps.success) continue;
+        const facts = await loadFacts(tx, event, neededFacts(filter.data), at);
+        if (firstFailing(filter.data, facts)) continue;
+        const definition: RunDefinition = { trigger: automation.trigger, name: automation.name, steps: steps.data };
+        const made = await tx
+          .insert(automationRuns)
+          .values({
+            tenantId: event.tenantId, automationId: automation.id, automationVersion: automation.version, eventId: event.id,
+            patientId: event.patientId, definition, nextRunAt: at, startedAt: at,
+          })
+          .onConflictDoNothing({ target: [automationRuns.tenantId, automationRuns.automationId, automationRuns.eventId] })
+          .returning({ id: automationRuns.id });
+        runsStarted += made.length;
+      }
+    }
+    await tx.update(domainEvents).set({ fannedOutAt: at }).where(inArray(domainEvents.id, events.map((e) => e.id)));
+    return { eventsMatched: events.length, runsStarted };
+  });
+}
+
+export interface StepsResult {
+  runsAdvanced: number;
+  runsFailed: number;
+}
+
+/** Works due runs, one transaction each, up to `limit`. */
+export async function runDueSteps(db: Database, at: Date = now(), options: { limit?: number } = {}): Promise<StepsResult> {
+  const limit = options.limit ?? STEPS_BATCH;
+  let runsAdvanced = 0;
+  let runsFailed = 0;
+  for (let i = 0; i < limit; i++) {
+    const worked = await db.transaction(async (tx) => {
+      const [run] = await tx
+        .select()
+        .from(automationRuns)
+        .where(and(eq(automationRuns.status, 'waiting'), lte(automationRuns.nextRunAt, at)))
+        .orderBy(asc(automationRuns.nextRunAt))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!run) return null;
+      try {
+        // A savepoint: a step that throws undoes its own writes, and the run records the failure.
+        await tx.transaction((sp) => advanceRun(sp, run, at));
+        return 'advanced' as const;
+      } catch (error) {
+        const failed = run.attempts + 1 > RETRY_DELAYS_MS.length;
+        const detail = `Step ${run.stepIndex + 1} could not be done (${errorSummary(error)})${failed ? '; the run stopped after the last retry' : '; it will be tried again'}.`;
+        await tx.update(automationRuns).set(failed
+          ? { status: 'failed', nextRunAt: null, finishedAt: at, attempts: run.attempts + 1, lastError: errorSummary(error) }
+          : { attempts: run.attempts + 1, nextRunAt: new Date(at.getTime() + RETRY_DELAYS_MS[run.attempts]!), lastError: errorSummary(error) })
+          .where(and(eq(automationRuns.tenantId, run.tenantId), eq(automationRuns.id, run.id)));
+        await logStep(tx, run, run.stepIndex, 'error', 'failed', detail, at);
+        return failed ? ('failed' as const) : ('retry' as const);
+      }
+    });
+    if (worked === null) break;
+    if (worked === 'advanced') runsAdvanced += 1;
+    if (worked === 'failed') runsFailed += 1;
+  }
+  return { runsAdvanced, runsFailed };
+}
+
+async function logStep(tx: Transaction, run: AutomationRun, stepIndex: number, kind: string, outcome: 'done' | 'skipped' | 'waiting' | 'stopped' | 'failed', detail: string, at: Date) {
+  await tx.insert(automationRunSteps).values({ tenantId: run.tenantId, runId: run.id, stepIndex, kind, outcome, detail, at });
+}
+
+async function advanceRun(tx: Transaction, run: AutomationRun, at: Date): Promise<void> {
+  const definition = runDefinitionSchema.parse(run.definition);
+  const [event] = await tx.select().from(domainEvents).where(and(eq(domainEvents.tenantId, run.tenantId), eq(domainEvents.id, run.eventId)));
+  if (!event || !isEventName(event.name)) throw new Error('automation run: its event is missing');
+  const ref = { tenantId: event.tenantId, patientId: event.patientId, subject: event.subject, id: event.id, name: event.name, occurredAt: event.occurredAt };
+  const where = and(eq(automationRuns.tenantId, run.tenantId), eq(automationRuns.id, run.id));
+  let index = run.stepIndex;
+  while (index < definition.steps.length) {
+    const step = definition.steps[index]!;
+    const outcome = await executeStep({ tx, run, definition, event: ref, index, at }, step);
+    if ('wait' in outcome) {
+      await logStep(tx, run, index, step.kind, 'waiting', outcome.detail, at);
+      await tx.update(automationRuns).set({ stepIndex: outcome.advance ? index + 1 : index, nextRunAt: outcome.wait, attempts: 0, lastError: null }).where(where);
+      return;
+    }
+    if ('stop' in outcome) {
+      await logStep(tx, run, index, step.kind, outcome.outcome, outcome.detail, at);
+      await tx.update(automationRuns).set({ stepIndex: index, status: outcome.outcome === 'failed' ? 'failed' : 'stopped', nextRunAt: null, finishedAt: at, attempts: 0 }).where(where);
+      return;
+    }
+    await logStep(tx, run, index, step.kind, outcome.outcome, outcome.detail, at);
+    index += 1;
+  }
+  await tx.update(automationRuns).set({ stepIndex: index, status: 'completed', nextRunAt: null, finishedAt: at, attempts: 0, lastError: null }).where(where);
+}
+
+async function executeStep(ctx: StepContext, step: Step): Promise<StepOutcome> {
+  const { tx, run, event, index, at } = ctx;
+  switch (step.kind) {
+    case 'wait': {
+      const until = new Date(at.getTime() + durationMs(step.duration));
+      return { wait: until, advance: true, detail: `Waiting until ${until.toISOString()}.` };
+    }
+    case 'wait_until': {
+      const anchor = await anchorInstant(ctx, step.anchor);
+      if (!anchor) return { stop: true, outcome: 'stopped', detail: step.anchor === 'form.due' ? 'Stopped: the form has no due date or no longer exists.' : 'Stopped: the visit no longer exists.' };
+      const sign = step.direction === 'before' ? -1 : 1;
+      const target = new Date(anchor.getTime() + sign * durationMs(step.offset));
+      // Already waited here once (woken now): the time has come unless the anchor moved later.
+      const waited = await hasWaitedAt(tx, run, index);
+      if (target.getTime() > at.getTime()) return { wait: target, advance: false, detail: `Waiting until ${target.toISOString()}.` };
+      if (!waited && target.getTime() < at.getTime() - PASSED_GRACE_MS && step.ifPassed === 'stop') {
+        return { stop: true, outcome: 'stopped', detail: 'Stopped: that time had already passed when the run got here.' };
+      }
+      return { next: true, outcome: 'done', detail: 'The time came.' };
+    }
+    case 'check': {
+      const facts = await loadFacts(tx, event, neededFacts(step.conditions), at);
+      const failing = firstFailing(step.conditions, facts);
+      return failing
+        ? { stop: true, outcome: 'stopped', detail: `Stopped: not ${describeCondition(failing)}.` }
+        : { next: true, outcome: 'done', detail: 'Every condition held.' };
+    }
+    case 'send':
+      return executeSendStep(ctx, step);
+    case 'task': {
+      const made = await createTaskFromAutomation(tx, run.tenantId, {
+        sourceKey: stepKey(run.id, index), title: step.title, details: step.details ?? null, patientId: event.patientId,
+        assigneeStaffId: step.assigneeStaffId ?? null, assigneeTeam: step.assigneeTeam ?? null, dueInDays: step.dueInDays ?? null,
+      });
+      const dropped = made.dropped.length > 0 ? ' The assignee is no longer allowed, so it is unassigned.' : '';
+      return { next: true, outcome: 'done', detail: `Task created.${dropped}` };
+    }
+    case 'tag': {
+      if (!event.patientId) return { next: true, outcome: 'skipped', detail: 'Skipped: the event has no patient.' };
+      if (step.op === 'add') {
+        await tx.insert(patientTags).values({ tenantId: run.tenantId, patientId: event.patientId, tag: step.tag, createdAt: at }).onConflictDoNothing();
+        return { next: true, outcome: 'done', detail: `Tagged “${step.tag}”.` };
+      }
+      await tx.delete(patientTags).where(and(eq(patientTags.tenantId, run.tenantId), eq(patientTags.patientId, event.patientId), eq(patientTags.tag, step.tag)));
+      return { next: true, outcome: 'done', detail: `Tag “${step.tag}” removed.` };
+    }
+    case 'order_status': {
+      const orderId = event.subject['orderId'];
+      const order = isUuid(orderId) ? await lockOrder(tx, run.tenantId, orderId) : null;
+      if (!order) return { next: true, outcome: 'skipped', detail: 'Skipped: the order no longer exists.' };
+      if (order.status === step.to) return { next: true, outcome: 'skipped', detail: `Skipped: the order is already ${step.to.replaceAll('_', ' ')}.` };
+      try {
+        await tx.transaction((sp) => moveLockedOrder(sp, order, step.to, { kind: 'system' }, `Automation: ${ctx.definition.name}`.slice(0, 200)));
+      } catch (error) {
+        if (error instanceof RuleError) return { next: true, outcome: 'skipped', detail: `Skipped: ${error.message}` };
+        throw error;
+      }
+      return { next: true, outcome: 'done', detail: `Order moved to ${step.to.replaceAll('_', ' ')}.` };
+    }
+    case 'webhook': {
+      const key = stepKey(run.id, index);
+      await tx
+        .insert(webhookDeliveries)
+        .values({
+          tenantId: run.tenantId, runId: run.id, url: step.url, idempotencyKey: key, nextAttemptAt: at, createdAt: at,
+          body: {
+            id: key, type: event.name, occurredAt: event.occurredAt.toISOString(), clinicId: run.tenantId,
+            patientId: event.patientId, subject: event.subject, automationId: run.automationId, eventId: event.id,
+          },
+        })
+        .onConflictDoNothing({ target: [webhookDeliveries.tenantId, webhookDeliveries.idempotencyKey] });
+      return { next: true, outcome: 'done', detail: `Call to ${new URL(step.url).host} queued.` };
+    }
+  }
+}
+
+async function hasWaitedAt(tx: Transaction, run: AutomationRun, index: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ one: sql<number>`1` })
+    .from(automationRunSteps)
+    .where(and(eq(automationRunSteps.tenantId, run.tenantId), eq(automationRunSteps.runId, run.id), eq(automationRunSteps.stepIndex, index), eq(automationRunSteps.outcome, 'waiting')))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** The instant a wait_until counts from, read now (a visit moved in place moves the wait). */
+async function anchorInstant(ctx: StepContext, anchor: 'appointment.start' | 'appointment.end' | 'form.due'): Promise<Date | null> {
+  const { tx, run, event } = ctx;
+  if (anchor === 'form.due') {
+    const assignmentId = event.subject['assignmentId'];
+    const dueOn = isUuid(assignmentId) ? await formDueOf(tx, run.tenantId, assignmentId) : null;
+    // Due "on" a day: the form reminders' hour of that day in the clinic's zone.
+    return dueOn ? zonedInstant(dueOn, REMINDER_TIME, await clinicTimeZone(tx, run.tenantId)) : null;
+  }
+  const appointmentId = event.subject['appointmentId'];
+  const appointment = isUuid(appointmentId) ? await appointmentOf(tx, run.tenantId, appointmentId) : null;
+  if (!appointment) return null;
+  return anchor === 'appointment.start' ? appointment.startsAt : appointment.endsAt;
+}
