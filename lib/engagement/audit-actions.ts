@@ -16,6 +16,12 @@ export const EngagementAuditActions = {
   // Consent and suppression (the chart's consent panel, the portal's settings, the unsubscribe
   // link, SMS keywords): details name the channel, purpose, answer and source, never an address.
   consentChanged: 'engagement.consent_changed',
+  // Segments (CRM /crm/segments): details name the condition kinds and what changed, never the
+  // segment's name or description (typed by staff) or any patient.
+  segmentCreated: 'engagement.segment_created',
+  segmentUpdated: 'engagement.segment_updated',
+  segmentArchived: 'engagement.segment_archived',
+  segmentRestored: 'engagement.segment_restored',
   // Automations (CRM /crm/automations): details name the trigger, status and version, never the words of a step.
   automationCreated: 'engagement.automation_created',
   automationUpdated: 'engagement.automation_updated',
