@@ -4,7 +4,8 @@ import { messageTemplates, patients } from '@/db/schema';
 import { enqueueMessage } from '@/lib/outbox/enqueue';
 import { mayContact, type ContactRefusal } from '../consent';
 import { loadPlaceholderValues } from '../templates/values';
-import { renderTemplateMessage } from '../templates/render';
+import { pickTemplateLanguage, renderTemplateMessage } from '../templates/render';
+import { loadClinicEmailBrand } from '@/lib/notifications/email-brand';
 import type { Step } from './definition';
 import { stepKey, type StepContext, type StepOutcome } from './step-context';
 
@@ -32,11 +33,14 @@ export async function executeSendStep(ctx: StepContext, step: Extract<Step, { ki
   if (!decision.ok) return { next: true, outcome: 'skipped', detail: REFUSAL_WORDS[decision.reason](step.channel) };
   const [patient] = await tx.select({ language: patients.preferredLanguage }).from(patients)
     .where(and(eq(patients.tenantId, run.tenantId), eq(patients.id, event.patientId)));
-  const language = patient?.language ?? 'en';
+  const language = pickTemplateLanguage(template.content, patient?.language);
+  const clinic = await loadClinicEmailBrand(tx, run.tenantId);
+  if (!clinic) throw new Error('automation send: the clinic has no branding row');
   const values = await loadPlaceholderValues(tx, run.tenantId, { patientId: event.patientId, eventName: event.name, subject: event.subject, language });
-  const message = await renderTemplateMessage(tx, run.tenantId, { template, language, values });
+  const message = renderTemplateMessage({ template, language, values, clinic });
   await enqueueMessage(tx, {
-    tenantId: run.tenantId, channel: step.channel, recipient: decision.address, subject: message.subject, body: message.text, html: message.html,
+    tenantId: run.tenantId, channel: step.channel, recipient: decision.address, body: message.text,
+    ...(message.channel === 'email' ? { subject: message.subject, html: message.html } : {}),
     idempotencyKey: stepKey(run.id, index), purpose: template.purpose, patientId: event.patientId,
   });
   return { next: true, outcome: 'done', detail: `${step.channel === 'email' ? 'Email' : 'Text message'} “${template.name}” queued.` };
