@@ -4,13 +4,14 @@ import type { Executor, Transaction } from '@/db/client';
 import { appointments, patients, staffUsers, tenantSettings, type AppointmentStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalLink } from '@/lib/access/linked-patients';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAudit, type AuditRecord } from '@/lib/audit/record-audit';
 import { assignBookingForms } from '@/lib/clinic-forms/assignments';
 import { now as clockNow } from '@/lib/clock';
-import { eventActorOf, recordEvent } from '@/lib/engagement/events';
+import { eventActorOf, recordEvent, type EventActor } from '@/lib/engagement/events';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueAppointmentNotification } from '@/lib/notifications/appointment-notifications';
+import type { TenantRef } from '@/lib/tenancy/lookup';
 import { loadBookingContext, loadProviderCalendars, offeringProviders } from './find-slots';
 import { checkSlot, type SlotProblem } from './slots';
 import { zonedDate } from './zoned-time';
@@ -29,10 +30,26 @@ export const AppointmentAuditActions = {
   cancelled: 'appointment.cancelled',
   completed: 'appointment.completed',
   noShow: 'appointment.no_show',
+  confirmed: 'appointment.confirmed',
 } as const;
 
 /** Staff, or a portal account acting for the patient selected in its session. */
 export type SchedulingActor = StaffContext | PortalContext;
+
+/**
+ * Whoever holds a visit reminder's signed link (lib/scheduling/visit-link-actions.ts): the
+ * patient, not signed in. It may act on the one appointment the link names, under the patients'
+ * rules (the clinic's change window), and is recorded as the patient (no portal account).
+ */
+export interface VisitLinkActor {
+  tenant: TenantRef;
+  visitLink: { appointmentId: string };
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/** Who may change an existing visit: the booking audiences, or a reminder's link (cancel only). */
+export type ChangeActor = SchedulingActor | VisitLinkActor;
 
 export interface BookingInput {
   patientId: string;
@@ -60,12 +77,32 @@ export type ChangeResult = { ok: true } | ChangeRefusal;
 const CANCEL_REASON_MAX = 500;
 export const RESCHEDULED_REASON = 'Rescheduled';
 
-function isPortal(actor: SchedulingActor): actor is PortalContext {
+function isPortal(actor: ChangeActor): actor is PortalContext {
   return 'account' in actor;
 }
 
-function tenantOf(actor: SchedulingActor): string {
+function isVisitLink(actor: ChangeActor): actor is VisitLinkActor {
+  return 'visitLink' in actor;
+}
+
+function tenantOf(actor: ChangeActor): string {
   return actor.tenant.id;
+}
+
+/** The audit entry's actor for a reminder link: the patient, by the link (shown as its label). */
+export function visitLinkAudit(actor: VisitLinkActor): Pick<AuditRecord, 'tenantId' | 'actor' | 'ip' | 'userAgent'> {
+  return { tenantId: actor.tenant.id, actor: { kind: 'patient', id: null, label: 'Reminder link' }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null };
+}
+
+/** The event's actor for a reminder link: the patient, with no portal account to name. */
+export const VISIT_LINK_EVENT_ACTOR: EventActor = { kind: 'patient', id: null };
+
+function auditChange(tx: Executor, actor: ChangeActor, entry: Omit<AuditRecord, 'tenantId' | 'actor'>): Promise<void> {
+  return isVisitLink(actor) ? recordAudit(tx, { ...entry, ...visitLinkAudit(actor) }) : recordAudit(tx, actor, entry);
+}
+
+function eventActorOfChange(actor: ChangeActor): EventActor {
+  return isVisitLink(actor) ? VISIT_LINK_EVENT_ACTOR : eventActorOf(actor);
 }
 
 /** Carries a refusal out of a transaction so it rolls back; turned back into a result outside. */
@@ -167,25 +204,42 @@ export async function bookAppointment(db: Executor, actor: SchedulingActor, inpu
 }
 
 /** The appointment, locked, if this actor may see it; not-found otherwise. */
-async function lockAppointment(tx: Executor, actor: SchedulingActor, appointmentId: string) {
+async function lockAppointment(tx: Executor, actor: ChangeActor, appointmentId: string) {
   if (!isUuid(appointmentId)) throw new NotFoundError('appointment');
+  // A link reaches only the appointment its signed token names (the signature is checked by the caller).
+  if (isVisitLink(actor) && appointmentId !== actor.visitLink.appointmentId) throw new NotFoundError('appointment');
   const [row] = await tx
     .select()
     .from(appointments)
     .where(and(eq(appointments.tenantId, tenantOf(actor)), eq(appointments.id, appointmentId)))
     .for('update');
   if (!row) throw new NotFoundError('appointment');
-  await assertMayActFor(tx, actor, row.patientId);
+  if (!isVisitLink(actor)) await assertMayActFor(tx, actor, row.patientId);
   return row;
 }
 
+/** Until when a patient may change or cancel a visit: the clinic's window before its start. */
+export function patientChangeDeadline(startsAt: Date, windowHours: number): Date {
+  return new Date(startsAt.getTime() - windowHours * 3_600_000);
+}
+
+/**
+ * The patients' rule (the portal's bookings and a reminder's link): a booked visit, until the
+ * clinic's window before its start. Null when the change is allowed at `at`.
+ */
+export function patientChangeRefusal(row: { status: AppointmentStatus; startsAt: Date }, windowHours: number, at: Date): ChangeRefusal | null {
+  if (row.status !== 'booked') return { ok: false, error: 'not-active', status: row.status };
+  if (at.getTime() > patientChangeDeadline(row.startsAt, windowHours).getTime()) return { ok: false, error: 'outside-window', hoursBefore: windowHours };
+  return null;
+}
+
 /** Patients change or cancel only until the clinic's window before the visit; staff always. */
-async function assertChangeAllowed(tx: Executor, actor: SchedulingActor, row: { status: AppointmentStatus; startsAt: Date }) {
+async function assertChangeAllowed(tx: Executor, actor: ChangeActor, row: { status: AppointmentStatus; startsAt: Date }) {
   if (row.status !== 'booked') throw new Refused({ ok: false, error: 'not-active', status: row.status });
-  if (!isPortal(actor)) return;
+  if (!isPortal(actor) && !isVisitLink(actor)) return;
   const { settings } = await loadSettings(tx, actor.tenant.id);
-  const deadline = row.startsAt.getTime() - settings.cancellationWindowHours * 3_600_000;
-  if (clockNow().getTime() > deadline) throw new Refused({ ok: false, error: 'outside-window', hoursBefore: settings.cancellationWindowHours });
+  const refusal = patientChangeRefusal(row, settings.cancellationWindowHours, clockNow());
+  if (refusal) throw new Refused(refusal);
 }
 
 async function loadSettings(tx: Executor, tenantId: string) {
@@ -248,8 +302,8 @@ export async function rescheduleAppointment(
   });
 }
 
-/** Cancels with a required reason; patients only inside the clinic's window. */
-export async function cancelAppointment(db: Executor, actor: SchedulingActor, appointmentId: string, reason: string): Promise<ChangeResult> {
+/** Cancels with a required reason; patients (in the portal or by a reminder's link) only inside the clinic's window. */
+export async function cancelAppointment(db: Executor, actor: ChangeActor, appointmentId: string, reason: string): Promise<ChangeResult> {
   const tenantId = tenantOf(actor);
   const text = cleanReason(reason);
   const result = await inTransaction(db, async (tx) => {
@@ -261,13 +315,13 @@ export async function cancelAppointment(db: Executor, actor: SchedulingActor, ap
       .update(appointments)
       .set({ status: 'cancelled', cancelReason: text, cancelledAt: at, updatedAt: at })
       .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, row.id)));
-    await recordAudit(tx, actor, {
+    await auditChange(tx, actor, {
       action: AppointmentAuditActions.cancelled, patientId: row.patientId,
       target: { type: 'appointment', id: row.id },
       details: { before: { status: row.status }, after: { status: 'cancelled', reason: text }, startsAt: row.startsAt.toISOString() },
     });
     await recordEvent(tx, tenantId, {
-      name: 'appointment.cancelled', patientId: row.patientId, actor: eventActorOf(actor),
+      name: 'appointment.cancelled', patientId: row.patientId, actor: eventActorOfChange(actor),
       subject: { appointmentId: row.id, serviceId: row.serviceId, locationId: row.locationId, providerId: row.providerId },
     });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: row.id, kind: 'cancelled' });

@@ -6,7 +6,7 @@ import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import {
-  bookAppointment, cancelAppointment, rescheduleAppointment,
+  bookAppointment, cancelAppointment, patientChangeDeadline, patientChangeRefusal, rescheduleAppointment,
   type BookingResult, type ChangeResult, type RescheduleResult,
 } from './booking';
 import { findFreeSlots } from './find-slots';
@@ -30,6 +30,7 @@ function visitQuery(db: Executor) {
     .select({
       ...portalVisitColumns(),
       serviceId: appointments.serviceId, locationId: appointments.locationId, providerId: appointments.providerId, locationPhone: locations.phone,
+      confirmedAt: appointments.confirmedAt,
     })
     .from(appointments)
     .innerJoin(staffUsers, and(eq(staffUsers.tenantId, appointments.tenantId), eq(staffUsers.id, appointments.providerId)))
@@ -40,11 +41,11 @@ function visitQuery(db: Executor) {
 type VisitRow = Awaited<ReturnType<ReturnType<typeof visitQuery>['where']>>[number];
 
 function toBookingVisit(row: VisitRow, at: Date, windowHours: number): BookingVisit {
-  const { serviceId, locationId, providerId, locationPhone, ...visit } = row;
-  const changeUntil = new Date(visit.startsAt.getTime() - windowHours * 3_600_000);
+  const { serviceId, locationId, providerId, locationPhone, confirmedAt, ...visit } = row;
+  const changeUntil = patientChangeDeadline(visit.startsAt, windowHours);
   // The same rule booking.ts applies when the change is made.
-  const changeable = visit.status === 'booked' && at.getTime() <= changeUntil.getTime();
-  return { ...toPortalVisit(visit, at), serviceId, locationId, providerId, locationPhone, changeUntil, changeable, windowHours };
+  const changeable = patientChangeRefusal(visit, windowHours, at) === null;
+  return { ...toPortalVisit(visit, at), serviceId, locationId, providerId, locationPhone, confirmedAt, changeUntil, changeable, windowHours };
 }
 
 const own = (ctx: PortalContext) => ({ tenantId: ctx.tenant.id, patientId: ctx.patient.id });

@@ -35,6 +35,8 @@ export interface BookingVisit extends PortalVisit {
   locationId: string;
   providerId: string;
   locationPhone: string | null;
+  /** When the patient said they will come (a reminder's confirm link); null until then. */
+  confirmedAt: Date | null;
   /** Patients may change or cancel until this instant (the clinic's window before the start). */
   changeUntil: Date;
   changeable: boolean;
