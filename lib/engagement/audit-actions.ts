@@ -16,6 +16,12 @@ export const EngagementAuditActions = {
   // Consent and suppression (the chart's consent panel, the portal's settings, the unsubscribe
   // link, SMS keywords): details name the channel, purpose, answer and source, never an address.
   consentChanged: 'engagement.consent_changed',
+  // Message templates (CRM /crm/templates): details name the channel, purpose, languages and the
+  // fields that changed, never the words.
+  templateCreated: 'engagement.template_created',
+  templateUpdated: 'engagement.template_updated',
+  templateArchived: 'engagement.template_archived',
+  templateRestored: 'engagement.template_restored',
   // Segments (CRM /crm/segments): details name the condition kinds and what changed, never the
   // segment's name or description (typed by staff) or any patient.
   segmentCreated: 'engagement.segment_created',
