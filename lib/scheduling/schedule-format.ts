@@ -37,6 +37,11 @@ export const STATUS_LABEL: Record<AppointmentStatus, string> = {
   no_show: 'No-show',
 };
 
+/** A booked visit the patient confirmed (a reminder's link) reads "Confirmed"; any other, its status. */
+export function visitStatusText(visit: { status: AppointmentStatus; confirmedAt: Date | null }): string {
+  return visit.status === 'booked' && visit.confirmedAt ? 'Confirmed' : STATUS_LABEL[visit.status];
+}
+
 export interface SlotOption {
   /** `${ISO start}|${providerId}`, read back by the actions. */
   value: string;

@@ -60,6 +60,8 @@ export interface ScheduleAppointment {
   endsAt: Date;
   status: AppointmentStatus;
   cancelReason: string | null;
+  /** When the patient confirmed they will come (a reminder's link); null until then. */
+  confirmedAt: Date | null;
   /** The view zone's calendar date of the start. */
   date: string;
   patient: { id: string; name: string; recordNumber: string };
@@ -93,7 +95,7 @@ export interface ScheduleView {
 
 const appointmentColumns = {
   id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
-  cancelReason: appointments.cancelReason,
+  cancelReason: appointments.cancelReason, confirmedAt: appointments.confirmedAt,
   patientId: patients.id, firstName: patients.firstName, lastName: patients.lastName, recordNumber: patients.recordNumber,
   serviceId: services.id, serviceName: services.name, durationMinutes: services.durationMinutes,
   providerId: staffUsers.id, providerName: staffUsers.fullName,
@@ -114,7 +116,7 @@ type AppointmentRow = Awaited<ReturnType<ReturnType<typeof appointmentQuery>['wh
 
 function toAppointment(r: AppointmentRow, timeZone: string): ScheduleAppointment {
   return {
-    id: r.id, startsAt: r.startsAt, endsAt: r.endsAt, status: r.status, cancelReason: r.cancelReason,
+    id: r.id, startsAt: r.startsAt, endsAt: r.endsAt, status: r.status, cancelReason: r.cancelReason, confirmedAt: r.confirmedAt,
     date: zonedDate(r.startsAt, timeZone),
     patient: { id: r.patientId, name: `${r.firstName} ${r.lastName}`, recordNumber: r.recordNumber },
     service: { id: r.serviceId, name: r.serviceName },

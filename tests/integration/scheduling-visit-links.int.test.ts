@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { appointments, auditLog, domainEvents, locations, outboxMessages, patients, services, tenantSettings } from '@/db/schema';
+import { appointments, auditLog, domainEvents, outboxMessages, patients, tenantSettings } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
-import { bookAppointment, rescheduleAppointment } from '@/lib/scheduling/booking';
+import { rescheduleAppointment } from '@/lib/scheduling/booking';
 import { cancelPortalVisit, listBookingVisits } from '@/lib/scheduling/patient-bookings';
 import { cancelVisitByLink, confirmVisitByLink, inspectVisitLink, VISIT_LINK_CANCEL_REASON } from '@/lib/scheduling/visit-link-actions';
 import { makeVisitToken } from '@/lib/scheduling/visit-links';
-import { createBookingClinic, createMariasFamily, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
+import { holdClockAt, NOW, ny, TZ } from '../support/scheduling-fixtures';
+import { visitLinkClinic as clinic } from './scheduling-visit-links-fixtures';
 
 holdClockAt(NOW);
 
@@ -20,25 +20,6 @@ holdClockAt(NOW);
  *
  * The clinic is in New York with a 24-hour change window; it is Monday 2030-01-07, 07:00 there.
  */
-async function clinic() {
-  const { tenant, staff } = await createBookingClinic({ minNoticeMinutes: 0, bookingHorizonDays: 60, bufferMinutes: 0, cancellationWindowHours: 24 });
-  const db = getDb();
-  const [main] = await db.insert(locations).values([
-    { tenantId: tenant.id, name: 'Main Street', addressLine1: '1 Main St', city: 'Springfield', region: 'NY', postalCode: '10001', timeZone: TZ, phone: '+12125550100' },
-  ]).returning();
-  // A service name that must never reach the link's page.
-  const [service] = await db.insert(services).values({ tenantId: tenant.id, name: 'Fertility consultation', durationMinutes: 30 }).returning();
-  const [ada] = await createProviders(tenant, [{ name: 'Dr Ada' }]);
-  await offerServices(tenant, [[ada, service!]]);
-  await weekdayHours(tenant, [{ provider: ada, location: main!, from: '08:00', to: '17:00' }]);
-  const { maria, leo, portal } = await createMariasFamily(tenant, randomBytes(3).toString('hex'));
-  const book = async (startsAt: Date, patientId = maria.patient.id) => {
-    const result = await bookAppointment(db, staff, { patientId, serviceId: service!.id, locationId: main!.id, providerId: ada.id, startsAt });
-    if (!result.ok) throw new Error(`booking failed: ${result.error}`);
-    return result.appointment.id;
-  };
-  return { tenant, staff, main: main!, service: service!, ada, maria, leo, portal, book };
-}
 
 const db = () => getDb();
 

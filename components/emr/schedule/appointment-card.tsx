@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ScheduleAppointment } from '@/lib/scheduling/schedule-view';
-import { formatTime, STATUS_LABEL, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
+import { formatTime, visitStatusText, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
 import { STATUS_STYLE } from './status-style';
 
 /** One visit: time in its location's zone (named), patient linked to the chart, status as text. */
@@ -13,17 +13,18 @@ export function AppointmentCard({ appointment: a, show, canManage }: {
   const zone = a.location.timeZone;
   const time = `${formatTime(a.startsAt, zone)} – ${formatTime(a.endsAt, zone)} ${zoneAbbreviation(a.startsAt, zone)}`;
   const inactive = a.status === 'cancelled';
+  const status = visitStatusText(a);
   return (
     <article
       data-testid="schedule-appointment"
       data-patient={a.patient.name}
       data-status={a.status}
-      aria-label={`${time}, ${a.patient.name}, ${STATUS_LABEL[a.status]}`}
+      aria-label={`${time}, ${a.patient.name}, ${status}`}
       className="rounded-lg border border-line bg-surface p-3 text-sm shadow-sm"
     >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <p className={`font-semibold ${inactive ? 'line-through decoration-1' : ''}`}>{time}</p>
-        <span className={`rounded-full border px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[a.status]}`}>{STATUS_LABEL[a.status]}</span>
+        <span className={`rounded-full border px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[a.status]}`}>{status}</span>
       </div>
       <p className="mt-1">
         <Link href={`/emr/patients/${a.patient.id}`} className="font-medium text-brand-accent underline underline-offset-2">

@@ -25,6 +25,7 @@ export function BookingVisitCard({
       <p className="font-semibold">
         <VisitWhen startsAt={visit.startsAt} locationZone={visit.timeZone} patientZone={patientZone} t={t} fmt={fmt} />
       </p>
+      {visit.confirmedAt ? <p className="mt-1 text-sm font-medium">{t('confirmedNote')}</p> : null}
       <dl className="mt-3 grid gap-2 text-sm sm:grid-cols-3">
         <VisitFacts service={visit.isVideo ? t('videoVisit', { service: visit.service }) : visit.service} provider={visit.provider} location={visit.location} t={t} />
       </dl>

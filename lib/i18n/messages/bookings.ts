@@ -34,6 +34,7 @@ export const bookings = defineMessages(
     windowClosed: 'Changes are possible until {hours} hours before the visit.',
     contactPhone: 'To change or cancel it now, please call {location} at {phone}.',
     contactClinic: 'To change or cancel it now, please contact the clinic.',
+    confirmedNote: 'Confirmed: you told the clinic you will come.',
 
     newTitle: 'Book a visit',
     bookingFor: 'Booking for {name}.',
@@ -124,6 +125,7 @@ export const bookings = defineMessages(
     windowClosed: 'Los cambios son posibles hasta {hours} horas antes de la cita.',
     contactPhone: 'Para cambiarla o cancelarla ahora, llame a {location} al {phone}.',
     contactClinic: 'Para cambiarla o cancelarla ahora, póngase en contacto con la clínica.',
+    confirmedNote: 'Confirmada: le dijo a la clínica que vendrá.',
 
     newTitle: 'Reservar una cita',
     bookingFor: 'Reserva para {name}.',

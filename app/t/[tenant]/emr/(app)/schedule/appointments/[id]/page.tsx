@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { CancelAppointmentForm, OutcomeForms } from '@/components/emr/schedule/appointment-actions';
-import { formatDay, formatWhen, slotOptions, STATUS_LABEL, zoneAbbreviation, type SlotOption } from '@/lib/scheduling/schedule-format';
+import { formatDay, formatWhen, slotOptions, STATUS_LABEL, visitStatusText, zoneAbbreviation, type SlotOption } from '@/lib/scheduling/schedule-format';
 import { SlotPickerForm } from '@/components/emr/schedule/slot-picker-form';
 import { SlotQueryForm } from '@/components/emr/schedule/slot-query-form';
 import { NotFoundError } from '@/lib/access/context';
@@ -72,7 +72,8 @@ export default async function ManageAppointmentPage({ params, searchParams }: {
           <dt className="font-medium">Service</dt><dd>{a.service.name}</dd>
           <dt className="font-medium">Provider</dt><dd>{a.provider.name}</dd>
           <dt className="font-medium">Location</dt><dd>{a.location.name}</dd>
-          <dt className="font-medium">Status</dt><dd>{STATUS_LABEL[a.status]}</dd>
+          <dt className="font-medium">Status</dt>
+          <dd>{visitStatusText(a)}{a.status === 'booked' && a.confirmedAt ? ` by the patient on ${formatWhen(a.confirmedAt, zone)}` : ''}</dd>
           {a.cancelReason ? <><dt className="font-medium">Reason</dt><dd>{a.cancelReason}</dd></> : null}
         </dl>
       </section>
