@@ -23,7 +23,8 @@ import { liftUnsubscribe, normaliseAddress, suppressionBlocks } from './suppress
  * change), a portal account (for itself or a patient it may act for), and the system (the
  * unsubscribe link and SMS keywords, through the address, in lib/engagement/unsubscribe.ts and
  * sms-keywords.ts). Whether a message may go is `mayContact` / `contactDecisions`, which also
- * read the suppression list for the patient's current address.
+ * read the suppression list for the patient's current address; at send time the dispatcher reads
+ * the answers in force again for its batch (`consentWithheldAmong`).
  */
 
 export const CONSENT_DEFAULTS: Readonly<Record<ContactPurpose, boolean>> = { care: true, marketing: false };
@@ -293,4 +294,39 @@ export async function contactDecisions(
     else decisions.set(row.id, { ok: true, address: normalised });
   }
   return decisions;
+}
+
+export interface ConsentQuery {
+  tenantId: string;
+  patientId: string;
+  channel: ContactChannel;
+  purpose: ContactPurpose;
+}
+
+/**
+ * The answers in force for many patients of any clinics at once (the dispatcher's claimed batch),
+ * in one query: the indexes in `queries` whose answer is no. A patient without a recorded answer
+ * has the default (marketing: no); so has one that is no longer the clinic's.
+ */
+export async function consentWithheldAmong(db: Executor, queries: readonly ConsentQuery[]): Promise<Set<number>> {
+  const asked = queries.filter((q) => isUuid(q.patientId));
+  const distinct = <T>(pick: (q: ConsentQuery) => T) => [...new Set(asked.map(pick))];
+  // Bounded on every leading column of patient_consents_latest_idx; the newest row per key wins.
+  const rows = asked.length === 0 ? [] : await db
+    .selectDistinctOn([patientConsents.tenantId, patientConsents.patientId, patientConsents.channel, patientConsents.purpose], {
+      tenantId: patientConsents.tenantId, patientId: patientConsents.patientId, channel: patientConsents.channel, purpose: patientConsents.purpose, granted: patientConsents.granted,
+    })
+    .from(patientConsents)
+    .where(and(
+      inArray(patientConsents.tenantId, distinct((q) => q.tenantId)), inArray(patientConsents.patientId, distinct((q) => q.patientId)),
+      inArray(patientConsents.channel, distinct((q) => q.channel)), inArray(patientConsents.purpose, distinct((q) => q.purpose)),
+    ))
+    .orderBy(patientConsents.tenantId, patientConsents.patientId, patientConsents.channel, patientConsents.purpose, desc(patientConsents.recordedAt));
+  const key = (q: ConsentQuery) => `${q.tenantId}\u0000${q.patientId}\u0000${q.channel}\u0000${q.purpose}`;
+  const answers = new Map(rows.map((r) => [key(r), r.granted]));
+  const withheld = new Set<number>();
+  queries.forEach((q, index) => {
+    if (!(answers.get(key(q)) ?? CONSENT_DEFAULTS[q.purpose])) withheld.add(index);
+  });
+  return withheld;
 }

@@ -3,15 +3,15 @@ import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { after } from 'next/server';
 import { getDb, type Database } from '@/db/client';
-import { outboxMessages, tenantBranding, tenants, type OutboxMessage, type SuppressionReason } from '@/db/schema';
+import { campaignRecipients, outboxMessages, tenantBranding, tenants, type OutboxMessage } from '@/db/schema';
 import { addSeconds, now } from '@/lib/clock';
 import { ConfigurationError } from '@/lib/config/env';
 import { EmailDeliveryError, type EmailSender } from '@/lib/email/types';
-import { suppressedAmong } from '@/lib/engagement/suppressions';
 import { makeUnsubscribeToken, UNSUBSCRIBE_URL_PLACEHOLDER, unsubscribeHeaders, unsubscribeLinks } from '@/lib/engagement/unsubscribe';
 import { getEmailSender, getSmsSender } from '@/lib/messaging/providers';
 import { SmsDeliveryError, type SmsSender } from '@/lib/sms/types';
 import { errorSummary } from '@/lib/kernel/errors';
+import { describeHold, heldBackAmong, type HoldReason } from './hold-back';
 
 /**
  * Delivers the transactional outbox. Each run claims due rows with one UPDATE over a
@@ -34,11 +34,17 @@ import { errorSummary } from '@/lib/kernel/errors';
  * Every write after the claim is fenced on `attempts` (bumped by each claim), so a dispatcher
  * whose lease was taken over cannot overwrite the newer owner's outcome.
  *
- * Send-time suppression (issue 18): the claimed batch is checked against the clinics'
- * suppression lists in one query; a message whose address is suppressed for its purpose (an
- * unsubscribe stops marketing, a STOP, bounce or complaint stops everything) ends 'suppressed'
- * without reaching a provider and is never retried. A marketing email gets the clinic's
- * one-click unsubscribe: the List-Unsubscribe headers and the link in its text and HTML.
+ * Send-time checks (issue 18, ./hold-back.ts): the claimed batch is checked against the clinics'
+ * suppression lists and, for marketing that names its patient, against the patient's consent in
+ * force now (one query each); a message whose address is suppressed for its purpose (an
+ * unsubscribe stops marketing, a STOP, bounce or complaint stops everything) or whose patient has
+ * withdrawn consent since it was queued ends 'suppressed' without reaching a provider and is never
+ * retried. A marketing email gets the clinic's one-click unsubscribe: the List-Unsubscribe headers
+ * and the link in its text and HTML.
+ *
+ * A row's final state (sent, dead, suppressed) is written in one transaction with the campaign
+ * recipient that points at it (campaign_recipients.outbox_message_id), so a campaign's report
+ * follows its messages.
  */
 
 export const OUTBOX_MAX_ATTEMPTS = 8;
@@ -68,7 +74,7 @@ export interface DispatchResult {
   sent: number;
   retried: number;
   dead: number;
-  /** Held back at send time by the suppression list. Present only when the run suppressed any. */
+  /** Held back at send time (suppression list, consent). Present only when the run suppressed any. */
   suppressed?: number;
 }
 
@@ -91,13 +97,13 @@ export async function dispatchDueMessages(options: DispatchOptions = {}): Promis
     sms: () => options.sms ?? getSmsSender(),
     email: () => options.email ?? getEmailSender(),
   };
-  // One query for the batch. Should it fail, the rows stay claimed until their lease ends and the
-  // next run checks them again: nothing is sent unchecked.
-  const blocked = await suppressedAmong(db, claimed.map((row) => ({ tenantId: row.tenantId, channel: row.channel, address: row.recipient, purpose: row.purpose })));
+  // Queries for the whole batch. Should one fail, the rows stay claimed until their lease ends and
+  // the next run checks them again: nothing is sent unchecked.
+  const held = await heldBackAmong(db, claimed);
   const run: RunState = { senders, clinics: new Map() };
-  await forEachConcurrently(claimed.map((row, index) => ({ row, suppressedFor: blocked.get(index) })), CONCURRENCY, async ({ row, suppressedFor }) => {
+  await forEachConcurrently(claimed.map((row, index) => ({ row, hold: held.get(index) })), CONCURRENCY, async ({ row, hold }) => {
     try {
-      const outcome = await deliver(db, row, run, suppressedFor);
+      const outcome = await deliver(db, row, run, hold);
       if (outcome === 'sent' || outcome === 'retried' || outcome === 'dead') result[outcome]++;
       if (outcome === 'suppressed') result.suppressed = (result.suppressed ?? 0) + 1;
     } catch (error) {
@@ -165,7 +171,7 @@ interface RunState {
   clinics: Map<string, Promise<ClinicSender | null>>;
 }
 
-async function deliver(db: Database, row: OutboxMessage, run: RunState, suppressedFor: SuppressionReason | undefined): Promise<Outcome> {
+async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: HoldReason | undefined): Promise<Outcome> {
   if (row.channel === 'sms' && row.providerMessageId === SMS_HANDOFF_MARK) {
     return markDead(
       db,
@@ -174,7 +180,7 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, suppress
       { keepHandoffMark: true },
     );
   }
-  if (suppressedFor) return markSuppressed(db, row, suppressedFor);
+  if (hold) return markSuppressed(db, row, hold);
   if (row.attempts > OUTBOX_MAX_ATTEMPTS) {
     // Only reachable when earlier runs died mid-delivery: every reported failure is counted below.
     return markDead(db, row, `gave up after ${OUTBOX_MAX_ATTEMPTS} attempts`);
@@ -334,12 +340,9 @@ async function markSmsHandoff(db: Database, row: OutboxMessage): Promise<boolean
 }
 
 async function markSent(db: Database, row: OutboxMessage, providerMessageId: string): Promise<Outcome> {
-  const updated = await db
-    .update(outboxMessages)
-    .set({ status: 'sent', sentAt: now(), providerMessageId, lockedUntil: null, lastError: null })
-    .where(ownedBy(row))
-    .returning({ id: outboxMessages.id });
-  if (updated.length === 0) {
+  const sentAt = now();
+  const finished = await finish(db, row, { status: 'sent', sentAt, providerMessageId, lockedUntil: null, lastError: null }, { status: 'sent', sentAt });
+  if (!finished) {
     console.warn(`outbox: message ${row.id} was sent but its lease had been taken over`);
     return 'lost-lease';
   }
@@ -372,33 +375,47 @@ async function markDead(
   reason: string,
   options: { keepHandoffMark?: boolean } = {},
 ): Promise<Outcome> {
-  const updated = await db
-    .update(outboxMessages)
-    .set({
-      status: 'dead',
-      lockedUntil: null,
-      lastError: truncate(reason),
-      // The mark stays only as the record of an SMS whose outcome is unknown.
-      ...(options.keepHandoffMark ? {} : { providerMessageId: null }),
-    })
-    .where(ownedBy(row))
-    .returning({ id: outboxMessages.id });
-  if (updated.length === 0) return 'lost-lease';
+  const finished = await finish(db, row, {
+    status: 'dead',
+    lockedUntil: null,
+    lastError: truncate(reason),
+    // The mark stays only as the record of an SMS whose outcome is unknown.
+    ...(options.keepHandoffMark ? {} : { providerMessageId: null }),
+  }, { status: 'failed' });
+  if (!finished) return 'lost-lease';
   console.warn(`outbox: message ${row.id} (${row.channel}) is dead: ${truncate(reason)}`);
   return 'dead';
 }
 
 /**
- * The address is on the clinic's suppression list for this message's purpose: never sent, never
+ * Held back at send time (the suppression list, or the patient's consent): never sent, never
  * retried. last_error names the reason only (never the address).
  */
-async function markSuppressed(db: Database, row: OutboxMessage, reason: SuppressionReason): Promise<Outcome> {
-  const updated = await db
-    .update(outboxMessages)
-    .set({ status: 'suppressed', lockedUntil: null, lastError: `suppressed at send time: address ${reason}`, providerMessageId: null })
-    .where(ownedBy(row))
-    .returning({ id: outboxMessages.id });
-  return updated.length > 0 ? 'suppressed' : 'lost-lease';
+async function markSuppressed(db: Database, row: OutboxMessage, hold: HoldReason): Promise<Outcome> {
+  const finished = await finish(db, row, { status: 'suppressed', lockedUntil: null, lastError: describeHold(hold), providerMessageId: null }, { status: 'suppressed' });
+  return finished ? 'suppressed' : 'lost-lease';
+}
+
+/**
+ * Writes a row's final state while this run still owns it and, in the same transaction, the
+ * campaign recipient the row was queued for, if any (still 'queued': a recipient's outcome is
+ * written once). False when the lease was taken over: nothing written.
+ */
+async function finish(
+  db: Database,
+  row: OutboxMessage,
+  outbox: Partial<typeof outboxMessages.$inferInsert>,
+  recipient: { status: 'sent'; sentAt: Date } | { status: 'failed' | 'suppressed' },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const updated = await tx.update(outboxMessages).set(outbox).where(ownedBy(row)).returning({ id: outboxMessages.id });
+    if (updated.length === 0) return false;
+    await tx
+      .update(campaignRecipients)
+      .set(recipient)
+      .where(and(eq(campaignRecipients.tenantId, row.tenantId), eq(campaignRecipients.outboxMessageId, row.id), eq(campaignRecipients.status, 'queued')));
+    return true;
+  });
 }
 
 /** Gives a claimed row back without counting the attempt. */

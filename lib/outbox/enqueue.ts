@@ -3,6 +3,7 @@ import type { Executor } from '@/db/client';
 import { outboxMessages, outboxPurposes } from '@/db/schema';
 import { now } from '@/lib/clock';
 import type { EmailAttachment } from '@/lib/email/types';
+import { isUuid } from '@/lib/kernel/ids';
 
 export type OutboxPurpose = (typeof outboxPurposes)[number];
 
@@ -28,9 +29,17 @@ export interface OutboxMessageInput {
    * 'marketing': a campaign's message. At send time the dispatcher holds a message back when its
    * address is suppressed for its purpose (an unsubscribe stops marketing only), and gives a
    * marketing email the one-click unsubscribe headers and link (lib/engagement/unsubscribe.ts).
-   * Consent itself is checked by whoever enqueues marketing (lib/engagement/consent.ts, mayContact).
+   * Consent is checked by whoever enqueues marketing (lib/engagement/consent.ts, mayContact), and
+   * again at send time when the message names its patient.
    */
   purpose?: OutboxPurpose;
+  /**
+   * The patient the message is to, when it is to one (automations, campaigns). A marketing
+   * message that names its patient is held back ('suppressed') at send time if the patient's
+   * consent to marketing on its channel was withdrawn after it was queued. Must be the clinic's
+   * patient: the caller read it from the clinic's rows.
+   */
+  patientId?: string | null;
 }
 
 /**
@@ -41,6 +50,7 @@ export interface OutboxMessageInput {
 export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Promise<boolean> {
   if (msg.channel === 'email' && !msg.subject) throw new Error('outbox: an email needs a subject');
   if (!msg.recipient.trim() || !msg.idempotencyKey.trim()) throw new Error('outbox: recipient and idempotency key are required');
+  if (msg.patientId != null && !isUuid(msg.patientId)) throw new Error('outbox: patientId must be a patient id');
   const at = now();
   const inserted = await tx
     .insert(outboxMessages)
@@ -54,6 +64,7 @@ export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Pro
       attachments: msg.attachments ?? null,
       idempotencyKey: msg.idempotencyKey,
       purpose: msg.purpose ?? 'care',
+      patientId: msg.patientId ?? null,
       // The application clock, not the database's: the dispatcher compares against now() too.
       nextAttemptAt: at,
       createdAt: at,
