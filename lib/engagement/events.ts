@@ -1,10 +1,13 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { isTransaction, type Executor, type Transaction } from '@/db/client';
-import { assignmentSources, domainEvents, orderStatuses, portalRelationships } from '@/db/schema';
+import { domainEvents } from '@/db/schema';
 import type { PortalAccountContext, StaffContext } from '@/lib/access/context';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
+import { EVENT_CATALOGUE, isEventName, type EventName, type EventSubject, type SubjectField } from './event-catalogue';
+
+export { EVENT_CATALOGUE, EVENT_NAMES, isEventName, type EventName, type EventSubject } from './event-catalogue';
 
 /**
  * The clinic's domain events (issue 18 point 1): one catalogue of names and the shape of each
@@ -27,76 +30,6 @@ import { isUuid } from '@/lib/kernel/ids';
  * (lib/billing/settle.ts), invoice.overdue by a job (./overdue-invoices.ts); order.status_changed
  * in moveLockedOrder; subscriptions in lib/commerce/renewals.ts and cancelSubscription.
  */
-
-/** A field of a subject: a uuid, a uuid or null, one of a closed set of words, or a count. */
-type SubjectField =
-  | { readonly kind: 'id'; readonly nullable: boolean }
-  | { readonly kind: 'oneOf'; readonly values: readonly string[] }
-  | { readonly kind: 'count' };
-
-const id = { kind: 'id', nullable: false } as const;
-/** An id the change may not have (a form assigned from the chart has no appointment). */
-const idOrNull = { kind: 'id', nullable: true } as const;
-const oneOf = <const V extends readonly string[]>(values: V) => ({ kind: 'oneOf', values }) as const;
-/** A whole number from 0 (a subscription's cycle). */
-const count = { kind: 'count' } as const;
-
-const appointment = { appointmentId: id, serviceId: id, locationId: id, providerId: id } as const;
-const subscriptionCycle = { subscriptionId: id, productId: id, cycle: count } as const;
-
-/**
- * Every event name and its subject. The patient an event is about is not in the subject: it is
- * the event's own column (patient_id), so a patient's events are one indexed query.
- */
-export const EVENT_CATALOGUE = {
-  'appointment.booked': appointment,
-  /** The new appointment; the one it replaced is cancelled by the move (no appointment.cancelled). */
-  'appointment.rescheduled': { ...appointment, previousAppointmentId: id },
-  'appointment.cancelled': appointment,
-  'appointment.completed': appointment,
-  'appointment.no_show': appointment,
-  'patient.created': {},
-  /** A portal account was given access to the patient (activation, claim, invite, shop sign-up). */
-  'portal_account.activated': { portalAccountId: id, relationship: oneOf(portalRelationships) },
-  /**
-   * A document the clinic shares became visible to the patient (uploaded visible, or made visible
-   * later); not the patient's own upload, nor a filed form's PDF (form.submitted is that one).
-   */
-  'document.published': { documentId: id, documentTypeId: id },
-  /** A patient's message reached the clinic (staff messages are not "received"). */
-  'message.received': { conversationId: id, messageId: id },
-  'form.assigned': { assignmentId: id, templateId: id, source: oneOf(assignmentSources), appointmentId: idOrNull },
-  'form.submitted': { assignmentId: id, templateId: id, responseId: id },
-  /** Sent to the patient: numbered and open (staff sending a draft, a checkout, a renewal). */
-  'invoice.issued': { invoiceId: id },
-  /** Fully paid by a payment that settled. */
-  'invoice.paid': { invoiceId: id },
-  /** Still owed the day after its due date in the clinic's zone; recorded once per invoice. */
-  'invoice.overdue': { invoiceId: id },
-  'order.status_changed': { orderId: id, from: oneOf(orderStatuses), to: oneOf(orderStatuses) },
-  'subscription.renewed': subscriptionCycle,
-  /** A renewal's charge failed (the subscription is past due, or cancelled after the last retry). */
-  'subscription.renewal_failed': subscriptionCycle,
-  /** By the patient, by staff, or by the system after the last failed retry. */
-  'subscription.cancelled': { subscriptionId: id, productId: id },
-} as const satisfies Record<string, Readonly<Record<string, SubjectField>>>;
-
-type Catalogue = typeof EVENT_CATALOGUE;
-export type EventName = keyof Catalogue;
-export const EVENT_NAMES = Object.keys(EVENT_CATALOGUE) as EventName[];
-
-type FieldValue<F> = F extends { kind: 'id'; nullable: true }
-  ? string | null
-  : F extends { kind: 'id' }
-    ? string
-    : F extends { kind: 'oneOf'; values: infer V extends readonly string[] }
-      ? V[number]
-      : F extends { kind: 'count' }
-        ? number
-        : never;
-
-/** The subject an event of this name carries, derived from the catalogue. */
-export type EventSubject<N extends EventName> = { -readonly [K in keyof Catalogue[N]]: FieldValue<Catalogue[N][K]> };
 
 /** Who caused the change. A patient is the portal account that acted (as in the audit log). */
 export interface EventActor {
@@ -125,10 +58,6 @@ export class DomainEventError extends Error {
     super(message);
     this.name = 'DomainEventError';
   }
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(EVENT_CATALOGUE, name);
 }
 
 /**

@@ -1,6 +1,5 @@
 import 'server-only';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { automations, messageTemplates, type Automation, type AutomationStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
@@ -13,7 +12,7 @@ import { isUuid } from '@/lib/kernel/ids';
 import { EngagementAuditActions } from '../audit-actions';
 import { taskAssignees } from '../task-queries';
 import { placeholdersForTrigger, placeholdersIn } from '../templates/placeholders';
-import { filterSchema, isTrigger, stepsSchema, TRIGGERS, type Condition, type Step, type Trigger } from './definition';
+import { automationInputSchema, filterSchema, isTrigger, stepsSchema, type Condition, type Step, type Trigger } from './definition';
 import { definitionProblems } from './evaluate';
 
 /**
@@ -24,14 +23,7 @@ import { definitionProblems } from './evaluate';
  * bumps the version; runs already started keep the definition they copied.
  */
 
-export const automationInputSchema = z.object({
-  name: z.string().trim().min(1, 'Give the automation a name.').max(120, 'Keep the name under 120 characters.'),
-  description: z.string().trim().max(500, 'Keep the description under 500 characters.').optional().transform((v) => v || null),
-  trigger: z.enum(TRIGGERS, { message: 'Choose what starts the automation.' }),
-  filter: filterSchema,
-  steps: stepsSchema,
-});
-export type AutomationInput = z.input<typeof automationInputSchema>;
+export { automationInputSchema, type AutomationInput } from './definition';
 
 export class AutomationRuleError extends RuleError {
   constructor(public readonly problems: string[]) {

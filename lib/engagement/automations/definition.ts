@@ -1,12 +1,18 @@
-import { z } from 'zod';
-import { appointmentStatuses, contactChannels, contactPurposes, orderStatuses } from '@/db/schema';
-import { EVENT_CATALOGUE, EVENT_NAMES, type EventName } from '../events';
+import { orderStatuses } from '@/db/schema/commerce';
+import { contactChannels, contactPurposes } from '@/db/schema/engagement';
+import { appointmentStatuses } from '@/db/schema/scheduling';
+import { withoutControlChars } from '@/lib/validation/text';
+import { z } from '@/lib/validation/zod';
+import { EVENT_CATALOGUE, EVENT_NAMES, type EventName } from '../event-catalogue';
 
 /**
  * What an automation is made of (issue 18 point 2), as data: a trigger, a filter (conditions that
  * must all hold for the run to start) and steps. A closed set of condition and step kinds, each
  * with checked fields: nothing here is ever evaluated as code. The database keeps the JSON
  * (automations.filter / steps); every read parses it with these schemas again.
+ *
+ * Browser-safe: the CRM's builder checks its form with automationInputSchema before it is sent
+ * (lib/engagement/automations/builder-form.ts), so every message here is one a person reads.
  */
 
 /**
@@ -43,9 +49,13 @@ export function triggerHas(trigger: Trigger, key: 'appointmentId' | 'assignmentI
 }
 
 const TAG = /^[a-z0-9][a-z0-9-]{0,39}$/;
-export const tagSchema = z.string().trim().toLowerCase().regex(TAG, 'A tag is up to 40 lower-case letters, digits and dashes.');
+const TAG_WORDS = 'A tag is up to 40 lower-case letters, digits and dashes.';
+export const tagSchema = z.string({ error: TAG_WORDS }).trim().toLowerCase().regex(TAG, TAG_WORDS);
 
-const uuid = z.string().uuid();
+/** Typed text that is stored in JSON: Postgres refuses a NUL there too, so controls are refused first. */
+const text = (words: string) => withoutControlChars(z.string({ error: words }));
+const uuid = (words: string) => z.string({ error: words }).uuid(words);
+const whole = (words: string) => z.number({ error: words }).int(words);
 
 export const durationUnits = ['minutes', 'hours', 'days'] as const;
 export type DurationUnit = (typeof durationUnits)[number];
@@ -53,7 +63,10 @@ const UNIT_MS: Record<DurationUnit, number> = { minutes: 60_000, hours: 3_600_00
 const MAX_WAIT_MS = 366 * 86_400_000;
 
 export const durationSchema = z
-  .object({ amount: z.number().int().min(0).max(100_000), unit: z.enum(durationUnits) })
+  .object({
+    amount: whole('Enter a whole number.').min(0, 'Enter 0 or more.').max(100_000, 'Enter a smaller number.'),
+    unit: z.enum(durationUnits, { error: 'Choose minutes, hours or days.' }),
+  })
   .refine((d) => d.amount * UNIT_MS[d.unit] <= MAX_WAIT_MS, 'A wait is at most a year.');
 export type Duration = z.infer<typeof durationSchema>;
 
@@ -67,27 +80,40 @@ export function durationMs(d: Duration): number {
  * Conditions, for the filter (checked when the event is matched) and for "check" steps (checked
  * when the run reaches them, so they see the state then: the visit may have been cancelled).
  */
+const isOrIsNot = z.enum(['in', 'not_in'], { error: 'Choose “is” or “is not”.' });
+const chooseSome = (words: string) => ({ error: words });
+
 export const conditionSchema = z.discriminatedUnion('kind', [
   /** A field of the event (the visit's service or location, the order's new status…) is / is not one of. */
-  z.object({ kind: z.literal('event'), key: z.string().min(1).max(60), op: z.enum(['in', 'not_in']), values: z.array(z.string().min(1).max(100)).min(1).max(100) }),
-  z.object({ kind: z.literal('tag'), op: z.enum(['has', 'lacks']), tag: tagSchema }),
+  z.object({
+    kind: z.literal('event'), key: text('Choose what to compare.').min(1, 'Choose what to compare.').max(60, 'Choose what to compare.'), op: isOrIsNot,
+    values: z.array(text('Choose from the list.').min(1, 'Choose from the list.').max(100, 'Choose from the list.'), chooseSome('Choose at least one.'))
+      .min(1, 'Choose at least one.').max(100, 'Choose at most 100.'),
+  }),
+  z.object({ kind: z.literal('tag'), op: z.enum(['has', 'lacks'], { error: 'Choose “has” or “does not have”.' }), tag: tagSchema }),
   /** Whole years from the date of birth, on the clinic's today. */
-  z.object({ kind: z.literal('age'), op: z.enum(['at_least', 'under']), years: z.number().int().min(0).max(150) }),
-  z.object({ kind: z.literal('language'), values: z.array(z.string().regex(/^[a-z]{2}$/)).min(1).max(20) }),
+  z.object({
+    kind: z.literal('age'), op: z.enum(['at_least', 'under'], { error: 'Choose “at least” or “under”.' }),
+    years: whole('Enter an age in whole years.').min(0, 'Enter an age in whole years.').max(150, 'Enter an age under 150.'),
+  }),
+  z.object({ kind: z.literal('language'), values: z.array(z.string().regex(/^[a-z]{2}$/, 'Choose from the list.'), chooseSome('Choose at least one language.')).min(1, 'Choose at least one language.').max(20, 'Choose at most 20 languages.') }),
   /** The patient's current answer (a care message is allowed without one, marketing needs a yes). */
-  z.object({ kind: z.literal('consent'), channel: z.enum(contactChannels), purpose: z.enum(contactPurposes), op: z.enum(['given', 'not_given']) }),
+  z.object({
+    kind: z.literal('consent'), channel: z.enum(contactChannels, { error: 'Choose email or text messages.' }),
+    purpose: z.enum(contactPurposes, { error: 'Choose care or marketing.' }), op: z.enum(['given', 'not_given'], { error: 'Choose “has agreed” or “has not agreed”.' }),
+  }),
   /** The event's appointment, now. */
-  z.object({ kind: z.literal('appointment_status'), op: z.enum(['in', 'not_in']), values: z.array(z.enum(appointmentStatuses)).min(1) }),
+  z.object({ kind: z.literal('appointment_status'), op: isOrIsNot, values: z.array(z.enum(appointmentStatuses, { error: 'Choose from the list.' }), chooseSome('Choose at least one status.')).min(1, 'Choose at least one status.') }),
   /** The event's form assignment, now: still to be filled in, or submitted. */
-  z.object({ kind: z.literal('form_state'), state: z.enum(['open', 'submitted']) }),
+  z.object({ kind: z.literal('form_state'), state: z.enum(['open', 'submitted'], { error: 'Choose open or submitted.' }) }),
   /** The event's invoice, now: still owed, or paid. */
-  z.object({ kind: z.literal('invoice_state'), state: z.enum(['owed', 'paid']) }),
+  z.object({ kind: z.literal('invoice_state'), state: z.enum(['owed', 'paid'], { error: 'Choose owed or paid.' }) }),
   /** The event's order, now. */
-  z.object({ kind: z.literal('order_status'), op: z.enum(['in', 'not_in']), values: z.array(z.enum(orderStatuses)).min(1) }),
-]);
+  z.object({ kind: z.literal('order_status'), op: isOrIsNot, values: z.array(z.enum(orderStatuses, { error: 'Choose from the list.' }), chooseSome('Choose at least one status.')).min(1, 'Choose at least one status.') }),
+], { error: 'Choose a kind of condition.' });
 export type Condition = z.infer<typeof conditionSchema>;
 
-export const filterSchema = z.array(conditionSchema).max(20);
+export const filterSchema = z.array(conditionSchema, { error: 'Add the filter’s conditions again.' }).max(20, 'Use at most 20 filter conditions.');
 
 // ---- Steps -------------------------------------------------------------------------------------
 
@@ -103,25 +129,37 @@ export const stepSchema = z.discriminatedUnion('kind', [
    * 3 hours ahead is not sent) or `continue`.
    */
   z.object({
-    kind: z.literal('wait_until'), anchor: z.enum(waitAnchors), offset: durationSchema, direction: z.enum(['before', 'after']),
-    ifPassed: z.enum(['stop', 'continue']),
+    kind: z.literal('wait_until'), anchor: z.enum(waitAnchors, { error: 'Choose what to wait for.' }), offset: durationSchema,
+    direction: z.enum(['before', 'after'], { error: 'Choose before or after.' }), ifPassed: z.enum(['stop', 'continue'], { error: 'Choose what happens when that time has passed.' }),
   }),
   /** Every condition holds, or the run stops here. */
-  z.object({ kind: z.literal('check'), conditions: z.array(conditionSchema).min(1).max(20) }),
-  z.object({ kind: z.literal('send'), channel: z.enum(contactChannels), templateId: uuid }),
+  z.object({ kind: z.literal('check'), conditions: z.array(conditionSchema, chooseSome('Add a condition to check.')).min(1, 'Add a condition to check.').max(20, 'Check at most 20 conditions.') }),
+  z.object({ kind: z.literal('send'), channel: z.enum(contactChannels, { error: 'Choose email or text message.' }), templateId: uuid('Choose a template.') }),
   z.object({
-    kind: z.literal('task'), title: z.string().trim().min(1).max(200), details: z.string().trim().max(2000).optional(),
-    assigneeStaffId: uuid.optional(), assigneeTeam: z.string().trim().min(1).max(80).optional(), dueInDays: z.number().int().min(0).max(365).optional(),
+    kind: z.literal('task'), title: text('Enter what the task is.').trim().min(1, 'Enter what the task is.').max(200, 'Keep the title to 200 characters or fewer.'),
+    details: text('Enter the details as text.').trim().max(2000, 'Keep the details to 2,000 characters or fewer.').optional(),
+    assigneeStaffId: uuid('Choose someone from the list.').optional(), assigneeTeam: text('Choose a team from the list.').trim().min(1, 'Choose a team from the list.').max(80, 'Choose a team from the list.').optional(),
+    dueInDays: whole('Enter a number of days from 0 to 365.').min(0, 'Enter a number of days from 0 to 365.').max(365, 'Enter a number of days from 0 to 365.').optional(),
   }),
-  z.object({ kind: z.literal('tag'), op: z.enum(['add', 'remove']), tag: tagSchema }),
-  z.object({ kind: z.literal('order_status'), to: z.enum(orderStatuses) }),
+  z.object({ kind: z.literal('tag'), op: z.enum(['add', 'remove'], { error: 'Choose add or remove.' }), tag: tagSchema }),
+  z.object({ kind: z.literal('order_status'), to: z.enum(orderStatuses, { error: 'Choose the order’s new status.' }) }),
   /** POST a signed JSON body (ids only) to an outside URL, retried (webhook_deliveries). */
-  z.object({ kind: z.literal('webhook'), url: z.string().trim().url().max(2000) }),
-]);
+  z.object({ kind: z.literal('webhook'), url: text('Enter the full address, starting with https://.').trim().url('Enter the full address, starting with https://.').max(2000, 'Keep the address to 2,000 characters or fewer.') }),
+], { error: 'Choose a kind of step.' });
 export type Step = z.infer<typeof stepSchema>;
 export type StepKind = Step['kind'];
 
-export const stepsSchema = z.array(stepSchema).min(1).max(30);
+export const stepsSchema = z.array(stepSchema, { error: 'Add at least one step.' }).min(1, 'Add at least one step.').max(30, 'An automation has at most 30 steps.');
+
+/** An automation as staff save it (createAutomation, updateAutomation) and the dry run takes it. */
+export const automationInputSchema = z.object({
+  name: text('Give the automation a name.').trim().min(1, 'Give the automation a name.').max(120, 'Keep the name under 120 characters.'),
+  description: text('Enter the description as text.').trim().max(500, 'Keep the description under 500 characters.').optional().transform((v) => v || null),
+  trigger: z.enum(TRIGGERS, { message: 'Choose what starts the automation.' }),
+  filter: filterSchema,
+  steps: stepsSchema,
+});
+export type AutomationInput = z.input<typeof automationInputSchema>;
 
 /** What a run keeps of its automation when it starts (automation_runs.definition). */
 export const runDefinitionSchema = z.object({ trigger: z.string(), name: z.string(), steps: stepsSchema });
