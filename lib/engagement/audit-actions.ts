@@ -16,6 +16,9 @@ export const EngagementAuditActions = {
   // Consent and suppression (the chart's consent panel, the portal's settings, the unsubscribe
   // link, SMS keywords): details name the channel, purpose, answer and source, never an address.
   consentChanged: 'engagement.consent_changed',
+  // The email provider's reports (Resend webhooks): a hard bounce or a complaint put an address on
+  // the clinic's suppression list. Details name the channel and reason; the target is the message.
+  addressSuppressed: 'engagement.address_suppressed',
   // Message templates (CRM /crm/templates): details name the channel, purpose, languages and the
   // fields that changed, never the words.
   templateCreated: 'engagement.template_created',
@@ -32,6 +35,11 @@ export const EngagementAuditActions = {
   automationCreated: 'engagement.automation_created',
   automationUpdated: 'engagement.automation_updated',
   automationStatusChanged: 'engagement.automation_status_changed',
+  // Campaigns (CRM /crm/campaigns): details name the channel, template, segment and status, never the words sent.
+  campaignCreated: 'engagement.campaign_created',
+  campaignUpdated: 'engagement.campaign_updated',
+  campaignScheduled: 'engagement.campaign_scheduled',
+  campaignCancelled: 'engagement.campaign_cancelled',
 } as const;
 
 export type EngagementAuditAction = (typeof EngagementAuditActions)[keyof typeof EngagementAuditActions];

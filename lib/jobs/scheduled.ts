@@ -11,6 +11,8 @@ import { processPaidOrders } from '@/lib/commerce/order-processing';
 import { installMissingBuiltins } from '@/lib/engagement/automations/builtins';
 import { FAN_OUT_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH } from '@/lib/engagement/automations/runner';
 import { deliverWebhooks, WEBHOOK_BATCH } from '@/lib/engagement/automations/webhooks';
+import { queueCampaigns } from '@/lib/engagement/campaigns/queue';
+import { SEND_BATCH, sendDueCampaignMessages } from '@/lib/engagement/campaigns/send';
 import { OVERDUE_BATCH, recordOverdueInvoices } from '@/lib/engagement/overdue-invoices';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 
@@ -92,6 +94,10 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   // a run without a wait is done in the same pass.
   { name: 'automation-fan-out', everySeconds: 10, run: async (db, at) => ({ ...(await fanOutEvents(db, at)) }), moreWaiting: (c) => (c.eventsMatched ?? 0) >= FAN_OUT_BATCH },
   { name: 'automation-steps', everySeconds: 10, run: async (db, at) => ({ ...(await runDueSteps(db, at)) }), moreWaiting: (c) => (c.runsAdvanced ?? 0) + (c.runsFailed ?? 0) >= STEPS_BATCH },
+  // Campaigns (lib/engagement/campaigns): those whose time came are queued page by page (resumable),
+  // then their recipients are handed to the outbox at each one's slot.
+  { name: 'campaign-queue', everySeconds: 15, run: async (db, at) => ({ ...(await queueCampaigns(db, at)) }), moreWaiting: (c) => (c.campaignPagesWaiting ?? 0) > 0 },
+  { name: 'campaign-send', everySeconds: 10, run: async (db, at) => ({ ...(await sendDueCampaignMessages(db, at)) }), moreWaiting: (c) => (c.campaignMessagesQueued ?? 0) + (c.campaignRecipientsHeld ?? 0) >= SEND_BATCH },
   // Automations' calls to outside URLs, signed and retried.
   { name: 'automation-webhooks', everySeconds: 30, run: async (db, at) => ({ ...(await deliverWebhooks(db, at)) }), moreWaiting: (c) => (c.webhooksDelivered ?? 0) + (c.webhooksRetried ?? 0) + (c.webhooksDead ?? 0) >= WEBHOOK_BATCH },
 ];
