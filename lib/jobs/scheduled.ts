@@ -50,8 +50,8 @@ export const OUTBOX_JOB: ScheduledJob = {
   moreWaiting: (c) => (c.sent ?? 0) + (c.retried ?? 0) + (c.dead ?? 0) + (c.suppressed ?? 0) >= OUTBOX_BATCH,
 };
 
+// The outbox goes last: a cron pass delivers what the jobs before it queued (reminders, campaigns).
 export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
-  OUTBOX_JOB,
   // Uploads started but never confirmed leave no visible document; remove their files too.
   { name: 'abandoned-uploads', everySeconds: 300, run: async (db) => ({ abandonedUploadsRemoved: (await cleanupAbandonedUploads(db)).removed }) },
   // Submitted forms whose PDF was not filed right after the submit (a crash, a storage outage).
@@ -100,6 +100,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'campaign-send', everySeconds: 10, run: async (db, at) => ({ ...(await sendDueCampaignMessages(db, at)) }), moreWaiting: (c) => (c.campaignMessagesQueued ?? 0) + (c.campaignRecipientsHeld ?? 0) >= SEND_BATCH },
   // Automations' calls to outside URLs, signed and retried.
   { name: 'automation-webhooks', everySeconds: 30, run: async (db, at) => ({ ...(await deliverWebhooks(db, at)) }), moreWaiting: (c) => (c.webhooksDelivered ?? 0) + (c.webhooksRetried ?? 0) + (c.webhooksDead ?? 0) >= WEBHOOK_BATCH },
+  OUTBOX_JOB,
 ];
 
 /** One pass over every job, in order (the cron route). `at` moves the auto-close clock (e2e only). */
