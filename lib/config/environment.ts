@@ -19,7 +19,7 @@ const GROUP_OF: Record<string, EnvironmentGroup> = {
   DATABASE_URL: 'database', DATABASE_POOL_MAX: 'database', DATABASE_PREPARE: 'database',
   PLATFORM_ROOT_DOMAIN: 'platform', TENANT_CACHE_TTL_MS: 'platform',
   AUTH_SECRET: 'secrets', DATA_ENCRYPTION_KEY: 'secrets', LOOKUP_HASH_KEY: 'secrets', CRON_SECRET: 'secrets',
-  SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging',
+  SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging', RESEND_WEBHOOK_SECRET: 'messaging',
   STORAGE_DRIVER: 'storage', S3_BUCKET: 'storage', S3_ENDPOINT: 'storage',
   TRUSTED_PROXY_HOPS: 'network',
   STRIPE_SECRET_KEY: 'payments', STRIPE_WEBHOOK_SECRET: 'payments', STRIPE_API_BASE: 'payments', NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'payments',
@@ -76,6 +76,8 @@ export const environmentSchema = z.object({
   EMAIL_PROVIDER: z.string().optional(),
   RESEND_API_KEY: z.string().optional(),
   EMAIL_FROM: z.string().optional(),
+  // Optional: the signing secret of Resend's webhook endpoint (/api/webhooks/resend); without it the endpoint is off.
+  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be the Resend webhook's signing secret (whsec_…)").optional(),
   AWS_REGION: z.string().optional(),
   SNS_ENDPOINT: url.optional(),
   STORAGE_DRIVER: z.enum(['local', 's3'], { error: 'must be local or s3' }).optional(),

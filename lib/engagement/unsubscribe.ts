@@ -1,6 +1,9 @@
 import 'server-only';
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { campaignRecipients, campaigns } from '@/db/schema';
+import { addSeconds, now } from '@/lib/clock';
 import { ConfigurationError, requiredSecret } from '@/lib/config/env';
 import { isUuid } from '@/lib/kernel/ids';
 import { portalLink } from '@/lib/notifications/portal-link';
@@ -142,8 +145,9 @@ export async function inspectUnsubscribeToken(db: Executor, tenant: TenantRef, t
 /**
  * Unsubscribes the token's address from the clinic's marketing email: the address goes on the
  * suppression list ('unsubscribed': care messages still arrive) and every patient of the clinic
- * with that email gets a recorded "no" to marketing by email (source 'unsubscribe_link'), in one
- * transaction. Idempotent. Refused (false) for a token that is not this clinic's.
+ * with that email gets a recorded "no" to marketing by email (source 'unsubscribe_link'), and the
+ * clinic's campaign recipients sent to it lately are marked unsubscribed, in one transaction.
+ * Idempotent. Refused (false) for a token that is not this clinic's.
  */
 export async function unsubscribeByToken(db: Executor, tenant: TenantRef, token: string, client: { ip?: string | null; userAgent?: string | null } = {}): Promise<boolean> {
   const subject = readUnsubscribeToken(token);
@@ -156,8 +160,35 @@ export async function unsubscribeByToken(db: Executor, tenant: TenantRef, token:
       // Whoever holds the link: not signed in, so not a known person.
       { actor: { kind: 'anonymous' }, ip: client.ip ?? null, userAgent: client.userAgent ?? null },
     );
+    await markCampaignUnsubscribes(tx, tenant.id, subject.address);
   });
   return true;
+}
+
+const CAMPAIGN_UNSUBSCRIBE_WINDOW_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * For the campaign report: the clinic's campaign emails sent to the address in the last 30 days
+ * count the unsubscribe (first time only), as the link in any of them could have been the one.
+ */
+async function markCampaignUnsubscribes(tx: Executor, tenantId: string, address: string): Promise<void> {
+  const at = now();
+  const since = addSeconds(at, -CAMPAIGN_UNSUBSCRIBE_WINDOW_SECONDS);
+  // Through the clinic's recent email campaigns, so the recipients are read by their key's index.
+  const recentEmailCampaigns = tx
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(and(eq(campaigns.tenantId, tenantId), eq(campaigns.channel, 'email'), or(isNull(campaigns.finishedAt), gte(campaigns.finishedAt, since))));
+  await tx
+    .update(campaignRecipients)
+    .set({ unsubscribedAt: at })
+    .where(and(
+      eq(campaignRecipients.tenantId, tenantId),
+      inArray(campaignRecipients.campaignId, recentEmailCampaigns),
+      eq(sql`lower(${campaignRecipients.address})`, address),
+      gte(campaignRecipients.sentAt, since),
+      isNull(campaignRecipients.unsubscribedAt),
+    ));
 }
 
 /** "m••••@sunrise.test": enough for the person to recognise their address, not to read it. */
