@@ -73,9 +73,10 @@ const REGRESSIONS: Record<string, RouteCase> = {
 let w: Awaited<ReturnType<typeof createPortalVisitClinic>> & { cookies: Record<string, string>; realIds: string[] };
 
 beforeAll(async () => {
-  // Stripe webhooks configured, so hostile bodies meet the signature check (it answers 503 when
-  // the deployment has no webhook secret, on purpose: Stripe then retries until it is fixed).
+  // Webhooks configured, so hostile bodies meet the signature checks (Stripe's answers 503 without
+  // its secret, on purpose: Stripe then retries until it is fixed; Resend's answers 404).
   process.env.STRIPE_WEBHOOK_SECRET = 'whsec_bad_input_test';
+  process.env.RESEND_WEBHOOK_SECRET = 'whsec_YmFkLWlucHV0LXRlc3Qtc2lnbmluZy1zZWNyZXQ=';
   const v = await createPortalVisitClinic();
   const admin = await createStaffContext(v.clinic, 'admin');
   const staff = await signIn('staff', { tenantId: v.clinic.id, subjectId: admin.actor.id });

@@ -81,6 +81,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/cron/dispatch/route.ts#GET': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/cron/dispatch/route.ts#POST': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/webhooks/stripe/route.ts#POST': "needs Stripe's signature (checked below: 400 without it)",
+  'app/api/webhooks/resend/route.ts#POST': "needs Resend's Svix signature (checked below: 400 without it)",
   'app/api/commerce/product-images/[file]/route.ts#GET': "pictures of a clinic's shop products, served on the clinic's host (another clinic's host: 404, checked below)",
   'app/api/unsubscribe/[token]/route.ts#GET': 'a marketing email\'s unsubscribe address opened in a browser: only a signed token of this host\'s clinic is sent on to its page (checked below: 404 otherwise)',
   'app/api/unsubscribe/[token]/route.ts#POST': 'RFC 8058 one-click unsubscribe: the signed token is the credential (checked below: 404 without one)',
@@ -123,6 +124,7 @@ beforeAll(async () => {
   process.env.SMS_PROVIDER = 'outbox';
   // Webhooks configured, so an unsigned call meets the signature check (400), not "not configured".
   process.env.STRIPE_WEBHOOK_SECRET = 'whsec_isolation_test';
+  process.env.RESEND_WEBHOOK_SECRET = 'whsec_aXNvbGF0aW9uLXRlc3Qtc2lnbmluZy1zZWNyZXQ=';
   world = await buildWorld();
 });
 
