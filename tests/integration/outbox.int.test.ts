@@ -433,15 +433,17 @@ describe('GET/POST /api/cron/dispatch', () => {
 
     const response = await GET(new Request(url, { headers: { authorization: 'Bearer cron-test-secret' } }));
     expect(response.status).toBe(200);
-    const quiet = { abandonedUploadsRemoved: 0, formsFiled: 0, conversationsAutoClosed: 0, formRemindersSent: 0, formRemindersWaiting: 0, assignmentsExpired: 0, paymentEventsProcessed: 0, paymentEventsRetried: 0, paymentsReconciled: 0, refundsReconciled: 0,
-      renewalsClaimed: 0, renewalsSucceeded: 0, renewalsFailed: 0, renewalsWaiting: 0, subscriptionsCancelled: 0, subscriptionsEnded: 0, subscriptionsResumed: 0, renewalErrors: 0,
-      ordersProcessed: 0, ordersFailed: 0, invoicesOverdue: 0 };
-    expect(await response.json()).toEqual({ sent: 1, retried: 0, dead: 0, ...quiet });
+    // Every job's counts, by name; the outbox's are this test's (the other jobs may find work the
+    // file's earlier tests left, such as clinics without the built-in automations).
+    const counts = (await response.json()) as Record<string, unknown>;
+    expect(counts).toMatchObject({ sent: 1, retried: 0, dead: 0 });
+    for (const [name, value] of Object.entries(counts)) expect(Number.isSafeInteger(value) && (value as number) >= 0, name).toBe(true);
+    expect(Object.keys(counts)).toEqual(expect.arrayContaining(['formsFiled', 'renewalsClaimed', 'eventsMatched', 'runsAdvanced', 'recipientsQueued', 'webhooksDelivered']));
     const captured = await getDb().select().from(devOutboxMessages).where(eq(devOutboxMessages.idempotencyKey, mail.idempotencyKey));
     expect(captured).toHaveLength(1);
     expect(captured[0]).toMatchObject({ channel: 'email', recipient: mail.recipient, subject: mail.subject });
 
     const again = await POST(new Request(url, { method: 'POST', headers: { authorization: 'Bearer cron-test-secret' } }));
-    expect(await again.json()).toEqual({ sent: 0, retried: 0, dead: 0, ...quiet });
+    expect(await again.json()).toMatchObject({ sent: 0, retried: 0, dead: 0 });
   });
 });
