@@ -31,6 +31,7 @@ import { seedMessages } from './messages';
 import { seedSchedule } from './scheduling';
 import { seedTasks } from './tasks';
 import { seedEngagement } from './engagement';
+import { seedSegments } from './segments';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
 /**
@@ -48,6 +49,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     await seedCommerce(db, clinic.slug, clinic.commerce);
     await seedTasks(db, clinic.slug);
     await seedEngagement(db, clinic.slug);
+    await seedSegments(db, clinic.slug);
   }
   await db
     .insert(platformOperators)
