@@ -75,7 +75,7 @@ export async function findAccountByEmail(db: Executor, tenantId: string, email: 
     .select({
       id: portalAccounts.id, email: portalAccounts.email, nationalIdHash: portalAccounts.nationalIdHash, phone: portalAccounts.phone,
       passwordHash: portalAccounts.passwordHash, status: portalAccounts.status, lockedUntil: portalAccounts.lockedUntil,
-      fullName: portalAccounts.fullName,
+      fullName: portalAccounts.fullName, language: portalAccounts.language,
     })
     .from(portalAccounts)
     .where(and(eq(portalAccounts.tenantId, tenantId), eq(portalAccounts.email, normalizeIdentifier('email', email))));

@@ -1,42 +1,67 @@
 import 'server-only';
+import { AUTH_POLICY } from '@/lib/auth/policy';
+import { renderClinicEmail, type ClinicEmailBrand, type RenderedEmail } from '@/lib/email/render-clinic-email';
+import type { EmailParagraph } from '@/lib/email/render-content';
+import { clinicEmailBrand } from '@/lib/notifications/email-brand';
+import { noticeEmail } from '@/lib/notifications/notice-email';
+import { pickNotificationLanguage, type NotificationLanguage } from '@/lib/notifications/texts';
+import type { TenantProfile } from '@/lib/tenancy/profile';
+import { passwordResetTexts, portalInviteTexts, validForWords } from './access-email-texts';
+
 /**
- * The invitation email. It names the clinic and nothing about the patient: an email can be
- * read by others, and an invitation to a clinic is already more than some patients would share.
+ * The portal's access emails, the invitation and the password-reset link, in the clinic's
+ * layout (HTML + text, lib/email/render-clinic-email.tsx) as the queued notices are: its logo,
+ * colour and name, a button for the link and the link itself as text, the link's expiry, and the
+ * patient's language, in the notices' frame (greeting, closing note naming the clinic). The
+ * callers send them with the clinic's name as the sender.
  */
-export function portalInviteEmail(input: { clinicName: string; link: string; message?: string | null; formsWaiting?: number }): { subject: string; text: string } {
-  const lines = [
-    'Hello,',
-    '',
-    `You have been invited to the ${input.clinicName} patient portal.`,
-    '',
-    'Open this link to set up your access. It works once and expires in 24 hours:',
-    input.link,
-  ];
-  // Which forms is left to the portal: a form's title can be health information.
-  if (input.formsWaiting) lines.push('', `${input.clinicName} has also asked you to fill in ${input.formsWaiting === 1 ? 'a form' : 'some forms'}: you will find ${input.formsWaiting === 1 ? 'it' : 'them'} in the portal after you sign in.`);
-  if (input.message) lines.push('', `A message from ${input.clinicName}:`, input.message);
-  lines.push(
-    '',
-    'If the link has expired, use "Forgot password" on the portal’s sign-in page if you already have an account, or ask the clinic for a new invitation.',
-    'If you did not expect this email, you can ignore it.',
-  );
-  return { subject: `Your invitation to the ${input.clinicName} patient portal`, text: lines.join('\n') };
+
+/** The clinic's email brand from its profile (no query: the flows have the profile already). */
+export function portalEmailBrand(profile: TenantProfile): ClinicEmailBrand {
+  return clinicEmailBrand({
+    clinicName: profile.branding.displayName,
+    slug: profile.slug,
+    logoUrl: profile.branding.logoUrl,
+    primaryColor: profile.branding.primaryColor,
+  });
 }
 
-export function passwordResetEmail(input: { clinicName: string; link: string }): { subject: string; text: string } {
-  return {
-    subject: `Reset your ${input.clinicName} patient portal password`,
-    text: [
-      'Hello,',
-      '',
-      `Someone asked to reset the password of your ${input.clinicName} patient portal account.`,
-      '',
-      'Open this link to choose a new password. It works once and expires in 1 hour, and we will also text a code to your phone:',
-      input.link,
-      '',
-      'If you did not ask for this, you can ignore this email: your password stays the same.',
-    ].join('\n'),
-  };
+/** The recipient's language when the clinic knows it, else the clinic's default, else English. */
+export function portalEmailLanguage(profile: TenantProfile, recipientLanguage: string | null | undefined): NotificationLanguage {
+  return pickNotificationLanguage(recipientLanguage, profile.portal.defaultLanguage);
+}
+
+export interface PortalInviteEmailInput {
+  /** `{portal origin}/portal/invite/{token}`. */
+  link: string;
+  /** The staff member's note, quoted as written. */
+  message?: string | null;
+  /** How many forms were assigned with the invitation (never which). */
+  formsWaiting?: number;
+}
+
+export function portalInviteEmail(brand: ClinicEmailBrand, language: NotificationLanguage, input: PortalInviteEmailInput): RenderedEmail {
+  const t = portalInviteTexts[language];
+  const clinic = brand.name;
+  const paragraphs: EmailParagraph[] = [
+    [t.invited(clinic)],
+    [{ text: t.action(validForWords(language, AUTH_POLICY.inviteTtlSeconds)), href: input.link, buttonLabel: t.button }],
+  ];
+  if (input.formsWaiting) paragraphs.push([t.formsWaiting(clinic, input.formsWaiting)]);
+  const messageLines = (input.message ?? '').split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  if (messageLines.length) paragraphs.push([t.messageFrom(clinic), ...messageLines]);
+  paragraphs.push([t.expired], [t.unexpected]);
+  return renderClinicEmail(brand, noticeEmail(language, clinic, t.subject(clinic), paragraphs));
+}
+
+export function passwordResetEmail(brand: ClinicEmailBrand, language: NotificationLanguage, input: { link: string }): RenderedEmail {
+  const t = passwordResetTexts[language];
+  const clinic = brand.name;
+  return renderClinicEmail(brand, noticeEmail(language, clinic, t.subject(clinic), [
+    [t.requested(clinic)],
+    [{ text: t.action(validForWords(language, AUTH_POLICY.passwordResetTtlSeconds)), href: input.link, buttonLabel: t.button }],
+    [t.unexpected],
+  ]));
 }
 
 /** "https://portal.clinic.test" from what the caller passed; throws on anything but an http(s) origin. */

@@ -23,7 +23,7 @@ import type { TenantProfile } from '@/lib/tenancy/profile';
 import { findAccountByEmail, LOCK_SCOPES, lockoutKeysFor } from './accounts';
 import { startDecoy } from './decoy';
 import { checkFlowCode, flowLockedSeconds, flowResender, readFlowPayload, startFlowAttempt, type AttemptRefusal, type AttemptStart, type CodeRefusal, type FlowPayload } from './flow';
-import { normalizePortalOrigin, passwordResetEmail } from './invite-email';
+import { normalizePortalOrigin, passwordResetEmail, portalEmailBrand, portalEmailLanguage } from './invite-email';
 import { checkNewPassword } from './passwords';
 import { PORTAL_ACCESS_POLICY } from './policy';
 import { invalidInput, type InvalidInput } from './results';
@@ -166,10 +166,15 @@ export async function requestPasswordResetLink(
     await recordAudit(tx, { ...audit, actor: { kind: 'patient', id: known.id }, target: { type: 'auth_token', id: row!.id }, details: { channel: 'email' } });
     return row!.id;
   });
-  const mail = passwordResetEmail({ clinicName: profile.branding.displayName, link: `${origin}/portal/reset-password/${token}` });
+  const link = `${origin}/portal/reset-password/${token}`;
   await afterResponse('password reset email', async () => {
     try {
-      await emailSender.send({ to: email, subject: mail.subject, text: mail.text, idempotencyKey: `password-reset:${tokenId}` });
+      // Drawn after the response too, so the answer takes no longer for a known address.
+      const brand = portalEmailBrand(profile);
+      const mail = passwordResetEmail(brand, portalEmailLanguage(profile, known.language), { link });
+      await emailSender.send({
+        to: email, subject: mail.subject, text: mail.text, html: mail.html, fromName: brand.name, idempotencyKey: `password-reset:${tokenId}`,
+      });
     } catch {
       await db.update(authTokens).set({ revokedAt: clockNow() }).where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.id, tokenId)));
       await recordAudit(db, { ...audit, actor: { kind: 'system' }, outcome: 'failure', target: { type: 'auth_token', id: tokenId }, details: { channel: 'email', reason: 'email-failed' } });

@@ -16,14 +16,15 @@ import { getEmailSender } from '@/lib/messaging/providers';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { findAccountByEmail, findPortalSettings } from './accounts';
 import { PortalAccessError } from './errors';
-import { normalizePortalOrigin, portalInviteEmail } from './invite-email';
+import { normalizePortalOrigin, portalEmailBrand, portalEmailLanguage, portalInviteEmail } from './invite-email';
 import { resolveInvitee } from './invitee';
 import { portalInviteSchema, type PortalInviteInput } from './schemas';
 import { requirePortalAdminPatient } from './staff-context';
 
 /**
  * Emailed invitations (seed 003): a single-use link, valid 24 hours, for the patient or one of
- * the patient's contacts. Only the token's SHA-256 is stored.
+ * the patient's contacts. Only the token's SHA-256 is stored. The email is in the clinic's
+ * layout and sent as the clinic (invite-email.ts).
  */
 
 /**
@@ -57,13 +58,17 @@ export async function invitePatientToPortal(
   const settings = await findPortalSettings(db, tenantId, patientId);
   if (settings?.disabledAt) throw new PortalAccessError('access-disabled');
   // Someone who already has an account confirms with its phone; anyone else needs a phone and,
-  // in a national-ID clinic, a national ID in the clinic's records.
-  if (!(await findAccountByEmail(db, tenantId, email))) {
+  // in a national-ID clinic, a national ID in the clinic's records. The email is in the
+  // account's language, else the one the clinic's records give the invitee.
+  const account = await findAccountByEmail(db, tenantId, email);
+  let inviteeLanguage = account?.language ?? null;
+  if (!account) {
     const invitee = await resolveInvitee(db, tenantId, { patientId, relationship, email });
     if (!invitee?.phone) throw new PortalAccessError('no-phone', relationship === 'self'
       ? 'This patient has no mobile number on file. The portal sends a code by SMS at every sign-in: add a mobile number first.'
       : 'There is no mobile number on file for this contact. Add the contact with a mobile number first: the portal sends a code by SMS at every sign-in.');
     if (profile.portal.identificationMode === 'national_id' && !invitee.nationalIdHash) throw new PortalAccessError('no-identifier');
+    inviteeLanguage = invitee.language;
   }
 
   const token = generateToken();
@@ -103,9 +108,12 @@ export async function invitePatientToPortal(
     return { tokenId: row!.id, formsWaiting: assigned };
   });
 
-  const mail = portalInviteEmail({ clinicName: profile.branding.displayName, link: `${origin}/portal/invite/${token}`, message, formsWaiting });
   try {
-    await emailSender.send({ to: email, subject: mail.subject, text: mail.text, idempotencyKey: `invite:${tokenId}` });
+    const brand = portalEmailBrand(profile);
+    const mail = portalInviteEmail(brand, portalEmailLanguage(profile, inviteeLanguage), { link: `${origin}/portal/invite/${token}`, message, formsWaiting });
+    await emailSender.send({
+      to: email, subject: mail.subject, text: mail.text, html: mail.html, fromName: brand.name, idempotencyKey: `invite:${tokenId}`,
+    });
   } catch {
     // No one can use a link that never arrived; staff see the failure and send again.
     await db.update(authTokens).set({ revokedAt: clockNow() }).where(and(eq(authTokens.tenantId, tenantId), eq(authTokens.id, tokenId)));

@@ -10,7 +10,9 @@ import { revokeSubjectSessions } from '@/lib/auth/session-store';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import type { EmailSender } from '@/lib/email/types';
 import { generateToken, hashToken } from '@/lib/identity/secrets';
+import { loadClinicEmailBrand } from '@/lib/notifications/email-brand';
 import { StaffRuleError } from './errors';
+import { staffInviteEmail } from './invite-email';
 
 /** Clinic users: invites, access levels, deactivation. Every function needs `users.manage`. */
 
@@ -58,15 +60,21 @@ export interface Inviter {
 
 /**
  * Issues a fresh invite link; any earlier unused link for the person stops working. The link
- * points at `origin` (the clinic's host): the invitation is only valid there.
+ * points at `origin` (the clinic's host): the invitation is only valid there. The email is in
+ * the clinic's layout and sent as the clinic, for an operator's new clinic too (its branding is
+ * written with it).
  */
 export async function issueStaffInvite(db: Executor, inviter: Inviter, user: { id: string; email: string }, email: EmailSender, origin: string) {
+  const brand = (await loadClinicEmailBrand(db, inviter.tenant.id)) ?? { name: inviter.tenant.name, logoUrl: null, primaryColor: '' };
+  const token = generateToken();
+  const link = `${origin}/staff/invite/${token}`;
+  // Drawn before anything is written: a link the layout refuses leaves the earlier invite alone.
+  const mail = staffInviteEmail(brand, { inviterName: inviter.actor.fullName, link });
   const at = clockNow();
   await db
     .update(authTokens)
     .set({ revokedAt: at })
     .where(and(eq(authTokens.tenantId, inviter.tenant.id), eq(authTokens.staffUserId, user.id), eq(authTokens.purpose, 'staff_invite'), isNull(authTokens.usedAt), isNull(authTokens.revokedAt)));
-  const token = generateToken();
   await db.insert(authTokens).values({
     tenantId: inviter.tenant.id,
     purpose: 'staff_invite',
@@ -76,11 +84,8 @@ export async function issueStaffInvite(db: Executor, inviter: Inviter, user: { i
     createdByStaffId: inviter.actor.kind === 'staff' ? inviter.actor.id : null,
     expiresAt: addSeconds(at, AUTH_POLICY.inviteTtlSeconds),
   });
-  const link = `${origin}/staff/invite/${token}`;
   await email.send({
-    to: user.email,
-    subject: `You’re invited to ${inviter.tenant.name} on Carebridge`,
-    text: `${inviter.actor.fullName} invited you to join ${inviter.tenant.name}.\n\nSet your password: ${link}\n\nThe link works once and expires in 24 hours.`,
+    to: user.email, subject: mail.subject, text: mail.text, html: mail.html, fromName: brand.name,
     idempotencyKey: `staff-invite:${hashToken(token)}`,
   });
   await recordAudit(db, {

@@ -58,13 +58,15 @@ describe('new passwords', () => {
 });
 
 describe('invitation email', () => {
+  const brand = { name: 'Sunrise Family Clinic', logoUrl: null, primaryColor: '#0f766e' };
+
   it('names the clinic, carries the link and the staff message, and nothing about the patient', () => {
-    const mail = portalInviteEmail({ clinicName: 'Sunrise Family Clinic', link: 'https://sunrise.test/portal/invite/abc', message: 'See you soon.' });
+    const mail = portalInviteEmail(brand, 'en', { link: 'https://sunrise.test/portal/invite/abc', message: 'See you soon.' });
     expect(mail.subject).toBe('Your invitation to the Sunrise Family Clinic patient portal');
     expect(mail.text).toContain('You have been invited to the Sunrise Family Clinic patient portal.');
     expect(mail.text).toContain('https://sunrise.test/portal/invite/abc');
     expect(mail.text).toContain('See you soon.');
-    expect(portalInviteEmail({ clinicName: 'X', link: 'https://x.test/l' }).text).not.toContain('message from');
+    expect(portalInviteEmail({ ...brand, name: 'X' }, 'en', { link: 'https://x.test/l' }).text).not.toContain('A message from');
   });
 
   it('takes only an http(s) origin', () => {
