@@ -9,7 +9,10 @@ export interface DevOutboxEntry {
   channel: 'sms' | 'email';
   recipient: string;
   subject: string | null;
+  /** The text (an email's plain-text part, with its extra headers under it). */
   body: string;
+  /** An email's HTML part, when it has one. */
+  html: string | null;
   createdAt: Date;
 }
 
@@ -22,6 +25,7 @@ export async function listDevOutbox(limit = 100): Promise<DevOutboxEntry[]> {
       recipient: devOutboxMessages.recipient,
       subject: devOutboxMessages.subject,
       body: devOutboxMessages.body,
+      html: devOutboxMessages.html,
       createdAt: devOutboxMessages.createdAt,
     })
     .from(devOutboxMessages)

@@ -82,11 +82,39 @@ export default async function DevOutboxPage() {
               <pre className="mt-3 whitespace-pre-wrap break-words font-sans text-base leading-7 text-slate-800">
                 {m.body}
               </pre>
+              {m.html ? <HtmlPart html={m.html} recipient={m.recipient} subject={m.subject} /> : null}
               {clinics.has(m.id) ? <DevSmsReplyForm action={replyAsNumberAction} captureId={m.id} clinicName={clinics.get(m.id)!.clinicName} /> : null}
             </li>
           ))}
         </ol>
       )}
     </main>
+  );
+}
+
+/**
+ * An email's HTML part, drawn as a mail client would, behind a disclosure (a native <details>,
+ * so it opens from the keyboard and the list stays short). The frame is sandboxed with no
+ * permissions (no scripts, no forms, its own opaque origin) and fed by srcdoc, so nothing in a
+ * captured email can act as this page; it loads only when opened. It keeps this page's security
+ * policy, so images on a clinic's host (the logo) are not shown here.
+ */
+function HtmlPart({ html, recipient, subject }: { html: string; recipient: string; subject: string | null }) {
+  return (
+    <details className="mt-4 rounded-lg border border-slate-300" data-testid="outbox-html">
+      <summary className="cursor-pointer rounded-lg px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-slate-700">
+        Show the HTML part
+      </summary>
+      <p className="border-t border-slate-200 px-3 py-2 text-sm text-slate-700">
+        As an email client draws it, without scripts. Images on the clinic’s host (its logo) are not loaded on this page.
+      </p>
+      <iframe
+        sandbox=""
+        srcDoc={html}
+        loading="lazy"
+        title={`HTML part of the email to ${recipient}${subject ? `: ${subject}` : ''}`}
+        className="block h-[36rem] w-full rounded-b-lg border-t border-slate-200 bg-white"
+      />
+    </details>
   );
 }
