@@ -50,7 +50,7 @@ describe('the template form', () => {
   it('refuses a field it does not have, and a name of only spaces', () => {
     expect(errors({ ...form, tenantId: 'x' })).toEqual({ undefined: expect.stringMatching(/sent a field it does not have/) });
     expect(errors({ ...form, name: '   ' })).toEqual({ name: expect.stringMatching(/^Name the template/) });
-    expect(errors({ ...form, templateId: 'nope' }, updateTemplateSchema)).toEqual({ templateId: 'This template no longer exists. Reload the page.' });
+    expect(errors({ ...form, messageTemplateId: 'nope' }, updateTemplateSchema)).toEqual({ messageTemplateId: 'This template no longer exists. Reload the page.' });
   });
 
   it('checks stored content the same way (the save in lib runs this)', () => {

@@ -72,7 +72,7 @@ describe('the email', () => {
   it('draws paragraphs at blank lines and a link at the end of a line as a link', () => {
     const message = email({ en: { subject: 'Visit', body: 'Hello {{patient.firstName}},\n\nYour visit is {{appointment.date}}.\nPlease confirm: {{appointment.confirmUrl}}\n\n{{portal.url}}' } });
     expect(message.text).toBe([
-      'Hello Maria,', '', 'Your visit is Tuesday, March 4, 2027.', `Please confirm: ${CONFIRM}`, '', SAMPLE_VALUES.en['portal.url'], '',
+      'Hello Maria,', '', 'Your visit is Tuesday, March 2, 2027.', `Please confirm: ${CONFIRM}`, '', SAMPLE_VALUES.en['portal.url'], '',
       'This is an automatic message from Sunrise Family Clinic.',
     ].join('\n'));
     expect(message.html).toContain(`href="${CONFIRM}"`);

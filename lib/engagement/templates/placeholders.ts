@@ -277,7 +277,7 @@ const SAMPLE_SHARED = {
 export const SAMPLE_VALUES: Record<Locale, Readonly<Record<PlaceholderName, string>>> = {
   en: {
     ...SAMPLE_SHARED,
-    'appointment.date': 'Tuesday, March 4, 2027',
+    'appointment.date': 'Tuesday, March 2, 2027',
     'appointment.time': '10:30 AM CST',
     'form.dueDate': 'Mar 6, 2027',
     'invoice.dueDate': 'Mar 20, 2027',
@@ -285,9 +285,8 @@ export const SAMPLE_VALUES: Record<Locale, Readonly<Record<PlaceholderName, stri
   },
   es: {
     ...SAMPLE_SHARED,
-    'appointment.date': 'martes, 4 de marzo de 2027',
-    'appointment.time': '10:30 a. m. CST',
-    'invoice.amountDue': 'US$120.00',
+    'appointment.date': 'martes, 2 de marzo de 2027',
+    'appointment.time': '10:30 a.m. CST',
     'form.dueDate': '6 mar 2027',
     'invoice.dueDate': '20 mar 2027',
     'order.status': 'En camino',

@@ -130,12 +130,15 @@ function normaliseBody(body: string): string {
   return body.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, '');
 }
 
-function withContentCheck<T extends Posted>(schema: z.ZodType<T>) {
+function withContentCheck<S extends z.ZodType<Posted>>(schema: S): S {
   return schema.superRefine((values, ctx) => {
     const errors = checkTemplateContent({ channel: values.channel, purpose: values.purpose, content: contentFromForm(values) });
     for (const [path, message] of Object.entries(errors)) ctx.addIssue({ code: 'custom', path: [path], message });
-  });
+  }) as S;
 }
+
+/** A template's id in a form: `messageTemplateId`, apart from the form builder's `templateId`. */
+const messageTemplateId = z.uuid('This template no longer exists. Reload the page.');
 
 /** "New template". */
 export const createTemplateSchema = withContentCheck(z.strictObject(fields, STRICT_FORM));
@@ -145,11 +148,11 @@ export type CreateTemplateForm = z.output<typeof createTemplateSchema>;
  * "Save" on a template: the same fields and its id. The channel and purpose are posted back as
  * shown (the browser's check needs them) and ignored by the save, which keeps the stored ones.
  */
-export const updateTemplateSchema = withContentCheck(z.strictObject({ templateId: z.uuid('This template no longer exists. Reload the page.'), ...fields }, STRICT_FORM));
+export const updateTemplateSchema = withContentCheck(z.strictObject({ messageTemplateId, ...fields }, STRICT_FORM));
 export type UpdateTemplateForm = z.output<typeof updateTemplateSchema>;
 
 /** "Archive" and "Restore". */
-export const templateIdSchema = z.strictObject({ templateId: z.uuid('This template no longer exists. Reload the page.') }, STRICT_FORM);
+export const templateIdSchema = z.strictObject({ messageTemplateId }, STRICT_FORM);
 
 export const TEMPLATE_LIST_STATUSES = ['active', 'archived'] as const;
 export type TemplateListStatus = (typeof TEMPLATE_LIST_STATUSES)[number];

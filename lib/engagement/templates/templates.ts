@@ -1,14 +1,17 @@
 import 'server-only';
-import { and, asc, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { messageTemplates, type ContactChannel, type ContactPurpose, type MessageTemplate, type TemplateContent } from '@/db/schema';
+import { automations, campaigns, messageTemplates, type ContactChannel, type ContactPurpose, type MessageTemplate, type TemplateContent } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import type { Locale } from '@/lib/i18n/core';
+import { LOCALES, type Locale } from '@/lib/i18n/core';
 import { PG, postgresErrorCode, RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
+import { loadClinicEmailBrand } from '@/lib/notifications/email-brand';
 import { EngagementAuditActions } from '../audit-actions';
+import { SAMPLE_VALUES } from './placeholders';
+import { renderTemplateMessage, type RenderedTemplateMessage } from './render';
 import { checkTemplateContent, type TemplateListStatus } from './template-forms';
 
 /**
@@ -173,6 +176,27 @@ export async function restoreTemplate(db: Executor, ctx: StaffContext, templateI
   return setArchived(db, ctx, templateId, false);
 }
 
+/**
+ * An active automation or a campaign waiting to go out would silently send nothing with an
+ * archived template (the send step skips one), so archiving waits until neither uses it.
+ */
+async function assertNotInUse(tx: Executor, tenantId: string, templateId: string): Promise<void> {
+  const count = sql<number>`count(*)::int`;
+  const [[sending], [scheduled]] = await Promise.all([
+    tx.select({ n: count }).from(automations).where(and(
+      eq(automations.tenantId, tenantId), eq(automations.status, 'active'), sql`${automations.steps} @> ${JSON.stringify([{ templateId }])}::jsonb`,
+    )),
+    tx.select({ n: count }).from(campaigns).where(and(
+      eq(campaigns.tenantId, tenantId), eq(campaigns.templateId, templateId), inArray(campaigns.status, ['scheduled', 'queueing']),
+    )),
+  ]);
+  const uses = [
+    sending!.n ? `${sending!.n} active ${sending!.n === 1 ? 'automation sends' : 'automations send'} it` : null,
+    scheduled!.n ? `${scheduled!.n} scheduled ${scheduled!.n === 1 ? 'campaign uses' : 'campaigns use'} it` : null,
+  ].filter(Boolean);
+  if (uses.length) throw new RuleError('template-in-use', `The template is in use: ${uses.join(' and ')}. Pause the automation or choose another template first.`);
+}
+
 async function setArchived(db: Executor, ctx: StaffContext, templateId: string, archive: boolean): Promise<{ changed: boolean }> {
   assertTemplateAccess(ctx);
   if (!isUuid(templateId)) throw new NotFoundError('template');
@@ -184,6 +208,7 @@ async function setArchived(db: Executor, ctx: StaffContext, templateId: string, 
       throw new RuleError('template-builtin', 'A built-in template cannot be archived: the built-in automations send it. Edit its words instead, or pause the automation.');
     }
     if ((current.archivedAt !== null) === archive) return { changed: false };
+    if (archive) await assertNotInUse(tx, ctx.tenant.id, templateId);
     await tx.update(messageTemplates).set({ archivedAt: archive ? now() : null, updatedAt: now() })
       .where(and(eq(messageTemplates.tenantId, ctx.tenant.id), eq(messageTemplates.id, templateId)));
     await recordAudit(tx, ctx, {
@@ -192,4 +217,24 @@ async function setArchived(db: Executor, ctx: StaffContext, templateId: string, 
     });
     return { changed: true };
   });
+}
+
+export interface TemplatePreview {
+  language: Locale;
+  message: RenderedTemplateMessage;
+}
+
+/**
+ * A saved template as a patient would get it, in each of its languages, with the sample values
+ * and the clinic's own name and layout (the CRM's "as sent" preview). The unsubscribe link stays
+ * the dispatcher's placeholder, as in a queued message.
+ */
+export async function previewTemplate(db: Executor, ctx: StaffContext, template: Pick<TemplateView, 'channel' | 'purpose' | 'content'>): Promise<TemplatePreview[]> {
+  assertTemplateAccess(ctx);
+  const brand = await loadClinicEmailBrand(db, ctx.tenant.id);
+  if (!brand) throw new NotFoundError('branding');
+  return LOCALES.filter((language) => template.content[language]).map((language) => ({
+    language,
+    message: renderTemplateMessage({ template, language, values: { ...SAMPLE_VALUES[language], 'clinic.name': brand.name }, clinic: brand }),
+  }));
 }
