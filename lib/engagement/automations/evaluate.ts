@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AppointmentStatus, ContactChannel, ContactPurpose, OrderStatus } from '@/db/schema';
 import { CONSENT_DEFAULTS } from '../consent';
 import { conditionSchema, subjectKeysOf, triggerHas, type Condition, type Step, type Trigger } from './definition';

@@ -1,12 +1,14 @@
+import 'server-only';
 import type { Transaction } from '@/db/client';
 import type { AutomationRun } from '@/db/schema';
 import type { EventName } from '../events';
 import type { RunDefinition } from './definition';
 import type { EventRef } from './facts';
 
-/** What a step did: go on to the next, wait until an instant, or stop the run. */
+/** What a step did: go on (to the next step, or further on), wait until an instant, or stop the run. */
 export type StepOutcome =
-  | { next: true; outcome: 'done' | 'skipped'; detail: string }
+  /** `skipTo`: go on from that step instead, the ones between left out (a wait_until whose time had passed). */
+  | { next: true; outcome: 'done' | 'skipped'; detail: string; skipTo?: number }
   /** `advance`: the wait is over when it wakes (a duration); else the step runs again (wait_until re-reads its time). */
   | { wait: Date; detail: string; advance: boolean }
   | { stop: true; outcome: 'stopped' | 'failed'; detail: string };
