@@ -119,6 +119,9 @@ export const filterSchema = z.array(conditionSchema, { error: 'Add the filter’
 
 export const waitAnchors = ['appointment.start', 'appointment.end', 'form.due'] as const;
 export type WaitAnchor = (typeof waitAnchors)[number];
+/** What a wait_until does when its time had passed as the run reached it. */
+export const waitIfPassed = ['stop', 'continue', 'skip_to_next_wait'] as const;
+export type WaitIfPassed = (typeof waitIfPassed)[number];
 
 export const stepSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wait'), duration: durationSchema }),
@@ -126,11 +129,13 @@ export const stepSchema = z.discriminatedUnion('kind', [
    * Until a time relative to the event's appointment or form due date ("24 hours before the
    * visit"). Re-read when the wait ends, so a visit moved in place is waited for again. When the
    * time has already passed as the run reaches it: `stop` (a 24-hour reminder for a visit booked
-   * 3 hours ahead is not sent) or `continue`.
+   * 3 hours ahead is not sent), `continue`, or `skip_to_next_wait`: leave out the steps up to the
+   * next wait and go on from there (a form assigned after its first reminder's time still gets the
+   * last one).
    */
   z.object({
     kind: z.literal('wait_until'), anchor: z.enum(waitAnchors, { error: 'Choose what to wait for.' }), offset: durationSchema,
-    direction: z.enum(['before', 'after'], { error: 'Choose before or after.' }), ifPassed: z.enum(['stop', 'continue'], { error: 'Choose what happens when that time has passed.' }),
+    direction: z.enum(['before', 'after'], { error: 'Choose before or after.' }), ifPassed: z.enum(waitIfPassed, { error: 'Choose what happens when that time has passed.' }),
   }),
   /** Every condition holds, or the run stops here. */
   z.object({ kind: z.literal('check'), conditions: z.array(conditionSchema, chooseSome('Add a condition to check.')).min(1, 'Add a condition to check.').max(20, 'Check at most 20 conditions.') }),
@@ -171,7 +176,7 @@ export function describeStep(step: Step, templateName?: (id: string) => string |
     case 'wait':
       return `Wait ${describeDuration(step.duration)}`;
     case 'wait_until':
-      return `Wait until ${describeDuration(step.offset)} ${step.direction} ${ANCHOR_WORDS[step.anchor]}${step.ifPassed === 'stop' ? ' (stop if that time has passed)' : ''}`;
+      return `Wait until ${describeDuration(step.offset)} ${step.direction} ${ANCHOR_WORDS[step.anchor]}${IF_PASSED_WORDS[step.ifPassed]}`;
     case 'check':
       return `Continue only if ${step.conditions.map(describeCondition).join(' and ')}`;
     case 'send': {
@@ -188,6 +193,12 @@ export function describeStep(step: Step, templateName?: (id: string) => string |
       return `Call ${safeHost(step.url)}`;
   }
 }
+
+const IF_PASSED_WORDS: Record<WaitIfPassed, string> = {
+  stop: ' (stop if that time has passed)',
+  continue: '',
+  skip_to_next_wait: ' (if that time has passed, skip to the next wait)',
+};
 
 const ANCHOR_WORDS: Record<WaitAnchor, string> = { 'appointment.start': 'the visit starts', 'appointment.end': 'the visit ends', 'form.due': 'the form is due' };
 

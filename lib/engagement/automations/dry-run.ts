@@ -6,13 +6,13 @@ import { assertPermission, hasPermission, type StaffContext } from '@/lib/access
 import { clinicTimeZone, REMINDER_TIME } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
-import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { mayContact } from '../consent';
 import { isEventName } from '../events';
 import { automationInputSchema, AutomationRuleError } from './automations';
 import { describeCondition, describeStep, durationMs, eventsOfTrigger, type Step } from './definition';
 import { firstFailing, neededFacts } from './evaluate';
 import { appointmentOf, formDueOf, loadFacts, type EventRef } from './facts';
+import { nextWaitIndex, waitUntilTarget, type WaitAnchorTime } from './wait-until';
 
 /**
  * "What would have happened" (issue 18 point 2): the automation as it is in the editor (saved or
@@ -93,7 +93,8 @@ async function simulate(
 ): Promise<DryRunStep[]> {
   const out: DryRunStep[] = [];
   let time = start;
-  for (const [index, step] of steps.entries()) {
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index]!;
     const description = describeStep(step, (id) => templates.get(id)?.name);
     const push = (outcome: DryRunStep['outcome'], detail: string) => out.push({ index, description, outcome, detail, at: time });
     if (step.kind === 'wait') {
@@ -102,24 +103,33 @@ async function simulate(
       continue;
     }
     if (step.kind === 'wait_until') {
-      let anchor: Date | null = null;
+      let anchor: WaitAnchorTime | null = null;
       if (step.anchor === 'form.due') {
         const id = event.subject['assignmentId'];
         const dueOn = isUuid(id) ? await formDueOf(db, tenantId, id) : null;
-        anchor = dueOn ? zonedInstant(dueOn, REMINDER_TIME, zone) : null;
+        anchor = dueOn ? { day: dueOn, time: REMINDER_TIME, timeZone: zone } : null;
       } else {
         const id = event.subject['appointmentId'];
         const appointment = isUuid(id) ? await appointmentOf(db, tenantId, id) : null;
-        anchor = appointment ? (step.anchor === 'appointment.start' ? appointment.startsAt : appointment.endsAt) : null;
+        anchor = appointment ? { instant: step.anchor === 'appointment.start' ? appointment.startsAt : appointment.endsAt } : null;
       }
       if (!anchor) {
         push('stop', step.anchor === 'form.due' ? 'Would stop: the form has no due date.' : 'Would stop: the visit no longer exists.');
         return out;
       }
-      const target = new Date(anchor.getTime() + (step.direction === 'before' ? -1 : 1) * durationMs(step.offset));
+      const target = waitUntilTarget(step, anchor);
       if (target.getTime() < time.getTime() - PASSED_GRACE_MS && step.ifPassed === 'stop') {
         push('stop', 'Would stop: that time had already passed when the event happened.');
         return out;
+      }
+      if (target.getTime() < time.getTime() - PASSED_GRACE_MS && step.ifPassed === 'skip_to_next_wait') {
+        const skipTo = nextWaitIndex(steps, index);
+        push('skip', 'Would skip: that time had already passed when the event happened.');
+        for (let left = index + 1; left < skipTo; left++) {
+          out.push({ index: left, description: describeStep(steps[left]!, (id) => templates.get(id)?.name), outcome: 'skip', detail: `Would skip with step ${index + 1}.`, at: time });
+        }
+        index = skipTo - 1;
+        continue;
       }
       if (target.getTime() > time.getTime()) time = target;
       push('wait', 'Would wait until then.');

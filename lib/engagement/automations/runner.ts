@@ -7,7 +7,6 @@ import { now } from '@/lib/clock';
 import { lockOrder, moveLockedOrder } from '@/lib/commerce/order-transitions';
 import { errorSummary, RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
-import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { createTaskFromAutomation } from '../tasks';
 import { isEventName } from '../events';
 import {
@@ -18,6 +17,7 @@ import { firstFailing, neededFacts } from './evaluate';
 import { appointmentOf, formDueOf, loadFacts } from './facts';
 import { executeSendStep } from './send-step';
 import { stepKey, type StepContext, type StepOutcome } from './step-context';
+import { nextWaitIndex, waitUntilTarget, type WaitAnchorTime } from './wait-until';
 
 /**
  * The automation engine (issue 18 points 2 and 4), two jobs of lib/jobs/scheduled.ts.
@@ -158,7 +158,11 @@ async function advanceRun(tx: Transaction, run: AutomationRun, at: Date): Promis
       return;
     }
     await logStep(tx, run, index, step.kind, outcome.outcome, outcome.detail, at);
-    index += 1;
+    const skipTo = outcome.skipTo ?? index + 1;
+    for (let left = index + 1; left < skipTo; left++) {
+      await logStep(tx, run, left, definition.steps[left]!.kind, 'skipped', `Skipped with step ${index + 1}: its time had passed.`, at);
+    }
+    index = skipTo;
   }
   await tx.update(automationRuns).set({ stepIndex: index, status: 'completed', nextRunAt: null, finishedAt: at, attempts: 0, lastError: null }).where(where);
 }
@@ -171,15 +175,21 @@ async function executeStep(ctx: StepContext, step: Step): Promise<StepOutcome> {
       return { wait: until, advance: true, detail: `Waiting until ${until.toISOString()}.` };
     }
     case 'wait_until': {
-      const anchor = await anchorInstant(ctx, step.anchor);
+      const anchor = await anchorTime(ctx, step.anchor);
       if (!anchor) return { stop: true, outcome: 'stopped', detail: step.anchor === 'form.due' ? 'Stopped: the form has no due date or no longer exists.' : 'Stopped: the visit no longer exists.' };
-      const sign = step.direction === 'before' ? -1 : 1;
-      const target = new Date(anchor.getTime() + sign * durationMs(step.offset));
+      const target = waitUntilTarget(step, anchor);
       // Already waited here once (woken now): the time has come unless the anchor moved later.
       const waited = await hasWaitedAt(tx, run, index);
       if (target.getTime() > at.getTime()) return { wait: target, advance: false, detail: `Waiting until ${target.toISOString()}.` };
-      if (!waited && target.getTime() < at.getTime() - PASSED_GRACE_MS && step.ifPassed === 'stop') {
-        return { stop: true, outcome: 'stopped', detail: 'Stopped: that time had already passed when the run got here.' };
+      if (!waited && target.getTime() < at.getTime() - PASSED_GRACE_MS) {
+        if (step.ifPassed === 'stop') return { stop: true, outcome: 'stopped', detail: 'Stopped: that time had already passed when the run got here.' };
+        if (step.ifPassed === 'skip_to_next_wait') {
+          const skipTo = nextWaitIndex(ctx.definition.steps, index);
+          return {
+            next: true, outcome: 'skipped', skipTo,
+            detail: `Skipped: that time had already passed when the run got here; ${skipTo < ctx.definition.steps.length ? `going on from step ${skipTo + 1}` : 'nothing follows'}.`,
+          };
+        }
       }
       return { next: true, outcome: 'done', detail: 'The time came.' };
     }
@@ -248,17 +258,17 @@ async function hasWaitedAt(tx: Transaction, run: AutomationRun, index: number): 
   return row !== undefined;
 }
 
-/** The instant a wait_until counts from, read now (a visit moved in place moves the wait). */
-async function anchorInstant(ctx: StepContext, anchor: 'appointment.start' | 'appointment.end' | 'form.due'): Promise<Date | null> {
+/** What a wait_until counts from, read now (a visit moved in place, or a new due date, moves the wait). */
+async function anchorTime(ctx: StepContext, anchor: 'appointment.start' | 'appointment.end' | 'form.due'): Promise<WaitAnchorTime | null> {
   const { tx, run, event } = ctx;
   if (anchor === 'form.due') {
     const assignmentId = event.subject['assignmentId'];
     const dueOn = isUuid(assignmentId) ? await formDueOf(tx, run.tenantId, assignmentId) : null;
-    // Due "on" a day: the form reminders' hour of that day in the clinic's zone.
-    return dueOn ? zonedInstant(dueOn, REMINDER_TIME, await clinicTimeZone(tx, run.tenantId)) : null;
+    // Due "on" a day: counted from the form reminders' hour of that day in the clinic's zone.
+    return dueOn ? { day: dueOn, time: REMINDER_TIME, timeZone: await clinicTimeZone(tx, run.tenantId) } : null;
   }
   const appointmentId = event.subject['appointmentId'];
   const appointment = isUuid(appointmentId) ? await appointmentOf(tx, run.tenantId, appointmentId) : null;
   if (!appointment) return null;
-  return anchor === 'appointment.start' ? appointment.startsAt : appointment.endsAt;
+  return { instant: anchor === 'appointment.start' ? appointment.startsAt : appointment.endsAt };
 }
