@@ -99,7 +99,8 @@ export const formAssignments = clinicTable(
     dueOn: date('due_on', { mode: 'string' }),
     appointmentId: uuid('appointment_id'),
     assignedById: uuid('assigned_by_id'),
-    // Reminders: how many were sent, and when the next one is due (null: none left).
+    // Written by the forms' own reminder job, gone since form reminders became the built-in
+    // automation (lib/engagement/automations/builtins.ts): nothing reads or writes them now.
     remindersSent: integer('reminders_sent').notNull().default(0),
     nextReminderAt: timestamp('next_reminder_at', { withTimezone: true }),
     submittedAt: timestamp('submitted_at', { withTimezone: true }),

@@ -109,7 +109,8 @@ export const tenantSettings = pgTable(
     cancellationWindowHours: integer('cancellation_window_hours').notNull().default(24),
     messagingPolicy: text('messaging_policy', { enum: messagingPolicies }).notNull().default('reply_only'),
     defaultLanguage: text('default_language').notNull().default('en'),
-    // Form reminders: the first and the last, in days before the due date (0: none).
+    // Form reminders: the first and the last, in days before the due date (0: none). Read once, when
+    // the built-in "Form due reminder" automation is installed; the automation is edited after that.
     formFirstReminderDays: integer('form_first_reminder_days').notNull().default(3),
     formLastReminderDays: integer('form_last_reminder_days').notNull().default(1),
     // The clinic's own paragraph on the printed portal handout (seed 003).

@@ -16,7 +16,7 @@ import { addDays } from '@/lib/scheduling/zoned-time';
 import { DUE_DATE_MAX_DAYS } from './assignment-schemas';
 import { FormsAuditActions } from './audit-actions';
 import { FormsRuleError } from './errors';
-import { clinicToday, nextReminderAfter, reminderSettings } from './reminders';
+import { clinicToday } from './reminders';
 
 /**
  * Giving forms to patients (issue 15 point 4): from the chart (`chart`), with a portal invite
@@ -108,14 +108,12 @@ async function insertAssignments(tx: Executor, actor: Actor, input: NewAssignmen
     const taken = forms.find((f) => open.some((o) => o.templateId === f.templateId));
     if (taken) throw alreadyAssigned(taken.title);
   }
-  const settings = await reminderSettings(tx, tenantId);
   const at = now();
-  const nextReminderAt = nextReminderAfter(input.dueOn ?? null, settings, at);
   const staffId = 'actor' in actor ? actor.actor.id : null;
   const values = forms.map((f) => ({
     tenantId, patientId: input.patientId, templateId: f.templateId, versionId: f.versionId, source: input.source,
     message: input.message ?? null, dueOn: input.dueOn ?? null, appointmentId: input.appointmentId ?? null,
-    assignedById: staffId, nextReminderAt, createdAt: at, updatedAt: at,
+    assignedById: staffId, createdAt: at, updatedAt: at,
   }));
   const insert = tx.insert(formAssignments).values(values);
   const made = await (input.whenOpen === 'skip' ? insert.onConflictDoNothing() : insert)
@@ -246,7 +244,7 @@ export async function cancelAssignment(db: Executor, ctx: StaffContext, input: {
     const at = now();
     const [row] = await tx
       .update(formAssignments)
-      .set({ status: 'cancelled', cancelledAt: at, cancelledById: ctx.actor.id, nextReminderAt: null, updatedAt: at })
+      .set({ status: 'cancelled', cancelledAt: at, cancelledById: ctx.actor.id, updatedAt: at })
       .where(and(
         eq(formAssignments.tenantId, ctx.tenant.id), eq(formAssignments.id, input.assignmentId), eq(formAssignments.patientId, input.patientId),
         inArray(formAssignments.status, [...openAssignmentStatuses]),

@@ -11,7 +11,6 @@ export const FormsAuditActions = {
   assigned: 'forms.assigned',
   assignmentCancelled: 'forms.assignment_cancelled',
   assignmentExpired: 'forms.assignment_expired',
-  reminderSent: 'forms.reminder_sent',
   listed: 'forms.listed',
   responseSaved: 'forms.response_saved',
   fileUploaded: 'forms.file_uploaded',

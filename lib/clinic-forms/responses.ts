@@ -346,7 +346,7 @@ export async function submitForm(db: Executor, ctx: PortalContext, assignmentId:
     }
     await tx
       .update(formAssignments)
-      .set({ status: 'submitted', submittedAt: at, nextReminderAt: null, updatedAt: at })
+      .set({ status: 'submitted', submittedAt: at, updatedAt: at })
       .where(and(eq(formAssignments.tenantId, ctx.tenant.id), eq(formAssignments.id, assignment.id)));
     // An order waiting for this form (lib/commerce): its requirement is done with the submit.
     await completeRequirementsForAssignment(tx, ctx.tenant.id, assignment.id);

@@ -22,7 +22,7 @@ import { FormsRuleError } from './errors';
 import { fromResponseItems, type ResponseItem } from './response-items';
 import { scoreAnswers, type FormScore } from './scoring';
 import { readDefinition } from './templates';
-import { clinicToday, nextReminderAfter, reminderSettings } from './reminders';
+import { clinicToday } from './reminders';
 
 /**
  * Staff reading and deciding on what patients sent (issue 15 points 7 and 8): a submitted
@@ -204,8 +204,7 @@ export async function requestCorrection(
       await tx
         .update(formAssignments)
         .set({
-          status: 'in_progress', reviewedAt: null, reviewedById: null, dueOn, message: input.message ?? assignment.message,
-          nextReminderAt: nextReminderAfter(dueOn, await reminderSettings(tx, ctx.tenant.id), at), updatedAt: at,
+          status: 'in_progress', reviewedAt: null, reviewedById: null, dueOn, message: input.message ?? assignment.message, updatedAt: at,
         })
         .where(and(eq(formAssignments.tenantId, ctx.tenant.id), eq(formAssignments.id, assignment.id)));
       await recordAudit(tx, ctx, {

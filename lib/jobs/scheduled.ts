@@ -2,7 +2,7 @@ import 'server-only';
 import type { Database } from '@/db/client';
 import { autoCloseConversations } from '@/lib/conversations/auto-close';
 import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
-import { expireOverdueAssignments, sendDueFormReminders } from '@/lib/clinic-forms/reminders';
+import { expireOverdueAssignments } from '@/lib/clinic-forms/reminders';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
 import { reconcilePayments } from '@/lib/billing/reconcile';
 import { runRenewals } from '@/lib/commerce/renewals';
@@ -58,16 +58,9 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'form-filing', everySeconds: 60, run: async (db) => ({ formsFiled: (await fileSubmittedForms(db, { limit: FORM_FILING_BATCH })).filed }), moreWaiting: (c) => (c.formsFiled ?? 0) >= FORM_FILING_BATCH },
   // "Reply only" clinics: conversations unanswered 48 h after the last staff message.
   { name: 'auto-close', everySeconds: 300, run: async (db, at) => ({ conversationsAutoClosed: (await autoCloseConversations(db, at)).closed }) },
-  // Forms: reminders before the due date (claimed with SKIP LOCKED), then open ones past it expire.
-  {
-    name: 'form-reminders',
-    everySeconds: 300,
-    run: async (db, at) => {
-      const { remindersSent, more } = await sendDueFormReminders(db, at);
-      return { formRemindersSent: remindersSent, formRemindersWaiting: more ? 1 : 0, ...(await expireOverdueAssignments(db, at)) };
-    },
-    moreWaiting: (c) => (c.formRemindersWaiting ?? 0) > 0,
-  },
+  // Forms still open past their due date expire (one conditional UPDATE). Reminders before the
+  // due date are the built-in "Form due reminder" automation, run by the automation jobs below.
+  { name: 'form-expiry', everySeconds: 300, run: async (db, at) => expireOverdueAssignments(db, at) },
   // Stripe's webhook events the route stored but could not apply (claimed with SKIP LOCKED and a
   // lease), before the reconciliation asks Stripe about what is still unsettled.
   {

@@ -7,13 +7,14 @@ import { portalLink } from './portal-link';
 import type { NotificationLanguage } from './texts';
 
 /**
- * "You have a form to fill" notices (assigned, reminder, correction asked). Like every notice
+ * "You have a form to fill" notices (assigned, correction asked). Reminders before a due date are
+ * the built-in "Form due reminder" automation and its templates (lib/engagement). Like every notice
  * they name the clinic and nothing else: a form's title ("PHQ-9 depression") is health
  * information, and an SMS or email can be read by others. Recipients and SMS-or-not as
  * patientAudience decides (the patient, active linked accounts; SMS only with 'email_sms').
  */
 
-export type FormNoticeKind = 'assigned' | 'reminder' | 'correction';
+export type FormNoticeKind = 'assigned' | 'correction';
 
 interface FormNoticeTexts {
   sms: (clinic: string) => string;
@@ -29,11 +30,6 @@ function texts(language: NotificationLanguage, kind: FormNoticeKind): FormNotice
       (c) => `${c} has a form for you`,
       (c) => `${c} has a form for you in your patient portal. Sign in to fill it in:`,
     ],
-    reminder: [
-      (c) => `Reminder: ${c} has a form waiting for you in your patient portal.`,
-      (c) => `Reminder: a form from ${c} is waiting`,
-      (c) => `A form from ${c} is still waiting for you in your patient portal. Sign in to fill it in:`,
-    ],
     correction: [
       (c) => `${c} has asked you to check a form in your patient portal.`,
       (c) => `${c} asked you to check a form`,
@@ -45,11 +41,6 @@ function texts(language: NotificationLanguage, kind: FormNoticeKind): FormNotice
       (c) => `${c} tiene un formulario para usted en su portal de pacientes. Inicie sesión para completarlo.`,
       (c) => `${c} tiene un formulario para usted`,
       (c) => `${c} tiene un formulario para usted en su portal de pacientes. Inicie sesión para completarlo:`,
-    ],
-    reminder: [
-      (c) => `Recordatorio: ${c} tiene un formulario pendiente en su portal de pacientes.`,
-      (c) => `Recordatorio: un formulario de ${c} está pendiente`,
-      (c) => `Un formulario de ${c} sigue pendiente en su portal de pacientes. Inicie sesión para completarlo:`,
     ],
     correction: [
       (c) => `${c} le ha pedido que revise un formulario en su portal de pacientes.`,

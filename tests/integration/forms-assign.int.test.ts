@@ -1,11 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { formAssignments, formTemplateVersions, patientPortalSettings, tenantSettings } from '@/db/schema';
+import { formAssignments, formTemplateVersions, patientPortalSettings } from '@/db/schema';
 import { ForbiddenError, NotFoundError } from '@/lib/access/context';
 import { assignForms, cancelAssignment, listPatientAssignments } from '@/lib/clinic-forms/assignments';
 import { FormsRuleError } from '@/lib/clinic-forms/errors';
-import { expireOverdueAssignments, sendDueFormReminders } from '@/lib/clinic-forms/reminders';
+import { expireOverdueAssignments } from '@/lib/clinic-forms/reminders';
 import { createTemplate, getTemplate, publishTemplate, saveDraft, setTemplateArchived } from '@/lib/clinic-forms/templates';
 import { setClockForTests } from '@/lib/clock';
 import type { EmailMessage } from '@/lib/email/types';
@@ -120,67 +120,13 @@ describe('assigning forms from the chart', () => {
     const { assignmentIds: [id] } = await assignForms(db(), c.admin, c.patient.id, { templateIds: [c.intake.id], dueOn: '2030-03-10' });
     await cancelAssignment(db(), c.admin, { patientId: c.patient.id, assignmentId: id! });
     const [row] = await assignmentsOf(c.tenant.id, c.patient.id);
-    expect(row).toMatchObject({ status: 'cancelled', cancelledById: c.admin.actor.id, nextReminderAt: null });
+    expect(row).toMatchObject({ status: 'cancelled', cancelledById: c.admin.actor.id });
     expect(await refusal(cancelAssignment(db(), c.admin, { patientId: c.patient.id, assignmentId: id! }))).toMatchObject({ code: 'not-open' });
   });
 });
 
-describe('reminders and expiry', () => {
-  // Due Sunday 2030-03-10; reminders 3 and 1 days before at 09:00 New York (EST until the 10th).
-  const FIRST = new Date('2030-03-07T14:00:00Z');
-  const LAST = new Date('2030-03-09T14:00:00Z');
-
-  it('sends the first reminder, then the last, then none; a missed one is skipped, not sent late', async () => {
-    const c = await formsClinic({ formFirstReminderDays: 3, formLastReminderDays: 1 });
-    const { assignmentIds: [id] } = await assignForms(db(), c.admin, c.patient.id, { templateIds: [c.intake.id], dueOn: '2030-03-10' });
-    const row = async () => (await db().select().from(formAssignments).where(eq(formAssignments.id, id!)))[0]!;
-    expect((await row()).nextReminderAt).toEqual(FIRST);
-    const reminders = async () => (await outboxOf(c.tenant.id)).filter((m) => m.subject?.startsWith('Reminder'));
-
-    await sendDueFormReminders(db(), new Date(FIRST.getTime() - 60_000));
-    expect(await reminders()).toHaveLength(0);
-    await sendDueFormReminders(db(), new Date(FIRST.getTime() + 60_000));
-    expect(await row()).toMatchObject({ remindersSent: 1, nextReminderAt: LAST });
-    await sendDueFormReminders(db(), new Date(FIRST.getTime() + 120_000));
-    expect(await reminders()).toHaveLength(1);
-    await sendDueFormReminders(db(), new Date(LAST.getTime() + 60_000));
-    expect(await row()).toMatchObject({ remindersSent: 2, nextReminderAt: null });
-    expect(await reminders()).toHaveLength(2);
-    expect((await reminders())[0]!.body).not.toMatch(/intake/i);
-
-    // Assigned on the 8th: the first reminder's time has passed, so only the last one is due.
-    clock = new Date('2030-03-08T15:00:00Z');
-    const late = await addPatient(c.tenant.id);
-    await assignForms(db(), c.admin, late.id, { templateIds: [c.intake.id], dueOn: '2030-03-10' });
-    expect((await assignmentsOf(c.tenant.id, late.id))[0]!.nextReminderAt).toEqual(LAST);
-    // A runner that was down until after the due day's reminder time sends one and stops.
-    await db().update(formAssignments).set({ nextReminderAt: FIRST, remindersSent: 0 }).where(eq(formAssignments.patientId, late.id));
-    await sendDueFormReminders(db(), new Date(LAST.getTime() + 3_600_000));
-    expect((await assignmentsOf(c.tenant.id, late.id))[0]).toMatchObject({ remindersSent: 1, nextReminderAt: null });
-  });
-
-  it('with the clinic’s reminders off there are none', async () => {
-    const c = await formsClinic({ formFirstReminderDays: 0, formLastReminderDays: 0 });
-    await assignForms(db(), c.admin, c.patient.id, { templateIds: [c.intake.id], dueOn: '2030-03-10' });
-    expect((await assignmentsOf(c.tenant.id, c.patient.id))[0]!.nextReminderAt).toBeNull();
-  });
-
-  it.runIf(Boolean(testServerUrl()))('sends each reminder exactly once with two runners at the same time', async () => {
-    const c = await formsClinic({ formFirstReminderDays: 3, formLastReminderDays: 1 });
-    const people = await Promise.all(Array.from({ length: 30 }, () => addPatient(c.tenant.id)));
-    for (const p of people) await assignForms(db(), c.admin, p.id, { templateIds: [c.intake.id, c.phq9.id], dueOn: '2030-03-10' });
-    const at = new Date(FIRST.getTime() + 60_000);
-    const runs = await Promise.all([sendDueFormReminders(db(), at), sendDueFormReminders(db(), at), sendDueFormReminders(db(), at)]);
-    expect(runs.reduce((n, r) => n + r.remindersSent, 0)).toBeGreaterThanOrEqual(60);
-    const rows = await assignmentsOf(c.tenant.id);
-    expect(rows.filter((r) => r.patientId !== c.patient.id).map((r) => r.remindersSent)).toEqual(Array(60).fill(1));
-    expect(await auditOf(c.tenant.id, 'forms.reminder_sent')).toHaveLength(60);
-    // One reminder a patient a day, however many forms wait.
-    const reminders = (await outboxOf(c.tenant.id)).filter((m) => m.subject?.startsWith('Reminder'));
-    expect(reminders).toHaveLength(30);
-    expect(new Set(reminders.map((m) => m.recipient)).size).toBe(30);
-  });
-
+// Reminders before the due date are the built-in automation: forms-due-reminders.int.test.ts.
+describe('expiry', () => {
   it('expires open forms and home activities after their due date in the clinic’s zone, leaving sent ones', async () => {
     const c = await formsClinic();
     const [open, sent, activity] = await Promise.all([addPatient(c.tenant.id), addPatient(c.tenant.id), addPatient(c.tenant.id)]);
@@ -196,7 +142,7 @@ describe('reminders and expiry', () => {
     expect((await assignmentsOf(c.tenant.id, open.id))[0]!.status).toBe('assigned');
     const result = await expireOverdueAssignments(db(), new Date('2030-03-05T05:30:00Z'));
     expect(result.assignmentsExpired).toBeGreaterThanOrEqual(2);
-    expect((await assignmentsOf(c.tenant.id, open.id))[0]).toMatchObject({ status: 'expired', nextReminderAt: null });
+    expect((await assignmentsOf(c.tenant.id, open.id))[0]!.status).toBe('expired');
     expect((await assignmentsOf(c.tenant.id, activity.id))[0]!.status).toBe('expired');
     expect((await assignmentsOf(c.tenant.id, sent.id))[0]!.status).toBe('submitted');
     expect(await auditOf(c.tenant.id, 'forms.assignment_expired')).toHaveLength(2);
@@ -241,15 +187,5 @@ describe('intake forms with the portal invitation', () => {
     expect(await refusal(invitePatientToPortal(db(), c.admin, input, 'https://clinic.example.test', sender))).toMatchObject({ code: 'archived' });
     expect(sent).toEqual([]);
     expect(await assignmentsOf(c.tenant.id, patient.id)).toEqual([]);
-  });
-});
-
-describe('the clinic’s reminder settings', () => {
-  it('are read per clinic', async () => {
-    const c = await formsClinic({ formFirstReminderDays: 5, formLastReminderDays: 0 });
-    const [s] = await db().select().from(tenantSettings).where(and(eq(tenantSettings.tenantId, c.tenant.id)));
-    expect(s).toMatchObject({ formFirstReminderDays: 5, formLastReminderDays: 0 });
-    await assignForms(db(), c.admin, c.patient.id, { templateIds: [c.intake.id], dueOn: '2030-03-10' });
-    expect((await assignmentsOf(c.tenant.id, c.patient.id))[0]!.nextReminderAt).toEqual(new Date('2030-03-05T14:00:00Z'));
   });
 });

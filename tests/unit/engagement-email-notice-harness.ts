@@ -92,7 +92,7 @@ export async function noticeCalls(): Promise<Record<string, () => Promise<unknow
   for (const kind of ['invoice', 'receipt', 'refund'] as const) {
     calls[`billing-${kind}`] = () => enqueueBillingNotice(noTx, { tenantId, patientId, kind, event: 'e', amount: '$120.00', reference: 'INV-000001' });
   }
-  for (const kind of ['assigned', 'reminder', 'correction'] as const) {
+  for (const kind of ['assigned', 'correction'] as const) {
     calls[`form-${kind}`] = () => enqueueFormNotice(noTx, { tenantId, patientId, kind, event: 'e' });
   }
   for (const kind of ['shipped', 'delivered'] as const) {

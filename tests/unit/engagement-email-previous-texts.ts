@@ -4,6 +4,8 @@
  * engagement-email-notice-harness.ts). The rendered email's text part, subject and SMS must stay
  * exactly these: the words were reviewed for health information, and patients know them.
  * Do not regenerate this file to make a test pass; change a text on purpose and here by hand.
+ * (form-reminder went with the forms' own reminder job: those reminders are the built-in "Form due
+ * reminder" automation's templates now, lib/engagement/templates/builtins.ts.)
  */
 export const PREVIOUS_NOTICE_TEXTS: Record<string, { subject: string; emailText: string; sms: string | null; attachments: string[] }> = {
   "document:en": {
@@ -74,12 +76,6 @@ export const PREVIOUS_NOTICE_TEXTS: Record<string, { subject: string; emailText:
     "subject": "Sunrise Family Clinic has a form for you",
     "emailText": "Hello,\n\nSunrise Family Clinic has a form for you in your patient portal. Sign in to fill it in:\nhttps://sunrise.carebridge.example/portal/forms\n\nThis is an automatic message from Sunrise Family Clinic.",
     "sms": "Sunrise Family Clinic has a form for you in your patient portal. Sign in to fill it in.",
-    "attachments": []
-  },
-  "form-reminder:en": {
-    "subject": "Reminder: a form from Sunrise Family Clinic is waiting",
-    "emailText": "Hello,\n\nA form from Sunrise Family Clinic is still waiting for you in your patient portal. Sign in to fill it in:\nhttps://sunrise.carebridge.example/portal/forms\n\nThis is an automatic message from Sunrise Family Clinic.",
-    "sms": "Reminder: Sunrise Family Clinic has a form waiting for you in your patient portal.",
     "attachments": []
   },
   "form-correction:en": {
@@ -168,12 +164,6 @@ export const PREVIOUS_NOTICE_TEXTS: Record<string, { subject: string; emailText:
     "subject": "Sunrise Family Clinic tiene un formulario para usted",
     "emailText": "Hola:\n\nSunrise Family Clinic tiene un formulario para usted en su portal de pacientes. Inicie sesión para completarlo:\nhttps://sunrise.carebridge.example/portal/forms\n\nEste es un mensaje automático de Sunrise Family Clinic.",
     "sms": "Sunrise Family Clinic tiene un formulario para usted en su portal de pacientes. Inicie sesión para completarlo.",
-    "attachments": []
-  },
-  "form-reminder:es": {
-    "subject": "Recordatorio: un formulario de Sunrise Family Clinic está pendiente",
-    "emailText": "Hola:\n\nUn formulario de Sunrise Family Clinic sigue pendiente en su portal de pacientes. Inicie sesión para completarlo:\nhttps://sunrise.carebridge.example/portal/forms\n\nEste es un mensaje automático de Sunrise Family Clinic.",
-    "sms": "Recordatorio: Sunrise Family Clinic tiene un formulario pendiente en su portal de pacientes.",
     "attachments": []
   },
   "form-correction:es": {
