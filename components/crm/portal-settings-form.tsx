@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
@@ -21,12 +22,10 @@ export interface PortalSettingsFormValues {
   cancellationWindowHours: number;
   staffIdleTimeoutMinutes: number;
   messagingPolicy: string;
-  formFirstReminderDays: number;
-  formLastReminderDays: number;
 }
 
 type Limits = Record<
-  'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes' | 'formFirstReminderDays' | 'formLastReminderDays',
+  'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes',
   { min: number; max: number }
 >;
 
@@ -54,7 +53,13 @@ const MESSAGING = [
 
 type Field = Exclude<keyof PortalSettingsFormValues, 'portalEnabled' | 'patientUploadsAllowed'>;
 
-export function PortalSettingsForm({ action, initial, limits }: { action: FormAction<SettingsActionState>; initial: PortalSettingsFormValues; limits: Limits }) {
+export function PortalSettingsForm({ action, initial, limits, mayEditAutomations }: {
+  action: FormAction<SettingsActionState>;
+  initial: PortalSettingsFormValues;
+  limits: Limits;
+  /** The person may open CRM → Automations (automations.manage): the form reminders' line links there. */
+  mayEditAutomations: boolean;
+}) {
   const { form, state, pending, formProps, errorFor } = useActionForm(portalSettingsSchema, action);
   const e = state.fieldErrors ?? {};
   // After a refusal the form shows what was posted; otherwise the saved settings.
@@ -120,13 +125,13 @@ export function PortalSettingsForm({ action, initial, limits }: { action: FormAc
 
       <section aria-labelledby="form-reminders-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
         <h2 id="form-reminders-heading" className="text-lg font-semibold">Form reminders</h2>
-        <p className="text-sm text-fg-muted">
-          Patients with a form to fill by a due date are reminded by email (and SMS if they chose it) at 09:00 on these days. The reminder never names the form.
+        <p className="text-sm">
+          Form reminders are an automation:{' '}
+          {mayEditAutomations
+            ? <Link href="/crm/automations" className="font-medium underline underline-offset-2">edit them in Automations</Link>
+            : 'someone who manages automations can edit them in Automations'}
+          .
         </p>
-        <div className="grid gap-4 sm:grid-cols-2">
-          <TextField {...field('formFirstReminderDays')} label="First reminder (days before the due date)" inputMode="numeric" hint={`${range('formFirstReminderDays', 'days')} 0 sends none.`} />
-          <TextField {...field('formLastReminderDays')} label="Last reminder (days before the due date)" inputMode="numeric" hint={`${range('formLastReminderDays', 'days')} Fewer days than the first; 0 sends none.`} />
-        </div>
       </section>
 
       <section aria-labelledby="staff-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">

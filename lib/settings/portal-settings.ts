@@ -10,8 +10,8 @@ import { changedFields } from './errors';
 import { parseSettings, portalSettingsSchema } from './schemas';
 
 /**
- * Patient portal behaviour (seed 004) edited in the CRM, with the form reminders (issue 15: days
- * before a form's due date, read by lib/clinic-forms/reminders.ts). Needs `settings.manage`.
+ * Patient portal behaviour (seed 004) edited in the CRM. Needs `settings.manage`. Form reminders
+ * are not here: they are the built-in "Form due reminder" automation (CRM → Automations).
  */
 
 const columns = {
@@ -27,8 +27,6 @@ const columns = {
   cancellationWindowHours: tenantSettings.cancellationWindowHours,
   staffIdleTimeoutMinutes: tenantSettings.staffIdleTimeoutMinutes,
   messagingPolicy: tenantSettings.messagingPolicy,
-  formFirstReminderDays: tenantSettings.formFirstReminderDays,
-  formLastReminderDays: tenantSettings.formLastReminderDays,
 };
 
 export async function getPortalSettings(db: Executor, ctx: StaffContext) {
@@ -62,8 +60,6 @@ export async function updatePortalSettings(db: Executor, ctx: StaffContext, inpu
         cancellationWindowHours: data.cancellationWindowHours,
         staffIdleTimeoutMinutes: data.staffIdleTimeoutMinutes,
         messagingPolicy: data.messagingPolicy,
-        formFirstReminderDays: data.formFirstReminderDays,
-        formLastReminderDays: data.formLastReminderDays,
         updatedAt: now(),
       })
       .where(eq(tenantSettings.tenantId, ctx.tenant.id));

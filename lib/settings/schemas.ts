@@ -77,9 +77,6 @@ export const BOOKING_LIMITS = {
   bufferMinutes: { min: 0, max: 240 },
   cancellationWindowHours: { min: 0, max: 336 },
   staffIdleTimeoutMinutes: { min: 5, max: 720 },
-  // Days before a form's due date; 0 sends no such reminder (tenant_settings_form_reminders).
-  formFirstReminderDays: { min: 0, max: 30 },
-  formLastReminderDays: { min: 0, max: 30 },
 } as const;
 
 const L = BOOKING_LIMITS;
@@ -99,16 +96,6 @@ export const portalSettingsSchema = z.strictObject({
   cancellationWindowHours: wholeNumber('the cancellation window', L.cancellationWindowHours.min, L.cancellationWindowHours.max, 'hours'),
   staffIdleTimeoutMinutes: wholeNumber('the staff idle timeout', L.staffIdleTimeoutMinutes.min, L.staffIdleTimeoutMinutes.max, 'minutes'),
   messagingPolicy: choice(messagingPolicies, 'Choose a messaging policy.'),
-  formFirstReminderDays: wholeNumber('the first form reminder', L.formFirstReminderDays.min, L.formFirstReminderDays.max, 'days'),
-  formLastReminderDays: wholeNumber('the last form reminder', L.formLastReminderDays.min, L.formLastReminderDays.max, 'days'),
-}).superRefine(({ formFirstReminderDays: first, formLastReminderDays: last }, ctx) => {
-  // The last reminder comes after the first, so nearer the due date: fewer days before it.
-  if (first > 0 && last > 0 && last >= first) {
-    ctx.addIssue({
-      code: 'custom', path: ['formLastReminderDays'],
-      message: 'Send the last reminder closer to the due date than the first: fewer days before it (or 0 for none).',
-    });
-  }
 });
 export type PortalSettingsInput = z.output<typeof portalSettingsSchema>;
 

@@ -30,8 +30,7 @@ const settingsFailure = (error: unknown): SettingsActionState => failureOf(error
 const portalForm = (changes: Record<string, string | undefined> = {}) => ({
   portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual',
   defaultDocumentNotification: 'email', minNoticeMinutes: '120', bookingHorizonDays: '60', bufferMinutes: '0',
-  cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
-  formFirstReminderDays: '3', formLastReminderDays: '1', ...changes,
+  cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only', ...changes,
 });
 
 const mainStreet = {

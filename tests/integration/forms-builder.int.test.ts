@@ -113,34 +113,26 @@ describe('forms required when booking a service', () => {
   });
 });
 
-describe('form reminder settings', () => {
+describe('form reminders are not a portal setting', () => {
   const portalForm = (changes: Record<string, string> = {}) => ({
     portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual',
     defaultDocumentNotification: 'email', minNoticeMinutes: '120', bookingHorizonDays: '60', bufferMinutes: '0',
-    cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
-    formFirstReminderDays: '3', formLastReminderDays: '1', ...changes,
+    cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only', ...changes,
   });
 
-  it('are saved where the reminder job reads them, with 0 for none, and audited', async () => {
-    const clinic = await createTestTenant();
+  it('saving the portal settings leaves the clinic’s reminder days as they were, and refuses them as fields', async () => {
+    // They are read once, when the built-in "Form due reminder" automation is installed; after
+    // that the automation is what the clinic edits (CRM → Automations).
+    const clinic = await createTestTenant({ settings: { formFirstReminderDays: 7, formLastReminderDays: 2 } });
     const admin = await createStaffContext(clinic, 'admin');
-    expect(await updatePortalSettings(db(), admin, portalForm({ formFirstReminderDays: '7', formLastReminderDays: '2' }))).toEqual({ changed: true });
-    expect(await getPortalSettings(db(), admin)).toMatchObject({ formFirstReminderDays: 7, formLastReminderDays: 2 });
-    await updatePortalSettings(db(), admin, portalForm({ formFirstReminderDays: '0', formLastReminderDays: '5' }));
-    const [row] = await db().select({ first: tenantSettings.formFirstReminderDays, last: tenantSettings.formLastReminderDays }).from(tenantSettings).where(eq(tenantSettings.tenantId, clinic.id));
-    expect(row).toEqual({ first: 0, last: 5 });
+    expect(await updatePortalSettings(db(), admin, portalForm({ minNoticeMinutes: '90' }))).toEqual({ changed: true });
+    expect(await getPortalSettings(db(), admin)).not.toHaveProperty('formFirstReminderDays');
+    const stored = async () => (await db().select({ first: tenantSettings.formFirstReminderDays, last: tenantSettings.formLastReminderDays }).from(tenantSettings).where(eq(tenantSettings.tenantId, clinic.id)))[0];
+    expect(await stored()).toEqual({ first: 7, last: 2 });
+    expect(await refusal(updatePortalSettings(db(), admin, portalForm({ formFirstReminderDays: '0', formLastReminderDays: '0' })))).toBeInstanceOf(SettingsValidationError);
+    expect(await stored()).toEqual({ first: 7, last: 2 });
     const entries = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, clinic.id), eq(auditLog.action, 'settings.portal_changed')));
-    expect(entries.at(-1)!.details).toMatchObject({ changed: { formFirstReminderDays: { before: 7, after: 0 }, formLastReminderDays: { before: 2, after: 5 } } });
-  });
-
-  it('refuses a last reminder not nearer the due date than the first, and days outside 0–30', async () => {
-    const clinic = await createTestTenant();
-    const admin = await createStaffContext(clinic, 'admin');
-    for (const [first, last, field] of [['3', '3', 'formLastReminderDays'], ['2', '5', 'formLastReminderDays'], ['31', '1', 'formFirstReminderDays'], ['3', '-1', 'formLastReminderDays'], ['x', '1', 'formFirstReminderDays']] as const) {
-      const error = await refusal(updatePortalSettings(db(), admin, portalForm({ formFirstReminderDays: first, formLastReminderDays: last })));
-      expect(error, `${first}/${last}`).toBeInstanceOf(SettingsValidationError);
-      expect(Object.keys((error as SettingsValidationError).fieldErrors)).toEqual([field]);
-    }
-    expect(await getPortalSettings(db(), admin)).toMatchObject({ formFirstReminderDays: 3, formLastReminderDays: 1 });
+    expect(entries).toHaveLength(1);
+    expect(Object.keys((entries[0]!.details as { changed: Record<string, unknown> }).changed)).toEqual(['minNoticeMinutes']);
   });
 });

@@ -127,14 +127,13 @@ const CASES: Case[] = [
   { name: 'branding', schema: brandingSchema, fields: ['displayName', 'primaryColor', 'theme'], base: { displayName: 'X', primaryColor: '#0f766e', theme: 'light' }, check: (o) => expect(o.primaryColor).toMatch(/^#[0-9a-f]{6}$/) },
   {
     name: 'portal settings', schema: portalSettingsSchema,
-    fields: ['portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification', 'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'messagingPolicy', 'formFirstReminderDays', 'formLastReminderDays'],
+    fields: ['portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification', 'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'messagingPolicy'],
     base: {
       portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual', defaultDocumentNotification: 'email',
       minNoticeMinutes: '60', bookingHorizonDays: '60', bufferMinutes: '0', cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
-      formFirstReminderDays: '3', formLastReminderDays: '1',
     },
     check: (o) => {
-      for (const k of ['minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'formFirstReminderDays', 'formLastReminderDays']) expect(Number.isSafeInteger(o[k]), k).toBe(true);
+      for (const k of ['minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes']) expect(Number.isSafeInteger(o[k]), k).toBe(true);
       maxLen(o, { nationalIdLabel: 20 });
     },
   },

@@ -11,7 +11,7 @@ import { revalidateTenant } from '@/lib/tenancy/request-tenant';
 const PORTAL_FIELDS = [
   'portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification',
   'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours',
-  'staffIdleTimeoutMinutes', 'messagingPolicy', 'formFirstReminderDays', 'formLastReminderDays',
+  'staffIdleTimeoutMinutes', 'messagingPolicy',
 ];
 
 export const savePortalSettingsAction = staffAction(
