@@ -1,6 +1,5 @@
 import 'server-only';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Executor } from '@/db/client';
 import { campaigns, messageTemplates, segments, type Campaign, type CampaignStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
@@ -9,6 +8,7 @@ import { now } from '@/lib/clock';
 import { RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { EngagementAuditActions } from '../audit-actions';
+import type { CampaignInput } from './campaign-input';
 
 /**
  * Marketing campaigns (CRM /crm/campaigns, campaigns.manage; issue 18 point 6): a marketing
@@ -19,18 +19,8 @@ import { EngagementAuditActions } from '../audit-actions';
  * it has finished; recipients already handed over still go.
  */
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-export const campaignInputSchema = z.object({
-  name: z.string().trim().min(1, 'Give the campaign a name.').max(120, 'Keep the name under 120 characters.'),
-  channel: z.enum(['email', 'sms'], { message: 'Choose email or text message.' }),
-  templateId: z.string().uuid('Choose a template.'),
-  segmentId: z.string().uuid('Choose a segment.'),
-  quietStart: z.string().regex(HHMM, 'Enter a time like 21:00.'),
-  quietEnd: z.string().regex(HHMM, 'Enter a time like 08:00.'),
-  ratePerMinute: z.coerce.number().int('Enter a whole number.').min(1, 'Send at least 1 a minute.').max(100_000, 'At most 100,000 a minute.'),
-});
-export type CampaignInput = z.infer<typeof campaignInputSchema>;
+// The form's schema lives beside this file, browser-safe (the CRM's form checks with it too).
+export { campaignInputSchema, type CampaignInput } from './campaign-input';
 
 async function checkChoices(db: Executor, tenantId: string, input: CampaignInput): Promise<void> {
   const [[template], [segment]] = await Promise.all([
