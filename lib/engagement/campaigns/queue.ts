@@ -5,7 +5,7 @@ import { campaignRecipients, campaigns, messageTemplates, portalAccountPatients,
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { contactDecisions, type ContactRefusal } from '../consent';
-import { segmentPatientIds } from '../segments/query';
+import { clinicDay, segmentPatientIds } from '../segments/query';
 import { loadSegmentFilter } from '../segments/segments';
 import { afterQuietHours, throttleSlots } from './quiet-hours';
 
@@ -63,7 +63,10 @@ async function queueOnePage(tx: Transaction, at: Date, pageSize: number): Promis
     .for('update', { skipLocked: true });
   if (!campaign) return null;
   const filter = await loadSegmentFilter(tx, campaign.tenantId, campaign.segmentId);
-  const ids = await segmentPatientIds(tx, campaign.tenantId, filter, { after: campaign.queueCursor, limit: pageSize });
+  // The segment as of the campaign's send time, on every page: a queue that runs past the clinic's
+  // midnight still reads one calendar ("seen in the last year" does not shift between pages).
+  const day = await clinicDay(tx, campaign.tenantId, campaign.sendAt ?? at);
+  const ids = await segmentPatientIds(tx, campaign.tenantId, filter, { after: campaign.queueCursor, limit: pageSize, day });
   if (ids.length === 0) {
     await tx.update(campaigns).set({ status: 'sending', queuedAt: at, updatedAt: at }).where(and(eq(campaigns.tenantId, campaign.tenantId), eq(campaigns.id, campaign.id)));
     return { queued: 0, excluded: 0 };
