@@ -82,6 +82,10 @@ export async function listAutomationRuns(db: Executor, ctx: StaffContext, automa
 
 export async function listPatientAutomationRuns(db: Executor, ctx: StaffContext, patientId: string): Promise<RunRow[]> {
   assertPermission(ctx, 'patients.view');
-  if (!isUuid(patientId)) throw new NotFoundError('patient');
+  // Another clinic's patient is not found (as the chart's other tabs), rather than an empty log.
+  const [patient] = isUuid(patientId)
+    ? await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)))
+    : [];
+  if (!patient) throw new NotFoundError('patient');
   return (await runsWhere(db, ctx, and(eq(automationRuns.tenantId, ctx.tenant.id), eq(automationRuns.patientId, patientId)), { limit: 50, offset: 0 })).runs;
 }

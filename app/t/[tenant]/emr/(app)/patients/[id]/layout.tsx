@@ -33,6 +33,7 @@ export default async function PatientChartLayout({ children, params }: { childre
     { href: `/emr/patients/${id}/tasks`, label: 'Tasks', show: ctx.actor.permissions.has('tasks.manage'), exact: false },
     { href: `/emr/patients/${id}/care-team`, label: 'Care team', show: true, exact: false },
     { href: `/emr/patients/${id}/consent`, label: 'Consent', show: true, exact: false },
+    { href: `/emr/patients/${id}/automations`, label: 'Automations', show: true, exact: false },
     { href: `/emr/patients/${id}/activity`, label: 'Activity', show: ctx.actor.permissions.has('audit.view'), exact: false },
   ].filter((t) => t.show);
   return (
