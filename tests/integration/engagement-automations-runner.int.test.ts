@@ -195,7 +195,7 @@ async function reminderClinic() {
   const [ada] = await createProviders(tenant, [{ name: 'Dr Ada' }]);
   await offerServices(tenant, [[ada, visit!]]);
   await weekdayHours(tenant, [{ provider: ada, location: main!, from: '09:00', to: '17:00' }]);
-  const { maria, portal } = await createMariasFamily(tenant, randomBytes(3).toString('hex'));
+  const { maria, leo, portal } = await createMariasFamily(tenant, randomBytes(3).toString('hex'));
   const [template] = await db().insert(messageTemplates).values({
     tenantId: tenant.id, name: 'Reminder', channel: 'sms', purpose: 'care',
     content: { en: { body: 'Hi {{patient.firstName}}, see you {{appointment.date}} at {{appointment.time}}.' } },
@@ -205,14 +205,14 @@ async function reminderClinic() {
     { kind: 'check', conditions: [{ kind: 'appointment_status', op: 'in', values: ['booked'] }] },
     { kind: 'send', channel: 'sms', templateId: template!.id },
   ]);
-  const book = async (startsAt: Date) => {
-    const result = await bookAppointment(db(), portal(), { patientId: maria.patient.id, serviceId: visit!.id, locationId: main!.id, providerId: ada.id, startsAt });
+  const book = async (startsAt: Date, patientId = maria.patient.id) => {
+    const result = await bookAppointment(db(), portal(patientId), { patientId, serviceId: visit!.id, locationId: main!.id, providerId: ada.id, startsAt });
     if (!result.ok) throw new Error(`not booked: ${result.error}`);
     return result.appointment.id;
   };
   const sms = async () => db().select({ key: outboxMessages.idempotencyKey, body: outboxMessages.body, recipient: outboxMessages.recipient, patientId: outboxMessages.patientId })
     .from(outboxMessages).where(and(eq(outboxMessages.tenantId, tenant.id), sql`${outboxMessages.idempotencyKey} like 'automation-run:%'`));
-  return { tenant, staff, maria, portal, ids: { locationId: main!.id, providerId: ada.id }, reminder, book, sms };
+  return { tenant, staff, maria, leo, portal, ids: { locationId: main!.id, providerId: ada.id }, reminder, book, sms };
 }
 
 describe('visit reminders', () => {
@@ -253,6 +253,16 @@ describe('visit reminders', () => {
     // The new visit's reminder, the day before it.
     await drain(ny('2030-01-10', '14:00'));
     expect(await c.sms()).toHaveLength(1);
+  });
+
+  it('a child without a phone: the reminder goes to the parent who manages their portal', async () => {
+    const c = await reminderClinic();
+    const startsAt = ny('2030-01-09', '10:00');
+    await c.book(startsAt, c.leo.id);
+    await drain(new Date(startsAt.getTime() - 24 * HOUR));
+    const sent = await c.sms();
+    expect(sent.map((m) => [m.recipient, m.patientId])).toEqual([['+15550100001', c.leo.id]]);
+    expect(sent[0]!.body).toContain('Hi Leo');
   });
 
   it('is not sent when the visit is booked less than 24 hours ahead', async () => {
