@@ -157,11 +157,11 @@ const english = async () => ({ messages: STAFF_MESSAGES, translate: (text: strin
 
 interface StaffSpec<S extends z.ZodType | undefined> extends Spec<S> {
   area: 'crm' | 'emr';
-  /** Checked before anything else; lib/ re-checks it in the business rule. */
-  permission?: Permission;
+  /** Checked before anything else (a list: any one of them); lib/ re-checks it in the business rule. */
+  permission?: Permission | readonly Permission[];
 }
 
-function staffRunner(spec: { area: 'crm' | 'emr'; permission?: Permission }): Runner<StaffContext, Extras> {
+function staffRunner(spec: { area: 'crm' | 'emr'; permission?: Permission | readonly Permission[] }): Runner<StaffContext, Extras> {
   return { audience: 'staff', context: () => requireStaff(spec.area, spec.permission), messages: english };
 }
 

@@ -113,9 +113,10 @@ export function peekStaffSession(tenant: TenantRef): Promise<StaffSessionState> 
 
 /**
  * For every staff page, action and route: signed in to this clinic, allowed in this area, and
- * holding `permission`. Otherwise the sign-in page, or a 403 that shows no data.
+ * holding `permission` (with a list, any one of them). Otherwise the sign-in page, or a 403 that
+ * shows no data.
  */
-export async function requireStaff(area: 'crm' | 'emr', permission?: Permission): Promise<StaffContext> {
+export async function requireStaff(area: 'crm' | 'emr', permission?: Permission | readonly Permission[]): Promise<StaffContext> {
   const state = await getStaffSession();
   if (state.status !== 'signed-in') {
     const next = encodeURIComponent(await getRequestPath());
@@ -124,7 +125,7 @@ export async function requireStaff(area: 'crm' | 'emr', permission?: Permission)
   }
   const { context } = state;
   if (!canUseArea(context.actor.permissions, area)) forbidden();
-  if (permission && !context.actor.permissions.has(permission)) forbidden();
+  if (permission && !(typeof permission === 'string' ? [permission] : permission).some((p) => context.actor.permissions.has(p))) forbidden();
   return context;
 }
 

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { automations, campaigns, messageTemplates, type ContactChannel, type ContactPurpose, type MessageTemplate, type TemplateContent } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
+import type { Permission } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { LOCALES, type Locale } from '@/lib/i18n/core';
@@ -45,13 +46,12 @@ export interface TemplateListRow {
 
 export type TemplateView = Pick<MessageTemplate, 'id' | 'name' | 'channel' | 'purpose' | 'content' | 'builtinKey' | 'archivedAt' | 'updatedAt'>;
 
-/** Either engagement permission opens templates; lib re-checks it whatever the page did. */
+/** Either engagement permission opens templates (the pages and actions ask requireStaff for any of these). */
+export const TEMPLATE_PERMISSIONS = ['automations.manage', 'campaigns.manage'] as const satisfies readonly Permission[];
+
+/** lib re-checks it whatever the page or action did. */
 function assertTemplateAccess(ctx: StaffContext): void {
   if (!hasPermission(ctx, 'automations.manage')) assertPermission(ctx, 'campaigns.manage');
-}
-
-export function canManageTemplates(ctx: StaffContext): boolean {
-  return hasPermission(ctx, 'automations.manage') || hasPermission(ctx, 'campaigns.manage');
 }
 
 const nameTaken = () => new RuleError('template-name-taken', 'Another template already has this name.', { name: 'Another template of the clinic is called that (in any case). Choose another name.' });

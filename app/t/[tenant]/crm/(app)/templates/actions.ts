@@ -6,16 +6,17 @@ import { getDb } from '@/db/client';
 import type { ActionState } from '@/lib/actions/result';
 import { staffAction } from '@/lib/actions/wrappers';
 import { contentFromForm, createTemplateSchema, templateIdSchema, updateTemplateSchema } from '@/lib/engagement/templates/template-forms';
-import { archiveTemplate, createTemplate, restoreTemplate, updateTemplate } from '@/lib/engagement/templates/templates';
+import { archiveTemplate, createTemplate, restoreTemplate, TEMPLATE_PERMISSIONS, updateTemplate } from '@/lib/engagement/templates/templates';
 
 /**
  * CRM → Message templates (issue 18 point 9): add, edit, archive and restore, by staff with
- * automations.manage or campaigns.manage (either one: lib/ checks it, as the wrapper takes one
- * permission). A placeholder that is unknown or not allowed is a field error naming it.
+ * automations.manage or campaigns.manage (either one; lib/ checks it again). A placeholder that
+ * is unknown or not allowed is a field error naming it.
  */
 
 const templates = {
   area: 'crm',
+  permission: TEMPLATE_PERMISSIONS,
   messages: {
     notFound: 'This template no longer exists. Reload the page to see the current list.',
     forbidden: 'You don’t have permission to edit message templates.',

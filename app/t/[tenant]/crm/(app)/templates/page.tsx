@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden } from 'next/navigation';
 import { CatalogStatusBar, CatalogTable, catalogCell as td, catalogLink as linkClass } from '@/components/commerce/crm/catalog-list';
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { CHANNEL_LABELS, LANGUAGE_LABELS, PURPOSE_LABELS, templateListStatus } from '@/lib/engagement/templates/template-forms';
-import { canManageTemplates, listTemplates } from '@/lib/engagement/templates/templates';
+import { TEMPLATE_PERMISSIONS, listTemplates } from '@/lib/engagement/templates/templates';
 import { isLocale } from '@/lib/i18n/core';
 
 export const metadata: Metadata = { title: 'Message templates' };
@@ -18,8 +17,7 @@ const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
  * each is sent as and for, and its languages; built-ins are marked (they can be edited, not archived).
  */
 export default async function TemplatesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const ctx = await requireStaff('crm');
-  if (!canManageTemplates(ctx)) forbidden();
+  const ctx = await requireStaff('crm', TEMPLATE_PERMISSIONS);
   const status = templateListStatus((await searchParams).status);
   const rows = await listTemplates(getDb(), ctx, { status });
   const title = status === 'active' ? 'Active templates' : 'Archived templates';

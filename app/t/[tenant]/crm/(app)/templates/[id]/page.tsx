@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden, notFound } from 'next/navigation';
+import { notFound } from 'next/navigation';
 import { TemplateForm } from '@/components/engagement/templates/template-form';
 import { TemplateStatusButton } from '@/components/engagement/templates/template-status-button';
 import { Page } from '@/components/ui/page';
@@ -10,7 +10,7 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { describeSmsSegments, smsSegments } from '@/lib/engagement/templates/sms-segments';
 import { LANGUAGE_LABELS } from '@/lib/engagement/templates/template-forms';
-import { canManageTemplates, getTemplate, previewTemplate } from '@/lib/engagement/templates/templates';
+import { TEMPLATE_PERMISSIONS, getTemplate, previewTemplate } from '@/lib/engagement/templates/templates';
 import { loadClinicEmailBrand } from '@/lib/notifications/email-brand';
 import { archiveTemplateAction, restoreTemplateAction, updateTemplateAction } from '../actions';
 
@@ -24,8 +24,7 @@ const DONE: Record<string, string> = { created: 'Template added. Automations and
  * restore. Another clinic's template is not found.
  */
 export default async function TemplatePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> }) {
-  const ctx = await requireStaff('crm');
-  if (!canManageTemplates(ctx)) forbidden();
+  const ctx = await requireStaff('crm', TEMPLATE_PERMISSIONS);
   const [{ id }, { done }] = await Promise.all([params, searchParams]);
   const db = getDb();
   const template = await getTemplate(db, ctx, id).catch((error) => {

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { forbidden } from 'next/navigation';
 import { TemplateForm } from '@/components/engagement/templates/template-form';
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { canManageTemplates } from '@/lib/engagement/templates/templates';
+import { TEMPLATE_PERMISSIONS } from '@/lib/engagement/templates/templates';
 import { loadClinicEmailBrand } from '@/lib/notifications/email-brand';
 import { createTemplateAction } from '../actions';
 
@@ -13,8 +12,7 @@ export const metadata: Metadata = { title: 'New message template' };
 
 /** /crm/templates/new (automations.manage or campaigns.manage). */
 export default async function NewTemplatePage() {
-  const ctx = await requireStaff('crm');
-  if (!canManageTemplates(ctx)) forbidden();
+  const ctx = await requireStaff('crm', TEMPLATE_PERMISSIONS);
   const brand = await loadClinicEmailBrand(getDb(), ctx.tenant.id);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
