@@ -32,6 +32,7 @@ import { seedSchedule } from './scheduling';
 import { seedTasks } from './tasks';
 import { seedEngagement } from './engagement';
 import { seedSegments } from './segments';
+import { seedCampaigns } from './campaigns';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
 /**
@@ -50,6 +51,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     await seedTasks(db, clinic.slug);
     await seedEngagement(db, clinic.slug);
     await seedSegments(db, clinic.slug);
+    await seedCampaigns(db, clinic.slug);
   }
   await db
     .insert(platformOperators)
