@@ -57,6 +57,9 @@ export const campaigns = clinicTable(
     ratePerMinute: integer('rate_per_minute').notNull().default(600),
     // Queueing resumes after the last patient id written (keyset), so a crash repeats nobody.
     queueCursor: uuid('queue_cursor'),
+    // Recipients queued so far (not excluded): the next page's first throttle slot, kept with the
+    // cursor so a page never counts the rows before it.
+    queuedCount: integer('queued_count').notNull().default(0),
     queuedAt: timestamp('queued_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     createdByStaffId: uuid('created_by_staff_id'),

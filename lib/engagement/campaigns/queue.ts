@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
 import type { Database, Transaction } from '@/db/client';
 import { campaignRecipients, campaigns, messageTemplates, portalAccountPatients, portalAccounts, type Campaign } from '@/db/schema';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
@@ -87,8 +87,9 @@ async function queueOnePage(tx: Transaction, at: Date, pageSize: number): Promis
     .values(rows)
     .onConflictDoNothing({ target: [campaignRecipients.tenantId, campaignRecipients.campaignId, campaignRecipients.patientId] })
     .returning({ status: campaignRecipients.status });
-  await tx.update(campaigns).set({ queueCursor: ids[ids.length - 1]!, updatedAt: at }).where(and(eq(campaigns.tenantId, campaign.tenantId), eq(campaigns.id, campaign.id)));
   const queued = written.filter((r) => r.status === 'queued').length;
+  await tx.update(campaigns).set({ queueCursor: ids[ids.length - 1]!, queuedCount: campaign.queuedCount + queued, updatedAt: at })
+    .where(and(eq(campaigns.tenantId, campaign.tenantId), eq(campaigns.id, campaign.id)));
   return { queued, excluded: written.length - queued };
 }
 
@@ -100,10 +101,7 @@ async function queueOnePage(tx: Transaction, at: Date, pageSize: number): Promis
 async function sendTimes(tx: Transaction, campaign: Campaign, patientIds: string[], at: Date): Promise<Map<string, Date>> {
   const times = new Map<string, Date>();
   if (patientIds.length === 0) return times;
-  const [{ already }] = (await tx
-    .select({ already: sql<number>`count(*)::int` })
-    .from(campaignRecipients)
-    .where(and(eq(campaignRecipients.tenantId, campaign.tenantId), eq(campaignRecipients.campaignId, campaign.id), eq(campaignRecipients.status, 'queued')))) as [{ already: number }];
+  const already = campaign.queuedCount;
   const start = campaign.sendAt && campaign.sendAt.getTime() > at.getTime() ? campaign.sendAt : at;
   const slots = throttleSlots(start, campaign.ratePerMinute, patientIds.length, already);
   const quiet = campaign.quietStart !== campaign.quietEnd && campaign.channel === 'sms' ? { quietStart: campaign.quietStart, quietEnd: campaign.quietEnd } : null;

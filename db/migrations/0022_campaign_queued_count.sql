@@ -1,0 +1,1 @@
+ALTER TABLE "campaigns" ADD COLUMN "queued_count" integer DEFAULT 0 NOT NULL;
