@@ -31,6 +31,7 @@ import { seedCommerceCatalog, seedCommerceRecords } from '../support/commerce-wo
 import { PDF_BYTES } from '../support/document-files';
 import { seedConsentRecords } from '../support/engagement-consent-world';
 import { seedTaskRecords } from '../support/engagement-tasks-world';
+import { seedTemplateRecords } from '../support/engagement-templates-world';
 import { createTestTenant } from '../support/factories';
 import { createPortalAccount } from '../support/portal-fixtures';
 import { portalContext } from '../support/portal-context';
@@ -165,8 +166,11 @@ async function seedClinicSetup(clinic: Clinic, admin: StaffContext, label: strin
   // Commerce: the shop open to new visitors (so the public cart and sign-up are reached, not
   // not-found), a product with its picture in storage, a subscription product, a coupon.
   const commerce = await seedCommerceCatalog(db, clinic.id, { typeId: type!.id, store: getObjectStore() });
+  // A message template (CRM → Message templates) the clinic wrote.
+  const templates = await seedTemplateRecords(db, clinic.id, { name: `${label} reminder`, secret: `${label} template words ${tag}` });
   return {
     ...commerce,
+    ...templates,
     tenantId: clinic.id, staffId: admin.actor.id, providerId: provider!.id, locationId: location!.id, serviceId: service!.id,
     ruleId: rule!.id, timeOffId: off!.id, domainId: domain!.id, levelId: level!.id, adminLevelId: clinic.levelId.admin, typeId: type!.id,
   };
@@ -624,6 +628,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   uploadTypeId: () => 'typeId', payWith: () => 'cardId',
   // Tasks: the open task about the patient (Done, Edit, Reassign); a person to give it to.
   taskId: () => 'taskId', assigneeStaffId: () => 'staffId',
+  // Message templates (CRM): the clinic's own template.
+  messageTemplateId: () => 'messageTemplateId',
 };
 
 /**
@@ -649,6 +655,7 @@ function fieldsOfPlace(pagePath: string): Record<string, string | string[] | Fil
     return { to: 'awaiting_review', status: 'in_transit', team: 'Fulfilment', file: new File([csv], 'tracking.csv', { type: 'text/csv' }) };
   }
   if (pagePath.startsWith('/portal/shop')) return { decision: 'approve', quantity: '1' };
+  if (pagePath.startsWith('/crm/templates')) return { channel: 'email', purpose: 'care', enSubject: 'Probe subject', enBody: 'Probe body', esSubject: '', esBody: '' };
   if (pagePath.startsWith('/emr/tasks')) return { title: 'Probe task', details: 'Probe details', dueOn: later(3), assigneeTeam: 'Support' };
   return {};
 }
