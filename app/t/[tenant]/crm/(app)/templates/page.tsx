@@ -4,13 +4,13 @@ import { CatalogStatusBar, CatalogTable, catalogCell as td, catalogLink as linkC
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { CHANNEL_LABELS, LANGUAGE_LABELS, PURPOSE_LABELS, templateListStatus } from '@/lib/engagement/templates/template-forms';
 import { TEMPLATE_PERMISSIONS, listTemplates } from '@/lib/engagement/templates/templates';
 import { isLocale } from '@/lib/i18n/core';
+import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
 export const metadata: Metadata = { title: 'Message templates' };
-
-const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
 
 /**
  * /crm/templates (automations.manage or campaigns.manage): the clinic's message templates, what
@@ -19,7 +19,9 @@ const when = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
 export default async function TemplatesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requireStaff('crm', TEMPLATE_PERMISSIONS);
   const status = templateListStatus((await searchParams).status);
-  const rows = await listTemplates(getDb(), ctx, { status });
+  const db = getDb();
+  const [rows, timeZone] = await Promise.all([listTemplates(db, ctx, { status }), clinicTimeZone(db, ctx.tenant.id)]);
+  const when = dateTimeFormat('en-US', { dateStyle: 'medium', timeZone });
   const title = status === 'active' ? 'Active templates' : 'Archived templates';
 
   return (
