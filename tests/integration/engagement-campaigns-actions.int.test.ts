@@ -105,7 +105,7 @@ describe('the campaign pages', () => {
     for (const text of ['Spring email', 'Email', 'Draft', 'Everyone', 'Spring news', 'Not scheduled', 'Not counted yet']) expect(list).toContain(text);
 
     const page = await rendered(marketing, detailPage, props({ id }, { done: 'created' }));
-    for (const text of ['Draft created.', 'Settings', 'Save draft', 'Preview of “Spring news”', 'Subject: News from', 'English', 'Spanish', '2 patients in “Everyone” today.', 'Send now', 'Schedule', 'America/Chicago', 'Review']) {
+    for (const text of ['Draft created.', 'Message', 'Who gets it', 'Pace', 'Save draft', 'Preview of “Spring news”', 'Subject: News from', 'English', 'Spanish', '2 patients in “Everyone” today.', 'Send now', 'Schedule', 'America/Chicago', 'Review']) {
       expect(page).toContain(text);
     }
     // The form offers tomorrow at 09:00 on the clinic's clock.

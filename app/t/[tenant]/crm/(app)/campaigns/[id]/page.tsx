@@ -65,10 +65,8 @@ export default async function CampaignPage({ params, searchParams }: { params: P
     return (
       <Page title={title} above={back} description="A draft: change anything below, then send it now or schedule it.">
         {notice}
-        <FormSection id="settings-heading" title="Settings">
-          <CampaignForm action={updateCampaignAction} target={{ mode: 'update', campaignId: campaign.id }} options={options} submitLabel="Save draft"
-            values={{ name: campaign.name, channel: campaign.channel, templateId: campaign.templateId, segmentId: campaign.segmentId, quietStart: campaign.quietStart, quietEnd: campaign.quietEnd, ratePerMinute: campaign.ratePerMinute }} />
-        </FormSection>
+        <CampaignForm action={updateCampaignAction} target={{ mode: 'update', campaignId: campaign.id }} options={options} submitLabel="Save draft"
+          values={{ name: campaign.name, channel: campaign.channel, templateId: campaign.templateId, segmentId: campaign.segmentId, quietStart: campaign.quietStart, quietEnd: campaign.quietEnd, ratePerMinute: campaign.ratePerMinute }} />
         <FormSection id="send-heading" title="Send" description="Save changes to the settings first: the saved draft is what goes out.">
           <SendCampaignForm action={sendCampaignAction} campaignId={campaign.id} channel={campaign.channel} timeZone={timeZone}
             suggested={{ sendDate: addDays(today, 1), sendTime: '09:00' }} />
