@@ -11,7 +11,6 @@ import { BuilderContext, FieldMessage, smallButton, textareaClass } from './buil
 import { ConditionList } from './builder-conditions';
 import { StepList } from './builder-steps';
 import { DryRunResults } from './dry-run-results';
-import { WebhookSecret } from './webhook-secret';
 
 /**
  * The automation builder (CRM → Automations, new and edit; issue 18 point 2): a name, the trigger
@@ -47,7 +46,6 @@ export function AutomationBuilder({ action, automationId, version, draft: saved,
     defaultValues: initial,
   });
   const trigger = useWatch({ control: form.control, name: 'trigger' }) ?? initial.trigger;
-  const steps = useWatch({ control: form.control, name: 'steps' }) ?? initial.steps;
 
   // Server messages are for the form as it was posted: once steps move in the browser, they no
   // longer point at the right fields, so they are shown until the next change only.
@@ -74,8 +72,10 @@ export function AutomationBuilder({ action, automationId, version, draft: saved,
   }, [state]);
 
   const errorFor = (name: string): string | undefined => {
-    const error = get(form.formState.errors, name) as { message?: unknown } | undefined;
-    if (typeof error?.message === 'string') return error.message;
+    // A list's own message (no steps, too many) is on its `root` (react-hook-form's field arrays).
+    const error = get(form.formState.errors, name) as { message?: unknown; root?: { message?: unknown } } | undefined;
+    const message = error?.message ?? error?.root?.message;
+    if (typeof message === 'string') return message;
     return fresh ? state.fieldErrors?.[name] : undefined;
   };
 
@@ -92,7 +92,6 @@ export function AutomationBuilder({ action, automationId, version, draft: saved,
   const problems = fresh ? state.problems : undefined;
   const problemCount = problems ? problems.general.length + Object.values(problems.filter).flat().length + Object.values(problems.steps).flat().length : 0;
   const descriptionError = errorFor('description');
-  const hasWebhook = steps.some((s) => s?.kind === 'webhook');
 
   return (
     <BuilderContext.Provider value={{ options, trigger, live, errorFor }}>
@@ -158,10 +157,8 @@ export function AutomationBuilder({ action, automationId, version, draft: saved,
               <h2 id={`${id}-steps`} className="text-lg font-semibold">Steps</h2>
               <p className="mt-1 text-sm text-fg-muted">Done in order. A wait is kept in the database, so it survives restarts.</p>
             </div>
-            <StepList problems={problems} showProblems={fresh} notify={notify} />
+            <StepList problems={problems} showProblems={fresh} notify={notify} webhookSecret={webhookSecret} />
           </section>
-
-          {hasWebhook ? <WebhookSecret secret={webhookSecret} /> : null}
 
           <div className="space-y-3">
             <p role="status" className="sr-only">{notice}</p>

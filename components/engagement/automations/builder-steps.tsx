@@ -7,6 +7,7 @@ import { ADD_FIELDS, intents, newStep, type AutomationDraft, type PlacedProblems
 import { ANCHOR_WORDS, anchorsFor, DURATION_UNIT_WORDS, STEP_CHOICES, stepHeading } from '@/lib/engagement/automations/builder-words';
 import { FieldMessage, Problems, smallButton, textareaClass, useBuilder } from './builder-context';
 import { ConditionList, menuValue } from './builder-conditions';
+import { WebhookSecret } from './webhook-secret';
 
 // The steps: an ordered list, each step under its number and kind with its own fields and its
 // Move up / Move down / Remove buttons, then the "add a step" menu. With JavaScript the buttons
@@ -132,7 +133,7 @@ function StepFields({ index, step, notify }: { index: number; step: StepDraft; n
   }
 }
 
-export function StepList({ problems, showProblems, notify }: { problems?: PlacedProblems; showProblems: boolean; notify: Notify }) {
+export function StepList({ problems, showProblems, notify, webhookSecret }: { problems?: PlacedProblems; showProblems: boolean; notify: Notify; webhookSecret: string }) {
   const { errorFor } = useBuilder();
   const { control } = useFormContext<AutomationDraft>();
   const { fields, append, remove, swap } = useFieldArray({ control, name: 'steps' });
@@ -194,6 +195,8 @@ export function StepList({ problems, showProblems, notify }: { problems?: Placed
           Add step
         </button>
       </div>
+      {/* A step's kind never changes once added, so the list's items say whether one calls out. */}
+      {fields.some((s) => s.kind === 'webhook') ? <WebhookSecret secret={webhookSecret} /> : null}
     </div>
   );
 }

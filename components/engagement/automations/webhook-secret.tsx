@@ -24,8 +24,8 @@ export function WebhookSecret({ secret }: { secret: string }) {
     }
   };
   return (
-    <section aria-labelledby={`${id}-heading`} className="space-y-3 rounded-xl border border-line bg-surface p-5">
-      <h2 id={`${id}-heading`} className="text-lg font-semibold">Webhook signing secret</h2>
+    <section aria-labelledby={`${id}-heading`} className="space-y-3 rounded-lg border border-line p-4">
+      <h3 id={`${id}-heading`} className="font-semibold">Webhook signing secret</h3>
       <p className="text-sm text-fg-muted">
         The clinic’s secret for every automation’s calls. Keep it on the receiving server only; anyone with it can forge a call.
       </p>
