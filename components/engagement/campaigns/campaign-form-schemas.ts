@@ -19,7 +19,7 @@ export const CAMPAIGN_STATUS_LABELS = {
 /** A new campaign's settings until someone changes them: no SMS from 21:00 to 08:00, 600 a minute. */
 export const CAMPAIGN_DEFAULTS = { quietStart: '21:00', quietEnd: '08:00', ratePerMinute: 600 } as const;
 
-const campaignId = z.string().uuid('This campaign no longer exists. Reload the page.');
+const campaignId = z.string({ error: 'This campaign no longer exists. Reload the page.' }).uuid('This campaign no longer exists. Reload the page.');
 
 /** "Create draft". */
 export const newCampaignSchema = campaignInputSchema;
@@ -33,7 +33,7 @@ export const campaignIdSchema = z.object({ campaignId });
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const blank = (v: unknown) => (v === undefined || v === null ? '' : v);
-const text = z.preprocess(blank, z.string());
+const text = z.preprocess(blank, z.string({ error: 'Enter text.' }));
 
 /** A calendar date that exists (2030-02-30 does not). */
 export function isCalendarDate(value: string): boolean {
