@@ -38,7 +38,9 @@ const text = z.preprocess(blank, z.string({ error: 'Enter text.' }));
 /** A calendar date that exists (2030-02-30 does not). */
 export function isCalendarDate(value: string): boolean {
   if (!DATE.test(value)) return false;
-  return new Date(`${value}T12:00:00Z`).toISOString().slice(0, 10) === value;
+  const day = new Date(`${value}T12:00:00Z`);
+  // Month 13 is no date at all; 30 February rolls over into March.
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value;
 }
 
 export const SEND_WHEN = ['now', 'later'] as const;
