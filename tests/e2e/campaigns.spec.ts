@@ -44,13 +44,14 @@ async function finishedReport(page: Page) {
 
 /** "Send now", the review (how many, consent), and the confirmation. */
 async function sendNow(page: Page, check = false) {
-  await page.getByRole('radio', { name: /^Send now/ }).check();
-  await page.getByRole('button', { name: 'Review' }).click();
-  await expect(page.getByRole('heading', { name: 'Send this campaign now?' })).toBeFocused();
-  await expect(page.getByText(/takes \d[\d,]* patients? today/)).toBeVisible();
-  await expect(page.getByText(/Only those who said yes to marketing by email get it/)).toBeVisible();
+  const send = page.getByRole('region', { name: 'Send', exact: true });
+  await send.getByRole('radio', { name: /^Send now/ }).check();
+  await send.getByRole('button', { name: 'Review' }).click();
+  await expect(send.getByRole('heading', { name: 'Send this campaign now?' })).toBeFocused();
+  await expect(send.getByText(/takes \d[\d,]* patients? today/)).toBeVisible();
+  await expect(send.getByText(/Only those who said yes to marketing by email get it/)).toBeVisible();
   if (check) await expectAccessible(page);
-  await page.getByRole('button', { name: 'Send now', exact: true }).click();
+  await send.getByRole('button', { name: 'Send now', exact: true }).click();
   await expect(page.getByText(/On its way: it starts within a few minutes/)).toBeVisible();
 }
 
