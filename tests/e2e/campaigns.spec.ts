@@ -83,11 +83,12 @@ async function unsubscribeSignedOut(browser: Browser, link: string) {
   const visitor = await context.newPage();
   try {
     await visitor.goto(link);
-    await expect(visitor.getByRole('heading', { name: /^Unsubscribe from / })).toBeVisible();
+    // The page speaks the clinic's portal language (English for Sunrise unless a journey changed it).
+    await expect(visitor.getByRole('heading', { level: 1, name: /^(Unsubscribe from|Darse de baja de) / })).toBeVisible();
     await expectAccessible(visitor);
-    await visitor.getByRole('button', { name: 'Unsubscribe' }).click();
-    await expect(visitor.getByRole('heading', { name: 'You are unsubscribed' })).toBeVisible();
-    await expect(visitor.getByText(/will send no more news or offers to/)).toBeVisible();
+    await visitor.getByRole('button', { name: /^(Unsubscribe|Darse de baja)$/ }).click();
+    await expect(visitor.getByRole('heading', { level: 1, name: /^(You are unsubscribed|Se ha dado de baja)$/ })).toBeVisible();
+    await expect(visitor.getByText(/will send no more news or offers to|no enviará más novedades ni ofertas a/)).toBeVisible();
   } finally {
     await context.close();
   }
