@@ -57,6 +57,7 @@ function StepFields({ index, step, notify }: { index: number; step: StepDraft; n
           <SelectField label="If that time has already passed" className="sm:col-span-2" {...field('ifPassed')} defaultValue={step.ifPassed}>
             <option value="stop">stop here (say nothing late)</option>
             <option value="continue">carry on at once</option>
+            <option value="skip_to_next_wait">skip to the next wait (leave out the steps before it)</option>
           </SelectField>
         </div>
       );
