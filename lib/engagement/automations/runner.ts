@@ -172,7 +172,7 @@ async function executeStep(ctx: StepContext, step: Step): Promise<StepOutcome> {
   switch (step.kind) {
     case 'wait': {
       const until = new Date(at.getTime() + durationMs(step.duration));
-      return { wait: until, advance: true, detail: `Waiting until ${until.toISOString()}.` };
+      return { wait: until, advance: true, detail: `Waiting until ${await clinicTimeWords(tx, run.tenantId, until)}.` };
     }
     case 'wait_until': {
       const anchor = await anchorTime(ctx, step.anchor);
@@ -180,7 +180,7 @@ async function executeStep(ctx: StepContext, step: Step): Promise<StepOutcome> {
       const target = waitUntilTarget(step, anchor);
       // Already waited here once (woken now): the time has come unless the anchor moved later.
       const waited = await hasWaitedAt(tx, run, index);
-      if (target.getTime() > at.getTime()) return { wait: target, advance: false, detail: `Waiting until ${target.toISOString()}.` };
+      if (target.getTime() > at.getTime()) return { wait: target, advance: false, detail: `Waiting until ${await clinicTimeWords(tx, run.tenantId, target)}.` };
       if (!waited && target.getTime() < at.getTime() - PASSED_GRACE_MS) {
         if (step.ifPassed === 'stop') return { stop: true, outcome: 'stopped', detail: 'Stopped: that time had already passed when the run got here.' };
         if (step.ifPassed === 'skip_to_next_wait') {
@@ -247,6 +247,12 @@ async function executeStep(ctx: StepContext, step: Step): Promise<StepOutcome> {
       return { next: true, outcome: 'done', detail: `Call to ${new URL(step.url).host} queued.` };
     }
   }
+}
+
+/** "Thu, Dec 10, 2026, 9:00 AM CST": an instant as the clinic's staff read it in the run log. */
+async function clinicTimeWords(tx: Transaction, tenantId: string, at: Date): Promise<string> {
+  const timeZone = await clinicTimeZone(tx, tenantId);
+  return new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(at);
 }
 
 async function hasWaitedAt(tx: Transaction, run: AutomationRun, index: number): Promise<boolean> {
