@@ -14,6 +14,8 @@
  *   npm run bench -- --only commerce   the shop page, the checkout action and the renewal batch
  *   npm run bench -- --renewals-only   the renewal batch alone: no build, no server, no scale
  *                                      data (a database made here gets the demo seed only)
+ *   npm run bench -- --campaign-only   the campaign batch alone (100,000 patients queued, then
+ *                                      the first two minutes sent), the same way
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -33,6 +35,7 @@ import { answersAfter, AUTOSAVE_USERS, autosaveActionId, prepareFormAssignments 
 import { PAY_USERS, payActionBody, payActionId, prepareOpenInvoices, voidBenchInvoices } from '@/bench/billing';
 import { CHECKOUT_USERS, cartCookie, checkoutActionBody, checkoutActionId, prepareShop, runRenewalBatch } from '@/bench/commerce';
 import type { BatchResult } from '@/bench/report';
+import { runCampaignBatch } from '@/bench/campaigns';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,6 +49,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     serve: { type: 'boolean', default: false },
     'renewals-only': { type: 'boolean', default: false },
+    'campaign-only': { type: 'boolean', default: false },
   },
 });
 
@@ -449,11 +453,11 @@ async function checkoutUsers(cookie: string, users: number, thinkMs: number, sec
 }
 
 /**
- * `--renewals-only`: the renewal batch against the bench database without building or serving
+ * `--renewals-only` (and `--campaign-only`): the batch against the bench database without building or serving
  * (it calls lib/commerce/renewals.ts in this process). A database that is not there is made with
  * the migrations and the demo seed only; the batch makes the patients it lacks.
  */
-async function renewalsOnly() {
+async function batchOnly(kind: 'renewals' | 'campaign') {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   let fresh = false;
   try {
@@ -472,15 +476,15 @@ async function renewalsOnly() {
   } finally {
     await handle.close();
   }
-  log(`Renewal batch on ${BENCH_DB}…`);
-  const batch = await runRenewalBatch(BENCH_URL.toString(), { log });
+  log(`${kind === 'renewals' ? 'Renewal' : 'Campaign'} batch on ${BENCH_DB}…`);
+  const batches = kind === 'renewals' ? [await runRenewalBatch(BENCH_URL.toString(), { log })] : await runCampaignBatch(BENCH_URL.toString(), { log });
   const report = {
     ranAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     settings: { durationSeconds: DURATION, connections: CONNECTIONS },
     dataGenerationSeconds: null,
     results: [],
-    batches: [batch],
+    batches,
     firstLoadJs: [],
   };
   log(`\n${renderTable(report)}`);
@@ -518,7 +522,8 @@ async function pairedRatio(baseline: Target, target: Target, rounds: number): Pr
 }
 
 async function main() {
-  if (args['renewals-only']) return renewalsOnly();
+  if (args['renewals-only']) return batchOnly('renewals');
+  if (args['campaign-only']) return batchOnly('campaign');
   const data = await prepareData();
   if (!args['skip-build']) await run('npm', ['run', 'build']);
   const js = firstLoadJs(path.join(process.cwd(), '.next'));
@@ -618,6 +623,10 @@ async function main() {
     if (!only || 'renewal batch'.includes(only) || 'commerce'.includes(only)) {
       log('Renewal batch (in this process, against the bench database)…');
       batches.push(await runRenewalBatch(BENCH_URL.toString(), { log }));
+    }
+    if (!only || 'campaign batch'.includes(only) || 'engagement'.includes(only)) {
+      log('Campaign batch (in this process, against the bench database)…');
+      batches.push(...(await runCampaignBatch(BENCH_URL.toString(), { log })));
     }
     const report = {
       ranAt: new Date().toISOString(),

@@ -102,26 +102,26 @@ describe('the buttons that work without JavaScript', () => {
   });
 
   it('remove and move steps, and refuse to move past either end', () => {
-    expect(editDraft(draft, 'remove-step:1')!.draft.steps.map((s) => s.kind)).toEqual(['wait', 'send', 'task', 'webhook']);
-    const up = editDraft(draft, 'up-step:2')!;
+    expect(editDraft(draft, 'remove-step:1', {})!.draft.steps.map((s) => s.kind)).toEqual(['wait', 'send', 'task', 'webhook']);
+    const up = editDraft(draft, 'up-step:2', {})!;
     expect(up.draft.steps.map((s) => s.kind)).toEqual(['wait', 'send', 'check', 'task', 'webhook']);
     expect(up.notice).toBe('Step 3 is now step 2.');
-    expect(editDraft(draft, 'down-step:0')!.draft.steps.map((s) => s.kind)).toEqual(['check', 'wait', 'send', 'task', 'webhook']);
-    expect(editDraft(draft, 'up-step:0')).toBeNull();
-    expect(editDraft(draft, 'down-step:4')).toBeNull();
-    expect(editDraft(draft, 'remove-step:9')).toBeNull();
-    expect(editDraft(draft, 'remove-step:1e3')).toBeNull();
-    expect(editDraft(draft, 'save')).toBeNull();
+    expect(editDraft(draft, 'down-step:0', {})!.draft.steps.map((s) => s.kind)).toEqual(['check', 'wait', 'send', 'task', 'webhook']);
+    expect(editDraft(draft, 'up-step:0', {})).toBeNull();
+    expect(editDraft(draft, 'down-step:4', {})).toBeNull();
+    expect(editDraft(draft, 'remove-step:9', {})).toBeNull();
+    expect(editDraft(draft, 'remove-step:1e3', {})).toBeNull();
+    expect(editDraft(draft, 'save', {})).toBeNull();
   });
 
   it('add and remove filter conditions and a check step’s conditions', () => {
     const withFilter = editDraft(draft, 'add-filter', { newFilterKind: 'event:serviceId' })!;
     expect(withFilter.draft.filter[3]).toEqual({ kind: 'event', key: 'serviceId', op: 'in', values: [] });
-    expect(editDraft(draft, 'remove-filter:0')!.draft.filter.map((c) => c.kind)).toEqual(['age', 'consent']);
+    expect(editDraft(draft, 'remove-filter:0', {})!.draft.filter.map((c) => c.kind)).toEqual(['age', 'consent']);
     const checked = editDraft(draft, 'add-check:1', { newCheckKind1: 'language' })!;
     expect(checked.draft.steps[1]!.conditions).toHaveLength(3);
     expect(editDraft(draft, 'add-check:0', { newCheckKind0: 'language' })).toBeNull();
-    expect(editDraft(draft, 'remove-check:1:0')!.draft.steps[1]!.conditions).toEqual([{ kind: 'tag', op: 'lacks', tag: 'vip' }]);
+    expect(editDraft(draft, 'remove-check:1:0', {})!.draft.steps[1]!.conditions).toEqual([{ kind: 'tag', op: 'lacks', tag: 'vip' }]);
     expect(draft.steps[1]!.conditions).toHaveLength(2);
   });
 });
