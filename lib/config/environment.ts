@@ -19,7 +19,7 @@ const GROUP_OF: Record<string, EnvironmentGroup> = {
   DATABASE_URL: 'database', DATABASE_POOL_MAX: 'database', DATABASE_PREPARE: 'database',
   PLATFORM_ROOT_DOMAIN: 'platform', TENANT_CACHE_TTL_MS: 'platform',
   AUTH_SECRET: 'secrets', DATA_ENCRYPTION_KEY: 'secrets', LOOKUP_HASH_KEY: 'secrets', CRON_SECRET: 'secrets',
-  SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging', RESEND_WEBHOOK_SECRET: 'messaging',
+  SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging', RESEND_WEBHOOK_SECRET: 'messaging', SMS_INBOUND_TOPIC_ARN: 'messaging',
   STORAGE_DRIVER: 'storage', S3_BUCKET: 'storage', S3_ENDPOINT: 'storage',
   TRUSTED_PROXY_HOPS: 'network',
   STRIPE_SECRET_KEY: 'payments', STRIPE_WEBHOOK_SECRET: 'payments', STRIPE_API_BASE: 'payments', NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'payments',
@@ -56,6 +56,8 @@ export function messagingProvider(env: Env, channel: MessagingChannel, productio
 
 const count = (min: number) => z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`);
 const url = z.url({ error: 'must be a URL' });
+/** An SNS standard topic's ARN (partition, region, account, name): SMS_INBOUND_TOPIC_ARN, and lib/sms/sns-endpoint.ts reads its parts. */
+export const SNS_TOPIC_ARN = /^arn:(aws|aws-cn|aws-us-gov):sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
 const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** The format of every variable the app reads (all optional here: `requirements` says what must be set). */
@@ -79,6 +81,9 @@ export const environmentSchema = z.object({
   // Optional: the signing secret of Resend's webhook endpoint (/api/webhooks/resend); without it the endpoint is off.
   RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be the Resend webhook's signing secret (whsec_…)").optional(),
   AWS_REGION: z.string().optional(),
+  // Optional: the SNS topic AWS End User Messaging publishes replies to (two-way SMS), whose
+  // subscription is /api/webhooks/sms; without it the endpoint is off and STOP is not heard.
+  SMS_INBOUND_TOPIC_ARN: z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)').optional(),
   SNS_ENDPOINT: url.optional(),
   STORAGE_DRIVER: z.enum(['local', 's3'], { error: 'must be local or s3' }).optional(),
   UPLOADS_DIR: z.string().optional(),
