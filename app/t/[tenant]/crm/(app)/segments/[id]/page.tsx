@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { SegmentForm } from '@/components/engagement/segments/segment-form';
-import { SegmentStatusButton } from '@/components/engagement/segments/segment-status-button';
+import { RecordStatusButton } from '@/components/ui/record-status-button';
 import { FormMessage } from '@/components/ui/form-controls';
 import { Page } from '@/components/ui/page';
 import { CardSection } from '@/components/ui/sections';
@@ -54,10 +54,10 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
       <CardSection id="segment-status-heading" title={segment.archived ? 'Archived' : 'Archive'}>
         <div className="mt-3">
           {segment.archived ? (
-            <SegmentStatusButton action={restoreSegmentAction} segmentId={segment.id} label="Restore segment" pendingLabel="Restoring…" primary
+            <RecordStatusButton action={restoreSegmentAction} field="segmentId" id={segment.id} label="Restore segment" pendingLabel="Restoring…" primary
               hint="Campaigns can go to it again, and its conditions can be changed." />
           ) : (
-            <SegmentStatusButton action={archiveSegmentAction} segmentId={segment.id} label="Archive segment" pendingLabel="Archiving…"
+            <RecordStatusButton action={archiveSegmentAction} field="segmentId" id={segment.id} label="Archive segment" pendingLabel="Archiving…"
               hint="New campaigns no longer offer it. Campaigns already sent to it keep their reports; a scheduled one must be cancelled first." />
           )}
         </div>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { TemplateForm } from '@/components/engagement/templates/template-form';
-import { TemplateStatusButton } from '@/components/engagement/templates/template-status-button';
+import { RecordStatusButton } from '@/components/ui/record-status-button';
 import { Page } from '@/components/ui/page';
 import { CardSection } from '@/components/ui/sections';
 import { getDb } from '@/db/client';
@@ -77,10 +77,10 @@ export default async function TemplatePage({ params, searchParams }: { params: P
           {template.builtinKey ? (
             <p className="text-sm text-fg-muted">A built-in template cannot be archived: the clinic’s standard automations send it. Edit its words, or pause the automation in CRM → Automations.</p>
           ) : archived ? (
-            <TemplateStatusButton action={restoreTemplateAction} messageTemplateId={template.id} label="Restore template" pendingLabel="Restoring…" primary
+            <RecordStatusButton action={restoreTemplateAction} field="messageTemplateId" id={template.id} label="Restore template" pendingLabel="Restoring…" primary
               hint="Automations and campaigns can choose it again." />
           ) : (
-            <TemplateStatusButton action={archiveTemplateAction} messageTemplateId={template.id} label="Archive template" pendingLabel="Archiving…"
+            <RecordStatusButton action={archiveTemplateAction} field="messageTemplateId" id={template.id} label="Archive template" pendingLabel="Archiving…"
               hint="Automations and campaigns can no longer choose it; messages already queued are still sent. Not while an active automation or a scheduled campaign uses it." />
           )}
         </div>
