@@ -31,8 +31,9 @@ const KEYWORDS: Readonly<Record<string, SmsKeyword>> = {
 /** The keyword a reply is, or null for an ordinary message. Case, spaces and punctuation do not matter. */
 export function parseSmsKeyword(text: string): SmsKeyword | null {
   if (typeof text !== 'string' || text.length > 160) return null;
-  // "Stop all" and "STOP ALL" are STOPALL; "stop!" is STOP. Letters only, so a sentence never matches.
-  const word = text.normalize('NFKC').toUpperCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  // "Stop all" and "STOP ALL" are STOPALL; "stop!" is STOP; "Arrêt" is ARRET (accents dropped).
+  // Letters only, so a sentence never matches.
+  const word = text.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase().replace(/[\s\p{P}\p{S}]+/gu, '');
   return Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word]! : null;
 }
 
