@@ -77,6 +77,7 @@ beforeAll(async () => {
   // its secret, on purpose: Stripe then retries until it is fixed; Resend's answers 404).
   process.env.STRIPE_WEBHOOK_SECRET = 'whsec_bad_input_test';
   process.env.RESEND_WEBHOOK_SECRET = 'whsec_YmFkLWlucHV0LXRlc3Qtc2lnbmluZy1zZWNyZXQ=';
+  process.env.SMS_INBOUND_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:bad-input-inbound-sms';
   const v = await createPortalVisitClinic();
   const admin = await createStaffContext(v.clinic, 'admin');
   const staff = await signIn('staff', { tenantId: v.clinic.id, subjectId: admin.actor.id });

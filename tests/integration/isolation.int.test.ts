@@ -83,6 +83,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/cron/dispatch/route.ts#POST': 'needs CRON_SECRET (checked below: 401 without it)',
   'app/api/webhooks/stripe/route.ts#POST': "needs Stripe's signature (checked below: 400 without it)",
   'app/api/webhooks/resend/route.ts#POST': "needs Resend's Svix signature (checked below: 400 without it)",
+  'app/api/webhooks/sms/route.ts#POST': "needs an SNS signature for the configured topic (checked below: 400 without it)",
   'app/api/commerce/product-images/[file]/route.ts#GET': "pictures of a clinic's shop products, served on the clinic's host (another clinic's host: 404, checked below)",
   'app/api/unsubscribe/[token]/route.ts#GET': 'a marketing email\'s unsubscribe address opened in a browser: only a signed token of this host\'s clinic is sent on to its page (checked below: 404 otherwise)',
   'app/api/unsubscribe/[token]/route.ts#POST': 'RFC 8058 one-click unsubscribe: the signed token is the credential (checked below: 404 without one)',
@@ -126,6 +127,7 @@ beforeAll(async () => {
   // Webhooks configured, so an unsigned call meets the signature check (400), not "not configured".
   process.env.STRIPE_WEBHOOK_SECRET = 'whsec_isolation_test';
   process.env.RESEND_WEBHOOK_SECRET = 'whsec_aXNvbGF0aW9uLXRlc3Qtc2lnbmluZy1zZWNyZXQ=';
+  process.env.SMS_INBOUND_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:isolation-inbound-sms';
   world = await buildWorld();
 });
 
