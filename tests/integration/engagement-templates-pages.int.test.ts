@@ -89,7 +89,9 @@ describe('the template pages', () => {
     // The email document is the iframe's srcdoc (escaped once more), sandboxed.
     expect(page).toMatch(/<iframe title="English email as sent" srcDoc="&lt;!DOCTYPE html&gt;/i);
     expect(page).toContain('sandbox=""');
-    expect(page).toContain(UNSUBSCRIBE_URL_PLACEHOLDER);
+    // The preview shows a sample unsubscribe link where the dispatcher will put each address's own.
+    expect(page).not.toContain(UNSUBSCRIBE_URL_PLACEHOLDER);
+    expect(page).toContain('/portal/unsubscribe/u1.sample');
     expect(page).not.toContain('<b>check-ups</b>');
 
     const { ['appointment-reminder-2h-sms']: sms } = await ensureBuiltinTemplates(db(), w.tenant.id);

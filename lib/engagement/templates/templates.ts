@@ -11,6 +11,7 @@ import { PG, postgresErrorCode, RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { loadClinicEmailBrand } from '@/lib/notifications/email-brand';
 import { EngagementAuditActions } from '../audit-actions';
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from '../unsubscribe';
 import { SAMPLE_VALUES } from './placeholders';
 import { renderTemplateMessage, type RenderedTemplateMessage } from './render';
 import { checkTemplateContent, type TemplateListStatus } from './template-forms';
@@ -233,8 +234,10 @@ export async function previewTemplate(db: Executor, ctx: StaffContext, template:
   assertTemplateAccess(ctx);
   const brand = await loadClinicEmailBrand(db, ctx.tenant.id);
   if (!brand) throw new NotFoundError('branding');
-  return LOCALES.filter((language) => template.content[language]).map((language) => ({
-    language,
-    message: renderTemplateMessage({ template, language, values: { ...SAMPLE_VALUES[language], 'clinic.name': brand.name }, clinic: brand }),
-  }));
+  return LOCALES.filter((language) => template.content[language]).map((language) => {
+    const message = renderTemplateMessage({ template, language, values: { ...SAMPLE_VALUES[language], 'clinic.name': brand.name }, clinic: brand });
+    // The dispatcher puts each address's unsubscribe link in at send time; a preview shows a sample one.
+    const sample = (text: string) => text.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, SAMPLE_VALUES[language]['unsubscribe.url']);
+    return { language, message: message.channel === 'email' ? { ...message, text: sample(message.text), html: sample(message.html) } : { ...message, text: sample(message.text) } };
+  });
 }
