@@ -21,6 +21,9 @@ const PLATFORM_TABLES = new Set([
   'platform_audit_log', // the console's audit entries
   'rate_limits', // keys name their scope (clinic, address, account) in text
   'dev_outbox_messages', // development only
+  // The email provider's webhook events: one sending account for the platform, so an event arrives
+  // before its clinic is known; it is applied to the clinic's rows found by the message's provider id.
+  'email_provider_events',
 ]);
 
 /** Clinic rows looked up without knowing the clinic: keyed globally, replicated to every node. */

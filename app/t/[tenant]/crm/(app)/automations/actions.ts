@@ -37,17 +37,18 @@ const managing = {
 /**
  * The post around the draft: which button, which automation and version, and the draft's own
  * fields (`name`, `steps.0.kind`, …), read leniently by draftFromPost so nothing typed is lost on
- * the way back; the draft itself is checked with automationFormSchema.
+ * the way back; the draft itself is checked with automationFormSchema. Every key is optional: a
+ * post without one (an empty form) is a save of an empty draft, refused in words by that check.
  */
 const builderPostSchema = z.looseObject({
-  intent: z.unknown(),
-  automationId: z.unknown(),
-  expectedVersion: z.unknown(),
-  name: z.unknown(),
-  description: z.unknown(),
-  trigger: z.unknown(),
-  newStepKind: z.unknown(),
-  newFilterKind: z.unknown(),
+  intent: z.unknown().optional(),
+  automationId: z.unknown().optional(),
+  expectedVersion: z.unknown().optional(),
+  name: z.unknown().optional(),
+  description: z.unknown().optional(),
+  trigger: z.unknown().optional(),
+  newStepKind: z.unknown().optional(),
+  newFilterKind: z.unknown().optional(),
 });
 
 function problemsMessage(count: number): string {
