@@ -8,10 +8,12 @@ import {
 } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
 import type { Step } from '@/lib/engagement/automations/definition';
+import { listAutomations } from '@/lib/engagement/automations/automations';
 import { fanOutEvents, runDueSteps } from '@/lib/engagement/automations/runner';
 import { recordEvent } from '@/lib/engagement/events';
 import { bookAppointment, cancelAppointment, rescheduleAppointment } from '@/lib/scheduling/booking';
 import { createTestTenant } from '../support/factories';
+import { createStaffContext } from '../support/staff-context';
 import { createBookingClinic, createMariasFamily, createProviders, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
 
 /**
@@ -176,6 +178,9 @@ describe('once per automation and event', () => {
     await drain(at);
     const [waiting] = await runsOf(tenant.id, a.id);
     expect(waiting).toMatchObject({ status: 'waiting', stepIndex: 1 });
+    // The CRM's list counts it (its subqueries name the automation's own row).
+    const listed = (await listAutomations(db(), await createStaffContext(tenant, 'admin'))).find((row) => row.id === a.id);
+    expect(listed).toMatchObject({ runsWaiting: 1, runsLast30Days: 1 });
     expect(waiting!.nextRunAt!.toISOString()).toBe(new Date(at.getTime() + 2 * HOUR).toISOString());
     // "Restart": nothing in memory survives; a new pass an hour later finds nothing due…
     await drain(new Date(at.getTime() + HOUR));

@@ -176,8 +176,10 @@ export async function listAutomations(db: Executor, ctx: StaffContext): Promise<
     .select({
       id: automations.id, name: automations.name, description: automations.description, trigger: automations.trigger, status: automations.status,
       builtinKey: automations.builtinKey, version: automations.version, steps: automations.steps, updatedAt: automations.updatedAt,
-      runsWaiting: sql<number>`(select count(*)::int from automation_runs r where r.tenant_id = ${automations.tenantId} and r.automation_id = ${automations.id} and r.status = 'waiting')`,
-      runsLast30Days: sql<number>`(select count(*)::int from automation_runs r where r.tenant_id = ${automations.tenantId} and r.automation_id = ${automations.id} and r.started_at >= ${since.toISOString()}::timestamptz)`,
+      // Qualified by hand: drizzle writes a one-table select's columns unqualified, which inside the
+      // subquery would name the run's own columns (the count was always 0).
+      runsWaiting: sql<number>`(select count(*)::int from automation_runs r where r.tenant_id = "automations"."tenant_id" and r.automation_id = "automations"."id" and r.status = 'waiting')`,
+      runsLast30Days: sql<number>`(select count(*)::int from automation_runs r where r.tenant_id = "automations"."tenant_id" and r.automation_id = "automations"."id" and r.started_at >= ${since.toISOString()}::timestamptz)`,
     })
     .from(automations)
     .where(eq(automations.tenantId, ctx.tenant.id))

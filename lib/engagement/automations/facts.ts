@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { appointments, formAssignments, invoices, orders, patientConsents, patients, patientTags } from '@/db/schema';
+import { appointments, formAssignments, invoices, orders, patientConsents, patients } from '@/db/schema';
 import { clinicToday } from '@/lib/clinic-forms/reminders';
 import { isUuid } from '@/lib/kernel/ids';
 import type { Facts, FactKind, PatientFacts } from './evaluate';
@@ -17,8 +17,9 @@ export async function loadPatientFacts(db: Executor, tenantId: string, patientId
     .select({
       dateOfBirth: patients.dateOfBirth,
       language: patients.preferredLanguage,
-      tags: sql<string[]>`coalesce((select array_agg(${patientTags.tag}) from ${patientTags}
-        where ${patientTags.tenantId} = ${patients.tenantId} and ${patientTags.patientId} = ${patients.id}), '{}')`,
+      // Qualified by hand: in a one-table select drizzle writes columns unqualified.
+      tags: sql<string[]>`coalesce((select array_agg(t.tag) from patient_tags t
+        where t.tenant_id = "patients"."tenant_id" and t.patient_id = "patients"."id"), '{}')`,
     })
     .from(patients)
     .where(and(eq(patients.tenantId, tenantId), eq(patients.id, patientId)));
