@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, like } from 'drizzle-orm';
+import { and, asc, eq, like } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import {
@@ -457,7 +457,8 @@ describe('statements', () => {
     expect(all.closingBalance).toBe(await patientBalance(db(), c.tenant.id, c.leo.id));
 
     await expect(patientStatement(db(), c.desk, c.leo.id, { from: '2030-02-01', to: '2030-01-01' })).rejects.toBeInstanceOf(StatementRangeError);
-    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, c.tenant.id), eq(auditLog.action, 'billing.statement_viewed')));
+    // The first statement's entry (oldest first: without an order Postgres may return either).
+    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, c.tenant.id), eq(auditLog.action, 'billing.statement_viewed'))).orderBy(asc(auditLog.id));
     expect(audit?.details).toEqual({ area: 'emr', from: '2030-01-08', to: '2030-01-15', entries: 3 });
 
     // The portal's statement is the same numbers without staff's memos, for the selected patient only.
