@@ -106,7 +106,7 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     hostUrl('sunrise', '/portal/claim'), hostUrl('sunrise', '/portal/forgot-password'),
     hostUrl('sunrise', '/portal/invite/not-a-real-token'), hostUrl('sunrise', '/portal/reset-password/not-a-real-token'),
     hostUrl('sunrise', '/staff/invite/not-a-real-token'), hostUrl('sunrise', '/emr/sign-in'), hostUrl('sunrise', '/crm/sign-in'),
-    hostUrl('sunrise', '/portal/unsubscribe/not-a-real-token'),
+    hostUrl('sunrise', '/portal/unsubscribe/not-a-real-token'), hostUrl('sunrise', '/portal/visit/not-a-real-token'),
     hostUrl('root', '/'), hostUrl('root', '/baseline'), hostUrl('root', '/console/sign-in'), hostUrl('root', '/console/enrol/not-a-real-token'), hostUrl('root', '/dev/outbox'),
   ], visits, { max: 40 });
   // An unknown host answers 404, with the headers too.
