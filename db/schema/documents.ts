@@ -33,6 +33,8 @@ export const documents = clinicTable(
     title: text('title').notNull(),
     examinationDate: date('examination_date', { mode: 'string' }),
     visibleToPatient: boolean('visible_to_patient').notNull().default(false),
+    // Shown to the patient but not to portal accounts acting for them (issue 19).
+    hiddenFromProxies: boolean('hidden_from_proxies').notNull().default(false),
     status: text('status', { enum: documentStatuses }).notNull().default('pending'),
     storageKey: text('storage_key').notNull(),
     originalFilename: text('original_filename').notNull(),

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { clinicDetailTable, clinicTable } from './clinic-table';
 import { createdAt, sameClinicReference, updatedAt } from './columns';
+import { documents } from './documents';
 import { patients } from './patients';
 import { staffUsers } from './staff';
 
@@ -26,7 +27,9 @@ export const platformOperators = pgTable(
 );
 export type PlatformOperator = typeof platformOperators.$inferSelect;
 
-export const portalAccountStatuses = ['active', 'disabled'] as const;
+// `pending`: registered by the patient, waiting for the clinic's approval (issue 19); `rejected`:
+// the clinic refused the registration. Neither can sign in.
+export const portalAccountStatuses = ['active', 'disabled', 'pending', 'rejected'] as const;
 
 /**
  * A person who signs in to a clinic's patient portal: a patient, or a parent, guardian or
@@ -49,6 +52,10 @@ export const portalAccounts = clinicTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     language: text('language').notNull().default('en'),
     timeZone: text('time_zone'),
+    // An authenticator app the patient enrolled in Settings (seed 002), where the clinic allows it.
+    totpSecretEnc: text('totp_secret_enc'),
+    totpEnrolledAt: timestamp('totp_enrolled_at', { withTimezone: true }),
+    totpLastStep: integer('totp_last_step'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -65,6 +72,14 @@ export type PortalAccount = typeof portalAccounts.$inferSelect;
 export const portalRelationships = ['self', 'parent', 'guardian', 'caregiver', 'spouse', 'other'] as const;
 export type PortalRelationship = (typeof portalRelationships)[number];
 
+/**
+ * How much of a patient's portal a proxy (any link but `self`) reaches: everything, the limited set
+ * (bookings, messages, billing), or the areas listed in `areas`. Age rules may narrow it further at
+ * request time (lib/portal-access/proxy-scope.ts).
+ */
+export const proxyScopes = ['full', 'limited', 'custom'] as const;
+export type ProxyScope = (typeof proxyScopes)[number];
+
 /** Which patients a portal account may act for. */
 export const portalAccountPatients = pgTable(
   'portal_account_patients',
@@ -73,13 +88,27 @@ export const portalAccountPatients = pgTable(
     accountId: uuid('account_id').notNull(),
     patientId: uuid('patient_id').notNull(),
     relationship: text('relationship', { enum: portalRelationships }).notNull(),
+    scope: text('scope', { enum: proxyScopes }).notNull().default('full'),
+    // The portal areas of a `custom` scope (lib/portal-access/proxy-scope.ts names them).
+    areas: text('areas').array().notNull().default(sql`'{}'::text[]`),
+    // The link works from starts_on (clinic's calendar date) to ends_on inclusive, when set.
+    startsOn: date('starts_on', { mode: 'string' }),
+    endsOn: date('ends_on', { mode: 'string' }),
+    // The signed consent staff uploaded for this link, a document of the patient.
+    evidenceDocumentId: uuid('evidence_document_id'),
+    // A patient aged 12–17 (the clinic's ages) keeps the proxy's full scope by consenting in the
+    // portal; an adult grants access again. Both are cleared when the link is re-granted by staff.
+    teenConsentAt: timestamp('teen_consent_at', { withTimezone: true }),
+    adultGrantAt: timestamp('adult_grant_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.patientId] }),
     sameClinicReference('portal_account_patients_account_fk', t.tenantId, t.accountId, portalAccounts).onDelete('cascade'),
     sameClinicReference('portal_account_patients_patient_fk', t.tenantId, t.patientId, patients).onDelete('cascade'),
+    sameClinicReference('portal_account_patients_evidence_fk', t.tenantId, t.evidenceDocumentId, documents).onDelete('set null'),
     index('portal_account_patients_patient_idx').on(t.tenantId, t.patientId),
+    check('portal_account_patients_dates', sql`${t.endsOn} is null or ${t.startsOn} is null or ${t.endsOn} >= ${t.startsOn}`),
   ],
 );
 
@@ -147,7 +176,7 @@ export const authTokens = clinicTable(
 
 export const challengePurposes = [
   'portal_sign_in', 'staff_sign_in', 'portal_activation', 'portal_invite',
-  'portal_claim', 'password_reset', 'phone_change', 'portal_signup',
+  'portal_claim', 'password_reset', 'phone_change', 'portal_signup', 'portal_registration',
 ] as const;
 export type ChallengePurpose = (typeof challengePurposes)[number];
 

@@ -15,3 +15,4 @@ export * from './commerce';
 export * from './engagement';
 export * from './automations';
 export * from './campaigns';
+export * from './patient-access';

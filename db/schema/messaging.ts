@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { clinicDetailTable, clinicTable } from './clinic-table';
 import { createdAt, sameClinicReference } from './columns';
 import { patients } from './patients';
@@ -46,6 +46,8 @@ export const conversations = clinicTable(
     startedByKind: text('started_by_kind', { enum: messageSenderKinds }).notNull(),
     startedById: uuid('started_by_id').notNull(),
     assignedStaffId: uuid('assigned_staff_id'),
+    // Only the patient's own portal account sees it, not accounts acting for them (issue 19).
+    hiddenFromProxies: boolean('hidden_from_proxies').notNull().default(false),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     lastStaffMessageAt: timestamp('last_staff_message_at', { withTimezone: true }),
     lastPatientMessageAt: timestamp('last_patient_message_at', { withTimezone: true }),

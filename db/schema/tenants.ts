@@ -85,6 +85,13 @@ export const documentNotifications = ['email', 'email_sms'] as const;
 export type DocumentNotification = (typeof documentNotifications)[number];
 export const messagingPolicies = ['reply_only', 'never_initiate', 'assigned_only', 'all_clients'] as const;
 export type MessagingPolicy = (typeof messagingPolicies)[number];
+// Issue 19: who may register in the portal without an invitation.
+export const selfRegistrationModes = ['off', 'open', 'approval'] as const;
+export type SelfRegistrationMode = (typeof selfRegistrationModes)[number];
+// What still goes out once the month's SMS budget is spent: sign-in and security codes only, or
+// those and care messages (reminders, notices); marketing stops either way.
+export const smsBudgetPolicies = ['codes_only', 'codes_and_care'] as const;
+export type SmsBudgetPolicy = (typeof smsBudgetPolicies)[number];
 
 /** Per-clinic behaviour of the portals. Defaults are the stricter choice (DESIGN.md). */
 export const tenantSettings = pgTable(
@@ -115,9 +122,27 @@ export const tenantSettings = pgTable(
     formLastReminderDays: integer('form_last_reminder_days').notNull().default(1),
     // The clinic's own paragraph on the printed portal handout (seed 003).
     handoutNote: text('handout_note'),
+    // Patient sign-in (issue 19): the SMS code at every sign-in (seed 004) unless the clinic also
+    // accepts a passkey, or (when the SMS does not arrive) an authenticator app.
+    portalPasskeysAllowed: boolean('portal_passkeys_allowed').notNull().default(false),
+    portalTotpAllowed: boolean('portal_totp_allowed').notNull().default(false),
+    selfRegistration: text('self_registration', { enum: selfRegistrationModes }).notNull().default('off'),
+    // SMS spend guard: a monthly budget in messages (null: none), what goes out past it, and
+    // send-rate ceilings against SMS pumping (per phone number and per clinic, per hour).
+    smsMonthlyBudget: integer('sms_monthly_budget'),
+    smsBudgetPolicy: text('sms_budget_policy', { enum: smsBudgetPolicies }).notNull().default('codes_only'),
+    smsPerPhoneHourly: integer('sms_per_phone_hourly').notNull().default(10),
+    smsPerClinicHourly: integer('sms_per_clinic_hourly').notNull().default(1000),
+    // Proxy age rules: from proxy_teen_age a parent's access narrows to the limited scope unless
+    // the teen consents; from proxy_adult_age it ends unless the adult grants it again.
+    proxyAgeRules: boolean('proxy_age_rules').notNull().default(true),
+    proxyTeenAge: integer('proxy_teen_age').notNull().default(12),
+    proxyAdultAge: integer('proxy_adult_age').notNull().default(18),
     updatedAt: updatedAt(),
   },
   (t) => [
+    check('tenant_settings_sms_limits', sql`(${t.smsMonthlyBudget} is null or ${t.smsMonthlyBudget} > 0) and ${t.smsPerPhoneHourly} between 1 and 100 and ${t.smsPerClinicHourly} between 1 and 100000`),
+    check('tenant_settings_proxy_ages', sql`${t.proxyTeenAge} between 1 and 21 and ${t.proxyAdultAge} between ${t.proxyTeenAge} and 25`),
     check('tenant_settings_idle_range', sql`${t.staffIdleTimeoutMinutes} between 5 and 720`),
     check('tenant_settings_upload_range', sql`${t.maxUploadBytes} between 1 and 104857600`),
     check('tenant_settings_form_reminders', sql`${t.formFirstReminderDays} between 0 and 30 and ${t.formLastReminderDays} between 0 and 30`),

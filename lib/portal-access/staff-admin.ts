@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { authTokens, patientPortalSettings, portalAccountPatients, portalAccounts, type PortalRelationship } from '@/db/schema';
+import { authTokens, patientPortalSettings, portalAccountPatients, portalAccounts, type PortalAccount, type PortalRelationship } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { AuditActions } from '@/lib/audit/actions';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -132,7 +132,7 @@ export interface PortalAccessState {
     fullName: string;
     email: string | null;
     relationship: PortalRelationship;
-    status: 'active' | 'disabled';
+    status: PortalAccount['status'];
     locked: boolean;
   }[];
 }

@@ -18,6 +18,8 @@ const PLATFORM_TABLES = new Set([
   'operator_enrolments',
   'operator_challenges', // operators' sign-in attempts (the console, on the root host)
   'operator_sessions',
+  'operator_passkeys', // operators' passkeys and their challenges (the console, on the root host)
+  'operator_passkey_challenges',
   'platform_audit_log', // the console's audit entries
   'rate_limits', // keys name their scope (clinic, address, account) in text
   'dev_outbox_messages', // development only
