@@ -1,9 +1,10 @@
 import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { locations, tenantBranding, tenantSettings, tenants } from '@/db/schema';
+import { locations, tenantBranding, tenantSettings, tenants, type SelfRegistrationMode } from '@/db/schema';
 import type { LocationAddress } from '@/lib/locations/address';
 import { locationAddressColumns } from '@/lib/locations/address-columns';
+import type { ProxyAgeRules } from '@/lib/portal-access/proxy-scope';
 
 /**
  * What every page of a clinic needs to draw itself: branding, the public part of the settings
@@ -28,6 +29,12 @@ export interface TenantProfile {
     patientUploadsAllowed: boolean;
     defaultLanguage: string;
     defaultDocumentNotification: 'email' | 'email_sms';
+    /** Sign-in (issue 19): a passkey may replace the SMS code; an authenticator app may too. */
+    passkeysAllowed: boolean;
+    totpAllowed: boolean;
+    selfRegistration: SelfRegistrationMode;
+    /** Proxy age rules (lib/portal-access/proxy-scope.ts). */
+    ageRules: ProxyAgeRules;
   };
   staffIdleTimeoutMinutes: number;
   locations: ({ id: string; name: string } & LocationAddress & { timeZone: string; phone: string | null })[];
@@ -52,6 +59,12 @@ export async function loadTenantProfile(db: Executor, tenantId: string): Promise
       defaultLanguage: tenantSettings.defaultLanguage,
       defaultDocumentNotification: tenantSettings.defaultDocumentNotification,
       staffIdleTimeoutMinutes: tenantSettings.staffIdleTimeoutMinutes,
+      passkeysAllowed: tenantSettings.portalPasskeysAllowed,
+      totpAllowed: tenantSettings.portalTotpAllowed,
+      selfRegistration: tenantSettings.selfRegistration,
+      proxyAgeRules: tenantSettings.proxyAgeRules,
+      proxyTeenAge: tenantSettings.proxyTeenAge,
+      proxyAdultAge: tenantSettings.proxyAdultAge,
     })
     .from(tenants)
     .innerJoin(tenantBranding, eq(tenantBranding.tenantId, tenants.id))
@@ -88,6 +101,10 @@ export async function loadTenantProfile(db: Executor, tenantId: string): Promise
       patientUploadsAllowed: row.patientUploadsAllowed,
       defaultLanguage: row.defaultLanguage,
       defaultDocumentNotification: row.defaultDocumentNotification,
+      passkeysAllowed: row.passkeysAllowed,
+      totpAllowed: row.totpAllowed,
+      selfRegistration: row.selfRegistration,
+      ageRules: { enabled: row.proxyAgeRules, teenAge: row.proxyTeenAge, adultAge: row.proxyAdultAge },
     },
     staffIdleTimeoutMinutes: row.staffIdleTimeoutMinutes,
     locations: locationRows,
