@@ -22,12 +22,30 @@ export interface PortalSettingsFormValues {
   cancellationWindowHours: number;
   staffIdleTimeoutMinutes: number;
   messagingPolicy: string;
+  portalPasskeysAllowed: boolean;
+  portalTotpAllowed: boolean;
+  selfRegistration: string;
+  proxyAgeRules: boolean;
+  proxyTeenAge: number;
+  proxyAdultAge: number;
 }
 
 type Limits = Record<
-  'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes',
+  'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes'
+  | 'proxyTeenAge' | 'proxyAdultAge',
   { min: number; max: number }
 >;
+
+const SIGN_IN = [
+  { value: 'sms', label: 'SMS code at every sign-in', description: 'After the password, every patient types the code we text them. The default.' },
+  { value: 'sms_or_passkey', label: 'SMS code or a passkey', description: 'Patients who add a passkey (fingerprint, face or device PIN) in their settings may use it instead of the SMS code, on the address where they added it.' },
+];
+
+const REGISTRATION = [
+  { value: 'off', label: 'Off', description: 'Only patients the clinic knows get an account (invitation, printed activation or automatic access).' },
+  { value: 'open', label: 'Open', description: 'A new patient can create an account from the sign-in page after confirming their phone; it works at once.' },
+  { value: 'approval', label: 'Needs approval', description: 'A new patient can register, and staff approve or reject the account in the EMR before it works.' },
+];
 
 const IDENTIFICATION = [
   { value: 'email', label: 'Email address', description: 'Patients sign in with their email, password and an SMS code.' },
@@ -51,7 +69,8 @@ const MESSAGING = [
   { value: 'all_clients', label: 'All patients', description: 'Any patient can start a conversation with staff at any time.' },
 ];
 
-type Field = Exclude<keyof PortalSettingsFormValues, 'portalEnabled' | 'patientUploadsAllowed'>;
+type Checkbox = 'portalEnabled' | 'patientUploadsAllowed' | 'portalTotpAllowed' | 'proxyAgeRules';
+type Field = Exclude<keyof PortalSettingsFormValues, Checkbox | 'portalPasskeysAllowed'>;
 
 export function PortalSettingsForm({ action, initial, limits, mayEditAutomations }: {
   action: FormAction<SettingsActionState>;
@@ -66,7 +85,8 @@ export function PortalSettingsForm({ action, initial, limits, mayEditAutomations
   const posted = state.ok === false ? state.values : undefined;
   const text = (name: keyof PortalSettingsFormValues) => posted?.[name] ?? String(initial[name]);
   const field = (name: Field) => ({ ...form.register(name), defaultValue: text(name), error: errorFor(name) });
-  const checked = (name: 'portalEnabled' | 'patientUploadsAllowed') => (posted ? posted[name] === 'on' : initial[name]);
+  const checked = (name: Checkbox) => (posted ? posted[name] === 'on' : initial[name]);
+  const signIn = posted?.portalPasskeysAllowed ?? (initial.portalPasskeysAllowed ? 'sms_or_passkey' : 'sms');
   const range = (name: keyof Limits, unit: string) => `${limits[name].min}–${limits[name].max} ${unit}.`;
 
   return (
@@ -89,6 +109,41 @@ export function PortalSettingsForm({ action, initial, limits, mayEditAutomations
           className="max-w-xs"
         />
         <ChoiceCards {...field('accessMode')} legend="Who can get an account" options={ACCESS} />
+        <ChoiceCards
+          {...form.register('portalPasskeysAllowed')}
+          defaultValue={signIn}
+          error={errorFor('portalPasskeysAllowed')}
+          legend="Patients finish signing in with"
+          options={SIGN_IN}
+        />
+        <CheckboxField
+          label="Patients may use an authenticator app instead of the SMS code"
+          name="portalTotpAllowed"
+          defaultChecked={checked('portalTotpAllowed')}
+          description="Patients who set up an authenticator app in their settings see “Use my authenticator app instead” when the SMS does not arrive."
+          error={e.portalTotpAllowed}
+        />
+        <ChoiceCards
+          {...field('selfRegistration')}
+          legend="New patients registering themselves"
+          hint="A registration that looks like a patient already on file becomes a merge task for the clinic; the person registering is not told."
+          options={REGISTRATION}
+        />
+      </section>
+
+      <section aria-labelledby="proxy-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
+        <h2 id="proxy-heading" className="text-lg font-semibold">Family and caregivers</h2>
+        <CheckboxField
+          label="Apply age rules to parents’ and caregivers’ access"
+          name="proxyAgeRules"
+          defaultChecked={checked('proxyAgeRules')}
+          description="From the first age, a parent sees only bookings, messages and billing unless the teen agrees in the portal; from the second, access ends unless the adult patient grants it again."
+          error={e.proxyAgeRules}
+        />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField {...field('proxyTeenAge')} label="A teen decides from age" inputMode="numeric" hint={`${range('proxyTeenAge', 'years')} Usually 12.`} />
+          <TextField {...field('proxyAdultAge')} label="Adult from age" inputMode="numeric" hint={`${range('proxyAdultAge', 'years')} Usually 18.`} />
+        </div>
       </section>
 
       <section aria-labelledby="documents-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">

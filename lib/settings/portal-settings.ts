@@ -10,7 +10,8 @@ import { changedFields } from './errors';
 import { parseSettings, portalSettingsSchema } from './schemas';
 
 /**
- * Patient portal behaviour (seed 004) edited in the CRM. Needs `settings.manage`. Form reminders
+ * Patient portal behaviour (seed 004) edited in the CRM, with issue 19's sign-in choices,
+ * self-registration and the proxy age rules. Needs `settings.manage`. Form reminders
  * are not here: they are the built-in "Form due reminder" automation (CRM → Automations).
  */
 
@@ -27,6 +28,12 @@ const columns = {
   cancellationWindowHours: tenantSettings.cancellationWindowHours,
   staffIdleTimeoutMinutes: tenantSettings.staffIdleTimeoutMinutes,
   messagingPolicy: tenantSettings.messagingPolicy,
+  portalPasskeysAllowed: tenantSettings.portalPasskeysAllowed,
+  portalTotpAllowed: tenantSettings.portalTotpAllowed,
+  selfRegistration: tenantSettings.selfRegistration,
+  proxyAgeRules: tenantSettings.proxyAgeRules,
+  proxyTeenAge: tenantSettings.proxyTeenAge,
+  proxyAdultAge: tenantSettings.proxyAdultAge,
 };
 
 export async function getPortalSettings(db: Executor, ctx: StaffContext) {
@@ -60,6 +67,12 @@ export async function updatePortalSettings(db: Executor, ctx: StaffContext, inpu
         cancellationWindowHours: data.cancellationWindowHours,
         staffIdleTimeoutMinutes: data.staffIdleTimeoutMinutes,
         messagingPolicy: data.messagingPolicy,
+        portalPasskeysAllowed: data.portalPasskeysAllowed,
+        portalTotpAllowed: data.portalTotpAllowed,
+        selfRegistration: data.selfRegistration,
+        proxyAgeRules: data.proxyAgeRules,
+        proxyTeenAge: data.proxyTeenAge,
+        proxyAdultAge: data.proxyAdultAge,
         updatedAt: now(),
       })
       .where(eq(tenantSettings.tenantId, ctx.tenant.id));

@@ -1,5 +1,5 @@
 import { isSupportedCountry } from 'libphonenumber-js';
-import type { AccessMode, DocumentNotification, IdentificationMode, MessagingPolicy, Theme } from '@/db/schema';
+import type { AccessMode, DocumentNotification, IdentificationMode, MessagingPolicy, SelfRegistrationMode, Theme } from '@/db/schema';
 import { normalizeHexColor } from '@/lib/branding/colors';
 import { toE164 } from '@/lib/phone/format';
 import { withoutControlChars } from '@/lib/validation/text';
@@ -20,6 +20,9 @@ const identificationModes = ['email', 'national_id'] as const satisfies readonly
 const accessModes = ['manual', 'automatic'] as const satisfies readonly AccessMode[];
 const documentNotifications = ['email', 'email_sms'] as const satisfies readonly DocumentNotification[];
 const messagingPolicies = ['reply_only', 'never_initiate', 'assigned_only', 'all_clients'] as const satisfies readonly MessagingPolicy[];
+const selfRegistrationModes = ['off', 'open', 'approval'] as const satisfies readonly SelfRegistrationMode[];
+/** How patients finish signing in: the SMS code every time (seed 004), or the SMS code or a passkey. */
+export const PATIENT_SIGN_IN_CHOICES = ['sms', 'sms_or_passkey'] as const;
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -77,6 +80,8 @@ export const BOOKING_LIMITS = {
   bufferMinutes: { min: 0, max: 240 },
   cancellationWindowHours: { min: 0, max: 336 },
   staffIdleTimeoutMinutes: { min: 5, max: 720 },
+  proxyTeenAge: { min: 1, max: 21 },
+  proxyAdultAge: { min: 1, max: 25 },
 } as const;
 
 const L = BOOKING_LIMITS;
@@ -96,6 +101,18 @@ export const portalSettingsSchema = z.strictObject({
   cancellationWindowHours: wholeNumber('the cancellation window', L.cancellationWindowHours.min, L.cancellationWindowHours.max, 'hours'),
   staffIdleTimeoutMinutes: wholeNumber('the staff idle timeout', L.staffIdleTimeoutMinutes.min, L.staffIdleTimeoutMinutes.max, 'minutes'),
   messagingPolicy: choice(messagingPolicies, 'Choose a messaging policy.'),
+  portalPasskeysAllowed: z.preprocess(
+    (v) => (v === true ? 'sms_or_passkey' : v === false ? 'sms' : v),
+    choice(PATIENT_SIGN_IN_CHOICES, 'Choose how patients finish signing in.').transform((v) => v === 'sms_or_passkey'),
+  ),
+  portalTotpAllowed: checkbox,
+  selfRegistration: choice(selfRegistrationModes, 'Choose whether new patients may register themselves.'),
+  proxyAgeRules: checkbox,
+  proxyTeenAge: wholeNumber('the age from which a teen decides', L.proxyTeenAge.min, L.proxyTeenAge.max, 'years'),
+  proxyAdultAge: wholeNumber('the age of adulthood', L.proxyAdultAge.min, L.proxyAdultAge.max, 'years'),
+}).refine((v) => v.proxyAdultAge >= v.proxyTeenAge, {
+  path: ['proxyAdultAge'],
+  message: 'The age of adulthood must be the same as or above the age from which a teen decides.',
 });
 export type PortalSettingsInput = z.output<typeof portalSettingsSchema>;
 

@@ -46,6 +46,8 @@ export interface DemoClinic {
   branding: { primaryColor: string; theme: Theme; logoUrl: string; faviconUrl: string };
   identificationMode: IdentificationMode;
   accessMode: 'manual' | 'automatic';
+  /** Issue 19's sign-in and registration choices, where the demo shows them. */
+  portalAccess?: { passkeysAllowed?: boolean; totpAllowed?: boolean; selfRegistration?: 'off' | 'open' | 'approval' };
   locations: { name: string; addressLine1: string; city: string; region: string; postalCode: string; timeZone: string; phone: string }[];
   staff: DemoStaff[];
   patients: DemoPatient[];
@@ -103,6 +105,8 @@ export const DEMO_CLINICS: DemoClinic[] = [
     branding: { primaryColor: '#0f766e', theme: 'light', logoUrl: '/brand/sunrise-logo.svg', faviconUrl: '/brand/sunrise-favicon.svg' },
     identificationMode: 'email',
     accessMode: 'manual',
+    // "SMS code or a passkey", and the authenticator app for the SMS that never arrives.
+    portalAccess: { passkeysAllowed: true, totpAllowed: true },
     locations: [
       { name: 'Downtown', addressLine1: '120 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', timeZone: 'America/Chicago', phone: '+12175550100' },
       { name: 'Riverside', addressLine1: '48 River Road', city: 'Springfield', region: 'IL', postalCode: '62704', timeZone: 'America/Chicago', phone: '+12175550140' },
@@ -247,6 +251,8 @@ export const DEMO_CLINICS: DemoClinic[] = [
     branding: { primaryColor: '#1d4ed8', theme: 'light', logoUrl: '/brand/harbor-logo.svg', faviconUrl: '/brand/harbor-favicon.svg' },
     identificationMode: 'national_id',
     accessMode: 'automatic',
+    // New patients may register; staff approve them in the EMR.
+    portalAccess: { selfRegistration: 'approval' },
     locations: [
       { name: 'Seaport', addressLine1: '1 Harbor Way, Suite 300', city: 'Boston', region: 'MA', postalCode: '02210', timeZone: 'America/New_York', phone: '+16175550180' },
     ],

@@ -86,7 +86,12 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
     .onConflictDoNothing();
   await tx
     .insert(tenantSettings)
-    .values({ tenantId, identificationMode: clinic.identificationMode, accessMode: clinic.accessMode })
+    .values({
+      tenantId, identificationMode: clinic.identificationMode, accessMode: clinic.accessMode,
+      portalPasskeysAllowed: clinic.portalAccess?.passkeysAllowed ?? false,
+      portalTotpAllowed: clinic.portalAccess?.totpAllowed ?? false,
+      selfRegistration: clinic.portalAccess?.selfRegistration ?? 'off',
+    })
     .onConflictDoNothing();
 
   const existingLocations = await tx.select({ name: locations.name }).from(locations).where(eq(locations.tenantId, tenantId));

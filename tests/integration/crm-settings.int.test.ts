@@ -30,7 +30,8 @@ const settingsFailure = (error: unknown): SettingsActionState => failureOf(error
 const portalForm = (changes: Record<string, string | undefined> = {}) => ({
   portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual',
   defaultDocumentNotification: 'email', minNoticeMinutes: '120', bookingHorizonDays: '60', bufferMinutes: '0',
-  cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only', ...changes,
+  cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
+  portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyAgeRules: 'on', proxyTeenAge: '12', proxyAdultAge: '18', ...changes,
 });
 
 const mainStreet = {
@@ -153,6 +154,40 @@ describe('patient portal settings', () => {
       nationalIdLabel: expect.stringMatching(/letters, digits/),
     });
     expect((await getPortalSettings(db(), admin)).staffIdleTimeoutMinutes).toBe(30);
+  });
+});
+
+describe('sign-in, registration and family access (issue 19)', () => {
+  it('starts strict and stores the sign-in choice, the authenticator app, registration and the age rules where the portal reads them', async () => {
+    const clinic = await createTestTenant();
+    const admin = await createStaffContext(clinic, 'admin');
+    let profile = await loadTenantProfile(db(), clinic.id);
+    expect(profile!.portal).toMatchObject({
+      passkeysAllowed: false, totpAllowed: false, selfRegistration: 'off', ageRules: { enabled: true, teenAge: 12, adultAge: 18 },
+    });
+    await updatePortalSettings(db(), admin, portalForm({
+      portalPasskeysAllowed: 'sms_or_passkey', portalTotpAllowed: 'on', selfRegistration: 'approval',
+      proxyAgeRules: undefined, proxyTeenAge: '13', proxyAdultAge: '16',
+    }));
+    profile = await loadTenantProfile(db(), clinic.id);
+    expect(profile!.portal).toMatchObject({
+      passkeysAllowed: true, totpAllowed: true, selfRegistration: 'approval', ageRules: { enabled: false, teenAge: 13, adultAge: 16 },
+    });
+    const [entry] = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, clinic.id), eq(auditLog.action, 'settings.portal_changed')));
+    expect(entry?.details).toMatchObject({ changed: { portalPasskeysAllowed: { before: false, after: true }, selfRegistration: { before: 'off', after: 'approval' } } });
+  });
+
+  it('refuses an adult age below the teen age, an unknown sign-in choice and an unknown registration mode', async () => {
+    const clinic = await createTestTenant();
+    const admin = await createStaffContext(clinic, 'admin');
+    const { state } = await refusal(updatePortalSettings(db(), admin, portalForm({ proxyTeenAge: '16', proxyAdultAge: '14' })));
+    expect(state.fieldErrors).toMatchObject({ proxyAdultAge: expect.stringMatching(/same as or above/) });
+    const second = await refusal(updatePortalSettings(db(), admin, portalForm({ portalPasskeysAllowed: 'passkey_only', selfRegistration: 'anyone' })));
+    expect(second.state.fieldErrors).toMatchObject({
+      portalPasskeysAllowed: 'Choose how patients finish signing in.',
+      selfRegistration: 'Choose whether new patients may register themselves.',
+    });
+    expect((await loadTenantProfile(db(), clinic.id))!.portal).toMatchObject({ passkeysAllowed: false, selfRegistration: 'off' });
   });
 });
 

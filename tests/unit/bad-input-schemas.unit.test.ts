@@ -127,13 +127,17 @@ const CASES: Case[] = [
   { name: 'branding', schema: brandingSchema, fields: ['displayName', 'primaryColor', 'theme'], base: { displayName: 'X', primaryColor: '#0f766e', theme: 'light' }, check: (o) => expect(o.primaryColor).toMatch(/^#[0-9a-f]{6}$/) },
   {
     name: 'portal settings', schema: portalSettingsSchema,
-    fields: ['portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification', 'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'messagingPolicy'],
+    fields: ['portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification', 'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'messagingPolicy',
+      'portalPasskeysAllowed', 'portalTotpAllowed', 'selfRegistration', 'proxyAgeRules', 'proxyTeenAge', 'proxyAdultAge'],
     base: {
       portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual', defaultDocumentNotification: 'email',
       minNoticeMinutes: '60', bookingHorizonDays: '60', bufferMinutes: '0', cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
+      portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyTeenAge: '12', proxyAdultAge: '18',
     },
     check: (o) => {
-      for (const k of ['minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes']) expect(Number.isSafeInteger(o[k]), k).toBe(true);
+      for (const k of ['minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'proxyTeenAge', 'proxyAdultAge']) expect(Number.isSafeInteger(o[k]), k).toBe(true);
+      expect(o.proxyAdultAge as number).toBeGreaterThanOrEqual(o.proxyTeenAge as number);
+      expect(typeof o.portalPasskeysAllowed).toBe('boolean');
       maxLen(o, { nationalIdLabel: 20 });
     },
   },

@@ -11,7 +11,8 @@ import { revalidateTenant } from '@/lib/tenancy/request-tenant';
 const PORTAL_FIELDS = [
   'portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification',
   'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours',
-  'staffIdleTimeoutMinutes', 'messagingPolicy',
+  'staffIdleTimeoutMinutes', 'messagingPolicy', 'portalPasskeysAllowed', 'portalTotpAllowed', 'selfRegistration',
+  'proxyAgeRules', 'proxyTeenAge', 'proxyAdultAge',
 ];
 
 export const savePortalSettingsAction = staffAction(
