@@ -37,10 +37,12 @@ function OperatorCodeForm({ action, state, pending }: { action: (form: FormData)
 
 export function CreateClinicForm({ action, rootDomain }: { action: FormAction<ConsoleFormState>; rootDomain: string }) {
   const { form, state, pending, formProps, errorFor } = useActionForm(clinicSchema, action);
+  // The hint follows what is typed (with JavaScript); before that it shows where the label goes.
+  const slug = String(form.watch('slug') ?? '').trim().toLowerCase();
   return (
     <form {...formProps} className="grid gap-4 sm:grid-cols-2">
       <TextField {...form.register('name')} label="Clinic name" required error={errorFor('name')} />
-      <TextField {...form.register('slug')} label="Address (subdomain)" required hint={`The clinic will live at {address}.${rootDomain}`} error={errorFor('slug')} />
+      <TextField {...form.register('slug')} label="Address (subdomain)" required hint={`The clinic will live at ${slug || 'your-clinic'}.${rootDomain}, for example sunrise.${rootDomain}.`} error={errorFor('slug')} />
       <TextField {...form.register('adminName')} label="First admin’s name" required error={errorFor('adminName')} />
       <TextField {...form.register('adminEmail')} label="First admin’s email" type="email" required error={errorFor('adminEmail')} />
       <div className="sm:col-span-2 space-y-3">
