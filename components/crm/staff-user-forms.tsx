@@ -17,23 +17,67 @@ export interface StaffRowActionsProps {
   resendInvite: Action;
 }
 
-export function InviteStaffForm({ action, levels }: { action: Action; levels: Level[] }) {
+export function InviteStaffForm({ action, levels }: { action: Action; levels: (Level & { grants: string[] })[] }) {
   const { form, state, pending, formProps, errorFor } = useActionForm(inviteStaffSchema, action);
   const levelError = errorFor('accessLevelId');
+  const confirmError = errorFor('confirmLevel');
+  const chosen = levels.find((l) => l.id === form.watch('accessLevelId'));
   return (
-    <form {...formProps} className="grid gap-4 sm:grid-cols-[1fr_1fr_12rem_auto] sm:items-end">
+    <form {...formProps} className="grid gap-4 sm:grid-cols-[1fr_1fr_12rem] sm:items-end">
       <TextField {...form.register('fullName')} label="Name" required autoComplete="off" error={errorFor('fullName')} />
       <TextField {...form.register('email')} label="Email" type="email" required autoComplete="off" error={errorFor('email')} />
       <div>
         <label htmlFor="invite-level" className="block text-sm font-medium">Access level</label>
-        <select {...form.register('accessLevelId')} id="invite-level" required className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
+        <select
+          {...form.register('accessLevelId')}
+          id="invite-level"
+          required
+          defaultValue=""
+          aria-invalid={levelError ? true : undefined}
+          aria-describedby={levelError ? 'invite-level-error' : undefined}
+          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5"
+        >
+          <option value="" disabled>Choose a level</option>
           {levels.map((l) => (
             <option key={l.id} value={l.id}>{l.name}</option>
           ))}
         </select>
-        {levelError ? <p className="mt-1 text-sm text-red-700">{levelError}</p> : null}
+        {levelError ? <p id="invite-level-error" className="mt-1 text-sm text-red-700 dark:text-red-300">{levelError}</p> : null}
       </div>
-      <SubmitBesideFields state={state} pending={pending} label="Send invitation" pendingLabel="Sending…" answerClassName="sm:col-span-4" />
+      <div className="space-y-3 sm:col-span-3">
+        {chosen ? (
+          <div aria-live="polite" className="rounded-lg border border-line bg-surface-muted p-3 text-sm">
+            <p className="font-medium">{chosen.name} can:</p>
+            <ul className="mt-1 list-disc space-y-0.5 pl-5">
+              {chosen.grants.length > 0 ? chosen.grants.map((g) => <li key={g}>{g}</li>) : <li>Nothing yet: this level has no permissions.</li>}
+            </ul>
+          </div>
+        ) : (
+          <details className="rounded-lg border border-line p-3 text-sm">
+            <summary className="cursor-pointer font-medium">What each level allows</summary>
+            <dl className="mt-2 space-y-2">
+              {levels.map((l) => (
+                <div key={l.id}>
+                  <dt className="font-medium">{l.name}</dt>
+                  <dd className="text-fg-muted">{l.grants.join(' · ') || 'No permissions.'}</dd>
+                </div>
+              ))}
+            </dl>
+          </details>
+        )}
+        <label className="flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            {...form.register('confirmLevel')}
+            aria-invalid={confirmError ? true : undefined}
+            aria-describedby={confirmError ? 'invite-confirm-error' : undefined}
+            className="mt-0.5 size-4 accent-brand-accent"
+          />
+          <span>I have checked what this access level allows the person to see and do.</span>
+        </label>
+        {confirmError ? <p id="invite-confirm-error" className="text-sm text-red-700 dark:text-red-300">{confirmError}</p> : null}
+      </div>
+      <SubmitBesideFields state={state} pending={pending} label="Send invitation" pendingLabel="Sending…" answerClassName="sm:col-span-3" />
     </form>
   );
 }

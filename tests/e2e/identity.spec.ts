@@ -116,7 +116,13 @@ test.describe('staff sign-in and access', () => {
     const email = `new.nurse.${Date.now()}@sunrise.test`;
     await page.getByLabel('Name').fill('Nora Nurse');
     await page.getByLabel('Email').fill(email);
+    // Nothing is preselected; choosing a level shows what it allows, which the admin confirms.
+    await expect(page.getByLabel('Access level', { exact: true })).toHaveValue('');
     await page.getByLabel('Access level', { exact: true }).selectOption({ label: 'Support' });
+    await expect(page.getByText('Support can:')).toBeVisible();
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await expect(page.getByText('Confirm that you have checked what this access level allows.')).toBeVisible();
+    await page.getByLabel('I have checked what this access level allows').check();
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await expect(page.getByText(`Invitation sent to ${email}`)).toBeVisible();
     await expectAccessible(page);

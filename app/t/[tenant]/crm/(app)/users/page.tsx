@@ -3,6 +3,7 @@ import { getDb } from '@/db/client';
 import { InviteStaffForm, StaffRowActions } from '@/components/crm/staff-user-forms';
 import { Page } from '@/components/ui/page';
 import { FormSection, ListSection } from '@/components/ui/sections';
+import { isPermission, PERMISSIONS } from '@/lib/access/permissions';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAccessLevels, listStaff } from '@/lib/staff/staff-users';
 import { changeLevelAction, inviteStaffAction, resendInviteAction, setActiveAction } from './actions';
@@ -22,10 +23,14 @@ export default async function UsersPage() {
   const db = getDb();
   const [users, levels] = await Promise.all([listStaff(db, ctx), listAccessLevels(db, ctx)]);
   const levelOptions = levels.map((l) => ({ id: l.id, name: l.name }));
+  // What each level allows, in the permission matrix's words, for the invitation's confirmation.
+  const levelGrants = levels.map((l) => ({
+    id: l.id, name: l.name, grants: l.permissions.filter(isPermission).map((p) => PERMISSIONS[p]),
+  }));
   return (
     <Page title="Users" description="Invite colleagues, set their access level, and deactivate accounts that are no longer needed.">
       <FormSection id="invite-heading" title="Invite a user">
-        <InviteStaffForm action={inviteStaffAction} levels={levelOptions} />
+        <InviteStaffForm action={inviteStaffAction} levels={levelGrants} />
       </FormSection>
       <ListSection id="users-heading" title="All users" items={users}>
         {(u) => (
