@@ -82,6 +82,8 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check and confirm');
   await expect(page.getByText('Riverside', { exact: true })).toBeVisible();
   await expect(page.getByText(visitTime(booked))).toBeVisible();
+  // "Any provider" names whom Maria will see.
+  await expect(page.getByText(/^Dr\. .+ \(any provider: the first free at this time\)$/)).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Confirm booking' }).click();
 

@@ -71,7 +71,10 @@ export default async function NewBookingPage({ params, searchParams }: { params:
   }
   if (provider) {
     rows.push({
-      label: t('provider'), value: provider === 'any' ? t('anyProvider') : provider.name,
+      // "Any provider" names whom the patient will see once a time is chosen: the booking takes the
+      // first provider free at that time, in this order (lib/scheduling/patient-bookings.ts).
+      label: t('provider'),
+      value: provider !== 'any' ? provider.name : slot?.providers[0] ? t('anyProviderChosen', { name: slot.providers[0].name }) : t('anyProvider'),
       changeHref: `${PATH}${bookingQuery({ location: location?.id, service: service?.id })}`, changeLabel: t('changeLabel', { what: t('provider').toLowerCase() }),
     });
   }

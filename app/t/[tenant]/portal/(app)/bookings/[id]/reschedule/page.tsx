@@ -87,7 +87,8 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
   const noticeKey = query.slot && !slot ? 'slotTaken' : query.notice ? NOTICE_KEY[query.notice] : null;
   const zone = displayZone(patientZone, visit.timeZone);
   const providerRow = {
-    label: t('provider'), value: provider === 'any' ? t('anyProvider') : provider!.name,
+    label: t('provider'),
+    value: provider !== 'any' ? provider!.name : slot?.providers[0] ? t('anyProviderChosen', { name: slot.providers[0].name }) : t('anyProvider'),
     changeHref: `${path}${bookingQuery({ provider: providerId, step: 'provider' })}`, changeLabel: t('changeLabel', { what: t('provider').toLowerCase() }),
   };
 
