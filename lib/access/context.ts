@@ -1,5 +1,6 @@
 import 'server-only';
 import type { PortalRelationship } from '@/db/schema';
+import type { PortalArea, ScopeReason } from '@/lib/portal-access/proxy-scope';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { ForbiddenError } from '@/lib/kernel/errors';
 import type { Permission } from './permissions';
@@ -30,13 +31,20 @@ export interface StaffContext {
   userAgent?: string | null;
 }
 
-/** A patient a portal account may act for, and how the account is related to them. */
+/**
+ * A patient a portal account is linked to, how the account is related to them, and what of their
+ * portal the link opens today (lib/portal-access/proxy-scope.ts: the link's scope and dates, the
+ * clinic's age rules). A link with no areas today does not let the account act for the patient;
+ * `scopeReason` says why (e.g. `adult_ended`), for the selector to explain.
+ */
 export interface LinkedPatient {
   id: string;
   firstName: string;
   lastName: string;
   dateOfBirth: string;
   relationship: PortalRelationship;
+  areas: PortalArea[];
+  scopeReason: ScopeReason;
 }
 
 /** A signed-in portal account in one clinic, before a patient is chosen (settings, the selector). */

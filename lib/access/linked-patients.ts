@@ -2,9 +2,12 @@ import 'server-only';
 import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { cache } from 'react';
 import { isTransaction, type Executor } from '@/db/client';
-import { patientPortalSettings, patients, portalAccountPatients } from '@/db/schema';
+import { patientPortalSettings, patients, portalAccountPatients, tenantSettings, type PortalRelationship, type ProxyScope } from '@/db/schema';
+import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
-import { NotFoundError, type LinkedPatient, type PortalContext } from './context';
+import { effectiveScope, type PortalArea } from '@/lib/portal-access/proxy-scope';
+import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { ForbiddenError, NotFoundError, type LinkedPatient, type PortalContext } from './context';
 
 /**
  * This request's answers, so the session check and the link re-checks of the page's data
@@ -29,24 +32,82 @@ export async function listLinkedPatients(db: Executor, tenantId: string, account
 }
 
 /**
- * The same list as a JSON value inside another query (the session check loads it with the
- * session row). Must stay equal to queryLinkedPatients: tests/integration compares them.
+ * One link as loaded, before the day's rule is applied: the link's columns, the patient's date of
+ * birth and the clinic's age rules and time zone (the clinic's calendar date decides dates and
+ * ages). Both forms below load exactly this shape; resolveLinkedPatients applies the rule.
+ */
+export interface LinkRow {
+  id: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string;
+  relationship: PortalRelationship;
+  scope: ProxyScope;
+  areas: string[];
+  startsOn: string | null;
+  endsOn: string | null;
+  teenConsented: boolean;
+  adultGranted: boolean;
+  ageRulesEnabled: boolean;
+  teenAge: number;
+  adultAge: number;
+  /** The clinic's zone: its first location's (active first), UTC without one (as clinicTimeZone). */
+  timeZone: string;
+}
+
+/** What each link opens on the clinic's calendar date at `at` (the fake clock drives it). */
+export function resolveLinkedPatients(rows: readonly LinkRow[], at: Date = now()): LinkedPatient[] {
+  return rows.map((row) => {
+    const today = zonedDate(at, row.timeZone);
+    const { areas, reason } = effectiveScope(
+      {
+        relationship: row.relationship, scope: row.scope, areas: row.areas, startsOn: row.startsOn, endsOn: row.endsOn,
+        teenConsentAt: row.teenConsented ? at : null, adultGrantAt: row.adultGranted ? at : null,
+      },
+      row.dateOfBirth,
+      today,
+      { enabled: row.ageRulesEnabled, teenAge: row.teenAge, adultAge: row.adultAge },
+    );
+    return {
+      id: row.id, firstName: row.firstName, lastName: row.lastName, dateOfBirth: row.dateOfBirth, relationship: row.relationship,
+      areas, scopeReason: reason,
+    };
+  });
+}
+
+/** The clinic's zone inside the link queries (lib/clinic-forms/reminders.ts clinicTimeZone's rule). */
+function clinicZone(tenantId: SQLWrapper) {
+  return sql<string>`coalesce((
+    select l.time_zone from locations l where l.tenant_id = ${tenantId}
+    order by l.active desc, l.created_at, l.id limit 1
+  ), 'UTC')`;
+}
+
+/**
+ * The same rows as a JSON value inside another query (the session check loads it with the
+ * session row; resolveLinkedPatients then applies the rule). Must stay equal to the rows
+ * queryLinkedPatients loads: tests/integration compares them.
  */
 export function linkedPatientsJson(tenantId: SQLWrapper, accountId: SQLWrapper) {
-  return sql<LinkedPatient[]>`coalesce((
+  return sql<LinkRow[]>`coalesce((
     select json_agg(json_build_object(
       'id', p.id, 'firstName', p.first_name, 'lastName', p.last_name,
-      'dateOfBirth', p.date_of_birth, 'relationship', pap.relationship
+      'dateOfBirth', p.date_of_birth, 'relationship', pap.relationship,
+      'scope', pap.scope, 'areas', pap.areas, 'startsOn', pap.starts_on, 'endsOn', pap.ends_on,
+      'teenConsented', pap.teen_consent_at is not null, 'adultGranted', pap.adult_grant_at is not null,
+      'ageRulesEnabled', ts.proxy_age_rules, 'teenAge', ts.proxy_teen_age, 'adultAge', ts.proxy_adult_age,
+      'timeZone', ${clinicZone(sql`pap.tenant_id`)}
     ) order by pap.created_at, p.first_name)
     from portal_account_patients pap
     join patients p on p.tenant_id = pap.tenant_id and p.id = pap.patient_id
+    join tenant_settings ts on ts.tenant_id = pap.tenant_id
     left join patient_portal_settings s on s.tenant_id = p.tenant_id and s.patient_id = p.id
     where pap.tenant_id = ${tenantId} and pap.account_id = ${accountId} and s.disabled_at is null
   ), '[]'::json)`;
 }
 
-/** Always from the database: for the moment links may just have changed (signing in after an activation). */
-export async function queryLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
+/** The rows as loaded (before the rule), for the test that compares the two forms. */
+export async function queryLinkRows(db: Executor, tenantId: string, accountId: string): Promise<LinkRow[]> {
   return db
     .select({
       id: patients.id,
@@ -54,9 +115,20 @@ export async function queryLinkedPatients(db: Executor, tenantId: string, accoun
       lastName: patients.lastName,
       dateOfBirth: patients.dateOfBirth,
       relationship: portalAccountPatients.relationship,
+      scope: portalAccountPatients.scope,
+      areas: portalAccountPatients.areas,
+      startsOn: portalAccountPatients.startsOn,
+      endsOn: portalAccountPatients.endsOn,
+      teenConsented: sql<boolean>`${portalAccountPatients.teenConsentAt} is not null`,
+      adultGranted: sql<boolean>`${portalAccountPatients.adultGrantAt} is not null`,
+      ageRulesEnabled: tenantSettings.proxyAgeRules,
+      teenAge: tenantSettings.proxyTeenAge,
+      adultAge: tenantSettings.proxyAdultAge,
+      timeZone: clinicZone(portalAccountPatients.tenantId),
     })
     .from(portalAccountPatients)
     .innerJoin(patients, and(eq(patients.tenantId, portalAccountPatients.tenantId), eq(patients.id, portalAccountPatients.patientId)))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, portalAccountPatients.tenantId))
     .leftJoin(
       patientPortalSettings,
       and(eq(patientPortalSettings.tenantId, patients.tenantId), eq(patientPortalSettings.patientId, patients.id)),
@@ -69,12 +141,42 @@ export async function queryLinkedPatients(db: Executor, tenantId: string, accoun
     .orderBy(asc(portalAccountPatients.createdAt), asc(patients.firstName));
 }
 
-/**
- * The account must still be linked to the patient it acts for (staff may have disabled portal
- * access since the session chose them); anything else is not-found.
- */
-export async function assertPortalLink(db: Executor, ctx: PortalContext): Promise<void> {
+/** Always from the database: for the moment links may just have changed (signing in after an activation). */
+export async function queryLinkedPatients(db: Executor, tenantId: string, accountId: string): Promise<LinkedPatient[]> {
+  return resolveLinkedPatients(await queryLinkRows(db, tenantId, accountId));
+}
+
+/** Whether a linked patient's link opens `area` today (pages and navigation; lib/ re-checks with assertPortalArea). */
+export function hasPortalArea(patient: Pick<LinkedPatient, 'areas'> | null | undefined, area: PortalArea): boolean {
+  return !!patient && patient.areas.includes(area);
+}
+
+/** The account's link to the patient it acts for, as it stands now; not-found when it opens nothing. */
+async function currentLink(db: Executor, ctx: PortalContext): Promise<LinkedPatient> {
   if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
   const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
-  if (!linked.some((p) => p.id === ctx.patient.id)) throw new NotFoundError('patient');
+  const link = linked.find((p) => p.id === ctx.patient.id);
+  if (!link || link.areas.length === 0) throw new NotFoundError('patient');
+  return link;
+}
+
+/**
+ * The account must still be linked to the patient it acts for (staff may have disabled portal
+ * access since the session chose them, the link's dates or the age rules may have closed it);
+ * anything else is not-found.
+ */
+export async function assertPortalLink(db: Executor, ctx: PortalContext): Promise<void> {
+  await currentLink(db, ctx);
+}
+
+/**
+ * assertPortalLink, and the link must open `area` of the patient's portal today (a proxy's scope,
+ * dates and the clinic's age rules: lib/portal-access/proxy-scope.ts). Every lib/ function that
+ * takes a PortalContext calls it with its area, whatever the page or wrapper already checked.
+ * Throws NotFoundError when the link is gone, ForbiddenError (`portal.<area>`) when it is out of scope.
+ */
+export async function assertPortalArea(db: Executor, ctx: PortalContext, area: PortalArea): Promise<LinkedPatient> {
+  const link = await currentLink(db, ctx);
+  if (!link.areas.includes(area)) throw new ForbiddenError(`portal.${area}`);
+  return link;
 }

@@ -9,7 +9,8 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
 import type { PortalAccountContext, PortalContext } from '@/lib/access/context';
-import { linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients } from '@/lib/access/linked-patients';
+import { hasPortalArea, linkedPatientsJson, queryLinkedPatients, rememberLinkedPatients, resolveLinkedPatients } from '@/lib/access/linked-patients';
+import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { createAuthInstance } from './auth-instances';
@@ -27,13 +28,15 @@ export const portalAuth = createAuthInstance('portal', async (challengeId) => {
   if (!challenge) return null;
   // Fresh: an activation or invite in this same request may just have linked a patient.
   const linked = await queryLinkedPatients(db, tenant.id, challenge.subjectId);
+  // Only links that open something today can be acted for (a link past its end, or ended by the age rules, cannot).
+  const reachable = linked.filter((p) => p.areas.length > 0);
   const client = await getClientInfo();
   const session = await createSession(db, {
     tenantId: tenant.id,
     kind: 'portal',
     subjectId: challenge.subjectId,
     idleTimeoutSeconds: AUTH_POLICY.portalIdleSeconds,
-    selectedPatientId: linked.length === 1 ? linked[0]!.id : null,
+    selectedPatientId: reachable.length === 1 ? reachable[0]!.id : null,
     ...client,
   });
   await recordAudit(db, {
@@ -90,9 +93,10 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
     return { status: 'signed-out' };
   }
   if (touch) await touchSession(db, session);
-  const linked = loaded.linked;
+  const linked = resolveLinkedPatients(loaded.linked);
   rememberLinkedPatients(tenant.id, account.id, linked);
-  const patient = linked.find((p) => p.id === session.selectedPatientId) ?? null;
+  // A link that opens nothing today (ended, not started, ended by the age rules) acts for nobody.
+  const patient = linked.find((p) => p.id === session.selectedPatientId && p.areas.length > 0) ?? null;
   // As for staff: every audit entry written through this context names the caller's address.
   const client = await getClientInfo();
   return {
@@ -137,17 +141,22 @@ export async function peekPortalAccount(): Promise<PortalAccountContext> {
   return state.context;
 }
 
-/** Pages and actions that act for a patient: a selected, linked patient is required. */
-export async function requirePortalPatient(): Promise<PortalContext> {
+/**
+ * Pages and actions that act for a patient: a selected, linked patient is required, and with
+ * `area` the link must open that part of the patient's portal today (a proxy's scope); otherwise
+ * the portal's home, which shows only what the link opens. lib/ re-checks it (assertPortalArea).
+ */
+export async function requirePortalPatient(area?: PortalArea): Promise<PortalContext> {
   const context = await requirePortalAccount();
   if (!context.patient) redirect('/portal/select-patient');
+  if (area && !hasPortalArea(context.patient, area)) redirect('/portal?unavailable=' + area);
   return context as PortalContext;
 }
 
 /** Switches the patient this session acts for; only a patient linked to the account. */
 export async function choosePortalPatient(patientId: string): Promise<boolean> {
   const context = await requirePortalAccount();
-  if (!context.patients.some((p) => p.id === patientId)) return false;
+  if (!context.patients.some((p) => p.id === patientId && p.areas.length > 0)) return false;
   await selectSessionPatient(getDb(), { tenantId: context.tenant.id, id: context.sessionId }, patientId);
   return true;
 }

@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { accessLevels, patients, portalAccountPatients, portalAccounts, staffUsers, type PortalRelationship, type Tenant } from '@/db/schema';
 import type { PortalContext, StaffContext } from '@/lib/access/context';
 import type { Permission } from '@/lib/access/permissions';
+import { queryLinkedPatients } from '@/lib/access/linked-patients';
 
 /**
  * The contexts the demo seed acts through, as a signed-in staff member's or portal account's
@@ -34,7 +35,9 @@ export async function demoPortalContext(db: Database, t: Tenant, email: string, 
     .innerJoin(portalAccountPatients, and(eq(portalAccountPatients.tenantId, portalAccounts.tenantId), eq(portalAccountPatients.accountId, portalAccounts.id)))
     .where(and(eq(portalAccounts.tenantId, t.id), eq(portalAccounts.email, email), eq(portalAccountPatients.patientId, forPatient)));
   const [patient] = await db.select().from(patients).where(and(eq(patients.tenantId, t.id), eq(patients.id, forPatient)));
-  const linked = { id: forPatient, firstName: patient!.firstName, lastName: patient!.lastName, dateOfBirth: patient!.dateOfBirth, relationship: row!.relationship as PortalRelationship };
+  // The link as the session would see it (its scope, dates and the age rules: lib/access/linked-patients.ts).
+  const [loaded] = (await queryLinkedPatients(db, t.id, row!.id)).filter((p) => p.id === forPatient);
+  const linked = loaded ?? { id: forPatient, firstName: patient!.firstName, lastName: patient!.lastName, dateOfBirth: patient!.dateOfBirth, relationship: row!.relationship as PortalRelationship, areas: [], scopeReason: 'ended' as const };
   return {
     tenant: ref(t),
     sessionId: NO_SESSION,

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { patientPortalSettings, portalAccountPatients } from '@/db/schema';
-import { linkedPatientsJson, listLinkedPatients } from '@/lib/access/linked-patients';
+import { linkedPatientsJson, listLinkedPatients, queryLinkRows, resolveLinkedPatients, type LinkRow } from '@/lib/access/linked-patients';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 
 /** The JSON value as the session query reads it (selected through drizzle, like the app). */
@@ -28,7 +28,9 @@ describe('linked patients as loaded with the session', () => {
     const loaded = await linkedAsJson(a.clinic.id, accountId);
 
     expect(listed.map((p) => p.id)).toEqual([a.parent.patient.id, a.child.id]);
-    expect(loaded).toEqual(listed);
+    // The rows before the rule are equal (every link column, the clinic's rules and zone), and so is what the rule makes of them.
+    expect(loaded).toEqual(await queryLinkRows(db, a.clinic.id, accountId));
+    expect(resolveLinkedPatients(loaded as LinkRow[])).toEqual(listed);
     // Another clinic's tenant id with this account id finds nothing.
     expect(await linkedAsJson(b.clinic.id, accountId)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { getDb, type Executor } from '@/db/client';
 import { patientConsents, patients, portalAccountPatients, suppressions, type Patient } from '@/db/schema';
 import type { PortalAccountContext, StaffContext } from '@/lib/access/context';
 import type { EmailMessage, EmailSender } from '@/lib/email/types';
+import { FULL_PROXY_AREAS, PORTAL_AREAS } from '@/lib/portal-access/proxy-scope';
 import type { SmsMessage, SmsSender } from '@/lib/sms/types';
 import { createTestTenant } from './factories';
 import { createPortalAccount } from './portal-fixtures';
@@ -50,7 +51,10 @@ export async function createConsentClinic(): Promise<ConsentClinic> {
     email: `Maria.${tag}@Family.test`, phone: null,
   }).returning();
   await db.insert(portalAccountPatients).values({ tenantId: clinic.id, accountId: maria.account.id, patientId: leo!.id, relationship: 'parent' });
-  const linked = (p: Patient, relationship: 'self' | 'parent') => ({ id: p.id, firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth, relationship });
+  const linked = (p: Patient, relationship: 'self' | 'parent') => ({
+    id: p.id, firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth, relationship,
+    areas: relationship === 'self' ? [...PORTAL_AREAS] : [...FULL_PROXY_AREAS], scopeReason: relationship === 'self' ? 'self' as const : 'scope' as const,
+  });
   const mariaPortal = { ...portalAccountContext(clinic, maria.account.id), patients: [linked(maria.patient, 'self'), linked(leo!, 'parent')] };
   const nadiaPortal = { ...portalAccountContext(clinic, nadia.account.id), patients: [linked(nadia.patient, 'self')] };
   return { clinic, admin, support, maria: maria.patient, leo: leo!, nadia: nadia.patient, mariaPortal, nadiaPortal };

@@ -1,5 +1,6 @@
 import type { PortalRelationship, TenantStatus } from '@/db/schema';
 import type { PortalAccountContext, PortalContext } from '@/lib/access/context';
+import { FULL_PROXY_AREAS, PORTAL_AREAS } from '@/lib/portal-access/proxy-scope';
 
 type TenantLike = { id: string; slug?: string; name?: string; status?: TenantStatus };
 
@@ -31,6 +32,12 @@ export function portalAccountContext(tenant: TenantLike, accountId: string, opti
 
 /** The same account acting for `patientId` (the session's selected patient). */
 export function portalContext(tenant: TenantLike, accountId: string, patientId: string, options: Options = {}): PortalContext {
-  const patient = { id: patientId, firstName: 'Test', lastName: 'Patient', dateOfBirth: '1990-01-01', relationship: options.relationship ?? 'self' };
+  const relationship = options.relationship ?? 'self';
+  // What the session would have computed for a link of this kind with the full scope; lib/ re-checks the real link (assertPortalArea).
+  const self = relationship === 'self';
+  const patient = {
+    id: patientId, firstName: 'Test', lastName: 'Patient', dateOfBirth: '1990-01-01', relationship,
+    areas: self ? [...PORTAL_AREAS] : [...FULL_PROXY_AREAS], scopeReason: self ? 'self' as const : 'scope' as const,
+  };
   return { ...portalAccountContext(tenant, accountId, options), patients: [patient], patient };
 }
