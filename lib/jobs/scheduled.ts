@@ -9,6 +9,7 @@ import { runRenewals } from '@/lib/commerce/renewals';
 import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { processPaidOrders } from '@/lib/commerce/order-processing';
 import { installMissingBuiltins } from '@/lib/engagement/automations/builtins';
+import { deleteExpiredChallenges } from '@/lib/identity/passkeys/store';
 import { FAN_OUT_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH } from '@/lib/engagement/automations/runner';
 import { deliverWebhooks, WEBHOOK_BATCH } from '@/lib/engagement/automations/webhooks';
 import { queueCampaigns } from '@/lib/engagement/campaigns/queue';
@@ -93,6 +94,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'campaign-send', everySeconds: 10, run: async (db, at) => ({ ...(await sendDueCampaignMessages(db, at)) }), moreWaiting: (c) => (c.campaignMessagesQueued ?? 0) + (c.campaignRecipientsHeld ?? 0) >= SEND_BATCH },
   // Automations' calls to outside URLs, signed and retried.
   { name: 'automation-webhooks', everySeconds: 30, run: async (db, at) => ({ ...(await deliverWebhooks(db, at)) }), moreWaiting: (c) => (c.webhooksDelivered ?? 0) + (c.webhooksRetried ?? 0) + (c.webhooksDead ?? 0) >= WEBHOOK_BATCH },
+  // Passkey challenges an hour past their expiry (lib/identity/passkeys/store.ts).
+  { name: 'passkey-challenges', everySeconds: 300, run: async (db, at) => deleteExpiredChallenges(db, at) },
   OUTBOX_JOB,
 ];
 
