@@ -28,12 +28,12 @@ export function CodeFlowForm<S extends PortalAccessFormState>({
   action: FormAction<S>;
   first: S['step'];
   /** The code step's sentence and buttons for this flow, once the server has answered. */
-  codeStep: (state: S) => { intro: React.ReactNode; submitLabel: string; restartLabel?: string };
+  codeStep: (state: S, flow: Flow<S>) => { intro: React.ReactNode; submitLabel: string; restartLabel?: string; alternatives?: React.ReactNode };
   labels: CodeStepLabels;
   children: (flow: Flow<S>) => React.ReactNode;
 }) {
   const [answered, formAction, pending] = useActionState(action, { step: first } as Awaited<S>);
   const state = answered as S;
-  if (state.step === 'code') return <CodeStep action={formAction} pending={pending} state={state} labels={labels} {...codeStep(state)} />;
+  if (state.step === 'code') return <CodeStep action={formAction} pending={pending} state={state} labels={labels} {...codeStep(state, { state, action: formAction, pending })} />;
   return children({ state, action: formAction, pending });
 }

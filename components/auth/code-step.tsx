@@ -28,6 +28,7 @@ export function CodeStep({
   submitLabel,
   restartLabel,
   labels = ENGLISH,
+  alternatives,
 }: {
   action: (form: FormData) => void;
   pending: boolean;
@@ -36,6 +37,8 @@ export function CodeStep({
   submitLabel: string;
   restartLabel?: string;
   labels?: CodeStepLabels;
+  /** Other ways past this step a flow offers (sign-in: the authenticator app), below the code. */
+  alternatives?: React.ReactNode;
 }) {
   const resendIn = useSecondsUntil(state.resendAt);
   return (
@@ -70,6 +73,7 @@ export function CodeStep({
           {resendIn > 0 ? interpolate(labels.resendIn, { time: formatCountdown(resendIn) }) : labels.resendNow}
         </span>
       </div>
+      {alternatives}
       <RestartButton action={action} label={restartLabel ?? labels.startAgain} />
     </div>
   );

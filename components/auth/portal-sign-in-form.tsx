@@ -4,8 +4,10 @@ import { FormMessage, PrimaryButton, TextField } from '@/components/ui/form-cont
 import { IdentifierField } from './identifier-field';
 import type { FormAction } from '@/lib/actions/result';
 import { interpolate } from '@/lib/i18n/core';
+import type { AuthenticatorSignInMessages } from '@/lib/i18n/messages/authenticator';
 import { pickCodeStepLabels, type SignInFormMessages } from '@/lib/i18n/messages/portal-sign-in';
 import type { PortalSignInState } from '@/lib/portal-access/form-state';
+import { AppCodeStep, UseAppButton } from './authenticator-sign-in-step';
 import { CodeFlowForm } from './code-flow-form';
 
 /**
@@ -17,24 +19,30 @@ export function PortalSignInForm({
   identifierLabel,
   identifierType,
   messages: m,
+  appMessages,
 }: {
   action: FormAction<PortalSignInState>;
   identifierLabel: string;
   identifierType: 'email' | 'text';
   messages: SignInFormMessages;
+  /** The authenticator app's step, where the clinic allows the app. */
+  appMessages?: AuthenticatorSignInMessages;
 }) {
   return (
     <CodeFlowForm
       action={action}
       first="credentials"
       labels={pickCodeStepLabels(m)}
-      codeStep={(state) => ({
+      codeStep={(state, { action: post, pending }) => ({
         intro: interpolate(m.codeIntro, { last4: state.maskedPhone?.slice(-4) ?? '' }),
         submitLabel: m.verifyAndSignIn,
         restartLabel: m.useDifferentAccount,
+        alternatives: appMessages && state.appOffered ? <UseAppButton action={post} pending={pending} label={appMessages.useApp} /> : undefined,
       })}
     >
-      {({ state, action: post, pending }) => (
+      {({ state, action: post, pending }) => state.step === 'app' && appMessages ? (
+        <AppCodeStep action={post} pending={pending} state={state} messages={appMessages} restartLabel={m.useDifferentAccount} />
+      ) : (
         <form action={post} className="mt-4 space-y-4" noValidate>
           <input type="hidden" name="intent" value="credentials" />
           <FormMessage message={state.message} />

@@ -16,7 +16,7 @@ import { getRequestTenant, requireActiveTenant } from '@/lib/tenancy/request-ten
 import { createAuthInstance } from './auth-instances';
 import { readSessionId } from './session-token';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
-import { completeVerifiedChallenge } from './challenges';
+import { challengePayload, completeVerifiedChallenge } from './challenges';
 import { AUTH_POLICY } from './policy';
 import { checkSession, createSession, isSessionId, revokeSession, selectSessionPatient, settleSession, touchSession } from './session-store';
 
@@ -41,7 +41,8 @@ export const portalAuth = createAuthInstance('portal', async (challengeId) => {
   });
   await recordAudit(db, {
     tenantId: tenant.id, actor: { kind: 'patient', id: challenge.subjectId }, action: 'auth.sign_in', ...client,
-    details: { area: 'portal' },
+    // How the second step was passed: the SMS code unless a step recorded another way.
+    details: { area: 'portal', method: challengePayload<{ method: string }>(challenge).method ?? 'sms' },
   });
   await clearChallengeCookie();
   return { id: challenge.subjectId, sid: session.id };

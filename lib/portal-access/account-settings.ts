@@ -26,10 +26,10 @@ const accountWhere = (ctx: PortalAccountContext) => and(eq(portalAccounts.tenant
 const PASSWORD_GUESSES = { limit: 10, windowSeconds: 15 * 60 };
 const guessKey = (ctx: PortalAccountContext) => `portal-current-password:${ctx.tenant.id}:${ctx.account.id}`;
 
-type CurrentPasswordCheck = 'ok' | 'wrong' | { retryAfterSeconds: number };
+export type CurrentPasswordCheck = 'ok' | 'wrong' | { retryAfterSeconds: number };
 
 /** The account's current password, with a per-account limit on wrong guesses. */
-async function checkCurrentPassword(db: Executor, ctx: PortalAccountContext, storedHash: string, password: string): Promise<CurrentPasswordCheck> {
+export async function checkCurrentPassword(db: Executor, ctx: PortalAccountContext, storedHash: string, password: string): Promise<CurrentPasswordCheck> {
   const limit = await peekRateLimit(db, guessKey(ctx), PASSWORD_GUESSES);
   if (!limit.allowed) return { retryAfterSeconds: limit.retryAfterSeconds };
   if (await verifyPasswordOrDummy(storedHash, password)) return 'ok';

@@ -101,6 +101,8 @@ export interface CodeFlow<S extends PortalAccessFormState> {
   code: CodeCheck<S, StepOutcome>;
   /** Claim and password reset end with a new password, then lead to `done`. */
   newPassword?: { run: AttemptCall<NewPasswordInput, StepOutcome>; done: string };
+  /** Steps a flow answers in full itself (sign-in's authenticator app instead of the SMS code). */
+  more?: readonly Step<AccessRequest<S>, S, unknown>[];
 }
 
 async function accessRequest<S extends PortalAccessFormState>(ctx: PublicContext, prev: S): Promise<AccessRequest<S>> {
@@ -226,6 +228,7 @@ export function codeFlowAction<S extends PortalAccessFormState>(flow: CodeFlow<S
       }),
       ...flow.steps.map((s) => asStep(s)),
       ...(newPassword ? [asStep(newPassword, flow.newPassword!.done)] : []),
+      ...(flow.more ?? []),
     ],
   });
 }

@@ -24,8 +24,11 @@ export interface PortalAccessFormState<Step extends string = string> extends Act
   resendAt?: number;
 }
 
-export type SignInStep = 'credentials' | 'code';
-export type PortalSignInState = PortalAccessFormState<SignInStep>;
+export type SignInStep = 'credentials' | 'code' | 'app';
+export interface PortalSignInState extends PortalAccessFormState<SignInStep> {
+  /** The code step offers "Use my authenticator app instead" (the server checks again when it is used). */
+  appOffered?: boolean;
+}
 
 export type ActivationStep = 'details' | 'credentials' | 'code';
 export interface ActivationFormState extends PortalAccessFormState<ActivationStep> {

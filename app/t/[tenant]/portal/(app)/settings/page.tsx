@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { PortalMessagesSection } from '@/components/engagement/consent/portal-messages-section';
+import { AuthenticatorSection } from '@/components/portal/settings/authenticator-section';
 import { DeleteAccountForm } from '@/components/portal/settings/delete-account-form';
 import { PasswordForm } from '@/components/portal/settings/password-form';
 import { PreferencesForm } from '@/components/portal/settings/preferences-form';
@@ -8,10 +9,20 @@ import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { consentsForAccount } from '@/lib/engagement/consent';
 import { settings } from '@/lib/i18n/messages/settings';
 import { getPortalI18n } from '@/lib/i18n/portal';
+import { getAuthenticatorStatus } from '@/lib/portal-access/authenticator';
 import { supportedTimeZones } from '@/lib/settings/time-zones';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { changePasswordAction, deleteAccountAction, savePreferencesAction } from './actions';
 import { saveMessageChoicesAction } from './message-actions';
+import { cancelAuthenticatorAction, confirmAuthenticatorAction, regenerateRecoveryCodesAction, removeAuthenticatorAction, startAuthenticatorAction } from './authenticator-actions';
+
+const authenticatorActions = {
+  start: startAuthenticatorAction,
+  cancel: cancelAuthenticatorAction,
+  confirm: confirmAuthenticatorAction,
+  regenerate: regenerateRecoveryCodesAction,
+  remove: removeAuthenticatorAction,
+};
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(settings);
@@ -61,6 +72,12 @@ export default async function PortalSettingsPage({ params, searchParams }: {
         <p className="mb-4 mt-1 text-sm text-fg-muted">{t('passwordIntro')}</p>
         <PasswordForm action={changePasswordAction} locale={locale} />
       </section>
+      <AuthenticatorSection
+        status={await getAuthenticatorStatus(getDb(), portal, profile.branding.displayName)}
+        locale={locale}
+        timeZone={portal.account.timeZone ?? profile.locations[0]?.timeZone ?? 'UTC'}
+        actions={authenticatorActions}
+      />
       <section aria-labelledby="delete-heading" className="rounded-xl border border-red-300 bg-surface p-4 sm:p-6">
         <h2 id="delete-heading" className="text-lg font-semibold text-red-800 dark:text-red-300">{t('deleteHeading')}</h2>
         <p className="mt-1 text-sm">{t('deleteIntro')}</p>

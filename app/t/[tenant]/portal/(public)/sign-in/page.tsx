@@ -6,6 +6,7 @@ import { LocationCard } from '@/components/locations/location-card';
 import { identifierFieldLabel, sessionEndMessage } from '@/lib/auth/messages';
 import { getPortalSession } from '@/lib/auth/portal-session';
 import { messagesFor } from '@/lib/i18n/core';
+import { authenticatorSignIn } from '@/lib/i18n/messages/authenticator';
 import { pickSignInFormMessages, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
@@ -54,6 +55,7 @@ export default async function PortalSignInPage({
               identifierLabel={label}
               identifierType={profile.portal.identificationMode === 'email' ? 'email' : 'text'}
               messages={pickSignInFormMessages(messagesFor(portalSignIn, locale))}
+              appMessages={profile.portal.totpAllowed ? messagesFor(authenticatorSignIn, locale) : undefined}
             />
             <div className="mt-6 space-y-2 border-t border-line pt-4 text-sm">
               <p>
