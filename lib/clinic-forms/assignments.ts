@@ -11,6 +11,7 @@ import { now } from '@/lib/clock';
 import { asTransaction, eventActorOf, recordEvent } from '@/lib/engagement/events';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { enqueueFormNotice } from '@/lib/notifications/form-notifications';
 import { addDays } from '@/lib/scheduling/zoned-time';
 import { DUE_DATE_MAX_DAYS } from './assignment-schemas';
@@ -317,5 +318,6 @@ export async function listPatientAssignments(db: Executor, ctx: StaffContext, pa
       desc(formAssignments.createdAt), asc(formAssignments.id),
     )
     .limit(200);
+  await auditChartSection(db, ctx, patientId, 'forms');
   return rows.map((r) => ({ ...r, correctionOpen: Boolean(r.correctionOpen), hasSubmission: Boolean(r.hasSubmission) }));
 }

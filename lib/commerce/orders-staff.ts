@@ -12,6 +12,7 @@ import { invoiceLabel, receiptLabel } from '@/lib/billing/numbering';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { addDays, zonedInstant } from '@/lib/scheduling/zoned-time';
 import { CommerceAuditActions } from './audit-actions';
 import { ORDER_REVIEW_WAIT_DAYS, type OrderListQuery, type OrderView } from './order-forms';
@@ -161,6 +162,7 @@ export async function listPatientOrders(db: Executor, ctx: StaffContext, patient
   if (!patient) throw new NotFoundError('patient');
   const rows = await listQuery(db, ctx.tenant.id, [eq(orders.patientId, patientId)])
     .orderBy(desc(orders.createdAt), desc(orders.id)).limit(200);
+  await auditChartSection(db, ctx, patientId, 'orders');
   return rows.map(toListRow);
 }
 

@@ -5,6 +5,7 @@ import { patientAssignments, staffUsers } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { NotFoundError } from '@/lib/access/context';
 import { isUuid, requirePatient } from '@/lib/documents/document-scope';
 import { auditActorOf, auditClientOf } from './access';
@@ -26,6 +27,7 @@ export async function listPatientAssignments(db: Executor, ctx: StaffContext, pa
     .innerJoin(staffUsers, and(eq(staffUsers.tenantId, patientAssignments.tenantId), eq(staffUsers.id, patientAssignments.staffId)))
     .where(and(eq(patientAssignments.tenantId, ctx.tenant.id), eq(patientAssignments.patientId, patientId)))
     .orderBy(asc(patientAssignments.createdAt), asc(staffUsers.fullName));
+  await auditChartSection(db, ctx, patientId, 'care_team');
   return rows.map((r) => ({ ...r, assignedAt: r.assignedAt.toISOString() }));
 }
 

@@ -9,6 +9,7 @@ import { assertPermission, NotFoundError, type PortalAccountContext, type StaffC
 import { listLinkedPatients } from '@/lib/access/linked-patients';
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { EngagementAuditActions } from './audit-actions';
 import { liftUnsubscribe, normaliseAddress, suppressionBlocks } from './suppressions';
 
@@ -155,7 +156,10 @@ export async function currentConsents(db: Executor, ctx: ConsentReader, patientI
   if ('account' in ctx) await assertMayActFor(db, ctx, patientId);
   else assertPermission(ctx, 'patients.view');
   if (!isUuid(patientId)) throw new NotFoundError('patient');
-  return consentsOf(db, ctx.tenant.id, patientId);
+  const consents = await consentsOf(db, ctx.tenant.id, patientId);
+  // Staff reading the chart's consent tab; the portal's own reads are the patient's.
+  if (!('account' in ctx)) await auditChartSection(db, ctx, patientId, 'consent');
+  return consents;
 }
 
 /** For the portal's settings: what each patient the account may act for has said, in the account's order. */

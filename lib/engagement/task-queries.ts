@@ -8,6 +8,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { clinicToday } from '@/lib/clinic-forms/reminders';
 import { getCommerceSettings } from '@/lib/commerce/settings';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { EngagementAuditActions } from './audit-actions';
 import type { TaskListQuery, TaskShow, TaskView } from './task-forms';
 
@@ -189,6 +190,7 @@ export async function listPatientTasks(db: Executor, ctx: StaffContext, patientI
     rowsQuery(db, tenantId, [mine, eq(tasks.status, 'open')]).orderBy(sql`${tasks.dueOn} asc nulls last`, asc(tasks.createdAt), asc(tasks.id)).limit(200),
     rowsQuery(db, tenantId, [mine, eq(tasks.status, 'done')]).orderBy(desc(tasks.doneAt), desc(tasks.id)).limit(50),
   ]);
+  await auditChartSection(db, ctx, patientId, 'tasks');
   return { open: open.map((r) => toRow(ctx, r)), done: done.map((r) => toRow(ctx, r)), today };
 }
 

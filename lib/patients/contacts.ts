@@ -6,6 +6,7 @@ import { patientContacts, patients } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from './chart-audit';
 import type { ContactInput } from './contact-schema';
 
 async function requirePatient(db: Executor, ctx: StaffContext, patientId: string) {
@@ -18,7 +19,7 @@ export async function listContacts(db: Executor, ctx: StaffContext, patientId: s
   assertPermission(ctx, 'patients.view');
   await requirePatient(db, ctx, patientId);
   const other = alias(patients, 'contact_patient');
-  return db
+  const rows = await db
     .select({
       id: patientContacts.id,
       relationship: patientContacts.relationship,
@@ -36,6 +37,8 @@ export async function listContacts(db: Executor, ctx: StaffContext, patientId: s
     .leftJoin(other, and(eq(other.tenantId, patientContacts.tenantId), eq(other.id, patientContacts.contactPatientId)))
     .where(and(eq(patientContacts.tenantId, ctx.tenant.id), eq(patientContacts.patientId, patientId)))
     .orderBy(asc(patientContacts.createdAt));
+  await auditChartSection(db, ctx, patientId, 'contacts');
+  return rows;
 }
 
 export type AddContactResult = { ok: true } | { ok: false; field: string; message: string };

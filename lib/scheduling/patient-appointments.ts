@@ -6,6 +6,7 @@ import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access
 import { now as clockNow } from '@/lib/clock';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 
 /** A patient's visits for the chart: upcoming soonest first, past most recent first. */
 export async function listPatientAppointments(db: Executor, ctx: StaffContext, patientId: string) {
@@ -30,6 +31,7 @@ export async function listPatientAppointments(db: Executor, ctx: StaffContext, p
       .orderBy(desc(appointments.startsAt))
       .limit(100),
   ]);
+  await auditChartSection(db, ctx, patientId, 'appointments');
   return { upcoming, past };
 }
 export type ChartAppointment = Awaited<ReturnType<typeof listPatientAppointments>>['upcoming'][number];

@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { automationRuns, automationRunSteps, automations, domainEvents, patients, type AutomationRunStatus } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 
 /**
  * The run logs (issue 18 point 2): per automation in the CRM (automations.manage), and per
@@ -87,5 +88,7 @@ export async function listPatientAutomationRuns(db: Executor, ctx: StaffContext,
     ? await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, ctx.tenant.id), eq(patients.id, patientId)))
     : [];
   if (!patient) throw new NotFoundError('patient');
-  return (await runsWhere(db, ctx, and(eq(automationRuns.tenantId, ctx.tenant.id), eq(automationRuns.patientId, patientId)), { limit: 50, offset: 0 })).runs;
+  const { runs } = await runsWhere(db, ctx, and(eq(automationRuns.tenantId, ctx.tenant.id), eq(automationRuns.patientId, patientId)), { limit: 50, offset: 0 });
+  await auditChartSection(db, ctx, patientId, 'automations');
+  return runs;
 }
