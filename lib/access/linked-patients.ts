@@ -7,7 +7,7 @@ import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { effectiveScope, type PortalArea } from '@/lib/portal-access/proxy-scope';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
-import { ForbiddenError, NotFoundError, type LinkedPatient, type PortalContext } from './context';
+import { NotFoundError, type LinkedPatient, type PortalContext } from './context';
 
 /**
  * This request's answers, so the session check and the link re-checks of the page's data
@@ -173,10 +173,11 @@ export async function assertPortalLink(db: Executor, ctx: PortalContext): Promis
  * assertPortalLink, and the link must open `area` of the patient's portal today (a proxy's scope,
  * dates and the clinic's age rules: lib/portal-access/proxy-scope.ts). Every lib/ function that
  * takes a PortalContext calls it with its area, whatever the page or wrapper already checked.
- * Throws NotFoundError when the link is gone, ForbiddenError (`portal.<area>`) when it is out of scope.
+ * Throws NotFoundError either way (`portal.<area>` when out of scope): every page and route already
+ * answers not-found for it, and a proxy learns nothing of what lies outside their scope.
  */
 export async function assertPortalArea(db: Executor, ctx: PortalContext, area: PortalArea): Promise<LinkedPatient> {
   const link = await currentLink(db, ctx);
-  if (!link.areas.includes(area)) throw new ForbiddenError(`portal.${area}`);
+  if (!link.areas.includes(area)) throw new NotFoundError(`portal.${area}`);
   return link;
 }

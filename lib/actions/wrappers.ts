@@ -4,11 +4,14 @@ import { notFound } from 'next/navigation';
 import type { z } from 'zod';
 import type { OperatorContext, PortalAccountContext, PortalContext, StaffContext } from '@/lib/access/context';
 import type { Permission } from '@/lib/access/permissions';
+import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { requireOperator } from '@/lib/auth/operator-session';
+import { hasPortalArea } from '@/lib/access/linked-patients';
 import { peekPortalAccount, requirePortalAccount, requirePortalPatient } from '@/lib/auth/portal-session';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { getClientInfo, type ClientInfo } from '@/lib/http/client-info';
 import { toLocale, translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
+import { portalAreas } from '@/lib/i18n/messages/portal-areas';
 import { getPublicPortalLocale } from '@/lib/i18n/portal';
 import { RuleError } from '@/lib/kernel/errors';
 import type { TenantRef } from '@/lib/tenancy/lookup';
@@ -91,6 +94,8 @@ type Body<C, S, R, X = Extras> = (ctx: C, input: Input<S>, extras: X) => Promise
 export interface ActionDescription {
   audience: 'staff' | 'portal' | 'portal-account' | 'public' | 'root-public' | 'operator';
   fields: string[];
+  /** Portal actions for a patient: the part of the patient's portal the action belongs to. */
+  area?: PortalArea;
 }
 const descriptions = new WeakMap<object, ActionDescription>();
 export function describeAction(fn: unknown): ActionDescription | undefined {
@@ -105,17 +110,21 @@ function fieldsOf(schema: z.ZodType | undefined): string[] {
 interface Runner<C, X> {
   audience: ActionDescription['audience'];
   context: () => Promise<C>;
+  /** A refusal before anything else runs (the portal's areas): the message, or null to go on. */
+  refuse?: (ctx: C) => string | null;
   /** The shared words, once the context says the language. */
   messages: (ctx: C) => Promise<{ messages: FailureMessages; translate: (text: string) => string; extras: Omit<X, 'form'> }>;
 }
 
 function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
-  runner: Runner<C, X>,
+  runner: Runner<C, X> & { area?: PortalArea },
   spec: Spec<S>,
   body: Body<C, S, R, X>,
 ): (...args: unknown[]) => Promise<R | ActionState> {
   const fn = async (...args: unknown[]): Promise<R | ActionState> => {
     const ctx = await runner.context();
+    const refusal = runner.refuse?.(ctx);
+    if (refusal) return { ok: false, message: refusal };
     const raw = args.length >= 2 ? args[1] : args[0];
     const form = raw instanceof FormData ? raw : undefined;
     const { messages: shared, translate, extras } = await runner.messages(ctx);
@@ -141,7 +150,11 @@ function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
   };
   // A body that reads the form itself (a form of several steps) names the fields it reads.
   const bodyFields = (body as { fields?: readonly string[] }).fields ?? [];
-  descriptions.set(fn, { audience: runner.audience, fields: [...new Set([...fieldsOf(spec.schema), ...(spec.pick ?? []), ...bodyFields])] });
+  descriptions.set(fn, {
+    audience: runner.audience,
+    fields: [...new Set([...fieldsOf(spec.schema), ...(spec.pick ?? []), ...bodyFields])],
+    ...(runner.area ? { area: runner.area } : {}),
+  });
   return fn;
 }
 
@@ -191,6 +204,15 @@ interface PortalSpec<M extends Messages, S extends z.ZodType | undefined> extend
 }
 interface PortalExtras<M extends Messages> extends Extras { t: Translate<M> }
 
+/** An action for the selected patient names the part of their portal it belongs to (a proxy's scope). */
+interface PortalPatientSpec<M extends Messages, S extends z.ZodType | undefined> extends PortalSpec<M, S> {
+  /**
+   * Checked before the input is read: a proxy whose link does not open the area is answered
+   * `{ ok: false }` in their language and nothing runs; lib/ re-checks it with assertPortalArea.
+   */
+  area: PortalArea;
+}
+
 function portalMessages<C extends PortalAccountContext, M extends Messages>(catalog: Catalog<M>) {
   return async (ctx: C) => {
     // The account's language, from the context already built (reading the session again would count as activity).
@@ -200,22 +222,30 @@ function portalMessages<C extends PortalAccountContext, M extends Messages>(cata
   };
 }
 
-function portalRunner<M extends Messages>(catalog: Catalog<M>): Runner<PortalContext, PortalExtras<M>> {
-  return { audience: 'portal', context: requirePortalPatient, messages: portalMessages(catalog) };
+function portalRunner<M extends Messages>(catalog: Catalog<M>, area: PortalArea): Runner<PortalContext, PortalExtras<M>> & { area: PortalArea } {
+  return {
+    audience: 'portal',
+    area,
+    context: requirePortalPatient,
+    messages: portalMessages(catalog),
+    // A proxy whose link does not open the area (its scope, dates, the age rules) is answered in
+    // their language before the input is read; nothing runs.
+    refuse: (ctx) => (hasPortalArea(ctx.patient, area) ? null : translator(portalAreas, toLocale(ctx.account.language))('areaNotOpen')),
+  };
 }
 function accountRunner<M extends Messages>(catalog: Catalog<M>, activity = true): Runner<PortalAccountContext, PortalExtras<M>> {
   return { audience: 'portal-account', context: activity ? requirePortalAccount : peekPortalAccount, messages: portalMessages(catalog) };
 }
 
 export function portalAction<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
-  spec: PortalSpec<M, S>, body: Body<PortalContext, S, R, PortalExtras<M>>,
+  spec: PortalPatientSpec<M, S>, body: Body<PortalContext, S, R, PortalExtras<M>>,
 ) {
-  return wrap(portalRunner(spec.catalog), spec as Spec<S>, body) as (prev: R, form: FormData) => Promise<R>;
+  return wrap(portalRunner(spec.catalog, spec.area), spec as Spec<S>, body) as (prev: R, form: FormData) => Promise<R>;
 }
 export function portalCall<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(
-  spec: PortalSpec<M, S>, body: Body<PortalContext, S, R, PortalExtras<M>>,
+  spec: PortalPatientSpec<M, S>, body: Body<PortalContext, S, R, PortalExtras<M>>,
 ) {
-  return wrap(portalRunner(spec.catalog), spec as Spec<S>, body) as (input?: unknown) => Promise<R>;
+  return wrap(portalRunner(spec.catalog, spec.area), spec as Spec<S>, body) as (input?: unknown) => Promise<R>;
 }
 /** For the account itself (settings, sign-out, choosing whom to act for): no patient needed. */
 export function portalAccountAction<M extends Messages, S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(

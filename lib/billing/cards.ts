@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { cardAuthorizations, cardSetups, gatewayCustomers, savedCards, type ChargePurpose, type PaymentGatewayKind } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { retryPastDueSubscriptionsSoon } from '@/lib/commerce/subscription-events';
@@ -28,6 +29,8 @@ function actorOf(ctx: PortalContext): SettleActor {
 }
 
 async function requireBilling(db: Executor, ctx: PortalContext) {
+  // The link must still open Billing (a proxy's scope, dates, the clinic's age rules).
+  await assertPortalArea(db, ctx, 'billing');
   if (!(await portalBillingEnabled(db, ctx.tenant.id))) throw new NotFoundError('billing');
 }
 

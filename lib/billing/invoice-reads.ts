@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, ne, notInArray, or, sql, type SQL } from '
 import type { Executor } from '@/db/client';
 import { invoiceLines, invoices, ledgerEntries, locations, paymentAllocations, payments, patients, refunds, type InvoiceStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { clinicTimeZoneColumn, clinicToday } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
@@ -274,7 +274,7 @@ export type InvoiceDetail = Awaited<ReturnType<typeof getInvoice>>;
 
 /** The clinic's billing options, once the portal may show billing to this account for this patient. */
 async function requirePortalBilling(db: Executor, ctx: PortalContext) {
-  const [, settings] = await Promise.all([assertPortalLink(db, ctx), getBillingSettings(db, ctx.tenant.id)]);
+  const [, settings] = await Promise.all([assertPortalArea(db, ctx, 'billing'), getBillingSettings(db, ctx.tenant.id)]);
   if (!(settings.paymentsEnabled && settings.portalBillingVisible)) throw new NotFoundError('billing');
   return settings;
 }

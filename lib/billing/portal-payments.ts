@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { payments, type Payment } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { isUuid } from '@/lib/kernel/ids';
 import { gatewayFor } from './gateway';
 import { completeTestAuthentication } from './gateway/test-gateway';
@@ -29,6 +30,8 @@ function actorOf(ctx: PortalContext): SettleActor {
 }
 
 async function requireBilling(db: Executor, ctx: PortalContext) {
+  // The link must still open Billing (a proxy's scope, dates, the clinic's age rules).
+  await assertPortalArea(db, ctx, 'billing');
   if (!(await portalBillingEnabled(db, ctx.tenant.id))) throw new NotFoundError('billing');
 }
 

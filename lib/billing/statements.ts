@@ -3,7 +3,7 @@ import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { invoices, ledgerEntries, patients, type LedgerKind } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { RuleError } from '@/lib/kernel/errors';
@@ -110,7 +110,7 @@ export type PatientStatement = Awaited<ReturnType<typeof patientStatement>>;
 
 /** The selected patient's statement in the portal, while the clinic shows billing there. */
 export async function portalStatement(db: Executor, ctx: PortalContext, range: { from: string; to: string }) {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'billing');
   if (!(await portalBillingEnabled(db, ctx.tenant.id))) throw new NotFoundError('billing');
   checkedRange(range);
   const statement = await buildStatement(db, ctx.tenant.id, ctx.patient.id, range, false);

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { formAssignments, formTemplates, formTemplateVersions } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { maxUploadBytes } from '@/lib/documents/document-scope';
 import { readPrefix } from '@/lib/documents/direct-upload';
@@ -52,7 +52,7 @@ export interface AnswerFileInput {
 
 /** Stores the file for a file question of an open assignment; the page puts the id in the answer. */
 export async function uploadAnswerFile(db: Executor, ctx: PortalContext, assignmentId: string, input: AnswerFileInput): Promise<{ fileId: string; contentType: DocumentContentType }> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   if (!isUuid(assignmentId)) throw new NotFoundError('form');
   const [row] = await db
     .select({ status: formAssignments.status, kind: formTemplates.kind, stored: formTemplateVersions.definition })

@@ -5,7 +5,7 @@ import {
   formAssignments, formTemplates, formTemplateVersions, homeActivityDays, openAssignmentStatuses, patients, type AssignmentStatus,
 } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
@@ -120,7 +120,7 @@ async function clinicDay(db: Executor, tenantId: string) {
 
 /** The selected patient's activities that are not cancelled, newest first, with their progress. */
 export async function listPortalActivities(db: Executor, ctx: PortalContext): Promise<ActivitySummary[]> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   const rows = await activityQuery(db, ctx.tenant.id, ctx.patient.id, { includeCancelled: false });
   if (rows.length === 0) return [];
   const [{ zone, today }, marks] = await Promise.all([clinicDay(db, ctx.tenant.id), marksOf(db, ctx.tenant.id, rows.map((r) => r.assignmentId))]);
@@ -134,7 +134,7 @@ export async function listPortalActivities(db: Executor, ctx: PortalContext): Pr
 
 /** One of the selected patient's activities: its content, progress and the checklist's days. */
 export async function getActivity(db: Executor, ctx: PortalContext, assignmentId: string): Promise<ActivityDetail> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   if (!isUuid(assignmentId)) throw new NotFoundError('activity');
   const [row] = await activityQuery(db, ctx.tenant.id, ctx.patient.id, { assignmentId, includeCancelled: false });
   if (!row) throw new NotFoundError('activity');
@@ -158,7 +158,7 @@ export async function markDay(
 ): Promise<{ changed: boolean }> {
   if (!isUuid(assignmentId)) throw new NotFoundError('activity');
   return db.transaction(async (tx) => {
-    await assertPortalLink(tx, ctx);
+    await assertPortalArea(tx, ctx, 'forms');
     // Locked, so two taps on two devices and a cancellation by staff are applied one after the other.
     const [row] = await tx
       .select({ id: formAssignments.id, status: formAssignments.status, createdAt: formAssignments.createdAt, definition: formTemplateVersions.definition })

@@ -6,7 +6,7 @@ import {
   type AssignmentStatus, type FormResponse, type ResponseStatus,
 } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea, hasPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { eventActorOf, recordEvent } from '@/lib/engagement/events';
@@ -55,7 +55,7 @@ export interface PortalFormItem {
  * first. Home activities are content rather than forms to fill, so they are listed elsewhere.
  */
 export async function listPortalForms(db: Executor, ctx: PortalContext): Promise<{ open: PortalFormItem[]; completed: PortalFormItem[] }> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   const rows = await db
     .select({
       assignmentId: formAssignments.id,
@@ -98,7 +98,7 @@ export async function listPortalForms(db: Executor, ctx: PortalContext): Promise
 
 /** How many forms are waiting for the patient (the dashboard's card). */
 export async function countOpenPortalForms(db: Executor, ctx: PortalContext): Promise<number> {
-  if (![ctx.tenant.id, ctx.patient.id].every(isUuid)) return 0;
+  if (![ctx.tenant.id, ctx.patient.id].every(isUuid) || !hasPortalArea(ctx.patient, 'forms')) return 0;
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(formAssignments)
@@ -188,7 +188,7 @@ function consentTexts(definition: FormDefinition): Record<string, string> {
 
 /** The form as the filling page shows it, with the answers saved so far. Reading them is audited. */
 export async function loadFormForFilling(db: Executor, ctx: PortalContext, assignmentId: string): Promise<FillableForm> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   const assignment = await findAssignment(db, ctx, assignmentId, false);
   if (!OPEN.includes(assignment.status) && !DONE.includes(assignment.status)) throw new NotFoundError('form');
   const response = await currentResponse(db, ctx.tenant.id, assignment.id, false);
@@ -219,7 +219,7 @@ export async function loadFormForFilling(db: Executor, ctx: PortalContext, assig
 
 /** The pinned version's definition, to read a posted form's answers before saving or submitting them. */
 export async function definitionForFilling(db: Executor, ctx: PortalContext, assignmentId: string): Promise<FormDefinition> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   return (await findAssignment(db, ctx, assignmentId, false)).definition;
 }
 
@@ -236,7 +236,7 @@ export interface SaveResult {
  * (stale-answers), so a stale tab never overwrites newer answers.
  */
 export async function saveAnswers(db: Executor, ctx: PortalContext, assignmentId: string, input: { revision: number; answers: Answers }): Promise<SaveResult> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   return db.transaction(async (tx) => {
     const assignment = await findAssignment(tx, ctx, assignmentId, true);
     if (!OPEN.includes(assignment.status)) throw new FormsRuleError('not-open');
@@ -290,7 +290,7 @@ export interface SubmitInput {
  * change the patient's record queued for staff (never applied here). The PDF is filed after.
  */
 export async function submitForm(db: Executor, ctx: PortalContext, assignmentId: string, input: SubmitInput): Promise<{ responseId: string }> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'forms');
   return db.transaction(async (tx) => {
     const assignment = await findAssignment(tx, ctx, assignmentId, true);
     if (!OPEN.includes(assignment.status)) throw new FormsRuleError('not-open');

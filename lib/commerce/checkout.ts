@@ -6,6 +6,7 @@ import {
   cardAuthorizations, couponRedemptions, coupons, gatewayCustomers, orderLines, orders, patients, paymentAllocations, payments, savedCards, type Coupon, type Order,
 } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { grantAuthorization, saveCard } from '@/lib/billing/cards';
 import { gatewayFor } from '@/lib/billing/gateway';
@@ -209,6 +210,7 @@ export function quoteOf(lines: readonly SellableLine[], taxRateBp: number, curre
 
 /** What the checkout page shows: the cart priced for the selected patient (coupon refusals thrown). */
 export async function quoteCheckout(db: Executor, ctx: PortalContext, input: { lines: readonly CartLineInput[]; couponCode: string | null }): Promise<Quote> {
+  await assertPortalArea(db, ctx, 'orders');
   await requireShopOpen(db, ctx.tenant.id);
   const lines = await sellableLines(db, ctx.tenant.id, input.lines);
   const billing = await getBillingSettings(db, ctx.tenant.id);
@@ -220,6 +222,7 @@ export async function quoteCheckout(db: Executor, ctx: PortalContext, input: { l
 
 /** The selected patient's name and address, to fill the shipping form in. */
 export async function shippingDefaults(db: Executor, ctx: PortalContext): Promise<ShippingAddress> {
+  await assertPortalArea(db, ctx, 'orders');
   const [row] = await db.select({
     firstName: patients.firstName, lastName: patients.lastName, line1: patients.addressLine1, line2: patients.addressLine2,
     city: patients.city, region: patients.region, postalCode: patients.postalCode, country: patients.country,
@@ -330,6 +333,7 @@ export interface PlacedOrder {
  * subscription it is paid at once (its invoice is) and moves on.
  */
 export async function placeOrder(db: Executor, ctx: PortalContext, input: PlaceOrderInput): Promise<PlacedOrder> {
+  await assertPortalArea(db, ctx, 'orders');
   await requireShopOpen(db, ctx.tenant.id);
   if (!isUuid(input.attemptKey)) throw new CheckoutRuleError('attempt-invalid');
   const orderId = checkoutOrderId(ctx.account.id, input.attemptKey);
@@ -407,6 +411,7 @@ export async function placeOrder(db: Executor, ctx: PortalContext, input: PlaceO
 
 /** An order of the selected patient in this clinic; anyone else's (or a malformed id) is not found. */
 export async function ownOrder(db: Executor, ctx: PortalContext, orderId: string): Promise<Order> {
+  await assertPortalArea(db, ctx, 'orders');
   if (!isUuid(orderId)) throw new NotFoundError('order');
   const [row] = await db.select().from(orders)
     .where(and(eq(orders.tenantId, ctx.tenant.id), eq(orders.patientId, ctx.patient.id), eq(orders.id, orderId)));
@@ -473,6 +478,7 @@ async function authorizeForSubscriptions(db: Executor, ctx: PortalContext, cardI
  * billing's settlement moves the order, and a success makes its requirements at once.
  */
 export async function payOrder(db: Executor, ctx: PortalContext, input: PayOrderInput, returnUrl?: string): Promise<PayOrderResult> {
+  await assertPortalArea(db, ctx, 'orders');
   await requireShopOpen(db, ctx.tenant.id);
   if (!isUuid(input.attemptKey)) throw new CheckoutRuleError('attempt-invalid');
   const order = await ownOrder(db, ctx, input.orderId);
@@ -537,6 +543,7 @@ export async function payOrder(db: Executor, ctx: PortalContext, input: PayOrder
 
 /** The selected patient's order a payment of theirs was for (by the invoice it paid); not found otherwise. */
 export async function orderOfPayment(db: Executor, ctx: PortalContext, paymentId: string): Promise<Order> {
+  await assertPortalArea(db, ctx, 'orders');
   if (!isUuid(paymentId)) throw new NotFoundError('payment');
   const [row] = await db.select({ order: orders }).from(payments)
     .innerJoin(paymentAllocations, and(eq(paymentAllocations.tenantId, payments.tenantId), eq(paymentAllocations.paymentId, payments.id)))

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { formAssignments, orderLines, orderRequirements, orders, shipments, type OrderStatus } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { CommerceAuditActions } from './audit-actions';
@@ -33,7 +33,7 @@ export interface PortalOrderSummary {
 
 /** The selected patient's orders, newest first (the latest PORTAL_ORDERS_LIMIT). */
 export async function listPortalOrders(db: Executor, ctx: PortalContext): Promise<PortalOrderSummary[]> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'orders');
   const rows = await db.select({
     id: orders.id, number: orders.number, status: orders.status, createdAt: orders.createdAt, total: orders.total, currency: orders.currency,
     openRequirements: sql<number>`(select count(*) from ${orderRequirements} r where r.tenant_id = orders.tenant_id and r.order_id = orders.id and r.completed_at is null)::int`,
@@ -60,7 +60,7 @@ function requirementHref(orderId: string, r: { id: string; kind: 'form' | 'uploa
 
 /** One order of the selected patient, audited as read (ids and the number only). */
 export async function getPortalOrder(db: Executor, ctx: PortalContext, orderId: string) {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'orders');
   if (!isUuid(orderId)) throw new NotFoundError('order');
   const [order] = await db.select().from(orders)
     .where(and(eq(orders.tenantId, ctx.tenant.id), eq(orders.patientId, ctx.patient.id), eq(orders.id, orderId)));

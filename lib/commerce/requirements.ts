@@ -3,6 +3,7 @@ import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { formAssignments, orderRequirements, orders, type AssignmentStatus, type OrderStatus, type RequirementKind } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
@@ -56,6 +57,7 @@ export async function completeRequirementsForAssignment(tx: Executor, tenantId: 
  * done, is not found.
  */
 export async function openUploadRequirement(db: Executor, ctx: PortalContext, requirementId: string) {
+  await assertPortalArea(db, ctx, 'orders');
   if (!isUuid(requirementId)) throw new NotFoundError('requirement');
   const [row] = await db.select({
     id: orderRequirements.id, orderId: orderRequirements.orderId, label: orderRequirements.label, documentTypeId: orderRequirements.documentTypeId,
@@ -77,6 +79,7 @@ export async function openUploadRequirement(db: Executor, ctx: PortalContext, re
  * Not found when the request is not the selected patient's open upload request.
  */
 export async function completeUploadRequirement(tx: Executor, ctx: PortalContext, requirementId: string, documentId: string): Promise<void> {
+  await assertPortalArea(tx, ctx, 'orders');
   const requirement = await openUploadRequirement(tx, ctx, requirementId);
   const [done] = await tx.update(orderRequirements)
     .set({ documentId, completedAt: now() })
@@ -103,6 +106,7 @@ export interface RequirementView {
 
 /** The requirements of one of the selected patient's orders, forms first (not found for anyone else's). */
 export async function listOrderRequirements(db: Executor, ctx: PortalContext, orderId: string): Promise<RequirementView[]> {
+  await assertPortalArea(db, ctx, 'orders');
   if (!isUuid(orderId)) throw new NotFoundError('order');
   const [order] = await db.select({ id: orders.id }).from(orders)
     .where(and(eq(orders.tenantId, ctx.tenant.id), eq(orders.patientId, ctx.patient.id), eq(orders.id, orderId)));

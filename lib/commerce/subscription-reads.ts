@@ -6,6 +6,7 @@ import {
   type IntervalUnit, type RenewalStatus, type SubscriptionStatus,
 } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { chooseOffSessionCard, offSessionCards } from '@/lib/billing/off-session';
 import { getBillingSettings } from '@/lib/billing/settings';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
@@ -179,6 +180,7 @@ async function cardsById(db: Executor, tenantId: string, ids: string[]) {
 
 /** The selected patient's subscriptions: running ones first, then the rest, newest first. */
 export async function listPortalSubscriptions(db: Executor, ctx: PortalContext): Promise<SubscriptionSummary[]> {
+  await assertPortalArea(db, ctx, 'orders');
   return readSummaries(db, ctx.tenant.id, eq(subscriptions.patientId, ctx.patient.id), {
     order: [sql`case ${subscriptions.status} when 'past_due' then 0 when 'active' then 1 when 'paused' then 2 else 3 end`, desc(subscriptions.createdAt)],
     limit: 100,
@@ -201,6 +203,7 @@ export interface PortalSubscriptionPage {
 
 /** One subscription of the selected patient; another patient's or clinic's answers not found. */
 export async function getPortalSubscription(db: Executor, ctx: PortalContext, subscriptionId: string): Promise<PortalSubscriptionPage> {
+  await assertPortalArea(db, ctx, 'orders');
   if (!isUuid(subscriptionId)) throw new NotFoundError('subscription');
   const [subscription] = await readSummaries(db, ctx.tenant.id, and(eq(subscriptions.patientId, ctx.patient.id), eq(subscriptions.id, subscriptionId)));
   if (!subscription) throw new NotFoundError('subscription');

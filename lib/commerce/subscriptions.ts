@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { productPhases, subscriptionEvents, subscriptionRenewals, subscriptions, type Subscription, type SubscriptionStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { eventActorOf, recordEvent } from '@/lib/engagement/events';
@@ -50,6 +51,7 @@ function actorOf(ctx: SubscriptionCaller): SubscriptionActorRef {
 /** The subscription, locked, if the caller may see it: the selected patient's, or (staff) the clinic's. */
 async function lockOwn(tx: Executor, ctx: SubscriptionCaller, subscriptionId: string): Promise<Subscription> {
   if (!isPatient(ctx)) assertPermission(ctx, 'orders.manage');
+  else await assertPortalArea(tx, ctx, 'orders');
   if (!isUuid(subscriptionId)) throw new NotFoundError('subscription');
   const [row] = await tx.select().from(subscriptions)
     .where(and(

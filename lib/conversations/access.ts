@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversations, patientAssignments, patients, tenantSettings, type Conversation, type MessagingPolicy } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { auditFrom, type AuditActor } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { staffSeesAllPatients } from './policy';
@@ -31,6 +31,17 @@ export function auditActorOf(actor: MessagingActor): AuditActor {
 export function auditClientOf(actor: MessagingActor): { ip?: string | null; userAgent?: string | null } {
   const { ip, userAgent } = auditFrom(actor);
   return { ip, userAgent };
+}
+
+/**
+ * What a portal account sees of its patient's conversations: all of them acting for itself
+ * (`self`); as a proxy (a parent, a caregiver), none that staff marked hidden from proxies.
+ */
+export function portalConversationsVisible(ctx: PortalContext) {
+  return and(
+    eq(conversations.patientId, ctx.patient.id),
+    ctx.patient.relationship === 'self' ? undefined : eq(conversations.hiddenFromProxies, false),
+  );
 }
 
 export async function messagingPolicy(db: Executor, tenantId: string): Promise<MessagingPolicy> {
@@ -73,15 +84,16 @@ export async function loadConversation(
   if (isStaff(actor)) assertPermission(actor, options.permission ?? 'messages.view');
   if (!isUuid(conversationId)) throw new NotFoundError('conversation');
   const tenantId = tenantOf(actor);
-  // The portal account must still be linked to the session's patient (access may have been disabled).
-  if (!isStaff(actor)) await assertPortalLink(db, actor);
+  // The portal account must still be linked to the session's patient (access may have been
+  // disabled) and the link must open Messages (a proxy's scope, dates, the clinic's age rules).
+  if (!isStaff(actor)) await assertPortalArea(db, actor, 'messages');
   const base = db
     .select()
     .from(conversations)
     .where(and(
       eq(conversations.tenantId, tenantId),
       eq(conversations.id, conversationId),
-      ...(isStaff(actor) ? [] : [eq(conversations.patientId, actor.patient.id)]),
+      ...(isStaff(actor) ? [] : [portalConversationsVisible(actor)]),
     ));
   const [conversation] = options.lock ? await base.for('update') : await base;
   if (!conversation) throw new NotFoundError('conversation');

@@ -3,10 +3,10 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { conversations, patientAssignments } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import { loadConversation, messagingPolicy } from './access';
+import { loadConversation, messagingPolicy, portalConversationsVisible } from './access';
 import { MessagingAuditActions } from './audit-actions';
 import { patientMayReply, patientMayStart, type StartRefusalReason } from './policy';
 import { markSeen } from './reads';
@@ -20,14 +20,12 @@ import { patientUnreadByConversation, sumCounts } from './unread';
  * (a parent acting for a child): conversations belong to that patient, messages name the account.
  */
 
-const forPatient = (ctx: PortalContext) => eq(conversations.patientId, ctx.patient.id);
-
 export async function listPortalConversations(db: Executor, ctx: PortalContext): Promise<PortalConversationSummary[]> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'messages');
   const rows = await db
     .select({ id: conversations.id, subject: conversations.subject, status: conversations.status, lastMessageAt: conversations.lastMessageAt })
     .from(conversations)
-    .where(and(eq(conversations.tenantId, ctx.tenant.id), forPatient(ctx)))
+    .where(and(eq(conversations.tenantId, ctx.tenant.id), portalConversationsVisible(ctx)))
     .orderBy(desc(conversations.lastMessageAt), desc(conversations.id));
   const unread = await patientUnreadByConversation(db, ctx);
   return rows.map((r) => ({ ...r, lastMessageAt: r.lastMessageAt.toISOString(), unreadCount: unread.get(r.id) ?? 0 }));
@@ -51,7 +49,7 @@ async function startDecision(db: Executor, ctx: PortalContext) {
 
 /** Whether the portal shows "New message", and if not, why (the page explains the policy). */
 export async function portalComposeState(db: Executor, ctx: PortalContext): Promise<{ mayStart: boolean; reason?: StartRefusalReason }> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'messages');
   const { decision } = await startDecision(db, ctx);
   return decision.ok ? { mayStart: true } : { mayStart: false, reason: decision.reason };
 }
@@ -92,7 +90,7 @@ export async function pollPortalThread(db: Executor, ctx: PortalContext, convers
 }
 
 export async function startPortalConversation(db: Executor, ctx: PortalContext, input: ComposeInput): Promise<Result<{ conversationId: string }>> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'messages');
   const first = await startDecision(db, ctx);
   if (!first.decision.ok) return refusal('policy', 'The clinic does not accept new conversations from the portal.', { reason: first.decision.reason });
   const subject = checkSubject(input.subject);
@@ -139,6 +137,6 @@ export async function replyAsPatient(db: Executor, ctx: PortalContext, conversat
 }
 
 export async function portalUnreadCount(db: Executor, ctx: PortalContext): Promise<number> {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'messages');
   return sumCounts(await patientUnreadByConversation(db, ctx));
 }

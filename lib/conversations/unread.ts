@@ -32,15 +32,24 @@ export async function unreadByConversation(db: Executor, actor: MessagingActor, 
   return new Map(rows.map((row) => [row.id, Number(row.n)]));
 }
 
-// A patient's conversations, on every portal page (the unread badge): prepared once.
+// A patient's conversations, on every portal page (the unread badge): prepared once. A proxy
+// (`proxy` true) does not count those hidden from proxies.
 const patientUnreadQuery = preparedQuery((db) => unreadQuery(
   db, { readerKind: 'patient', readerId: sql.placeholder('accountId') }, sql.placeholder('tenantId'),
-  eq(conversations.patientId, sql.placeholder('patientId')),
+  and(
+    eq(conversations.patientId, sql.placeholder('patientId')),
+    sql`(not ${sql.placeholder('proxy')}::boolean or not ${conversations.hiddenFromProxies})`,
+  ),
 ).prepare('patient_unread'));
 
-/** unreadByConversation for a portal account acting for one patient (all of that patient's conversations). */
+/**
+ * unreadByConversation for a portal account acting for one patient: every conversation of that
+ * patient the account sees (as a proxy, none hidden from proxies).
+ */
 export async function patientUnreadByConversation(db: Executor, ctx: PortalContext): Promise<Map<string, number>> {
-  const rows = await patientUnreadQuery(db).execute({ tenantId: ctx.tenant.id, accountId: ctx.account.id, patientId: ctx.patient.id });
+  const rows = await patientUnreadQuery(db).execute({
+    tenantId: ctx.tenant.id, accountId: ctx.account.id, patientId: ctx.patient.id, proxy: ctx.patient.relationship !== 'self',
+  });
   return new Map(rows.map((row) => [row.id, Number(row.n)]));
 }
 

@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { documents, documentTypes } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { DocumentAuditActions } from './document-scope';
@@ -24,7 +24,8 @@ export type DownloadableDocument = { [K in keyof typeof downloadColumns]: (typeo
 
 /**
  * May this person have this file? Staff: `documents.view` in the document's clinic. Portal: the
- * session's selected, linked patient, and a document the portal shows. Anything else, including
+ * session's selected, linked patient whose link opens Documents, and a document the portal shows
+ * (to a proxy, none hidden from proxies). Anything else, including
  * another clinic's id, is not-found. A granted download is audited.
  */
 export async function authorizeDocumentDownload(
@@ -43,7 +44,7 @@ export async function authorizeDocumentDownload(
       .from(documents)
       .where(and(eq(documents.tenantId, ctx.tenant.id), eq(documents.id, documentId), eq(documents.status, 'available'), isNull(documents.deletedAt)));
   } else {
-    await assertPortalLink(db, requester.ctx);
+    await assertPortalArea(db, requester.ctx, 'documents');
     [row] = await db
       .select(downloadColumns)
       .from(documents)

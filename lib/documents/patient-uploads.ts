@@ -4,7 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Database, Executor } from '@/db/client';
 import { documents, documentTypes, tenantSettings, type DocumentRow } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
 import { completeUploadRequirement } from '@/lib/commerce/requirements';
@@ -79,7 +79,8 @@ export interface PatientUploadInput {
 export async function uploadPatientDocument(db: Database, ctx: PortalContext, input: PatientUploadInput): Promise<DocumentRow> {
   if (input.orderRequirementId === undefined && !(await patientUploadsAllowed(db, ctx))) throw new PatientUploadsDisabledError();
   if (!isUuid(ctx.patient.id)) throw new NotFoundError('patient');
-  await assertPortalLink(db, ctx);
+  // An order's upload belongs to the order (Orders); any other upload to Documents.
+  await assertPortalArea(db, ctx, input.orderRequirementId === undefined ? 'documents' : 'orders');
   const tenantId = ctx.tenant.id;
   const patientId = ctx.patient.id;
   const title = input.title.normalize('NFC').trim();

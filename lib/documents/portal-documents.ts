@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { documents, documentTypes } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { DocumentAuditActions } from './document-scope';
@@ -19,13 +19,20 @@ export interface PortalDocumentFilters {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The clinic and patient a portal query is limited to: always the context's, never input. */
-export function portalScope(ctx: PortalContext): { tenantId: string; patientId: string } {
-  return { tenantId: ctx.tenant.id, patientId: ctx.patient.id };
+/**
+ * The clinic and patient a portal query is limited to: always the context's, never input; and
+ * whether the account acts for the patient as a proxy (any link but `self`), who never sees a
+ * document staff marked hidden from proxies.
+ */
+export function portalScope(ctx: PortalContext): { tenantId: string; patientId: string; proxy: boolean } {
+  return { tenantId: ctx.tenant.id, patientId: ctx.patient.id, proxy: ctx.patient.relationship !== 'self' };
 }
 
-/** What the portal may show: visible, verified, not deleted, and of a type the clinic shows. */
-export function portalVisible(scope: { tenantId: string | Placeholder; patientId: string | Placeholder }) {
+/**
+ * What the portal may show: visible, verified, not deleted, of a type the clinic shows, and for a
+ * proxy not hidden from proxies (`proxy` may be a prepared query's placeholder).
+ */
+export function portalVisible(scope: { tenantId: string | Placeholder; patientId: string | Placeholder; proxy?: boolean | Placeholder }) {
   return and(
     eq(documents.tenantId, scope.tenantId),
     eq(documents.patientId, scope.patientId),
@@ -33,6 +40,9 @@ export function portalVisible(scope: { tenantId: string | Placeholder; patientId
     eq(documents.status, 'available'),
     isNull(documents.deletedAt),
     eq(documentTypes.hiddenFromPortal, false),
+    scope.proxy === undefined || scope.proxy === false ? undefined
+      : scope.proxy === true ? eq(documents.hiddenFromProxies, false)
+        : sql`(not ${scope.proxy}::boolean or not ${documents.hiddenFromProxies})`,
   );
 }
 
@@ -60,7 +70,7 @@ const portalDocumentsQuery = preparedQuery((db) => {
     .from(documents)
     .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
     .where(and(
-      portalVisible({ tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId') }),
+      portalVisible({ tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId'), proxy: sql.placeholder('proxy') }),
       sql`(${pattern}::text is null or ${documents.title} ilike ${pattern} or ${documentTypes.name} ilike ${pattern})`,
       sql`(${typeId}::uuid is null or ${documents.typeId} = ${typeId})`,
       sql`(${from}::date is null or ${documents.examinationDate} >= ${from})`,
@@ -73,7 +83,7 @@ const portalDocumentsQuery = preparedQuery((db) => {
 
 /** Seed 004: newest examination first, with search by title, type name and date range. */
 export async function listPortalDocuments(db: Executor, ctx: PortalContext, filters: PortalDocumentFilters = {}) {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'documents');
   const q = filters.q?.trim().slice(0, 100);
   const rows = await portalDocumentsQuery(db).execute({
     ...portalScope(ctx),

@@ -1,7 +1,9 @@
 import 'server-only';
 import { canUseArea, type PortalContext, type StaffContext } from '@/lib/access/context';
+import { hasPortalArea } from '@/lib/access/linked-patients';
 import { getPortalSession, peekPortalSession } from '@/lib/auth/portal-session';
 import { getStaffSession, peekStaffSession } from '@/lib/auth/staff-session';
+import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 import type { DownloadRequester } from './authorize-download';
 
@@ -37,15 +39,16 @@ export async function resolveStaffCaller(request: Request, { activity = true }: 
  * For the portal's background routes (a thread poll, the Messages badge): the account signed in
  * on this host and the patient selected in its session, checked like a page but not counted as
  * activity, so an open tab cannot hold off the idle sign-out. No selected patient (switched in
- * another tab, access withdrawn) answers not-found.
+ * another tab, access withdrawn), or a link that does not open `area` (a proxy's scope), answers
+ * not-found.
  */
-export async function resolvePortalPoller(request: Request): Promise<{ ok: true; ctx: PortalContext } | { ok: false; response: Response }> {
+export async function resolvePortalPoller(request: Request, area: PortalArea): Promise<{ ok: true; ctx: PortalContext } | { ok: false; response: Response }> {
   const resolution = await resolveTenantByHost(request.headers.get('host'));
   if (resolution.kind !== 'tenant' || resolution.tenant.status !== 'active') return { ok: false, response: jsonError(404, 'not_found') };
   const state = await peekPortalSession(resolution.tenant);
   if (state.status !== 'signed-in') return { ok: false, response: jsonError(401, 'unauthorized') };
   const { patient } = state.context;
-  if (!patient) return { ok: false, response: jsonError(404, 'not_found') };
+  if (!patient || !hasPortalArea(patient, area)) return { ok: false, response: jsonError(404, 'not_found') };
   return { ok: true, ctx: { ...state.context, patient } };
 }
 

@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { patientNotes, staffUsers } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
@@ -48,7 +48,7 @@ function sharedByClinic(ctx: PortalContext) {
 
 /** The notes page: the account's own notes and the clinic's shared ones, newest first. */
 export async function listPortalNotes(db: Executor, ctx: PortalContext) {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'records');
   const rows = await db
     .select({
       id: patientNotes.id,
@@ -77,7 +77,7 @@ export type PortalNotes = Awaited<ReturnType<typeof listPortalNotes>>;
 
 /** One of the account's own notes, for its edit and delete pages. */
 export async function getOwnPortalNote(db: Executor, ctx: PortalContext, noteId: string) {
-  await assertPortalLink(db, ctx);
+  await assertPortalArea(db, ctx, 'records');
   if (!isUuid(noteId)) throw new NotFoundError('note');
   const [note] = await db
     .select({ id: patientNotes.id, title: patientNotes.title, body: patientNotes.body, visibility: patientNotes.visibility, createdAt: patientNotes.createdAt })
@@ -90,7 +90,7 @@ export async function getOwnPortalNote(db: Executor, ctx: PortalContext, noteId:
 
 export async function createPortalNote(db: Executor, ctx: PortalContext, input: PortalNoteInput): Promise<{ id: string }> {
   return db.transaction(async (tx) => {
-    await assertPortalLink(tx, ctx);
+    await assertPortalArea(tx, ctx, 'records');
     const [row] = await tx
       .insert(patientNotes)
       .values({
@@ -109,7 +109,7 @@ export async function createPortalNote(db: Executor, ctx: PortalContext, input: 
 export async function updatePortalNote(db: Executor, ctx: PortalContext, noteId: string, input: PortalNoteInput): Promise<void> {
   if (!isUuid(noteId)) throw new NotFoundError('note');
   await db.transaction(async (tx) => {
-    await assertPortalLink(tx, ctx);
+    await assertPortalArea(tx, ctx, 'records');
     const [before] = await tx
       .select({ title: patientNotes.title, body: patientNotes.body, visibility: patientNotes.visibility })
       .from(patientNotes)
@@ -132,7 +132,7 @@ export async function updatePortalNote(db: Executor, ctx: PortalContext, noteId:
 export async function deletePortalNote(db: Executor, ctx: PortalContext, noteId: string): Promise<void> {
   if (!isUuid(noteId)) throw new NotFoundError('note');
   await db.transaction(async (tx) => {
-    await assertPortalLink(tx, ctx);
+    await assertPortalArea(tx, ctx, 'records');
     const deleted = await tx
       .update(patientNotes)
       .set({ deletedAt: now() })

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { authChallenges, patients, portalAccounts, type AuthChallenge, type IdentificationMode } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { listLinkedPatients } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { challengeKey, challengePayload, completeVerifiedChallenge, createChallenge, sendChallengeCode, verifyChallengeCode } from '@/lib/auth/challenges';
 import { maskPhone } from '@/lib/auth/identifiers';
@@ -58,11 +58,9 @@ export interface ClinicForCodes {
   identificationMode: IdentificationMode;
 }
 
+/** The account's link to the patient, which must open My data (a proxy's scope, dates, the age rules). */
 async function linkedRelationship(db: Executor, ctx: PortalContext) {
-  const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
-  const link = linked.find((p) => p.id === ctx.patient.id);
-  if (!link) throw new NotFoundError('patient');
-  return link.relationship;
+  return (await assertPortalArea(db, ctx, 'records')).relationship;
 }
 
 async function loadAccount(db: Executor, ctx: PortalContext) {

@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { preparedQuery } from '@/db/prepared';
 import { appointments, documents, documentTypes } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
+import { hasPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { DocumentAuditActions } from '@/lib/documents/document-scope';
@@ -44,24 +45,25 @@ const newDocumentsQuery = preparedQuery((db) => db
   })
   .from(documents)
   .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
-  .where(and(portalVisible(scope), gte(documents.createdAt, sql.placeholder('since'))))
+  .where(and(portalVisible({ ...scope, proxy: sql.placeholder('proxy') }), gte(documents.createdAt, sql.placeholder('since'))))
   .orderBy(desc(documents.createdAt), asc(documents.id))
   .limit(DASHBOARD_DOCUMENTS)
   .prepare('dashboard_documents'));
 
 /**
  * The home page in two reads that run side by side: the next visits and the documents shared
- * in the last 30 days (visible to the patient, of a type the clinic shows), newest first.
- * The caller's session has already checked the account is linked to the patient.
+ * in the last 30 days (visible to the patient, of a type the clinic shows, not hidden from a
+ * proxy), newest first. The caller's session has already checked the account is linked to the
+ * patient; each part is read only when the link opens its area (Bookings, Documents).
  */
 export async function portalDashboard(db: Executor, ctx: PortalContext): Promise<PortalDashboard> {
   if (![ctx.tenant.id, ctx.account.id, ctx.patient.id].every(isUuid)) return { upcoming: [], newDocuments: [] };
   const at = clockNow();
   const since = addSeconds(at, -NEW_DOCUMENT_DAYS * 24 * 3600);
-  const ids = portalScope(ctx);
+  const { tenantId, patientId, proxy } = portalScope(ctx);
   const [visitRows, newDocuments] = await Promise.all([
-    upcomingVisitsQuery(db).execute({ ...ids, at: at.toISOString() }),
-    newDocumentsQuery(db).execute({ ...ids, since: since.toISOString() }),
+    hasPortalArea(ctx.patient, 'bookings') ? upcomingVisitsQuery(db).execute({ tenantId, patientId, at: at.toISOString() }) : [],
+    hasPortalArea(ctx.patient, 'documents') ? newDocumentsQuery(db).execute({ tenantId, patientId, proxy, since: since.toISOString() }) : [],
   ]);
   if (newDocuments.length > 0) {
     // Showing document titles is a read of the record, audited like the documents list.

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Executor, Transaction } from '@/db/client';
 import { appointments, patients, staffUsers, tenantSettings, type AppointmentStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
-import { assertPortalLink } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit, type AuditRecord } from '@/lib/audit/record-audit';
 import { assignBookingForms } from '@/lib/clinic-forms/assignments';
 import { now as clockNow } from '@/lib/clock';
@@ -125,14 +125,15 @@ async function inTransaction<T>(db: Executor, work: (tx: Transaction) => Promise
 
 /**
  * Staff need schedule.manage and may act for any patient of the clinic; a portal actor only for
- * the patient selected in the session, and only while the account is still linked to them.
+ * the patient selected in the session, and only while the account's link still opens Bookings.
  * Anything else is not-found, so another patient's ids reveal nothing.
  */
 async function assertMayActFor(db: Executor, actor: SchedulingActor, patientId: string): Promise<void> {
   if (!isUuid(patientId)) throw new NotFoundError('patient');
   if (isPortal(actor)) {
     if (patientId !== actor.patient.id) throw new NotFoundError('patient');
-    return assertPortalLink(db, actor);
+    await assertPortalArea(db, actor, 'bookings');
+    return;
   }
   assertPermission(actor, 'schedule.manage');
   const [row] = await db.select({ id: patients.id }).from(patients).where(and(eq(patients.tenantId, actor.tenant.id), eq(patients.id, patientId)));

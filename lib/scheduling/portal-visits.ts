@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import type { Placeholder } from '@/db/prepared';
 import { appointments, locations, services, staffUsers } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { canJoinVideo, type PortalVisit, type VisitWhen } from './visit-display';
@@ -68,6 +69,7 @@ export async function listPortalAppointments(
   options: { when: VisitWhen; limit: number; offset?: number },
 ): Promise<{ visits: PortalVisit[]; hasMore: boolean }> {
   if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id)) return { visits: [], hasMore: false };
+  await assertPortalArea(db, ctx, 'bookings');
   const limit = Math.min(Math.max(Math.trunc(options.limit) || 1, 1), MAX_VISITS_PAGE);
   const offset = Math.max(Math.trunc(options.offset ?? 0) || 0, 0);
   const at = clockNow();

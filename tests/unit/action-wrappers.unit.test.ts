@@ -5,9 +5,9 @@ import { defineMessages } from '@/lib/i18n/core';
 import { RuleError } from '@/lib/kernel/errors';
 
 // The wrapper's context comes from the session; here, a patient whose account reads Spanish.
-const session = vi.hoisted(() => ({ language: 'es' }));
+const session = vi.hoisted(() => ({ language: 'es', areas: ['bookings', 'messages', 'billing'] as string[] }));
 vi.mock('@/lib/auth/portal-session', () => {
-  const ctx = () => ({ account: { id: 'account-1', language: session.language }, patient: { id: 'patient-1' }, tenant: { id: 'tenant-1' } }) as unknown as PortalContext;
+  const ctx = () => ({ account: { id: 'account-1', language: session.language }, patient: { id: 'patient-1', areas: session.areas }, tenant: { id: 'tenant-1' } }) as unknown as PortalContext;
   return { requirePortalPatient: async () => ctx(), requirePortalAccount: async () => ctx(), peekPortalAccount: async () => ctx() };
 });
 vi.mock('@/lib/auth/staff-session', () => ({ requireStaff: async () => { throw new Error('not in these tests'); } }));
@@ -32,7 +32,7 @@ const catalog = defineMessages(
 
 function refusing(error: RuleError, spec: Partial<Parameters<typeof portalAction>[0]> = {}) {
   const action = portalAction(
-    { catalog, messages: { invalid: 'fixErrors' }, rules: { 'date-past': 'ruleDate', closed: 'ruleClosed', both: { message: 'ruleClosed', fields: 'ruleDate' } }, echo: ['date'], ...spec },
+    { area: 'bookings', catalog, messages: { invalid: 'fixErrors' }, rules: { 'date-past': 'ruleDate', closed: 'ruleClosed', both: { message: 'ruleClosed', fields: 'ruleDate' } }, echo: ['date'], ...spec },
     async (): Promise<ActionState> => { throw error; },
   );
   const form = new FormData();
@@ -71,5 +71,25 @@ describe('a rule reworded by the action wrapper', () => {
   it('keeps the rule\'s extra, adds the form\'s, and leaves a rule the form does not name as lib wrote it', async () => {
     const answer = await refusing(new RuleError('other', 'Something else.', { date: 'Not that date.' }, { hint: 'kept' }), { ruleExtra: () => ({ attemptKey: 'fresh' }) });
     expect(answer).toEqual({ ok: false, message: 'Something else.', fieldErrors: { date: 'Not that date.' }, hint: 'kept', attemptKey: 'fresh', values: { date: '2020-01-01' } });
+  });
+});
+
+describe('a portal action outside what the link opens', () => {
+  it('is answered in the account\'s language before the input is read, and the body never runs', async () => {
+    const body = vi.fn(async (): Promise<ActionState> => ({ ok: true }));
+    const action = portalAction({ area: 'documents', catalog, echo: ['date'] }, body);
+    const form = new FormData();
+    form.set('date', '2020-01-01');
+    expect(await action({}, form)).toEqual({ ok: false, message: 'Su acceso al expediente de esta persona no incluye esto. Si lo necesita, pregunte a la clínica.' });
+    expect(body).not.toHaveBeenCalled();
+    // The same action for an area the link opens runs.
+    const open = portalAction({ area: 'bookings', catalog }, body);
+    expect(await open({}, form)).toEqual({ ok: true });
+    expect(body).toHaveBeenCalledTimes(1);
+  });
+
+  it('names its area for the isolation suite', async () => {
+    const { describeAction } = await import('@/lib/actions/wrappers');
+    expect(describeAction(portalAction({ area: 'billing', catalog }, async () => ({ ok: true })))?.area).toBe('billing');
   });
 });

@@ -10,7 +10,7 @@ export const runtime = 'nodejs';
  * messages for the patient selected in this session. Only a number; not counted as activity.
  */
 export async function GET(request: Request): Promise<Response> {
-  const caller = await resolvePortalPoller(request);
+  const caller = await resolvePortalPoller(request, 'messages');
   if (!caller.ok) return caller.response;
   const count = await portalUnreadCount(getDb(), caller.ctx);
   return Response.json({ count }, { headers: { 'Cache-Control': 'no-store' } });

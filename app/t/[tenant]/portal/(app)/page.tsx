@@ -5,10 +5,12 @@ import { EmptyState } from '@/components/portal/empty-state';
 import { formatCalendarDate } from '@/components/portal/format-date';
 import { UpcomingVisitCard } from '@/components/portal/upcoming-visit-card';
 import { getDb } from '@/db/client';
+import { hasPortalArea } from '@/lib/access/linked-patients';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { countOpenPortalForms } from '@/lib/clinic-forms/responses';
 import { interpolateParts, translator } from '@/lib/i18n/core';
 import { forms } from '@/lib/i18n/messages/forms';
+import { portalAreas } from '@/lib/i18n/messages/portal-areas';
 import { portalDashboard as messages } from '@/lib/i18n/messages/portal-dashboard';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { relationshipLabel } from '@/lib/patients/display';
@@ -20,7 +22,10 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('title') };
 }
 
-export default async function PortalDashboardPage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function PortalDashboardPage({ params, searchParams }: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { profile } = await getPageTenant(params);
   const portal = await requirePortalPatient();
   const { t, locale } = await getPortalI18n(messages);
@@ -29,6 +34,10 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
   // The patient comes from the session only: nothing on this page reads an id from the URL.
   const [{ upcoming, newDocuments }, openForms] = await Promise.all([portalDashboard(getDb(), portal), countOpenPortalForms(getDb(), portal)]);
   const tf = translator(forms, locale);
+  // Only what the link opens is shown (a proxy's scope); a page outside it sent the person here.
+  const showVisits = hasPortalArea(patient, 'bookings');
+  const showDocuments = hasPortalArea(patient, 'documents');
+  const unavailable = (await searchParams).unavailable !== undefined;
   // Keyed: it is rendered inside the array interpolateParts returns.
   const documentsLink = (
     <Link key="link" href="/portal/documents" className="font-medium text-brand-accent underline">{t('earlierDocumentsLink')}</Link>
@@ -47,6 +56,12 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
         ) : null}
       </section>
 
+      {unavailable ? (
+        <p role="status" className="rounded-xl border border-line bg-surface p-4">
+          {translator(portalAreas, locale)('areaUnavailableNotice', { name: patient.firstName })}
+        </p>
+      ) : null}
+
       {openForms > 0 ? (
         <section aria-labelledby="forms-heading" className="flex flex-col gap-3 rounded-xl border border-line bg-surface p-4 sm:flex-row sm:items-center sm:justify-between">
           <div>
@@ -59,53 +74,57 @@ export default async function PortalDashboardPage({ params }: { params: Promise<
         </section>
       ) : null}
 
-      <section aria-labelledby="upcoming-heading" className="space-y-3">
-        <div className="flex items-baseline justify-between gap-3">
-          <h2 id="upcoming-heading" className="text-lg font-semibold">{t('upcomingHeading')}</h2>
-          <Link href="/portal/history" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
-            {t('pastVisits')}
-          </Link>
-        </div>
-        {upcoming.length === 0 ? (
-          <EmptyState title={t('noUpcoming')} />
-        ) : (
-          <ul className="space-y-3">
-            {upcoming.map((visit) => (
-              <li key={visit.id}>
-                <UpcomingVisitCard visit={visit} patientZone={portal.account.timeZone} locale={locale} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      {showVisits ? (
+        <section aria-labelledby="upcoming-heading" className="space-y-3">
+          <div className="flex items-baseline justify-between gap-3">
+            <h2 id="upcoming-heading" className="text-lg font-semibold">{t('upcomingHeading')}</h2>
+            <Link href="/portal/history" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
+              {t('pastVisits')}
+            </Link>
+          </div>
+          {upcoming.length === 0 ? (
+            <EmptyState title={t('noUpcoming')} />
+          ) : (
+            <ul className="space-y-3">
+              {upcoming.map((visit) => (
+                <li key={visit.id}>
+                  <UpcomingVisitCard visit={visit} patientZone={portal.account.timeZone} locale={locale} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
 
-      <section aria-labelledby="documents-heading" className="space-y-3">
-        <div className="flex items-baseline justify-between gap-3">
-          <h2 id="documents-heading" className="text-lg font-semibold">{t('documentsHeading')}</h2>
-          <Link href="/portal/documents" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
-            {t('allDocuments')}
-          </Link>
-        </div>
-        {newDocuments.length === 0 ? (
-          <EmptyState title={t('noNewDocuments', { days: NEW_DOCUMENT_DAYS })}>
-            {interpolateParts(t('earlierDocuments'), { link: documentsLink })}
-          </EmptyState>
-        ) : (
-          <ul className="divide-y divide-line rounded-xl border border-line bg-surface">
-            {newDocuments.map((doc) => (
-              <li key={doc.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
-                <div>
-                  <p className="font-medium">{doc.title}</p>
-                  <p className="text-sm text-fg-muted">
-                    {t('documentLine', { type: doc.typeName, date: formatCalendarDate(doc.examinationDate, locale) })}
-                  </p>
-                </div>
-                <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} locale={locale} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      {showDocuments ? (
+        <section aria-labelledby="documents-heading" className="space-y-3">
+          <div className="flex items-baseline justify-between gap-3">
+            <h2 id="documents-heading" className="text-lg font-semibold">{t('documentsHeading')}</h2>
+            <Link href="/portal/documents" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
+              {t('allDocuments')}
+            </Link>
+          </div>
+          {newDocuments.length === 0 ? (
+            <EmptyState title={t('noNewDocuments', { days: NEW_DOCUMENT_DAYS })}>
+              {interpolateParts(t('earlierDocuments'), { link: documentsLink })}
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-line rounded-xl border border-line bg-surface">
+              {newDocuments.map((doc) => (
+                <li key={doc.id} className="flex flex-col gap-3 p-4 sm:flex-row sm:items-center sm:justify-between">
+                  <div>
+                    <p className="font-medium">{doc.title}</p>
+                    <p className="text-sm text-fg-muted">
+                      {t('documentLine', { type: doc.typeName, date: formatCalendarDate(doc.examinationDate, locale) })}
+                    </p>
+                  </div>
+                  <DocumentLinks id={doc.id} title={doc.title} contentType={doc.contentType} locale={locale} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
     </div>
   );
 }

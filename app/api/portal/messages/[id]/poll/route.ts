@@ -23,7 +23,7 @@ const json = (status: number, body: object) => Response.json(body, { status, hea
  * redirect a fetch to sign-in either: it answers 401 and the page says the session ended.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const caller = await resolvePortalPoller(request);
+  const caller = await resolvePortalPoller(request, 'messages');
   if (!caller.ok) return caller.response;
   const { ctx } = caller;
   const { tenant, account, patient } = ctx;

@@ -15,7 +15,7 @@ const messages = { invalid: 'errDay', notFound: 'activityNotFound', busy: 'busy'
 /** One day of the checklist marked done (`done=true`) or cleared (`done=false`); idempotent. */
 export const markActivityDayAction = portalAction(
   // The rules' sentences are English; the patient reads them in the portal's language.
-  { catalog: activities, schema: markActivityDaySchema, messages, rules: { 'activity-day-outside': 'dayOutside', 'not-open': 'notOpen' } },
+  { area: 'forms', catalog: activities, schema: markActivityDaySchema, messages, rules: { 'activity-day-outside': 'dayOutside', 'not-open': 'notOpen' } },
   async (ctx, { assignmentId, day, done }, { t }): Promise<ActionState> => {
     await markDay(getDb(), ctx, assignmentId, { day, done: done === 'true' });
     revalidatePath('/portal/activities');

@@ -17,7 +17,7 @@ const rowLink = 'inline-flex min-h-11 items-center rounded-lg border border-line
 
 /** Seed 003 "Home Activities": what the clinic gave the selected patient to do at home, and how far they got. */
 export default async function PortalActivitiesPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('forms');
   const { t, fmt } = await getPortalI18n(activities);
   const list = await listPortalActivities(getDb(), portal);
   return (

@@ -97,7 +97,7 @@ function declined(ctx: PortalContext, result: SettledPayment, t: T): CardFormSta
  * the first payment and goes where it went.
  */
 export const payWithTestCardAction = portalAction(
-  { ...spec, schema: payWithTestCardSchema },
+  { area: 'billing', ...spec, schema: payWithTestCardSchema },
   async (ctx, input, { t }): Promise<CardFormState> => {
     dispatchSoon(); // the receipt it may queue goes out after the response
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
@@ -116,7 +116,7 @@ export const payWithTestCardAction = portalAction(
  * browser asks `refreshPaymentCall`.
  */
 export const payWithTokenCall = portalCall(
-  { ...spec, schema: payWithTokenSchema },
+  { area: 'billing', ...spec, schema: payWithTokenSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
     dispatchSoon(); // the receipt it may queue goes out after the response
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
@@ -134,7 +134,7 @@ export const payWithTokenCall = portalCall(
 
 /** After Stripe's bank check in the browser: where the payment stands now. */
 export const refreshPaymentCall = portalCall(
-  { ...spec, schema: paymentIdSchema },
+  { area: 'billing', ...spec, schema: paymentIdSchema },
   async (ctx, { paymentId }, { t }): Promise<TokenCallResult> => {
     dispatchSoon(); // the receipt it may queue goes out after the response
     const result = await refreshPortalPayment(getDb(), ctx, paymentId);
@@ -151,7 +151,7 @@ export const refreshPaymentCall = portalCall(
  * the payment's page says what happened (the receipt, or the bank's words with "Try again").
  */
 export const authenticatePaymentAction = portalAction(
-  { ...spec, schema: authenticatePaymentSchema },
+  { area: 'billing', ...spec, schema: authenticatePaymentSchema },
   async (ctx, { paymentId, decision }): Promise<CardFormState> => {
     dispatchSoon(); // the receipt it may queue goes out after the response
     if (!(await portalBillingEnabled(getDb(), ctx.tenant.id))) throw new NotFoundError('billing');
@@ -194,7 +194,7 @@ function missingScope(input: { authorize?: 'yes'; scope?: string[] }, t: T): Car
 
 /** "Add a card" with the simulated card form, and the authorisation when the patient gave one. */
 export const saveTestCardAction = portalAction(
-  { ...spec, schema: saveTestCardSchema, echo: ['maxAmount'] },
+  { area: 'billing', ...spec, schema: saveTestCardSchema, echo: ['maxAmount'] },
   async (ctx, input, { t }): Promise<CardFormState> => {
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
     const refused = missingScope(input, t);
@@ -209,7 +209,7 @@ export const saveTestCardAction = portalAction(
 
 /** "Add a card" with Stripe's Payment Element (a SetupIntent); the bank's check is Stripe's. */
 export const saveTokenCardCall = portalCall(
-  { ...spec, schema: saveTokenCardSchema },
+  { area: 'billing', ...spec, schema: saveTokenCardSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
     const refused = missingScope(input, t);
@@ -233,7 +233,7 @@ export const saveTokenCardCall = portalCall(
  * (the check's page then says why). Another patient's setup answers "no longer available".
  */
 export const authenticateCardSetupAction = portalAction(
-  { ...spec, schema: authenticateCardSetupSchema },
+  { area: 'billing', ...spec, schema: authenticateCardSetupSchema },
   async (ctx, { setupId, decision, authorize }): Promise<CardFormState> => {
     const result = await authenticateTestCardSetup(getDb(), ctx, setupId, decision === 'approve');
     revalidatePath('/portal/billing/cards');
@@ -243,7 +243,7 @@ export const authenticateCardSetupAction = portalAction(
 
 /** After Stripe's bank check of a card in the browser: where the setup stands now, asked of Stripe. */
 export const refreshCardSetupCall = portalCall(
-  { ...spec, schema: cardSetupIdSchema },
+  { area: 'billing', ...spec, schema: cardSetupIdSchema },
   async (ctx, { setupId, authorize }, { t }): Promise<TokenCallResult> => {
     const result = await refreshCardSetup(getDb(), ctx, setupId);
     revalidatePath('/portal/billing/cards');
@@ -257,7 +257,7 @@ export const refreshCardSetupCall = portalCall(
 );
 
 export const makeDefaultCardAction = portalAction(
-  { ...spec, messages: { ...messages, notFound: 'errCardNotFound', invalid: 'errCardNotFound' }, schema: cardIdSchema },
+  { area: 'billing', ...spec, messages: { ...messages, notFound: 'errCardNotFound', invalid: 'errCardNotFound' }, schema: cardIdSchema },
   async (ctx, { cardId }): Promise<CardFormState> => {
     await setDefaultCard(getDb(), ctx, cardId);
     revalidatePath('/portal/billing/cards');
@@ -266,7 +266,7 @@ export const makeDefaultCardAction = portalAction(
 );
 
 export const removeCardAction = portalAction(
-  { ...spec, messages: { ...messages, notFound: 'errCardNotFound', invalid: 'errCardNotFound' }, schema: cardIdSchema },
+  { area: 'billing', ...spec, messages: { ...messages, notFound: 'errCardNotFound', invalid: 'errCardNotFound' }, schema: cardIdSchema },
   async (ctx, { cardId }): Promise<CardFormState> => {
     await removeCard(getDb(), ctx, cardId);
     revalidatePath('/portal/billing/cards');
@@ -275,7 +275,7 @@ export const removeCardAction = portalAction(
 );
 
 export const revokeAuthorizationAction = portalAction(
-  { ...spec, messages: { ...messages, notFound: 'errCardNotFound', invalid: 'errCardNotFound' }, schema: cardIdSchema },
+  { area: 'billing', ...spec, messages: { ...messages, notFound: 'errCardNotFound', invalid: 'errCardNotFound' }, schema: cardIdSchema },
   async (ctx, { cardId }): Promise<CardFormState> => {
     await revokeAuthorization(getDb(), ctx, cardId);
     revalidatePath('/portal/billing/cards');
@@ -285,7 +285,7 @@ export const revokeAuthorizationAction = portalAction(
 
 /** Authorising the clinic to charge a saved card: lib records the wording's version, time, address and browser. */
 export const authorizeCardAction = portalAction(
-  { ...spec, messages: { ...messages, notFound: 'errCardNotFound' }, schema: authorizeCardSchema, echo: ['maxAmount'] },
+  { area: 'billing', ...spec, messages: { ...messages, notFound: 'errCardNotFound' }, schema: authorizeCardSchema, echo: ['maxAmount'] },
   async (ctx, input, { t }): Promise<CardFormState> => {
     if ((input.scope?.length ?? 0) === 0) return { ok: false, message: t('fixErrors'), fieldErrors: { scope: t('errScope') } };
     await grantAuthorization(getDb(), ctx, input.cardId, authorizationFromForm(input));

@@ -27,7 +27,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * billing options (tests/integration/billing-portal-queries.int.test.ts).
  */
 export default async function PortalBillingPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, fmt, locale } = await getPortalI18n(billing);
   const db = getDb();
   const [{ invoices, balance, currency, moreClosed }, latestPayments, clinic] = await Promise.all([

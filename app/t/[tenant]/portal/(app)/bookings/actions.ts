@@ -16,7 +16,7 @@ const LOST_SLOT = new Set(['slot-taken', 'too-soon', 'beyond-horizon', 'outside-
 // The patient acted for comes from the session only; nothing in these forms names a patient.
 
 export const bookVisitAction = portalAction(
-  { catalog: bookings, schema: bookVisitSchema, messages: { invalid: 'notFound', notFound: 'notFound', busy: 'failed' } },
+  { area: 'bookings', catalog: bookings, schema: bookVisitSchema, messages: { invalid: 'notFound', notFound: 'notFound', busy: 'failed' } },
   async (ctx, input): Promise<ActionState> => {
     const { location, service, provider, slot, week } = input;
     const result = await bookPortalVisit(getDb(), ctx, { serviceId: service, locationId: location, providerId: provider, startsAt: new Date(slot) });
@@ -32,7 +32,7 @@ export const bookVisitAction = portalAction(
 );
 
 export const rescheduleVisitAction = portalAction(
-  { catalog: bookings, schema: rescheduleVisitSchema, messages: { invalid: 'visitNotFound', notFound: 'visitNotFound', busy: 'failed' } },
+  { area: 'bookings', catalog: bookings, schema: rescheduleVisitSchema, messages: { invalid: 'visitNotFound', notFound: 'visitNotFound', busy: 'failed' } },
   async (ctx, input, { t }): Promise<ActionState> => {
     const { appointment, provider, slot, week } = input;
     const result = await reschedulePortalVisit(getDb(), ctx, appointment, { providerId: provider, startsAt: new Date(slot) });
@@ -53,7 +53,7 @@ export const rescheduleVisitAction = portalAction(
 );
 
 export const cancelVisitAction = portalAction(
-  { catalog: bookings, schema: cancelVisitSchema, messages: { invalid: 'visitNotFound', notFound: 'visitNotFound', busy: 'failed' } },
+  { area: 'bookings', catalog: bookings, schema: cancelVisitSchema, messages: { invalid: 'visitNotFound', notFound: 'visitNotFound', busy: 'failed' } },
   async (ctx, input, { t }): Promise<ActionState> => {
     const result = await cancelPortalVisit(getDb(), ctx, input.appointment, input.reason);
     if (result.ok) {

@@ -24,7 +24,7 @@ const NOTICE = { booked: 'bookedNotice', rescheduled: 'rescheduledNotice', cance
 
 export default async function PortalBookingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: SearchParams }) {
   await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('bookings');
   const { t, fmt } = await getPortalI18n(bookings);
   const { done } = doneSchema.parse(await searchParams);
   // The patient comes from the session only: nothing on this page reads a patient id from the URL.

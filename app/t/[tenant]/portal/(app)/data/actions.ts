@@ -31,6 +31,7 @@ async function clinicForCodes(ctx: PortalContext): Promise<ClinicForCodes> {
  */
 export const personalDataAction = portalAction(
   {
+    area: 'records',
     catalog: data,
     pick: [...PERSONAL_DATA_FIELDS, 'intent', 'code'],
     echo: PERSONAL_DATA_FIELDS,

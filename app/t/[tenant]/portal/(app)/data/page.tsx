@@ -19,7 +19,7 @@ const SEX_KEYS = { female: 'sexFemale', male: 'sexMale', other: 'sexOther', unkn
 
 /** Seed 004 "Data", for the patient selected in the session (never an id from the URL). */
 export default async function PortalDataPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('records');
   const { t, fmt, locale } = await getPortalI18n(data);
   let loaded;
   try {

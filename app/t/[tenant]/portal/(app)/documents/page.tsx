@@ -32,7 +32,7 @@ const searchSchema = z.object({
 });
 
 export default async function PortalDocumentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('documents');
   const { t, locale } = await getPortalI18n(portalDocuments);
   const profile = await getTenantProfile(portal.tenant.id);
   const values: DocumentSearchValues = searchSchema.parse(await searchParams);

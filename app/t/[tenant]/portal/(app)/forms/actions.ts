@@ -81,7 +81,7 @@ function problemsOf(error: FormsRuleError): Record<string, FillProblem> {
  * this saves or submits what is on the page, naming the latest revision.
  */
 export const fillFormAction = portalAction(
-  { catalog: forms, messages },
+  { area: 'forms', catalog: forms, messages },
   Object.assign(async (ctx: PortalContext, _input: unknown, { form, t }: { form?: FormData; t: T }): Promise<FillState> => {
     if (!form) return { ok: false, message: t('formNotFound') };
     const assignmentId = String(form.get('assignmentId') ?? '').slice(0, 64);
@@ -122,7 +122,7 @@ export const fillFormAction = portalAction(
 
 /** The page's autosave (JSON): answers keyed by linkId and the revision the page last saw. */
 export const saveFormAnswersCall = portalCall(
-  { catalog: forms, schema: saveAnswersSchema, messages },
+  { area: 'forms', catalog: forms, schema: saveAnswersSchema, messages },
   async (ctx, input, { t }): Promise<SaveAnswersState> => {
     try {
       const saved = await saveAnswers(getDb(), ctx, input.assignmentId, { revision: input.revision, answers: input.answers as Answers });
@@ -137,7 +137,7 @@ export const saveFormAnswersCall = portalCall(
 
 /** A file chosen in a file question (multipart: assignmentId, linkId, file); the page puts the id in the answer. */
 export const uploadFormFileCall = portalCall(
-  { catalog: forms, messages },
+  { area: 'forms', catalog: forms, messages },
   Object.assign(async (ctx: PortalContext, _input: unknown, { form, t }: { form?: FormData; t: T }): Promise<AnswerFileState> => {
     const file = form?.get('file');
     if (!form || !(file instanceof File)) return { ok: false, message: t('fileFailed') };

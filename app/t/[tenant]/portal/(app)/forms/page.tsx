@@ -19,7 +19,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Issue 15 point 5: the selected patient's forms — what is due, and what was sent. */
 export default async function PortalFormsPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { profile } = await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('forms');
   const { t, locale } = await getPortalI18n(messages);
   const { patient } = portal;
   const { open, completed } = await listPortalForms(getDb(), portal);

@@ -24,7 +24,7 @@ const pageSchema = z.object({
 });
 
 export default async function PortalHistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('bookings');
   const { t, locale } = await getPortalI18n(portalHistory);
   const tc = translator(common, locale);
   const { page } = pageSchema.parse(await searchParams);

@@ -34,7 +34,7 @@ async function refused(ctx: PortalContext, t: Translate<(typeof inbox)['en']>, r
 // The patient acted for comes from the session only; nothing in these forms names one.
 
 export const startConversationAction = portalAction(
-  { catalog: inbox, pick: ['subject', 'body'], echo: [], messages: { notFound: 'errorNotFound' } },
+  { area: 'messages', catalog: inbox, pick: ['subject', 'body'], echo: [], messages: { notFound: 'errorNotFound' } },
   async (ctx, input, { t, form }): Promise<InboxFormState> => {
     const subject = input.subject ?? '';
     const body = input.body ?? '';
@@ -48,7 +48,7 @@ export const startConversationAction = portalAction(
 );
 
 export const replyAction = portalAction(
-  { catalog: inbox, pick: ['conversationId', 'body'], echo: [], messages: { notFound: 'errorNotFound' } },
+  { area: 'messages', catalog: inbox, pick: ['conversationId', 'body'], echo: [], messages: { notFound: 'errorNotFound' } },
   async (ctx, input, { t, form }): Promise<InboxFormState> => {
     // The id only says which thread; the lib refuses one that is not this patient's (not found).
     if (!isUuid(input.conversationId)) throw new NotFoundError('conversation');
@@ -66,7 +66,7 @@ const deleteMessageSchema = z.object({ messageId: z.string({ error: 'deleteFaile
 
 /** The author takes a message back within the window; anything not theirs is simply "could not delete". */
 export const deleteMessageAction = portalCall(
-  { catalog: inbox, schema: deleteMessageSchema, messages: { notFound: 'deleteFailed', invalid: 'deleteFailed' } },
+  { area: 'messages', catalog: inbox, schema: deleteMessageSchema, messages: { notFound: 'deleteFailed', invalid: 'deleteFailed' } },
   async (ctx, input, { t }): Promise<ActionState> => {
     const result = await deleteOwnMessage(getDb(), ctx, input.messageId);
     if (result.ok) return { ok: true, message: t('deleteDone') };

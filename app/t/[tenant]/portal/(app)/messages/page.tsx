@@ -21,7 +21,7 @@ const primaryLink =
 
 export default async function PortalMessagesPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { profile } = await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('messages');
   const { t, fmt } = await getPortalI18n(inbox);
   const { patient } = portal;
   const db = getDb();

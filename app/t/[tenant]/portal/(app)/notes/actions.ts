@@ -14,7 +14,7 @@ import { createPortalNote, deletePortalNote, updatePortalNote } from '@/lib/pati
 const messages = { invalid: 'fixErrors', notFound: 'noteNotFound', busy: 'busy', conflict: 'busy' } as const;
 
 export const createNoteAction = portalAction(
-  { catalog: notes, schema: portalNoteSchema, messages, echo: ['title', 'body', 'visibility'] },
+  { area: 'records', catalog: notes, schema: portalNoteSchema, messages, echo: ['title', 'body', 'visibility'] },
   async (ctx, input): Promise<ActionState> => {
     await createPortalNote(getDb(), ctx, input);
     revalidatePath('/portal/notes');
@@ -23,7 +23,7 @@ export const createNoteAction = portalAction(
 );
 
 export const updateNoteAction = portalAction(
-  { catalog: notes, schema: editPortalNoteSchema, messages, echo: ['title', 'body', 'visibility'] },
+  { area: 'records', catalog: notes, schema: editPortalNoteSchema, messages, echo: ['title', 'body', 'visibility'] },
   async (ctx, { noteId, ...input }): Promise<ActionState> => {
     await updatePortalNote(getDb(), ctx, noteId, input);
     revalidatePath('/portal/notes');
@@ -32,7 +32,7 @@ export const updateNoteAction = portalAction(
 );
 
 export const deleteNoteAction = portalAction(
-  { catalog: notes, schema: deletePortalNoteSchema, messages: { ...messages, invalid: 'noteNotFound' } },
+  { area: 'records', catalog: notes, schema: deletePortalNoteSchema, messages: { ...messages, invalid: 'noteNotFound' } },
   async (ctx, { noteId }): Promise<ActionState> => {
     await deletePortalNote(getDb(), ctx, noteId);
     revalidatePath('/portal/notes');

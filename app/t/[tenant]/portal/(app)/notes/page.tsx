@@ -21,7 +21,7 @@ const rowLink = 'inline-flex min-h-11 items-center rounded-lg border border-line
 
 /** Seed 002 "Documentation": the patient's own notes and the clinic's shared ones, for the patient in the session. */
 export default async function PortalNotesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('records');
   const { t, fmt } = await getPortalI18n(notes);
   const profile = await getTenantProfile(portal.tenant.id);
   const zone = patientZone(portal.account.timeZone, profile?.locations ?? []);

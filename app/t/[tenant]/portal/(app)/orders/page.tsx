@@ -22,7 +22,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * for a child sees the child's orders only.
  */
 export default async function PortalOrdersPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   const { t, fmt, locale } = await getPortalI18n(catalog);
   const db = getDb();
   const [list, zone] = await Promise.all([orNotFound(listPortalOrders(db, portal)), portalZone(portal)]);

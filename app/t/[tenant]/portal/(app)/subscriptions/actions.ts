@@ -33,7 +33,7 @@ function done(subscriptionId: string, what: 'skipped' | 'paused' | 'resumed' | '
 }
 
 export const skipNextCycleAction = portalAction(
-  { ...spec, schema: schemas.subscriptionId },
+  { area: 'orders', ...spec, schema: schemas.subscriptionId },
   async (ctx, { subscriptionId }): Promise<ActionState> => {
     await skipNextCycle(getDb(), ctx, subscriptionId);
     done(subscriptionId, 'skipped');
@@ -41,7 +41,7 @@ export const skipNextCycleAction = portalAction(
 );
 
 export const pauseSubscriptionAction = portalAction(
-  { ...spec, schema: schemas.pause, echo: ['until'] },
+  { area: 'orders', ...spec, schema: schemas.pause, echo: ['until'] },
   async (ctx, { subscriptionId, until }): Promise<ActionState> => {
     await pauseSubscription(getDb(), ctx, subscriptionId, until);
     done(subscriptionId, 'paused');
@@ -49,7 +49,7 @@ export const pauseSubscriptionAction = portalAction(
 );
 
 export const resumeSubscriptionAction = portalAction(
-  { ...spec, schema: schemas.subscriptionId },
+  { area: 'orders', ...spec, schema: schemas.subscriptionId },
   async (ctx, { subscriptionId }): Promise<ActionState> => {
     await resumeSubscription(getDb(), ctx, subscriptionId);
     done(subscriptionId, 'resumed');
@@ -57,7 +57,7 @@ export const resumeSubscriptionAction = portalAction(
 );
 
 export const rescheduleSubscriptionAction = portalAction(
-  { ...spec, schema: schemas.reschedule, echo: ['date'] },
+  { area: 'orders', ...spec, schema: schemas.reschedule, echo: ['date'] },
   async (ctx, { subscriptionId, date }): Promise<ActionState> => {
     await rescheduleSubscription(getDb(), ctx, subscriptionId, date);
     done(subscriptionId, 'rescheduled');
@@ -65,7 +65,7 @@ export const rescheduleSubscriptionAction = portalAction(
 );
 
 export const cancelSubscriptionAction = portalAction(
-  { ...spec, schema: schemas.cancel, echo: ['reason', 'other'] },
+  { area: 'orders', ...spec, schema: schemas.cancel, echo: ['reason', 'other'] },
   async (ctx, { subscriptionId, reason, other }): Promise<ActionState> => {
     await cancelSubscription(getDb(), ctx, subscriptionId, { reason, other: other ?? null });
     done(subscriptionId, 'cancelled');

@@ -23,7 +23,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * to its page where they change it.
  */
 export default async function PortalSubscriptionsPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   const { t, fmt, locale } = await getPortalI18n(subscriptionsMessages);
   const db = getDb();
   const [list, zone] = await Promise.all([listPortalSubscriptions(db, portal), clinicTimeZone(db, portal.tenant.id)]);

@@ -27,7 +27,7 @@ const ERROR_KEYS = ['activityNotFound', 'errDay'] as const;
  * selected patient's activities is a 404.
  */
 export default async function PortalActivityPage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('forms');
   const { t, fmt } = await getPortalI18n(activities);
   const { id } = await params;
   const activity = await getActivity(getDb(), portal, id).catch((error) => {

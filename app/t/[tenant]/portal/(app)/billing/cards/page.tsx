@@ -31,7 +31,7 @@ const DONE = {
  * first (its own page, so it works without JavaScript).
  */
 export default async function PortalCardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, fmt, locale } = await getPortalI18n(billing);
   const db = getDb();
   const [cards, settings, clinic] = await Promise.all([orNotFound(listPortalCards(db, portal)), getBillingSettings(db, portal.tenant.id), clinicOf(portal)]);

@@ -34,7 +34,7 @@ const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array
  * The test gateway's simulated form says so on a banner; with Stripe, its Payment Element.
  */
 export default async function PortalPayPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, fmt, locale } = await getPortalI18n(billing);
   const query = await searchParams;
   const db = getDb();

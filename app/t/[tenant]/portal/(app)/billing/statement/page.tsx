@@ -27,7 +27,7 @@ const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : u
  * end of the last day, in the clinic's calendar. A GET form: the range is in the address.
  */
 export default async function PortalStatementPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, fmt, locale } = await getPortalI18n(billing);
   const query = await searchParams;
   const db = getDb();

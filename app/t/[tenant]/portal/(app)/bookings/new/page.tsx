@@ -33,7 +33,7 @@ const NOTICE_KEY = { taken: 'slotTaken', 'not-found': 'notFound', 'not-offered':
  */
 export default async function NewBookingPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: SearchParams }) {
   await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('bookings');
   const { t, fmt } = await getPortalI18n(bookings);
   const query = bookingParamsSchema.parse(await searchParams);
   const db = getDb();

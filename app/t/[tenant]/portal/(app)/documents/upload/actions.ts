@@ -20,7 +20,7 @@ function todayIn(timeZone: string): string {
 }
 
 export const uploadPatientDocumentAction = portalAction(
-  { catalog: uploads, pick: ['title', 'typeId'], messages: { notFound: 'errGeneric', conflict: 'errGeneric', busy: 'errGeneric' } },
+  { area: 'documents', catalog: uploads, pick: ['title', 'typeId'], messages: { notFound: 'errGeneric', conflict: 'errGeneric', busy: 'errGeneric' } },
   async (ctx, input, { t, form }): Promise<UploadFormState> => {
     const values = { title: (input.title ?? '').slice(0, 1000), typeId: (input.typeId ?? '').slice(0, 100) };
     const file = form?.get('file');

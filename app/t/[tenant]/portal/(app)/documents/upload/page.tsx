@@ -17,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Issue 5 point 6: only where the clinic allows patient uploads; elsewhere the page does not exist. */
 export default async function PortalUploadPage({ params }: { params: Promise<{ tenant: string }> }) {
   await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('documents');
   const db = getDb();
   // Read from the settings row, not the cached profile: turning uploads off takes effect at once.
   if (!(await patientUploadsAllowed(db, portal))) notFound();

@@ -33,7 +33,7 @@ export default async function PortalFillFormPage({
   const { profile } = await getPageTenant(params);
   const { assignmentId } = await params;
   const { sent } = await searchParams;
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('forms');
   const { t, locale } = await getPortalI18n(messages);
   const db = getDb();
   const form = await loadFormForFilling(db, portal, assignmentId).catch((error: unknown) => {

@@ -26,7 +26,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function PortalThreadPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { profile } = await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('messages');
   const { t, fmt, locale } = await getPortalI18n(inbox);
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();

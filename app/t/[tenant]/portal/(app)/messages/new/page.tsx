@@ -19,7 +19,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function PortalNewMessagePage({ params }: { params: Promise<{ tenant: string }> }) {
   const { profile } = await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('messages');
   const { t, locale } = await getPortalI18n(inbox);
   const { patient } = portal;
   const compose = await portalComposeState(getDb(), portal);

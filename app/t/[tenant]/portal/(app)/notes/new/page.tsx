@@ -14,7 +14,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Seed 002 "New note", about the patient in the session. */
 export default async function NewNotePage() {
-  await requirePortalPatient();
+  await requirePortalPatient('records');
   const { t } = await getPortalI18n(notes);
   return (
     <div className="mx-auto max-w-2xl space-y-6">

@@ -23,7 +23,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * carrier's tracking link. A phone shows items as blocks (no sideways scroll at 390 px).
  */
 export default async function PortalOrderPage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   const { t, fmt, locale } = await getPortalI18n(catalog);
   const { id } = await params;
   const db = getDb();

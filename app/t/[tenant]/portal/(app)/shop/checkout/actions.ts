@@ -106,7 +106,7 @@ async function placeOrderFromCart(ctx: PortalContext, input: { attemptKey: strin
  * page. Declined: the order is kept, awaiting payment, and its page offers another card.
  */
 export const checkoutTestCardAction = portalAction(
-  { ...cardSpec, schema: checkoutTestCardSchema, echo: ['couponCode'] },
+  { area: 'orders', ...cardSpec, schema: checkoutTestCardSchema, echo: ['couponCode'] },
   async (ctx, input, { t }): Promise<CheckoutFormState> => {
     dispatchSoon(); // the receipt and the forms' notice go out after the response
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
@@ -122,7 +122,7 @@ export const checkoutTestCardAction = portalAction(
 
 /** The same with Stripe's Payment Element: the browser made a PaymentMethod and sends its id. */
 export const checkoutTokenCall = portalCall(
-  { ...cardSpec, schema: checkoutTokenSchema },
+  { area: 'orders', ...cardSpec, schema: checkoutTokenSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
     dispatchSoon();
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
@@ -149,7 +149,7 @@ function tokenAnswer(ctx: PortalContext, outcome: PayOrderResult, t: T): TokenCa
 
 /** After Stripe's bank check in the browser: where the order's payment stands (asked of Stripe). */
 export const refreshOrderPaymentCall = portalCall(
-  { ...spec, schema: orderPaymentSchema },
+  { area: 'orders', ...spec, schema: orderPaymentSchema },
   async (ctx, { paymentId }, { t }): Promise<TokenCallResult> => {
     dispatchSoon();
     const order = await orderOfPayment(getDb(), ctx, paymentId);
@@ -160,7 +160,7 @@ export const refreshOrderPaymentCall = portalCall(
 
 /** An unpaid order (a declined card) paid with the test gateway: a saved card or another simulated card. */
 export const payOrderTestCardAction = portalAction(
-  { ...cardSpec, schema: payOrderTestCardSchema },
+  { area: 'orders', ...cardSpec, schema: payOrderTestCardSchema },
   async (ctx, input, { t }): Promise<CheckoutFormState> => {
     dispatchSoon();
     if ((await clinicGateway(ctx)) !== 'test') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
@@ -175,7 +175,7 @@ export const payOrderTestCardAction = portalAction(
 
 /** The same with Stripe's Payment Element. */
 export const payOrderTokenCall = portalCall(
-  { ...cardSpec, schema: payOrderTokenSchema },
+  { area: 'orders', ...cardSpec, schema: payOrderTokenSchema },
   async (ctx, input, { t }): Promise<TokenCallResult> => {
     dispatchSoon();
     if ((await clinicGateway(ctx)) !== 'stripe') return { ok: false, message: t('errPageExpired'), attemptKey: randomUUID() };
@@ -192,7 +192,7 @@ export const payOrderTokenCall = portalCall(
  * moves on to its next steps), Fail leaves it awaiting payment with "Pay with another card".
  */
 export const authenticateOrderPaymentAction = portalAction(
-  { ...spec, schema: authenticateOrderPaymentSchema },
+  { area: 'orders', ...spec, schema: authenticateOrderPaymentSchema },
   async (ctx, { orderId, paymentId, decision }): Promise<CheckoutFormState> => {
     dispatchSoon();
     const order = await ownOrder(getDb(), ctx, orderId);
@@ -219,7 +219,7 @@ function todayIn(timeZone: string | null): string {
  * request is done in the same transaction (lib/documents/patient-uploads.ts). Back to the order.
  */
 export const uploadRequirementAction = portalAction(
-  { ...spec, schema: requirementUploadSchema },
+  { area: 'orders', ...spec, schema: requirementUploadSchema },
   async (ctx, { requirementId }, { t, form }): Promise<CheckoutFormState> => {
     const db = getDb();
     const requirement = await openUploadRequirement(db, ctx, requirementId);

@@ -28,7 +28,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * charges it (lib/commerce/checkout.ts); the attempt key is made as the page is shown.
  */
 export default async function CheckoutPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   await requireShop(portal);
   const { t, locale } = await getPortalI18n(shop);
   const db = getDb();

@@ -37,7 +37,7 @@ export default async function PortalSubscriptionPage({ params, searchParams }: {
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   const { t, fmt, locale } = await getPortalI18n(subscriptionsMessages);
   const { id } = await params;
   const db = getDb();

@@ -29,7 +29,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * limit per charge. lib/billing/cards.ts records the wording's version, time, address and browser.
  */
 export default async function AddCardPage() {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, locale } = await getPortalI18n(billing);
   const db = getDb();
   // Reading the list checks that the portal shows billing (else 404), as every billing page does.

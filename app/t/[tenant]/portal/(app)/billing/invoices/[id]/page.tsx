@@ -24,7 +24,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * screens a table.
  */
 export default async function PortalInvoicePage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, fmt, locale } = await getPortalI18n(billing);
   const { id } = await params;
   const [invoice, clinic] = await Promise.all([orNotFound(getPortalInvoice(getDb(), portal, id)), clinicOf(portal)]);

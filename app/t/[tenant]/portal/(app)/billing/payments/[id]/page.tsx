@@ -26,7 +26,7 @@ export default async function PortalPaymentPage({ params, searchParams }: {
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, fmt, locale } = await getPortalI18n(billing);
   const { id } = await params;
   const [payment, clinic] = await Promise.all([orNotFound(getPortalPayment(getDb(), portal, id)), clinicOf(portal)]);

@@ -21,7 +21,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Cancelling a visit of the patient in the session, with the reason the clinic requires. */
 export default async function CancelVisitPage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('bookings');
   const { t, fmt } = await getPortalI18n(bookings);
   const { id } = await params;
   const visit = await getBookingVisit(getDb(), portal, id);

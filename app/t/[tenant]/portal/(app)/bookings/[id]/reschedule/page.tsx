@@ -41,7 +41,7 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
   searchParams: SearchParams;
 }) {
   await getPageTenant(params);
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('bookings');
   const { t, fmt } = await getPortalI18n(bookings);
   const db = getDb();
   const { id } = await params;

@@ -17,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** The confirmation before one of the account's own notes is deleted (a page, so it works without JavaScript). */
 export default async function DeleteNotePage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('records');
   const { t } = await getPortalI18n(notes);
   const { id } = await params;
   const note = await getOwnPortalNote(getDb(), portal, id).catch((error) => {

@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Editing one of the account's own notes; any other id is a 404. */
 export default async function EditNotePage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('records');
   const { t } = await getPortalI18n(notes);
   const { id } = await params;
   const note = await getOwnPortalNote(getDb(), portal, id).catch((error) => {

@@ -26,7 +26,7 @@ export default async function OrderNextStepsPage({ params, searchParams }: {
   params: Promise<{ orderId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   await requireShop(portal);
   const { t, fmt } = await getPortalI18n(shop);
   const { orderId } = await params;

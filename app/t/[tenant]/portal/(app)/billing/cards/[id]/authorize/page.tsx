@@ -26,7 +26,7 @@ export default async function AuthorizeCardPage({ params, searchParams }: {
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, locale } = await getPortalI18n(billing);
   const { id } = await params;
   const justSaved = (await searchParams).saved === '1';

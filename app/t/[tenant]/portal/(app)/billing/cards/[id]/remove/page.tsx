@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** The confirmation before a saved card is removed (a page, so it works without JavaScript). */
 export default async function RemoveCardPage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t } = await getPortalI18n(billing);
   const { id } = await params;
   const card = (await orNotFound(listPortalCards(getDb(), portal))).find((c) => c.id === id);

@@ -25,7 +25,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * Stripe's own) goes to its page instead.
  */
 export default async function AuthenticatePaymentPage({ params }: { params: Promise<{ id: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, locale } = await getPortalI18n(billing);
   const { id } = await params;
   const payment = await orNotFound(getPortalPayment(getDb(), portal, id));

@@ -29,7 +29,7 @@ export default async function PayOrderPage({ params, searchParams }: {
   params: Promise<{ orderId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   await requireShop(portal);
   const { t, locale } = await getPortalI18n(shop);
   const { orderId } = await params;

@@ -28,7 +28,7 @@ export default async function AuthenticateCardSetupPage({ params, searchParams }
   params: Promise<{ id: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('billing');
   const { t, locale } = await getPortalI18n(billing);
   const { id } = await params;
   const authorize = (await searchParams).authorize === '1';

@@ -26,7 +26,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * anyone else's, is not offered.
  */
 export default async function RequirementUploadPage({ params }: { params: Promise<{ orderId: string; requirementId: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   await requireShop(portal);
   const { t, locale } = await getPortalI18n(shop);
   const { orderId, requirementId } = await params;

@@ -24,7 +24,7 @@ export async function generateMetadata(): Promise<Metadata> {
  * pays the order and goes to its next steps; Fail leaves it waiting for another card.
  */
 export default async function OrderPaymentAuthenticatePage({ params }: { params: Promise<{ orderId: string; paymentId: string }> }) {
-  const portal = await requirePortalPatient();
+  const portal = await requirePortalPatient('orders');
   await requireShop(portal);
   const { t, locale } = await getPortalI18n(billing);
   const { orderId, paymentId } = await params;
