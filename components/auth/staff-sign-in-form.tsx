@@ -1,11 +1,20 @@
 'use client';
 
+import { PasskeySignInButton, type PasskeyButtonLabels } from '@/components/passkeys/passkey-sign-in-button';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
 import { staffCredentialsSchema } from '@/lib/auth/schemas';
 import type { StaffSignInState } from '@/lib/auth/staff-form-states';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import { formatCountdown, useSecondsUntil } from './resend-countdown';
+
+const STAFF_PASSKEY_LABELS: PasskeyButtonLabels = {
+  use: 'Use a passkey',
+  waiting: 'Waiting for your passkey…',
+  cancelled: 'The passkey was not used: the request was cancelled or took too long. Try again, or enter the code from your authenticator app.',
+  unsupported: 'This browser cannot use passkeys. Enter the code from your authenticator app instead.',
+  needsJavaScript: 'Passkeys need JavaScript, which is off in this browser. Enter the code from your authenticator app instead.',
+};
 
 /**
  * One form for /emr/sign-in and /crm/sign-in: password, then the second factor. The email and
@@ -70,6 +79,12 @@ export function StaffSignInForm({ action: signIn, area, next }: { action: FormAc
             : 'Enter the 6-digit code from your authenticator app.'}
         </p>
         <FormMessage message={state.message} />
+        {state.passkey && !sms ? (
+          <>
+            <PasskeySignInButton action={action} options={state.passkey} labels={STAFF_PASSKEY_LABELS} pending={pending} hidden={{ area, next }} />
+            <p className="text-center text-sm text-fg-muted">or</p>
+          </>
+        ) : null}
         <form action={action} className="space-y-4" noValidate>
           {hidden(sms ? 'sms' : 'totp')}
           {sms ? (

@@ -1,5 +1,6 @@
 'use client';
 
+import { PasskeySignInButton, type PasskeyButtonLabels } from '@/components/passkeys/passkey-sign-in-button';
 import { FormMessage, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
 import { staffCredentialsSchema } from '@/lib/auth/schemas';
@@ -24,11 +25,33 @@ export function OperatorSignInForm({ action: signIn }: { action: FormAction<Cons
   );
 }
 
+const PASSKEY_LABELS: PasskeyButtonLabels = {
+  use: 'Use a passkey',
+  waiting: 'Waiting for your passkey…',
+  cancelled: 'The passkey was not used: the request was cancelled or took too long. Try again, or enter the code from your authenticator app.',
+  unsupported: 'This browser cannot use passkeys. Enter the code from your authenticator app instead.',
+  needsJavaScript: 'Passkeys need JavaScript, which is off in this browser. Enter the code from your authenticator app instead.',
+};
+
 function OperatorCodeForm({ action, state, pending }: { action: (form: FormData) => void; state: ConsoleFormState; pending: boolean }) {
   return (
-    <form action={action} className="mt-4 space-y-4" noValidate>
-      <input type="hidden" name="intent" value="totp" />
+    <div className="mt-4 space-y-4">
       <FormMessage message={state.message} />
+      {state.passkey ? (
+        <>
+          <PasskeySignInButton action={action} options={state.passkey} labels={PASSKEY_LABELS} pending={pending} buttonClassName={`${BUTTON} w-full`} />
+          <p className="text-center text-sm text-slate-600">or</p>
+        </>
+      ) : null}
+      <OperatorTotpForm action={action} state={state} pending={pending} />
+    </div>
+  );
+}
+
+function OperatorTotpForm({ action, state, pending }: { action: (form: FormData) => void; state: ConsoleFormState; pending: boolean }) {
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <input type="hidden" name="intent" value="totp" />
       <TextField label="Authentication code" name="token" inputMode="numeric" autoComplete="one-time-code" maxLength={7} autoFocus required error={state.fieldErrors?.token} />
       <button type="submit" disabled={pending} className={`${BUTTON} w-full`}>{pending ? 'Checking…' : 'Sign in'}</button>
     </form>

@@ -12,6 +12,7 @@ export function ConsoleFrame({ operator, signOut, children }: { operator: Operat
             <span className="font-semibold">Carebridge console</span>
             <Link href="/console" className="text-slate-700 underline-offset-2 hover:underline">Clinics</Link>
             <Link href="/console/health" className="text-slate-700 underline-offset-2 hover:underline">System health</Link>
+            <Link href="/console/account" className="text-slate-700 underline-offset-2 hover:underline">Your account</Link>
           </nav>
           <form action={signOut} className="flex items-center gap-3 text-sm">
             <span>{operator.actor.fullName}</span>

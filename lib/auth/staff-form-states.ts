@@ -1,4 +1,5 @@
 import 'server-only';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { ActionState } from '@/lib/actions/result';
 
 /** What the staff's signed-out forms get back from their actions. Browser-safe: types only. */
@@ -15,6 +16,8 @@ export interface StaffSignInState extends ActionState {
   qrSvg?: string;
   maskedPhone?: string;
   resendAt?: number;
+  /** A passkey made on this host may answer the second step: the browser's options. */
+  passkey?: PublicKeyCredentialRequestOptionsJSON;
 }
 
 /** Accepting an invitation: the first password. */

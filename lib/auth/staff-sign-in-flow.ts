@@ -4,12 +4,14 @@ import { getDb, type Executor } from '@/db/client';
 import { canUseArea } from '@/lib/access/context';
 import type { PublicContext } from '@/lib/actions/wrappers';
 import type { ClientInfo } from '@/lib/http/client-info';
+import { requestRelyingParty, type RelyingParty } from '@/lib/identity/passkeys/relying-party';
 import { getSmsSender } from '@/lib/messaging/providers';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { clearChallengeCookie, readChallengeCookie, setChallengeCookie } from './challenge-cookie';
 import { signInWithChallenge } from './challenge-sign-in';
 import { signInErrorMessage, staffSecondFactorMessage } from './messages';
 import { staffAuth } from './staff-session';
+import { offerStaffPasskey, verifyStaffPasskey } from './staff-passkey-sign-in';
 import { sendStaffSmsCode, staffPermissionsForChallenge, startStaffSignIn, type SecondFactorResult } from './staff-sign-in';
 import type { StaffSignInState } from './staff-form-states';
 
@@ -31,6 +33,8 @@ export interface StaffSignIn {
   area: StaffArea;
   next: string;
   prev: StaffSignInState;
+  /** The host's WebAuthn relying party, for a passkey as the second factor. */
+  rp: RelyingParty | null;
 }
 
 const STAFF_PATH = /^\/(crm|emr)(\/[\w\-/]*)?$/;
@@ -43,7 +47,10 @@ export function safeNext(area: StaffArea, next: unknown): string {
 /** Every post names the page's area and the path asked for; the clinic is the host's. */
 export async function staffSignInRequest(ctx: PublicContext, prev: StaffSignInState, form: FormData | undefined): Promise<StaffSignIn> {
   const area = form?.get('area') === 'crm' ? 'crm' : 'emr';
-  return { db: getDb(), tenant: ctx.tenant, client: ctx.client, challengeId: await readChallengeCookie(), area, next: safeNext(area, form?.get('next')), prev };
+  return {
+    db: getDb(), tenant: ctx.tenant, client: ctx.client, challengeId: await readChallengeCookie(), area, next: safeNext(area, form?.get('next')), prev,
+    rp: await requestRelyingParty(ctx.tenant.name),
+  };
 }
 
 export async function restartStaffSignIn(): Promise<StaffSignInState> {
@@ -62,7 +69,19 @@ export async function checkStaffPassword(r: StaffSignIn, input: { email: string;
   }
   await setChallengeCookie(result.challengeId);
   if (result.step === 'enroll') return { step: 'enroll', secret: result.secret, qrSvg: result.qrSvg };
-  return { step: 'totp', smsFallback: result.smsFallback };
+  const passkey = await offerStaffPasskey(r.db, r.tenant.id, result.challengeId, r.rp);
+  return { step: 'totp', smsFallback: result.smsFallback, ...(passkey ? { passkey } : {}) };
+}
+
+/** "Use a passkey" at the second step: signed in like the code, or fresh options to try again. */
+export async function checkStaffPasskey(r: StaffSignIn, response: string): Promise<StaffSignInState> {
+  const outcome = await verifyStaffPasskey(r.db, r.tenant.id, r.challengeId, response, r.client, r.rp);
+  if (!outcome.ok && outcome.error === 'passkey-failed') {
+    // The options' challenge is used now: the next try needs new ones.
+    const passkey = await offerStaffPasskey(r.db, r.tenant.id, r.challengeId, r.rp);
+    return { ...r.prev, fieldErrors: undefined, passkey: passkey ?? undefined, message: 'That passkey could not be used to sign in here. Try again, or enter the code from your authenticator app.' };
+  }
+  return afterSecondFactor(r, outcome);
 }
 
 /** "Send a code by SMS instead", and "Resend code" after the countdown. */

@@ -87,7 +87,7 @@ export type SecondFactorResult =
   | { ok: false; error: 'wrong-code'; attemptsLeft: number }
   | { ok: false; error: 'locked'; retryAfterSeconds: number };
 
-async function openStaffChallenge(db: Executor, tenantId: string, challengeId: string | null) {
+export async function openStaffChallenge(db: Executor, tenantId: string, challengeId: string | null) {
   const challenge = await findOpenChallenge(db, challengeId, { tenantId, purposes: ['staff_sign_in'] });
   if (!challenge) return null;
   const [user] = await db.select().from(staffUsers).where(and(eq(staffUsers.tenantId, tenantId), eq(staffUsers.id, challenge.subjectId)));

@@ -4,9 +4,10 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { operatorAction, operatorFormAction, rootPublicAction, type RootPublicContext } from '@/lib/actions/wrappers';
-import { checkOperatorCode, checkOperatorPassword, operatorSignInRequest, type OperatorSignIn } from '@/lib/auth/operator-sign-in-flow';
+import { checkOperatorCode, checkOperatorPasskey, checkOperatorPassword, operatorSignInRequest, type OperatorSignIn } from '@/lib/auth/operator-sign-in-flow';
 import { signOutOperator } from '@/lib/auth/operator-session';
 import { staffCredentialsSchema, totpSchema } from '@/lib/auth/schemas';
+import { passkeyAssertionSchema } from '@/lib/identity/passkeys/schemas';
 import { step, stepAction } from '@/lib/identity/step-action';
 import { getEmailSender } from '@/lib/messaging/providers';
 import { clinicSchema, clinicStatusSchema } from '@/lib/platform/clinic-schema';
@@ -31,6 +32,12 @@ export const operatorSignInAction = rootPublicAction({}, stepAction<RootPublicCo
       schema: totpSchema,
       invalid: () => ({ step: 'totp', fieldErrors: { token: 'Enter the 6-digit code from your authenticator app.' } }),
       run: (r, { token }) => checkOperatorCode(r, token),
+    }),
+    step({
+      intent: 'passkey',
+      schema: passkeyAssertionSchema,
+      invalid: () => ({ step: 'totp', message: 'That passkey could not be used to sign in here. Enter the code from your authenticator app.' }),
+      run: (r, { response }) => checkOperatorPasskey(r, response),
     }),
   ],
 }));

@@ -33,6 +33,8 @@ export type AddPasskeyInput = z.output<typeof addPasskeySchema>;
 
 export const renamePasskeySchema = z.object({ passkeyId, name });
 export type RenamePasskeyInput = z.output<typeof renamePasskeySchema>;
+/** The rename form's own field, checked in the browser (the passkey's id is a hidden field the page wrote). */
+export const passkeyNameFormSchema = z.object({ name });
 
 export const removePasskeySchema = z.object({ passkeyId });
 

@@ -6,8 +6,9 @@ import { publicAction, publicFormAction, type PublicContext } from '@/lib/action
 import { staffCredentialsSchema, totpSchema, verificationCodeSchema } from '@/lib/auth/schemas';
 import { signOutStaff } from '@/lib/auth/staff-session';
 import { verifyStaffSmsCode, verifyStaffTotp } from '@/lib/auth/staff-sign-in';
-import { afterSecondFactor, checkStaffPassword, restartStaffSignIn, sendStaffSms, staffSignInRequest, type StaffSignIn } from '@/lib/auth/staff-sign-in-flow';
+import { afterSecondFactor, checkStaffPasskey, checkStaffPassword, restartStaffSignIn, sendStaffSms, staffSignInRequest, type StaffSignIn } from '@/lib/auth/staff-sign-in-flow';
 import type { StaffSignInState } from '@/lib/auth/staff-form-states';
+import { passkeyAssertionSchema } from '@/lib/identity/passkeys/schemas';
 import { step, stepAction } from '@/lib/identity/step-action';
 
 /** Both authenticator steps (an enrolled app, or the one being enrolled) check the code alike. */
@@ -32,6 +33,12 @@ export const staffSignInAction = publicAction({}, stepAction<PublicContext, Staf
     }),
     step({ intent: 'totp', ...authenticatorCode }),
     step({ intent: 'enroll', ...authenticatorCode }),
+    step({
+      intent: 'passkey',
+      schema: passkeyAssertionSchema,
+      invalid: (r) => ({ ...r.prev, message: 'That passkey could not be used to sign in here. Try again, or enter the code from your authenticator app.' }),
+      run: (r, { response }) => checkStaffPasskey(r, response),
+    }),
     { intent: 'send-sms', run: sendStaffSms },
     step({
       intent: 'sms',
