@@ -1,6 +1,7 @@
 import { PortalIdleWarning } from '@/components/auth/portal-idle-warning';
 import { PatientSelector } from '@/components/portal/patient-selector';
 import { PortalShell } from '@/components/shell/portal-shell';
+import { hasPortalArea } from '@/lib/access/linked-patients';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { portalBillingEnabled } from '@/lib/billing/settings';
@@ -17,6 +18,7 @@ import { notesRelationships } from '@/lib/i18n/messages/notes-relationships';
 import { shop } from '@/lib/i18n/messages/shop';
 import { subscriptionsMessages } from '@/lib/i18n/messages/subscriptions';
 import { getPortalI18n } from '@/lib/i18n/portal';
+import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { choosePatientAction, idleSecondsLeftAction, idleSignOutAction, keepAliveAction, signOutAction } from './actions';
 
@@ -35,30 +37,34 @@ export default async function PortalAppLayout({
   // A failing count must not take the whole frame down; the inbox itself shows the truth. Billing
   // is listed only while the clinic shows it in the portal (its pages answer 404 otherwise).
   const [unread, showBilling, showShop] = await Promise.all([
-    portal.patient ? portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0,
+    portal.patient && hasPortalArea(portal.patient, 'messages') ? portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0,
     portalBillingEnabled(getDb(), portal.tenant.id).catch(() => false),
     shopShownInNav(getDb(), portal.tenant.id).catch(() => false),
   ]);
+  // Only the parts of the patient's portal the link opens (a proxy's scope: lib/portal-access/proxy-scope.ts);
+  // with nobody chosen yet, every page sends the person to choose first.
+  const opens = (area: PortalArea) => !portal.patient || hasPortalArea(portal.patient, area);
+  const ifOpen = <T,>(area: PortalArea, item: T): T[] => (opens(area) ? [item] : []);
   // The row holds what patients come for most; the rest is under "More" (a phone shows about five).
   const nav = [
     { href: '/portal', label: t('navHome'), exact: true },
-    { href: '/portal/bookings', label: t('navBookings') },
-    { href: '/portal/forms', label: translator(forms, locale)('navForms') },
-    {
+    ...ifOpen('bookings', { href: '/portal/bookings', label: t('navBookings') }),
+    ...ifOpen('forms', { href: '/portal/forms', label: translator(forms, locale)('navForms') }),
+    ...ifOpen('messages', {
       href: '/portal/messages', label: t('navMessages'),
       badge: { count: unread, label: t('unreadCount', { count: unread }), live: { url: '/api/portal/messages/unread', labelTemplate: messages.unreadCount } },
-    },
-    { href: '/portal/documents', label: t('navDocuments') },
+    }),
+    ...ifOpen('documents', { href: '/portal/documents', label: t('navDocuments') }),
   ];
   const moreNav = [
-    ...(showBilling ? [{ href: '/portal/billing', label: translator(billing, locale)('navBilling') }] : []),
-    // The shop and the orders it makes, while the clinic's shop is open.
-    ...(showShop ? [{ href: '/portal/shop', label: translator(shop, locale)('navShop') }, { href: '/portal/orders', label: translator(shop, locale)('navOrders') },
-      { href: '/portal/subscriptions', label: translator(subscriptionsMessages, locale)('navSubscriptions') }] : []),
-    { href: '/portal/activities', label: translator(activities, locale)('navActivities') },
-    { href: '/portal/notes', label: translator(notes, locale)('navNotes') },
-    { href: '/portal/data', label: t('navData') },
-    { href: '/portal/history', label: t('navHistory') },
+    ...(showBilling ? ifOpen('billing', { href: '/portal/billing', label: translator(billing, locale)('navBilling') }) : []),
+    // The shop and the orders it makes, while the clinic's shop is open (browsing is for anyone signed in).
+    ...(showShop ? [{ href: '/portal/shop', label: translator(shop, locale)('navShop') }, ...ifOpen('orders', { href: '/portal/orders', label: translator(shop, locale)('navOrders') }),
+      ...ifOpen('orders', { href: '/portal/subscriptions', label: translator(subscriptionsMessages, locale)('navSubscriptions') })] : []),
+    ...ifOpen('forms', { href: '/portal/activities', label: translator(activities, locale)('navActivities') }),
+    ...ifOpen('records', { href: '/portal/notes', label: translator(notes, locale)('navNotes') }),
+    ...ifOpen('records', { href: '/portal/data', label: t('navData') }),
+    ...ifOpen('bookings', { href: '/portal/history', label: t('navHistory') }),
     { href: '/portal/relationships', label: translator(notesRelationships, locale)('navRelationships') },
     { href: '/portal/settings', label: t('navSettings') },
   ];
