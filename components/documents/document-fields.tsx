@@ -16,6 +16,7 @@ export interface DocumentFieldValues {
   title?: string;
   examinationDate?: string;
   visibleToPatient?: boolean;
+  hiddenFromProxies?: boolean;
 }
 
 /** The metadata fields' messages, from the form's `errorFor` (the browser's check, else the server's). */
@@ -26,6 +27,7 @@ export function documentFieldErrors(errorFor: (name: string) => string | undefin
     examinationDate: errorFor('examinationDate'),
     visibleToPatient: errorFor('visibleToPatient'),
     sendNotification: errorFor('sendNotification'),
+    hiddenFromProxies: errorFor('hiddenFromProxies'),
     file: errorFor('file'),
   };
 }
@@ -35,9 +37,9 @@ function FieldError({ id, error }: { id: string; error?: string }) {
 }
 
 /**
- * Type, title, examination date, "Visible to patient" and "Send notification", shared by the
- * upload and edit forms. "Send notification" only applies to a visible document, so it is
- * disabled while the document is hidden.
+ * Type, title, examination date, "Visible to patient", "Send notification" and "Hide from
+ * family and caregivers", shared by the upload and edit forms. "Send notification" only applies
+ * to a visible document, so it is disabled while the document is hidden.
  */
 export function DocumentFields({
   types,
@@ -114,6 +116,22 @@ export function DocumentFields({
             <label htmlFor={`${id}-notify`} className="font-medium">{notificationLabel}</label>
             <p id={`${id}-notify-hint`} className="text-sm text-fg-muted">
               {visible ? notificationHint : 'Available when the document is visible to the patient.'}
+            </p>
+          </div>
+        </div>
+        <div className="flex gap-3">
+          <input
+            id={`${id}-proxies`}
+            type="checkbox"
+            {...register('hiddenFromProxies')}
+            defaultChecked={values.hiddenFromProxies ?? false}
+            aria-describedby={`${id}-proxies-hint`}
+            className="mt-1 size-4 shrink-0 accent-brand-accent"
+          />
+          <div>
+            <label htmlFor={`${id}-proxies`} className="font-medium">Hide from family and caregivers</label>
+            <p id={`${id}-proxies-hint`} className="text-sm text-fg-muted">
+              Only the patient’s own portal account sees it, never a parent, guardian or caregiver acting for them.
             </p>
           </div>
         </div>

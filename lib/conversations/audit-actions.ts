@@ -9,6 +9,7 @@ export const MessagingAuditActions = {
   conversationClosed: 'conversation.closed',
   conversationReopened: 'conversation.reopened',
   conversationAutoClosed: 'conversation.auto_closed',
+  proxyVisibilityChanged: 'conversation.proxy_visibility_changed',
   patientAssigned: 'patient.assigned',
   patientUnassigned: 'patient.unassigned',
   attachmentRead: 'message.attachment_read',

@@ -12,11 +12,15 @@ export const CHOOSE_ASSIGNEE = 'Choose a staff member or “Unassigned”.';
 /** The picked files; an untouched file input submits one empty, nameless entry. */
 const files = z.unknown().optional().transform((v) => chosenFiles<File>(Array.isArray(v) ? v : v === undefined ? [] : [v]));
 
+/** A ticked checkbox: "on" as posted, true as JSON; absent when not ticked. */
+const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean());
+
 export const startSchema = z.object({
   patientId: z.uuid('Choose a patient.'),
   subject: z.string({ error: 'Enter a subject.' }).trim().min(1, 'Enter a subject.').max(MAX_SUBJECT_CHARS, `A subject can be at most ${MAX_SUBJECT_CHARS} characters.`),
   body: z.string({ error: 'Write a message.' }).trim().min(1, 'Write a message.').max(MAX_BODY_CHARS, `A message can be at most ${MAX_BODY_CHARS} characters.`),
   files,
+  hiddenFromProxies: checkbox,
 });
 
 export const replySchema = z.object({
@@ -32,6 +36,8 @@ export const assignSchema = z.object({
 });
 
 export const statusSchema = z.object({ conversationId: z.uuid(NOT_AVAILABLE), to: z.enum(['open', 'closed'], NOT_AVAILABLE) });
+
+export const proxyVisibilitySchema = z.object({ conversationId: z.uuid(NOT_AVAILABLE), hidden: z.enum(['true', 'false'], NOT_AVAILABLE) });
 
 export const deleteSchema = z.object({ conversationId: z.uuid(NOT_AVAILABLE), messageId: z.uuid(NOT_AVAILABLE) });
 

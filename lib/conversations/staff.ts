@@ -146,12 +146,14 @@ export async function startStaffConversation(db: Executor, ctx: StaffContext, in
       .values({
         tenantId: ctx.tenant.id, patientId: patient.id, subject: subject.subject, status: 'open',
         startedByKind: 'staff', startedById: ctx.actor.id, assignedStaffId: ctx.actor.id, lastMessageAt: at, createdAt: at,
+        hiddenFromProxies: input.hiddenFromProxies ?? false,
       })
       .returning({ id: conversations.id });
     const conversationId = conversation!.id;
     await recordAudit(tx, {
       tenantId: ctx.tenant.id, actor: auditActorOf(ctx), ...auditClientOf(ctx), action: MessagingAuditActions.conversationStarted,
-      patientId: patient.id, target: { type: 'conversation', id: conversationId }, details: { assignedStaffId: ctx.actor.id },
+      patientId: patient.id, target: { type: 'conversation', id: conversationId },
+      details: { assignedStaffId: ctx.actor.id, hiddenFromProxies: input.hiddenFromProxies ?? false },
     });
     await insertMessage(tx, ctx, { tenantId: ctx.tenant.id, conversationId, patientId: patient.id, body: body.body, files, at });
     return { ok: true as const, conversationId };
@@ -238,6 +240,26 @@ export async function reopenConversation(db: Executor, ctx: StaffContext, conver
       tenantId: ctx.tenant.id, actor: auditActorOf(ctx), ...auditClientOf(ctx), action: MessagingAuditActions.conversationReopened,
       patientId: conversation.patientId, target: { type: 'conversation', id: conversation.id },
       details: { closedReason: conversation.closedReason },
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * Hides the conversation from every account acting for the patient (a parent, caregiver), or
+ * shows it to them again; the patient's own account always sees it. Closed ones too: it is about
+ * who reads what is already there.
+ */
+export async function setConversationHiddenFromProxies(db: Executor, ctx: StaffContext, conversationId: string, hidden: boolean): Promise<Result> {
+  return db.transaction(async (tx) => {
+    const { conversation } = await loadConversation(tx, ctx, conversationId, { lock: true, permission: 'messages.send' });
+    if (conversation.hiddenFromProxies === hidden) return { ok: true as const };
+    await tx.update(conversations).set({ hiddenFromProxies: hidden })
+      .where(and(eq(conversations.tenantId, ctx.tenant.id), eq(conversations.id, conversation.id)));
+    await recordAudit(tx, {
+      tenantId: ctx.tenant.id, actor: auditActorOf(ctx), ...auditClientOf(ctx), action: MessagingAuditActions.proxyVisibilityChanged,
+      patientId: conversation.patientId, target: { type: 'conversation', id: conversation.id },
+      details: { before: { hiddenFromProxies: conversation.hiddenFromProxies }, after: { hiddenFromProxies: hidden } },
     });
     return { ok: true as const };
   });

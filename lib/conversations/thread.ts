@@ -91,6 +91,7 @@ export async function conversationHeader(db: Executor, conversation: Conversatio
     patient: { id: conversation.patientId, name: patient ? `${patient.firstName} ${patient.lastName}` : '' },
     assignedTo: assignee ?? null,
     closedReason: conversation.closedReason ?? null,
+    hiddenFromProxies: conversation.hiddenFromProxies,
   };
 }
 

@@ -38,6 +38,8 @@ export interface ReplyInput {
 
 export interface StartStaffInput extends ComposeInput {
   patientId: string;
+  /** Only the patient's own account sees it, never an account acting for them (issue 19). */
+  hiddenFromProxies?: boolean;
 }
 
 export interface ThreadAttachment {
@@ -71,6 +73,7 @@ export interface ThreadView {
     patient: { id: string; name: string };
     assignedTo: { id: string; name: string } | null;
     closedReason: 'staff' | 'auto' | null;
+    hiddenFromProxies: boolean;
   };
   messages: ThreadMessage[];
   mayReply: boolean;

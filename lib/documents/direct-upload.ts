@@ -59,6 +59,7 @@ export async function createUploadIntent(
       title: metadata.title,
       examinationDate: metadata.examinationDate,
       visibleToPatient: metadata.visibleToPatient,
+      hiddenFromProxies: metadata.hiddenFromProxies,
       notifyPatient: metadata.visibleToPatient && metadata.sendNotification,
       status: 'pending',
       storageKey,

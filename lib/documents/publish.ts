@@ -35,7 +35,7 @@ export async function publishVerifiedDocument(
       details: {
         after: {
           typeId: row.typeId, title: row.title, examinationDate: row.examinationDate, visibleToPatient: row.visibleToPatient,
-          notifyPatient: row.notifyPatient, contentType: row.contentType, sizeBytes: row.sizeBytes, originalFilename: row.originalFilename,
+          hiddenFromProxies: row.hiddenFromProxies, notifyPatient: row.notifyPatient, contentType: row.contentType, sizeBytes: row.sizeBytes, originalFilename: row.originalFilename,
         },
         ...verified.auditDetails,
       },

@@ -36,6 +36,7 @@ export async function listPatientDocuments(db: Executor, ctx: StaffContext, pati
       title: documents.title,
       examinationDate: documents.examinationDate,
       visibleToPatient: documents.visibleToPatient,
+      hiddenFromProxies: documents.hiddenFromProxies,
       notifyPatient: documents.notifyPatient,
       contentType: documents.contentType,
       sizeBytes: documents.sizeBytes,
@@ -69,11 +70,13 @@ export interface UpdateDocumentInput {
   visibleToPatient: boolean;
   /** When this edit makes the document visible: tell the patient now. */
   sendNotification: boolean;
+  /** Hidden from accounts acting for the patient; absent means not hidden, as an unticked box posts. */
+  hiddenFromProxies?: boolean;
 }
 
-const EDITABLE = ['typeId', 'title', 'examinationDate', 'visibleToPatient'] as const;
+const EDITABLE = ['typeId', 'title', 'examinationDate', 'visibleToPatient', 'hiddenFromProxies'] as const;
 
-/** Changes type, title, examination date and visibility; the audit entry has before and after. */
+/** Changes type, title, examination date and visibility (patient, proxies); the audit entry has before and after. */
 export async function updateDocument(db: Database, ctx: StaffContext, documentId: string, input: UpdateDocumentInput) {
   assertPermission(ctx, 'documents.upload');
   if (!isUuid(documentId)) throw new NotFoundError('document');
@@ -93,6 +96,7 @@ export async function updateDocument(db: Database, ctx: StaffContext, documentId
       title: metadata.title,
       examinationDate: metadata.examinationDate,
       visibleToPatient: metadata.visibleToPatient,
+      hiddenFromProxies: metadata.hiddenFromProxies,
     };
     const changed = EDITABLE.filter((k) => before[k] !== next[k]);
     if (changed.length === 0 && !notify) return before;

@@ -18,6 +18,8 @@ export interface DocumentMetadataInput {
   examinationDate: string;
   visibleToPatient: boolean;
   sendNotification: boolean;
+  /** Hidden from every account acting for the patient (absent: false). */
+  hiddenFromProxies?: boolean;
 }
 
 export interface UploadDocumentInput extends DocumentMetadataInput {
@@ -84,6 +86,7 @@ export async function uploadDocument(db: Database, ctx: StaffContext, input: Upl
       title: metadata.title,
       examinationDate: metadata.examinationDate,
       visibleToPatient: metadata.visibleToPatient,
+      hiddenFromProxies: metadata.hiddenFromProxies,
       notifyPatient: metadata.visibleToPatient && metadata.sendNotification,
       status: 'pending',
       storageKey,

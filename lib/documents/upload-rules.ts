@@ -26,6 +26,8 @@ export const documentMetadataSchema = z.object({
   examinationDate,
   visibleToPatient: checkbox,
   sendNotification: checkbox,
+  // Issue 19: a document only the patient's own account sees, never a parent or caregiver acting for them.
+  hiddenFromProxies: checkbox,
 });
 export type DocumentMetadata = z.output<typeof documentMetadataSchema>;
 /** The metadata fields as the form holds them, before parsing. */

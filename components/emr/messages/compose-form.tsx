@@ -17,6 +17,15 @@ export function ComposeForm({ patientId, patientName, action }: { patientId: str
       <TextField label="Subject" name="subject" maxLength={MAX_SUBJECT_CHARS} error={errors.subject} autoComplete="off" />
       <MessageTextArea label="Message" error={errors.body} rows={6} />
       <AttachmentField error={errors.files} />
+      <div className="flex gap-3">
+        <input id="compose-hidden-from-proxies" type="checkbox" name="hiddenFromProxies" aria-describedby="compose-hidden-from-proxies-hint" className="mt-1 size-4 shrink-0 accent-brand-accent" />
+        <div>
+          <label htmlFor="compose-hidden-from-proxies" className="font-medium">Hide from family and caregivers</label>
+          <p id="compose-hidden-from-proxies-hint" className="text-sm text-fg-muted">
+            Only the patient’s own portal account sees this conversation, never a parent, guardian or caregiver acting for them.
+          </p>
+        </div>
+      </div>
       <p className="text-sm text-fg-muted">
         The patient gets an email (and a text message if they chose one) saying a message is waiting in the portal. It contains no subject or content.
       </p>

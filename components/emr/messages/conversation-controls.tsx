@@ -11,18 +11,21 @@ export function ConversationControls({
   conversationId,
   status,
   assignedToId,
+  hiddenFromProxies,
   staff,
   actions,
 }: {
   conversationId: string;
   status: 'open' | 'closed';
   assignedToId: string | null;
+  hiddenFromProxies: boolean;
   staff: { id: string; name: string }[];
-  actions: { assign: FormAction<MessageFormState>; changeStatus: FormAction<MessageFormState> };
+  actions: { assign: FormAction<MessageFormState>; changeStatus: FormAction<MessageFormState>; proxyVisibility: FormAction<MessageFormState> };
 }) {
   const id = useId();
   const [assignState, assign, assigning] = useActionState<MessageFormState, FormData>(actions.assign, {});
   const [statusState, changeStatus, changing] = useActionState<MessageFormState, FormData>(actions.changeStatus, {});
+  const [proxyState, changeProxyVisibility, changingProxy] = useActionState<MessageFormState, FormData>(actions.proxyVisibility, {});
   const assignError = assignState.ok ? undefined : assignState.fieldErrors?.staffId;
   return (
     <div className="space-y-5">
@@ -60,6 +63,19 @@ export function ConversationControls({
           {status === 'open' ? (changing ? 'Closing…' : 'Close conversation') : changing ? 'Reopening…' : 'Reopen conversation'}
         </SecondaryButton>
         <FormMessage message={statusState.message} tone={statusState.ok ? 'info' : 'error'} />
+      </form>
+      <form action={changeProxyVisibility} className="space-y-2">
+        <input type="hidden" name="conversationId" value={conversationId} />
+        <input type="hidden" name="hidden" value={hiddenFromProxies ? 'false' : 'true'} />
+        <p className="text-sm text-fg-muted">
+          {hiddenFromProxies
+            ? 'Hidden from family and caregivers: only the patient’s own portal account sees it.'
+            : 'Family and caregivers acting for the patient in the portal can see it.'}
+        </p>
+        <SecondaryButton type="submit" disabled={changingProxy}>
+          {hiddenFromProxies ? 'Show to family and caregivers' : 'Hide from family and caregivers'}
+        </SecondaryButton>
+        <FormMessage message={proxyState.message} tone={proxyState.ok ? 'info' : 'error'} />
       </form>
     </div>
   );

@@ -5,11 +5,12 @@ import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { staffAction } from '@/lib/actions/wrappers';
 import {
-  assignConversation, closeConversation, deleteOwnMessage, reopenConversation, replyAsStaff, startStaffConversation,
+  assignConversation, closeConversation, deleteOwnMessage, reopenConversation, replyAsStaff, setConversationHiddenFromProxies, startStaffConversation,
 } from '@/lib/conversations';
 import type { MessageFormState } from '@/lib/conversations/staff-form-state';
 import {
-  assignSchema, CHOOSE_ASSIGNEE, deleteSchema, MessageFieldError, MessageRefusedError, NOT_AVAILABLE, replySchema, startSchema, statusSchema,
+  assignSchema, CHOOSE_ASSIGNEE, deleteSchema, MessageFieldError, MessageRefusedError, NOT_AVAILABLE, proxyVisibilitySchema, replySchema, startSchema,
+  statusSchema,
 } from '@/lib/conversations/staff-forms';
 
 const sending = {
@@ -58,6 +59,20 @@ export const changeStatusAction = staffAction(
     if (!result.ok) throw new MessageRefusedError(result);
     refresh(conversationId);
     return { ok: true, message: to === 'closed' ? 'Conversation closed. Nobody can post until it is reopened.' : 'Conversation reopened. The clinic and the patient can post again.' };
+  },
+);
+
+/** Hide the conversation from accounts acting for the patient, or show it to them again. */
+export const setProxyVisibilityAction = staffAction(
+  { ...sending, schema: proxyVisibilitySchema, messages: { ...sending.messages, invalid: NOT_AVAILABLE } },
+  async (ctx, { conversationId, hidden }): Promise<MessageFormState> => {
+    const result = await setConversationHiddenFromProxies(getDb(), ctx, conversationId, hidden === 'true');
+    if (!result.ok) throw new MessageRefusedError(result);
+    refresh(conversationId);
+    return {
+      ok: true,
+      message: hidden === 'true' ? 'Hidden from family and caregivers: only the patient’s own account sees it.' : 'Family and caregivers acting for the patient can see it again.',
+    };
   },
 );
 

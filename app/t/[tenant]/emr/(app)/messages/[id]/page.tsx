@@ -11,7 +11,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { listAssignableStaff, openStaffThread } from '@/lib/conversations';
 import { messagingZone, REPLY_BLOCKED, toThreadItem } from '@/lib/conversations/staff-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
-import { assignAction, changeStatusAction, deleteMessageAction, replyAction } from '../actions';
+import { assignAction, changeStatusAction, deleteMessageAction, replyAction, setProxyVisibilityAction } from '../actions';
 
 // The subject is patient information: it stays out of the browser tab and history titles.
 export const metadata: Metadata = { title: 'Conversation' };
@@ -51,6 +51,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ t
           {' · '}
           {conversation.assignedTo ? `Assigned to ${conversation.assignedTo.name}` : 'Unassigned'}
           {' · '}
+          {conversation.hiddenFromProxies ? <>Hidden from family and caregivers{' · '}</> : null}
           Times in {zone.replace(/_/g, ' ')}
         </p>
       </header>
@@ -80,8 +81,9 @@ export default async function ConversationPage({ params }: { params: Promise<{ t
                 conversationId={conversation.id}
                 status={conversation.status}
                 assignedToId={conversation.assignedTo?.id ?? null}
+                hiddenFromProxies={conversation.hiddenFromProxies}
                 staff={staff}
-                actions={{ assign: assignAction, changeStatus: changeStatusAction }}
+                actions={{ assign: assignAction, changeStatus: changeStatusAction, proxyVisibility: setProxyVisibilityAction }}
               />
             </div>
           </aside>

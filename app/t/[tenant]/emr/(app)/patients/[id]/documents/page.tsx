@@ -61,6 +61,7 @@ export default async function PatientDocumentsTab({ params }: { params: Promise<
                   <td className="px-4 py-3">
                     {d.visibleToPatient ? 'Yes' : 'No'}
                     {d.visibleToPatient && d.typeHiddenFromPortal ? <span className="block text-xs text-fg-muted">(type hidden from the portal)</span> : null}
+                    {d.visibleToPatient && d.hiddenFromProxies ? <span className="block text-xs text-fg-muted">(patient’s own account only)</span> : null}
                   </td>
                   <td className="px-4 py-3">
                     {d.uploadedByName ?? '—'}
@@ -82,7 +83,7 @@ export default async function PatientDocumentsTab({ params }: { params: Promise<
                           documentId={d.id}
                           title={d.title}
                           types={types}
-                          values={{ typeId: d.typeId, title: d.title, examinationDate: d.examinationDate ?? '', visibleToPatient: d.visibleToPatient }}
+                          values={{ typeId: d.typeId, title: d.title, examinationDate: d.examinationDate ?? '', visibleToPatient: d.visibleToPatient, hiddenFromProxies: d.hiddenFromProxies }}
                           actions={{ update: updateDocumentAction, remove: deleteDocumentAction }}
                         />
                       ) : null}
