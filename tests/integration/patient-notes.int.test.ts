@@ -239,7 +239,7 @@ describe('my relationships', () => {
     await db.insert(documents).values([doc('Blood test', true), doc('Staff only', false), doc('Stan’s', true, c.stan.id)]);
 
     const seen = await loadPortalRelationships(db, c.mariaForLeo);
-    expect(seen.actsFor).toEqual([
+    expect(seen.actsFor.map(({ id, firstName, lastName, relationship, selected }) => ({ id, firstName, lastName, relationship, selected }))).toEqual([
       { id: c.maria.patient.id, firstName: c.maria.patient.firstName, lastName: c.maria.patient.lastName, relationship: 'self', selected: false },
       { id: c.leo.id, firstName: 'Leo', lastName: 'Lopez', relationship: 'parent', selected: true },
     ]);

@@ -5,6 +5,8 @@ import { getDb } from '@/db/client';
 import { staffAction } from '@/lib/actions/wrappers';
 import { getRequestOrigin } from '@/lib/http/request-origin';
 import { createPortalUser, setDocumentNotificationPreference, setPortalAccessEnabled, unlockPortalAccess } from '@/lib/portal-access/staff-admin';
+import { proxyLinkSchema } from '@/lib/portal-access/proxy-link-form';
+import { saveProxyLink } from '@/lib/portal-access/proxy-links';
 import type { PortalAdminState } from '@/lib/portal-access/staff-admin-state';
 import { invitePatientToPortal, revokePortalInvite } from '@/lib/portal-access/staff-invites';
 import { z } from '@/lib/validation/zod';
@@ -77,5 +79,27 @@ export const setNotificationPreferenceAction = staffAction(
   async (ctx, input): Promise<PortalAdminState> => {
     await setDocumentNotificationPreference(getDb(), ctx, input.patientId, input.preference === 'default' ? null : input.preference);
     return done(input.patientId, { ok: true, message: 'Notification preference saved.' });
+  },
+);
+
+/**
+ * A proxy link's scope, dates and consent (issue 19). Portal administration opens the page; the
+ * lib also requires patient editing, and document upload for a new consent file.
+ */
+export const saveProxyLinkAction = staffAction(
+  {
+    ...portalAdmin,
+    schema: proxyLinkSchema,
+    messages: {
+      ...refusals,
+      invalid: 'Check the highlighted fields.',
+      forbidden: 'Changing portal access needs portal administration and patient editing (and document upload for a new file).',
+    },
+  },
+  async (ctx, input): Promise<PortalAdminState> => {
+    const { consentsCleared } = await saveProxyLink(getDb(), ctx, input);
+    if (input.evidenceFile) revalidatePath(`/emr/patients/${input.patientId}/documents`);
+    const lapsed = consentsCleared ? ' The wider access waits for the patient’s agreement in the portal again.' : '';
+    return done(input.patientId, { ok: true, message: `Access saved.${lapsed}` });
   },
 );
