@@ -23,7 +23,11 @@ export type DevOutboxMessage = typeof devOutboxMessages.$inferSelect;
 
 // `suppressed`: not sent, because at send time the address was on the clinic's suppression list
 // or (marketing) the patient had not consented (issue 18).
-export const outboxStatuses = ['pending', 'sending', 'sent', 'dead', 'suppressed'] as const;
+// `held`: an SMS the clinic's spend guard kept back at send time because the month's budget was
+// used up (last_error 'sms_budget'; next_attempt_at is when it was held). Released to 'pending'
+// when the budget allows again within 2 hours of being held, else it stays held, unsent
+// (lib/sms-spend, issue 19). A text enum: no migration.
+export const outboxStatuses = ['pending', 'sending', 'sent', 'dead', 'suppressed', 'held'] as const;
 export const outboxPurposes = ['care', 'marketing'] as const;
 
 /**

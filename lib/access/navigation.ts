@@ -30,6 +30,7 @@ export const CRM_NAV: AreaNavItem[] = [
   { href: '/crm/locations', label: 'Locations', permission: 'settings.manage' },
   { href: '/crm/services', label: 'Services', permission: 'settings.manage' },
   { href: '/crm/billing', label: 'Billing', permission: 'billing.settings' },
+  { href: '/crm/sms', label: 'SMS usage', permission: 'settings.manage' },
   { href: '/crm/forms', label: 'Forms', permission: 'forms.manage' },
   { href: '/crm/products', label: 'Products', permission: 'commerce.catalog' },
   { href: '/crm/coupons', label: 'Coupons', permission: 'commerce.catalog' },

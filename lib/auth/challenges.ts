@@ -6,6 +6,8 @@ import { addSeconds, now as clockNow } from '@/lib/clock';
 import { codesMatch, generateSmsCode, hashCode } from '@/lib/identity/secrets';
 import { afterResponse } from '@/lib/messaging/after-response';
 import type { SmsSender } from '@/lib/sms/types';
+import { giveBackSmsAllowance, takeSmsAllowance } from '@/lib/sms-spend/ceilings';
+import { recordSmsSent } from '@/lib/sms-spend/usage';
 import { AUTH_POLICY } from './policy';
 import { verificationCodeText } from './sms-text';
 
@@ -91,6 +93,10 @@ export type CodeDelivery = 'before-answer' | 'after-response';
 /**
  * Sends a fresh code for the challenge. The 60-second resend slot is claimed atomically before
  * sending, and given back if the SMS provider fails, so a failure costs the user nothing.
+ * Every code also takes one SMS from the clinic's send-rate ceilings (per phone number and per
+ * clinic, lib/sms-spend/ceilings.ts): beyond either the code is refused as the hourly limit is,
+ * in the same words. A code is never held by the clinic's SMS budget, but counts in it once the
+ * provider took it (lib/sms-spend/usage.ts), with the code's hash stored.
  */
 export async function sendChallengeCode(
   db: Executor,
@@ -127,6 +133,8 @@ export async function sendChallengeCode(
       const retry = Math.max(1, Math.ceil((oldest.getTime() + 3600_000 - at.getTime()) / 1000));
       return { ok: false as const, reason: 'hourly-limit' as const, retryAfterSeconds: retry };
     }
+    const ceilings = await takeSmsAllowance(tx, { tenantId: challenge.tenantId, phone, kind: 'code' });
+    if (!ceilings.ok) return { ok: false as const, reason: 'hourly-limit' as const, retryAfterSeconds: ceilings.retryAfterSeconds };
     const claimed = await tx
       .update(authChallenges)
       .set({ codeSentAt: at, ...(delivery === 'after-response' ? storedCode : {}) })
@@ -137,6 +145,7 @@ export async function sendChallengeCode(
       ))
       .returning({ id: authChallenges.id });
     if (claimed.length === 0) {
+      await giveBackSmsAllowance(tx, ceilings.allowance);
       const [current] = await tx.select({ codeSentAt: authChallenges.codeSentAt }).from(authChallenges).where(challengeKey(challenge));
       const last = current?.codeSentAt ?? at;
       const retry = Math.max(1, Math.ceil((last.getTime() + AUTH_POLICY.resendAfterSeconds * 1000 - at.getTime()) / 1000));
@@ -146,11 +155,12 @@ export async function sendChallengeCode(
       .insert(smsCodeSends)
       .values({ tenantId: challenge.tenantId, challengeId: challenge.id, subjectId: challenge.subjectId, sentAt: at })
       .returning({ id: smsCodeSends.id });
-    return { ok: true as const, sendId: row!.id };
+    return { ok: true as const, sendId: row!.id, allowance: ceilings.allowance };
   });
   if (!reserved.ok) return reserved;
 
-  const send = () => sms.send({ to: phone, body: messageFor(code), idempotencyKey: `${challenge.id}:${at.getTime()}` });
+  const body = messageFor(code);
+  const send = () => sms.send({ to: phone, body, idempotencyKey: `${challenge.id}:${at.getTime()}` });
   // Give the slot back, unless a later send took it: the user should be able to try again at
   // once. After the response the answer already said "sent", so the slot reads as a minute old
   // (resend open now) rather than as never sent.
@@ -160,6 +170,7 @@ export async function sendChallengeCode(
       .set({ codeSentAt })
       .where(and(challengeKey(challenge), eq(authChallenges.codeSentAt, at)));
     await db.delete(smsCodeSends).where(and(eq(smsCodeSends.tenantId, challenge.tenantId), eq(smsCodeSends.id, reserved.sendId)));
+    await giveBackSmsAllowance(db, reserved.allowance);
   };
   const sent = { ok: true as const, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
 
@@ -173,6 +184,7 @@ export async function sendChallengeCode(
         await giveSlotBack(addSeconds(at, -AUTH_POLICY.resendAfterSeconds));
         throw error;
       }
+      await recordSmsSent(db, challenge.tenantId, body);
     });
     return sent;
   }
@@ -183,7 +195,10 @@ export async function sendChallengeCode(
     await giveSlotBack(challenge.codeSentAt);
     return { ok: false, reason: 'delivery-failed' };
   }
-  await db.update(authChallenges).set(storedCode).where(challengeKey(challenge));
+  await db.transaction(async (tx) => {
+    await tx.update(authChallenges).set(storedCode).where(challengeKey(challenge));
+    await recordSmsSent(tx, challenge.tenantId, body);
+  });
   return sent;
 }
 

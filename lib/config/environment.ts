@@ -19,7 +19,7 @@ const GROUP_OF: Record<string, EnvironmentGroup> = {
   DATABASE_URL: 'database', DATABASE_POOL_MAX: 'database', DATABASE_PREPARE: 'database',
   PLATFORM_ROOT_DOMAIN: 'platform', TENANT_CACHE_TTL_MS: 'platform',
   AUTH_SECRET: 'secrets', DATA_ENCRYPTION_KEY: 'secrets', LOOKUP_HASH_KEY: 'secrets', CRON_SECRET: 'secrets',
-  SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging', RESEND_WEBHOOK_SECRET: 'messaging', SMS_INBOUND_TOPIC_ARN: 'messaging',
+  SMS_PROVIDER: 'messaging', EMAIL_PROVIDER: 'messaging', RESEND_API_KEY: 'messaging', EMAIL_FROM: 'messaging', SNS_ENDPOINT: 'messaging', RESEND_WEBHOOK_SECRET: 'messaging', SMS_INBOUND_TOPIC_ARN: 'messaging', SMS_PRICE_PER_SEGMENT_MICRO_USD: 'messaging',
   STORAGE_DRIVER: 'storage', S3_BUCKET: 'storage', S3_ENDPOINT: 'storage',
   TRUSTED_PROXY_HOPS: 'network',
   STRIPE_SECRET_KEY: 'payments', STRIPE_WEBHOOK_SECRET: 'payments', STRIPE_API_BASE: 'payments', NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY: 'payments',
@@ -85,6 +85,9 @@ export const environmentSchema = z.object({
   // subscription is /api/webhooks/sms; without it the endpoint is off and STOP is not heard.
   SMS_INBOUND_TOPIC_ARN: z.string().regex(SNS_TOPIC_ARN, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)').optional(),
   SNS_ENDPOINT: url.optional(),
+  // Optional: what one SMS segment costs in micro-dollars, for the cost estimates in the CRM and
+  // the console (lib/sms-spend/price.ts); default 8580 ($0.00858, AWS SNS to a US number).
+  SMS_PRICE_PER_SEGMENT_MICRO_USD: z.string().regex(/^\d{1,9}$/, 'must be a whole number of micro-dollars, such as 8580 for $0.00858').optional(),
   STORAGE_DRIVER: z.enum(['local', 's3'], { error: 'must be local or s3' }).optional(),
   UPLOADS_DIR: z.string().optional(),
   S3_BUCKET: z.string().optional(),

@@ -16,6 +16,7 @@ import { queueCampaigns } from '@/lib/engagement/campaigns/queue';
 import { SEND_BATCH, sendDueCampaignMessages } from '@/lib/engagement/campaigns/send';
 import { OVERDUE_BATCH, recordOverdueInvoices } from '@/lib/engagement/overdue-invoices';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
+import { releaseHeldSmsEverywhere } from '@/lib/sms-spend/release';
 
 /**
  * The work that runs on a schedule, in one list for both runners: the Vercel cron route
@@ -48,7 +49,7 @@ export const OUTBOX_JOB: ScheduledJob = {
     const result: DispatchResult = await dispatchDueMessages({ limit: OUTBOX_BATCH });
     return { ...result };
   },
-  moreWaiting: (c) => (c.sent ?? 0) + (c.retried ?? 0) + (c.dead ?? 0) + (c.suppressed ?? 0) >= OUTBOX_BATCH,
+  moreWaiting: (c) => (c.sent ?? 0) + (c.retried ?? 0) + (c.dead ?? 0) + (c.suppressed ?? 0) + (c.held ?? 0) + (c.deferred ?? 0) >= OUTBOX_BATCH,
 };
 
 // The outbox goes last: a cron pass delivers what the jobs before it queued (reminders, campaigns).
@@ -92,6 +93,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   // then their recipients are handed to the outbox at each one's slot.
   { name: 'campaign-queue', everySeconds: 15, run: async (db, at) => ({ ...(await queueCampaigns(db, at)) }), moreWaiting: (c) => (c.campaignPagesWaiting ?? 0) > 0 },
   { name: 'campaign-send', everySeconds: 10, run: async (db, at) => ({ ...(await sendDueCampaignMessages(db, at)) }), moreWaiting: (c) => (c.campaignMessagesQueued ?? 0) + (c.campaignRecipientsHeld ?? 0) >= SEND_BATCH },
+  // SMS the spend guard held, given back to the outbox once the budget allows (raised, a new month), if held under 2 hours (lib/sms-spend/release.ts).
+  { name: 'sms-release', everySeconds: 60, run: async (db) => releaseHeldSmsEverywhere(db) },
   // Automations' calls to outside URLs, signed and retried.
   { name: 'automation-webhooks', everySeconds: 30, run: async (db, at) => ({ ...(await deliverWebhooks(db, at)) }), moreWaiting: (c) => (c.webhooksDelivered ?? 0) + (c.webhooksRetried ?? 0) + (c.webhooksDead ?? 0) >= WEBHOOK_BATCH },
   // Passkey challenges an hour past their expiry (lib/identity/passkeys/store.ts).

@@ -2,7 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { after } from 'next/server';
-import { getDb, type Database } from '@/db/client';
+import { getDb, type Database, type Executor } from '@/db/client';
 import { campaignRecipients, outboxMessages, tenantBranding, tenants, type OutboxMessage } from '@/db/schema';
 import { addSeconds, now } from '@/lib/clock';
 import { ConfigurationError } from '@/lib/config/env';
@@ -11,6 +11,10 @@ import { makeUnsubscribeToken, UNSUBSCRIBE_URL_PLACEHOLDER, unsubscribeHeaders, 
 import { getEmailSender, getSmsSender } from '@/lib/messaging/providers';
 import { SmsDeliveryError, type SmsSender } from '@/lib/sms/types';
 import { errorSummary } from '@/lib/kernel/errors';
+import { overSmsBudget, recordSmsHeld, SMS_BUDGET_HOLD } from '@/lib/sms-spend/budget';
+import { giveBackSmsAllowance, takeSmsAllowance, type SmsAllowance } from '@/lib/sms-spend/ceilings';
+import { loadSmsSpendSettings, type SmsSpendSettings } from '@/lib/sms-spend/clinic-settings';
+import { recordSmsSent } from '@/lib/sms-spend/usage';
 import { describeHold, heldBackAmong, type HoldReason } from './hold-back';
 
 /**
@@ -45,6 +49,14 @@ import { describeHold, heldBackAmong, type HoldReason } from './hold-back';
  * A row's final state (sent, dead, suppressed) is written in one transaction with the campaign
  * recipient that points at it (campaign_recipients.outbox_message_id), so a campaign's report
  * follows its messages.
+ *
+ * The SMS spend guard (lib/sms-spend, issue 19): an SMS whose clinic has spent the month's budget
+ * and whose purpose the clinic's policy does not let past it is 'held' (last_error 'sms_budget',
+ * counted in sms_monthly_usage.held; its campaign recipient stays queued, and the campaign report
+ * counts it as held). An SMS beyond the phone's or the clinic's hourly ceiling goes back to
+ * 'pending' for the next window ('deferred', never dropped). An SMS the provider accepted is
+ * counted in sms_monthly_usage in the transaction that marks it sent. Neither a hold nor a
+ * deferral counts as an attempt.
  */
 
 export const OUTBOX_MAX_ATTEMPTS = 8;
@@ -76,6 +88,10 @@ export interface DispatchResult {
   dead: number;
   /** Held back at send time (suppression list, consent). Present only when the run suppressed any. */
   suppressed?: number;
+  /** SMS held by the clinic's spent budget. Present only when the run held any. */
+  held?: number;
+  /** SMS put off to the next hour by a send-rate ceiling. Present only when the run deferred any. */
+  deferred?: number;
 }
 
 type Outcome = keyof DispatchResult | 'released' | 'lost-lease';
@@ -100,12 +116,12 @@ export async function dispatchDueMessages(options: DispatchOptions = {}): Promis
   // Queries for the whole batch. Should one fail, the rows stay claimed until their lease ends and
   // the next run checks them again: nothing is sent unchecked.
   const held = await heldBackAmong(db, claimed);
-  const run: RunState = { senders, clinics: new Map() };
+  const run: RunState = { senders, clinics: new Map(), smsSettings: new Map() };
   await forEachConcurrently(claimed.map((row, index) => ({ row, hold: held.get(index) })), CONCURRENCY, async ({ row, hold }) => {
     try {
       const outcome = await deliver(db, row, run, hold);
       if (outcome === 'sent' || outcome === 'retried' || outcome === 'dead') result[outcome]++;
-      if (outcome === 'suppressed') result.suppressed = (result.suppressed ?? 0) + 1;
+      if (outcome === 'suppressed' || outcome === 'held' || outcome === 'deferred') result[outcome] = (result[outcome] ?? 0) + 1;
     } catch (error) {
       // A database failure while recording: the row stays 'sending' until its lease ends and
       // the next run takes it (email: deduplicated by its key; an SMS already handed over: dead,
@@ -165,10 +181,11 @@ interface Senders {
   email: () => EmailSender;
 }
 
-/** What one run shares between its rows: the senders, and each clinic's slug for unsubscribe links. */
+/** What one run shares between its rows: the senders, each clinic's slug for unsubscribe links, and its SMS spend guard. */
 interface RunState {
   senders: Senders;
   clinics: Map<string, Promise<ClinicSender | null>>;
+  smsSettings: Map<string, Promise<SmsSpendSettings>>;
 }
 
 async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: HoldReason | undefined): Promise<Outcome> {
@@ -185,6 +202,11 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: Ho
     // Only reachable when earlier runs died mid-delivery: every reported failure is counted below.
     return markDead(db, row, `gave up after ${OUTBOX_MAX_ATTEMPTS} attempts`);
   }
+  let spend: SmsSpendSettings | undefined;
+  if (row.channel === 'sms') {
+    spend = await smsSpendSettings(db, run, row.tenantId);
+    if (await overSmsBudget(db, row, spend)) return markHeld(db, row, spend);
+  }
   let marketing: MarketingEmailExtras | undefined;
   let clinic: ClinicSender | null = null;
   if (row.channel === 'email') {
@@ -195,29 +217,54 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: Ho
     }
   }
 
+  // The phone's and the clinic's hourly ceilings: one SMS taken from both, given back below
+  // whenever the message does not reach the provider after all.
+  let allowance: SmsAllowance | undefined;
+  if (spend) {
+    const taken = await takeSmsAllowance(db, { tenantId: row.tenantId, phone: row.recipient, kind: 'queued', settings: spend });
+    if (!taken.ok) return defer(db, row, taken.retryAfterSeconds);
+    allowance = taken.allowance;
+  }
+  const unsent = async (outcome: Promise<Outcome>) => {
+    if (allowance) await giveBackSmsAllowance(db, allowance);
+    return outcome;
+  };
+
   // Checked last before the request (the clinic's lookup above may have waited).
   if (row.lockedUntil!.getTime() - now().getTime() < MIN_LEASE_LEFT_SECONDS * 1000) {
     // This run took too long to reach the row: give it back untouched for the next run.
-    return release(db, row);
+    return unsent(release(db, row));
   }
 
   let send: () => Promise<{ providerMessageId: string }>;
   try {
     send = providerCall(row, run.senders, marketing, clinic?.name);
   } catch (error) {
-    return recordFailure(db, row, classifyFailure(row.channel, error));
+    return unsent(recordFailure(db, row, classifyFailure(row.channel, error)));
   }
   // Outside the try below: a database error here has sent nothing, so it must not count as
   // an SMS with an unknown outcome.
-  if (row.channel === 'sms' && !(await markSmsHandoff(db, row))) return 'lost-lease';
+  if (row.channel === 'sms' && !(await markSmsHandoff(db, row))) return unsent(Promise.resolve('lost-lease'));
 
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await send());
   } catch (error) {
-    return recordFailure(db, row, classifyFailure(row.channel, error));
+    const failure = classifyFailure(row.channel, error);
+    // A text that may have gone out keeps its place under the ceilings.
+    return failure.outcomeUnknown ? recordFailure(db, row, failure) : unsent(recordFailure(db, row, failure));
   }
   return markSent(db, row, providerMessageId);
+}
+
+/** A clinic's spend guard settings: once per run and clinic. */
+function smsSpendSettings(db: Database, run: RunState, tenantId: string): Promise<SmsSpendSettings> {
+  let settings = run.smsSettings.get(tenantId);
+  if (!settings) {
+    settings = loadSmsSpendSettings(db, tenantId);
+    run.smsSettings.set(tenantId, settings);
+  }
+  return settings;
 }
 
 /** The provider request for a row. Resolving the sender can throw ConfigurationError. */
@@ -341,9 +388,14 @@ async function markSmsHandoff(db: Database, row: OutboxMessage): Promise<boolean
 
 async function markSent(db: Database, row: OutboxMessage, providerMessageId: string): Promise<Outcome> {
   const sentAt = now();
-  const finished = await finish(db, row, { status: 'sent', sentAt, providerMessageId, lockedUntil: null, lastError: null }, { status: 'sent', sentAt });
+  // An SMS counts in the clinic's month in the transaction that marks it sent.
+  const count = row.channel === 'sms' ? (tx: Executor) => recordSmsSent(tx, row.tenantId, row.body).then(() => undefined) : undefined;
+  const finished = await finish(db, row, { status: 'sent', sentAt, providerMessageId, lockedUntil: null, lastError: null }, { status: 'sent', sentAt }, count);
   if (!finished) {
     console.warn(`outbox: message ${row.id} was sent but its lease had been taken over`);
+    // The provider took it and only this run knows (the new owner finds the hand-off mark and
+    // marks it dead unsent): it counts here, once.
+    if (count) await db.transaction(count);
     return 'lost-lease';
   }
   return 'sent';
@@ -399,13 +451,15 @@ async function markSuppressed(db: Database, row: OutboxMessage, hold: HoldReason
 /**
  * Writes a row's final state while this run still owns it and, in the same transaction, the
  * campaign recipient the row was queued for, if any (still 'queued': a recipient's outcome is
- * written once). False when the lease was taken over: nothing written.
+ * written once), and `alsoInTransaction` (an SMS's count). False when the lease was taken over:
+ * nothing written.
  */
 async function finish(
   db: Database,
   row: OutboxMessage,
   outbox: Partial<typeof outboxMessages.$inferInsert>,
   recipient: { status: 'sent'; sentAt: Date } | { status: 'failed' | 'suppressed' },
+  alsoInTransaction?: (tx: Executor) => Promise<void>,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const updated = await tx.update(outboxMessages).set(outbox).where(ownedBy(row)).returning({ id: outboxMessages.id });
@@ -414,8 +468,41 @@ async function finish(
       .update(campaignRecipients)
       .set(recipient)
       .where(and(eq(campaignRecipients.tenantId, row.tenantId), eq(campaignRecipients.outboxMessageId, row.id), eq(campaignRecipients.status, 'queued')));
+    if (alsoInTransaction) await alsoInTransaction(tx);
     return true;
   });
+}
+
+/**
+ * The month's SMS budget is spent and the clinic's policy keeps this message back: 'held', not an
+ * attempt, counted in the month's `held` in the same transaction (lib/sms-spend/budget.ts). Its
+ * campaign recipient stays queued: it may still go when the budget allows (lib/sms-spend/release.ts).
+ */
+async function markHeld(db: Database, row: OutboxMessage, settings: SmsSpendSettings): Promise<Outcome> {
+  const heldAt = now();
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(outboxMessages)
+      .set({ status: 'held', lockedUntil: null, nextAttemptAt: heldAt, attempts: sql`${outboxMessages.attempts} - 1`, lastError: SMS_BUDGET_HOLD, providerMessageId: null })
+      .where(ownedBy(row))
+      .returning({ id: outboxMessages.id });
+    if (updated.length === 0) return 'lost-lease';
+    await recordSmsHeld(tx, row.tenantId, settings, heldAt);
+    return 'held';
+  });
+}
+
+/** Beyond a send-rate ceiling: back to 'pending' until the window has room, not counted as an attempt. */
+async function defer(db: Database, row: OutboxMessage, seconds: number): Promise<Outcome> {
+  const updated = await db
+    .update(outboxMessages)
+    .set({
+      status: 'pending', lockedUntil: null, attempts: sql`${outboxMessages.attempts} - 1`,
+      nextAttemptAt: addSeconds(now(), seconds), lastError: 'sms_rate_ceiling: deferred to the next hour',
+    })
+    .where(and(ownedBy(row), isNull(outboxMessages.providerMessageId)))
+    .returning({ id: outboxMessages.id });
+  return updated.length > 0 ? 'deferred' : 'lost-lease';
 }
 
 /** Gives a claimed row back without counting the attempt. */

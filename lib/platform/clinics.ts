@@ -17,6 +17,7 @@ import type { EmailSender } from '@/lib/email/types';
 import { NotFoundError, RuleError } from '@/lib/kernel/errors';
 import { issueStaffInvite } from '@/lib/staff/staff-users';
 import { isValidSubdomainLabel } from '@/lib/tenancy/host';
+import { usageMonth } from '@/lib/sms-spend/rules';
 
 /** The platform console's view of clinics: operators only, never clinic data beyond counts. */
 
@@ -24,12 +25,16 @@ export async function listClinics(db: Executor) {
   // Drizzle renders a bare column in a select list without its table; the correlated
   // subqueries need the qualified name.
   const tenantId = sql.raw('"tenants"."id"');
+  // This month's SMS (lib/sms-spend): the count and segments the cost estimate is made from.
+  const month = usageMonth(clockNow());
   const rows = await db
     .select({
       id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status, createdAt: tenants.createdAt,
       domains: sql<string[]>`coalesce((select array_agg(case when d.kind = 'subdomain' then d.hostname || ' (subdomain)' else d.hostname || case when d.verified_at is null then ' (unverified)' else '' end end order by d.kind desc, d.hostname) from tenant_domains d where d.tenant_id = ${tenantId}), '{}')`,
       staff: sql<number>`(select count(*)::int from staff_users s where s.tenant_id = ${tenantId} and s.status <> 'deactivated')`,
       patients: sql<number>`(select count(*)::int from patients p where p.tenant_id = ${tenantId})`,
+      smsSent: sql<number>`coalesce((select u.sent from sms_monthly_usage u where u.tenant_id = ${tenantId} and u.month = ${month}::date), 0)`,
+      smsSegments: sql<number>`coalesce((select u.segments from sms_monthly_usage u where u.tenant_id = ${tenantId} and u.month = ${month}::date), 0)`,
     })
     .from(tenants)
     .orderBy(asc(tenants.name));

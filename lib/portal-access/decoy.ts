@@ -6,7 +6,9 @@ import { rateLimits } from '@/db/schema';
 import { normalizeCodeInput } from '@/lib/auth/challenges';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import { addSeconds, now as clockNow } from '@/lib/clock';
+import { isUuid } from '@/lib/kernel/ids';
 import { hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
+import { clinicCodeCeilingOpen } from '@/lib/sms-spend/ceilings';
 
 /**
  * The stand-in for a code flow started with an identifier we do not know (claim, forgot
@@ -47,6 +49,8 @@ export async function startDecoy(db: Executor, lockKey: string): Promise<DecoySt
     await lockDecoySends(tx, lockKey);
     const hourly = await peekRateLimit(tx, hourlyKey(lockKey), hourlyLimit(at));
     if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
+    const ceiling = await clinicCeiling(tx, lockKey);
+    if (!ceiling.open) return { ok: false, error: 'too-many-codes', retryAfterSeconds: ceiling.retryAfterSeconds };
     await tx.insert(rateLimits).values({ key: sentKey(decoyId), windowStart: at, count: 1 });
     await hitRateLimit(tx, hourlyKey(lockKey), hourlyLimit(at));
     return { ok: true, challengeId: decoyId, resendAvailableAt: addSeconds(at, AUTH_POLICY.resendAfterSeconds) };
@@ -54,6 +58,17 @@ export async function startDecoy(db: Executor, lockKey: string): Promise<DecoySt
 }
 
 const hourlyLimit = (now: Date) => ({ limit: AUTH_POLICY.codesPerHour, windowSeconds: 3600, now });
+
+/**
+ * A real code beyond the clinic's hourly SMS ceiling is refused as "too many codes"
+ * (lib/sms-spend/ceilings.ts), so a decoy is too: otherwise, while the ceiling is reached, a
+ * refusal would mark the identifier as known. The clinic is the lock key's (lockoutKey:
+ * scope:tenant:digest). Nothing is taken: a decoy sends nothing.
+ */
+async function clinicCeiling(tx: Executor, lockKey: string): Promise<{ open: boolean; retryAfterSeconds: number }> {
+  const tenantId = lockKey.split(':')[1] ?? '';
+  return isUuid(tenantId) ? clinicCodeCeilingOpen(tx, tenantId) : { open: true, retryAfterSeconds: 0 };
+}
 
 /** As sendChallengeCode locks the subject: one send at a time for what was typed. */
 async function lockDecoySends(tx: Executor, lockKey: string) {
@@ -83,6 +98,8 @@ export async function resendDecoy(db: Executor, id: string | null | undefined): 
     await lockDecoySends(tx, decoy.lockKey);
     const hourly = await peekRateLimit(tx, hourlyKey(decoy.lockKey), hourlyLimit(at));
     if (!hourly.allowed) return { ok: false, error: 'too-many-codes', retryAfterSeconds: hourly.retryAfterSeconds };
+    const ceiling = await clinicCeiling(tx, decoy.lockKey);
+    if (!ceiling.open) return { ok: false, error: 'too-many-codes', retryAfterSeconds: ceiling.retryAfterSeconds };
     // Claims the resend slot and, as a fresh code comes with fresh guesses (sendChallengeCode
     // resets code_attempts), zeroes the wrong guesses, in one statement.
     const sent = sentKey(decoy.id);

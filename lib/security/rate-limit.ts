@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { now as clockNow } from '@/lib/clock';
@@ -47,6 +47,46 @@ export async function hitRateLimit(db: Executor, key: string, opts: RateLimitOpt
     })
     .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
   return toResult(row!.count, row!.windowStart, opts, now, row!.count <= opts.limit);
+}
+
+/**
+ * Counts one hit only if it is within the limit, and says whether it was. Unlike hitRateLimit a
+ * refusal leaves the counter alone, so callers with different limits on one key (the SMS
+ * ceilings: queued messages may use less of an hour than sign-in codes) do not push each other
+ * over by asking. One conditional INSERT ... ON CONFLICT DO UPDATE ... WHERE: atomic under the
+ * row lock, so a burst never takes more than the limit. `windowStart` names the window counted
+ * in (giveBackRateLimitHit needs it).
+ */
+export async function takeRateLimit(db: Executor, key: string, opts: RateLimitOptions): Promise<RateLimitResult & { windowStart: Date }> {
+  const { now, cutoff } = windowBounds(opts);
+  const expired = sql`${rateLimits.windowStart} <= ${cutoff.toISOString()}::timestamptz`;
+  const [row] = opts.limit < 1 ? [] : await db
+    .insert(rateLimits)
+    .values({ key, windowStart: now, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
+        windowStart: sql`case when ${expired} then ${now.toISOString()}::timestamptz else ${rateLimits.windowStart} end`,
+      },
+      setWhere: sql`${expired} or ${rateLimits.count} < ${opts.limit}`,
+    })
+    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
+  if (row) return { ...toResult(row.count, row.windowStart, opts, now, true), windowStart: row.windowStart };
+  const [current] = await db.select({ count: rateLimits.count, windowStart: rateLimits.windowStart }).from(rateLimits).where(eq(rateLimits.key, key));
+  const windowStart = current?.windowStart ?? now;
+  return { ...toResult(current?.count ?? 0, windowStart, opts, now, false), windowStart };
+}
+
+/**
+ * Takes back a hit counted in the window that started at `windowStart` (the action it allowed did
+ * not happen: the SMS provider refused the message). A new window since then is left alone.
+ */
+export async function giveBackRateLimitHit(db: Executor, key: string, windowStart: Date): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ count: sql`${rateLimits.count} - 1` })
+    .where(and(eq(rateLimits.key, key), eq(rateLimits.windowStart, windowStart), gt(rateLimits.count, 0)));
 }
 
 /** Reads a counter without counting: `allowed` says whether one more hit would be allowed. */

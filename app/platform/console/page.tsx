@@ -5,6 +5,8 @@ import { getDb } from '@/db/client';
 import { requireOperator } from '@/lib/auth/operator-session';
 import { platformRootDomain } from '@/lib/config/env';
 import { listClinics } from '@/lib/platform/clinics';
+import { smsPricePerSegmentMicroUsd } from '@/lib/sms-spend/price';
+import { estimateCostMicroUsd, formatUsd, formatUsdPrice } from '@/lib/sms-spend/rules';
 import { createClinicAction, operatorSignOutAction, setClinicStatusAction } from './actions';
 
 export const metadata: Metadata = { title: 'Clinics · Carebridge console' };
@@ -13,6 +15,7 @@ export const dynamic = 'force-dynamic';
 export default async function ConsoleClinics() {
   const operator = await requireOperator();
   const clinics = await listClinics(getDb());
+  const price = smsPricePerSegmentMicroUsd();
   return (
     <ConsoleFrame operator={operator} signOut={operatorSignOutAction}>
       <h1 className="text-2xl font-semibold">Clinics</h1>
@@ -26,6 +29,8 @@ export default async function ConsoleClinics() {
               <th scope="col" className="px-4 py-3 font-medium">Domains</th>
               <th scope="col" className="px-4 py-3 font-medium">Staff</th>
               <th scope="col" className="px-4 py-3 font-medium">Patients</th>
+              <th scope="col" className="px-4 py-3 font-medium text-right">SMS this month</th>
+              <th scope="col" className="px-4 py-3 font-medium text-right">SMS cost (estimate)</th>
               <th scope="col" className="px-4 py-3 font-medium"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
@@ -39,6 +44,8 @@ export default async function ConsoleClinics() {
                 <td className="px-4 py-3 text-slate-700">{c.domains.join(', ')}</td>
                 <td className="px-4 py-3">{c.staff}</td>
                 <td className="px-4 py-3">{c.patients}</td>
+                <td className="px-4 py-3 text-right tabular-nums">{c.smsSent.toLocaleString('en-US')}<div className="text-xs text-slate-600">{c.smsSegments.toLocaleString('en-US')} segments</div></td>
+                <td className="px-4 py-3 text-right tabular-nums">{formatUsd(estimateCostMicroUsd(c.smsSegments, price))}</td>
                 <td className="px-4 py-3 text-right">
                   <form action={setClinicStatusAction}>
                     <input type="hidden" name="tenantId" value={c.id} />
@@ -53,6 +60,7 @@ export default async function ConsoleClinics() {
           </tbody>
         </table>
       </div>
+      <p className="mt-2 text-sm text-slate-600">SMS: counted when the provider accepts a message (sign-in codes included), this calendar month in UTC. Cost is an estimate at {formatUsdPrice(price)} a segment (SMS_PRICE_PER_SEGMENT_MICRO_USD).</p>
       <section aria-labelledby="new-clinic" className="mt-8 rounded-xl border border-slate-200 bg-white p-5">
         <h2 id="new-clinic" className="text-lg font-semibold">Create a clinic</h2>
         <p className="mt-1 text-sm text-slate-600">The first admin receives an invitation to set a password and an authenticator, then configures the clinic in its CRM.</p>
