@@ -59,6 +59,10 @@ export function signInErrorMessage(error: string, options: SignInMessageOptions 
       return t('portalUnavailable');
     case 'no-phone':
       return t('errNoPhone');
+    case 'awaiting-approval':
+      return t('errAwaitingApproval');
+    case 'registration-rejected':
+      return t('errRegistrationRejected');
     default:
       return t('errUnknown');
   }

@@ -1,33 +1,30 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { getCountryCallingCode, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { CountryCode } from 'libphonenumber-js';
 import type { Executor } from '@/db/client';
-import { authChallenges, locations, patients, type AuthChallenge, type ChallengePurpose, type IdentificationMode } from '@/db/schema';
+import { authChallenges, patients, type AuthChallenge, type ChallengePurpose, type IdentificationMode } from '@/db/schema';
 import type { AuditActor } from '@/lib/audit/record-audit';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { challengeKey, completeVerifiedChallenge, createChallenge, findOpenChallenge } from '@/lib/auth/challenges';
-import { identifierLabel, maskPhone, normalizeIdentifier } from '@/lib/auth/identifiers';
-import { identifierInSentence } from '@/lib/auth/messages';
+import { maskPhone, normalizeIdentifier } from '@/lib/auth/identifiers';
 import { lockoutKey } from '@/lib/auth/lockout';
 import { AUTH_POLICY } from '@/lib/auth/policy';
 import type { ClientInfo } from '@/lib/auth/portal-sign-in';
 import { now as clockNow } from '@/lib/clock';
 import { decryptField, encryptField } from '@/lib/crypto/field-encryption';
 import { recordEvent } from '@/lib/engagement/events';
-import { toLocale, type Locale } from '@/lib/i18n/core';
+import { toLocale } from '@/lib/i18n/core';
 import { hashPassword } from '@/lib/identity/password-hash';
 import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { getSmsSender } from '@/lib/messaging/providers';
 import { insertPatientRecord, lockPatientRecords, sameNameAndBirthDate } from '@/lib/patients/editing';
-import { normalizeNationalId, protectNationalId } from '@/lib/patients/national-id';
-import { parseDateInput } from '@/lib/patients/schemas';
-import { toE164 } from '@/lib/phone/format';
 import { createOrFindAccount, findAccountByIdentity, linkAccountToPatient } from '@/lib/portal-access/accounts';
 import {
   checkFlowCode, flowLockedSeconds, readFlowPayload, resendFlowCode, startFlowAttempt,
   type AttemptRefusal, type CodeRefusal, type FlowPayload, type FlowResend,
 } from '@/lib/portal-access/flow';
+import { checkNewPersonDetails, clinicCountry } from '@/lib/portal-access/new-person';
 import { checkNewPassword } from '@/lib/portal-access/passwords';
 import { PORTAL_ACCESS_POLICY } from '@/lib/portal-access/policy';
 import { hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
@@ -35,7 +32,7 @@ import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { CommerceAuditActions } from './audit-actions';
 import { getCommerceSettings } from './settings';
-import { safeNextPath, type SignupWording, type VisitorSignupValues } from './visitor-signup-forms';
+import { safeNextPath, type VisitorSignupValues } from './visitor-signup-forms';
 
 /**
  * A new visitor creates their portal account in the shop's checkout (issue 17; seed 004's "patient
@@ -104,27 +101,8 @@ export async function visitorSignupOpen(db: Executor, profile: TenantProfile): P
   return settings.shopEnabled && settings.openToNewVisitors;
 }
 
-/** The clinic's country (its first location's, as the portal lists them), for phone numbers typed without a country code. */
-export async function clinicCountry(db: Executor, tenantId: string): Promise<CountryCode> {
-  const [row] = await db
-    .select({ country: locations.country })
-    .from(locations)
-    .where(and(eq(locations.tenantId, tenantId), eq(locations.active, true)))
-    .orderBy(asc(locations.name))
-    .limit(1);
-  const country = row?.country?.toUpperCase();
-  return country && isSupportedCountry(country) ? country : 'US';
-}
-
-/** What the form's sentences name, in the reader's language: the clinic, its sign-in identifier, its country's calling code. */
-export async function signupWording(db: Executor, profile: TenantProfile, locale: Locale): Promise<SignupWording> {
-  const { identificationMode, nationalIdLabel } = profile.portal;
-  return {
-    clinic: profile.branding.displayName,
-    identifier: identifierInSentence(identifierLabel(identificationMode, nationalIdLabel), locale),
-    callingCode: getCountryCallingCode(await clinicCountry(db, profile.id)),
-  };
-}
+/** Where the clinic is and what the form's sentences name: shared with the portal's self-registration. */
+export { clinicCountry, newPersonWording as signupWording } from '@/lib/portal-access/new-person';
 
 // ---------------------------------------------------------------------------------------------
 // Step 1: details, then the code
@@ -137,25 +115,15 @@ export function checkVisitorDetails(
   input: VisitorSignupInput,
   rules: { mode: IdentificationMode; country: CountryCode; today: string },
 ): { ok: true; details: VisitorDetails } | { ok: false; problems: VisitorSignupProblems } {
-  const problems: VisitorSignupProblems = {};
-  const dateOfBirth = parseDateInput(input.dateOfBirth);
-  if (!dateOfBirth) problems.dateOfBirth = 'errDateOfBirth';
-  else if (dateOfBirth < '1900-01-01' || dateOfBirth > rules.today) problems.dateOfBirth = 'errDateOfBirthRange';
-  const phone = toE164(input.phone, rules.country);
-  if (!phone) problems.phone = 'errPhone';
-  const email = normalizeIdentifier('email', input.email);
-  let nationalId: VisitorDetails['nationalId'] = null;
-  if (rules.mode === 'national_id') {
-    const typed = normalizeNationalId(input.identifier ?? '');
-    if (!typed) problems.identifier = 'errIdentifier';
-    else if (!/^[A-Z0-9]{4,20}$/.test(typed)) problems.identifier = 'errIdentifierShape';
-    else nationalId = protectNationalId(typed);
-  }
+  const person = checkNewPersonDetails(input, { ...rules, emailRequired: true });
+  const problems: VisitorSignupProblems = person.ok ? {} : { ...person.problems };
   if (input.terms !== 'on') problems.terms = 'errTerms';
+  const email = person.ok ? person.details.email : normalizeIdentifier('email', input.email);
   const password = checkNewPassword(input, { email, name: `${input.firstName} ${input.lastName}` });
   if (!password.ok) Object.assign(problems, password.problems);
-  if (Object.keys(problems).length > 0 || !dateOfBirth || !phone) return { ok: false, problems };
-  return { ok: true, details: { firstName: input.firstName, lastName: input.lastName, dateOfBirth, email, phone, nationalId } };
+  if (!person.ok || Object.keys(problems).length > 0) return { ok: false, problems };
+  // Required above, so never null here.
+  return { ok: true, details: { ...person.details, email: person.details.email! } };
 }
 
 export type StartVisitorSignupResult =

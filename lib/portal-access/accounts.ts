@@ -61,7 +61,7 @@ export async function findAccountByIdentity(db: Executor, tenantId: string, mode
   const value = mode === 'email' ? identity.email : identity.nationalIdHash;
   if (!value) return null;
   const [row] = await db
-    .select({ id: portalAccounts.id, status: portalAccounts.status, phone: portalAccounts.phone })
+    .select({ id: portalAccounts.id, status: portalAccounts.status, phone: portalAccounts.phone, email: portalAccounts.email, language: portalAccounts.language })
     .from(portalAccounts)
     .where(and(
       eq(portalAccounts.tenantId, tenantId),
@@ -87,6 +87,8 @@ export interface NewPortalAccount extends AccountIdentity {
   phone: string;
   passwordHash: string;
   language: string;
+  /** 'pending': a self-registration waiting for the clinic's approval (registration.ts). Active by default. */
+  status?: 'active' | 'pending';
 }
 
 /**
@@ -122,6 +124,7 @@ export async function createOrFindAccount(
       passwordHash: account.passwordHash,
       passwordChangedAt: at,
       language: account.language,
+      status: account.status ?? 'active',
       createdAt: at,
       updatedAt: at,
     })
@@ -136,8 +139,9 @@ export async function createOrFindAccount(
 
 /**
  * Gives an account access to a patient, the one way every flow does it (activation, claim,
- * invite, shop sign-up): a new link is the patient's portal_account.activated. An existing link
- * keeps its relationship and records nothing.
+ * invite, shop sign-up, self-registration): a new link is the patient's portal_account.activated.
+ * An existing link keeps its relationship and records nothing. A registration waiting for the
+ * clinic's approval links quietly (`activated: false`) and records the event when approved.
  */
 export async function linkAccountToPatient(
   tx: Transaction,
@@ -146,6 +150,7 @@ export async function linkAccountToPatient(
   patientId: string,
   relationship: PortalRelationship,
   at: Date,
+  options: { activated?: boolean } = {},
 ): Promise<boolean> {
   const rows = await tx
     .insert(portalAccountPatients)
@@ -153,6 +158,7 @@ export async function linkAccountToPatient(
     .onConflictDoNothing()
     .returning({ patientId: portalAccountPatients.patientId });
   if (rows.length === 0) return false;
+  if (options.activated === false) return true;
   await recordEvent(tx, tenantId, {
     name: 'portal_account.activated', patientId, subject: { portalAccountId: accountId, relationship }, actor: { kind: 'patient', id: accountId },
   });

@@ -16,11 +16,12 @@ import { maskNationalId } from '@/lib/patients/national-id';
 import { clearRateLimit, hitRateLimit, peekRateLimit } from '@/lib/security/rate-limit';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
-import { createOrFindAccount, findPatientForAccess, fullNameOf, LOCK_SCOPES, linkAccountToPatient } from './accounts';
+import { createOrFindAccount, findAccountByIdentity, findPatientForAccess, fullNameOf, LOCK_SCOPES, linkAccountToPatient } from './accounts';
 import { checkFlowCode, flowLockedSeconds, flowResender, readFlowPayload, sendFlowCode, writeFlowPayload, type CodeRefusal, type FlowPayload } from './flow';
 import { initialsMatch } from './matching';
 import { checkNewPassword } from './passwords';
 import { PORTAL_ACCESS_POLICY } from './policy';
+import { registrationHoldsLink } from './registration';
 import { invalidInput, problemsFromFieldErrors, type InvalidInput } from './results';
 import { activationCredentialsSchema, activationDetailsSchema, emailSchema, type ActivationDetailsInput } from './schemas';
 
@@ -214,7 +215,12 @@ export async function submitActivationCredentials(
   return { ok: true, maskedPhone: maskPhone(challenge.phone), resendAvailableAt: sent.resendAvailableAt };
 }
 
-export type CompleteActivationResult = { ok: true; outcome: 'created' | 'linked' } | CodeRefusal | { ok: false; error: 'activation-expired' };
+export type CompleteActivationResult =
+  | { ok: true; outcome: 'created' | 'linked' }
+  | CodeRefusal
+  | { ok: false; error: 'activation-expired' }
+  /** The identifier signs in to a self-registration the clinic must check first (registration.ts). */
+  | { ok: false; error: 'identifier-held' };
 
 /**
  * Step 3: the SMS code. Creates the account (or, when an account already signs in with that
@@ -234,6 +240,9 @@ export async function completeActivation(
   if (!payload.passwordHash || !payload.portalCode) return { ok: false, error: 'no-attempt' };
   const tenantId = profile.id;
   const patientId = checked.challenge.subjectId;
+  // An account someone registered with this identifier, unproven, is not this patient's to join.
+  const holder = await accountForActivation(db, profile, payload.email ?? null, patientId);
+  if (holder && (await registrationHoldsLink(db, tenantId, holder.id, patientId))) return { ok: false, error: 'identifier-held' };
 
   return db.transaction(async (tx): Promise<CompleteActivationResult> => {
     const done = await completeVerifiedChallenge(tx, checked.challenge.id, { tenantId, purposes: [PURPOSE] });
@@ -271,6 +280,13 @@ export async function completeActivation(
     });
     return { ok: true, outcome: created ? 'created' : 'linked' };
   });
+}
+
+/** The account that already signs in with the identifier this activation will use, if any. */
+async function accountForActivation(db: Executor, profile: TenantProfile, email: string | null, patientId: string) {
+  const patient = await findPatientForAccess(db, profile.id, patientId);
+  if (!patient) return null;
+  return findAccountByIdentity(db, profile.id, profile.portal.identificationMode, { email, nationalIdHash: patient.nationalIdHash });
 }
 
 /** "Resend code", 60 s after the last one. */

@@ -18,7 +18,7 @@ import { checkDecoyCode, resendDecoy } from './decoy';
  * an hour, 5 guesses a code, and wrong codes counted towards the flow's lockout key.
  */
 
-export type FlowArea = 'activation' | 'claim' | 'invite' | 'password-reset' | 'signup';
+export type FlowArea = 'activation' | 'claim' | 'invite' | 'password-reset' | 'signup' | 'registration';
 
 /** Every flow keeps its lockout key in the payload; the rest is the flow's own. */
 export interface FlowPayload {
@@ -75,7 +75,7 @@ export async function flowLockedSeconds(db: Executor, lockKey: string): Promise<
  * response: waiting for the provider would make the real answer slower than the decoy's. The
  * others can only be reached by the right person, so they wait and can say the SMS failed.
  */
-const FLOWS_WITH_DECOYS: ReadonlySet<FlowArea> = new Set(['claim', 'password-reset']);
+const FLOWS_WITH_DECOYS: ReadonlySet<FlowArea> = new Set(['claim', 'password-reset', 'registration']);
 
 export async function sendFlowCode(
   db: Executor,

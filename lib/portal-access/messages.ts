@@ -36,6 +36,8 @@ export function portalAccessMessage(error: string, options: SignInMessageOptions
       return t('errAccountExists');
     case 'account-disabled':
       return t('errAccountDisabled');
+    case 'identifier-held':
+      return t('errIdentifierHeld', { identifier: identifierInSentence(options.identifierLabel, locale) });
     case 'link-invalid':
       return t('errLinkInvalid');
     case 'link-used':

@@ -56,6 +56,8 @@ export const portalSignIn = defineMessages(
     errNoCode: 'Send a code first.',
     errNoAttempt: 'Your sign-in attempt has expired. Please start again.',
     errNoPhone: 'We don’t have a mobile number for you, and sign-in needs one. Please contact the clinic to add it.',
+    errAwaitingApproval: 'Your registration is waiting for the clinic’s approval. We’ll let you know as soon as the clinic has confirmed it.',
+    errRegistrationRejected: 'The clinic could not confirm your registration. Please contact the clinic.',
     errUnknown: 'Something went wrong. Please try again.',
 
     sessionIdle: 'You were signed out after a period of inactivity, to protect your information. Please sign in again.',
@@ -117,6 +119,8 @@ export const portalSignIn = defineMessages(
     errNoCode: 'Primero pida un código.',
     errNoAttempt: 'Su intento de inicio de sesión venció. Empiece de nuevo.',
     errNoPhone: 'No tenemos un número de celular suyo, y el inicio de sesión lo necesita. Comuníquese con la clínica para agregarlo.',
+    errAwaitingApproval: 'Su registro está esperando la aprobación de la clínica. Le avisaremos en cuanto la clínica lo confirme.',
+    errRegistrationRejected: 'La clínica no pudo confirmar su registro. Comuníquese con la clínica.',
     errUnknown: 'Algo salió mal. Inténtelo de nuevo.',
 
     sessionIdle: 'Cerramos su sesión tras un periodo de inactividad, para proteger su información. Vuelva a iniciar sesión.',

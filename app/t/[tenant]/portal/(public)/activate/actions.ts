@@ -14,8 +14,9 @@ import { activationCredentialsSchema, activationDetailsSchema, type ActivationDe
  */
 export const activationAction = publicAction({ catalog: portalAccess }, codeFlowAction<ActivationFormState>({
   first: 'details',
-  // Staff issued a new portal ID, or turned access off, while the person was typing.
-  ends: { 'activation-expired': 'details' },
+  // Staff issued a new portal ID, or turned access off, while the person was typing; or the
+  // identifier signs in to a self-registration the clinic must check first.
+  ends: { 'activation-expired': 'details', 'identifier-held': 'details' },
   steps: [
     flowStep({
       intent: 'details',
