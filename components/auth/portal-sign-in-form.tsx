@@ -7,8 +7,10 @@ import { interpolate } from '@/lib/i18n/core';
 import type { AuthenticatorSignInMessages } from '@/lib/i18n/messages/authenticator';
 import { pickCodeStepLabels, type SignInFormMessages } from '@/lib/i18n/messages/portal-sign-in';
 import type { PortalSignInState } from '@/lib/portal-access/form-state';
+import type { PasskeySignInMessages } from '@/lib/i18n/messages/passkeys';
 import { AppCodeStep, UseAppButton } from './authenticator-sign-in-step';
 import { CodeFlowForm } from './code-flow-form';
+import { PasskeySignInStep } from './passkey-sign-in-step';
 
 /**
  * Two steps on one card: identifier and password, then the SMS code. `messages` are the form's
@@ -20,6 +22,7 @@ export function PortalSignInForm({
   identifierType,
   messages: m,
   appMessages,
+  passkeyMessages,
 }: {
   action: FormAction<PortalSignInState>;
   identifierLabel: string;
@@ -27,6 +30,8 @@ export function PortalSignInForm({
   messages: SignInFormMessages;
   /** The authenticator app's step, where the clinic allows the app. */
   appMessages?: AuthenticatorSignInMessages;
+  /** The passkey step, where the clinic accepts passkeys. */
+  passkeyMessages?: PasskeySignInMessages;
 }) {
   return (
     <CodeFlowForm
@@ -40,7 +45,9 @@ export function PortalSignInForm({
         alternatives: appMessages && state.appOffered ? <UseAppButton action={post} pending={pending} label={appMessages.useApp} /> : undefined,
       })}
     >
-      {({ state, action: post, pending }) => state.step === 'app' && appMessages ? (
+      {({ state, action: post, pending }) => state.step === 'passkey' && passkeyMessages ? (
+        <PasskeySignInStep action={post} pending={pending} state={state} messages={passkeyMessages} restartLabel={m.useDifferentAccount} />
+      ) : state.step === 'app' && appMessages ? (
         <AppCodeStep action={post} pending={pending} state={state} messages={appMessages} restartLabel={m.useDifferentAccount} />
       ) : (
         <form action={post} className="mt-4 space-y-4" noValidate>

@@ -5,11 +5,14 @@ import { portalAccounts } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { verifyPasswordOrDummy } from '@/lib/identity/password-hash';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@/lib/identity/passkeys/ceremonies';
+import type { RelyingParty } from '@/lib/identity/passkeys/relying-party';
 import { getSmsSender } from '@/lib/messaging/providers';
 import type { SmsSender } from '@/lib/sms/types';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { challengePayload, createChallenge, findOpenChallenge, firstCodeRefusal, sendSignInCode, verifyChallengeCode, type CodeSendOutcome } from './challenges';
 import { findPortalAccountByIdentifier, maskPhone, normalizeIdentifier } from './identifiers';
+import { offerPortalPasskey } from './portal-passkey-sign-in';
 import { claimSignInAttempt, clearSignInFailures, lockIfLastAttempt, lockoutKey, lockRemainingSeconds, recordSignInFailure, releaseSignInAttempt } from './lockout';
 
 export interface ClientInfo {
@@ -20,19 +23,25 @@ export interface ClientInfo {
 
 export type StartSignInResult =
   | { ok: true; challengeId: string; maskedPhone: string; resendAvailableAt: Date }
+  /** A passkey is offered first: no SMS has been sent (lib/auth/portal-passkey-sign-in.ts). */
+  | { ok: true; challengeId: string; passkey: PublicKeyCredentialRequestOptionsJSON }
   | { ok: false; error: 'invalid-credentials' }
   | { ok: false; error: 'locked'; retryAfterSeconds: number }
   | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number }
   | { ok: false; error: 'sms-failed' }
   | { ok: false; error: 'portal-disabled' };
 
-/** Step 1: identifier and password. On success an SMS code is on its way. */
+/**
+ * Step 1: identifier and password. On success an SMS code is on its way, unless the clinic
+ * accepts passkeys and the account has one made on this host (`rp`): then that is offered first.
+ */
 export async function startPortalSignIn(
   db: Executor,
   profile: TenantProfile,
   input: { identifier: string; password: string },
   client: ClientInfo,
   sms: SmsSender = getSmsSender(),
+  rp: RelyingParty | null = null,
 ): Promise<StartSignInResult> {
   if (!profile.portal.enabled) return { ok: false, error: 'portal-disabled' };
   const mode = profile.portal.identificationMode;
@@ -74,6 +83,8 @@ export async function startPortalSignIn(
     payload: { lockKey: key },
     ip: client.ip,
   });
+  const passkey = await offerPortalPasskey(db, profile, challenge.id, rp);
+  if (passkey) return { ok: true, challengeId: challenge.id, passkey };
   const sent = await sendSignInCode(db, challenge, sms, profile.branding.displayName);
   if (!sent.ok) return firstCodeRefusal(sent);
   await recordAudit(db, { ...audit, actor: { kind: 'patient', id: account.id }, action: 'auth.code_sent', details: { area: 'portal' } });

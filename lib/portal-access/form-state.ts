@@ -1,4 +1,5 @@
 import 'server-only';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { ActionState } from '@/lib/actions/result';
 
 /**
@@ -24,10 +25,12 @@ export interface PortalAccessFormState<Step extends string = string> extends Act
   resendAt?: number;
 }
 
-export type SignInStep = 'credentials' | 'code' | 'app';
+export type SignInStep = 'credentials' | 'code' | 'app' | 'passkey';
 export interface PortalSignInState extends PortalAccessFormState<SignInStep> {
   /** The code step offers "Use my authenticator app instead" (the server checks again when it is used). */
   appOffered?: boolean;
+  /** The passkey step: the browser's options for this attempt (none left: only the SMS code). */
+  passkey?: PublicKeyCredentialRequestOptionsJSON;
 }
 
 export type ActivationStep = 'details' | 'credentials' | 'code';

@@ -111,3 +111,11 @@ export const passkeys = defineMessages(
 );
 
 export type PasskeyMessages = (typeof passkeys)['en'];
+
+/** The sign-in step's words, for the client component. */
+export type PasskeySignInMessages = Pick<PasskeyMessages, 'signInIntro' | 'usePasskey' | 'waiting' | 'smsInstead' | 'signInCancelled' | 'signInUnsupported' | 'signInNeedsJavaScript'>;
+
+export function pickPasskeySignInMessages(m: PasskeyMessages): PasskeySignInMessages {
+  const { signInIntro, usePasskey, waiting, smsInstead, signInCancelled, signInUnsupported, signInNeedsJavaScript } = m;
+  return { signInIntro, usePasskey, waiting, smsInstead, signInCancelled, signInUnsupported, signInNeedsJavaScript };
+}

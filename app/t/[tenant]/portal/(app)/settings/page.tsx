@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { PortalMessagesSection } from '@/components/engagement/consent/portal-messages-section';
 import { AuthenticatorSection } from '@/components/portal/settings/authenticator-section';
+import { PasskeysSection } from '@/components/portal/settings/passkeys-section';
 import { DeleteAccountForm } from '@/components/portal/settings/delete-account-form';
 import { PasswordForm } from '@/components/portal/settings/password-form';
 import { PreferencesForm } from '@/components/portal/settings/preferences-form';
@@ -14,6 +15,7 @@ import { supportedTimeZones } from '@/lib/settings/time-zones';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { changePasswordAction, deleteAccountAction, savePreferencesAction } from './actions';
 import { saveMessageChoicesAction } from './message-actions';
+import { addPasskeyAction, passkeyOptionsAction, removePasskeyAction, renamePasskeyAction } from './passkey-actions';
 import { cancelAuthenticatorAction, confirmAuthenticatorAction, regenerateRecoveryCodesAction, removeAuthenticatorAction, startAuthenticatorAction } from './authenticator-actions';
 
 const authenticatorActions = {
@@ -78,6 +80,7 @@ export default async function PortalSettingsPage({ params, searchParams }: {
         timeZone={portal.account.timeZone ?? profile.locations[0]?.timeZone ?? 'UTC'}
         actions={authenticatorActions}
       />
+      <PasskeysSection portal={portal} clinicName={profile.branding.displayName} timeZone={portal.account.timeZone ?? profile.locations[0]?.timeZone ?? 'UTC'} locale={locale} actions={{ options: passkeyOptionsAction, add: addPasskeyAction, rename: renamePasskeyAction, remove: removePasskeyAction }} />
       <section aria-labelledby="delete-heading" className="rounded-xl border border-red-300 bg-surface p-4 sm:p-6">
         <h2 id="delete-heading" className="text-lg font-semibold text-red-800 dark:text-red-300">{t('deleteHeading')}</h2>
         <p className="mt-1 text-sm">{t('deleteIntro')}</p>

@@ -7,6 +7,7 @@ import { identifierFieldLabel, sessionEndMessage } from '@/lib/auth/messages';
 import { getPortalSession } from '@/lib/auth/portal-session';
 import { messagesFor } from '@/lib/i18n/core';
 import { authenticatorSignIn } from '@/lib/i18n/messages/authenticator';
+import { passkeys, pickPasskeySignInMessages } from '@/lib/i18n/messages/passkeys';
 import { pickSignInFormMessages, portalSignIn } from '@/lib/i18n/messages/portal-sign-in';
 import { getPublicPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
@@ -56,6 +57,7 @@ export default async function PortalSignInPage({
               identifierType={profile.portal.identificationMode === 'email' ? 'email' : 'text'}
               messages={pickSignInFormMessages(messagesFor(portalSignIn, locale))}
               appMessages={profile.portal.totpAllowed ? messagesFor(authenticatorSignIn, locale) : undefined}
+              passkeyMessages={profile.portal.passkeysAllowed ? pickPasskeySignInMessages(messagesFor(passkeys, locale)) : undefined}
             />
             <div className="mt-6 space-y-2 border-t border-line pt-4 text-sm">
               <p>
