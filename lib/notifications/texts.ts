@@ -111,3 +111,24 @@ export const appointmentTexts: Record<NotificationLanguage, AppointmentTexts> = 
     cancelledAction: 'Para reservar otra visita, inicie sesión en su portal de pacientes:',
   },
 };
+
+/** "Your data export is ready" (issue 19): the clinic's name and a link to the portal page, nothing of the record. */
+export interface DataExportReadyTexts {
+  sms: (clinic: string, link: string) => string;
+  emailSubject: (clinic: string) => string;
+  /** Followed by the link to the portal's My data page. */
+  emailLine: (clinic: string) => string;
+}
+
+export const dataExportReadyTexts: Record<NotificationLanguage, DataExportReadyTexts> = {
+  en: {
+    sms: (clinic, link) => `Your data export from ${clinic} is ready. Download it within 7 days: ${link}`,
+    emailSubject: (clinic) => `Your data export from ${clinic} is ready`,
+    emailLine: (clinic) => `Your data export from ${clinic} is ready. Sign in to your patient portal to download it (once, within 7 days):`,
+  },
+  es: {
+    sms: (clinic, link) => `Su exportación de datos de ${clinic} está lista. Descárguela en un plazo de 7 días: ${link}`,
+    emailSubject: (clinic) => `Su exportación de datos de ${clinic} está lista`,
+    emailLine: (clinic) => `Su exportación de datos de ${clinic} está lista. Inicie sesión en su portal de pacientes para descargarla (una sola vez, en un plazo de 7 días):`,
+  },
+};

@@ -9,6 +9,7 @@ import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { loadPersonalData } from '@/lib/patients/personal-data';
 import { personalDataAction } from './actions';
+import { DataExportArea } from './export-section';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(data);
@@ -18,7 +19,7 @@ export async function generateMetadata(): Promise<Metadata> {
 const SEX_KEYS = { female: 'sexFemale', male: 'sexMale', other: 'sexOther', unknown: 'sexUnknown' } as const;
 
 /** Seed 004 "Data", for the patient selected in the session (never an id from the URL). */
-export default async function PortalDataPage() {
+export default async function PortalDataPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const portal = await requirePortalPatient('records');
   const { t, fmt, locale } = await getPortalI18n(data);
   let loaded;
@@ -60,6 +61,7 @@ export default async function PortalDataPage() {
         <p className="mt-3 text-fg-muted">{t('readOnlyHint')}</p>
       </div>
       <PersonalDataForm key={portal.patient.id} action={personalDataAction} locale={locale} initial={initial} isSelf={isSelf} pending={pendingChange} />
+      <DataExportArea portal={portal} refusal={(await searchParams).export} />
     </div>
   );
 }
