@@ -17,12 +17,15 @@ export interface CampaignReport {
   excluded: { noConsent: number; suppressed: number; noAddress: number; total: number };
   /** Waiting for their slot (or left unsent by a cancel). */
   waiting: number;
-  /** Handed to the outbox, not yet sent by the provider. */
+  /** Handed to the outbox, not yet sent by the provider (nor held by the SMS budget). */
   handedOver: number;
   sent: number;
   delivered: number;
   failed: number;
-  /** Held back when their turn came: consent withdrawn or the address suppressed since queueing. */
+  /**
+   * Held back when their turn came: consent withdrawn or the address suppressed since queueing, or
+   * an SMS the clinic's spent budget holds (outbox status 'held', lib/sms-spend; it may still go).
+   */
   heldAtSend: number;
   opened: number;
   clicked: number;
@@ -34,6 +37,9 @@ export async function campaignReport(db: Executor, ctx: StaffContext, campaignId
   const campaign = await getCampaign(db, ctx, campaignId);
   const r = campaignRecipients;
   const count = (condition: ReturnType<typeof sql>) => sql<number>`count(*) filter (where ${condition})::int`;
+  // Drizzle writes this one-table select's columns unqualified: inside the subquery they would
+  // name the outbox's own, so the recipient's are qualified by hand.
+  const budgetHeld = sql`exists (select 1 from outbox_messages o where o.tenant_id = "campaign_recipients"."tenant_id" and o.id = "campaign_recipients"."outbox_message_id" and o.status = 'held')`;
   const [row] = await db
     .select({
       recipients: sql<number>`count(*)::int`,
@@ -41,11 +47,11 @@ export async function campaignReport(db: Executor, ctx: StaffContext, campaignId
       suppressed: count(sql`${r.exclusionReason} = 'suppressed'`),
       noAddress: count(sql`${r.exclusionReason} = 'no_address'`),
       waiting: count(sql`${r.status} = 'queued' and ${r.outboxMessageId} is null`),
-      handedOver: count(sql`${r.status} = 'queued' and ${r.outboxMessageId} is not null`),
+      handedOver: count(sql`${r.status} = 'queued' and ${r.outboxMessageId} is not null and not ${budgetHeld}`),
       sent: count(sql`${r.status} in ('sent', 'delivered')`),
       delivered: count(sql`${r.status} = 'delivered' or ${r.deliveredAt} is not null`),
       failed: count(sql`${r.status} = 'failed'`),
-      heldAtSend: count(sql`${r.status} = 'suppressed'`),
+      heldAtSend: count(sql`${r.status} = 'suppressed' or (${r.status} = 'queued' and ${budgetHeld})`),
       opened: count(sql`${r.openedAt} is not null`),
       clicked: count(sql`${r.clickedAt} is not null`),
       unsubscribed: count(sql`${r.unsubscribedAt} is not null`),
