@@ -4,6 +4,7 @@ import { autoCloseConversations } from '@/lib/conversations/auto-close';
 import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { expireOverdueAssignments } from '@/lib/clinic-forms/reminders';
 import { cleanupAbandonedUploads } from '@/lib/documents/direct-upload';
+import { EXPORT_BATCH, runDataExportJob } from '@/lib/data-export/build';
 import { reconcilePayments } from '@/lib/billing/reconcile';
 import { runRenewals } from '@/lib/commerce/renewals';
 import { processPaymentEvents } from '@/lib/billing/webhooks';
@@ -99,6 +100,8 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'automation-webhooks', everySeconds: 30, run: async (db, at) => ({ ...(await deliverWebhooks(db, at)) }), moreWaiting: (c) => (c.webhooksDelivered ?? 0) + (c.webhooksRetried ?? 0) + (c.webhooksDead ?? 0) >= WEBHOOK_BATCH },
   // Passkey challenges an hour past their expiry (lib/identity/passkeys/store.ts).
   { name: 'passkey-challenges', everySeconds: 300, run: async (db, at) => deleteExpiredChallenges(db, at) },
+  // Patients' data exports (lib/data-export/build.ts): built with SKIP LOCKED and a fenced lease, then expired after 7 days; before the outbox, which sends the "ready" notice.
+  { name: 'data-exports', everySeconds: 30, run: async (db, at) => ({ ...(await runDataExportJob(db, at)) }), moreWaiting: (c) => (c.exportsBuilt ?? 0) + (c.exportsRetried ?? 0) + (c.exportsFailed ?? 0) >= EXPORT_BATCH },
   OUTBOX_JOB,
 ];
 

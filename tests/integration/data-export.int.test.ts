@@ -22,6 +22,7 @@ import { replyAsPatient } from '@/lib/conversations/portal';
 import { replyAsStaff, startStaffConversation } from '@/lib/conversations/staff';
 import { claimExports, buildClaimedExport, DOWNLOAD_GRACE_SECONDS, EXPORT_TTL_DAYS, exportObjectKey, LEASE_SECONDS, runDataExportJob } from '@/lib/data-export/build';
 import { claimDataExportDownload, DataExportRuleError, EXPORT_REQUESTS_PER_DAY, loadDataExport, requestDataExport } from '@/lib/data-export/requests';
+import { SCHEDULED_JOBS } from '@/lib/jobs/scheduled';
 import { getObjectStore, setObjectStoreForTests } from '@/lib/storage/get-object-store';
 import { LocalObjectStore } from '@/lib/storage/local-object-store';
 import { hostFor, invokeRoute, signIn } from '../support/action-harness';
@@ -315,6 +316,17 @@ describe('building an export', () => {
     expect(after).toMatchObject({ status: 'ready', attempts: 2, storageKey: exportObjectKey(row, 2) });
     expect(await noticesOf(id)).toHaveLength(2);
     expect(await auditOf(w.clinic.id, 'data_export.built')).toHaveLength(1);
+  });
+
+  it("runs in the scheduled jobs, before the outbox that sends its notice", async () => {
+    const w = await clinicWithRecord();
+    const { id } = await requestDataExport(db(), w.asLeo);
+    const names = SCHEDULED_JOBS.map((j) => j.name);
+    expect(names.indexOf('data-exports')).toBeGreaterThanOrEqual(0);
+    expect(names.indexOf('data-exports')).toBeLessThan(names.indexOf('outbox'));
+    const counts = await SCHEDULED_JOBS.find((j) => j.name === 'data-exports')!.run(db(), new Date());
+    expect(counts.exportsBuilt).toBeGreaterThanOrEqual(1);
+    expect((await readyZip(id)).row.status).toBe('ready');
   });
 
   it("fails without building when the person's access was withdrawn meanwhile", async () => {
