@@ -97,6 +97,17 @@ function fillerPatients(prefix: string, count: number, city: string, region: str
   });
 }
 
+/**
+ * A date of birth, computed when the demo is seeded, for someone who turns `age` `days` from now:
+ * Maria's daughter turns 12 thirty days after seeding, so the family age rules (issue 19) can be tried
+ * by moving the clock or waiting.
+ */
+function bornToTurn(age: number, days: number, from: Date = new Date()): string {
+  const birthday = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + days));
+  birthday.setUTCFullYear(birthday.getUTCFullYear() - age);
+  return birthday.toISOString().slice(0, 10);
+}
+
 export const DEMO_CLINICS: DemoClinic[] = [
   {
     slug: 'sunrise',
@@ -122,10 +133,11 @@ export const DEMO_CLINICS: DemoClinic[] = [
     patients: [
       { recordNumber: 'SUN-10001', firstName: 'Maria', lastName: 'Lopez', dateOfBirth: '1986-04-12', sex: 'female', email: 'maria.lopez@sunrise.test', phone: '+15555550101', addressLine1: '12 Sunset Avenue', city: 'Springfield', region: 'IL', postalCode: '62702', preferredLanguage: 'es' },
       { recordNumber: 'SUN-10002', firstName: 'Leo', lastName: 'Lopez', dateOfBirth: '2016-09-03', sex: 'male', addressLine1: '12 Sunset Avenue', city: 'Springfield', region: 'IL', postalCode: '62702' },
+      { recordNumber: 'SUN-10004', firstName: 'Ana', lastName: 'Lopez', dateOfBirth: bornToTurn(12, 30), sex: 'female', addressLine1: '12 Sunset Avenue', city: 'Springfield', region: 'IL', postalCode: '62702' },
       { recordNumber: 'SUN-10003', firstName: 'Robert', lastName: 'Chen', dateOfBirth: '1954-01-27', sex: 'male', email: 'robert.chen@example.test', phone: '+15555550103', city: 'Springfield', region: 'IL' },
       ...fillerPatients('SUN', 36, 'Springfield', 'IL', '217'),
     ],
-    contacts: [{ patient: 'SUN-10002', contact: 'SUN-10001', relationship: 'parent' }],
+    contacts: [{ patient: 'SUN-10002', contact: 'SUN-10001', relationship: 'parent' }, { patient: 'SUN-10004', contact: 'SUN-10001', relationship: 'parent' }],
     portalAccounts: [
       {
         fullName: 'Maria Lopez',
@@ -134,6 +146,8 @@ export const DEMO_CLINICS: DemoClinic[] = [
         links: [
           { patient: 'SUN-10001', relationship: 'self' },
           { patient: 'SUN-10002', relationship: 'parent' },
+          // Full scope (the default) until Ana turns 12, thirty days after seeding.
+          { patient: 'SUN-10004', relationship: 'parent' },
         ],
       },
     ],
