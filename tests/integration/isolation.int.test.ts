@@ -11,6 +11,7 @@ import {
   formTemplateVersions, homeActivityDays, locations, patientAssignments, patientContacts, patientNotes, patientPortalSettings, patients,
   portalAccountPatients, portalAccounts, providerServices, services, staffUsers, tenantDomains, timeOff,
   billingSettings, cardAuthorizations, cardSetups, invoiceLines, invoices, ledgerEntries, paymentAllocations, payments, savedCards,
+  dataExports,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
@@ -210,6 +211,14 @@ async function seedPatientRecords(
   };
   const documentId = await newDocument('available');
   const pendingDocumentId = await newDocument('pending');
+  // A data export ready for its one download (issue 19): only its own asker may spend it.
+  const dataExportId = crypto.randomUUID();
+  const exportKey = `exports/${clinic.id}/${who.patientId}/${dataExportId}-1.zip`;
+  await getObjectStore().put(exportKey, PDF_BYTES, { contentType: 'application/zip', contentLength: PDF_BYTES.length });
+  await db.insert(dataExports).values({
+    tenantId: clinic.id, id: dataExportId, patientId: who.patientId, accountId: who.accountId, status: 'ready', storageKey: exportKey,
+    sizeBytes: PDF_BYTES.length, attempts: 1, readyAt: new Date(), expiresAt: new Date(Date.now() + 7 * 86_400_000),
+  });
   const started = await startStaffConversation(db, admin, { patientId: who.patientId, subject: texts.subject, body: texts.staffMessage });
   if (!started.ok) throw new Error(`setup: ${started.message}`);
   const withFile = await replyAsStaff(db, admin, started.conversationId, {
@@ -301,7 +310,7 @@ async function seedPatientRecords(
     invoiceId, paidInvoiceId, paymentId: payment!.id, cardId: card!.id, setupId: cardSetup!.id,
     patientId: who.patientId, accountId: who.accountId, appointmentId: appointment!.id, documentId, pendingDocumentId,
     conversationId: started.conversationId, staffMessageId: withFile.messageId, patientMessageId: reply.messageId,
-    attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id,
+    attachmentId: attachment!.id, contactId: contact!.id, tokenId: invite!.id, dataExportId,
     patientNoteId: patientNote!.id, staffNoteId: staffNote!.id, assignmentId: assignment!.id,
     templateId: intake!.templateId, submittedAssignmentId: submitted!.id, changeId: change!.id,
   };
@@ -853,6 +862,7 @@ function routeCalls(entry: RouteHandlerEntry): { path: string; params: Record<st
     '/api/emr/messages/[id]/poll': [v.conversationId],
     '/api/portal/messages/[id]/poll': [v.conversationId],
     '/api/messages/attachments/[id]': [v.attachmentId],
+    '/api/portal/exports/[id]/download': [v.dataExportId],
   };
   // A new route with an [id] is tried with every id the victim has.
   const candidates = idFor[entry.urlPattern] ?? Object.values(v);
