@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, outboxMessages, patients, smsMonthlyUsage, staffUsers, tenantSettings, type TenantSettings } from '@/db/schema';
+import { auditLog, outboxMessages, patients, smsMonthlyUsage, staffUsers, type TenantSettings } from '@/db/schema';
 import { createChallenge, sendSignInCode } from '@/lib/auth/challenges';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { recordConsent } from '@/lib/engagement/consent';
@@ -65,8 +65,6 @@ async function clinic(settings: Settings = {}) {
   await db().update(staffUsers).set({ status: 'deactivated' }).where(eq(staffUsers.id, gone.actor.id));
   return { tenant, admins, gone };
 }
-
-const setSettings = (tenantId: string, settings: Settings) => db().update(tenantSettings).set(settings).where(eq(tenantSettings.tenantId, tenantId));
 
 let serial = 0;
 const phone = () => `+1555${String(1_000_000 + ++serial).slice(-7)}`;
