@@ -12,6 +12,8 @@ export const BillingAuditActions = {
   invoiceVoided: 'billing.invoice_voided',
   invoiceWrittenOff: 'billing.invoice_written_off',
   invoiceViewed: 'billing.invoice_viewed',
+  /** Staff downloaded an invoice's PDF. */
+  invoiceDownloaded: 'billing.invoice_downloaded',
   adjustmentPosted: 'billing.adjustment_posted',
   paymentStarted: 'billing.payment_started',
   paymentSucceeded: 'billing.payment_succeeded',
@@ -27,6 +29,8 @@ export const BillingAuditActions = {
   authorizationGranted: 'billing.authorization_granted',
   authorizationRevoked: 'billing.authorization_revoked',
   statementViewed: 'billing.statement_viewed',
+  /** Staff opened the print dialog on a patient's statement (the page's beforeprint). */
+  statementPrinted: 'billing.statement_printed',
   reportExported: 'billing.report_exported',
   stripeConnected: 'billing.stripe_connected',
 } as const;

@@ -17,6 +17,8 @@ export const FormsAuditActions = {
   responseSubmitted: 'forms.response_submitted',
   responseFiled: 'forms.response_filed',
   responseViewed: 'forms.response_viewed',
+  /** Staff opened Forms → To review: one entry per patient whose proposed changes were shown. */
+  recordChangesListed: 'forms.record_changes_listed',
   responseReviewed: 'forms.response_reviewed',
   amendmentStarted: 'forms.amendment_started',
   recordChangeAccepted: 'forms.record_change_accepted',

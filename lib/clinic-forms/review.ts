@@ -272,7 +272,24 @@ export async function listPendingRecordChanges(db: Executor, ctx: StaffContext, 
     .where(and(eq(formRecordChanges.tenantId, ctx.tenant.id), eq(formRecordChanges.status, 'pending')))
     .orderBy(asc(formRecordChanges.createdAt), asc(formRecordChanges.id))
     .limit(limit);
+  // Each proposed value sits beside the record's current one: a read of every listed patient's record.
+  const shown = new Map<string, number>();
+  for (const r of rows) shown.set(r.patientId, (shown.get(r.patientId) ?? 0) + 1);
+  for (const [patientId, changes] of shown) {
+    await recordAudit(db, ctx, { action: FormsAuditActions.recordChangesListed, patientId, target: { type: 'patient', id: patientId }, details: { changes } });
+  }
   return rows.map(({ firstName, lastName, ...r }) => ({ ...r, patientName: `${firstName} ${lastName}` }));
+}
+
+/** How many proposed changes wait for review (a number only: nobody's record is shown). */
+export async function countPendingRecordChanges(db: Executor, ctx: StaffContext): Promise<number> {
+  assertPermission(ctx, 'forms.assign');
+  assertPermission(ctx, 'patients.view');
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(formRecordChanges)
+    .where(and(eq(formRecordChanges.tenantId, ctx.tenant.id), eq(formRecordChanges.status, 'pending')));
+  return row?.count ?? 0;
 }
 
 /** The value as the patient row stores it, or a refusal naming what is wrong. */

@@ -4,7 +4,7 @@ import { AssignmentStatusBadge } from '@/components/clinic-forms/emr/assignment-
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { listPendingRecordChanges, listRecentSubmissions } from '@/lib/clinic-forms/review';
+import { countPendingRecordChanges, listRecentSubmissions } from '@/lib/clinic-forms/review';
 
 export const metadata: Metadata = { title: 'Forms' };
 
@@ -14,14 +14,14 @@ const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeSty
 export default async function FormsOverviewPage() {
   const ctx = await requireStaff('emr', 'forms.assign');
   const db = getDb();
-  const [recent, pending] = await Promise.all([listRecentSubmissions(db, ctx), listPendingRecordChanges(db, ctx)]);
+  const [recent, pending] = await Promise.all([listRecentSubmissions(db, ctx), countPendingRecordChanges(db, ctx)]);
   const canRead = ctx.actor.permissions.has('documents.view');
   return (
     <Page title="Forms" description="Forms patients sent recently. Forms are assigned from a patient’s chart (Forms tab).">
       <section aria-labelledby="review-heading" className="rounded-xl border border-line bg-surface p-5">
         <h2 id="review-heading" className="text-lg font-semibold">To review</h2>
         <p className="mt-1 text-sm">
-          {pending.length === 0 ? 'No proposed record changes are waiting.' : `${pending.length} proposed change${pending.length === 1 ? '' : 's'} to patients’ records waiting.`}{' '}
+          {pending === 0 ? 'No proposed record changes are waiting.' : `${pending} proposed change${pending === 1 ? '' : 's'} to patients’ records waiting.`}{' '}
           <Link href="/emr/forms/review" className="font-medium text-brand-accent underline underline-offset-2">Open the review list</Link>
         </p>
       </section>

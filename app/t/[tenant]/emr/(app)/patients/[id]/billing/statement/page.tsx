@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { PrintButton } from '@/components/emr/print-button';
+import { StatementPrintAudit } from '@/components/emr/statement-print-audit';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
@@ -10,6 +11,7 @@ import { patientStatement, StatementRangeError } from '@/lib/billing/statements'
 import { clinicToday } from '@/lib/clinic-forms/reminders';
 import { addDays } from '@/lib/scheduling/zoned-time';
 import { getTenantProfile } from '@/lib/tenancy/request-tenant';
+import { recordStatementPrintedAction } from './actions';
 
 export const metadata: Metadata = { title: 'Statement' };
 
@@ -57,6 +59,8 @@ export default async function PatientStatementPage({ params, searchParams }: {
         </div>
         <button type="submit" className="inline-flex min-h-11 items-center rounded-lg border border-line px-4 font-medium hover:bg-surface-muted">Show statement</button>
         {statement ? <PrintButton /> : null}
+        {/* Printing is audited: the patient's access log shows who printed their statement. */}
+        {statement ? <StatementPrintAudit action={recordStatementPrintedAction} patientId={id} from={statement.from} to={statement.to} /> : null}
         <Link href={`/emr/patients/${id}/billing`} className="ml-auto font-medium text-brand-accent underline underline-offset-2">Back to billing</Link>
       </form>
 
