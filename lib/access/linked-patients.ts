@@ -170,6 +170,16 @@ export async function assertPortalLink(db: Executor, ctx: PortalContext): Promis
 }
 
 /**
+ * Whether the account's link to the patient it acts for opens `area` today, for the lib/ reads
+ * that answer "nothing" (an empty list, null) instead of not-found.
+ */
+export async function portalAreaOpen(db: Executor, ctx: PortalContext, area: PortalArea): Promise<boolean> {
+  if (!isUuid(ctx.patient.id)) return false;
+  const link = (await listLinkedPatients(db, ctx.tenant.id, ctx.account.id)).find((p) => p.id === ctx.patient.id);
+  return !!link && link.areas.includes(area);
+}
+
+/**
  * assertPortalLink, and the link must open `area` of the patient's portal today (a proxy's scope,
  * dates and the clinic's age rules: lib/portal-access/proxy-scope.ts). Every lib/ function that
  * takes a PortalContext calls it with its area, whatever the page or wrapper already checked.

@@ -3,7 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { appointments, locations, services, staffUsers, tenantSettings } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalArea } from '@/lib/access/linked-patients';
+import { portalAreaOpen } from '@/lib/access/linked-patients';
 import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import {
@@ -53,8 +53,7 @@ const own = (ctx: PortalContext) => ({ tenantId: ctx.tenant.id, patientId: ctx.p
 
 /** The selected patient's current and upcoming visits, soonest first, with whether each can still be changed. */
 export async function listBookingVisits(db: Executor, ctx: PortalContext, limit = 50): Promise<BookingVisit[]> {
-  if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id)) return [];
-  await assertPortalArea(db, ctx, 'bookings');
+  if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id) || !(await portalAreaOpen(db, ctx, 'bookings'))) return [];
   const at = clockNow();
   const [rows, windowHours] = await Promise.all([
     visitQuery(db).where(visitWhenCondition(own(ctx), 'upcoming', at)).orderBy(asc(appointments.startsAt), asc(appointments.id)).limit(limit),
@@ -66,7 +65,7 @@ export async function listBookingVisits(db: Executor, ctx: PortalContext, limit 
 /** One upcoming visit of the selected patient; null for anyone else's, a past one, or a bad id. */
 export async function getBookingVisit(db: Executor, ctx: PortalContext, appointmentId: string): Promise<BookingVisit | null> {
   if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id) || !isUuid(appointmentId)) return null;
-  await assertPortalArea(db, ctx, 'bookings');
+  if (!(await portalAreaOpen(db, ctx, 'bookings'))) return null;
   const at = clockNow();
   const [[row], windowHours] = await Promise.all([
     visitQuery(db).where(and(visitWhenCondition(own(ctx), 'upcoming', at), eq(appointments.id, appointmentId))),

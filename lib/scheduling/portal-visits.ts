@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import type { Placeholder } from '@/db/prepared';
 import { appointments, locations, services, staffUsers } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
-import { assertPortalArea } from '@/lib/access/linked-patients';
+import { portalAreaOpen } from '@/lib/access/linked-patients';
 import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { canJoinVideo, type PortalVisit, type VisitWhen } from './visit-display';
@@ -68,8 +68,8 @@ export async function listPortalAppointments(
   ctx: PortalContext,
   options: { when: VisitWhen; limit: number; offset?: number },
 ): Promise<{ visits: PortalVisit[]; hasMore: boolean }> {
-  if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id)) return { visits: [], hasMore: false };
-  await assertPortalArea(db, ctx, 'bookings');
+  // Nothing for a patient the account is not linked to, or whose link does not open Bookings.
+  if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id) || !(await portalAreaOpen(db, ctx, 'bookings'))) return { visits: [], hasMore: false };
   const limit = Math.min(Math.max(Math.trunc(options.limit) || 1, 1), MAX_VISITS_PAGE);
   const offset = Math.max(Math.trunc(options.offset ?? 0) || 0, 0);
   const at = clockNow();

@@ -47,13 +47,13 @@ export async function messagingClinic(policy: MessagingPolicy = 'reply_only') {
   return { clinic, support, admin, marketing };
 }
 
-export async function addPatient(clinic: Clinic, firstName = 'Maria', extra: { email?: string | null; phone?: string | null } = {}) {
+export async function addPatient(clinic: Clinic, firstName = 'Maria', extra: { email?: string | null; phone?: string | null; dateOfBirth?: string } = {}) {
   const n = ++counter;
   const [row] = await getDb()
     .insert(patients)
     .values({
       tenantId: clinic.id, recordNumber: `MSG-${process.pid}-${n}-${randomBytes(2).toString('hex')}`,
-      firstName, lastName: `Lopez${n}`, dateOfBirth: '1986-04-12',
+      firstName, lastName: `Lopez${n}`, dateOfBirth: extra.dateOfBirth ?? '1986-04-12',
       email: extra.email === undefined ? `patient${n}-${randomBytes(2).toString('hex')}@example.test` : extra.email,
       phone: extra.phone ?? null,
     })
@@ -82,7 +82,8 @@ export async function addAccount(clinic: Clinic, fullName: string, links: { pati
 /** Maria's household: Maria (self) and her son Leo, one portal account acting for both. */
 export async function household(clinic: Clinic) {
   const maria = await addPatient(clinic, 'Maria');
-  const leo = await addPatient(clinic, 'Leo', { email: null });
+  // A child: a parent's access to an adult ends with the clinic's age rules (lib/portal-access/proxy-scope.ts).
+  const leo = await addPatient(clinic, 'Leo', { email: null, dateOfBirth: '2019-06-02' });
   const { account, actorFor } = await addAccount(clinic, 'Maria Lopez', [
     { patientId: maria.id, relationship: 'self' },
     { patientId: leo.id, relationship: 'parent' },
