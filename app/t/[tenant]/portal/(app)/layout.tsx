@@ -75,7 +75,11 @@ export default async function PortalAppLayout({
           action={choosePatientAction}
           patients={portal.patients}
           selectedId={portal.patient?.id ?? null}
-          messages={{ actingFor: messages.actingFor, choosePatient: messages.choosePatient, switchPatient: messages.switchPatient }}
+          messages={{
+            actingFor: messages.actingFor, choosePatient: messages.choosePatient, switchPatient: messages.switchPatient,
+            selectorTeenLimited: messages.selectorTeenLimited, selectorAdultEnded: messages.selectorAdultEnded, selectorLimited: messages.selectorLimited,
+            selectorNotStarted: messages.selectorNotStarted, selectorEnded: messages.selectorEnded,
+          }}
         />
       ) : null}
       <form action={signOutAction}>
