@@ -18,8 +18,9 @@ beforeAll(async () => {
 
 async function enqueue(count: number, tag: string): Promise<string[]> {
   const keys = Array.from({ length: count }, (_, i) => `worker-test:${tag}:${i}`);
-  for (const key of keys) {
-    await enqueueMessage(getDb(), { tenantId, channel: 'sms', recipient: '+15555550199', body: `Message ${key}`, idempotencyKey: key });
+  // A number each: the SMS spend guard's per-phone ceiling (10 an hour) would defer the rest.
+  for (const [i, key] of keys.entries()) {
+    await enqueueMessage(getDb(), { tenantId, channel: 'sms', recipient: `+1555555${String(i).padStart(4, '0')}`, body: `Message ${key}`, idempotencyKey: key });
   }
   return keys;
 }
