@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { DataExportSection } from '@/components/portal/data/data-export-section';
 import { PersonalDataForm } from '@/components/portal/data/personal-data-form';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
@@ -9,7 +10,7 @@ import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { loadPersonalData } from '@/lib/patients/personal-data';
 import { personalDataAction } from './actions';
-import { DataExportArea } from './export-section';
+import { dataExportSectionProps } from './export-section';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(data);
@@ -30,6 +31,7 @@ export default async function PortalDataPage({ searchParams }: { searchParams: P
     throw error;
   }
   const { patient, relationship, pendingChange } = loaded;
+  const exportSection = await dataExportSectionProps(portal, (await searchParams).export);
   const isSelf = relationship === 'self';
   const initial: Record<string, string> = {
     firstName: patient.firstName, lastName: patient.lastName, email: patient.email ?? '',
@@ -61,7 +63,7 @@ export default async function PortalDataPage({ searchParams }: { searchParams: P
         <p className="mt-3 text-fg-muted">{t('readOnlyHint')}</p>
       </div>
       <PersonalDataForm key={portal.patient.id} action={personalDataAction} locale={locale} initial={initial} isSelf={isSelf} pending={pendingChange} />
-      <DataExportArea portal={portal} refusal={(await searchParams).export} />
+      {exportSection ? <DataExportSection {...exportSection} /> : null}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-import { DataExportSection } from '@/components/portal/data/data-export-section';
+import type { ComponentProps } from 'react';
+import type { DataExportSection } from '@/components/portal/data/data-export-section';
 import { getDb } from '@/db/client';
 import type { PortalContext } from '@/lib/access/context';
 import { hasPortalArea } from '@/lib/access/linked-patients';
@@ -11,24 +12,23 @@ import { getTenantProfile } from '@/lib/tenancy/request-tenant';
 import { requestDataExportAction } from './export-actions';
 
 /**
- * "Export my data" on My data, for a link that opens the export area (lib/data-export). `?export=`
- * carries the download route's refusal back to the page (already downloaded, expired…).
+ * What My data's "Export my data" section shows (lib/data-export), or null for a link that does
+ * not open the export area. `?export=` carries the download route's refusal back to the page
+ * (already downloaded, expired…); anything else there is ignored.
  */
-export async function DataExportArea({ portal, refusal }: { portal: PortalContext; refusal?: string | string[] }) {
+export async function dataExportSectionProps(portal: PortalContext, refusal?: string | string[]): Promise<ComponentProps<typeof DataExportSection> | null> {
   if (!hasPortalArea(portal.patient, 'export')) return null;
   const { t, locale } = await getPortalI18n(dataExport);
   const status = await loadDataExport(getDb(), portal);
   const profile = await getTenantProfile(portal.tenant.id);
   const code = typeof refusal === 'string' ? refusal : undefined;
-  return (
-    <DataExportSection
-      status={status}
-      locale={locale}
-      timeZone={patientZone(portal.account.timeZone, profile?.locations ?? [])}
-      patientName={`${portal.patient.firstName} ${portal.patient.lastName}`}
-      isSelf={portal.patient.relationship === 'self'}
-      action={requestDataExportAction}
-      notice={isDataExportRefusal(code) ? dataExportRefusalMessage(t, code) : undefined}
-    />
-  );
+  return {
+    status,
+    locale,
+    timeZone: patientZone(portal.account.timeZone, profile?.locations ?? []),
+    patientName: `${portal.patient.firstName} ${portal.patient.lastName}`,
+    isSelf: portal.patient.relationship === 'self',
+    action: requestDataExportAction,
+    notice: isDataExportRefusal(code) ? dataExportRefusalMessage(t, code) : undefined,
+  };
 }
