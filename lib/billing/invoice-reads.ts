@@ -8,6 +8,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { clinicTimeZoneColumn, clinicToday } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
 import { BillingAuditActions } from './audit-actions';
 import { INVOICE_STATUS_LABELS, invoiceChangeRefusal, type InvoiceChange, type InvoiceSums } from './invoice-status';
@@ -112,6 +113,8 @@ export async function listPatientInvoices(db: Executor, ctx: StaffContext, patie
     patientInvoices(db, ctx.tenant.id, patientId, { sentOnly: false, closedLimit: null }),
     getBillingSettings(db, ctx.tenant.id),
   ]);
+  // The chart's Billing tab (its cards and payments are read beside this, on the same page).
+  await auditChartSection(db, ctx, patientId, 'billing');
   return { invoices: result.invoices, balance: result.balance, currency: settings.currency };
 }
 
@@ -259,13 +262,17 @@ function refusals(status: InvoiceStatus, sums: InvoiceSums): Record<InvoiceChang
   return Object.fromEntries(CHANGES.map((c) => [c, invoiceChangeRefusal(status, c, sums)])) as Record<InvoiceChange, string | null>;
 }
 
-/** One invoice for staff (billing.view), with what may be done to it; the view is audited. */
-export async function getInvoice(db: Executor, ctx: StaffContext, invoiceId: string) {
+/**
+ * One invoice for staff (billing.view), with what may be done to it; the view is audited, as a
+ * download when it is read for its PDF (`as: 'pdf'`, which a draft does not have: not-found).
+ */
+export async function getInvoice(db: Executor, ctx: StaffContext, invoiceId: string, options: { as?: 'page' | 'pdf' } = {}) {
   assertPermission(ctx, 'billing.view');
   const invoice = await loadInvoice(db, ctx.tenant.id, invoiceId, undefined);
-  if (!invoice) throw new NotFoundError('invoice');
+  if (!invoice || (options.as === 'pdf' && invoice.status === 'draft')) throw new NotFoundError('invoice');
   await recordAudit(db, ctx, {
-    action: BillingAuditActions.invoiceViewed, patientId: invoice.patientId, target: { type: 'invoice', id: invoice.id },
+    action: options.as === 'pdf' ? BillingAuditActions.invoiceDownloaded : BillingAuditActions.invoiceViewed,
+    patientId: invoice.patientId, target: { type: 'invoice', id: invoice.id },
     details: { area: 'emr', number: invoice.number },
   });
   return { ...invoice, refusals: refusals(invoice.status, invoice.sums) };

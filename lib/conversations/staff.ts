@@ -6,6 +6,7 @@ import { assertPermission, hasPermission, NotFoundError, type StaffContext } fro
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/documents/document-scope';
+import { auditChartSection } from '@/lib/patients/chart-audit';
 import { auditActorOf, auditClientOf, isAssigned, loadConversation, messagingPolicy, requireStaffPatient } from './access';
 import { MessagingAuditActions } from './audit-actions';
 import { staffMayReply, staffSeesAllPatients } from './policy';
@@ -80,6 +81,8 @@ export async function listStaffConversations(
     .offset((page - 1) * STAFF_PAGE_SIZE);
   const ids = rows.map((r) => r.id);
   const unread = ids.length ? await unreadByConversation(db, ctx, ctx.tenant.id, inArray(conversations.id, ids)) : new Map<string, number>();
+  // The chart's Messages tab: one patient's conversations (opening one is audited as message.read).
+  if (options.patientId) await auditChartSection(db, ctx, options.patientId, 'messages', { conversations: ids });
   return {
     page,
     pageSize: STAFF_PAGE_SIZE,

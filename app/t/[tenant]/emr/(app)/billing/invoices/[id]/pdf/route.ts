@@ -18,7 +18,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ ten
   const ctx = await requireStaff('emr', 'billing.view');
   let invoice;
   try {
-    invoice = await getInvoice(getDb(), ctx, id);
+    // Read for its PDF: audited as a download (a draft has none: not-found).
+    invoice = await getInvoice(getDb(), ctx, id, { as: 'pdf' });
   } catch (error) {
     if (error instanceof NotFoundError) return notFound();
     throw error;
