@@ -48,7 +48,10 @@ export async function passkeyRefused(r: SignIn, rp?: RelyingParty | null): Promi
   }
   // The last options' challenge may be used now: the next try needs new ones.
   const passkey = await offerPortalPasskey(r.db, r.profile, r.challengeId, rp === undefined ? await signInRelyingParty(r) : rp);
-  return { ...kept(r.prev), step: 'passkey', passkey: passkey ?? undefined, message: translator(passkeys, r.m.locale)('signInFailed') };
+  const message = translator(passkeys, r.m.locale)('signInFailed');
+  if (passkey) return { ...kept(r.prev), step: 'passkey', passkey, message };
+  // None can be offered (turned off, removed): the code already sent is the way, or the SMS button.
+  return { ...kept(r.prev), step: open.codeSentAt ? 'code' : 'passkey', passkey: undefined, message };
 }
 
 /** "Send me a code by SMS instead": the code step, offering the authenticator app where it may. */

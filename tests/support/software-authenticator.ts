@@ -11,7 +11,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
  * answers are the JSON @simplewebauthn/browser posts, as a string, as the forms send it.
  */
 
-interface SoftCredential {
+export interface SoftCredential {
   id: Buffer;
   rpId: string;
   privateKey: KeyObject;
@@ -42,26 +42,20 @@ export class SoftwareAuthenticator {
   /** Counters start here; 0 means "this authenticator keeps no counter" (as synced passkeys do). */
   constructor(private readonly counterStep = 1) {}
 
-  /** navigator.credentials.create(): a new credential for `options` (PublicKeyCredentialCreationOptionsJSON). */
-  register(options: { challenge: string; rp: { id?: string }; user: { id: string } }, overrides: CeremonyOverrides): string {
+  /**
+   * navigator.credentials.create(): a new credential for `options` (PublicKeyCredentialCreationOptionsJSON),
+   * or `again` attested once more (an authenticator that ignores the page's exclude list).
+   */
+  register(options: { challenge: string; rp: { id?: string }; user: { id: string } }, overrides: CeremonyOverrides & { again?: SoftCredential }): string {
     const rpId = overrides.rpId ?? options.rp.id!;
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const jwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
-    const cose = cbor(new Map<number, unknown>([
-      [1, 2], // kty: EC2
-      [3, -7], // alg: ES256
-      [-1, 1], // crv: P-256
-      [-2, Buffer.from(jwk.x, 'base64url')],
-      [-3, Buffer.from(jwk.y, 'base64url')],
-    ]));
-    const credential: SoftCredential = { id: randomBytes(32), rpId, privateKey, cose, counter: 0, userHandle: options.user.id };
+    const credential = overrides.again ?? newCredential(rpId, options.user.id);
     const counter = overrides.counter ?? 0;
     credential.counter = counter;
-    const attested = Buffer.concat([Buffer.alloc(16), u16(credential.id.length), credential.id, cose]);
+    const attested = Buffer.concat([Buffer.alloc(16), u16(credential.id.length), credential.id, credential.cose]);
     const authData = authenticatorData(rpId, flags(overrides) | FLAG_AT, counter, attested);
     const clientData = clientDataJSON('webauthn.create', overrides.challenge ?? options.challenge, overrides.origin);
     const attestationObject = cbor(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
-    this.credentials.push(credential);
+    if (!overrides.again) this.credentials.push(credential);
     return JSON.stringify({
       id: credential.id.toString('base64url'),
       rawId: credential.id.toString('base64url'),
@@ -104,6 +98,19 @@ export class SoftwareAuthenticator {
     if (!found) throw new Error('software authenticator: no allowed credential');
     return found;
   }
+}
+
+function newCredential(rpId: string, userHandle: string): SoftCredential {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
+  const cose = cbor(new Map<number, unknown>([
+    [1, 2], // kty: EC2
+    [3, -7], // alg: ES256
+    [-1, 1], // crv: P-256
+    [-2, Buffer.from(jwk.x, 'base64url')],
+    [-3, Buffer.from(jwk.y, 'base64url')],
+  ]));
+  return { id: randomBytes(32), rpId, privateKey, cose, counter: 0, userHandle };
 }
 
 function flags(overrides: CeremonyOverrides): number {
