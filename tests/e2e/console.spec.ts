@@ -19,7 +19,7 @@ test('an operator creates a clinic whose first admin accepts the invite and sign
   await expectAccessible(page);
   // The console's pages carry the same security headers as every page (headers.spec.ts walks
   // the rest; these need the operator's sign-in).
-  for (const path of ['/console/health', '/console']) {
+  for (const path of ['/console/health', '/console/account', '/console']) {
     const headers = (await page.goto(hostUrl('root', path)))!.headers();
     expect(headers['content-security-policy']).toMatch(/'nonce-[^']+'.*frame-ancestors 'none'/);
     expect(headers['cache-control']).toContain('no-store');

@@ -32,7 +32,7 @@ function pagePatterns(): { file: string; pattern: RegExp }[] {
     // Rewrite targets for hosts, not addresses anyone types; and the operator console behind
     // its sign-in (TOTP), walked by console.spec.ts, whose headers come from the same middleware.
     .filter((f) => !/^(unknown-host|unavailable|service-unavailable)\//.test(f))
-    .filter((f) => !/^platform\/console\/(page|health\/page)\.tsx$/.test(f))
+    .filter((f) => !/^platform\/console\/(page|health\/page|account\/page)\.tsx$/.test(f))
     .map((file) => {
       const segments = path.dirname(file).split(path.sep).filter((s) => s !== '.' && !/^\(.*\)$/.test(s));
       const rest = segments[0] === 't' ? segments.slice(2) : segments.slice(1); // t/[tenant]/… or platform/…
