@@ -19,6 +19,7 @@ export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr/billing', label: 'Billing', permission: 'billing.view' },
   { href: '/emr/orders', label: 'Orders', permission: 'orders.view' },
   { href: '/emr/tasks', label: 'Tasks', permission: 'tasks.manage' },
+  { href: '/emr/registrations', label: 'Registrations', permission: 'portal_admin.view' },
 ];
 
 export const CRM_NAV: AreaNavItem[] = [

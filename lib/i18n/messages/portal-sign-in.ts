@@ -19,6 +19,8 @@ export const portalSignIn = defineMessages(
     activateAccount: 'Activate account',
     firstTimePrompt: 'First time here?',
     setUpAccount: 'Set up your account',
+    registerPrompt: 'New patient?',
+    registerLink: 'Create an account',
     ourLocation: 'Our location',
     ourLocations: 'Our locations',
 
@@ -82,6 +84,8 @@ export const portalSignIn = defineMessages(
     activateAccount: 'Activar cuenta',
     firstTimePrompt: '¿Es su primera vez aquí?',
     setUpAccount: 'Configure su cuenta',
+    registerPrompt: '¿Es paciente nuevo?',
+    registerLink: 'Cree una cuenta',
     ourLocation: 'Nuestra sede',
     ourLocations: 'Nuestras sedes',
 

@@ -79,6 +79,14 @@ export default async function PortalSignInPage({
                   </Link>
                 </p>
               ) : null}
+              {profile.portal.selfRegistration !== 'off' ? (
+                <p className="text-fg-muted">
+                  {t('registerPrompt')}{' '}
+                  <Link className={linkClass} href="/portal/register">
+                    {t('registerLink')}
+                  </Link>
+                </p>
+              ) : null}
             </div>
           </>
         ) : (
