@@ -196,10 +196,11 @@ function leaseKeeper(db: Database, row: ClaimedExport) {
   };
 }
 
-async function failOrRetry(db: Database, row: ClaimedExport, error: unknown): Promise<'retried' | 'failed'> {
+async function failOrRetry(db: Database, row: ClaimedExport, error: unknown): Promise<'retried' | 'failed' | 'lost'> {
   const refused = error instanceof ExportRefused ? error.reason : null;
   // Name and code only: a failed query's message quotes its parameters.
   const lastError = refused ?? errorSummary(error);
+  if (!refused) console.error(`data-exports: export ${row.id} attempt ${row.attempt} failed (${lastError})`);
   const giveUp = refused !== null || row.attempt >= MAX_ATTEMPTS;
   return db.transaction(async (tx) => {
     const [updated] = await tx
@@ -209,7 +210,9 @@ async function failOrRetry(db: Database, row: ClaimedExport, error: unknown): Pr
         : { status: 'queued', lockedUntil: addSecondsTo(now(), RETRY_DELAYS_SECONDS[row.attempt - 1] ?? RETRY_DELAYS_SECONDS.at(-1)!), lastError })
       .where(fenced(row))
       .returning({ id: dataExports.id });
-    if (updated && giveUp) await auditSystem(tx, row, DataExportAuditActions.failed, { reason: refused ?? 'error', attempts: row.attempt });
+    // Another runner holds the row now (our lease ended while we failed): it is theirs to finish.
+    if (!updated) return 'lost';
+    if (giveUp) await auditSystem(tx, row, DataExportAuditActions.failed, { reason: refused ?? 'error', attempts: row.attempt });
     return giveUp ? 'failed' : 'retried';
   });
 }

@@ -329,6 +329,52 @@ describe('building an export', () => {
     expect((await readyZip(id)).row.status).toBe('ready');
   });
 
+  it('retries after a storage failure with a delay, and gives up after the last attempt', async () => {
+    const w = await clinicWithRecord();
+    const { id } = await requestDataExport(db(), w.asLeo);
+    const real = getObjectStore();
+    let failing = true;
+    setObjectStoreForTests(Object.assign(Object.create(Object.getPrototypeOf(real)), real, {
+      put: async (key: string, body: never, options: never) => {
+        if (failing && key.startsWith('exports/')) throw Object.assign(new Error('S3 is down'), { name: 'ServiceUnavailable' });
+        return real.put(key, body, options);
+      },
+    }));
+    try {
+      const at = new Date();
+      setClockForTests(() => at);
+      expect(await run(at)).toMatchObject({ exportsBuilt: 0, exportsRetried: 1 });
+      const [queued] = await db().select().from(dataExports).where(eq(dataExports.id, id));
+      expect(queued).toMatchObject({ status: 'queued', attempts: 1, lastError: 'ServiceUnavailable', storageKey: null });
+      expect(queued!.lockedUntil!.getTime()).toBeGreaterThan(at.getTime());
+      // Not before its delay; then built, once, and told once.
+      expect((await run(new Date(at.getTime() + 30_000))).exportsRetried).toBe(0);
+      failing = false;
+      const later = new Date(at.getTime() + 61_000);
+      setClockForTests(() => later);
+      expect((await run(later)).exportsBuilt).toBe(1);
+      expect((await readyZip(id)).row).toMatchObject({ attempts: 2, lastError: null });
+      expect(await noticesOf(id)).toHaveLength(2);
+
+      // Another one that never gets through: failed after its last attempt, nothing sent, audited.
+      const again = await requestDataExport(db(), w.asMaria);
+      failing = true;
+      let when = later.getTime();
+      for (let i = 0; i < 8; i++) {
+        when += 3 * 3_600_000;
+        const t = new Date(when);
+        setClockForTests(() => t);
+        await run(t);
+      }
+      const [failed] = await db().select().from(dataExports).where(eq(dataExports.id, again.id));
+      expect(failed).toMatchObject({ status: 'failed', attempts: 5, storageKey: null });
+      expect(await noticesOf(again.id)).toHaveLength(0);
+      expect(await auditOf(w.clinic.id, 'data_export.failed')).toEqual([expect.objectContaining({ targetId: again.id, details: { reason: 'error', attempts: 5 } })]);
+    } finally {
+      setObjectStoreForTests(real);
+    }
+  });
+
   it("fails without building when the person's access was withdrawn meanwhile", async () => {
     const w = await clinicWithRecord();
     const { id } = await requestDataExport(db(), w.asMaria);

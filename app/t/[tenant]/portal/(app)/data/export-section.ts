@@ -1,7 +1,7 @@
 import type { ComponentProps } from 'react';
 import type { DataExportSection } from '@/components/portal/data/data-export-section';
 import { getDb } from '@/db/client';
-import type { PortalContext } from '@/lib/access/context';
+import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { hasPortalArea } from '@/lib/access/linked-patients';
 import { patientZone } from '@/lib/conversations/display-message';
 import { dataExportRefusalMessage, isDataExportRefusal } from '@/lib/data-export/refusal-words';
@@ -19,7 +19,14 @@ import { requestDataExportAction } from './export-actions';
 export async function dataExportSectionProps(portal: PortalContext, refusal?: string | string[]): Promise<ComponentProps<typeof DataExportSection> | null> {
   if (!hasPortalArea(portal.patient, 'export')) return null;
   const { t, locale } = await getPortalI18n(dataExport);
-  const status = await loadDataExport(getDb(), portal);
+  let status;
+  try {
+    status = await loadDataExport(getDb(), portal);
+  } catch (error) {
+    // The link lost the area since the session was read (staff changed it): no section, not an error page.
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
   const profile = await getTenantProfile(portal.tenant.id);
   const code = typeof refusal === 'string' ? refusal : undefined;
   return {
