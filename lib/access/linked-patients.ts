@@ -106,26 +106,29 @@ export function linkedPatientsJson(tenantId: SQLWrapper, accountId: SQLWrapper) 
   ), '[]'::json)`;
 }
 
+/** The columns of a LinkRow, for the queries below (the JSON form above names the same). */
+const linkColumns = {
+  id: patients.id,
+  firstName: patients.firstName,
+  lastName: patients.lastName,
+  dateOfBirth: patients.dateOfBirth,
+  relationship: portalAccountPatients.relationship,
+  scope: portalAccountPatients.scope,
+  areas: portalAccountPatients.areas,
+  startsOn: portalAccountPatients.startsOn,
+  endsOn: portalAccountPatients.endsOn,
+  teenConsented: sql<boolean>`${portalAccountPatients.teenConsentAt} is not null`,
+  adultGranted: sql<boolean>`${portalAccountPatients.adultGrantAt} is not null`,
+  ageRulesEnabled: tenantSettings.proxyAgeRules,
+  teenAge: tenantSettings.proxyTeenAge,
+  adultAge: tenantSettings.proxyAdultAge,
+  timeZone: clinicZone(portalAccountPatients.tenantId),
+};
+
 /** The rows as loaded (before the rule), for the test that compares the two forms. */
 export async function queryLinkRows(db: Executor, tenantId: string, accountId: string): Promise<LinkRow[]> {
   return db
-    .select({
-      id: patients.id,
-      firstName: patients.firstName,
-      lastName: patients.lastName,
-      dateOfBirth: patients.dateOfBirth,
-      relationship: portalAccountPatients.relationship,
-      scope: portalAccountPatients.scope,
-      areas: portalAccountPatients.areas,
-      startsOn: portalAccountPatients.startsOn,
-      endsOn: portalAccountPatients.endsOn,
-      teenConsented: sql<boolean>`${portalAccountPatients.teenConsentAt} is not null`,
-      adultGranted: sql<boolean>`${portalAccountPatients.adultGrantAt} is not null`,
-      ageRulesEnabled: tenantSettings.proxyAgeRules,
-      teenAge: tenantSettings.proxyTeenAge,
-      adultAge: tenantSettings.proxyAdultAge,
-      timeZone: clinicZone(portalAccountPatients.tenantId),
-    })
+    .select(linkColumns)
     .from(portalAccountPatients)
     .innerJoin(patients, and(eq(patients.tenantId, portalAccountPatients.tenantId), eq(patients.id, portalAccountPatients.patientId)))
     .innerJoin(tenantSettings, eq(tenantSettings.tenantId, portalAccountPatients.tenantId))
@@ -139,6 +142,33 @@ export async function queryLinkRows(db: Executor, tenantId: string, accountId: s
       isNull(patientPortalSettings.disabledAt),
     ))
     .orderBy(asc(portalAccountPatients.createdAt), asc(patients.firstName));
+}
+
+/**
+ * Every portal account linked to one patient, and what each link opens today: for notices about
+ * the patient (lib/notifications/audience.ts, automations), which reach a proxy only for what
+ * their link opens.
+ */
+export async function queryPatientLinks(db: Executor, tenantId: string, patientId: string, at: Date = now()): Promise<(LinkedPatient & { accountId: string })[]> {
+  const rows = await db
+    .select({ ...linkColumns, accountId: portalAccountPatients.accountId })
+    .from(portalAccountPatients)
+    .innerJoin(patients, and(eq(patients.tenantId, portalAccountPatients.tenantId), eq(patients.id, portalAccountPatients.patientId)))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, portalAccountPatients.tenantId))
+    .where(and(eq(portalAccountPatients.tenantId, tenantId), eq(portalAccountPatients.patientId, patientId)));
+  const resolved = resolveLinkedPatients(rows, at);
+  return resolved.map((link, i) => ({ ...link, accountId: rows[i]!.accountId }));
+}
+
+/**
+ * Whether a linked account hears about something of the patient's: the patient's own account
+ * always; a proxy only while the link opens anything today, the thing's area when it has one,
+ * and never about a document or conversation hidden from proxies.
+ */
+export function linkHears(link: Pick<LinkedPatient, 'relationship' | 'areas'>, about: { area?: PortalArea; hiddenFromProxies?: boolean } = {}): boolean {
+  if (link.relationship === 'self') return true;
+  if (link.areas.length === 0 || about.hiddenFromProxies) return false;
+  return !about.area || link.areas.includes(about.area);
 }
 
 /** Always from the database: for the moment links may just have changed (signing in after an activation). */

@@ -72,6 +72,17 @@ const platformAuditInsert = preparedQuery((db) => db
 /** Any audience's context: who acts is filled in from it the same way everywhere. */
 export type AuditContext = StaffContext | PortalAccountContext | OperatorContext;
 
+/**
+ * How a portal account acting for someone else is named in the log: "Maria Lopez acting for Leo
+ * Lopez" (issue 19). Null for an account acting for itself, or with nobody selected. Kept in the
+ * entry's actor label, never in its details.
+ */
+export function portalActorLabel(ctx: PortalAccountContext): string | null {
+  const patient = ctx.patient;
+  if (!patient || patient.relationship === 'self') return null;
+  return `${ctx.account.fullName} acting for ${patient.firstName} ${patient.lastName}`;
+}
+
 /** The actor, clinic, address and browser of an entry, from the caller's context. */
 export function auditFrom(ctx: AuditContext): Pick<AuditRecord, 'tenantId' | 'actor' | 'ip' | 'userAgent'> {
   const client = { ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
@@ -89,6 +100,12 @@ export async function recordAudit(db: Executor, ctx: AuditContext, entry: Omit<A
 export async function recordAudit(db: Executor, entry: AuditRecord): Promise<void>;
 export async function recordAudit(db: Executor, ctxOrEntry: AuditContext | AuditRecord, rest?: Omit<AuditRecord, 'tenantId' | 'actor'>): Promise<void> {
   const entry: AuditRecord = rest ? { ...auditFrom(ctxOrEntry as AuditContext), ...dropUndefined(rest), action: rest.action } : (ctxOrEntry as AuditRecord);
+  // A proxy's entry about the patient they act for names both (the account's own entries, such
+  // as a password change, name no patient and stay the account's).
+  if (rest && 'account' in ctxOrEntry && rest.patientId && rest.patientId === ctxOrEntry.patient?.id) {
+    const label = portalActorLabel(ctxOrEntry);
+    if (label) entry.actor = { ...entry.actor, label };
+  }
   const common = {
     actorKind: entry.actor.kind,
     actorId: entry.actor.id ?? null,

@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { cardAuthorizations, cardSetups, gatewayCustomers, savedCards, type ChargePurpose, type PaymentGatewayKind } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalArea } from '@/lib/access/linked-patients';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { portalActorLabel, recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { retryPastDueSubscriptionsSoon } from '@/lib/commerce/subscription-events';
 import { isUuid } from '@/lib/kernel/ids';
@@ -25,7 +25,7 @@ import { portalBillingEnabled } from './settings';
  */
 
 function actorOf(ctx: PortalContext): SettleActor {
-  return { kind: 'patient', id: ctx.account.id, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
+  return { kind: 'patient', id: ctx.account.id, label: portalActorLabel(ctx), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
 }
 
 async function requireBilling(db: Executor, ctx: PortalContext) {

@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { payments, type Payment } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { assertPortalArea } from '@/lib/access/linked-patients';
+import { portalActorLabel } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { gatewayFor } from './gateway';
 import { completeTestAuthentication } from './gateway/test-gateway';
@@ -26,7 +27,7 @@ export interface PortalPayInput {
 }
 
 function actorOf(ctx: PortalContext): SettleActor {
-  return { kind: 'patient', id: ctx.account.id, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
+  return { kind: 'patient', id: ctx.account.id, label: portalActorLabel(ctx), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
 }
 
 async function requireBilling(db: Executor, ctx: PortalContext) {

@@ -22,11 +22,14 @@ import { receiptLabel, takeBillingNumber } from './numbering';
  */
 
 /** Who caused the change: the person whose request it is, or the system (webhook, job). */
-export type SettleActor = { kind: 'patient' | 'staff' | 'system'; id?: string | null; ip?: string | null; userAgent?: string | null };
+export type SettleActor = { kind: 'patient' | 'staff' | 'system'; id?: string | null; label?: string | null; ip?: string | null; userAgent?: string | null };
 
 
 function auditBy(tenantId: string, actor: SettleActor): { tenantId: string; actor: AuditActor; ip: string | null; userAgent: string | null } {
-  return { tenantId, actor: actor.kind === 'system' ? { kind: 'system' } : { kind: actor.kind, id: actor.id ?? null }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null };
+  return {
+    tenantId, actor: actor.kind === 'system' ? { kind: 'system' } : { kind: actor.kind, id: actor.id ?? null, label: actor.label ?? null },
+    ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+  };
 }
 
 export interface SettledPayment {

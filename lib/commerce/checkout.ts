@@ -7,7 +7,7 @@ import {
 } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { assertPortalArea } from '@/lib/access/linked-patients';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { portalActorLabel, recordAudit } from '@/lib/audit/record-audit';
 import { grantAuthorization, saveCard } from '@/lib/billing/cards';
 import { gatewayFor } from '@/lib/billing/gateway';
 import { issueInvoice } from '@/lib/billing/invoices';
@@ -265,7 +265,7 @@ function patientActor(ctx: PortalContext): OrderActor {
 }
 
 function settleActor(ctx: PortalContext): SettleActor {
-  return { kind: 'patient', id: ctx.account.id, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
+  return { kind: 'patient', id: ctx.account.id, label: portalActorLabel(ctx), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
 }
 
 /**

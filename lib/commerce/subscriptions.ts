@@ -4,6 +4,7 @@ import type { Executor } from '@/db/client';
 import { productPhases, subscriptionEvents, subscriptionRenewals, subscriptions, type Subscription, type SubscriptionStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalArea } from '@/lib/access/linked-patients';
+import { portalActorLabel } from '@/lib/audit/record-audit';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { eventActorOf, recordEvent } from '@/lib/engagement/events';
@@ -44,7 +45,7 @@ const isPatient = (ctx: SubscriptionCaller): ctx is PortalContext => 'account' i
 
 function actorOf(ctx: SubscriptionCaller): SubscriptionActorRef {
   return isPatient(ctx)
-    ? { kind: 'patient', id: ctx.account.id, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null }
+    ? { kind: 'patient', id: ctx.account.id, label: portalActorLabel(ctx), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null }
     : { kind: 'staff', id: ctx.actor.id, label: ctx.actor.email, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null };
 }
 

@@ -1,5 +1,7 @@
 import 'server-only';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { conversationMessages, conversations } from '@/db/schema';
 import { patientAudience } from '@/lib/notifications/audience';
 import { noticeEmail, portalLinkLine } from '@/lib/notifications/notice-email';
 import { notifyAudience } from '@/lib/notifications/notify-audience';
@@ -25,7 +27,11 @@ export const newMessageTexts: Record<NotificationLanguage, { sms: (clinic: strin
 
 /** In the transaction that inserts the staff message, so the notice exists exactly when it does. */
 export async function enqueueNewMessageNotification(tx: Executor, input: { tenantId: string; patientId: string; messageId: string }): Promise<number> {
-  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  // A conversation hidden from proxies is announced to the patient's own addresses only.
+  const [conversation] = await tx.select({ hidden: conversations.hiddenFromProxies }).from(conversationMessages)
+    .innerJoin(conversations, and(eq(conversations.tenantId, conversationMessages.tenantId), eq(conversations.id, conversationMessages.conversationId)))
+    .where(and(eq(conversationMessages.tenantId, input.tenantId), eq(conversationMessages.id, input.messageId)));
+  const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'messages', hiddenFromProxies: conversation?.hidden ?? false });
   if (!audience) return 0;
   const texts = newMessageTexts[audience.language];
   const link = portalLink(audience.slug, '/portal/messages');

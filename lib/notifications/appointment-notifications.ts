@@ -40,7 +40,7 @@ export async function enqueueAppointmentNotification(
     .where(and(eq(appointments.tenantId, input.tenantId), eq(appointments.id, input.appointmentId)));
   if (!row) throw new Error('appointment notification: appointment not found in this clinic');
 
-  const audience = await patientAudience(tx, input.tenantId, row.patientId);
+  const audience = await patientAudience(tx, input.tenantId, row.patientId, { area: 'bookings' });
   if (!audience) throw new Error('appointment notification: patient not found in this clinic');
   const texts = appointmentTexts[audience.language];
   const clinic = audience.clinicName;

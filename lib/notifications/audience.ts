@@ -10,6 +10,8 @@ import {
   tenantSettings,
   tenants,
 } from '@/db/schema';
+import { linkHears, queryPatientLinks } from '@/lib/access/linked-patients';
+import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { pickNotificationLanguage, type NotificationLanguage } from './texts';
 
 export interface PatientAudience {
@@ -24,13 +26,20 @@ export interface PatientAudience {
   phones: string[];
 }
 
+/** What a notice is about, for which proxies hear it: its portal area, and whether staff hid it from proxies. */
+export interface NoticeSubject {
+  area?: PortalArea;
+  hiddenFromProxies?: boolean;
+}
+
 /**
  * Who hears about something that happened to a patient: the patient's own email and phone and
- * every active portal account linked to the patient (a parent, a caregiver), without duplicates.
- * Email always; SMS only with 'email_sms' (SMS costs the clinic money). Null when the patient is
- * not in this clinic.
+ * every active portal account linked to the patient (a parent, a caregiver), without duplicates;
+ * a proxy only while their link opens the notice's area today and never about a document or
+ * conversation hidden from proxies (lib/access/linked-patients.ts linkHears). Email always; SMS
+ * only with 'email_sms' (SMS costs the clinic money). Null when the patient is not in this clinic.
  */
-export async function patientAudience(tx: Executor, tenantId: string, patientId: string): Promise<PatientAudience | null> {
+export async function patientAudience(tx: Executor, tenantId: string, patientId: string, about: NoticeSubject = {}): Promise<PatientAudience | null> {
   const [patient] = await tx
     .select({
       email: patients.email,
@@ -56,7 +65,7 @@ export async function patientAudience(tx: Executor, tenantId: string, patientId:
   if (!patient) return null;
 
   const linkedAccounts = await tx
-    .select({ email: portalAccounts.email, phone: portalAccounts.phone })
+    .select({ id: portalAccounts.id, email: portalAccounts.email, phone: portalAccounts.phone })
     .from(portalAccountPatients)
     .innerJoin(
       portalAccounts,
@@ -69,7 +78,12 @@ export async function patientAudience(tx: Executor, tenantId: string, patientId:
       eq(portalAccounts.status, 'active'),
     ));
 
-  const people = [{ email: patient.email, phone: patient.phone }, ...linkedAccounts];
+  const links = new Map((await queryPatientLinks(tx, tenantId, patientId)).map((l) => [l.accountId, l]));
+  const hearing = linkedAccounts.filter((a) => {
+    const link = links.get(a.id);
+    return link !== undefined && linkHears(link, about);
+  });
+  const people = [{ email: patient.email, phone: patient.phone }, ...hearing];
   const withSms = (patient.patientPreference ?? patient.clinicPreference) === 'email_sms';
   return {
     clinicName: patient.clinicName,

@@ -36,7 +36,7 @@ export async function enqueueBillingNotice(
   tx: Executor,
   input: { tenantId: string; patientId: string; kind: BillingNoticeKind; event: string; amount: string; reference: string },
 ): Promise<number> {
-  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'billing' });
   if (!audience) throw new Error('billing notice: patient not found in this clinic');
   const w = words[audience.language][input.kind];
   const clinic = audience.clinicName;

@@ -1,5 +1,7 @@
 import 'server-only';
+import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { documents } from '@/db/schema';
 import { patientAudience } from './audience';
 import { noticeEmail, portalLinkLine } from './notice-email';
 import { notifyAudience } from './notify-audience';
@@ -19,7 +21,10 @@ export async function enqueueDocumentNotification(
   tx: Executor,
   input: { tenantId: string; patientId: string; documentId: string },
 ): Promise<number> {
-  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  // A document hidden from proxies is announced to the patient's own addresses only.
+  const [document] = await tx.select({ hidden: documents.hiddenFromProxies }).from(documents)
+    .where(and(eq(documents.tenantId, input.tenantId), eq(documents.id, input.documentId)));
+  const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'documents', hiddenFromProxies: document?.hidden ?? false });
   if (!audience) throw new Error('document notification: patient not found in this clinic');
   const texts = documentAvailableTexts[audience.language];
   const clinic = audience.clinicName;

@@ -61,7 +61,7 @@ export async function enqueueFormNotice(
   tx: Executor,
   input: { tenantId: string; patientId: string; kind: FormNoticeKind; event: string },
 ): Promise<number> {
-  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'forms' });
   if (!audience) throw new Error('form notice: patient not found in this clinic');
   const t = texts(audience.language, input.kind);
   const clinic = audience.clinicName;

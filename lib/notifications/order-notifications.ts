@@ -58,7 +58,7 @@ export async function enqueueOrderNotice(
   tx: Executor,
   input: { tenantId: string; patientId: string; orderId: string; orderLabel: string; kind: OrderNoticeKind; event: string },
 ): Promise<number> {
-  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'orders' });
   if (!audience) throw new Error('order notice: patient not found in this clinic');
   const w = words[audience.language][input.kind];
   const clinic = audience.clinicName;

@@ -60,7 +60,7 @@ export async function enqueueSubscriptionNotice(
   tx: Executor,
   input: { tenantId: string; patientId: string; kind: SubscriptionNoticeKind; event: string; amount: string; retryAt: Date | null; timeZone: string },
 ): Promise<number> {
-  const audience = await patientAudience(tx, input.tenantId, input.patientId);
+  const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'orders' });
   if (!audience) throw new Error('subscription notice: patient not found in this clinic');
   const w = words[audience.language][input.kind];
   const clinic = audience.clinicName;
