@@ -29,7 +29,9 @@ export type StartSignInResult =
   | { ok: false; error: 'locked'; retryAfterSeconds: number }
   | { ok: false; error: 'too-many-codes'; retryAfterSeconds: number }
   | { ok: false; error: 'sms-failed' }
-  | { ok: false; error: 'portal-disabled' };
+  | { ok: false; error: 'portal-disabled' }
+  /** Said only after the right password: a self-registration the clinic has not decided on, or refused. */
+  | { ok: false; error: 'awaiting-approval' | 'registration-rejected' };
 
 /**
  * Step 1: identifier and password. On success an SMS code is on its way, unless the clinic
@@ -57,6 +59,15 @@ export async function startPortalSignIn(
 
   const account = await findPortalAccountByIdentifier(db, profile.id, mode, input.identifier);
   const passwordOk = await verifyPasswordOrDummy(account?.passwordHash, input.password);
+  if (account && passwordOk && (account.status === 'pending' || account.status === 'rejected')) {
+    // The person who registered (they know the password) learns where their registration stands.
+    await releaseSignInAttempt(db, key);
+    await recordAudit(db, {
+      ...audit, actor: { kind: 'patient', id: account.id }, action: 'auth.sign_in_failed', outcome: 'denied',
+      details: { area: 'portal', reason: account.status === 'pending' ? 'awaiting-approval' : 'registration-rejected' },
+    });
+    return { ok: false, error: account.status === 'pending' ? 'awaiting-approval' : 'registration-rejected' };
+  }
   if (!account || !passwordOk || account.status !== 'active') {
     const lockedFor = await lockIfLastAttempt(db, key, claim.count);
     await recordAudit(db, {

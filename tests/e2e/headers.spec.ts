@@ -176,9 +176,12 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     visits.push({ ...visits[visits.length - 1]!, url: hostUrl('harbor', p) });
   }
   await check(anon, await anon.goto(hostUrl('harbor', '/portal/shop/join')), visits);
+  // Self-registration (issue 19): open on Harbor, which approves each registration.
+  await check(anon, await anon.goto(hostUrl('harbor', '/portal/register')), visits);
   const harborStaff = await newPage();
   await staffSignIn(harborStaff, { host: 'harbor', area: 'emr', email: 'admin@harbor.test' });
   await crawl(harborStaff, [hostUrl('harbor', '/emr/orders/subscriptions')], visits, { max: 4, skip: outside('emr/orders/subscriptions') });
+  await check(harborStaff, await harborStaff.goto(hostUrl('harbor', '/emr/registrations')), visits);
 
   const missing = pagePatterns().filter(({ pattern }) => !visits.some((v) => pattern.test(v.url))).map((p) => p.file);
   expect(missing, 'pages the crawl never reached').toEqual([]);

@@ -4,6 +4,7 @@ import { refresh } from 'next/cache';
 import { getDb } from '@/db/client';
 import type { ActionState } from '@/lib/actions/result';
 import { staffAction } from '@/lib/actions/wrappers';
+import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import { approveRegistration, rejectRegistration } from '@/lib/portal-access/registration-review';
 import { approveRegistrationSchema, rejectRegistrationSchema } from '@/lib/portal-access/registration-review-forms';
 
@@ -25,6 +26,7 @@ const deciding = {
 export const approveRegistrationAction = staffAction({ ...deciding, schema: approveRegistrationSchema }, async (ctx, values): Promise<ActionState> => {
   const decision = await approveRegistration(getDb(), ctx, values);
   refresh();
+  dispatchSoon(); // the registrant's notice goes out after the response
   if (!decision.changed) return { ok: true, message: `This registration was already ${decision.status}.` };
   return { ok: true, message: 'Approved: the patient can sign in now, and has been told.' };
 });
@@ -32,6 +34,7 @@ export const approveRegistrationAction = staffAction({ ...deciding, schema: appr
 export const rejectRegistrationAction = staffAction({ ...deciding, schema: rejectRegistrationSchema, echo: ['reason'] }, async (ctx, values): Promise<ActionState> => {
   const decision = await rejectRegistration(getDb(), ctx, values);
   refresh();
+  dispatchSoon();
   if (!decision.changed) return { ok: true, message: `This registration was already ${decision.status}.` };
   return { ok: true, message: 'Rejected: the account cannot sign in, and the person has been told (without the reason).' };
 });

@@ -6,6 +6,7 @@ import { signInWithChallenge } from '@/lib/auth/challenge-sign-in';
 import { clearChallengeCookie, setChallengeCookie } from '@/lib/auth/challenge-cookie';
 import { portalAuth } from '@/lib/auth/portal-session';
 import { portalRegistration } from '@/lib/i18n/messages/portal-registration';
+import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import { codeCheck, codeFlowAction, finish, flowStep } from '@/lib/portal-access/code-flow';
 import { completeRegistration, registrationOpen, resendRegistrationCode, startRegistration, verifyRegistrationCode } from '@/lib/portal-access/registration';
 import { REGISTRATION_ECHO, registrationDetailsSchema, type RegistrationFormState } from '@/lib/portal-access/registration-forms';
@@ -26,8 +27,12 @@ const flow = codeFlowAction<RegistrationFormState>({
       intent: 'details',
       schema: registrationDetailsSchema,
       echo: REGISTRATION_ECHO,
-      // Field messages are shop-join keys (the schema's and lib's); the page words them.
-      run: (r, input) => startRegistration(r.db, r.profile, { ...input, language: r.m.locale }, r.client),
+      // Field messages are shop-join keys (the schema's and lib's); the page words them. A notice
+      // to an identifier's owner may be queued: it goes out after the response, whatever the answer.
+      run: (r, input) => {
+        dispatchSoon();
+        return startRegistration(r.db, r.profile, { ...input, language: r.m.locale }, r.client);
+      },
     }),
     flowStep({
       intent: 'password',
