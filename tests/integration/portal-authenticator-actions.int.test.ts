@@ -7,8 +7,10 @@ import { authChallenges, portalAccounts } from '@/db/schema';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { encryptField } from '@/lib/crypto/field-encryption';
 import { currentTotp } from '@/lib/identity/totp';
+import type { FormAction } from '@/lib/actions/result';
 import { resetMessagingProvidersForTests } from '@/lib/messaging/providers';
 import { confirmAuthenticatorEnrolment, getAuthenticatorStatus, startAuthenticatorEnrolment } from '@/lib/portal-access/authenticator';
+import type { AuthenticatorFormState } from '@/lib/portal-access/authenticator-forms';
 import { formData, hostFor, invokeAction, signIn } from '../support/action-harness';
 import { browserSession } from '../support/browser-session';
 import { createTestTenant } from '../support/factories';
@@ -152,7 +154,7 @@ describe('the authenticator app in Settings', () => {
     const p = await patientOf(clinic, enrolled);
     const { cookies } = await signIn('portal', { tenantId: clinic.id, subjectId: p.account.id });
     const req = { host: hostFor(clinic.slug), cookies };
-    const post = async (action: (prev: unknown, form: FormData) => Promise<unknown>, fields: Record<string, string> = {}) => {
+    const post = async (action: FormAction<AuthenticatorFormState>, fields: Record<string, string> = {}) => {
       const outcome = await invokeAction(req, action, {}, formData(fields));
       if (outcome.kind !== 'returned') throw new Error(`action did not answer: ${outcome.kind}`);
       return outcome.value as Record<string, unknown>;
