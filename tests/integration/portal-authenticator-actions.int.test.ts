@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { renderToStaticMarkup } from 'react-dom/server';
+import { renderToReadableStream } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { authChallenges, portalAccounts } from '@/db/schema';
@@ -159,9 +159,14 @@ describe('the authenticator app in Settings', () => {
       if (outcome.kind !== 'returned') throw new Error(`action did not answer: ${outcome.kind}`);
       return outcome.value as Record<string, unknown>;
     };
+    // Streamed, as Next renders it: another section of the page loads its own data (it suspends).
     const page = async () => {
-      const outcome = await invokeAction(req, async () => renderToStaticMarkup(await settingsPage({ params: Promise.resolve({ tenant: clinic.slug }), searchParams: Promise.resolve({}) })));
-      if (outcome.kind !== 'returned') throw new Error(`page did not render: ${outcome.kind}`);
+      const outcome = await invokeAction(req, async () => {
+        const stream = await renderToReadableStream(await settingsPage({ params: Promise.resolve({ tenant: clinic.slug }), searchParams: Promise.resolve({}) }));
+        await stream.allReady;
+        return new Response(stream).text();
+      });
+      if (outcome.kind !== 'returned') throw new Error(`page did not render: ${outcome.kind === 'threw' ? String(outcome.error) : outcome.kind}`);
       return String(outcome.value);
     };
     return { clinic, p, post, page };
