@@ -12,6 +12,7 @@ import {
   portalAccountPatients, portalAccounts, providerServices, services, staffUsers, tenantDomains, timeOff,
   billingSettings, cardAuthorizations, cardSetups, invoiceLines, invoices, ledgerEntries, paymentAllocations, payments, savedCards,
   dataExports,
+  passkeys,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
@@ -98,6 +99,15 @@ const SELF_ONLY_ACTIONS: Record<string, (value: unknown) => boolean> = {
   // The idle warning asks how long the session has left: 0 for a caller without one.
   'app/t/[tenant]/portal/(app)/actions.ts#idleSecondsLeftAction': (value) => typeof value === 'number',
 };
+
+/**
+ * Actions on the caller's own sign-in ("Sign-in and security": their passkeys) that every staff
+ * member may use whatever their level: the victim's staff member without permissions acts within
+ * their rights there, on their own rows only (anything of anyone else's is still a problem).
+ */
+const OWN_ACCOUNT_ACTIONS = /^app\/t\/\[tenant\]\/(emr|crm)\/\(app\)\/account\/actions\.ts#/;
+const actingOnOwnAccount = (entry: ServerActionEntry, attacker: Attacker): Attacker =>
+  OWN_ACCOUNT_ACTIONS.test(entry.id) && attacker.key === 'd-staff-without-permission' ? { ...attacker, insider: true, mustBeRefused: () => false } : attacker;
 
 /**
  * Routes that answer a caller about their own session instead of refusing (no id in the URL can
@@ -303,7 +313,13 @@ async function seedPatientRecords(
   // Tasks: an open one about the patient given to the provider (its title carries a secret), and a
   // done one. Only the open one's id is sent (each id here is tried on every route with an [id]).
   const { taskId } = await seedTaskRecords(db, clinic.id, { patientId: who.patientId, staffId: setup.providerId, title: `${texts.staffNoteTitle} task` });
+  // A passkey of the account (issue 19): only the account itself may rename or remove it, and its name is never told to anyone else.
+  const [passkey] = await db.insert(passkeys).values({
+    tenantId: clinic.id, subjectKind: 'portal_account', subjectId: who.accountId, name: `${texts.staffNoteTitle} passkey`,
+    credentialId: randomBytes(16).toString('base64url'), publicKey: randomBytes(16).toString('base64url'), rpId: `${clinic.slug}.localhost`,
+  }).returning();
   return {
+    passkeyId: passkey!.id,
     ...commerce,
     taskId,
     ...consent,
@@ -641,6 +657,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   taskId: () => 'taskId', assigneeStaffId: () => 'staffId',
   // Message templates (CRM): the clinic's own template.
   messageTemplateId: () => 'messageTemplateId',
+  // Passkeys (issue 19): the account's own, renamed or removed in settings and on the staff's account page.
+  passkeyId: () => 'passkeyId',
 };
 
 /**
@@ -845,7 +863,7 @@ describe.each(actionEntries.map((e) => [e.id.replace(/^app\/(t\/\[tenant\]\/)?/,
     const results: CallResult[] = [];
     for (const attacker of ATTACKERS) {
       for (const { label, args } of variantsFor(entry, attacker, describeAction(action)?.fields)) {
-        results.push(await attack(attacker, label, entry.area, isPublicAction(entry), inputOf(args),
+        results.push(await attack(actingOnOwnAccount(entry, attacker), label, entry.area, isPublicAction(entry), inputOf(args),
           (req) => invokeAction({ ...req, path: entry.pagePath }, action, ...args), SELF_ONLY_ACTIONS[entry.id]));
       }
     }
