@@ -19,6 +19,7 @@ const PAGES = [
   { path: '/portal/relationships', heading: 'My relationships' },
   { path: '/portal/data', heading: 'My data' },
   { path: '/portal/history', heading: 'History' },
+  { path: '/portal/access-log', heading: 'Who viewed my record' },
   { path: '/portal/settings', heading: 'Settings' },
   { path: '/portal/select-patient', heading: /Who are you acting for/ },
 ];
