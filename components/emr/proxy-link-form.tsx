@@ -54,7 +54,7 @@ export function ProxyLinkForm({
   const evidenceShown = documents ?? [];
   const currentMissing = values.evidenceDocumentId && !evidenceShown.some((d) => d.id === values.evidenceDocumentId);
   return (
-    <form {...formProps} encType="multipart/form-data" className="space-y-4" aria-label={`Access of ${accountName}`}>
+    <form {...formProps} className="space-y-4" aria-label={`Access of ${accountName}`}>
       <input type="hidden" name="patientId" value={patientId} />
       <input type="hidden" name="accountId" value={accountId} />
       <fieldset>

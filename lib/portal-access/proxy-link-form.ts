@@ -45,6 +45,8 @@ export function widensScope(before: readonly PortalArea[], after: readonly Porta
 
 const SCOPES = ['full', 'limited', 'custom'] as const satisfies readonly ProxyScope[];
 const PATIENT_GONE = 'This patient or portal account no longer exists. Reload the page.';
+const EVIDENCE = 'Choose one of the patient’s documents, or none.';
+const CHOOSE_TYPE = 'Choose a document type.';
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
 /** An optional calendar date: '' or absent is none. */
@@ -72,7 +74,8 @@ function pickedFile(value: unknown): PickedFile | null {
   return f.size === 0 && f.name === '' ? null : f;
 }
 
-const listOf = (v: unknown) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]);
+// A checkbox group: one ticked box posts a string, several a list; the browser's form library gives false for none.
+const listOf = (v: unknown) => (v === undefined || v === null || v === '' || v === false ? [] : Array.isArray(v) ? v : [v]);
 
 export const proxyLinkSchema = z
   .object({
@@ -82,7 +85,10 @@ export const proxyLinkSchema = z
     areas: z.preprocess(listOf, z.array(z.enum(PORTAL_AREAS, 'Tick only the parts of the portal listed.'))),
     startsOn: optionalDate('Enter a valid start date, or leave it empty.'),
     endsOn: optionalDate('Enter a valid end date, or leave it empty.'),
-    evidenceDocumentId: z.union([z.literal(''), z.uuid('Choose one of the patient’s documents, or none.')]).optional().transform((v) => v || null),
+    evidenceDocumentId: z
+      .union([z.literal(''), z.uuid(EVIDENCE)], { error: EVIDENCE })
+      .optional()
+      .transform((v) => v || null),
     evidenceFile: z
       .unknown()
       .optional()
@@ -99,7 +105,7 @@ export const proxyLinkSchema = z
         }
         return file;
       }),
-    evidenceTypeId: z.union([z.literal(''), z.uuid('Choose a document type.')]).optional().transform((v) => v || null),
+    evidenceTypeId: z.union([z.literal(''), z.uuid(CHOOSE_TYPE)], { error: CHOOSE_TYPE }).optional().transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     if (v.scope === 'custom' && v.areas.length === 0) ctx.addIssue({ code: 'custom', path: ['areas'], message: 'Tick at least one part of the portal, or choose limited access.' });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { describeProxyState, grantedAreas, widensScope } from '@/lib/portal-access/proxy-link-form';
+import { describeProxyState, grantedAreas, proxyLinkSchema, widensScope } from '@/lib/portal-access/proxy-link-form';
 import { ageOn, DEFAULT_AGE_RULES, FULL_PROXY_AREAS, LIMITED_AREAS, PORTAL_AREAS } from '@/lib/portal-access/proxy-scope';
 import { scopeNoteKey } from '@/lib/portal-access/scope-note';
 
@@ -17,6 +17,20 @@ describe('what a change to a link opens', () => {
     expect(widensScope(grantedAreas('custom', ['bookings', 'messages', 'billing', 'documents']), grantedAreas('limited', []))).toBe(false);
     expect(widensScope(grantedAreas('custom', ['bookings', 'documents']), grantedAreas('limited', []))).toBe(true);
     expect(widensScope(grantedAreas('full', []), grantedAreas('custom', ['access_log']))).toBe(true);
+  });
+});
+
+describe('the link editor’s form', () => {
+  it('answers every hostile post in staff’s words, never zod’s', () => {
+    const file = new File([], 'x.pdf');
+    const everyFieldAFile = Object.fromEntries(Object.keys(proxyLinkSchema.shape).map((k) => [k, file]));
+    const wrongTypes = { patientId: 'x', scope: 3, areas: [{}], startsOn: 7, evidenceDocumentId: 5, evidenceTypeId: ['a'] };
+    const notIds = { evidenceDocumentId: 'not-an-id', evidenceTypeId: 'nor-this' };
+    for (const input of [{}, everyFieldAFile, wrongTypes, notIds]) {
+      const issues = proxyLinkSchema.safeParse(input).error?.issues ?? [];
+      expect(issues.length).toBeGreaterThan(0);
+      expect(issues.filter((i) => /^Invalid|^Expected/.test(i.message))).toEqual([]);
+    }
   });
 });
 
