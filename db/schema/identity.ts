@@ -97,7 +97,8 @@ export const portalAccountPatients = pgTable(
     // The signed consent staff uploaded for this link, a document of the patient.
     evidenceDocumentId: uuid('evidence_document_id'),
     // A patient aged 12–17 (the clinic's ages) keeps the proxy's full scope by consenting in the
-    // portal; an adult grants access again. Both are cleared when the link is re-granted by staff.
+    // portal; an adult grants access again. Both are cleared when staff widen the link's scope
+    // (lib/portal-access/proxy-link-form.ts widensScope: the consent covered the narrower access).
     teenConsentAt: timestamp('teen_consent_at', { withTimezone: true }),
     adultGrantAt: timestamp('adult_grant_at', { withTimezone: true }),
     createdAt: createdAt(),
