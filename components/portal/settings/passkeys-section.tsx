@@ -1,11 +1,8 @@
 import { PasskeyManager, type PasskeyActions } from '@/components/passkeys/passkey-manager';
-import { getDb } from '@/db/client';
 import type { PortalAccountContext } from '@/lib/access/context';
 import { translator, type Locale } from '@/lib/i18n/core';
 import { passkeys } from '@/lib/i18n/messages/passkeys';
-import { passkeyRows } from '@/lib/identity/passkeys/account-answers';
-import { clinicAcceptsPatientPasskeys } from '@/lib/identity/passkeys/manage';
-import { requestRelyingParty } from '@/lib/identity/passkeys/relying-party';
+import { portalPasskeysView } from '@/lib/identity/passkeys/account-answers';
 
 /**
  * Settings → "Passkeys" (issue 19): where the clinic lets patients finish signing in with a
@@ -20,19 +17,14 @@ export async function PasskeysSection({ portal, clinicName, timeZone, locale, ac
   locale: Locale;
   actions: PasskeyActions;
 }) {
-  const db = getDb();
-  const [allowed, rows, rp] = await Promise.all([
-    clinicAcceptsPatientPasskeys(db, portal.tenant.id),
-    passkeyRows(portal, timeZone),
-    requestRelyingParty(clinicName),
-  ]);
+  const { allowed, rows, host } = await portalPasskeysView(portal, clinicName, timeZone);
   if (!allowed && rows.length === 0) return null;
   const t = translator(passkeys, locale);
   return (
     <section id="passkeys" aria-labelledby="passkeys-heading" className="rounded-xl border border-line bg-surface p-4 sm:p-6">
       <h2 id="passkeys-heading" className="text-lg font-semibold">{t('heading')}</h2>
       <p className="mb-4 mt-1 text-sm text-fg-muted">{allowed ? t('portalIntro') : t('portalNotAllowed')}</p>
-      <PasskeyManager rows={rows} currentHost={rp?.id ?? ''} canAdd={allowed && rp !== null} locale={locale} actions={actions} />
+      <PasskeyManager rows={rows} currentHost={host ?? ''} canAdd={allowed && host !== null} locale={locale} actions={actions} />
     </section>
   );
 }

@@ -1,10 +1,11 @@
 import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
+import type { PortalAccountContext } from '@/lib/access/context';
 import { formatters, toLocale, translator, type Locale } from '@/lib/i18n/core';
 import { passkeys as passkeyMessages } from '@/lib/i18n/messages/passkeys';
 import type { PasskeyFormState, PasskeyRow } from './form-state';
-import { finishAddingPasskey, listOwnPasskeys, removeOwnPasskey, renameOwnPasskey, startAddingPasskey, type PasskeyCaller } from './manage';
+import { clinicAcceptsPatientPasskeys, finishAddingPasskey, listOwnPasskeys, removeOwnPasskey, renameOwnPasskey, startAddingPasskey, type PasskeyCaller } from './manage';
 import { requestRelyingParty } from './relying-party';
 import type { AddPasskeyInput, RenamePasskeyInput } from './schemas';
 
@@ -74,4 +75,14 @@ export async function passkeyRows(ctx: PasskeyCaller, timeZone: string): Promise
     added: f.dateTime(p.createdAt, timeZone),
     lastUsed: p.lastUsedAt ? f.dateTime(p.lastUsedAt, timeZone) : null,
   }));
+}
+
+/** Settings → Passkeys: whether the clinic accepts them, the account's list, and this page's host. */
+export async function portalPasskeysView(portal: PortalAccountContext, clinicName: string, timeZone: string): Promise<{ allowed: boolean; rows: PasskeyRow[]; host: string | null }> {
+  const [allowed, rows, rp] = await Promise.all([
+    clinicAcceptsPatientPasskeys(getDb(), portal.tenant.id),
+    passkeyRows(portal, timeZone),
+    requestRelyingParty(clinicName),
+  ]);
+  return { allowed, rows, host: rp?.id ?? null };
 }
