@@ -9,6 +9,7 @@ import { shopShownInNav } from '@/lib/commerce/checkout';
 import { portalUnreadCount } from '@/lib/conversations/portal';
 import { getDb } from '@/db/client';
 import { messagesFor, translator } from '@/lib/i18n/core';
+import { accessLog } from '@/lib/i18n/messages/access-log';
 import { activities } from '@/lib/i18n/messages/activities';
 import { billing } from '@/lib/i18n/messages/billing';
 import { common } from '@/lib/i18n/messages/common';
@@ -66,6 +67,7 @@ export default async function PortalAppLayout({
     ...ifOpen('records', { href: '/portal/data', label: t('navData') }),
     ...ifOpen('bookings', { href: '/portal/history', label: t('navHistory') }),
     { href: '/portal/relationships', label: translator(notesRelationships, locale)('navRelationships') },
+    ...ifOpen('access_log', { href: '/portal/access-log', label: translator(accessLog, locale)('navAccessLog') }),
     { href: '/portal/settings', label: t('navSettings') },
   ];
   const headerEnd = (
