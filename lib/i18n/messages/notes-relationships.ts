@@ -65,7 +65,6 @@ export const notesRelationships = defineMessages(
     decisionSaving: 'Saving…',
     decisionSaved: 'Saved. The access of the people acting for you has changed.',
     decisionNotAvailable: 'This choice is no longer available. Reload the page to see the current access.',
-    decisionOwnRecordOnly: 'Only {name}’s own account can decide this.',
   },
   {
     navRelationships: 'Mis relaciones',
@@ -128,6 +127,5 @@ export const notesRelationships = defineMessages(
     decisionSaving: 'Guardando…',
     decisionSaved: 'Guardado. El acceso de las personas que actúan en su nombre ha cambiado.',
     decisionNotAvailable: 'Esta opción ya no está disponible. Vuelva a cargar la página para ver el acceso actual.',
-    decisionOwnRecordOnly: 'Solo la propia cuenta de {name} puede decidir esto.',
   },
 );
