@@ -162,16 +162,21 @@ export async function currentConsents(db: Executor, ctx: ConsentReader, patientI
   return consents;
 }
 
-/** For the portal's settings: what each patient the account may act for has said, in the account's order. */
+/**
+ * For the portal's settings: what each patient the account may act for has said, in the account's
+ * order. A patient's contact choices are part of their record: a proxy sees them only when the
+ * link opens My data (lib/portal-access/proxy-scope.ts).
+ */
 export async function consentsForAccount(db: Executor, ctx: PortalAccountContext): Promise<PatientConsents[]> {
   const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
-  return Promise.all(linked.map((p) => consentsOf(db, ctx.tenant.id, p.id)));
+  return Promise.all(linked.filter((p) => p.areas.includes('records')).map((p) => consentsOf(db, ctx.tenant.id, p.id)));
 }
 
 async function assertMayActFor(db: Executor, ctx: PortalAccountContext, patientId: string): Promise<void> {
-  // From the database, not the session's copy: staff may have disabled access since it was made.
+  // From the database, not the session's copy: staff may have disabled access since it was made,
+  // or the link's scope may not open the patient's record.
   const linked = await listLinkedPatients(db, ctx.tenant.id, ctx.account.id);
-  if (!isUuid(patientId) || !linked.some((p) => p.id === patientId)) throw new NotFoundError('patient');
+  if (!isUuid(patientId) || !linked.some((p) => p.id === patientId && p.areas.includes('records'))) throw new NotFoundError('patient');
 }
 
 /**

@@ -626,8 +626,9 @@ function allowedInScope(change: Change): boolean {
   return !world.victimSubjects.includes(subject);
 }
 
-/** A portal action's refusal of an area the link does not open (lib/actions/wrappers.ts). */
-const isAreaRefusal = (outcome: Outcome) => outcome.kind === 'returned' && safeJson(outcome.value) === safeJson({ ok: false, message: portalAreas.en.areaNotOpen });
+/** A portal action's refusal of an area the link does not open (lib/actions/wrappers.ts), in either language. */
+const isAreaRefusal = (outcome: Outcome) => outcome.kind === 'returned'
+  && [portalAreas.en, portalAreas.es].some((words) => safeJson(outcome.value) === safeJson({ ok: false, message: words.areaNotOpen }));
 
 function leaks(outcome: Outcome, input: string): string[] {
   const answer = outcome.kind === 'returned' ? safeJson(outcome.value)
@@ -655,7 +656,7 @@ async function attack(
   const req: RequestSpec = { host, cookies: await attacker.cookies(), headers: spoofedHeaders(host) };
   const outcome = await call(req);
   // A proxy acting for the victim inside its scope (issue 19).
-  const inScope = attacker.scopeAreas !== undefined && area === 'portal' && portalArea !== undefined && attacker.scopeAreas.includes(portalArea);
+  const inScope = attacker.scopeAreas !== undefined && portalArea !== undefined && attacker.scopeAreas.includes(portalArea);
   const changes = (await changesSinceBaseline()).filter((c) => !(inScope ? allowedInScope(c) : allowed(c, attacker, publicFlow)));
   const problems: string[] = [];
   if (outcome.kind === 'threw' && !isAccessError(outcome.error)) problems.push(`threw (a 500): ${describeOutcome(outcome)}`);
@@ -675,7 +676,7 @@ async function attack(
   if (process.env.ISOLATION_TRACE) console.log(`TRACE ${attacker.key} ${label} -> ${describeOutcome(outcome).slice(0, 200)}`);
   // A proxy's portal call of an area its link does not open must be refused (the wrapper's answer
   // counts); its account's own actions (settings, sign-out) are not patient areas.
-  const mustRefuse = attacker.scopeAreas && area === 'portal' ? portalArea !== undefined && !inScope : attacker.mustBeRefused(area);
+  const mustRefuse = attacker.scopeAreas && portalArea !== undefined ? !inScope : attacker.scopeAreas && area === 'portal' ? false : attacker.mustBeRefused(area);
   const refusedHere = refused || (attacker.scopeAreas !== undefined && isAreaRefusal(outcome));
   if (!publicFlow && mustRefuse && !refusedHere) problems.push(`not refused: ${describeOutcome(outcome)}`);
   if (ATTACKERS.includes(attacker)) {
@@ -954,6 +955,8 @@ describe('a proxy with the limited scope (issue 19)', () => {
     const { GET: download } = await import('@/app/api/documents/[id]/download/route');
     const downloadOf = (id: string) => invokeRoute(req, download, { path: `/api/documents/${id}/download`, params: { id } });
     expect(await downloadOf(world.ids.documentId)).toMatchObject({ kind: 'response', status: 404 });
+    // The file itself, so a granted download answers 200 (the seeded rows have none).
+    await getObjectStore().put(`documents/${world.victim.id}/${world.ids.patientId}/${world.ids.documentId}`, PDF_BYTES, { contentType: 'application/pdf', contentLength: PDF_BYTES.length });
     await setScope('full');
     try {
       expect(await downloadOf(world.ids.documentId)).toMatchObject({ kind: 'response', status: 200 });
@@ -1069,7 +1072,8 @@ describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (
       }
     }
     expect([...new Set(problems)]).toEqual([]);
-  });
+    // Every id the victim has, nine attackers, two calls each: longer than the default 30 s.
+  }, 180_000);
 });
 
 
