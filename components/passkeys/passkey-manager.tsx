@@ -1,7 +1,6 @@
 'use client';
 
 import { startRegistration, WebAuthnError } from '@simplewebauthn/browser';
-import { useRouter } from 'next/navigation';
 import { useActionState, useId, useState } from 'react';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
@@ -101,7 +100,6 @@ function RenameForm({ row, action, say, t }: { row: PasskeyRow; action: FormActi
 
 /** Needs JavaScript: the browser makes the credential between two calls to the server. */
 function AddPasskey({ actions, say, t }: { actions: PasskeyActions; say: Say; t: T }) {
-  const router = useRouter();
   const nameId = useId();
   // Before hydration (or without JavaScript) the button stays disabled and the notice below says why.
   const support = useWebAuthnSupport();
@@ -138,10 +136,8 @@ function AddPasskey({ actions, say, t }: { actions: PasskeyActions; say: Say; t:
       post.set('name', typed);
       const added = await actions.add({}, post);
       setAnswer({ ok: Boolean(added.ok), message: say(added.message) ?? t('addFailed'), nameError: say(added.fieldErrors?.name) });
-      if (added.ok) {
-        element.reset();
-        router.refresh();
-      }
+      // The action revalidates the page, so the new passkey shows in the list above.
+      if (added.ok) element.reset();
     } catch {
       setAnswer({ ok: false, message: t('errGeneric') });
     } finally {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { renderToReadableStream } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, authChallenges, operatorChallenges, passkeys, platformOperators, smsCodeSends, staffUsers, tenantDomains } from '@/db/schema';
+import { auditLog, authChallenges, operatorChallenges, passkeys, platformOperators, portalAccounts, smsCodeSends, staffUsers, tenantDomains } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
 import { encryptField } from '@/lib/crypto/field-encryption';
 import type { PasskeyFormState } from '@/lib/identity/passkeys/form-state';
@@ -34,6 +35,7 @@ const { operatorSignInAction } = await import('@/app/platform/console/actions');
 const consoleAccount = await import('@/app/platform/console/account/actions');
 const { portalSignInAction } = await import('@/app/t/[tenant]/portal/(public)/sign-in/actions');
 const portalSettings = await import('@/app/t/[tenant]/portal/(app)/settings/passkey-actions');
+const { default: settingsPage } = await import('@/app/t/[tenant]/portal/(app)/settings/page');
 
 const T0 = new Date('2026-09-02T09:00:00Z');
 const PASSWORD = 'Lantern-harbour-73';
@@ -206,6 +208,38 @@ describe('patients', () => {
     expect(c.state).toEqual({ step: 'credentials' });
     await c.post(portalSignInAction, { intent: 'passkey', response: '{}' });
     expect(c.state).toEqual({ step: 'credentials', message: EXPIRED });
+  });
+
+  it('settings lists each passkey with its address; the add button needs JavaScript and says so', async () => {
+    const p = await patient({ portalPasskeysAllowed: true });
+    await getDb().update(portalAccounts).set({ language: 'es' }).where(eq(portalAccounts.id, p.account.id));
+    expect(await addThroughPage(portalSettings, { host: p.host, cookies: p.cookies }, new SoftwareAuthenticator(), 'Portátil')).toMatchObject({ ok: true, message: 'Llave de acceso agregada: Portátil.' });
+    const render = async () => {
+      const outcome = await invokeAction({ host: p.host, cookies: p.cookies }, async () => {
+        const stream = await renderToReadableStream(await settingsPage({ params: Promise.resolve({ tenant: p.clinic.slug }), searchParams: Promise.resolve({}) }));
+        await stream.allReady;
+        return new Response(stream).text();
+      });
+      if (outcome.kind !== 'returned') throw new Error(`page did not render: ${outcome.kind}`);
+      return String(outcome.value);
+    };
+    const html = await render();
+    expect(html).toContain('Llaves de acceso');
+    expect(html).toContain('Portátil');
+    expect(html).toContain(`${p.clinic.slug}.localhost`);
+    expect(html).toContain('Nunca');
+    // Drawn on the server (and so without JavaScript): the button disabled, the sentence why.
+    expect(html).toMatch(/<button[^>]*disabled=""[^>]*>Agregar una llave de acceso<\/button>/);
+    expect(html).toContain('Para agregar una llave de acceso hace falta JavaScript');
+
+    // A clinic that asks for the SMS code every time: no section for a patient without passkeys.
+    const other = await patient({ portalPasskeysAllowed: false });
+    const outcome = await invokeAction({ host: other.host, cookies: other.cookies }, async () => {
+      const stream = await renderToReadableStream(await settingsPage({ params: Promise.resolve({ tenant: other.clinic.slug }), searchParams: Promise.resolve({}) }));
+      await stream.allReady;
+      return new Response(stream).text();
+    });
+    expect(outcome.kind === 'returned' && String(outcome.value)).not.toContain('Passkeys');
   });
 
   it('where the clinic asks for the SMS code at every sign-in: no passkey can be added, and one made earlier is not offered', async () => {
