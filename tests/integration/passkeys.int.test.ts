@@ -266,6 +266,8 @@ describe('managing one’s own passkeys', () => {
     const { staff, rp, tenant } = await clinic();
     const ctx = { ...staff, sessionId: randomUUID(), ip: CLIENT.ip, userAgent: CLIENT.userAgent };
     const laptop = await add(ctx, rp, 'Work laptop');
+    // Listed oldest first (the clock stands still in this file).
+    now = addSeconds(now, 1);
     const unnamed = await add(ctx, rp);
     expect(laptop).toMatchObject({ ok: true, passkey: { name: 'Work laptop', rpId: rp.id } });
     expect(unnamed).toMatchObject({ ok: true, passkey: { name: 'Passkey on this device' } });
