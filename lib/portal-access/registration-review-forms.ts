@@ -16,7 +16,7 @@ export const approveRegistrationSchema = z.object({
 export const rejectRegistrationSchema = z.object({
   registrationId: z.uuid('Choose a registration from the list.'),
   // Kept for the clinic (never sent to the registrant: it may name health or identity details).
-  reason: withoutControlChars(z.string())
+  reason: withoutControlChars(z.string({ error: 'Say why, for the clinic’s record (the registrant is not shown it).' }))
     .trim()
     .min(1, 'Say why, for the clinic’s record (the registrant is not shown it).')
     .max(REJECTION_REASON_MAX, `Keep the reason under ${REJECTION_REASON_MAX} characters.`),

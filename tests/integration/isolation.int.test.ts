@@ -13,6 +13,7 @@ import {
   billingSettings, cardAuthorizations, cardSetups, invoiceLines, invoices, ledgerEntries, paymentAllocations, payments, savedCards,
   dataExports,
   passkeys,
+  portalRegistrations,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
@@ -326,7 +327,19 @@ async function seedPatientRecords(
     tenantId: clinic.id, subjectKind: 'portal_account', subjectId: who.accountId, name: `${texts.staffNoteTitle} passkey`,
     credentialId: randomBytes(16).toString('base64url'), publicKey: randomBytes(16).toString('base64url'), rpId: `${clinic.slug}.localhost`,
   }).returning();
+  // A self-registration waiting for the clinic (issue 19): only its own staff who may edit patients decide on it.
+  const [registrant] = await db.insert(patients).values({
+    tenantId: clinic.id, recordNumber: `REG-${randomBytes(3).toString('hex')}`, firstName: texts.contactName, lastName: `${texts.staffNoteTitle} registrant`, dateOfBirth: '1990-01-01',
+  }).returning();
+  const [pendingAccount] = await db.insert(portalAccounts).values({
+    tenantId: clinic.id, fullName: texts.contactName, email: `registrant.${randomBytes(3).toString('hex')}@${clinic.slug}.test`, phone: '+15555550144',
+    phoneVerifiedAt: new Date(), passwordHash: 'not-a-hash', status: 'pending',
+  }).returning();
+  const [registration] = await db.insert(portalRegistrations).values({
+    tenantId: clinic.id, accountId: pendingAccount!.id, patientId: registrant!.id, status: 'pending', possibleDuplicateOf: who.patientId,
+  }).returning();
   return {
+    registrationId: registration!.id,
     passkeyId: passkey!.id,
     ...commerce,
     taskId,
@@ -721,6 +734,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   uploadTypeId: () => 'typeId', payWith: () => 'cardId',
   // Tasks: the open task about the patient (Done, Edit, Reassign); a person to give it to.
   taskId: () => 'taskId', assigneeStaffId: () => 'staffId',
+  // Self-registration (issue 19): the registration waiting for a decision.
+  registrationId: () => 'registrationId',
   // Message templates (CRM): the clinic's own template.
   messageTemplateId: () => 'messageTemplateId',
   // Passkeys (issue 19): the account's own, renamed or removed in settings and on the staff's account page.
