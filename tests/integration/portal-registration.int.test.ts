@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import {
@@ -20,6 +21,7 @@ import { createPortalUser } from '@/lib/portal-access/staff-admin';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
 import { cookieName, hostFor, invokeAction } from '../support/action-harness';
 import { browserSession } from '../support/browser-session';
+import { hostileFormValue, hostileString, leaksIn, stringsIn, toFormData, zodDefaultIn, type FormValue } from '../support/hostile';
 import { createTestTenant } from '../support/factories';
 import { FakeSms } from '../support/portal-fixtures';
 import { createStaffContext } from '../support/staff-context';
@@ -496,4 +498,31 @@ describe('limits (lib)', () => {
     expect(last).toMatchObject({ ok: false, error: 'locked' });
     expect(await startRegistration(getDb(), c.profile, input({ phone }), client, sms)).toMatchObject({ ok: false, error: 'locked' });
   });
+});
+
+describe('hostile input', () => {
+  it('answers every step without a 500, a leak or zod’s own words, and makes no record', async () => {
+    for (const mode of ['email', 'national_id'] as const) {
+      const c = await clinic('open', { identificationMode: mode });
+      await fc.assert(fc.asyncProperty(
+        fc.constantFrom('details', 'code', 'resend', 'restart', 'password', 'nonsense'),
+        fc.constantFrom('firstName', 'lastName', 'dateOfBirth', 'phone', 'email', 'identifier', 'code', 'password', 'confirmPassword', 'intent'),
+        fc.oneof(hostileFormValue, hostileString),
+        async (intent, field, value) => {
+          const fields: Record<string, FormValue> = { ...registrant({ identifier: '900-12-0000' }), intent, code: '123456', password: PASSWORD, confirmPassword: PASSWORD, [field]: value as FormValue };
+          const outcome = await invokeAction({ host: hostFor(c.tenant.slug), headers: { 'x-forwarded-for': nextIp() } }, registrationAction, { step: 'details' }, toFormData(fields));
+          if (outcome.kind === 'threw') throw new Error(`${intent} ${field}: threw ${String((outcome.error as Error)?.stack ?? outcome.error)}`);
+          // No code reached these fields' phone: every step answers in place.
+          if (outcome.kind !== 'returned') throw new Error(`${intent} ${field}: ${outcome.kind}`);
+          const { values: _echoed, ...said } = outcome.value as Record<string, unknown>;
+          for (const text of stringsIn(said)) {
+            expect(leaksIn(text), text.slice(0, 200)).toEqual([]);
+            expect(zodDefaultIn(text), text.slice(0, 200)).toBe(false);
+          }
+        },
+      ), { numRuns: 80 });
+      expect(await patientsOf(c.tenant.id)).toHaveLength(0);
+      expect(await accountsOf(c.tenant.id)).toHaveLength(0);
+    }
+  }, 120_000);
 });
