@@ -225,7 +225,8 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: Ho
     if (!taken.ok) return defer(db, row, taken.retryAfterSeconds);
     allowance = taken.allowance;
   }
-  const unsent = async (outcome: Promise<Outcome>) => {
+  const unsent = async (record: () => Promise<Outcome>) => {
+    const outcome = await record();
     if (allowance) await giveBackSmsAllowance(db, allowance);
     return outcome;
   };
@@ -233,18 +234,18 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: Ho
   // Checked last before the request (the clinic's lookup above may have waited).
   if (row.lockedUntil!.getTime() - now().getTime() < MIN_LEASE_LEFT_SECONDS * 1000) {
     // This run took too long to reach the row: give it back untouched for the next run.
-    return unsent(release(db, row));
+    return unsent(() => release(db, row));
   }
 
   let send: () => Promise<{ providerMessageId: string }>;
   try {
     send = providerCall(row, run.senders, marketing, clinic?.name);
   } catch (error) {
-    return unsent(recordFailure(db, row, classifyFailure(row.channel, error)));
+    return unsent(() => recordFailure(db, row, classifyFailure(row.channel, error)));
   }
   // Outside the try below: a database error here has sent nothing, so it must not count as
   // an SMS with an unknown outcome.
-  if (row.channel === 'sms' && !(await markSmsHandoff(db, row))) return unsent(Promise.resolve('lost-lease'));
+  if (row.channel === 'sms' && !(await markSmsHandoff(db, row))) return unsent(async () => 'lost-lease');
 
   let providerMessageId: string;
   try {
@@ -252,7 +253,7 @@ async function deliver(db: Database, row: OutboxMessage, run: RunState, hold: Ho
   } catch (error) {
     const failure = classifyFailure(row.channel, error);
     // A text that may have gone out keeps its place under the ceilings.
-    return failure.outcomeUnknown ? recordFailure(db, row, failure) : unsent(recordFailure(db, row, failure));
+    return failure.outcomeUnknown ? recordFailure(db, row, failure) : unsent(() => recordFailure(db, row, failure));
   }
   return markSent(db, row, providerMessageId);
 }

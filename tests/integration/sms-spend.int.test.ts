@@ -296,6 +296,10 @@ describe('hourly ceilings', () => {
     const { tenant } = await clinic({ smsPerPhoneHourly: 2 });
     const sms = new FakeSms();
     const shared = phone();
+    // A code the provider refused takes nothing from the ceiling.
+    sms.failing = true;
+    expect(await code(tenant.id, shared, sms)).toEqual({ ok: false, error: 'sms-failed' });
+    sms.failing = false;
     expect((await code(tenant.id, shared, sms)).ok).toBe(true);
     expect((await code(tenant.id, shared, sms)).ok).toBe(true);
     const refused = await code(tenant.id, shared, sms);
@@ -354,6 +358,21 @@ describe('hourly ceilings', () => {
     await drain(sms);
     expect((await rows(tenant.id, [...toOne, ...more])).every((r) => r.status === 'sent')).toBe(true);
     expect(await usage(tenant.id)).toMatchObject({ sent: 12 });
+  });
+});
+
+describe('hourly ceilings and provider failures', () => {
+  it('a queued text the provider refused is given back to the ceilings, so its retry goes', async () => {
+    const { tenant } = await clinic({ smsPerPhoneHourly: 1 });
+    const sms = new FakeSms();
+    sms.failing = true;
+    const [key] = await queue(tenant.id);
+    expect(await dispatchDueMessages({ sms })).toMatchObject({ sent: 0, retried: 1 });
+    sms.failing = false;
+    current = addSeconds(T0, 30);
+    expect(await dispatchDueMessages({ sms })).toMatchObject({ sent: 1 });
+    expect((await rows(tenant.id, [key!]))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await usage(tenant.id)).toMatchObject({ sent: 1 });
   });
 });
 
