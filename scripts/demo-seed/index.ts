@@ -33,6 +33,7 @@ import { seedTasks } from './tasks';
 import { seedEngagement } from './engagement';
 import { seedSegments } from './segments';
 import { seedCampaigns } from './campaigns';
+import { seedSmsUsage } from './sms-usage';
 import { DEMO_CLINICS, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOTP_SECRET, type DemoClinic } from './demo-data';
 
 /**
@@ -52,6 +53,7 @@ export async function seedDemoData(db: Database): Promise<void> {
     await seedEngagement(db, clinic.slug);
     await seedSegments(db, clinic.slug);
     await seedCampaigns(db, clinic.slug);
+    await seedSmsUsage(db, clinic.slug);
   }
   await db
     .insert(platformOperators)

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { auditLog, smsMonthlyUsage, tenantSettings } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
+import { seedSmsUsage } from '@/scripts/demo-seed/sms-usage';
 import { createTestTenant } from '../support/factories';
 import { createStaffContext } from '../support/staff-context';
 import { fingerprintTenants, formData, hostFor, invokeAction, isRefusal, signIn, type Outcome } from '../support/action-harness';
@@ -129,5 +130,19 @@ describe('CRM → SMS usage', () => {
       expect(isRefusal(await invokeAction(who.req, async () => renderToStaticMarkup(await smsPage())))).toBe(true);
     }
     expect(await fingerprintTenants([w.tenant.id])).toBe(before);
+  });
+});
+
+describe('the demo', () => {
+  it('gives Sunrise five months of history and a budget once; seeding again changes nothing, and a removed budget stays removed', async () => {
+    const sunrise = await createTestTenant({ slug: 'sunrise' });
+    await seedSmsUsage(db(), 'sunrise');
+    const months = await db().select({ month: smsMonthlyUsage.month, sent: smsMonthlyUsage.sent }).from(smsMonthlyUsage).where(eq(smsMonthlyUsage.tenantId, sunrise.id));
+    expect(months.map((m) => m.month).sort()).toEqual(['2025-10-01', '2025-11-01', '2025-12-01', '2026-01-01', '2026-02-01']);
+    expect(await settingsOf(sunrise.id)).toMatchObject({ budget: 2000, policy: 'codes_and_care' });
+    await db().update(tenantSettings).set({ smsMonthlyBudget: null }).where(eq(tenantSettings.tenantId, sunrise.id));
+    const before = await fingerprintTenants([sunrise.id]);
+    await seedSmsUsage(db(), 'sunrise');
+    expect(await fingerprintTenants([sunrise.id])).toBe(before);
   });
 });
