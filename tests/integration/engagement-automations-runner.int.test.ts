@@ -3,8 +3,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import {
-  automationRuns, automationRunSteps, automations, domainEvents, locations, messageTemplates, outboxMessages, patients, patientTags, services, tasks,
-  webhookDeliveries,
+  automationRuns, automationRunSteps, automations, domainEvents, locations, messageTemplates, outboxMessages, patients, patientTags, portalAccountPatients,
+  services, tasks, webhookDeliveries,
 } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
 import type { Step } from '@/lib/engagement/automations/definition';
@@ -268,6 +268,17 @@ describe('visit reminders', () => {
     const sent = await c.sms();
     expect(sent.map((m) => [m.recipient, m.patientId])).toEqual([['+15550100001', c.leo.id]]);
     expect(sent[0]!.body).toContain('Hi Leo');
+  });
+
+  it('does not reach a parent whose link does not open Bookings (a proxy’s scope, issue 19)', async () => {
+    const c = await reminderClinic();
+    const startsAt = ny('2030-01-09', '10:00');
+    await c.book(startsAt, c.leo.id);
+    // Staff narrowed Maria's access to Leo's documents only after the booking.
+    await db().update(portalAccountPatients).set({ scope: 'custom', areas: ['documents'] })
+      .where(and(eq(portalAccountPatients.tenantId, c.tenant.id), eq(portalAccountPatients.patientId, c.leo.id)));
+    await drain(new Date(startsAt.getTime() - 24 * HOUR));
+    expect(await c.sms()).toEqual([]);
   });
 
   it('is not sent when the visit is booked less than 24 hours ahead', async () => {
