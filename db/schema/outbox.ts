@@ -69,6 +69,8 @@ export const outboxMessages = pgTable(
     uniqueIndex('outbox_messages_idempotency_key').on(t.tenantId, t.idempotencyKey),
     index('outbox_messages_provider_id_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
     index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
+    // SMS held by the clinic's spend guard, released oldest first when the budget allows (issue 19).
+    index('outbox_messages_held_idx').on(t.tenantId, t.nextAttemptAt).where(sql`${t.status} = 'held'`),
   ],
 );
 export type OutboxMessage = typeof outboxMessages.$inferSelect;

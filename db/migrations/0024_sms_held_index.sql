@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_messages_held_idx" ON "outbox_messages" USING btree ("tenant_id","next_attempt_at") WHERE "outbox_messages"."status" = 'held';
