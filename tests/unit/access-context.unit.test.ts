@@ -27,7 +27,8 @@ describe('access levels', () => {
     expect(hasPermission(ctx, 'patients.view')).toBe(true);
     expect(() => assertPermission(ctx, 'portal_admin.view')).not.toThrow();
     expect(() => assertPermission(ctx, 'patients.edit')).toThrow(ForbiddenError);
-    expect(visibleNav(EMR_NAV, ctx.actor.permissions).map((n) => n.href)).toEqual(['/emr', '/emr/patients']);
+    // Registrations are seen with portal administration (deciding needs patients.edit too).
+    expect(visibleNav(EMR_NAV, ctx.actor.permissions).map((n) => n.href)).toEqual(['/emr', '/emr/patients', '/emr/registrations']);
     expect(visibleNav(CRM_NAV, ctx.actor.permissions)).toEqual([]);
   });
 

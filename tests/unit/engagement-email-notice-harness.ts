@@ -63,6 +63,12 @@ function appointmentTx(): Executor {
 
 const noTx = {} as Executor;
 
+/** A transaction whose one query (is the document or conversation hidden from proxies?) answers no. */
+function documentTx(): Executor {
+  const where = async () => [{ hidden: false }];
+  return { select: () => ({ from: () => ({ where, innerJoin: () => ({ where }) }) }) } as unknown as Executor;
+}
+
 /** Every notice kind, each as a call that queues it. */
 export async function noticeCalls(): Promise<Record<string, () => Promise<unknown>>> {
   const { enqueueDocumentNotification } = await import('@/lib/notifications/document-notifications');
@@ -75,7 +81,7 @@ export async function noticeCalls(): Promise<Record<string, () => Promise<unknow
   const tenantId = 't1';
   const patientId = 'p1';
   const calls: Record<string, () => Promise<unknown>> = {
-    document: () => enqueueDocumentNotification(noTx, { tenantId, patientId, documentId: 'd1' }),
+    document: () => enqueueDocumentNotification(documentTx(), { tenantId, patientId, documentId: 'd1' }),
     'appointment-confirmed': () => enqueueAppointmentNotification(appointmentTx(), { tenantId, appointmentId: APPOINTMENT_ID, kind: 'confirmed' }),
     'appointment-cancelled': () => enqueueAppointmentNotification(appointmentTx(), { tenantId, appointmentId: APPOINTMENT_ID, kind: 'cancelled' }),
     'subscription-renewal_failed-retry': () => enqueueSubscriptionNotice(noTx, {
@@ -87,7 +93,7 @@ export async function noticeCalls(): Promise<Record<string, () => Promise<unknow
     'subscription-cancelled_unpaid': () => enqueueSubscriptionNotice(noTx, {
       tenantId, patientId, kind: 'cancelled_unpaid', event: 'e', amount: '$49.00', retryAt: null, timeZone: 'America/New_York',
     }),
-    message: () => enqueueNewMessageNotification(noTx, { tenantId, patientId, messageId: 'm1' }),
+    message: () => enqueueNewMessageNotification(documentTx(), { tenantId, patientId, messageId: 'm1' }),
   };
   for (const kind of ['invoice', 'receipt', 'refund'] as const) {
     calls[`billing-${kind}`] = () => enqueueBillingNotice(noTx, { tenantId, patientId, kind, event: 'e', amount: '$120.00', reference: 'INV-000001' });
