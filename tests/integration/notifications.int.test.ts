@@ -52,9 +52,12 @@ function clinic(settings: { defaultDocumentNotification?: DocumentNotification; 
 }
 
 let n = 0;
+/** A child's date of birth whatever the year the suite runs in (younger than the age rules' 12). */
+const CHILD_BIRTH_DATE = `${new Date().getUTCFullYear() - 5}-01-15`;
+
 async function patientOf(
   tenant: Tenant,
-  options: { email?: string | null; phone?: string | null; language?: string; preference?: DocumentNotification | null } = {},
+  options: { email?: string | null; phone?: string | null; language?: string; preference?: DocumentNotification | null; dateOfBirth?: string } = {},
 ) {
   const [patient] = await getDb()
     .insert(patients)
@@ -63,7 +66,7 @@ async function patientOf(
       recordNumber: `MRN-N-${++n}-${randomBytes(3).toString('hex')}`,
       firstName: FIRST_NAME,
       lastName: LAST_NAME,
-      dateOfBirth: '1984-07-19',
+      dateOfBirth: options.dateOfBirth ?? '1984-07-19',
       email: options.email === undefined ? `philippa-${randomBytes(3).toString('hex')}@example.test` : options.email,
       phone: options.phone === undefined ? '+15555550101' : options.phone,
       preferredLanguage: options.language ?? 'en',
@@ -193,8 +196,8 @@ describe('enqueueDocumentNotification: channels', () => {
 describe('enqueueDocumentNotification: recipients', () => {
   it('reaches the active portal accounts linked to the patient, once per address', async () => {
     const tenant = await clinic({ defaultDocumentNotification: 'email_sms' });
-    // A child without contact details of her own.
-    const child = await patientOf(tenant, { email: null, phone: null });
+    // A child without contact details of her own (a parent's access to an adult ends with the clinic's age rules).
+    const child = await patientOf(tenant, { email: null, phone: null, dateOfBirth: CHILD_BIRTH_DATE });
     await linkAccount(tenant, child.id, { email: 'parent@example.test', phone: '+15555550202' });
     // The second parent shares the first one's phone: one SMS to that phone.
     await linkAccount(tenant, child.id, { email: 'other.parent@example.test', phone: '+15555550202' });
@@ -250,7 +253,7 @@ describe('enqueueDocumentNotification: recipients', () => {
 describe('enqueueDocumentNotification: texts', () => {
   it('names the clinic and links to the portal, never the patient or the document', async () => {
     const tenant = await clinic({ defaultDocumentNotification: 'email_sms' });
-    const patient = await patientOf(tenant);
+    const patient = await patientOf(tenant, { dateOfBirth: CHILD_BIRTH_DATE });
     await linkAccount(tenant, patient.id, { email: 'parent@example.test', phone: '+15555550202' });
 
     const { rows } = await notify(tenant, patient.id);
