@@ -42,6 +42,8 @@ async function download(page: Page) {
 test('Maria exports her data, is told it is ready, and downloads it once', async ({ page, browser }) => {
   await portalSignIn(page, browser, { host: 'sunrise', identifier: MARIA.email, phone: MARIA.phone });
   await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  // Let the chooser's own navigation finish, or the goto below aborts it (as portal-bookings does).
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
   await page.goto(hostUrl('sunrise', '/portal/data'));
   await expect(section(page)).toBeVisible();
 
@@ -94,6 +96,8 @@ test('at phone width the export section fits and its button is reachable', async
   await page.setViewportSize({ width: 390, height: 844 });
   await portalSignIn(page, browser, { host: 'sunrise', identifier: MARIA.email, phone: MARIA.phone });
   await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  // Let the chooser's own navigation finish, or the goto below aborts it (as portal-bookings does).
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
   await page.goto(hostUrl('sunrise', '/portal/data'));
   await section(page).scrollIntoViewIfNeeded();
   await expect(section(page)).toBeVisible();

@@ -127,9 +127,10 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
               </li>
             ))}
           </ol>
-          {/* A full page load: the codes are not kept anywhere to be shown again. */}
+          {/* A full page load (a URL other than this one: a link that only adds a fragment would just
+              scroll): the codes are not kept anywhere to be shown again. */}
           <a
-            href="/portal/settings#authenticator-heading"
+            href="/portal/settings?codes=saved#authenticator-heading"
             className="mt-4 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm sm:w-auto"
           >
             {t('codesSaved')}
