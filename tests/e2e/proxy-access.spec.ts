@@ -71,7 +71,9 @@ test('Ana turns 12 today: Maria, acting for her, reaches only bookings, messages
     await maria.goto(hostUrl('sunrise', '/portal/select-patient'));
     await expect(maria.getByRole('button', { name: /^Ana Lopez.*limited until Ana agrees/ })).toBeVisible();
     await maria.getByRole('button', { name: /^Maria Lopez/ }).click();
-    const selector = maria.getByLabel('Acting for');
+    // The chooser's own navigation first: its heading "Who are you acting for?" also matches the label.
+    await expect(maria.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
+    const selector = maria.getByLabel('Acting for', { exact: true });
     await expect(selector.locator('option', { hasText: 'Ana Lopez' })).toHaveText('Ana Lopez (limited until Ana agrees)');
     await selector.selectOption({ label: 'Ana Lopez (limited until Ana agrees)' });
     await expect(maria.getByRole('heading', { level: 1 })).toHaveText('Ana Lopez');

@@ -324,6 +324,15 @@ describe('a clinic that approves registrations', () => {
     const outcome = await invokeAction({ host: hostFor(other.tenant.slug), cookies }, approveRegistrationAction, {}, formData({ registrationId: registration!.id }));
     expect(outcome).toMatchObject({ kind: 'returned', value: { ok: false, message: 'This registration no longer exists. Reload the page.' } });
     expect((await registrationsOf(c.tenant.id))[0]).toMatchObject({ status: 'pending' });
+
+    // The clinic's own admin approves: the list loads again saying so (the decided row's form is gone with it).
+    const admin = await createStaffContext(c.tenant, 'admin');
+    const own = await signIn('staff', { tenantId: c.tenant.id, subjectId: admin.actor.id });
+    const approved = await invokeAction({ host: hostFor(c.tenant.slug), cookies: own.cookies }, approveRegistrationAction, {}, formData({ registrationId: registration!.id }));
+    expect(approved).toMatchObject({ kind: 'redirect', location: '/emr/registrations?done=approved' });
+    const again = await invokeAction({ host: hostFor(c.tenant.slug), cookies: own.cookies }, approveRegistrationAction, {}, formData({ registrationId: registration!.id }));
+    expect(again).toMatchObject({ kind: 'redirect', location: '/emr/registrations?done=already-approved' });
+    expect((await registrationsOf(c.tenant.id))[0]).toMatchObject({ status: 'approved' });
   });
 });
 

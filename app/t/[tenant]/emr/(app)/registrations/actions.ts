@@ -1,6 +1,6 @@
 'use server';
 
-import { refresh } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import type { ActionState } from '@/lib/actions/result';
 import { staffAction } from '@/lib/actions/wrappers';
@@ -11,7 +11,9 @@ import { approveRegistrationSchema, rejectRegistrationSchema } from '@/lib/porta
 /**
  * Decisions on self-registrations (issue 19 point 4): approve or reject with a reason. The
  * wrapper checks portal_admin.view; lib checks it again with patients.edit, which deciding also
- * needs (lib/portal-access/registration-review.ts says why). Each refreshes the list.
+ * needs (lib/portal-access/registration-review.ts says why). Each answers by loading the list
+ * again with what happened on top (the decided row and its form leave the list, so a message in
+ * the form would never be seen).
  */
 
 const deciding = {
@@ -25,16 +27,12 @@ const deciding = {
 
 export const approveRegistrationAction = staffAction({ ...deciding, schema: approveRegistrationSchema }, async (ctx, values): Promise<ActionState> => {
   const decision = await approveRegistration(getDb(), ctx, values);
-  refresh();
   dispatchSoon(); // the registrant's notice goes out after the response
-  if (!decision.changed) return { ok: true, message: `This registration was already ${decision.status}.` };
-  return { ok: true, message: 'Approved: the patient can sign in now, and has been told.' };
+  redirect(`/emr/registrations?done=${decision.changed ? 'approved' : `already-${decision.status}`}`);
 });
 
 export const rejectRegistrationAction = staffAction({ ...deciding, schema: rejectRegistrationSchema, echo: ['reason'] }, async (ctx, values): Promise<ActionState> => {
   const decision = await rejectRegistration(getDb(), ctx, values);
-  refresh();
   dispatchSoon();
-  if (!decision.changed) return { ok: true, message: `This registration was already ${decision.status}.` };
-  return { ok: true, message: 'Rejected: the account cannot sign in, and the person has been told (without the reason).' };
+  redirect(`/emr/registrations?done=${decision.changed ? 'rejected' : `already-${decision.status}`}`);
 });

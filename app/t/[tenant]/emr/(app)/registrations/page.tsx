@@ -28,7 +28,23 @@ const SETTING_WORDS = {
  * clinic, oldest first, with the record a registration may repeat. Approving or rejecting also
  * needs patients.edit (lib/portal-access/registration-review.ts); without it the list says so.
  */
-export default async function RegistrationsPage({ params }: { params: Promise<{ tenant: string }> }) {
+/** What a decision did, shown after the action loads the list again (a closed set: nothing from the URL is echoed). */
+const DONE_WORDS: Record<string, string> = {
+  approved: 'Approved: the patient can sign in now, and has been told.',
+  rejected: 'Rejected: the account cannot sign in, and the person has been told (without the reason).',
+  'already-approved': 'This registration was already approved.',
+  'already-rejected': 'This registration was already rejected.',
+};
+
+export default async function RegistrationsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { done } = await searchParams;
+  const doneWords = typeof done === 'string' && Object.hasOwn(DONE_WORDS, done) ? DONE_WORDS[done] : null;
   const { profile } = await getPageTenant(params);
   const ctx = await requireStaff('emr', 'portal_admin.view');
   const db = getDb();
@@ -41,6 +57,7 @@ export default async function RegistrationsPage({ params }: { params: Promise<{ 
       title="Registrations"
       description="Patients who created their own portal account and wait for the clinic to confirm it. Compare a possible duplicate before deciding."
     >
+      {doneWords ? <p role="status" className="rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">{doneWords}</p> : null}
       <p className="text-sm text-fg-muted">{SETTING_WORDS[profile.portal.selfRegistration]}</p>
       {!canDecide && rows.length > 0 ? (
         <p role="status" className="rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">
