@@ -58,7 +58,8 @@ test('Maria exports her data, is told it is ready, and downloads it once', async
   await expectAccessible(page);
   const asked = new Date(Date.now() - 2000);
   await section(page).getByRole('button', { name: /Prepare my export|Ask for a new export/ }).click();
-  await expect(section(page).getByText('We are preparing your export.')).toBeVisible();
+  // The section comes back in its new state (the request form, and its answer, give way to it).
+  await expect(section(page).getByRole('status')).toContainText('Your export is being prepared');
   await page.reload();
   await expect(state(page)).toHaveAttribute('data-state', 'preparing');
   await expect(section(page).getByRole('button', { name: /Download/ })).toHaveCount(0);

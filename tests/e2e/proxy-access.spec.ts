@@ -92,7 +92,7 @@ test('Ana turns 12 today: Maria, acting for her, reaches only bookings, messages
     await maria.goto(hostUrl('sunrise', '/portal/relationships'));
     const actsFor = maria.getByRole('region', { name: 'People you act for' });
     await expect(actsFor.getByText('Limited to appointments, messages and bills: Ana is 12 and has not agreed to more.')).toBeVisible();
-    await expect(actsFor.getByText('appointments, messages, bills and payments')).toBeVisible();
+    await expect(actsFor.getByText('appointments, messages, bills and payments', { exact: true })).toBeVisible();
     await expect(maria.getByRole('region', { name: 'Documents you can see' })).toHaveCount(0);
     await expectAccessible(maria);
 
