@@ -1,4 +1,4 @@
-import { renderToStaticMarkup } from 'react-dom/server';
+import { renderToReadableStream } from 'react-dom/server';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
@@ -29,7 +29,12 @@ const props = (params: Record<string, string>, searchParams: Record<string, stri
   ({ params: Promise.resolve(params), searchParams: Promise.resolve(searchParams) }) as never;
 
 async function render(req: { host: string; cookies?: Record<string, string> }, page: PageFn, p: never): Promise<{ outcome: Outcome; text: string; html: string }> {
-  const outcome = await invokeAction(req, async () => renderToStaticMarkup(await page(p)));
+  // Streamed, as Next renders it: a section of the settings page (passkeys) loads its own data and suspends.
+  const outcome = await invokeAction(req, async () => {
+    const stream = await renderToReadableStream(await page(p));
+    await stream.allReady;
+    return new Response(stream).text();
+  });
   const html = outcome.kind === 'returned' ? String(outcome.value) : '';
   const text = html.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/&amp;/g, '&').replace(/\s+/g, ' ');
   return { outcome, text, html };
