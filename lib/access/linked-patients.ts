@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { cache } from 'react';
 import { isTransaction, type Executor } from '@/db/client';
-import { patientPortalSettings, patients, portalAccountPatients, tenantSettings, type PortalRelationship, type ProxyScope } from '@/db/schema';
+import { patientPortalSettings, patients, portalAccountPatients, portalAccounts, tenantSettings, type PortalRelationship, type ProxyScope } from '@/db/schema';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { effectiveScope, type PortalArea } from '@/lib/portal-access/proxy-scope';
@@ -158,6 +158,27 @@ export async function queryPatientLinks(db: Executor, tenantId: string, patientI
     .where(and(eq(portalAccountPatients.tenantId, tenantId), eq(portalAccountPatients.patientId, patientId)));
   const resolved = resolveLinkedPatients(rows, at);
   return resolved.map((link, i) => ({ ...link, accountId: rows[i]!.accountId }));
+}
+
+/**
+ * The active portal accounts linked to one patient, with their addresses and what each link opens
+ * today, in one statement: who a notice about the patient may reach (lib/notifications/audience.ts).
+ */
+export async function queryPatientAudienceLinks(db: Executor, tenantId: string, patientId: string, at: Date = now()) {
+  const rows = await db
+    .select({ ...linkColumns, accountId: portalAccountPatients.accountId, email: portalAccounts.email, phone: portalAccounts.phone })
+    .from(portalAccountPatients)
+    .innerJoin(patients, and(eq(patients.tenantId, portalAccountPatients.tenantId), eq(patients.id, portalAccountPatients.patientId)))
+    .innerJoin(portalAccounts, and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, portalAccountPatients.tenantId))
+    .where(and(
+      eq(portalAccountPatients.tenantId, tenantId),
+      eq(portalAccountPatients.patientId, patientId),
+      // A disabled (or not yet approved) account has no access; it hears nothing about the patient.
+      eq(portalAccounts.status, 'active'),
+    ));
+  const resolved = resolveLinkedPatients(rows, at);
+  return resolved.map((link, i) => ({ ...link, accountId: rows[i]!.accountId, email: rows[i]!.email, phone: rows[i]!.phone }));
 }
 
 /**

@@ -4,13 +4,11 @@ import type { Executor } from '@/db/client';
 import {
   patientPortalSettings,
   patients,
-  portalAccountPatients,
-  portalAccounts,
   tenantBranding,
   tenantSettings,
   tenants,
 } from '@/db/schema';
-import { linkHears, queryPatientLinks } from '@/lib/access/linked-patients';
+import { linkHears, queryPatientAudienceLinks } from '@/lib/access/linked-patients';
 import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { pickNotificationLanguage, type NotificationLanguage } from './texts';
 
@@ -64,25 +62,8 @@ export async function patientAudience(tx: Executor, tenantId: string, patientId:
     .where(and(eq(patients.tenantId, tenantId), eq(patients.id, patientId)));
   if (!patient) return null;
 
-  const linkedAccounts = await tx
-    .select({ id: portalAccounts.id, email: portalAccounts.email, phone: portalAccounts.phone })
-    .from(portalAccountPatients)
-    .innerJoin(
-      portalAccounts,
-      and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)),
-    )
-    .where(and(
-      eq(portalAccountPatients.tenantId, tenantId),
-      eq(portalAccountPatients.patientId, patientId),
-      // A disabled account has lost its access; it hears nothing more about the patient.
-      eq(portalAccounts.status, 'active'),
-    ));
-
-  const links = new Map((await queryPatientLinks(tx, tenantId, patientId)).map((l) => [l.accountId, l]));
-  const hearing = linkedAccounts.filter((a) => {
-    const link = links.get(a.id);
-    return link !== undefined && linkHears(link, about);
-  });
+  // One statement: the active accounts linked to the patient and what each link opens today.
+  const hearing = (await queryPatientAudienceLinks(tx, tenantId, patientId)).filter((link) => linkHears(link, about));
   const people = [{ email: patient.email, phone: patient.phone }, ...hearing];
   const withSms = (patient.patientPreference ?? patient.clinicPreference) === 'email_sms';
   return {
