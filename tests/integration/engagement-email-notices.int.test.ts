@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
@@ -41,7 +41,7 @@ async function clinicWithPatient(branding: { displayName: string; logoUrl: strin
 }
 
 async function queuedEmail(tenantId: string, patientId: string) {
-  await getDb().transaction((tx) => enqueueDocumentNotification(tx, { tenantId, patientId, documentId: 'd1' }));
+  await getDb().transaction((tx) => enqueueDocumentNotification(tx, { tenantId, patientId, documentId: randomUUID() }));
   const [row] = await getDb().select().from(outboxMessages).where(eq(outboxMessages.tenantId, tenantId));
   return row!;
 }

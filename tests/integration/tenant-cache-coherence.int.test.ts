@@ -37,7 +37,8 @@ function instance(clock: { now: number }) {
 const portalForm = (changes: Record<string, string | undefined> = {}) => ({
   portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual',
   defaultDocumentNotification: 'email', minNoticeMinutes: '120', bookingHorizonDays: '60', bufferMinutes: '0',
-  cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only', ...changes,
+  cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
+  portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyAgeRules: 'on', proxyTeenAge: '12', proxyAdultAge: '18', ...changes,
 });
 
 describe('clinic settings across two app instances', () => {
