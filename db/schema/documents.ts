@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, index, jsonb, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { clinicTable } from './clinic-table';
 import { createdAt, sameClinicReference, updatedAt } from './columns';
 import { patients } from './patients';
@@ -11,6 +11,8 @@ export const documentTypes = clinicTable(
     name: text('name').notNull(),
     // Seed 003: some types can be hidden from the portal by the clinic.
     hiddenFromPortal: boolean('hidden_from_portal').notNull().default(false),
+    // The name in other portal languages (issue 20): { es: { name } }.
+    translations: jsonb('translations').$type<Partial<Record<string, Partial<Record<'name', string>>>>>().notNull().default({}),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },

@@ -16,3 +16,4 @@ export * from './engagement';
 export * from './automations';
 export * from './campaigns';
 export * from './patient-access';
+export * from './waitlist';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, text, boolean } from 'drizzle-orm/pg-core';
+import { check, text, boolean, jsonb } from 'drizzle-orm/pg-core';
 import { clinicTable } from './clinic-table';
 import { createdAt } from './columns';
 
@@ -15,6 +15,10 @@ export const locations = clinicTable(
     country: text('country').notNull().default('US'),
     timeZone: text('time_zone').notNull(),
     phone: text('phone'),
+    // What patients should know before coming (parking, entrance), shown in the portal (issue 20).
+    notes: text('notes'),
+    // Name and notes in other portal languages: { es: { name, notes } }.
+    translations: jsonb('translations').$type<Partial<Record<string, Partial<Record<'name' | 'notes', string>>>>>().notNull().default({}),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },

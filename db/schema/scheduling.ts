@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text, time, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { clinicDetailTable, clinicTable } from './clinic-table';
 import { createdAt, sameClinicReference, updatedAt } from './columns';
 import { locations } from './locations';
@@ -17,6 +17,8 @@ export const services = clinicTable(
     currency: text('currency').notNull().default('USD'),
     bookableOnline: boolean('bookable_online').notNull().default(true),
     isVideo: boolean('is_video').notNull().default(false),
+    // Name and description in other portal languages (issue 20): { es: { name, description } }.
+    translations: jsonb('translations').$type<Partial<Record<string, Partial<Record<'name' | 'description', string>>>>>().notNull().default({}),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
@@ -104,6 +106,8 @@ export const appointments = clinicDetailTable(
     bookedByKind: text('booked_by_kind', { enum: ['staff', 'patient'] }).notNull(),
     bookedById: uuid('booked_by_id').notNull(),
     videoUrl: text('video_url'),
+    // A moved visit: the cancelled row points at the visit that replaced it (History: "Moved to …").
+    rescheduledToId: uuid('rescheduled_to_id'),
     notes: text('notes'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -113,6 +117,7 @@ export const appointments = clinicDetailTable(
     sameClinicReference('appointments_provider_fk', t.tenantId, t.providerId, staffUsers),
     sameClinicReference('appointments_service_fk', t.tenantId, t.serviceId, services),
     sameClinicReference('appointments_location_fk', t.tenantId, t.locationId, locations),
+    foreignKey({ name: 'appointments_rescheduled_to_fk', columns: [t.tenantId, t.rescheduledToId], foreignColumns: [t.tenantId, t.id] }),
     index('appointments_patient_idx').on(t.tenantId, t.patientId, t.startsAt),
     index('appointments_provider_idx').on(t.tenantId, t.providerId, t.startsAt),
     index('appointments_location_idx').on(t.tenantId, t.locationId, t.startsAt),

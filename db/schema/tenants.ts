@@ -138,11 +138,17 @@ export const tenantSettings = pgTable(
     proxyAgeRules: boolean('proxy_age_rules').notNull().default(true),
     proxyTeenAge: integer('proxy_teen_age').notNull().default(12),
     proxyAdultAge: integer('proxy_adult_age').notNull().default(18),
+    // Waitlist (issue 20): patients may join it in the portal; an offer holds this many minutes and
+    // goes to this many entries at once, in the order they joined.
+    waitlistPortal: boolean('waitlist_portal').notNull().default(true),
+    waitlistOfferMinutes: integer('waitlist_offer_minutes').notNull().default(15),
+    waitlistOfferBatch: integer('waitlist_offer_batch').notNull().default(3),
     updatedAt: updatedAt(),
   },
   (t) => [
     check('tenant_settings_sms_limits', sql`(${t.smsMonthlyBudget} is null or ${t.smsMonthlyBudget} > 0) and ${t.smsPerPhoneHourly} between 1 and 100 and ${t.smsPerClinicHourly} between 1 and 100000`),
     check('tenant_settings_proxy_ages', sql`${t.proxyTeenAge} between 1 and 21 and ${t.proxyAdultAge} between ${t.proxyTeenAge} and 25`),
+    check('tenant_settings_waitlist', sql`${t.waitlistOfferMinutes} between 5 and 1440 and ${t.waitlistOfferBatch} between 1 and 20`),
     check('tenant_settings_idle_range', sql`${t.staffIdleTimeoutMinutes} between 5 and 720`),
     check('tenant_settings_upload_range', sql`${t.maxUploadBytes} between 1 and 104857600`),
     check('tenant_settings_form_reminders', sql`${t.formFirstReminderDays} between 0 and 30 and ${t.formLastReminderDays} between 0 and 30`),
