@@ -284,6 +284,11 @@ export async function rescheduleAppointment(
       patientId: old.patientId, serviceId: input.serviceId ?? old.serviceId, locationId: input.locationId,
       providerId: input.providerId, startsAt: input.startsAt,
     });
+    // The old visit points at its replacement, so History says "Moved to …" rather than "Cancelled".
+    await tx
+      .update(appointments)
+      .set({ rescheduledToId: appointment.id })
+      .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, old.id)));
     await recordAudit(tx, actor, {
       action: AppointmentAuditActions.rescheduled, patientId: old.patientId,
       target: { type: 'appointment', id: appointment.id },

@@ -236,7 +236,7 @@ describe('rescheduleAppointment', () => {
     const moved = await rescheduleAppointment(getDb(), c.portal(), first.appointment.id, { locationId: c.main.id, providerId: c.ada.id, startsAt: ny('2030-01-09', '10:15') });
     expect(moved.ok).toBe(true);
     if (!moved.ok) return;
-    expect(await appointmentRow(first.appointment.id)).toMatchObject({ status: 'cancelled', cancelReason: 'Rescheduled' });
+    expect(await appointmentRow(first.appointment.id)).toMatchObject({ status: 'cancelled', cancelReason: 'Rescheduled', rescheduledToId: moved.appointment.id });
     expect(await appointmentRow(moved.appointment.id)).toMatchObject({ status: 'booked', startsAt: ny('2030-01-09', '10:15') });
     const messages = await getDb().select().from(outboxMessages).where(eq(outboxMessages.tenantId, c.tenant.id));
     const icsOf = (m: (typeof messages)[number]) => Buffer.from(m.attachments![0]!.content, 'base64').toString('utf8');
