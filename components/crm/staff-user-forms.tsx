@@ -130,7 +130,7 @@ export function StaffRowActions({
               aria-label={`${user.status === 'deactivated' ? 'Reactivate' : 'Deactivate'} ${user.fullName}`}
               className={user.status === 'deactivated'
                 ? 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted'
-                : 'rounded-md border border-red-300 px-2.5 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50'}
+                : 'rounded-md border border-red-300 px-2.5 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50 dark:border-red-700 dark:text-red-300 dark:hover:bg-red-950'}
             >
               {user.status === 'deactivated' ? 'Reactivate' : 'Deactivate'}
             </button>

@@ -18,7 +18,7 @@ function Select({ label, field, value, options, error }: { label: string; field:
       <select id={`f-${field.name}`} {...field} defaultValue={value} aria-invalid={error ? true : undefined} className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5">
         {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
       </select>
-      {error ? <p className="mt-1 text-sm font-medium text-red-700">{error}</p> : null}
+      {error ? <p className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null}
     </div>
   );
 }

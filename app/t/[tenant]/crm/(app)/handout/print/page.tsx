@@ -27,7 +27,7 @@ export default async function HandoutPrintPage({ searchParams }: { searchParams:
       <style>{'@page { margin: 14mm; }'}</style>
       <div className="no-print flex flex-wrap items-center justify-between gap-3">
         <Link href={`/crm/handout?${handoutQuery(handout.locale, parsed.paper)}`} className="font-medium text-brand-accent underline">Back to the handout settings</Link>
-        {facts.portalEnabled ? <PrintButton /> : <p role="status" className="text-amber-900">The patient portal is switched off: switch it on under Portal settings before printing.</p>}
+        {facts.portalEnabled ? <PrintButton /> : <p role="status" className="text-amber-900 dark:text-amber-100">The patient portal is switched off: switch it on under Portal settings before printing.</p>}
       </div>
       <HandoutSheet handout={handout} />
     </div>

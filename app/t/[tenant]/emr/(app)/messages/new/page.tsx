@@ -57,7 +57,7 @@ export default async function NewConversationPage({ searchParams }: { searchPara
       ) : (
         <section aria-labelledby="find-heading" className="rounded-xl border border-line bg-surface p-5">
           <h2 id="find-heading" className="text-lg font-semibold">1. Find the patient</h2>
-          {patientId ? <p role="alert" className="mt-2 text-sm font-medium text-red-800">That patient was not found. Search again.</p> : null}
+          {patientId ? <p role="alert" className="mt-2 text-sm font-medium text-red-800 dark:text-red-300">That patient was not found. Search again.</p> : null}
           <form role="search" action="/emr/messages/new" className="mt-3 flex max-w-xl gap-2">
             <label htmlFor="message-patient-search" className="sr-only">Search patients by name, date of birth, phone, email or record number</label>
             <input
