@@ -216,7 +216,10 @@ export async function submitActivationCredentials(
 }
 
 export type CompleteActivationResult =
-  | { ok: true; outcome: 'created' | 'linked' }
+  /** A new account: its verified sign-in attempt, for Auth.js to consume (the code was just checked). */
+  | { ok: true; outcome: 'created'; signInChallengeId: string }
+  /** An account that already signed in with the identifier: its password was not checked, so no session. */
+  | { ok: true; outcome: 'linked' }
   | CodeRefusal
   | { ok: false; error: 'activation-expired' }
   /** The identifier signs in to a self-registration the clinic must check first (registration.ts). */
@@ -225,7 +228,9 @@ export type CompleteActivationResult =
 /**
  * Step 3: the SMS code. Creates the account (or, when an account already signs in with that
  * identifier, links the patient to it and leaves its password alone), links the patient as
- * "self" and retires the portal ID, in one transaction.
+ * "self" and retires the portal ID, in one transaction. A new account leaves with a verified
+ * sign-in attempt: the SMS code it just passed is the second factor, so the patient is signed in
+ * without typing the password again or waiting for another code.
  */
 export async function completeActivation(
   db: Executor,
@@ -278,7 +283,14 @@ export async function completeActivation(
       target: { type: 'portal_account', id: accountId }, ip: client.ip, userAgent: client.userAgent,
       details: { accountCreated: created },
     });
-    return { ok: true, outcome: created ? 'created' : 'linked' };
+    if (!created) return { ok: true, outcome: 'linked' };
+    // Handed to Auth.js (lib/auth/portal-session.ts), which consumes it, starts the session as
+    // after any sign-in, and records the sign-in with this method.
+    const signIn = await createChallenge(tx, {
+      tenantId, purpose: 'portal_sign_in', subject: { kind: 'portal_account', id: accountId }, phone: done.phone,
+      payload: { method: 'activation' }, ip: client.ip, verified: true,
+    });
+    return { ok: true, outcome: 'created', signInChallengeId: signIn.id };
   });
 }
 

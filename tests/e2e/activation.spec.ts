@@ -5,7 +5,7 @@ import { hostUrl } from './support/hosts';
 
 const NEW_PASSWORD = 'Sunrise-Portal-77';
 
-test('printed activation: portal ID, initials and date of birth, then password and SMS code', async ({ page, browser }) => {
+test('printed activation: portal ID, initials and date of birth, then password and SMS code, and signed in', async ({ page, browser }) => {
   await page.goto(hostUrl('sunrise', '/portal/sign-in'));
   await page.getByRole('link', { name: 'Activate account' }).click();
   await expect(page).toHaveURL(hostUrl('sunrise', '/portal/activate'));
@@ -25,7 +25,11 @@ test('printed activation: portal ID, initials and date of birth, then password a
   await expectAccessible(page);
   await page.getByLabel('Verification code').fill(sixDigits(await latestOutboxMessage(browser, '+15555550103', sent)));
   await page.getByRole('button', { name: 'Verify and activate' }).click();
-  await expect(page).toHaveURL(/\/portal\/sign-in\?reason=activated/);
+  // Signed in by the code just verified: the portal home, not the sign-in page and a second code.
+  await page.waitForURL((url) => url.pathname === '/portal');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Robert');
+  await expectAccessible(page);
+  expect(await outboxCount(browser, '+15555550103', sent)).toBe(1);
 
   // The portal ID worked once.
   await page.goto(hostUrl('sunrise', '/portal/activate'));
@@ -89,6 +93,20 @@ test('email invite: staff invite a patient from the chart, who sets a password a
   await portalSignIn(patient, browser, { host: 'sunrise', identifier: email, phone: await patientPhone(page), password: NEW_PASSWORD });
   await expect(patient).toHaveURL(hostUrl('sunrise', '/portal'));
 });
+
+/** How many messages the dev outbox holds for `recipient` since `after`. */
+async function outboxCount(browser: import('@playwright/test').Browser, recipient: string, after: Date): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(hostUrl('root', '/dev/outbox'));
+    const times = await page.locator(`[data-testid="outbox-message"][data-recipient="${recipient}"] time`)
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('datetime')));
+    return times.filter((t) => t && new Date(t) >= after).length;
+  } finally {
+    await context.close();
+  }
+}
 
 /** The E.164 phone of the patient whose chart `page` shows, from the Details tab. */
 async function patientPhone(page: import('@playwright/test').Page): Promise<string> {

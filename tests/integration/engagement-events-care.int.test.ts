@@ -161,7 +161,7 @@ describe('patient and portal events', () => {
     const password = 'Lantern-harbor-73';
     const creds = await submitActivationCredentials(db(), profile, started.challengeId, { identifier: 'elodie@example.test', password, confirmPassword: password }, client, sms);
     if (!creds.ok) throw new Error(creds.error);
-    expect(await completeActivation(db(), profile, started.challengeId, sms.lastCode(), client)).toEqual({ ok: true, outcome: 'created' });
+    expect(await completeActivation(db(), profile, started.challengeId, sms.lastCode(), client)).toMatchObject({ ok: true, outcome: 'created' });
     const [link] = await db().select().from(portalAccountPatients).where(and(eq(portalAccountPatients.tenantId, tenant.id), eq(portalAccountPatients.patientId, patient!.id)));
     await expectOneEvent(tenant.id, 'portal_account.activated', {
       patientId: patient!.id, subject: { portalAccountId: link!.accountId, relationship: 'self' }, actor: { kind: 'patient', id: link!.accountId },

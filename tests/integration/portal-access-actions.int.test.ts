@@ -225,6 +225,8 @@ describe('printed activation', () => {
     await b.post(activationAction, { intent: 'credentials', identifier: patient!.email!, password: PASSWORD, confirmPassword: PASSWORD });
     expect(b.state).toMatchObject({ step: 'code', maskedPhone: `•••• ${phone.slice(-4)}`, resendAt: addSeconds(T0, 60).getTime(), fieldErrors: undefined });
     const done = await b.post(activationAction, { intent: 'code', code: await lastCode(phone) });
+    // Auth.js is not in this harness, so the session cannot start and the new account is sent to
+    // sign in; with it, activation ends signed in (portal-activation-sign-in.int.test.ts).
     expect(done).toMatchObject({ kind: 'redirect', location: '/portal/sign-in?reason=activated' });
     expect(b.jar[CHALLENGE_COOKIE]).toBeUndefined();
   });

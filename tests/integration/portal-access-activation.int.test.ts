@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, devOutboxMessages, patientPortalSettings, patients, portalAccountPatients, portalAccounts, type IdentificationMode } from '@/db/schema';
+import { auditLog, authChallenges, devOutboxMessages, patientPortalSettings, patients, portalAccountPatients, portalAccounts, type IdentificationMode } from '@/db/schema';
 import { startPortalSignIn } from '@/lib/auth/portal-sign-in';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { verifyPassword } from '@/lib/identity/password-hash';
@@ -113,9 +113,15 @@ describe('printed activation', () => {
 
     expect(await completeActivation(getDb(), c.profile, started.challengeId, '000000' === c.sms.lastCode() ? '111111' : '000000', client))
       .toEqual({ ok: false, error: 'wrong-code', attemptsLeft: 4 });
-    expect(await completeActivation(getDb(), c.profile, started.challengeId, c.sms.lastCode(), client)).toEqual({ ok: true, outcome: 'created' });
+    const done = await completeActivation(getDb(), c.profile, started.challengeId, c.sms.lastCode(), client);
+    expect(done).toEqual({ ok: true, outcome: 'created', signInChallengeId: expect.any(String) });
 
     const [account] = await getDb().select().from(portalAccounts).where(eq(portalAccounts.tenantId, c.tenant.id));
+    // The code just verified signs the new account in: a verified sign-in attempt, no second SMS.
+    const [signIn] = await getDb().select().from(authChallenges).where(and(eq(authChallenges.tenantId, c.tenant.id), eq(authChallenges.id, done.ok && 'signInChallengeId' in done ? done.signInChallengeId : '')));
+    expect(signIn).toMatchObject({ purpose: 'portal_sign_in', subjectKind: 'portal_account', subjectId: account!.id, completedAt: null, verifiedAt: current });
+    expect(JSON.parse(signIn!.payload!)).toEqual({ method: 'activation' });
+    expect(c.sms.sent).toHaveLength(2);
     expect(account).toMatchObject({ email: email.toLowerCase(), phone: patient.phone, phoneVerifiedAt: current, fullName: 'Élodie Øster', status: 'active' });
     expect(await verifyPassword(account!.passwordHash, PASSWORD)).toBe(true);
     const links = await getDb().select().from(portalAccountPatients).where(eq(portalAccountPatients.accountId, account!.id));
@@ -141,7 +147,7 @@ describe('printed activation', () => {
     const [sms] = await getDb().select().from(devOutboxMessages)
       .where(and(eq(devOutboxMessages.channel, 'sms'), eq(devOutboxMessages.recipient, patient.phone!)))
       .orderBy(desc(devOutboxMessages.createdAt));
-    expect(await completeActivation(getDb(), c.profile, started.challengeId, codeFrom(sms!.body), client)).toEqual({ ok: true, outcome: 'created' });
+    expect(await completeActivation(getDb(), c.profile, started.challengeId, codeFrom(sms!.body), client)).toEqual({ ok: true, outcome: 'created', signInChallengeId: expect.any(String) });
   });
 
   it('makes the attempt wait after 5 wrong tries, never the portal ID: the right patient still finishes', async () => {
@@ -285,7 +291,7 @@ describe('printed activation', () => {
     const started = await startActivation(getDb(), c.profile, details(portalCode), client);
     expect(started).toMatchObject({ ok: true, identifier: { mode: 'national_id', masked: expect.stringContaining('1234') } });
     const { result } = await activate(c, portalCode);
-    expect(result).toEqual({ ok: true, outcome: 'created' });
+    expect(result).toEqual({ ok: true, outcome: 'created', signInChallengeId: expect.any(String) });
     expect(await startPortalSignIn(getDb(), c.profile, { identifier: '900551234', password: PASSWORD }, client, c.sms)).toMatchObject({ ok: true });
 
     const without = await addPatient(c);

@@ -1,6 +1,10 @@
 'use server';
 
+import { redirect } from 'next/navigation';
 import { publicAction } from '@/lib/actions/wrappers';
+import { setChallengeCookie } from '@/lib/auth/challenge-cookie';
+import { signInWithChallenge } from '@/lib/auth/challenge-sign-in';
+import { portalAuth } from '@/lib/auth/portal-session';
 import { portalAccess } from '@/lib/i18n/messages/portal-access';
 import { completeActivation, resendActivationCode, startActivation, submitActivationCredentials } from '@/lib/portal-access/activation';
 import { codeCheck, codeFlowAction, finish, flowStep } from '@/lib/portal-access/code-flow';
@@ -8,7 +12,8 @@ import type { ActivationFormState } from '@/lib/portal-access/form-state';
 import { activationCredentialsSchema, activationDetailsSchema, type ActivationDetailsInput } from '@/lib/portal-access/schemas';
 
 /**
- * Printed activation (seed 001): details, then identifier and password, then the SMS code.
+ * Printed activation (seed 001): details, then identifier and password, then the SMS code; a new
+ * account then ends signed in (issue 20: no second code, nothing typed again).
  * The clinic comes from the host and the flow from the challenge cookie; the form only says
  * which step it is posting (`intent`) and what the person typed.
  */
@@ -40,6 +45,13 @@ export const activationAction = publicAction({ catalog: portalAccess }, codeFlow
   resent: 'newCodeSent',
   code: codeCheck({
     run: completeActivation,
-    then: (_r, done) => finish(`/portal/sign-in?reason=${done.outcome === 'linked' ? 'linked' : 'activated'}`),
+    then: async (_r, done) => {
+      // An account that already existed keeps its own sign-in (its password was not asked for).
+      if (done.outcome === 'linked') return finish('/portal/sign-in?reason=linked');
+      // The new account's verified sign-in attempt, consumed by Auth.js as after a sign-in code.
+      await setChallengeCookie(done.signInChallengeId);
+      if (!(await signInWithChallenge(portalAuth.signIn, 'portal-challenge', done.signInChallengeId))) return finish('/portal/sign-in?reason=activated');
+      redirect('/portal');
+    },
   }),
 }));
