@@ -50,3 +50,48 @@ test('every portal page fits a phone screen, with a screenshot of each', async (
     await testInfo.attach(name, { path: testInfo.outputPath(name), contentType: 'image/png' });
   }
 });
+
+test('every portal section is reachable at a glance on a phone: in the row, or in the opened More list', async ({ page, browser }) => {
+  await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+  await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
+  const { width, height } = page.viewportSize()!;
+  const nav = page.getByRole('navigation', { name: 'Portal sections' });
+  /** Shown whole on the screen as it is, without scrolling in any direction. */
+  const expectOnScreen = async (link: import('@playwright/test').Locator, name: string) => {
+    await expect(link, name).toBeVisible();
+    const box = (await link.boundingBox())!;
+    expect(box.x, `${name} starts on the screen`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${name} ends on the screen`).toBeLessThanOrEqual(width);
+    expect(box.y + box.height, `${name} is above the fold`).toBeLessThanOrEqual(height);
+  };
+  const noSidewaysScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  // The row: what patients come for most, wrapped rather than scrolled sideways.
+  expect(await noSidewaysScroll(), 'page is wider than the phone screen').toBe(true);
+  for (const name of ['Home', 'Bookings', 'Forms', /^Messages/, 'Documents']) {
+    await expectOnScreen(nav.getByRole('link', { name, exact: typeof name === 'string' }), String(name));
+  }
+
+  // More opens in place below the row: the rest, every one of them on the screen at once.
+  const more = nav.locator('summary', { hasText: 'More' });
+  await expectOnScreen(more, 'More');
+  await more.click();
+  for (const name of ['My data', 'History', 'Settings']) {
+    await expectOnScreen(nav.getByRole('link', { name, exact: true }), name);
+  }
+  // Whatever else the clinic shows (billing, the shop...): no section is left off the screen.
+  const links = nav.getByRole('link');
+  for (let i = 0; i < (await links.count()); i++) {
+    const link = links.nth(i);
+    await expectOnScreen(link, (await link.innerText()).trim());
+  }
+  expect(await noSidewaysScroll(), 'the opened list widens the page').toBe(true);
+  await expectAccessible(page);
+
+  // A section from the list opens, and the list closes behind it.
+  await nav.getByRole('link', { name: 'History', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('History');
+  await expect(nav.getByRole('link', { name: 'Settings', exact: true })).toBeHidden();
+  expect(await noSidewaysScroll()).toBe(true);
+});
