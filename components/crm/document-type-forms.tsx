@@ -1,15 +1,51 @@
 'use client';
 
 import { useActionState } from 'react';
+import { TextField } from '@/components/ui/form-controls';
+import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { translationValues, type ClinicTranslations } from '@/lib/i18n/clinic-text';
+import type { Locale } from '@/lib/i18n/core';
 import type { SettingsActionState } from '@/lib/settings/action-state';
-import { documentTypeNameSchema } from '@/lib/settings/schemas';
-import { NewNameForm, RenameRow } from './name-forms';
+import { DOCUMENT_TYPE_TRANSLATED_FIELDS, documentTypeNameSchema, documentTypeSchema, documentTypeTranslationsSchema } from '@/lib/settings/schemas';
+import { RenameRow } from './name-forms';
+import { TranslationFields, type TranslatedField } from './translation-fields';
 
 type Action = FormAction<SettingsActionState>;
 
-export function AddDocumentTypeForm({ action }: { action: Action }) {
-  return <NewNameForm schema={documentTypeNameSchema} action={action} submit="Add type" submitting="Adding…" />;
+const TRANSLATED: readonly TranslatedField[] = [{ field: 'name', label: 'Name', max: 60 }];
+
+/** A new type: its name and, per portal language other than the clinic's default, the name in it (optional). */
+export function AddDocumentTypeForm({ action, languages }: { action: Action; languages: readonly Locale[] }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(documentTypeSchema, action);
+  const posted = state.ok ? undefined : state.values;
+  return (
+    <form {...formProps} className="grid gap-4 sm:grid-cols-2">
+      <TextField {...form.register('name')} className="sm:col-span-2" label="Name" defaultValue={posted?.name ?? ''} maxLength={60} required autoComplete="off" error={errorFor('name')} />
+      <TranslationFields className="sm:col-span-2" languages={languages} fields={TRANSLATED} saved={{}} posted={posted} register={(name) => form.register(name as never)} errorFor={errorFor} />
+      <SubmitBelowAnswer state={state} pending={pending} label="Add type" pendingLabel="Adding…" className="sm:col-span-2" />
+    </form>
+  );
+}
+
+/** A type's name in the portal's other languages, in the row's "Translations" disclosure. */
+export function DocumentTypeTranslationsForm({ action, type, languages }: { action: Action; type: { id: string; translations: ClinicTranslations<'name'> }; languages: readonly Locale[] }) {
+  const { form, state, pending, formProps, errorFor } = useActionForm(documentTypeTranslationsSchema, action);
+  return (
+    <form {...formProps} className="grid gap-4">
+      <input type="hidden" name="typeId" value={type.id} />
+      <TranslationFields
+        languages={languages}
+        fields={TRANSLATED}
+        saved={translationValues(type.translations, DOCUMENT_TYPE_TRANSLATED_FIELDS)}
+        posted={state.values}
+        register={(name) => form.register(name as never)}
+        errorFor={errorFor}
+      />
+      <SubmitBelowAnswer state={state} pending={pending} label="Save translations" pendingLabel="Saving…" />
+    </form>
+  );
 }
 
 const buttonClass = 'rounded-md border border-line px-2.5 py-1.5 text-sm font-medium hover:bg-surface-muted';

@@ -5,10 +5,13 @@ import { FormMessage, TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
+import { translationValues, type ClinicTranslations } from '@/lib/i18n/clinic-text';
+import type { Locale } from '@/lib/i18n/core';
 import type { LocationAddress } from '@/lib/locations/address';
 import type { SettingsActionState } from '@/lib/settings/action-state';
-import { locationSchema } from '@/lib/settings/schemas';
+import { LOCATION_NOTES_MAX, LOCATION_TRANSLATED_FIELDS, locationSchema } from '@/lib/settings/schemas';
 import { SelectField } from './settings-fields';
+import { LongTextField, TranslationFields, type TranslatedField } from './translation-fields';
 
 type Action = FormAction<SettingsActionState>;
 
@@ -18,12 +21,25 @@ export interface LocationFormValues extends LocationAddress {
   country: string;
   timeZone: string;
   phone: string | null;
+  /** What patients should know before coming, shown in the portal. */
+  notes: string | null;
+  /** Name and notes in the portal's other languages. */
+  translations: ClinicTranslations<'name' | 'notes'>;
 }
 
-/** Add (no `location`) or edit a location. The time zones come from the server's own list. */
-export function LocationForm({ action, location, timeZones, defaultTimeZone }: { action: Action; location?: LocationFormValues; timeZones: readonly string[]; defaultTimeZone: string }) {
+const TRANSLATED: readonly TranslatedField[] = [
+  { field: 'name', label: 'Name', max: 80 },
+  { field: 'notes', label: 'Notes for patients', max: LOCATION_NOTES_MAX, multiline: true },
+];
+
+/**
+ * Add (no `location`) or edit a location. The time zones come from the server's own list;
+ * `languages` are the portal languages other than the clinic's default, each with its own name
+ * and notes (optional).
+ */
+export function LocationForm({ action, location, timeZones, defaultTimeZone, languages }: { action: Action; location?: LocationFormValues; timeZones: readonly string[]; defaultTimeZone: string; languages: readonly Locale[] }) {
   const { form, state, pending, formProps, errorFor } = useActionForm(locationSchema, action);
-  const field = (name: Exclude<keyof LocationFormValues, 'id'>) => ({ ...form.register(name), error: errorFor(name) });
+  const field = (name: Exclude<keyof LocationFormValues, 'id' | 'translations'>) => ({ ...form.register(name), error: errorFor(name) });
   const v = (name: keyof LocationFormValues, fallback = '') => state.values?.[name] ?? (location?.[name] as string | null | undefined) ?? fallback;
   const zoneOptions = timeZones.map((z) => ({ value: z, label: z.replaceAll('_', ' ') }));
   // A zone saved before this runtime's list changed (an old alias) stays visible, flagged.
@@ -42,6 +58,16 @@ export function LocationForm({ action, location, timeZones, defaultTimeZone }: {
       <TextField {...field('country')} label="Country" hint="Two-letter code, e.g. US or HU." autoComplete="off" defaultValue={v('country', 'US')} maxLength={2} required />
       <SelectField {...field('timeZone')} label="Time zone" options={zoneOptions} defaultValue={v('timeZone', defaultTimeZone)} />
       <TextField {...field('phone')} label="Phone (optional)" type="tel" hint="Numbers without a country code are read in the location’s country." autoComplete="off" defaultValue={v('phone')} maxLength={40} />
+      <LongTextField {...field('notes')} className="sm:col-span-2" label="Notes for patients (optional)" hint="What patients should know before coming, e.g. where to park or which entrance to use. Shown in the portal." defaultValue={v('notes')} maxLength={LOCATION_NOTES_MAX} />
+      <TranslationFields
+        className="sm:col-span-2"
+        languages={languages}
+        fields={TRANSLATED}
+        saved={translationValues(location?.translations, LOCATION_TRANSLATED_FIELDS)}
+        posted={state.values}
+        register={(name) => form.register(name as never)}
+        errorFor={errorFor}
+      />
       <SubmitBelowAnswer state={state} pending={pending} label={location ? 'Save location' : 'Add location'} pendingLabel="Saving…" className="sm:col-span-2" />
     </form>
   );

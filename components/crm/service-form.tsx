@@ -5,9 +5,17 @@ import { TextField } from '@/components/ui/form-controls';
 import { SubmitBelowAnswer } from '@/components/ui/form-submit';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
-import { centsToPriceInput, SERVICE_DURATION, serviceSchema } from '@/lib/services/schemas';
+import { translationValues, type ClinicTranslations } from '@/lib/i18n/clinic-text';
+import type { Locale } from '@/lib/i18n/core';
+import { centsToPriceInput, SERVICE_DURATION, SERVICE_TRANSLATED_FIELDS, serviceSchema } from '@/lib/services/schemas';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import { CheckboxField, FieldError } from './settings-fields';
+import { TranslationFields, type TranslatedField } from './translation-fields';
+
+const TRANSLATED: readonly TranslatedField[] = [
+  { field: 'name', label: 'Name', max: 80 },
+  { field: 'description', label: 'Description', max: 500 },
+];
 
 export interface ServiceFormValues {
   id: string;
@@ -20,6 +28,8 @@ export interface ServiceFormValues {
   active: boolean;
   /** The forms a patient must fill when booking it. */
   requiredFormIds: readonly string[];
+  /** Name and description in the portal's other languages. */
+  translations: ClinicTranslations<'name' | 'description'>;
 }
 
 /** A published form the service can require (an archived one is listed only while a service still requires it). */
@@ -29,8 +39,12 @@ export interface RequirableFormOption {
   archived: boolean;
 }
 
-/** Add (no `service`) or edit a service. The price is typed in dollars and cents and stored in cents. */
-export function ServiceForm({ action, service, currency, forms }: { action: FormAction<SettingsActionState>; service?: ServiceFormValues; currency: string; forms: readonly RequirableFormOption[] }) {
+/**
+ * Add (no `service`) or edit a service. The price is typed in dollars and cents and stored in
+ * cents. `languages`: the portal languages other than the clinic's default, each with its own name
+ * and description (optional).
+ */
+export function ServiceForm({ action, service, currency, forms, languages }: { action: FormAction<SettingsActionState>; service?: ServiceFormValues; currency: string; forms: readonly RequirableFormOption[]; languages: readonly Locale[] }) {
   const { form, state, pending, formProps, errorFor } = useActionForm(serviceSchema, action);
   // After a refused save the form shows what was posted; after adding, it starts empty again.
   const posted = state.ok && !service ? undefined : state.values;
@@ -41,6 +55,15 @@ export function ServiceForm({ action, service, currency, forms }: { action: Form
       {service ? <input type="hidden" name="serviceId" value={service.id} /> : null}
       <TextField {...form.register('name')} className="sm:col-span-2" label="Name" hint="As patients see it, e.g. “Family consultation”." defaultValue={text('name', service?.name ?? '')} maxLength={80} required error={errorFor('name')} />
       <TextField {...form.register('description')} className="sm:col-span-2" label="Description (optional)" defaultValue={text('description', service?.description ?? '')} maxLength={500} error={errorFor('description')} />
+      <TranslationFields
+        className="sm:col-span-2"
+        languages={languages}
+        fields={TRANSLATED}
+        saved={translationValues(service?.translations, SERVICE_TRANSLATED_FIELDS)}
+        posted={posted}
+        register={(name) => form.register(name as never)}
+        errorFor={errorFor}
+      />
       <TextField
         {...form.register('durationMinutes')}
         label="Duration (minutes)"

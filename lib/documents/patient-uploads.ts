@@ -8,6 +8,7 @@ import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
 import { completeUploadRequirement } from '@/lib/commerce/requirements';
+import { localizedColumn, portalTextScope } from '@/lib/i18n/clinic-text-sql';
 import type { Translate } from '@/lib/i18n/core';
 import type { uploads } from '@/lib/i18n/messages/uploads';
 import { RuleError } from '@/lib/kernel/errors';
@@ -49,13 +50,14 @@ async function requirePortalType(db: Executor, tenantId: string, typeId: string)
   return type;
 }
 
-/** The types offered on the upload form: active and shown in the portal. */
+/** The types offered on the upload form: active and shown in the portal, named in the reader's language. */
 export async function listUploadDocumentTypes(db: Executor, ctx: PortalContext): Promise<{ id: string; name: string }[]> {
+  const name = localizedColumn(documentTypes.name, documentTypes.translations, 'name', portalTextScope(ctx));
   return db
-    .select({ id: documentTypes.id, name: documentTypes.name })
+    .select({ id: documentTypes.id, name })
     .from(documentTypes)
     .where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.active, true), eq(documentTypes.hiddenFromPortal, false)))
-    .orderBy(asc(documentTypes.name));
+    .orderBy(asc(name), asc(documentTypes.id));
 }
 
 /** The most a patient may send: the clinic's limit, but never more than a server action carries. */

@@ -6,6 +6,7 @@ import { documents, documentTypes } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
 import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { localizedColumn, portalTextScope } from '@/lib/i18n/clinic-text-sql';
 import { isUuid } from '@/lib/kernel/ids';
 import { DocumentAuditActions } from './document-scope';
 
@@ -56,12 +57,14 @@ const portalDocumentsQuery = preparedQuery((db) => {
   const typeId = sql.placeholder('typeId');
   const from = sql.placeholder('from');
   const to = sql.placeholder('to');
+  // The type's name in the reader's language: shown, and searched, as the patient reads it.
+  const typeName = localizedColumn(documentTypes.name, documentTypes.translations, 'name', { tenantId: sql.placeholder('tenantId'), language: sql.placeholder('language') });
   return db
     .select({
       id: documents.id,
       title: documents.title,
       typeId: documents.typeId,
-      typeName: documentTypes.name,
+      typeName,
       examinationDate: documents.examinationDate,
       contentType: documents.contentType,
       sizeBytes: documents.sizeBytes,
@@ -71,7 +74,7 @@ const portalDocumentsQuery = preparedQuery((db) => {
     .innerJoin(documentTypes, and(eq(documentTypes.tenantId, documents.tenantId), eq(documentTypes.id, documents.typeId)))
     .where(and(
       portalVisible({ tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId'), proxy: sql.placeholder('proxy') }),
-      sql`(${pattern}::text is null or ${documents.title} ilike ${pattern} or ${documentTypes.name} ilike ${pattern})`,
+      sql`(${pattern}::text is null or ${documents.title} ilike ${pattern} or ${typeName} ilike ${pattern})`,
       sql`(${typeId}::uuid is null or ${documents.typeId} = ${typeId})`,
       sql`(${from}::date is null or ${documents.examinationDate} >= ${from})`,
       sql`(${to}::date is null or ${documents.examinationDate} <= ${to})`,
@@ -87,6 +90,7 @@ export async function listPortalDocuments(db: Executor, ctx: PortalContext, filt
   const q = filters.q?.trim().slice(0, 100);
   const rows = await portalDocumentsQuery(db).execute({
     ...portalScope(ctx),
+    language: portalTextScope(ctx).language,
     pattern: q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
     typeId: filters.typeId && isUuid(filters.typeId) ? filters.typeId : null,
     from: filters.from && ISO_DATE.test(filters.from) ? filters.from : null,

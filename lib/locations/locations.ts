@@ -4,11 +4,13 @@ import type { Executor } from '@/db/client';
 import { locations } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { mergeTranslations, sameTranslations } from '@/lib/i18n/clinic-text';
+import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
 import { findClinicRow, listClinicRows, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { locationAddressColumns } from './address-columns';
 import { changedFields, SettingsRuleError } from '@/lib/settings/errors';
-import { locationSchema, parseSettings, type LocationInput } from '@/lib/settings/schemas';
+import { LOCATION_TRANSLATED_FIELDS, locationSchema, parseSettings, type LocationInput } from '@/lib/settings/schemas';
 
 /**
  * A clinic's locations (shown on the portal's sign-in page and used for booking). Locations are
@@ -22,6 +24,8 @@ const view = {
   country: locations.country,
   timeZone: locations.timeZone,
   phone: locations.phone,
+  notes: locations.notes,
+  translations: locations.translations,
   active: locations.active,
 };
 
@@ -53,20 +57,23 @@ function locationColumns(data: LocationInput) {
     country: data.country,
     timeZone: data.timeZone,
     phone: data.phone,
+    notes: data.notes,
   };
 }
 
 export async function createLocation(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(locationSchema, input);
+  // The name and notes in the portal's other languages; none stored blank.
+  const translations = mergeTranslations({}, data, LOCATION_TRANSLATED_FIELDS, await clinicDefaultLanguage(db, ctx.tenant.id));
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(locations)
-      .values({ tenantId: ctx.tenant.id, ...locationColumns(data) })
+      .values({ tenantId: ctx.tenant.id, ...locationColumns(data), translations })
       .returning({ id: locations.id });
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.locationAdded,
-      target: { type: 'location', id: row!.id }, details: { after: data },
+      target: { type: 'location', id: row!.id }, details: { after: { ...locationColumns(data), translations } },
     });
     return { id: row!.id };
   });
@@ -75,13 +82,16 @@ export async function createLocation(db: Executor, ctx: StaffContext, input: unk
 export async function updateLocation(db: Executor, ctx: StaffContext, locationId: string, input: unknown): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(locationSchema, input);
+  const language = await clinicDefaultLanguage(db, ctx.tenant.id);
   return db.transaction(async (tx) => {
-    const before = await targetLocation(tx, ctx, locationId, true);
-    const changed = changedFields(before, data);
+    const { translations: savedTranslations, ...before } = await targetLocation(tx, ctx, locationId, true);
+    const translations = mergeTranslations(savedTranslations, data, LOCATION_TRANSLATED_FIELDS, language);
+    const changed: Record<string, { before: unknown; after: unknown }> = changedFields(before, locationColumns(data));
+    if (!sameTranslations(savedTranslations, translations)) changed.translations = { before: savedTranslations, after: translations };
     if (Object.keys(changed).length === 0) return { changed: false };
     await tx
       .update(locations)
-      .set(locationColumns(data))
+      .set({ ...locationColumns(data), translations })
       .where(and(eq(locations.tenantId, ctx.tenant.id), eq(locations.id, before.id)));
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.locationChanged,

@@ -9,6 +9,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { DocumentAuditActions } from '@/lib/documents/document-scope';
 import { portalScope, portalVisible } from '@/lib/documents/portal-documents';
+import { localizedColumn, portalTextScope } from '@/lib/i18n/clinic-text-sql';
 import { isUuid } from '@/lib/kernel/ids';
 import { portalVisitQuery, toPortalVisit, visitWhenCondition } from '@/lib/scheduling/portal-visits';
 import type { PortalVisit } from '@/lib/scheduling/visit-display';
@@ -32,7 +33,7 @@ export interface PortalDashboard {
 }
 
 // The home page's two reads, prepared once (times are passed as ISO text: timestamptz parses it).
-const scope = { tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId') };
+const scope = { tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId'), language: sql.placeholder('language') };
 const upcomingVisitsQuery = preparedQuery((db) => portalVisitQuery(db)
   .where(visitWhenCondition(scope, 'upcoming', sql.placeholder('at')))
   .orderBy(asc(appointments.startsAt), asc(appointments.id))
@@ -40,7 +41,8 @@ const upcomingVisitsQuery = preparedQuery((db) => portalVisitQuery(db)
   .prepare('dashboard_visits'));
 const newDocumentsQuery = preparedQuery((db) => db
   .select({
-    id: documents.id, title: documents.title, typeName: documentTypes.name, examinationDate: documents.examinationDate,
+    id: documents.id, title: documents.title, examinationDate: documents.examinationDate,
+    typeName: localizedColumn(documentTypes.name, documentTypes.translations, 'name', scope),
     contentType: documents.contentType, sharedAt: documents.createdAt,
   })
   .from(documents)
@@ -63,7 +65,7 @@ export async function portalDashboard(db: Executor, ctx: PortalContext): Promise
   const { tenantId, patientId, proxy } = portalScope(ctx);
   const [visitRows, newDocuments] = await Promise.all([
     hasPortalArea(ctx.patient, 'bookings') ? upcomingVisitsQuery(db).execute({ tenantId, patientId, at: at.toISOString() }) : [],
-    hasPortalArea(ctx.patient, 'documents') ? newDocumentsQuery(db).execute({ tenantId, patientId, proxy, since: since.toISOString() }) : [],
+    hasPortalArea(ctx.patient, 'documents') ? newDocumentsQuery(db).execute({ tenantId, patientId, proxy, language: portalTextScope(ctx).language, since: since.toISOString() }) : [],
   ]);
   if (newDocuments.length > 0) {
     // Showing document titles is a read of the record, audited like the documents list.

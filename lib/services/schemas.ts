@@ -1,3 +1,4 @@
+import { translationShape } from '@/lib/i18n/clinic-text';
 import { withoutControlChars } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
 
@@ -14,6 +15,10 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const checkbox = z.preprocess((v) => v === true || v === 'on' || v === 'true', z.boolean());
 
 export const MAX_REQUIRED_FORMS = 20;
+
+/** What a service translates, limited like the default fields. */
+export const SERVICE_TRANSLATED = { name: { label: 'service name', max: 80 }, description: { label: 'description', max: 500 } } as const;
+export const SERVICE_TRANSLATED_FIELDS = ['name', 'description'] as const;
 const requiredFormsMessage = 'Choose the forms from the list.';
 const durationMessage = `Enter the duration as a whole number of minutes from ${SERVICE_DURATION.min} to ${SERVICE_DURATION.max}.`;
 const priceMessage = 'Enter the price as an amount such as 120 or 120.50, or leave it empty.';
@@ -70,5 +75,7 @@ export const serviceSchema = z.strictObject({
     (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).filter((id) => id !== '')),
     z.array(z.string({ error: requiredFormsMessage }).max(64, requiredFormsMessage), { error: requiredFormsMessage }).max(MAX_REQUIRED_FORMS, `Choose at most ${MAX_REQUIRED_FORMS} forms.`).optional(),
   ),
+  // The name and description in the portal's other languages (name_es, description_es…).
+  ...translationShape(SERVICE_TRANSLATED),
 });
 export type ServiceInput = z.output<typeof serviceSchema>;

@@ -4,13 +4,15 @@ import type { Executor } from '@/db/client';
 import { services } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { mergeTranslations, sameTranslations } from '@/lib/i18n/clinic-text';
+import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { changedFields } from '@/lib/settings/errors';
 import { parseSettings } from '@/lib/settings/schemas';
 import { findClinicRow, listClinicRows, mostUsedValue } from '@/lib/settings/clinic-rows';
 import { clinicNameTaken, withUniqueName } from '@/lib/settings/unique-name';
 import { ServiceRuleError } from './errors';
 import { replaceServiceRequiredForms } from './required-forms';
-import { serviceSchema } from './schemas';
+import { SERVICE_TRANSLATED_FIELDS, serviceSchema } from './schemas';
 import { numberFormat } from '@/lib/intl/number-format';
 
 /**
@@ -34,6 +36,7 @@ const view = {
   bookableOnline: services.bookableOnline,
   isVideo: services.isVideo,
   active: services.active,
+  translations: services.translations,
 };
 
 export async function listServices(db: Executor, ctx: StaffContext) {
@@ -63,7 +66,9 @@ export async function clinicCurrency(db: Executor, ctx: StaffContext): Promise<s
 export async function createService(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(serviceSchema, input);
-  const currency = await clinicCurrency(db, ctx);
+  const [currency, language] = await Promise.all([clinicCurrency(db, ctx), clinicDefaultLanguage(db, ctx.tenant.id)]);
+  // The name and description in the portal's other languages; none stored blank.
+  const translations = mergeTranslations({}, data, SERVICE_TRANSLATED_FIELDS, language);
   const taken = () => new ServiceRuleError('name-taken', { name: data.name });
   return withUniqueName(taken, () => db.transaction(async (tx) => {
     if (await clinicNameTaken(tx, ctx, services, data.name)) throw taken();
@@ -79,6 +84,7 @@ export async function createService(db: Executor, ctx: StaffContext, input: unkn
         bookableOnline: data.bookableOnline,
         isVideo: data.isVideo,
         active: data.active,
+        translations,
       })
       .returning({ id: services.id });
     const forms = await replaceServiceRequiredForms(tx, ctx, row!.id, data.requiredFormIds ?? []);
@@ -86,7 +92,7 @@ export async function createService(db: Executor, ctx: StaffContext, input: unkn
       action: ServiceAuditActions.added,
       target: { type: 'service', id: row!.id },
       details: {
-        after: { name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price, currency, bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active },
+        after: { name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price, currency, bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active, translations },
         ...(forms.added.length ? { requiredForms: forms } : {}),
       },
     });
@@ -97,19 +103,22 @@ export async function createService(db: Executor, ctx: StaffContext, input: unkn
 export async function updateService(db: Executor, ctx: StaffContext, serviceId: string, input: unknown): Promise<{ changed: boolean }> {
   assertPermission(ctx, 'settings.manage');
   const data = parseSettings(serviceSchema, input);
+  const language = await clinicDefaultLanguage(db, ctx.tenant.id);
   const taken = () => new ServiceRuleError('name-taken', { name: data.name });
   return withUniqueName(taken, () => db.transaction(async (tx) => {
-    const before = await targetService(tx, ctx, serviceId, true);
+    const { translations: savedTranslations, ...before } = await targetService(tx, ctx, serviceId, true);
+    const translations = mergeTranslations(savedTranslations, data, SERVICE_TRANSLATED_FIELDS, language);
     const after = {
       name: data.name, description: data.description, durationMinutes: data.durationMinutes, priceCents: data.price,
       bookableOnline: data.bookableOnline, isVideo: data.isVideo, active: data.active,
     };
-    const changed = changedFields(before, after);
+    const changed: Record<string, { before: unknown; after: unknown }> = changedFields(before, after);
+    if (!sameTranslations(savedTranslations, translations)) changed.translations = { before: savedTranslations, after: translations };
     if (changed.name && (await clinicNameTaken(tx, ctx, services, data.name, before.id))) throw taken();
     const forms = data.requiredFormIds ? await replaceServiceRequiredForms(tx, ctx, before.id, data.requiredFormIds) : { added: [], removed: [] };
     const formsChanged = forms.added.length + forms.removed.length > 0;
     if (Object.keys(changed).length === 0 && !formsChanged) return { changed: false };
-    if (Object.keys(changed).length) await tx.update(services).set(after).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
+    if (Object.keys(changed).length) await tx.update(services).set({ ...after, translations }).where(and(eq(services.tenantId, ctx.tenant.id), eq(services.id, before.id)));
     await recordAudit(tx, ctx, {
       action: ServiceAuditActions.changed,
       target: { type: 'service', id: before.id }, details: { name: before.name, changed, ...(formsChanged ? { requiredForms: forms } : {}) },

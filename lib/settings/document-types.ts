@@ -4,10 +4,12 @@ import type { Executor } from '@/db/client';
 import { documentTypes, documents } from '@/db/schema';
 import { assertPermission, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { mergeTranslations, sameTranslations } from '@/lib/i18n/clinic-text';
+import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { SettingsAuditActions } from './audit-actions';
 import { findClinicRow } from './clinic-rows';
 import { SettingsRuleError } from './errors';
-import { documentTypeNameSchema, parseSettings } from './schemas';
+import { DOCUMENT_TYPE_TRANSLATED_FIELDS, documentTypeNameSchema, documentTypeSchema, documentTypeTranslationsSchema, parseSettings } from './schemas';
 import { clinicNameTaken, withUniqueName } from './unique-name';
 
 /**
@@ -20,6 +22,7 @@ const view = {
   name: documentTypes.name,
   hiddenFromPortal: documentTypes.hiddenFromPortal,
   active: documentTypes.active,
+  translations: documentTypes.translations,
 };
 
 export async function listDocumentTypes(db: Executor, ctx: StaffContext) {
@@ -41,14 +44,16 @@ function targetType(db: Executor, ctx: StaffContext, typeId: string) {
 
 export async function createDocumentType(db: Executor, ctx: StaffContext, input: unknown): Promise<{ id: string }> {
   assertPermission(ctx, 'settings.manage');
-  const { name } = parseSettings(documentTypeNameSchema, input);
+  const { name, ...posted } = parseSettings(documentTypeSchema, input);
+  // The name in the portal's other languages; none stored blank.
+  const translations = mergeTranslations({}, posted, DOCUMENT_TYPE_TRANSLATED_FIELDS, await clinicDefaultLanguage(db, ctx.tenant.id));
   const taken = () => new SettingsRuleError('document-type-name-taken', { name });
   return withUniqueName(taken, () => db.transaction(async (tx) => {
     if (await clinicNameTaken(tx, ctx, documentTypes, name)) throw taken();
-    const [row] = await tx.insert(documentTypes).values({ tenantId: ctx.tenant.id, name }).returning({ id: documentTypes.id });
+    const [row] = await tx.insert(documentTypes).values({ tenantId: ctx.tenant.id, name, translations }).returning({ id: documentTypes.id });
     await recordAudit(tx, ctx, {
       action: SettingsAuditActions.documentTypeAdded,
-      target: { type: 'document_type', id: row!.id }, details: { after: { name } },
+      target: { type: 'document_type', id: row!.id }, details: { after: { name, translations } },
     });
     return { id: row!.id };
   }));
@@ -69,6 +74,25 @@ export async function renameDocumentType(db: Executor, ctx: StaffContext, typeId
     });
     return { changed: true };
   }));
+}
+
+/** The type's name in the portal's other languages: set, changed or (posted blank) removed. */
+export async function translateDocumentType(db: Executor, ctx: StaffContext, typeId: string, input: unknown): Promise<{ changed: boolean }> {
+  assertPermission(ctx, 'settings.manage');
+  const posted = parseSettings(documentTypeTranslationsSchema, input);
+  const language = await clinicDefaultLanguage(db, ctx.tenant.id);
+  return db.transaction(async (tx) => {
+    const before = await targetType(tx, ctx, typeId);
+    const translations = mergeTranslations(before.translations, posted, DOCUMENT_TYPE_TRANSLATED_FIELDS, language);
+    if (sameTranslations(before.translations, translations)) return { changed: false };
+    await tx.update(documentTypes).set({ translations }).where(and(eq(documentTypes.tenantId, ctx.tenant.id), eq(documentTypes.id, before.id)));
+    await recordAudit(tx, ctx, {
+      action: SettingsAuditActions.documentTypeChanged,
+      target: { type: 'document_type', id: before.id },
+      details: { name: before.name, changed: { translations: { before: before.translations, after: translations } } },
+    });
+    return { changed: true };
+  });
 }
 
 /** Hidden types are filed as usual but their documents do not appear in the patient portal. */

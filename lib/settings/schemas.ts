@@ -1,6 +1,7 @@
 import { isSupportedCountry } from 'libphonenumber-js';
 import type { AccessMode, DocumentNotification, IdentificationMode, MessagingPolicy, SelfRegistrationMode, Theme } from '@/db/schema';
 import { normalizeHexColor } from '@/lib/branding/colors';
+import { translationShape } from '@/lib/i18n/clinic-text';
 import { toE164 } from '@/lib/phone/format';
 import { withoutControlChars } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
@@ -123,6 +124,11 @@ export type PortalSettingsInput = z.output<typeof portalSettingsSchema>;
  */
 const knownTimeZone = (zone: string) => (typeof window === 'undefined' ? isSupportedTimeZone(zone) : zone !== '');
 
+export const LOCATION_NOTES_MAX = 500;
+/** What a location translates, limited like the default fields. */
+export const LOCATION_TRANSLATED = { name: { label: 'location name', max: 80 }, notes: { label: 'notes for patients', max: LOCATION_NOTES_MAX } } as const;
+export const LOCATION_TRANSLATED_FIELDS = ['name', 'notes'] as const;
+
 export const locationSchema = z
   .strictObject({
     name: text('location name', 80),
@@ -141,6 +147,10 @@ export const locationSchema = z
       .string({ error: 'Choose a time zone from the list.' })
       .refine(knownTimeZone, 'Choose a time zone from the list.'),
     phone: optionalText('phone number', 40),
+    // What patients should know before coming (parking, the entrance), shown in the portal.
+    notes: optionalText('notes for patients', LOCATION_NOTES_MAX),
+    // The name and notes in the portal's other languages (name_es, notes_es…).
+    ...translationShape(LOCATION_TRANSLATED),
   })
   .transform((value, issue) => {
     if (value.phone === null) return value;
@@ -160,6 +170,16 @@ export type LocationInput = z.output<typeof locationSchema>;
 export const documentTypeNameSchema = z.strictObject({
   name: text('document type name', 60).transform((n) => n.replace(/\s+/g, ' ')),
 });
+
+/** What a document type translates: its name, limited like the default. */
+export const DOCUMENT_TYPE_TRANSLATED = { name: { label: 'document type name', max: 60 } } as const;
+export const DOCUMENT_TYPE_TRANSLATED_FIELDS = ['name'] as const;
+
+/** A new document type: its name and, optionally, the name in the portal's other languages. */
+export const documentTypeSchema = documentTypeNameSchema.extend(translationShape(DOCUMENT_TYPE_TRANSLATED));
+
+/** A document type's names in the portal's other languages (the row's own form; the name is renamed inline). */
+export const documentTypeTranslationsSchema = z.strictObject(translationShape(DOCUMENT_TYPE_TRANSLATED));
 
 /** Parses or throws SettingsValidationError with the first message for each field. */
 export function parseSettings<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

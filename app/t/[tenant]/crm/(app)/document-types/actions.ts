@@ -3,14 +3,17 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { staffAction } from '@/lib/actions/wrappers';
+import { translationFieldNames } from '@/lib/i18n/clinic-text';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import {
   createDocumentType,
   renameDocumentType,
   setDocumentTypeActive,
   setDocumentTypeHidden,
+  translateDocumentType,
 } from '@/lib/settings/document-types';
 import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
+import { DOCUMENT_TYPE_TRANSLATED_FIELDS } from '@/lib/settings/schemas';
 import { revalidateTenant } from '@/lib/tenancy/request-tenant';
 import { z } from '@/lib/validation/zod';
 
@@ -21,7 +24,9 @@ function changed(tenantId: string) {
   revalidatePath('/crm/document-types');
 }
 
-export const addDocumentTypeAction = staffAction({ ...settings, pick: ['name'] }, async (ctx, values): Promise<SettingsActionState> => {
+const TRANSLATION_FIELDS = translationFieldNames(DOCUMENT_TYPE_TRANSLATED_FIELDS);
+
+export const addDocumentTypeAction = staffAction({ ...settings, pick: ['name', ...TRANSLATION_FIELDS] }, async (ctx, values): Promise<SettingsActionState> => {
   await createDocumentType(getDb(), ctx, values);
   changed(ctx.tenant.id);
   return { ok: true, message: `“${values.name?.trim()}” added.` };
@@ -32,6 +37,13 @@ export const renameDocumentTypeAction = staffAction({ ...settings, pick: ['name'
   if (!result.changed) return { ok: true, message: 'The name is unchanged.', values };
   changed(ctx.tenant.id);
   return { ok: true, message: 'Renamed.', values };
+});
+
+export const translateDocumentTypeAction = staffAction({ ...settings, pick: [...TRANSLATION_FIELDS, 'typeId'] }, async (ctx, { typeId = '', ...values }): Promise<SettingsActionState> => {
+  const result = await translateDocumentType(getDb(), ctx, typeId, values);
+  if (!result.changed) return { ok: true, message: 'The translations are unchanged.', values };
+  changed(ctx.tenant.id);
+  return { ok: true, message: 'Translations saved.', values };
 });
 
 // Hidden fields only: anything else means a stale or altered page.

@@ -3,13 +3,15 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { staffAction } from '@/lib/actions/wrappers';
+import { translationFieldNames } from '@/lib/i18n/clinic-text';
 import { createLocation, setLocationActive, updateLocation } from '@/lib/locations/locations';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
+import { LOCATION_TRANSLATED_FIELDS } from '@/lib/settings/schemas';
 import { revalidateTenant } from '@/lib/tenancy/request-tenant';
 import { z } from '@/lib/validation/zod';
 
-const LOCATION_FIELDS = ['name', 'addressLine1', 'addressLine2', 'city', 'region', 'postalCode', 'country', 'timeZone', 'phone'];
+const LOCATION_FIELDS = ['name', 'addressLine1', 'addressLine2', 'city', 'region', 'postalCode', 'country', 'timeZone', 'phone', 'notes', ...translationFieldNames(LOCATION_TRANSLATED_FIELDS)];
 const settings = { area: 'crm', permission: 'settings.manage', messages: SETTINGS_MESSAGES } as const;
 
 function changed(tenantId: string) {

@@ -4,6 +4,8 @@ import { LocationActiveButton, LocationForm } from '@/components/crm/location-fo
 import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { translationLanguages } from '@/lib/i18n/clinic-text';
+import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { supportedTimeZones } from '@/lib/settings/time-zones';
@@ -14,7 +16,8 @@ export const metadata: Metadata = { title: 'Locations' };
 export default async function LocationsPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const db = getDb();
-  const [locations, zone] = await Promise.all([listLocations(db, ctx), defaultTimeZone(db, ctx)]);
+  const [locations, zone, defaultLanguage] = await Promise.all([listLocations(db, ctx), defaultTimeZone(db, ctx), clinicDefaultLanguage(db, ctx.tenant.id)]);
+  const languages = translationLanguages(defaultLanguage);
   const timeZones = supportedTimeZones();
   return (
     <Page title="Locations" description="Where patients visit you. Active locations are listed on the portal’s sign-in page and offered when booking. Locations are deactivated rather than deleted, so past visits keep their place.">
@@ -35,18 +38,19 @@ export default async function LocationsPage() {
                 <p className="text-sm text-fg-muted">
                   {l.timeZone.replaceAll('_', ' ')}{l.phone ? ` · ${formatPhoneForDisplay(l.phone)}` : ''}
                 </p>
+                {l.notes ? <p className="text-sm text-fg-muted">Notes for patients: {l.notes}</p> : null}
               </div>
               <LocationActiveButton action={setLocationActiveAction} location={l} />
             </div>
             <EditDisclosure summary={`Edit ${l.name}`}>
-              <LocationForm action={updateLocationAction} location={l} timeZones={timeZones} defaultTimeZone={zone} />
+              <LocationForm action={updateLocationAction} location={l} timeZones={timeZones} defaultTimeZone={zone} languages={languages} />
             </EditDisclosure>
           </li>
         )}
       </ListSection>
 
       <FormSection id="add-location-heading" title="Add a location">
-        <LocationForm action={addLocationAction} timeZones={timeZones} defaultTimeZone={zone} />
+        <LocationForm action={addLocationAction} timeZones={timeZones} defaultTimeZone={zone} languages={languages} />
       </FormSection>
     </Page>
   );

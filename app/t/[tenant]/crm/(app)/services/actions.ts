@@ -3,11 +3,13 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { staffAction } from '@/lib/actions/wrappers';
+import { translationFieldNames } from '@/lib/i18n/clinic-text';
+import { SERVICE_TRANSLATED_FIELDS } from '@/lib/services/schemas';
 import { createService, updateService } from '@/lib/services/services';
 import type { SettingsActionState } from '@/lib/settings/action-state';
 import { SETTINGS_MESSAGES } from '@/lib/settings/errors';
 
-const SERVICE_FIELDS = ['name', 'description', 'durationMinutes', 'price', 'bookableOnline', 'isVideo', 'active'];
+const SERVICE_FIELDS = ['name', 'description', 'durationMinutes', 'price', 'bookableOnline', 'isVideo', 'active', ...translationFieldNames(SERVICE_TRANSLATED_FIELDS)];
 const settings = { area: 'crm', permission: 'settings.manage', messages: SETTINGS_MESSAGES } as const;
 
 /** The ticked "Forms required when booking", when the form shows them (the schema drops the empty marker). */

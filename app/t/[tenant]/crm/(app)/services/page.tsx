@@ -4,6 +4,8 @@ import { ServiceForm } from '@/components/crm/service-form';
 import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { translationLanguages } from '@/lib/i18n/clinic-text';
+import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { addServiceAction, updateServiceAction } from './actions';
 import { listRequirableForms, listServiceRequiredForms } from '@/lib/services/required-forms';
 import { clinicCurrency, formatServicePrice, listServices } from '@/lib/services/services';
@@ -13,9 +15,10 @@ export const metadata: Metadata = { title: 'Services' };
 export default async function ServicesPage() {
   const ctx = await requireStaff('crm', 'settings.manage');
   const db = getDb();
-  const [services, currency, forms, required] = await Promise.all([
-    listServices(db, ctx), clinicCurrency(db, ctx), listRequirableForms(db, ctx), listServiceRequiredForms(db, ctx),
+  const [services, currency, forms, required, defaultLanguage] = await Promise.all([
+    listServices(db, ctx), clinicCurrency(db, ctx), listRequirableForms(db, ctx), listServiceRequiredForms(db, ctx), clinicDefaultLanguage(db, ctx.tenant.id),
   ]);
+  const languages = translationLanguages(defaultLanguage);
   const titles = new Map(forms.map((f) => [f.id, f.title]));
   return (
     <Page title="Services" description="What patients can book: how long a visit takes and what it costs. Services that are not bookable online are booked by staff only. Inactive services are not offered for new bookings; past visits keep theirs.">
@@ -38,14 +41,14 @@ export default async function ServicesPage() {
               ) : null}
             </div>
             <EditDisclosure summary={`Edit ${s.name}`}>
-              <ServiceForm action={updateServiceAction} service={{ ...s, requiredFormIds: required.get(s.id) ?? [] }} currency={s.currency} forms={forms} />
+              <ServiceForm action={updateServiceAction} service={{ ...s, requiredFormIds: required.get(s.id) ?? [] }} currency={s.currency} forms={forms} languages={languages} />
             </EditDisclosure>
           </li>
         )}
       </ListSection>
 
       <FormSection id="add-service-heading" title="Add a service">
-        <ServiceForm action={addServiceAction} currency={currency} forms={forms} />
+        <ServiceForm action={addServiceAction} currency={currency} forms={forms} languages={languages} />
       </FormSection>
     </Page>
   );
