@@ -55,6 +55,8 @@ export default defineConfig({
       // Short enough for the idle sign-out journey to run in seconds.
       PORTAL_IDLE_TIMEOUT_SECONDS: '40',
       PORTAL_IDLE_WARNING_SECONDS: '15',
+      // One staff account only (tests/e2e/staff-idle.spec.ts): every other journey keeps the clinic's limit.
+      STAFF_IDLE_TEST_ACCOUNTS: 'dr.patel@sunrise.test=60',
       SMS_PROVIDER: 'outbox',
       SMS_CODES_PER_HOUR: '50',
       // Custom domains under *.e2e-custom.test verify without real DNS (never in production).

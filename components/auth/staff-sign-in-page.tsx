@@ -3,6 +3,7 @@ import type { FormAction } from '@/lib/actions/result';
 import { SESSION_END_MESSAGES } from '@/lib/auth/messages';
 import type { StaffSignInState } from '@/lib/auth/staff-form-states';
 import type { TenantProfile } from '@/lib/tenancy/profile';
+import { ArmKeptDrafts } from './kept-draft-restorer';
 import { StaffSignInForm } from './staff-sign-in-form';
 
 const AREA_NAME = { emr: 'EMR', crm: 'CRM' } as const;
@@ -25,6 +26,8 @@ export function StaffSignInPage({ action, profile, area, next, reason }: {
           <p role="status" className="mt-3 rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">{notice}</p>
         ) : null}
         <StaffSignInForm action={action} area={area} next={next} />
+        {/* Signed out for inactivity: what was typed may come back after signing in (components/auth/form-drafts.ts). */}
+        {reason === 'idle' ? <ArmKeptDrafts /> : null}
       </section>
       <p className="mt-4 text-center text-sm text-fg-muted">For {profile.branding.displayName} staff. Patients sign in at the patient portal.</p>
     </main>

@@ -8,7 +8,7 @@ import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { requireOperator } from '@/lib/auth/operator-session';
 import { hasPortalArea } from '@/lib/access/linked-patients';
 import { peekPortalAccount, requirePortalAccount, requirePortalPatient } from '@/lib/auth/portal-session';
-import { requireStaff } from '@/lib/auth/staff-session';
+import { peekStaff, requireStaff } from '@/lib/auth/staff-session';
 import { getClientInfo, type ClientInfo } from '@/lib/http/client-info';
 import { toLocale, translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
 import { portalAreas } from '@/lib/i18n/messages/portal-areas';
@@ -172,10 +172,13 @@ interface StaffSpec<S extends z.ZodType | undefined> extends Spec<S> {
   area: 'crm' | 'emr';
   /** Checked before anything else (a list: any one of them); lib/ re-checks it in the business rule. */
   permission?: Permission | readonly Permission[];
+  /** `false` for a question an open page asks in the background (the idle warning's seconds left): checked, not counted as activity. */
+  activity?: false;
 }
 
-function staffRunner(spec: { area: 'crm' | 'emr'; permission?: Permission | readonly Permission[] }): Runner<StaffContext, Extras> {
-  return { audience: 'staff', context: () => requireStaff(spec.area, spec.permission), messages: english };
+function staffRunner(spec: { area: 'crm' | 'emr'; permission?: Permission | readonly Permission[]; activity?: false }): Runner<StaffContext, Extras> {
+  const admit = spec.activity === false ? peekStaff : requireStaff;
+  return { audience: 'staff', context: () => admit(spec.area, spec.permission), messages: english };
 }
 
 export function staffAction<S extends z.ZodType | undefined = undefined, R extends ActionState = ActionState>(spec: StaffSpec<S>, body: Body<StaffContext, S, R>) {

@@ -2,12 +2,13 @@ import 'server-only';
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { getDb } from '@/db/client';
+import { getDb, type Executor } from '@/db/client';
 import { preparedQuery } from '@/db/prepared';
 import { accessLevels, authSessions, staffUsers } from '@/db/schema';
 import { canUseArea, type StaffContext } from '@/lib/access/context';
 import { isPermission, type Permission } from '@/lib/access/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
+import { now } from '@/lib/clock';
 import { getClientInfo } from '@/lib/http/client-info';
 import { getRequestPath } from '@/lib/http/request-path';
 import type { TenantRef } from '@/lib/tenancy/lookup';
@@ -17,7 +18,7 @@ import { readSessionId } from './session-token';
 import { clearChallengeCookie, readChallengeCookie } from './challenge-cookie';
 import { completeVerifiedChallenge } from './challenges';
 import { AUTH_POLICY } from './policy';
-import { createSession, isSessionId, revokeSession, settleSession, touchSession } from './session-store';
+import { checkSession, createSession, isSessionId, revokeSession, settleSession, touchSession } from './session-store';
 
 export const staffAuth = createAuthInstance('staff', async (challengeId) => {
   const tenant = await requireActiveTenant();
@@ -31,13 +32,21 @@ export const staffAuth = createAuthInstance('staff', async (challengeId) => {
     tenantId: tenant.id,
     kind: 'staff',
     subjectId: challenge.subjectId,
-    idleTimeoutSeconds: AUTH_POLICY.staffIdleOverrideSeconds ?? (profile?.staffIdleTimeoutMinutes ?? 30) * 60,
+    idleTimeoutSeconds: (await testIdleSeconds(db, tenant.id, challenge.subjectId))
+      ?? AUTH_POLICY.staffIdleOverrideSeconds ?? (profile?.staffIdleTimeoutMinutes ?? 30) * 60,
     ...client,
   });
   await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'staff', id: challenge.subjectId }, action: 'auth.sign_in', ...client, details: { area: 'staff' } });
   await clearChallengeCookie();
   return { id: challenge.subjectId, sid: session.id };
 });
+
+/** A test server's shortened idle limit for this account (AUTH_POLICY.staffIdleTestAccounts), else null. */
+async function testIdleSeconds(db: Executor, tenantId: string, staffId: string): Promise<number | null> {
+  if (AUTH_POLICY.staffIdleTestAccounts.size === 0) return null;
+  const [row] = await db.select({ email: staffUsers.email }).from(staffUsers).where(and(eq(staffUsers.tenantId, tenantId), eq(staffUsers.id, staffId)));
+  return (row && AUTH_POLICY.staffIdleTestAccounts.get(row.email.toLowerCase())) ?? null;
+}
 
 export type StaffSessionState =
   | { status: 'signed-in'; context: StaffContext }
@@ -117,7 +126,15 @@ export function peekStaffSession(tenant: TenantRef): Promise<StaffSessionState> 
  * shows no data.
  */
 export async function requireStaff(area: 'crm' | 'emr', permission?: Permission | readonly Permission[]): Promise<StaffContext> {
-  const state = await getStaffSession();
+  return admitStaff(await getStaffSession(), area, permission);
+}
+
+/** requireStaff for a question an open page asks in the background (seconds left): checked, not counted as activity. */
+export async function peekStaff(area: 'crm' | 'emr', permission?: Permission | readonly Permission[]): Promise<StaffContext> {
+  return admitStaff(await peekStaffSession(await getRequestTenant()), area, permission);
+}
+
+async function admitStaff(state: StaffSessionState, area: 'crm' | 'emr', permission?: Permission | readonly Permission[]): Promise<StaffContext> {
   if (state.status !== 'signed-in') {
     const next = encodeURIComponent(await getRequestPath());
     const reason = state.status === 'signed-out' ? '' : `&reason=${state.status}`;
@@ -129,14 +146,29 @@ export async function requireStaff(area: 'crm' | 'emr', permission?: Permission 
   return context;
 }
 
-export async function signOutStaff(): Promise<void> {
+/**
+ * Seconds this session has left before the idle limit, by the server's clock and its own record
+ * of activity (pages and actions on other tabs count). Does not count as activity itself.
+ */
+export async function staffIdleState(ctx: StaffContext): Promise<{ limitSeconds: number; secondsLeft: number }> {
+  const check = await checkSession(getDb(), ctx.sessionId, { kind: 'staff', tenantId: ctx.tenant.id });
+  if (!check.ok) return { limitSeconds: 0, secondsLeft: 0 };
+  const { lastSeenAt, idleTimeoutSeconds } = check.session;
+  return {
+    limitSeconds: idleTimeoutSeconds,
+    secondsLeft: Math.max(0, Math.floor((lastSeenAt.getTime() + idleTimeoutSeconds * 1000 - now().getTime()) / 1000)),
+  };
+}
+
+/** Ends the staff session: 'signed-out' (the button) or 'idle' (the idle warning ran out). */
+export async function signOutStaff(reason: 'signed-out' | 'idle' = 'signed-out'): Promise<void> {
   const state = await getStaffSession();
   if (state.status === 'signed-in') {
     const db = getDb();
-    await revokeSession(db, { tenantId: state.context.tenant.id, id: state.context.sessionId }, 'signed-out');
+    await revokeSession(db, { tenantId: state.context.tenant.id, id: state.context.sessionId }, reason);
     await recordAudit(db, {
       tenantId: state.context.tenant.id, actor: { kind: 'staff', id: state.context.actor.id }, action: 'auth.sign_out',
-      ip: state.context.ip, userAgent: state.context.userAgent, details: { area: 'staff' },
+      ip: state.context.ip, userAgent: state.context.userAgent, details: reason === 'idle' ? { area: 'staff', reason } : { area: 'staff' },
     });
   }
   await staffAuth.signOut({ redirect: false });

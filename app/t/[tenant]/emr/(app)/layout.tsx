@@ -1,3 +1,4 @@
+import { StaffIdleWarning } from '@/components/auth/staff-idle-warning';
 import { StaffAccount } from '@/components/shell/staff-account';
 import { staffSignOutAction } from '@/app/t/[tenant]/staff/actions';
 import { StaffShell } from '@/components/shell/staff-shell';
@@ -8,6 +9,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { staffUnreadCount } from '@/lib/conversations';
 import { pendingRegistrationCount } from '@/lib/portal-access/registration-review';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { idleSecondsLeftAction, idleSignOutAction, keepAliveAction } from './idle-actions';
 
 /** The signed-in frame. Pages check their own permission too: layouts do not re-run on navigation. */
 export default async function EmrAppLayout({ children, params }: { children: React.ReactNode; params: Promise<{ tenant: string }> }) {
@@ -49,6 +51,7 @@ export default async function EmrAppLayout({ children, params }: { children: Rea
       account={<StaffAccount context={staff} area="emr" signOutAction={staffSignOutAction} />}
     >
       {children}
+      <StaffIdleWarning context={staff} actions={{ secondsLeft: idleSecondsLeftAction, signOut: idleSignOutAction, keepAlive: keepAliveAction }} />
     </StaffShell>
   );
 }

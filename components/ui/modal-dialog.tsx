@@ -1,0 +1,65 @@
+'use client';
+
+import { useEffect, useRef } from 'react';
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * The one modal of the app: a native <dialog> opened with showModal(), so the page behind is
+ * inert, Escape closes it (as `onCancel`) and focus goes back to where it was when it closes.
+ * Tab and Shift+Tab also wrap inside it, rather than leaving for the browser's own controls.
+ * It stays mounted and is opened and closed by `open`: removing an open dialog would lose the
+ * focus it should give back.
+ */
+export function ModalDialog({
+  open, onCancel, role = 'dialog', labelledBy, describedBy, className = '', children,
+}: {
+  open: boolean;
+  /** Escape: what the person's "never mind" means here (for the idle warning: stay signed in). */
+  onCancel: () => void;
+  role?: 'dialog' | 'alertdialog';
+  labelledBy: string;
+  describedBy?: string;
+  className?: string;
+  children: React.ReactNode;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    else if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={ref}
+      role={role === 'alertdialog' ? 'alertdialog' : undefined}
+      aria-modal="true"
+      aria-labelledby={labelledBy}
+      aria-describedby={describedBy}
+      onCancel={(event) => {
+        // Closing is React's to decide (`open`), so the element and the state never disagree.
+        event.preventDefault();
+        onCancel();
+      }}
+      onKeyDown={(event) => {
+        if (event.key !== 'Tab') return;
+        const items = Array.from(event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE));
+        if (items.length === 0) return;
+        const first = items[0]!;
+        const last = items[items.length - 1]!;
+        if (event.shiftKey && document.activeElement === first) {
+          event.preventDefault();
+          last.focus();
+        } else if (!event.shiftKey && document.activeElement === last) {
+          event.preventDefault();
+          first.focus();
+        }
+      }}
+      className={`m-auto w-[calc(100%-2rem)] max-w-sm rounded-2xl bg-surface p-6 text-fg shadow-xl backdrop:bg-black/50 ${className}`}
+    >
+      {open ? children : null}
+    </dialog>
+  );
+}
