@@ -28,9 +28,9 @@ function visibleTo(ctx: StaffContext, seesAll: boolean): SQL | undefined {
 
 /**
  * visibleTo with the clinic's policy read inside the same statement, for the unread badge drawn
- * on every EMR page (one query instead of two).
+ * on every EMR page (one query instead of two) and the EMR overview's unread conversations.
  */
-function visibleUnderPolicy(ctx: StaffContext): SQL {
+export function visibleUnderPolicy(ctx: StaffContext): SQL {
   return or(
     sql`(select ${tenantSettings.messagingPolicy} from ${tenantSettings} where ${tenantSettings.tenantId} = ${conversations.tenantId}) is distinct from 'assigned_only'`,
     visibleTo(ctx, false),

@@ -93,16 +93,19 @@ export default async function PortalSignInPage({
           <p className="mt-3 text-fg-muted">{t('portalUnavailable')}</p>
         )}
       </section>
-      <section aria-labelledby="locations-heading" className="lg:col-start-1 lg:row-start-2">
-        <h2 id="locations-heading" className="text-lg font-semibold">
-          {profile.locations.length === 1 ? t('ourLocation') : t('ourLocations')}
-        </h2>
-        <ul className="mt-3 grid gap-3 sm:grid-cols-2">
-          {profile.locations.map((location) => (
-            <LocationCard key={location.id} location={location} clinicName={displayName} />
-          ))}
-        </ul>
-      </section>
+      {/* A clinic still setting up has no locations yet: no heading with nothing under it. */}
+      {profile.locations.length > 0 ? (
+        <section aria-labelledby="locations-heading" className="lg:col-start-1 lg:row-start-2">
+          <h2 id="locations-heading" className="text-lg font-semibold">
+            {profile.locations.length === 1 ? t('ourLocation') : t('ourLocations')}
+          </h2>
+          <ul className="mt-3 grid gap-3 sm:grid-cols-2">
+            {profile.locations.map((location) => (
+              <LocationCard key={location.id} location={location} clinicName={displayName} language={locale} defaultLanguage={profile.portal.defaultLanguage} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }
