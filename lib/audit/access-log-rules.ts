@@ -192,6 +192,7 @@ export const ACCESS_LOG_ACTIONS: Readonly<Record<string, AccessMapping>> = {
 /** Actions that neither read nor change a patient's record, each with the reason. */
 export const ACCESS_LOG_EXCLUDED: Readonly<Record<string, string>> = {
   'patient.searched': 'a search of the patient list, naming no one patient',
+  'staff_home.overview_viewed': "the EMR overview's lists of the day's work (counts only), naming no one patient",
   'audit.exported': "the clinic's audit log exported in the CRM",
   'portal.access_log_viewed': 'the patient reading this very log',
   'portal.access_log_exported': 'the patient exporting this very log',
