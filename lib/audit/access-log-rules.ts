@@ -240,6 +240,8 @@ export const ACCESS_LOG_EXCLUDED: Readonly<Record<string, string>> = {
   'data_export.expired': "the patient's own export of their data",
   'data_export.downloaded': "the patient's own export of their data",
   'data_export.download_refused': "the patient's own export of their data",
+  'waitlist.offer_accepted': "the patient's own answer to a waitlist offer by its link (the visit it books is appointment.booked)",
+  'waitlist.offer_declined': "the patient's own answer to a waitlist offer by its link",
 };
 
 /**

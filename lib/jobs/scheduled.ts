@@ -18,6 +18,7 @@ import { SEND_BATCH, sendDueCampaignMessages } from '@/lib/engagement/campaigns/
 import { OVERDUE_BATCH, recordOverdueInvoices } from '@/lib/engagement/overdue-invoices';
 import { dispatchDueMessages, type DispatchResult } from '@/lib/outbox/dispatcher';
 import { releaseHeldSmsEverywhere } from '@/lib/sms-spend/release';
+import { runWaitlistOffers } from '@/lib/waitlist/offer-job';
 
 /**
  * The work that runs on a schedule, in one list for both runners: the Vercel cron route
@@ -102,6 +103,10 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'passkey-challenges', everySeconds: 300, run: async (db, at) => deleteExpiredChallenges(db, at) },
   // Patients' data exports (lib/data-export/build.ts): built with SKIP LOCKED and a fenced lease, then expired after 7 days; before the outbox, which sends the "ready" notice.
   { name: 'data-exports', everySeconds: 30, run: async (db, at) => ({ ...(await runDataExportJob(db, at)) }), moreWaiting: (c) => (c.exportsBuilt ?? 0) + (c.exportsRetried ?? 0) + (c.exportsFailed ?? 0) >= EXPORT_BATCH },
+  // Waitlist offers (lib/waitlist/offer-job.ts): lapsed offers expire, times no longer free are gone
+  // (told once), free times go to waiting patients in the order they joined; each clinic's pass
+  // under a try-lock, so two runners never make an offer twice. Before the outbox, which sends them.
+  { name: 'waitlist-offers', everySeconds: 60, run: async (db, at) => ({ ...(await runWaitlistOffers(db, at)) }) },
   OUTBOX_JOB,
 ];
 

@@ -132,3 +132,47 @@ export const dataExportReadyTexts: Record<NotificationLanguage, DataExportReadyT
     emailLine: (clinic) => `Su exportación de datos de ${clinic} está lista. Inicie sesión en su portal de pacientes para descargarla (una sola vez, en un plazo de 7 días):`,
   },
 };
+
+/**
+ * A waitlist offer (issue 20): the clinic, the time, how long it is held and the link, nothing
+ * else (not the service, which can reveal a condition); and, once, that the time was taken.
+ */
+export interface WaitlistOfferTexts {
+  locale: string;
+  offerSms: (clinic: string, date: string, time: string, minutes: number, link: string) => string;
+  offerSubject: (clinic: string) => string;
+  offerEmail: (clinic: string, date: string, time: string, minutes: number) => string;
+  /** Followed by the link to the offer's page. */
+  offerAction: string;
+  offerButton: string;
+  goneSms: (clinic: string) => string;
+  goneSubject: (clinic: string) => string;
+  goneEmail: (clinic: string) => string;
+}
+
+export const waitlistOfferTexts: Record<NotificationLanguage, WaitlistOfferTexts> = {
+  en: {
+    locale: 'en-US',
+    offerSms: (clinic, date, time, minutes, link) => `${clinic}: a visit time opened up on ${date} at ${time}. It is held for you for ${minutes} minutes: ${link}`,
+    offerSubject: (clinic) => `A visit time opened up at ${clinic}`,
+    offerEmail: (clinic, date, time, minutes) =>
+      `You are on the waiting list at ${clinic}, and a time opened up: ${date} at ${time}. It is held for you for ${minutes} minutes; after that it goes to the next person on the list.`,
+    offerAction: 'To take it or say no thanks, open:',
+    offerButton: 'See the time',
+    goneSms: (clinic) => `${clinic}: the time we offered you has been taken. You are still on the waiting list.`,
+    goneSubject: (clinic) => `The time offered by ${clinic} has been taken`,
+    goneEmail: (clinic) => `The time ${clinic} offered you has been taken by someone else. You are still on the waiting list, and we will tell you when another time opens up.`,
+  },
+  es: {
+    locale: 'es',
+    offerSms: (clinic, date, time, minutes, link) => `${clinic}: se liberó un horario el ${date} a las ${time}. Lo reservamos para usted durante ${minutes} minutos: ${link}`,
+    offerSubject: (clinic) => `Se liberó un horario en ${clinic}`,
+    offerEmail: (clinic, date, time, minutes) =>
+      `Usted está en la lista de espera de ${clinic} y se liberó un horario: el ${date} a las ${time}. Lo reservamos para usted durante ${minutes} minutos; después pasa a la siguiente persona de la lista.`,
+    offerAction: 'Para aceptarlo o rechazarlo, abra:',
+    offerButton: 'Ver el horario',
+    goneSms: (clinic) => `${clinic}: el horario que le ofrecimos ya fue tomado. Sigue en la lista de espera.`,
+    goneSubject: (clinic) => `El horario ofrecido por ${clinic} ya fue tomado`,
+    goneEmail: (clinic) => `El horario que ${clinic} le ofreció ya lo tomó otra persona. Sigue en la lista de espera y le avisaremos cuando se libere otro horario.`,
+  },
+};

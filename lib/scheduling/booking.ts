@@ -12,6 +12,7 @@ import { PG, postgresErrorCode } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { enqueueAppointmentNotification } from '@/lib/notifications/appointment-notifications';
 import type { TenantRef } from '@/lib/tenancy/lookup';
+import { offerFreedTimesSoon } from '@/lib/waitlist/wake';
 import { loadBookingContext, loadProviderCalendars, offeringProviders } from './find-slots';
 import { checkSlot, type SlotProblem } from './slots';
 import { zonedDate } from './zoned-time';
@@ -51,6 +52,21 @@ export interface VisitLinkActor {
 /** Who may change an existing visit: the booking audiences, or a reminder's link (cancel only). */
 export type ChangeActor = SchedulingActor | VisitLinkActor;
 
+/**
+ * Whoever holds a waitlist offer's signed link (lib/waitlist/offers.ts, which checked the link and
+ * the offer): books the offered time for the offer's patient only, as whoever made the waitlist
+ * entry could (a desk-made entry may be for a staff-only service), recorded as the patient by the link.
+ */
+export interface WaitlistOfferActor {
+  tenant: TenantRef;
+  waitlistOffer: { offerId: string; patientId: string; audience: 'patient' | 'staff' };
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+/** Who may book: the booking audiences, or a waitlist offer's link. */
+export type BookingActor = SchedulingActor | WaitlistOfferActor;
+
 export interface BookingInput {
   patientId: string;
   serviceId: string;
@@ -77,21 +93,30 @@ export type ChangeResult = { ok: true } | ChangeRefusal;
 const CANCEL_REASON_MAX = 500;
 export const RESCHEDULED_REASON = 'Rescheduled';
 
-function isPortal(actor: ChangeActor): actor is PortalContext {
+function isPortal(actor: ChangeActor | WaitlistOfferActor): actor is PortalContext {
   return 'account' in actor;
+}
+
+function isOfferLink(actor: ChangeActor | WaitlistOfferActor): actor is WaitlistOfferActor {
+  return 'waitlistOffer' in actor;
 }
 
 function isVisitLink(actor: ChangeActor): actor is VisitLinkActor {
   return 'visitLink' in actor;
 }
 
-function tenantOf(actor: ChangeActor): string {
+function tenantOf(actor: ChangeActor | WaitlistOfferActor): string {
   return actor.tenant.id;
 }
 
 /** The audit entry's actor for a reminder link: the patient, by the link (shown as its label). */
 export function visitLinkAudit(actor: VisitLinkActor): Pick<AuditRecord, 'tenantId' | 'actor' | 'ip' | 'userAgent'> {
   return { tenantId: actor.tenant.id, actor: { kind: 'patient', id: null, label: 'Reminder link' }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null };
+}
+
+/** The audit entry's actor for a waitlist offer's link: the patient, by the link. */
+export function offerLinkAudit(actor: WaitlistOfferActor): Pick<AuditRecord, 'tenantId' | 'actor' | 'ip' | 'userAgent'> {
+  return { tenantId: actor.tenant.id, actor: { kind: 'patient', id: null, label: 'Waitlist offer link' }, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null };
 }
 
 /** The event's actor for a reminder link: the patient, with no portal account to name. */
@@ -140,12 +165,19 @@ async function assertMayActFor(db: Executor, actor: SchedulingActor, patientId: 
   if (!row) throw new NotFoundError('patient');
 }
 
+/** Who booked, as the appointment row records it (a waitlist link books as the patient). */
+function bookedBy(actor: BookingActor): { bookedByKind: 'staff' | 'patient'; bookedById: string } {
+  if (isOfferLink(actor)) return { bookedByKind: 'patient', bookedById: actor.waitlistOffer.patientId };
+  return isPortal(actor) ? { bookedByKind: 'patient', bookedById: actor.account.id } : { bookedByKind: 'staff', bookedById: actor.actor.id };
+}
+
 /** Re-checks the slot against the rules with the provider locked, then inserts. */
-async function insertBooking(tx: Executor, actor: SchedulingActor, input: BookingInput) {
+async function insertBooking(tx: Executor, actor: BookingActor, input: BookingInput) {
   const tenantId = tenantOf(actor);
   if (!(input.startsAt instanceof Date) || Number.isNaN(input.startsAt.getTime())) throw new Refused({ ok: false, error: 'outside-hours' });
   const { service, location, settings } = await loadBookingContext(tx, tenantId, {
-    serviceId: input.serviceId, locationId: input.locationId, audience: isPortal(actor) ? 'patient' : 'staff',
+    serviceId: input.serviceId, locationId: input.locationId,
+    audience: isOfferLink(actor) ? actor.waitlistOffer.audience : isPortal(actor) ? 'patient' : 'staff',
   });
   if (!isUuid(input.providerId)) throw new NotFoundError('provider');
   // Serialises bookings of one provider. NO KEY UPDATE does not block the FK checks of inserts.
@@ -172,31 +204,37 @@ async function insertBooking(tx: Executor, actor: SchedulingActor, input: Bookin
     .insert(appointments)
     .values({
       tenantId, patientId: input.patientId, providerId: provider.id, serviceId: service.id, locationId: location.id,
-      startsAt, endsAt, status: 'booked',
-      bookedByKind: isPortal(actor) ? 'patient' : 'staff',
-      bookedById: isPortal(actor) ? actor.account.id : actor.actor.id,
+      startsAt, endsAt, status: 'booked', ...bookedBy(actor),
     })
     .returning({ id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt });
   return { appointment: row!, service, location };
 }
 
-export async function bookAppointment(db: Executor, actor: SchedulingActor, input: BookingInput): Promise<BookingResult> {
+/**
+ * Books in one transaction with its audit entry, event, confirmation and forms. Given a
+ * transaction (a waitlist acceptance), the booking is a savepoint in it: a refusal or a lost race
+ * rolls back the booking only, and the caller's transaction goes on to say so.
+ */
+export async function bookAppointment(db: Executor, actor: BookingActor, input: BookingInput): Promise<BookingResult> {
   const tenantId = tenantOf(actor);
-  await assertMayActFor(db, actor, input.patientId);
+  if (!isOfferLink(actor)) await assertMayActFor(db, actor, input.patientId);
+  else if (input.patientId !== actor.waitlistOffer.patientId) throw new NotFoundError('patient');
   const result = await inTransaction(db, async (tx) => {
     const { appointment, service, location } = await insertBooking(tx, actor, input);
-    await recordAudit(tx, actor, {
+    const entry = {
       action: AppointmentAuditActions.booked, patientId: input.patientId,
       target: { type: 'appointment', id: appointment.id },
       details: { after: { startsAt: appointment.startsAt.toISOString(), providerId: input.providerId, service: service.name, location: location.name } },
-    });
+    };
+    if (isOfferLink(actor)) await recordAudit(tx, { ...entry, ...offerLinkAudit(actor) });
+    else await recordAudit(tx, actor, entry);
     await recordEvent(tx, tenantId, {
-      name: 'appointment.booked', patientId: input.patientId, actor: eventActorOf(actor),
+      name: 'appointment.booked', patientId: input.patientId, actor: isOfferLink(actor) ? VISIT_LINK_EVENT_ACTOR : eventActorOf(actor),
       subject: { appointmentId: appointment.id, serviceId: service.id, locationId: location.id, providerId: input.providerId },
     });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
     // The service's required forms, due on the visit's date (skipped when already open).
-    await assignBookingForms(tx, actor, {
+    await assignBookingForms(tx, isOfferLink(actor) ? { kind: 'system', tenant: actor.tenant } : actor, {
       patientId: input.patientId, serviceId: service.id, appointmentId: appointment.id, dueOn: zonedDate(appointment.startsAt, location.timeZone),
     });
     return { ok: true as const, appointment };
@@ -304,6 +342,7 @@ export async function rescheduleAppointment(
     });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: old.id, kind: 'cancelled' });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: appointment.id, kind: 'confirmed' });
+    offerFreedTimesSoon(tenantId); // the old time may suit someone on the waitlist (after the response)
     return { ok: true as const, appointment };
   });
 }
@@ -331,6 +370,7 @@ export async function cancelAppointment(db: Executor, actor: ChangeActor, appoin
       subject: { appointmentId: row.id, serviceId: row.serviceId, locationId: row.locationId, providerId: row.providerId },
     });
     await enqueueAppointmentNotification(tx, { tenantId, appointmentId: row.id, kind: 'cancelled' });
+    offerFreedTimesSoon(tenantId); // the freed time may suit someone on the waitlist (after the response)
     return { ok: true as const };
   });
   return result as ChangeResult;
