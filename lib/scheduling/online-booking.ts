@@ -1,18 +1,19 @@
 import 'server-only';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { availabilityRules, locations, providerServices, services, staffUsers } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
-import { now as clockNow } from '@/lib/clock';
+import { localizedColumn, portalTextScope } from '@/lib/i18n/clinic-text-sql';
 import { isUuid } from '@/lib/kernel/ids';
-import { findFreeSlots, loadBookingContext, offeringProviders, type OpenSlot } from './find-slots';
-import { bookableRange } from './slots';
-import { addDays, zonedDate, zonedInstant } from './zoned-time';
+import { offeringProviders, type OpenSlot } from './find-slots';
+import { chosenProviderIds, loadOfferContext, offersBetween, portalWaitlistOpen } from './free-days';
+import { addMonths, isCalendarDate, isMonth, lastDateOf, monthOf } from './month-grid';
+import { zonedDate } from './zoned-time';
 
 /**
- * What a patient may book online in the portal's flow (only what can actually be booked) and a
- * week of free times. Every id that arrives from a URL or a form is checked here against the
- * clinic; a bad one means "not chosen", never an error.
+ * What a patient may book online in the portal's flow (only what can actually be booked), and a
+ * month of free days with one day's free times. Every id that arrives from a URL or a form is
+ * checked here against the clinic; a bad one means "not chosen", never an error.
  */
 
 export interface BookableLocation {
@@ -22,6 +23,8 @@ export interface BookableLocation {
   city: string;
   timeZone: string;
   phone: string | null;
+  /** What to know before coming (parking, entrance), in the patient's language when translated. */
+  notes: string | null;
 }
 
 export interface BookableService {
@@ -49,10 +52,12 @@ function bookableConditions(tenantId: string) {
 export async function listBookableLocations(db: Executor, ctx: PortalContext): Promise<BookableLocation[]> {
   const tenantId = ctx.tenant.id;
   if (!isUuid(tenantId)) return [];
+  // Names, descriptions and notes in the patient's language when the clinic translated them.
+  const text = portalTextScope(ctx);
   return db
     .selectDistinct({
-      id: locations.id, name: locations.name, addressLine1: locations.addressLine1, city: locations.city,
-      timeZone: locations.timeZone, phone: locations.phone,
+      id: locations.id, name: localizedColumn(locations.name, locations.translations, 'name', text).as('name'), addressLine1: locations.addressLine1, city: locations.city,
+      timeZone: locations.timeZone, phone: locations.phone, notes: localizedColumn<string | null>(locations.notes, locations.translations, 'notes', text),
     })
     .from(locations)
     .innerJoin(availabilityRules, and(eq(availabilityRules.tenantId, locations.tenantId), eq(availabilityRules.locationId, locations.id)))
@@ -60,15 +65,19 @@ export async function listBookableLocations(db: Executor, ctx: PortalContext): P
     .innerJoin(providerServices, and(eq(providerServices.tenantId, staffUsers.tenantId), eq(providerServices.providerId, staffUsers.id)))
     .innerJoin(services, and(eq(services.tenantId, providerServices.tenantId), eq(services.id, providerServices.serviceId)))
     .where(and(...bookableConditions(tenantId)))
-    .orderBy(asc(locations.name), asc(locations.id));
+    // By the name as shown (a DISTINCT query orders by its output column "name").
+    .orderBy(sql`"name"`, asc(locations.id));
 }
 
 export async function listBookableServices(db: Executor, ctx: PortalContext, locationId: string): Promise<BookableService[]> {
   const tenantId = ctx.tenant.id;
   if (!isUuid(tenantId) || !isUuid(locationId)) return [];
+  const text = portalTextScope(ctx);
   return db
     .selectDistinct({
-      id: services.id, name: services.name, description: services.description, durationMinutes: services.durationMinutes, isVideo: services.isVideo,
+      id: services.id, name: localizedColumn(services.name, services.translations, 'name', text).as('name'),
+      description: localizedColumn<string | null>(services.description, services.translations, 'description', text),
+      durationMinutes: services.durationMinutes, isVideo: services.isVideo,
     })
     .from(services)
     .innerJoin(providerServices, and(eq(providerServices.tenantId, services.tenantId), eq(providerServices.serviceId, services.id)))
@@ -76,7 +85,7 @@ export async function listBookableServices(db: Executor, ctx: PortalContext, loc
     .innerJoin(availabilityRules, and(eq(availabilityRules.tenantId, staffUsers.tenantId), eq(availabilityRules.providerId, staffUsers.id)))
     .innerJoin(locations, and(eq(locations.tenantId, availabilityRules.tenantId), eq(locations.id, availabilityRules.locationId)))
     .where(and(...bookableConditions(tenantId), eq(locations.id, locationId)))
-    .orderBy(asc(services.name), asc(services.id));
+    .orderBy(sql`"name"`, asc(services.id));
 }
 
 export interface BookingChoice {
@@ -110,63 +119,83 @@ export async function resolveBookingChoice(
   return { locations: all, location, services: offered, service, providers, provider };
 }
 
-export const WEEK_DAYS = 7;
-
-export interface BookingWeek {
-  /** First local date shown (YYYY-MM-DD, the location's zone). */
-  start: string;
+export interface BookingMonth {
+  /** The month shown (YYYY-MM, the location's calendar), and its neighbours inside the notice and horizon. */
+  month: string;
   previous: string | null;
   next: string | null;
+  /** The location's date today, and the first and last dates a patient may book. */
+  today: string;
+  firstDate: string;
+  lastDate: string;
   timeZone: string;
   durationMinutes: number;
-  /** Every date of the week, with its free slots (possibly none). */
-  days: { date: string; slots: OpenSlot[] }[];
+  /** Dates of the month with a free time with the chosen provider (or anyone). */
+  freeDays: string[];
+  /** The day whose times are shown: the one asked for, else the month's first free day. */
+  day: string | null;
+  slots: OpenSlot[];
+  /** The earliest free time with anyone offering the service there, up to the end of the month shown… */
+  nextAvailable: OpenSlot | null;
+  /** …and with the chosen provider (the same slot when the choice is "any"). */
+  nextWithChosen: OpenSlot | null;
+  /** The clinic lets patients join its waitlist from the portal. */
+  waitlistOpen: boolean;
 }
 
 /**
- * Seven days of free times from `week` (a local date), kept inside what the clinic lets patients
- * book: no earlier than the notice allows, no later than the horizon.
+ * A month of free days and one day's free times, kept inside what the clinic lets patients
+ * book. With no month or day in the URL, the month and day of the first free time (months with
+ * nothing free are skipped, up to the horizon). One read of the clinic's calendars covers the
+ * first bookable day to the end of the month shown, so "next available" costs nothing more.
  */
-export async function loadBookingWeek(
+export async function loadBookingMonth(
   db: Executor,
   ctx: PortalContext,
-  input: { serviceId: string; locationId: string; providerId: string | 'any'; week?: string | null },
-): Promise<BookingWeek> {
-  const { location, service, settings } = await loadBookingContext(db, ctx.tenant.id, { ...input, audience: 'patient' });
-  const tz = location.timeZone;
-  const { earliest, latest } = bookableRange(clockNow(), settings);
-  const first = zonedDate(earliest, tz);
-  const last = zonedDate(latest, tz);
-  const wanted = input.week && /^\d{4}-\d{2}-\d{2}$/.test(input.week) && addDays(input.week, 0) === input.week ? input.week : first;
-  const start = wanted < first ? first : wanted > last ? last : wanted;
-  const end = addDays(start, WEEK_DAYS);
-  const free = await findFreeSlots(db, ctx.tenant.id, {
-    serviceId: service.id, locationId: location.id, providerId: input.providerId, audience: 'patient',
-    from: zonedInstant(start, '00:00', tz), to: zonedInstant(end, '00:00', tz),
-  });
-  const byDate = new Map(free.days.map((d) => [d.date, d.slots]));
-  const days = Array.from({ length: WEEK_DAYS }, (_, i) => addDays(start, i)).map((date) => ({ date, slots: byDate.get(date) ?? [] }));
-  const previousStart = addDays(start, -WEEK_DAYS);
+  input: { serviceId: string; locationId: string; providerId: string | 'any'; month?: string | null; day?: string | null; slot?: string | null },
+): Promise<BookingMonth> {
+  const [offer, waitlistOpen] = await Promise.all([loadOfferContext(db, ctx, input), portalWaitlistOpen(db, ctx)]);
+  const { firstDate, lastDate, timeZone } = offer;
+  const firstMonth = monthOf(firstDate);
+  const lastMonth = monthOf(lastDate);
+  const slotAt = input.slot ? new Date(input.slot) : null;
+  const asked = slotAt && !Number.isNaN(slotAt.getTime()) ? zonedDate(slotAt, timeZone) : isCalendarDate(input.day) ? input.day : null;
+  const askedMonth = asked ? monthOf(asked) : isMonth(input.month) ? input.month : null;
+  let month = askedMonth ? (askedMonth < firstMonth ? firstMonth : askedMonth > lastMonth ? lastMonth : askedMonth) : firstMonth;
+
+  const everyone = chosenProviderIds(offer, 'any');
+  const mine = (slots: OpenSlot[] | undefined) =>
+    input.providerId === 'any' ? slots ?? [] : (slots ?? []).filter((s) => s.providers.some((p) => p.id === input.providerId));
+  const days = await offersBetween(db, ctx, offer, everyone, firstDate, lastDateOf(month));
+  const freeIn = (m: string) => [...days.keys()].filter((date) => monthOf(date) === m && mine(days.get(date)).length > 0);
+  // Nothing asked for: move on to the first month with a free time with the chosen provider.
+  while (!askedMonth && freeIn(month).length === 0 && month < lastMonth) {
+    month = addMonths(month, 1);
+    for (const [date, slots] of await offersBetween(db, ctx, offer, everyone, `${month}-01`, lastDateOf(month))) days.set(date, slots);
+  }
+
+  const freeDays = freeIn(month);
+  const day = asked && monthOf(asked) === month && asked >= firstDate && asked <= lastDate ? asked : freeDays[0] ?? null;
+  const dates = [...days.keys()].sort();
+  const firstMine = dates.find((date) => mine(days.get(date)).length > 0);
   return {
-    start,
-    previous: start > first ? (previousStart < first ? first : previousStart) : null,
-    next: end <= last ? end : null,
-    timeZone: tz,
-    durationMinutes: service.durationMinutes,
-    days,
+    month,
+    previous: month > firstMonth ? addMonths(month, -1) : null,
+    next: month < lastMonth ? addMonths(month, 1) : null,
+    today: zonedDate(offer.now, timeZone),
+    firstDate, lastDate, timeZone, durationMinutes: offer.durationMinutes,
+    freeDays, day,
+    slots: day ? mine(days.get(day)) : [],
+    nextAvailable: dates[0] ? days.get(dates[0])![0]! : null,
+    nextWithChosen: firstMine ? mine(days.get(firstMine))[0]! : null,
+    waitlistOpen,
   };
 }
 
-/** The open slot starting at `iso` in this week, or null (taken meanwhile, or never offered). */
-export function findSlotInWeek(week: BookingWeek, iso: string | null | undefined): OpenSlot | null {
+/** The open slot starting at `iso` among the day's, or null (taken meanwhile, or never offered). */
+export function findSlotInDay(month: BookingMonth, iso: string | null | undefined): OpenSlot | null {
   if (!iso) return null;
   const at = Date.parse(iso);
   if (Number.isNaN(at)) return null;
-  for (const day of week.days) for (const slot of day.slots) if (slot.startsAt.getTime() === at) return slot;
-  return null;
-}
-
-/** The local date whose week holds an instant, to show fresh slots around a time that was lost. */
-export function weekOf(instant: Date, timeZone: string): string {
-  return zonedDate(instant, timeZone);
+  return month.slots.find((slot) => slot.startsAt.getTime() === at) ?? null;
 }

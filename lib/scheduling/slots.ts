@@ -59,8 +59,27 @@ function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/**
+ * Wall time -> instant answers, kept for the process: each costs three time-zone conversions
+ * (~15 µs), a month of candidates for every provider asks the same few hundred again, and the
+ * answers never change (bounded like lib/intl/date-time-format.ts's cache).
+ */
+const instants = new Map<string, number | null>();
+const MAX_INSTANTS = 50_000;
+
 /** The instant of a local wall time, or null when that wall time does not exist that day. */
 export function existingZonedInstant(date: string, minutes: number, timeZone: string): Date | null {
+  const key = `${timeZone}|${date}|${minutes}`;
+  let at = instants.get(key);
+  if (at === undefined) {
+    at = wallClockInstant(date, minutes, timeZone)?.getTime() ?? null;
+    if (instants.size >= MAX_INSTANTS) instants.clear();
+    instants.set(key, at);
+  }
+  return at === null ? null : new Date(at);
+}
+
+function wallClockInstant(date: string, minutes: number, timeZone: string): Date | null {
   // 24:00 (a valid Postgres time) is the next day's midnight.
   if (minutes >= 24 * 60) return zonedInstant(addDays(date, 1), hhmm(minutes - 24 * 60), timeZone);
   const time = hhmm(minutes);

@@ -5,7 +5,7 @@ import { bookingParamsSchema } from '@/app/t/[tenant]/portal/(app)/bookings/para
 import { getDb } from '@/db/client';
 import { appointments, locations, patients, services } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
-import { findSlotInWeek, listBookableLocations, listBookableServices, loadBookingWeek, resolveBookingChoice } from '@/lib/scheduling/online-booking';
+import { findSlotInDay, listBookableLocations, listBookableServices, loadBookingMonth, resolveBookingChoice } from '@/lib/scheduling/online-booking';
 import { bookPortalVisit, cancelPortalVisit, getBookingVisit, listBookingVisits, reschedulePortalVisit } from '@/lib/scheduling/patient-bookings';
 import { displayZone } from '@/lib/scheduling/visit-display';
 import { bookAppointment } from '@/lib/scheduling/booking';
@@ -117,39 +117,38 @@ describe('what the portal offers to book', () => {
   });
 });
 
-describe('a week of free times', () => {
-  it('shows seven days, empty ones included, from the first bookable day, with week navigation inside the horizon', async () => {
+describe('the month of free times', () => {
+  it('opens on the first free day, marks the month’s free days, and moves between months inside the horizon', async () => {
     const c = await clinic();
     const db = getDb();
     const query = { serviceId: c.visit.id, locationId: c.main.id, providerId: c.ada.id };
-    const week = await loadBookingWeek(db, c.portal(), query);
-    expect(week.start).toBe('2030-01-07');
-    expect(week.previous).toBeNull();
-    expect(week.next).toBe('2030-01-14');
-    expect(week.timeZone).toBe(TZ);
-    expect(week.days.map((d) => [d.date, d.slots.length])).toEqual([
-      ['2030-01-07', 6], ['2030-01-08', 6], ['2030-01-09', 6], ['2030-01-10', 6], ['2030-01-11', 6], ['2030-01-12', 0], ['2030-01-13', 0],
-    ]);
-    const second = await loadBookingWeek(db, c.portal(), { ...query, week: '2030-01-14' });
-    expect(second.previous).toBe('2030-01-07');
-
-    // A week asked for in the past, past the horizon, or that is not a date stays inside the rules.
-    expect((await loadBookingWeek(db, c.portal(), { ...query, week: '2029-12-01' })).start).toBe('2030-01-07');
-    expect((await loadBookingWeek(db, c.portal(), { ...query, week: '2030-02-30' })).start).toBe('2030-01-07');
-    const last = await loadBookingWeek(db, c.portal(), { ...query, week: '2030-03-01' });
-    expect(last.start).toBe('2030-02-06');
-    expect(last.next).toBeNull();
+    const month = await loadBookingMonth(db, c.portal(), query);
+    expect(month).toMatchObject({ month: '2030-01', previous: null, next: '2030-02', today: '2030-01-07', firstDate: '2030-01-07', lastDate: '2030-02-06', timeZone: TZ });
+    expect(month.day).toBe('2030-01-07');
+    // Weekdays only, from the first bookable day; Ada's six half-hours a morning.
+    expect(month.freeDays).toHaveLength(19);
+    expect(month.freeDays.slice(0, 6)).toEqual(['2030-01-07', '2030-01-08', '2030-01-09', '2030-01-10', '2030-01-11', '2030-01-14']);
+    expect(month.slots).toHaveLength(6);
+    const february = await loadBookingMonth(db, c.portal(), { ...query, month: '2030-02' });
+    // The horizon ends on Feb 6 at 07:00, before Ada's first time that day.
+    expect(february).toMatchObject({ month: '2030-02', previous: '2030-01', next: null, freeDays: ['2030-02-01', '2030-02-04', '2030-02-05'] });
+    // A month or day asked for outside the rules, or that is not a date, stays inside them.
+    expect((await loadBookingMonth(db, c.portal(), { ...query, month: '2029-12' })).month).toBe('2030-01');
+    expect((await loadBookingMonth(db, c.portal(), { ...query, day: '2030-02-30' })).day).toBe('2030-01-07');
+    expect((await loadBookingMonth(db, c.portal(), { ...query, month: '2030-05' })).month).toBe('2030-02');
   });
 
   it('finds a chosen slot only while it is free', async () => {
     const c = await clinic();
     const db = getDb();
-    const query = { serviceId: c.visit.id, locationId: c.main.id, providerId: c.ada.id, week: '2030-01-14' };
     const at = ny('2030-01-15', '10:00');
-    expect(findSlotInWeek(await loadBookingWeek(db, c.portal(), query), at.toISOString())?.startsAt).toEqual(at);
-    expect(findSlotInWeek(await loadBookingWeek(db, c.portal(), query), 'not a date')).toBeNull();
+    const query = { serviceId: c.visit.id, locationId: c.main.id, providerId: c.ada.id, slot: at.toISOString() };
+    const month = await loadBookingMonth(db, c.portal(), query);
+    expect(month.day).toBe('2030-01-15');
+    expect(findSlotInDay(month, at.toISOString())?.startsAt).toEqual(at);
+    expect(findSlotInDay(month, 'not a date')).toBeNull();
     await c.staffBooks(c.stranger.id, at);
-    expect(findSlotInWeek(await loadBookingWeek(db, c.portal(), query), at.toISOString())).toBeNull();
+    expect(findSlotInDay(await loadBookingMonth(db, c.portal(), query), at.toISOString())).toBeNull();
   });
 });
 

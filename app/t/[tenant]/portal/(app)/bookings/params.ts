@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SLOT_PATTERN, WEEK_PATTERN } from '@/lib/scheduling/booking-forms';
+import { DAY_PARTS } from '@/lib/scheduling/month-grid';
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(first, schema.optional().catch(undefined));
@@ -7,7 +8,8 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(first, schema.
 /** An instant as the slot buttons write it (toISOString); anything else is "no slot chosen". */
 const slotParam = z.string().max(40).regex(SLOT_PATTERN).refine((v) => !Number.isNaN(Date.parse(v)));
 const providerParam = z.union([z.literal('any'), z.uuid()]);
-const weekParam = z.string().regex(WEEK_PATTERN);
+const dateParam = z.string().regex(WEEK_PATTERN);
+const monthParam = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 export const BOOKING_NOTICES = ['taken', 'not-found', 'not-offered'] as const;
 export type BookingNotice = (typeof BOOKING_NOTICES)[number];
 
@@ -20,7 +22,13 @@ export const bookingParamsSchema = z.object({
   location: optional(z.uuid()),
   service: optional(z.uuid()),
   provider: optional(providerParam),
-  week: optional(weekParam),
+  /** The month shown (YYYY-MM) and the day whose times are shown (YYYY-MM-DD, the location's calendar). */
+  month: optional(monthParam),
+  day: optional(dateParam),
+  /** Which part of the day's times is shown. */
+  part: optional(z.enum(DAY_PARTS)),
+  /** The day to show again after a lost race: the confirm forms post it back as `week` (lib/scheduling/booking-forms.ts). */
+  week: optional(dateParam),
   slot: optional(slotParam),
   notice: optional(z.enum(BOOKING_NOTICES)),
 });

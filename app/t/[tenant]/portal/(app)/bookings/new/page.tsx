@@ -5,14 +5,14 @@ import { ChoiceStep } from '@/components/portal/bookings/choice-step';
 import { ConfirmForm } from '@/components/portal/bookings/confirm-form';
 import { secondaryLink, textLink } from '@/components/portal/bookings/styles';
 import { VisitWhen } from '@/components/portal/bookings/visit-when';
-import { WeekSlots } from '@/components/portal/bookings/week-slots';
+import { TimePicker } from '@/components/portal/bookings/time-picker';
 import { FormMessage } from '@/components/ui/form-controls';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { findSlotInWeek, loadBookingWeek, resolveBookingChoice, type BookingWeek } from '@/lib/scheduling/online-booking';
+import { findSlotInDay, loadBookingMonth, resolveBookingChoice, type BookingMonth } from '@/lib/scheduling/online-booking';
 import { displayZone } from '@/lib/scheduling/visit-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { bookVisitAction } from '../actions';
@@ -28,8 +28,8 @@ const NOTICE_KEY = { taken: 'slotTaken', 'not-found': 'notFound', 'not-offered':
 
 /**
  * Book a visit, one step per page: location (when there are several), service, provider or any,
- * a time from a week of free slots, then a summary to confirm. The step shown is the first
- * choice the URL does not (validly) make.
+ * a time from a month of free days and a day's times, then a summary to confirm. The step shown
+ * is the first choice the URL does not (validly) make.
  */
 export default async function NewBookingPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: SearchParams }) {
   await getPageTenant(params);
@@ -41,25 +41,27 @@ export default async function NewBookingPage({ params, searchParams }: { params:
   const { location, service, provider } = choice;
   const providerId = provider === 'any' ? 'any' : provider?.id;
 
-  let week: BookingWeek | null = null;
+  let month: BookingMonth | null = null;
   if (location && service && providerId) {
     try {
-      week = await loadBookingWeek(db, portal, { serviceId: service.id, locationId: location.id, providerId, week: query.week });
+      month = await loadBookingMonth(db, portal, {
+        serviceId: service.id, locationId: location.id, providerId, month: query.month, day: query.day ?? query.week, slot: query.slot,
+      });
     } catch (error) {
-      // Withdrawn between resolving the choice and loading the week: ask again, never an error page.
+      // Withdrawn between resolving the choice and loading the month: ask again, never an error page.
       if (!(error instanceof NotFoundError)) throw error;
     }
   }
-  const slot = week ? findSlotInWeek(week, query.slot) : null;
+  const slot = month ? findSlotInDay(month, query.slot) : null;
   // A slot in the URL that is no longer free is the same news as a lost race.
-  const noticeKey = query.slot && week && !slot ? 'slotTaken' : query.notice ? NOTICE_KEY[query.notice] : null;
+  const noticeKey = query.slot && month && !slot ? 'slotTaken' : query.notice ? NOTICE_KEY[query.notice] : null;
   const zone = displayZone(portal.account.timeZone, location?.timeZone ?? 'UTC');
 
   const here = { location: location?.id, service: service?.id, provider: providerId };
   const rows: SummaryRow[] = [];
   if (location) {
     rows.push({
-      label: t('location'), value: location.name,
+      label: t('location'), value: location.notes ? <>{location.name}<span className="mt-0.5 block whitespace-pre-line text-sm font-normal text-fg-muted">{location.notes}</span></> : location.name,
       ...(choice.locations.length > 1 ? { changeHref: PATH, changeLabel: t('changeLabel', { what: t('location').toLowerCase() }) } : {}),
     });
   }
@@ -81,7 +83,7 @@ export default async function NewBookingPage({ params, searchParams }: { params:
   if (slot && location) {
     rows.push({
       label: t('time'), value: <VisitWhen startsAt={slot.startsAt} locationZone={location.timeZone} patientZone={portal.account.timeZone} t={t} fmt={fmt} />,
-      changeHref: `${PATH}${bookingQuery({ ...here, week: week?.start })}`, changeLabel: t('changeLabel', { what: t('time').toLowerCase() }),
+      changeHref: `${PATH}${bookingQuery({ ...here, day: month?.day })}`, changeLabel: t('changeLabel', { what: t('time').toLowerCase() }),
     });
   }
 
@@ -119,19 +121,22 @@ export default async function NewBookingPage({ params, searchParams }: { params:
             options={[{ value: 'any', label: t('anyProvider'), hint: t('anyProviderHint') }, ...choice.providers.map((p) => ({ value: p.id, label: p.name }))]}
           />
         )
-      ) : !week ? (
+      ) : !month ? (
         <Link href={PATH} className={secondaryLink}>{t('startOver')}</Link>
       ) : !slot ? (
-        <WeekSlots
-          week={week} zone={zone} action={PATH} hidden={{ ...here, week: week.start }}
-          weekHref={(start) => `${PATH}${bookingQuery({ ...here, week: start })}`} t={t} fmt={fmt}
+        <TimePicker
+          month={month} zone={zone} part={query.part} path={PATH} here={here} providerId={providerId!}
+          href={(values, hash = '') => `${PATH}${bookingQuery({ ...here, ...values })}${hash}`}
+          waitlistHref={month.waitlistOpen ? `/portal/bookings/waitlist${bookingQuery(here)}` : null}
+          t={t} fmt={fmt}
         />
       ) : (
         <ConfirmForm
           action={bookVisitAction} label={t('confirm')} pendingLabel={t('confirming')}
-          hidden={{ ...here, week: week.start, slot: slot.startsAt.toISOString() }}
+          // `week` is the day to show again if the time is lost meanwhile (the action sends it back).
+          hidden={{ ...here, week: month.day, slot: slot.startsAt.toISOString() }}
         >
-          <Link href={`${PATH}${bookingQuery({ ...here, week: week.start })}`} className={`px-2 py-2 text-center ${textLink}`}>{t('chooseAnotherTime')}</Link>
+          <Link href={`${PATH}${bookingQuery({ ...here, day: month.day })}`} className={`px-2 py-2 text-center ${textLink}`}>{t('chooseAnotherTime')}</Link>
         </ConfirmForm>
       )}
     </div>

@@ -9,14 +9,14 @@ import { ConfirmForm } from '@/components/portal/bookings/confirm-form';
 import { secondaryLink, textLink } from '@/components/portal/bookings/styles';
 import { VisitSummary } from '@/components/portal/bookings/visit-summary';
 import { VisitWhen } from '@/components/portal/bookings/visit-when';
-import { WeekSlots } from '@/components/portal/bookings/week-slots';
+import { TimePicker } from '@/components/portal/bookings/time-picker';
 import { FormMessage } from '@/components/ui/form-controls';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
 import { getPortalI18n } from '@/lib/i18n/portal';
-import { findSlotInWeek, loadBookingWeek, resolveBookingChoice, type BookingWeek } from '@/lib/scheduling/online-booking';
+import { findSlotInDay, loadBookingMonth, resolveBookingChoice, type BookingMonth } from '@/lib/scheduling/online-booking';
 import { getBookingVisit } from '@/lib/scheduling/patient-bookings';
 import { displayZone } from '@/lib/scheduling/visit-display';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
@@ -72,18 +72,20 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
   // The visit's own provider no longer offering it online: fall back to anyone who does.
   const provider = choice.provider ?? (choice.service ? 'any' : null);
   const providerId = provider === 'any' ? 'any' : provider?.id;
-  let week: BookingWeek | null = null;
+  let month: BookingMonth | null = null;
   if (choice.location?.id === visit.locationId && choice.service && providerId) {
     try {
-      week = await loadBookingWeek(db, portal, { serviceId: visit.serviceId, locationId: visit.locationId, providerId, week: query.week });
+      month = await loadBookingMonth(db, portal, {
+        serviceId: visit.serviceId, locationId: visit.locationId, providerId, month: query.month, day: query.day ?? query.week, slot: query.slot,
+      });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
   }
-  if (!week || !providerId) {
+  if (!month || !providerId) {
     return <div className="space-y-6">{header}<FormMessage message={t('notFound')} /><ChangeWindowClosed visit={visit} t={t} withRule={false} />{back}</div>;
   }
-  const slot = findSlotInWeek(week, query.slot);
+  const slot = findSlotInDay(month, query.slot);
   const noticeKey = query.slot && !slot ? 'slotTaken' : query.notice ? NOTICE_KEY[query.notice] : null;
   const zone = displayZone(patientZone, visit.timeZone);
   const providerRow = {
@@ -104,9 +106,10 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
       ) : !slot ? (
         <>
           <BookingSummary heading={t('yourChoices')} rows={[providerRow]} changeText={t('change')} />
-          <WeekSlots
-            week={week} zone={zone} action={path} hidden={{ provider: providerId, week: week.start }}
-            weekHref={(start) => `${path}${bookingQuery({ provider: providerId, week: start })}`} t={t} fmt={fmt}
+          <TimePicker
+            month={month} zone={zone} part={query.part} path={path} here={{ provider: providerId }} providerId={providerId}
+            href={(values, hash = '') => `${path}${bookingQuery({ provider: providerId, ...values })}${hash}`}
+            waitlistHref={null} t={t} fmt={fmt}
           />
         </>
       ) : (
@@ -115,14 +118,15 @@ export default async function RescheduleVisitPage({ params, searchParams }: {
             heading={t('stepConfirm')} changeText={t('change')}
             rows={[providerRow, {
               label: t('newTime'), value: <VisitWhen startsAt={slot.startsAt} locationZone={visit.timeZone} patientZone={patientZone} t={t} fmt={fmt} />,
-              changeHref: `${path}${bookingQuery({ provider: providerId, week: week.start })}`, changeLabel: t('changeLabel', { what: t('newTime').toLowerCase() }),
+              changeHref: `${path}${bookingQuery({ provider: providerId, day: month.day })}`, changeLabel: t('changeLabel', { what: t('newTime').toLowerCase() }),
             }]}
           />
           <ConfirmForm
             action={rescheduleVisitAction} label={t('confirmReschedule')} pendingLabel={t('rescheduling')}
-            hidden={{ appointment: visit.id, provider: providerId, week: week.start, slot: slot.startsAt.toISOString() }}
+            // `week` is the day to show again if the time is lost meanwhile (the action sends it back).
+            hidden={{ appointment: visit.id, provider: providerId, week: month.day, slot: slot.startsAt.toISOString() }}
           >
-            <Link href={`${path}${bookingQuery({ provider: providerId, week: week.start })}`} className={`px-2 py-2 text-center ${textLink}`}>{t('chooseAnotherTime')}</Link>
+            <Link href={`${path}${bookingQuery({ provider: providerId, day: month.day })}`} className={`px-2 py-2 text-center ${textLink}`}>{t('chooseAnotherTime')}</Link>
           </ConfirmForm>
         </>
       )}
