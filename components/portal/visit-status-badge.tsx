@@ -10,10 +10,11 @@ const TONES: Record<AppointmentStatus, string> = {
   cancelled: 'border-line bg-surface-muted text-fg',
 };
 
-export function VisitStatusBadge({ status, endsAt, at, locale }: { status: AppointmentStatus; endsAt: Date; at: Date; locale: Locale }) {
+/** A visit's status in words; `moved` names a visit a reschedule cancelled "Moved", not "Cancelled". */
+export function VisitStatusBadge({ status, endsAt, at, locale, moved = false }: { status: AppointmentStatus; endsAt: Date; at: Date; locale: Locale; moved?: boolean }) {
   return (
     <span className={`inline-flex items-center rounded-full border px-2.5 py-0.5 text-sm font-medium ${TONES[status]}`}>
-      {visitStatusLabel({ status, endsAt }, at, locale)}
+      {visitStatusLabel({ status, endsAt, moved }, at, locale)}
     </span>
   );
 }

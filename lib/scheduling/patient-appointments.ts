@@ -7,21 +7,25 @@ import { now as clockNow } from '@/lib/clock';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 import { isUuid } from '@/lib/kernel/ids';
 import { auditChartSection } from '@/lib/patients/chart-audit';
+import { movedTo, movedToJoin, movedToLocation, movedToLocationJoin, visitChangeColumns, withVisitChange } from './visit-changes';
 
-/** A patient's visits for the chart: upcoming soonest first, past most recent first. */
+/** A patient's visits for the chart: upcoming soonest first, past most recent first; a cancelled one says what happened to it. */
 export async function listPatientAppointments(db: Executor, ctx: StaffContext, patientId: string) {
   assertPermission(ctx, 'patients.view');
   if (!isUuid(patientId)) throw new NotFoundError('patient');
   const query = () => db
     .select({
       id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
-      cancelReason: appointments.cancelReason, videoUrl: appointments.videoUrl,
+      videoUrl: appointments.videoUrl,
       provider: staffUsers.fullName, service: services.name, location: locations.name, timeZone: locations.timeZone,
+      ...visitChangeColumns(),
     })
     .from(appointments)
     .innerJoin(staffUsers, and(eq(staffUsers.tenantId, appointments.tenantId), eq(staffUsers.id, appointments.providerId)))
     .innerJoin(services, and(eq(services.tenantId, appointments.tenantId), eq(services.id, appointments.serviceId)))
-    .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)));
+    .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)))
+    .leftJoin(movedTo, movedToJoin)
+    .leftJoin(movedToLocation, movedToLocationJoin);
   const scope = and(eq(appointments.tenantId, ctx.tenant.id), eq(appointments.patientId, patientId));
   const at = clockNow();
   const [upcoming, past] = await Promise.all([
@@ -32,7 +36,7 @@ export async function listPatientAppointments(db: Executor, ctx: StaffContext, p
       .limit(100),
   ]);
   await auditChartSection(db, ctx, patientId, 'appointments');
-  return { upcoming, past };
+  return { upcoming: upcoming.map(withVisitChange), past: past.map(withVisitChange) };
 }
 export type ChartAppointment = Awaited<ReturnType<typeof listPatientAppointments>>['upcoming'][number];
 

@@ -6,24 +6,28 @@ import { appointments, locations, services, staffUsers } from '@/db/schema';
 import type { PortalContext } from '@/lib/access/context';
 import { portalAreaOpen } from '@/lib/access/linked-patients';
 import { now as clockNow } from '@/lib/clock';
+import { localizedColumn, portalTextScope, type ClinicTextScope } from '@/lib/i18n/clinic-text-sql';
 import { isUuid } from '@/lib/kernel/ids';
-import { canJoinVideo, type PortalVisit, type VisitWhen } from './visit-display';
+import { movedTo, movedToJoin, movedToLocation, movedToLocationJoin, visitChangeColumns, withVisitChange } from './visit-changes';
+import { canJoinVideo, type HistoryVisit, type PortalVisit, type VisitWhen } from './visit-display';
 
 export const MAX_VISITS_PAGE = 50;
 
-/** The columns the portal shows (no notes, no cancel reason, no internal ids). */
-export function portalVisitColumns() {
+/** The columns the portal shows of any visit (no notes, no internal ids; History adds what happened to a cancelled one). */
+export function portalVisitColumns(text: ClinicTextScope) {
   return {
     id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
     videoUrl: appointments.videoUrl,
-    provider: staffUsers.fullName, service: services.name, location: locations.name, timeZone: locations.timeZone,
+    // The clinic's names in the reader's language when it translated them (lib/i18n/clinic-text.ts).
+    provider: staffUsers.fullName, service: localizedColumn(services.name, services.translations, 'name', text),
+    location: localizedColumn(locations.name, locations.translations, 'name', text), timeZone: locations.timeZone,
   };
 }
 
 /** Same joins as the chart's list (lib/scheduling/patient-appointments.ts), each scoped to the clinic. */
-export function portalVisitQuery(db: Executor) {
+export function portalVisitQuery(db: Executor, text: ClinicTextScope) {
   return db
-    .select(portalVisitColumns())
+    .select(portalVisitColumns(text))
     .from(appointments)
     .innerJoin(staffUsers, and(eq(staffUsers.tenantId, appointments.tenantId), eq(staffUsers.id, appointments.providerId)))
     .innerJoin(services, and(eq(services.tenantId, appointments.tenantId), eq(services.id, appointments.serviceId)))
@@ -59,21 +63,33 @@ export function toPortalVisit(row: Omit<PortalVisit, 'isVideo' | 'joinUrl'> & { 
   return { ...rest, isVideo: url !== null, joinUrl: url && canJoinVideo(row, at) ? url : null };
 }
 
+/** portalVisitQuery, with what happened to a cancelled visit (lib/scheduling/visit-changes.ts). */
+function historyVisitQuery(db: Executor, text: ClinicTextScope) {
+  return db
+    .select({ ...portalVisitColumns(text), ...visitChangeColumns() })
+    .from(appointments)
+    .innerJoin(staffUsers, and(eq(staffUsers.tenantId, appointments.tenantId), eq(staffUsers.id, appointments.providerId)))
+    .innerJoin(services, and(eq(services.tenantId, appointments.tenantId), eq(services.id, appointments.serviceId)))
+    .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)))
+    .leftJoin(movedTo, movedToJoin)
+    .leftJoin(movedToLocation, movedToLocationJoin);
+}
+
 /**
- * The selected patient's visits for the portal: upcoming soonest first, past most recent first.
- * `hasMore` tells the page whether to offer a next page.
+ * The selected patient's visits for the portal: upcoming soonest first, past most recent first,
+ * each cancelled one with what happened to it. `hasMore` tells the page whether to offer a next page.
  */
 export async function listPortalAppointments(
   db: Executor,
   ctx: PortalContext,
   options: { when: VisitWhen; limit: number; offset?: number },
-): Promise<{ visits: PortalVisit[]; hasMore: boolean }> {
+): Promise<{ visits: HistoryVisit[]; hasMore: boolean }> {
   // Nothing for a patient the account is not linked to, or whose link does not open Bookings.
   if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id) || !(await portalAreaOpen(db, ctx, 'bookings'))) return { visits: [], hasMore: false };
   const limit = Math.min(Math.max(Math.trunc(options.limit) || 1, 1), MAX_VISITS_PAGE);
   const offset = Math.max(Math.trunc(options.offset ?? 0) || 0, 0);
   const at = clockNow();
-  const rows = await portalVisitQuery(db)
+  const rows = await historyVisitQuery(db, portalTextScope(ctx))
     .where(visitWhenCondition({ tenantId: ctx.tenant.id, patientId: ctx.patient.id }, options.when, at))
     .orderBy(
       options.when === 'upcoming' ? asc(appointments.startsAt) : desc(appointments.startsAt),
@@ -82,5 +98,9 @@ export async function listPortalAppointments(
     // One extra row answers "is there a next page?" without a count query.
     .limit(limit + 1)
     .offset(offset);
-  return { visits: rows.slice(0, limit).map((r) => toPortalVisit(r, at)), hasMore: rows.length > limit };
+  const visits = rows.slice(0, limit).map((r) => {
+    const { change, ...visit } = withVisitChange(r);
+    return { ...toPortalVisit(visit, at), change };
+  });
+  return { visits, hasMore: rows.length > limit };
 }

@@ -29,6 +29,39 @@ export interface PortalVisit {
   joinUrl: string | null;
 }
 
+/** The visit that replaced a moved one: the same patient's, so whoever sees one may see the other. */
+export interface MovedTo {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: AppointmentStatus;
+  timeZone: string;
+}
+
+/**
+ * Why a cancelled visit is not happening. Moved: to its replacement, or to a time not known
+ * (visits moved before the link was kept). Cancelled: with the reason the patient or staff gave
+ * (staff are told the patient sees it, and to write no health details there).
+ */
+export type VisitChange = { kind: 'moved'; to: MovedTo | null } | { kind: 'cancelled'; reason: string | null };
+
+/** A visit in History: what the portal shows of any visit, and what happened to a cancelled one. */
+export interface HistoryVisit extends PortalVisit {
+  change: VisitChange | null;
+}
+
+/** What happened to a visit: null unless it was cancelled; `moved` when a reschedule cancelled it. */
+export function visitChange(visit: { status: AppointmentStatus; moved: boolean; cancelReason: string | null }, movedTo: MovedTo | null): VisitChange | null {
+  if (visit.status !== 'cancelled') return null;
+  if (visit.moved) return { kind: 'moved', to: movedTo };
+  return { kind: 'cancelled', reason: visit.cancelReason?.trim() || null };
+}
+
+/** A replacement still to come lives under Bookings; one already past is in History. */
+export function isUpcoming(visit: { status: AppointmentStatus; endsAt: Date }, at: Date): boolean {
+  return visit.status === 'booked' && visit.endsAt.getTime() >= at.getTime();
+}
+
 /** A visit the patient may still change: see lib/scheduling/patient-bookings.ts. */
 export interface BookingVisit extends PortalVisit {
   serviceId: string;
@@ -68,9 +101,10 @@ const STATUS_KEYS = {
   cancelled: 'statusCancelled',
 } as const satisfies Record<AppointmentStatus, keyof typeof common.en>;
 
-/** A booked visit in the past has not been marked by the clinic yet. */
-export function visitStatusLabel(visit: { status: AppointmentStatus; endsAt: Date }, at: Date, locale: Locale): string {
+/** A booked visit in the past has not been marked by the clinic yet; a moved one is not called cancelled. */
+export function visitStatusLabel(visit: { status: AppointmentStatus; endsAt: Date; moved?: boolean }, at: Date, locale: Locale): string {
   const t = translator(common, locale);
   if (visit.status === 'booked' && visit.endsAt.getTime() < at.getTime()) return t('statusAwaitingUpdate');
+  if (visit.status === 'cancelled' && visit.moved) return t('statusMoved');
   return t(STATUS_KEYS[visit.status]);
 }

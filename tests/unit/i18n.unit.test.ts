@@ -17,8 +17,9 @@ import {
   type Messages,
 } from '@/lib/i18n/core';
 import { VisitTime } from '@/components/portal/visit-time';
+import { portalHistory } from '@/lib/i18n/messages/portal-history';
 import { relationshipLabel } from '@/lib/patients/display';
-import { visitStatusLabel } from '@/lib/scheduling/visit-display';
+import { isUpcoming, visitChange, visitStatusLabel } from '@/lib/scheduling/visit-display';
 
 // ICU writes some spaces as no-break or narrow no-break spaces; the words are what matters here.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -122,6 +123,29 @@ describe('portal labels', () => {
     expect(visitStatusLabel({ status: 'completed', endsAt: past }, at, 'en')).toBe('Completed');
     expect(visitStatusLabel({ status: 'completed', endsAt: past }, at, 'es')).toBe('Realizada');
     expect(visitStatusLabel({ status: 'booked', endsAt: past }, at, 'es')).toBe('Pendiente de actualizar');
+    // A visit a reschedule cancelled is not called cancelled.
+    expect(visitStatusLabel({ status: 'cancelled', endsAt: past }, at, 'en')).toBe('Cancelled');
+    expect(visitStatusLabel({ status: 'cancelled', endsAt: past, moved: true }, at, 'en')).toBe('Moved');
+    expect(visitStatusLabel({ status: 'cancelled', endsAt: past, moved: true }, at, 'es')).toBe('Reprogramada');
+  });
+
+  it('says what happened to a cancelled visit: moved (to where, when known) or the reason given', () => {
+    const to = { id: 'b', startsAt: new Date('2026-12-01T15:00:00Z'), endsAt: new Date('2026-12-01T15:30:00Z'), status: 'booked' as const, timeZone: 'America/Chicago' };
+    expect(visitChange({ status: 'cancelled', moved: true, cancelReason: 'Rescheduled' }, to)).toEqual({ kind: 'moved', to });
+    expect(visitChange({ status: 'cancelled', moved: true, cancelReason: 'Rescheduled' }, null)).toEqual({ kind: 'moved', to: null });
+    expect(visitChange({ status: 'cancelled', moved: false, cancelReason: '  Travelling ' }, null)).toEqual({ kind: 'cancelled', reason: 'Travelling' });
+    expect(visitChange({ status: 'cancelled', moved: false, cancelReason: ' ' }, null)).toEqual({ kind: 'cancelled', reason: null });
+    expect(visitChange({ status: 'completed', moved: false, cancelReason: null }, null)).toBeNull();
+    expect(isUpcoming(to, new Date('2026-12-01T15:29:00Z'))).toBe(true);
+    expect(isUpcoming(to, new Date('2026-12-01T15:31:00Z'))).toBe(false);
+    expect(isUpcoming({ ...to, status: 'cancelled' }, new Date('2026-11-01T00:00:00Z'))).toBe(false);
+  });
+
+  it('words a moved visit and a cancellation reason in both languages', () => {
+    expect(translator(portalHistory, 'en')('movedTo', { time: 'Tue, Dec 1' })).toBe('Moved to Tue, Dec 1');
+    expect(translator(portalHistory, 'es')('movedTo', { time: 'mar, 1 dic' })).toBe('Nueva fecha: mar, 1 dic');
+    expect(translator(portalHistory, 'en')('cancelReason', { reason: 'Travelling' })).toBe('Reason: Travelling');
+    expect(translator(portalHistory, 'es')('cancelReason', { reason: 'De viaje' })).toBe('Motivo: De viaje');
   });
 });
 

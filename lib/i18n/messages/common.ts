@@ -63,6 +63,7 @@ export const common = defineMessages(
     statusCompleted: 'Completed',
     statusNoShow: 'Missed',
     statusCancelled: 'Cancelled',
+    statusMoved: 'Moved',
     statusAwaitingUpdate: 'Awaiting update',
   },
   {
@@ -120,6 +121,7 @@ export const common = defineMessages(
     statusCompleted: 'Realizada',
     statusNoShow: 'No asistió',
     statusCancelled: 'Cancelada',
+    statusMoved: 'Reprogramada',
     statusAwaitingUpdate: 'Pendiente de actualizar',
   },
 );

@@ -10,6 +10,8 @@ export const portalHistory = defineMessages(
     noPast: 'No past visits.',
     noMore: 'No more visits.',
     pagerLabel: 'History pages',
+    movedTo: 'Moved to {time}',
+    cancelReason: 'Reason: {reason}',
   },
   {
     title: 'Historial',
@@ -18,5 +20,9 @@ export const portalHistory = defineMessages(
     noPast: 'No tiene visitas anteriores.',
     noMore: 'No hay más visitas.',
     pagerLabel: 'Páginas del historial',
+    movedTo: 'Nueva fecha: {time}',
+    cancelReason: 'Motivo: {reason}',
   },
 );
+
+export type PortalHistoryMessages = (typeof portalHistory)['en'];

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { z } from 'zod';
 import { EmptyState } from '@/components/portal/empty-state';
 import { Pager } from '@/components/portal/pager';
@@ -7,11 +8,12 @@ import { VisitTime } from '@/components/portal/visit-time';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { now } from '@/lib/clock';
-import { translator } from '@/lib/i18n/core';
+import { formatters, interpolateParts, translator, type Formatters, type Translate } from '@/lib/i18n/core';
 import { common } from '@/lib/i18n/messages/common';
-import { portalHistory } from '@/lib/i18n/messages/portal-history';
+import { portalHistory, type PortalHistoryMessages } from '@/lib/i18n/messages/portal-history';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { listPortalAppointments } from '@/lib/scheduling/portal-visits';
+import { displayZone, isUpcoming, type HistoryVisit } from '@/lib/scheduling/visit-display';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(portalHistory);
@@ -30,6 +32,8 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
   const { page } = pageSchema.parse(await searchParams);
   const { visits, hasMore } = await listPortalAppointments(getDb(), portal, { when: 'past', limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
   const at = now();
+  const fmt = formatters(locale);
+  const onThisPage = new Set(visits.map((v) => v.id));
   return (
     <div className="space-y-6">
       <div>
@@ -42,12 +46,12 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
         <ul className="space-y-3">
           {visits.map((visit) => (
             <li key={visit.id}>
-              <article aria-label={tc('visitLabel', { service: visit.service, provider: visit.provider })} className="rounded-xl border border-line bg-surface p-4">
+              <article id={`visit-${visit.id}`} aria-label={tc('visitLabel', { service: visit.service, provider: visit.provider })} className="rounded-xl border border-line bg-surface p-4">
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <p className="font-semibold">
                     <VisitTime startsAt={visit.startsAt} locationZone={visit.timeZone} patientZone={portal.account.timeZone} locale={locale} />
                   </p>
-                  <VisitStatusBadge status={visit.status} endsAt={visit.endsAt} at={at} locale={locale} />
+                  <VisitStatusBadge status={visit.status} endsAt={visit.endsAt} at={at} locale={locale} moved={visit.change?.kind === 'moved'} />
                 </div>
                 <dl className="mt-2 grid gap-1 text-sm sm:grid-cols-3">
                   <div>
@@ -63,6 +67,7 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
                     <dd className="font-medium">{visit.location}</dd>
                   </div>
                 </dl>
+                <VisitChangeNote visit={visit} at={at} patientZone={portal.account.timeZone} onThisPage={onThisPage} t={t} fmt={fmt} />
               </article>
             </li>
           ))}
@@ -70,5 +75,35 @@ export default async function PortalHistoryPage({ searchParams }: { searchParams
       )}
       <Pager basePath="/portal/history" page={page} hasMore={hasMore} label={t('pagerLabel')} locale={locale} />
     </div>
+  );
+}
+
+/**
+ * What happened to a cancelled visit: the time it moved to (a link to it where the patient finds
+ * it: Bookings while it is to come, this page when it is listed here), or the reason given.
+ * A visit moved before the link was kept says "Moved" in its badge and nothing more.
+ */
+function VisitChangeNote({ visit, at, patientZone, onThisPage, t, fmt }: {
+  visit: HistoryVisit;
+  at: Date;
+  patientZone: string | null | undefined;
+  onThisPage: ReadonlySet<string>;
+  t: Translate<PortalHistoryMessages>;
+  fmt: Formatters;
+}) {
+  const change = visit.change;
+  if (change?.kind === 'cancelled' && change.reason) {
+    return <p className="mt-2 text-sm">{t('cancelReason', { reason: change.reason })}</p>;
+  }
+  if (change?.kind !== 'moved' || !change.to) return null;
+  const to = change.to;
+  const time = <time key="time" dateTime={to.startsAt.toISOString()}>{fmt.dateTime(to.startsAt, displayZone(patientZone, to.timeZone))}</time>;
+  const href = isUpcoming(to, at) ? '/portal/bookings' : onThisPage.has(to.id) ? `#visit-${to.id}` : null;
+  return (
+    <p className="mt-2 flex min-h-11 flex-wrap items-center gap-x-1 text-sm">
+      {interpolateParts(t('movedTo'), {
+        time: href ? <Link key="time" href={href} className="font-medium text-brand-accent underline underline-offset-2">{time}</Link> : time,
+      })}
+    </p>
   );
 }

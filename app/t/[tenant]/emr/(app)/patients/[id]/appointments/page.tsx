@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { formatVisitTime, listPatientAppointments, type ChartAppointment } from '@/lib/scheduling/patient-appointments';
@@ -21,12 +22,29 @@ function VisitList({ visits, empty }: { visits: ChartAppointment[]; empty: strin
           <div>
             <p className="font-medium">{formatVisitTime(v.startsAt, v.timeZone)}</p>
             <p className="text-sm text-fg-muted">{v.service} with {v.provider} · {v.location}</p>
-            {v.cancelReason ? <p className="text-sm text-fg-muted">Reason: {v.cancelReason}</p> : null}
+            <ChangeNote visit={v} />
           </div>
-          <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${STATUS[v.status].style}`}>{STATUS[v.status].label}</span>
+          <span className={`rounded-full px-2.5 py-0.5 text-xs font-semibold ${STATUS[v.status].style}`}>
+            {v.change?.kind === 'moved' ? 'Moved' : STATUS[v.status].label}
+          </span>
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A moved visit names its new time (a link to it); a cancelled one the reason given. Visits moved before the link was kept say only "Moved". */
+function ChangeNote({ visit }: { visit: ChartAppointment }) {
+  const change = visit.change;
+  if (change?.kind === 'cancelled' && change.reason) return <p className="text-sm text-fg-muted">Reason: {change.reason}</p>;
+  if (change?.kind !== 'moved' || !change.to) return null;
+  return (
+    <p className="text-sm text-fg-muted">
+      Moved to{' '}
+      <Link href={`/emr/schedule/appointments/${change.to.id}`} className="font-medium text-fg underline underline-offset-2">
+        {formatVisitTime(change.to.startsAt, change.to.timeZone)}
+      </Link>
+    </p>
   );
 }
 
