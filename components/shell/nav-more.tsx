@@ -18,7 +18,7 @@ export function NavMore({ label, items }: { label: string; items: NavItem[] }) {
   return (
     <details ref={details} className="sm:relative">
       <summary
-        className={`flex cursor-pointer list-none items-center gap-1 rounded-md px-3 py-2 text-sm [&::-webkit-details-marker]:hidden ${
+        className={`flex min-h-11 cursor-pointer list-none items-center gap-1 rounded-md px-3 py-2 text-sm [&::-webkit-details-marker]:hidden ${
           current ? 'bg-brand-soft font-semibold text-fg' : 'font-medium text-fg-muted hover:bg-surface-muted hover:text-fg'
         }`}
       >

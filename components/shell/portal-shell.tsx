@@ -43,8 +43,9 @@ export function PortalShell({
           {headerEnd ? <div className="print:hidden">{headerEnd}</div> : null}
         </div>
         {nav.length > 0 ? (
-          <nav aria-label={t('navLabel')} className="relative mx-auto max-w-5xl px-2 pb-2 print:hidden">
-            {/* The row wraps on a phone rather than scrolling sideways, so every section shows. */}
+          <nav aria-label={t('navLabel')} className="relative mx-auto max-w-5xl px-2 pb-2 print:hidden [&_a]:flex [&_a]:min-h-11 [&_a]:items-center">
+            {/* The row wraps on a phone rather than scrolling sideways, so every section shows;
+                every section (in the row and under More) is a 44 px target, as the portal's buttons are. */}
             <ul className="flex flex-wrap gap-1">
               {nav.map((item) => (
                 <li key={item.href}>

@@ -57,10 +57,11 @@ test('every portal section is reachable at a glance on a phone: in the row, or i
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
   const { width, height } = page.viewportSize()!;
   const nav = page.getByRole('navigation', { name: 'Portal sections' });
-  /** Shown whole on the screen as it is, without scrolling in any direction. */
+  /** Shown whole on the screen as it is, without scrolling in any direction, and easy to tap (44 px). */
   const expectOnScreen = async (link: import('@playwright/test').Locator, name: string) => {
     await expect(link, name).toBeVisible();
     const box = (await link.boundingBox())!;
+    expect(box.height, `${name} is a 44 px target`).toBeGreaterThanOrEqual(44);
     expect(box.x, `${name} starts on the screen`).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width, `${name} ends on the screen`).toBeLessThanOrEqual(width);
     expect(box.y + box.height, `${name} is above the fold`).toBeLessThanOrEqual(height);
