@@ -14,7 +14,8 @@ export const dynamic = 'force-dynamic';
 const CHANNEL_LABEL: Record<DevOutboxEntry['channel'], string> = { sms: 'SMS', email: 'Email' };
 
 // Rendered on the server, in the developer's own time zone: this page only runs locally.
-const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
+// The outbox serves every clinic from the root host: one stated zone, not the server's.
+const localTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 
 /**
  * What the local SMS and email providers captured instead of sending (sign-in codes, invites),
@@ -72,7 +73,7 @@ export default async function DevOutboxPage() {
                   <dt className="text-slate-600">At</dt>
                   <dd className="text-slate-900">
                     <time dateTime={m.createdAt.toISOString()} title={m.createdAt.toISOString()}>
-                      {localTime.format(m.createdAt)}
+                      {localTime.format(m.createdAt)} UTC
                     </time>{' '}
                     <span className="text-slate-600">({m.createdAt.toISOString()})</span>
                   </dd>

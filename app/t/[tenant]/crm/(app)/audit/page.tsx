@@ -5,6 +5,8 @@ import { SelectField } from '@/components/crm/settings-fields';
 import { TextField } from '@/components/ui/form-controls';
 import { listAuditActionNames, parseAuditSearchParams, queryAuditLog } from '@/lib/audit/query';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
+import { clinicDateTimeSeconds } from '@/lib/intl/clinic-time';
 import { SettingsAuditActions } from '@/lib/settings/audit-actions';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -16,8 +18,6 @@ const OUTCOME_STYLE: Record<string, string> = {
   failure: 'bg-amber-100 text-amber-900',
   denied: 'bg-red-100 text-red-900',
 };
-
-const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 
 function first(params: SearchParams, key: string): string {
   const v = params[key];
@@ -39,10 +39,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const parsed = parseAuditSearchParams(params);
   const db = getDb();
-  const [actions, result] = await Promise.all([
+  const [actions, result, zone] = await Promise.all([
     listAuditActionNames(db, ctx, Object.values(SettingsAuditActions)),
     parsed.ok ? queryAuditLog(db, ctx, parsed.filters, parsed.page) : null,
+    clinicTimeZone(db, ctx.tenant.id),
   ]);
+  const when = clinicDateTimeSeconds(zone);
   const errors = parsed.ok ? {} : parsed.fieldErrors;
 
   return (
@@ -50,7 +52,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <header className="flex flex-col gap-3 sm:flex-row sm:items-end sm:justify-between">
         <div>
           <h1 className="text-2xl font-semibold">Audit log</h1>
-          <p className="mt-1 text-fg-muted">Sign-ins, record views and changes in this clinic, newest first. Times are in UTC.</p>
+          <p className="mt-1 text-fg-muted">Sign-ins, record views and changes in this clinic, newest first. Times are in the clinic’s time zone ({zone.replaceAll('_', ' ')}); the From and To dates, and the export, count days in UTC.</p>
         </div>
         {parsed.ok ? (
           <a href={hrefWith(params, { page: undefined }, '/crm/audit/export')} className="inline-flex min-h-11 items-center justify-center rounded-lg border border-line bg-surface px-4 py-2.5 font-medium hover:bg-surface-muted" download>

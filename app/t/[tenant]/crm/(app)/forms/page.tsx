@@ -6,7 +6,9 @@ import { ArchiveFormButton, ImportFormForm, NewFormForm } from '@/components/cli
 import { Page } from '@/components/ui/page';
 import { FormSection, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { listTemplates, type TemplateSummary } from '@/lib/clinic-forms/templates';
+import { clinicDateTime } from '@/lib/intl/clinic-time';
 import { createFormAction, importFormAction, setFormArchivedAction } from './actions';
 
 export const metadata: Metadata = { title: 'Forms' };
@@ -24,11 +26,11 @@ function Status({ form }: { form: TemplateSummary }) {
   );
 }
 
-const updated = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export default async function FormsPage() {
   const ctx = await requireStaff('crm', 'forms.manage');
-  const templates = await listTemplates(getDb(), ctx);
+  const [templates, zone] = await Promise.all([listTemplates(getDb(), ctx), clinicTimeZone(getDb(), ctx.tenant.id)]);
+  const updated = clinicDateTime(zone);
   return (
     <Page title="Forms" description="Intake, consent, questionnaires and home activities patients fill or read in the portal. Publishing freezes a version: forms already given to patients keep theirs. Archived forms cannot be assigned.">
       <ListSection id="forms-heading" title="All forms" items={templates} empty="No forms yet. Create the first one below, or import a FHIR Questionnaire.">
@@ -40,7 +42,7 @@ export default async function FormsPage() {
                 <Status form={form} />
               </p>
               <p className="text-sm text-fg-muted">
-                {FORM_KIND_LABELS[form.kind]} · updated <time dateTime={form.updatedAt.toISOString()}>{updated.format(form.updatedAt)} UTC</time>
+                {FORM_KIND_LABELS[form.kind]} · updated <time dateTime={form.updatedAt.toISOString()}>{updated.format(form.updatedAt)}</time>
               </p>
             </div>
             <div className="flex flex-wrap items-center gap-2">

@@ -4,17 +4,19 @@ import { AssignmentStatusBadge } from '@/components/clinic-forms/emr/assignment-
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { countPendingRecordChanges, listRecentSubmissions } from '@/lib/clinic-forms/review';
+import { clinicDateTime } from '@/lib/intl/clinic-time';
 
 export const metadata: Metadata = { title: 'Forms' };
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
 /** EMR → Forms: recently submitted forms across patients, and the way to the review list. */
 export default async function FormsOverviewPage() {
   const ctx = await requireStaff('emr', 'forms.assign');
   const db = getDb();
-  const [recent, pending] = await Promise.all([listRecentSubmissions(db, ctx), countPendingRecordChanges(db, ctx)]);
+  const [recent, pending, zone] = await Promise.all([listRecentSubmissions(db, ctx), countPendingRecordChanges(db, ctx), clinicTimeZone(db, ctx.tenant.id)]);
+  const dateTime = clinicDateTime(zone);
   const canRead = ctx.actor.permissions.has('documents.view');
   return (
     <Page title="Forms" description="Forms patients sent recently. Forms are assigned from a patient’s chart (Forms tab).">

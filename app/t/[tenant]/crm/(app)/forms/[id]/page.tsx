@@ -10,12 +10,13 @@ import { Page } from '@/components/ui/page';
 import { CardSection } from '@/components/ui/sections';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { getTemplate } from '@/lib/clinic-forms/templates';
+import { clinicDateTime } from '@/lib/intl/clinic-time';
 import { discardFormDraftAction, publishFormAction, saveFormDraftAction, setFormArchivedAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Form builder' };
 
-const published = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 export default async function FormBuilderPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requireStaff('crm', 'forms.manage');
@@ -28,6 +29,7 @@ export default async function FormBuilderPage({ params, searchParams }: { params
     if (error instanceof NotFoundError) notFound();
     throw error;
   }
+  const published = clinicDateTime(await clinicTimeZone(getDb(), ctx.tenant.id));
   return (
     <Page
       title={template.title}
@@ -65,7 +67,7 @@ export default async function FormBuilderPage({ params, searchParams }: { params
             <li key={v.version} className="flex flex-wrap items-center justify-between gap-2 py-2">
               <span>
                 Version {v.version}
-                {v.version === template.publishedVersion ? ' (current)' : ''} · published <time dateTime={v.publishedAt.toISOString()}>{published.format(v.publishedAt)} UTC</time>
+                {v.version === template.publishedVersion ? ' (current)' : ''} · published <time dateTime={v.publishedAt.toISOString()}>{published.format(v.publishedAt)}</time>
               </span>
               <a href={`/crm/forms/${template.id}/export?version=${v.version}`} download className="text-sm underline underline-offset-2">
                 Export FHIR JSON<span className="sr-only"> of version {v.version}</span>

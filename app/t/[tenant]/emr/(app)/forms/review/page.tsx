@@ -4,12 +4,13 @@ import { RecordChangeDecision } from '@/components/clinic-forms/emr/record-chang
 import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { listPendingRecordChanges, RECORD_FIELD_LABELS } from '@/lib/clinic-forms/review';
+import { clinicDateTime } from '@/lib/intl/clinic-time';
 import { decideRecordChangeAction } from './actions';
 
 export const metadata: Metadata = { title: 'Forms to review' };
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * Forms → To review: answers that would change a patient's record, waiting for staff. Nothing
@@ -25,7 +26,8 @@ export default async function FormsReviewPage({ searchParams }: { searchParams: 
     : decided === 'rejected' ? `Rejected: the ${decidedLabel} in the record stays as it was.`
     : null;
   const ctx = await requireStaff('emr', 'forms.assign');
-  const changes = await listPendingRecordChanges(getDb(), ctx);
+  const [changes, zone] = await Promise.all([listPendingRecordChanges(getDb(), ctx), clinicTimeZone(getDb(), ctx.tenant.id)]);
+  const dateTime = clinicDateTime(zone);
   return (
     <Page
       title="Forms to review"

@@ -4,10 +4,12 @@ import { DocumentRowActions } from '@/components/documents/document-row-actions'
 import { DocumentUploadForm } from '@/components/documents/document-upload-form';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
+import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { maxUploadBytes } from '@/lib/documents/document-scope';
 import { listActiveDocumentTypes, listPatientDocuments } from '@/lib/documents/staff-documents';
 import { formatBytes } from '@/lib/documents/upload-rules';
+import { clinicDateTime } from '@/lib/intl/clinic-time';
 import { formatDateOfBirth } from '@/lib/patients/display';
 import { confirmUploadAction, createUploadIntentAction, deleteDocumentAction, updateDocumentAction, uploadDocumentAction } from './actions';
 
@@ -20,15 +22,16 @@ export default async function PatientDocumentsTab({ params }: { params: Promise<
   const { id } = await params;
   const db = getDb();
   const canUpload = ctx.actor.permissions.has('documents.upload');
-  const [documents, types, maxBytes] = await Promise.all([
+  const [documents, types, maxBytes, zone] = await Promise.all([
     listPatientDocuments(db, ctx, id),
     listActiveDocumentTypes(db, ctx),
     maxUploadBytes(db, ctx.tenant.id),
+    clinicTimeZone(db, ctx.tenant.id),
   ]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const uploadedAt = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+  const uploadedAt = clinicDateTime(zone);
   return (
     <div className="space-y-4">
       <section aria-labelledby="documents-heading" className="rounded-xl border border-line bg-surface">

@@ -8,14 +8,14 @@ import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listPatientAssignments } from '@/lib/clinic-forms/assignments';
-import { clinicToday } from '@/lib/clinic-forms/reminders';
+import { clinicTimeZone, clinicToday } from '@/lib/clinic-forms/reminders';
 import { listAssignableTemplates } from '@/lib/clinic-forms/templates';
+import { clinicDateTime } from '@/lib/intl/clinic-time';
 import { formatDateOfBirth } from '@/lib/patients/display';
 import { assignFormsAction, cancelAssignmentAction } from './actions';
 
 export const metadata: Metadata = { title: 'Forms' };
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
 /** Chart → Forms: what the patient was given to fill, and "Assign forms" (forms.assign). */
 export default async function PatientFormsTab({ params }: { params: Promise<{ id: string }> }) {
@@ -24,14 +24,16 @@ export default async function PatientFormsTab({ params }: { params: Promise<{ id
   const db = getDb();
   const canAssign = ctx.actor.permissions.has('forms.assign');
   const canRead = ctx.actor.permissions.has('documents.view');
-  const [assignments, forms, today] = await Promise.all([
+  const [assignments, forms, today, zone] = await Promise.all([
     listPatientAssignments(db, ctx, id),
     canAssign ? listAssignableTemplates(db, ctx) : Promise.resolve([]),
     clinicToday(db, ctx.tenant.id),
+    clinicTimeZone(db, ctx.tenant.id),
   ]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
+  const dateTime = clinicDateTime(zone);
   return (
     <div className="space-y-4">
       <section aria-labelledby="forms-heading" className="rounded-xl border border-line bg-surface">

@@ -7,7 +7,9 @@ import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { listAssignableTemplates } from '@/lib/clinic-forms/templates';
 import { getPatientChart } from '@/lib/patients/chart';
+import { messagingZone } from '@/lib/conversations/staff-display';
 import { listActiveDocumentTypes, listPatientDocuments } from '@/lib/documents/staff-documents';
+import { clinicDateTime, clinicDay } from '@/lib/intl/clinic-time';
 import { formatDateOfBirth, relationshipLabel } from '@/lib/patients/display';
 import { PORTAL_AREA_LABELS } from '@/lib/portal-access/proxy-link-form';
 import { listProxyLinks, type ProxyLinkView } from '@/lib/portal-access/proxy-links';
@@ -56,6 +58,7 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
       ])
     : [undefined, []];
   const links = new Map(proxies.links.map((l) => [l.accountId, l]));
+  const zone = messagingZone(profile);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <section aria-labelledby="access-heading" className="rounded-xl border border-line bg-surface p-5">
@@ -132,7 +135,7 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
               <li key={invite.id} className="flex flex-wrap items-center justify-between gap-2 p-3 text-sm">
                 <span>
                   {invite.email} · {invite.relationship ? relationshipLabel(invite.relationship) : 'Contact'} · expires{' '}
-                  {invite.expiresAt.toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}
+                  {clinicDateTime(zone).format(invite.expiresAt)}
                 </span>
                 <PortalActionButton action={revokeInviteAction} patientId={id} label="Revoke" fields={{ tokenId: invite.id }} />
               </li>
@@ -163,6 +166,7 @@ export default async function PatientPortalTab({ params }: { params: Promise<{ t
                   </p>
                   {link && link.relationship !== 'self' ? (
                     <ProxyLinkSummary
+                      zone={zone}
                       link={link}
                       documents={documents}
                       documentTypes={documentTypes}
@@ -189,16 +193,18 @@ const STATE_STYLE: Record<string, string> = {
   'Not started': 'bg-slate-200 text-slate-900',
 };
 
-const stamp = (at: Date) => at.toLocaleDateString('en-US', { dateStyle: 'medium' });
+const stamp = (at: Date, zone: string) => clinicDay(zone).format(at);
 
 /** A proxy's link: its state today and why, what was granted, the dates, the consent, the editor. */
-function ProxyLinkSummary({ link, documents, documentTypes, patientId, canEdit, canUpload }: {
+function ProxyLinkSummary({ link, documents, documentTypes, patientId, canEdit, canUpload, zone }: {
   link: ProxyLinkView;
   documents: { id: string; title: string; typeName: string }[] | undefined;
   documentTypes: { id: string; name: string }[];
   patientId: string;
   canEdit: boolean;
   canUpload: boolean;
+  /** The clinic's zone, for the dates of consent. */
+  zone: string;
 }) {
   const granted = link.scope === 'full' ? 'Full access' : link.scope === 'limited' ? 'Limited (appointments, messages, bills)'
     : `Custom: ${link.granted.map((a) => PORTAL_AREA_LABELS[a].toLowerCase()).join('; ')}`;
@@ -227,13 +233,13 @@ function ProxyLinkSummary({ link, documents, documentTypes, patientId, canEdit, 
         {link.teenConsentAt ? (
           <>
             <dt className="text-fg-muted">Teen’s agreement</dt>
-            <dd>Agreed in the portal on {stamp(link.teenConsentAt)}</dd>
+            <dd>Agreed in the portal on {stamp(link.teenConsentAt, zone)}</dd>
           </>
         ) : null}
         {link.adultGrantAt ? (
           <>
             <dt className="text-fg-muted">Adult’s grant</dt>
-            <dd>Granted again in the portal on {stamp(link.adultGrantAt)}</dd>
+            <dd>Granted again in the portal on {stamp(link.adultGrantAt, zone)}</dd>
           </>
         ) : null}
       </dl>

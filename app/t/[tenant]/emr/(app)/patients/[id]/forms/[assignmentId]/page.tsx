@@ -7,14 +7,14 @@ import { ResponseAnswers } from '@/components/clinic-forms/emr/response-answers'
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { clinicToday } from '@/lib/clinic-forms/reminders';
+import { clinicTimeZone, clinicToday } from '@/lib/clinic-forms/reminders';
 import { getResponseView } from '@/lib/clinic-forms/review';
+import { clinicDateTimeSeconds } from '@/lib/intl/clinic-time';
 import { formatDateOfBirth } from '@/lib/patients/display';
 import { markReviewedAction, requestCorrectionAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Form answers' };
 
-const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'long' });
 const ROLE = { patient: 'The patient', guardian: 'Parent or guardian', representative: 'Representative' } as const;
 
 /** One submitted response, read with its version's definition; reading it is audited in lib. */
@@ -26,13 +26,15 @@ export default async function FormResponsePage({ params, searchParams }: {
   const { id, assignmentId } = await params;
   const { response } = await searchParams;
   const db = getDb();
-  const [view, today] = await Promise.all([
+  const [view, today, zone] = await Promise.all([
     getResponseView(db, ctx, { patientId: id, assignmentId, responseId: typeof response === 'string' ? response : undefined }),
     clinicToday(db, ctx.tenant.id),
+    clinicTimeZone(db, ctx.tenant.id),
   ]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
+  const dateTime = clinicDateTimeSeconds(zone);
   const { assignment, definition, score } = view;
   const canAct = ctx.actor.permissions.has('forms.assign') && view.response.current;
   return (
