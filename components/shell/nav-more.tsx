@@ -4,6 +4,7 @@ import { usePathname } from 'next/navigation';
 import { useRef } from 'react';
 import { isCurrent, NavLink } from './nav-link';
 import { NavLabel, type NavItem } from './nav-label';
+import { ChevronDown } from 'lucide-react';
 
 /**
  * The less used sections, behind "More": a <details> disclosure, so it opens without JavaScript
@@ -23,7 +24,7 @@ export function NavMore({ label, items }: { label: string; items: NavItem[] }) {
         }`}
       >
         {label}
-        <span aria-hidden="true">▾</span>
+        <ChevronDown aria-hidden className="size-4" />
       </summary>
       <ul
         className="absolute left-2 right-2 top-full z-20 rounded-md border border-line bg-surface p-1 shadow-lg sm:left-0 sm:right-auto sm:mt-1 sm:w-56"

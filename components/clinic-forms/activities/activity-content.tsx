@@ -1,5 +1,6 @@
 import type { FormField } from '@/lib/clinic-forms/definition';
 import { textParts } from '@/lib/clinic-forms/activity-text';
+import { Play } from 'lucide-react';
 
 export interface ActivityContentText {
   /** "Watch the video on {site}", with {site} left in for the site's name. */
@@ -18,7 +19,7 @@ function Paragraph({ text, words }: { text: string; words: ActivityContentText }
         const label = part.video ? words.watchVideoOn.replace('{site}', part.video) : part.text;
         return (
           <a key={i} href={part.href} target="_blank" rel="noopener noreferrer" className={LINK}>
-            {part.video ? <span aria-hidden="true">▶ </span> : null}
+            {part.video ? <><Play aria-hidden className="inline size-4 align-[-0.125em]" />{' '}</> : null}
             {label}
             <span className="sr-only"> {words.opensNewTab}</span>
             {/* On paper a link is only useful with its address. */}

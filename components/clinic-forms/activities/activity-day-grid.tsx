@@ -1,5 +1,6 @@
 import type { ActivityDay } from '@/lib/clinic-forms/activity-plan';
 import { formatters } from '@/lib/i18n/core';
+import { Check } from 'lucide-react';
 
 const fmt = formatters('en');
 
@@ -28,7 +29,7 @@ export function ActivityDayGrid({ days, label }: { days: readonly ActivityDay[];
               title={`${date}: ${words}`}
               className={`flex h-9 w-9 flex-col items-center justify-center rounded-md border text-xs ${CELL[state]} ${d.when === 'today' ? 'ring-2 ring-brand-accent ring-offset-1' : ''}`}
             >
-              <span aria-hidden="true">{d.done ? '✓' : Number(d.day.slice(8))}</span>
+              {d.done ? <Check aria-hidden className="size-4" /> : <span aria-hidden="true">{Number(d.day.slice(8))}</span>}
               <span className="sr-only">{`${date}${d.when === 'today' ? ' (today)' : ''}: ${words}`}</span>
             </li>
           );

@@ -3,6 +3,7 @@
 import { useState, type DragEvent } from 'react';
 import { FIELD_TYPE_LABELS, placeOf, stepPlace, type BuilderAction, type Place } from '@/lib/clinic-forms/builder-state';
 import type { FormDefinition, FormField } from '@/lib/clinic-forms/definition';
+import { ArrowDown, ArrowUp } from 'lucide-react';
 
 // The form's fields in order, sections with their fields inside. Each row can be picked for the
 // inspector, moved with its Move up / Move down buttons (the keyboard way) or dragged to a new
@@ -171,7 +172,7 @@ function MoveButtons({ field, definition, disabled, onMove }: OutlineProps & { f
         aria-label={`Move ${name} up`}
         className={small}
       >
-        <span aria-hidden="true">↑ </span>Up
+        <ArrowUp aria-hidden className="inline size-4 align-[-0.125em]" />{' '}Up
       </button>
       <button
         id={controlId('down', field.linkId)}
@@ -181,7 +182,7 @@ function MoveButtons({ field, definition, disabled, onMove }: OutlineProps & { f
         aria-label={`Move ${name} down`}
         className={small}
       >
-        <span aria-hidden="true">↓ </span>Down
+        <ArrowDown aria-hidden className="inline size-4 align-[-0.125em]" />{' '}Down
       </button>
     </span>
   );

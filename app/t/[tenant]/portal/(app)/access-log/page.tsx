@@ -10,6 +10,7 @@ import { patientZone } from '@/lib/conversations/display-message';
 import { accessLog } from '@/lib/i18n/messages/access-log';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { ArrowLeft, ArrowRight } from 'lucide-react';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(accessLog);
@@ -121,12 +122,12 @@ export default async function AccessLogPage({ params, searchParams }: {
             <nav aria-label={t('pagerLabel')} className="flex flex-wrap items-center justify-between gap-3">
               {result.newer ? (
                 <span className="flex flex-wrap gap-3">
-                  <Link href={hrefWith('/portal/access-log', filters, { after: result.newer })} className={pagerLink}><span aria-hidden>←</span>&nbsp;{t('newer')}</Link>
+                  <Link href={hrefWith('/portal/access-log', filters, { after: result.newer })} className={pagerLink}><ArrowLeft aria-hidden className="inline size-4 align-[-0.125em]" />&nbsp;{t('newer')}</Link>
                   <Link href={hrefWith('/portal/access-log', filters)} className={textLink}>{t('newest')}</Link>
                 </span>
               ) : <span />}
               {result.older ? (
-                <Link href={hrefWith('/portal/access-log', filters, { before: result.older })} className={pagerLink}>{t('older')}&nbsp;<span aria-hidden>→</span></Link>
+                <Link href={hrefWith('/portal/access-log', filters, { before: result.older })} className={pagerLink}>{t('older')}&nbsp;<ArrowRight aria-hidden className="inline size-4 align-[-0.125em]" /></Link>
               ) : <span />}
             </nav>
           ) : null}

@@ -7,6 +7,7 @@ import { listPortalActivities } from '@/lib/clinic-forms/home-activities';
 import { activities } from '@/lib/i18n/messages/activities';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { planText } from './plan-text';
+import { Check } from 'lucide-react';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(activities);
@@ -57,7 +58,7 @@ export default async function PortalActivitiesPage() {
                       <div className="flex flex-wrap gap-x-1">
                         <dt className="text-fg-muted">{t('todayTerm')}</dt>
                         <dd className={activity.plan.todayDone ? 'font-medium' : undefined}>
-                          {activity.plan.todayDone ? `✓ ${t('todayDone')}` : t('todayNotYet')}
+                          {activity.plan.todayDone ? <><Check aria-hidden className="inline size-4 align-[-0.125em]" />{' '}{t('todayDone')}</> : t('todayNotYet')}
                         </dd>
                       </div>
                     ) : null}

@@ -7,6 +7,7 @@ import { getPortalI18n } from '@/lib/i18n/portal';
 import { relationshipLabel } from '@/lib/patients/display';
 import { scopeNoteKey } from '@/lib/portal-access/scope-note';
 import { choosePatientAction } from '../actions';
+import { ArrowRight } from 'lucide-react';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(portalSelectPatient);
@@ -54,7 +55,7 @@ export default async function SelectPatientPage() {
                       <span className="block text-sm text-fg-muted">{line}</span>
                       {note ? <span className="block text-sm">{note}</span> : null}
                     </span>
-                    <span aria-hidden className="text-brand-accent">→</span>
+                    <ArrowRight aria-hidden className="size-5 shrink-0 text-brand-accent" />
                   </button>
                 </form>
               </li>

@@ -13,6 +13,7 @@ import { activities } from '@/lib/i18n/messages/activities';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { markActivityDayAction } from '../actions';
 import { planText } from '../plan-text';
+import { Check, Square, SquareCheck } from 'lucide-react';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(activities);
@@ -70,7 +71,7 @@ export default async function PortalActivityPage({ params }: { params: Promise<{
           <h2 id="today-heading" className="text-lg font-semibold">{t('markTodayHeading')}</h2>
           {/* One form whichever way today stands, so the button keeps the focus after it is pressed. */}
           <div className="mt-3 space-y-2">
-            {plan.todayDone ? <p className="font-medium"><span aria-hidden="true">✓ </span>{t('todayMarked')}</p> : null}
+            {plan.todayDone ? <p className="font-medium"><Check aria-hidden className="inline size-4 align-[-0.125em]" />{' '}{t('todayMarked')}</p> : null}
             <MarkDayForm
               {...form} day={plan.today} done={!plan.todayDone}
               label={plan.todayDone ? t('undoToday') : t('markToday')} variant={plan.todayDone ? 'secondary' : 'primary'}
@@ -107,7 +108,7 @@ export default async function PortalActivityPage({ params }: { params: Promise<{
               return (
                 <li key={day.day} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
                   <p className="min-w-0">
-                    <span aria-hidden="true" className="mr-2 inline-block w-5 text-center text-lg">{day.done ? '☑' : '☐'}</span>
+                    {day.done ? <SquareCheck aria-hidden className="mr-2 inline size-5 align-[-0.25em]" /> : <Square aria-hidden className="mr-2 inline size-5 align-[-0.25em]" />}
                     <span className="font-medium">{label}</span>
                     <span className="text-fg-muted"> — {day.done ? t('dayDone') : t('dayNotDone')}</span>
                   </p>

@@ -17,6 +17,7 @@ import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { deleteMessageAction, replyAction } from '../actions';
+import { ArrowLeft } from 'lucide-react';
 
 // Not the subject: it may be health information, and titles end up in history and tab lists.
 export async function generateMetadata(): Promise<Metadata> {
@@ -70,7 +71,7 @@ export default async function PortalThreadPage({ params }: { params: Promise<{ t
     <div className="space-y-6">
       <p>
         <Link href="/portal/messages" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
-          <span aria-hidden="true">← </span>
+          <ArrowLeft aria-hidden className="inline size-4 align-[-0.125em]" />{' '}
           {t('backToMessages')}
         </Link>
       </p>

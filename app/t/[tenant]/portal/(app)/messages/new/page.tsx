@@ -11,6 +11,7 @@ import { inbox } from '@/lib/i18n/messages/inbox';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
 import { startConversationAction } from '../actions';
+import { ArrowLeft } from 'lucide-react';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(inbox);
@@ -28,7 +29,7 @@ export default async function PortalNewMessagePage({ params }: { params: Promise
     <div className="mx-auto max-w-2xl space-y-6">
       <p>
         <Link href="/portal/messages" className="text-sm font-medium text-brand-accent underline-offset-2 hover:underline">
-          <span aria-hidden="true">← </span>
+          <ArrowLeft aria-hidden className="inline size-4 align-[-0.125em]" />{' '}
           {t('backToMessages')}
         </Link>
       </p>
