@@ -1,14 +1,15 @@
 import 'server-only';
-import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '@/db/client';
-import { appointments, availabilityRules, locations, patients, services, staffUsers, type AppointmentStatus } from '@/db/schema';
+import { appointments, availabilityRules, locations, patients, services, staffUsers, timeOff, type AppointmentStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { findFreeSlots, offeringProviders, type FreeSlots } from './find-slots';
-import { slotOptions, type SlotOption } from './schedule-format';
-import { addDays, weekdayOf, zonedDate, zonedInstant } from './zoned-time';
+import { parseSlotValue, slotOptions, type SlotOption } from './schedule-format';
+import { existingZonedInstant } from './slots';
+import { addDays, weekdayOf, zonedDate, zonedInstant, zonedTime } from './zoned-time';
 
 /**
  * The staff schedule's read model: a clinic's appointments for one day or one week, for one
@@ -75,6 +76,21 @@ export interface ScheduleColumn {
   name: string;
 }
 
+/** A provider's working window at a location on one local day, as instants (the location's zone). */
+export interface ScheduleHours {
+  providerId: string;
+  locationId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface ScheduleTimeOff {
+  providerId: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string | null;
+}
+
 export interface ScheduleView {
   view: 'day' | 'week';
   by: 'location' | 'provider';
@@ -91,6 +107,10 @@ export interface ScheduleView {
   /** Day view: one column per provider (by location) or per location (by provider). */
   columns: ScheduleColumn[];
   appointments: ScheduleAppointment[];
+  /** Working hours of the view's providers (at the location, or the provider's everywhere) around the view's days. */
+  hours: ScheduleHours[];
+  /** Time off of the same providers overlapping the view. */
+  timeOff: ScheduleTimeOff[];
 }
 
 const appointmentColumns = {
@@ -139,12 +159,18 @@ export async function loadSchedule(db: Executor, ctx: StaffContext, params: Sche
   const location = params.by === 'location' ? (locationRows.find((l) => l.id === params.location) ?? locationRows[0] ?? null) : null;
   const provider = params.by === 'provider' ? (providerRows.find((p) => p.id === params.provider) ?? providerRows[0] ?? null) : null;
 
-  // Where the provider works, for their columns and their zone.
-  const providerRules = provider
-    ? await db.selectDistinct({ locationId: availabilityRules.locationId, weekday: availabilityRules.weekday }).from(availabilityRules)
-      .where(and(eq(availabilityRules.tenantId, tenantId), eq(availabilityRules.providerId, provider.id)))
+  // Weekly hours: the location's (every provider) or the provider's (every location); one query.
+  const rules = location || provider
+    ? await db.select({
+      providerId: availabilityRules.providerId, locationId: availabilityRules.locationId, weekday: availabilityRules.weekday,
+      startTime: availabilityRules.startTime, endTime: availabilityRules.endTime,
+    }).from(availabilityRules).where(and(
+      eq(availabilityRules.tenantId, tenantId),
+      location ? eq(availabilityRules.locationId, location.id) : eq(availabilityRules.providerId, provider!.id),
+    ))
     : [];
-  const providerLocations = locationRows.filter((l) => providerRules.some((r) => r.locationId === l.id));
+  // Where the provider works, for their columns and their zone.
+  const providerLocations = provider ? locationRows.filter((l) => rules.some((r) => r.locationId === l.id)) : [];
   const timeZone = location?.timeZone ?? providerLocations[0]?.timeZone ?? locationRows[0]?.timeZone ?? 'UTC';
   const today = zonedDate(clockNow(), timeZone);
   const date = params.date ?? today;
@@ -154,36 +180,75 @@ export async function loadSchedule(db: Executor, ctx: StaffContext, params: Sche
     view: params.view, by: params.by, date, today, days, from, to, timeZone, location, provider,
     locations: locationRows, providers: providerRows,
   };
-  if (!location && !provider) return { ...base, columns: [], appointments: [] };
+  if (!location && !provider) return { ...base, columns: [], appointments: [], hours: [], timeOff: [] };
 
-  const rows = await appointmentQuery(db)
-    .where(and(
-      eq(appointments.tenantId, tenantId),
-      gte(appointments.startsAt, from),
-      lt(appointments.startsAt, to),
-      location ? eq(appointments.locationId, location.id) : eq(appointments.providerId, provider!.id),
-    ))
-    .orderBy(asc(appointments.startsAt), asc(staffUsers.fullName));
+  const workingIds = location ? [...new Set(rules.map((r) => r.providerId))] : [provider!.id];
+  const [rows, away] = await Promise.all([
+    appointmentQuery(db)
+      .where(and(
+        eq(appointments.tenantId, tenantId),
+        gte(appointments.startsAt, from),
+        lt(appointments.startsAt, to),
+        location ? eq(appointments.locationId, location.id) : eq(appointments.providerId, provider!.id),
+      ))
+      .orderBy(asc(appointments.startsAt), asc(staffUsers.fullName)),
+    workingIds.length === 0 ? [] : db
+      .select({ providerId: timeOff.providerId, startsAt: timeOff.startsAt, endsAt: timeOff.endsAt, reason: timeOff.reason })
+      .from(timeOff)
+      .where(and(eq(timeOff.tenantId, tenantId), inArray(timeOff.providerId, workingIds), lt(timeOff.startsAt, to), gt(timeOff.endsAt, from)))
+      .orderBy(asc(timeOff.startsAt)),
+  ]);
   const list = rows.map((r) => toAppointment(r, timeZone));
+  const hours = hoursBetween(rules, locationRows, days, { from, to });
 
+  const weekdays = new Set(days.map(weekdayOf));
   let columns: ScheduleColumn[];
   if (location) {
-    const working = await db.selectDistinct({ providerId: availabilityRules.providerId, weekday: availabilityRules.weekday }).from(availabilityRules)
-      .where(and(eq(availabilityRules.tenantId, tenantId), eq(availabilityRules.locationId, location.id)));
-    const weekdays = new Set(days.map(weekdayOf));
     columns = providerRows
-      .filter((p) => working.some((w) => w.providerId === p.id && weekdays.has(w.weekday)) || list.some((a) => a.provider.id === p.id))
+      .filter((p) => rules.some((w) => w.providerId === p.id && weekdays.has(w.weekday)) || list.some((a) => a.provider.id === p.id))
       .map((p) => ({ id: p.id, name: p.name }));
     // Former providers keep their visits visible.
     for (const a of list) if (!columns.some((c) => c.id === a.provider.id)) columns.push({ id: a.provider.id, name: a.provider.name });
   } else {
-    const weekdays = new Set(days.map(weekdayOf));
     columns = locationRows
-      .filter((l) => providerRules.some((r) => r.locationId === l.id && weekdays.has(r.weekday)) || list.some((a) => a.location.id === l.id))
+      .filter((l) => rules.some((r) => r.locationId === l.id && weekdays.has(r.weekday)) || list.some((a) => a.location.id === l.id))
       .map((l) => ({ id: l.id, name: l.name }));
     for (const a of list) if (!columns.some((c) => c.id === a.location.id)) columns.push({ id: a.location.id, name: a.location.name });
   }
-  return { ...base, columns, appointments: list };
+  return { ...base, columns, appointments: list, hours, timeOff: away };
+}
+
+function minutesOf(time: string): number {
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return hh * 60 + mm;
+}
+
+/**
+ * Weekly wall-clock hours as instants in each rule's location zone, for the local dates around
+ * the view (a day either side: another location's zone may put its day partly on the view's),
+ * kept where they overlap the view.
+ */
+export function hoursBetween(
+  rules: readonly { providerId: string; locationId: string; weekday: number; startTime: string; endTime: string }[],
+  zones: readonly { id: string; timeZone: string }[],
+  days: readonly string[],
+  range: { from: Date; to: Date },
+): ScheduleHours[] {
+  const out: ScheduleHours[] = [];
+  const first = addDays(days[0]!, -1);
+  const last = addDays(days[days.length - 1]!, 1);
+  for (let date = first; date <= last; date = addDays(date, 1)) {
+    const weekday = weekdayOf(date);
+    for (const r of rules) {
+      const zone = zones.find((z) => z.id === r.locationId)?.timeZone;
+      if (!zone || r.weekday !== weekday) continue;
+      const startsAt = existingZonedInstant(date, minutesOf(r.startTime), zone) ?? zonedInstant(date, r.startTime.slice(0, 5), zone);
+      const endsAt = existingZonedInstant(date, minutesOf(r.endTime), zone) ?? zonedInstant(date, r.endTime.slice(0, 5), zone);
+      if (endsAt <= startsAt || endsAt <= range.from || startsAt >= range.to) continue;
+      out.push({ providerId: r.providerId, locationId: r.locationId, startsAt, endsAt });
+    }
+  }
+  return out.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }
 
 /** One appointment of this clinic for the manage page; not-found for anything else. */
@@ -227,20 +292,50 @@ export async function getBookingPatient(db: Executor, ctx: StaffContext, patient
 
 /**
  * Free slots (staff audience: staff-only services too) on one local day at a location. The wide
- * window is cut back to the location's calendar day, so no zone lookup is needed first.
+ * window is cut back to the location's calendar day, so no zone lookup is needed first. A
+ * `stepMinutes` of 15 finds a time the calendar's empty cell offered off the service's grid.
  */
 export async function freeSlotsForDay(
   db: Executor,
   ctx: StaffContext,
-  input: { serviceId: string; locationId: string; providerId: string | 'any'; day: string },
+  input: { serviceId: string; locationId: string; providerId: string | 'any'; day: string; stepMinutes?: number },
 ): Promise<FreeSlots> {
   assertPermission(ctx, 'schedule.manage');
   const noon = new Date(`${input.day}T12:00:00Z`).getTime();
   const free = await findFreeSlots(db, ctx.tenant.id, {
     serviceId: input.serviceId, locationId: input.locationId, providerId: input.providerId,
-    from: new Date(noon - 27 * 3_600_000), to: new Date(noon + 27 * 3_600_000), audience: 'staff',
+    from: new Date(noon - 27 * 3_600_000), to: new Date(noon + 27 * 3_600_000), audience: 'staff', stepMinutes: input.stepMinutes,
   });
   return { ...free, days: free.days.filter((d) => d.date === input.day) };
+}
+
+/**
+ * The booking page's free times on a day. With `time` (a free cell chosen on the calendar, HH:MM
+ * at the location) that time is preselected if it is still free for this service, added to the
+ * list when it is off the service's grid (staff may book off-grid); else `missed` says so. Null
+ * when the service or location cannot be booked.
+ */
+export async function bookingSlots(
+  db: Executor,
+  ctx: StaffContext,
+  input: { serviceId: string; locationId: string; providerId: string | 'any'; day: string; time?: string },
+): Promise<{ slots: SlotOption[]; chosen: string | null; missed: boolean } | null> {
+  const read = (stepMinutes?: number) => freeSlotsForDay(db, ctx, { ...input, stepMinutes }).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+  const free = await read();
+  if (!free) return null;
+  const slots = slotOptions(free, input.providerId);
+  if (!input.time) return { slots, chosen: null, missed: false };
+  const atTime = (o: SlotOption) => zonedTime(parseSlotValue(o.value)!.startsAt, free.timeZone) === input.time;
+  const onGrid = slots.find(atTime);
+  if (onGrid) return { slots, chosen: onGrid.value, missed: false };
+  const fine = await read(15);
+  const offGrid = fine ? slotOptions(fine, input.providerId).find(atTime) : undefined;
+  if (!offGrid) return { slots, chosen: null, missed: true };
+  // ISO values of one format sort by time.
+  return { slots: [...slots, offGrid].sort((a, b) => (a.value < b.value ? -1 : 1)), chosen: offGrid.value, missed: false };
 }
 
 /**
@@ -254,4 +349,28 @@ export async function freshSlotChoices(
 ): Promise<SlotOption[]> {
   return freeSlotsForDay(db, ctx, { serviceId: input.serviceId, locationId: input.locationId, providerId: input.providerChoice, day: input.day })
     .then((free) => slotOptions(free, input.providerChoice), () => []);
+}
+
+/**
+ * What the calendar's Move dialog offers for a booked visit: the providers offering its service at
+ * its location, and the chosen provider's free times on `day` (the visit's own provider, else the
+ * first, when none or another is asked). No choices for a visit that is no longer booked.
+ */
+export async function moveChoices(
+  db: Executor,
+  ctx: StaffContext,
+  input: { appointmentId: string; providerId?: string; day: string },
+): Promise<{ providers: { id: string; name: string }[]; providerId: string | null; day: string; slots: SlotOption[] }> {
+  assertPermission(ctx, 'schedule.manage');
+  const a = await getScheduleAppointment(db, ctx, input.appointmentId);
+  if (a.status !== 'booked') return { providers: [], providerId: null, day: input.day, slots: [] };
+  const { providers } = await loadBookingChoices(db, ctx, { locationId: a.location.id, serviceId: a.service.id });
+  const provider = providers.find((p) => p.id === input.providerId) ?? providers.find((p) => p.id === a.provider.id) ?? providers[0] ?? null;
+  if (!provider) return { providers, providerId: null, day: input.day, slots: [] };
+  const slots = await freeSlotsForDay(db, ctx, { serviceId: a.service.id, locationId: a.location.id, providerId: provider.id, day: input.day })
+    .then((free) => slotOptions(free, provider.id), (error: unknown) => {
+      if (error instanceof NotFoundError) return [];
+      throw error;
+    });
+  return { providers, providerId: provider.id, day: input.day, slots };
 }

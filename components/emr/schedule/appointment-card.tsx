@@ -1,9 +1,20 @@
 import Link from 'next/link';
+import { Ban, CheckCheck, CircleCheck, UserX } from 'lucide-react';
+import { CANCELLED_COLOUR, serviceColour } from '@/lib/scheduling/calendar-colours';
 import type { ScheduleAppointment } from '@/lib/scheduling/schedule-view';
 import { formatTime, visitStatusText, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
+import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { MoveButton } from './schedule-board';
 import { STATUS_STYLE } from './status-style';
 
-/** One visit: time in its location's zone (named), patient linked to the chart, status as text. */
+const STATUS_ICON = { completed: CircleCheck, cancelled: Ban, no_show: UserX, confirmed: CheckCheck } as const;
+
+/**
+ * One visit on the calendar: time in its location's zone (named), status in words with an icon,
+ * the patient linked to the chart, and, for staff who manage the schedule, Manage and Move.
+ * Coloured by service; a cancelled visit is grey, dashed and struck through. A short visit shows
+ * what does not fit when hovered or focused (the block grows, see calendar-view.tsx).
+ */
 export function AppointmentCard({ appointment: a, show, canManage }: {
   appointment: ScheduleAppointment;
   /** What the column does not already say. */
@@ -12,40 +23,49 @@ export function AppointmentCard({ appointment: a, show, canManage }: {
 }) {
   const zone = a.location.timeZone;
   const time = `${formatTime(a.startsAt, zone)} – ${formatTime(a.endsAt, zone)} ${zoneAbbreviation(a.startsAt, zone)}`;
-  const inactive = a.status === 'cancelled';
+  const cancelled = a.status === 'cancelled';
   const status = visitStatusText(a);
+  const iconKey = a.status === 'booked' ? (a.confirmedAt ? 'confirmed' : null) : a.status;
+  const Icon = iconKey ? STATUS_ICON[iconKey] : null;
+  const movable = canManage && a.status === 'booked';
   return (
     <article
       data-testid="schedule-appointment"
       data-patient={a.patient.name}
       data-status={a.status}
       aria-label={`${time}, ${a.patient.name}, ${status}`}
-      className="rounded-lg border border-line bg-surface p-3 text-sm shadow-sm"
+      className={`h-full overflow-hidden rounded-md border border-l-4 px-1.5 py-0.5 text-xs leading-4 shadow-sm ${cancelled ? CANCELLED_COLOUR : serviceColour(a.service.id)}`}
     >
-      <div className="flex flex-wrap items-start justify-between gap-2">
-        <p className={`font-semibold ${inactive ? 'line-through decoration-1' : ''}`}>{time}</p>
-        <span className={`rounded-full border px-2 py-0.5 text-xs font-semibold ${STATUS_STYLE[a.status]}`}>{status}</span>
-      </div>
-      <p className="mt-1">
-        <Link href={`/emr/patients/${a.patient.id}`} className="font-medium text-brand-accent underline underline-offset-2">
+      <p className="flex flex-wrap items-start justify-between gap-x-1">
+        <span className={`font-semibold ${cancelled ? 'line-through decoration-1' : ''}`}>{time}</span>
+        <span className={`inline-flex items-center gap-0.5 rounded-full border px-1 font-semibold ${STATUS_STYLE[a.status]}`}>
+          {Icon ? <Icon aria-hidden="true" className="size-3" /> : null}
+          {status}
+        </span>
+      </p>
+      <p>
+        <Link href={`/emr/patients/${a.patient.id}`} className="font-medium underline underline-offset-2">
           {a.patient.name}
         </Link>{' '}
-        <span className="font-mono text-xs text-fg-muted">{a.patient.recordNumber}</span>
+        <span className="font-mono">{a.patient.recordNumber}</span>
       </p>
-      <p className="text-fg-muted">
+      <p>
         {a.service.name}
         {show.provider ? ` · ${a.provider.name}` : ''}
         {show.location ? ` · ${a.location.name}` : ''}
       </p>
-      {a.cancelReason ? <p className="text-fg-muted">Reason: {a.cancelReason}</p> : null}
-      {canManage && a.status === 'booked' ? (
-        <Link
-          href={`/emr/schedule/appointments/${a.id}`}
-          aria-label={`Manage visit: ${a.patient.name}, ${time}`}
-          className="mt-2 inline-flex min-h-11 items-center rounded-lg border border-line px-3 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent"
-        >
-          Manage
-        </Link>
+      {a.cancelReason ? <p>Reason: {a.cancelReason}</p> : null}
+      {movable ? (
+        <p className="mt-0.5 flex flex-wrap gap-1">
+          <Link
+            href={`/emr/schedule/appointments/${a.id}`}
+            aria-label={`Manage visit: ${a.patient.name}, ${time}`}
+            className="inline-flex min-h-6 items-center rounded border border-current px-1.5 font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent"
+          >
+            Manage
+          </Link>
+          <MoveButton visit={{ appointmentId: a.id, patient: a.patient.name, when: time, providerId: a.provider.id, day: zonedDate(a.startsAt, zone) }} />
+        </p>
       ) : null}
     </article>
   );

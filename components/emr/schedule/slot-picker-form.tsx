@@ -10,7 +10,7 @@ import type { ScheduleFormState } from '@/lib/scheduling/schedule-form-state';
  * Free times as radio buttons, then one confirm button. After "just taken" the action sends the
  * day's fresh times, which replace the ones shown.
  */
-export function SlotPickerForm({ action: confirm, hidden, slots, legend, submitLabel, summary }: {
+export function SlotPickerForm({ action: confirm, hidden, slots, legend, submitLabel, summary, defaultValue }: {
   /** Book or move: the page hands the form its action. */
   action: FormAction<ScheduleFormState>;
   hidden: Record<string, string>;
@@ -18,6 +18,8 @@ export function SlotPickerForm({ action: confirm, hidden, slots, legend, submitL
   legend: string;
   submitLabel: string;
   summary?: string;
+  /** The time chosen on the calendar, preselected. */
+  defaultValue?: string;
 }) {
   const [state, action, pending] = useActionState<ScheduleFormState, FormData>(confirm, {});
   const id = useId();
@@ -36,7 +38,7 @@ export function SlotPickerForm({ action: confirm, hidden, slots, legend, submitL
           <div className="mt-2 grid gap-2 sm:grid-cols-2 lg:grid-cols-3">
             {shown.map((slot) => (
               <label key={slot.value} className="flex min-h-11 cursor-pointer items-center gap-2 rounded-lg border border-line bg-surface px-3 py-2 has-checked:border-brand-accent has-checked:ring-2 has-checked:ring-brand-accent">
-                <input type="radio" name="slot" value={slot.value} className="size-4" required />
+                <input type="radio" name="slot" value={slot.value} defaultChecked={slot.value === defaultValue} className="size-4" required />
                 <span>{slot.label}</span>
               </label>
             ))}

@@ -4,12 +4,13 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import type { StaffContext } from '@/lib/access/context';
-import { staffAction } from '@/lib/actions/wrappers';
+import { staffAction, staffCall } from '@/lib/actions/wrappers';
 import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import { bookAppointment, cancelAppointment, markCompleted, markNoShow, rescheduleAppointment } from '@/lib/scheduling/booking';
-import { parseSlotValue } from '@/lib/scheduling/schedule-format';
+import { MOVE_NOT_UNDERSTOOD, moveSchema, moveTimesSchema, type MoveTimesState } from '@/lib/scheduling/calendar-forms';
+import { formatWhen, parseSlotValue } from '@/lib/scheduling/schedule-format';
 import type { ScheduleFormState } from '@/lib/scheduling/schedule-form-state';
-import { freshSlotChoices, getScheduleAppointment } from '@/lib/scheduling/schedule-view';
+import { freshSlotChoices, getScheduleAppointment, moveChoices } from '@/lib/scheduling/schedule-view';
 import {
   APPOINTMENT_GONE, appointmentSchema, bookSchema, BOOKING_NOT_UNDERSTOOD, cancelSchema, CHANGE_NOT_UNDERSTOOD, rescheduleSchema,
 } from '@/lib/scheduling/staff-schedule-forms';
@@ -91,3 +92,31 @@ const outcome = { ...schedule, schema: appointmentSchema, messages: { ...schedul
 export const markCompletedAction = staffAction(outcome, (ctx, { appointmentId }) => markOutcome(ctx, appointmentId, 'completed'));
 
 export const markNoShowAction = staffAction(outcome, (ctx, { appointmentId }) => markOutcome(ctx, appointmentId, 'no_show'));
+
+/**
+ * The calendar's move (a drag, or the Move dialog): the same rescheduleAppointment as the visit
+ * page, so the same rules and the same EXCLUDE constraint. It answers in place rather than
+ * redirecting: a refusal is shown on the grid and the visit snaps back.
+ */
+export const moveAppointmentAction = staffAction(
+  { ...schedule, schema: moveSchema, messages: { ...schedule.messages, invalid: MOVE_NOT_UNDERSTOOD } },
+  async (ctx, input): Promise<ScheduleFormState> => {
+    const db = getDb();
+    const current = await getScheduleAppointment(db, ctx, input.appointmentId);
+    const result = await rescheduleAppointment(db, ctx, input.appointmentId, {
+      locationId: input.locationId || current.location.id, providerId: input.providerId, startsAt: new Date(input.startsAt),
+    });
+    if (!result.ok) throw new ScheduleRefusedError(result);
+    changed();
+    const moved = await getScheduleAppointment(db, ctx, result.appointment.id);
+    return { ok: true, message: `Visit moved to ${formatWhen(moved.startsAt, moved.location.timeZone)} with ${moved.provider.name}. The patient is notified of the new time.` };
+  },
+);
+
+/** The Move dialog's choices when it opens and when the provider or the day changes. */
+export const moveTimesCall = staffCall(
+  { ...schedule, schema: moveTimesSchema, messages: { ...schedule.messages, invalid: MOVE_NOT_UNDERSTOOD } },
+  async (ctx, input): Promise<MoveTimesState> => ({
+    ok: true, ...(await moveChoices(getDb(), ctx, { appointmentId: input.appointmentId, providerId: input.providerId || undefined, day: input.day })),
+  }),
+);

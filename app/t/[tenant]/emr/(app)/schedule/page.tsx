@@ -2,10 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { formatDay, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
-import { DayView, WeekView } from '@/components/emr/schedule/schedule-grid';
+import { ScheduleBoard } from '@/components/emr/schedule/schedule-board';
+import { ScheduleCalendar } from '@/components/emr/schedule/schedule-grid';
 import { ScheduleToolbar } from '@/components/emr/schedule/schedule-toolbar';
 import { requireStaff } from '@/lib/auth/staff-session';
+import { now } from '@/lib/clock';
 import { loadSchedule, parseScheduleParams } from '@/lib/scheduling/schedule-view';
+import { moveAppointmentAction, moveTimesCall } from './actions';
 
 export const metadata: Metadata = { title: 'Schedule' };
 
@@ -45,7 +48,15 @@ export default async function SchedulePage({ searchParams }: { searchParams: Pro
       </header>
       {params.notice ? <p role="status" className="rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm">{NOTICES[params.notice]}</p> : null}
       <ScheduleToolbar view={view} />
-      {view.view === 'day' ? <DayView view={view} canManage={canManage} /> : <WeekView view={view} canManage={canManage} />}
+      <p className="text-sm text-fg-muted">
+        White: working hours. Grey: outside hours. Hatched: time off. Red line: now.
+        {canManage ? ' Choose a free time to book it. Drag a visit to move it, or use its Move button.' : ''}
+      </p>
+      {canManage ? (
+        <ScheduleBoard moveAction={moveAppointmentAction} timesAction={moveTimesCall}>
+          <ScheduleCalendar view={view} canManage now={now()} />
+        </ScheduleBoard>
+      ) : <ScheduleCalendar view={view} canManage={false} now={now()} />}
     </div>
   );
 }

@@ -2,15 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { formatDay, slotOptions, zoneAbbreviation, type SlotOption } from '@/lib/scheduling/schedule-format';
+import { formatDay, formatTime, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
 import { SlotPickerForm } from '@/components/emr/schedule/slot-picker-form';
-import { NotFoundError } from '@/lib/access/context';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { now } from '@/lib/clock';
 import { searchPatients } from '@/lib/patients/search';
 import { formatDateOfBirth } from '@/lib/patients/display';
-import { freeSlotsForDay, getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
-import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { bookingSlots, getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
+import { zonedDate, zonedInstant } from '@/lib/scheduling/zoned-time';
 import { bookAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Book a visit' };
@@ -22,6 +21,8 @@ const query = z.object({
   service: z.uuid().optional().catch(undefined),
   provider: z.union([z.literal('any'), z.uuid()]).catch('any'),
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(new Date(`${d}T12:00:00Z`).getTime())).optional().catch(undefined),
+  /** A free cell chosen on the calendar (HH:MM at the location): preselected when still free. */
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).optional().catch(undefined),
 });
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -35,7 +36,7 @@ function bookHref(values: Record<string, string | undefined>) {
 export default async function BookVisitPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requireStaff('emr', 'schedule.manage');
   const raw = await searchParams;
-  const q = query.parse(Object.fromEntries(['q', 'patient', 'location', 'service', 'provider', 'day'].map((k) => [k, first(raw[k])])));
+  const q = query.parse(Object.fromEntries(['q', 'patient', 'location', 'service', 'provider', 'day', 'time'].map((k) => [k, first(raw[k])])));
   const db = getDb();
   const canSearch = ctx.actor.permissions.has('patients.view');
   const patient = q.patient ? await getBookingPatient(db, ctx, q.patient) : null;
@@ -46,18 +47,17 @@ export default async function BookVisitPage({ searchParams }: { searchParams: Pr
   const providers = choices.location ? choices.providers : location && choices.service
     ? (await loadBookingChoices(db, ctx, { locationId: location.id, serviceId: choices.service.id })).providers
     : [];
-  const provider = providers.some((p) => p.id === q.provider) ? q.provider : 'any';
+  // Until a service is chosen the offering providers are unknown: a provider chosen on the calendar is kept as asked.
+  const provider = providers.some((p) => p.id === q.provider) ? q.provider : choices.service ? 'any' : q.provider;
   const zone = location?.timeZone ?? 'UTC';
   const day = q.day ?? zonedDate(now(), zone);
-  let slots: SlotOption[] | null = null;
-  if (patient && location && choices.service) {
-    const free = await freeSlotsForDay(db, ctx, { serviceId: choices.service.id, locationId: location.id, providerId: provider, day }).catch((error: unknown) => {
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    });
-    slots = free ? slotOptions(free, provider) : [];
-  }
-  const keep = { location: location?.id, service: choices.service?.id, provider, day };
+  const picked = patient && location && choices.service
+    ? await bookingSlots(db, ctx, { serviceId: choices.service.id, locationId: location.id, providerId: provider, day, time: q.time })
+    : null;
+  const slots = patient && location && choices.service ? (picked?.slots ?? []) : null;
+  const keep = { location: location?.id, service: choices.service?.id, provider, day, time: q.time };
+  const askedTime = q.time ? formatTime(zonedInstant(day, q.time, zone), zone) : null;
+  const askedWho = provider !== 'any' ? (providers.find((p) => p.id === provider)?.name ?? null) : null;
 
   return (
     <div className="space-y-4">
@@ -122,19 +122,25 @@ export default async function BookVisitPage({ searchParams }: { searchParams: Pr
                 ))}
               </select>
             </div>
-            <div>
-              <label htmlFor="book-provider" className="block text-sm font-medium">Provider</label>
-              <select id="book-provider" name="provider" defaultValue={provider} className={control}>
-                <option value="any">Any provider</option>
-                {providers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-              </select>
-            </div>
+            {!choices.service && provider !== 'any' ? <input type="hidden" name="provider" value={provider} /> : (
+              <div>
+                <label htmlFor="book-provider" className="block text-sm font-medium">Provider</label>
+                <select id="book-provider" name="provider" defaultValue={provider} className={control}>
+                  <option value="any">Any provider</option>
+                  {providers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+                </select>
+              </div>
+            )}
+            {q.time ? <input type="hidden" name="time" value={q.time} /> : null}
             <div>
               <label htmlFor="book-day" className="block text-sm font-medium">Day</label>
               <input id="book-day" type="date" name="day" defaultValue={day} className={control} />
             </div>
             <button type="submit" className={button}>Show free times</button>
           </form>
+          {askedTime && !choices.service ? (
+            <p className="text-sm">Chosen on the calendar: {askedTime} on {formatDay(day)}. Choose the service to see whether it fits.</p>
+          ) : null}
           {choices.service && location && providers.length === 0 ? (
             <p className="text-sm text-fg-muted">No provider offers {choices.service.name} at {location.name}. Choose another service or location.</p>
           ) : null}
@@ -144,8 +150,14 @@ export default async function BookVisitPage({ searchParams }: { searchParams: Pr
       {patient && location && choices.service && slots ? (
         <section aria-labelledby="time-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
           <h2 id="time-heading" className="text-lg font-semibold">3. Time and confirm</h2>
+          {picked?.missed && askedTime ? (
+            <p role="status" className="rounded-lg border border-amber-600 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
+              {askedTime}{askedWho ? ` with ${askedWho}` : ''} is no longer free for {choices.service.name}. Pick one of the day’s free times.
+            </p>
+          ) : null}
           <SlotPickerForm
             action={bookAction}
+            defaultValue={picked?.chosen ?? undefined}
             hidden={{ patientId: patient.id, locationId: location.id, serviceId: choices.service.id, providerChoice: provider, day }}
             slots={slots}
             legend={`Free times on ${formatDay(day)} (${zoneAbbreviation(new Date(`${day}T12:00:00Z`), zone)}, ${zone.replace(/_/g, ' ')})`}

@@ -1,0 +1,151 @@
+'use client';
+
+import { useEffect, useId, useRef, useState, useTransition } from 'react';
+import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
+import type { FormAction } from '@/lib/actions/result';
+import { useActionForm } from '@/lib/forms/use-action-form';
+import { moveSchema, type MoveTimesState } from '@/lib/scheduling/calendar-forms';
+import type { ScheduleFormState } from '@/lib/scheduling/schedule-form-state';
+
+/** The visit the Move dialog moves, as its Move button describes it. */
+export interface MovableVisit {
+  appointmentId: string;
+  patient: string;
+  /** "9:00 AM – 9:30 AM EST", for the button's name and the dialog's text. */
+  when: string;
+  providerId: string;
+  /** The visit's day at its location, YYYY-MM-DD. */
+  day: string;
+}
+
+/**
+ * The keyboard's way to move a visit: a native modal <dialog> (the browser keeps focus inside it
+ * and Escape closes it; the board returns focus to the Move button). Provider, day, then one of
+ * that day's free times, read from the server each time the provider or the day changes.
+ */
+export function MoveDialog({ visit, onClose, moveAction, timesAction }: {
+  visit: MovableVisit | null;
+  onClose: (movedMessage?: string) => void;
+  moveAction: FormAction<ScheduleFormState>;
+  timesAction: (input: unknown) => Promise<MoveTimesState>;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const headingId = useId();
+  const [opened, setOpened] = useState(0);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (visit && !dialog.open) {
+      dialog.showModal();
+      setOpened((n) => n + 1);
+    }
+    if (!visit && dialog.open) dialog.close();
+  }, [visit]);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={headingId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/50"
+    >
+      {visit ? (
+        <MoveForm key={`${visit.appointmentId}-${opened}`} visit={visit} headingId={headingId} onClose={onClose} moveAction={moveAction} timesAction={timesAction} />
+      ) : null}
+    </dialog>
+  );
+}
+
+function MoveForm({ visit, headingId, onClose, moveAction, timesAction }: {
+  visit: MovableVisit;
+  headingId: string;
+  onClose: (movedMessage?: string) => void;
+  moveAction: FormAction<ScheduleFormState>;
+  timesAction: (input: unknown) => Promise<MoveTimesState>;
+}) {
+  const id = useId();
+  const { form, state, pending, formProps, errorFor } = useActionForm(moveSchema, moveAction, {
+    defaultValues: { appointmentId: visit.appointmentId, providerId: visit.providerId, startsAt: '' },
+    resetAfterSubmit: false,
+  });
+  const [choices, setChoices] = useState<MoveTimesState | null>(null);
+  const [loading, startLoading] = useTransition();
+  const [day, setDay] = useState(visit.day);
+  const [providerId, setProviderId] = useState(visit.providerId);
+
+  const load = (provider: string, on: string) => startLoading(async () => {
+    const answer = await timesAction({ appointmentId: visit.appointmentId, providerId: provider, day: on });
+    setChoices(answer);
+    if (answer.providerId && answer.providerId !== provider) {
+      setProviderId(answer.providerId);
+      form.setValue('providerId', answer.providerId);
+    }
+    form.setValue('startsAt', '');
+  });
+
+  // The first choices when the dialog opens, and fresh ones after a refusal (the lost time is gone).
+  useEffect(() => {
+    load(providerId, day);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on open and after each refusal only
+  }, [state]);
+
+  useEffect(() => {
+    if (state.ok) onClose(state.message);
+  }, [state, onClose]);
+
+  const providers = choices?.providers ?? [];
+  const slots = choices?.slots ?? [];
+  const timeError = errorFor('startsAt');
+  const providerField = form.register('providerId', {
+    onChange: (event: React.ChangeEvent<HTMLSelectElement>) => {
+      setProviderId(event.target.value);
+      load(event.target.value, day);
+    },
+  });
+  const control = 'mt-1 block min-h-11 w-full rounded-lg border border-line bg-surface px-3 text-fg focus:outline-none focus:ring-2 focus:ring-brand-accent';
+
+  return (
+    <form {...formProps} className="space-y-4 p-5">
+      <h2 id={headingId} className="text-lg font-semibold">Move {visit.patient}’s visit</h2>
+      <p className="text-sm text-fg-muted">Now {visit.when}. The visit moves only if the new time is still free; otherwise it stays where it is.</p>
+      <input type="hidden" {...form.register('appointmentId')} />
+      {!state.ok ? <FormMessage message={state.message} tone="error" /> : null}
+      {choices && !choices.ok ? <FormMessage message={choices.message} tone="error" /> : null}
+      <div>
+        <label htmlFor={`${id}-provider`} className="block text-sm font-medium">Provider</label>
+        <select id={`${id}-provider`} {...providerField} value={providerId} className={control}>
+          {providers.length === 0 ? <option value={visit.providerId}>Current provider</option> : null}
+          {providers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </select>
+      </div>
+      <div>
+        <label htmlFor={`${id}-day`} className="block text-sm font-medium">Day</label>
+        <input id={`${id}-day`} type="date" value={day} required className={control}
+          onChange={(event) => {
+            setDay(event.target.value);
+            if (/^\d{4}-\d{2}-\d{2}$/.test(event.target.value)) load(providerId, event.target.value);
+          }} />
+      </div>
+      <div>
+        <label htmlFor={`${id}-time`} className="block text-sm font-medium">New time</label>
+        <select id={`${id}-time`} {...form.register('startsAt')} aria-invalid={timeError ? true : undefined}
+          aria-describedby={`${id}-time-hint${timeError ? ` ${id}-time-error` : ''}`} className={control} disabled={loading}>
+          <option value="">{loading ? 'Loading free times…' : slots.length === 0 ? 'No free times this day' : 'Choose a time'}</option>
+          {slots.map((s) => <option key={s.value} value={s.value.split('|')[0]}>{s.label}</option>)}
+        </select>
+        <p id={`${id}-time-hint`} aria-live="polite" className="mt-1 text-sm text-fg-muted">
+          {loading ? 'Loading free times…' : slots.length === 0 ? 'No free times this day. Choose another day or provider.' : `${slots.length} free ${slots.length === 1 ? 'time' : 'times'}.`}
+        </p>
+        {timeError ? <p id={`${id}-time-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{timeError}</p> : null}
+      </div>
+      <div className="flex flex-wrap justify-end gap-2">
+        <SecondaryButton type="button" onClick={() => onClose()}>Cancel</SecondaryButton>
+        <PrimaryButton type="submit" disabled={pending || loading}>{pending ? 'Moving…' : 'Move visit'}</PrimaryButton>
+      </div>
+    </form>
+  );
+}
