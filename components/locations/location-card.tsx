@@ -1,15 +1,22 @@
+import { localized } from '@/lib/i18n/clinic-text';
 import type { TenantProfile } from '@/lib/tenancy/profile';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 
 type Location = TenantProfile['locations'][number];
 
-export function LocationCard({ location, clinicName }: { location: Location; clinicName: string }) {
+/**
+ * A location as the portal lists it: name, address, phone and what to know before coming, the
+ * name and notes in the reader's `language` when the clinic translated them.
+ */
+export function LocationCard({ location, clinicName, language, defaultLanguage }: { location: Location; clinicName: string; language: string; defaultLanguage: string }) {
+  const name = localized(location, 'name', language, defaultLanguage);
+  const notes = localized(location, 'notes', language, defaultLanguage);
   const cityLine = [location.city, [location.region, location.postalCode].filter(Boolean).join(' ')]
     .filter(Boolean)
     .join(', ');
   return (
     <li className="rounded-xl border border-line bg-surface p-4">
-      <h3 className="font-semibold">{location.name}</h3>
+      <h3 className="font-semibold">{name}</h3>
       <address className="mt-1 text-sm not-italic leading-6 text-fg-muted">
         {clinicName}
         <br />
@@ -30,6 +37,7 @@ export function LocationCard({ location, clinicName }: { location: Location; cli
           </a>
         </p>
       ) : null}
+      {notes ? <p className="mt-2 whitespace-pre-line text-sm">{notes}</p> : null}
     </li>
   );
 }

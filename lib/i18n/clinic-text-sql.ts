@@ -13,10 +13,10 @@ import { toLocale } from './core';
  * uncorrelated subquery on the clinic's settings row), so a loader needs no extra round trip.
  * Either value may be a prepared query's placeholder.
  */
-export interface ClinicTextScope {
+export type ClinicTextScope = {
   tenantId: string | Placeholder;
   language: string | Placeholder;
-}
+};
 
 /** The scope of a signed-in portal account: its clinic and its own language setting. */
 export function portalTextScope(ctx: Pick<PortalAccountContext, 'tenant' | 'account'>): ClinicTextScope {

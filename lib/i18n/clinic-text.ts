@@ -14,18 +14,17 @@ import { LOCALES, type Locale } from './core';
 /** A translations column: { es: { name: 'Consulta familiar' } } (db/schema). */
 export type ClinicTranslations<F extends string = string> = Partial<Record<string, Partial<Record<F, string>>>>;
 
+type Translated<F extends string> = { readonly translations?: ClinicTranslations<F> | null };
+
 /**
  * The text to show for `field` in `language`: the translation when the language is not the
  * clinic's default and the translation is not blank, else the row's own (default-language) text.
  * A translation left over from before the clinic changed its default language never hides the
  * text the clinic now writes in that language.
  */
-export function localized<F extends string, V extends string | null>(
-  row: { readonly [K in F]: V } & { readonly translations?: ClinicTranslations<F> | null },
-  field: F,
-  language: string,
-  defaultLanguage: string,
-): V | string {
+export function localized<F extends string>(row: { readonly [K in F]: string } & Translated<F>, field: F, language: string, defaultLanguage: string): string;
+export function localized<F extends string>(row: { readonly [K in F]: string | null } & Translated<F>, field: F, language: string, defaultLanguage: string): string | null;
+export function localized<F extends string>(row: { readonly [K in F]: string | null } & Translated<F>, field: F, language: string, defaultLanguage: string): string | null {
   if (language === defaultLanguage) return row[field];
   const translated = row.translations?.[language]?.[field];
   return typeof translated === 'string' && translated.trim() !== '' ? translated.trim() : row[field];

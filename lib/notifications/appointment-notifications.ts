@@ -1,8 +1,9 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { appointments, locations } from '@/db/schema';
+import { appointments, locations, tenantSettings } from '@/db/schema';
 import { now } from '@/lib/clock';
+import { localized } from '@/lib/i18n/clinic-text';
 import { locationAddressColumns } from '@/lib/locations/address-columns';
 import { buildIcs } from '@/lib/scheduling/ics';
 import { portalLink } from './portal-link';
@@ -32,11 +33,14 @@ export async function enqueueAppointmentNotification(
       startsAt: appointments.startsAt,
       endsAt: appointments.endsAt,
       locationName: locations.name,
+      locationTranslations: locations.translations,
+      clinicLanguage: tenantSettings.defaultLanguage,
       ...locationAddressColumns,
       timeZone: locations.timeZone,
     })
     .from(appointments)
     .innerJoin(locations, and(eq(locations.tenantId, appointments.tenantId), eq(locations.id, appointments.locationId)))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, appointments.tenantId))
     .where(and(eq(appointments.tenantId, input.tenantId), eq(appointments.id, input.appointmentId)));
   if (!row) throw new Error('appointment notification: appointment not found in this clinic');
 
@@ -45,7 +49,8 @@ export async function enqueueAppointmentNotification(
   const texts = appointmentTexts[audience.language];
   const clinic = audience.clinicName;
   const { date, time } = formatWhen(row.startsAt, row.timeZone, texts.locale);
-  const place = row.locationName;
+  // The location's name in the recipient's language when the clinic translated it.
+  const place = localized({ name: row.locationName, translations: row.locationTranslations }, 'name', audience.language, row.clinicLanguage);
   const link = portalLink(audience.slug, '/portal/bookings');
   const confirmed = input.kind === 'confirmed';
   const ics = buildIcs({
@@ -54,7 +59,7 @@ export async function enqueueAppointmentNotification(
     startsAt: row.startsAt,
     endsAt: row.endsAt,
     summary: texts.icsSummary(clinic),
-    location: [row.locationName, row.addressLine1, row.addressLine2, row.city, [row.region, row.postalCode].filter(Boolean).join(' ')]
+    location: [place, row.addressLine1, row.addressLine2, row.city, [row.region, row.postalCode].filter(Boolean).join(' ')]
       .filter(Boolean).join(', '),
     stamp: now(),
   });

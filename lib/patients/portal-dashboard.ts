@@ -34,7 +34,7 @@ export interface PortalDashboard {
 
 // The home page's two reads, prepared once (times are passed as ISO text: timestamptz parses it).
 const scope = { tenantId: sql.placeholder('tenantId'), patientId: sql.placeholder('patientId'), language: sql.placeholder('language') };
-const upcomingVisitsQuery = preparedQuery((db) => portalVisitQuery(db)
+const upcomingVisitsQuery = preparedQuery((db) => portalVisitQuery(db, scope)
   .where(visitWhenCondition(scope, 'upcoming', sql.placeholder('at')))
   .orderBy(asc(appointments.startsAt), asc(appointments.id))
   .limit(DASHBOARD_VISITS)
@@ -42,7 +42,7 @@ const upcomingVisitsQuery = preparedQuery((db) => portalVisitQuery(db)
 const newDocumentsQuery = preparedQuery((db) => db
   .select({
     id: documents.id, title: documents.title, examinationDate: documents.examinationDate,
-    typeName: localizedColumn(documentTypes.name, documentTypes.translations, 'name', scope),
+    typeName: localizedColumn<string>(documentTypes.name, documentTypes.translations, 'name', scope),
     contentType: documents.contentType, sharedAt: documents.createdAt,
   })
   .from(documents)
@@ -64,7 +64,7 @@ export async function portalDashboard(db: Executor, ctx: PortalContext): Promise
   const since = addSeconds(at, -NEW_DOCUMENT_DAYS * 24 * 3600);
   const { tenantId, patientId, proxy } = portalScope(ctx);
   const [visitRows, newDocuments] = await Promise.all([
-    hasPortalArea(ctx.patient, 'bookings') ? upcomingVisitsQuery(db).execute({ tenantId, patientId, at: at.toISOString() }) : [],
+    hasPortalArea(ctx.patient, 'bookings') ? upcomingVisitsQuery(db).execute({ tenantId, patientId, language: portalTextScope(ctx).language, at: at.toISOString() }) : [],
     hasPortalArea(ctx.patient, 'documents') ? newDocumentsQuery(db).execute({ tenantId, patientId, proxy, language: portalTextScope(ctx).language, since: since.toISOString() }) : [],
   ]);
   if (newDocuments.length > 0) {

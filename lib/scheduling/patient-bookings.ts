@@ -5,6 +5,7 @@ import { appointments, locations, services, staffUsers, tenantSettings } from '@
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
 import { portalAreaOpen } from '@/lib/access/linked-patients';
 import { now as clockNow } from '@/lib/clock';
+import { portalTextScope, type ClinicTextScope } from '@/lib/i18n/clinic-text-sql';
 import { isUuid } from '@/lib/kernel/ids';
 import {
   bookAppointment, cancelAppointment, patientChangeDeadline, patientChangeRefusal, rescheduleAppointment,
@@ -26,10 +27,10 @@ async function windowHoursOf(db: Executor, tenantId: string): Promise<number> {
 }
 
 /** portalVisitQuery's visit, with what a change needs: the ids to book again and whom to call. */
-function visitQuery(db: Executor) {
+function visitQuery(db: Executor, text: ClinicTextScope) {
   return db
     .select({
-      ...portalVisitColumns(),
+      ...portalVisitColumns(text),
       serviceId: appointments.serviceId, locationId: appointments.locationId, providerId: appointments.providerId, locationPhone: locations.phone,
       confirmedAt: appointments.confirmedAt,
     })
@@ -56,7 +57,7 @@ export async function listBookingVisits(db: Executor, ctx: PortalContext, limit 
   if (!isUuid(ctx.tenant.id) || !isUuid(ctx.patient.id) || !(await portalAreaOpen(db, ctx, 'bookings'))) return [];
   const at = clockNow();
   const [rows, windowHours] = await Promise.all([
-    visitQuery(db).where(visitWhenCondition(own(ctx), 'upcoming', at)).orderBy(asc(appointments.startsAt), asc(appointments.id)).limit(limit),
+    visitQuery(db, portalTextScope(ctx)).where(visitWhenCondition(own(ctx), 'upcoming', at)).orderBy(asc(appointments.startsAt), asc(appointments.id)).limit(limit),
     windowHoursOf(db, ctx.tenant.id),
   ]);
   return rows.map((r) => toBookingVisit(r, at, windowHours));
@@ -68,7 +69,7 @@ export async function getBookingVisit(db: Executor, ctx: PortalContext, appointm
   if (!(await portalAreaOpen(db, ctx, 'bookings'))) return null;
   const at = clockNow();
   const [[row], windowHours] = await Promise.all([
-    visitQuery(db).where(and(visitWhenCondition(own(ctx), 'upcoming', at), eq(appointments.id, appointmentId))),
+    visitQuery(db, portalTextScope(ctx)).where(and(visitWhenCondition(own(ctx), 'upcoming', at), eq(appointments.id, appointmentId))),
     windowHoursOf(db, ctx.tenant.id),
   ]);
   return row ? toBookingVisit(row, at, windowHours) : null;

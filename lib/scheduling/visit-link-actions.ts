@@ -5,6 +5,7 @@ import { appointments, locations, patients, staffUsers, tenantSettings, type App
 import { NotFoundError } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { localized } from '@/lib/i18n/clinic-text';
 import { toLocale, type Locale } from '@/lib/i18n/core';
 import { locationAddressColumns } from '@/lib/locations/address-columns';
 import type { LocationAddress } from '@/lib/locations/address';
@@ -73,7 +74,7 @@ async function loadVisit(db: Executor, tenantId: string, appointmentId: string) 
     .select({
       id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
       cancelReason: appointments.cancelReason, confirmedAt: appointments.confirmedAt,
-      timeZone: locations.timeZone, locationName: locations.name, locationPhone: locations.phone, ...locationAddressColumns,
+      timeZone: locations.timeZone, locationName: locations.name, locationTranslations: locations.translations, locationPhone: locations.phone, ...locationAddressColumns,
       provider: staffUsers.fullName,
       patientLanguage: patients.preferredLanguage, clinicLanguage: tenantSettings.defaultLanguage, windowHours: tenantSettings.cancellationWindowHours,
     })
@@ -114,17 +115,18 @@ export async function inspectVisitLink(db: Executor, tenant: TenantRef, token: s
   const row = await loadVisit(db, tenant.id, subject.appointmentId);
   if (!row) return { ok: false };
   const at = clockNow();
+  const locale = toLocale(pickNotificationLanguage(row.patientLanguage, row.clinicLanguage));
   return {
     ok: true,
     visit: {
       id: row.id, startsAt: row.startsAt, endsAt: row.endsAt, status: row.status, confirmedAt: row.confirmedAt, timeZone: row.timeZone,
       location: {
-        name: row.locationName, phone: row.locationPhone,
+        name: localized({ name: row.locationName, translations: row.locationTranslations }, 'name', locale, row.clinicLanguage), phone: row.locationPhone,
         addressLine1: row.addressLine1, addressLine2: row.addressLine2, city: row.city, region: row.region, postalCode: row.postalCode,
       },
       provider: row.provider,
     },
-    locale: toLocale(pickNotificationLanguage(row.patientLanguage, row.clinicLanguage)),
+    locale,
     confirm: confirmRefusal(row, subject.allows, at),
     cancel: cancelRefusal(row, subject.allows, row.windowHours, at),
     windowHours: row.windowHours,

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { locations, tenantBranding, tenantSettings, tenants, type SelfRegistrationMode } from '@/db/schema';
+import type { ClinicTranslations } from '@/lib/i18n/clinic-text';
 import type { LocationAddress } from '@/lib/locations/address';
 import { locationAddressColumns } from '@/lib/locations/address-columns';
 import type { ProxyAgeRules } from '@/lib/portal-access/proxy-scope';
@@ -37,7 +38,8 @@ export interface TenantProfile {
     ageRules: ProxyAgeRules;
   };
   staffIdleTimeoutMinutes: number;
-  locations: ({ id: string; name: string } & LocationAddress & { timeZone: string; phone: string | null })[];
+  /** Name and notes as the clinic wrote them, with their translations: a page shows localized() ones. */
+  locations: ({ id: string; name: string } & LocationAddress & { timeZone: string; phone: string | null; notes: string | null; translations: ClinicTranslations<'name' | 'notes'> })[];
 }
 
 export async function loadTenantProfile(db: Executor, tenantId: string): Promise<TenantProfile | null> {
@@ -78,6 +80,8 @@ export async function loadTenantProfile(db: Executor, tenantId: string): Promise
       ...locationAddressColumns,
       timeZone: locations.timeZone,
       phone: locations.phone,
+      notes: locations.notes,
+      translations: locations.translations,
     })
     .from(locations)
     .where(and(eq(locations.tenantId, tenantId), eq(locations.active, true)))
