@@ -1,14 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, eq, like } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { appointments, auditLog, domainEvents, locations, outboxMessages, patients, services, tenantSettings, timeOff, waitlistEntries, waitlistOffers } from '@/db/schema';
+import { appointments, auditLog, domainEvents, outboxMessages, waitlistEntries } from '@/db/schema';
 import { setClockForTests } from '@/lib/clock';
-import { bookAppointment, cancelAppointment } from '@/lib/scheduling/booking';
-import { runWaitlistOffers, runWaitlistOffersFor } from '@/lib/waitlist/offer-job';
+import { bookAppointment } from '@/lib/scheduling/booking';
+import { runWaitlistOffers } from '@/lib/waitlist/offer-job';
 import { makeOfferToken } from '@/lib/waitlist/offer-links';
 import { acceptOfferByLink, declineOfferByLink, inspectOfferLink } from '@/lib/waitlist/offers';
-import { createBookingClinic, createProviders, holdClockAt, NOW, ny, offerServices, TZ, weekdayHours } from '../support/scheduling-fixtures';
+import { holdClockAt, NOW, ny, TZ } from '../support/scheduling-fixtures';
+import { waitlistClinic as clinic, WEDNESDAY_NINE } from './waitlist-offers-fixtures';
 
 holdClockAt(NOW);
 
@@ -17,58 +18,10 @@ holdClockAt(NOW);
  * at most the clinic's batch at once, the next wave when those lapse; an offer is held for the
  * clinic's minutes; the first accept books through the normal booking path and the others are
  * told the time is gone; two runners make each offer once; the link is the clinic's own.
- *
- * The clinic is in New York; it is Monday 2030-01-07, 07:00 there. Dr Ada works weekdays
- * 09:00–09:30 (one 30-minute time a day), Dr Bob 09:00–10:00 but is away on Wednesday. The
- * entries below wait for Wednesday 09:00–09:30 only, until that Wednesday, so Ada's Wednesday
- * 09:00, which Leo holds until the desk cancels it, is the one time that could fit.
+ * The clinic: ./waitlist-offers-fixtures.ts (Ada's Wednesday 09:00 is the one time that fits).
  */
 
 const db = () => getDb();
-const WEDNESDAY_NINE = ny('2030-01-09', '09:00');
-
-async function clinic(options: { batch?: number; minutes?: number } = {}) {
-  const { tenant, staff } = await createBookingClinic({ minNoticeMinutes: 60, bookingHorizonDays: 60, bufferMinutes: 0, cancellationWindowHours: 24 });
-  await db().update(tenantSettings).set({ waitlistOfferBatch: options.batch ?? 2, waitlistOfferMinutes: options.minutes ?? 15 }).where(eq(tenantSettings.tenantId, tenant.id));
-  const [main] = await db().insert(locations).values({ tenantId: tenant.id, name: 'Main Street', addressLine1: '1 Main St', city: 'Springfield', timeZone: TZ }).returning();
-  // A service name no message may carry.
-  const [service] = await db().insert(services).values({ tenantId: tenant.id, name: 'Fertility consultation', durationMinutes: 30 }).returning();
-  const [ada, bob] = await createProviders(tenant, [{ name: 'Dr Ada' }, { name: 'Dr Bob' }]);
-  await offerServices(tenant, [[ada, service!], [bob, service!]]);
-  await weekdayHours(tenant, [{ provider: ada, location: main!, from: '09:00', to: '09:30' }, { provider: bob, location: main!, from: '09:00', to: '10:00' }]);
-  await db().insert(timeOff).values({ tenantId: tenant.id, providerId: bob.id, startsAt: ny('2030-01-09', '00:00'), endsAt: ny('2030-01-10', '00:00') });
-
-  const tag = randomBytes(3).toString('hex');
-  let n = 0;
-  const patient = async (firstName: string) => {
-    n++;
-    const [row] = await db().insert(patients).values({
-      tenantId: tenant.id, recordNumber: `W-${tag}-${n}`, firstName, lastName: 'Q', dateOfBirth: '1990-01-01',
-      email: `${firstName.toLowerCase()}-${tag}@example.test`, phone: `+1555020${String(n).padStart(4, '0')}`,
-    }).returning();
-    return row!;
-  };
-  /** A waiting entry made by the desk, joined `minutesAgo` before now; by default Wednesday 09:00–09:30 with any provider. */
-  const entry = async (patientId: string, minutesAgo: number, over: Partial<typeof waitlistEntries.$inferInsert> = {}) => {
-    const [row] = await db().insert(waitlistEntries).values({
-      tenantId: tenant.id, patientId, serviceId: service!.id, locationId: main!.id, weekdays: [3], earliestTime: '09:00', latestTime: '09:30',
-      untilOn: '2030-01-09', createdByKind: 'staff', createdById: staff.actor.id, createdAt: new Date(NOW.getTime() - minutesAgo * 60_000), ...over,
-    }).returning();
-    return row!;
-  };
-  /** Leo's visit holds Wednesday 09:00 with Ada until the desk cancels it. */
-  const leo = await patient('Leo');
-  const leoVisit = await bookAppointment(db(), staff, { patientId: leo.id, serviceId: service!.id, locationId: main!.id, providerId: ada.id, startsAt: WEDNESDAY_NINE });
-  if (!leoVisit.ok) throw new Error('could not book Leo');
-  const cancelLeo = async () => expect(await cancelAppointment(db(), staff, leoVisit.appointment.id, 'Leo is unwell')).toEqual({ ok: true });
-  const offers = () => db().select().from(waitlistOffers).where(eq(waitlistOffers.tenantId, tenant.id)).orderBy(asc(waitlistOffers.createdAt), asc(waitlistOffers.patientId));
-  const messages = (offerId: string, kind: 'made' | 'gone') => db()
-    .select({ channel: outboxMessages.channel, recipient: outboxMessages.recipient, body: outboxMessages.body, subject: outboxMessages.subject, purpose: outboxMessages.purpose })
-    .from(outboxMessages)
-    .where(and(eq(outboxMessages.tenantId, tenant.id), like(outboxMessages.idempotencyKey, `waitlist-offer:${offerId}:${kind}:%`)));
-  const run = (at?: Date) => runWaitlistOffersFor(db(), tenant.id, at);
-  return { tenant, staff, main: main!, service: service!, ada, bob, patient, entry, leo, cancelLeo, offers, messages, run };
-}
 
 const tokenOf = (tenantId: string, offerId: string) => makeOfferToken(tenantId, offerId);
 
