@@ -29,9 +29,10 @@ export async function loadSetupFacts(db: Executor, ctx: StaffContext): Promise<S
   const [[clinic], [counts], domains, billing] = await Promise.all([
     db.select({
       logoUrl: tenantBranding.logoUrl, primaryColor: tenantBranding.primaryColor,
-      // The settings row is made with the clinic, in the same transaction (same now()): a later
-      // save moves its updated_at past the clinic's creation.
-      portalSettingsSaved: sql<boolean>`${tenantSettings.updatedAt} > ${tenants.createdAt}`,
+      // The settings row is made with the clinic (in the console's transaction, or a moment
+      // later by a script); a save by the clinic moves its updated_at well past that. (The
+      // portal settings save only a change; the handout note and SMS limits save here too.)
+      portalSettingsSaved: sql<boolean>`${tenantSettings.updatedAt} > ${tenants.createdAt} + interval '1 minute'`,
     })
       .from(tenants)
       .innerJoin(tenantBranding, eq(tenantBranding.tenantId, tenants.id))
