@@ -9,6 +9,7 @@ import { isUuid } from '@/lib/kernel/ids';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { deleteClinicRow, findClinicRow } from '@/lib/settings/clinic-rows';
 import { parseSettings } from '@/lib/settings/schemas';
+import { offerFreedTimesSoon } from '@/lib/waitlist/wake';
 import { ProviderRuleError } from './errors';
 import { lockProvider, ProviderAuditActions } from './providers';
 import { hoursSchema, timeOffSchema, WEEKDAYS } from './schemas';
@@ -71,6 +72,7 @@ export async function addProviderHours(db: Executor, ctx: StaffContext, staffId:
       target: { type: 'availability_rule', id: row!.id },
       details: { provider: provider.fullName, providerId: provider.id, after: { location: location.name, weekday: WEEKDAYS[data.weekday], startTime: data.startTime, endTime: data.endTime } },
     });
+    offerFreedTimesSoon(ctx.tenant.id); // new hours may suit someone on the waitlist (after the response)
     return { id: row!.id };
   });
 }
@@ -86,6 +88,7 @@ export async function removeProviderHours(db: Executor, ctx: StaffContext, ruleI
       target: { type: 'availability_rule', id: ruleId },
       details: { providerId: removed.providerId, before: { locationId: removed.locationId, weekday: WEEKDAYS[removed.weekday], startTime: hhmm(removed.startTime), endTime: hhmm(removed.endTime) } },
     });
+    offerFreedTimesSoon(ctx.tenant.id); // times offered from these hours are gone (after the response)
   });
 }
 
@@ -124,6 +127,7 @@ export async function addTimeOff(db: Executor, ctx: StaffContext, staffId: strin
       target: { type: 'time_off', id: row!.id },
       details: { provider: provider.fullName, providerId: provider.id, after: { startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), timeZone: location.timeZone, reason } },
     });
+    offerFreedTimesSoon(ctx.tenant.id); // times offered inside the time off are gone (after the response)
     return { id: row!.id, startsAt, endsAt };
   });
 }
@@ -137,5 +141,6 @@ export async function removeTimeOff(db: Executor, ctx: StaffContext, timeOffId: 
       target: { type: 'time_off', id: timeOffId },
       details: { providerId: removed.providerId, before: { startsAt: removed.startsAt.toISOString(), endsAt: removed.endsAt.toISOString(), reason: removed.reason } },
     });
+    offerFreedTimesSoon(ctx.tenant.id); // the freed time may suit someone on the waitlist (after the response)
   });
 }
