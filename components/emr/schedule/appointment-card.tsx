@@ -40,7 +40,7 @@ export function AppointmentCard({ appointment: a, show, canManage }: {
         <span className={`font-semibold ${cancelled ? 'line-through decoration-1' : ''}`}>{time}</span>
         <span className={`inline-flex items-center gap-0.5 rounded-full border px-1 font-semibold ${STATUS_STYLE[a.status]}`}>
           {Icon ? <Icon aria-hidden="true" className="size-3" /> : null}
-          {status}
+          <span>{status}</span>
         </span>
       </p>
       <p>
