@@ -31,6 +31,7 @@ export type AccessPhrase =
   | 'changedConversationVisibility' | 'assignedForm' | 'cancelledForm' | 'answeredForm' | 'reviewedForm'
   | 'askedFormCorrection' | 'acceptedRecordChange' | 'rejectedRecordChange' | 'markedActivity'
   | 'bookedVisit' | 'movedVisit' | 'cancelledVisit' | 'completedVisit' | 'missedVisit' | 'confirmedVisit'
+  | 'addedToWaitlist' | 'removedFromWaitlist'
   | 'createdInvoice' | 'changedInvoice' | 'deletedInvoice' | 'sentInvoice' | 'voidedInvoice' | 'wroteOffInvoice'
   | 'adjustedBalance' | 'tookPayment' | 'chargedCard' | 'startedRefund' | 'changedCards' | 'changedCardAuthorization'
   | 'placedOrder' | 'changedOrder' | 'addedOrderNote' | 'retriedOrderPayment' | 'cancelledOrder' | 'savedShipment'
@@ -132,6 +133,9 @@ export const ACCESS_LOG_ACTIONS: Readonly<Record<string, AccessMapping>> = {
   'appointment.completed': change('completedVisit'),
   'appointment.no_show': change('missedVisit'),
   'appointment.confirmed': change('confirmedVisit'),
+  // The waitlist (staff's share: a patient's own joining and leaving are not shown)
+  'waitlist.joined': change('addedToWaitlist'),
+  'waitlist.removed': change('removedFromWaitlist'),
   // Billing
   'billing.invoice_viewed': view('viewedInvoice'),
   'billing.invoice_downloaded': { kind: 'download', phrase: 'downloadedInvoice' },
