@@ -28,11 +28,14 @@ export interface PortalSettingsFormValues {
   proxyAgeRules: boolean;
   proxyTeenAge: number;
   proxyAdultAge: number;
+  waitlistPortal: boolean;
+  waitlistOfferMinutes: number;
+  waitlistOfferBatch: number;
 }
 
 type Limits = Record<
   'minNoticeMinutes' | 'bookingHorizonDays' | 'bufferMinutes' | 'cancellationWindowHours' | 'staffIdleTimeoutMinutes'
-  | 'proxyTeenAge' | 'proxyAdultAge',
+  | 'proxyTeenAge' | 'proxyAdultAge' | 'waitlistOfferMinutes' | 'waitlistOfferBatch',
   { min: number; max: number }
 >;
 
@@ -69,7 +72,7 @@ const MESSAGING = [
   { value: 'all_clients', label: 'All patients', description: 'Any patient can start a conversation with staff at any time.' },
 ];
 
-type Checkbox = 'portalEnabled' | 'patientUploadsAllowed' | 'portalTotpAllowed' | 'proxyAgeRules';
+type Checkbox = 'portalEnabled' | 'patientUploadsAllowed' | 'portalTotpAllowed' | 'proxyAgeRules' | 'waitlistPortal';
 type Field = Exclude<keyof PortalSettingsFormValues, Checkbox | 'portalPasskeysAllowed'>;
 
 export function PortalSettingsForm({ action, initial, limits, mayEditAutomations }: {
@@ -170,6 +173,21 @@ export function PortalSettingsForm({ action, initial, limits, mayEditAutomations
           <TextField {...field('bookingHorizonDays')} label="Booking horizon (days)" inputMode="numeric" hint={`How far ahead patients can book. ${range('bookingHorizonDays', 'days')}`} />
           <TextField {...field('bufferMinutes')} label="Buffer between visits (minutes)" inputMode="numeric" hint={`Kept free after each appointment. ${range('bufferMinutes', 'minutes')}`} />
           <TextField {...field('cancellationWindowHours')} label="Cancellation window (hours)" inputMode="numeric" hint={`Patients can cancel online until this long before the visit. ${range('cancellationWindowHours', 'hours')}`} />
+        </div>
+      </section>
+
+      <section aria-labelledby="waitlist-heading" className="space-y-5 rounded-xl border border-line bg-surface p-5">
+        <h2 id="waitlist-heading" className="text-lg font-semibold">Waitlist</h2>
+        <CheckboxField
+          label="Patients may join the waitlist in the portal"
+          name="waitlistPortal"
+          defaultChecked={checked('waitlistPortal')}
+          description="When no time suits, patients can ask to be offered one that frees up. Staff can always add patients in the EMR (Schedule → Waitlist)."
+          error={e.waitlistPortal}
+        />
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField {...field('waitlistOfferMinutes')} label="An offer holds for (minutes)" inputMode="numeric" hint={`How long patients have to accept a freed time by its link. ${range('waitlistOfferMinutes', 'minutes')}`} />
+          <TextField {...field('waitlistOfferBatch')} label="Patients offered a time at once" inputMode="numeric" hint={`The first of them to accept books it; the others are told it is gone. ${range('waitlistOfferBatch', 'patients')}`} />
         </div>
       </section>
 

@@ -11,7 +11,7 @@ import { parseSettings, portalSettingsSchema } from './schemas';
 
 /**
  * Patient portal behaviour (seed 004) edited in the CRM, with issue 19's sign-in choices,
- * self-registration and the proxy age rules. Needs `settings.manage`. Form reminders
+ * self-registration and the proxy age rules, and issue 20's waitlist. Needs `settings.manage`. Form reminders
  * are not here: they are the built-in "Form due reminder" automation (CRM → Automations).
  */
 
@@ -34,6 +34,9 @@ const columns = {
   proxyAgeRules: tenantSettings.proxyAgeRules,
   proxyTeenAge: tenantSettings.proxyTeenAge,
   proxyAdultAge: tenantSettings.proxyAdultAge,
+  waitlistPortal: tenantSettings.waitlistPortal,
+  waitlistOfferMinutes: tenantSettings.waitlistOfferMinutes,
+  waitlistOfferBatch: tenantSettings.waitlistOfferBatch,
 };
 
 export async function getPortalSettings(db: Executor, ctx: StaffContext) {
@@ -73,6 +76,9 @@ export async function updatePortalSettings(db: Executor, ctx: StaffContext, inpu
         proxyAgeRules: data.proxyAgeRules,
         proxyTeenAge: data.proxyTeenAge,
         proxyAdultAge: data.proxyAdultAge,
+        waitlistPortal: data.waitlistPortal,
+        waitlistOfferMinutes: data.waitlistOfferMinutes,
+        waitlistOfferBatch: data.waitlistOfferBatch,
         updatedAt: now(),
       })
       .where(eq(tenantSettings.tenantId, ctx.tenant.id));

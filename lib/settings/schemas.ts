@@ -83,6 +83,8 @@ export const BOOKING_LIMITS = {
   staffIdleTimeoutMinutes: { min: 5, max: 720 },
   proxyTeenAge: { min: 1, max: 21 },
   proxyAdultAge: { min: 1, max: 25 },
+  waitlistOfferMinutes: { min: 5, max: 1440 },
+  waitlistOfferBatch: { min: 1, max: 20 },
 } as const;
 
 const L = BOOKING_LIMITS;
@@ -111,6 +113,9 @@ export const portalSettingsSchema = z.strictObject({
   proxyAgeRules: checkbox,
   proxyTeenAge: wholeNumber('the age from which a teen decides', L.proxyTeenAge.min, L.proxyTeenAge.max, 'years'),
   proxyAdultAge: wholeNumber('the age of adulthood', L.proxyAdultAge.min, L.proxyAdultAge.max, 'years'),
+  waitlistPortal: checkbox,
+  waitlistOfferMinutes: wholeNumber('how long an offer holds', L.waitlistOfferMinutes.min, L.waitlistOfferMinutes.max, 'minutes'),
+  waitlistOfferBatch: wholeNumber('how many patients are offered a time at once', L.waitlistOfferBatch.min, L.waitlistOfferBatch.max, 'patients'),
 }).refine((v) => v.proxyAdultAge >= v.proxyTeenAge, {
   path: ['proxyAdultAge'],
   message: 'The age of adulthood must be the same as or above the age from which a teen decides.',

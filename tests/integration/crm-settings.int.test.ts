@@ -31,7 +31,8 @@ const portalForm = (changes: Record<string, string | undefined> = {}) => ({
   portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual',
   defaultDocumentNotification: 'email', minNoticeMinutes: '120', bookingHorizonDays: '60', bufferMinutes: '0',
   cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
-  portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyAgeRules: 'on', proxyTeenAge: '12', proxyAdultAge: '18', ...changes,
+  portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyAgeRules: 'on', proxyTeenAge: '12', proxyAdultAge: '18',
+  waitlistPortal: 'on', waitlistOfferMinutes: '15', waitlistOfferBatch: '3', ...changes,
 });
 
 const mainStreet = {
@@ -128,12 +129,14 @@ describe('patient portal settings', () => {
     await updatePortalSettings(db(), admin, portalForm({
       accessMode: 'automatic', portalEnabled: undefined, patientUploadsAllowed: 'on', staffIdleTimeoutMinutes: '45',
       defaultDocumentNotification: 'email_sms', messagingPolicy: 'all_clients', bookingHorizonDays: '90',
+      waitlistPortal: undefined, waitlistOfferMinutes: '30', waitlistOfferBatch: '5',
     }));
     const profile = await loadTenantProfile(db(), clinic.id);
     expect(profile!.portal).toMatchObject({ accessMode: 'automatic', enabled: false, patientUploadsAllowed: true });
     expect(profile!.staffIdleTimeoutMinutes).toBe(45);
     expect(await getPortalSettings(db(), admin)).toMatchObject({
       defaultDocumentNotification: 'email_sms', messagingPolicy: 'all_clients', bookingHorizonDays: 90,
+      waitlistPortal: false, waitlistOfferMinutes: 30, waitlistOfferBatch: 5,
     });
     const [entry] = await db().select().from(auditLog).where(and(eq(auditLog.tenantId, clinic.id), eq(auditLog.action, 'settings.portal_changed')));
     expect(entry?.details).toMatchObject({ changed: { accessMode: { before: 'manual', after: 'automatic' }, portalEnabled: { before: true, after: false } } });
@@ -144,6 +147,7 @@ describe('patient portal settings', () => {
     const admin = await createStaffContext(clinic, 'admin');
     const { state } = await refusal(updatePortalSettings(db(), admin, portalForm({
       staffIdleTimeoutMinutes: '4', bookingHorizonDays: '0', minNoticeMinutes: 'soon', bufferMinutes: '', messagingPolicy: 'everyone', nationalIdLabel: '<b>',
+      waitlistOfferMinutes: '4', waitlistOfferBatch: '21',
     })));
     expect(state.fieldErrors).toMatchObject({
       staffIdleTimeoutMinutes: 'Enter the staff idle timeout as a whole number of minutes from 5 to 720.',
@@ -152,6 +156,8 @@ describe('patient portal settings', () => {
       bufferMinutes: expect.stringMatching(/whole number of minutes from 0 to 240/),
       messagingPolicy: 'Choose a messaging policy.',
       nationalIdLabel: expect.stringMatching(/letters, digits/),
+      waitlistOfferMinutes: 'Enter how long an offer holds as a whole number of minutes from 5 to 1440.',
+      waitlistOfferBatch: 'Enter how many patients are offered a time at once as a whole number of patients from 1 to 20.',
     });
     expect((await getPortalSettings(db(), admin)).staffIdleTimeoutMinutes).toBe(30);
   });

@@ -38,7 +38,8 @@ const portalForm = (changes: Record<string, string | undefined> = {}) => ({
   portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual',
   defaultDocumentNotification: 'email', minNoticeMinutes: '120', bookingHorizonDays: '60', bufferMinutes: '0',
   cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
-  portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyAgeRules: 'on', proxyTeenAge: '12', proxyAdultAge: '18', ...changes,
+  portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyAgeRules: 'on', proxyTeenAge: '12', proxyAdultAge: '18',
+  waitlistPortal: 'on', waitlistOfferMinutes: '15', waitlistOfferBatch: '3', ...changes,
 });
 
 describe('clinic settings across two app instances', () => {

@@ -128,14 +128,15 @@ const CASES: Case[] = [
   {
     name: 'portal settings', schema: portalSettingsSchema,
     fields: ['portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification', 'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'messagingPolicy',
-      'portalPasskeysAllowed', 'portalTotpAllowed', 'selfRegistration', 'proxyAgeRules', 'proxyTeenAge', 'proxyAdultAge'],
+      'portalPasskeysAllowed', 'portalTotpAllowed', 'selfRegistration', 'proxyAgeRules', 'proxyTeenAge', 'proxyAdultAge', 'waitlistPortal',
+      'waitlistOfferMinutes', 'waitlistOfferBatch'],
     base: {
       portalEnabled: 'on', identificationMode: 'email', nationalIdLabel: 'SSN', accessMode: 'manual', defaultDocumentNotification: 'email',
       minNoticeMinutes: '60', bookingHorizonDays: '60', bufferMinutes: '0', cancellationWindowHours: '24', staffIdleTimeoutMinutes: '30', messagingPolicy: 'reply_only',
-      portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyTeenAge: '12', proxyAdultAge: '18',
+      portalPasskeysAllowed: 'sms', selfRegistration: 'off', proxyTeenAge: '12', proxyAdultAge: '18', waitlistOfferMinutes: '15', waitlistOfferBatch: '3',
     },
     check: (o) => {
-      for (const k of ['minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'proxyTeenAge', 'proxyAdultAge']) expect(Number.isSafeInteger(o[k]), k).toBe(true);
+      for (const k of ['minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours', 'staffIdleTimeoutMinutes', 'proxyTeenAge', 'proxyAdultAge', 'waitlistOfferMinutes', 'waitlistOfferBatch']) expect(Number.isSafeInteger(o[k]), k).toBe(true);
       expect(o.proxyAdultAge as number).toBeGreaterThanOrEqual(o.proxyTeenAge as number);
       expect(typeof o.portalPasskeysAllowed).toBe('boolean');
       maxLen(o, { nationalIdLabel: 20 });

@@ -12,7 +12,7 @@ const PORTAL_FIELDS = [
   'portalEnabled', 'identificationMode', 'nationalIdLabel', 'accessMode', 'defaultDocumentNotification',
   'patientUploadsAllowed', 'minNoticeMinutes', 'bookingHorizonDays', 'bufferMinutes', 'cancellationWindowHours',
   'staffIdleTimeoutMinutes', 'messagingPolicy', 'portalPasskeysAllowed', 'portalTotpAllowed', 'selfRegistration',
-  'proxyAgeRules', 'proxyTeenAge', 'proxyAdultAge',
+  'proxyAgeRules', 'proxyTeenAge', 'proxyAdultAge', 'waitlistPortal', 'waitlistOfferMinutes', 'waitlistOfferBatch',
 ];
 
 export const savePortalSettingsAction = staffAction(
