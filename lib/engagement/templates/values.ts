@@ -6,6 +6,7 @@ import { invoiceSums } from '@/lib/billing/ledger';
 import { formatMoney } from '@/lib/billing/money';
 import { invoiceLabel } from '@/lib/billing/numbering';
 import { orderLabel } from '@/lib/commerce/settings';
+import { localizedColumn } from '@/lib/i18n/clinic-text-sql';
 import { formatters, INTL_LOCALE, toLocale, translator } from '@/lib/i18n/core';
 import { orderStatusWords } from '@/lib/i18n/messages/orders';
 import { isUuid } from '@/lib/kernel/ids';
@@ -109,7 +110,9 @@ function scopeValues(db: Executor, clinic: Clinic, scope: PlaceholderScope, id: 
 async function appointmentValues(db: Executor, clinic: Clinic, appointmentId: string): Promise<Values> {
   const [row] = await db
     .select({
-      startsAt: appointments.startsAt, timeZone: locations.timeZone, location: locations.name,
+      startsAt: appointments.startsAt, timeZone: locations.timeZone,
+      // The location's name in the message's language when the clinic translated it.
+      location: localizedColumn<string>(locations.name, locations.translations, 'name', { tenantId: clinic.tenantId, language: clinic.locale }),
       addressLine1: locations.addressLine1, city: locations.city, provider: staffUsers.fullName,
     })
     .from(appointments)
