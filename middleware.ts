@@ -7,8 +7,8 @@ import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
 
 export const config = {
   runtime: 'nodejs',
-  // Everything but Next's own assets and files served from public/.
-  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|brand/|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|woff2|txt)$).*)'],
+  // Everything but Next's own assets, files served from public/ and the web manifest (app/manifest.ts, per host by itself).
+  matcher: ['/((?!_next/static|_next/image|favicon\\.ico|manifest\\.webmanifest$|brand/|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|woff2|txt)$).*)'],
 };
 
 /** Headers only this middleware may set; a client sending them has them removed. */

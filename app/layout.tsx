@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import localFont from 'next/font/local';
 import { cookies, headers } from 'next/headers';
+import { PLATFORM_ICONS } from '@/lib/branding/web-manifest';
 import { PORTAL_LANGUAGE_COOKIE, toLocale } from '@/lib/i18n/core';
 import './globals.css';
 
@@ -16,6 +17,9 @@ export const metadata: Metadata = {
   title: { default: 'Carebridge', template: '%s' },
   description: 'Patient portal, EMR and CRM for clinics.',
   robots: { index: false, follow: false },
+  // The platform's icons; a clinic's layout replaces them with its own favicon when it has one
+  // (app/t/[tenant]/layout.tsx). The manifest is per host (app/manifest.ts).
+  icons: { icon: [{ url: PLATFORM_ICONS.svg, type: 'image/svg+xml' }], apple: PLATFORM_ICONS.apple },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };

@@ -13,7 +13,9 @@ export async function generateMetadata({ params }: Omit<Props, 'children'>): Pro
   const name = profile.branding.displayName;
   return {
     title: { default: name, template: `%s · ${name}` },
-    icons: profile.branding.faviconUrl ? { icon: profile.branding.faviconUrl } : undefined,
+    // Without a favicon of its own the key is left out, so the platform's icons (app/layout.tsx) stay:
+    // Next treats `icons: undefined` as "no icons".
+    ...(profile.branding.faviconUrl ? { icons: { icon: profile.branding.faviconUrl } } : {}),
   };
 }
 
