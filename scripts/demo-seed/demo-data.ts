@@ -222,6 +222,11 @@ export const DEMO_CLINICS: DemoClinic[] = [
         { patient: 'SUN-20003', provider: 'dr.patel@sunrise.test', service: 'Vaccination', location: 'Riverside', dayOffset: 3, time: '11:00', status: 'booked' },
         { patient: 'SUN-20004', provider: 'dr.kim@sunrise.test', service: 'Annual physical', location: 'Downtown', dayOffset: -7, time: '15:00', status: 'completed' },
       ],
+      // Dr. Patel's team meeting falls a week before Leo's check-up, at its hour: Maria's waitlist
+      // entry (below) then fits no free time until Leo's check-up is cancelled (tests/e2e/waitlist.spec.ts).
+      timeOff: [{ provider: 'dr.patel@sunrise.test', location: 'Riverside', dayOffset: 3, start: '09:00', end: '10:00', reason: 'Team meeting' }],
+      // Maria waits for a consultation with Dr. Patel on the weekday of Leo's check-up, 09:30–10:00, until that day.
+      waitlist: [{ patient: 'SUN-10001', service: 'Family consultation', location: 'Riverside', provider: 'dr.patel@sunrise.test', dayOffset: 10, from: '09:30', to: '10:00', by: 'ops@sunrise.test' }],
     },
   },
   {

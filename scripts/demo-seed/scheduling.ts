@@ -1,13 +1,18 @@
 import { and, count, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { appointments, availabilityRules, locations, patients, providerServices, services, staffUsers } from '@/db/schema';
+import { appointments, availabilityRules, locations, patients, providerServices, services, staffUsers, timeOff, waitlistEntries } from '@/db/schema';
+import type { ClinicTranslations } from '@/lib/i18n/clinic-text';
 import { addDays, weekdayOf, zonedDate, zonedInstant } from '@/lib/scheduling/zoned-time';
 
 export interface DemoSchedule {
-  services: { name: string; durationMinutes: number; priceCents?: number; description?: string; isVideo?: boolean; bookableOnline?: boolean }[];
+  services: { name: string; durationMinutes: number; priceCents?: number; description?: string; isVideo?: boolean; bookableOnline?: boolean; translations?: ClinicTranslations<'name' | 'description'> }[];
   providers: { email: string; services: string[]; hours: { location: string; weekdays: number[]; start: string; end: string }[] }[];
   /** dayOffset from the seeding day (moved to the next weekday), local wall time at the location. */
   appointments: { patient: string; provider: string; service: string; location: string; dayOffset: number; time: string; status: 'booked' | 'completed' | 'no_show' | 'cancelled'; cancelReason?: string }[];
+  /** Providers' time off (issue 20), on the day of dayOffset (as above), local times at the location. */
+  timeOff?: { provider: string; location: string; dayOffset: number; start: string; end: string; reason: string }[];
+  /** Waiting patients (issue 20): each waits for the weekday of dayOffset's day, between `from` and `to`, until that day. */
+  waitlist?: { patient: string; service: string; location: string; provider?: string; dayOffset: number; from: string; to: string; by: string }[];
 }
 
 /** Services, providers' hours and past and future visits, relative to the day the seed runs. */
@@ -54,5 +59,26 @@ export async function seedSchedule(tx: Executor, tenantId: string, schedule: Dem
       bookedById: staffId,
       videoUrl: service.isVideo ? `https://meet.carebridge.example/${tenantId.slice(0, 8)}-${a.patient.toLowerCase()}` : null,
     });
+  }
+
+  // The day of a dayOffset as the visits above take it (moved past a weekend), at the location.
+  const demoDay = (dayOffset: number, timeZone: string) => {
+    let date = addDays(zonedDate(new Date(), timeZone), dayOffset);
+    while ([0, 6].includes(weekdayOf(date))) date = addDays(date, dayOffset < 0 ? -1 : 1);
+    return date;
+  };
+  for (const t of schedule.timeOff ?? []) {
+    const { timeZone } = location(t.location);
+    const date = demoDay(t.dayOffset, timeZone);
+    await tx.insert(timeOff).values({ tenantId, providerId: providerId(t.provider), startsAt: zonedInstant(date, t.start, timeZone), endsAt: zonedInstant(date, t.end, timeZone), reason: t.reason });
+  }
+  for (const w of schedule.waitlist ?? []) {
+    const loc = location(w.location);
+    const untilOn = demoDay(w.dayOffset, loc.timeZone);
+    await tx.insert(waitlistEntries).values({
+      tenantId, patientId: patientRows.find((p) => p.recordNumber === w.patient)!.id, serviceId: serviceId(w.service), locationId: loc.id,
+      providerId: w.provider ? providerId(w.provider) : null, weekdays: [weekdayOf(untilOn)], earliestTime: w.from, latestTime: w.to, untilOn,
+      createdByKind: 'staff', createdById: providerId(w.by),
+    }).onConflictDoNothing();
   }
 }
