@@ -7,7 +7,7 @@ import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { loadBookingContext, loadProviderCalendars, offeringProviders, type OpenSlot, type SlotProvider } from './find-slots';
 import { isMonth, lastDateOf } from './month-grid';
-import { bookableRange, computeFreeSlots } from './slots';
+import { bookableRange, computeFreeSlots, existingZonedInstant } from './slots';
 import { addDays, zonedDate, zonedInstant } from './zoned-time';
 
 /**
@@ -122,11 +122,52 @@ export function chosenProviderIds(offer: OfferContext, providerId: string | 'any
 /**
  * The local dates of `month` (YYYY-MM, the location's calendar) with at least one free time for
  * the service at the location with the provider (or anyone). A month outside the notice and the
- * horizon, or not a month, has none.
+ * horizon, or not a month, has none. One read of the calendars, then each provider is asked only
+ * about the dates nobody before them was free on, a week at a time with that week's visits: the
+ * slot engine's cost grows with times × visits, and "anyone" over a busy clinic stays cheap.
  */
 export async function freeDaysInMonth(db: Executor, ctx: PortalContext, input: OfferQuery & { month: string }): Promise<string[]> {
   if (!isMonth(input.month)) return [];
   const offer = await loadOfferContext(db, ctx, input);
-  const days = await offersBetween(db, ctx, offer, chosenProviderIds(offer, input.providerId), `${input.month}-01`, lastDateOf(input.month));
-  return [...days.keys()];
+  const first = `${input.month}-01` < offer.firstDate ? offer.firstDate : `${input.month}-01`;
+  const last = lastDateOf(input.month) > offer.lastDate ? offer.lastDate : lastDateOf(input.month);
+  const providers = offer.providers.filter((p) => chosenProviderIds(offer, input.providerId).includes(p.id));
+  if (first > last || providers.length === 0) return [];
+  const tz = offer.timeZone;
+  const midnight = (date: string) => (existingZonedInstant(date, 0, tz) ?? zonedInstant(date, '00:00', tz)).getTime();
+  const margin = (offer.settings.bufferMinutes + offer.durationMinutes) * 60_000;
+  const calendars = await loadProviderCalendars(db, ctx.tenant.id, {
+    providerIds: providers.map((p) => p.id), locationId: offer.locationId,
+    from: new Date(midnight(first) - margin), to: new Date(midnight(addDays(last, 1)) + margin),
+  });
+  const dates: string[] = [];
+  for (let date = first; date <= last; date = addDays(date, 1)) dates.push(date);
+  const free = new Set<string>();
+  for (const provider of providers) {
+    const calendar = calendars.get(provider.id)!;
+    for (const run of weekRuns(dates.filter((date) => !free.has(date)))) {
+      const from = midnight(run[0]!);
+      const to = midnight(addDays(run.at(-1)!, 1));
+      const near = <T extends { startsAt: Date; endsAt: Date }>(list: T[]) =>
+        list.filter((i) => i.startsAt.getTime() < to + margin && i.endsAt.getTime() > from - margin);
+      const slots = computeFreeSlots({
+        rules: calendar.rules, timeOff: near(calendar.timeOff), busy: near(calendar.busy),
+        service: { durationMinutes: offer.durationMinutes }, location: { timeZone: tz }, settings: offer.settings,
+        from: new Date(from), to: new Date(to), now: offer.now,
+      });
+      for (const slot of slots) free.add(zonedDate(slot.startsAt, tz));
+    }
+  }
+  return dates.filter((date) => free.has(date));
+}
+
+/** Dates in order cut into runs of consecutive days, at most a week long. */
+function weekRuns(dates: readonly string[]): string[][] {
+  const runs: string[][] = [];
+  for (const date of dates) {
+    const run = runs.at(-1);
+    if (run && run.length < 7 && addDays(run.at(-1)!, 1) === date) run.push(date);
+    else runs.push([date]);
+  }
+  return runs;
 }

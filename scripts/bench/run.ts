@@ -36,6 +36,7 @@ import { PAY_USERS, payActionBody, payActionId, prepareOpenInvoices, voidBenchIn
 import { CHECKOUT_USERS, cartCookie, checkoutActionBody, checkoutActionId, prepareShop, runRenewalBatch } from '@/bench/commerce';
 import type { BatchResult } from '@/bench/report';
 import { runCampaignBatch } from '@/bench/campaigns';
+import { measureFreeDays } from '@/bench/free-days';
 
 const { values: args } = parseArgs({
   options: {
@@ -545,7 +546,7 @@ async function main() {
       { name: 'Portal sign-in page', host: 'sunrise.localhost', path: '/portal/sign-in' },
       { name: 'Portal dashboard', host: 'sunrise.localhost', path: '/portal', cookie: cookies.portal },
       { name: 'Documents list, search', host: 'sunrise.localhost', path: '/portal/documents?q=report', cookie: cookies.portal },
-      { name: 'Free slots, one week', host: 'sunrise.localhost', path: `/portal/bookings/new?location=${ids!.location}&service=${ids!.service}&provider=any`, cookie: cookies.portal },
+      { name: 'Booking time picker (a month and a day)', host: 'sunrise.localhost', path: `/portal/bookings/new?location=${ids!.location}&service=${ids!.service}&provider=any`, cookie: cookies.portal },
       { name: `EMR patient search (${ids!.patients} patients)`, host: 'sunrise.localhost', path: '/emr/patients?q=garcia', cookie: cookies.staff },
       { name: 'EMR patient chart', host: 'sunrise.localhost', path: `/emr/patients/${ids!.patient}`, cookie: cookies.staff },
       { name: 'Portal form page', host: 'sunrise.localhost', path: `/portal/forms/${formIds[0]}`, cookie: cookies.portal },
@@ -599,6 +600,10 @@ async function main() {
         const burst = await load(target, { perConnectionRate: 1, duration: 20 });
         results.push({ name: `${target.name}, ${CONNECTIONS} at the same instant each second (worst case, no target)`, queries, ratio: 0, ...burst });
       }
+    }
+    if (!only || 'month of free days'.includes(only) || 'booking'.includes(only)) {
+      log('Month of free days (in this process, against the bench database, one call at a time)…');
+      results.push(...(await measureFreeDays(BENCH_URL.toString(), { log })));
     }
     if (!only || 'form autosave'.includes(only)) {
       log(`Loading form autosave as ${AUTOSAVE_USERS} patients, each saving their own form about once a second…`);

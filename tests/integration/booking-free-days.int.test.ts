@@ -117,6 +117,8 @@ describe('free days follow the booking rules', () => {
         const days = await c.freeDays(provider, month);
         expect(days.length).toBeGreaterThan(0);
         expect(days, `${provider} in ${month}`).toEqual(await c.slotDays(provider, month));
+        // The page's month (all providers' times read at once) marks the same days.
+        expect((await loadBookingMonth(c.db, c.portal(), { ...c.query(provider, month), month })).freeDays).toEqual(days);
       }
     }
   });
