@@ -9,6 +9,7 @@ import { ensureDefaultDocumentTypes } from '@/lib/documents/default-types';
 import { nationalIdLookupHash } from '@/lib/patients/national-id';
 import {
   accessLevels,
+  documentTypes,
   patientPortalSettings,
   platformOperators,
   portalAccountPatients,
@@ -165,6 +166,9 @@ async function seedClinic(tx: Executor, clinic: DemoClinic, passwordHash: string
   }
   await seedPortal(tx, tenantId, clinic, passwordHash, byRecord);
   await ensureDefaultDocumentTypes(tx, tenantId);
+  for (const type of clinic.documentTypeTranslations ?? []) {
+    await tx.update(documentTypes).set({ translations: type.translations }).where(and(eq(documentTypes.tenantId, tenantId), eq(documentTypes.name, type.name)));
+  }
   await seedSchedule(tx, tenantId, clinic.schedule);
   await seedDocuments(tx, tenantId, clinic.name, clinic.documents);
   await seedMessages(tx, tenantId, clinic.slug);
