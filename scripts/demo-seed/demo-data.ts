@@ -1,5 +1,6 @@
 import type { BuiltinLevelKey } from '@/lib/access/permissions';
 import type { IdentificationMode, RelationshipKind, Sex, Theme } from '@/db/schema';
+import type { ClinicTranslations } from '@/lib/i18n/clinic-text';
 import type { DemoBilling } from './billing';
 import type { DemoCommerce } from './commerce';
 import type { DemoDocument } from './documents';
@@ -48,7 +49,10 @@ export interface DemoClinic {
   accessMode: 'manual' | 'automatic';
   /** Issue 19's sign-in and registration choices, where the demo shows them. */
   portalAccess?: { passkeysAllowed?: boolean; totpAllowed?: boolean; selfRegistration?: 'off' | 'open' | 'approval' };
-  locations: { name: string; addressLine1: string; city: string; region: string; postalCode: string; timeZone: string; phone: string }[];
+  /** `notes`: what patients should know before coming; `translations`: name and notes in the portal's other languages (issue 20). */
+  locations: { name: string; addressLine1: string; city: string; region: string; postalCode: string; timeZone: string; phone: string; notes?: string; translations?: ClinicTranslations<'name' | 'notes'> }[];
+  /** Names of built-in document types in the portal's other languages. */
+  documentTypeTranslations?: { name: string; translations: ClinicTranslations<'name'> }[];
   staff: DemoStaff[];
   patients: DemoPatient[];
   contacts: { patient: string; contact: string; relationship: RelationshipKind }[];
@@ -119,7 +123,11 @@ export const DEMO_CLINICS: DemoClinic[] = [
     // "SMS code or a passkey", and the authenticator app for the SMS that never arrives.
     portalAccess: { passkeysAllowed: true, totpAllowed: true },
     locations: [
-      { name: 'Downtown', addressLine1: '120 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', timeZone: 'America/Chicago', phone: '+12175550100' },
+      {
+        name: 'Downtown', addressLine1: '120 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', timeZone: 'America/Chicago', phone: '+12175550100',
+        notes: 'Free parking behind the building. The entrance is on Main Street, next to the pharmacy.',
+        translations: { es: { name: 'Centro', notes: 'Estacionamiento gratuito detrás del edificio. La entrada está en Main Street, junto a la farmacia.' } },
+      },
       { name: 'Riverside', addressLine1: '48 River Road', city: 'Springfield', region: 'IL', postalCode: '62704', timeZone: 'America/Chicago', phone: '+12175550140' },
     ],
     staff: [
@@ -171,6 +179,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
       own: [{ account: 'maria.lopez@sunrise.test', title: 'Questions for my next visit', body: 'Ask about the stiffness in my neck in the mornings.\nAsk whether Leo needs a booster this year.' }],
       fromClinic: [{ staff: 'dr.kim@sunrise.test', title: 'After your visit', body: 'Keep up the stretches twice a day and book a follow-up in four weeks if the stiffness stays.' }],
     },
+    documentTypeTranslations: [{ name: 'Lab result', translations: { es: { name: 'Resultado de laboratorio' } } }],
     documents: [
       { patient: 'SUN-10001', type: 'Lab result', title: 'Blood test results', daysAgo: 30, visible: true, uploadedBy: 'dr.kim@sunrise.test' },
       { patient: 'SUN-10001', type: 'Report', title: 'Visit summary', daysAgo: 29, visible: true, uploadedBy: 'dr.kim@sunrise.test' },
@@ -189,11 +198,11 @@ export const DEMO_CLINICS: DemoClinic[] = [
     },
     schedule: {
       services: [
-        { name: 'Family consultation', durationMinutes: 30, priceCents: 12000, description: 'A visit with your family doctor for any health concern.' },
-        { name: 'Pediatric check-up', durationMinutes: 30, priceCents: 10000, description: 'Growth, development and vaccinations for children.' },
-        { name: 'Vaccination', durationMinutes: 15, priceCents: 4000, description: 'Seasonal and travel vaccines.' },
-        { name: 'Video follow-up', durationMinutes: 20, priceCents: 6000, description: 'A short follow-up by video call.', isVideo: true },
-        { name: 'Annual physical', durationMinutes: 60, priceCents: 20000, description: 'Booked by the front desk.', bookableOnline: false },
+        { name: 'Family consultation', durationMinutes: 30, priceCents: 12000, description: 'A visit with your family doctor for any health concern.', translations: { es: { name: 'Consulta familiar', description: 'Una visita con su médico de familia por cualquier problema de salud.' } } },
+        { name: 'Pediatric check-up', durationMinutes: 30, priceCents: 10000, description: 'Growth, development and vaccinations for children.', translations: { es: { name: 'Revisión pediátrica', description: 'Crecimiento, desarrollo y vacunas para niños.' } } },
+        { name: 'Vaccination', durationMinutes: 15, priceCents: 4000, description: 'Seasonal and travel vaccines.', translations: { es: { name: 'Vacunación', description: 'Vacunas de temporada y para viajes.' } } },
+        { name: 'Video follow-up', durationMinutes: 20, priceCents: 6000, description: 'A short follow-up by video call.', isVideo: true, translations: { es: { name: 'Seguimiento por video', description: 'Un seguimiento breve por videollamada.' } } },
+        { name: 'Annual physical', durationMinutes: 60, priceCents: 20000, description: 'Booked by the front desk.', bookableOnline: false, translations: { es: { name: 'Examen físico anual', description: 'Lo reserva la recepción.' } } },
       ],
       providers: [
         {
