@@ -126,7 +126,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
       {
         name: 'Downtown', addressLine1: '120 Main Street', city: 'Springfield', region: 'IL', postalCode: '62701', timeZone: 'America/Chicago', phone: '+12175550100',
         notes: 'Free parking behind the building. The entrance is on Main Street, next to the pharmacy.',
-        translations: { es: { name: 'Centro', notes: 'Estacionamiento gratuito detrás del edificio. La entrada está en Main Street, junto a la farmacia.' } },
+        translations: { es: { name: 'Centro de la ciudad', notes: 'Estacionamiento gratuito detrás del edificio. La entrada está en Main Street, junto a la farmacia.' } },
       },
       { name: 'Riverside', addressLine1: '48 River Road', city: 'Springfield', region: 'IL', postalCode: '62704', timeZone: 'America/Chicago', phone: '+12175550140' },
     ],
