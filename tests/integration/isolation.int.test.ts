@@ -14,6 +14,7 @@ import {
   dataExports,
   passkeys,
   portalRegistrations,
+  waitlistEntries,
 } from '@/db/schema';
 import type { StaffContext } from '@/lib/access/context';
 import { installStarterTemplates } from '@/lib/clinic-forms/templates';
@@ -103,7 +104,16 @@ const PUBLIC_ROUTES: Record<string, string> = {
 const SELF_ONLY_ACTIONS: Record<string, (value: unknown) => boolean> = {
   // The idle warning asks how long the session has left: 0 for a caller without one.
   'app/t/[tenant]/portal/(app)/actions.ts#idleSecondsLeftAction': (value) => typeof value === 'number',
+  // The staff idle warning (any staff member of the area): the caller's own seconds left, and "stay signed in".
+  ...Object.fromEntries(['emr', 'crm'].flatMap((area) => [
+    [`app/t/[tenant]/${area}/(app)/idle-actions.ts#idleSecondsLeftAction`, (value: unknown) => isOwnSecondsLeft(value)],
+    [`app/t/[tenant]/${area}/(app)/idle-actions.ts#keepAliveAction`, (value: unknown) => JSON.stringify(value) === '{"ok":true}'],
+  ])),
 };
+
+function isOwnSecondsLeft(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).join() === 'ok,seconds' && Number.isInteger((value as { seconds: unknown }).seconds);
+}
 
 /**
  * Actions on the caller's own sign-in ("Sign-in and security": their passkeys) that every staff
@@ -338,7 +348,13 @@ async function seedPatientRecords(
   const [registration] = await db.insert(portalRegistrations).values({
     tenantId: clinic.id, accountId: pendingAccount!.id, patientId: registrant!.id, status: 'pending', possibleDuplicateOf: who.patientId,
   }).returning();
+  // On the waitlist (issue 20): staff remove it, the patient leaves it, nobody else reaches it.
+  const [waiting] = await db.insert(waitlistEntries).values({
+    tenantId: clinic.id, patientId: who.patientId, serviceId: setup.serviceId, locationId: setup.locationId,
+    untilOn: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10), createdByKind: 'staff', createdById: admin.actor.id,
+  }).returning();
   return {
+    waitlistEntryId: waiting!.id,
     registrationId: registration!.id,
     passkeyId: passkey!.id,
     ...commerce,
@@ -747,6 +763,8 @@ const FIELD_IDS: Record<string, (area: Area) => keyof IdMap> = {
   messageTemplateId: () => 'messageTemplateId',
   // Passkeys (issue 19): the account's own, renamed or removed in settings and on the staff's account page.
   passkeyId: () => 'passkeyId',
+  // The waitlist (issue 20): the patient's entry, left in the portal or removed by staff.
+  entryId: () => 'waitlistEntryId',
 };
 
 /**
@@ -774,6 +792,8 @@ function fieldsOfPlace(pagePath: string): Record<string, string | string[] | Fil
   if (pagePath.startsWith('/portal/shop')) return { decision: 'approve', quantity: '1' };
   if (pagePath.startsWith('/crm/templates')) return { channel: 'email', purpose: 'care', enSubject: 'Probe subject', enBody: 'Probe body', esSubject: '', esBody: '' };
   if (pagePath.startsWith('/emr/tasks')) return { title: 'Probe task', details: 'Probe details', dueOn: later(3), assigneeTeam: 'Support' };
+  // A join that passes the schema, so only the ids can refuse it (the waitlist's last day is a date within the horizon).
+  if (pagePath.endsWith('/waitlist')) return { weekdays: ['1', '2', '3'], timeOfDay: 'any', untilOn: later(10) };
   return {};
 }
 
