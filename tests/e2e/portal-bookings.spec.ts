@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { portalSignIn, staffSignIn } from './support/auth';
 import { hostUrl } from './support/hosts';
+import { chooseDayFrom, chooseTime, dateFrom } from './support/booking-picker';
 import { openScheduleWeekFor } from './support/schedule';
 
 // Riverside's zone in the demo data; Maria has not chosen a zone of her own, so times show in it.
@@ -27,17 +28,13 @@ async function staffSees(staff: Page, iso: string, status: 'booked' | 'cancelled
 }
 
 /**
- * The week after this one: its times are always more than the clinic's 24-hour change window
- * away, so the visit booked there can still be moved and cancelled online.
+ * A time two days or more ahead: always more than the clinic's 24-hour change window away, so
+ * the visit booked there can still be moved and cancelled online.
  */
-async function pickSlotNextWeek(page: Page, avoid?: string): Promise<string> {
-  await page.getByRole('link', { name: /Next week/ }).click();
-  const slots = page.locator(avoid ? `button[name="slot"]:not([value="${avoid}"])` : 'button[name="slot"]');
-  await expect(slots.first()).toBeVisible();
+async function pickSlotAfterWindow(page: Page, avoid?: string): Promise<string> {
+  await chooseDayFrom(page, dateFrom(2, RIVERSIDE_ZONE));
   await expectAccessible(page);
-  const slot = (await slots.first().getAttribute('value'))!;
-  await slots.first().click();
-  return slot;
+  return chooseTime(page, { avoid });
 }
 
 test('Maria books a visit for Leo at the second location, moves it and cancels it', async ({ page, browser }) => {
@@ -77,7 +74,7 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
 
   await expect(page.getByRole('heading', { name: 'Choose a day and time' })).toBeVisible();
   await expectAccessible(page);
-  const booked = await pickSlotNextWeek(page);
+  const booked = await pickSlotAfterWindow(page);
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check and confirm');
   await expect(page.getByText('Riverside', { exact: true })).toBeVisible();
@@ -104,7 +101,7 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
   await page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change the time of a visit');
   await expectAccessible(page);
-  const moved = await pickSlotNextWeek(page, booked);
+  const moved = await pickSlotAfterWindow(page, booked);
   expect(moved).not.toBe(booked);
   await expect(page.getByText(visitTime(moved))).toBeVisible();
   await expectAccessible(page);
@@ -150,4 +147,64 @@ test('a bad or foreign choice in the URL is simply not chosen', async ({ page, b
   await page.goto(hostUrl('sunrise', '/portal/bookings/00000000-0000-4000-8000-000000000000/cancel'));
   await expect(page.getByText('We couldn’t find that page')).toBeVisible();
   await expect(page.getByLabel('Reason for cancelling')).toHaveCount(0);
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('the time picker fits the screen, keeps fewer than 30 stops, moves by arrow keys, and books a time', async ({ page, browser }) => {
+    test.setTimeout(120_000);
+    await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+    await page.getByRole('button', { name: /Maria Lopez/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
+    await page.goto(hostUrl('sunrise', '/portal/bookings/new'));
+    await page.getByLabel('Riverside', { exact: true }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Family consultation', { exact: true }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByLabel('Any provider').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    const picker = page.getByRole('region', { name: 'Choose a day and time' });
+    await expect(picker).toBeVisible();
+    // The first free day is chosen, its times shown one part of the day at a time.
+    await expect(picker.locator('a[data-day][aria-current="date"]')).toHaveCount(1);
+    await expect(picker.getByRole('navigation', { name: 'Part of the day' }).locator('[aria-current="true"]')).toHaveCount(1);
+    await expect(picker.getByRole('link', { name: /^Next available: .+ with Dr\. / })).toBeVisible();
+    await expect(picker.getByRole('table')).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
+
+    // Once the page runs its script the days are one tab stop; count what Tab can reach in the picker.
+    const days = picker.locator('a[data-day]');
+    if ((await days.count()) > 1) await expect(picker.locator('a[data-day][tabindex="-1"]').first()).toBeAttached();
+    const stops = await picker.evaluate((root) =>
+      [...root.querySelectorAll<HTMLElement>('a[href], button, input:not([type="hidden"]), select, textarea')]
+        .filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0).length);
+    expect(stops).toBeGreaterThan(3);
+    expect(stops).toBeLessThan(30);
+
+    // The arrow keys move between days with free times.
+    if ((await days.count()) > 1) {
+      const current = picker.locator('a[data-day][aria-current="date"]');
+      const from = (await current.getAttribute('data-day'))!;
+      await current.focus();
+      await page.keyboard.press('ArrowRight');
+      const focused = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['day'] ?? '');
+      expect(focused > from, 'ArrowRight moves to a later free day').toBe(true);
+      await page.keyboard.press('Home');
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['day'] ?? '')).toBe(await days.first().getAttribute('data-day'));
+    }
+
+    // Book a time two days or more ahead (so it can be cancelled online), then cancel it again.
+    await chooseDayFrom(page, dateFrom(2, RIVERSIDE_ZONE));
+    const slot = await chooseTime(page);
+    await expect(page.getByText(visitTime(slot))).toBeVisible();
+    await page.getByRole('button', { name: 'Confirm booking' }).click();
+    await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings?done=booked'));
+    await page.getByRole('link', { name: `Cancel visit: Family consultation on ${visitTime(slot)}` }).click();
+    await page.getByLabel('Reason for cancelling').fill('Booked by the phone test.');
+    await page.getByRole('button', { name: 'Cancel this visit' }).click();
+    await expect(page).toHaveURL(hostUrl('sunrise', '/portal/bookings?done=cancelled'));
+  });
 });

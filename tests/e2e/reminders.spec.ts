@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { portalSignIn, staffSignIn } from './support/auth';
+import { chooseDayFrom, chooseTime, dateFrom } from './support/booking-picker';
 import { hostUrl, requestOnHost } from './support/hosts';
 
 // Sunrise's zone (its first location, Downtown, and Riverside are both in Chicago): the chart's
@@ -46,11 +47,8 @@ test('Maria books a visit, and her 24-hour and 2-hour reminders wait for the rig
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'Choose a day and time' })).toBeVisible();
   // Two weeks ahead: clear of the other journeys' visits and of every change window.
-  await page.getByRole('link', { name: /Next week/ }).click();
-  await page.getByRole('link', { name: /Next week/ }).click();
-  const slots = page.locator('button[name="slot"]');
-  await expect(slots.last()).toBeVisible();
-  await slots.last().click();
+  await chooseDayFrom(page, dateFrom(14, CLINIC_ZONE));
+  await chooseTime(page, { last: true });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check and confirm');
   // The times are buttons of a GET form: the chosen start is in the address.
   const slot = new URL(page.url()).searchParams.get('slot')!;
