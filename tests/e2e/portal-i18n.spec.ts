@@ -49,8 +49,9 @@ test('Maria reads the portal in Spanish, with Spanish dates, and switches back',
     await expect(page.getByRole('heading', { name: 'Documentos nuevos' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Cerrar sesión' })).toBeVisible();
 
-    // The visit's time is written the Spanish way, in the clinic's zone (Maria has not chosen one).
-    const visit = page.getByRole('article', { name: /Family consultation con Dr\. Daniel Kim/ });
+    // The visit's time is written the Spanish way, in the clinic's zone (Maria has not chosen one);
+    // the service is named as the clinic translated it (CRM → Services).
+    const visit = page.getByRole('article', { name: /Consulta familiar con Dr\. Daniel Kim/ });
     await expect(visit.getByText('Servicio')).toBeVisible();
     const time = visit.locator('time').first();
     const startsAt = new Date((await time.getAttribute('datetime'))!);
@@ -66,11 +67,34 @@ test('Maria reads the portal in Spanish, with Spanish dates, and switches back',
     // "3 nov 2026": day, Spanish month, year; never the English "Nov 3, 2026".
     const bloodTest = page.getByRole('listitem').filter({ hasText: 'Blood test results' });
     await expect(bloodTest.locator('dt:text-is("Examen:") + dd')).toHaveText(/^\d{1,2} [a-zé]+\.? \d{4}$/);
+    // The document type as the clinic translated it (CRM → Document types).
+    await expect(bloodTest).toContainText('Resultado de laboratorio');
+    await expect(bloodTest).not.toContainText('Lab result');
     await expectAccessible(page);
 
     await nav.getByRole('link', { name: 'Historial', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Historial');
     await expect(page.getByText('Realizada').first()).toBeVisible();
+    await expectAccessible(page);
+
+    // Booking: the clinic's Spanish names, descriptions and a location's notes for patients; a name
+    // the clinic did not translate (Riverside) as written.
+    await page.goto(hostUrl('sunrise', '/portal/bookings/new'));
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Reservar una cita');
+    const where = page.getByRole('group', { name: '¿Dónde desea que le atiendan?' });
+    await expect(where.getByLabel('Riverside', { exact: true })).toBeVisible();
+    await expect(where.getByLabel('Downtown', { exact: true })).toHaveCount(0);
+    await where.getByLabel('Centro de la ciudad', { exact: true }).check();
+    await page.getByRole('button', { name: 'Continuar', exact: true }).click();
+    const what = page.getByRole('group', { name: '¿Qué servicio necesita?' });
+    await expect(what).toBeVisible();
+    await expect(what.getByLabel('Consulta familiar', { exact: true })).toBeVisible();
+    await expect(what.getByText(/Una visita con su médico de familia/)).toBeVisible();
+    await expect(what.getByLabel('Vacunación', { exact: true })).toBeVisible();
+    await expect(what.getByLabel('Family consultation', { exact: true })).toHaveCount(0);
+    const choices = page.getByRole('region', { name: 'Su elección' });
+    await expect(choices).toContainText('Centro de la ciudad');
+    await expect(choices).toContainText('Estacionamiento gratuito detrás del edificio.');
     await expectAccessible(page);
 
     await chooseLanguage(page, TO_ENGLISH);
