@@ -17,7 +17,17 @@ export function NavMore({ label, items }: { label: string; items: NavItem[] }) {
   const details = useRef<HTMLDetailsElement>(null);
   const current = items.some((item) => isCurrent(path, item.href, item.exact));
   return (
-    <details ref={details} className="sm:relative">
+    <details
+      ref={details}
+      className="sm:relative"
+      // A menu, not a modal: it does not hold the focus, but Escape closes it and returns the
+      // focus to its button, as a menu button's does.
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape' || !details.current?.open) return;
+        details.current.removeAttribute('open');
+        details.current.querySelector('summary')?.focus();
+      }}
+    >
       <summary
         className={`flex min-h-11 cursor-pointer list-none items-center gap-1 rounded-md px-3 py-2 text-sm [&::-webkit-details-marker]:hidden ${
           current ? 'bg-brand-soft font-semibold text-fg' : 'font-medium text-fg-muted hover:bg-surface-muted hover:text-fg'
