@@ -36,8 +36,9 @@ export function ModalDialog({
       ref={ref}
       role={role === 'alertdialog' ? 'alertdialog' : undefined}
       aria-modal="true"
-      aria-labelledby={labelledBy}
-      aria-describedby={describedBy}
+      // Its content is drawn only while open: a closed dialog names nothing that is not there.
+      aria-labelledby={open ? labelledBy : undefined}
+      aria-describedby={open ? describedBy : undefined}
       onCancel={(event) => {
         // Closing is React's to decide (`open`), so the element and the state never disagree.
         event.preventDefault();
