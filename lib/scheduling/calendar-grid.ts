@@ -143,9 +143,9 @@ export function buildCalendarGrid(view: ScheduleView, options: { now: Date; canM
         ? window.find((h) => !cellTouches(at, [...spec.away, ...spec.blocking].filter((t) => t.providerId === h.providerId))
           && !cellTouches(at, busy.filter((a) => a.provider.id === h.providerId)))
         : undefined;
-      // A drop keeps the column's provider or location; a week column takes them from the hours there.
-      const where = window[0];
-      const drop = { providerId: spec.providerId ?? where?.providerId, locationId: spec.locationId ?? where?.locationId };
+      // A drop takes the column's provider and location; what the column does not fix stays the
+      // visit's, except a provider's week, where the location is the one the hours there are at.
+      const drop = { providerId: spec.providerId, locationId: spec.locationId ?? window[0]?.locationId };
       return {
         at,
         open: cellTouches(at, spec.hours),

@@ -111,9 +111,27 @@ describe('calendar grid, week', () => {
     expect(tuesday.away).toEqual([]);
     expect(tuesday.cells[row('14:00')]!.book).toBeNull(); // Bob away, nobody else works then
     expect(tuesday.cells[row('13:00')]!.book?.providerId).toBe(bob.id);
-    expect(tuesday.cells[row('10:00')]!.drop).toEqual({ providerId: ada.id, locationId: east.id });
+    // A drop on a day keeps the visit's provider.
+    expect(tuesday.cells[row('10:00')]!.drop).toEqual({ providerId: undefined, locationId: east.id });
     // Monday has no hours loaded in this view: nothing to book.
     expect(grid.columns[0]!.cells.some((c) => c.book)).toBe(false);
+  });
+
+  it('a provider’s week drops onto the location the provider works at that day', () => {
+    const budapest = { id: 'loc-bud', name: 'Zz Budapest', timeZone: 'Europe/Budapest' };
+    const week = view({
+      view: 'week', by: 'provider', location: null, provider: ada, locations: [east, budapest], columns: [east, budapest],
+      hours: [{ providerId: ada.id, locationId: budapest.id, startsAt: ny('04:00'), endsAt: ny('06:00') }, ...view().hours.slice(0, 1)],
+    });
+    const grid = buildCalendarGrid(week, { now: ny('09:40', '2030-03-04'), canManage: true });
+    // Budapest's hours start the axis at 04:00 New York time.
+    const at = (time: string) => grid.rows.findIndex((r) => r.time === time);
+    expect(at('04:00')).toBe(0);
+    const tuesday = grid.columns.find((c) => c.date === DAY)!;
+    expect(tuesday.cells[at('10:00')]!.drop).toEqual({ providerId: ada.id, locationId: east.id });
+    expect(tuesday.cells[at('04:00')]!.drop).toEqual({ providerId: ada.id, locationId: budapest.id });
+    expect(tuesday.cells[at('04:00')]!.book).toMatchObject({ locationName: 'Zz Budapest', time: '10:00', day: DAY });
+    expect(tuesday.cells[at('07:00')]!.drop).toEqual({ providerId: ada.id, locationId: undefined });
   });
 
   it('widens the rows to a visit outside 08:00–18:00 and names the repeated hour on a fall-back week', () => {

@@ -15,14 +15,17 @@ const STATUS_ICON = { completed: CircleCheck, cancelled: Ban, no_show: UserX, co
  * Coloured by service; a cancelled visit is grey, dashed and struck through. A short visit shows
  * what does not fit when hovered or focused (the block grows, see calendar-view.tsx).
  */
-export function AppointmentCard({ appointment: a, show, canManage }: {
+export function AppointmentCard({ appointment: a, show, canManage, viewZone }: {
   appointment: ScheduleAppointment;
   /** What the column does not already say. */
   show: { provider: boolean; location: boolean };
   canManage: boolean;
+  /** The zone the page names: the block names its zone only when it differs (the names always do). */
+  viewZone?: string;
 }) {
   const zone = a.location.timeZone;
-  const time = `${formatTime(a.startsAt, zone)} – ${formatTime(a.endsAt, zone)} ${zoneAbbreviation(a.startsAt, zone)}`;
+  const hours = `${formatTime(a.startsAt, zone)} – ${formatTime(a.endsAt, zone)}`;
+  const time = `${hours} ${zoneAbbreviation(a.startsAt, zone)}`;
   const cancelled = a.status === 'cancelled';
   const status = visitStatusText(a);
   const iconKey = a.status === 'booked' ? (a.confirmedAt ? 'confirmed' : null) : a.status;
@@ -37,7 +40,7 @@ export function AppointmentCard({ appointment: a, show, canManage }: {
       className={`h-full overflow-hidden rounded-md border border-l-4 px-1.5 py-0.5 text-xs leading-4 shadow-sm ${cancelled ? CANCELLED_COLOUR : serviceColour(a.service.id)}`}
     >
       <p className="flex flex-wrap items-start justify-between gap-x-1">
-        <span className={`font-semibold ${cancelled ? 'line-through decoration-1' : ''}`}>{time}</span>
+        <span className={`font-semibold ${cancelled ? 'line-through decoration-1' : ''}`}>{zone === viewZone ? hours : time}</span>
         <span className={`inline-flex items-center gap-0.5 rounded-full border px-1 font-semibold ${STATUS_STYLE[a.status]}`}>
           {Icon ? <Icon aria-hidden="true" className="size-3" /> : null}
           <span>{status}</span>

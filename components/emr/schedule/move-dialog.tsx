@@ -23,9 +23,12 @@ export interface MovableVisit {
  * and Escape closes it; the board returns focus to the Move button). Provider, day, then one of
  * that day's free times, read from the server each time the provider or the day changes.
  */
-export function MoveDialog({ visit, onClose, moveAction, timesAction }: {
+export function MoveDialog({ visit, onClose, onClosed, moveAction, timesAction }: {
   visit: MovableVisit | null;
+  /** Asks to close: with the action's message when the visit moved. */
   onClose: (movedMessage?: string) => void;
+  /** The dialog has closed: focus may move out of it now. */
+  onClosed: () => void;
   moveAction: FormAction<ScheduleFormState>;
   timesAction: (input: unknown) => Promise<MoveTimesState>;
 }) {
@@ -51,6 +54,7 @@ export function MoveDialog({ visit, onClose, moveAction, timesAction }: {
         event.preventDefault();
         onClose();
       }}
+      onClose={onClosed}
       className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/50"
     >
       {visit ? (

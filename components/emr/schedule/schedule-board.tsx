@@ -15,8 +15,8 @@ export type { MovableVisit } from './move-dialog';
  * Move dialog from a visit's Move button (the keyboard way). Both post moveAppointmentAction; the
  * answer shows above the grid, a refusal as an alert naming why, and the visit snaps back.
  *
- * The grid marks what this reads: a draggable visit `data-drag-id` (with `-provider`, `-at`,
- * `-name`, `-when`), a cell `td[data-at]` (with `data-provider`, `data-location`, `data-label`).
+ * The grid marks what this reads: a draggable visit `data-drag-id` (with `-provider`,
+ * `-location`, `-at`, `-name`, `-when`), a cell `td[data-at]` (with `data-provider`, `data-location`, `data-label`).
  */
 
 interface Board {
@@ -80,7 +80,8 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
   const say = (tone: 'ok' | 'error', text: string) => setNotice({ tone, text, key: Date.now() });
 
   const onPointerDown = (event: React.PointerEvent) => {
-    if (event.button !== 0 || pending || drag.current) return;
+    // A press that never became a drag (released outside the grid) is forgotten.
+    if (event.button !== 0 || pending || drag.current?.started) return;
     const target = event.target as Element;
     const block = target.closest<HTMLElement>('[data-drag-id]');
     // Links and buttons inside a visit keep their click.
@@ -122,18 +123,21 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
     if (!d.started) return;
     const { block, cell } = d;
     const providerId = cell?.dataset.provider || block.dataset.dragProvider!;
-    if (!cell?.dataset.at || (cell.dataset.at === block.dataset.dragAt && providerId === block.dataset.dragProvider && !cell.dataset.location)) {
+    const locationId = cell?.dataset.location || block.dataset.dragLocation!;
+    // Dropped outside the grid, or back where it was: nothing to move.
+    const unchanged = cell?.dataset.at === block.dataset.dragAt && providerId === block.dataset.dragProvider && locationId === block.dataset.dragLocation;
+    if (!cell?.dataset.at || unchanged) {
       release(block);
       return;
     }
     const form = new FormData();
     form.set('appointmentId', block.dataset.dragId!);
     form.set('providerId', providerId);
-    form.set('locationId', cell.dataset.location ?? '');
+    form.set('locationId', locationId);
     form.set('startsAt', cell.dataset.at);
     // The visit stays where it was dropped until the server answers.
     startTransition(async () => {
-      const result = await moveAction({}, form);
+      const result = await moveAction({}, form).catch((): ScheduleFormState => ({ ok: false, message: 'The move could not be sent. Check the connection and try again.' }));
       release(block);
       if (result.ok) say('ok', result.message ?? 'Visit moved.');
       else say('error', `${block.dataset.dragName}’s visit was not moved: ${result.message ?? 'the move failed.'} It stays at ${block.dataset.dragWhen}.`);
@@ -147,14 +151,19 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
     },
   };
 
+  // Focus goes back once the dialog has closed (nothing outside a modal dialog can take it before).
+  const focusAfterClose = useRef<HTMLElement | null>(null);
   const closeMove = (message?: string) => {
     setMoving(null);
-    if (message) {
-      say('ok', message);
-      // The Move button left with the visit it moved; the answer is the next thing to read.
-      requestAnimationFrame(() => noticeRef.current?.focus());
-    } else if (opener.current?.isConnected) opener.current.focus();
+    if (message) say('ok', message);
+    // The Move button left with the visit it moved; then the answer is the next thing to read.
+    focusAfterClose.current = message ? noticeRef.current : opener.current;
     opener.current = null;
+  };
+  const dialogClosed = () => {
+    const target = focusAfterClose.current?.isConnected ? focusAfterClose.current : noticeRef.current;
+    focusAfterClose.current = null;
+    target?.focus();
   };
 
   return (
@@ -176,7 +185,7 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
           {ghost.text}
         </div>
       ) : null}
-      <MoveDialog visit={moving} onClose={closeMove} moveAction={moveAction} timesAction={timesAction} />
+      <MoveDialog visit={moving} onClose={closeMove} onClosed={dialogClosed} moveAction={moveAction} timesAction={timesAction} />
     </BoardContext.Provider>
   );
 }

@@ -12,8 +12,8 @@ import { AppointmentCard } from './appointment-card';
  * time axis and the column headers sticky, so a tablet scrolls the grid, not the page.
  */
 
-/** One 15-minute row, in rem (24 px). */
-const ROW_REM = 1.5;
+/** One 15-minute row, in rem (26 px: a free cell's link stays a 24 px target inside its border, WCAG 2.5.8). */
+const ROW_REM = 1.625;
 
 const HATCH = 'bg-[repeating-linear-gradient(135deg,var(--color-surface-muted)_0_6px,var(--color-line)_6px_8px)]';
 
@@ -39,14 +39,14 @@ function Block({ block, view, canManage, show }: {
   const zone = a.location.timeZone;
   return (
     <div
-      className={`absolute z-10 p-px hover:z-20 hover:h-auto! focus-within:z-20 focus-within:h-auto! data-dragging:z-40 data-dragging:opacity-90 data-dragging:shadow-xl ${movable ? 'cursor-grab touch-none data-dragging:cursor-grabbing' : ''}`}
+      className={`absolute z-10 p-px hover:z-20 hover:h-auto! focus-within:z-20 focus-within:h-auto! data-dragging:z-40 data-dragging:opacity-90 data-dragging:shadow-xl ${movable ? 'cursor-grab touch-none select-none data-dragging:cursor-grabbing' : ''}`}
       style={{ top: pct(block.offset), left: pct(block.lane / block.lanes), width: pct(1 / block.lanes), height, minHeight: height }}
       {...(movable ? {
-        'data-drag-id': a.id, 'data-drag-provider': a.provider.id, 'data-drag-at': a.startsAt.toISOString(), 'data-drag-name': a.patient.name,
+        'data-drag-id': a.id, 'data-drag-provider': a.provider.id, 'data-drag-location': a.location.id, 'data-drag-at': a.startsAt.toISOString(), 'data-drag-name': a.patient.name,
         'data-drag-when': `${formatTime(a.startsAt, zone)}${view.view === 'week' ? ` on ${formatDay(a.date, 'short')}` : ''}`,
       } : {})}
     >
-      <AppointmentCard appointment={a} canManage={canManage} show={show} />
+      <AppointmentCard appointment={a} canManage={canManage} show={show} viewZone={view.timeZone} />
     </div>
   );
 }
@@ -66,7 +66,7 @@ function Cell({ cell, row, column, view, canManage, show }: {
   const when = view.view === 'week' ? `${column.name}, ${row.row.label}` : row.row.label;
   return (
     <td
-      className={`relative h-6 border-l border-t border-line p-0 align-top ${row.row.hour ? '' : 'border-t-line/40'} ${background} data-drop-target:outline-2 data-drop-target:-outline-offset-2 data-drop-target:outline-brand-accent`}
+      className={`relative h-[1.625rem] border-l border-t border-line p-0 align-top ${row.row.hour ? '' : 'border-t-line/40'} ${background} data-drop-target:outline-2 data-drop-target:-outline-offset-2 data-drop-target:outline-brand-accent`}
       {...(cell.at && cell.drop ? {
         'data-at': cell.at.toISOString(), 'data-provider': cell.drop.providerId ?? '', 'data-location': cell.drop.locationId ?? '',
         'data-label': view.view === 'week' ? when : `${when} · ${column.name}`,
@@ -128,7 +128,7 @@ export function ScheduleCalendar({ view, canManage, now }: { view: ScheduleView;
                   className={`sticky top-0 z-30 border-b border-l border-line px-2 py-2 text-left align-bottom font-semibold ${c.today && view.view === 'week' ? 'bg-brand-soft' : 'bg-surface'}`}>
                   {c.name}
                   {c.today && view.view === 'week' ? <span className="ml-1 rounded bg-brand px-1.5 text-xs text-brand-contrast">Today</span> : null}
-                  <span className="block text-xs font-normal text-fg-muted">{visits} {visits === 1 ? 'visit' : 'visits'}</span>
+                  <span className="block text-xs font-normal">{visits} {visits === 1 ? 'visit' : 'visits'}</span>
                 </th>
               );
             })}
@@ -137,7 +137,7 @@ export function ScheduleCalendar({ view, canManage, now }: { view: ScheduleView;
         <tbody>
           {grid.rows.map((row, index) => (
             <tr key={`${row.time}-${row.repeat}`}>
-              <th scope="row" className={`sticky left-0 z-30 h-6 border-t border-line bg-surface px-2 text-right align-top text-xs font-normal ${row.hour ? 'text-fg' : 'border-t-transparent'}`}>
+              <th scope="row" className={`sticky left-0 z-30 h-[1.625rem] border-t border-line bg-surface px-2 text-right align-top text-xs font-normal ${row.hour ? 'text-fg' : 'border-t-transparent'}`}>
                 <span className={row.hour || index === 0 ? '' : 'sr-only'}>{row.label}</span>
                 {index === nowRow ? <span className="sr-only"> (now)</span> : null}
               </th>
