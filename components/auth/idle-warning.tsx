@@ -95,12 +95,17 @@ function IdleTimer({ idleSeconds, warnSeconds, messages, actions, keepDraftsFor,
     // server saw but this timer did not: ask before warning, and catch up if there is time left.
     startTransition(async () => {
       // If the server cannot be asked (offline), warn as before: the server decides anyway.
-      const answer = await actions.secondsLeft().catch(() => 0);
+      const answer = await actions.secondsLeft().catch(() => null);
+      if (answer === null) {
+        setConfirmed(true);
+        return;
+      }
       const left = typeof answer === 'number' ? answer : (answer.seconds ?? 0);
-      if (left > warnSeconds) {
-        if (keepDraftsFor) forgetDraft(keepDraftsFor.staffId, path);
-        setLastActivity(lastActivityFromServer(left, idleSeconds, Date.now()));
-      } else setConfirmed(true);
+      if (left > warnSeconds && keepDraftsFor) forgetDraft(keepDraftsFor.staffId, path);
+      // The server's count wins either way (it skips recording activity seen in the last few
+      // seconds), so the countdown shows the time really left.
+      setLastActivity(lastActivityFromServer(left, idleSeconds, Date.now()));
+      if (left <= warnSeconds) setConfirmed(true);
     });
   }, [due, confirmed, idleSeconds, warnSeconds, actions, keepDraftsFor, path]);
   useEffect(() => {
