@@ -10,8 +10,7 @@ import { getBillingSettings } from '@/lib/billing/settings';
 import { now as clockNow } from '@/lib/clock';
 import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { isProduction } from '@/lib/config/env';
-import { scheduleRange } from '@/lib/scheduling/schedule-view';
-import { zonedDate } from '@/lib/scheduling/zoned-time';
+import { addDays, weekdayOf, zonedDate, zonedInstant } from '@/lib/scheduling/zoned-time';
 import { setupProgress, setupSteps, type SetupFacts, type SetupStep } from './setup-rules';
 
 /**
@@ -85,7 +84,11 @@ export interface ClinicGlance {
 export async function loadClinicGlance(db: Executor, ctx: StaffContext): Promise<ClinicGlance> {
   const tenantId = ctx.tenant.id;
   const timeZone = await clinicTimeZone(db, tenantId);
-  const { days, from, to } = scheduleRange('week', zonedDate(clockNow(), timeZone), timeZone);
+  // Monday to Sunday of the clinic's calendar, as the schedule's week view counts it.
+  const today = zonedDate(clockNow(), timeZone);
+  const monday = addDays(today, -((weekdayOf(today) + 6) % 7));
+  const from = zonedInstant(monday, '00:00', timeZone);
+  const to = zonedInstant(addDays(monday, 7), '00:00', timeZone);
   const n = sql<number>`count(*)::int`;
   const may = (permission: Parameters<typeof hasPermission>[1], read: () => Promise<{ n: number }[]>) =>
     hasPermission(ctx, permission) ? read().then(([row]) => row?.n ?? 0) : Promise.resolve(null);
@@ -97,7 +100,7 @@ export async function loadClinicGlance(db: Executor, ctx: StaffContext): Promise
     may('orders.view', () => db.select({ n }).from(subscriptions).where(and(eq(subscriptions.tenantId, tenantId), eq(subscriptions.status, 'active')))),
     may('messages.view', () => db.select({ n }).from(conversations).where(and(eq(conversations.tenantId, tenantId), eq(conversations.status, 'open')))),
   ]);
-  return { patients: patientCount, visitsThisWeek: visits, activeSubscriptions: subs, openConversations: open, weekOf: days[0]! };
+  return { patients: patientCount, visitsThisWeek: visits, activeSubscriptions: subs, openConversations: open, weekOf: monday };
 }
 
 export interface CrmOverview {

@@ -114,7 +114,7 @@ describe("the EMR overview: today's schedule", () => {
     const morning = await visit(ada, chicago, leo, chi('2030-01-07', '08:00'), 'completed');
     const evening = await visit(ada, newYork, mia, ny('2030-01-07', '20:00'));
     const late = await visit(ada, chicago, leo, chi('2030-01-07', '23:30'));
-    const cancelled = await visit(ada, chicago, mia, chi('2030-01-07', '19:00'), 'cancelled');
+    const cancelled = await visit(ada, chicago, mia, chi('2030-01-07', '18:30'), 'cancelled');
     // Not today: yesterday late, tomorrow just after midnight (both in Chicago), and Ben's visit.
     await visit(ada, chicago, mia, chi('2030-01-06', '23:30'));
     await visit(ada, chicago, mia, chi('2030-01-08', '00:30'));
@@ -377,7 +377,7 @@ describe('the CRM overview: setup steps', () => {
     const { clinic, chicago, ada, visit } = await dayClinic();
     const leo = await addPatient(clinic, 'Leo');
     await visit(ada, chicago, leo, chi('2030-01-07', '09:00'));
-    await visit(ada, chicago, leo, chi('2030-01-13', '23:30')); // Sunday night: still this week
+    await visit(ada, chicago, leo, chi('2030-01-13', '22:30')); // Sunday night: still this week (in either of the clinic's zones)
     await visit(ada, chicago, leo, chi('2030-01-14', '00:30')); // next Monday
     await visit(ada, chicago, leo, chi('2030-01-08', '09:00'), 'cancelled');
     await db().insert(conversations).values({ tenantId: clinic.id, patientId: leo.id, subject: 'Hi', startedByKind: 'patient', startedById: leo.id });
