@@ -10,6 +10,7 @@ import { assertPermission, NotFoundError, type PortalContext, type StaffContext 
 import { assertPortalArea, portalAreaOpen } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { localizedColumn, portalTextScope, type ClinicTextScope } from '@/lib/i18n/clinic-text-sql';
 import { PG, postgresErrorCode, RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { loadBookingContext, offeringProviders } from '@/lib/scheduling/find-slots';
@@ -257,13 +258,14 @@ export interface WaitlistEntryView {
 
 const entryProvider = alias(staffUsers, 'entry_provider');
 
-function entryColumns() {
+/** `text`: a portal reader's scope, for the clinic's names in their language (staff read them as written). */
+function entryColumns(text?: ClinicTextScope) {
   return {
     id: waitlistEntries.id, status: waitlistEntries.status, weekdays: waitlistEntries.weekdays,
     earliestTime: waitlistEntries.earliestTime, latestTime: waitlistEntries.latestTime, untilOn: waitlistEntries.untilOn,
     createdAt: waitlistEntries.createdAt, removedReason: waitlistEntries.removedReason,
-    serviceId: services.id, serviceName: services.name,
-    locationId: locations.id, locationName: locations.name, timeZone: locations.timeZone,
+    serviceId: services.id, serviceName: text ? localizedColumn<string>(services.name, services.translations, 'name', text) : services.name,
+    locationId: locations.id, locationName: text ? localizedColumn<string>(locations.name, locations.translations, 'name', text) : locations.name, timeZone: locations.timeZone,
     providerId: entryProvider.id, providerName: entryProvider.fullName,
   };
 }
@@ -302,9 +304,9 @@ async function offersOf(db: Executor, tenantId: string, entryIds: string[]): Pro
   return byEntry;
 }
 
-function entryQuery(db: Executor) {
+function entryQuery(db: Executor, text?: ClinicTextScope) {
   return db
-    .select(entryColumns())
+    .select(entryColumns(text))
     .from(waitlistEntries)
     .innerJoin(services, and(eq(services.tenantId, waitlistEntries.tenantId), eq(services.id, waitlistEntries.serviceId)))
     .innerJoin(locations, and(eq(locations.tenantId, waitlistEntries.tenantId), eq(locations.id, waitlistEntries.locationId)))
@@ -327,7 +329,7 @@ export async function listPatientWaitlist(db: Executor, ctx: PortalContext): Pro
   const tenantId = ctx.tenant.id;
   if (!isUuid(tenantId) || !isUuid(ctx.patient.id) || !(await portalAreaOpen(db, ctx, 'bookings'))) return [];
   const since = new Date(clockNow().getTime() - RECENT_DAYS * 86_400_000);
-  const rows = await entryQuery(db)
+  const rows = await entryQuery(db, portalTextScope(ctx))
     .where(and(
       eq(waitlistEntries.tenantId, tenantId), eq(waitlistEntries.patientId, ctx.patient.id),
       or(eq(waitlistEntries.status, 'waiting'), gte(waitlistEntries.updatedAt, since)),

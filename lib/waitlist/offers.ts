@@ -7,6 +7,7 @@ import {
 import { NotFoundError } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now as clockNow } from '@/lib/clock';
+import { localized } from '@/lib/i18n/clinic-text';
 import { toLocale, type Locale } from '@/lib/i18n/core';
 import { locationAddressColumns } from '@/lib/locations/address-columns';
 import type { LocationAddress } from '@/lib/locations/address';
@@ -80,7 +81,7 @@ export async function inspectOfferLink(db: Executor, tenant: TenantRef, token: s
     .select({
       id: waitlistOffers.id, status: waitlistOffers.status, startsAt: waitlistOffers.startsAt, endsAt: waitlistOffers.endsAt, expiresAt: waitlistOffers.expiresAt,
       entryStatus: waitlistEntries.status,
-      timeZone: locations.timeZone, locationName: locations.name, locationPhone: locations.phone, ...locationAddressColumns,
+      timeZone: locations.timeZone, locationName: locations.name, locationTranslations: locations.translations, locationPhone: locations.phone, ...locationAddressColumns,
       provider: staffUsers.fullName,
       patientLanguage: patients.preferredLanguage, clinicLanguage: tenantSettings.defaultLanguage,
       // The patient's own portal account's zone, if they chose one.
@@ -99,6 +100,7 @@ export async function inspectOfferLink(db: Executor, tenant: TenantRef, token: s
     .innerJoin(tenantSettings, eq(tenantSettings.tenantId, waitlistOffers.tenantId))
     .where(and(eq(waitlistOffers.tenantId, tenant.id), eq(waitlistOffers.id, subject.offerId)));
   if (!row) return { ok: false };
+  const locale = toLocale(pickNotificationLanguage(row.patientLanguage, row.clinicLanguage));
   return {
     ok: true,
     offer: {
@@ -106,12 +108,13 @@ export async function inspectOfferLink(db: Executor, tenant: TenantRef, token: s
       startsAt: row.startsAt, endsAt: row.endsAt, expiresAt: row.expiresAt,
       timeZone: row.timeZone, patientTimeZone: row.patientTimeZone,
       location: {
-        name: row.locationName, phone: row.locationPhone,
+        // In the patient's language when the clinic translated it.
+        name: localized({ name: row.locationName, translations: row.locationTranslations }, 'name', locale, row.clinicLanguage), phone: row.locationPhone,
         addressLine1: row.addressLine1, addressLine2: row.addressLine2, city: row.city, region: row.region, postalCode: row.postalCode,
       },
       provider: row.provider,
     },
-    locale: toLocale(pickNotificationLanguage(row.patientLanguage, row.clinicLanguage)),
+    locale,
   };
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { auditLog, documentTypes, locations, services, tenantSettings } from '@/db/schema';
+import { auditLog, documentTypes, locations, services, tenantSettings, waitlistEntries } from '@/db/schema';
 import { NotFoundError } from '@/lib/access/context';
 import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { setClockForTests } from '@/lib/clock';
@@ -17,6 +17,7 @@ import { listPortalAppointments } from '@/lib/scheduling/portal-visits';
 import { createService, getService, updateService } from '@/lib/services/services';
 import { createDocumentType, listDocumentTypes, translateDocumentType } from '@/lib/settings/document-types';
 import { loadTenantProfile } from '@/lib/tenancy/profile';
+import { listPatientWaitlist } from '@/lib/waitlist/entries';
 import { createTestTenant } from '../support/factories';
 import { portalContext } from '../support/portal-context';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
@@ -128,6 +129,9 @@ describe('the portal reads clinic-entered names in the patient’s language', ()
     const visit = await a.book(me, '2030-03-11T15:00:00Z');
     await a.book(me, '2030-03-01T15:00:00Z', { status: 'completed' });
     const report = await a.addDocument(me, 'X-ray', { createdAt: '2030-03-09T10:00:00Z' });
+    await db().insert(waitlistEntries).values({
+      tenantId: a.clinic.id, patientId: me, serviceId: a.service.id, locationId: a.location.id, untilOn: '2030-04-01', createdByKind: 'staff', createdById: a.provider.id,
+    });
     await a.addDocument(me, 'Glucose', { createdAt: '2030-03-08T10:00:00Z', typeId: (await typeNamed(a.clinic.id, 'Lab result')).id });
     return { a, as, visit, report };
   }
@@ -159,6 +163,7 @@ describe('the portal reads clinic-entered names in the patient’s language', ()
 
     expect(await listBookableLocations(db(), es)).toEqual([expect.objectContaining({ id: a.location.id, name: 'Norte', notes: 'Entrada por la calle 5.' })]);
     expect(await listBookableServices(db(), es, a.location.id)).toEqual([expect.objectContaining({ name: 'Revisión', description: 'Un control anual.' })]);
+    expect((await listPatientWaitlist(db(), es))[0]).toMatchObject({ service: { name: 'Revisión' }, location: { name: 'Norte' } });
 
     // The sign-in page's cards read the profile's translations through localized().
     const location = (await loadTenantProfile(db(), a.clinic.id))!.locations[0]!;
@@ -175,6 +180,7 @@ describe('the portal reads clinic-entered names in the patient’s language', ()
     expect((await listPortalDocumentTypes(db(), en)).map((t) => t.name)).toContain('Report');
     expect(await listBookableLocations(db(), en)).toEqual([expect.objectContaining({ name: a.location.name, notes: 'Enter from 5th Street.' })]);
     expect(await listBookableServices(db(), en, a.location.id)).toEqual([expect.objectContaining({ name: 'Check-up', description: 'A yearly check.' })]);
+    expect((await listPatientWaitlist(db(), en))[0]).toMatchObject({ service: { name: 'Check-up' }, location: { name: a.location.name } });
   });
 
   it('a clinic writing in Spanish shows its own names to Spanish readers, even with a stale Spanish translation', async () => {
