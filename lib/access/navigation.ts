@@ -14,6 +14,7 @@ export const EMR_NAV: AreaNavItem[] = [
   { href: '/emr', label: 'Overview', permission: 'emr.access', exact: true },
   { href: '/emr/patients', label: 'Patients', permission: 'patients.view' },
   { href: '/emr/schedule', label: 'Schedule', permission: 'schedule.view' },
+  { href: '/emr/schedule/waitlist', label: 'Waitlist', permission: 'schedule.view' },
   { href: '/emr/messages', label: 'Messages', permission: 'messages.view' },
   { href: '/emr/forms', label: 'Forms', permission: 'forms.assign' },
   { href: '/emr/billing', label: 'Billing', permission: 'billing.view' },

@@ -3,15 +3,19 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { BookingVisitCard } from '@/components/portal/bookings/booking-visit-card';
 import { primaryLink, textLink } from '@/components/portal/bookings/styles';
+import { WaitlistSection } from '@/components/portal/bookings/waitlist-section';
 import { EmptyState } from '@/components/portal/empty-state';
 import { FormMessage } from '@/components/ui/form-controls';
 import { getDb } from '@/db/client';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { bookings } from '@/lib/i18n/messages/bookings';
+import { waitlist } from '@/lib/i18n/messages/waitlist';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { listBookingVisits } from '@/lib/scheduling/patient-bookings';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
+import { listPatientWaitlist } from '@/lib/waitlist/entries';
 import type { SearchParams } from './params';
+import { leaveWaitlistAction } from './waitlist/actions';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { t } = await getPortalI18n(bookings);
@@ -28,7 +32,7 @@ export default async function PortalBookingsPage({ params, searchParams }: { par
   const { t, fmt } = await getPortalI18n(bookings);
   const { done } = doneSchema.parse(await searchParams);
   // The patient comes from the session only: nothing on this page reads a patient id from the URL.
-  const visits = await listBookingVisits(getDb(), portal);
+  const [visits, waiting, { t: tw }] = await Promise.all([listBookingVisits(getDb(), portal), listPatientWaitlist(getDb(), portal), getPortalI18n(waitlist)]);
   const { patient } = portal;
   return (
     <div className="space-y-6">
@@ -59,6 +63,7 @@ export default async function PortalBookingsPage({ params, searchParams }: { par
           </ul>
         )}
       </section>
+      <WaitlistSection entries={waiting} t={tw} fmt={fmt} leaveAction={leaveWaitlistAction} manageHref="/portal/bookings/waitlist" hideWhenEmpty />
     </div>
   );
 }
