@@ -4,7 +4,7 @@ import { LocationActiveButton, LocationForm } from '@/components/crm/location-fo
 import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { translationLanguages } from '@/lib/i18n/clinic-text';
+import { LANGUAGE_NAMES_FOR_STAFF, translationLanguages } from '@/lib/i18n/clinic-text';
 import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { defaultTimeZone, listLocations } from '@/lib/locations/locations';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
@@ -39,6 +39,7 @@ export default async function LocationsPage() {
                   {l.timeZone.replaceAll('_', ' ')}{l.phone ? ` · ${formatPhoneForDisplay(l.phone)}` : ''}
                 </p>
                 {l.notes ? <p className="text-sm text-fg-muted">Notes for patients: {l.notes}</p> : null}
+                {languages.map((lang) => l.translations[lang]?.name ? <p key={lang} className="text-sm text-fg-muted">{LANGUAGE_NAMES_FOR_STAFF[lang]}: <span lang={lang}>{l.translations[lang]!.name}</span></p> : null)}
               </div>
               <LocationActiveButton action={setLocationActiveAction} location={l} />
             </div>

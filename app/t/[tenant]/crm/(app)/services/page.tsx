@@ -4,7 +4,7 @@ import { ServiceForm } from '@/components/crm/service-form';
 import { Page } from '@/components/ui/page';
 import { FormSection, EditDisclosure, ListSection } from '@/components/ui/sections';
 import { requireStaff } from '@/lib/auth/staff-session';
-import { translationLanguages } from '@/lib/i18n/clinic-text';
+import { LANGUAGE_NAMES_FOR_STAFF, translationLanguages } from '@/lib/i18n/clinic-text';
 import { clinicDefaultLanguage } from '@/lib/i18n/clinic-text-sql';
 import { addServiceAction, updateServiceAction } from './actions';
 import { listRequirableForms, listServiceRequiredForms } from '@/lib/services/required-forms';
@@ -36,6 +36,7 @@ export default async function ServicesPage() {
                 {s.durationMinutes} min · {formatServicePrice(s.priceCents, s.currency) ?? 'no price shown'}
               </p>
               {s.description ? <p className="text-sm text-fg-muted">{s.description}</p> : null}
+              {languages.map((l) => s.translations[l]?.name ? <p key={l} className="text-sm text-fg-muted">{LANGUAGE_NAMES_FOR_STAFF[l]}: <span lang={l}>{s.translations[l]!.name}</span></p> : null)}
               {required.get(s.id)?.length ? (
                 <p className="text-sm text-fg-muted">Forms when booking: {required.get(s.id)!.map((id) => titles.get(id) ?? 'a form').join(', ')}</p>
               ) : null}
