@@ -118,7 +118,8 @@ export default async function WaitlistPage({ searchParams }: { searchParams: Pro
           {list.status === 'waiting' ? 'Nobody is waiting here.' : 'No entries with this status.'}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-line bg-surface">
+        // Focusable, so a keyboard can scroll the table sideways on a narrow screen.
+        <div role="region" aria-label="Waitlist entries" tabIndex={0} className="overflow-x-auto rounded-xl border border-line bg-surface">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Waitlist{location ? ` at ${location.name}` : ''}, {STATUS_LABEL[list.status].toLowerCase()}, in the order it is served</caption>
             <thead className="border-b border-line bg-surface-muted">
