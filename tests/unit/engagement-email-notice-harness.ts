@@ -43,7 +43,7 @@ function audienceFor(language: Language) {
   };
 }
 
-/** A transaction whose one query (the appointment with its location) answers `row`. */
+/** A transaction whose one query (the appointment with its location and the clinic's language) answers `row`. */
 function appointmentTx(): Executor {
   const row = {
     patientId: 'p1',
@@ -56,9 +56,12 @@ function appointmentTx(): Executor {
     region: 'IL',
     postalCode: '62701',
     timeZone: 'America/New_York',
+    locationTranslations: {},
+    clinicLanguage: 'en',
   };
   const where = async () => [row];
-  return { select: () => ({ from: () => ({ innerJoin: () => ({ where }) }) }) } as unknown as Executor;
+  const joined = { innerJoin: () => joined, where };
+  return { select: () => ({ from: () => joined }) } as unknown as Executor;
 }
 
 const noTx = {} as Executor;
