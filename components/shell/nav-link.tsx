@@ -4,8 +4,11 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 /** True when `path` is `href` or below it (`/emr/patients/1` is inside `/emr/patients`). */
-export function isCurrent(path: string, href: string, exact = false): boolean {
-  return exact ? path === href : path === href || path.startsWith(`${href}/`);
+export function isCurrent(path: string, href: string, exact = false, siblings: readonly string[] = []): boolean {
+  const inside = (h: string) => path === h || path.startsWith(`${h}/`);
+  if (exact) return path === href;
+  // A deeper item of the same menu (Waitlist at /emr/schedule/waitlist under Schedule) wins.
+  return inside(href) && !siblings.some((s) => s.length > href.length && s.startsWith(`${href}/`) && inside(s));
 }
 
 /**
@@ -15,15 +18,18 @@ export function isCurrent(path: string, href: string, exact = false): boolean {
 export function NavLink({
   href,
   exact,
+  siblings,
   variant = 'pill',
   children,
 }: {
   href: string;
   exact?: boolean;
+  /** The other items' hrefs of the same menu: a deeper match among them takes the mark. */
+  siblings?: readonly string[];
   variant?: 'pill' | 'tab';
   children: React.ReactNode;
 }) {
-  const current = isCurrent(usePathname(), href, exact);
+  const current = isCurrent(usePathname(), href, exact, siblings);
   const styles = {
     pill: current
       ? 'block rounded-md bg-brand-soft px-3 py-2 text-sm font-semibold text-fg'

@@ -48,7 +48,7 @@ export function StaffShell({
             <ul className="flex gap-1 overflow-x-auto md:flex-col">
               {nav.map((item) => (
                 <li key={item.href} className="shrink-0">
-                  <NavLink href={item.href} exact={item.exact}>
+                  <NavLink href={item.href} exact={item.exact} siblings={nav.map((n) => n.href)}>
                     <NavLabel item={item} />
                   </NavLink>
                 </li>
