@@ -11,7 +11,8 @@ const STATUS_ICON = { completed: CircleCheck, cancelled: Ban, no_show: UserX, co
 
 /**
  * One visit on the calendar: time in its location's zone (named), status in words with an icon,
- * the patient linked to the chart, and, for staff who manage the schedule, Manage and Move.
+ * the patient linked to the chart, and, for staff who manage the schedule, the time as the link to
+ * the visit's page (Manage) and a Move button.
  * Coloured by service; a cancelled visit is grey, dashed and struck through. A short visit shows
  * what does not fit when hovered or focused (the block grows, see calendar-view.tsx).
  */
@@ -40,14 +41,26 @@ export function AppointmentCard({ appointment: a, show, canManage, viewZone }: {
       className={`h-full overflow-hidden rounded-md border border-l-4 px-1.5 py-0.5 text-xs leading-4 shadow-sm ${cancelled ? CANCELLED_COLOUR : serviceColour(a.service.id)}`}
     >
       <p className="flex flex-wrap items-start justify-between gap-x-1">
-        <span className={`font-semibold ${cancelled ? 'line-through decoration-1' : ''}`}>{zone === viewZone ? hours : time}</span>
+        {movable ? (
+          // The time opens the visit's page: the first line is always drawn, however short the visit.
+          <Link
+            href={`/emr/schedule/appointments/${a.id}`}
+            aria-label={`Manage visit: ${a.patient.name}, ${time}`}
+            draggable={false}
+            className="inline-flex min-h-6 items-center font-semibold underline decoration-dotted underline-offset-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent"
+          >
+            {zone === viewZone ? hours : time}
+          </Link>
+        ) : (
+          <span className={`font-semibold ${cancelled ? 'line-through decoration-1' : ''}`}>{zone === viewZone ? hours : time}</span>
+        )}
         <span className={`inline-flex items-center gap-0.5 rounded-full border px-1 font-semibold ${STATUS_STYLE[a.status]}`}>
           {Icon ? <Icon aria-hidden="true" className="size-3" /> : null}
           <span>{status}</span>
         </span>
       </p>
       <p>
-        <Link href={`/emr/patients/${a.patient.id}`} className="font-medium underline underline-offset-2">
+        <Link href={`/emr/patients/${a.patient.id}`} draggable={false} className="font-medium underline underline-offset-2">
           {a.patient.name}
         </Link>{' '}
         <span className="font-mono">{a.patient.recordNumber}</span>
@@ -59,14 +72,7 @@ export function AppointmentCard({ appointment: a, show, canManage, viewZone }: {
       </p>
       {a.cancelReason ? <p>Reason: {a.cancelReason}</p> : null}
       {movable ? (
-        <p className="mt-0.5 flex flex-wrap gap-1">
-          <Link
-            href={`/emr/schedule/appointments/${a.id}`}
-            aria-label={`Manage visit: ${a.patient.name}, ${time}`}
-            className="inline-flex min-h-6 items-center rounded border border-current px-1.5 font-medium focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent"
-          >
-            Manage
-          </Link>
+        <p className="mt-0.5">
           <MoveButton visit={{ appointmentId: a.id, patient: a.patient.name, when: time, providerId: a.provider.id, day: zonedDate(a.startsAt, zone) }} />
         </p>
       ) : null}

@@ -57,6 +57,7 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
   const [ghost, setGhost] = useState<{ x: number; y: number; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
   const drag = useRef<Drag | null>(null);
+  const suppressClick = useRef(false);
   const opener = useRef<HTMLElement | null>(null);
   const noticeRef = useRef<HTMLDivElement>(null);
 
@@ -84,8 +85,8 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
     if (event.button !== 0 || pending || drag.current?.started) return;
     const target = event.target as Element;
     const block = target.closest<HTMLElement>('[data-drag-id]');
-    // Links and buttons inside a visit keep their click.
-    if (!block || target.closest('a, button, input, select, textarea')) return;
+    // Buttons keep their press; a link (the time, the patient) is clicked unless the press becomes a drag.
+    if (!block || target.closest('button, input, select, textarea')) return;
     drag.current = {
       block, pointerId: event.pointerId, x: event.clientX, y: event.clientY,
       grab: event.clientY - block.getBoundingClientRect().top, started: false, cell: null,
@@ -121,6 +122,9 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
     setGhost(null);
     d.cell?.removeAttribute('data-drop-target');
     if (!d.started) return;
+    // The click that follows the release is not a click on the link the drag began on.
+    suppressClick.current = true;
+    setTimeout(() => { suppressClick.current = false; }, 0);
     const { block, cell } = d;
     const providerId = cell?.dataset.provider || block.dataset.dragProvider!;
     const locationId = cell?.dataset.location || block.dataset.dragLocation!;
@@ -176,7 +180,15 @@ export function ScheduleBoard({ children, moveAction, timesAction }: {
           </p>
         ) : <p role="status" className="sr-only">{pending ? 'Moving the visit…' : ''}</p>}
       </div>
-      <div onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={cancelDrag} aria-busy={pending || undefined}>
+      <div
+        onPointerDown={onPointerDown} onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={cancelDrag}
+        onClickCapture={(event) => {
+          if (!suppressClick.current) return;
+          event.preventDefault();
+          event.stopPropagation();
+        }}
+        aria-busy={pending || undefined}
+      >
         {children}
       </div>
       {ghost ? (

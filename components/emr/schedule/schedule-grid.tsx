@@ -115,8 +115,8 @@ export function ScheduleCalendar({ view, canManage, now }: { view: ScheduleView;
           {canManage ? ' Choose a free time to book it; each visit has Move and Manage.' : ''}
         </caption>
         <colgroup>
-          <col className="w-24" />
-          {grid.columns.map((c) => <col key={c.key} className={view.view === 'week' ? 'w-36' : 'w-52'} />)}
+          <col className="w-20" />
+          {grid.columns.map((c) => <col key={c.key} className={view.view === 'week' ? 'w-32' : 'w-52'} />)}
         </colgroup>
         <thead>
           <tr>
