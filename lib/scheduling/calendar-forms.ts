@@ -13,7 +13,7 @@ export const PICK_A_TIME = 'Pick a new time.';
 export const moveSchema = z.object({
   appointmentId: z.uuid(MOVE_NOT_UNDERSTOOD),
   providerId: z.uuid('Pick a provider.'),
-  locationId: z.union([z.literal(''), z.uuid(MOVE_NOT_UNDERSTOOD)]).optional(),
+  locationId: z.union([z.literal(''), z.uuid(MOVE_NOT_UNDERSTOOD)], { error: MOVE_NOT_UNDERSTOOD }).optional(),
   startsAt: z.iso.datetime({ offset: true, error: PICK_A_TIME }),
 });
 export type MoveInput = z.infer<typeof moveSchema>;
@@ -21,7 +21,7 @@ export type MoveInput = z.infer<typeof moveSchema>;
 /** What the Move dialog asks for when the provider or the day changes. */
 export const moveTimesSchema = z.object({
   appointmentId: z.uuid(MOVE_NOT_UNDERSTOOD),
-  providerId: z.union([z.literal(''), z.uuid(MOVE_NOT_UNDERSTOOD)]).optional(),
+  providerId: z.union([z.literal(''), z.uuid(MOVE_NOT_UNDERSTOOD)], { error: MOVE_NOT_UNDERSTOOD }).optional(),
   day: z.iso.date({ error: 'Choose a day.' }),
 });
 

@@ -14,7 +14,7 @@ export type HomeScheduleChoice = 'mine' | (string & {});
 export const HOME_SCHEDULE_COOKIE = 'emr_home_schedule';
 const NINETY_DAYS_SECONDS = 90 * 24 * 60 * 60;
 
-const choice = z.union([z.literal('mine'), z.uuid()]);
+const choice = z.union([z.literal('mine'), z.uuid()], { error: 'Choose your visits or a location to show.' });
 
 /** The chooser's form: one select named `schedule`. */
 export const homeScheduleSchema = z.object({ schedule: choice });
