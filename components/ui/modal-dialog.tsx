@@ -4,6 +4,8 @@ import { useEffect, useRef } from 'react';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
+const DEFAULT_PANEL = 'w-[calc(100%-2rem)] max-w-sm rounded-2xl bg-surface p-6 shadow-xl';
+
 /**
  * The one modal of the app: a native <dialog> opened with showModal(), so the page behind is
  * inert, Escape closes it (as `onCancel`) and focus goes back to where it was when it closes.
@@ -12,14 +14,17 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([t
  * focus it should give back.
  */
 export function ModalDialog({
-  open, onCancel, role = 'dialog', labelledBy, describedBy, className = '', children,
+  open, onCancel, onClosed, role = 'dialog', labelledBy, describedBy, className = DEFAULT_PANEL, children,
 }: {
   open: boolean;
   /** Escape: what the person's "never mind" means here (for the idle warning: stay signed in). */
   onCancel: () => void;
+  /** The dialog has closed (focus is back where it was): focus may move elsewhere now. */
+  onClosed?: () => void;
   role?: 'dialog' | 'alertdialog';
   labelledBy: string;
   describedBy?: string;
+  /** The panel's classes; the default is a small centred card. */
   className?: string;
   children: React.ReactNode;
 }) {
@@ -27,8 +32,15 @@ export function ModalDialog({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    else if (!open && dialog.open) dialog.close();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // Browsers differ on what showModal() focuses (the dialog itself, or nothing when the
+      // page's own focus was in a text field): start on the first control, or one marked autofocus.
+      const active = document.activeElement;
+      if (!active || active === dialog || !dialog.contains(active)) {
+        (dialog.querySelector<HTMLElement>('[autofocus]') ?? dialog.querySelector<HTMLElement>(FOCUSABLE))?.focus();
+      }
+    } else if (!open && dialog.open) dialog.close();
   }, [open]);
 
   return (
@@ -44,6 +56,7 @@ export function ModalDialog({
         event.preventDefault();
         onCancel();
       }}
+      onClose={onClosed}
       onKeyDown={(event) => {
         if (event.key !== 'Tab') return;
         const items = Array.from(event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE));
@@ -58,7 +71,7 @@ export function ModalDialog({
           first.focus();
         }
       }}
-      className={`m-auto w-[calc(100%-2rem)] max-w-sm rounded-2xl bg-surface p-6 text-fg shadow-xl backdrop:bg-black/50 ${className}`}
+      className={`m-auto text-fg backdrop:bg-black/50 ${className}`}
     >
       {open ? children : null}
     </dialog>

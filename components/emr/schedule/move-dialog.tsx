@@ -1,7 +1,8 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, useTransition } from 'react';
+import { useEffect, useId, useState, useTransition } from 'react';
 import { FormMessage, PrimaryButton, SecondaryButton } from '@/components/ui/form-controls';
+import { ModalDialog } from '@/components/ui/modal-dialog';
 import type { FormAction } from '@/lib/actions/result';
 import { useActionForm } from '@/lib/forms/use-action-form';
 import { moveSchema, type MoveTimesState } from '@/lib/scheduling/calendar-forms';
@@ -19,8 +20,8 @@ export interface MovableVisit {
 }
 
 /**
- * The keyboard's way to move a visit: a native modal <dialog> (the browser keeps focus inside it
- * and Escape closes it; the board returns focus to the Move button). Provider, day, then one of
+ * The keyboard's way to move a visit: the app's modal dialog (focus kept inside it, Escape closes
+ * it; the board returns focus to the Move button). Provider, day, then one of
  * that day's free times, read from the server each time the provider or the day changes.
  */
 export function MoveDialog({ visit, onClose, onClosed, moveAction, timesAction }: {
@@ -32,35 +33,27 @@ export function MoveDialog({ visit, onClose, onClosed, moveAction, timesAction }
   moveAction: FormAction<ScheduleFormState>;
   timesAction: (input: unknown) => Promise<MoveTimesState>;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const headingId = useId();
+  // A fresh form each time the dialog opens (its key), so nothing of the last move lingers.
   const [opened, setOpened] = useState(0);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (visit && !dialog.open) {
-      dialog.showModal();
-      setOpened((n) => n + 1);
-    }
-    if (!visit && dialog.open) dialog.close();
-  }, [visit]);
+  const [shown, setShown] = useState<MovableVisit | null>(null);
+  if (visit !== shown) {
+    setShown(visit);
+    if (visit) setOpened((n) => n + 1);
+  }
 
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby={headingId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onClose={onClosed}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-line bg-surface p-0 text-fg shadow-xl backdrop:bg-black/50"
+    <ModalDialog
+      open={visit !== null}
+      onCancel={() => onClose()}
+      onClosed={onClosed}
+      labelledBy={headingId}
+      className="w-[min(32rem,calc(100vw-2rem))] rounded-xl border border-line bg-surface p-0 shadow-xl"
     >
       {visit ? (
         <MoveForm key={`${visit.appointmentId}-${opened}`} visit={visit} headingId={headingId} onClose={onClose} moveAction={moveAction} timesAction={timesAction} />
       ) : null}
-    </dialog>
+    </ModalDialog>
   );
 }
 
