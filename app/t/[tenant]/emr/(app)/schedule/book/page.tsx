@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
+import { PatientStep } from '@/components/emr/schedule/patient-step';
 import { getDb } from '@/db/client';
 import { formatDay, formatTime, zoneAbbreviation } from '@/lib/scheduling/schedule-format';
 import { SlotPickerForm } from '@/components/emr/schedule/slot-picker-form';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { now } from '@/lib/clock';
 import { searchPatients } from '@/lib/patients/search';
-import { formatDateOfBirth } from '@/lib/patients/display';
 import { bookingSlots, getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
 import { zonedDate, zonedInstant } from '@/lib/scheduling/zoned-time';
 import { bookAction } from '../actions';
@@ -29,9 +29,6 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const control = 'mt-1 block min-h-11 w-full rounded-lg border border-line bg-surface px-3 focus:outline-none focus:ring-2 focus:ring-brand-accent';
 const button = 'min-h-11 rounded-lg border border-line bg-surface px-4 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent';
 
-function bookHref(values: Record<string, string | undefined>) {
-  return `/emr/schedule/book?${new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])))}`;
-}
 
 export default async function BookVisitPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await requireStaff('emr', 'schedule.manage');
@@ -64,43 +61,7 @@ export default async function BookVisitPage({ searchParams }: { searchParams: Pr
       <p><Link href="/emr/schedule" className="font-medium text-brand-accent underline underline-offset-2">Back to the schedule</Link></p>
       <h1 className="text-2xl font-semibold">Book a visit</h1>
 
-      <section aria-labelledby="patient-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
-        <h2 id="patient-heading" className="text-lg font-semibold">1. Patient</h2>
-        {patient ? (
-          <p className="flex flex-wrap items-center gap-3">
-            <span><span className="font-medium">{patient.firstName} {patient.lastName}</span> · {patient.recordNumber} · born {formatDateOfBirth(patient.dateOfBirth)}</span>
-            <Link href={bookHref({ ...keep })} className="text-brand-accent underline underline-offset-2">Choose another patient</Link>
-          </p>
-        ) : !canSearch ? (
-          <p className="text-sm">Your access level cannot search patients. Open a patient’s chart from someone who can, or ask an administrator.</p>
-        ) : (
-          <>
-            <form role="search" action="/emr/schedule/book" className="flex flex-wrap items-end gap-2">
-              {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
-              <div className="min-w-64 flex-1">
-                <label htmlFor="book-patient-search" className="block text-sm font-medium">Find the patient</label>
-                <input id="book-patient-search" name="q" defaultValue={q.q} placeholder="Name, date of birth, phone, email or record number" className={control} />
-              </div>
-              <button type="submit" className={button}>Search</button>
-            </form>
-            {results ? (
-              results.rows.length === 0 ? <p className="text-sm text-fg-muted">No patients match “{q.q}”.</p> : (
-                <ul className="divide-y divide-line rounded-lg border border-line">
-                  {results.rows.map((p) => (
-                    <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
-                      <span>{p.lastName}, {p.firstName} · <span className="font-mono text-xs">{p.recordNumber}</span> · born {formatDateOfBirth(p.dateOfBirth)}</span>
-                      <Link href={bookHref({ ...keep, patient: p.id })} aria-label={`Choose ${p.firstName} ${p.lastName}`}
-                        className="inline-flex min-h-11 items-center rounded-lg border border-line px-3 font-medium hover:bg-surface-muted">
-                        Choose
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
-              )
-            ) : null}
-          </>
-        )}
-      </section>
+      <PatientStep path="/emr/schedule/book" idPrefix="book" patient={patient} canSearch={canSearch} query={q.q} results={results} keep={keep} />
 
       {patient ? (
         <section aria-labelledby="visit-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">

@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { WaitlistAddForm } from '@/components/emr/schedule/waitlist-add-form';
+import { PatientStep } from '@/components/emr/schedule/patient-step';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { now } from '@/lib/clock';
-import { formatDateOfBirth } from '@/lib/patients/display';
 import { searchPatients } from '@/lib/patients/search';
 import { getBookingPatient, loadBookingChoices } from '@/lib/scheduling/schedule-view';
 import { loadWaitlistSettings, untilRange } from '@/lib/waitlist/entries';
@@ -26,9 +26,6 @@ const control = 'mt-1 block min-h-11 w-full rounded-lg border border-line bg-sur
 const button = 'min-h-11 rounded-lg border border-line bg-surface px-4 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent';
 const link = 'font-medium text-brand-accent underline underline-offset-2';
 
-function here(values: Record<string, string | undefined>) {
-  return `/emr/schedule/waitlist/new?${new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])))}`;
-}
 
 /**
  * Put a patient on the waitlist, in steps that work without JavaScript as the book page's do:
@@ -60,43 +57,7 @@ export default async function AddToWaitlistPage({ searchParams }: { searchParams
       <p><Link href={`/emr/schedule/waitlist${location ? `?location=${location.id}` : ''}`} className={link}>Back to the waitlist</Link></p>
       <h1 className="text-2xl font-semibold">Add to the waitlist</h1>
 
-      <section aria-labelledby="patient-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
-        <h2 id="patient-heading" className="text-lg font-semibold">1. Patient</h2>
-        {patient ? (
-          <p className="flex flex-wrap items-center gap-3">
-            <span><span className="font-medium">{patient.firstName} {patient.lastName}</span> · {patient.recordNumber} · born {formatDateOfBirth(patient.dateOfBirth)}</span>
-            <Link href={here({ ...keep })} className={link}>Choose another patient</Link>
-          </p>
-        ) : !canSearch ? (
-          <p className="text-sm">Your access level cannot search patients. Ask someone who can, or an administrator.</p>
-        ) : (
-          <>
-            <form role="search" action="/emr/schedule/waitlist/new" className="flex flex-wrap items-end gap-2">
-              {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
-              <div className="min-w-64 flex-1">
-                <label htmlFor="waitlist-patient-search" className="block text-sm font-medium">Find the patient</label>
-                <input id="waitlist-patient-search" name="q" defaultValue={q.q} placeholder="Name, date of birth, phone, email or record number" className={control} />
-              </div>
-              <button type="submit" className={button}>Search</button>
-            </form>
-            {results ? (
-              results.rows.length === 0 ? <p className="text-sm text-fg-muted">No patients match “{q.q}”.</p> : (
-                <ul className="divide-y divide-line rounded-lg border border-line">
-                  {results.rows.map((p) => (
-                    <li key={p.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
-                      <span>{p.lastName}, {p.firstName} · <span className="font-mono text-xs">{p.recordNumber}</span> · born {formatDateOfBirth(p.dateOfBirth)}</span>
-                      <Link href={here({ ...keep, patient: p.id })} aria-label={`Choose ${p.firstName} ${p.lastName}`}
-                        className="inline-flex min-h-11 items-center rounded-lg border border-line px-3 font-medium hover:bg-surface-muted">
-                        Choose
-                      </Link>
-                    </li>
-                  ))}
-                </ul>
-              )
-            ) : null}
-          </>
-        )}
-      </section>
+      <PatientStep path="/emr/schedule/waitlist/new" idPrefix="waitlist" patient={patient} canSearch={canSearch} query={q.q} results={results} keep={keep} />
 
       {patient ? (
         <section aria-labelledby="what-heading" className="space-y-3 rounded-xl border border-line bg-surface p-5">
