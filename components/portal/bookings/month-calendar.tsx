@@ -1,3 +1,4 @@
+import { ChevronLeft, ChevronRight } from 'lucide-react';
 import Link from 'next/link';
 import type { Formatters, Translate } from '@/lib/i18n/core';
 import { INTL_LOCALE } from '@/lib/i18n/core';
@@ -37,11 +38,11 @@ export function MonthCalendar({
     <div className="space-y-2">
       <nav aria-label={t('monthNav')} className="flex items-center justify-between gap-2">
         {previous ? (
-          <Link href={monthHref(previous)} className={secondaryLink} aria-label={t('previousMonth')}><span aria-hidden>←</span></Link>
+          <Link href={monthHref(previous)} className={secondaryLink} aria-label={t('previousMonth')}><ChevronLeft aria-hidden className="size-5" /></Link>
         ) : <span className="min-w-11" />}
         <h3 id="month-heading" className="text-base font-semibold capitalize" aria-live="polite">{title}</h3>
         {next ? (
-          <Link href={monthHref(next)} className={secondaryLink} aria-label={t('nextMonth')}><span aria-hidden>→</span></Link>
+          <Link href={monthHref(next)} className={secondaryLink} aria-label={t('nextMonth')}><ChevronRight aria-hidden className="size-5" /></Link>
         ) : <span className="min-w-11" />}
       </nav>
       <p id="month-help" className="text-sm text-fg-muted">{t('calendarHelp')}</p>
