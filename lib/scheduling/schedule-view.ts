@@ -6,6 +6,7 @@ import { appointments, availabilityRules, locations, patients, services, staffUs
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { now as clockNow } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
+import { RESCHEDULED_REASON } from './booking';
 import { findFreeSlots, offeringProviders, type FreeSlots } from './find-slots';
 import { parseSlotValue, slotOptions, type SlotOption } from './schedule-format';
 import { existingZonedInstant } from './slots';
@@ -61,6 +62,10 @@ export interface ScheduleAppointment {
   endsAt: Date;
   status: AppointmentStatus;
   cancelReason: string | null;
+  /** A cancelled visit that was moved: the visit that replaced it (null for moves made before it was kept). */
+  movedTo: { id: string } | null;
+  /** Cancelled by a move rather than a real cancellation. */
+  moved: boolean;
   /** When the patient confirmed they will come (a reminder's link); null until then. */
   confirmedAt: Date | null;
   /** The view zone's calendar date of the start. */
@@ -115,7 +120,7 @@ export interface ScheduleView {
 
 const appointmentColumns = {
   id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
-  cancelReason: appointments.cancelReason, confirmedAt: appointments.confirmedAt,
+  cancelReason: appointments.cancelReason, confirmedAt: appointments.confirmedAt, rescheduledToId: appointments.rescheduledToId,
   patientId: patients.id, firstName: patients.firstName, lastName: patients.lastName, recordNumber: patients.recordNumber,
   serviceId: services.id, serviceName: services.name, durationMinutes: services.durationMinutes,
   providerId: staffUsers.id, providerName: staffUsers.fullName,
@@ -137,6 +142,8 @@ type AppointmentRow = Awaited<ReturnType<ReturnType<typeof appointmentQuery>['wh
 function toAppointment(r: AppointmentRow, timeZone: string): ScheduleAppointment {
   return {
     id: r.id, startsAt: r.startsAt, endsAt: r.endsAt, status: r.status, cancelReason: r.cancelReason, confirmedAt: r.confirmedAt,
+    movedTo: r.rescheduledToId ? { id: r.rescheduledToId } : null,
+    moved: r.status === 'cancelled' && (r.rescheduledToId !== null || r.cancelReason === RESCHEDULED_REASON),
     date: zonedDate(r.startsAt, timeZone),
     patient: { id: r.patientId, name: `${r.firstName} ${r.lastName}`, recordNumber: r.recordNumber },
     service: { id: r.serviceId, name: r.serviceName },

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { appointments, locations, patients, services, timeOff } from '@/db/schema';
 import { SLOT_TAKEN_MESSAGE } from '@/lib/scheduling/staff-refusals';
-import { bookingSlots, loadSchedule, type ScheduleParams } from '@/lib/scheduling/schedule-view';
+import { bookingSlots, getScheduleAppointment, loadSchedule, type ScheduleParams } from '@/lib/scheduling/schedule-view';
 import { zonedInstant } from '@/lib/scheduling/zoned-time';
 import { formData, hostFor, invokeAction, signIn, type Outcome } from '../support/action-harness';
 import { createBookingClinic, createProviders, holdClockAt, offerServices, weekdayHours } from '../support/scheduling-fixtures';
@@ -124,6 +124,9 @@ describe('moving a visit from the calendar', () => {
     const old = await row(visit.id);
     expect(old).toMatchObject({ status: 'cancelled', cancelReason: 'Rescheduled' });
     expect(await row(old.rescheduledToId!)).toMatchObject({ status: 'booked', providerId: c.bob.id, locationId: c.east.id, startsAt: ny('13:15') });
+    // The desk reads the old one as moved (with the new visit to open), not as a cancellation.
+    const moved = await getScheduleAppointment(getDb(), c.staff, visit.id);
+    expect(moved).toMatchObject({ moved: true, movedTo: { id: old.rescheduledToId } });
   });
 
   it('answers a taken time with "slot-taken" in words and leaves the visit where it was', async () => {

@@ -19,7 +19,7 @@ const bob = { id: 'prov-bob', name: 'Dr Bob' };
 
 function visit(id: string, provider: { id: string; name: string }, from: string, to: string, over: Partial<ScheduleAppointment> = {}, date = DAY): ScheduleAppointment {
   return {
-    id, startsAt: ny(from, date), endsAt: ny(to, date), status: 'booked', cancelReason: null, confirmedAt: null, date,
+    id, startsAt: ny(from, date), endsAt: ny(to, date), status: 'booked', cancelReason: null, movedTo: null, moved: false, confirmedAt: null, date,
     patient: { id: `pat-${id}`, name: `Patient ${id}`, recordNumber: `R-${id}` }, service: { id: 'svc', name: 'Consultation' },
     provider, location: east, ...over,
   };

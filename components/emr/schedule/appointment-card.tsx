@@ -70,7 +70,11 @@ export function AppointmentCard({ appointment: a, show, canManage, viewZone }: {
         {show.provider ? ` · ${a.provider.name}` : ''}
         {show.location ? ` · ${a.location.name}` : ''}
       </p>
-      {a.cancelReason ? <p>Reason: {a.cancelReason}</p> : null}
+      {a.moved ? (
+        <p>
+          Moved{a.movedTo ? <>: <Link href={`/emr/schedule/appointments/${a.movedTo.id}`} draggable={false} className="underline underline-offset-2">the new visit</Link></> : null}
+        </p>
+      ) : a.cancelReason ? <p>Reason: {a.cancelReason}</p> : null}
       {movable ? (
         <p className="mt-0.5">
           <MoveButton visit={{ appointmentId: a.id, patient: a.patient.name, when: time, providerId: a.provider.id, day: zonedDate(a.startsAt, zone) }} />

@@ -74,7 +74,12 @@ export default async function ManageAppointmentPage({ params, searchParams }: {
           <dt className="font-medium">Location</dt><dd>{a.location.name}</dd>
           <dt className="font-medium">Status</dt>
           <dd>{visitStatusText(a)}{a.status === 'booked' && a.confirmedAt ? ` by the patient on ${formatWhen(a.confirmedAt, zone)}` : ''}</dd>
-          {a.cancelReason ? <><dt className="font-medium">Reason</dt><dd>{a.cancelReason}</dd></> : null}
+          {a.moved ? (
+            <>
+              <dt className="font-medium">Moved to</dt>
+              <dd>{a.movedTo ? <Link href={`/emr/schedule/appointments/${a.movedTo.id}`} className="text-brand-accent underline underline-offset-2">the new visit</Link> : 'another time (made before moves were linked)'}</dd>
+            </>
+          ) : a.cancelReason ? <><dt className="font-medium">Reason</dt><dd>{a.cancelReason}</dd></> : null}
         </dl>
       </section>
 
