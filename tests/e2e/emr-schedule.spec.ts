@@ -88,7 +88,7 @@ test('front desk books, reschedules and cancels a staff-only visit', async ({ pa
   await page.getByRole('button', { name: 'Move visit to this time' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Visit moved.' })).toBeVisible();
   await expect(scheduleAppointment(page, 'Robert Chen', 'booked')).toHaveCount(1);
-  await expect(scheduleAppointment(page, 'Robert Chen', 'cancelled')).toContainText('Reason: Rescheduled');
+  await expect(scheduleAppointment(page, 'Robert Chen', 'cancelled')).toContainText('Moved: the new visit');
 
   // Cancelling needs a reason.
   await scheduleAppointment(page, 'Robert Chen', 'booked').getByRole('link', { name: /^Manage visit/ }).click();
@@ -163,11 +163,11 @@ test('front desk drags a visit to another time; a taken time says so in place an
   await dragVisit(page, robert, gridCell(page, '11:00 AM', 'Dr. Daniel Kim'), '11:00 AM · Dr. Daniel Kim');
   await expect(page.getByRole('status').filter({ hasText: /^Visit moved to .*11:00\sAM.* with Dr\. Daniel Kim\./ })).toBeVisible();
   await expect(robert).toContainText(/11:00\sAM\s–\s11:30\sAM/);
-  await expect(scheduleAppointment(page, 'Robert Chen', 'cancelled')).toContainText('Reason: Rescheduled');
+  await expect(scheduleAppointment(page, 'Robert Chen', 'cancelled')).toContainText('Moved: the new visit');
 
   // Onto Ana's visit: the same rules refuse it, the grid says why, the visit snaps back.
   await dragVisit(page, robert, gridCell(page, '10:00 AM', 'Dr. Daniel Kim'), '10:00 AM · Dr. Daniel Kim');
-  await expect(page.getByRole('alert')).toContainText(/Robert Chen’s visit was not moved: That time was just taken — pick another\. It stays at 11:00\sAM\./);
+  await expect(page.getByTestId('schedule-move-notice')).toContainText(/Robert Chen’s visit was not moved: That time was just taken — pick another\. It stays at 11:00\sAM\./);
   await expect(robert).toHaveCount(1);
   await expect(robert).toContainText(/11:00\sAM\s–\s11:30\sAM/);
   // The dragged block is put back (its wrapper holds the drag's offset while the server decides).
@@ -209,7 +209,7 @@ test('front desk moves a visit with the keyboard through the Move dialog', async
   await expect(page.getByRole('status').filter({ hasText: /^Visit moved to .*1:00\sPM/ })).toBeVisible();
   await expect(page.locator(':focus')).toContainText('Visit moved to');
   await expect(scheduleAppointment(page, 'Robert Chen', 'booked')).toContainText(/1:00\sPM\s–\s1:30\sPM/);
-  await expect(scheduleAppointment(page, 'Robert Chen', 'cancelled')).toContainText('Reason: Rescheduled');
+  await expect(scheduleAppointment(page, 'Robert Chen', 'cancelled')).toContainText('Moved: the new visit');
   await expectAccessible(page);
 });
 
