@@ -74,7 +74,10 @@ function forgetDraft(staffId: string, path: string) {
 function IdleTimer({ idleSeconds, warnSeconds, messages, actions, keepDraftsFor, path }: IdleWarningProps & { path: string }) {
   const [lastActivity, setLastActivity] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
-  const [pending, startTransition] = useTransition();
+  const [, startTransition] = useTransition();
+  // Its own transition: the server check that opens the dialog must not leave its button disabled
+  // (a disabled button cannot take the focus the dialog gives when it opens).
+  const [staying, startStaying] = useTransition();
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -115,7 +118,7 @@ function IdleTimer({ idleSeconds, warnSeconds, messages, actions, keepDraftsFor,
   }, [confirmed, remaining, actions, keepDraftsFor, path]);
 
   const stay = () =>
-    startTransition(async () => {
+    startStaying(async () => {
       await actions.keepAlive();
       if (keepDraftsFor) forgetDraft(keepDraftsFor.staffId, path);
       setLastActivity(Date.now());
@@ -132,7 +135,7 @@ function IdleTimer({ idleSeconds, warnSeconds, messages, actions, keepDraftsFor,
       </p>
       <button
         type="button"
-        disabled={pending}
+        disabled={staying}
         onClick={stay}
         className="mt-4 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-brand px-4 font-semibold text-brand-contrast"
       >

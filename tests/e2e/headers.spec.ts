@@ -72,7 +72,13 @@ async function crawl(page: Page, start: string[], visits: Visit[], opts: { max: 
     await check(page, await page.goto(url), visits);
     visits.push({ ...visits[visits.length - 1]!, url: url.split('?')[0]! });
     const origin = new URL(url).origin;
-    const links = await page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const hrefs = () => page.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    // A redirect decided inside an area's loading boundary arrives after the streamed page (the
+    // browser then navigates by itself): read the links of the page it lands on.
+    const links = await hrefs().catch(async () => {
+      await page.waitForLoadState('load');
+      return hrefs();
+    });
     for (const link of links) {
       if (!link.startsWith(origin) || link.includes('/api/') || link.includes('#') || opts.skip?.test(link)) continue;
       queue.push(link);

@@ -35,10 +35,12 @@ export function MoveDialog({ visit, onClose, onClosed, moveAction, timesAction }
 }) {
   const headingId = useId();
   // A fresh form each time the dialog opens (its key), so nothing of the last move lingers.
+  // Counted when it opens, not when the board re-renders with an equal visit (a new key would
+  // remount the form and drop the focus inside it).
   const [opened, setOpened] = useState(0);
-  const [shown, setShown] = useState<MovableVisit | null>(null);
-  if (visit !== shown) {
-    setShown(visit);
+  const [wasOpen, setWasOpen] = useState(false);
+  if ((visit !== null) !== wasOpen) {
+    setWasOpen(visit !== null);
     if (visit) setOpened((n) => n + 1);
   }
 
