@@ -3,7 +3,7 @@ import { ConsoleFrame } from '@/components/console/console-frame';
 import { getDb } from '@/db/client';
 import { requireOperator } from '@/lib/auth/operator-session';
 import { systemHealth } from '@/lib/platform/health';
-import { operatorSignOutAction } from '../actions';
+import { operatorSignOutAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'System health · Carebridge console' };
 export const dynamic = 'force-dynamic';

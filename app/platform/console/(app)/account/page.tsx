@@ -4,7 +4,7 @@ import { PasskeyManager } from '@/components/passkeys/passkey-manager';
 import { requireOperator } from '@/lib/auth/operator-session';
 import { passkeyRows } from '@/lib/identity/passkeys/account-answers';
 import { requestRelyingParty } from '@/lib/identity/passkeys/relying-party';
-import { operatorSignOutAction } from '../actions';
+import { operatorSignOutAction } from '../../actions';
 import { addPasskeyAction, passkeyOptionsAction, removePasskeyAction, renamePasskeyAction } from './actions';
 
 export const metadata: Metadata = { title: 'Your account · Carebridge console' };

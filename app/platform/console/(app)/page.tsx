@@ -7,7 +7,7 @@ import { platformRootDomain } from '@/lib/config/env';
 import { listClinics } from '@/lib/platform/clinics';
 import { smsPricePerSegmentMicroUsd } from '@/lib/sms-spend/price';
 import { estimateCostMicroUsd, formatUsd, formatUsdPrice } from '@/lib/sms-spend/rules';
-import { createClinicAction, operatorSignOutAction, setClinicStatusAction } from './actions';
+import { createClinicAction, operatorSignOutAction, setClinicStatusAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Clinics · Carebridge console' };
 export const dynamic = 'force-dynamic';
