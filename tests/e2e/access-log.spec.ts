@@ -25,6 +25,8 @@ test('Maria sees that Dr. Kim opened her chart and her contacts, filters the lis
 
   await portalSignIn(page, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
   await page.getByRole('button', { name: /Maria Lopez/ }).click();
+  // The home page first: a More list opened while the chooser's navigation is under way closes with it.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Maria');
   const sections = page.getByRole('navigation', { name: 'Portal sections' });
   await sections.getByText('More').click();
   await sections.getByRole('link', { name: 'Who viewed my record' }).click();

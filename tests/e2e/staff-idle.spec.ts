@@ -32,7 +32,7 @@ test('an idle staff member is warned, signed out, and finds the typed note again
   }
 
   // Nobody answers: signed out for inactivity, with the way back to this page.
-  await expect(page).toHaveURL(/\/emr\/sign-in\?reason=idle&next=%2Femr%2Fpatients%2F/, { timeout: 45_000 });
+  await expect(page).toHaveURL(/\/emr\/sign-in\?(?=.*\breason=idle\b)(?=.*\bnext=%2Femr%2Fpatients%2F)/, { timeout: 45_000 });
   await expect(page.getByText(/inactivity/)).toBeVisible();
 
   await staffSignIn(page, { area: 'emr', email: 'dr.patel@sunrise.test', navigate: false });

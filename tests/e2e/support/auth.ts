@@ -45,6 +45,10 @@ export async function portalSignIn(page: Page, browser: Browser, opts: { host: s
   await page.getByLabel(opts.identifierLabel ?? 'Email').fill(opts.identifier);
   await page.getByLabel('Password').fill(opts.password ?? DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();
+  // Where the clinic accepts passkeys and the person has one, the passkey is offered first.
+  const sms = page.getByRole('button', { name: 'Send me a code by SMS instead' });
+  await expect(sms.or(page.getByLabel('Verification code'))).toBeVisible();
+  if (await sms.isVisible()) await sms.click();
   await expect(page.getByLabel('Verification code')).toBeVisible();
   // The newest text with a code: a visit reminder or another notice to the same phone may arrive in between.
   const code = sixDigits(await latestOutboxMessage(browser, opts.phone, started, /\b\d{6}\b/));
