@@ -191,8 +191,12 @@ test('front desk moves a visit with the keyboard through the Move dialog', async
   await expect(dialog.getByText(/^\d+ free times?\.$/)).toBeVisible();
   await expectAccessible(page);
   // Tab stays inside the modal dialog; Escape closes it and gives focus back to Move.
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
-  await expect(dialog.locator(':focus')).toHaveCount(1);
+  // (Read from document.activeElement: a date field's parts are focused inside its own shadow
+  // tree, where the dialog's `:focus` query does not look.) Nine presses go past the last control.
+  for (let i = 0; i < 9; i++) {
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(true);
+  }
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(move).toBeFocused();
