@@ -32,7 +32,7 @@ function pagePatterns(): { file: string; pattern: RegExp }[] {
     // Rewrite targets for hosts, not addresses anyone types; and the operator console behind
     // its sign-in (TOTP), walked by console.spec.ts, whose headers come from the same middleware.
     .filter((f) => !/^(unknown-host|unavailable|service-unavailable)\//.test(f))
-    .filter((f) => !/^platform\/console\/(page|health\/page|account\/page)\.tsx$/.test(f))
+    .filter((f) => !/^platform\/console\/\(app\)\/(page|health\/page|account\/page)\.tsx$/.test(f))
     .map((file) => {
       const segments = path.dirname(file).split(path.sep).filter((s) => s !== '.' && !/^\(.*\)$/.test(s));
       const rest = segments[0] === 't' ? segments.slice(2) : segments.slice(1); // t/[tenant]/… or platform/…
@@ -113,6 +113,7 @@ test('every page sends the security headers and runs under its CSP', async ({ br
     hostUrl('sunrise', '/portal/invite/not-a-real-token'), hostUrl('sunrise', '/portal/reset-password/not-a-real-token'),
     hostUrl('sunrise', '/staff/invite/not-a-real-token'), hostUrl('sunrise', '/emr/sign-in'), hostUrl('sunrise', '/crm/sign-in'),
     hostUrl('sunrise', '/portal/unsubscribe/not-a-real-token'), hostUrl('sunrise', '/portal/visit/not-a-real-token'),
+    hostUrl('sunrise', '/portal/waitlist/offers/not-a-real-token'),
     hostUrl('root', '/'), hostUrl('root', '/baseline'), hostUrl('root', '/console/sign-in'), hostUrl('root', '/console/enrol/not-a-real-token'), hostUrl('root', '/dev/outbox'),
   ], visits, { max: 40 });
   // An unknown host answers 404, with the headers too.

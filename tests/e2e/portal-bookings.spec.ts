@@ -112,7 +112,7 @@ test('Maria books a visit for Leo at the second location, moves it and cancels i
   await expect(page.getByRole('link', { name: `Change time: Vaccination on ${visitTime(booked)}` })).toHaveCount(0);
   // The schedule shows the new time booked and the old one released.
   await expect(await staffSees(staff, moved, 'booked')).toHaveCount(1);
-  await expect((await staffSees(staff, booked, 'cancelled')).filter({ hasText: 'Rescheduled' })).toHaveCount(1);
+  await expect((await staffSees(staff, booked, 'cancelled')).filter({ hasText: 'Moved: the new visit' })).toHaveCount(1);
 
   // Cancel it: a reason is required.
   await page.getByRole('link', { name: `Cancel visit: Vaccination on ${visitTime(moved)}` }).click();
