@@ -10,31 +10,61 @@ import type { VisitLinkVisit } from '@/lib/scheduling/visit-link-actions';
  * post without JavaScript (a link opened from any mail or SMS app).
  */
 
-/** When, where and with whom; the time where the visit happens (the location's zone, named). Never the service. */
-export function VisitLinkFacts({ visit, t, fmt }: { visit: VisitLinkVisit; t: Translate<VisitLinksMessages>; fmt: Formatters }) {
-  const l = visit.location;
+interface FactsLocation {
+  name: string;
+  addressLine1: string;
+  addressLine2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string | null;
+}
+
+/**
+ * When, where and with whom, as the signed-out link pages show a visit (a reminder's, a waitlist
+ * offer's): the time where the visit happens (the location's zone, named), and `ownTime` under it
+ * when the page also gives the patient's own. Never the service.
+ */
+export function VisitFacts({ startsAt, timeZone, location: l, provider, labels, fmt }: {
+  startsAt: Date;
+  timeZone: string;
+  location: FactsLocation;
+  provider: string;
+  labels: { when: string; where: string; withWhom: string; zoneNamed: string; ownTime?: string | null };
+  fmt: Formatters;
+}) {
   const address = [l.addressLine1, l.addressLine2, l.city, [l.region, l.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   return (
     <dl className="mt-4 grid gap-3 rounded-xl border border-line bg-surface-muted p-4 text-sm">
       <div>
-        <dt className="text-fg-muted">{t('when')}</dt>
+        <dt className="text-fg-muted">{labels.when}</dt>
         <dd className="font-medium">
-          <time dateTime={visit.startsAt.toISOString()} className="block">{fmt.dateTime(visit.startsAt, visit.timeZone)}</time>
-          <span className="block font-normal text-fg-muted">{t('zoneNamed', { zone: fmt.zoneName(visit.startsAt, visit.timeZone) })}</span>
+          <time dateTime={startsAt.toISOString()} className="block">{fmt.dateTime(startsAt, timeZone)}</time>
+          <span className="block font-normal text-fg-muted">{labels.zoneNamed}</span>
+          {labels.ownTime ? <span className="block font-normal">{labels.ownTime}</span> : null}
         </dd>
       </div>
       <div>
-        <dt className="text-fg-muted">{t('where')}</dt>
+        <dt className="text-fg-muted">{labels.where}</dt>
         <dd className="font-medium">
           <span className="block">{l.name}</span>
           <span className="block font-normal">{address}</span>
         </dd>
       </div>
       <div>
-        <dt className="text-fg-muted">{t('withWhom')}</dt>
-        <dd className="font-medium">{visit.provider}</dd>
+        <dt className="text-fg-muted">{labels.withWhom}</dt>
+        <dd className="font-medium">{provider}</dd>
       </div>
     </dl>
+  );
+}
+
+/** A reminder link's visit. */
+export function VisitLinkFacts({ visit, t, fmt }: { visit: VisitLinkVisit; t: Translate<VisitLinksMessages>; fmt: Formatters }) {
+  return (
+    <VisitFacts
+      startsAt={visit.startsAt} timeZone={visit.timeZone} location={visit.location} provider={visit.provider} fmt={fmt}
+      labels={{ when: t('when'), where: t('where'), withWhom: t('withWhom'), zoneNamed: t('zoneNamed', { zone: fmt.zoneName(visit.startsAt, visit.timeZone) }) }}
+    />
   );
 }
 

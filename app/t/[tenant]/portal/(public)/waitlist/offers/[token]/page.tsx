@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { cache } from 'react';
 import { AccessCard } from '@/components/portal-access/access-card';
 import { textLink } from '@/components/portal/bookings/styles';
-import { VisitLinkButton } from '@/components/portal/visit-link/visit-link-parts';
+import { VisitFacts, VisitLinkButton } from '@/components/portal/visit-link/visit-link-parts';
 import { getDb } from '@/db/client';
 import { formatters, translator, type Formatters, type Translate } from '@/lib/i18n/core';
 import { waitlistOfferLink, type WaitlistOfferLinkMessages } from '@/lib/i18n/messages/waitlist-offer-link';
@@ -34,31 +34,16 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 /** When (the location's zone, and the patient's own when it differs), where and with whom. Never the service. */
 function OfferFacts({ offer, t, fmt }: { offer: OfferLinkView; t: Translate<WaitlistOfferLinkMessages>; fmt: Formatters }) {
-  const l = offer.location;
-  const address = [l.addressLine1, l.addressLine2, l.city, [l.region, l.postalCode].filter(Boolean).join(' ')].filter(Boolean).join(', ');
   const ownZone = displayZone(offer.patientTimeZone, offer.timeZone);
   return (
-    <dl className="mt-4 grid gap-3 rounded-xl border border-line bg-surface-muted p-4 text-sm">
-      <div>
-        <dt className="text-fg-muted">{t('when')}</dt>
-        <dd className="font-medium">
-          <time dateTime={offer.startsAt.toISOString()} className="block">{fmt.dateTime(offer.startsAt, offer.timeZone)}</time>
-          <span className="block font-normal text-fg-muted">{t('zoneNamed', { zone: fmt.zoneName(offer.startsAt, offer.timeZone) })}</span>
-          {ownZone !== offer.timeZone ? <span className="block font-normal">{t('yourTime', { time: fmt.dateTime(offer.startsAt, ownZone) })}</span> : null}
-        </dd>
-      </div>
-      <div>
-        <dt className="text-fg-muted">{t('where')}</dt>
-        <dd className="font-medium">
-          <span className="block">{l.name}</span>
-          <span className="block font-normal">{address}</span>
-        </dd>
-      </div>
-      <div>
-        <dt className="text-fg-muted">{t('withWhom')}</dt>
-        <dd className="font-medium">{offer.provider}</dd>
-      </div>
-    </dl>
+    <VisitFacts
+      startsAt={offer.startsAt} timeZone={offer.timeZone} location={offer.location} provider={offer.provider} fmt={fmt}
+      labels={{
+        when: t('when'), where: t('where'), withWhom: t('withWhom'),
+        zoneNamed: t('zoneNamed', { zone: fmt.zoneName(offer.startsAt, offer.timeZone) }),
+        ownTime: ownZone !== offer.timeZone ? t('yourTime', { time: fmt.dateTime(offer.startsAt, ownZone) }) : null,
+      }}
+    />
   );
 }
 
