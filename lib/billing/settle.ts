@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
-import { cardSetups, paymentAllocations, payments, refunds, savedCards, type PaymentGatewayKind, type PaymentStatus } from '@/db/schema';
+import { cardSetups, invoices, paymentAllocations, payments, refunds, savedCards, type PaymentGatewayKind, type PaymentStatus } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { syncOrdersWithPayment } from '@/lib/commerce/order-transitions';
@@ -56,12 +56,12 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
     const base = { gatewayPaymentRef: payment.gatewayPaymentRef ?? (result.ref || null), ...card, updatedAt: now() };
 
     if (result.status === 'succeeded') {
-      const receiptNumber = await takeBillingNumber(tx, tenantId, 'receipt');
-      await tx.update(payments)
-        .set({ ...base, status: 'succeeded', succeededAt: now(), receiptNumber, failureCode: null, failureMessage: null })
-        .where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
-      const allocations = await tx.select().from(paymentAllocations)
-        .where(and(eq(paymentAllocations.tenantId, tenantId), eq(paymentAllocations.paymentId, paymentId)));
+      // The invoices it pays first, locked in id order as startPayment locks them: two payments of
+      // one invoice settle one after the other, each seeing the other's ledger entry when it sets
+      // the invoice's status. The clinic's receipt number comes after the ledger, the invoices and
+      // the orders, so its counter (shared by every payment of the clinic) is held from here to the
+      // commit only, instead of for the whole settlement (docs/performance.md, checkout).
+      const allocations = await lockedAllocations(tx, tenantId, paymentId);
       await postLedgerEntries(tx, allocations.map((a) => ({
         tenantId, patientId: payment.patientId, kind: 'payment' as const, amount: -a.amount, currency: payment.currency,
         invoiceId: a.invoiceId, paymentId, actorKind: actor.kind, actorId: actor.id ?? null,
@@ -74,6 +74,10 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
       }
       // Orders paid by these invoices move on (lib/commerce); a part-paid invoice moves none.
       await syncOrdersWithPayment(tx, tenantId, statuses.filter((c) => c.after === 'paid').map((c) => c.id), 'paid', actor);
+      const receiptNumber = await takeBillingNumber(tx, tenantId, 'receipt');
+      await tx.update(payments)
+        .set({ ...base, status: 'succeeded', succeededAt: now(), receiptNumber, failureCode: null, failureMessage: null })
+        .where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
       await recordAudit(tx, {
         ...auditBy(tenantId, actor),
         action: BillingAuditActions.paymentSucceeded, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
@@ -107,6 +111,19 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
     await tx.update(payments).set({ ...base, status }).where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
     return settled(status);
   });
+}
+
+/**
+ * A payment's allocations with the invoices they pay locked (FOR UPDATE, in id order, the order
+ * every payment takes them in), in one statement.
+ */
+async function lockedAllocations(tx: Executor, tenantId: string, paymentId: string): Promise<{ invoiceId: string; amount: number }[]> {
+  return tx.select({ invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount })
+    .from(paymentAllocations)
+    .innerJoin(invoices, and(eq(invoices.tenantId, paymentAllocations.tenantId), eq(invoices.id, paymentAllocations.invoiceId)))
+    .where(and(eq(paymentAllocations.tenantId, tenantId), eq(paymentAllocations.paymentId, paymentId)))
+    .orderBy(asc(invoices.id))
+    .for('update', { of: invoices });
 }
 
 /**
