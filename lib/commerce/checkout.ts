@@ -69,6 +69,44 @@ const MESSAGES = {
 
 export type CheckoutRuleCode = keyof typeof MESSAGES;
 
+/**
+ * The database went away in the middle of a checkout. The patient is told what state they are
+ * left in instead of seeing an error page: before the payment was written nothing was charged;
+ * once it was, the charge may have gone through and is settled by reconciliation or Stripe's
+ * webhook, and paying again is refused while it is in progress, so it is never charged twice.
+ */
+export class CheckoutInterruptedError extends RuleError {
+  constructor(stage: 'before-order' | 'before-payment' | 'payment') {
+    super(`checkout-interrupted-${stage}`, INTERRUPTED[stage]);
+    this.name = 'CheckoutInterruptedError';
+  }
+}
+
+const INTERRUPTED = {
+  'before-order': 'The shop could not be reached just now and you have not been charged. Check Orders in a few minutes before trying again.',
+  'before-payment': 'Your order is saved and you have not been charged: the shop could not be reached to take the payment. Pay for it from Orders in a few minutes.',
+  payment: 'Your order is saved, but the shop could not confirm your payment just now. It will show on the order within a few minutes: do not pay again, you will not be charged twice.',
+} as const;
+
+// postgres.js's codes for a connection that failed, dropped or timed out (the driver's, and the socket's).
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/** Whether an error is the database being out of reach (not a query it refused). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const code = postgresErrorCode(error);
+  return code !== undefined && CONNECTION_LOST.has(code);
+}
+
+/** Runs a step of the checkout, turning the database's going away into the patient's words for `stage`. */
+async function interruptible<T>(stage: keyof typeof INTERRUPTED, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isDatabaseUnreachable(error)) throw new CheckoutInterruptedError(stage);
+    throw error;
+  }
+}
+
 /** A checkout refused, in English; the portal's actions put the code into the patient's language. */
 export class CheckoutRuleError extends RuleError {
   constructor(code: CheckoutRuleCode, fieldErrors?: Record<string, string>) {
@@ -333,6 +371,10 @@ export interface PlacedOrder {
  * subscription it is paid at once (its invoice is) and moves on.
  */
 export async function placeOrder(db: Executor, ctx: PortalContext, input: PlaceOrderInput): Promise<PlacedOrder> {
+  return interruptible('before-order', () => placeOrderNow(db, ctx, input));
+}
+
+async function placeOrderNow(db: Executor, ctx: PortalContext, input: PlaceOrderInput): Promise<PlacedOrder> {
   await assertPortalArea(db, ctx, 'orders');
   await requireShopOpen(db, ctx.tenant.id);
   if (!isUuid(input.attemptKey)) throw new CheckoutRuleError('attempt-invalid');
@@ -478,6 +520,15 @@ async function authorizeForSubscriptions(db: Executor, ctx: PortalContext, cardI
  * billing's settlement moves the order, and a success makes its requirements at once.
  */
 export async function payOrder(db: Executor, ctx: PortalContext, input: PayOrderInput, returnUrl?: string): Promise<PayOrderResult> {
+  // Until the pending payment is written nothing can have been charged; from then on it may have.
+  let stage: 'before-payment' | 'payment' = 'before-payment';
+  return interruptible('payment', () => payOrderNow(db, ctx, input, returnUrl, () => { stage = 'payment'; }).catch((error: unknown) => {
+    if (stage === 'before-payment' && isDatabaseUnreachable(error)) throw new CheckoutInterruptedError('before-payment');
+    throw error;
+  }));
+}
+
+async function payOrderNow(db: Executor, ctx: PortalContext, input: PayOrderInput, returnUrl: string | undefined, paying: () => void): Promise<PayOrderResult> {
   await assertPortalArea(db, ctx, 'orders');
   await requireShopOpen(db, ctx.tenant.id);
   if (!isUuid(input.attemptKey)) throw new CheckoutRuleError('attempt-invalid');
@@ -522,6 +573,7 @@ export async function payOrder(db: Executor, ctx: PortalContext, input: PayOrder
     return { kind: 'paid', orderId, paymentId: null };
   }
   let started;
+  paying();
   try {
     started = await startPayment(db, ctx.tenant.id, {
       patientId: ctx.patient.id, invoiceIds: [order.invoiceId], amount: due,

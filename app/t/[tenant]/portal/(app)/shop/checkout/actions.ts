@@ -11,7 +11,7 @@ import { tokenizeTestCard, type TestCardRuleCode } from '@/lib/billing/gateway/t
 import { testCardFromForm, type TokenCallResult } from '@/lib/billing/portal-forms';
 import { authenticateTestPayment, refreshPortalPayment } from '@/lib/billing/portal-payments';
 import { EMPTY_CART, readCart, writeCart } from '@/lib/commerce/cart';
-import { afterCharge, orderOfPayment, ownOrder, payOrder, placeOrder, type CheckoutRuleCode, type PayOrderResult, type PaySource } from '@/lib/commerce/checkout';
+import { afterCharge, CheckoutInterruptedError, orderOfPayment, ownOrder, payOrder, placeOrder, type CheckoutRuleCode, type PayOrderResult, type PaySource } from '@/lib/commerce/checkout';
 import {
   authenticateOrderPaymentSchema, checkoutTestCardSchema, checkoutTokenSchema, orderPaymentSchema, payOrderTestCardSchema, payOrderTokenSchema,
   requirementUploadSchema, shippingFromForm, type CheckoutFormState,
@@ -64,6 +64,8 @@ async function sourceOf(ctx: PortalContext, input: { payWith: string; number?: s
 
 /** Paying the order just placed was refused (payments turned off, a payment in progress): it waits on its own page, as after a decline. */
 function notPaid(error: unknown): null {
+  // The database went away mid-way: the patient reads what state they are in (charged or not).
+  if (error instanceof CheckoutInterruptedError) throw error;
   if (error instanceof RuleError) return null;
   throw error;
 }
