@@ -86,18 +86,36 @@ export function formatMoney(minor: number, currency: string, locale = 'en-US'): 
   return numberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
 }
 
+/** The signs an amount in `currency` may start with: its code and its symbols as the pages show them ("$", "US$", "€"). */
+function currencyPrefixes(currency: string): string[] {
+  const signs = new Set([currency.toUpperCase()]);
+  for (const locale of ['en-US', 'es']) {
+    for (const currencyDisplay of ['symbol', 'narrowSymbol'] as const) {
+      const sign = numberFormat(locale, { style: 'currency', currency, currencyDisplay }).formatToParts(0).find((p) => p.type === 'currency')?.value;
+      if (sign) signs.add(sign.toUpperCase());
+    }
+  }
+  // Longest first, so "US$" is taken whole before "$" is tried.
+  return [...signs].sort((a, b) => b.length - a.length);
+}
+
 /**
  * What a person typed ("123.45", "$1,200", "80") as minor units, or null when it is not an amount.
- * Parsed as text, never through a float: "0.1" is 10 cents, "1.005" is refused.
+ * Parsed as text, never through a float: "0.1" is 10 cents, "1.005" is refused. Only the
+ * currency's own sign or code may lead ("€10" is not ten dollars), and commas only group
+ * thousands ("10,50", a decimal comma, is refused rather than read as 1,050).
  */
 export function parseMoney(input: string, currency: string): number | null {
   const digits = currencyDigits(currency);
-  const cleaned = input.trim().replace(/^[^\d.-]+/, '').replace(/,/g, '');
-  const match = /^(\d{1,9})(?:\.(\d*))?$/.exec(cleaned);
+  let text = input.trim();
+  const sign = currencyPrefixes(currency).find((p) => text.toUpperCase().startsWith(p));
+  if (sign) text = text.slice(sign.length).trimStart();
+  const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d*))?$/.exec(text);
   if (!match) return null;
+  const whole = match[1]!.replaceAll(',', '');
   const fraction = match[2] ?? '';
-  if (fraction.length > digits) return null;
-  return Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  if (whole.length > 9 || fraction.length > digits) return null;
+  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
 }
 
 /**
