@@ -13,13 +13,15 @@ const freshPglite = 'rm -rf .data/pglite-e2e && PGLITE_DIR=.data/pglite-e2e';
  */
 export default defineConfig({
   testDir: 'tests/e2e',
+  // CI runs the suite in two shards at once, each with its own server, database and output folder.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   fullyParallel: false,
   workers: 1,
   retries: ci ? 1 : 0,
   forbidOnly: ci,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: ci ? [['list'], ['html', { open: 'never' }]] : 'list',
+  reporter: ci ? [['list'], ['html', { open: 'never', outputFolder: process.env.E2E_REPORT_DIR ?? 'playwright-report' }]] : 'list',
   use: {
     baseURL: `http://sunrise.localhost:${PORT}`,
     trace: 'retain-on-failure',

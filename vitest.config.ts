@@ -18,6 +18,9 @@ export default defineConfig({
   test: {
     // Files the code under test stores (the demo seed, uploads) go to a scratch folder.
     env: { NODE_ENV: 'test', UPLOADS_DIR: path.join(os.tmpdir(), 'carebridge-test-uploads') },
+    // Vitest's default is one worker per core less one: a single worker on two cores, idle while
+    // PostgreSQL answers. CI sets VITEST_MAX_WORKERS=3 (each integration file has its own database).
+    ...(process.env.VITEST_MAX_WORKERS ? { maxWorkers: Number(process.env.VITEST_MAX_WORKERS) } : {}),
     projects: [
       {
         extends: true,
