@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { invoices, ledgerEntries, paymentAllocations, payments, type InvoiceStatus, type LedgerKind } from '@/db/schema';
 import { now } from '@/lib/clock';
@@ -81,6 +81,36 @@ export async function heldByUnsettledPayments(db: Executor, tenantId: string, in
   return out;
 }
 
+/**
+ * invoiceSums and heldByUnsettledPayments of the same invoices in one statement (taking a
+ * payment reads both under the invoices' locks, in a statement after the one that locked them,
+ * so it sees what a payment that held the lock before it committed).
+ */
+export async function sumsAndHeld(db: Executor, tenantId: string, invoiceIds: readonly string[]): Promise<{ sums: Map<string, InvoiceSums>; held: Map<string, number> }> {
+  const sums = new Map<string, InvoiceSums>(invoiceIds.map((id) => [id, { charged: 0, paid: 0, due: 0 }]));
+  const held = new Map<string, number>();
+  if (invoiceIds.length === 0) return { sums, held };
+  // The outer invoice's columns are written out: drizzle leaves a one-table select's columns unqualified.
+  const ledger = (column: SQL) => sql<number>`(select ${column} from ${ledgerEntries} l where l.tenant_id = invoices.tenant_id and l.invoice_id = invoices.id)`;
+  const rows = await db
+    .select({
+      id: invoices.id,
+      charged: ledger(sql`coalesce(sum(l.amount) filter (where l.kind in ('charge', 'adjustment')), 0)::int`),
+      paid: ledger(sql`coalesce(-sum(l.amount) filter (where l.kind in ('payment', 'refund')), 0)::int`),
+      due: ledger(sql`coalesce(sum(l.amount), 0)::int`),
+      held: sql<number>`(select coalesce(sum(a.amount), 0)::int from ${paymentAllocations} a
+        join ${payments} p on p.tenant_id = a.tenant_id and p.id = a.payment_id
+        where a.tenant_id = invoices.tenant_id and a.invoice_id = invoices.id and p.status in ('pending', 'requires_action'))`,
+    })
+    .from(invoices)
+    .where(and(eq(invoices.tenantId, tenantId), inArray(invoices.id, [...invoiceIds])));
+  for (const r of rows) {
+    sums.set(r.id, { charged: r.charged, paid: r.paid, due: r.due });
+    if (r.held > 0) held.set(r.id, r.held);
+  }
+  return { sums, held };
+}
+
 /** A patient's balance: the sum of their ledger (positive: they owe the clinic). */
 export async function patientBalance(db: Executor, tenantId: string, patientId: string, before?: Date): Promise<number> {
   const [row] = await db
@@ -100,14 +130,21 @@ export async function patientBalance(db: Executor, tenantId: string, patientId: 
  */
 export async function refreshInvoiceStatuses(tx: Executor, tenantId: string, invoiceIds: readonly string[]) {
   if (invoiceIds.length === 0) return [];
+  // Each invoice's status and its ledger sums in one statement.
   const current = await tx
-    .select({ id: invoices.id, status: invoices.status })
+    .select({
+      id: invoices.id, status: invoices.status,
+      charged: sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} in ('charge', 'adjustment')), 0)::int`,
+      paid: sql<number>`coalesce(-sum(${ledgerEntries.amount}) filter (where ${ledgerEntries.kind} in ('payment', 'refund')), 0)::int`,
+      due: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)::int`,
+    })
     .from(invoices)
-    .where(and(eq(invoices.tenantId, tenantId), inArray(invoices.id, [...invoiceIds])));
-  const sums = await invoiceSums(tx, tenantId, invoiceIds);
+    .leftJoin(ledgerEntries, and(eq(ledgerEntries.tenantId, invoices.tenantId), eq(ledgerEntries.invoiceId, invoices.id)))
+    .where(and(eq(invoices.tenantId, tenantId), inArray(invoices.id, [...invoiceIds])))
+    .groupBy(invoices.id, invoices.status);
   const changed: { id: string; before: InvoiceStatus; after: InvoiceStatus }[] = [];
   for (const inv of current) {
-    const after = statusFromLedger(inv.status, sums.get(inv.id)!);
+    const after = statusFromLedger(inv.status, { charged: inv.charged, paid: inv.paid, due: inv.due });
     if (after === inv.status) continue;
     await tx
       .update(invoices)

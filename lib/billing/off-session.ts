@@ -40,6 +40,8 @@ export interface OffSessionCard {
   isDefault: boolean;
   removedAt: Date | null;
   authorization: { scopes: ChargePurpose[]; maxAmount: number | null; revokedAt: Date | null } | null;
+  /** The patient's customer at the card's provider (read with the card: charging it needs both). */
+  customerRef: string | null;
 }
 
 /**
@@ -51,10 +53,13 @@ export async function offSessionCards(db: Executor, tenantId: string, patientId:
     .select({
       id: savedCards.id, gateway: savedCards.gateway, paymentMethodRef: savedCards.paymentMethodRef, brand: savedCards.brand, last4: savedCards.last4,
       expMonth: savedCards.expMonth, expYear: savedCards.expYear, isDefault: savedCards.isDefault, removedAt: savedCards.removedAt,
-      scopes: cardAuthorizations.scopes, maxAmount: cardAuthorizations.maxAmount,
+      scopes: cardAuthorizations.scopes, maxAmount: cardAuthorizations.maxAmount, customerRef: gatewayCustomers.customerRef,
     })
     .from(savedCards)
     .leftJoin(cardAuthorizations, and(eq(cardAuthorizations.tenantId, savedCards.tenantId), eq(cardAuthorizations.savedCardId, savedCards.id), isNull(cardAuthorizations.revokedAt)))
+    .leftJoin(gatewayCustomers, and(
+      eq(gatewayCustomers.tenantId, savedCards.tenantId), eq(gatewayCustomers.patientId, savedCards.patientId), eq(gatewayCustomers.gateway, savedCards.gateway),
+    ))
     .where(and(
       eq(savedCards.tenantId, tenantId), eq(savedCards.patientId, patientId), isNull(savedCards.removedAt),
       namedCardId ? or(eq(savedCards.isDefault, true), eq(savedCards.id, namedCardId)) : eq(savedCards.isDefault, true),
@@ -86,7 +91,8 @@ export interface CardOnFilePaymentInput {
   amount: number;
   purpose: ChargePurpose;
   idempotencyKey: string;
-  card: Pick<OffSessionCard, 'id' | 'gateway' | 'paymentMethodRef'>;
+  /** With its customer when offSessionCards read it (else it is looked up). */
+  card: Pick<OffSessionCard, 'id' | 'gateway' | 'paymentMethodRef'> & { customerRef?: string | null };
   staffId?: string | null;
 }
 
@@ -99,7 +105,7 @@ export async function startCardOnFilePayment(
   db: Executor, tenantId: string, gatewayKind: PaymentGatewayKind, input: CardOnFilePaymentInput, audit: AuditContext | SystemAudit,
 ): Promise<StartedPayment & { source: PaymentSource }> {
   if (input.card.gateway !== gatewayKind) throw new PaymentRefusedError('card-other-gateway', 'This card was saved with another payment provider. Ask the patient to add it again.');
-  const customerRef = await customerRefOf(db, tenantId, input.patientId, gatewayKind);
+  const customerRef = input.card.customerRef !== undefined ? input.card.customerRef : await customerRefOf(db, tenantId, input.patientId, gatewayKind);
   if (!customerRef) throw new PaymentRefusedError('charge-not-allowed', 'The patient has no saved card.');
   const started = await startPayment(db, tenantId, {
     patientId: input.patientId, invoiceIds: input.invoiceIds, amount: input.amount, method: 'card_on_file', purpose: input.purpose,

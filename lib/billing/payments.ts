@@ -7,7 +7,7 @@ import { recordAudit, type AuditContext } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { BillingAuditActions } from './audit-actions';
 import { GatewayUnavailableError, type GatewayAccount, type PaymentGateway, type PaymentSource } from './gateway/types';
-import { heldByUnsettledPayments, invoiceSums } from './ledger';
+import { sumsAndHeld } from './ledger';
 import { formatMoney } from './money';
 import { applyPaymentResult, type SettleActor, type SettledPayment } from './settle';
 
@@ -85,8 +85,7 @@ export async function startPayment(db: Executor, tenantId: string, input: StartP
           closed.status === 'paid' ? 'This invoice has already been paid.' : 'This invoice can no longer be paid.');
       }
       const currency = locked[0]!.currency;
-      const sums = await invoiceSums(tx, tenantId, ids);
-      const held = await heldByUnsettledPayments(tx, tenantId, ids);
+      const { sums, held } = await sumsAndHeld(tx, tenantId, ids);
       // Oldest first: the order in which a partial payment is spread.
       const payable = [...locked]
         .sort((a, b) => (a.number ?? 0) - (b.number ?? 0))

@@ -67,26 +67,30 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
         invoiceId: a.invoiceId, paymentId, actorKind: actor.kind, actorId: actor.id ?? null,
       })));
       const statuses = await refreshInvoiceStatuses(tx, tenantId, allocations.map((a) => a.invoiceId));
-      for (const paid of statuses.filter((c) => c.after === 'paid')) {
-        await recordEvent(tx, tenantId, {
-          name: 'invoice.paid', patientId: payment.patientId, subject: { invoiceId: paid.id }, actor: { kind: actor.kind, id: actor.id ?? null },
-        });
-      }
-      // Orders paid by these invoices move on (lib/commerce); a part-paid invoice moves none.
-      await syncOrdersWithPayment(tx, tenantId, statuses.filter((c) => c.after === 'paid').map((c) => c.id), 'paid', actor);
+      const paidIds = statuses.filter((c) => c.after === 'paid').map((c) => c.id);
+      // Independent writes go out together (one round trip; the database runs them in order).
+      await Promise.all([
+        ...paidIds.map((invoiceId) => recordEvent(tx, tenantId, {
+          name: 'invoice.paid', patientId: payment.patientId, subject: { invoiceId }, actor: { kind: actor.kind, id: actor.id ?? null },
+        })),
+        // Orders paid by these invoices move on (lib/commerce); a part-paid invoice moves none.
+        syncOrdersWithPayment(tx, tenantId, paidIds, 'paid', actor),
+      ]);
       const receiptNumber = await takeBillingNumber(tx, tenantId, 'receipt');
-      await tx.update(payments)
-        .set({ ...base, status: 'succeeded', succeededAt: now(), receiptNumber, failureCode: null, failureMessage: null })
-        .where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
-      await recordAudit(tx, {
-        ...auditBy(tenantId, actor),
-        action: BillingAuditActions.paymentSucceeded, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
-        details: { amount: payment.amount, currency: payment.currency, method: payment.method, receiptNumber, after: payment.status },
-      });
-      await enqueueBillingNotice(tx, {
-        tenantId, patientId: payment.patientId, kind: 'receipt', event: `billing:receipt:${paymentId}`,
-        amount: formatMoney(payment.amount, payment.currency), reference: receiptLabel(receiptNumber),
-      });
+      await Promise.all([
+        tx.update(payments)
+          .set({ ...base, status: 'succeeded', succeededAt: now(), receiptNumber, failureCode: null, failureMessage: null })
+          .where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId))),
+        recordAudit(tx, {
+          ...auditBy(tenantId, actor),
+          action: BillingAuditActions.paymentSucceeded, patientId: payment.patientId, target: { type: 'payment', id: paymentId },
+          details: { amount: payment.amount, currency: payment.currency, method: payment.method, receiptNumber, after: payment.status },
+        }),
+        enqueueBillingNotice(tx, {
+          tenantId, patientId: payment.patientId, kind: 'receipt', event: `billing:receipt:${paymentId}`,
+          amount: formatMoney(payment.amount, payment.currency), reference: receiptLabel(receiptNumber),
+        }),
+      ]);
       return settled('succeeded', null);
     }
     if (result.status === 'failed') {

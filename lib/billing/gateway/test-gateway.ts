@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { testGatewayObjects } from '@/db/schema';
 import { now } from '@/lib/clock';
@@ -148,11 +148,13 @@ async function byIdempotencyKey(db: Executor, tenantId: string, kind: Row['kind'
  * a bug in the caller (Stripe answers it with an idempotency error).
  */
 async function createOnce(db: Executor, tenantId: string, values: { kind: Row['kind']; prefix: string; idempotencyKey: string; status: string; amount?: number | null; data: object }): Promise<Row> {
-  await db
+  const [made] = await db
     .insert(testGatewayObjects)
     .values({ tenantId, ref: newRef(values.prefix), kind: values.kind, idempotencyKey: values.idempotencyKey, status: values.status, amount: values.amount ?? null, data: JSON.stringify(values.data) })
-    .onConflictDoNothing();
-  const row = await byIdempotencyKey(db, tenantId, values.kind, values.idempotencyKey);
+    .onConflictDoNothing()
+    .returning();
+  // Another call with the key got there first: its object is the answer.
+  const row = made ?? await byIdempotencyKey(db, tenantId, values.kind, values.idempotencyKey);
   if ((values.amount ?? null) !== row.amount) throw new Error('test gateway: idempotency key reused with different parameters');
   return row;
 }
@@ -185,12 +187,12 @@ function assertAmount(amount: number) {
 }
 
 /** The outcome of charging this card, decided before the payment object is written. */
-async function decidePayment(db: Executor, tenantId: string, input: CreatePaymentInput): Promise<{ status: GatewayPaymentStatus; data: PaymentData }> {
+/** What the simulated processor answers for a charge of `cardRow` (the stored card, when there is one). */
+function decidePayment(cardRow: Row | undefined, input: CreatePaymentInput): { status: GatewayPaymentStatus; data: PaymentData } {
   const source = input.source;
   const cardRef = source.kind === 'token' ? source.token : source.paymentMethodRef;
   const offSession = source.kind === 'saved';
   const base = { currency: input.currency.toUpperCase(), cardRef, customerRef: offSession ? source.customerRef : null, offSession, clientSecret: null, metadata: { ...input.metadata } };
-  const cardRow = await findObject(db, tenantId, 'card', cardRef);
   const card = cardRow ? parse<CardData>(cardRow) : null;
   // Stripe refuses an unknown payment method, or a saved one not attached to the customer named.
   if (!cardRow || !card || (offSession && (cardRow.status !== 'active' || card.customerRef !== source.customerRef))) {
@@ -251,12 +253,18 @@ export function createTestGateway(db: Executor): PaymentGateway {
 
     async createPayment(account: GatewayAccount, input: CreatePaymentInput) {
       assertAmount(input.amount);
-      const existing = await db
+      // The payment made with this key, if any, and the card to charge, in one read.
+      const cardRef = input.source.kind === 'token' ? input.source.token : input.source.paymentMethodRef;
+      const rows = await db
         .select()
         .from(testGatewayObjects)
-        .where(and(eq(testGatewayObjects.tenantId, account.tenantId), eq(testGatewayObjects.kind, 'payment'), eq(testGatewayObjects.idempotencyKey, input.idempotencyKey)));
-      if (existing[0]) return paymentResult(existing[0]);
-      const { status, data } = await decidePayment(db, account.tenantId, input);
+        .where(and(eq(testGatewayObjects.tenantId, account.tenantId), or(
+          and(eq(testGatewayObjects.kind, 'payment'), eq(testGatewayObjects.idempotencyKey, input.idempotencyKey)),
+          and(eq(testGatewayObjects.kind, 'card'), eq(testGatewayObjects.ref, cardRef)),
+        )));
+      const existing = rows.find((r) => r.kind === 'payment');
+      if (existing) return paymentResult(existing);
+      const { status, data } = decidePayment(rows.find((r) => r.kind === 'card'), input);
       return paymentResult(await createOnce(db, account.tenantId, { kind: 'payment', prefix: 'pi', idempotencyKey: input.idempotencyKey, status, amount: input.amount, data }));
     },
 
