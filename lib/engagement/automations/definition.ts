@@ -66,7 +66,7 @@ export const durationSchema = z
   .object({
     amount: whole('Enter a whole number.').min(0, 'Enter 0 or more.').max(100_000, 'Enter a smaller number.'),
     unit: z.enum(durationUnits, { error: 'Choose minutes, hours or days.' }),
-  })
+  }, { error: 'Enter how long, in minutes, hours or days.' })
   .refine((d) => d.amount * UNIT_MS[d.unit] <= MAX_WAIT_MS, 'A wait is at most a year.');
 export type Duration = z.infer<typeof durationSchema>;
 
@@ -96,7 +96,7 @@ export const conditionSchema = z.discriminatedUnion('kind', [
     kind: z.literal('age'), op: z.enum(['at_least', 'under'], { error: 'Choose “at least” or “under”.' }),
     years: whole('Enter an age in whole years.').min(0, 'Enter an age in whole years.').max(150, 'Enter an age under 150.'),
   }),
-  z.object({ kind: z.literal('language'), values: z.array(z.string().regex(/^[a-z]{2}$/, 'Choose from the list.'), chooseSome('Choose at least one language.')).min(1, 'Choose at least one language.').max(20, 'Choose at most 20 languages.') }),
+  z.object({ kind: z.literal('language'), values: z.array(z.string({ error: 'Choose from the list.' }).regex(/^[a-z]{2}$/, 'Choose from the list.'), chooseSome('Choose at least one language.')).min(1, 'Choose at least one language.').max(20, 'Choose at most 20 languages.') }),
   /** The patient's current answer (a care message is allowed without one, marketing needs a yes). */
   z.object({
     kind: z.literal('consent'), channel: z.enum(contactChannels, { error: 'Choose email or text messages.' }),
@@ -163,7 +163,7 @@ export const automationInputSchema = z.object({
   trigger: z.enum(TRIGGERS, { message: 'Choose what starts the automation.' }),
   filter: filterSchema,
   steps: stepsSchema,
-});
+}, { error: 'Fill in the automation’s name, trigger and steps.' });
 export type AutomationInput = z.input<typeof automationInputSchema>;
 
 /** What a run keeps of its automation when it starts (automation_runs.definition). */
