@@ -9,7 +9,8 @@ import type { BatchResult } from './report';
  * of one clinic, queued by the product's own job (lib/engagement/campaigns/queue.ts) pass after
  * pass as the worker would run it, timed from the first pass until the campaign is `sending`, with
  * the process's live heap sampled after every pass (flat memory: the job holds one page at a time;
- * `npm run bench` runs Node with --expose-gc so the sample is taken after a collection). Then
+ * `npm run bench` runs Node with --expose-gc so the sample is taken after a collection) and its
+ * resident set size with it (reported at its peak: what the machine gives the process). Then
  * the sending job is run for the campaign's first two minutes of slots, to show it hands over what
  * the rate allows and no more. A check in SQL: one recipient row per patient, every one queued.
  */
@@ -84,6 +85,7 @@ export async function runCampaignBatch(databaseUrl: string, options: { count?: n
   let queuePasses = 0;
   let queueStatements = 0;
   let peak = 0;
+  let peakRss = 0;
   let sendSeconds = 0;
   let sendStatements = 0;
   let handedOver = 0;
@@ -99,7 +101,10 @@ export async function runCampaignBatch(databaseUrl: string, options: { count?: n
       queuePasses++;
       // Live memory, not garbage not yet collected: a leak shows, a busy collector does not.
       global.gc?.();
-      peak = Math.max(peak, process.memoryUsage().heapUsed - heapBefore);
+      const memory = process.memoryUsage();
+      peak = Math.max(peak, memory.heapUsed - heapBefore);
+      // The whole process as the machine sees it (heap, buffers, the driver's), at its highest.
+      peakRss = Math.max(peakRss, memory.rss);
       if (result.campaignPagesWaiting === 0) break;
       if (queuePasses % 20 === 0) log(`  ${queuePasses} pages queued in ${((performance.now() - started) / 1000).toFixed(0)} s`);
       if (queuePasses > count / 100 + 10) throw new Error('campaign batch: queueing is not finishing');
@@ -143,6 +148,7 @@ export async function runCampaignBatch(databaseUrl: string, options: { count?: n
     {
       name: `Campaign queueing (${rows} patients, ${queued} with consent; 1,000 a page)`, items: rows, seconds: queueSeconds, perSecond: queueSeconds > 0 ? rows / queueSeconds : 0,
       statementsPerItem: rows > 0 ? queueStatements / rows : 0, passes: queuePasses, errors: wrong, peakHeapGrowthMiB: peak / 2 ** 20,
+      peakRssMiB: peakRss / 2 ** 20,
     },
     {
       name: `Campaign sending, first 2 minutes of slots at ${RATE_PER_MINUTE}/min`, items: handedOver, seconds: sendSeconds, perSecond: sendSeconds > 0 ? handedOver / sendSeconds : 0,
