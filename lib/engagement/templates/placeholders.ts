@@ -165,7 +165,9 @@ function malformed(text: string): TemplateTextProblem[] {
     const token = text.slice(open, after);
     const inner = text.slice(open + 2, end).trim();
     if (text[open + 2] === '{' || token.endsWith('}}}') || !/^[A-Za-z][A-Za-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/.test(inner)) {
-      problems.push({ code: 'malformed', text: token, message: `Malformed placeholder ${token}: write it as {{scope.name}}, such as {{patient.firstName}}.` });
+      // Quoted short: a token can be as long as the text ("{{{{…}}}}"), and the message is read beside it.
+      const quoted = token.length > 40 ? `${token.slice(0, 20)}…${token.slice(-10)}` : token;
+      problems.push({ code: 'malformed', text: token, message: `Malformed placeholder ${quoted}: write it as {{scope.name}}, such as {{patient.firstName}}.` });
     }
     at = after;
   }
@@ -240,11 +242,13 @@ export function checkTemplateText(text: string, options: { channel: ContactChann
 
 /**
  * The text with each placeholder replaced by its value (plain text; the email's HTML escapes it
- * when drawn). A placeholder without a value (a clinic without a phone, a form without a due
- * date) becomes empty; braces that are not a placeholder stay as written.
+ * when drawn), in one pass: a value that looks like a placeholder stays as written. A placeholder
+ * without a value (a clinic without a phone, a form without a due date) becomes empty, and so
+ * does a name outside the catalogue whatever the values hold (the catalogue is what keeps health
+ * information out of messages); braces that are not a placeholder stay as written.
  */
 export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
-  return text.replace(TOKEN, (_, name: string) => (Object.hasOwn(values, name) ? values[name]! : ''));
+  return text.replace(TOKEN, (_, name: string) => (isPlaceholderName(name) && Object.hasOwn(values, name) ? values[name]! : ''));
 }
 
 // ---------------------------------------------------------------------------------------------
