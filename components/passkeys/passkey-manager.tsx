@@ -1,15 +1,20 @@
 'use client';
 
-import { startRegistration, WebAuthnError } from '@simplewebauthn/browser';
 import { useActionState, useId, useState } from 'react';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
-import { useActionForm } from '@/lib/forms/use-action-form';
-import { translator, type Locale } from '@/lib/i18n/core';
-import { passkeys } from '@/lib/i18n/messages/passkeys';
+import { useLazyActionForm } from '@/lib/forms/use-lazy-action-form';
+import { interpolate, type Translate } from '@/lib/i18n/core';
+import type { PasskeyMessages } from '@/lib/i18n/messages/passkeys';
 import type { PasskeyFormState, PasskeyRow } from '@/lib/identity/passkeys/form-state';
-import { addPasskeySchema, PASSKEY_NAME_MAX, passkeyNameFormSchema } from '@/lib/identity/passkeys/schemas';
+import { PASSKEY_NAME_MAX } from '@/lib/identity/passkeys/limits';
 import { useWebAuthnSupport } from './webauthn-support';
+
+// Not part of the page's first load (the portal's 150 kB budget, docs/performance.md): the rename
+// form's schema arrives once the page is interactive, the WebAuthn library and the add form's
+// schema when "Add a passkey" is about to be pressed.
+const loadNameSchema = () => import('@/lib/identity/passkeys/schemas').then((m) => m.passkeyNameFormSchema);
+const loadAddTools = () => Promise.all([import('@/lib/identity/passkeys/schemas'), import('@simplewebauthn/browser')]);
 
 export interface PasskeyActions {
   /** "Add a passkey": the options, then the new credential (called from this component). */
@@ -29,15 +34,16 @@ const summaryStyle =
  * WebAuthn (it says so otherwise). Messages are keys of the passkeys catalogue or sentences the
  * server already wrote in the reader's language.
  */
-export function PasskeyManager({ rows, currentHost, canAdd, locale, actions }: {
+export function PasskeyManager({ rows, currentHost, canAdd, messages, actions }: {
   rows: PasskeyRow[];
   currentHost: string;
   canAdd: boolean;
-  locale: Locale;
+  /** The reader's language's strings, `messagesFor(passkeys, locale)`: not both catalogues in the page's first load. */
+  messages: PasskeyMessages;
   actions: PasskeyActions;
 }) {
-  const t = translator(passkeys, locale);
-  const say = (text: string | undefined) => (text && text in passkeys.en ? t(text as keyof typeof passkeys.en) : text);
+  const t: T = (key, vars) => interpolate(messages[key], vars);
+  const say = (text: string | undefined) => (text && Object.hasOwn(messages, text) ? t(text as keyof PasskeyMessages) : text);
   const [removed, removeAction, removing] = useActionState<PasskeyFormState, FormData>(actions.remove, {});
   return (
     <div className="space-y-4">
@@ -81,16 +87,16 @@ export function PasskeyManager({ rows, currentHost, canAdd, locale, actions }: {
 }
 
 type Say = (text: string | undefined) => string | undefined;
-type T = ReturnType<typeof translator<typeof passkeys.en>>;
+type T = Translate<PasskeyMessages>;
 
 function RenameForm({ row, action, say, t }: { row: PasskeyRow; action: FormAction<PasskeyFormState>; say: Say; t: T }) {
-  const { form, state, pending, formProps, errorFor } = useActionForm(passkeyNameFormSchema, action, { defaultValues: { name: row.name }, resetAfterSubmit: false });
+  const { state, pending, formProps, errorFor } = useLazyActionForm(loadNameSchema, action, { resetAfterSubmit: false });
   return (
     <details>
       <summary className={summaryStyle} aria-label={`${t('rename')}: ${row.name}`}>{t('rename')}</summary>
       <form {...formProps} className="mt-2 w-72 max-w-full space-y-2 rounded-lg border border-line bg-surface p-3">
         <input type="hidden" name="passkeyId" value={row.id} />
-        <TextField {...form.register('name')} label={t('renameLabel', { name: row.name })} maxLength={PASSKEY_NAME_MAX} required error={say(errorFor('name'))} />
+        <TextField name="name" defaultValue={row.name} label={t('renameLabel', { name: row.name })} maxLength={PASSKEY_NAME_MAX} required error={say(errorFor('name'))} />
         <SecondaryButton type="submit" disabled={pending}>{pending ? t('saving') : t('saveName')}</SecondaryButton>
         <FormMessage message={say(state.fieldErrors ? undefined : state.message)} tone={state.ok ? 'info' : 'error'} />
       </form>
@@ -106,18 +112,21 @@ function AddPasskey({ actions, say, t }: { actions: PasskeyActions; say: Say; t:
   const [busy, setBusy] = useState(false);
   const [answer, setAnswer] = useState<{ ok: boolean; message?: string; nameError?: string }>({ ok: true });
 
+  const warm = () => void loadAddTools().catch(() => undefined);
+
   const add = async (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const element = event.currentTarget;
     const typed = String(new FormData(element).get('name') ?? '');
-    const name = addPasskeySchema.shape.name.safeParse(typed);
-    if (!name.success) {
-      setAnswer({ ok: false, nameError: say(name.error.issues[0]?.message) });
-      return;
-    }
     setBusy(true);
     setAnswer({ ok: true });
     try {
+      const [{ addPasskeySchema }, { startRegistration, WebAuthnError }] = await loadAddTools();
+      const name = addPasskeySchema.shape.name.safeParse(typed);
+      if (!name.success) {
+        setAnswer({ ok: false, nameError: say(name.error.issues[0]?.message) });
+        return;
+      }
       const started = await actions.options({}, new FormData());
       if (!started.ok || !started.options) {
         setAnswer({ ok: false, message: say(started.message) ?? t('addFailed') });
@@ -146,7 +155,8 @@ function AddPasskey({ actions, say, t }: { actions: PasskeyActions; say: Say; t:
   };
 
   return (
-    <form onSubmit={add} className="space-y-3 border-t border-line pt-4" noValidate aria-labelledby={`${nameId}-heading`}>
+    // Pointing at or tabbing into the form starts the download, so the button's press finds it here.
+    <form onSubmit={add} onPointerEnter={warm} onFocus={warm} className="space-y-3 border-t border-line pt-4" noValidate aria-labelledby={`${nameId}-heading`}>
       <h3 id={`${nameId}-heading`} className="font-semibold">{t('addHeading')}</h3>
       <TextField label={t('nameLabel')} name="name" hint={t('nameHint')} maxLength={PASSKEY_NAME_MAX} autoComplete="off" error={answer.nameError} />
       <PrimaryButton type="submit" disabled={support !== 'yes' || busy} aria-busy={busy || undefined}>

@@ -1,9 +1,14 @@
 'use client';
 
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { useRef, useState } from 'react';
 import { FormMessage, PrimaryButton } from '@/components/ui/form-controls';
 import { useWebAuthnSupport } from './webauthn-support';
+
+// The WebAuthn library is not part of the sign-in page's first load: it is fetched as the person
+// points at or tabs to the button, and awaited (already there, as a rule) when it is pressed.
+const loadWebAuthn = () => import('@simplewebauthn/browser');
+const warm = () => void loadWebAuthn().catch(() => undefined);
 
 export interface PasskeyButtonLabels {
   use: string;
@@ -41,6 +46,7 @@ export function PasskeySignInButton({ action, options, labels, pending, hidden, 
     setProblem(undefined);
     setAsking(true);
     try {
+      const { startAuthentication } = await loadWebAuthn();
       const assertion = await startAuthentication({ optionsJSON: options });
       responseRef.current!.value = JSON.stringify(assertion);
       formRef.current!.requestSubmit();
@@ -51,7 +57,7 @@ export function PasskeySignInButton({ action, options, labels, pending, hidden, 
     }
   };
 
-  const button = { onClick: ask, disabled: support !== 'yes' || asking || pending, 'aria-busy': asking || undefined };
+  const button = { onClick: ask, onPointerEnter: warm, onFocus: warm, disabled: support !== 'yes' || asking || pending, 'aria-busy': asking || undefined };
   const text = asking || pending ? labels.waiting : labels.use;
   return (
     <form ref={formRef} action={action} className="space-y-2">

@@ -1,5 +1,6 @@
 import { Page } from '@/components/ui/page';
 import type { StaffContext } from '@/lib/access/context';
+import { passkeys } from '@/lib/i18n/messages/passkeys';
 import type { PasskeyRow } from '@/lib/identity/passkeys/form-state';
 import { PasskeyManager, type PasskeyActions } from './passkey-manager';
 
@@ -36,7 +37,7 @@ export function StaffAccountPage({ staff, rows, host, actions }: {
           {host ? <> (this page is on <strong className="font-medium text-fg">{host}</strong>)</> : null}: if your clinic is also
           reachable on another address, add one there too.
         </p>
-        <PasskeyManager rows={rows} currentHost={host ?? ''} canAdd={host !== null} locale="en" actions={actions} />
+        <PasskeyManager rows={rows} currentHost={host ?? ''} canAdd={host !== null} messages={passkeys.en} actions={actions} />
       </section>
     </Page>
   );

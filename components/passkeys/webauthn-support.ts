@@ -1,9 +1,12 @@
 'use client';
 
-import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { useSyncExternalStore } from 'react';
 
 const noSubscription = () => () => {};
+
+// @simplewebauthn/browser's browserSupportsWebAuthn() does the same check; importing it would put
+// the whole library (its package has no sideEffects flag) in every page with a passkey button.
+const browserSupportsWebAuthn = () => typeof globalThis.PublicKeyCredential === 'function';
 
 /**
  * Whether passkey buttons can work here: 'unknown' on the server and until the page is

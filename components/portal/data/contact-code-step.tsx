@@ -1,10 +1,10 @@
 'use client';
 
 import { CodeStep } from '@/components/auth/code-step';
-import { translator, type Locale } from '@/lib/i18n/core';
-import { data } from '@/lib/i18n/messages/data';
-import { codeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
+import { interpolate } from '@/lib/i18n/core';
+import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { DataFormState } from '@/lib/patients/personal-data-form';
+import type { DataMessages } from './personal-data-form';
 
 /**
  * The SMS-code step of a phone or email change: the sign-in flows' CodeStep (resend countdown,
@@ -15,27 +15,28 @@ export function ContactCodeStep({
   action,
   pending,
   state,
-  locale,
+  messages: m,
+  codeLabels,
 }: {
   action: (form: FormData) => void;
   pending: boolean;
   state: DataFormState;
-  locale: Locale;
+  messages: DataMessages;
+  codeLabels: CodeStepLabels;
 }) {
-  const t = translator(data, locale);
   const phone = state.maskedPhone ?? '';
   return (
     <section aria-labelledby="code-heading" className="rounded-xl border border-line bg-surface p-4 sm:p-6">
-      <h2 id="code-heading" className="text-lg font-semibold">{t('codeHeading')}</h2>
+      <h2 id="code-heading" className="text-lg font-semibold">{m.codeHeading}</h2>
       <CodeStep
         key={state.stage}
         action={action}
         pending={pending}
         state={state}
-        intro={state.stage === 'new' ? t('codeIntroNew', { phone }) : t('codeIntroCurrent', { phone })}
-        submitLabel={t('codeSubmit')}
-        restartLabel={t('cancelChange')}
-        labels={codeStepLabels(locale)}
+        intro={interpolate(state.stage === 'new' ? m.codeIntroNew : m.codeIntroCurrent, { phone })}
+        submitLabel={m.codeSubmit}
+        restartLabel={m.cancelChange}
+        labels={codeLabels}
       />
     </section>
   );

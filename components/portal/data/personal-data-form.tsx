@@ -3,44 +3,50 @@
 import { FormMessage, PrimaryButton, SelectField, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
 import { useLazyActionForm } from '@/lib/forms/use-lazy-action-form';
-import { translator, type Locale } from '@/lib/i18n/core';
-import { data } from '@/lib/i18n/messages/data';
+import { interpolate, type Vars } from '@/lib/i18n/core';
+import type { data } from '@/lib/i18n/messages/data';
+import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { DataFormState, PersonalDataField } from '@/lib/patients/personal-data-form';
 import { ContactCodeStep } from './contact-code-step';
 
 // Loaded once the page is interactive: zod and react-hook-form are not part of the first load.
 const loadSchema = () => import('@/lib/patients/personal-data-form').then((m) => m.personalDataFormSchema);
 
+export type DataMessages = typeof data.en;
+
 /**
  * Personal, contact and address data of the selected patient (lib/patients/personal-data.ts).
  * The browser checks each field as the person leaves it with the schema the action parses.
  * Each step is its own <form> element, so the fields come back from the code step showing the
- * record (or what the server echoed), never what was typed before it.
+ * record (or what the server echoed), never what was typed before it. The page hands over the
+ * reader's language's strings (not the catalogue of both): the portal's 150 kB first-load budget.
  */
 export function PersonalDataForm({
   action,
-  locale,
+  messages,
+  codeLabels,
   initial,
   isSelf,
   pending: pendingChange,
 }: {
   action: FormAction<DataFormState>;
-  locale: Locale;
+  messages: DataMessages;
+  codeLabels: CodeStepLabels;
   initial: Record<string, string>;
   isSelf: boolean;
   pending: { stage: 'current' | 'new'; maskedPhone: string } | null;
 }) {
-  const t = translator(data, locale);
+  const t = (key: keyof DataMessages, vars?: Vars) => interpolate(messages[key], vars);
   const { state, pending, formProps, errorFor } = useLazyActionForm(loadSchema, action, {
     initialState: pendingChange ? { step: 'code', stage: pendingChange.stage, maskedPhone: pendingChange.maskedPhone } : { step: 'form' },
   });
-  if (state.step === 'code') return <ContactCodeStep action={formProps.action} pending={pending} state={state} locale={locale} />;
+  if (state.step === 'code') return <ContactCodeStep action={formProps.action} pending={pending} state={state} messages={messages} codeLabels={codeLabels} />;
 
   const values = state.values ?? initial;
   // The browser's messages are catalogue keys; the server's arrive translated.
   const errorText = (name: PersonalDataField) => {
     const error = errorFor(name);
-    return error && error in data.en ? t(error as keyof typeof data.en) : error;
+    return error && Object.hasOwn(messages, error) ? t(error as keyof DataMessages) : error;
   };
   const field = (name: PersonalDataField, label: string, props: React.InputHTMLAttributes<HTMLInputElement> & { hint?: string } = {}) => (
     <TextField name={name} label={label} defaultValue={values[name] ?? ''} error={errorText(name)} {...props} />

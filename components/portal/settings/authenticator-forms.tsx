@@ -4,8 +4,7 @@ import { useActionState, useEffect, useRef } from 'react';
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
 import { useLazyActionForm } from '@/lib/forms/use-lazy-action-form';
-import { translator, type Locale } from '@/lib/i18n/core';
-import { authenticatorSettings } from '@/lib/i18n/messages/authenticator';
+import type { AuthenticatorSettingsMessages } from '@/lib/i18n/messages/authenticator';
 import type { AuthenticatorFormState } from '@/lib/portal-access/authenticator-forms';
 
 // Loaded once the page is interactive: zod and react-hook-form are not part of the first load.
@@ -37,9 +36,13 @@ function grouped(secret: string): string {
  * state the page shows, so the recovery codes of a confirm or regenerate answer survive the page
  * re-rendering as enrolled: they are shown from that answer only, never stored in the clear.
  */
-export function AuthenticatorForms({ view, locale, actions }: { view: AuthenticatorView; locale: Locale; actions: AuthenticatorActions }) {
-  const t = translator(authenticatorSettings, locale);
-  const words = (raw: string | undefined) => (raw && raw in authenticatorSettings.en ? t(raw as keyof typeof authenticatorSettings.en) : raw);
+export function AuthenticatorForms({ view, messages: m, actions }: {
+  view: AuthenticatorView;
+  /** The reader's language's strings (not both catalogues: the portal's 150 kB first-load budget). */
+  messages: AuthenticatorSettingsMessages;
+  actions: AuthenticatorActions;
+}) {
+  const words = (raw: string | undefined) => (raw && Object.hasOwn(m, raw) ? m[raw as keyof AuthenticatorSettingsMessages] : raw);
   // Buttons without fields: nothing for the browser to check first.
   const [startState, startAction, starting] = useActionState(actions.start, {});
   const [, cancelAction, cancelling] = useActionState(actions.cancel, {});
@@ -65,7 +68,7 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
           <form action={startAction} className="space-y-3">
             <FormMessage message={startState.message} />
             <PrimaryButton type="submit" disabled={starting} className="w-full sm:w-auto">
-              {starting ? t('settingUp') : t('setUp')}
+              {starting ? m.settingUp : m.setUp}
             </PrimaryButton>
           </form>
         ) : null}
@@ -77,20 +80,20 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
     return (
       <ol className="list-decimal space-y-4 ps-5">
         <li className="space-y-3">
-          <p>{t('scanStep')}</p>
-          <div role="img" aria-label={t('qrLabel')} className="w-48 max-w-full rounded-lg bg-white p-2" dangerouslySetInnerHTML={{ __html: view.qrSvg }} />
+          <p>{m.scanStep}</p>
+          <div role="img" aria-label={m.qrLabel} className="w-48 max-w-full rounded-lg bg-white p-2" dangerouslySetInnerHTML={{ __html: view.qrSvg }} />
           <p className="text-sm">
-            {t('manualKey')}{' '}
+            {m.manualKey}{' '}
             <code className="break-all rounded bg-surface-muted px-1 font-mono">{grouped(view.secret)}</code>
           </p>
         </li>
         <li className="space-y-3">
-          <p>{t('confirmStep')}</p>
+          <p>{m.confirmStep}</p>
           <form {...confirm.formProps} className="space-y-4">
             <FormMessage message={confirm.state.message} />
             <TextField
-              label={t('codeLabel')}
-              hint={t('codeHint')}
+              label={m.codeLabel}
+              hint={m.codeHint}
               name="code"
               inputMode="numeric"
               autoComplete="one-time-code"
@@ -99,12 +102,12 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
               error={words(confirm.errorFor('code'))}
             />
             <PrimaryButton type="submit" disabled={confirm.pending} className="w-full sm:w-auto">
-              {confirm.pending ? t('confirming') : t('confirm')}
+              {confirm.pending ? m.confirming : m.confirm}
             </PrimaryButton>
           </form>
           <form action={cancelAction}>
             <SecondaryButton type="submit" disabled={cancelling} className="w-full sm:w-auto">
-              {t('cancel')}
+              {m.cancel}
             </SecondaryButton>
           </form>
         </li>
@@ -117,10 +120,10 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
       {codes ? (
         <div className="rounded-lg border-2 border-brand-accent p-4">
           <h3 ref={codesHeading} tabIndex={-1} className="text-base font-semibold focus:outline-none">
-            {t('codesHeading')}
+            {m.codesHeading}
           </h3>
-          <p className="mt-1 text-sm">{t('codesIntro')}</p>
-          <ol className="mt-3 grid grid-cols-1 gap-1 font-mono text-base min-[360px]:grid-cols-2" aria-label={t('codesHeading')}>
+          <p className="mt-1 text-sm">{m.codesIntro}</p>
+          <ol className="mt-3 grid grid-cols-1 gap-1 font-mono text-base min-[360px]:grid-cols-2" aria-label={m.codesHeading}>
             {codes.map((code) => (
               <li key={code} className="rounded bg-surface-muted px-2 py-1">
                 {code}
@@ -133,18 +136,18 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
             href="/portal/settings?codes=saved#authenticator-heading"
             className="mt-4 inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm sm:w-auto"
           >
-            {t('codesSaved')}
+            {m.codesSaved}
           </a>
         </div>
       ) : null}
       {view.allowed ? (
         <div>
-          <h3 className="text-base font-semibold">{t('regenerateHeading')}</h3>
-          <p className="mb-3 mt-1 text-sm text-fg-muted">{t('regenerateIntro')}</p>
+          <h3 className="text-base font-semibold">{m.regenerateHeading}</h3>
+          <p className="mb-3 mt-1 text-sm text-fg-muted">{m.regenerateIntro}</p>
           <form {...regenerate.formProps} className="space-y-4">
             <FormMessage message={regenerate.state.message} />
             <TextField
-              label={t('codeLabel')}
+              label={m.codeLabel}
               name="code"
               inputMode="numeric"
               autoComplete="one-time-code"
@@ -153,20 +156,20 @@ export function AuthenticatorForms({ view, locale, actions }: { view: Authentica
               error={words(regenerate.errorFor('code'))}
             />
             <SecondaryButton type="submit" disabled={regenerate.pending} className="w-full sm:w-auto">
-              {regenerate.pending ? t('regenerating') : t('regenerate')}
+              {regenerate.pending ? m.regenerating : m.regenerate}
             </SecondaryButton>
           </form>
         </div>
       ) : null}
       <div>
-        <h3 className="text-base font-semibold">{t('removeHeading')}</h3>
-        <p className="mb-3 mt-1 text-sm text-fg-muted">{t('removeIntro')}</p>
+        <h3 className="text-base font-semibold">{m.removeHeading}</h3>
+        <p className="mb-3 mt-1 text-sm text-fg-muted">{m.removeIntro}</p>
         <form {...remove.formProps} className="space-y-4">
           <FormMessage message={remove.state.ok ? undefined : remove.state.message} />
-          <TextField label={t('removePassword')} name="password" type="password" autoComplete="current-password" error={words(remove.errorFor('password'))} />
-          <TextField label={t('removeCode')} name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={7} error={words(remove.errorFor('code'))} />
+          <TextField label={m.removePassword} name="password" type="password" autoComplete="current-password" error={words(remove.errorFor('password'))} />
+          <TextField label={m.removeCode} name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={7} error={words(remove.errorFor('code'))} />
           <SecondaryButton type="submit" disabled={remove.pending} className="w-full sm:w-auto">
-            {remove.pending ? t('removing') : t('remove')}
+            {remove.pending ? m.removing : m.remove}
           </SecondaryButton>
         </form>
       </div>

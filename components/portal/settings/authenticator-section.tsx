@@ -1,4 +1,4 @@
-import { formatters, translator, type Locale } from '@/lib/i18n/core';
+import { formatters, messagesFor, translator, type Locale } from '@/lib/i18n/core';
 import { authenticatorSettings } from '@/lib/i18n/messages/authenticator';
 import type { AuthenticatorStatus } from '@/lib/portal-access/authenticator';
 import { AuthenticatorForms, type AuthenticatorActions, type AuthenticatorView } from './authenticator-forms';
@@ -38,7 +38,7 @@ export function AuthenticatorSection({ status, locale, timeZone, actions }: {
           <p>{t('statusOff')}</p>
         ) : null}
       </div>
-      <AuthenticatorForms view={view} locale={locale} actions={actions} />
+      <AuthenticatorForms view={view} messages={messagesFor(authenticatorSettings, locale)} actions={actions} />
     </section>
   );
 }

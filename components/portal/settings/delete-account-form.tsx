@@ -3,13 +3,11 @@
 import { useActionState, useId } from 'react';
 import { FormMessage, TextField } from '@/components/ui/form-controls';
 import type { FormAction } from '@/lib/actions/result';
-import { translator, type Locale } from '@/lib/i18n/core';
-import { settings } from '@/lib/i18n/messages/settings';
+import type { settings } from '@/lib/i18n/messages/settings';
 import type { SettingsFormState } from '@/lib/portal-access/settings-form-state';
 
 /** Seed 002's "Danger zone": a ticked confirmation and the password, then the account is gone. */
-export function DeleteAccountForm({ action: deleteAccount, locale }: { action: FormAction<SettingsFormState>; locale: Locale }) {
-  const t = translator(settings, locale);
+export function DeleteAccountForm({ action: deleteAccount, messages: m }: { action: FormAction<SettingsFormState>; messages: typeof settings.en }) {
   const id = useId();
   const [state, action, pending] = useActionState<SettingsFormState, FormData>(deleteAccount, {});
   const confirmError = state.fieldErrors?.confirm;
@@ -29,7 +27,7 @@ export function DeleteAccountForm({ action: deleteAccount, locale }: { action: F
             className="mt-1 size-5 shrink-0 accent-red-700"
           />
           <label htmlFor={`${id}-confirm`} className="text-sm">
-            {t('deleteConfirm')}
+            {m.deleteConfirm}
           </label>
         </div>
         {confirmError ? (
@@ -38,13 +36,13 @@ export function DeleteAccountForm({ action: deleteAccount, locale }: { action: F
           </p>
         ) : null}
       </div>
-      <TextField label={t('deletePassword')} name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
+      <TextField label={m.deletePassword} name="password" type="password" autoComplete="current-password" required error={state.fieldErrors?.password} />
       <button
         type="submit"
         disabled={pending}
         className="inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-red-700 px-4 py-2.5 text-base font-semibold text-white shadow-sm hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-red-700 disabled:cursor-not-allowed disabled:opacity-60 sm:w-auto"
       >
-        {pending ? t('deleting') : t('deleteButton')}
+        {pending ? m.deleting : m.deleteButton}
       </button>
     </form>
   );

@@ -1,6 +1,6 @@
 import { PasskeyManager, type PasskeyActions } from '@/components/passkeys/passkey-manager';
 import type { PortalAccountContext } from '@/lib/access/context';
-import { translator, type Locale } from '@/lib/i18n/core';
+import { messagesFor, translator, type Locale } from '@/lib/i18n/core';
 import { passkeys } from '@/lib/i18n/messages/passkeys';
 import { portalPasskeysView } from '@/lib/identity/passkeys/account-answers';
 
@@ -24,7 +24,7 @@ export async function PasskeysSection({ portal, clinicName, timeZone, locale, ac
     <section id="passkeys" aria-labelledby="passkeys-heading" className="rounded-xl border border-line bg-surface p-4 sm:p-6">
       <h2 id="passkeys-heading" className="text-lg font-semibold">{t('heading')}</h2>
       <p className="mb-4 mt-1 text-sm text-fg-muted">{allowed ? t('portalIntro') : t('portalNotAllowed')}</p>
-      <PasskeyManager rows={rows} currentHost={host ?? ''} canAdd={allowed && host !== null} locale={locale} actions={actions} />
+      <PasskeyManager rows={rows} currentHost={host ?? ''} canAdd={allowed && host !== null} messages={messagesFor(passkeys, locale)} actions={actions} />
     </section>
   );
 }

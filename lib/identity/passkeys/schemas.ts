@@ -1,5 +1,6 @@
 import { hasControlCharacters } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
+import { PASSKEY_NAME_MAX } from './limits';
 
 /**
  * The passkey forms, shared by the browser and the server actions of every audience (portal,
@@ -8,7 +9,7 @@ import { z } from '@/lib/validation/zod';
  * person a passkey belongs to comes from the session, never a field. Browser-safe.
  */
 
-export const PASSKEY_NAME_MAX = 60;
+export { PASSKEY_NAME_MAX };
 /** A browser's JSON for one credential is a few hundred bytes to a few kilobytes. */
 const RESPONSE_MAX = 16_000;
 

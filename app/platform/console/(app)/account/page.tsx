@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { ConsoleFrame } from '@/components/console/console-frame';
 import { PasskeyManager } from '@/components/passkeys/passkey-manager';
 import { requireOperator } from '@/lib/auth/operator-session';
+import { passkeys } from '@/lib/i18n/messages/passkeys';
 import { passkeyRows } from '@/lib/identity/passkeys/account-answers';
 import { requestRelyingParty } from '@/lib/identity/passkeys/relying-party';
 import { operatorSignOutAction } from '../../actions';
@@ -28,7 +29,7 @@ export default async function ConsoleAccount() {
           rows={rows}
           currentHost={rp?.id ?? ''}
           canAdd={rp !== null}
-          locale="en"
+          messages={passkeys.en}
           actions={{ options: passkeyOptionsAction, add: addPasskeyAction, rename: renamePasskeyAction, remove: removePasskeyAction }}
         />
       </section>

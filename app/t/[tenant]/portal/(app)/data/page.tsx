@@ -5,7 +5,9 @@ import { PersonalDataForm } from '@/components/portal/data/personal-data-form';
 import { getDb } from '@/db/client';
 import { NotFoundError } from '@/lib/access/context';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
+import { messagesFor } from '@/lib/i18n/core';
 import { data } from '@/lib/i18n/messages/data';
+import { codeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { formatPhoneForDisplay } from '@/lib/phone/format';
 import { loadPersonalData } from '@/lib/patients/personal-data';
@@ -62,7 +64,7 @@ export default async function PortalDataPage({ searchParams }: { searchParams: P
         </dl>
         <p className="mt-3 text-fg-muted">{t('readOnlyHint')}</p>
       </div>
-      <PersonalDataForm key={portal.patient.id} action={personalDataAction} locale={locale} initial={initial} isSelf={isSelf} pending={pendingChange} />
+      <PersonalDataForm key={portal.patient.id} action={personalDataAction} messages={messagesFor(data, locale)} codeLabels={codeStepLabels(locale)} initial={initial} isSelf={isSelf} pending={pendingChange} />
       {exportSection ? <DataExportSection {...exportSection} /> : null}
     </div>
   );

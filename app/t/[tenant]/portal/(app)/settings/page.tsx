@@ -8,6 +8,7 @@ import { PreferencesForm } from '@/components/portal/settings/preferences-form';
 import { getDb } from '@/db/client';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { consentsForAccount } from '@/lib/engagement/consent';
+import { messagesFor } from '@/lib/i18n/core';
 import { settings } from '@/lib/i18n/messages/settings';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getAuthenticatorStatus } from '@/lib/portal-access/authenticator';
@@ -42,6 +43,7 @@ export default async function PortalSettingsPage({ params, searchParams }: {
   const consents = await consentsForAccount(getDb(), portal);
   const savedParam = (await searchParams).saved;
   const saved = savedParam === 'preferences';
+  const messages = messagesFor(settings, locale);
   const section = 'rounded-xl border border-line bg-surface p-4 sm:p-6';
   return (
     <div className="mx-auto max-w-2xl space-y-6">
@@ -53,7 +55,7 @@ export default async function PortalSettingsPage({ params, searchParams }: {
         <h2 id="preferences-heading" className="mb-4 text-lg font-semibold">{t('preferencesHeading')}</h2>
         <PreferencesForm
           action={savePreferencesAction}
-          locale={locale}
+          messages={messages}
           language={portal.account.language}
           timeZone={portal.account.timeZone}
           zones={supportedTimeZones()}
@@ -72,7 +74,7 @@ export default async function PortalSettingsPage({ params, searchParams }: {
       <section aria-labelledby="password-heading" className={section}>
         <h2 id="password-heading" className="text-lg font-semibold">{t('passwordHeading')}</h2>
         <p className="mb-4 mt-1 text-sm text-fg-muted">{t('passwordIntro')}</p>
-        <PasswordForm action={changePasswordAction} locale={locale} />
+        <PasswordForm action={changePasswordAction} messages={messages} />
       </section>
       <AuthenticatorSection
         status={await getAuthenticatorStatus(getDb(), portal, profile.branding.displayName)}
@@ -85,7 +87,7 @@ export default async function PortalSettingsPage({ params, searchParams }: {
         <h2 id="delete-heading" className="text-lg font-semibold text-red-800 dark:text-red-300">{t('deleteHeading')}</h2>
         <p className="mt-1 text-sm">{t('deleteIntro')}</p>
         <p className="mb-4 mt-2 text-sm text-fg-muted">{t('deleteRecordKept')}</p>
-        <DeleteAccountForm action={deleteAccountAction} locale={locale} />
+        <DeleteAccountForm action={deleteAccountAction} messages={messages} />
       </section>
     </div>
   );
