@@ -1,10 +1,13 @@
-import { sql } from 'drizzle-orm';
-import type { Database } from '@/db/client';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '@/db/client';
+import { generateSecondWave } from './scale-data-second-wave';
 
 /**
  * Clinic-scale data for the benchmark, generated inside Postgres (generate_series), on top of
  * the demo seed: the demo clinic `sunrise` becomes the largest clinic (its demo accounts are the
- * ones the benchmark signs in with), and 18 more clinics share the rest.
+ * ones the benchmark signs in with), and 18 more clinics share the rest. The second wave's rows
+ * (forms, billing, orders, subscriptions, automation runs) go to the largest clinic, consents to
+ * every bench patient: bench/scale-data-second-wave.ts.
  */
 export interface ScaleOptions {
   clinics: number;
@@ -13,6 +16,15 @@ export interface ScaleOptions {
   appointments: number;
   documents: number;
   providersPerClinic: number;
+  /** Submitted forms (assignment, answers, signatures, filed PDF) in the largest clinic. */
+  formResponses: number;
+  /** Invoices with lines and ledger (payments for the paid ones); the orders' are among them. */
+  invoices: number;
+  orders: number;
+  /** Active subscriptions, none due for 30 days. */
+  subscriptions: number;
+  /** Automation runs, finished and waiting, each with the event it matched. */
+  automationRuns: number;
 }
 
 export const FULL_SCALE: ScaleOptions = {
@@ -22,6 +34,11 @@ export const FULL_SCALE: ScaleOptions = {
   appointments: 1_000_000,
   documents: 300_000,
   providersPerClinic: 40,
+  formResponses: 50_000,
+  invoices: 100_000,
+  orders: 20_000,
+  subscriptions: 10_000,
+  automationRuns: 200_000,
 };
 
 const FIRST = `array['Maria','James','Olivia','Liam','Emma','Noah','Ava','Lucas','Sofia','Mateo','Isabella','Ethan','Mia','Daniel','Amelia','Henry','Harper','Jack','Evelyn','Leo','Aria','Samuel','Chloe','David','Grace','Joseph','Zoe','Carter','Nora','Wyatt','Lily','Owen','Hannah','Gabriel','Layla','Julian','Ella','Levi','Camila','Isaac']`;
@@ -32,8 +49,12 @@ function int(value: number) {
   return sql.raw(String(Math.trunc(value)));
 }
 
-export async function generateScaleData(db: Database, options: ScaleOptions = FULL_SCALE, log: (line: string) => void = () => {}) {
-  const step = async (label: string, query: ReturnType<typeof sql>) => {
+/**
+ * `db` must hold one connection for the whole run (a handle opened with max 1, or a transaction):
+ * the steps share temp tables.
+ */
+export async function generateScaleData(db: Executor, options: ScaleOptions = FULL_SCALE, log: (line: string) => void = () => {}) {
+  const step = async (label: string, query: SQL) => {
     const started = performance.now();
     await db.execute(query);
     log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -157,6 +178,8 @@ export async function generateScaleData(db: Database, options: ScaleOptions = FU
     cross join lateral generate_series(0, ${share(options.documents)} - 1) g
     join bench_types ty on ty.tenant_id = c.tenant_id and ty.tk = g % c.types
     join bench_pats pa on pa.tenant_id = c.tenant_id and pa.pk = 1 + ((g::bigint * 104729) % c.patients)`);
+
+  await generateSecondWave(db, options, step);
 
   await step('analyze', sql`analyze`);
 }
