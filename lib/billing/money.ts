@@ -75,15 +75,32 @@ export function invoiceTotals(lines: readonly LineAmounts[]): InvoiceTotals {
   return totals;
 }
 
+// Kept per currency, and per locale and currency: a list page writes an amount per row, and
+// numberFormat's key (options as JSON) plus resolvedOptions() cost more than the formatting.
+const digitsByCurrency = new Map<string, number>();
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; scale: number }>();
+
 /** Digits after the decimal point for an ISO 4217 currency (JPY has none). */
 export function currencyDigits(currency: string): number {
-  return numberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = numberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    // Codes come from the clinic's settings and a few constants; the cap only guards memory.
+    if (digitsByCurrency.size < 500) digitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Minor units as the person reads them: formatMoney(12345, 'USD') → "$123.45". */
 export function formatMoney(minor: number, currency: string, locale = 'en-US'): string {
-  const digits = currencyDigits(currency);
-  return numberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
+  const key = `${locale}|${currency}`;
+  let money = moneyFormats.get(key);
+  if (!money) {
+    const digits = currencyDigits(currency);
+    money = { format: numberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }), scale: 10 ** digits };
+    if (moneyFormats.size < 500) moneyFormats.set(key, money);
+  }
+  return money.format.format(minor / money.scale);
 }
 
 /** The signs an amount in `currency` may start with: its code and its symbols as the pages show them ("$", "US$", "€"). */
