@@ -1,6 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq, inArray, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import { preparedQuery, type Placeholder } from '@/db/prepared';
 import { invoiceLines, invoices, ledgerEntries, locations, paymentAllocations, payments, patients, refunds, type InvoiceStatus } from '@/db/schema';
 import { assertPermission, NotFoundError, type PortalContext, type StaffContext } from '@/lib/access/context';
 import { assertPortalArea } from '@/lib/access/linked-patients';
@@ -74,7 +75,7 @@ function ledgerSums(db: Executor) {
 }
 
 /** The summary columns with the ledger's sums and the clinic's zone (for its today), for a list query. */
-function listColumns(sums: ReturnType<typeof ledgerSums>, tenantId: string) {
+function listColumns(sums: ReturnType<typeof ledgerSums>, tenantId: string | Placeholder) {
   return { ...summaryColumns, charged: sums.charged, paid: sums.paid, due: sums.due, timeZone: clinicTimeZoneColumn(tenantId) };
 }
 
@@ -110,7 +111,7 @@ export async function listPatientInvoices(db: Executor, ctx: StaffContext, patie
   assertPermission(ctx, 'billing.view');
   await requirePatient(db, ctx, patientId);
   const [result, settings] = await Promise.all([
-    patientInvoices(db, ctx.tenant.id, patientId, { sentOnly: false, closedLimit: null }),
+    patientInvoices(db, ctx.tenant.id, patientId),
     getBillingSettings(db, ctx.tenant.id),
   ]);
   // The chart's Billing tab (its cards and payments are read beside this, on the same page).
@@ -118,48 +119,36 @@ export async function listPatientInvoices(db: Executor, ctx: StaffContext, patie
   return { invoices: result.invoices, balance: result.balance, currency: settings.currency };
 }
 
+/** The patient's balance (the sum of their whole ledger) as a column: one InitPlan, whatever the rows. */
+function balanceColumn(tenantId: string | Placeholder, patientId: string | Placeholder) {
+  return sql<number>`(select coalesce(sum(le.amount), 0)::int from ledger_entries le where le.tenant_id = ${tenantId} and le.patient_id = ${patientId})`;
+}
+
 /**
- * A patient's invoices newest first, with their sums, and the patient's balance (the sum of their
- * ledger), in one statement; a second one only for the balance when there is no invoice to carry
- * it. `closedLimit`: at most that many invoices the portal counts as settled (every open one is
- * always listed), and whether more are left out.
+ * A patient's invoices (drafts too), newest first (up to 500), with their sums, and the patient's
+ * balance, in one statement; a second one only for the balance when there is no invoice to carry it.
  */
-async function patientInvoices(db: Executor, tenantId: string, patientId: string, options: { sentOnly: boolean; closedLimit: number | null }) {
+async function patientInvoices(db: Executor, tenantId: string, patientId: string) {
   const sums = ledgerSums(db);
-  const mine = and(eq(invoices.tenantId, tenantId), eq(invoices.patientId, patientId));
-  const closedLimit = options.closedLimit;
-  // The latest closedLimit + 1 settled ones (+1: to know whether more are left out). An open
-  // invoice with nothing due counts as closed on the page but is taken with the open ones here.
-  const recentClosed = closedLimit === null ? undefined : db
-    .select({ id: invoices.id })
-    .from(invoices)
-    .where(and(mine, notInArray(invoices.status, ['draft', 'open', 'partially_paid'])))
-    .orderBy(desc(invoices.createdAt), desc(invoices.id))
-    .limit(closedLimit + 1);
   const rows = await db
-    .select({
-      ...listColumns(sums, tenantId),
-      balance: sql<number>`(select coalesce(sum(le.amount), 0)::int from ledger_entries le where le.tenant_id = ${tenantId} and le.patient_id = ${patientId})`,
-    })
+    .select({ ...listColumns(sums, tenantId), balance: balanceColumn(tenantId, patientId) })
     .from(invoices)
     .leftJoinLateral(sums, sql`true`)
-    .where(and(
-      mine,
-      options.sentOnly ? ne(invoices.status, 'draft') : undefined,
-      recentClosed ? or(inArray(invoices.status, ['open', 'partially_paid']), inArray(invoices.id, recentClosed)) : undefined,
-    ))
+    .where(and(eq(invoices.tenantId, tenantId), eq(invoices.patientId, patientId)))
     .orderBy(desc(invoices.createdAt), desc(invoices.id))
     .limit(500);
   const balance = rows[0]?.balance ?? (await patientBalance(db, tenantId, patientId));
-  let list = summarise(rows.map(({ balance: _balance, ...r }) => r));
-  let moreClosed = false;
-  if (closedLimit !== null) {
-    const closed = list.filter(isClosedForPortal);
-    moreClosed = closed.length > closedLimit;
-    const shown = new Set(closed.slice(0, closedLimit));
-    list = list.filter((i) => !isClosedForPortal(i) || shown.has(i));
-  }
-  return { invoices: list, balance, moreClosed };
+  return { invoices: summarise(rows.map(({ balance: _balance, ...r }) => r)), balance };
+}
+
+/**
+ * Every invoice the portal counts as open, and the latest `limit` it counts as settled (an open
+ * invoice with nothing due among them); `moreClosed` when some are left out.
+ */
+function latestClosed<I extends Pick<InvoiceSummary, 'status' | 'due'>>(list: I[], limit: number): { invoices: I[]; moreClosed: boolean } {
+  const closed = list.filter(isClosedForPortal);
+  const shown = new Set(closed.slice(0, limit));
+  return { invoices: list.filter((i) => !isClosedForPortal(i) || shown.has(i)), moreClosed: closed.length > limit };
 }
 export type PatientInvoices = Awaited<ReturnType<typeof listPatientInvoices>>;
 
@@ -279,6 +268,35 @@ export async function getInvoice(db: Executor, ctx: StaffContext, invoiceId: str
 }
 export type InvoiceDetail = Awaited<ReturnType<typeof getInvoice>>;
 
+/**
+ * The portal's list, prepared once: the invoices to show are picked first — every open one (up to
+ * 500) and the latest `closedLimit` others, each branch a backward walk of the patient's
+ * (tenant, patient, created_at) index that stops at its limit — and only those are summed. A
+ * patient with thousands of paid invoices costs what one with twenty does, bar the balance (the
+ * sum of their whole ledger, an InitPlan run once).
+ */
+const portalInvoicesQuery = preparedQuery((db) => {
+  const tenantId = sql.placeholder('tenantId');
+  const patientId = sql.placeholder('patientId');
+  const sums = ledgerSums(db);
+  return db
+    .select({
+      ...listColumns(sums, tenantId),
+      balance: balanceColumn(tenantId, patientId),
+    })
+    .from(invoices)
+    .leftJoinLateral(sums, sql`true`)
+    .where(and(eq(invoices.tenantId, tenantId), sql`${invoices.id} in (
+      (select i.id from invoices i where i.tenant_id = ${tenantId} and i.patient_id = ${patientId} and i.status in ('open', 'partially_paid')
+        order by i.created_at desc, i.id desc limit 500)
+      union all
+      (select i.id from invoices i where i.tenant_id = ${tenantId} and i.patient_id = ${patientId} and i.status not in ('draft', 'open', 'partially_paid')
+        order by i.created_at desc, i.id desc limit ${sql.placeholder('closedLimit')})
+    )`))
+    .orderBy(desc(invoices.createdAt), desc(invoices.id))
+    .prepare('portal_invoices');
+});
+
 /** The clinic's billing options, once the portal may show billing to this account for this patient. */
 async function requirePortalBilling(db: Executor, ctx: PortalContext) {
   const [, settings] = await Promise.all([assertPortalArea(db, ctx, 'billing'), getBillingSettings(db, ctx.tenant.id)]);
@@ -296,8 +314,12 @@ export const PORTAL_BILLING_LIST_LIMIT = 20;
  */
 export async function listPortalInvoices(db: Executor, ctx: PortalContext) {
   const settings = await requirePortalBilling(db, ctx);
-  const result = await patientInvoices(db, ctx.tenant.id, ctx.patient.id, { sentOnly: true, closedLimit: PORTAL_BILLING_LIST_LIMIT });
-  return { ...result, currency: settings.currency };
+  const tenantId = ctx.tenant.id;
+  const patientId = ctx.patient.id;
+  // +1: to know whether more are left out.
+  const rows = await portalInvoicesQuery(db).execute({ tenantId, patientId, closedLimit: PORTAL_BILLING_LIST_LIMIT + 1 });
+  const balance = rows[0]?.balance ?? (await patientBalance(db, tenantId, patientId));
+  return { ...latestClosed(summarise(rows.map(({ balance: _balance, ...r }) => r)), PORTAL_BILLING_LIST_LIMIT), balance, currency: settings.currency };
 }
 
 /**

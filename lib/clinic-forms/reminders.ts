@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database, Executor } from '@/db/client';
+import type { Placeholder } from '@/db/prepared';
 import { formAssignments, locations, openAssignmentStatuses } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
@@ -34,7 +35,7 @@ export async function clinicTimeZone(db: Executor, tenantId: string): Promise<st
  * clinicTimeZone as a column of another query (the same rule), so a list that needs the clinic's
  * today costs no statement of its own.
  */
-export function clinicTimeZoneColumn(tenantId: string) {
+export function clinicTimeZoneColumn(tenantId: string | Placeholder) {
   return sql<string>`coalesce((
     select l.time_zone from locations l where l.tenant_id = ${tenantId}
     order by l.active desc, l.created_at, l.id limit 1
