@@ -59,4 +59,4 @@ export const saveAnswersSchema = formSchema(z.object({
   assignmentId: z.string('formNotFound').check(z.maxLength(64, 'formNotFound')),
   revision: z.number('staleAnswers').check(z.int('staleAnswers'), z.gte(0, 'staleAnswers'), z.lte(1_000_000_000, 'staleAnswers')),
   answers: z.record(z.string().check(z.maxLength(64, 'answersInvalid')), z.unknown(), 'answersInvalid'),
-}));
+}, 'answersInvalid'));
