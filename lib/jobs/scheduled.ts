@@ -11,7 +11,7 @@ import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { processPaidOrders } from '@/lib/commerce/order-processing';
 import { installMissingBuiltins } from '@/lib/engagement/automations/builtins';
 import { deleteExpiredChallenges } from '@/lib/identity/passkeys/store';
-import { FAN_OUT_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH } from '@/lib/engagement/automations/runner';
+import { FAN_OUT_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH, STEPS_LANES } from '@/lib/engagement/automations/runner';
 import { deliverWebhooks, WEBHOOK_BATCH } from '@/lib/engagement/automations/webhooks';
 import { queueCampaigns } from '@/lib/engagement/campaigns/queue';
 import { SEND_BATCH, sendDueCampaignMessages } from '@/lib/engagement/campaigns/send';
@@ -88,9 +88,12 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   { name: 'automation-builtins', everySeconds: 300, run: async (db, at) => installMissingBuiltins(db, at) },
   // Automations (lib/engagement/automations/runner.ts): new events start runs (once per automation
   // and event), then due runs do their steps; both claimed with SKIP LOCKED. Fan-out goes first so
-  // a run without a wait is done in the same pass.
-  { name: 'automation-fan-out', everySeconds: 10, run: async (db, at) => ({ ...(await fanOutEvents(db, at)) }), moreWaiting: (c) => (c.eventsMatched ?? 0) >= FAN_OUT_BATCH },
-  { name: 'automation-steps', everySeconds: 10, run: async (db, at) => ({ ...(await runDueSteps(db, at)) }), moreWaiting: (c) => (c.runsAdvanced ?? 0) + (c.runsFailed ?? 0) >= STEPS_BATCH },
+  // a run without a wait is done in the same pass. Every second: a visit's confirmation or a new
+  // patient's welcome is due within seconds of its event (issue 21: p99 < 5 s under a steady stream,
+  // bench/automations.ts; every 10 s, the wait for the next pass alone was up to 10 s), and an idle
+  // pass is two empty claims on partial indexes.
+  { name: 'automation-fan-out', everySeconds: 1, run: async (db, at) => ({ ...(await fanOutEvents(db, at)) }), moreWaiting: (c) => (c.eventsMatched ?? 0) >= FAN_OUT_BATCH },
+  { name: 'automation-steps', everySeconds: 1, run: async (db, at) => ({ ...(await runDueSteps(db, at, { lanes: STEPS_LANES })) }), moreWaiting: (c) => (c.runsAdvanced ?? 0) + (c.runsFailed ?? 0) >= STEPS_BATCH },
   // Campaigns (lib/engagement/campaigns): those whose time came are queued page by page (resumable),
   // then their recipients are handed to the outbox at each one's slot.
   { name: 'campaign-queue', everySeconds: 15, run: async (db, at) => ({ ...(await queueCampaigns(db, at)) }), moreWaiting: (c) => (c.campaignPagesWaiting ?? 0) > 0 },

@@ -36,6 +36,8 @@ import { nextWaitIndex, waitUntilTarget, type WaitAnchorTime } from './wait-unti
 
 export const FAN_OUT_BATCH = 200;
 export const STEPS_BATCH = 100;
+/** Runs the worker's steps job works at once (each its own transaction and connection). */
+export const STEPS_LANES = 4;
 /** A wait whose time is this close behind counts as not passed (a reminder booked on the dot). */
 const PASSED_GRACE_MS = 5 * 60_000;
 const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
@@ -72,8 +74,8 @@ export async function fanOutEvents(db: Database, at: Date = now(), options: { li
         const steps = runDefinitionSchema.shape.steps.safeParse(automation.steps);
         // A stored definition that no longer parses starts nothing (saving checks it; this is the belt).
         if (!filter.success || !steps.success) continue;
-        const facts = await loadFacts(tx, event, neededFacts(filter.data), at);
-        if (firstFailing(filter.data, facts)) continue;
+        // No filter, nothing to read (most automations: every booking, every new patient).
+        if (filter.data.length > 0 && firstFailing(filter.data, await loadFacts(tx, event, neededFacts(filter.data), at))) continue;
         const definition: RunDefinition = { trigger: automation.trigger, name: automation.name, steps: steps.data };
         const made = await tx
           .insert(automationRuns)
@@ -96,41 +98,61 @@ export interface StepsResult {
   runsFailed: number;
 }
 
-/** Works due runs, one transaction each, up to `limit`. */
-export async function runDueSteps(db: Database, at: Date = now(), options: { limit?: number } = {}): Promise<StepsResult> {
+/**
+ * Works due runs, one transaction each, up to `limit`, in `lanes` at once (the worker's job: a
+ * run is a score of short statements, so one lane mostly waits on round trips; each lane claims
+ * its own run with SKIP LOCKED, as a second runner would). Without `at`, each run is on the clock
+ * as it is claimed: a pass of a hundred runs takes seconds, and a run's log and the waits it
+ * starts count from when its steps are done, not from when the pass began. A given `at` (tests,
+ * the e2e clock) holds for the whole pass.
+ */
+export async function runDueSteps(db: Database, passAt?: Date, options: { limit?: number; lanes?: number } = {}): Promise<StepsResult> {
   const limit = options.limit ?? STEPS_BATCH;
+  let claims = 0;
   let runsAdvanced = 0;
   let runsFailed = 0;
-  for (let i = 0; i < limit; i++) {
-    const worked = await db.transaction(async (tx) => {
-      const [run] = await tx
-        .select()
-        .from(automationRuns)
-        .where(and(eq(automationRuns.status, 'waiting'), lte(automationRuns.nextRunAt, at)))
-        .orderBy(asc(automationRuns.nextRunAt))
-        .limit(1)
-        .for('update', { skipLocked: true });
-      if (!run) return null;
-      try {
-        // A savepoint: a step that throws undoes its own writes, and the run records the failure.
-        await tx.transaction((sp) => advanceRun(sp, run, at));
-        return 'advanced' as const;
-      } catch (error) {
-        const failed = run.attempts + 1 > RETRY_DELAYS_MS.length;
-        const detail = `Step ${run.stepIndex + 1} could not be done (${errorSummary(error)})${failed ? '; the run stopped after the last retry' : '; it will be tried again'}.`;
-        await tx.update(automationRuns).set(failed
-          ? { status: 'failed', nextRunAt: null, finishedAt: at, attempts: run.attempts + 1, lastError: errorSummary(error) }
-          : { attempts: run.attempts + 1, nextRunAt: new Date(at.getTime() + RETRY_DELAYS_MS[run.attempts]!), lastError: errorSummary(error) })
-          .where(and(eq(automationRuns.tenantId, run.tenantId), eq(automationRuns.id, run.id)));
-        await logStep(tx, run, run.stepIndex, 'error', 'failed', detail, at);
-        return failed ? ('failed' as const) : ('retry' as const);
-      }
-    });
-    if (worked === null) break;
+  const claimNext = async () => {
+    claims += 1;
+    const worked = await workDueRun(db, passAt ?? now());
     if (worked === 'advanced') runsAdvanced += 1;
     if (worked === 'failed') runsFailed += 1;
-  }
+    return worked !== null;
+  };
+  // One claim before the lanes open: a pass that finds nothing (most of them) is one transaction.
+  if (limit < 1 || !(await claimNext())) return { runsAdvanced, runsFailed };
+  const lane = async () => {
+    while (claims < limit && (await claimNext()));
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.lanes ?? 1) }, lane));
   return { runsAdvanced, runsFailed };
+}
+
+/** Claims the next due run and advances it in one transaction; null when none is due. */
+async function workDueRun(db: Database, at: Date): Promise<'advanced' | 'failed' | 'retry' | null> {
+  return db.transaction(async (tx) => {
+    const [run] = await tx
+      .select()
+      .from(automationRuns)
+      .where(and(eq(automationRuns.status, 'waiting'), lte(automationRuns.nextRunAt, at)))
+      .orderBy(asc(automationRuns.nextRunAt))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!run) return null;
+    try {
+      // A savepoint: a step that throws undoes its own writes, and the run records the failure.
+      await tx.transaction((sp) => advanceRun(sp, run, at));
+      return 'advanced' as const;
+    } catch (error) {
+      const failed = run.attempts + 1 > RETRY_DELAYS_MS.length;
+      const detail = `Step ${run.stepIndex + 1} could not be done (${errorSummary(error)})${failed ? '; the run stopped after the last retry' : '; it will be tried again'}.`;
+      await tx.update(automationRuns).set(failed
+        ? { status: 'failed', nextRunAt: null, finishedAt: at, attempts: run.attempts + 1, lastError: errorSummary(error) }
+        : { attempts: run.attempts + 1, nextRunAt: new Date(at.getTime() + RETRY_DELAYS_MS[run.attempts]!), lastError: errorSummary(error) })
+        .where(and(eq(automationRuns.tenantId, run.tenantId), eq(automationRuns.id, run.id)));
+      await logStep(tx, run, run.stepIndex, 'error', 'failed', detail, at);
+      return failed ? ('failed' as const) : ('retry' as const);
+    }
+  });
 }
 
 async function logStep(tx: Transaction, run: AutomationRun, stepIndex: number, kind: string, outcome: 'done' | 'skipped' | 'waiting' | 'stopped' | 'failed', detail: string, at: Date) {
