@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/db/client';
 import {
@@ -50,10 +50,26 @@ function attentionConditions(at: Date): Record<Exclude<OrderView, 'all' | 'atten
   };
 }
 
+/**
+ * The statuses each bucket starts from. Every bucket's condition opens with its own statuses, and
+ * no status is in two buckets, so an order is in one bucket at most: "Needs attention" is their
+ * union and its count their sum. The list names the statuses on their own as well, so that
+ * PostgreSQL reads the orders through (tenant, status, created_at) instead of all the clinic's.
+ */
+const BUCKET_STATUSES: Record<Exclude<OrderView, 'all' | 'attention'>, readonly OrderStatus[]> = {
+  failed_payment: ['awaiting_payment'],
+  requirements_overdue: ['awaiting_requirements'],
+  shipment_exception: ['awaiting_fulfilment', 'shipped'],
+  review_waiting: ['awaiting_review'],
+};
+const ATTENTION_STATUSES = Object.values(BUCKET_STATUSES).flat();
+
 function viewCondition(view: OrderView, at: Date): SQL | undefined {
   if (view === 'all') return undefined;
   const buckets = attentionConditions(at);
-  return view === 'attention' ? sql`(${sql.join(Object.values(buckets), sql` or `)})` : buckets[view];
+  return view === 'attention'
+    ? and(inArray(orders.status, ATTENTION_STATUSES), sql`(${sql.join(Object.values(buckets), sql` or `)})`)
+    : and(inArray(orders.status, BUCKET_STATUSES[view]), buckets[view]);
 }
 
 export interface OrderListRow {
@@ -138,20 +154,33 @@ export async function listClinicOrders(db: Executor, ctx: StaffContext, query: O
     if (query.from) filters.push(gte(orders.createdAt, zonedInstant(query.from, '00:00', zone)));
     if (query.to) filters.push(lt(orders.createdAt, zonedInstant(addDays(query.to, 1), '00:00', zone)));
   }
-  const buckets = attentionConditions(at);
-  const [rows, [counts]] = await Promise.all([
+  const [rows, counts] = await Promise.all([
     listQuery(db, tenantId, filters)
       .orderBy(desc(orders.createdAt), desc(orders.id)).limit(ORDER_PAGE_SIZE + 1).offset((query.page - 1) * ORDER_PAGE_SIZE),
-    db.select({
-      all: sql<number>`count(*)::int`,
-      attention: sql<number>`(count(*) filter (where ${viewCondition('attention', at)!}))::int`,
-      failed_payment: sql<number>`(count(*) filter (where ${buckets.failed_payment}))::int`,
-      requirements_overdue: sql<number>`(count(*) filter (where ${buckets.requirements_overdue}))::int`,
-      shipment_exception: sql<number>`(count(*) filter (where ${buckets.shipment_exception}))::int`,
-      review_waiting: sql<number>`(count(*) filter (where ${buckets.review_waiting}))::int`,
-    }).from(orders).where(eq(orders.tenantId, tenantId)),
+    orderCounts(db, tenantId, at),
   ]);
-  return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts: counts! };
+  return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts };
+}
+
+/**
+ * The tabs' counts in one statement: each bucket counted from its own statuses' orders (an index
+ * range each), never by testing every order of the clinic against every bucket — that form cost
+ * hundreds of milliseconds at 20,000 orders (its estimate, a correlated probe per order, also
+ * passed PostgreSQL's JIT threshold: ~70 ms of compiling per request).
+ */
+async function orderCounts(db: Executor, tenantId: string, at: Date): Promise<OrderCounts> {
+  const buckets = attentionConditions(at);
+  const count = (view: Exclude<OrderView, 'all' | 'attention'>) => sql<number>`(select count(*) from ${orders}
+    where orders.tenant_id = ${tenantId} and ${inArray(orders.status, BUCKET_STATUSES[view])} and ${buckets[view]})::int`;
+  const [row] = await db.select({
+    all: sql<number>`(select count(*) from ${orders} where orders.tenant_id = ${tenantId})::int`,
+    failed_payment: count('failed_payment'),
+    requirements_overdue: count('requirements_overdue'),
+    shipment_exception: count('shipment_exception'),
+    review_waiting: count('review_waiting'),
+  }).from(sql`(select 1) as one`);
+  const { all, ...byBucket } = row!;
+  return { all, attention: Object.values(byBucket).reduce((n, c) => n + c, 0), ...byBucket };
 }
 
 /** A patient's orders for the chart's Orders tab, newest first. */
