@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { adjustmentFromForm, adjustmentSchema, readInvoiceLines } from '@/lib/billing/invoice-forms';
 import { formatMoney, parseMoney } from '@/lib/billing/money';
+import { deskPaymentFromForm, deskPaymentSchema, refundFromForm, refundSchema } from '@/lib/billing/staff-forms';
 import { couponFromForm, createCouponSchema } from '@/lib/commerce/coupon-forms';
 import { createProductSchema, productFromForm, readPhaseRows } from '@/lib/commerce/product-forms';
 import { hostileNumberText, hostileString, leaksIn, unicodeDigits, zodDefaultIn } from '../support/hostile';
@@ -150,6 +151,41 @@ describe('amount fields of the forms (property)', () => {
       }),
       { numRuns: RUNS * 3, seed: SEED },
     );
+  });
+
+  const UUID = '3f1c2a8e-5b7d-4c1e-9a2b-6d8e0f1a2b3c';
+
+  it('a desk payment likewise (above zero)', () => {
+    fc.assert(
+      fc.property(amountText, (amount) => {
+        const parsed = deskPaymentSchema.safeParse({ attemptKey: UUID, patientId: UUID, currency: 'USD', method: 'cash', reference: '', locationId: '', amount, invoiceIds: [UUID] });
+        if (!parsed.success) return wordsOnly(parsed.error.issues);
+        expect(deskPaymentFromForm(parsed.data).amount, amount).toBe(meant(amount.trim()));
+      }),
+      { numRuns: RUNS * 3, seed: SEED },
+    );
+  });
+
+  it('a refund likewise (above zero)', () => {
+    fc.assert(
+      fc.property(amountText, (amount) => {
+        const parsed = refundSchema.safeParse({ attemptKey: UUID, paymentId: UUID, currency: 'USD', amount, reason: 'Overcharged' });
+        if (!parsed.success) return wordsOnly(parsed.error.issues);
+        expect(refundFromForm(parsed.data).amount, amount).toBe(meant(amount.trim()));
+      }),
+      { numRuns: RUNS * 3, seed: SEED },
+    );
+  });
+
+  it('every one of these forms takes a plain amount (so the properties above are not vacuous)', () => {
+    const amount = '$1,200.50';
+    const desk = deskPaymentSchema.parse({ attemptKey: UUID, patientId: UUID, currency: 'USD', method: 'cash', reference: '', locationId: '', amount, invoiceIds: [UUID] });
+    expect(deskPaymentFromForm(desk).amount).toBe(120_050);
+    expect(refundFromForm(refundSchema.parse({ attemptKey: UUID, paymentId: UUID, currency: 'USD', amount, reason: 'Overcharged' })).amount).toBe(120_050);
+    expect(adjustmentFromForm(adjustmentSchema.parse({ invoiceId: UUID, currency: 'USD', direction: 'charge', amount, memo: 'Goodwill' })).amount).toBe(120_050);
+    expect(productFromForm(createProductSchema.parse(product(amount))).unitAmount).toBe(120_050);
+    const phases = readPhaseRows([{ price: amount, unit: 'month', count: '1', ends: 'forever', cycles: '' }], 'USD');
+    expect('phases' in phases && phases.phases[0]!.unitAmount).toBe(120_050);
   });
 
   it('an invoice line’s price and discount likewise', () => {
