@@ -4,12 +4,12 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Executor } from '@/db/client';
 import {
   accessLevels, coupons, formAssignments, invoices, orderLines, orderNotes, orderRequirements, orders, orderStatusHistory, patients, paymentAllocations,
-  payments, portalAccounts, products, refunds, shipments, staffUsers, type OrderStatus, type ShipmentStatus,
+  payments, portalAccounts, products, refunds, shipments, staffUsers, type OrderStatus, type ProductStatus, type ShipmentStatus,
 } from '@/db/schema';
 import { assertPermission, hasPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { invoiceLabel, receiptLabel } from '@/lib/billing/numbering';
-import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
+import { clinicTimeZone, clinicTimeZoneColumn } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
 import { isUuid } from '@/lib/kernel/ids';
 import { auditChartSection } from '@/lib/patients/chart-audit';
@@ -134,7 +134,9 @@ export type OrderCounts = Record<OrderView, number>;
  * /emr/orders: one page of the clinic's orders, newest first, narrowed by the view and the
  * filters, and how many orders each view holds (the tabs' counts, over all the clinic's orders).
  */
-export async function listClinicOrders(db: Executor, ctx: StaffContext, query: OrderListQuery): Promise<{ rows: OrderListRow[]; page: number; hasMore: boolean; counts: OrderCounts }> {
+export async function listClinicOrders(
+  db: Executor, ctx: StaffContext, query: OrderListQuery,
+): Promise<{ rows: OrderListRow[]; page: number; hasMore: boolean; counts: OrderCounts; /** The clinic's (clinicTimeZone), for the times shown. */ timeZone: string }> {
   assertPermission(ctx, 'orders.view');
   const at = now();
   const tenantId = ctx.tenant.id;
@@ -154,12 +156,12 @@ export async function listClinicOrders(db: Executor, ctx: StaffContext, query: O
     if (query.from) filters.push(gte(orders.createdAt, zonedInstant(query.from, '00:00', zone)));
     if (query.to) filters.push(lt(orders.createdAt, zonedInstant(addDays(query.to, 1), '00:00', zone)));
   }
-  const [rows, counts] = await Promise.all([
+  const [rows, { timeZone, counts }] = await Promise.all([
     listQuery(db, tenantId, filters)
       .orderBy(desc(orders.createdAt), desc(orders.id)).limit(ORDER_PAGE_SIZE + 1).offset((query.page - 1) * ORDER_PAGE_SIZE),
     orderCounts(db, tenantId, at),
   ]);
-  return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts };
+  return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts, timeZone };
 }
 
 /**
@@ -168,19 +170,20 @@ export async function listClinicOrders(db: Executor, ctx: StaffContext, query: O
  * hundreds of milliseconds at 20,000 orders (its estimate, a correlated probe per order, also
  * passed PostgreSQL's JIT threshold: ~70 ms of compiling per request).
  */
-async function orderCounts(db: Executor, tenantId: string, at: Date): Promise<OrderCounts> {
+async function orderCounts(db: Executor, tenantId: string, at: Date): Promise<{ timeZone: string; counts: OrderCounts }> {
   const buckets = attentionConditions(at);
   const count = (view: Exclude<OrderView, 'all' | 'attention'>) => sql<number>`(select count(*) from ${orders}
     where orders.tenant_id = ${tenantId} and ${inArray(orders.status, BUCKET_STATUSES[view])} and ${buckets[view]})::int`;
   const [row] = await db.select({
+    timeZone: clinicTimeZoneColumn(tenantId),
     all: sql<number>`(select count(*) from ${orders} where orders.tenant_id = ${tenantId})::int`,
     failed_payment: count('failed_payment'),
     requirements_overdue: count('requirements_overdue'),
     shipment_exception: count('shipment_exception'),
     review_waiting: count('review_waiting'),
   }).from(sql`(select 1) as one`);
-  const { all, ...byBucket } = row!;
-  return { all, attention: Object.values(byBucket).reduce((n, c) => n + c, 0), ...byBucket };
+  const { timeZone, all, ...byBucket } = row!;
+  return { timeZone, counts: { all, attention: Object.values(byBucket).reduce((n, c) => n + c, 0), ...byBucket } };
 }
 
 /** A patient's orders for the chart's Orders tab, newest first. */
@@ -203,16 +206,26 @@ export async function orderAssignees(db: Executor, tenantId: string): Promise<{ 
     .orderBy(asc(staffUsers.fullName), asc(staffUsers.id));
 }
 
-/** What the list's filters and an order's assignment offer: people, teams, products. */
+/**
+ * What the list's filters and an order's assignment offer: people (orderAssignees' rule), teams,
+ * products. The people and the products come in one statement, as two JSON lists.
+ */
 export async function orderFilterOptions(db: Executor, ctx: StaffContext) {
   assertPermission(ctx, 'orders.view');
-  const [staff, settings, productRows] = await Promise.all([
-    orderAssignees(db, ctx.tenant.id),
-    getCommerceSettings(db, ctx.tenant.id),
-    db.select({ id: products.id, name: products.name, status: products.status }).from(products)
-      .where(eq(products.tenantId, ctx.tenant.id)).orderBy(asc(products.status), asc(products.position), asc(products.name)),
+  const tenantId = ctx.tenant.id;
+  const [[lists], settings] = await Promise.all([
+    db.select({
+      staff: sql<{ id: string; fullName: string }[]>`coalesce((
+        select json_agg(json_build_object('id', s.id, 'fullName', s.full_name) order by s.full_name, s.id)
+        from ${staffUsers} s join ${accessLevels} a on a.tenant_id = s.tenant_id and a.id = s.access_level_id
+        where s.tenant_id = ${tenantId} and s.status = 'active' and 'orders.view' = any(a.permissions)), '[]'::json)`,
+      products: sql<{ id: string; name: string; status: ProductStatus }[]>`coalesce((
+        select json_agg(json_build_object('id', p.id, 'name', p.name, 'status', p.status) order by p.status, p.position, p.name)
+        from ${products} p where p.tenant_id = ${tenantId}), '[]'::json)`,
+    }).from(sql`(select 1) as one`),
+    getCommerceSettings(db, tenantId),
   ]);
-  return { staff, teams: settings.teams, products: productRows };
+  return { staff: lists!.staff, teams: settings.teams, products: lists!.products };
 }
 
 /**

@@ -5,7 +5,6 @@ import { Page } from '@/components/ui/page';
 import { getDb } from '@/db/client';
 import { requireStaff } from '@/lib/auth/staff-session';
 import { formatMoney } from '@/lib/billing/money';
-import { clinicTimeZone } from '@/lib/clinic-forms/reminders';
 import { assigneeFilterValue, ORDER_STATUSES, ORDER_VIEW_LABELS, ORDER_VIEWS, orderListQuery, type OrderListQuery, type OrderView } from '@/lib/commerce/order-forms';
 import { ORDER_STATUS_LABELS } from '@/lib/commerce/order-status';
 import { listClinicOrders, orderFilterOptions } from '@/lib/commerce/orders-staff';
@@ -44,8 +43,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const ctx = await requireStaff('emr', 'orders.view');
   const db = getDb();
   const query = orderListQuery(await searchParams);
-  const [list, options, zone] = await Promise.all([listClinicOrders(db, ctx, query), orderFilterOptions(db, ctx), clinicTimeZone(db, ctx.tenant.id)]);
-  const when = dateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+  const [list, options] = await Promise.all([listClinicOrders(db, ctx, query), orderFilterOptions(db, ctx)]);
+  const when = dateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: list.timeZone });
   const canManage = ctx.actor.permissions.has('orders.manage');
   const attentionViews = ORDER_VIEWS.filter((v) => v !== 'all' && v !== 'attention');
   const tab = (view: OrderView) => {
