@@ -2,13 +2,14 @@ import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
-import { billingSettings, coupons, formResponses, formTemplates, products } from '@/db/schema';
+import { automations, billingSettings, coupons, formResponses, formTemplates, messageTemplates, products } from '@/db/schema';
 import { checkAnswers } from '@/lib/clinic-forms/answers';
 import type { FormField } from '@/lib/clinic-forms/definition';
 import { MAX_FIELDS } from '@/lib/clinic-forms/definition-schema';
-import { fromResponseItems } from '@/lib/clinic-forms/response-items';
+import { fromResponseItems, type ResponseItem } from '@/lib/clinic-forms/response-items';
 import { getTemplate } from '@/lib/clinic-forms/templates';
 import { checkCoupon } from '@/lib/commerce/checkout';
+import { checkTemplateText } from '@/lib/engagement/templates/placeholders';
 import { describeOutcome, diffSnapshots, formData, hostFor, invokeAction, safeJson, signIn, snapshotTenants, type Outcome, type RequestSpec } from '../support/action-harness';
 import { hostileNumberText, hostileString, hostileValue, leaksIn, stringsIn, zodDefaultIn } from '../support/hostile';
 import { createStaffContext } from '../support/staff-context';
@@ -35,6 +36,8 @@ const formsActions = await import('@/app/t/[tenant]/crm/(app)/forms/actions');
 const portalForms = await import('@/app/t/[tenant]/portal/(app)/forms/actions');
 const productActions = await import('@/app/t/[tenant]/crm/(app)/products/actions');
 const couponActions = await import('@/app/t/[tenant]/crm/(app)/coupons/actions');
+const automationActions = await import('@/app/t/[tenant]/crm/(app)/automations/actions');
+const templateActions = await import('@/app/t/[tenant]/crm/(app)/templates/actions');
 
 type Clinic = Awaited<ReturnType<typeof formsClinic>>;
 let clinic: Clinic;
@@ -188,7 +191,7 @@ describe('portal forms: answers of the wrong type', () => {
         answerOf(outcome, `autosave ${safeJson(answers).slice(0, 300)}`);
         const row = await current();
         if (!row) return;
-        const stored = fromResponseItems(definition, row.items);
+        const stored = fromResponseItems(definition, row.items as ResponseItem[]);
         // What is stored is what the form accepts: checking it again finds no problem and keeps it all.
         const again = checkAnswers(definition, stored, { final: false });
         expect(again.problems).toEqual({});
@@ -319,4 +322,73 @@ describe('coupon codes that look like another', () => {
   it.each(LOOK_ALIKES.map((c) => [c]))('%j redeems nothing at checkout (unknown code)', async (code) => {
     await expect(checkCoupon(getDb(), clinic.tenant.id, code, { productIds: [], patientId: null, currency: 'USD' })).rejects.toMatchObject({ code: 'coupon-unknown' });
   });
+});
+
+// ---- Automations and templates -------------------------------------------------------------------------------
+
+describe('automation builder and message templates: hostile posts', () => {
+  beforeAll(freshClinic);
+
+  const post = (fields: Record<string, string | readonly string[]>) => invokeAction(staffReq, automationActions.automationBuilderAction, {}, formData(fields));
+  const base = { intent: 'save', name: 'Reminder', trigger: 'appointment.booked', 'steps.0.kind': 'wait', 'steps.0.duration.amount': '1', 'steps.0.duration.unit': 'days' };
+
+  it.each([
+    ['an operator that does not exist', { ...base, 'filter.0.kind': 'event', 'filter.0.key': 'serviceId', 'filter.0.op': 'matches', 'filter.0.values': '.*' }],
+    ['an event field named __proto__', { ...base, 'filter.0.kind': 'event', 'filter.0.key': '__proto__', 'filter.0.op': 'in', 'filter.0.values': 'x' }],
+    ['an age of the wrong type', { ...base, 'filter.0.kind': 'age', 'filter.0.op': 'at_least', 'filter.0.years': '1e3' }],
+    ['a wait of a year and two days', { ...base, 'steps.0.duration.amount': '367', 'steps.0.duration.unit': 'days' }],
+    ['a wait of -1 days', { ...base, 'steps.0.duration.amount': '-1' }],
+    ['10,000 filter conditions', { ...base, ...Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`filter.${i}.kind`, 'tag'])) }],
+    ['10,000 values', { ...base, 'filter.0.kind': 'language', 'filter.0.values': Array.from({ length: 10_000 }, () => 'en') }],
+    ['a 100,000-character name', { ...base, name: 'x'.repeat(100_000) }],
+  ])('%s: never a 500, refused in words, nothing written', async (_name, fields) => {
+    const { outcome, changed } = await changes(() => post(fields as Record<string, string | readonly string[]>));
+    expect(refused(answerOf(outcome, _name)), describeOutcome(outcome)).toBe(true);
+    expect(changed).toEqual([]);
+  }, 60_000);
+
+  it('a valid draft is saved (so the refusals above are not a builder that refuses everything)', async () => {
+    const outcome = await post(base);
+    expect(outcome.kind, describeOutcome(outcome)).toBe('redirect');
+  }, 60_000);
+
+  it.each([
+    ['a condition kind that does not exist', { 'filter.0.kind': 'script', 'filter.0.op': 'in', 'steps.1.kind': 'exec', 'steps.1.url': 'file:///etc/passwd' }],
+    ['prototype keys in the names', { 'steps.0.__proto__.kind': 'webhook', 'filter.__proto__.kind': 'event', 'steps.0.constructor.prototype': 'x', '__proto__.name': 'x', 'steps.__proto__': 'x' }],
+  ])('%s: left out (the builder reads its own fields only), the rest saved as typed', async (_name, extra) => {
+    const name = `Reminder ${Math.random().toString(36).slice(2, 8)}`;
+    const outcome = await post({ ...base, name, ...extra });
+    expect(outcome.kind, describeOutcome(outcome)).toBe('redirect');
+    const [row] = await getDb().select().from(automations).where(and(eq(automations.tenantId, clinic.tenant.id), eq(automations.name, name)));
+    expect(row!.filter).toEqual([]);
+    expect(row!.steps).toEqual([{ kind: 'wait', duration: { amount: 1, unit: 'days' } }]);
+  }, 60_000);
+
+  const templateForm = (enBody: string, enSubject = 'Hello') => formData({ name: `T ${Math.random().toString(36).slice(2, 8)}`, channel: 'email', purpose: 'marketing', enSubject, enBody, esSubject: '', esBody: '' });
+
+  it.each([
+    ['an unknown placeholder', 'Hi {{patient.diagnosis}}'],
+    ['a placeholder of another patient', 'Hi {{patient.1.firstName}}'],
+    ['a visit’s placeholder in marketing', 'See you {{appointment.date}}'],
+    ['an unclosed brace', 'Hi {{patient.firstName'],
+    ['braces 5,000 deep', `${'{'.repeat(5_000)}patient.firstName${'}'.repeat(5_000)}`],
+    ['5,000 unclosed openings', '{{'.repeat(5_000)],
+    ['a 100,000-character body', 'x'.repeat(100_000)],
+  ])('a template with %s: refused in words, nothing written', async (_name, body) => {
+    const { outcome, changed } = await changes(() => invokeAction(staffReq, templateActions.createTemplateAction, {}, templateForm(body)));
+    const { values: _echo, ...said } = answerOf(outcome, _name);
+    expect(refused(said), describeOutcome(outcome)).toBe(true);
+    // The words beside the field stay a few sentences, however many problems the text has.
+    expect(JSON.stringify(said).length).toBeLessThan(5_000);
+    expect(changed).toEqual([]);
+  }, 60_000);
+
+  it('a template with script in its words is stored as typed text, its placeholders all allowed', async () => {
+    const outcome = await invokeAction(staffReq, templateActions.createTemplateAction, {}, templateForm('<script>alert(1)</script> Hi {{patient.firstName}}', '<img src=x onerror=alert(1)>'));
+    expect(outcome.kind, describeOutcome(outcome)).toBe('redirect');
+    const id = (outcome as { location: string }).location.split('/').at(-1)!.split('?')[0]!;
+    const [row] = await getDb().select().from(messageTemplates).where(and(eq(messageTemplates.tenantId, clinic.tenant.id), eq(messageTemplates.id, id)));
+    const en = (row!.content as Record<string, { body: string }>).en!;
+    expect(checkTemplateText(en.body, { channel: 'email', purpose: 'marketing' })).toEqual([]);
+  }, 60_000);
 });

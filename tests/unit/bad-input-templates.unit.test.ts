@@ -67,6 +67,14 @@ describe('template text: named hostile cases', () => {
     for (const p of problems) expect(p.message.length).toBeLessThan(400);
   });
 
+  it.each([['{{'.repeat(5_000)], ['}}'.repeat(5_000)], [Array.from({ length: 500 }, (_, i) => `{{patient.x${i}}}`).join('')]])('a body of thousands of problems gets a field error of a few sentences, not one per problem (%#)', (enBody) => {
+    const parsed = createTemplateSchema.safeParse({ name: 'T', channel: 'email', purpose: 'care', enSubject: 'Hi', enBody, esSubject: '', esBody: '' });
+    expect(parsed.success).toBe(false);
+    const message = parsed.error!.issues.find((i) => i.path[0] === 'enBody')!.message;
+    // Each distinct sentence once, at most five of them, then how many more.
+    expect(message.length).toBeLessThan(2_000);
+  });
+
   it('a form of 20,000-character bodies is refused in words, in bounded time', () => {
     const parsed = timed(() => createTemplateSchema.safeParse({ name: 'T', channel: 'email', purpose: 'care', enSubject: 'Hi', enBody: '{{'.repeat(10_000), esSubject: '', esBody: '' }));
     expect(parsed.success).toBe(false);

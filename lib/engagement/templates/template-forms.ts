@@ -5,7 +5,7 @@ import type { FieldErrors } from '@/lib/actions/result';
 import { LOCALES, type Locale } from '@/lib/i18n/core';
 import { withoutControlChars } from '@/lib/validation/text';
 import { z } from '@/lib/validation/zod';
-import { checkTemplateText, fillPlaceholders, SAMPLE_VALUES } from './placeholders';
+import { checkTemplateText, fillPlaceholders, SAMPLE_VALUES, type TemplateTextProblem } from './placeholders';
 import { MAX_SMS_SEGMENTS, smsAsSent, smsSegments } from './sms-segments';
 
 /**
@@ -60,7 +60,7 @@ export function checkTemplateContent({ channel, purpose, content }: TemplateWord
       errors[subjectField] = 'Keep the subject on one line.';
     } else {
       const problems = checkTemplateText(words.subject, { channel, purpose });
-      if (problems.length) errors[subjectField] = problems.map((p) => p.message).join(' ');
+      if (problems.length) errors[subjectField] = problemsText(problems);
     }
     if (!words.body.trim()) {
       errors[bodyField] = `Write the ${name} text.`;
@@ -72,7 +72,7 @@ export function checkTemplateContent({ channel, purpose, content }: TemplateWord
     }
     const problems = checkTemplateText(words.body, { channel, purpose });
     if (problems.length) {
-      errors[bodyField] = problems.map((p) => p.message).join(' ');
+      errors[bodyField] = problemsText(problems);
       continue;
     }
     if (channel === 'sms') {
@@ -83,6 +83,16 @@ export function checkTemplateContent({ channel, purpose, content }: TemplateWord
     }
   }
   return errors;
+}
+
+/** Problems shown at once beside a field: a text of thousands of stray braces has as many problems. */
+const PROBLEMS_SHOWN = 5;
+
+/** A field's problems as its error: the first few, then how many more (each distinct sentence once). */
+function problemsText(problems: readonly TemplateTextProblem[]): string {
+  const messages = [...new Set(problems.map((p) => p.message))];
+  const rest = messages.length - PROBLEMS_SHOWN;
+  return [...messages.slice(0, PROBLEMS_SHOWN), ...(rest > 0 ? [`…and ${rest.toLocaleString('en-US')} more ${rest === 1 ? 'problem' : 'problems'} like these.`] : [])].join(' ');
 }
 
 /** An SMS as a patient would get it, with the sample values: what the CRM counts and shows. */
