@@ -136,7 +136,13 @@ export type OrderCounts = Record<OrderView, number>;
  */
 export async function listClinicOrders(
   db: Executor, ctx: StaffContext, query: OrderListQuery,
-): Promise<{ rows: OrderListRow[]; page: number; hasMore: boolean; counts: OrderCounts; /** The clinic's (clinicTimeZone), for the times shown. */ timeZone: string }> {
+): Promise<{
+  rows: OrderListRow[]; page: number; hasMore: boolean; counts: OrderCounts;
+  /** The clinic's (clinicTimeZone), for the times shown. */
+  timeZone: string;
+  /** What orderFilterOptions answers, read with the counts. */
+  filterOptions: OrderFilterOptions;
+}> {
   assertPermission(ctx, 'orders.view');
   const at = now();
   const tenantId = ctx.tenant.id;
@@ -156,25 +162,26 @@ export async function listClinicOrders(
     if (query.from) filters.push(gte(orders.createdAt, zonedInstant(query.from, '00:00', zone)));
     if (query.to) filters.push(lt(orders.createdAt, zonedInstant(addDays(query.to, 1), '00:00', zone)));
   }
-  const [rows, { timeZone, counts }] = await Promise.all([
+  const [rows, { timeZone, counts, filters: filterOptions }] = await Promise.all([
     listQuery(db, tenantId, filters)
       .orderBy(desc(orders.createdAt), desc(orders.id)).limit(ORDER_PAGE_SIZE + 1).offset((query.page - 1) * ORDER_PAGE_SIZE),
     orderCounts(db, tenantId, at),
   ]);
-  return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts, timeZone };
+  return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts, timeZone, filterOptions };
 }
 
 /**
- * The tabs' counts in one statement: each bucket counted from its own statuses' orders (an index
+ * The tabs' counts, the clinic's zone and the filters' choices in one statement: each bucket counted from its own statuses' orders (an index
  * range each), never by testing every order of the clinic against every bucket — that form cost
  * hundreds of milliseconds at 20,000 orders (its estimate, a correlated probe per order, also
  * passed PostgreSQL's JIT threshold: ~70 ms of compiling per request).
  */
-async function orderCounts(db: Executor, tenantId: string, at: Date): Promise<{ timeZone: string; counts: OrderCounts }> {
+async function orderCounts(db: Executor, tenantId: string, at: Date): Promise<{ timeZone: string; counts: OrderCounts; filters: OrderFilterOptions }> {
   const buckets = attentionConditions(at);
   const count = (view: Exclude<OrderView, 'all' | 'attention'>) => sql<number>`(select count(*) from ${orders}
     where orders.tenant_id = ${tenantId} and ${inArray(orders.status, BUCKET_STATUSES[view])} and ${buckets[view]})::int`;
   const [row] = await db.select({
+    ...filterOptionColumns(tenantId),
     timeZone: clinicTimeZoneColumn(tenantId),
     all: sql<number>`(select count(*) from ${orders} where orders.tenant_id = ${tenantId})::int`,
     failed_payment: count('failed_payment'),
@@ -182,8 +189,11 @@ async function orderCounts(db: Executor, tenantId: string, at: Date): Promise<{ 
     shipment_exception: count('shipment_exception'),
     review_waiting: count('review_waiting'),
   }).from(sql`(select 1) as one`);
-  const { timeZone, all, ...byBucket } = row!;
-  return { timeZone, counts: { all, attention: Object.values(byBucket).reduce((n, c) => n + c, 0), ...byBucket } };
+  const { staff, products: productList, teams, timeZone, all, ...byBucket } = row!;
+  return {
+    timeZone, filters: await withTeams(db, tenantId, { staff, products: productList, teams }),
+    counts: { all, attention: Object.values(byBucket).reduce((n, c) => n + c, 0), ...byBucket },
+  };
 }
 
 /** A patient's orders for the chart's Orders tab, newest first. */
@@ -206,26 +216,39 @@ export async function orderAssignees(db: Executor, tenantId: string): Promise<{ 
     .orderBy(asc(staffUsers.fullName), asc(staffUsers.id));
 }
 
+export interface OrderFilterOptions {
+  staff: { id: string; fullName: string }[];
+  teams: string[];
+  products: { id: string; name: string; status: ProductStatus }[];
+}
+
 /**
- * What the list's filters and an order's assignment offer: people (orderAssignees' rule), teams,
- * products. The people and the products come in one statement, as two JSON lists.
+ * What the list's filters and an order's assignment offer, as columns of one statement: people
+ * (orderAssignees' rule), products, and the teams (null before the clinic saved its shop options:
+ * then the settings' defaults, through withTeams).
  */
-export async function orderFilterOptions(db: Executor, ctx: StaffContext) {
+function filterOptionColumns(tenantId: string) {
+  return {
+    staff: sql<OrderFilterOptions['staff']>`coalesce((
+      select json_agg(json_build_object('id', s.id, 'fullName', s.full_name) order by s.full_name, s.id)
+      from ${staffUsers} s join ${accessLevels} a on a.tenant_id = s.tenant_id and a.id = s.access_level_id
+      where s.tenant_id = ${tenantId} and s.status = 'active' and 'orders.view' = any(a.permissions)), '[]'::json)`,
+    products: sql<OrderFilterOptions['products']>`coalesce((
+      select json_agg(json_build_object('id', p.id, 'name', p.name, 'status', p.status) order by p.status, p.position, p.name)
+      from ${products} p where p.tenant_id = ${tenantId}), '[]'::json)`,
+    teams: sql<string[] | null>`(select cs.teams from commerce_settings cs where cs.tenant_id = ${tenantId})`,
+  };
+}
+
+async function withTeams(db: Executor, tenantId: string, row: { staff: OrderFilterOptions['staff']; products: OrderFilterOptions['products']; teams: string[] | null }): Promise<OrderFilterOptions> {
+  return { staff: row.staff, products: row.products, teams: row.teams ?? (await getCommerceSettings(db, tenantId)).teams };
+}
+
+/** What the list's filters and an order's assignment offer: people, teams, products, in one statement. */
+export async function orderFilterOptions(db: Executor, ctx: StaffContext): Promise<OrderFilterOptions> {
   assertPermission(ctx, 'orders.view');
-  const tenantId = ctx.tenant.id;
-  const [[lists], settings] = await Promise.all([
-    db.select({
-      staff: sql<{ id: string; fullName: string }[]>`coalesce((
-        select json_agg(json_build_object('id', s.id, 'fullName', s.full_name) order by s.full_name, s.id)
-        from ${staffUsers} s join ${accessLevels} a on a.tenant_id = s.tenant_id and a.id = s.access_level_id
-        where s.tenant_id = ${tenantId} and s.status = 'active' and 'orders.view' = any(a.permissions)), '[]'::json)`,
-      products: sql<{ id: string; name: string; status: ProductStatus }[]>`coalesce((
-        select json_agg(json_build_object('id', p.id, 'name', p.name, 'status', p.status) order by p.status, p.position, p.name)
-        from ${products} p where p.tenant_id = ${tenantId}), '[]'::json)`,
-    }).from(sql`(select 1) as one`),
-    getCommerceSettings(db, tenantId),
-  ]);
-  return { staff: lists!.staff, teams: settings.teams, products: lists!.products };
+  const [row] = await db.select(filterOptionColumns(ctx.tenant.id)).from(sql`(select 1) as one`);
+  return withTeams(db, ctx.tenant.id, row!);
 }
 
 /**

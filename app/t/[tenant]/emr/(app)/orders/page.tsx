@@ -7,7 +7,7 @@ import { requireStaff } from '@/lib/auth/staff-session';
 import { formatMoney } from '@/lib/billing/money';
 import { assigneeFilterValue, ORDER_STATUSES, ORDER_VIEW_LABELS, ORDER_VIEWS, orderListQuery, type OrderListQuery, type OrderView } from '@/lib/commerce/order-forms';
 import { ORDER_STATUS_LABELS } from '@/lib/commerce/order-status';
-import { listClinicOrders, orderFilterOptions } from '@/lib/commerce/orders-staff';
+import { listClinicOrders } from '@/lib/commerce/orders-staff';
 import { SHIPMENT_STATUS_LABELS } from '@/lib/commerce/tracking';
 import { dateTimeFormat } from '@/lib/intl/date-time-format';
 
@@ -43,7 +43,8 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const ctx = await requireStaff('emr', 'orders.view');
   const db = getDb();
   const query = orderListQuery(await searchParams);
-  const [list, options] = await Promise.all([listClinicOrders(db, ctx, query), orderFilterOptions(db, ctx)]);
+  const list = await listClinicOrders(db, ctx, query);
+  const options = list.filterOptions;
   const when = dateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: list.timeZone });
   const canManage = ctx.actor.permissions.has('orders.manage');
   const attentionViews = ORDER_VIEWS.filter((v) => v !== 'all' && v !== 'attention');
