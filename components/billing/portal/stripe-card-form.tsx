@@ -1,9 +1,8 @@
 'use client';
 
-import { Elements, PaymentElement, useElements, useStripe } from '@stripe/react-stripe-js';
-import { loadStripe, type Stripe, type StripeElementsOptions } from '@stripe/stripe-js';
+import { loadStripe, type Stripe, type StripeElements, type StripeElementsOptionsMode } from '@stripe/stripe-js';
 import { useRouter } from 'next/navigation';
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { PrimaryButton } from '@/components/ui/form-controls';
 import type { TokenCallResult } from '@/lib/billing/portal-forms';
 import { ErrorSummary } from './error-summary';
@@ -16,7 +15,9 @@ import { ErrorSummary } from './error-summary';
  * account). When the bank wants its check, Stripe.js shows it (handleNextAction with the client
  * secret) and the page asks the server where the payment stands. Loaded only on the pages that
  * take a card, through stripe-card-loader.tsx (a dynamic import: Stripe's code is not part of any
- * page's first load). Needs JavaScript, as Stripe does.
+ * page's first load). Needs JavaScript, as Stripe does. The element is mounted with Stripe.js's
+ * own calls, not @stripe/react-stripe-js: that wrapper is most of what this chunk would weigh, and
+ * the page counts it in its first load (the chunk is fetched as soon as the page is interactive).
  */
 
 export interface StripeCardFormProps {
@@ -49,17 +50,50 @@ function stripeFor(key: string, account: string | null): Promise<Stripe | null> 
   return stripe;
 }
 
-export function StripeCardForm(props: StripeCardFormProps) {
-  const stripe = useMemo(() => stripeFor(props.publishableKey, props.stripeAccount), [props.publishableKey, props.stripeAccount]);
-  const currency = props.currency.toLowerCase();
-  const options: StripeElementsOptions = props.mode === 'payment'
-    ? { mode: 'payment', amount: props.amount ?? 0, currency, paymentMethodCreation: 'manual', locale: props.locale }
-    : { mode: 'setup', currency, paymentMethodCreation: 'manual', locale: props.locale };
-  return (
-    <Elements stripe={stripe} options={options}>
-      <CardForm {...props} />
-    </Elements>
-  );
+function elementsOptions({ mode, amount, currency, locale }: StripeCardFormProps): StripeElementsOptionsMode {
+  return mode === 'payment'
+    ? { mode: 'payment', amount: amount ?? 0, currency: currency.toLowerCase(), paymentMethodCreation: 'manual', locale }
+    : { mode: 'setup', currency: currency.toLowerCase(), paymentMethodCreation: 'manual', locale };
+}
+
+/**
+ * Stripe.js and its Elements for this form, with the Payment Element mounted in `host`; null until
+ * Stripe.js has loaded (the button waits). Options that change later (the amount after the invoices
+ * chosen change) update the same element, as the React wrapper did.
+ */
+function useStripeElements(props: StripeCardFormProps, host: React.RefObject<HTMLDivElement | null>) {
+  const [ready, setReady] = useState<{ stripe: Stripe; elements: StripeElements } | null>(null);
+  const { publishableKey, stripeAccount, mode, currency, locale } = props;
+  const amount = mode === 'payment' ? (props.amount ?? 0) : undefined;
+  const optionsKey = `${mode} ${amount} ${currency} ${locale}`;
+  // The element is made with the first render's options; a later change is an update of it.
+  const [initial] = useState(() => ({ options: elementsOptions(props), key: optionsKey }));
+  const applied = useRef(initial.key);
+  useEffect(() => {
+    let live = true;
+    let unmount: (() => void) | undefined;
+    // A failed load leaves the button disabled, as the React wrapper did.
+    stripeFor(publishableKey, stripeAccount).then((stripe) => {
+      if (!live || !stripe || !host.current) return;
+      const elements = stripe.elements(initial.options);
+      applied.current = initial.key;
+      const element = elements.create('payment', { layout: 'tabs' });
+      element.mount(host.current);
+      unmount = () => element.destroy();
+      setReady({ stripe, elements });
+    }, () => undefined);
+    return () => {
+      live = false;
+      unmount?.();
+      setReady(null);
+    };
+  }, [publishableKey, stripeAccount, host, initial]);
+  useEffect(() => {
+    if (!ready || optionsKey === applied.current) return;
+    applied.current = optionsKey;
+    void ready.elements.update({ mode, currency: currency.toLowerCase(), locale, ...(amount === undefined ? {} : { amount }) });
+  }, [ready, optionsKey, mode, amount, currency, locale]);
+  return ready;
 }
 
 /** The form's fields as the server action's JSON input: a name posted several times is a list. */
@@ -73,9 +107,10 @@ function fieldsOf(form: HTMLFormElement): Record<string, string | string[]> {
   return out;
 }
 
-function CardForm({ mode, attemptKey, submit, refresh, messages, children }: StripeCardFormProps) {
-  const stripe = useStripe();
-  const elements = useElements();
+export function StripeCardForm(props: StripeCardFormProps) {
+  const { mode, attemptKey, submit, refresh, messages, children } = props;
+  const host = useRef<HTMLDivElement>(null);
+  const { stripe, elements } = useStripeElements(props, host) ?? {};
   const router = useRouter();
   const form = useRef<HTMLFormElement>(null);
   const [busy, setBusy] = useState(false);
@@ -130,7 +165,7 @@ function CardForm({ mode, attemptKey, submit, refresh, messages, children }: Str
       <ErrorSummary title={messages.errorSummary} message={answer.message} errors={errors} answer={answer} />
       {children}
       <div className="rounded-xl border border-line bg-surface p-4 sm:p-5">
-        <PaymentElement options={{ layout: 'tabs' }} />
+        <div ref={host} />
       </div>
       {status ? <p role="status" className="text-sm text-fg-muted">{status}</p> : null}
       <PrimaryButton type="submit" disabled={busy || !stripe || !elements} className="w-full sm:w-auto" data-testid={mode === 'payment' ? 'pay-submit' : 'save-card-submit'}>
