@@ -1,5 +1,5 @@
 import 'server-only';
-import { Resend } from 'resend';
+import type { Resend } from 'resend';
 import { clinicFromHeader } from './render-from';
 import { EmailDeliveryError, isSafeHeader, type EmailMessage, type EmailSender } from './types';
 
@@ -14,16 +14,22 @@ export interface ResendSenderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+// The Resend SDK is loaded at the first email, not with this module: pages that can send mail
+// import the providers, and a cold start should not pay for the SDK.
+const sdk = () => import('resend');
 
 /** Email through Resend's HTTP API. */
 export class ResendEmailSender implements EmailSender {
   readonly name = 'resend' as const;
-  private readonly client: Resend;
+  private readonly apiKey: string;
+  private readonly baseUrl: string | undefined;
+  private client: Resend | undefined;
   private readonly from: string;
   private readonly timeoutMs: number;
 
   constructor(options: ResendSenderOptions) {
-    this.client = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
+    this.apiKey = options.apiKey;
+    this.baseUrl = options.baseUrl;
     this.from = options.from;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
@@ -34,12 +40,17 @@ export class ResendEmailSender implements EmailSender {
       // A programming error, not the provider's: retrying would fail the same way.
       throw new EmailDeliveryError('Resend: refused an unsafe header before sending', { retryable: false });
     }
+    if (!this.client) {
+      const { Resend } = await sdk();
+      this.client ??= new Resend(this.apiKey, this.baseUrl ? { baseUrl: this.baseUrl } : undefined);
+    }
+    const client = this.client;
     const deadline = AbortSignal.timeout(this.timeoutMs);
     // The resend package reports failures (including network errors and aborts) as `error`
     // rather than throwing; the try only guards against that changing.
     let result: Awaited<ReturnType<Resend['emails']['send']>>;
     try {
-      result = await this.client.emails.send(
+      result = await client.emails.send(
         {
           from: message.fromName ? clinicFromHeader(this.from, message.fromName) : this.from,
           to: message.to,

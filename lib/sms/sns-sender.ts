@@ -1,5 +1,5 @@
 import 'server-only';
-import { PublishCommand, SNSClient, SNSServiceException, type MessageAttributeValue, type SNSClientConfig } from '@aws-sdk/client-sns';
+import type { MessageAttributeValue, SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import { SmsDeliveryError, type SmsMessage, type SmsSender } from './types';
 
 export interface SnsSenderOptions {
@@ -16,19 +16,23 @@ export interface SnsSenderOptions {
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
+// The AWS SDK is loaded at the first text, not with this module: every page whose actions can
+// text (the sign-in pages first) imports the providers, and a cold start should not pay for it.
+const sdk = () => import('@aws-sdk/client-sns');
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** SMS through AWS SNS (direct publish to a phone number, transactional route). */
 export class SnsSmsSender implements SmsSender {
   readonly name = 'sns' as const;
-  private readonly client: SNSClient;
+  private readonly clientConfig: SNSClientConfig;
+  private client: SNSClient | undefined;
   private readonly timeoutMs: number;
   private readonly senderId: string | undefined;
 
   constructor(options: SnsSenderOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.senderId = options.senderId ?? (process.env.SNS_SENDER_ID || undefined);
-    this.client = new SNSClient({
+    this.clientConfig = {
       region: options.region ?? (process.env.AWS_REGION || 'us-east-1'),
       endpoint: options.endpoint ?? (process.env.SNS_ENDPOINT || undefined),
       credentials: options.credentials,
@@ -36,7 +40,7 @@ export class SnsSmsSender implements SmsSender {
       // the code twice, and three attempts would triple the wait at sign-in. The caller (the
       // message outbox) decides about retries from SmsDeliveryError.retryable.
       maxAttempts: 1,
-    });
+    };
   }
 
   async send(message: SmsMessage): Promise<{ providerMessageId: string }> {
@@ -49,22 +53,27 @@ export class SnsSmsSender implements SmsSender {
     if (this.senderId) {
       attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: this.senderId };
     }
+    const { PublishCommand, SNSClient, SNSServiceException } = await sdk();
+    this.client ??= new SNSClient(this.clientConfig);
+    const client = this.client;
     const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      const result = await this.client.send(
+      const result = await client.send(
         new PublishCommand({ PhoneNumber: message.to, Message: message.body, MessageAttributes: attributes }),
         { abortSignal: deadline },
       );
       if (!result.MessageId) throw new SmsDeliveryError('SNS: response had no MessageId', { retryable: true });
       return { providerMessageId: result.MessageId };
     } catch (error) {
-      throw toDeliveryError(error, deadline.aborted, this.timeoutMs);
+      throw toDeliveryError(error, deadline.aborted, this.timeoutMs, SNSServiceException);
     }
   }
 }
 
 /** Keeps the error code and status only: SNS messages can quote the phone number. */
-function toDeliveryError(error: unknown, timedOut: boolean, timeoutMs: number): SmsDeliveryError {
+function toDeliveryError(
+  error: unknown, timedOut: boolean, timeoutMs: number, SNSServiceException: Awaited<ReturnType<typeof sdk>>['SNSServiceException'],
+): SmsDeliveryError {
   if (error instanceof SmsDeliveryError) return error;
   if (timedOut) return new SmsDeliveryError(`SNS: no answer within ${timeoutMs} ms`, { retryable: false, outcomeUnknown: true });
   if (error instanceof SNSServiceException) {

@@ -1,16 +1,11 @@
 import 'server-only';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { decodeClientDataJSON, isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 import type { Executor } from '@/db/client';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { addSeconds, now as clockNow } from '@/lib/clock';
@@ -37,8 +32,15 @@ const ALGORITHMS = [-8, -7, -257];
 
 export type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON };
 
+// The WebAuthn library (with its CBOR, ASN.1 and COSE code) is loaded at the first ceremony, not
+// with this module: every sign-in page imports it through its actions, and evaluating the library
+// was a fifth of the portal sign-in page's cold start (bench/cold-start.ts).
+const webauthn = () => import('@simplewebauthn/server');
+const helpers = () => import('@simplewebauthn/server/helpers');
+
 /** The person's handle inside the credential: their row's id as 16 bytes (never a name or email). */
-function userHandle(owner: PasskeyOwner): Uint8Array<ArrayBuffer> {
+async function userHandle(owner: PasskeyOwner): Promise<Uint8Array<ArrayBuffer>> {
+  const { isoUint8Array } = await helpers();
   return isoUint8Array.fromHex(owner.id.replace(/-/g, '')) as Uint8Array<ArrayBuffer>;
 }
 
@@ -49,10 +51,11 @@ export async function registrationOptions(
   input: { contextId: string; userName: string; userDisplayName: string },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const existing = await credentialsOnHost(db, owner, rp.id);
+  const { generateRegistrationOptions } = await webauthn();
   const options = await generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
-    userID: userHandle(owner),
+    userID: await userHandle(owner),
     userName: input.userName,
     userDisplayName: input.userDisplayName,
     timeout: BROWSER_TIMEOUT_MS,
@@ -82,9 +85,10 @@ export async function verifyRegistration(
 ): Promise<RegistrationOutcome> {
   const failed = { ok: false, error: 'failed' } as const;
   const response = parseCredential<RegistrationResponseJSON>(input.response, registrationShape);
-  const challenge = response && challengeOf(response.response.clientDataJSON);
+  const challenge = response && (await challengeOf(response.response.clientDataJSON));
   if (!response || !challenge) return failed;
   if (!(await claimChallenge(db, owner, { ceremony: 'register', contextId: input.contextId, rpId: rp.id }, challenge))) return failed;
+  const [{ verifyRegistrationResponse }, { isoBase64URL }] = await Promise.all([webauthn(), helpers()]);
   try {
     const verification = await verifyRegistrationResponse({
       response,
@@ -124,6 +128,7 @@ export async function authenticationOptions(
 ): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
   const credentials = await credentialsOnHost(db, owner, rp.id);
   if (credentials.length === 0) return null;
+  const { generateAuthenticationOptions } = await webauthn();
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: c.transports })),
@@ -152,12 +157,13 @@ export async function verifyAssertion(
 ): Promise<AssertionOutcome> {
   const failed = { ok: false, error: 'failed' } as const;
   const response = parseCredential<AuthenticationResponseJSON>(input.response, assertionShape);
-  const challenge = response && challengeOf(response.response.clientDataJSON);
+  const challenge = response && (await challengeOf(response.response.clientDataJSON));
   if (!response || !challenge) return failed;
   if (!(await claimChallenge(db, owner, { ceremony: 'authenticate', contextId: input.contextId, rpId: rp.id }, challenge))) return failed;
   const stored = await findCredential(db, owner, response.id);
   if (!stored || stored.rpId !== rp.id) return failed;
   let newCounter: number;
+  const [{ verifyAuthenticationResponse }, { isoBase64URL }] = await Promise.all([webauthn(), helpers()]);
   try {
     const verification = await verifyAuthenticationResponse({
       response,
@@ -215,7 +221,8 @@ function parseCredential<T>(text: string, shape: z.ZodType): T | null {
 }
 
 /** The challenge the browser says it signed (checked against the stored one by the claim). */
-function challengeOf(clientDataJSON: string): string | null {
+async function challengeOf(clientDataJSON: string): Promise<string | null> {
+  const { decodeClientDataJSON } = await helpers();
   try {
     const { challenge } = decodeClientDataJSON(clientDataJSON);
     return typeof challenge === 'string' && challenge.length > 0 && challenge.length <= 200 ? challenge : null;
