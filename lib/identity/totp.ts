@@ -1,6 +1,5 @@
 import 'server-only';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import { now as clockNow } from '@/lib/clock';
 
 /**
@@ -52,7 +51,10 @@ export function currentTotp(secret: string, now: Date = clockNow()): string {
 }
 
 /** The enrolment QR code as an SVG string: made here, so the secret never goes to a QR web service. */
-export function totpQrSvg(uri: string): Promise<string> {
+export async function totpQrSvg(uri: string): Promise<string> {
+  // Loaded when a QR code is drawn (setting up an authenticator), not with the sign-in pages that
+  // import this module to check codes.
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
