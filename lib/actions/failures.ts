@@ -1,7 +1,7 @@
 import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
-import { errorSummary, ForbiddenError, NotFoundError, PG, postgresErrorCode, RuleError } from '@/lib/kernel/errors';
+import { errorSummary, ForbiddenError, isDatabaseUnreachable, NotFoundError, PG, postgresErrorCode, RuleError } from '@/lib/kernel/errors';
 import type { ActionState, FieldErrors } from './result';
 
 /** The words for the refusals every action shares; an audience or an action may reword them. */
@@ -15,6 +15,8 @@ export interface FailureMessages {
   taken: string;
   /** 40001/40P01: the database gave up one of two concurrent transactions. */
   busy: string;
+  /** The database could not be reached (refused, dropped or timed out): a moment's outage, not the input. */
+  unavailable: string;
 }
 
 export const STAFF_MESSAGES: FailureMessages = {
@@ -24,6 +26,7 @@ export const STAFF_MESSAGES: FailureMessages = {
   conflict: 'Someone else changed this at the same time. Reload the page and try again.',
   taken: 'That time was just taken. Choose another time.',
   busy: 'The clinic’s system was busy and nothing was saved. Try again.',
+  unavailable: 'The clinic’s system could not be reached just now. Try again in a minute.',
 };
 
 /** The first message of each field, as the form shows it next to the field. */
@@ -55,6 +58,10 @@ export function failureOf(error: unknown, messages: FailureMessages, where: stri
     case PG.exclusionViolation: return { ok: false, message: messages.taken };
     case PG.serializationFailure:
     case PG.deadlock: return { ok: false, message: messages.busy };
+  }
+  if (isDatabaseUnreachable(error)) {
+    console.error(`action ${where}: database unreachable (${errorSummary(error)})`);
+    return { ok: false, message: messages.unavailable };
   }
   console.error(`action ${where} failed (${errorSummary(error)})`);
   throw error;

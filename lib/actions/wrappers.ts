@@ -1,5 +1,5 @@
 import 'server-only';
-import { headers } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import type { z } from 'zod';
 import type { OperatorContext, PortalAccountContext, PortalContext, StaffContext } from '@/lib/access/context';
@@ -10,10 +10,11 @@ import { hasPortalArea } from '@/lib/access/linked-patients';
 import { peekPortalAccount, requirePortalAccount, requirePortalPatient } from '@/lib/auth/portal-session';
 import { peekStaff, requireStaff } from '@/lib/auth/staff-session';
 import { getClientInfo, type ClientInfo } from '@/lib/http/client-info';
-import { toLocale, translator, type Catalog, type Messages, type Translate } from '@/lib/i18n/core';
+import { PORTAL_LANGUAGE_COOKIE, toLocale, translator, type Catalog, type Locale, type Messages, type Translate } from '@/lib/i18n/core';
+import { failures } from '@/lib/i18n/messages/failures';
 import { portalAreas } from '@/lib/i18n/messages/portal-areas';
 import { getPublicPortalLocale } from '@/lib/i18n/portal';
-import { RuleError } from '@/lib/kernel/errors';
+import { errorSummary, isDatabaseUnreachable, RuleError } from '@/lib/kernel/errors';
 import type { TenantRef } from '@/lib/tenancy/lookup';
 import { requireActiveTenant } from '@/lib/tenancy/request-tenant';
 import { resolveTenantByHost } from '@/lib/tenancy/resolve-tenant';
@@ -122,7 +123,15 @@ function wrap<C, X extends Extras, S extends z.ZodType | undefined, R>(
   body: Body<C, S, R, X>,
 ): (...args: unknown[]) => Promise<R | ActionState> {
   const fn = async (...args: unknown[]): Promise<R | ActionState> => {
-    const ctx = await runner.context();
+    let ctx: C;
+    try {
+      ctx = await runner.context();
+    } catch (error) {
+      // The session is read from the database: while it is out of reach, say so instead of an error page.
+      if (!isDatabaseUnreachable(error)) throw error;
+      console.error(`action ${runner.audience}:${body.name || 'anonymous'}: database unreachable (${errorSummary(error)})`);
+      return { ok: false, message: await unreachableWords(runner.audience) };
+    }
     const refusal = runner.refuse?.(ctx);
     if (refusal) return { ok: false, message: refusal };
     const raw = args.length >= 2 ? args[1] : args[0];
@@ -216,12 +225,26 @@ interface PortalPatientSpec<M extends Messages, S extends z.ZodType | undefined>
   area: PortalArea;
 }
 
+/** The shared refusals in a portal language. */
+function portalFailures(locale: Locale): FailureMessages {
+  const t = translator(failures, locale);
+  return Object.fromEntries(Object.keys(STAFF_MESSAGES).map((key) => [key, t(key as keyof FailureMessages)])) as unknown as FailureMessages;
+}
+
+/** The database out of reach before the context exists: staff read English, a patient this device's language (its cookie). */
+async function unreachableWords(audience: ActionDescription['audience']): Promise<string> {
+  if (audience !== 'portal' && audience !== 'portal-account' && audience !== 'public') return STAFF_MESSAGES.unavailable;
+  const remembered = await cookies().then((jar) => jar.get(PORTAL_LANGUAGE_COOKIE)?.value, () => undefined);
+  return portalFailures(toLocale(remembered)).unavailable;
+}
+
 function portalMessages<C extends PortalAccountContext, M extends Messages>(catalog: Catalog<M>) {
   return async (ctx: C) => {
     // The account's language, from the context already built (reading the session again would count as activity).
-    const t = translator(catalog, toLocale(ctx.account.language));
+    const locale = toLocale(ctx.account.language);
+    const t = translator(catalog, locale);
     const translate = (text: string) => (text in catalog.en ? t(text as keyof M & string) : text);
-    return { messages: STAFF_MESSAGES, translate, extras: { t } };
+    return { messages: portalFailures(locale), translate, extras: { t } };
   };
 }
 
@@ -286,8 +309,9 @@ function publicRunner<M extends Messages>(catalog: Catalog<M> | undefined): Runn
     context: publicContext,
     messages: async () => {
       if (!catalog) return { ...(await english()), extras: { t: ((key: string) => key) as Translate<M> } };
-      const t = translator(catalog, await getPublicPortalLocale());
-      return { messages: STAFF_MESSAGES, translate: (text: string) => (text in catalog.en ? t(text as keyof M & string) : text), extras: { t } };
+      const locale = await getPublicPortalLocale();
+      const t = translator(catalog, locale);
+      return { messages: portalFailures(locale), translate: (text: string) => (text in catalog.en ? t(text as keyof M & string) : text), extras: { t } };
     },
   };
 }

@@ -16,7 +16,7 @@ import { chargeAtGateway, PaymentRefusedError, settledOf, startPayment } from '@
 import type { SettleActor, SettledPayment } from '@/lib/billing/settle';
 import { getBillingSettings } from '@/lib/billing/settings';
 import { now } from '@/lib/clock';
-import { postgresErrorCode, PG, RuleError } from '@/lib/kernel/errors';
+import { isDatabaseUnreachable, postgresErrorCode, PG, RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { CommerceAuditActions } from './audit-actions';
 import { getProductsForOrder, type OrderProduct } from './catalog-reads';
@@ -87,15 +87,6 @@ const INTERRUPTED = {
   'before-payment': 'Your order is saved and you have not been charged: the shop could not be reached to take the payment. Pay for it from Orders in a few minutes.',
   payment: 'Your order is saved, but the shop could not confirm your payment just now. It will show on the order within a few minutes: do not pay again, you will not be charged twice.',
 } as const;
-
-// postgres.js's codes for a connection that failed, dropped or timed out (the driver's, and the socket's).
-const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
-
-/** Whether an error is the database being out of reach (not a query it refused). */
-export function isDatabaseUnreachable(error: unknown): boolean {
-  const code = postgresErrorCode(error);
-  return code !== undefined && CONNECTION_LOST.has(code);
-}
 
 /** Runs a step of the checkout, turning the database's going away into the patient's words for `stage`. */
 async function interruptible<T>(stage: keyof typeof INTERRUPTED, step: () => Promise<T>): Promise<T> {

@@ -49,6 +49,15 @@ export function postgresErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+// postgres.js's codes for a connection that failed, dropped or timed out (the driver's, and the socket's).
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/** Whether an error is the database being out of reach (not a query it refused). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const code = postgresErrorCode(error);
+  return code !== undefined && CONNECTION_LOST.has(code);
+}
+
 /**
  * One line for a log: the error's name and Postgres code only. A failed query's message quotes
  * its parameters (a message body, a name), which must not reach the logs.

@@ -171,6 +171,10 @@ export const shop = defineMessages(
     couponFirstOrder: 'This code is for a first order only.',
     couponNoProducts: 'This code is not for the products in your cart.',
     couponCurrency: 'This code is not valid.',
+    // The database went away mid-checkout (lib/commerce/checkout.ts, CheckoutInterruptedError).
+    interruptedBeforeOrder: 'The shop could not be reached just now and you have not been charged. Check Orders in a few minutes before trying again.',
+    interruptedBeforePayment: 'Your order is saved and you have not been charged: the shop could not be reached to take the payment. Pay for it from Orders in a few minutes.',
+    interruptedPayment: 'Your order is saved, but the shop could not confirm your payment just now. It will show on the order within a few minutes: do not pay again, you will not be charged twice.',
   },
   {
     navShop: 'Tienda',
@@ -320,8 +324,18 @@ export const shop = defineMessages(
     couponFirstOrder: 'Este código es solo para un primer pedido.',
     couponNoProducts: 'Este código no es para los productos de su carrito.',
     couponCurrency: 'Este código no es válido.',
+    interruptedBeforeOrder: 'No se pudo conectar con la tienda en este momento y no se le ha cobrado nada. Revise Pedidos en unos minutos antes de volver a intentarlo.',
+    interruptedBeforePayment: 'Su pedido está guardado y no se le ha cobrado nada: no se pudo conectar con la tienda para cobrar el pago. Páguelo desde Pedidos en unos minutos.',
+    interruptedPayment: 'Su pedido está guardado, pero la tienda no pudo confirmar su pago en este momento. Aparecerá en el pedido en unos minutos: no vuelva a pagar, no se le cobrará dos veces.',
   },
 );
+
+/** The checkout interrupted by the database going away (CheckoutInterruptedError's codes), as this catalogue's keys. */
+export const CHECKOUT_INTERRUPTED = {
+  'checkout-interrupted-before-order': 'interruptedBeforeOrder',
+  'checkout-interrupted-before-payment': 'interruptedBeforePayment',
+  'checkout-interrupted-payment': 'interruptedPayment',
+} as const satisfies Record<string, keyof typeof shop.en>;
 
 /** lib/commerce's refusal codes (CheckoutRuleError) as this catalogue's keys. */
 export const SHOP_RULES = {

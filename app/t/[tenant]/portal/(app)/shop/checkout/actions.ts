@@ -23,7 +23,7 @@ import { listUploadDocumentTypes, uploadFromPortal } from '@/lib/documents/patie
 import { getRequestOrigin } from '@/lib/http/request-origin';
 import { toLocale, translator, type Translate } from '@/lib/i18n/core';
 import { billingLibMessage } from '@/lib/i18n/messages/billing';
-import { shop, SHOP_RULES } from '@/lib/i18n/messages/shop';
+import { CHECKOUT_INTERRUPTED, shop, SHOP_RULES } from '@/lib/i18n/messages/shop';
 import { uploads } from '@/lib/i18n/messages/uploads';
 import { dispatchSoon } from '@/lib/outbox/dispatcher';
 import { now } from '@/lib/clock';
@@ -46,14 +46,14 @@ const TEST_CARD_RULES = {
   'test-card-unknown': 'errTestCardUnknown', 'test-card-expired': 'errCardExpired', 'test-card-expiry-invalid': 'errExpiry', 'test-card-cvc': 'errCvc',
 } as const satisfies Record<TestCardRuleCode, keyof typeof shop.en>;
 
-const spec = { catalog: shop, messages: { invalid: 'fixErrors', notFound: 'errNotFound', busy: 'errBusy', conflict: 'errBusy' } } as const;
+const spec = { catalog: shop, messages: { invalid: 'fixErrors', notFound: 'errNotFound', busy: 'errBusy', conflict: 'errBusy' }, rules: CHECKOUT_INTERRUPTED } as const;
 
 /**
  * The card forms: a refusal of lib/commerce (or of the simulated card) in the patient's words, the
  * fields to fix pointed at, with a fresh attempt key. Billing's (a payment in progress, payments
  * off) read as lib wrote them.
  */
-const cardSpec = { ...spec, rules: { ...RULES, ...TEST_CARD_RULES }, ruleExtra: () => ({ attemptKey: randomUUID() }) } as const;
+const cardSpec = { ...spec, rules: { ...RULES, ...TEST_CARD_RULES, ...CHECKOUT_INTERRUPTED }, ruleExtra: () => ({ attemptKey: randomUUID() }) } as const;
 
 /** The card to pay with: a saved one, or the simulated card tokenised (a wrong field is refused). */
 async function sourceOf(ctx: PortalContext, input: { payWith: string; number?: string; expiry?: string; cvc?: string }): Promise<PaySource> {
