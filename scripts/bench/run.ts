@@ -18,6 +18,8 @@
  *                                      data (a database made here gets the demo seed only)
  *   npm run bench -- --campaign-only   the campaign batch alone (100,000 patients queued, then
  *                                      the first two minutes sent), the same way
+ *   npm run bench -- --automations-only   an automation's event → first step under a steady
+ *                                      stream of new patients, two workers, the same way
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ import { CHECKOUT_USERS, cartCookie, checkoutActionBody, checkoutActionId, prepa
 import type { BatchResult } from '@/bench/report';
 import { runCampaignBatch } from '@/bench/campaigns';
 import { measureFreeDays } from '@/bench/free-days';
+import { runAutomationLatency } from '@/bench/automations';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,6 +56,7 @@ const { values: args } = parseArgs({
     serve: { type: 'boolean', default: false },
     'renewals-only': { type: 'boolean', default: false },
     'campaign-only': { type: 'boolean', default: false },
+    'automations-only': { type: 'boolean', default: false },
     // Alternating rounds per page (the ratio is their median; the table shows their spread).
     rounds: { type: 'string', default: '5' },
     // Full measurements one after the other on the same server and data: the targets must hold in each.
@@ -465,7 +469,7 @@ async function checkoutUsers(cookie: string, users: number, thinkMs: number, sec
  * (it calls lib/commerce/renewals.ts in this process). A database that is not there is made with
  * the migrations and the demo seed only; the batch makes the patients it lacks.
  */
-async function batchOnly(kind: 'renewals' | 'campaign') {
+async function batchOnly(kind: 'renewals' | 'campaign' | 'automations') {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   let fresh = false;
   try {
@@ -484,14 +488,15 @@ async function batchOnly(kind: 'renewals' | 'campaign') {
   } finally {
     await handle.close();
   }
-  log(`${kind === 'renewals' ? 'Renewal' : 'Campaign'} batch on ${BENCH_DB}…`);
-  const batches = kind === 'renewals' ? [await runRenewalBatch(BENCH_URL.toString(), { log })] : await runCampaignBatch(BENCH_URL.toString(), { log });
+  log(`${{ renewals: 'Renewal batch', campaign: 'Campaign batch', automations: 'Automation event → first step' }[kind]} on ${BENCH_DB}…`);
+  const results = kind === 'automations' ? [await runAutomationLatency(BENCH_URL.toString(), { log })] : [];
+  const batches = kind === 'renewals' ? [await runRenewalBatch(BENCH_URL.toString(), { log })] : kind === 'campaign' ? await runCampaignBatch(BENCH_URL.toString(), { log }) : [];
   const report = {
     ranAt: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     settings: { durationSeconds: DURATION, connections: CONNECTIONS },
     dataGenerationSeconds: null,
-    results: [],
+    results,
     batches,
     firstLoadJs: [],
   };
@@ -533,6 +538,7 @@ async function pairedRatio(baseline: Target, target: Target, rounds: number): Pr
 async function main() {
   if (args['renewals-only']) return batchOnly('renewals');
   if (args['campaign-only']) return batchOnly('campaign');
+  if (args['automations-only']) return batchOnly('automations');
   const data = await prepareData();
   if (!args['skip-build']) await run('npm', ['run', 'build']);
   const js = firstLoadJs(path.join(process.cwd(), '.next'));
@@ -648,6 +654,10 @@ async function main() {
       if (!only || 'campaign batch'.includes(only) || 'engagement'.includes(only)) {
         log('Campaign batch (in this process, against the bench database)…');
         batches.push(...(await runCampaignBatch(BENCH_URL.toString(), { log })));
+      }
+      if (!only || 'automation latency'.includes(only) || 'engagement'.includes(only)) {
+        log('Automation event → first step (two workers on the bench database, 20 new patients a second for 60 s)…');
+        results.push(await runAutomationLatency(BENCH_URL.toString(), { log }));
       }
       const report = {
         ranAt: new Date().toISOString(),
