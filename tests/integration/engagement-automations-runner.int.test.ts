@@ -99,6 +99,33 @@ describe('once per automation and event', () => {
     expect((await logOf(tenant.id, run!.id)).map((l) => [l.stepIndex, l.outcome])).toEqual([[0, 'done'], [1, 'done'], [2, 'done']]);
   });
 
+  it('two runners each working four lanes at once (the worker\'s steps job) do every run\'s steps once', async () => {
+    const at = new Date('2030-03-02T15:00:00Z');
+    const { tenant } = await simpleClinic();
+    const a = await automation(tenant.id, 'patient.created', [
+      { kind: 'tag', op: 'add', tag: 'new-patient' },
+      { kind: 'task', title: 'Call the new patient', assigneeTeam: undefined, assigneeStaffId: undefined, dueInDays: 1 },
+    ]);
+    const made = await db().insert(patients).values(Array.from({ length: 24 }, (_, i) => ({
+      tenantId: tenant.id, recordNumber: `L-${i}`, firstName: 'Lane', lastName: `Patient ${i}`, dateOfBirth: '1990-01-01',
+    }))).returning({ id: patients.id });
+    for (const p of made) await patientEvent(tenant.id, p.id, at);
+    await fanOutEvents(db(), at);
+    expect(await runsOf(tenant.id, a.id)).toHaveLength(24);
+    // No `at`: each run is on the clock as it is claimed (the worker's way); the test clock stands still.
+    setClockForTests(() => at);
+    const [first, second] = await Promise.all([runDueSteps(db(), undefined, { lanes: 4 }), runDueSteps(db(), undefined, { lanes: 4 })]);
+    expect(first!.runsAdvanced + second!.runsAdvanced).toBe(24);
+    expect(await runDueSteps(db(), undefined, { lanes: 4 })).toEqual({ runsAdvanced: 0, runsFailed: 0 });
+    const runs = await runsOf(tenant.id, a.id);
+    expect(runs.every((r) => r.status === 'completed')).toBe(true);
+    expect(await db().select().from(patientTags).where(eq(patientTags.tenantId, tenant.id))).toHaveLength(24);
+    expect(await db().select().from(tasks).where(eq(tasks.tenantId, tenant.id))).toHaveLength(24);
+    const steps = await db().select({ runId: automationRunSteps.runId, stepIndex: automationRunSteps.stepIndex }).from(automationRunSteps).where(eq(automationRunSteps.tenantId, tenant.id));
+    expect(steps).toHaveLength(48);
+    expect(new Set(steps.map((s) => `${s.runId}:${s.stepIndex}`)).size).toBe(48);
+  });
+
   it('a runner holding a run (then crashing) is skipped by the other; the run is done once afterwards', async () => {
     const at = new Date('2030-03-02T15:00:00Z');
     const { tenant, patientId } = await simpleClinic();
