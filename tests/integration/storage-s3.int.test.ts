@@ -10,7 +10,7 @@ import { getDb } from '@/db/client';
 import { documents, documentTypes, patients } from '@/db/schema';
 import { confirmUpload, createUploadIntent } from '@/lib/documents/direct-upload';
 import { DocumentInputError } from '@/lib/documents/errors';
-import { setObjectStoreForTests } from '@/lib/storage/get-object-store';
+import { getObjectStore, setObjectStoreForTests } from '@/lib/storage/get-object-store';
 import { ObjectNotFoundError, type PresignedUpload } from '@/lib/storage/object-store';
 import { S3ObjectStore, s3ConfigFromEnv } from '@/lib/storage/s3-object-store';
 import { PDF_BYTES, PNG_BYTES, HTML_BYTES, pdfOfSize } from '../support/document-files';
@@ -23,11 +23,13 @@ const BUCKET = 'carebridge-test';
 let server: S3rver;
 let dataDir: string;
 let store: S3ObjectStore;
+let endpoint: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'cb-s3rver-'));
   server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dataDir, configureBuckets: [{ name: BUCKET }] });
   const { port } = await server.run();
+  endpoint = `http://127.0.0.1:${port}`;
   // s3rver's fixed credentials; signatures are checked with them.
   store = new S3ObjectStore({ bucket: BUCKET, region: 'us-east-1', endpoint: `http://127.0.0.1:${port}`, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
 });
@@ -59,6 +61,25 @@ describe('S3ObjectStore', () => {
     expect(s3ConfigFromEnv({})).toBeNull();
     expect(s3ConfigFromEnv({ S3_BUCKET: 'b', S3_ENDPOINT: 'http://minio:9000', S3_REGION: 'eu-central-1' }))
       .toEqual({ bucket: 'b', region: 'eu-central-1', endpoint: 'http://minio:9000', accessKeyId: undefined, secretAccessKey: undefined });
+  });
+
+  it('is the store S3_BUCKET chooses, with the SDK loaded at its first call: it reads what the adapter wrote', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { S3_BUCKET: BUCKET, S3_ENDPOINT: endpoint, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' });
+    setObjectStoreForTests(undefined);
+    try {
+      const chosen = getObjectStore();
+      expect(chosen.kind).toBe('s3');
+      const k = key();
+      await store.put(k, PDF_BYTES, { contentType: 'application/pdf', contentLength: PDF_BYTES.length });
+      expect(await chosen.head(k)).toEqual({ size: PDF_BYTES.length, contentType: 'application/pdf' });
+      expect(await readAll((await chosen.get(k)).body)).toEqual(PDF_BYTES);
+      await chosen.delete(k);
+      expect(await store.head(k)).toBeNull();
+    } finally {
+      process.env = saved;
+      setObjectStoreForTests(undefined);
+    }
   });
 
   it('puts, heads, gets (whole and a range) and deletes; a missing key is null / ObjectNotFoundError', async () => {
