@@ -12,19 +12,18 @@ import { isUuid } from '@/lib/kernel/ids';
 import { addDays, zonedDate, zonedInstant } from '@/lib/scheduling/zoned-time';
 import { CommerceAuditActions } from './audit-actions';
 import type { CouponInput } from './coupon-forms';
+import { couponCodeKey } from './coupon-rules';
 
 /**
  * Coupons (CRM → Coupons, `commerce.catalog`), and the two reads checkout uses. A code is typed
  * in any case: `code_key` is its lower case, unique per clinic (archived coupons keep theirs).
  */
 
-/** The longest a code can be (the column's check: 3–32 of A–Z a–z 0–9 _ -). */
-const CODE = /^[A-Za-z0-9_-]{3,32}$/;
-
 /** The coupon with this code, in any case, unless archived; null when there is none. */
 export async function findCouponByCode(db: Executor, tenantId: string, code: string): Promise<Coupon | null> {
-  const key = code.trim().toLowerCase();
-  if (!CODE.test(key)) return null;
+  // ASCII before lower-casing: a look-alike (the Kelvin sign) must not lower-case into a real code.
+  const key = couponCodeKey(code);
+  if (!key) return null;
   const [row] = await db
     .select()
     .from(coupons)

@@ -312,6 +312,11 @@ describe('coupons in the CRM', () => {
   it('archives (checkout no longer finds it) and restores', async () => {
     const c = await commerceClinic();
     expect((await findCouponByCode(db(), c.tenant.id, 'Welcome10'))?.id).toBe(c.welcome.id);
+    // A look-alike that lower-cases to the code (the Kelvin sign K becomes an ASCII k) finds nothing itself,
+    // whatever the caller checked first.
+    await createCoupon(db(), c.admin, parse({ code: 'KIDS5' }));
+    expect(await findCouponByCode(db(), c.tenant.id, 'kids5')).not.toBeNull();
+    expect(await findCouponByCode(db(), c.tenant.id, '\u212AIDS5')).toBeNull();
     await archiveCoupon(db(), c.admin, c.welcome.id);
     expect(await findCouponByCode(db(), c.tenant.id, 'WELCOME10')).toBeNull();
     expect((await listCoupons(db(), c.admin, { status: 'archived' })).rows.map((r) => r.code)).toEqual(['WELCOME10']);
