@@ -92,6 +92,9 @@ export const invoices = clinicTable(
     uniqueIndex('invoices_appointment_key').on(t.tenantId, t.appointmentId).where(sql`${t.appointmentId} is not null and ${t.status} <> 'void'`),
     uniqueIndex('invoices_number_key').on(t.tenantId, t.number),
     index('invoices_patient_idx').on(t.tenantId, t.patientId, t.createdAt),
+    // The portal's list reads a patient's unsettled invoices first (lib/billing/invoice-reads.ts):
+    // a handful, however many the patient has paid.
+    index('invoices_patient_unsettled_idx').on(t.tenantId, t.patientId, t.createdAt).where(sql`${t.status} in ('open', 'partially_paid')`),
     index('invoices_status_idx').on(t.tenantId, t.status, t.dueDate),
     check('invoices_currency', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('invoices_totals', sql`${t.subtotal} >= 0 and ${t.discountTotal} >= 0 and ${t.taxTotal} >= 0 and ${t.total} >= 0 and ${t.total} = ${t.subtotal} - ${t.discountTotal} + ${t.taxTotal}`),

@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_patient_unsettled_idx" ON "invoices" USING btree ("tenant_id","patient_id","created_at") WHERE "invoices"."status" in ('open', 'partially_paid');
