@@ -3,9 +3,7 @@
 import { FormMessage, PrimaryButton, SecondaryButton, TextField } from '@/components/ui/form-controls';
 import { formatCountdown, useSecondsUntil } from '@/components/auth/resend-countdown';
 import { interpolate } from '@/lib/i18n/core';
-import { codeStepLabels, type CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
-
-const ENGLISH = codeStepLabels('en');
+import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 
 /** What a code step shows: the last error or notice, field errors and the resend time. */
 export interface CodeStepState {
@@ -18,7 +16,8 @@ export interface CodeStepState {
 /**
  * The SMS-code step of every patient flow (sign-in, activation, claim, invite, reset): the code, "Resend code" after the 60-second
  * countdown, and a way to start again. Each button posts its own `intent` to the flow's action.
- * `labels` come from the page in the reader's language (codeStepLabels); English by default.
+ * `labels` come from the page in the reader's language (codeStepLabels): the catalogue of both
+ * languages is not imported here, so it stays out of every such page's first load.
  */
 export function CodeStep({
   action,
@@ -27,7 +26,7 @@ export function CodeStep({
   intro,
   submitLabel,
   restartLabel,
-  labels = ENGLISH,
+  labels,
   alternatives,
 }: {
   action: (form: FormData) => void;
@@ -36,7 +35,7 @@ export function CodeStep({
   intro: React.ReactNode;
   submitLabel: string;
   restartLabel?: string;
-  labels?: CodeStepLabels;
+  labels: CodeStepLabels;
   /** Other ways past this step a flow offers (sign-in: the authenticator app), below the code. */
   alternatives?: React.ReactNode;
 }) {

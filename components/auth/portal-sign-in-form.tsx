@@ -5,7 +5,7 @@ import { IdentifierField } from './identifier-field';
 import type { FormAction } from '@/lib/actions/result';
 import { interpolate } from '@/lib/i18n/core';
 import type { AuthenticatorSignInMessages } from '@/lib/i18n/messages/authenticator';
-import { pickCodeStepLabels, type SignInFormMessages } from '@/lib/i18n/messages/portal-sign-in';
+import type { SignInFormMessages } from '@/lib/i18n/messages/portal-sign-in';
 import type { PortalSignInState } from '@/lib/portal-access/form-state';
 import type { PasskeySignInMessages } from '@/lib/i18n/messages/passkeys';
 import { AppCodeStep, UseAppButton } from './authenticator-sign-in-step';
@@ -37,7 +37,7 @@ export function PortalSignInForm({
     <CodeFlowForm
       action={action}
       first="credentials"
-      labels={pickCodeStepLabels(m)}
+      labels={m}
       codeStep={(state, { action: post, pending }) => ({
         intro: interpolate(m.codeIntro, { last4: state.maskedPhone?.slice(-4) ?? '' }),
         submitLabel: m.verifyAndSignIn,
