@@ -94,8 +94,8 @@ describe('portal sign-in form and code step', () => {
     expect(html).toContain('>Continuar</button>');
   });
 
-  it('shows the code step in English by default (staff callers) and in the given language', () => {
-    const english = renderToStaticMarkup(createElement(CodeStep, { action: noop, pending: false, state: {}, intro: 'intro', submitLabel: 'Verify' }));
+  it('shows the code step in the language of the labels it is given', () => {
+    const english = renderToStaticMarkup(createElement(CodeStep, { action: noop, pending: false, state: {}, intro: 'intro', submitLabel: 'Verify', labels: codeStepLabels('en') }));
     expect(labels(english)).toEqual(['Verification code']);
     expect(english).toContain('Resend code');
     expect(english).toContain('Didn’t get it? You can resend now.');
