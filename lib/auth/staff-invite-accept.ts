@@ -22,7 +22,7 @@ export async function acceptStaffInvitation(ctx: PublicContext, posted: Record<s
   const db = getDb();
   const invite = await lookupStaffInvite(db, ctx.tenant.id, token);
   if (invite.status !== 'valid') return { message: NO_LONGER_VALID };
-  const check = checkPassword(password, { email: invite.email, name: invite.fullName });
+  const check = await checkPassword(password, { email: invite.email, name: invite.fullName });
   if (!check.ok) return { fieldErrors: { password: check.problems.join(' ') } };
   if (password !== confirm) return { fieldErrors: { confirm: 'The passwords don’t match.' } };
   const result = await acceptStaffInvite(db, ctx.tenant.id, token, await hashPassword(password), ctx.client);

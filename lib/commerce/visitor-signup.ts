@@ -109,17 +109,18 @@ export { clinicCountry, newPersonWording as signupWording } from '@/lib/portal-a
 
 /**
  * The details as the record will hold them, or every problem at once. Pure: the phone number is
- * read in the clinic's country, the date of birth must be a real day between 1900 and `today`.
+ * read in the clinic's country, the date of birth must be a real day between 1900 and `today`
+ * (async only for the password's strength dictionary, loaded on first use).
  */
-export function checkVisitorDetails(
+export async function checkVisitorDetails(
   input: VisitorSignupInput,
   rules: { mode: IdentificationMode; country: CountryCode; today: string },
-): { ok: true; details: VisitorDetails } | { ok: false; problems: VisitorSignupProblems } {
+): Promise<{ ok: true; details: VisitorDetails } | { ok: false; problems: VisitorSignupProblems }> {
   const person = checkNewPersonDetails(input, { ...rules, emailRequired: true });
   const problems: VisitorSignupProblems = person.ok ? {} : { ...person.problems };
   if (input.terms !== 'on') problems.terms = 'errTerms';
   const email = person.ok ? person.details.email : normalizeIdentifier('email', input.email);
-  const password = checkNewPassword(input, { email, name: `${input.firstName} ${input.lastName}` });
+  const password = await checkNewPassword(input, { email, name: `${input.firstName} ${input.lastName}` });
   if (!password.ok) Object.assign(problems, password.problems);
   if (!person.ok || Object.keys(problems).length > 0) return { ok: false, problems };
   // Required above, so never null here.
@@ -151,7 +152,7 @@ export async function startVisitorSignup(
 ): Promise<StartVisitorSignupResult> {
   if (!(await visitorSignupOpen(db, profile))) return { ok: false, error: 'not-available' };
   const tenantId = profile.id;
-  const checked = checkVisitorDetails(input, {
+  const checked = await checkVisitorDetails(input, {
     mode: profile.portal.identificationMode, country: await clinicCountry(db, tenantId), today: clockNow().toISOString().slice(0, 10),
   });
   if (!checked.ok) return { ok: false, error: 'invalid-input', problems: checked.problems };

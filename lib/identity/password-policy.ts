@@ -1,6 +1,5 @@
 import 'server-only';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 /**
  * The password rules for patients and staff (seed 004: at least 8 characters with a lower-case
@@ -20,10 +19,13 @@ export interface PasswordContext {
 }
 
 // zxcvbn's "common" dictionary is ~49k passwords ranked from real breach corpora, shipped in the
-// package (no network). Built on first use: indexing it takes tens of milliseconds.
-let estimator: ZxcvbnFactory | undefined;
-function strengthEstimator(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+// package (no network). Loaded and built on first use: its modules cost ~150-300 ms of CPU to
+// evaluate, which the sign-in page (it imports the settings module that sets passwords) must not
+// pay on a cold start (issue 21).
+let estimator: Promise<ZxcvbnFactory> | undefined;
+function strengthEstimator(): Promise<ZxcvbnFactory> {
+  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common')])
+    .then(([core, common]) => new core.ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs }));
   return estimator;
 }
 
@@ -31,7 +33,7 @@ function strengthEstimator(): ZxcvbnFactory {
 // ("Password1", "Summer2024", "P@ssw0rd123"). A random 8-character password scores 2.
 const MIN_SCORE = 2;
 
-export function checkPassword(password: string, context: PasswordContext = {}): PasswordCheck {
+export async function checkPassword(password: string, context: PasswordContext = {}): Promise<PasswordCheck> {
   const problems: string[] = [];
   // Count code points, not UTF-16 units, so "é" or an emoji is one character, as a person sees it.
   const length = [...password].length;
@@ -47,15 +49,15 @@ export function checkPassword(password: string, context: PasswordContext = {}): 
   }
   // Judging a 5-character draft as "common" would only be noise next to the length hint.
   if (length >= PASSWORD_MIN_LENGTH && length <= PASSWORD_MAX_LENGTH) {
-    const guessability = guessabilityProblem(password);
+    const guessability = await guessabilityProblem(password);
     if (guessability) problems.push(guessability);
   }
 
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
-function guessabilityProblem(password: string): string | null {
-  const result = strengthEstimator().check(password);
+async function guessabilityProblem(password: string): Promise<string | null> {
+  const result = (await strengthEstimator()).check(password);
   if (result.score >= MIN_SCORE) return null;
   const fromBreaches = result.sequence.some(
     (match) => match.pattern === 'dictionary' && match.dictionaryName === 'passwords-common',

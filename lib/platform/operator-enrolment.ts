@@ -142,7 +142,7 @@ export async function completeOperatorEnrolment(
 ): Promise<EnrolmentOutcome> {
   const open = await openOperatorEnrolment(db, token);
   if (!open) return { ok: false, error: 'link-invalid' };
-  const check = checkPassword(input.password, { email: open.email, name: open.fullName });
+  const check = await checkPassword(input.password, { email: open.email, name: open.fullName });
   if (!check.ok) throw new OperatorEnrolmentError('weak-password', check.problems.join(' '), { password: check.problems.join(' ') });
   const totp = verifyTotp(open.totpSecret, input.code);
   if (!totp.ok) {

@@ -90,7 +90,7 @@ export async function changePortalPassword(
     await recordAudit(db, ctx, { target: target(ctx), action: 'auth.password_changed', outcome: 'failure', details: { area: 'portal', reason: current === 'wrong' ? 'wrong-password' : 'too-many-attempts' } });
     return current === 'wrong' ? { ok: false, error: 'wrong-password' } : { ok: false, error: 'too-many-attempts', retryAfterSeconds: current.retryAfterSeconds };
   }
-  const check = checkNewPassword(input, { email: account.email, name: account.fullName });
+  const check = await checkNewPassword(input, { email: account.email, name: account.fullName });
   if (!check.ok) return check;
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {

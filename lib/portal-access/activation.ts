@@ -196,7 +196,7 @@ export async function submitActivationCredentials(
     if (typed.success) email = normalizeIdentifier('email', typed.data.email);
     else problems.identifier = parsed.data.identifier ? 'Enter a valid email address.' : 'Enter the email you will sign in with.';
   }
-  const password = checkNewPassword(parsed.data, { email, name: fullNameOf(patient) });
+  const password = await checkNewPassword(parsed.data, { email, name: fullNameOf(patient) });
   if (problems.identifier || !password.ok) return invalidInput({ ...problems, ...(password.ok ? {} : password.problems) });
 
   const payload = readFlowPayload<ActivationPayload>(challenge);

@@ -136,7 +136,7 @@ export async function completeClaim(
   const patient = await findPatientForAccess(db, tenantId, challenge.subjectId);
   if (!patient) return { ok: false, error: 'no-attempt' };
   const email = patient.email ? normalizeIdentifier('email', patient.email) : null;
-  const password = checkNewPassword(input, { email, name: fullNameOf(patient) });
+  const password = await checkNewPassword(input, { email, name: fullNameOf(patient) });
   if (!password.ok) return invalidInput(password.problems);
   const passwordHash = await hashPassword(input.password);
 

@@ -121,7 +121,7 @@ export async function startInviteAcceptance(
     attempt = { subject: { kind: 'portal_account', id: account.id }, phone: account.phone, payload: { ...payload } };
   } else {
     const invitee = (await resolveInvitee(db, tenantId, { patientId: row.patientId!, relationship: row.relationship, email: row.email }))!;
-    const password = checkNewPassword(input, { email: row.email, name: invitee.fullName });
+    const password = await checkNewPassword(input, { email: row.email, name: invitee.fullName });
     if (!password.ok) return invalidInput(password.problems);
     const lockKey = lockoutKey(LOCK_SCOPES.invite, tenantId, row.id);
     const lockedFor = await flowLockedSeconds(db, lockKey);

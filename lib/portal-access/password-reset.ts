@@ -270,7 +270,7 @@ export async function completePasswordReset(
     .from(portalAccounts)
     .where(and(eq(portalAccounts.tenantId, tenantId), eq(portalAccounts.id, challenge.subjectId)));
   if (!account || account.status !== 'active') return { ok: false, error: 'no-attempt' };
-  const password = checkNewPassword(input, { email: account.email, name: account.fullName });
+  const password = await checkNewPassword(input, { email: account.email, name: account.fullName });
   if (!password.ok) return invalidInput(password.problems);
   const passwordHash = await hashPassword(input.password);
   const payload = readFlowPayload<ResetPayload>(challenge);

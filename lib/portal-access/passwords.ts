@@ -9,11 +9,11 @@ export type NewPasswordCheck =
  * The new password against the policy, every problem at once, and the confirmation. The caller
  * hashes only after this passes; the plain password is never stored, not even in a challenge.
  */
-export function checkNewPassword(
+export async function checkNewPassword(
   input: { password: string; confirmPassword: string },
   context: PasswordContext,
-): NewPasswordCheck {
-  const policy = checkPassword(input.password, context);
+): Promise<NewPasswordCheck> {
+  const policy = await checkPassword(input.password, context);
   const problems: { password?: string[]; confirmPassword?: string } = {};
   if (!policy.ok) problems.password = policy.problems;
   if (!input.confirmPassword) problems.confirmPassword = 'Enter the new password again.';

@@ -232,7 +232,7 @@ export async function completeRegistration(
   const details = readDetails(payload.details);
   if (!details) return { ok: false, error: 'no-attempt' };
   const fullName = `${details.firstName} ${details.lastName}`.trim();
-  const password = checkNewPassword(input, { email: details.email, name: fullName });
+  const password = await checkNewPassword(input, { email: details.email, name: fullName });
   if (!password.ok) return invalidInput(password.problems);
   const passwordHash = await hashPassword(input.password);
   const status = profile.portal.selfRegistration === 'approval' ? 'pending' : 'active';

@@ -8,14 +8,14 @@ import { nationalIdLookupHash } from '@/lib/patients/national-id';
 /** The shop's sign-up for new visitors: where it may send them after, and how it reads what they type. */
 
 describe('safeNextPath', () => {
-  it('keeps a portal path of this site, with its query', () => {
+  it('keeps a portal path of this site, with its query', async () => {
     expect(safeNextPath('/portal/shop/checkout')).toBe('/portal/shop/checkout');
     expect(safeNextPath('/portal/shop/checkout?product=abc&coupon=WELCOME10')).toBe('/portal/shop/checkout?product=abc&coupon=WELCOME10');
     expect(safeNextPath('/portal')).toBe('/portal');
     expect(safeNextPath('/portal/orders#latest')).toBe('/portal/orders');
   });
 
-  it('sends anything else to the checkout', () => {
+  it('sends anything else to the checkout', async () => {
     for (const bad of [
       undefined, null, '', 'portal/shop', '//evil.com', '//evil.com/portal', '/\\evil.com', '/\\/evil.com/portal', '\\\\evil.com',
       'https://evil.com/portal', 'javascript:alert(1)', '/\t/evil.com', '/%0a/evil.com', '/emr', '/crm/products', '/portalx', '/portal-evil',
@@ -41,20 +41,20 @@ const base: VisitorSignupInput = {
 const us = { mode: 'email' as const, country: 'US' as const, today: '2026-06-01' };
 
 describe('checkVisitorDetails', () => {
-  it('stores the phone in E.164 in the clinic’s country, the date as ISO, the email lower-case', () => {
-    expect(checkVisitorDetails(base, us)).toEqual({
+  it('stores the phone in E.164 in the clinic’s country, the date as ISO, the email lower-case', async () => {
+    expect(await checkVisitorDetails(base, us)).toEqual({
       ok: true,
       details: { firstName: 'Nora', lastName: 'Quintero', dateOfBirth: '1986-04-12', email: 'nora.q@example.test', phone: '+15555550142', nationalId: null },
     });
     // A number without a country code is read in the clinic's country; with one, as typed.
-    const hu = checkVisitorDetails({ ...base, phone: '06 20 123 4567' }, { ...us, country: 'HU' });
+    const hu = await checkVisitorDetails({ ...base, phone: '06 20 123 4567' }, { ...us, country: 'HU' });
     expect(hu.ok && hu.details.phone).toBe('+36201234567');
-    const abroad = checkVisitorDetails({ ...base, phone: '+44 7700 900123' }, us);
+    const abroad = await checkVisitorDetails({ ...base, phone: '+44 7700 900123' }, us);
     expect(abroad.ok && abroad.details.phone).toBe('+447700900123');
   });
 
-  it('names every problem at once, as catalogue keys (the password’s in the policy’s words)', () => {
-    const result = checkVisitorDetails({ ...base, dateOfBirth: '02/30/1990', phone: '12', terms: undefined, password: 'quintero', confirmPassword: 'x' }, us);
+  it('names every problem at once, as catalogue keys (the password’s in the policy’s words)', async () => {
+    const result = await checkVisitorDetails({ ...base, dateOfBirth: '02/30/1990', phone: '12', terms: undefined, password: 'quintero', confirmPassword: 'x' }, us);
     expect(result).toEqual({
       ok: false,
       problems: {
@@ -66,26 +66,26 @@ describe('checkVisitorDetails', () => {
     for (const key of ['errDateOfBirth', 'errPhone', 'errTerms'] as const) expect(shopJoin.en[key]).toBeTruthy();
   });
 
-  it('takes a date of birth between 1900 and today only', () => {
-    expect(checkVisitorDetails({ ...base, dateOfBirth: '06/02/2026' }, us)).toMatchObject({ ok: false, problems: { dateOfBirth: 'errDateOfBirthRange' } });
-    expect(checkVisitorDetails({ ...base, dateOfBirth: '12/31/1899' }, us)).toMatchObject({ ok: false, problems: { dateOfBirth: 'errDateOfBirthRange' } });
-    expect(checkVisitorDetails({ ...base, dateOfBirth: '2026-06-01' }, us)).toMatchObject({ ok: true });
+  it('takes a date of birth between 1900 and today only', async () => {
+    expect(await checkVisitorDetails({ ...base, dateOfBirth: '06/02/2026' }, us)).toMatchObject({ ok: false, problems: { dateOfBirth: 'errDateOfBirthRange' } });
+    expect(await checkVisitorDetails({ ...base, dateOfBirth: '12/31/1899' }, us)).toMatchObject({ ok: false, problems: { dateOfBirth: 'errDateOfBirthRange' } });
+    expect(await checkVisitorDetails({ ...base, dateOfBirth: '2026-06-01' }, us)).toMatchObject({ ok: true });
   });
 
-  it('asks for the national ID in a national-ID clinic, and keeps it as patients do', () => {
+  it('asks for the national ID in a national-ID clinic, and keeps it as patients do', async () => {
     const clinic = { ...us, mode: 'national_id' as const };
-    expect(checkVisitorDetails(base, clinic)).toMatchObject({ ok: false, problems: { identifier: 'errIdentifier' } });
-    expect(checkVisitorDetails({ ...base, identifier: '12' }, clinic)).toMatchObject({ ok: false, problems: { identifier: 'errIdentifierShape' } });
-    const ok = checkVisitorDetails({ ...base, identifier: '900-12-3456' }, clinic);
+    expect(await checkVisitorDetails(base, clinic)).toMatchObject({ ok: false, problems: { identifier: 'errIdentifier' } });
+    expect(await checkVisitorDetails({ ...base, identifier: '12' }, clinic)).toMatchObject({ ok: false, problems: { identifier: 'errIdentifierShape' } });
+    const ok = await checkVisitorDetails({ ...base, identifier: '900-12-3456' }, clinic);
     if (!ok.ok) throw new Error('expected the details to pass');
     expect(ok.details.nationalId).toEqual({ nationalIdEnc: expect.stringMatching(/^v1\./), nationalIdHash: nationalIdLookupHash('900123456'), nationalIdLast4: '3456' });
     // An email clinic does not read it.
-    expect(checkVisitorDetails({ ...base, identifier: '900-12-3456' }, us)).toMatchObject({ ok: true, details: { nationalId: null } });
+    expect(await checkVisitorDetails({ ...base, identifier: '900-12-3456' }, us)).toMatchObject({ ok: true, details: { nationalId: null } });
   });
 });
 
 describe('the sign-up form', () => {
-  it('checks shape in the browser, with catalogue keys the page words', () => {
+  it('checks shape in the browser, with catalogue keys the page words', async () => {
     const parsed = visitorSignupSchema.safeParse({ firstName: '', lastName: 'A<b', dateOfBirth: '1986', phone: '', email: 'nope', password: '', confirmPassword: '' });
     expect(parsed.success).toBe(false);
     const errors = Object.fromEntries((parsed.error?.issues ?? []).map((i) => [String(i.path[0]), i.message]));
@@ -100,7 +100,7 @@ describe('the sign-up form', () => {
     expect(Object.values(texts).join(' ')).not.toMatch(/\{\w+\}/);
   });
 
-  it('has every sentence in both languages with the same placeholders', () => {
+  it('has every sentence in both languages with the same placeholders', async () => {
     for (const key of Object.keys(shopJoin.en) as (keyof typeof shopJoin.en)[]) {
       expect(shopJoin.es[key], key).toBeTruthy();
       expect(placeholders(shopJoin.es[key]), key).toEqual(placeholders(shopJoin.en[key]));

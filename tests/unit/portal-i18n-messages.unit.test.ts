@@ -23,7 +23,7 @@ const ACCESS_ERRORS = [
 ];
 
 describe('sign-in and access messages', () => {
-  it('keeps the English wording', () => {
+  it('keeps the English wording', async () => {
     expect(signInErrorMessage('invalid-credentials')).toBe('The email or password is not correct. Check both and try again.');
     expect(signInErrorMessage('invalid-credentials', { identifierLabel: 'SSN' })).toBe('The SSN or password is not correct. Check both and try again.');
     expect(signInErrorMessage('locked', { retryAfterSeconds: 900 })).toBe('Too many failed sign-ins. For your security, signing in is paused for 15 minutes.');
@@ -39,7 +39,7 @@ describe('sign-in and access messages', () => {
     expect(portalAccessMessage('no-identifier', { identifierLabel: 'Email' })).toContain('We don’t have your email on file');
   });
 
-  it('says every message in Spanish, numbers and names filled in', () => {
+  it('says every message in Spanish, numbers and names filled in', async () => {
     for (const error of [...SIGN_IN_ERRORS, ...ACCESS_ERRORS]) {
       for (const options of [{ identifierLabel: 'SSN', retryAfterSeconds: 120, attemptsLeft: 3 }, { retryAfterSeconds: 1, attemptsLeft: 1 }]) {
         const english = portalAccessMessage(error, options);
@@ -54,7 +54,7 @@ describe('sign-in and access messages', () => {
     expect(portalAccessMessage('no-identifier', { identifierLabel: 'SSN' }, 'es')).toContain('No tenemos su SSN registrado');
   });
 
-  it('answers the same whether or not an account exists, in both languages', () => {
+  it('answers the same whether or not an account exists, in both languages', async () => {
     // The generic answers carry no identifier, name or number that could differ per person.
     for (const locale of LOCALES) {
       expect(portalAccessMessage('code-sent-generic', {}, locale)).toBe(portalAccess[locale].codeSentGeneric);
@@ -62,7 +62,7 @@ describe('sign-in and access messages', () => {
     }
   });
 
-  it('names the identifier in the reader’s language, and the clinic’s national ID as it is', () => {
+  it('names the identifier in the reader’s language, and the clinic’s national ID as it is', async () => {
     expect(identifierFieldLabel('email', 'SSN')).toBe('Email');
     expect(identifierFieldLabel('email', 'SSN', 'es')).toBe('Correo electrónico');
     expect(identifierFieldLabel('national_id', 'TAJ', 'es')).toBe('TAJ');
@@ -71,7 +71,7 @@ describe('sign-in and access messages', () => {
     expect(identifierInSentence('TAJ', 'es')).toBe('TAJ');
   });
 
-  it('maps only known ?reason= values to a notice', () => {
+  it('maps only known ?reason= values to a notice', async () => {
     expect(sessionEndMessage('idle')).toBe('You were signed out after a period of inactivity, to protect your information. Please sign in again.');
     expect(sessionEndMessage('signed-out', 'es')).toBe('Cerró su sesión.');
     expect(sessionEndMessage('toString')).toBeUndefined();
@@ -82,7 +82,7 @@ describe('sign-in and access messages', () => {
 });
 
 /** Every field problem the lib can write today, produced by the lib itself. */
-function libFieldProblems(): string[] {
+async function libFieldProblems(): Promise<string[]> {
   const out = new Set<string>();
   const add = (errors: Record<string, string>) => Object.values(errors).forEach((text) => out.add(text));
   const fail = (result: { success: boolean; error?: unknown }) => (result.success ? {} : fieldErrorsOf(result.error as never));
@@ -95,11 +95,11 @@ function libFieldProblems(): string[] {
   add(fail(portalCredentialsSchema.safeParse({ identifier: '', password: '' })));
   add(fail(verificationCodeSchema.safeParse({ code: '' })));
   for (const password of ['a', 'A'.repeat(200), 'Password1', 'Aa1aaaaa', 'Maria-Lopez-77']) {
-    const check = checkPassword(password, { name: 'Maria Lopez' });
+    const check = await checkPassword(password, { name: 'Maria Lopez' });
     if (!check.ok) check.problems.forEach((problem) => out.add(problem));
   }
   for (const confirmPassword of ['', 'different']) {
-    const check = checkNewPassword({ password: 'Xk9mRt2p', confirmPassword }, {});
+    const check = await checkNewPassword({ password: 'Xk9mRt2p', confirmPassword }, {});
     if (!check.ok && check.problems.confirmPassword) out.add(check.problems.confirmPassword);
   }
   ['Enter a valid email address.', 'Enter the email you will sign in with.', 'That password is not correct. Use the password of your existing portal account.'].forEach((text) => out.add(text));
@@ -107,8 +107,8 @@ function libFieldProblems(): string[] {
 }
 
 describe('field problems', () => {
-  it('translates every problem the lib writes, and leaves English alone', () => {
-    const problems = libFieldProblems();
+  it('translates every problem the lib writes, and leaves English alone', async () => {
+    const problems = await libFieldProblems();
     expect(problems.length).toBeGreaterThan(20);
     for (const problem of problems) {
       expect(translateFieldProblem(problem), problem).toBe(problem);
@@ -118,16 +118,16 @@ describe('field problems', () => {
     }
   });
 
-  it('carries the numbers of a problem into the translation', () => {
+  it('carries the numbers of a problem into the translation', async () => {
     expect(translateFieldProblem('Use at least 8 characters.', 'es')).toBe('Use al menos 8 caracteres.');
     expect(translateFieldProblem('Use at most 128 characters.', 'es')).toBe('Use como máximo 128 caracteres.');
   });
 
-  it('keeps an unknown sentence rather than losing it', () => {
+  it('keeps an unknown sentence rather than losing it', async () => {
     expect(translateFieldProblem('A brand-new rule.', 'es')).toBe('A brand-new rule.');
   });
 
-  it('translates a form state’s field errors and password list', () => {
+  it('translates a form state’s field errors and password list', async () => {
     expect(translateFieldErrors({ code: 'Enter the 6 digits from the SMS.' }, 'es')).toEqual({ code: 'Escriba los 6 dígitos del SMS.' });
     expect(problemsState({ identifier: 'Enter a valid email address.', password: ['Add a digit.'] }, 'es')).toEqual({
       fieldErrors: { identifier: 'Escriba un correo electrónico válido.' },
@@ -137,7 +137,7 @@ describe('field problems', () => {
 });
 
 describe('action texts', () => {
-  it('answer in the request’s language', () => {
+  it('answer in the request’s language', async () => {
     const es = accessTexts('es', 'Email');
     expect(es.enterIdentifier()).toBe('Escriba su correo electrónico.');
     expect(accessTexts('en', 'SSN').enterIdentifier()).toBe('Enter your SSN.');
@@ -146,7 +146,7 @@ describe('action texts', () => {
     expect(es.result({ error: 'no-match', attemptsLeft: 2 })).toContain('Le quedan 2 intentos');
   });
 
-  it('after "Resend code": the notice, or the reason in the reader’s language', () => {
+  it('after "Resend code": the notice, or the reason in the reader’s language', async () => {
     const prev: { step: string; resendAt?: number; message?: string; notice?: string } = { step: 'code', resendAt: 1 };
     const ok = afterResend(prev, { ok: true, resendAvailableAt: new Date(5000) }, 'start', portalAccess.es.newCodeSent, 'es');
     expect(ok).toMatchObject({ step: 'code', resendAt: 5000, notice: 'Le enviamos un código nuevo.' });
