@@ -17,6 +17,10 @@ const nextConfig: NextConfig = {
     // Documents up to 4 MB go through a server action (Vercel's request limit is 4.5 MB);
     // larger ones go straight to object storage with a presigned upload.
     serverActions: { bodySizeLimit: '4.5mb' },
+    // `next start` loads every route's modules before it answers (a self-hosted server's first
+    // visitors then wait on nothing); Vercel never does. NEXT_PRELOAD_ENTRIES=false starts as
+    // Vercel does: the benchmark's cold starts (bench/cold-start.ts) measure that shape.
+    preloadEntriesOnStart: process.env.NEXT_PRELOAD_ENTRIES !== 'false',
   },
   // Request-independent headers on every path, static assets included; the per-request
   // Content-Security-Policy (with its nonce) is set by middleware.ts.

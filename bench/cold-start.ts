@@ -145,6 +145,8 @@ function startServer(options: ColdStartOptions): ChildProcess {
       SMS_PROVIDER: 'outbox',
       EMAIL_PROVIDER: 'outbox',
       NEXT_TELEMETRY_DISABLED: '1',
+      // As on Vercel: no route is loaded before the first request asks for it (next.config.ts).
+      NEXT_PRELOAD_ENTRIES: 'false',
     },
     detached: true,
   });

@@ -88,6 +88,9 @@ export const LIMITS = {
   // The portal picker's month of free days (issue 20), the server's own time for one call
   // (bench/free-days.ts), at the 95th percentile: a phone waits on it before the month shows.
   freeDaysMonthMs: 50,
+  // A fresh server process to its first answered portal page, and each area's first page after
+  // start (bench/cold-start.ts), median of five starts: a serverless instance's first visitor.
+  coldStartMs: 1000,
   maxQueries: 5,
   firstLoadJsBytes: 150 * 1024,
 } as const;
@@ -131,6 +134,9 @@ export function TARGETS_MET(report: BenchReport): string[] {
   }
   const automation = by('Automation event → first step');
   if (automation && automation.p99 >= LIMITS.automationFirstStepP99Ms) missed.push(`${automation.name}: p99 ${ms(automation.p99)} ms, target < ${LIMITS.automationFirstStepP99Ms} ms`);
+  for (const r of report.results.filter((x) => x.name.startsWith('Cold start'))) {
+    if (r.p50 >= LIMITS.coldStartMs) missed.push(`${r.name}: median ${ms(r.p50)} ms, target < ${LIMITS.coldStartMs} ms`);
+  }
   const autosave = by('Form autosave');
   if (autosave && autosave.p99 >= LIMITS.autosaveP99Ms) missed.push(`${autosave.name}: p99 ${ms(autosave.p99)} ms, target < ${LIMITS.autosaveP99Ms} ms`);
   for (const r of report.results) {

@@ -1,10 +1,10 @@
 import { chromium } from '@playwright/test';
 
 /**
- * Signs the demo patient and a staff member in through the real forms (SMS code from the dev
+ * Signs the demo patient, a front-desk member (EMR) and the clinic's admin (CRM) in through the real forms (SMS code from the dev
  * outbox, TOTP from the demo secret) and returns their cookies for the load generator.
  */
-export async function signInForBench(port: number): Promise<{ portal: string; staff: string }> {
+export async function signInForBench(port: number): Promise<{ portal: string; staff: string; crm: string }> {
   process.env['E2E_PORT'] = String(port);
   const { portalSignIn, staffSignIn } = await import('../tests/e2e/support/auth');
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium' });
@@ -22,7 +22,12 @@ export async function signInForBench(port: number): Promise<{ portal: string; st
     const staffPage = await staffContext.newPage();
     await staffSignIn(staffPage, { area: 'emr', email: 'ops@sunrise.test' });
 
-    return { portal: await cookieHeader(portalContext), staff: await cookieHeader(staffContext) };
+    // The front desk may not open the CRM: its first page (bench/cold-start.ts) is the admin's.
+    const crmContext = await browser.newContext();
+    const crmPage = await crmContext.newPage();
+    await staffSignIn(crmPage, { area: 'crm', email: 'admin@sunrise.test' });
+
+    return { portal: await cookieHeader(portalContext), staff: await cookieHeader(staffContext), crm: await cookieHeader(crmContext) };
   } finally {
     await browser.close();
   }

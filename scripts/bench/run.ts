@@ -42,6 +42,7 @@ import type { BatchResult } from '@/bench/report';
 import { runCampaignBatch } from '@/bench/campaigns';
 import { measureFreeDays } from '@/bench/free-days';
 import { runAutomationLatency } from '@/bench/automations';
+import { measureColdStart } from '@/bench/cold-start';
 
 const { values: args } = parseArgs({
   options: {
@@ -622,6 +623,10 @@ async function main() {
           const burst = await load(target, { perConnectionRate: 1, duration: 20 });
           results.push({ name: `${target.name}, ${CONNECTIONS} at the same instant each second (worst case, no target)`, queries, ratio: 0, ...burst });
         }
+      }
+      if (!only || 'cold start'.includes(only)) {
+        log('Cold starts (a fresh next start per measure, five each)…');
+        results.push(...(await measureColdStart({ port: PORT + 1, databaseUrl: BENCH_URL.toString(), cookies, log })));
       }
       if (!only || 'month of free days'.includes(only) || 'booking'.includes(only)) {
         log('Month of free days (in this process, against the bench database, one call at a time)…');
