@@ -123,6 +123,23 @@ export async function recordAudit(db: Executor, ctxOrEntry: AuditContext | Audit
   else await auditInsert(db).execute({ ...common, tenantId: entry.tenantId, patientId: entry.patientId ?? null });
 }
 
+/**
+ * Many clinic entries in one statement (a batch job's pass), each the row recordAudit(db, entry)
+ * writes for it.
+ */
+export async function recordAudits(db: Executor, entries: readonly AuditRecord[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insert(auditLog).values(entries.map((entry) => {
+    if (entry.tenantId === null) throw new Error('recordAudits: a clinic entry needs its clinic');
+    return {
+      tenantId: entry.tenantId, actorKind: entry.actor.kind, actorId: entry.actor.id ?? null, actorLabel: entry.actor.label ?? null,
+      action: entry.action, outcome: entry.outcome ?? 'success', patientId: entry.patientId ?? null,
+      targetType: entry.target?.type ?? null, targetId: entry.target?.id ?? null, ip: entry.ip ?? null, userAgent: entry.userAgent ?? null,
+      details: entry.details ?? null,
+    };
+  }));
+}
+
 function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -3,10 +3,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Transaction } from '@/db/client';
 import { invoiceLines, invoices, locations, patients, services, type Invoice } from '@/db/schema';
 import { assertPermission, NotFoundError, type StaffContext } from '@/lib/access/context';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAudit, recordAudits } from '@/lib/audit/record-audit';
 import { clinicToday } from '@/lib/clinic-forms/reminders';
 import { now } from '@/lib/clock';
-import { eventActorOf, recordEvent } from '@/lib/engagement/events';
+import { eventActorOf, recordEvent, recordEvents } from '@/lib/engagement/events';
 import { RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { hasControlCharacters } from '@/lib/validation/text';
@@ -244,6 +244,74 @@ export async function issueInvoice(
     details: { source: input.source, number, lines: lines.length, total: totals.total, currency: settings.currency, issueDate: today, dueDate: today, status },
   });
   return { id: invoiceId, number, total: totals.total, currency: settings.currency, status };
+}
+
+/**
+ * issueInvoice for many invoices of one clinic (the renewal job's pass): the same rows, events
+ * and audit entries in a fixed number of statements. Each must come to more than zero (a zero
+ * invoice is paid as made: issueInvoice). `beforeNumber` gets them all before the clinic's
+ * counter is taken, once, for all of them (numbered in the order given), then the audit entries.
+ */
+export async function issueInvoices(
+  tx: Transaction, tenantId: string, inputs: readonly Omit<IssueInvoiceInput, 'tenantId'>[], beforeNumber?: (invoices: InvoiceBeingIssued[]) => Promise<void>,
+): Promise<{ id: string; number: number; total: number; currency: string; status: 'open' }[]> {
+  if (inputs.length === 0) return [];
+  const checked = inputs.map((input) => {
+    if (input.lines.length === 0 || input.lines.length > INVOICE_LIMITS.lines) throw linesError(`An invoice has 1 to ${INVOICE_LIMITS.lines} lines.`);
+    const lines = input.lines.map((line, i) => ({ ...checkedLine(line, i + 1), input: line }));
+    const totals = invoiceTotals(lines.map((l) => l.amounts));
+    if (totals.total > INVOICE_LIMITS.amount) throw linesError('The invoice comes to more than one invoice can hold. Split it into two.');
+    if (totals.total <= 0) throw new Error('issueInvoices: every invoice must come to more than zero');
+    return { input, lines, totals };
+  });
+  const settings = await getBillingSettings(tx, tenantId);
+  const today = await clinicToday(tx, tenantId);
+  const at = now();
+  const currency = settings.currency;
+  const rows = await tx.insert(invoices).values(checked.map(({ input, totals }) => ({
+    tenantId, patientId: input.patientId, status: 'draft' as const, currency, issueDate: today, dueDate: today, openedAt: at, ...totals,
+  }))).returning({ id: invoices.id });
+  const made = checked.map((c, i) => ({ ...c, id: rows[i]!.id, actor: { kind: c.input.actor.kind, id: c.input.actor.id ?? null } }));
+  await tx.insert(invoiceLines).values(made.flatMap(({ id, lines }) => lines.map((l, position) => ({
+    tenantId, invoiceId: id, position,
+    kind: l.input.kind, serviceId: l.input.serviceId, description: l.description,
+    quantity: l.input.quantity, unitAmount: l.input.unitAmount, discountAmount: l.amounts.discountAmount, taxRateBp: l.input.taxRateBp ?? 0,
+    subtotal: l.amounts.subtotal, taxAmount: l.amounts.taxAmount, total: l.amounts.total,
+  }))));
+  await postLedgerEntries(tx, made.map(({ id, input, totals, actor }) => ({
+    tenantId, patientId: input.patientId, kind: 'charge' as const, amount: totals.total, currency, invoiceId: id, actorKind: actor.kind, actorId: actor.id,
+  })));
+  await recordEvents(tx, made.map(({ id, input, actor }) => ({
+    tenantId, input: { name: 'invoice.issued' as const, patientId: input.patientId, subject: { invoiceId: id }, actor, at },
+  })));
+  if (beforeNumber) await beforeNumber(made.map(({ id, totals }) => ({ id, total: totals.total, currency })));
+  const numbers = await numberIssuedInvoices(tx, tenantId, made.map((m) => m.id));
+  await recordAudits(tx, made.map(({ id, input, lines, totals, actor }) => ({
+    tenantId, actor, ip: input.ip ?? null, userAgent: input.userAgent ?? null,
+    action: BillingAuditActions.invoiceOpened, patientId: input.patientId, target: { type: 'invoice', id },
+    details: { source: input.source, number: numbers.get(id)!, lines: lines.length, total: totals.total, currency, issueDate: today, dueDate: today, status: 'open' },
+  })));
+  return made.map(({ id, totals }) => ({ id, number: numbers.get(id)!, total: totals.total, currency, status: 'open' as const }));
+}
+
+/** numberIssuedInvoice for many invoices of one clinic: the counter moves once, by their count. */
+async function numberIssuedInvoices(tx: Executor, tenantId: string, invoiceIds: readonly string[]): Promise<Map<string, number>> {
+  const values = sql.join(invoiceIds.map((id, i) => sql`(${id}::uuid, ${i}::int)`), sql`, `);
+  const result = await tx.execute(sql`
+    with counter as (
+      insert into billing_settings (tenant_id, next_invoice_number) values (${tenantId}, ${invoiceIds.length + 1})
+      on conflict (tenant_id) do update set next_invoice_number = billing_settings.next_invoice_number + ${invoiceIds.length}
+      returning next_invoice_number - ${invoiceIds.length} as first, currency
+    )
+    update invoices set number = counter.first + v.position, status = 'open'
+    from counter, (values ${values}) as v(id, position)
+    where invoices.tenant_id = ${tenantId} and invoices.id = v.id and invoices.status = 'draft' and invoices.currency = counter.currency
+    returning invoices.id, invoices.number`);
+  const numbered = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: string; number: number }[];
+  if (numbered.length !== invoiceIds.length) {
+    throw new InvoiceRuleError('currency-changed', 'The clinic’s currency changed while the invoice was being made. Nothing was charged: try again.');
+  }
+  return new Map(numbered.map((r) => [r.id, Number(r.number)]));
 }
 
 /**

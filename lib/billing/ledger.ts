@@ -145,12 +145,16 @@ export async function refreshInvoiceStatuses(tx: Executor, tenantId: string, inv
   const changed: { id: string; before: InvoiceStatus; after: InvoiceStatus }[] = [];
   for (const inv of current) {
     const after = statusFromLedger(inv.status, { charged: inv.charged, paid: inv.paid, due: inv.due });
-    if (after === inv.status) continue;
-    await tx
-      .update(invoices)
-      .set({ status: after, closedAt: after === 'paid' ? now() : null, updatedAt: now() })
-      .where(and(eq(invoices.tenantId, tenantId), eq(invoices.id, inv.id)));
-    changed.push({ id: inv.id, before: inv.status, after });
+    if (after !== inv.status) changed.push({ id: inv.id, before: inv.status, after });
   }
+  if (changed.length === 0) return changed;
+  // Every changed invoice in one statement (a renewal pass settles fifty at once).
+  const at = now();
+  const values = sql.join(changed.map((c) => sql`(${c.id}::uuid, ${c.after}::text)`), sql`, `);
+  await tx
+    .update(invoices)
+    .set({ status: sql`v.status`, closedAt: sql`case when v.status = 'paid' then ${at.toISOString()}::timestamptz end`, updatedAt: at })
+    .from(sql`(values ${values}) as v(id, status)`)
+    .where(and(eq(invoices.tenantId, tenantId), sql`${invoices.id} = v.id`));
   return changed;
 }

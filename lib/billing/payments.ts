@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { invoices, paymentAllocations, payments, refunds, type ChargePurpose, type Payment, type PaymentGatewayKind, type PaymentMethod } from '@/db/schema';
 import { NotFoundError, RuleError, postgresErrorCode, PG } from '@/lib/kernel/errors';
-import { recordAudit, type AuditContext } from '@/lib/audit/record-audit';
+import { recordAudit, recordAudits, type AuditContext } from '@/lib/audit/record-audit';
 import { isUuid } from '@/lib/kernel/ids';
 import { BillingAuditActions } from './audit-actions';
 import { GatewayUnavailableError, type GatewayAccount, type PaymentGateway, type PaymentSource } from './gateway/types';
@@ -131,6 +131,44 @@ export async function startPayment(db: Executor, tenantId: string, input: StartP
     }
     throw error;
   }
+}
+
+/** One pending payment of an invoice made in the same transaction (startFreshPayments). */
+export interface FreshPaymentInput {
+  patientId: string;
+  invoiceId: string;
+  amount: number;
+  currency: string;
+  method: PaymentMethod;
+  purpose: ChargePurpose;
+  gateway: PaymentGatewayKind;
+  idempotencyKey: string;
+  savedCardId: string | null;
+  sourceRef: string | null;
+}
+
+/**
+ * startPayment for invoices the caller's transaction has just made (the renewal job's pass): no
+ * other transaction can see them yet, so nothing else holds or has paid them and each payment is
+ * the invoice's whole amount. The same rows and audit entries as startPayment, in three statements;
+ * returned in the order given.
+ */
+export async function startFreshPayments(tx: Executor, tenantId: string, inputs: readonly FreshPaymentInput[], audit: SystemAudit): Promise<Payment[]> {
+  if (inputs.length === 0) return [];
+  const rows = await tx.insert(payments).values(inputs.map((input) => ({
+    tenantId, patientId: input.patientId, method: input.method, purpose: input.purpose, status: 'pending' as const,
+    amount: input.amount, currency: input.currency, idempotencyKey: input.idempotencyKey, gateway: input.gateway,
+    gatewaySourceRef: input.sourceRef, savedCardId: input.savedCardId, accountId: null, staffId: null, locationId: null, reference: null,
+  }))).returning();
+  const byKey = new Map(rows.map((p) => [p.idempotencyKey, p]));
+  const made = inputs.map((input) => ({ input, payment: byKey.get(input.idempotencyKey)! }));
+  await tx.insert(paymentAllocations).values(made.map(({ input, payment }) => ({ tenantId, paymentId: payment.id, invoiceId: input.invoiceId, amount: input.amount })));
+  await recordAudits(tx, made.map(({ input, payment }) => ({
+    tenantId, actor: { kind: 'system' as const, label: audit.system },
+    action: BillingAuditActions.paymentStarted, patientId: input.patientId, target: { type: 'payment', id: payment.id },
+    details: { amount: input.amount, currency: input.currency, method: input.method, purpose: input.purpose, invoices: [input.invoiceId] },
+  })));
+  return made.map((m) => m.payment);
 }
 
 async function findByKey(db: Executor, tenantId: string, key: string): Promise<Payment | null> {

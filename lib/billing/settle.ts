@@ -1,17 +1,17 @@
 import 'server-only';
-import { and, asc, eq } from 'drizzle-orm';
-import type { Executor } from '@/db/client';
-import { cardSetups, invoices, paymentAllocations, payments, refunds, savedCards, type PaymentGatewayKind, type PaymentStatus } from '@/db/schema';
-import { recordAudit, type AuditActor } from '@/lib/audit/record-audit';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor, Transaction } from '@/db/client';
+import { cardSetups, invoices, paymentAllocations, payments, refunds, savedCards, type Order, type Payment, type PaymentGatewayKind, type PaymentStatus } from '@/db/schema';
+import { recordAudit, recordAudits, type AuditActor } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
-import { syncOrdersWithPayment } from '@/lib/commerce/order-transitions';
-import { recordEvent } from '@/lib/engagement/events';
-import { enqueueBillingNotice } from '@/lib/notifications/billing-notifications';
+import { syncOrdersWithPaidInvoices, syncOrdersWithPayment } from '@/lib/commerce/order-transitions';
+import { recordEvent, recordEvents } from '@/lib/engagement/events';
+import { enqueueBillingNotice, enqueueBillingNotices } from '@/lib/notifications/billing-notifications';
 import { BillingAuditActions } from './audit-actions';
 import type { GatewayPaymentResult, GatewayRefundResult, GatewaySetupResult } from './gateway/types';
 import { postLedgerEntries, refreshInvoiceStatuses } from './ledger';
 import { formatMoney } from './money';
-import { receiptLabel, takeBillingNumber } from './numbering';
+import { receiptLabel, takeBillingNumber, takeBillingNumbers } from './numbering';
 
 /**
  * Applying what a payment provider says about a payment, a refund or a card setup: from the
@@ -115,6 +115,69 @@ export async function applyPaymentResult(db: Executor, tenantId: string, payment
     await tx.update(payments).set({ ...base, status }).where(and(eq(payments.tenantId, tenantId), eq(payments.id, paymentId)));
     return settled(status);
   });
+}
+
+/**
+ * applyPaymentResult's success for many payments of one clinic (the renewal job's pass), in the
+ * caller's transaction and in a fixed number of statements: the same ledger entries, invoice
+ * statuses, events, order moves, receipt numbers (the counter taken once, after everything else,
+ * numbered in payment id order), audit entries and receipts. Locks as applyPaymentResult does:
+ * the payments, then their invoices in id order, then the orders, then the counter. A payment
+ * that has succeeded already is left alone (not in `settled`).
+ */
+export async function applySucceededPayments(
+  tx: Transaction, tenantId: string, results: readonly { paymentId: string; result: GatewayPaymentResult }[], actor: SettleActor,
+): Promise<{ settled: Payment[]; orders: Order[] }> {
+  if (results.length === 0) return { settled: [], orders: [] };
+  const resultOf = new Map(results.map((r) => [r.paymentId, r.result]));
+  const locked = await tx.select().from(payments)
+    .where(and(eq(payments.tenantId, tenantId), inArray(payments.id, [...resultOf.keys()])))
+    .orderBy(asc(payments.id))
+    .for('update');
+  const todo = locked.filter((p) => p.status !== 'succeeded');
+  if (todo.length === 0) return { settled: [], orders: [] };
+  const allocations = await tx.select({ paymentId: paymentAllocations.paymentId, invoiceId: paymentAllocations.invoiceId, amount: paymentAllocations.amount })
+    .from(paymentAllocations)
+    .innerJoin(invoices, and(eq(invoices.tenantId, paymentAllocations.tenantId), eq(invoices.id, paymentAllocations.invoiceId)))
+    .where(and(eq(paymentAllocations.tenantId, tenantId), inArray(paymentAllocations.paymentId, todo.map((p) => p.id))))
+    .orderBy(asc(invoices.id))
+    .for('update', { of: invoices });
+  const paymentOf = new Map(todo.map((p) => [p.id, p]));
+  await postLedgerEntries(tx, allocations.map((a) => ({
+    tenantId, patientId: paymentOf.get(a.paymentId)!.patientId, kind: 'payment' as const, amount: -a.amount, currency: paymentOf.get(a.paymentId)!.currency,
+    invoiceId: a.invoiceId, paymentId: a.paymentId, actorKind: actor.kind, actorId: actor.id ?? null,
+  })));
+  const statuses = await refreshInvoiceStatuses(tx, tenantId, [...new Set(allocations.map((a) => a.invoiceId))]);
+  const paid = new Set(statuses.filter((c) => c.after === 'paid').map((c) => c.id));
+  const paidBy = allocations.filter((a) => paid.has(a.invoiceId));
+  await recordEvents(tx, paidBy.map((a) => ({
+    tenantId, input: { name: 'invoice.paid' as const, patientId: paymentOf.get(a.paymentId)!.patientId, subject: { invoiceId: a.invoiceId }, actor: { kind: actor.kind, id: actor.id ?? null } },
+  })));
+  const orders = await syncOrdersWithPaidInvoices(tx, tenantId, [...paid], actor);
+  const first = await takeBillingNumbers(tx, tenantId, 'receipt', todo.length);
+  const at = now();
+  const settledRows = todo.map((p, i) => {
+    const result = resultOf.get(p.id)!;
+    return { payment: p, receiptNumber: first + i, ref: p.gatewayPaymentRef ?? (result.ref || null), card: result.card ?? null };
+  });
+  const values = sql.join(settledRows.map((r) => sql`(${r.payment.id}::uuid, ${r.receiptNumber}::int, ${r.ref}::text, ${r.card?.brand ?? null}::text, ${r.card?.last4 ?? null}::text)`), sql`, `);
+  await tx.update(payments)
+    .set({
+      gatewayPaymentRef: sql`v.ref`, cardBrand: sql`coalesce(v.brand, ${payments.cardBrand})`, cardLast4: sql`coalesce(v.last4, ${payments.cardLast4})`,
+      updatedAt: at, status: 'succeeded', succeededAt: at, receiptNumber: sql`v.receipt_number`, failureCode: null, failureMessage: null,
+    })
+    .from(sql`(values ${values}) as v(id, receipt_number, ref, brand, last4)`)
+    .where(and(eq(payments.tenantId, tenantId), sql`${payments.id} = v.id`));
+  await recordAudits(tx, settledRows.map(({ payment, receiptNumber }) => ({
+    ...auditBy(tenantId, actor),
+    action: BillingAuditActions.paymentSucceeded, patientId: payment.patientId, target: { type: 'payment', id: payment.id },
+    details: { amount: payment.amount, currency: payment.currency, method: payment.method, receiptNumber, after: payment.status },
+  })));
+  await enqueueBillingNotices(tx, settledRows.map(({ payment, receiptNumber }) => ({
+    tenantId, patientId: payment.patientId, kind: 'receipt' as const, event: `billing:receipt:${payment.id}`,
+    amount: formatMoney(payment.amount, payment.currency), reference: receiptLabel(receiptNumber),
+  })));
+  return { settled: settledRows.map(({ payment, receiptNumber }) => ({ ...payment, status: 'succeeded' as const, receiptNumber })), orders };
 }
 
 /**

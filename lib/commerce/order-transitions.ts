@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { orders, orderStatusHistory, type Order, type OrderStatus } from '@/db/schema';
 import { now } from '@/lib/clock';
-import { asTransaction, recordEvent } from '@/lib/engagement/events';
+import { asTransaction, recordEvent, recordEvents } from '@/lib/engagement/events';
 import { RuleError } from '@/lib/kernel/errors';
 import { FINAL_ORDER_STATUSES, orderMoveRefusal, UNPAID_ORDER_STATUSES } from './order-status';
 
@@ -56,6 +56,51 @@ export async function moveLockedOrder(tx: Executor, order: Order, to: OrderStatu
   return updated;
 }
 
+/**
+ * moveLockedOrder for many locked orders of the renewal job's pass, in three statements (the
+ * orders, their history, their events): the same checks, rows and events. Every order must be
+ * allowed the move; returns the orders as moved.
+ */
+export async function moveLockedOrders(tx: Executor, locked: readonly Order[], to: OrderStatus, actor: OrderActor): Promise<Order[]> {
+  if (locked.length === 0) return [];
+  for (const order of locked) {
+    const refusal = orderMoveRefusal(order.status, to);
+    if (refusal) throw new OrderRuleError('order-transition', refusal);
+  }
+  const at = now();
+  const closes = FINAL_ORDER_STATUSES.includes(to) || to === 'completed';
+  const values = sql.join(locked.map((o) => sql`(${o.tenantId}::uuid, ${o.id}::uuid, ${o.status}::text, ${to === 'processing' && !o.paidAt}::boolean)`), sql`, `);
+  const updated = await tx.update(orders)
+    .set({
+      status: to,
+      updatedAt: at,
+      paidAt: sql`case when v.sets_paid then ${at.toISOString()}::timestamptz else ${orders.paidAt} end`,
+      ...(closes ? { closedAt: at } : {}),
+    })
+    .from(sql`(values ${values}) as v(tenant_id, id, from_status, sets_paid)`)
+    .where(sql`${orders.tenantId} = v.tenant_id and ${orders.id} = v.id and ${orders.status} = v.from_status`)
+    .returning({ id: orders.id });
+  if (updated.length !== locked.length) throw new Error('order-transitions: an order changed under its lock');
+  await tx.insert(orderStatusHistory).values(locked.map((order) => ({
+    tenantId: order.tenantId, orderId: order.id, fromStatus: order.status, toStatus: to, actorKind: actor.kind, actorId: actor.id ?? null, note: null, occurredAt: at,
+  })));
+  await recordEvents(asTransaction(tx, 'order.status_changed'), locked.map((order) => ({
+    tenantId: order.tenantId,
+    input: { name: 'order.status_changed' as const, patientId: order.patientId, subject: { orderId: order.id, from: order.status, to }, actor, at },
+  })));
+  return locked.map((o) => ({
+    ...o, status: to, updatedAt: at, paidAt: to === 'processing' && !o.paidAt ? at : o.paidAt, ...(closes ? { closedAt: at } : {}),
+  }));
+}
+
+/** Records many orders' first status (their creation) in one statement. */
+export async function recordOrdersCreated(tx: Executor, created: readonly Pick<Order, 'tenantId' | 'id' | 'status'>[], actor: OrderActor): Promise<void> {
+  if (created.length === 0) return;
+  await tx.insert(orderStatusHistory).values(created.map((order) => ({
+    tenantId: order.tenantId, orderId: order.id, fromStatus: null, toStatus: order.status, actorKind: actor.kind, actorId: actor.id ?? null,
+  })));
+}
+
 /** Locks and moves one order in its own transaction (or the caller's). */
 export async function moveOrder(db: Executor, tenantId: string, orderId: string, to: OrderStatus, actor: OrderActor, note: string | null = null): Promise<Order> {
   return db.transaction(async (tx) => {
@@ -88,4 +133,18 @@ export async function syncOrdersWithPayment(tx: Executor, tenantId: string, invo
     moved += 1;
   }
   return moved;
+}
+
+/**
+ * syncOrdersWithPayment's 'paid' for many invoices at once (the renewal job's settlement): their
+ * unpaid orders, locked in id order, move to processing together. Returns the orders as moved
+ * (still locked by the caller's transaction).
+ */
+export async function syncOrdersWithPaidInvoices(tx: Executor, tenantId: string, invoiceIds: readonly string[], actor: OrderActor): Promise<Order[]> {
+  if (invoiceIds.length === 0) return [];
+  const rows = await tx.select().from(orders)
+    .where(and(eq(orders.tenantId, tenantId), inArray(orders.invoiceId, [...invoiceIds]), inArray(orders.status, [...UNPAID_ORDER_STATUSES])))
+    .orderBy(orders.id)
+    .for('update');
+  return moveLockedOrders(tx, rows, 'processing', actor);
 }

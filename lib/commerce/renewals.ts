@@ -6,7 +6,7 @@ import {
   coupons, invoices, orderLines, orders, payments, productPhases, products, subscriptionRenewals, subscriptions,
   type Invoice, type Payment, type ProductPhase, type Subscription, type SubscriptionRenewal,
 } from '@/db/schema';
-import { gatewayFor, PaymentsUnavailableError, type ClinicGateway } from '@/lib/billing/gateway';
+import { gatewayFor, PaymentsUnavailableError } from '@/lib/billing/gateway';
 import type { PaymentSource } from '@/lib/billing/gateway/types';
 import { issueInvoice } from '@/lib/billing/invoices';
 import { formatMoney } from '@/lib/billing/money';
@@ -26,8 +26,11 @@ import { nextRetryAt } from './dunning';
 import { UNPAID_ORDER_STATUSES } from './order-status';
 import { lockOrder, moveLockedOrder, recordOrderCreated, type OrderActor } from './order-transitions';
 import { getCommerceSettings, takeOrderNumber } from './settings';
+import {
+  renewInBulk, successChange, type ClaimedRenewal, type RenewalClinicTerms, type RenewalOutcome, type RenewalProductTerms, type RenewalTermsSource,
+} from './renewals-bulk';
 import { recordSubscriptionEvent, type SubscriptionActorRef } from './subscription-events';
-import { afterCharge, couponApplies, cycleAfter, nextChargePhase, pauseEndsAt, renewalLine, resumedCycleAt, type CouponTerms } from './subscription-rules';
+import { couponApplies, nextChargePhase, pauseEndsAt, renewalLine, resumedCycleAt, type CouponTerms } from './subscription-rules';
 
 /**
  * The renewal job (`subscription-renewals` in lib/jobs/scheduled.ts, every minute, and the cron
@@ -49,6 +52,9 @@ import { afterCharge, couponApplies, cycleAfter, nextChargePhase, pauseEndsAt, r
  * 4. Record, under the locks again: the payment's outcome moves the subscription (success: the
  *    next cycle; failure: past due and the next retry, or cancelled after the last one). A renewal
  *    already recorded is left alone, so a repeat records nothing twice.
+ * A pass does steps 2 to 4 of its plain renewals (a due cycle, the card it names, the provider
+ * takes the charge) together, in a fixed number of statements (renewals-bulk.ts); every other
+ * renewal, and any the pass hands back, goes through `renew` one by one.
  */
 
 /** How long a runner's claim on a renewal lasts; after it, another run may finish the work. */
@@ -75,50 +81,53 @@ const zero = (): RenewalCounts => ({
   renewalsClaimed: 0, renewalsSucceeded: 0, renewalsFailed: 0, renewalsWaiting: 0, subscriptionsCancelled: 0, subscriptionsEnded: 0, subscriptionsResumed: 0, renewalErrors: 0,
 });
 
-type Outcome = 'succeeded' | 'failed' | 'cancelled' | 'ended' | 'waiting' | 'skipped';
+type Outcome = RenewalOutcome;
 
 /**
  * One pass: paused subscriptions whose date has come run again, then up to `limit` due renewals
  * are charged (`concurrency` at a time). Returns counts for the worker's log and the benchmark.
  */
-export async function runRenewals(db: Database, options: { at?: Date; limit?: number; concurrency?: number } = {}): Promise<RenewalCounts> {
+export async function runRenewals(db: Database, options: { at?: Date; limit?: number; concurrency?: number; oneByOne?: boolean } = {}): Promise<RenewalCounts> {
   const at = options.at ?? now();
   const limit = options.limit ?? 50;
+  const concurrency = options.concurrency ?? 4;
   const counts = zero();
   counts.subscriptionsResumed = await resumeDuePauses(db, at, limit);
   const claimed = await claimDueRenewals(db, at, limit);
   counts.renewalsClaimed = claimed.length;
   const run = new RenewalRun(db, at);
+  const tally = (outcome: Outcome) => {
+    if (outcome === 'succeeded') counts.renewalsSucceeded++;
+    else if (outcome === 'ended') { counts.renewalsSucceeded++; counts.subscriptionsEnded++; }
+    else if (outcome === 'failed') counts.renewalsFailed++;
+    else if (outcome === 'cancelled') { counts.renewalsFailed++; counts.subscriptionsCancelled++; }
+    else if (outcome === 'waiting') counts.renewalsWaiting++;
+  };
+  // The plain renewals together (renewals-bulk.ts); the rest, and `oneByOne` (the comparison test), one by one.
+  let rest: Claimed[] = claimed;
+  if (!options.oneByOne && claimed.length > 0) {
+    const bulk = await renewInBulk(db, run, claimed, at, concurrency);
+    bulk.outcomes.forEach(tally);
+    counts.renewalErrors += bulk.errors;
+    rest = bulk.handOver;
+  }
   let next = 0;
   const worker = async () => {
-    while (next < claimed.length) {
-      const renewal = claimed[next++]!;
+    while (next < rest.length) {
+      const renewal = rest[next++]!;
       try {
-        const outcome = await run.renew(renewal);
-        if (outcome === 'succeeded') counts.renewalsSucceeded++;
-        else if (outcome === 'ended') { counts.renewalsSucceeded++; counts.subscriptionsEnded++; }
-        else if (outcome === 'failed') counts.renewalsFailed++;
-        else if (outcome === 'cancelled') { counts.renewalsFailed++; counts.subscriptionsCancelled++; }
-        else if (outcome === 'waiting') counts.renewalsWaiting++;
+        tally(await run.renew(renewal));
       } catch (error) {
         counts.renewalErrors++;
         console.warn(`subscription renewals: renewal ${renewal.id} ${errorSummary(error)}`);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, claimed.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rest.length)) }, worker));
   return counts;
 }
 
-interface Claimed {
-  id: string;
-  tenantId: string;
-  subscriptionId: string;
-  cycleNumber: number;
-  leaseUntil: Date;
-  /** Its order and invoice were made by an earlier attempt (a retry, or a run that stopped). */
-  hasOrder: boolean;
-}
+type Claimed = ClaimedRenewal;
 
 function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
@@ -231,29 +240,18 @@ async function lockPair(tx: Executor, claimed: Claimed): Promise<LockedPair | nu
   return { ...pair, billed: billed && billed.total !== null && billed.invoiceStatus !== null ? { total: billed.total, invoiceStatus: billed.invoiceStatus } : null };
 }
 
-interface ProductTerms {
-  name: string;
-  taxable: boolean;
-  phases: ProductPhase[];
-}
-
-interface ClinicTerms {
-  zone: string;
-  currency: string;
-  taxRateBp: number;
-  retryDays: number[];
-  gateway: ClinicGateway | PaymentsUnavailableError;
-}
+type ProductTerms = RenewalProductTerms;
+type ClinicTerms = RenewalClinicTerms;
 
 /** What one pass reads once per clinic, product and coupon (the 10,000-renewal batch reads them once). */
-class RenewalRun {
+class RenewalRun implements RenewalTermsSource {
   private clinics = new Map<string, Promise<ClinicTerms>>();
   private products = new Map<string, Promise<ProductTerms>>();
   private coupons = new Map<string, Promise<CouponTerms | null>>();
 
   constructor(private db: Database, private at: Date) {}
 
-  private clinic(tenantId: string): Promise<ClinicTerms> {
+  clinic(tenantId: string): Promise<ClinicTerms> {
     let terms = this.clinics.get(tenantId);
     if (!terms) {
       terms = (async () => {
@@ -273,7 +271,7 @@ class RenewalRun {
   }
 
   /** Read with the caller's handle: inside a transaction, the transaction's (PGlite has one connection). */
-  private product(db: Executor, tenantId: string, productId: string): Promise<ProductTerms> {
+  product(db: Executor, tenantId: string, productId: string): Promise<ProductTerms> {
     const key = `${tenantId}:${productId}`;
     let terms = this.products.get(key);
     if (!terms) {
@@ -290,7 +288,7 @@ class RenewalRun {
     return terms;
   }
 
-  private coupon(db: Executor, tenantId: string, couponId: string): Promise<CouponTerms | null> {
+  coupon(db: Executor, tenantId: string, couponId: string): Promise<CouponTerms | null> {
     const key = `${tenantId}:${couponId}`;
     let terms = this.coupons.get(key);
     if (!terms) {
@@ -518,12 +516,7 @@ async function recordSuccess(
   tx: Transaction, sub: Subscription, renewal: SubscriptionRenewal, product: ProductTerms, clinic: ClinicTerms, at: Date, paymentId: string | null,
 ): Promise<Outcome> {
   const where = and(eq(subscriptions.tenantId, sub.tenantId), eq(subscriptions.id, sub.id));
-  const phase = nextChargePhase(product.phases, sub.phasePosition, sub.cyclesInPhase) ?? product.phases.find((p) => p.position === sub.phasePosition)!;
-  const next = afterCharge(product.phases, sub, phase);
-  const running = sub.status === 'active' || sub.status === 'past_due';
-  const ends = running && next.ended;
-  const nextCycleAt = !running ? sub.nextCycleAt : ends ? null : cycleAfter(sub.nextCycleAt ?? at, phase, sub.anchorDay, clinic.zone, at);
-  const status = !running ? sub.status : ends ? 'ended' : 'active';
+  const { phase, next, ends, nextCycleAt, status, couponCyclesLeft } = successChange(sub, product.phases, clinic.zone, at);
   const { orderId } = renewal;
   // None of these writes reads another's: sent together, in a few round trips instead of ten (the
   // database runs a transaction's statements in the order they were sent; a failure rolls all back).
@@ -531,7 +524,7 @@ async function recordSuccess(
     tx.update(subscriptions).set({
       status, phasePosition: next.phasePosition, cyclesInPhase: next.cyclesInPhase, cyclesBilled: next.cyclesBilled, nextCycleAt,
       failedAttempts: 0, nextRetryAt: null, pastDueSince: null,
-      couponCyclesLeft: sub.couponCyclesLeft !== null && sub.couponCyclesLeft > 0 ? sub.couponCyclesLeft - 1 : sub.couponCyclesLeft,
+      couponCyclesLeft,
       ...(ends ? { endedAt: at } : {}), updatedAt: at,
     }).where(where),
     tx.update(subscriptionRenewals).set({ status: 'succeeded', leaseUntil: null, updatedAt: at })

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { subscriptionEvents, subscriptions, type SubscriptionStatus } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { recordAudit, recordAudits, type AuditRecord } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { CommerceAuditActions } from './audit-actions';
 
@@ -27,7 +27,7 @@ export interface SubscriptionActorRef {
 
 type CommerceAuditAction = (typeof CommerceAuditActions)[keyof typeof CommerceAuditActions];
 
-export async function recordSubscriptionEvent(tx: Executor, input: {
+export interface SubscriptionEventInput {
   tenantId: string;
   subscriptionId: string;
   patientId: string;
@@ -38,19 +38,35 @@ export async function recordSubscriptionEvent(tx: Executor, input: {
   details: Record<string, string | number | boolean | null>;
   audit: CommerceAuditAction;
   at?: Date;
-}): Promise<void> {
-  const at = input.at ?? now();
-  await tx.insert(subscriptionEvents).values({
+}
+
+export async function recordSubscriptionEvent(tx: Executor, input: SubscriptionEventInput): Promise<void> {
+  await tx.insert(subscriptionEvents).values(eventRow(input));
+  await recordAudit(tx, auditOf(input));
+}
+
+/** Many subscriptions' events and their audit entries, in two statements (the renewal job's pass). */
+export async function recordSubscriptionEvents(tx: Executor, inputs: readonly SubscriptionEventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.insert(subscriptionEvents).values(inputs.map(eventRow));
+  await recordAudits(tx, inputs.map(auditOf));
+}
+
+function eventRow(input: SubscriptionEventInput): typeof subscriptionEvents.$inferInsert {
+  return {
     tenantId: input.tenantId, subscriptionId: input.subscriptionId, action: input.action, fromStatus: input.from, toStatus: input.to,
-    actorKind: input.actor.kind, actorId: input.actor.id ?? null, details: JSON.stringify(input.details), occurredAt: at,
-  });
-  await recordAudit(tx, {
+    actorKind: input.actor.kind, actorId: input.actor.id ?? null, details: JSON.stringify(input.details), occurredAt: input.at ?? now(),
+  };
+}
+
+function auditOf(input: SubscriptionEventInput): AuditRecord {
+  return {
     tenantId: input.tenantId,
     actor: { kind: input.actor.kind, id: input.actor.id ?? null, label: input.actor.label ?? null },
     ip: input.actor.ip ?? null, userAgent: input.actor.userAgent ?? null,
     action: input.audit, patientId: input.patientId, target: { type: 'subscription', id: input.subscriptionId },
     details: { event: input.action, ...(input.from !== input.to ? { status: { before: input.from, after: input.to } } : { status: input.to }), ...input.details },
-  });
+  };
 }
 
 /**

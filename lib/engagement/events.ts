@@ -130,6 +130,31 @@ export function asTransaction(tx: Executor, name: EventName): Transaction {
  */
 export async function recordEvent<N extends EventName>(tx: Transaction, tenantId: string, input: EventInput<N>): Promise<boolean> {
   if (!isTransaction(tx)) throw outsideTransaction(input.name);
+  const insert = tx.insert(domainEvents).values(checkedEventRow(tenantId, input));
+  if (input.onceKey === undefined) {
+    await insert;
+    return true;
+  }
+  const rows = await insert
+    .onConflictDoNothing({ target: [domainEvents.tenantId, domainEvents.onceKey], where: sql`once_key is not null` })
+    .returning({ id: domainEvents.id });
+  return rows.length > 0;
+}
+
+/**
+ * Many events in one statement, each checked and stored as recordEvent stores it (a batch job's
+ * pass; no once-keys).
+ */
+export async function recordEvents(tx: Transaction, events: readonly { tenantId: string; input: EventInput<EventName> }[]): Promise<void> {
+  if (events.length === 0) return;
+  if (!isTransaction(tx)) throw outsideTransaction(events[0]!.input.name);
+  await tx.insert(domainEvents).values(events.map(({ tenantId, input }) => {
+    if (input.onceKey !== undefined) throw new DomainEventError(`domain event ${input.name}: recordEvents takes no once-key`);
+    return checkedEventRow(tenantId, input);
+  }));
+}
+
+function checkedEventRow<N extends EventName>(tenantId: string, input: EventInput<N>): typeof domainEvents.$inferInsert {
   const subject = checkEventSubject(input.name, input.subject);
   if (!isUuid(tenantId)) throw new DomainEventError(`domain event ${input.name}: the clinic must be an id`);
   if (input.patientId !== null && !isUuid(input.patientId)) throw new DomainEventError(`domain event ${input.name}: the patient must be an id or null`);
@@ -140,16 +165,8 @@ export async function recordEvent<N extends EventName>(tx: Transaction, tenantId
   if (input.onceKey !== undefined && (input.onceKey.length === 0 || input.onceKey.length > 200)) {
     throw new DomainEventError(`domain event ${input.name}: a once-key has 1 to 200 characters`);
   }
-  const insert = tx.insert(domainEvents).values({
+  return {
     tenantId, name: input.name, patientId: input.patientId, subject, actorKind: input.actor.kind, actorId,
     occurredAt: input.at ?? now(), onceKey: input.onceKey ?? null,
-  });
-  if (input.onceKey === undefined) {
-    await insert;
-    return true;
-  }
-  const rows = await insert
-    .onConflictDoNothing({ target: [domainEvents.tenantId, domainEvents.onceKey], where: sql`once_key is not null` })
-    .returning({ id: domainEvents.id });
-  return rows.length > 0;
+  };
 }

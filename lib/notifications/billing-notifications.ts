@@ -48,3 +48,15 @@ export async function enqueueBillingNotice(
     sms: '',
   });
 }
+
+/**
+ * enqueueBillingNotice for many (a renewal pass's receipts), in the caller's transaction: sent
+ * together, so the statements go out in a few round trips instead of one after another.
+ */
+export async function enqueueBillingNotices(
+  tx: Executor,
+  inputs: readonly Parameters<typeof enqueueBillingNotice>[1][],
+): Promise<number> {
+  const queued = await Promise.all(inputs.map((input) => enqueueBillingNotice(tx, input)));
+  return queued.reduce((sum, n) => sum + n, 0);
+}

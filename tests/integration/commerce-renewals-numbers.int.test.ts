@@ -32,6 +32,18 @@ vi.mock('@/lib/billing/off-session', async (real) => {
   };
 });
 
+// The renewal pass writes its plain renewals' payments together (renewals-bulk.ts): probed the same way.
+vi.mock('@/lib/billing/payments', async (real) => {
+  const actual = await real<typeof import('@/lib/billing/payments')>();
+  return {
+    ...actual,
+    startFreshPayments: async (...args: Parameters<typeof actual.startFreshPayments>) => {
+      if (probe.on) probe.seen.push({ invoiceCounter: await lockable(billingSettings, args[1]), orderCounter: await lockable(commerceSettings, args[1]) });
+      return actual.startFreshPayments(...args);
+    },
+  };
+});
+
 async function lockable(table: typeof billingSettings | typeof commerceSettings, tenantId: string): Promise<boolean> {
   try {
     await getDb().transaction((tx) => tx.select({ tenantId: table.tenantId }).from(table).where(eq(table.tenantId, tenantId)).for('update', { noWait: true }));
