@@ -167,7 +167,7 @@ export async function prepareRenewals(databaseUrl: string, count: number, at: Da
           insert into patients (tenant_id, record_number, first_name, last_name, date_of_birth, sex, email, phone, city)
           select ${tenantId}, 'BR' || lpad(g::text, 6, '0'), 'Renewal', 'Bench ' || g, date '1970-01-01' + (g % 15000), 'unknown',
             'renewal' || g || '@bench.test', '+1555' || lpad((9000000 + g)::text, 7, '0'), 'Springfield'
-          from generate_series(1, ${count - have}::int) g
+          from generate_series(${have + 1}::int, ${count}::int) g
           on conflict do nothing`;
       }
       await tx`drop table if exists bench_renew`;
