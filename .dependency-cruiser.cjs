@@ -12,7 +12,7 @@ module.exports = {
     { name: 'components-not-app', severity: 'error', comment: 'A page hands its form the action as a prop; components never import app/.', from: { path: '^components/' }, to: { path: '^(app|scripts)/' } },
     { name: 'components-not-db', severity: 'error', comment: 'Components get data from lib/ (types from db/schema only).', from: { path: '^components/' }, to: { path: '^db/', dependencyTypesNot: ['type-only'] } },
     { name: 'app-queries-through-lib', severity: 'error', comment: 'Pages and routes pass the db handle to lib/; queries (db/schema) belong to lib/.', from: { path: '^app/' }, to: { path: '^db/', pathNot: '^db/client\\.ts$', dependencyTypesNot: ['type-only'] } },
-    { name: 'nothing-imports-scripts', severity: 'error', from: { pathNot: '^(scripts|tests)/' }, to: { path: '^scripts/' } },
+    { name: 'nothing-imports-scripts', severity: 'error', from: { pathNot: '^(scripts|tests|bench)/' }, to: { path: '^scripts/' } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -4,7 +4,7 @@ import { CodeStep } from '@/components/auth/code-step';
 import { interpolate } from '@/lib/i18n/core';
 import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { DataFormState } from '@/lib/patients/personal-data-form';
-import type { DataMessages } from './personal-data-form';
+import type { DataMessages } from '@/lib/i18n/messages/data';
 
 /**
  * The SMS-code step of a phone or email change: the sign-in flows' CodeStep (resend countdown,

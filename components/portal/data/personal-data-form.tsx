@@ -4,7 +4,7 @@ import { FormMessage, PrimaryButton, SelectField, TextField } from '@/components
 import type { FormAction } from '@/lib/actions/result';
 import { useLazyActionForm } from '@/lib/forms/use-lazy-action-form';
 import { interpolate, type Vars } from '@/lib/i18n/core';
-import type { data } from '@/lib/i18n/messages/data';
+import type { DataMessages } from '@/lib/i18n/messages/data';
 import type { CodeStepLabels } from '@/lib/i18n/messages/portal-sign-in';
 import type { DataFormState, PersonalDataField } from '@/lib/patients/personal-data-form';
 import { ContactCodeStep } from './contact-code-step';
@@ -12,7 +12,6 @@ import { ContactCodeStep } from './contact-code-step';
 // Loaded once the page is interactive: zod and react-hook-form are not part of the first load.
 const loadSchema = () => import('@/lib/patients/personal-data-form').then((m) => m.personalDataFormSchema);
 
-export type DataMessages = typeof data.en;
 
 /**
  * Personal, contact and address data of the selected patient (lib/patients/personal-data.ts).

@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineMessages } from '../core';
 
 /** /portal/data: personal and address data, and the SMS-confirmed phone/email change. */
@@ -137,3 +138,6 @@ export const data = defineMessages(
     errResendTooSoon: 'Espere {seconds} s antes de pedir otro código.',
   },
 );
+
+/** The My data page's strings in one language, as its client forms receive them. */
+export type DataMessages = (typeof data)['en'];

@@ -1,3 +1,4 @@
+import 'server-only';
 import { defineMessages } from '../core';
 
 /** /portal/settings: language and time zone, password, deleting the account. */
