@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, isNull, sql, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQLWrapper } from 'drizzle-orm';
 import { cache } from 'react';
 import { isTransaction, type Executor } from '@/db/client';
 import { patientPortalSettings, patients, portalAccountPatients, portalAccounts, tenantSettings, type PortalRelationship, type ProxyScope } from '@/db/schema';
@@ -179,6 +179,36 @@ export async function queryPatientAudienceLinks(db: Executor, tenantId: string, 
     ));
   const resolved = resolveLinkedPatients(rows, at);
   return resolved.map((link, i) => ({ ...link, accountId: rows[i]!.accountId, email: rows[i]!.email, phone: rows[i]!.phone }));
+}
+
+/**
+ * queryPatientAudienceLinks for many patients of a clinic in one statement (a renewal pass's
+ * receipts): each patient's active linked accounts, with their addresses and what each link opens
+ * today. A patient without any is absent from the map.
+ */
+export async function queryPatientsAudienceLinks(db: Executor, tenantId: string, patientIds: readonly string[], at: Date = now()) {
+  if (patientIds.length === 0) return new Map<string, Awaited<ReturnType<typeof queryPatientAudienceLinks>>>();
+  const rows = await db
+    .select({ ...linkColumns, accountId: portalAccountPatients.accountId, email: portalAccounts.email, phone: portalAccounts.phone })
+    .from(portalAccountPatients)
+    .innerJoin(patients, and(eq(patients.tenantId, portalAccountPatients.tenantId), eq(patients.id, portalAccountPatients.patientId)))
+    .innerJoin(portalAccounts, and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)))
+    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, portalAccountPatients.tenantId))
+    .where(and(
+      eq(portalAccountPatients.tenantId, tenantId),
+      inArray(portalAccountPatients.patientId, [...new Set(patientIds)]),
+      // As above: a disabled (or not yet approved) account hears nothing about the patient.
+      eq(portalAccounts.status, 'active'),
+    ));
+  const resolved = resolveLinkedPatients(rows, at);
+  const byPatient = new Map<string, Awaited<ReturnType<typeof queryPatientAudienceLinks>>>();
+  resolved.forEach((link, i) => {
+    const row = rows[i]!;
+    const links = byPatient.get(link.id) ?? [];
+    links.push({ ...link, accountId: row.accountId, email: row.email, phone: row.phone });
+    byPatient.set(link.id, links);
+  });
+  return byPatient;
 }
 
 /**

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import {
   patientPortalSettings,
@@ -8,7 +8,7 @@ import {
   tenantSettings,
   tenants,
 } from '@/db/schema';
-import { linkHears, queryPatientAudienceLinks } from '@/lib/access/linked-patients';
+import { linkHears, queryPatientsAudienceLinks } from '@/lib/access/linked-patients';
 import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { pickNotificationLanguage, type NotificationLanguage } from './texts';
 
@@ -38,8 +38,22 @@ export interface NoticeSubject {
  * only with 'email_sms' (SMS costs the clinic money). Null when the patient is not in this clinic.
  */
 export async function patientAudience(tx: Executor, tenantId: string, patientId: string, about: NoticeSubject = {}): Promise<PatientAudience | null> {
-  const [patient] = await tx
+  return (await patientAudiences(tx, tenantId, [patientId], about)).get(patientId) ?? null;
+}
+
+/**
+ * patientAudience for many patients of a clinic about the same kind of thing, in two statements
+ * however many (a renewal pass's receipts): the patients, then their linked accounts. A patient
+ * not in this clinic is absent from the map.
+ */
+export async function patientAudiences(
+  tx: Executor, tenantId: string, patientIds: readonly string[], about: NoticeSubject = {},
+): Promise<Map<string, PatientAudience>> {
+  const ids = [...new Set(patientIds)];
+  if (ids.length === 0) return new Map();
+  const found = await tx
     .select({
+      id: patients.id,
       email: patients.email,
       phone: patients.phone,
       preferredLanguage: patients.preferredLanguage,
@@ -59,22 +73,25 @@ export async function patientAudience(tx: Executor, tenantId: string, patientId:
       patientPortalSettings,
       and(eq(patientPortalSettings.tenantId, patients.tenantId), eq(patientPortalSettings.patientId, patients.id)),
     )
-    .where(and(eq(patients.tenantId, tenantId), eq(patients.id, patientId)));
-  if (!patient) return null;
+    .where(and(eq(patients.tenantId, tenantId), inArray(patients.id, ids)));
+  if (found.length === 0) return new Map();
 
-  // One statement: the active accounts linked to the patient and what each link opens today.
-  const hearing = (await queryPatientAudienceLinks(tx, tenantId, patientId)).filter((link) => linkHears(link, about));
-  const people = [{ email: patient.email, phone: patient.phone }, ...hearing];
-  const withSms = (patient.patientPreference ?? patient.clinicPreference) === 'email_sms';
-  return {
-    clinicName: patient.clinicName,
-    slug: patient.slug,
-    logoUrl: patient.logoUrl,
-    primaryColor: patient.primaryColor,
-    language: pickNotificationLanguage(patient.preferredLanguage, patient.defaultLanguage),
-    emails: unique(people.map((p) => p.email?.trim().toLowerCase())),
-    phones: withSms ? unique(people.map((p) => p.phone?.trim())) : [],
-  };
+  // One statement: the active accounts linked to these patients and what each link opens today.
+  const links = await queryPatientsAudienceLinks(tx, tenantId, found.map((p) => p.id));
+  return new Map(found.map((patient) => {
+    const hearing = (links.get(patient.id) ?? []).filter((link) => linkHears(link, about));
+    const people = [{ email: patient.email, phone: patient.phone }, ...hearing];
+    const withSms = (patient.patientPreference ?? patient.clinicPreference) === 'email_sms';
+    return [patient.id, {
+      clinicName: patient.clinicName,
+      slug: patient.slug,
+      logoUrl: patient.logoUrl,
+      primaryColor: patient.primaryColor,
+      language: pickNotificationLanguage(patient.preferredLanguage, patient.defaultLanguage),
+      emails: unique(people.map((p) => p.email?.trim().toLowerCase())),
+      phones: withSms ? unique(people.map((p) => p.phone?.trim())) : [],
+    }];
+  }));
 }
 
 function unique(values: (string | null | undefined)[]): string[] {

@@ -1,8 +1,9 @@
 import 'server-only';
 import type { Executor } from '@/db/client';
-import { patientAudience } from './audience';
+import { enqueueMessages, type OutboxMessageInput } from '@/lib/outbox/enqueue';
+import { patientAudience, patientAudiences, type PatientAudience } from './audience';
 import { noticeEmail, portalLinkLine } from './notice-email';
-import { notifyAudience } from './notify-audience';
+import { noticeMessages, notifyAudience, type Notice } from './notify-audience';
 import { portalLink } from './portal-link';
 import type { NotificationLanguage } from './texts';
 
@@ -38,25 +39,46 @@ export async function enqueueBillingNotice(
 ): Promise<number> {
   const audience = await patientAudience(tx, input.tenantId, input.patientId, { area: 'billing' });
   if (!audience) throw new Error('billing notice: patient not found in this clinic');
+  return notifyAudience(tx, input.tenantId, { ...audience, phones: [] }, input.event, billingNotice(audience, input));
+}
+
+/** The notice's words in the patient's language: the clinic, the amount and the number, nothing else. */
+function billingNotice(audience: PatientAudience, input: { kind: BillingNoticeKind; amount: string; reference: string }): Notice {
   const w = words[audience.language][input.kind];
   const clinic = audience.clinicName;
   const language = audience.language;
-  return notifyAudience(tx, input.tenantId, { ...audience, phones: [] }, input.event, {
+  return {
     email: noticeEmail(language, clinic, w.subject(clinic), [[
       portalLinkLine(language, w.line(clinic, input.amount, input.reference), portalLink(audience.slug, w.path)),
     ]]),
     sms: '',
-  });
+  };
 }
 
 /**
- * enqueueBillingNotice for many (a renewal pass's receipts), in the caller's transaction: sent
- * together, so the statements go out in a few round trips instead of one after another.
+ * enqueueBillingNotice for many patients of one clinic (a renewal pass's receipts), in the
+ * caller's transaction, in three statements however many: the patients, their linked accounts
+ * (patientAudiences) and every message in one insert (enqueueMessages). The same messages, keys
+ * and words as one by one; a notice whose event was queued already adds nothing.
  */
 export async function enqueueBillingNotices(
   tx: Executor,
   inputs: readonly Parameters<typeof enqueueBillingNotice>[1][],
 ): Promise<number> {
-  const queued = await Promise.all(inputs.map((input) => enqueueBillingNotice(tx, input)));
-  return queued.reduce((sum, n) => sum + n, 0);
+  const messages: OutboxMessageInput[] = [];
+  const byClinic = new Map<string, (typeof inputs)[number][]>();
+  for (const input of inputs) {
+    const notices = byClinic.get(input.tenantId) ?? [];
+    notices.push(input);
+    byClinic.set(input.tenantId, notices);
+  }
+  for (const [tenantId, notices] of byClinic) {
+    const audiences = await patientAudiences(tx, tenantId, notices.map((n) => n.patientId), { area: 'billing' });
+    for (const input of notices) {
+      const audience = audiences.get(input.patientId);
+      if (!audience) throw new Error('billing notice: patient not found in this clinic');
+      messages.push(...noticeMessages(tenantId, { ...audience, phones: [] }, input.event, billingNotice(audience, input)));
+    }
+  }
+  return enqueueMessages(tx, messages);
 }

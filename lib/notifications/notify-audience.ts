@@ -31,6 +31,15 @@ export async function notifyAudience(
   event: string,
   notice: Notice,
 ): Promise<number> {
+  let queued = 0;
+  for (const message of noticeMessages(tenantId, audience, event, notice)) {
+    if (await enqueueMessage(tx, message)) queued++;
+  }
+  return queued;
+}
+
+/** notifyAudience's messages, for queueing many notices in one statement (lib/outbox/enqueue.ts enqueueMessages). */
+export function noticeMessages(tenantId: string, audience: NoticeAudience, event: string, notice: Notice): OutboxMessageInput[] {
   const messages: Omit<OutboxMessageInput, 'tenantId' | 'idempotencyKey'>[] = [];
   if (audience.emails.length) {
     const email = renderClinicEmail(clinicEmailBrand(audience), notice.email);
@@ -39,9 +48,5 @@ export async function notifyAudience(
     }
   }
   for (const phone of audience.phones) messages.push({ channel: 'sms', recipient: phone, body: notice.sms });
-  let queued = 0;
-  for (const message of messages) {
-    if (await enqueueMessage(tx, { tenantId, ...message, idempotencyKey: `${event}:${message.channel}:${message.recipient}` })) queued++;
-  }
-  return queued;
+  return messages.map((message) => ({ tenantId, ...message, idempotencyKey: `${event}:${message.channel}:${message.recipient}` }));
 }

@@ -73,3 +73,45 @@ export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Pro
     .returning({ id: outboxMessages.id });
   return inserted.length > 0;
 }
+
+/**
+ * enqueueMessage for many messages, in one multi-row INSERT in the caller's transaction (a renewal
+ * pass's receipts, a notice's recipients): the same checks, the same key per message, and a key
+ * already queued — or repeated in the list, where the first wins — adds nothing. Returns how many
+ * were queued; an empty list sends no statement.
+ */
+export async function enqueueMessages(tx: Executor, msgs: readonly OutboxMessageInput[]): Promise<number> {
+  for (const msg of msgs) {
+    if (msg.channel === 'email' && !msg.subject) throw new Error('outbox: an email needs a subject');
+    if (!msg.recipient.trim() || !msg.idempotencyKey.trim()) throw new Error('outbox: recipient and idempotency key are required');
+    if (msg.patientId != null && !isUuid(msg.patientId)) throw new Error('outbox: patientId must be a patient id');
+  }
+  const seen = new Set<string>();
+  const fresh = msgs.filter((msg) => {
+    const key = `${msg.tenantId}:${msg.idempotencyKey}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (fresh.length === 0) return 0;
+  const at = now();
+  const inserted = await tx
+    .insert(outboxMessages)
+    .values(fresh.map((msg) => ({
+      tenantId: msg.tenantId,
+      channel: msg.channel,
+      recipient: msg.recipient,
+      subject: msg.subject ?? null,
+      body: msg.body,
+      html: msg.html ?? null,
+      attachments: msg.attachments ?? null,
+      idempotencyKey: msg.idempotencyKey,
+      purpose: msg.purpose ?? 'care',
+      patientId: msg.patientId ?? null,
+      nextAttemptAt: at,
+      createdAt: at,
+    })))
+    .onConflictDoNothing({ target: [outboxMessages.tenantId, outboxMessages.idempotencyKey] })
+    .returning({ id: outboxMessages.id });
+  return inserted.length;
+}
