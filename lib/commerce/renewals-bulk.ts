@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database, Executor, Transaction } from '@/db/client';
 import {
-  commerceSettings, orderLines, orders, subscriptionRenewals, subscriptions,
+  orderLines, orders, subscriptionRenewals, subscriptions,
   type Order, type Payment, type ProductPhase, type Subscription, type SubscriptionRenewal,
 } from '@/db/schema';
 import { PaymentsUnavailableError, type ClinicGateway } from '@/lib/billing/gateway';
@@ -16,6 +16,7 @@ import { errorSummary } from '@/lib/kernel/errors';
 import { zonedDate } from '@/lib/scheduling/zoned-time';
 import { CommerceAuditActions } from './audit-actions';
 import { moveLockedOrders, recordOrdersCreated, type OrderActor } from './order-transitions';
+import { takeOrderNumbers } from './settings';
 import { recordSubscriptionEvents, type SubscriptionActorRef } from './subscription-events';
 import { afterCharge, couponApplies, cycleAfter, nextChargePhase, renewalLine, type CouponTerms } from './subscription-rules';
 
@@ -261,10 +262,7 @@ async function makePass(
         purpose: 'subscriptions' as const, gateway: gateway.kind, idempotencyKey: p.key, savedCardId: p.card.id, sourceRef: p.card.paymentMethodRef,
       })), SYSTEM_AUDIT);
       // The clinic's order counter, once for all of them; held from here to the commit.
-      const [counter] = await tx.insert(commerceSettings).values({ tenantId, nextOrderNumber: items.length + 1 })
-        .onConflictDoUpdate({ target: commerceSettings.tenantId, set: { nextOrderNumber: sql`${commerceSettings.nextOrderNumber} + ${items.length}` } })
-        .returning({ next: commerceSettings.nextOrderNumber });
-      const firstNumber = counter!.next - items.length;
+      const firstNumber = await takeOrderNumbers(tx, tenantId, items.length);
       const made = await tx.insert(orders).values(items.map((p, i) => ({
         tenantId, number: firstNumber + i, patientId: p.sub.patientId, kind: 'renewal' as const, status: 'pending' as const, subscriptionId: p.sub.id, invoiceId: p.invoice.id,
         couponId: p.coupon ? p.sub.couponId : null, currency: p.invoice.currency,

@@ -86,6 +86,21 @@ export async function takeOrderNumber(tx: Executor, tenantId: string): Promise<n
   return row!.next - 1;
 }
 
+/**
+ * takeOrderNumber for `count` orders made together (a renewal pass's): the first of `count`
+ * consecutive numbers, in one statement under the same lock, with the same rule of taking them
+ * as late as the transaction allows.
+ */
+export async function takeOrderNumbers(tx: Executor, tenantId: string, count: number): Promise<number> {
+  if (!Number.isInteger(count) || count < 1) throw new Error('order numbers: count must be a positive whole number');
+  const [row] = await tx
+    .insert(commerceSettings)
+    .values({ tenantId, nextOrderNumber: count + 1 })
+    .onConflictDoUpdate({ target: commerceSettings.tenantId, set: { nextOrderNumber: sql`${commerceSettings.nextOrderNumber} + ${count}` } })
+    .returning({ next: commerceSettings.nextOrderNumber });
+  return row!.next - count;
+}
+
 /** How order numbers are shown: ORD-001042. */
 export function orderLabel(n: number): string {
   return `ORD-${String(n).padStart(6, '0')}`;
