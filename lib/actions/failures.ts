@@ -1,6 +1,7 @@
 import 'server-only';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
+import { failures } from '@/lib/i18n/messages/failures';
 import { errorSummary, ForbiddenError, isDatabaseUnreachable, NotFoundError, PG, postgresErrorCode, RuleError } from '@/lib/kernel/errors';
 import type { ActionState, FieldErrors } from './result';
 
@@ -19,15 +20,8 @@ export interface FailureMessages {
   unavailable: string;
 }
 
-export const STAFF_MESSAGES: FailureMessages = {
-  invalid: 'Check the highlighted fields.',
-  notFound: 'That item no longer exists. Reload the page to see the current list.',
-  forbidden: 'You don’t have permission to do this.',
-  conflict: 'Someone else changed this at the same time. Reload the page and try again.',
-  taken: 'That time was just taken. Choose another time.',
-  busy: 'The clinic’s system was busy and nothing was saved. Try again.',
-  unavailable: 'The clinic’s system could not be reached just now. Try again in a minute.',
-};
+/** The staff's words: the shared refusals' English (a patient reads them in their language). */
+export const STAFF_MESSAGES: FailureMessages = failures.en;
 
 /** The first message of each field, as the form shows it next to the field. */
 export function fieldErrorsOf(error: z.ZodError, translate: (text: string) => string = (t) => t): FieldErrors {

@@ -4,11 +4,11 @@ import { getDatabaseHandle, openDatabase, setDatabaseHandle, type DatabaseHandle
 import { failureOf, STAFF_MESSAGES } from '@/lib/actions/failures';
 import { failures } from '@/lib/i18n/messages/failures';
 import { describeOutcome, formData, hostFor, invokeAction, signIn, type Outcome } from '../support/action-harness';
-import { TcpProxy } from '../support/fault-servers';
+import { proxiedTestDatabase, TcpProxy } from '../support/fault-servers';
 import { leaksIn } from '../support/hostile';
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 import { createStaffContext } from '../support/staff-context';
-import { testServerUrl, withDatabaseName } from '../support/test-database';
+import { testServerUrl } from '../support/test-database';
 
 vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
 vi.mock('next/cache', async (real) => (await import('../support/action-harness')).nextCacheMock(await real()));
@@ -37,13 +37,9 @@ describe.skipIf(!serverUrl)('server actions while the database is out of reach',
     const admin = await createStaffContext(v.clinic, 'admin');
     const staff = await signIn('staff', { tenantId: v.clinic.id, subjectId: admin.actor.id });
     w = { ...v, cookies: staff.cookies, providerId: v.provider.id };
-    const [row] = (await original.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
-    const target = new URL(serverUrl!);
-    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.start();
-    const url = new URL(withDatabaseName(serverUrl!, row!.name));
-    url.host = proxy.url;
-    proxied = openDatabase({ url: url.toString(), maxConnections: 2 });
+    let url: string;
+    ({ proxy, url } = await proxiedTestDatabase(serverUrl!, original));
+    proxied = openDatabase({ url, maxConnections: 2 });
     setDatabaseHandle(proxied);
   });
 

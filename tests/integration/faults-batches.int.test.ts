@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDatabaseHandle, getDb, openDatabase, setDatabaseHandle, type DatabaseHandle } from '@/db/client';
 import {
@@ -13,10 +13,10 @@ import { ResendEmailSender } from '@/lib/email/resend-sender';
 import { sendDueCampaignMessages } from '@/lib/engagement/campaigns/send';
 import { dispatchDueMessages } from '@/lib/outbox/dispatcher';
 import { createCampaign } from '../support/engagement-campaign-fixtures';
-import { FaultyProvider, TcpProxy } from '../support/fault-servers';
+import { FaultyProvider, proxiedTestDatabase, TcpProxy } from '../support/fault-servers';
 import { FaultyStripe, shortenStripeDeadline } from '../support/faults-stripe';
 import { createTestTenant } from '../support/factories';
-import { testServerUrl, withDatabaseName } from '../support/test-database';
+import { testServerUrl } from '../support/test-database';
 import { commerceClinic, shopPatients } from './commerce-fixtures';
 import { at, CYCLE_2_AT, subscribe } from './commerce-subscriptions-fixtures';
 
@@ -41,13 +41,7 @@ describe.skipIf(!serverUrl)('a worker killed mid-batch', () => {
 
   beforeAll(async () => {
     original = getDatabaseHandle();
-    const [row] = (await original.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
-    const target = new URL(serverUrl!);
-    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.start();
-    const url = new URL(withDatabaseName(serverUrl!, row!.name));
-    url.host = proxy.url;
-    proxiedUrl = url.toString();
+    ({ proxy, url: proxiedUrl } = await proxiedTestDatabase(serverUrl!, original));
     // postgres.js throws from a setImmediate when drizzle's ROLLBACK meets a dropped socket
     // (faults-database.int.test.ts); a killed worker's leftovers are no concern of the next one.
     saved.push(...process.listeners('uncaughtException'));

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getDatabaseHandle, getDb, openDatabase, setDatabaseHandle, type DatabaseHandle } from '@/db/client';
 import {
@@ -11,9 +11,9 @@ import { placeOrder, payOrder } from '@/lib/commerce/checkout';
 import { RENEWAL_LEASE_SECONDS, runRenewals } from '@/lib/commerce/renewals';
 import { addSeconds, setClockForTests } from '@/lib/clock';
 import { hostFor, invokeAction, signIn, type Outcome } from '../support/action-harness';
-import { TcpProxy } from '../support/fault-servers';
+import { proxiedTestDatabase, TcpProxy } from '../support/fault-servers';
 import { FaultyStripe, shortenStripeDeadline, stripeSignature, type Charge } from '../support/faults-stripe';
-import { testServerUrl, withDatabaseName } from '../support/test-database';
+import { testServerUrl } from '../support/test-database';
 import { openInvoiceOf } from './billing-fixtures';
 import { commerceClinic, type CommerceClinic } from './commerce-fixtures';
 import { at, CYCLE_2_AT, subscribe, subscriptionRow } from './commerce-subscriptions-fixtures';
@@ -305,13 +305,7 @@ describe.skipIf(!serverUrl)('the database goes away during a checkout', () => {
 
   beforeAll(async () => {
     original = getDatabaseHandle();
-    const [row] = (await original.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
-    const target = new URL(serverUrl!);
-    proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    await proxy.start();
-    const url = new URL(withDatabaseName(serverUrl!, row!.name));
-    url.host = proxy.url;
-    proxiedUrl = url.toString();
+    ({ proxy, url: proxiedUrl } = await proxiedTestDatabase(serverUrl!, original));
     // postgres.js throws from a setImmediate when drizzle's ROLLBACK meets the dropped socket
     // (see faults-database.int.test.ts); under `next start` that is logged, as here.
     saved.push(...process.listeners('uncaughtException'));

@@ -1,5 +1,8 @@
 import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createConnection, createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { sql } from 'drizzle-orm';
+import type { DatabaseHandle } from '@/db/client';
+import { withDatabaseName } from './test-database';
 
 /**
  * Stand-ins that fail on purpose, for the fault suites (tests/integration/faults-*.int.test.ts).
@@ -246,4 +249,18 @@ export class FaultyS3 {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/**
+ * A started proxy in front of the PostgreSQL server at `serverUrl`, and the URL of `handle`'s own
+ * database through it: the app's client opened on that URL sees an outage when the proxy is cut.
+ */
+export async function proxiedTestDatabase(serverUrl: string, handle: DatabaseHandle): Promise<{ proxy: TcpProxy; url: string }> {
+  const [row] = (await handle.db.execute(sql`select current_database() as name`)) as unknown as { name: string }[];
+  const target = new URL(serverUrl);
+  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  await proxy.start();
+  const url = new URL(withDatabaseName(serverUrl, row!.name));
+  url.host = proxy.url;
+  return { proxy, url: url.toString() };
 }

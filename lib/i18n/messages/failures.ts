@@ -2,8 +2,8 @@ import 'server-only';
 import { defineMessages } from '../core';
 
 /**
- * The refusals every portal action shares (lib/actions/failures.ts), in the patient's language.
- * The English is the staff's words (STAFF_MESSAGES), so both audiences read the same thing.
+ * The refusals every action shares (lib/actions/failures.ts): the English is the staff's words
+ * (STAFF_MESSAGES), a patient reads them in their language.
  */
 export const failures = defineMessages(
   {
