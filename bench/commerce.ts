@@ -244,16 +244,17 @@ export async function prepareRenewals(databaseUrl: string, count: number, at: Da
  */
 export async function runRenewalBatch(
   databaseUrl: string,
-  options: { count?: number; limit?: number; concurrency?: number; log?: (line: string) => void } = {},
+  options: { count?: number; limit?: number; concurrency?: number; providerConcurrency?: number; log?: (line: string) => void } = {},
 ): Promise<BatchResult> {
   const count = options.count ?? RENEWAL_BATCH;
   const limit = options.limit ?? RENEWAL_LIMIT;
   const concurrency = options.concurrency ?? RENEWAL_CONCURRENCY;
+  const providerConcurrency = options.providerConcurrency ?? concurrency;
   const log = options.log ?? (() => {});
   const startedAt = new Date();
   const { tenantId, productId } = await prepareRenewals(databaseUrl, count, startedAt);
   await analyze(databaseUrl);
-  const handle = openDatabase({ url: databaseUrl, maxConnections: concurrency + 1 });
+  const handle = openDatabase({ url: databaseUrl, maxConnections: Math.max(concurrency, providerConcurrency) + 1 });
   const totals: RenewalCounts = {
     renewalsClaimed: 0, renewalsSucceeded: 0, renewalsFailed: 0, renewalsWaiting: 0, subscriptionsCancelled: 0, subscriptionsEnded: 0, subscriptionsResumed: 0, renewalErrors: 0,
   };
@@ -265,7 +266,7 @@ export async function runRenewalBatch(
     const started = performance.now();
     let lastLog = started;
     for (;;) {
-      const counts = await runRenewals(handle.db, { at: new Date(), limit, concurrency });
+      const counts = await runRenewals(handle.db, { at: new Date(), limit, concurrency, providerConcurrency });
       passes++;
       for (const key of Object.keys(totals) as (keyof RenewalCounts)[]) totals[key] += counts[key];
       if (counts.renewalsClaimed === 0) break;
@@ -289,7 +290,9 @@ export async function runRenewalBatch(
         count(*) filter (where s.next_cycle_at > ${startedAt.toISOString()}::timestamptz and s.status = 'active')::int as moved,
         (select count(*)::int from payments p
           where p.tenant_id = ${tenantId} and p.status = 'succeeded' and p.idempotency_key like 'renewal:%' and p.created_at >= ${startedAt.toISOString()}::timestamptz) as paid
-      from subscriptions s where s.tenant_id = ${tenantId} and s.product_id = ${productId}`;
+      from subscriptions s where s.tenant_id = ${tenantId} and s.product_id = ${productId}
+        -- This run's: those it prepared (a smaller run than the last leaves the rest a cycle ahead).
+        and s.updated_at >= ${startedAt.toISOString()}::timestamptz`;
     const moved = Number(row!.moved);
     const paid = Number(row!.paid);
     wrong = Math.abs(count - moved) + Math.abs(count - paid);
@@ -299,7 +302,7 @@ export async function runRenewalBatch(
   }
   const renewed = totals.renewalsSucceeded;
   return {
-    name: `Renewal batch (${count} due subscriptions, ${limit} a pass, ${concurrency} at a time)`,
+    name: `Renewal batch (${count} due subscriptions, ${limit} a pass, ${concurrency} at a time, provider calls ${providerConcurrency})`,
     items: renewed,
     seconds,
     perSecond: seconds > 0 ? renewed / seconds : 0,

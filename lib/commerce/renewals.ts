@@ -85,12 +85,16 @@ type Outcome = RenewalOutcome;
 
 /**
  * One pass: paused subscriptions whose date has come run again, then up to `limit` due renewals
- * are charged (`concurrency` at a time). Returns counts for the worker's log and the benchmark.
+ * are charged (`concurrency` at a time; the pass's plain renewals' provider calls
+ * `providerConcurrency` at a time). Returns counts for the worker's log and the benchmark.
  */
-export async function runRenewals(db: Database, options: { at?: Date; limit?: number; concurrency?: number; oneByOne?: boolean } = {}): Promise<RenewalCounts> {
+export async function runRenewals(
+  db: Database, options: { at?: Date; limit?: number; concurrency?: number; providerConcurrency?: number; oneByOne?: boolean } = {},
+): Promise<RenewalCounts> {
   const at = options.at ?? now();
   const limit = options.limit ?? 50;
   const concurrency = options.concurrency ?? 4;
+  const providerConcurrency = options.providerConcurrency ?? concurrency;
   const counts = zero();
   counts.subscriptionsResumed = await resumeDuePauses(db, at, limit);
   const claimed = await claimDueRenewals(db, at, limit);
@@ -106,7 +110,7 @@ export async function runRenewals(db: Database, options: { at?: Date; limit?: nu
   // The plain renewals together (renewals-bulk.ts); the rest, and `oneByOne` (the comparison test), one by one.
   let rest: Claimed[] = claimed;
   if (!options.oneByOne && claimed.length > 0) {
-    const bulk = await renewInBulk(db, run, claimed, at, concurrency);
+    const bulk = await renewInBulk(db, run, claimed, at, providerConcurrency);
     bulk.outcomes.forEach(tally);
     counts.renewalErrors += bulk.errors;
     rest = bulk.handOver;
