@@ -18,8 +18,8 @@ export default defineConfig({
   test: {
     // Files the code under test stores (the demo seed, uploads) go to a scratch folder.
     env: { NODE_ENV: 'test', UPLOADS_DIR: path.join(os.tmpdir(), 'carebridge-test-uploads') },
-    // Vitest's default is one worker per core less one: a single worker on two cores, idle while
-    // PostgreSQL answers. CI sets VITEST_MAX_WORKERS=3 (each integration file has its own database).
+    // Vitest's default is one worker per core less one (one on two cores); VITEST_MAX_WORKERS runs
+    // more files at once (each integration file has its own database).
     ...(process.env.VITEST_MAX_WORKERS ? { maxWorkers: Number(process.env.VITEST_MAX_WORKERS) } : {}),
     projects: [
       {

@@ -32,6 +32,8 @@ async function openSettings(page: Page, browser: Browser) {
 }
 
 test('Maria adds a passkey in Settings and signs in with her password and the passkey, without an SMS', async ({ page, browser }) => {
+  // Two sign-ins, a passkey ceremony, and up to 25 s making sure no SMS code was sent.
+  test.setTimeout(120_000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
