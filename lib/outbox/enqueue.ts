@@ -48,30 +48,8 @@ export interface OutboxMessageInput {
  * delivers it after the commit. Returns false when a message with this key already exists.
  */
 export async function enqueueMessage(tx: Executor, msg: OutboxMessageInput): Promise<boolean> {
-  if (msg.channel === 'email' && !msg.subject) throw new Error('outbox: an email needs a subject');
-  if (!msg.recipient.trim() || !msg.idempotencyKey.trim()) throw new Error('outbox: recipient and idempotency key are required');
-  if (msg.patientId != null && !isUuid(msg.patientId)) throw new Error('outbox: patientId must be a patient id');
-  const at = now();
-  const inserted = await tx
-    .insert(outboxMessages)
-    .values({
-      tenantId: msg.tenantId,
-      channel: msg.channel,
-      recipient: msg.recipient,
-      subject: msg.subject ?? null,
-      body: msg.body,
-      html: msg.html ?? null,
-      attachments: msg.attachments ?? null,
-      idempotencyKey: msg.idempotencyKey,
-      purpose: msg.purpose ?? 'care',
-      patientId: msg.patientId ?? null,
-      // The application clock, not the database's: the dispatcher compares against now() too.
-      nextAttemptAt: at,
-      createdAt: at,
-    })
-    .onConflictDoNothing({ target: [outboxMessages.tenantId, outboxMessages.idempotencyKey] })
-    .returning({ id: outboxMessages.id });
-  return inserted.length > 0;
+  // One message is a list of one: the same checks, the same insert, the same key rule.
+  return (await enqueueMessages(tx, [msg])) === 1;
 }
 
 /**
@@ -108,6 +86,7 @@ export async function enqueueMessages(tx: Executor, msgs: readonly OutboxMessage
       idempotencyKey: msg.idempotencyKey,
       purpose: msg.purpose ?? 'care',
       patientId: msg.patientId ?? null,
+      // The application clock, not the database's: the dispatcher compares against now() too.
       nextAttemptAt: at,
       createdAt: at,
     })))
