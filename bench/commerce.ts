@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { AUTHORIZATION_TEXT_VERSION } from '@/lib/billing/charge-rules';
 import { runRenewals, type RenewalCounts } from '@/lib/commerce/renewals';
+import { RENEWALS_BATCH } from '@/lib/jobs/scheduled';
 import type { BatchResult } from './report';
 
 /**
@@ -24,8 +25,8 @@ export const CHECKOUT_USERS = 10;
 /** The one-time product's price: not taxable, not shipped, so the total is the price. */
 export const CHECKOUT_AMOUNT = 2_500;
 export const RENEWAL_BATCH = 10_000;
-/** The renewal job's own settings (lib/jobs/scheduled.ts: 50 a pass; runRenewals' default of 4 at a time). */
-export const RENEWAL_LIMIT = 50;
+/** The renewal job's own settings (lib/jobs/scheduled.ts' pass; runRenewals' default of 4 at a time). */
+export const RENEWAL_LIMIT = RENEWALS_BATCH;
 export const RENEWAL_CONCURRENCY = 4;
 
 const SHOP_ONE_TIME = 'Bench shop item';
