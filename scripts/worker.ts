@@ -7,6 +7,9 @@ import { checkEnvironmentOrExit } from './check-environment';
  * deployments. Run one or several; SIGTERM or SIGINT finishes the job in progress and exits 0.
  */
 checkEnvironmentOrExit();
+// Every job runs in a loop of its own (lib/jobs/worker.ts): a connection for each, with room for
+// the automation steps' lanes and a renewal pass's calls, so no job waits on another's connection.
+process.env.DATABASE_POOL_MAX ??= '30';
 const handle = getDatabaseHandle();
 const stop = new AbortController();
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
