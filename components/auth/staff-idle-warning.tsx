@@ -10,7 +10,8 @@ import { warningLeadSeconds } from './idle-timing';
  * and put back after signing in again. The limit is the session's own (fixed at sign-in).
  */
 export async function StaffIdleWarning({ context, actions }: { context: StaffContext; actions: IdleActions }) {
-  const { limitSeconds } = await staffIdleState(context);
+  // The limit came with the session the page was admitted on; read again only for a context without it.
+  const limitSeconds = context.idleTimeoutSeconds ?? (await staffIdleState(context)).limitSeconds;
   if (limitSeconds <= 0) return null;
   return (
     <IdleWarning

@@ -27,6 +27,8 @@ export interface StaffContext {
   tenant: TenantRef;
   actor: StaffActor;
   sessionId: string;
+  /** The session's idle limit in seconds (fixed at sign-in), when the context was read from the session. */
+  idleTimeoutSeconds?: number;
   ip?: string | null;
   userAgent?: string | null;
 }

@@ -98,6 +98,7 @@ async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<Staf
     context: {
       tenant,
       sessionId: check.session.id,
+      idleTimeoutSeconds: check.session.idleTimeoutSeconds,
       ...client,
       actor: {
         kind: 'staff',

@@ -7,6 +7,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { isProductionEnv } from '@/lib/config/env';
 import { RuleError } from '@/lib/kernel/errors';
+import { FRAME_MEMO_MS, frameMemo } from '@/lib/kernel/frame-memo';
 import { requestMemoized } from '@/lib/kernel/request-memo';
 import { changedFields } from '@/lib/settings/errors';
 import { BillingAuditActions } from './audit-actions';
@@ -88,12 +89,26 @@ export async function getBillingSettings(db: Executor, tenantId: string): Promis
  */
 export function forgetBillingSettings(tenantId: string): void {
   perRequest.forget(tenantId);
+  billingNav.forget(tenantId);
 }
 
 /** The portal's Billing section exists only when the clinic takes payments and shows billing there. */
 export async function portalBillingEnabled(db: Executor, tenantId: string): Promise<boolean> {
-  const settings = await getBillingSettings(db, tenantId);
+  return billingShown(await getBillingSettings(db, tenantId));
+}
+
+function billingShown(settings: BillingSettingsView): boolean {
   return settings.paymentsEnabled && settings.portalBillingVisible;
+}
+
+const billingNav = frameMemo(FRAME_MEMO_MS, async (db, tenantId) => billingShown(await readBillingSettings(db, tenantId)));
+
+/**
+ * Whether the portal's navigation lists Billing, remembered by the process for a few seconds
+ * (every portal page's frame asks; the billing pages and actions ask `portalBillingEnabled`).
+ */
+export async function billingShownInNav(db: Executor, tenantId: string): Promise<boolean> {
+  return billingNav.get(db, tenantId);
 }
 
 /**

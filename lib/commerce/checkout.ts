@@ -129,22 +129,6 @@ export async function requireShopOpen(db: Executor, tenantId: string): Promise<v
   if (!(await getCommerceSettings(db, tenantId)).shopEnabled) throw new NotFoundError('shop');
 }
 
-const navMemo = new Map<string, { open: boolean; until: number }>();
-const NAV_MEMO_MS = 10_000;
-
-/**
- * Whether the portal's navigation lists Shop and Orders: the shop's switch, remembered by the
- * process for a few seconds (every portal page's frame asks; the shop's own pages read it fresh).
- */
-export async function shopShownInNav(db: Executor, tenantId: string): Promise<boolean> {
-  const known = navMemo.get(tenantId);
-  if (known && known.until > Date.now()) return known.open;
-  const open = (await getCommerceSettings(db, tenantId)).shopEnabled;
-  if (navMemo.size > 10_000) navMemo.clear();
-  navMemo.set(tenantId, { open, until: Date.now() + NAV_MEMO_MS });
-  return open;
-}
-
 /** One line per product (repeats added up), in the cart's order. */
 export function mergeLines(lines: readonly CartLineInput[]): CartLineInput[] {
   const out: CartLineInput[] = [];

@@ -2,6 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
 import { commerceSettings } from '@/db/schema';
+import { FRAME_MEMO_MS, frameMemo } from '@/lib/kernel/frame-memo';
 import { requestMemoized } from '@/lib/kernel/request-memo';
 
 /**
@@ -68,6 +69,17 @@ export async function getCommerceSettings(db: Executor, tenantId: string): Promi
 /** After the CRM saves the shop's options: this request's later reads go to the database. */
 export function forgetCommerceSettings(tenantId: string): void {
   perRequest.forget(tenantId);
+  shopNav.forget(tenantId);
+}
+
+const shopNav = frameMemo(FRAME_MEMO_MS, async (db, tenantId) => (await readCommerceSettings(db, tenantId)).shopEnabled);
+
+/**
+ * Whether the portal's navigation lists Shop and Orders: the shop's switch, remembered by the
+ * process for a few seconds (every portal page's frame asks; the shop's own pages read it fresh).
+ */
+export async function shopShownInNav(db: Executor, tenantId: string): Promise<boolean> {
+  return shopNav.get(db, tenantId);
 }
 
 /**

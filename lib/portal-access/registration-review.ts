@@ -8,6 +8,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { recordEvent } from '@/lib/engagement/events';
 import { RuleError } from '@/lib/kernel/errors';
+import { FRAME_MEMO_MS, frameMemo } from '@/lib/kernel/frame-memo';
 import { isUuid } from '@/lib/kernel/ids';
 import { maskNationalId } from '@/lib/patients/national-id';
 import { RegistrationAuditActions } from './registration-audit-actions';
@@ -79,14 +80,26 @@ export async function listPendingRegistrations(db: Executor, ctx: StaffContext):
   }));
 }
 
-/** How many registrations wait (the EMR's navigation badge). */
-export async function pendingRegistrationCount(db: Executor, ctx: StaffContext): Promise<number> {
-  assertPermission(ctx, 'portal_admin.view');
+const pendingBadge = frameMemo(FRAME_MEMO_MS, async (db, tenantId) => {
   const [row] = await db
     .select({ n: count() })
     .from(portalRegistrations)
-    .where(and(eq(portalRegistrations.tenantId, ctx.tenant.id), eq(portalRegistrations.status, 'pending')));
+    .where(and(eq(portalRegistrations.tenantId, tenantId), eq(portalRegistrations.status, 'pending')));
   return row?.n ?? 0;
+});
+
+/**
+ * How many registrations wait (the EMR's navigation badge), remembered by the process for a few
+ * seconds: every EMR page's frame asks; the registrations page lists them itself.
+ */
+export async function pendingRegistrationCount(db: Executor, ctx: StaffContext): Promise<number> {
+  assertPermission(ctx, 'portal_admin.view');
+  return pendingBadge.get(db, ctx.tenant.id);
+}
+
+/** After a registration is made or decided in this process: its badge shows it at once. */
+export function forgetPendingRegistrations(tenantId: string): void {
+  pendingBadge.forget(tenantId);
 }
 
 export type RegistrationDecision = { changed: true } | { changed: false; status: 'approved' | 'rejected' };
@@ -123,7 +136,7 @@ async function lockRegistration(tx: Executor, ctx: StaffContext, registrationId:
  */
 export async function approveRegistration(db: Executor, ctx: StaffContext, input: { registrationId: string }): Promise<RegistrationDecision> {
   assertMayDecide(ctx);
-  return db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<RegistrationDecision> => {
     const registration = await lockRegistration(tx, ctx, input.registrationId);
     if (registration.status !== 'pending') return { changed: false, status: registration.status };
     const at = now();
@@ -147,7 +160,7 @@ export async function approveRegistration(db: Executor, ctx: StaffContext, input
       details: { registrationId: registration.id, possibleDuplicateOf: registration.possibleDuplicateOf, accountActivated: Boolean(activated) },
     });
     return { changed: true };
-  });
+  }).finally(() => forgetPendingRegistrations(ctx.tenant.id));
 }
 
 /**
@@ -159,7 +172,7 @@ export async function rejectRegistration(db: Executor, ctx: StaffContext, input:
   assertMayDecide(ctx);
   const reason = input.reason.trim();
   if (!reason) throw new RuleError('registration-reason', 'Say why, for the clinic’s record.', { reason: 'Say why, for the clinic’s record (the registrant is not shown it).' });
-  return db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<RegistrationDecision> => {
     const registration = await lockRegistration(tx, ctx, input.registrationId);
     if (registration.status !== 'pending') return { changed: false, status: registration.status };
     const at = now();
@@ -176,5 +189,5 @@ export async function rejectRegistration(db: Executor, ctx: StaffContext, input:
       details: { registrationId: registration.id, possibleDuplicateOf: registration.possibleDuplicateOf, withReason: true },
     });
     return { changed: true };
-  });
+  }).finally(() => forgetPendingRegistrations(ctx.tenant.id));
 }

@@ -31,6 +31,7 @@ import { checkNewPersonDetails, clinicCountry, type NewPersonDetails, type NewPe
 import { checkNewPassword } from './passwords';
 import { PORTAL_ACCESS_POLICY } from './policy';
 import { RegistrationAuditActions } from './registration-audit-actions';
+import { forgetPendingRegistrations } from './registration-review';
 import { queueRegistrationAttemptNotice } from './registration-notices';
 import { invalidInput, type InvalidInput } from './results';
 
@@ -294,7 +295,7 @@ export async function completeRegistration(
         tenantId, purpose: 'portal_sign_in', subject: { kind: 'portal_account', id: account.accountId }, phone: done.phone, ip: client.ip, verified: true,
       });
       return { ok: true, outcome: 'signed-in', signInChallengeId: signIn.id };
-    });
+    }).finally(() => forgetPendingRegistrations(tenantId));
   } catch (error) {
     // Another way into the portal took the identifier between step 1 and now: nothing is made, the
     // attempt is spent and the owner is told. Waiting for approval reads the same as a registration

@@ -11,7 +11,7 @@ import { listClinicInvoices, listPatientInvoices, listPortalInvoices, PORTAL_BIL
 import { createInvoice, openInvoice } from '@/lib/billing/invoices';
 import { invoiceSums, patientBalance } from '@/lib/billing/ledger';
 import { listPortalPayments, payInvoicesOnline } from '@/lib/billing/portal-payments';
-import { getBillingSettings, portalBillingEnabled, updateBillingSettings } from '@/lib/billing/settings';
+import { billingShownInNav, getBillingSettings, portalBillingEnabled, updateBillingSettings } from '@/lib/billing/settings';
 import { clinicToday } from '@/lib/clinic-forms/reminders';
 import { setClockForTests } from '@/lib/clock';
 import { hostFor, invokeAction, signIn } from '../support/action-harness';
@@ -273,5 +273,29 @@ describe('getBillingSettings', () => {
       }).catch(() => {});
       expect(await portalBillingEnabled(db(), c.tenant.id)).toBe(true);
     });
+  });
+
+  it('the portal nav’s Billing entry: read once a few seconds per process, at once after a change made here', async () => {
+    const c = await billingClinic();
+    const nav = () => counted(() => billingShownInNav(db(), c.tenant.id));
+    expect(await nav()).toEqual({ out: true, statements: 1 });
+    // Every page's frame asks: the next requests send nothing.
+    expect(await inRequest(nav)).toEqual({ out: true, statements: 0 });
+    // A change saved through this process shows in the next frame.
+    await updateBillingSettings(db(), c.admin, {
+      paymentsEnabled: true, portalBillingVisible: false, currency: 'USD', invoiceFooter: null, taxId: null, defaultTaxRate: 0, paymentDueDays: 30, gateway: 'test',
+    });
+    expect(await nav()).toEqual({ out: false, statements: 1 });
+    // One made elsewhere (another instance) within FRAME_MEMO_MS; the billing pages read it at once.
+    await db().update(billingSettings).set({ portalBillingVisible: true }).where(eq(billingSettings.tenantId, c.tenant.id));
+    expect((await nav()).out).toBe(false);
+    expect(await inRequest(() => portalBillingEnabled(db(), c.tenant.id))).toBe(true);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 10_001);
+      expect(await nav()).toEqual({ out: true, statements: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -4,8 +4,8 @@ import { PortalShell } from '@/components/shell/portal-shell';
 import { hasPortalArea } from '@/lib/access/linked-patients';
 import { requirePortalAccount } from '@/lib/auth/portal-session';
 import { AUTH_POLICY } from '@/lib/auth/policy';
-import { portalBillingEnabled } from '@/lib/billing/settings';
-import { shopShownInNav } from '@/lib/commerce/checkout';
+import { billingShownInNav } from '@/lib/billing/settings';
+import { shopShownInNav } from '@/lib/commerce/settings';
 import { portalUnreadCount } from '@/lib/conversations/portal';
 import { getDb } from '@/db/client';
 import { messagesFor, translator } from '@/lib/i18n/core';
@@ -39,7 +39,7 @@ export default async function PortalAppLayout({
   // is listed only while the clinic shows it in the portal (its pages answer 404 otherwise).
   const [unread, showBilling, showShop] = await Promise.all([
     portal.patient && hasPortalArea(portal.patient, 'messages') ? portalUnreadCount(getDb(), { ...portal, patient: portal.patient }).catch(() => 0) : 0,
-    portalBillingEnabled(getDb(), portal.tenant.id).catch(() => false),
+    billingShownInNav(getDb(), portal.tenant.id).catch(() => false),
     shopShownInNav(getDb(), portal.tenant.id).catch(() => false),
   ]);
   // Only the parts of the patient's portal the link opens (a proxy's scope: lib/portal-access/proxy-scope.ts);

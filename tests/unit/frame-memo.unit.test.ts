@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Executor } from '@/db/client';
+import { frameMemo } from '@/lib/kernel/frame-memo';
+
+const db = {} as Executor;
+
+describe('frameMemo (a frame’s nav entry or badge, per process)', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads a clinic once within its time, again after it, and at once after forget', async () => {
+    vi.useFakeTimers();
+    let value = 1;
+    const read = vi.fn(async (_db: Executor, tenantId: string) => `${tenantId}:${value}`);
+    const memo = frameMemo(10_000, read);
+    expect(await memo.get(db, 'a')).toBe('a:1');
+    value = 2;
+    expect(await memo.get(db, 'a')).toBe('a:1');
+    expect(await memo.get(db, 'b')).toBe('b:2');
+    expect(read).toHaveBeenCalledTimes(2);
+    // A change made by this process: that clinic reads again at once, the other keeps its value.
+    value = 3;
+    memo.forget('a');
+    expect(await memo.get(db, 'a')).toBe('a:3');
+    expect(await memo.get(db, 'b')).toBe('b:2');
+    expect(read).toHaveBeenCalledTimes(3);
+    // One made elsewhere shows once the time has passed.
+    value = 4;
+    vi.advanceTimersByTime(10_001);
+    expect(await memo.get(db, 'a')).toBe('a:4');
+    expect(await memo.get(db, 'b')).toBe('b:4');
+    expect(read).toHaveBeenCalledTimes(5);
+  });
+
+  it('does not remember a failed read', async () => {
+    let fail = true;
+    const memo = frameMemo(10_000, async () => {
+      if (fail) throw new Error('down');
+      return 7;
+    });
+    await expect(memo.get(db, 'a')).rejects.toThrow('down');
+    fail = false;
+    expect(await memo.get(db, 'a')).toBe(7);
+  });
+});
