@@ -160,25 +160,15 @@ export async function queryPatientLinks(db: Executor, tenantId: string, patientI
   return resolved.map((link, i) => ({ ...link, accountId: rows[i]!.accountId }));
 }
 
+/** An active portal account linked to a patient, with its addresses and what the link opens today. */
+export type AudienceLink = ReturnType<typeof resolveLinkedPatients>[number] & { accountId: string; email: string | null; phone: string };
+
 /**
  * The active portal accounts linked to one patient, with their addresses and what each link opens
  * today, in one statement: who a notice about the patient may reach (lib/notifications/audience.ts).
  */
-export async function queryPatientAudienceLinks(db: Executor, tenantId: string, patientId: string, at: Date = now()) {
-  const rows = await db
-    .select({ ...linkColumns, accountId: portalAccountPatients.accountId, email: portalAccounts.email, phone: portalAccounts.phone })
-    .from(portalAccountPatients)
-    .innerJoin(patients, and(eq(patients.tenantId, portalAccountPatients.tenantId), eq(patients.id, portalAccountPatients.patientId)))
-    .innerJoin(portalAccounts, and(eq(portalAccounts.tenantId, portalAccountPatients.tenantId), eq(portalAccounts.id, portalAccountPatients.accountId)))
-    .innerJoin(tenantSettings, eq(tenantSettings.tenantId, portalAccountPatients.tenantId))
-    .where(and(
-      eq(portalAccountPatients.tenantId, tenantId),
-      eq(portalAccountPatients.patientId, patientId),
-      // A disabled (or not yet approved) account has no access; it hears nothing about the patient.
-      eq(portalAccounts.status, 'active'),
-    ));
-  const resolved = resolveLinkedPatients(rows, at);
-  return resolved.map((link, i) => ({ ...link, accountId: rows[i]!.accountId, email: rows[i]!.email, phone: rows[i]!.phone }));
+export async function queryPatientAudienceLinks(db: Executor, tenantId: string, patientId: string, at: Date = now()): Promise<AudienceLink[]> {
+  return (await queryPatientsAudienceLinks(db, tenantId, [patientId], at)).get(patientId) ?? [];
 }
 
 /**
@@ -186,8 +176,8 @@ export async function queryPatientAudienceLinks(db: Executor, tenantId: string, 
  * receipts): each patient's active linked accounts, with their addresses and what each link opens
  * today. A patient without any is absent from the map.
  */
-export async function queryPatientsAudienceLinks(db: Executor, tenantId: string, patientIds: readonly string[], at: Date = now()) {
-  if (patientIds.length === 0) return new Map<string, Awaited<ReturnType<typeof queryPatientAudienceLinks>>>();
+export async function queryPatientsAudienceLinks(db: Executor, tenantId: string, patientIds: readonly string[], at: Date = now()): Promise<Map<string, AudienceLink[]>> {
+  if (patientIds.length === 0) return new Map<string, AudienceLink[]>();
   const rows = await db
     .select({ ...linkColumns, accountId: portalAccountPatients.accountId, email: portalAccounts.email, phone: portalAccounts.phone })
     .from(portalAccountPatients)
@@ -201,7 +191,7 @@ export async function queryPatientsAudienceLinks(db: Executor, tenantId: string,
       eq(portalAccounts.status, 'active'),
     ));
   const resolved = resolveLinkedPatients(rows, at);
-  const byPatient = new Map<string, Awaited<ReturnType<typeof queryPatientAudienceLinks>>>();
+  const byPatient = new Map<string, AudienceLink[]>();
   resolved.forEach((link, i) => {
     const row = rows[i]!;
     const links = byPatient.get(link.id) ?? [];

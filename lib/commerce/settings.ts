@@ -90,12 +90,7 @@ export async function shopShownInNav(db: Executor, tenantId: string): Promise<bo
  * the invoice is written, just before the order, and commits a few statements later).
  */
 export async function takeOrderNumber(tx: Executor, tenantId: string): Promise<number> {
-  const [row] = await tx
-    .insert(commerceSettings)
-    .values({ tenantId, nextOrderNumber: 2 })
-    .onConflictDoUpdate({ target: commerceSettings.tenantId, set: { nextOrderNumber: sql`${commerceSettings.nextOrderNumber} + 1` } })
-    .returning({ next: commerceSettings.nextOrderNumber });
-  return row!.next - 1;
+  return takeOrderNumbers(tx, tenantId, 1);
 }
 
 /**
