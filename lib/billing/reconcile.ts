@@ -7,7 +7,7 @@ import { addSeconds, now } from '@/lib/clock';
 import { errorSummary } from '@/lib/kernel/errors';
 import { BillingAuditActions } from './audit-actions';
 import { gatewayFor } from './gateway';
-import { GatewayUnavailableError, type PaymentSource } from './gateway/types';
+import { GatewayUnavailableError, type GatewayAccount, type PaymentGateway, type PaymentSource } from './gateway/types';
 import { applyPaymentResult, applyRefundResult } from './settle';
 
 /**
@@ -18,8 +18,9 @@ import { applyPaymentResult, applyRefundResult } from './settle';
  * - with a reference: retrieve it and apply what it says;
  * - without one: repeat the very same create call under the same idempotency key (the provider
  *   answers with the first call's result, or makes it now if the first never arrived);
- * - a payment left waiting on the bank's check for a day, or never sent within a day (the
- *   provider forgets idempotency keys after 24 hours), is canceled: its invoices can be paid again.
+ * - a payment left waiting on the bank's check for a day is canceled: its invoices can be paid again;
+ * - one not heard of within a day (the provider forgets idempotency keys after 24 hours) is looked
+ *   up by its id in the provider's metadata: recorded if the provider made it, canceled if not.
  */
 
 const SETTLE_AFTER_SECONDS = 120;
@@ -65,9 +66,9 @@ async function reconcileOne(db: Database, p: Payment, at: Date): Promise<boolean
       await applyPaymentResult(db, p.tenantId, p.id, result, { kind: 'system' });
       return true;
     }
-    if (old || !p.gatewaySourceRef) return cancel(db, p, 'The payment could not be completed.');
+    if (old || !p.gatewaySourceRef) return settleUnheard(db, p, gateway, account);
     const source = await sourceOf(db, p);
-    if (!source) return cancel(db, p, 'The payment could not be completed.');
+    if (!source) return settleUnheard(db, p, gateway, account);
     const result = await gateway.createPayment(account, {
       amount: p.amount, currency: p.currency, idempotencyKey: p.idempotencyKey, source, metadata: { carebridge_payment_id: p.id },
     });
@@ -77,6 +78,20 @@ async function reconcileOne(db: Database, p: Payment, at: Date): Promise<boolean
     if (error instanceof GatewayUnavailableError) return false;
     throw error;
   }
+}
+
+/**
+ * A payment whose create call cannot be repeated (its key too old for the provider, or its card
+ * gone): the provider may still have charged it, its answer lost. Asked by the payment's own id
+ * (the metadata every create call carries), a payment it made is recorded as it stands; only one
+ * it never made is canceled, so its invoices can be paid again without charging twice.
+ */
+async function settleUnheard(db: Database, p: Payment, gateway: PaymentGateway, account: GatewayAccount): Promise<boolean> {
+  const made = await gateway.findPayment(account, p.id);
+  if (!made) return cancel(db, p, 'The payment could not be completed.');
+  if (made.status === 'requires_action') return cancel(db, p, 'The bank check was not completed.');
+  await applyPaymentResult(db, p.tenantId, p.id, made, { kind: 'system' });
+  return true;
 }
 
 async function sourceOf(db: Database, p: Payment): Promise<PaymentSource | null> {

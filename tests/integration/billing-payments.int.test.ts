@@ -9,6 +9,7 @@ import { cardOnFileState, chargeSavedCard, recordDeskPayment, refundPayment } fr
 import { invoiceSums, patientBalance } from '@/lib/billing/ledger';
 import { startPayment } from '@/lib/billing/payments';
 import { authenticateTestPayment, payInvoicesOnline } from '@/lib/billing/portal-payments';
+import { createTestGateway } from '@/lib/billing/gateway/test-gateway';
 import { reconcilePayments } from '@/lib/billing/reconcile';
 import { settlePaymentFromGateway } from '@/lib/billing/settle';
 import { billingClinic, gatewayPayments, key, ledgerOf, openInvoiceOf, refusal, testCard } from './billing-fixtures';
@@ -230,6 +231,24 @@ describe('provider outcomes arriving twice, late or out of order', () => {
     expect(allocations).toHaveLength(1);
     const again = await payInvoicesOnline(db(), w.mariaForLeo, { attemptKey: key(), invoiceIds: [inv.id], amount: 8_000, token: await testCard(w.tenant.id, VISA) });
     expect(again.status).toBe('succeeded');
+  });
+
+  it('a payment the provider made but never answered for a day is found by its id and recorded, not canceled', async () => {
+    const w = await billingClinic();
+    const inv = await openInvoiceOf(w.tenant.id, w.leo.id, 8_000);
+    const token = await testCard(w.tenant.id, VISA);
+    const { payment } = await startPayment(db(), w.tenant.id, {
+      patientId: w.leo.id, invoiceIds: [inv.id], amount: 8_000, method: 'card_online', gateway: 'test', idempotencyKey: `portal-pay:x:${key()}`, sourceRef: token,
+    }, w.mariaForLeo);
+    // The provider charged; its answer never reached the process, and no runner asked for a day.
+    const made = await createTestGateway(db()).createPayment({ tenantId: w.tenant.id, stripeAccountId: null }, {
+      amount: 8_000, currency: 'USD', idempotencyKey: payment.idempotencyKey, source: { kind: 'token', token }, metadata: { carebridge_payment_id: payment.id },
+    });
+    expect(made.status).toBe('succeeded');
+    await reconcilePayments(db(), new Date(Date.now() + 25 * 3600_000));
+    expect((await db().select().from(payments).where(eq(payments.id, payment.id)))[0]).toMatchObject({ status: 'succeeded', gatewayPaymentRef: made.ref });
+    expect(await gatewayPayments(w.tenant.id)).toHaveLength(1);
+    expect(await statusOf(w.tenant.id, inv.id)).toBe('paid');
   });
 
   it('every billing change is audited without health information', async () => {

@@ -175,6 +175,38 @@ describe('the portal pay action: Stripe charges, then its answer is lost', () =>
     expect(stripe.charges).toHaveLength(1);
   });
 
+  it('no answer, no webhook and no reconciliation for a day: found by its id in Stripe and recorded, not canceled', async () => {
+    const { w, invoice, pay, key } = await payingPatient();
+    stripe.fallback = 'hang';
+    const first = await pay();
+    expect(first.status).toBe('pending');
+    expect(stripe.charges).toHaveLength(1);
+    // Past the day Stripe keeps idempotency keys: the create call is not repeated, the payment is searched for.
+    stripe.fallback = 'ok';
+    const run = await reconcilePayments(db(), later(25 * 3600));
+    expect(run.paymentsReconciled).toBe(1);
+    expect(stripe.requestsWith(key)).toHaveLength(3);
+    expect(stripe.requests.filter((r) => r.path === '/v1/payment_intents/search')).toEqual([expect.objectContaining({ method: 'GET', account: w.acct })]);
+    expect(stripe.charges).toHaveLength(1);
+    expect((await paymentRows(w.tenant.id, [first.id]))[0]).toMatchObject({ status: 'succeeded', gatewayPaymentRef: stripe.charges[0]!.intentId });
+    expect(await ledgerPaymentRows(w.tenant.id, invoice.id)).toHaveLength(1);
+  });
+
+  it('a day without an answer and nothing at Stripe: canceled, and the invoice can be paid again', async () => {
+    const { w, invoice, pay } = await payingPatient();
+    stripe.fallback = 'hang';
+    const first = await pay();
+    // As if the request never reached Stripe: it holds no PaymentIntent for the payment.
+    stripe.forgetCharges();
+    stripe.fallback = 'ok';
+    await reconcilePayments(db(), later(25 * 3600));
+    expect(stripe.requests.filter((r) => r.path === '/v1/payment_intents/search')).toHaveLength(1);
+    expect((await paymentRows(w.tenant.id, [first.id]))[0]).toMatchObject({ status: 'canceled' });
+    expect(await ledgerPaymentRows(w.tenant.id, invoice.id)).toHaveLength(0);
+    const again = await payInvoicesOnline(db(), w.mariaForSelf, { attemptKey: randomUUID(), invoiceIds: [invoice.id], amount: 12_500, token: 'pm_card_visa' });
+    expect(again.status).toBe('succeeded');
+  });
+
   it('the webhook and the reconciliation at the same moment record the charge once', async () => {
     const { w, invoice, pay } = await payingPatient();
     stripe.fallback = 'hang';

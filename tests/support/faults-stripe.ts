@@ -78,6 +78,13 @@ export class FaultyStripe {
     return out;
   }
 
+  /** As if no request had reached Stripe: it holds no PaymentIntent (a test of what was never made). */
+  forgetCharges(): void {
+    this.intents.clear();
+    this.byKey.clear();
+    this.charges.length = 0;
+  }
+
   intent(id: string): Record<string, unknown> {
     const found = this.intents.get(id);
     if (!found) throw new Error(`no PaymentIntent ${id}`);
@@ -106,6 +113,14 @@ export class FaultyStripe {
       const fault = this.plan.shift() ?? this.fallback;
       const intent = await this.createOnce(request);
       return this.send(res, 200, intent, fault);
+    }
+    if (request.method === 'GET' && path === '/v1/payment_intents/search') {
+      // Stripe's search language, as the app writes it: one exact metadata match.
+      const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+      const match = /^metadata\['carebridge_payment_id'\]:'([0-9a-f-]{36})'$/.exec(query);
+      if (!match) return this.send(res, 400, { error: { type: 'invalid_request_error', message: `unexpected query ${query}` } }, 'ok');
+      const data = [...this.intents.values()].filter((i) => (i.metadata as Record<string, string>).carebridge_payment_id === match[1]);
+      return this.send(res, 200, { object: 'search_result', data, has_more: false, next_page: null, url: '/v1/payment_intents/search' }, 'ok');
     }
     const retrieve = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && retrieve && this.intents.has(retrieve[1]!)) return this.send(res, 200, this.intents.get(retrieve[1]!)!, 'ok');

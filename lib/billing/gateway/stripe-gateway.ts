@@ -138,6 +138,8 @@ function connected(account: GatewayAccount): string {
 }
 
 const EXPAND_PAYMENT = ['latest_charge', 'payment_method'];
+// A search's results are expanded under data.
+const EXPAND_SEARCH = EXPAND_PAYMENT.map((path) => `data.${path}`);
 
 export function createStripeGateway(client: () => Stripe = stripeClient): PaymentGateway {
   return {
@@ -176,6 +178,21 @@ export function createStripeGateway(client: () => Stripe = stripeClient): Paymen
     async retrievePayment(account, ref) {
       try {
         return paymentResultFromIntent(await client().paymentIntents.retrieve(ref, { expand: EXPAND_PAYMENT }, { stripeAccount: connected(account) }));
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+
+    async findPayment(account, carebridgePaymentId) {
+      // The id is a UUID we made (checked: it goes inside the search query's quotes).
+      if (!/^[0-9a-f-]{36}$/i.test(carebridgePaymentId)) return null;
+      try {
+        const found = await client().paymentIntents.search(
+          { query: `metadata['carebridge_payment_id']:'${carebridgePaymentId}'`, limit: 1, expand: EXPAND_SEARCH },
+          { stripeAccount: connected(account) },
+        );
+        const intent = found.data[0];
+        return intent ? paymentResultFromIntent(intent) : null;
       } catch (error) {
         throw unavailable(error);
       }

@@ -274,6 +274,18 @@ export function createTestGateway(db: Executor): PaymentGateway {
       return paymentResult(row);
     },
 
+    async findPayment(account: GatewayAccount, carebridgePaymentId: string) {
+      const [row] = await db
+        .select()
+        .from(testGatewayObjects)
+        .where(and(
+          eq(testGatewayObjects.tenantId, account.tenantId), eq(testGatewayObjects.kind, 'payment'),
+          sql`(${testGatewayObjects.data}::jsonb -> 'metadata' ->> 'carebridge_payment_id') = ${carebridgePaymentId}`,
+        ))
+        .limit(1);
+      return row ? paymentResult(row) : null;
+    },
+
     async createCustomer(account: GatewayAccount, input) {
       const row = await createOnce(db, account.tenantId, { kind: 'customer', prefix: 'cus', idempotencyKey: input.idempotencyKey, status: 'active', data: { metadata: { ...input.metadata } } });
       return { customerRef: row.ref };

@@ -93,6 +93,12 @@ export interface PaymentGateway {
   createPayment(account: GatewayAccount, input: CreatePaymentInput): Promise<GatewayPaymentResult>;
   /** The payment as the provider sees it now (after the bank's check, or to reconcile). */
   retrievePayment(account: GatewayAccount, ref: string): Promise<GatewayPaymentResult>;
+  /**
+   * The payment the provider made for a Carebridge payment (by its metadata's
+   * carebridge_payment_id), or null if it made none: for a payment whose answer was never heard,
+   * once the idempotency key is too old to repeat the create call (Stripe forgets keys after 24 h).
+   */
+  findPayment(account: GatewayAccount, carebridgePaymentId: string): Promise<GatewayPaymentResult | null>;
   /** The patient's customer at the provider, made once per idempotency key. */
   createCustomer(account: GatewayAccount, input: { idempotencyKey: string; metadata: { carebridge_patient_id: string } }): Promise<{ customerRef: string }>;
   /** Saves a card for off-session charges (a SetupIntent). */
