@@ -20,8 +20,10 @@ RUN npm run build
 FROM build AS tools
 ENV NODE_ENV=production
 USER node
-# tsx directly (not npm): SIGTERM from `docker stop` reaches the worker, which finishes its job.
-CMD ["node_modules/.bin/tsx", "--conditions=react-server", "scripts/worker.ts"]
+# Node itself with tsx as a loader (not npm, not tsx's own command, which kills the script when it
+# does not exit within moments of a relayed signal): SIGTERM from `docker stop` reaches the worker,
+# which finishes its job.
+CMD ["node", "--import", "tsx", "--conditions=react-server", "scripts/worker.ts"]
 
 FROM node:${NODE_VERSION}-bookworm-slim AS app
 WORKDIR /app

@@ -26,8 +26,8 @@ async function enqueue(count: number, tag: string): Promise<string[]> {
 }
 
 function startWorker(url: string): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  // tsx itself, not npx: tsx hands SIGTERM to the script, as npm does in a container.
-  const child = spawn('node_modules/.bin/tsx', ['--conditions=react-server', 'scripts/worker.ts'], {
+  // As `npm run worker` and the Docker image run it: Node itself, tsx as a loader, so SIGTERM reaches the script.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=react-server', 'scripts/worker.ts'], {
     env: { ...process.env, NODE_ENV: 'development', CAREBRIDGE_ENV: '', DATABASE_URL: url, SMS_PROVIDER: 'outbox', EMAIL_PROVIDER: 'outbox' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
