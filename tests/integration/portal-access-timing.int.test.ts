@@ -14,11 +14,13 @@ import { createPortalAccount } from '../support/portal-fixtures';
 
 /**
  * Issue 14 point 5: how long an answer takes must not tell whether we know the identifier.
- * The SMS and email providers here are local servers that take 150 ms per request (the real
+ * The SMS and email providers here are local servers that take 300 ms per request (the real
  * adapters talk to them). Each call is timed as a request would be: until its answer, with
  * Next's `after()` tasks run once the answer is out, as Next runs them after the response. The
  * medians of a known and an unknown identifier must be within TOLERANCE_MS of each other; a
- * path that waits for the provider before answering is 150 ms slower and fails.
+ * path that waits for the provider before answering is 300 ms slower and fails. The tolerance is
+ * a third of that: the known path's own database work (the account, the challenge) is a few
+ * milliseconds more on a quiet machine and was seen 50 ms more on a saturated one.
  */
 
 const { afterResponse } = vi.hoisted(() => ({ afterResponse: [] as Array<() => unknown> }));
@@ -29,8 +31,8 @@ vi.mock('next/server', async (importOriginal) => ({
   },
 }));
 
-const LATENCY_MS = 150;
-const TOLERANCE_MS = 40;
+const LATENCY_MS = 300;
+const TOLERANCE_MS = 100;
 const ROUNDS = 11;
 const PASSWORD = 'Copper-kettle-64';
 
@@ -127,7 +129,7 @@ async function compareTimings(
 const newAccount = async () =>
   (await createPortalAccount({ id: profile.id }, { email: uniqueEmail('known'), phone: uniquePhone(), password: PASSWORD })).account;
 
-describe('an answer takes as long for an unknown identifier as for a known one (providers taking 150 ms)', () => {
+describe('an answer takes as long for an unknown identifier as for a known one (providers taking 300 ms)', () => {
   it('forgot password by SMS code', async () => {
     await compareTimings(
       sns,
