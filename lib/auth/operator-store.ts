@@ -83,7 +83,7 @@ export async function checkOperatorSession(db: Executor, sessionId: string): Pro
   if (!isSessionId(sessionId)) return { ok: false, reason: 'missing' };
   const [row] = await db.select().from(operatorSessions).where(eq(operatorSessions.id, sessionId));
   if (!row) return { ok: false, reason: 'missing' };
-  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  if (row.revokedAt) return { ok: false, reason: 'revoked', ended: row.revokeReason === 'idle' || row.revokeReason === 'expired' ? row.revokeReason : null };
   const at = clockNow();
   if (at >= row.expiresAt) {
     await revokeOperatorSession(db, row.id, 'expired');

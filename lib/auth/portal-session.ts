@@ -85,7 +85,9 @@ async function loadPortalSession(tenant: TenantRef, touch: boolean): Promise<Por
     if (check.reason === 'idle' || check.reason === 'expired') {
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'portal', reason: check.reason } });
     }
-    return check.reason === 'idle' || check.reason === 'expired' ? { status: check.reason } : { status: 'signed-out' };
+    if (check.reason === 'idle' || check.reason === 'expired') return { status: check.reason };
+    // Ended by another request that found it over its limit (recorded there): still "for inactivity".
+    return check.reason === 'revoked' && check.ended ? { status: check.ended } : { status: 'signed-out' };
   }
   const { session } = check;
   const account = loaded?.account;

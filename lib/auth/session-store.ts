@@ -51,7 +51,9 @@ export async function createSession(
 
 export type SessionCheck =
   | { ok: true; session: AuthSession }
-  | { ok: false; reason: 'missing' | 'revoked' | 'idle' | 'expired' | 'wrong-place' };
+  | { ok: false; reason: 'missing' | 'idle' | 'expired' | 'wrong-place' }
+  /** Ended before this request; `ended` says why when it ran out (idle, expired) rather than being ended by someone. */
+  | { ok: false; reason: 'revoked'; ended: 'idle' | 'expired' | null };
 
 /** A session id as the cookie carries it; anything else is not looked up at all. */
 export function isSessionId(value: string): boolean {
@@ -71,7 +73,12 @@ export async function settleSession(
 ): Promise<SessionCheck> {
   if (!row) return { ok: false, reason: 'missing' };
   if (row.kind !== expected.kind || row.tenantId !== expected.tenantId) return { ok: false, reason: 'wrong-place' };
-  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  if (row.revokedAt) {
+    // Another request may have found it over its limit a moment ago (the idle warning's sign-out
+    // racing a badge's poll): this one can still say why it ended.
+    const ended = row.revokeReason === 'idle' || row.revokeReason === 'expired' ? row.revokeReason : null;
+    return { ok: false, reason: 'revoked', ended };
+  }
   const at = clockNow();
   if (at >= row.expiresAt) {
     await revokeSession(db, row, 'expired');

@@ -83,6 +83,8 @@ async function loadStaffSession(tenant: TenantRef, touch: boolean): Promise<Staf
       await recordAudit(db, { tenantId: tenant.id, actor: { kind: 'system' }, action: 'auth.session_expired', details: { area: 'staff', reason: check.reason } });
       return { status: check.reason };
     }
+    // Ended by another request that found it over its limit (recorded there): still "for inactivity".
+    if (check.reason === 'revoked' && check.ended) return { status: check.ended };
     return { status: 'signed-out' };
   }
   const row = loaded?.staff;

@@ -101,7 +101,7 @@ describe('checkSession', () => {
     const tenant = await createTestTenant();
     const session = await open(tenant.id);
     await revokeSession(getDb(), session, 'signed-out');
-    expect(await check(session.id, tenant.id)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await check(session.id, tenant.id)).toEqual({ ok: false, reason: 'revoked', ended: null });
     expect(await row(session.id)).toMatchObject({ revokedAt: T0, revokeReason: 'signed-out' });
   });
 
@@ -114,9 +114,10 @@ describe('checkSession', () => {
     advance(2);
     expect(await check(session.id, tenant.id)).toEqual({ ok: false, reason: 'idle' });
     expect(await row(session.id)).toMatchObject({ revokedAt: current, revokeReason: 'idle' });
-    // Activity afterwards does not bring it back.
+    // Activity afterwards does not bring it back; a later request still learns it ran out (the
+    // idle warning's own sign-out arriving after a badge's poll ended it), to say so.
     await touchSession(getDb(), await row(session.id));
-    expect(await check(session.id, tenant.id)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await check(session.id, tenant.id)).toEqual({ ok: false, reason: 'revoked', ended: 'idle' });
   });
 
   it("uses each session's own idle limit", async () => {
@@ -202,7 +203,7 @@ describe('revoking sessions in bulk', () => {
     const count = await revokeSubjectSessions(getDb(), { kind: 'portal', subjectId, tenantId: a.id }, 'password-changed', s2!.id);
     expect(count).toBe(2);
     for (const s of [s1!, s3!]) {
-      expect(await check(s.id, a.id)).toEqual({ ok: false, reason: 'revoked' });
+      expect(await check(s.id, a.id)).toEqual({ ok: false, reason: 'revoked', ended: null });
       expect(await row(s.id)).toMatchObject({ revokedAt: current, revokeReason: 'password-changed' });
     }
     expect(await check(s2!.id, a.id)).toMatchObject({ ok: true });
@@ -214,7 +215,7 @@ describe('revoking sessions in bulk', () => {
 
     // Without an exception, the current one goes too.
     expect(await revokeSubjectSessions(getDb(), { kind: 'portal', subjectId, tenantId: a.id }, 'deactivated')).toBe(1);
-    expect(await check(s2!.id, a.id)).toEqual({ ok: false, reason: 'revoked' });
+    expect(await check(s2!.id, a.id)).toEqual({ ok: false, reason: 'revoked', ended: null });
   });
 
   it('ends every session of a clinic, staff and portal alike, and no other clinic’s', async () => {
@@ -229,8 +230,8 @@ describe('revoking sessions in bulk', () => {
 
     advance(5);
     expect(await revokeTenantSessions(getDb(), a.id, 'tenant-suspended')).toBe(2);
-    expect(await check(portal.id, a.id)).toEqual({ ok: false, reason: 'revoked' });
-    expect(await check(staff.id, a.id, 'staff')).toEqual({ ok: false, reason: 'revoked' });
+    expect(await check(portal.id, a.id)).toEqual({ ok: false, reason: 'revoked', ended: null });
+    expect(await check(staff.id, a.id, 'staff')).toEqual({ ok: false, reason: 'revoked', ended: null });
     expect(await row(staff.id)).toMatchObject({ revokedAt: current, revokeReason: 'tenant-suspended' });
     expect(await row(earlier.id)).toMatchObject({ revokeReason: 'signed-out' });
     expect(await check(elsewhere.id, b.id)).toMatchObject({ ok: true });

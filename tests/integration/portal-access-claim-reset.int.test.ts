@@ -170,7 +170,7 @@ describe('forgot password', () => {
     expect(await verifyPasswordResetCode(getDb(), c.profile, started.challengeId, c.sms.lastCode(), client)).toEqual({ ok: true });
     expect(await completePasswordReset(getDb(), c.profile, started.challengeId, { password: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, client)).toEqual({ ok: true });
 
-    for (const session of sessions) expect(await checkSession(getDb(), session.id, { kind: 'portal', tenantId: c.tenant.id })).toEqual({ ok: false, reason: 'revoked' });
+    for (const session of sessions) expect(await checkSession(getDb(), session.id, { kind: 'portal', tenantId: c.tenant.id })).toEqual({ ok: false, reason: 'revoked', ended: null });
     expect(await lockRemainingSeconds(getDb(), signInKey)).toBe(0);
     const [row] = await getDb().select().from(portalAccounts).where(eq(portalAccounts.id, acct.id));
     expect(row).toMatchObject({ passwordChangedAt: T0, lockedUntil: null, failedSignIns: 0 });

@@ -7,7 +7,9 @@ import type { StaffContext } from '@/lib/access/context';
 import { createSession } from '@/lib/auth/session-store';
 import { staffIdleState } from '@/lib/auth/staff-session';
 import { addSeconds, setClockForTests } from '@/lib/clock';
+import { hostFor, invokeAction, invokeRoute, signIn } from '../support/action-harness';
 import { createTestTenant } from '../support/factories';
+import { createStaffContext } from '../support/staff-context';
 
 vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
 vi.mock('next/cache', async (real) => (await import('../support/action-harness')).nextCacheMock(await real()));
@@ -54,5 +56,26 @@ describe('how long a staff session has left', () => {
     const { session } = await staffSession(600);
     const other = await createTestTenant();
     expect(await staffIdleState({ tenant: { id: other.id }, sessionId: session.id } as unknown as StaffContext)).toEqual({ limitSeconds: 0, secondsLeft: 0 });
+  });
+});
+
+describe('signed out for inactivity, whichever request finds it first', () => {
+  it('the idle warning’s own sign-out says “inactivity” after a badge’s poll already ended the session', async () => {
+    const tenant = await createTestTenant();
+    const staff = await createStaffContext(tenant, 'admin');
+    const { sessionId, cookies } = await signIn('staff', { tenantId: tenant.id, subjectId: staff.actor.id });
+    const req = { host: hostFor(tenant.slug), path: '/emr/patients', cookies };
+    // A one-minute limit, then past it: the Messages badge polls first and ends the session.
+    await getDb().update(authSessions).set({ lastSeenAt: T0, idleTimeoutSeconds: 60 }).where(eq(authSessions.id, sessionId));
+    current = addSeconds(T0, 65);
+    const { GET: unread } = await import('@/app/api/emr/messages/unread/route');
+    const poll = await invokeRoute(req, unread, { path: '/api/emr/messages/unread' });
+    expect(poll.kind === 'response' ? poll.status : poll.kind).not.toBe(200);
+    const [row] = await getDb().select().from(authSessions).where(eq(authSessions.id, sessionId));
+    expect(row!.revokeReason).toBe('idle');
+    // A moment later the warning's countdown ends and it signs out: the page says why.
+    const { idleSignOutAction } = await import('@/app/t/[tenant]/emr/(app)/idle-actions');
+    const out = await invokeAction(req, idleSignOutAction, { path: '/emr/patients' });
+    expect(out).toMatchObject({ kind: 'redirect', location: expect.stringContaining('reason=idle') });
   });
 });
