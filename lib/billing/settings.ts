@@ -101,7 +101,7 @@ function billingShown(settings: BillingSettingsView): boolean {
   return settings.paymentsEnabled && settings.portalBillingVisible;
 }
 
-const billingNav = frameMemo(FRAME_MEMO_MS, async (db, tenantId) => billingShown(await readBillingSettings(db, tenantId)));
+const billingNav = frameMemo('portal-nav-billing', FRAME_MEMO_MS, async (db, tenantId) => billingShown(await readBillingSettings(db, tenantId)));
 
 /**
  * Whether the portal's navigation lists Billing, remembered by the process for a few seconds

@@ -72,7 +72,7 @@ export function forgetCommerceSettings(tenantId: string): void {
   shopNav.forget(tenantId);
 }
 
-const shopNav = frameMemo(FRAME_MEMO_MS, async (db, tenantId) => (await readCommerceSettings(db, tenantId)).shopEnabled);
+const shopNav = frameMemo('portal-nav-shop', FRAME_MEMO_MS, async (db, tenantId) => (await readCommerceSettings(db, tenantId)).shopEnabled);
 
 /**
  * Whether the portal's navigation lists Shop and Orders: the shop's switch, remembered by the

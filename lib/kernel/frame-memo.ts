@@ -6,10 +6,14 @@ import type { Executor } from '@/db/client';
  * shows — a navigation entry, a badge — while the pages behind it read the truth themselves. The
  * frame is on every request, so this keeps its statement off most of them (bench: pages of at most
  * five statements). A change made by this process is shown at once (`forget`); one made by another
- * instance within `ttlMs`. A failed read is not remembered.
+ * instance within `ttlMs`. A failed read is not remembered. The memo is kept on globalThis under
+ * `name`: the process's route bundles may each hold a copy of this module, and a change saved
+ * through one (a CRM action) must be forgotten by the others (the portal's pages).
  */
-export function frameMemo<T>(ttlMs: number, read: (db: Executor, tenantId: string) => Promise<T>) {
-  const memo = new Map<string, { value: T; until: number }>();
+export function frameMemo<T>(name: string, ttlMs: number, read: (db: Executor, tenantId: string) => Promise<T>) {
+  const key = Symbol.for(`carebridge.frame-memo.${name}`);
+  const g = globalThis as typeof globalThis & { [key: symbol]: Map<string, { value: T; until: number }> | undefined };
+  const memo = (g[key] ??= new Map<string, { value: T; until: number }>());
   return {
     async get(db: Executor, tenantId: string): Promise<T> {
       const known = memo.get(tenantId);

@@ -80,7 +80,7 @@ export async function listPendingRegistrations(db: Executor, ctx: StaffContext):
   }));
 }
 
-const pendingBadge = frameMemo(FRAME_MEMO_MS, async (db, tenantId) => {
+const pendingBadge = frameMemo('emr-registrations-badge', FRAME_MEMO_MS, async (db, tenantId) => {
   const [row] = await db
     .select({ n: count() })
     .from(portalRegistrations)

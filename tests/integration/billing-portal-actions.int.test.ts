@@ -6,6 +6,7 @@ import { getDb } from '@/db/client';
 import { billingSettings, cardAuthorizations, invoices, payments, portalAccounts, savedCards } from '@/db/schema';
 import { AUTHORIZATION_TEXT_VERSION } from '@/lib/billing/charge-rules';
 import { patientBalance } from '@/lib/billing/ledger';
+import { FRAME_MEMO_MS } from '@/lib/kernel/frame-memo';
 import { formData, hostFor, invokeAction, invokeRoute, fingerprintTenants, signIn, type Outcome } from '../support/action-harness';
 import { billingClinic, gatewayPayments, openInvoiceOf } from './billing-fixtures';
 
@@ -263,8 +264,16 @@ describe('billing off in the portal', () => {
       expect(card).toMatchObject({ ok: false, message: NOT_FOUND });
       const pdf = await invokeRoute(req, invoicePdf, { path: `/portal/billing/invoices/${inv.id}/pdf`, params: { tenant: w.tenant.slug, id: inv.id } });
       expect(pdf).toMatchObject({ kind: 'response', status: 404 });
-      const layoutOff = returned(await invokeAction(req, portalLayout, { children: null, params: Promise.resolve({ tenant: w.tenant.slug }) }));
-      expect(JSON.stringify((layoutOff as { props: { moreNav: unknown } }).props.moreNav)).not.toContain('/portal/billing');
+      // Changed outside this process (as another instance would): the frame's entry follows within
+      // FRAME_MEMO_MS (lib/kernel/frame-memo.ts), while the pages above answered not-found at once.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + FRAME_MEMO_MS + 1);
+        const layoutOff = returned(await invokeAction(req, portalLayout, { children: null, params: Promise.resolve({ tenant: w.tenant.slug }) }));
+        expect(JSON.stringify((layoutOff as { props: { moreNav: unknown } }).props.moreNav)).not.toContain('/portal/billing');
+      } finally {
+        vi.useRealTimers();
+      }
       expect(await fingerprintTenants([w.tenant.id])).toBe(before);
     }
   });

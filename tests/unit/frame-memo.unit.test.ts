@@ -11,7 +11,7 @@ describe('frameMemo (a frame’s nav entry or badge, per process)', () => {
     vi.useFakeTimers();
     let value = 1;
     const read = vi.fn(async (_db: Executor, tenantId: string) => `${tenantId}:${value}`);
-    const memo = frameMemo(10_000, read);
+    const memo = frameMemo('test-a', 10_000, read);
     expect(await memo.get(db, 'a')).toBe('a:1');
     value = 2;
     expect(await memo.get(db, 'a')).toBe('a:1');
@@ -33,12 +33,23 @@ describe('frameMemo (a frame’s nav entry or badge, per process)', () => {
 
   it('does not remember a failed read', async () => {
     let fail = true;
-    const memo = frameMemo(10_000, async () => {
+    const memo = frameMemo('test-b', 10_000, async () => {
       if (fail) throw new Error('down');
       return 7;
     });
     await expect(memo.get(db, 'a')).rejects.toThrow('down');
     fail = false;
     expect(await memo.get(db, 'a')).toBe(7);
+  });
+
+  it('is one memo per name in the process (route bundles may each load this module)', async () => {
+    const first = frameMemo('test-c', 10_000, async () => 1);
+    const second = frameMemo('test-c', 10_000, async () => 2);
+    expect(await first.get(db, 'a')).toBe(1);
+    expect(await second.get(db, 'a')).toBe(1);
+    // Forgotten through one copy, read again through it: the other copy sees the new value.
+    second.forget('a');
+    expect(await second.get(db, 'a')).toBe(2);
+    expect(await first.get(db, 'a')).toBe(2);
   });
 });
