@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { after } from 'next/server';
 import { getDb, type Database, type Executor } from '@/db/client';
 import { campaignRecipients, outboxMessages, tenantBranding, tenants, type OutboxMessage } from '@/db/schema';
@@ -153,7 +153,10 @@ export function dispatchSoon(): void {
 
 async function claimDueMessages(db: Database, limit: number): Promise<OutboxMessage[]> {
   const at = now();
-  const due = db
+  // The due rows are picked and locked once, in a WITH query (PostgreSQL runs a locking one once):
+  // as `… in (subquery)` the planner could re-run the locking pick for every row of the table
+  // when its statistics were stale — 120 s a claim after a campaign's burst of 16,000 messages.
+  const due = db.$with('due').as(db
     .select({ tenantId: outboxMessages.tenantId, id: outboxMessages.id })
     .from(outboxMessages)
     .where(and(
@@ -163,17 +166,19 @@ async function claimDueMessages(db: Database, limit: number): Promise<OutboxMess
     ))
     .orderBy(asc(outboxMessages.nextAttemptAt))
     .limit(limit)
-    .for('update', { skipLocked: true });
+    .for('update', { skipLocked: true }));
   return db
+    .with(due)
     .update(outboxMessages)
     .set({
       status: 'sending',
       lockedUntil: addSeconds(at, LEASE_SECONDS),
       attempts: sql`${outboxMessages.attempts} + 1`,
     })
+    .from(due)
     // (tenant_id, id): the key, as a distributed outbox would need it.
-    .where(sql`(${outboxMessages.tenantId}, ${outboxMessages.id}) in (${due})`)
-    .returning();
+    .where(and(eq(outboxMessages.tenantId, due.tenantId), eq(outboxMessages.id, due.id)))
+    .returning(getTableColumns(outboxMessages));
 }
 
 interface Senders {
