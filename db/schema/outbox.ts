@@ -69,6 +69,9 @@ export const outboxMessages = pgTable(
     uniqueIndex('outbox_messages_idempotency_key').on(t.tenantId, t.idempotencyKey),
     index('outbox_messages_provider_id_idx').on(t.providerMessageId).where(sql`${t.providerMessageId} is not null`),
     index('outbox_messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending')`),
+    // What a request delivers right after its response (its receipts, codes, replies): never a
+    // campaign's backlog, which the worker sends at the campaign's pace.
+    index('outbox_messages_due_care_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('pending', 'sending') and ${t.purpose} <> 'marketing'`),
     // SMS held by the clinic's spend guard, released oldest first when the budget allows (issue 19).
     index('outbox_messages_held_idx').on(t.tenantId, t.nextAttemptAt).where(sql`${t.status} = 'held'`),
   ],

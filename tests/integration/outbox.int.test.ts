@@ -192,6 +192,22 @@ describe('dispatchDueMessages', () => {
     expect(sms.sent).toHaveLength(1);
   });
 
+  it('after a request (excludeMarketing) sends its own messages and leaves a campaign’s backlog to the worker', async () => {
+    const email = new FakeEmail();
+    const sms = new FakeSms();
+    const campaign = Array.from({ length: 3 }, () => ({ ...emailMessage(), purpose: 'marketing' as const }));
+    for (const m of campaign) await enqueueMessage(getDb(), m);
+    const receipt = emailMessage();
+    await enqueueMessage(getDb(), receipt);
+    expect(await dispatchDueMessages({ email, sms, excludeMarketing: true })).toMatchObject({ sent: 1 });
+    expect(email.calls.map((c) => c.idempotencyKey)).toEqual([receipt.idempotencyKey]);
+    for (const m of campaign) expect(await rowByKey(m.idempotencyKey)).toMatchObject({ status: 'pending', attempts: 0 });
+    // The worker's run takes everything due.
+    const all = await dispatchDueMessages({ email, sms });
+    expect(all.sent + (all.suppressed ?? 0) + (all.held ?? 0)).toBe(3);
+    for (const m of campaign) expect((await rowByKey(m.idempotencyKey)).status).not.toBe('pending');
+  });
+
   it('backs off after a retryable failure and delivers once when the provider recovers', async () => {
     const email = new FakeEmail();
     email.failure = 'retryable';

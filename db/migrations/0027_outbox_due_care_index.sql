@@ -1,0 +1,2 @@
+-- What a request delivers right after its response (receipts, codes, replies): never a campaign's backlog.
+CREATE INDEX "outbox_messages_due_care_idx" ON "outbox_messages" USING btree ("next_attempt_at") WHERE "outbox_messages"."status" in ('pending', 'sending') and "outbox_messages"."purpose" <> 'marketing';
