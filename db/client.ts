@@ -58,10 +58,16 @@ export function openDatabase(
     },
   };
   if (options.url) {
+    // Transaction-mode poolers (PgBouncer, Supabase, Neon) cannot keep prepared statements.
+    const direct = process.env.DATABASE_PREPARE !== 'false';
     const client = postgres(options.url, {
       max: options.maxConnections ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
-      // Transaction-mode poolers (PgBouncer, Supabase, Neon) cannot keep prepared statements.
-      prepare: process.env.DATABASE_PREPARE !== 'false',
+      prepare: direct,
+      // No JIT compiling: a request's statement whose estimate passes jit_above_cost was compiled
+      // on every run (the EMR's "Needs attention" list at 40,000 orders: 42 functions, ~1 s a
+      // request against ~60 ms without). Sent at connection start, which poolers may refuse:
+      // behind one, set it on the role (docs/deployment.md).
+      ...(direct ? { connection: { jit: 'off' } } : {}),
       onnotice: () => {},
       // Fail fast and come back fast when the database is away: postgres.js's default reconnect
       // backoff grows to 20 s, which would keep pages (and the friendly 503) waiting that long.
