@@ -162,9 +162,14 @@ export async function listClinicOrders(
     if (query.from) filters.push(gte(orders.createdAt, zonedInstant(query.from, '00:00', zone)));
     if (query.to) filters.push(lt(orders.createdAt, zonedInstant(addDays(query.to, 1), '00:00', zone)));
   }
+  // The page's orders are picked on `orders` alone, then joined to their patients and staff: as
+  // one query, fresh statistics led PostgreSQL to join all the clinic's patients by hash (300,000
+  // rows read for 26; ~1 s a request under load at 40,000 orders).
+  const page = db.select({ tenantId: orders.tenantId, id: orders.id }).from(orders)
+    .where(and(eq(orders.tenantId, tenantId), ...filters))
+    .orderBy(desc(orders.createdAt), desc(orders.id)).limit(ORDER_PAGE_SIZE + 1).offset((query.page - 1) * ORDER_PAGE_SIZE);
   const [rows, { timeZone, counts, filters: filterOptions }] = await Promise.all([
-    listQuery(db, tenantId, filters)
-      .orderBy(desc(orders.createdAt), desc(orders.id)).limit(ORDER_PAGE_SIZE + 1).offset((query.page - 1) * ORDER_PAGE_SIZE),
+    listQuery(db, tenantId, [sql`(${orders.tenantId}, ${orders.id}) in (${page})`]).orderBy(desc(orders.createdAt), desc(orders.id)),
     orderCounts(db, tenantId, at),
   ]);
   return { rows: rows.slice(0, ORDER_PAGE_SIZE).map(toListRow), page: query.page, hasMore: rows.length > ORDER_PAGE_SIZE, counts, timeZone, filterOptions };
