@@ -12,6 +12,10 @@ import { SCHEDULED_JOBS, type ScheduledJob } from './scheduled';
  * shutdown (a killed worker's rows are picked up when their lease ends).
  */
 
+// A backlog is worked through in passes without waiting, up to this many before the job's own
+// pause: a net for a job that reports a full batch again and again without the work going down.
+const MAX_PASSES = 20;
+
 export interface WorkerOptions {
   db: Database;
   signal: AbortSignal;
@@ -31,8 +35,7 @@ async function runJobLoop(job: ScheduledJob, options: WorkerOptions): Promise<vo
   const log = options.log ?? console.log;
   while (!options.signal.aborted) {
     try {
-      // A backlog is worked through in passes without waiting.
-      while (!options.signal.aborted) {
+      for (let pass = 0; pass < MAX_PASSES && !options.signal.aborted; pass++) {
         const counts = await job.run(options.db);
         if (Object.values(counts).some((n) => n > 0)) log(`worker: ${job.name} ${JSON.stringify(counts)}`);
         if (!job.moreWaiting?.(counts)) break;
