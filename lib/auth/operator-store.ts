@@ -4,7 +4,7 @@ import type { Executor } from '@/db/client';
 import { operatorChallenges, operatorSessions, type OperatorChallenge, type OperatorSession } from '@/db/schema';
 import { addSeconds, now as clockNow } from '@/lib/clock';
 import { AUTH_POLICY } from './policy';
-import { isSessionId, type SessionCheck } from './session-store';
+import { isSessionId, ranOut, type SessionCheck } from './session-store';
 
 /**
  * The operators' sign-in attempts and sessions: platform rows, kept apart from the clinics'
@@ -83,7 +83,7 @@ export async function checkOperatorSession(db: Executor, sessionId: string): Pro
   if (!isSessionId(sessionId)) return { ok: false, reason: 'missing' };
   const [row] = await db.select().from(operatorSessions).where(eq(operatorSessions.id, sessionId));
   if (!row) return { ok: false, reason: 'missing' };
-  if (row.revokedAt) return { ok: false, reason: 'revoked', ended: row.revokeReason === 'idle' || row.revokeReason === 'expired' ? row.revokeReason : null };
+  if (row.revokedAt) return { ok: false, reason: 'revoked', ended: ranOut(row.revokeReason) };
   const at = clockNow();
   if (at >= row.expiresAt) {
     await revokeOperatorSession(db, row.id, 'expired');

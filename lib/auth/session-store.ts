@@ -55,6 +55,11 @@ export type SessionCheck =
   /** Ended before this request; `ended` says why when it ran out (idle, expired) rather than being ended by someone. */
   | { ok: false; reason: 'revoked'; ended: 'idle' | 'expired' | null };
 
+/** Whether a revoked session ran out (idle, expired) rather than being ended by someone: its revoke reason. */
+export function ranOut(revokeReason: string | null): 'idle' | 'expired' | null {
+  return revokeReason === 'idle' || revokeReason === 'expired' ? revokeReason : null;
+}
+
 /** A session id as the cookie carries it; anything else is not looked up at all. */
 export function isSessionId(value: string): boolean {
   return /^[0-9a-f-]{36}$/i.test(value);
@@ -76,8 +81,7 @@ export async function settleSession(
   if (row.revokedAt) {
     // Another request may have found it over its limit a moment ago (the idle warning's sign-out
     // racing a badge's poll): this one can still say why it ended.
-    const ended = row.revokeReason === 'idle' || row.revokeReason === 'expired' ? row.revokeReason : null;
-    return { ok: false, reason: 'revoked', ended };
+    return { ok: false, reason: 'revoked', ended: ranOut(row.revokeReason) };
   }
   const at = clockNow();
   if (at >= row.expiresAt) {
