@@ -11,7 +11,7 @@ import { processPaymentEvents } from '@/lib/billing/webhooks';
 import { processPaidOrders } from '@/lib/commerce/order-processing';
 import { installMissingBuiltins } from '@/lib/engagement/automations/builtins';
 import { deleteExpiredChallenges } from '@/lib/identity/passkeys/store';
-import { FAN_OUT_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH, STEPS_LANES } from '@/lib/engagement/automations/runner';
+import { FAN_OUT_BATCH, FAN_OUT_QUIET_BATCH, fanOutEvents, runDueSteps, STEPS_BATCH, STEPS_LANES } from '@/lib/engagement/automations/runner';
 import { deliverWebhooks, WEBHOOK_BATCH } from '@/lib/engagement/automations/webhooks';
 import { queueCampaigns } from '@/lib/engagement/campaigns/queue';
 import { SEND_BATCH, sendDueCampaignMessages } from '@/lib/engagement/campaigns/send';
@@ -97,7 +97,7 @@ export const SCHEDULED_JOBS: readonly ScheduledJob[] = [
   // patient's welcome is due within seconds of its event (issue 21: p99 < 5 s under a steady stream,
   // bench/automations.ts; every 10 s, the wait for the next pass alone was up to 10 s), and an idle
   // pass is two empty claims on partial indexes.
-  { name: 'automation-fan-out', everySeconds: 1, run: async (db, at) => ({ ...(await fanOutEvents(db, at)) }), moreWaiting: (c) => (c.eventsMatched ?? 0) >= FAN_OUT_BATCH },
+  { name: 'automation-fan-out', everySeconds: 1, run: async (db, at) => ({ ...(await fanOutEvents(db, at)) }), moreWaiting: (c) => (c.eventsMatched ?? 0) >= FAN_OUT_BATCH || (c.eventsUnheard ?? 0) >= FAN_OUT_QUIET_BATCH },
   { name: 'automation-steps', everySeconds: 1, run: async (db, at) => ({ ...(await runDueSteps(db, at, { lanes: STEPS_LANES })) }), moreWaiting: (c) => (c.runsAdvanced ?? 0) + (c.runsFailed ?? 0) >= STEPS_BATCH },
   // Campaigns (lib/engagement/campaigns): those whose time came are queued page by page (resumable),
   // then their recipients are handed to the outbox at each one's slot.

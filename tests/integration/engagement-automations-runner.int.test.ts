@@ -197,6 +197,37 @@ describe('once per automation and event', () => {
     expect(await runsOf(tenant.id, later.id)).toHaveLength(0);
   });
 
+  it('events no automation listens to are marked in bulk and do not hold back the ones that start a run', async () => {
+    // Before every other test's events: this pass's oldest pending events are this test's.
+    const at = new Date('1999-06-01T12:00:00Z');
+    const { tenant, patientId } = await simpleClinic();
+    const since = new Date('1999-01-01T00:00:00Z');
+    const welcome = await automation(tenant.id, 'patient.created', [{ kind: 'tag', op: 'add', tag: 'welcome' }], { activeSince: since });
+    // "appointment.scheduled" listens to bookings (triggersOfEvent): a booking is heard.
+    const visit = await automation(tenant.id, 'appointment.scheduled', [{ kind: 'tag', op: 'add', tag: 'visit' }], { activeSince: since });
+    // Another clinic listening to renewals does not make this clinic's renewals heard.
+    const other = await simpleClinic();
+    await automation(other.tenant.id, 'subscription.renewed', [{ kind: 'tag', op: 'add', tag: 'renewed' }], { activeSince: since });
+    const quietAt = (i: number) => new Date(Date.parse('1999-06-01T10:00:00Z') + i);
+    const row = (name: string, occurredAt: Date) => ({ tenantId: tenant.id, name, patientId, subject: {}, actorKind: 'system' as const, occurredAt });
+    await db().insert(domainEvents).values([
+      // A batch's worth of events nothing here listens to, all older than the ones that matter,
+      ...Array.from({ length: 600 }, (_, i) => row('subscription.renewed', quietAt(i))),
+      // and one from before the welcome automation was switched on.
+      row('patient.created', new Date('1998-12-31T00:00:00Z')),
+      row('patient.created', new Date('1999-06-01T11:00:00Z')),
+      row('appointment.booked', new Date('1999-06-01T11:30:00Z')),
+    ]);
+    const result = await fanOutEvents(db(), at, { limit: 200 });
+    expect(result).toMatchObject({ eventsMatched: 2, runsStarted: 2 });
+    expect(result.eventsUnheard).toBeGreaterThanOrEqual(601);
+    expect(await runsOf(tenant.id, welcome.id)).toHaveLength(1);
+    expect(await runsOf(tenant.id, visit.id)).toHaveLength(1);
+    const pending = await db().select({ id: domainEvents.id }).from(domainEvents)
+      .where(and(eq(domainEvents.tenantId, tenant.id), sql`${domainEvents.fannedOutAt} is null`));
+    expect(pending).toHaveLength(0);
+  });
+
   it('a wait is a row: a runner started after a restart finds it and goes on at its time', async () => {
     const at = new Date('2030-03-02T15:00:00Z');
     const { tenant, patientId } = await simpleClinic();

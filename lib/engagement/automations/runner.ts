@@ -8,7 +8,7 @@ import { lockOrder, moveLockedOrder } from '@/lib/commerce/order-transitions';
 import { errorSummary, RuleError } from '@/lib/kernel/errors';
 import { isUuid } from '@/lib/kernel/ids';
 import { createTaskFromAutomation } from '../tasks';
-import { isEventName } from '../events';
+import { EVENT_NAMES, isEventName } from '../events';
 import {
   describeCondition, durationMs, filterSchema, isTrigger, runDefinitionSchema, triggersOfEvent,
   type RunDefinition, type Step,
@@ -35,6 +35,8 @@ import { nextWaitIndex, waitUntilTarget, type WaitAnchorTime } from './wait-unti
  */
 
 export const FAN_OUT_BATCH = 200;
+/** Events no active automation listens to, marked done per pass in one statement. */
+export const FAN_OUT_QUIET_BATCH = 5_000;
 export const STEPS_BATCH = 100;
 /** Runs the worker's steps job works at once (each its own transaction and connection). */
 export const STEPS_LANES = 4;
@@ -45,19 +47,52 @@ const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 export interface FanOutResult {
   eventsMatched: number;
   runsStarted: number;
+  /** Events no active automation could start on, marked without being read (bounded per pass). */
+  eventsUnheard: number;
 }
+
+/** (event name, trigger) for every trigger an event can start: the SQL form of triggersOfEvent. */
+const EVENT_TRIGGERS = sql.join(
+  EVENT_NAMES.flatMap((name) => triggersOfEvent(name).map((trigger) => sql`(${name}::text, ${trigger}::text)`)),
+  sql`, `,
+);
+
+/**
+ * Whether some active automation of the event's clinic has a trigger the event can start, and was
+ * switched on by the time it happened (the same tests the match below makes before the filter).
+ */
+const heard = sql`exists (
+  select 1 from ${automations} a join (values ${EVENT_TRIGGERS}) as m(event_name, trigger) on m.trigger = a.trigger
+  where a.tenant_id = ${domainEvents.tenantId} and a.status = 'active' and m.event_name = ${domainEvents.name}
+    and a.active_since <= ${domainEvents.occurredAt}
+)`;
 
 export async function fanOutEvents(db: Database, at: Date = now(), options: { limit?: number } = {}): Promise<FanOutResult> {
   const limit = options.limit ?? FAN_OUT_BATCH;
   return db.transaction(async (tx) => {
+    // Most events start nothing (a renewal batch leaves thousands no automation listens to): they
+    // are marked in one statement, so the ones that do start something are not queued behind them.
+    const unheard = tx.$with('unheard').as(
+      tx.select({ tenantId: domainEvents.tenantId, id: domainEvents.id })
+        .from(domainEvents)
+        .where(and(isNull(domainEvents.fannedOutAt), lte(domainEvents.occurredAt, at), sql`not ${heard}`))
+        .orderBy(asc(domainEvents.occurredAt))
+        .limit(FAN_OUT_QUIET_BATCH)
+        .for('update', { skipLocked: true }),
+    );
+    const marked = await tx.with(unheard).update(domainEvents).set({ fannedOutAt: at })
+      .from(unheard)
+      .where(and(eq(domainEvents.tenantId, unheard.tenantId), eq(domainEvents.id, unheard.id)))
+      .returning({ id: domainEvents.id });
+    const eventsUnheard = marked.length;
     const events = await tx
       .select()
       .from(domainEvents)
-      .where(and(isNull(domainEvents.fannedOutAt), lte(domainEvents.occurredAt, at)))
+      .where(and(isNull(domainEvents.fannedOutAt), lte(domainEvents.occurredAt, at), heard))
       .orderBy(asc(domainEvents.occurredAt))
       .limit(limit)
       .for('update', { skipLocked: true });
-    if (events.length === 0) return { eventsMatched: 0, runsStarted: 0 };
+    if (events.length === 0) return { eventsMatched: 0, runsStarted: 0, eventsUnheard };
     const tenantIds = [...new Set(events.map((e) => e.tenantId))];
     const active = await tx
       .select()
@@ -89,7 +124,7 @@ export async function fanOutEvents(db: Database, at: Date = now(), options: { li
       }
     }
     await tx.update(domainEvents).set({ fannedOutAt: at }).where(inArray(domainEvents.id, events.map((e) => e.id)));
-    return { eventsMatched: events.length, runsStarted };
+    return { eventsMatched: events.length, runsStarted, eventsUnheard };
   });
 }
 
