@@ -165,6 +165,8 @@ export const formResponses = clinicTable(
     // One first response per assignment, and one amendment per response.
     uniqueIndex('form_responses_first_key').on(t.tenantId, t.assignmentId).where(sql`${t.amendsResponseId} is null`),
     uniqueIndex('form_responses_amends_key').on(t.tenantId, t.amendsResponseId),
+    // An assignment's responses, newest first: the filling page and every autosave read its current one.
+    index('form_responses_assignment_idx').on(t.tenantId, t.assignmentId, t.createdAt),
     index('form_responses_patient_idx').on(t.tenantId, t.patientId, t.submittedAt),
     index('form_responses_unfiled_idx').on(t.submittedAt).where(sql`${t.status} = 'submitted' and ${t.documentId} is null`),
     check('form_responses_submitted_shape', sql`(${t.status} = 'submitted') = (${t.submittedAt} is not null)`),

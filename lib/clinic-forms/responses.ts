@@ -170,14 +170,19 @@ async function findAssignment(db: Executor, ctx: PortalContext, assignmentId: st
   return { ...row, definition: readDefinition(row.stored, row.kind) };
 }
 
-async function currentResponse(db: Executor, tenantId: string, assignmentId: string, lock: boolean): Promise<FormResponse | null> {
-  const query = db
+/** An assignment's current response (the one no amendment replaces): read by the filling page and every save. */
+export function currentResponseQuery(db: Executor, tenantId: string, assignmentId: string) {
+  return db
     .select()
     .from(formResponses)
     .where(and(eq(formResponses.tenantId, tenantId), eq(formResponses.assignmentId, assignmentId), isCurrentResponse))
     .orderBy(desc(formResponses.createdAt))
     .limit(1)
     .$dynamic();
+}
+
+async function currentResponse(db: Executor, tenantId: string, assignmentId: string, lock: boolean): Promise<FormResponse | null> {
+  const query = currentResponseQuery(db, tenantId, assignmentId);
   const [row] = await (lock ? query.for('update', { of: formResponses }) : query);
   return row ?? null;
 }

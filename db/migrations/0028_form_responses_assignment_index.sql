@@ -1,0 +1,2 @@
+-- An assignment's current response is read by the filling page and by every autosave: without this, a scan of every response.
+CREATE INDEX "form_responses_assignment_idx" ON "form_responses" USING btree ("tenant_id","assignment_id","created_at");
