@@ -426,7 +426,7 @@ async function generateBilling(counts: SecondWaveCounts, step: Step) {
   await step('orders, lines, history, shipments', sql`
     insert into orders (tenant_id, id, number, patient_id, kind, status, invoice_id, currency, subtotal, discount_total, tax_total, total,
       ship_name, ship_line1, ship_city, ship_region, ship_postal_code, ship_country, assigned_staff_id, assigned_team,
-      requirements_due_at, paid_at, cancel_reason, closed_at, created_at, updated_at)
+      requirements_due_at, paid_at, cancel_reason, closed_at, status_since, created_at, updated_at)
     select o.tenant_id, o.id, o.number, o.patient_id, case when o.product_k = 3 then 'staff' else 'checkout' end, o.status, o.invoice_id, 'USD',
       o.total, 0, 0, o.total,
       case when o.ship then p.first_name || ' ' || p.last_name end, case when o.ship then (10 + o.o % 900) || ' Oak Street' end,
@@ -437,7 +437,7 @@ async function generateBilling(counts: SecondWaveCounts, step: Step) {
       case when o.has_requirement then o.paid_at + interval '7 days' end,
       o.paid_at, case when o.status = 'cancelled' then 'Cancelled at the patient''s request' end,
       case when o.status in ('completed', 'cancelled') then o.last_at end,
-      o.created_at, o.last_at
+      o.last_at, o.created_at, o.last_at
     from bench_orders o join patients p on p.tenant_id = o.tenant_id and p.id = o.patient_id;
     insert into order_lines (tenant_id, order_id, position, product_id, description, quantity, unit_amount, discount_amount, tax_amount, total)
     select tenant_id, id, 1, product_id, product_name, quantity, unit_amount, 0, 0, total from bench_orders;

@@ -247,6 +247,9 @@ export const orders = clinicTable(
     paidAt: timestamp('paid_at', { withTimezone: true }),
     cancelReason: text('cancel_reason'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    // When the order entered its current status (set with it by lib/commerce/order-transitions.ts):
+    // "waiting for review longer than two days" is a range on it, not a read of each order's history.
+    statusSince: timestamp('status_since', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

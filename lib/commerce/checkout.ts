@@ -379,7 +379,7 @@ async function placeOrderNow(db: Executor, ctx: PortalContext, input: PlaceOrder
         subtotal: quote.totals.subtotal, discountTotal: quote.totals.discountTotal, taxTotal: quote.totals.taxTotal, total: quote.totals.total,
         shipName: shipping?.name ?? null, shipLine1: shipping?.line1 ?? null, shipLine2: shipping?.line2 ?? null, shipCity: shipping?.city ?? null,
         shipRegion: shipping?.region ?? null, shipPostalCode: shipping?.postalCode ?? null, shipCountry: shipping?.country ?? null,
-        createdAt: at, updatedAt: at,
+        createdAt: at, updatedAt: at, statusSince: at,
       }).returning();
       await tx.insert(orderLines).values(quote.lines.map((l, position) => ({
         tenantId: ctx.tenant.id, orderId, position, productId: l.product.id, description: l.product.name, quantity: l.quantity,

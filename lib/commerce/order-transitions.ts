@@ -39,6 +39,7 @@ export async function moveLockedOrder(tx: Executor, order: Order, to: OrderStatu
   const [updated] = await tx.update(orders)
     .set({
       status: to,
+      statusSince: at,
       updatedAt: at,
       ...(to === 'processing' && !order.paidAt ? { paidAt: at } : {}),
       ...(FINAL_ORDER_STATUSES.includes(to) || to === 'completed' ? { closedAt: at } : {}),
@@ -73,6 +74,7 @@ export async function moveLockedOrders(tx: Executor, locked: readonly Order[], t
   const updated = await tx.update(orders)
     .set({
       status: to,
+      statusSince: at,
       updatedAt: at,
       paidAt: sql`case when v.sets_paid then ${at.toISOString()}::timestamptz else ${orders.paidAt} end`,
       ...(closes ? { closedAt: at } : {}),
@@ -89,7 +91,7 @@ export async function moveLockedOrders(tx: Executor, locked: readonly Order[], t
     input: { name: 'order.status_changed' as const, patientId: order.patientId, subject: { orderId: order.id, from: order.status, to }, actor, at },
   })));
   return locked.map((o) => ({
-    ...o, status: to, updatedAt: at, paidAt: to === 'processing' && !o.paidAt ? at : o.paidAt, ...(closes ? { closedAt: at } : {}),
+    ...o, status: to, statusSince: at, updatedAt: at, paidAt: to === 'processing' && !o.paidAt ? at : o.paidAt, ...(closes ? { closedAt: at } : {}),
   }));
 }
 

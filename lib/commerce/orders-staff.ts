@@ -44,9 +44,7 @@ function attentionConditions(at: Date): Record<Exclude<OrderView, 'all' | 'atten
     requirements_overdue: sql`(${orders.status} = 'awaiting_requirements' and ${orders.requirementsDueAt} < ${atText})`,
     shipment_exception: sql`(${orders.status} in ('awaiting_fulfilment', 'shipped') and exists (
       select 1 from ${shipments} s where s.tenant_id = orders.tenant_id and s.order_id = orders.id and s.status = 'exception'))`,
-    review_waiting: sql`(${orders.status} = 'awaiting_review' and coalesce((
-      select max(h.occurred_at) from ${orderStatusHistory} h
-      where h.tenant_id = orders.tenant_id and h.order_id = orders.id and h.to_status = 'awaiting_review'), orders.updated_at) < ${reviewSince})`,
+    review_waiting: sql`(${orders.status} = 'awaiting_review' and ${orders.statusSince} < ${reviewSince})`,
   };
 }
 

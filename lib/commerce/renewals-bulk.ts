@@ -267,7 +267,7 @@ async function makePass(
         tenantId, number: firstNumber + i, patientId: p.sub.patientId, kind: 'renewal' as const, status: 'pending' as const, subscriptionId: p.sub.id, invoiceId: p.invoice.id,
         couponId: p.coupon ? p.sub.couponId : null, currency: p.invoice.currency,
         subtotal: p.line.subtotal, discountTotal: p.line.discountAmount, taxTotal: p.line.taxAmount, total: p.line.total,
-        ...(p.shipTo ?? {}), createdAt: at, updatedAt: at,
+        ...(p.shipTo ?? {}), createdAt: at, updatedAt: at, statusSince: at,
       }))).returning({ id: orders.id, status: orders.status, tenantId: orders.tenantId, invoiceId: orders.invoiceId });
       const orderOf = new Map(made.map((o) => [o.invoiceId, o]));
       await tx.insert(orderLines).values(items.map((p) => ({

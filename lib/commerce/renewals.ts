@@ -464,7 +464,7 @@ class RenewalRun implements RenewalTermsSource {
           tenantId, number, patientId: sub.patientId, kind: 'renewal', status: 'pending', subscriptionId: sub.id, invoiceId: unnumbered.id,
           couponId: coupon ? sub.couponId : null, currency: unnumbered.currency,
           subtotal: line.subtotal, discountTotal: line.discountAmount, taxTotal: line.taxAmount, total: line.total,
-          ...(shipTo ?? {}), createdAt: at, updatedAt: at,
+          ...(shipTo ?? {}), createdAt: at, updatedAt: at, statusSince: at,
         }).returning({ id: orders.id, status: orders.status, tenantId: orders.tenantId });
         orderId = order!.id;
         // Independent writes, sent together (one round trip; the database runs them in this order).

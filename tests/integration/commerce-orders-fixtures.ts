@@ -56,7 +56,7 @@ export async function orderOf(w: CommerceClinic, spec: OrderSpec): Promise<Order
     subtotal: total, total, requirementsDueAt: spec.requirementsDueAt ?? null, paidAt: spec.invoice === 'paid' ? createdAt : null,
     assignedStaffId: spec.assignedStaffId ?? null, assignedTeam: spec.assignedTeam ?? null,
     shipName: 'Leo Lopez', shipLine1: '1 Main St', shipCity: 'Springfield', shipRegion: 'IL', shipPostalCode: '62701', shipCountry: 'US',
-    createdAt, updatedAt: spec.since ?? createdAt,
+    createdAt, updatedAt: spec.since ?? createdAt, statusSince: spec.since ?? createdAt,
   }).returning();
   await db.insert(orderLines).values(lineProducts.map((p, i) => ({
     tenantId, orderId: order!.id, position: i + 1, productId: p.id, description: p.name, quantity: 1, unitAmount: amounts[i]!, total: amounts[i]!,

@@ -17,6 +17,23 @@ const DAY = 86_400_000;
 const query = (params: Record<string, string> = {}) => orderListQuery(params);
 
 describe('the EMR order list', () => {
+  it('waits for review from when the order entered review: assigning it later does not restart the wait, a move does', async () => {
+    const w = await commerceClinic();
+    const waiting = await orderOf(w, { status: 'awaiting_review', since: new Date(Date.now() - 3 * DAY) });
+    const reviewIds = async () => (await listClinicOrders(db(), w.admin, query({ view: 'review_waiting' }))).rows.map((r) => r.id);
+    expect(await reviewIds()).toEqual([waiting.id]);
+    // Assigning changes the order (its updated_at) but not how long it has waited.
+    await assignOrder(db(), w.admin, { orderId: waiting.id, staffId: w.desk.actor.id, team: null });
+    expect(await reviewIds()).toEqual([waiting.id]);
+    // Sent back for requirements, then into review again: the wait starts over with that move.
+    await moveOrderByStaff(db(), w.admin, { orderId: waiting.id, to: 'awaiting_requirements', note: null });
+    await moveOrderByStaff(db(), w.admin, { orderId: waiting.id, to: 'awaiting_review', note: null });
+    const row = await orderRow(w.tenant.id, waiting.id);
+    expect(row.statusSince.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(await reviewIds()).toEqual([]);
+    expect((await listClinicOrders(db(), w.admin, query())).counts.review_waiting).toBe(0);
+  });
+
   it('filters by view, status, assignee, product and dates, and counts each "Needs attention" bucket', async () => {
     const w = await commerceClinic();
     const now = Date.now();
