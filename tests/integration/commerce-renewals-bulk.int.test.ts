@@ -32,7 +32,7 @@ const EMAIL_TAG = /\b(maria|leo|shopper)[.-][0-9a-f]+-[0-9a-f]+(-\d+)?@/g;
 const sameText = (text: string) => text.replace(UUID, '<id>').replace(PRODUCT_TAG, '$1').replace(EMAIL_TAG, '$1$2@');
 // Times the database or the provider stamps, and numbers given in the order renewals finish.
 const SET_ASIDE = new Set([
-  'id', 'createdAt', 'updatedAt', 'occurredAt', 'openedAt', 'closedAt', 'paidAt', 'succeededAt', 'leaseUntil', 'nextAttemptAt', 'fannedOutAt',
+  'id', 'createdAt', 'updatedAt', 'statusSince', 'occurredAt', 'openedAt', 'closedAt', 'paidAt', 'succeededAt', 'leaseUntil', 'nextAttemptAt', 'fannedOutAt',
   'number', 'receiptNumber', 'recordNumber', 'gatewayPaymentRef', 'gatewaySourceRef', 'recipient', 'subject', 'body', 'html',
 ]);
 
