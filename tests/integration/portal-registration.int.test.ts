@@ -131,8 +131,12 @@ async function register(c: Clinic, typed: Record<string, string>, options: { cod
   const seen: unknown[] = [];
   const phone = e164(typed.phone!);
   const note = (outcome: Awaited<ReturnType<typeof b.post>>) => {
-    const shown = outcome.kind === 'returned' ? JSON.stringify(outcome.value).replaceAll(phone.slice(-4), '####') : `${outcome.kind}:${'location' in outcome ? outcome.location : ''}`;
-    seen.push(JSON.parse(shown.startsWith('{') ? shown : JSON.stringify(shown)));
+    // Only inside strings: the digits can also occur in a number of the answer (a countdown, a
+    // time), and replacing them there made the JSON unreadable for some phones.
+    const masked = (_key: string, value: unknown) => (typeof value === 'string' ? value.replaceAll(phone.slice(-4), '####') : value);
+    seen.push(outcome.kind === 'returned'
+      ? JSON.parse(JSON.stringify(outcome.value, masked))
+      : `${outcome.kind}:${'location' in outcome ? outcome.location : ''}`);
   };
   note(await b.post(registrationAction, typed));
   const code = await (options.code ?? lastCode)(phone);
