@@ -1,12 +1,13 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '@/db/client';
+import type { Placeholder } from '@/db/prepared';
 import {
   documents, documentTypes, formAssignments, formRecordChanges, formResponses, formSignatures, formTemplates, formTemplateVersions, patients,
   type AssignmentStatus, type FormResponse, type ResponseStatus,
 } from '@/db/schema';
 import { NotFoundError, type PortalContext } from '@/lib/access/context';
-import { assertPortalArea, hasPortalArea } from '@/lib/access/linked-patients';
+import { assertPortalArea } from '@/lib/access/linked-patients';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { now } from '@/lib/clock';
 import { eventActorOf, recordEvent } from '@/lib/engagement/events';
@@ -97,19 +98,16 @@ export async function listPortalForms(db: Executor, ctx: PortalContext): Promise
 }
 
 /** How many forms are waiting for the patient (the dashboard's card). */
-export async function countOpenPortalForms(db: Executor, ctx: PortalContext): Promise<number> {
-  if (![ctx.tenant.id, ctx.patient.id].every(isUuid) || !hasPortalArea(ctx.patient, 'forms')) return 0;
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(formAssignments)
-    .innerJoin(formTemplates, and(eq(formTemplates.tenantId, formAssignments.tenantId), eq(formTemplates.id, formAssignments.templateId)))
-    .where(and(
-      eq(formAssignments.tenantId, ctx.tenant.id),
-      eq(formAssignments.patientId, ctx.patient.id),
-      inArray(formAssignments.status, OPEN),
-      sql`${formTemplates.kind} <> 'home_activity'`,
-    ));
-  return row?.n ?? 0;
+/**
+ * The patient's open forms (not home activities), as a scalar subquery for a query that already
+ * runs on the page: the portal home reads it with its next visits (lib/patients/portal-dashboard.ts).
+ */
+export function openPortalFormsCount(scope: { tenantId: string | Placeholder; patientId: string | Placeholder }) {
+  return sql<number>`(select count(*)::int from ${formAssignments}
+    inner join ${formTemplates} on ${formTemplates.tenantId} = ${formAssignments.tenantId} and ${formTemplates.id} = ${formAssignments.templateId}
+    where ${formAssignments.tenantId} = ${scope.tenantId}::uuid and ${formAssignments.patientId} = ${scope.patientId}::uuid
+      and ${formAssignments.status} in (${sql.join(OPEN.map((status) => sql`${status}`), sql`, `)})
+      and ${formTemplates.kind} <> 'home_activity')`;
 }
 
 export interface FillableForm {

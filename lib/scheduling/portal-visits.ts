@@ -19,8 +19,9 @@ export function portalVisitColumns(text: ClinicTextScope) {
     id: appointments.id, startsAt: appointments.startsAt, endsAt: appointments.endsAt, status: appointments.status,
     videoUrl: appointments.videoUrl,
     // The clinic's names in the reader's language when it translated them (lib/i18n/clinic-text.ts).
-    provider: staffUsers.fullName, service: localizedColumn(services.name, services.translations, 'name', text),
-    location: localizedColumn(locations.name, locations.translations, 'name', text), timeZone: locations.timeZone,
+    // Named, so the query can also be a subquery (the portal home joins it to its forms count).
+    provider: staffUsers.fullName, service: localizedColumn(services.name, services.translations, 'name', text).as('service'),
+    location: localizedColumn(locations.name, locations.translations, 'name', text).as('location'), timeZone: locations.timeZone,
   };
 }
 

@@ -6,7 +6,8 @@ import { NotFoundError } from '@/lib/access/context';
 import { uploadAnswerFile } from '@/lib/clinic-forms/answer-files';
 import { FormsRuleError } from '@/lib/clinic-forms/errors';
 import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
-import { countOpenPortalForms, currentResponseQuery, listPortalForms, loadFormForFilling, saveAnswers, submitForm } from '@/lib/clinic-forms/responses';
+import { portalDashboard } from '@/lib/patients/portal-dashboard';
+import { currentResponseQuery, listPortalForms, loadFormForFilling, saveAnswers, submitForm } from '@/lib/clinic-forms/responses';
 import type { ResponseItem } from '@/lib/clinic-forms/response-items';
 import { signatureContentHash } from '@/lib/clinic-forms/signature';
 import { PDF_BYTES } from '../support/document-files';
@@ -211,7 +212,8 @@ describe('who can see and fill a form', () => {
       { id: a.id, title: 'Contact update', dueOn: '2030-01-15', status: 'assigned' },
     ]);
     expect(list.completed).toMatchObject([{ assignmentId: phq.id, status: 'submitted', documentId: null }]);
-    expect(await countOpenPortalForms(db(), w.mariaForLeo)).toBe(1);
+    // The home page's card: one open form, read with the (here: no) upcoming visits.
+    expect(await portalDashboard(db(), w.mariaForLeo)).toMatchObject({ upcoming: [], openForms: 1 });
     // Maria's own record has none of Leo's forms.
     expect(await listPortalForms(db(), w.mariaForSelf)).toEqual({ open: [], completed: [] });
   });

@@ -44,6 +44,8 @@ describe('portal dashboard', () => {
     expect(dashboard.upcoming.map((v) => v.id)).toEqual([v1, v2, v3]);
     expect(dashboard.upcoming[0]?.joinUrl).toBe('https://meet.example.test/now');
     expect(dashboard.upcoming[1]?.joinUrl).toBeNull();
+    expect(dashboard.upcoming[1]).toMatchObject({ service: expect.any(String), location: expect.any(String), provider: expect.any(String) });
+    expect(dashboard.openForms).toBe(0);
     expect(dashboard.newDocuments.map((d) => d.id)).toEqual([newest, recent]);
     expect(dashboard.newDocuments[0]).toMatchObject({ title: 'X-ray report', typeName: 'Report', examinationDate: '2030-02-20', contentType: 'application/pdf' });
 
@@ -52,7 +54,7 @@ describe('portal dashboard', () => {
     expect(leo.upcoming).toHaveLength(1);
 
     const crossClinic = await portalDashboard(db, portalContext(b.clinic, a.parent.account.id, me));
-    expect(crossClinic).toEqual({ upcoming: [], newDocuments: [] });
+    expect(crossClinic).toEqual({ upcoming: [], newDocuments: [], openForms: 0 });
 
     const audits = await db.select({ patientId: auditLog.patientId, actorId: auditLog.actorId }).from(auditLog)
       .where(and(eq(auditLog.tenantId, a.clinic.id), eq(auditLog.action, 'document.listed')));
@@ -65,7 +67,7 @@ describe('portal dashboard', () => {
     await a.book(a.parent.patient.id, '2030-03-01T15:00:00Z', { status: 'completed' });
     await a.addDocument(a.parent.patient.id, 'Old', { createdAt: '2030-01-01T10:00:00Z' });
     expect(await portalDashboard(getDb(), portalContext(a.clinic, a.parent.account.id, a.parent.patient.id)))
-      .toEqual({ upcoming: [], newDocuments: [] });
+      .toEqual({ upcoming: [], newDocuments: [], openForms: 0 });
   });
 
   it('offers only the clinic’s own types that are not hidden from the portal as search filters', async () => {

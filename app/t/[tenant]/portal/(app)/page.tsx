@@ -7,7 +7,6 @@ import { UpcomingVisitCard } from '@/components/portal/upcoming-visit-card';
 import { getDb } from '@/db/client';
 import { hasPortalArea } from '@/lib/access/linked-patients';
 import { requirePortalPatient } from '@/lib/auth/portal-session';
-import { countOpenPortalForms } from '@/lib/clinic-forms/responses';
 import { interpolateParts, translator } from '@/lib/i18n/core';
 import { forms } from '@/lib/i18n/messages/forms';
 import { portalAreas } from '@/lib/i18n/messages/portal-areas';
@@ -32,7 +31,7 @@ export default async function PortalDashboardPage({ params, searchParams }: {
   const { patient } = portal;
   const actingForSomeoneElse = patient.relationship !== 'self';
   // The patient comes from the session only: nothing on this page reads an id from the URL.
-  const [{ upcoming, newDocuments }, openForms] = await Promise.all([portalDashboard(getDb(), portal), countOpenPortalForms(getDb(), portal)]);
+  const { upcoming, newDocuments, openForms } = await portalDashboard(getDb(), portal);
   const tf = translator(forms, locale);
   // Only what the link opens is shown (a proxy's scope); a page outside it sent the person here.
   const showVisits = hasPortalArea(patient, 'bookings');
