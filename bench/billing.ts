@@ -14,9 +14,15 @@ export const PAY_USERS = 10;
 export const INVOICE_AMOUNT = 1_234;
 
 /**
- * `count` open invoices of the demo patient (Maria, for herself) at Sunrise, each with its ledger
- * charge, as sending a draft leaves them. Payments of earlier runs are left; new invoices are
- * numbered after the clinic's highest number.
+ * Who pays: the demo patient's son (his mother's second bench session acts for him), not Maria —
+ * her billing page is a measured page, and each run's payments would otherwise grow its history.
+ */
+export const PAYING_RECORD = 'SUN-10002';
+
+/**
+ * `count` open invoices of the paying patient (Leo) at Sunrise, each with its ledger charge, as
+ * sending a draft leaves them. Payments of earlier runs are left; new invoices are numbered after
+ * the clinic's highest number.
  */
 export async function prepareOpenInvoices(databaseUrl: string, count: number): Promise<string[]> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
@@ -24,9 +30,9 @@ export async function prepareOpenInvoices(databaseUrl: string, count: number): P
     return await sql.begin(async (tx) => {
       const [who] = await tx`
         select t.id as tenant_id, p.id as patient_id
-        from tenants t join patients p on p.tenant_id = t.id and p.record_number = 'SUN-10001'
+        from tenants t join patients p on p.tenant_id = t.id and p.record_number = ${PAYING_RECORD}
         where t.slug = 'sunrise'`;
-      if (!who) throw new Error('The demo clinic has no Maria Lopez: seed the demo data first.');
+      if (!who) throw new Error('The demo clinic has no Leo Lopez: seed the demo data first.');
       await tx`insert into billing_settings (tenant_id, payments_enabled, gateway) values (${who.tenant_id}, true, 'test')
                on conflict (tenant_id) do update set payments_enabled = true, gateway = 'test'`;
       await voidLeftovers(tx, who.tenant_id as string, who.patient_id as string);
@@ -52,8 +58,8 @@ export async function prepareOpenInvoices(databaseUrl: string, count: number): P
 }
 
 /**
- * Invoices a run left unpaid are voided (a void entry; the ledger is append-only), so the billing
- * page is measured with the demo patient's ordinary history and every run pays only what it made.
+ * Invoices a run left unpaid are voided (a void entry; the ledger is append-only), so every run
+ * pays only what it made.
  */
 async function voidLeftovers(tx: postgres.TransactionSql, tenantId: string, patientId: string) {
   await tx`
@@ -75,7 +81,7 @@ export async function voidBenchInvoices(databaseUrl: string): Promise<void> {
     await sql.begin(async (tx) => {
       const [who] = await tx`
         select t.id as tenant_id, p.id as patient_id
-        from tenants t join patients p on p.tenant_id = t.id and p.record_number = 'SUN-10001' where t.slug = 'sunrise'`;
+        from tenants t join patients p on p.tenant_id = t.id and p.record_number = ${PAYING_RECORD} where t.slug = 'sunrise'`;
       if (who) await voidLeftovers(tx, who.tenant_id as string, who.patient_id as string);
     });
   } finally {

@@ -2,9 +2,11 @@ import { chromium } from '@playwright/test';
 
 /**
  * Signs the demo patient, a front-desk member (EMR) and the clinic's admin (CRM) in through the real forms (SMS code from the dev
- * outbox, TOTP from the demo secret) and returns their cookies for the load generator.
+ * outbox, TOTP from the demo secret) and returns their cookies for the load generator. `portalForLeo` is a second session of the
+ * demo patient acting for her son: the pay action pays his invoices, so the pages measured with `portal` (Maria's own) show the
+ * same history run after run.
  */
-export async function signInForBench(port: number): Promise<{ portal: string; staff: string; crm: string }> {
+export async function signInForBench(port: number): Promise<{ portal: string; portalForLeo: string; staff: string; crm: string }> {
   process.env['E2E_PORT'] = String(port);
   const { portalSignIn, staffSignIn } = await import('../tests/e2e/support/auth');
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium' });
@@ -18,6 +20,12 @@ export async function signInForBench(port: number): Promise<{ portal: string; st
     await portalPage.getByRole('button', { name: /Maria Lopez/ }).click();
     await portalPage.getByRole('heading', { level: 1, name: 'Hello, Maria' }).waitFor();
 
+    const leoContext = await browser.newContext();
+    const leoPage = await leoContext.newPage();
+    await portalSignIn(leoPage, browser, { host: 'sunrise', identifier: 'maria.lopez@sunrise.test', phone: '+15555550101' });
+    await leoPage.getByRole('button', { name: /Leo Lopez/ }).click();
+    await leoPage.getByRole('heading', { level: 1, name: 'Leo Lopez' }).waitFor();
+
     const staffContext = await browser.newContext();
     const staffPage = await staffContext.newPage();
     await staffSignIn(staffPage, { area: 'emr', email: 'ops@sunrise.test' });
@@ -27,7 +35,7 @@ export async function signInForBench(port: number): Promise<{ portal: string; st
     const crmPage = await crmContext.newPage();
     await staffSignIn(crmPage, { area: 'crm', email: 'admin@sunrise.test' });
 
-    return { portal: await cookieHeader(portalContext), staff: await cookieHeader(staffContext), crm: await cookieHeader(crmContext) };
+    return { portal: await cookieHeader(portalContext), portalForLeo: await cookieHeader(leoContext), staff: await cookieHeader(staffContext), crm: await cookieHeader(crmContext) };
   } finally {
     await browser.close();
   }
