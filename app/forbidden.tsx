@@ -7,7 +7,7 @@ export default function Forbidden() {
       title="You don’t have access to this page"
       body="Your access level doesn’t include this part of the clinic’s system. If you need it for your work, ask your clinic administrator."
     >
-      <a href="/" className="font-medium text-brand-accent underline underline-offset-2">
+      <a href="/" className="link">
         Go to the start page
       </a>
     </StatusPage>

@@ -82,7 +82,7 @@ export function RestartButton({ action, label }: { action: (form: FormData) => v
   return (
     <form action={action}>
       <input type="hidden" name="intent" value="restart" />
-      <button type="submit" className="text-sm font-medium text-brand-accent underline underline-offset-2">
+      <button type="submit" className="text-sm link">
         {label}
       </button>
     </form>

@@ -34,7 +34,7 @@ export function StaffSignInForm({ action: signIn, area, next }: { action: FormAc
   const restart = (
     <form action={action}>
       {hidden('restart')}
-      <button type="submit" className="text-sm font-medium text-brand-accent underline underline-offset-2">
+      <button type="submit" className="text-sm link">
         Start again
       </button>
     </form>

@@ -143,7 +143,7 @@ export function BillingSettingsForm({ action, initial, currencyLocked }: { actio
             maxLength={BILLING_LIMITS.invoiceFooter}
             aria-invalid={footerError ? true : undefined}
             aria-describedby={footerError ? `${footerId}-hint ${footerId}-error` : `${footerId}-hint`}
-            className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+            className="mt-1 control"
           />
           <FieldError id={`${footerId}-error`} error={footerError} />
         </div>

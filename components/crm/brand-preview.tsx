@@ -54,7 +54,7 @@ export function BrandPreview({
               <span className="mt-1 block rounded-lg border border-line bg-surface px-3 py-2 text-fg-muted">••••••••</span>
             </div>
             <span className="flex min-h-10 items-center justify-center rounded-lg bg-brand px-4 font-semibold text-brand-contrast">Sign in</span>
-            <span className="block font-medium text-brand-accent underline underline-offset-2">Forgot password?</span>
+            <span className="block link">Forgot password?</span>
           </div>
         </div>
 
@@ -65,7 +65,7 @@ export function BrandPreview({
           <span className="mt-3 inline-flex rounded-lg bg-surface px-3 py-1.5 text-sm font-semibold text-fg">Book a visit</span>
         </div>
         <div className="rounded-xl border border-line bg-brand-soft p-3 text-sm">
-          New document: <span className="font-medium text-brand-accent underline underline-offset-2">Lab result, 12 May</span>
+          New document: <span className="link">Lab result, 12 May</span>
         </div>
       </div>
     </div>

@@ -31,7 +31,7 @@ export function HandoutNoteForm({ action, initial }: { action: FormAction<Settin
           maxLength={HANDOUT_NOTE_MAX}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}
-          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+          className="mt-1 control"
         />
         {error ? <p id={`${id}-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null}
       </div>

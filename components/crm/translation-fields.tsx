@@ -84,7 +84,7 @@ export function LongTextField({
         rows={3}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
-        className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+        className="mt-1 control"
       />
       <FieldError id={`${id}-error`} error={error} />
     </div>

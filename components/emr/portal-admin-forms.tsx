@@ -34,7 +34,7 @@ export function PortalActionButton({
       <FormMessage message={state.message} tone={state.ok ? 'info' : 'error'} />
       {state.portalCode ? (
         <p className="text-sm">
-          <Link href={`/emr/patients/${patientId}/portal/instructions`} className="font-medium text-brand-accent underline underline-offset-2">
+          <Link href={`/emr/patients/${patientId}/portal/instructions`} className="link">
             Print patient instructions
           </Link>
         </p>

@@ -11,7 +11,7 @@ import { approveRegistrationSchema, REJECTION_REASON_MAX, rejectRegistrationSche
 // with the shared schema sees the whole form the server parses. Without JavaScript each posts to
 // its action and the page shows the answer.
 
-const textareaClass = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+const textareaClass = 'mt-1 control';
 
 export function ApproveRegistrationForm({ action, registrationId, label }: { action: FormAction<ActionState>; registrationId: string; label: string }) {
   const { form, state, pending, formProps } = useActionForm(approveRegistrationSchema, action, { defaultValues: { registrationId } });

@@ -32,7 +32,7 @@ export function LocationCard({ location, clinicName, language, defaultLanguage }
       </address>
       {location.phone ? (
         <p className="mt-2 text-sm">
-          <a className="font-medium text-brand-accent underline underline-offset-2" href={`tel:${location.phone}`}>
+          <a className="link" href={`tel:${location.phone}`}>
             {formatPhoneForDisplay(location.phone)}
           </a>
         </p>

@@ -71,7 +71,7 @@ export function PortalNoteForm({
           defaultValue={values.body ?? ''}
           aria-invalid={bodyError ? true : undefined}
           aria-describedby={bodyError ? `${id}-hint ${id}-error` : `${id}-hint`}
-          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+          className="mt-1 control"
         />
         {bodyError ? <p id={`${id}-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{bodyError}</p> : null}
       </div>

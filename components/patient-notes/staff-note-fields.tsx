@@ -35,7 +35,7 @@ export function StaffNoteFields({
           maxLength={NOTE_BODY_MAX}
           aria-invalid={bodyError ? true : undefined}
           aria-describedby={bodyError ? `${id}-body-error` : undefined}
-          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+          className="mt-1 control"
         />
         {bodyError ? <p id={`${id}-body-error`} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{bodyError}</p> : null}
       </div>

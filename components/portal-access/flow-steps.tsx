@@ -8,7 +8,7 @@ import { PasswordFields } from './password-fields';
 
 /** The steps several signed-out flows share: a new password, and a last word. */
 
-export const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+export const linkClass = 'link';
 
 /** The last step of claim and password reset: the new password, twice, after the code. */
 export function NewPasswordStep<S extends PortalAccessFormState>({

@@ -40,7 +40,7 @@ export function PasswordFields({
           autoFocus={autoFocus}
           aria-invalid={invalid || undefined}
           aria-describedby={invalid ? `${rulesId} ${problemsId}` : rulesId}
-          className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+          className="mt-1 control"
         />
         {invalid ? (
           <ul id={problemsId} className="mt-1 list-disc space-y-0.5 pl-5 text-sm font-medium text-red-700 dark:text-red-300">

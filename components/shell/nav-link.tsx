@@ -33,7 +33,7 @@ export function NavLink({
   const styles = {
     pill: current
       ? 'block rounded-md bg-brand-soft px-3 py-2 text-sm font-semibold text-fg'
-      : 'block rounded-md px-3 py-2 text-sm font-medium text-fg-muted hover:bg-surface-muted hover:text-fg',
+      : 'nav-item',
     tab: current
       ? 'block whitespace-nowrap border-b-2 border-brand-accent px-4 py-2 text-sm font-semibold'
       : 'block whitespace-nowrap border-b-2 border-transparent px-4 py-2 text-sm font-medium text-fg-muted hover:text-fg',

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 
-export const homeLinkClass = 'font-medium text-brand-accent underline underline-offset-2 focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent rounded-sm';
+export const homeLinkClass = 'link focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent rounded-sm';
 
 /**
  * One section of a staff home page: a heading (labelling the section), a sentence with the count,

@@ -34,7 +34,7 @@ function Field({
 }
 
 const CONTROL_CLASS =
-  'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+  'mt-1 control';
 
 /** A labelled input with its error wired to aria-describedby. */
 export function TextField({ label, name, error, hint, className, ...input }: React.InputHTMLAttributes<HTMLInputElement> & FieldProps) {
@@ -56,7 +56,7 @@ export function PrimaryButton({ children, className = '', ...props }: React.Butt
   return (
     <button
       {...props}
-      className={`inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:shadow-md hover:ring-2 hover:ring-brand/30 disabled:cursor-not-allowed disabled:opacity-60 ${className}`}
+      className={`btn-primary ${className}`}
     >
       {children}
     </button>
@@ -67,7 +67,7 @@ export function SecondaryButton({ children, className = '', ...props }: React.Bu
   return (
     <button
       {...props}
-      className={`inline-flex min-h-11 items-center justify-center rounded-lg border border-line bg-surface px-4 py-2.5 text-base font-medium text-fg hover:bg-surface-muted disabled:cursor-not-allowed disabled:text-fg-muted ${className}`}
+      className={`btn-secondary ${className}`}
     >
       {children}
     </button>

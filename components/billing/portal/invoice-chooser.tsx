@@ -52,7 +52,7 @@ export function InvoiceChooser({ invoices, currency, intlLocale, messages }: {
                 </span>
                 <span className="shrink-0 font-semibold tabular-nums">{formatMoney(invoice.due, currency, intlLocale)}</span>
               </label>
-              <Link href={invoice.href} className="ml-8 inline-flex min-h-11 items-center text-sm font-medium text-brand-accent underline underline-offset-2">{invoice.linkLabel}</Link>
+              <Link href={invoice.href} className="ml-8 inline-flex min-h-11 items-center text-sm link">{invoice.linkLabel}</Link>
             </li>
           ))}
         </ul>

@@ -8,7 +8,7 @@ export interface ActivityContentText {
   opensNewTab: string;
 }
 
-const LINK = 'font-medium text-brand-accent underline underline-offset-2 break-words';
+const LINK = 'link break-words';
 
 /** A paragraph of the clinic's text, its web addresses as links (a video's as "Watch the video"). */
 function Paragraph({ text, words }: { text: string; words: ActivityContentText }) {

@@ -72,7 +72,7 @@ function answerText(field: FormField, value: AnswerValue): React.ReactNode {
       ) : String(value);
     case 'file':
       return typeof value === 'string' ? (
-        <a href={`/api/documents/${value}/download?view=1`} target="_blank" rel="noopener" className="font-medium text-brand-accent underline underline-offset-2">Open the attached file</a>
+        <a href={`/api/documents/${value}/download?view=1`} target="_blank" rel="noopener" className="link">Open the attached file</a>
       ) : 'File attached';
     default:
       return String(value);

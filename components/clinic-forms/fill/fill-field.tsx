@@ -28,7 +28,7 @@ export interface FieldContext {
 }
 
 const CONTROL =
-  'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+  'mt-1 control';
 const ERROR = 'mt-1 text-sm font-medium text-red-700 dark:text-red-300';
 
 function RequiredMark({ t }: { t: FormsMessages }) {
@@ -102,7 +102,7 @@ function FillField({ field, ctx, depth, consentShown }: { field: FormField; ctx:
           {help}
           <div className="mt-2 space-y-2">
             {options.map((option) => (
-              <label key={option.code} className="flex min-h-11 cursor-pointer items-center gap-3 rounded-lg border border-line bg-surface px-3 py-2 has-[:checked]:border-brand-accent">
+              <label key={option.code} className="choice">
                 <input type={multiple ? 'checkbox' : 'radio'} name={name} value={option.code} defaultChecked={chosen(option.code)} disabled={hidden} className="size-5 accent-[var(--brand-accent,currentColor)]" />
                 <span>{option.label}</span>
               </label>

@@ -6,8 +6,8 @@ import Link from 'next/link';
 type ListStatus = 'active' | 'archived';
 
 /** A body cell of a catalogue table; a row's link to its edit page. */
-export const catalogCell = 'px-3 py-2 align-top';
-export const catalogLink = 'font-medium text-brand-accent underline underline-offset-2';
+export const catalogCell = 'cell';
+export const catalogLink = 'link';
 
 const tab = 'inline-flex min-h-11 items-center rounded-lg px-4 font-medium';
 const th = 'px-3 py-2 font-medium';

@@ -41,7 +41,7 @@ interface PhaseState extends PhaseRow { key: number }
 interface UploadState { key: number; id: string; label: string; typeId: string }
 
 const SPARE_ROWS_WITHOUT_JS = 2;
-const textareaClass = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+const textareaClass = 'mt-1 control';
 
 const emptyPhase = (key: number): PhaseState => ({ key, price: '', unit: 'month', count: '1', ends: 'forever', cycles: '' });
 const emptyUpload = (key: number): UploadState => ({ key, id: '', label: '', typeId: '' });

@@ -15,7 +15,7 @@ export interface ShipmentImportState extends ActionState {
 
 const ACTION_WORDS: Record<ImportAction, string> = { add: 'Add shipment', update: 'Change status', unchanged: 'Already there', skip: 'Skipped' };
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
+const td = 'cell';
 
 /**
  * The CSV import (like the forms import, a file input the server reads: the browser checks

@@ -30,7 +30,7 @@ export type SubscriptionField =
   | { type: 'text'; name: string; label: string; maxLength: number }
   | { type: 'select'; name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string };
 
-const control = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600 sm:max-w-xs';
+const control = 'mt-1 control sm:max-w-xs';
 
 export function SubscriptionForm({
   audience, kind, action, subscriptionId, id, fields = [], submitLabel, pendingLabel, errorTitle, errors = {}, tone = 'plain', testId,

@@ -5,7 +5,7 @@ import { ALLOWED_TYPES_LABEL, FILE_INPUT_ACCEPT, formatBytes, SERVER_ACTION_MAX_
 import { MAX_BODY_CHARS, MAX_FILES_PER_MESSAGE } from '@/lib/conversations/types';
 
 const fieldStyle =
-  'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+  'mt-1 control';
 
 export function FieldError({ id, error }: { id: string; error?: string }) {
   return error ? <p id={id} className="mt-1 text-sm font-medium text-red-700 dark:text-red-300">{error}</p> : null;

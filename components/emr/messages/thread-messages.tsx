@@ -138,7 +138,7 @@ export function ThreadMessages({
                         <li key={a.id}>
                           <a
                             href={`/api/messages/attachments/${a.id}`}
-                            className="inline-flex min-h-11 items-center gap-2 rounded-lg border border-line bg-surface px-3 text-sm font-medium text-brand-accent underline underline-offset-2 hover:bg-surface-muted"
+                            className="inline-flex min-h-11 items-center gap-2 rounded-lg border border-line bg-surface px-3 text-sm link hover:bg-surface-muted"
                           >
                             {a.name}
                             <span className="text-xs text-fg-muted no-underline">{KIND[a.contentType] ?? 'File'}, {formatBytes(a.sizeBytes)}</span>

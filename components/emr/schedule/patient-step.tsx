@@ -39,7 +39,7 @@ export function PatientStep({ path, idPrefix, patient, canSearch, query, results
       {patient ? (
         <p className="flex flex-wrap items-center gap-3">
           <span><span className="font-medium">{patient.firstName} {patient.lastName}</span> · {patient.recordNumber} · born {formatDateOfBirth(patient.dateOfBirth)}</span>
-          <Link href={stepHref(path, keep)} className="font-medium text-brand-accent underline underline-offset-2">Choose another patient</Link>
+          <Link href={stepHref(path, keep)} className="link">Choose another patient</Link>
         </p>
       ) : !canSearch ? (
         <p className="text-sm">Your access level cannot search patients. Ask someone who can, or an administrator.</p>

@@ -24,7 +24,7 @@ export function useBuilder(): Builder & { register: (name: string) => UseFormReg
   return { ...builder, register: (name) => form.register(name as never) };
 }
 
-export const textareaClass = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+export const textareaClass = 'mt-1 control';
 export const smallButton = 'inline-flex min-h-11 items-center rounded-lg border border-line bg-surface px-3 text-sm font-medium hover:bg-surface-muted';
 
 export function FieldMessage({ id, error }: { id: string; error?: string }) {

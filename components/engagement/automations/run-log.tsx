@@ -31,7 +31,7 @@ export function RunLog({ runs, when, show, empty, caption, linkAutomations = fal
   linkAutomations?: boolean;
 }) {
   const th = 'px-3 py-2 font-medium';
-  const td = 'px-3 py-2 align-top';
+  const td = 'cell';
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[48rem] text-left text-sm">
@@ -52,7 +52,7 @@ export function RunLog({ runs, when, show, empty, caption, linkAutomations = fal
               <td className={td}><RunStatusBadge status={run.status} /></td>
               <td className={td}>
                 {show === 'patient' ? (run.patientLabel ?? 'No patient') : !linkAutomations ? run.automationName : (
-                  <Link href={`/crm/automations/${run.automationId}`} className="font-medium text-brand-accent underline underline-offset-2">{run.automationName}</Link>
+                  <Link href={`/crm/automations/${run.automationId}`} className="link">{run.automationName}</Link>
                 )}
                 <span className="block text-xs text-fg-muted">version {run.automationVersion}</span>
               </td>

@@ -13,7 +13,7 @@ const noSubscription = () => () => undefined;
 export function CampaignAutoRefresh({ href, seconds = 5 }: { href: string; seconds?: number }) {
   const live = useSyncExternalStore(noSubscription, () => true, () => false);
   if (!live) {
-    return <p className="text-sm"><a href={href} className="font-medium text-brand-accent underline underline-offset-2">Refresh the counts</a></p>;
+    return <p className="text-sm"><a href={href} className="link">Refresh the counts</a></p>;
   }
   return <Poller seconds={seconds} />;
 }

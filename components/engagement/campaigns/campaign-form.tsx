@@ -57,7 +57,7 @@ export interface CampaignFormValues {
 
 type Target = { mode: 'create' } | { mode: 'update'; campaignId: string };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const noSubscription = () => () => undefined;
 
 export function CampaignForm({ action, target, values, options, submitLabel }: {

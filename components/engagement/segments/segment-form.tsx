@@ -25,7 +25,7 @@ import { LiveCount } from './live-count';
 
 interface Row { slot: number; values: SlotValues }
 
-const textareaClass = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+const textareaClass = 'mt-1 control';
 const SPARE_SLOTS_WITHOUT_JS = 2;
 const noSubscription = () => () => undefined;
 

@@ -12,7 +12,7 @@ import { useActionForm } from '@/lib/forms/use-action-form';
 // with the shared schema sees the whole form the server parses. Without JavaScript each posts to
 // its action and the page shows the answer (a refused form shows what was typed again).
 
-const textareaClass = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600';
+const textareaClass = 'mt-1 control';
 
 type Person = { id: string; fullName: string };
 

@@ -8,8 +8,8 @@ import { TaskStatusButton } from './task-forms';
 // highlighted by its row and says "Overdue" in words (the colour only supports them, WCAG 1.4.1).
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 const OVERDUE = 'inline-flex items-center rounded-full border border-red-300 bg-red-50 px-2.5 py-0.5 text-sm font-medium text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100';
 const TODAY = 'inline-flex items-center rounded-full border border-amber-300 bg-amber-50 px-2.5 py-0.5 text-sm font-medium text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100';
 

@@ -19,7 +19,7 @@ export function BodyField({ label, hint, error, rows = 5, ref }: { label: string
         required
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(`${id}-hint`, error && `${id}-error`)}
-        className="mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base text-fg shadow-sm focus:border-brand-accent focus:outline-none focus:ring-2 focus:ring-brand-accent aria-invalid:border-red-600"
+        className="mt-1 control"
       />
       {error ? <p id={`${id}-error`} className={errorClass}>{error}</p> : null}
     </div>

@@ -87,7 +87,7 @@ export function VisitLinkContact({ visit, t }: { visit: VisitLinkVisit; t: Trans
   return (
     <p className="mt-3 text-sm">
       {before}
-      <a href={`tel:${visit.location.phone}`} className="font-medium text-brand-accent underline underline-offset-2">{formatPhoneForDisplay(visit.location.phone)}</a>
+      <a href={`tel:${visit.location.phone}`} className="link">{formatPhoneForDisplay(visit.location.phone)}</a>
       {after}
     </p>
   );

@@ -11,7 +11,7 @@ import { saveShopSettingsAction } from './actions';
 
 export const metadata: Metadata = { title: 'Shop' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 
 /** /crm/shop (commerce.catalog): the shop's and subscriptions' options. */
 export default async function ShopSettingsPage() {

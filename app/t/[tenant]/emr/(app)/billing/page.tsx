@@ -16,8 +16,8 @@ import { clinicToday } from '@/lib/clinic-forms/reminders';
 export const metadata: Metadata = { title: 'Billing' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** /emr/billing (billing.view): the clinic's invoices, and a day's payments per location and method. */

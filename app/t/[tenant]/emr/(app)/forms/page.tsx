@@ -24,7 +24,7 @@ export default async function FormsOverviewPage() {
         <h2 id="review-heading" className="text-lg font-semibold">To review</h2>
         <p className="mt-1 text-sm">
           {pending === 0 ? 'No proposed record changes are waiting.' : `${pending} proposed change${pending === 1 ? '' : 's'} to patients’ records waiting.`}{' '}
-          <Link href="/emr/forms/review" className="font-medium text-brand-accent underline underline-offset-2">Open the review list</Link>
+          <Link href="/emr/forms/review" className="link">Open the review list</Link>
         </p>
       </section>
       <section aria-labelledby="recent-heading" className="rounded-xl border border-line bg-surface">
@@ -44,7 +44,7 @@ export default async function FormsOverviewPage() {
               {recent.map((r) => (
                 <tr key={r.assignmentId}>
                   <td className="px-4 py-3">
-                    <Link href={`/emr/patients/${r.patientId}/forms`} className="font-medium text-brand-accent underline underline-offset-2">{r.patientName}</Link>
+                    <Link href={`/emr/patients/${r.patientId}/forms`} className="link">{r.patientName}</Link>
                     <span className="block text-xs text-fg-muted">{r.recordNumber}</span>
                   </td>
                   <td className="px-4 py-3">

@@ -14,8 +14,8 @@ import { dateTimeFormat } from '@/lib/intl/date-time-format';
 export const metadata: Metadata = { title: 'Orders' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 const control = 'mt-1 block rounded-lg border border-line bg-surface px-3 py-2.5';
 
 /** The URL of the list with these filters (only what is set). */

@@ -15,7 +15,7 @@ import { approveRegistrationAction, rejectRegistrationAction } from './actions';
 
 export const metadata: Metadata = { title: 'Registrations' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 
 const SETTING_WORDS = {
   off: 'Self-registration is off (CRM → Portal settings): no new registrations arrive. Those already waiting can still be decided.',

@@ -12,7 +12,7 @@ import { completeTaskAction } from './actions';
 
 export const metadata: Metadata = { title: 'Tasks' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const tabClass = (current: boolean) => `inline-flex min-h-11 items-center gap-2 rounded-lg border px-3 text-sm ${current ? 'border-brand-accent bg-brand-soft font-semibold' : 'border-line font-medium hover:bg-surface-muted'}`;
 
 function Count({ n, alert = false }: { n: number; alert?: boolean }) {

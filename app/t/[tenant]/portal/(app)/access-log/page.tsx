@@ -17,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('title') };
 }
 
-const textLink = 'inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2';
+const textLink = 'inline-flex min-h-11 items-center link';
 const pagerLink = 'inline-flex min-h-11 items-center rounded-lg border border-line bg-surface px-4 py-2 text-sm font-medium hover:bg-surface-muted';
 
 /** The page's address with the filters kept (and a cursor, for the pager); empty values left out. */

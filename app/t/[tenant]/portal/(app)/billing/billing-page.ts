@@ -58,4 +58,4 @@ export const linkButton =
   'inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:shadow-md';
 export const secondaryLink =
   'inline-flex min-h-11 items-center justify-center rounded-lg border border-line bg-surface px-4 py-2.5 text-base font-medium hover:bg-surface-muted';
-export const textLink = 'inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2';
+export const textLink = 'inline-flex min-h-11 items-center link';

@@ -102,7 +102,7 @@ function VisitChangeNote({ visit, at, patientZone, onThisPage, t, fmt }: {
   return (
     <p className="mt-2 flex min-h-11 flex-wrap items-center gap-x-1 text-sm">
       {interpolateParts(t('movedTo'), {
-        time: href ? <Link key="time" href={href} className="font-medium text-brand-accent underline underline-offset-2">{time}</Link> : time,
+        time: href ? <Link key="time" href={href} className="link">{time}</Link> : time,
       })}
     </p>
   );

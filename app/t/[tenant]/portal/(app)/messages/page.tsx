@@ -71,7 +71,7 @@ export default async function PortalMessagesPage({ params }: { params: Promise<{
                         </span>
                       </span>
                       <span className="flex shrink-0 flex-wrap items-center gap-2">
-                        <span className={`inline-flex items-center rounded-full border px-2.5 py-0.5 text-sm font-medium ${c.status === 'open' ? 'border-line bg-brand-soft text-fg' : 'border-line bg-surface-muted text-fg'}`}>
+                        <span className={`pill ${c.status === 'open' ? 'border-line bg-brand-soft text-fg' : 'border-line bg-surface-muted text-fg'}`}>
                           {c.status === 'open' ? t('statusOpen') : t('statusClosed')}
                         </span>
                         {c.unreadCount > 0 ? (

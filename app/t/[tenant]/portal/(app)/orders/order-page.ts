@@ -21,6 +21,6 @@ export async function portalZone(ctx: PortalContext): Promise<string> {
   return patientZone(ctx.account.timeZone, profile?.locations ?? []);
 }
 
-export const textLink = 'inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2';
+export const textLink = 'inline-flex min-h-11 items-center link';
 export const linkButton =
   'inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:shadow-md';

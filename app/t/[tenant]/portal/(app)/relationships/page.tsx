@@ -216,7 +216,7 @@ export default async function RelationshipsPage({ searchParams }: { searchParams
             </ul>
           )}
           <p className="mt-3">
-            <Link href="/portal/documents" className="font-medium text-brand-accent underline underline-offset-2">{t('documentsMore')}</Link>
+            <Link href="/portal/documents" className="link">{t('documentsMore')}</Link>
           </p>
         </section>
       ) : null}

@@ -61,7 +61,7 @@ export default async function PortalSubscriptionsPage() {
                 </dl>
                 {s.status === 'past_due' ? <p className="rounded-lg border-2 border-red-600 bg-red-50 p-2 text-sm font-medium text-red-900 dark:bg-red-950 dark:text-red-50">{s.nextRetryAt ? t('pastDueNotice', { date: day(s.nextRetryAt) }) : t('pastDueLast')}</p> : null}
                 <p>
-                  <Link href={`/portal/subscriptions/${s.id}`} className="inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2" data-testid="subscription-open">
+                  <Link href={`/portal/subscriptions/${s.id}`} className="inline-flex min-h-11 items-center link" data-testid="subscription-open">
                     {t('open', { product: s.productName })}
                   </Link>
                 </p>

@@ -27,7 +27,7 @@ export default async function ClaimPage({ params }: { params: Promise<{ tenant: 
       ) : accessMode !== 'automatic' ? (
         <div className="mt-3 space-y-3">
           <p className="text-fg-muted">{t('errNotAvailable')}</p>
-          <Link href="/portal/activate" className="font-medium text-brand-accent underline underline-offset-2">
+          <Link href="/portal/activate" className="link">
             {t('activateWithPortalId')}
           </Link>
         </div>

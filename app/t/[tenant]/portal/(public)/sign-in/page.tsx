@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('metaTitle') };
 }
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 
 export default async function PortalSignInPage({
   params,

@@ -70,7 +70,7 @@ export function priceText(product: { kind: 'one_time' | 'subscription'; unitAmou
   return formatMoney(product.unitAmount ?? 0, currency, INTL_LOCALE[locale]);
 }
 
-export const textLink = 'inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2';
+export const textLink = 'inline-flex min-h-11 items-center link';
 export const linkButton =
   'inline-flex min-h-11 items-center justify-center rounded-lg bg-brand px-4 py-2.5 text-base font-semibold text-brand-contrast shadow-sm hover:shadow-md';
 export const secondaryLink =

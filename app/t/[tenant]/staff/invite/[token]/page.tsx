@@ -34,7 +34,7 @@ export default async function AcceptStaffInvitePage({ params }: { params: Promis
                 ? 'Invitation links work for 24 hours. Ask your clinic administrator to send a new one.'
                 : 'The link has already been used or was replaced by a newer invitation. If you set your password already, sign in; otherwise ask your administrator for a new invitation.'}
             </p>
-            <a href="/emr/sign-in" className="mt-4 inline-block font-medium text-brand-accent underline underline-offset-2">Go to sign-in</a>
+            <a href="/emr/sign-in" className="mt-4 inline-block link">Go to sign-in</a>
           </>
         )}
       </section>

@@ -22,7 +22,7 @@ import { automationBuilderAction, automationStatusAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Automation' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const DONE: Record<string, string> = { created: 'Automation saved as a draft. Try it on the last events below, then switch it on.' };
 
 const STATUS_WORDS = {

@@ -17,7 +17,7 @@ export default async function NewAutomationPage() {
   const options = await automationBuilderOptions(getDb(), ctx);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href="/crm/automations" className="font-medium text-brand-accent underline underline-offset-2">Automations</Link>
+      <Link href="/crm/automations" className="link">Automations</Link>
     </nav>
   );
   return (

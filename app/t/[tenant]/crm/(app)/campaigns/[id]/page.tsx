@@ -28,7 +28,7 @@ import { campaignFormOptions } from '../form-options';
 
 export const metadata: Metadata = { title: 'Campaign' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const DONE: Record<string, string> = {
   created: 'Draft created. Check the preview, then send it or schedule it below.',
   sent: 'On its way: it starts within a few minutes, at its pace. The report below fills in as it sends.',

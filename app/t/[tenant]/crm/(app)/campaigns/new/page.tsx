@@ -17,7 +17,7 @@ export default async function NewCampaignPage() {
   const options = await campaignFormOptions(getDb(), ctx);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href="/crm/campaigns" className="font-medium text-brand-accent underline underline-offset-2">Campaigns</Link>
+      <Link href="/crm/campaigns" className="link">Campaigns</Link>
     </nav>
   );
   const missing = [options.templates.length === 0 ? 'a marketing template' : null, options.segments.length === 0 ? 'a segment' : null].filter(Boolean);

@@ -31,7 +31,7 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
   });
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href={coupon.archived ? '/crm/coupons?status=archived' : '/crm/coupons'} className="font-medium text-brand-accent underline underline-offset-2">
+      <Link href={coupon.archived ? '/crm/coupons?status=archived' : '/crm/coupons'} className="link">
         {coupon.archived ? 'Archived coupons' : 'Coupons'}
       </Link>
     </nav>

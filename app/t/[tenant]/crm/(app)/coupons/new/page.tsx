@@ -18,7 +18,7 @@ export default async function NewCouponPage() {
   const [products, billing, timeZone] = await Promise.all([listProductChoices(db, ctx), getBillingSettings(db, ctx.tenant.id), clinicTimeZone(db, ctx.tenant.id)]);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href="/crm/coupons" className="font-medium text-brand-accent underline underline-offset-2">Coupons</Link>
+      <Link href="/crm/coupons" className="link">Coupons</Link>
     </nav>
   );
   return (

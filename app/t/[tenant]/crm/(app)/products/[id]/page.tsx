@@ -27,7 +27,7 @@ export default async function ProductPage({ params, searchParams }: { params: Pr
   const archived = product.status === 'archived';
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href={archived ? '/crm/products?status=archived' : '/crm/products'} className="font-medium text-brand-accent underline underline-offset-2">
+      <Link href={archived ? '/crm/products?status=archived' : '/crm/products'} className="link">
         {archived ? 'Archived products' : 'Products'}
       </Link>
     </nav>

@@ -15,7 +15,7 @@ export default async function NewProductPage() {
   const { currency, ...choices } = await productFormChoices(getDb(), ctx);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href="/crm/products" className="font-medium text-brand-accent underline underline-offset-2">Products</Link>
+      <Link href="/crm/products" className="link">Products</Link>
     </nav>
   );
   return (

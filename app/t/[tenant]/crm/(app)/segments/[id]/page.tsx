@@ -30,7 +30,7 @@ export default async function SegmentPage({ params, searchParams }: { params: Pr
   });
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href={segment.archived ? '/crm/segments?status=archived' : '/crm/segments'} className="font-medium text-brand-accent underline underline-offset-2">
+      <Link href={segment.archived ? '/crm/segments?status=archived' : '/crm/segments'} className="link">
         {segment.archived ? 'Archived segments' : 'Segments'}
       </Link>
     </nav>

@@ -18,7 +18,7 @@ export default async function NewSegmentPage() {
   const [choices, everyone] = await Promise.all([segmentChoices(db, ctx), countSegmentForStaff(db, ctx, EVERYONE)]);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href="/crm/segments" className="font-medium text-brand-accent underline underline-offset-2">Segments</Link>
+      <Link href="/crm/segments" className="link">Segments</Link>
     </nav>
   );
   return (

@@ -35,7 +35,7 @@ export default async function TemplatePage({ params, searchParams }: { params: P
   const archived = template.archivedAt !== null;
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href={archived ? '/crm/templates?status=archived' : '/crm/templates'} className="font-medium text-brand-accent underline underline-offset-2">
+      <Link href={archived ? '/crm/templates?status=archived' : '/crm/templates'} className="link">
         {archived ? 'Archived templates' : 'Message templates'}
       </Link>
     </nav>

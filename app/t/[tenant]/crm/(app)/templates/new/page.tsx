@@ -16,7 +16,7 @@ export default async function NewTemplatePage() {
   const brand = await loadClinicEmailBrand(getDb(), ctx.tenant.id);
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href="/crm/templates" className="font-medium text-brand-accent underline underline-offset-2">Message templates</Link>
+      <Link href="/crm/templates" className="link">Message templates</Link>
     </nav>
   );
   return (

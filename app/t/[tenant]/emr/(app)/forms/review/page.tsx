@@ -31,7 +31,7 @@ export default async function FormsReviewPage({ searchParams }: { searchParams: 
   return (
     <Page
       title="Forms to review"
-      above={<nav aria-label="Breadcrumb" className="mb-1 text-sm"><Link href="/emr/forms" className="font-medium text-brand-accent underline underline-offset-2">Forms</Link></nav>}
+      above={<nav aria-label="Breadcrumb" className="mb-1 text-sm"><Link href="/emr/forms" className="link">Forms</Link></nav>}
       description="Patients’ answers that would change their record. Accept to copy the value into the record (audited), or reject to keep the record as it is."
     >
       {outcome ? <p role="status" className="mb-4 rounded-md border border-line bg-surface-muted px-4 py-3 text-sm font-medium">{outcome}</p> : null}
@@ -56,7 +56,7 @@ export default async function FormsReviewPage({ searchParams }: { searchParams: 
                 return (
                   <tr key={c.id} className="align-top">
                     <td className="px-4 py-3">
-                      <Link href={`/emr/patients/${c.patientId}`} className="font-medium text-brand-accent underline underline-offset-2">{c.patientName}</Link>
+                      <Link href={`/emr/patients/${c.patientId}`} className="link">{c.patientName}</Link>
                       <span className="block text-xs text-fg-muted">{c.recordNumber}</span>
                     </td>
                     <td className="px-4 py-3">{field}</td>

@@ -37,14 +37,14 @@ export default async function ConversationPage({ params }: { params: Promise<{ t
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/emr/messages" className="font-medium text-brand-accent underline underline-offset-2">Messages</Link>
+        <Link href="/emr/messages" className="link">Messages</Link>
       </nav>
       <header className="rounded-xl border border-line bg-surface p-5">
         <h1 className="text-2xl font-semibold break-words">{conversation.subject}</h1>
         <p className="mt-1 text-sm text-fg-muted">
           With{' '}
           {ctx.actor.permissions.has('patients.view') ? (
-            <Link href={`/emr/patients/${conversation.patient.id}`} className="font-medium text-brand-accent underline underline-offset-2">{conversation.patient.name}</Link>
+            <Link href={`/emr/patients/${conversation.patient.id}`} className="link">{conversation.patient.name}</Link>
           ) : <span className="font-medium text-fg">{conversation.patient.name}</span>}
           {' · '}
           <span className="font-medium text-fg">{closed ? (conversation.closedReason === 'auto' ? 'Closed automatically (no patient reply within 48 hours)' : 'Closed') : 'Open'}</span>

@@ -34,7 +34,7 @@ export default async function NewConversationPage({ searchParams }: { searchPara
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/emr/messages" className="font-medium text-brand-accent underline underline-offset-2">Messages</Link>
+        <Link href="/emr/messages" className="link">Messages</Link>
       </nav>
       <h1 className="text-2xl font-semibold">New conversation</h1>
       {!canSearch ? (
@@ -48,7 +48,7 @@ export default async function NewConversationPage({ searchParams }: { searchPara
               To {patient.firstName} {patient.lastName}
               <span className="ml-2 text-sm font-normal text-fg-muted">{patient.recordNumber} · born {formatDateOfBirth(patient.dateOfBirth)}</span>
             </h2>
-            <Link href="/emr/messages/new" className="text-sm font-medium text-brand-accent underline underline-offset-2">Choose another patient</Link>
+            <Link href="/emr/messages/new" className="text-sm link">Choose another patient</Link>
           </div>
           <div className="mt-4 max-w-2xl">
             <ComposeForm patientId={patient.id} patientName={`${patient.firstName} ${patient.lastName}`} action={startConversationAction} />

@@ -26,8 +26,8 @@ import {
 export const metadata: Metadata = { title: 'Order' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 const KIND_LABELS = { checkout: 'Placed in the shop', renewal: 'Subscription renewal', staff: 'Placed by staff' } as const;
 const PAYMENT_STATUS_WORDS: Record<string, string> = { succeeded: 'Paid', failed: 'Failed', canceled: 'Canceled', pending: 'In progress', requires_action: 'Waiting for the bank' };
 

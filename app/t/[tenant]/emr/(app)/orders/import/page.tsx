@@ -18,7 +18,7 @@ export default async function ImportShipmentsPage() {
   return (
     <Page
       title="Import tracking numbers"
-      above={<nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link href="/emr/orders" className="font-medium text-brand-accent underline underline-offset-2">Orders</Link></nav>}
+      above={<nav aria-label="Breadcrumb" className="mb-2 text-sm"><Link href="/emr/orders" className="link">Orders</Link></nav>}
       description={`One shipment a line: the order number (ORD-000012 or 12), the carrier (USPS, UPS, FedEx, DHL or Other), the tracking number and, if you have it, the status (label created, in transit, out for delivery, delivered, exception). Up to ${SHIPMENT_IMPORT_LIMITS.rows} lines a file. Orders ready to ship move to shipped and their patients are told.`}
     >
       <section aria-label="The file" className="rounded-xl border border-line bg-surface p-5">

@@ -14,8 +14,8 @@ import { dateTimeFormat } from '@/lib/intl/date-time-format';
 export const metadata: Metadata = { title: 'Subscriptions' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 
 /**
  * /emr/orders/subscriptions (orders.view): the clinic's subscriptions, past due first (a failed

@@ -39,7 +39,7 @@ export default async function PatientChartLayout({ children, params }: { childre
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm print:hidden">
-        <Link href="/emr/patients" className="font-medium text-brand-accent underline underline-offset-2">Patients</Link>
+        <Link href="/emr/patients" className="link">Patients</Link>
       </nav>
       <header className="rounded-xl border border-line bg-surface p-5 print:hidden">
         <h1 className="text-2xl font-semibold">{patient.firstName} {patient.lastName}</h1>

@@ -58,7 +58,7 @@ export default async function BookVisitPage({ searchParams }: { searchParams: Pr
 
   return (
     <div className="space-y-4">
-      <p><Link href="/emr/schedule" className="font-medium text-brand-accent underline underline-offset-2">Back to the schedule</Link></p>
+      <p><Link href="/emr/schedule" className="link">Back to the schedule</Link></p>
       <h1 className="text-2xl font-semibold">Book a visit</h1>
 
       <PatientStep path="/emr/schedule/book" idPrefix="book" patient={patient} canSearch={canSearch} query={q.q} results={results} keep={keep} />

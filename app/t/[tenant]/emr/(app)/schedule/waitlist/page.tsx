@@ -32,7 +32,7 @@ const TIME_LABEL = { any: 'any time', morning: 'mornings', afternoon: 'afternoon
 
 const control = 'mt-1 block min-h-11 rounded-lg border border-line bg-surface px-3 focus:outline-none focus:ring-2 focus:ring-brand-accent';
 const button = 'min-h-11 rounded-lg border border-line bg-surface px-4 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent';
-const link = 'font-medium text-brand-accent underline underline-offset-2';
+const link = 'link';
 
 function whenSuits(entry: ClinicWaitlistEntry): string {
   const days = entry.weekdays.length === 7 ? 'Every day' : [1, 2, 3, 4, 5, 6, 0].filter((d) => entry.weekdays.includes(d)).map((d) => DAY_SHORT[d]).join(', ');

@@ -15,7 +15,7 @@ import { assignTaskAction, completeTaskAction, reopenTaskAction, updateTaskActio
 
 export const metadata: Metadata = { title: 'Task' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const STATUS = {
   open: 'inline-flex items-center rounded-full border border-line bg-brand-soft px-2.5 py-0.5 text-sm font-medium text-fg',
   done: 'inline-flex items-center rounded-full border border-emerald-300 bg-emerald-50 px-2.5 py-0.5 text-sm font-medium text-emerald-900 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-100',

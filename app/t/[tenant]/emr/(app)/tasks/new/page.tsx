@@ -15,7 +15,7 @@ import { createTaskAction } from '../actions';
 
 export const metadata: Metadata = { title: 'New task' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const control = 'mt-1 block w-full rounded-lg border border-line bg-surface px-3 py-2.5 text-base';
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 

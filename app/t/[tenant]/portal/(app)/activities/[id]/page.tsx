@@ -41,7 +41,7 @@ export default async function PortalActivityPage({ params }: { params: Promise<{
   const form = { action: markActivityDayAction, assignmentId: activity.assignmentId, pendingLabel: t('saving'), errors };
   return (
     <article aria-labelledby="activity-title" className="mx-auto max-w-2xl space-y-6">
-      <Link href="/portal/activities" className="inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2 print:hidden">
+      <Link href="/portal/activities" className="inline-flex min-h-11 items-center link print:hidden">
         {t('backToActivities')}
       </Link>
       <header className="space-y-2">

@@ -27,7 +27,7 @@ export default async function PortalUploadPage({ params }: { params: Promise<{ t
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <div>
-        <Link href="/portal/documents" className="text-sm font-medium text-brand-accent underline underline-offset-2">
+        <Link href="/portal/documents" className="text-sm link">
           {t('backToDocuments')}
         </Link>
         <h1 className="mt-2 text-2xl font-semibold">{t('title')}</h1>

@@ -40,7 +40,7 @@ export function PatientUploadForm({ locale, types, maxBytes }: { locale: Locale;
       {state.ok ? (
         <div className="space-y-2">
           <FormMessage tone="info" message={state.message} />
-          <Link href="/portal/documents" className="text-sm font-medium text-brand-accent underline underline-offset-2">
+          <Link href="/portal/documents" className="text-sm link">
             {t('backToDocuments')}
           </Link>
         </div>

@@ -47,7 +47,7 @@ export default async function PortalFillFormPage({
   return (
     <div className="mx-auto max-w-2xl space-y-6">
       <div>
-        <Link href="/portal/forms" className="text-sm font-medium text-brand-accent underline underline-offset-2">{t('backToForms')}</Link>
+        <Link href="/portal/forms" className="text-sm link">{t('backToForms')}</Link>
         <h1 className="mt-2 text-2xl font-semibold">{definition.title}</h1>
         {patient.relationship !== 'self' ? <p className="mt-1 font-medium">{t('fillingFor', { name: `${patient.firstName} ${patient.lastName}` })}</p> : null}
         {definition.description ? <p className="mt-1 text-fg-muted">{definition.description}</p> : null}

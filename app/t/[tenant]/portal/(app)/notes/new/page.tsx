@@ -20,7 +20,7 @@ export default async function NewNotePage() {
     <div className="mx-auto max-w-2xl space-y-6">
       <h1 className="text-2xl font-semibold">{t('newTitle')}</h1>
       <PortalNoteForm action={createNoteAction} text={noteFormText(t, 'save')}>
-        <Link href="/portal/notes" className="px-2 py-2 text-center font-medium text-brand-accent underline underline-offset-2">{t('cancel')}</Link>
+        <Link href="/portal/notes" className="px-2 py-2 text-center link">{t('cancel')}</Link>
       </PortalNoteForm>
     </div>
   );

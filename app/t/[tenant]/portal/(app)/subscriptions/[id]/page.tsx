@@ -25,7 +25,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 const DONE = { skipped: 'done_skipped', paused: 'done_paused', resumed: 'done_resumed', rescheduled: 'done_rescheduled', cancelled: 'done_cancelled' } as const;
 const EVENT_KEYS = new Set(['started', 'renewed', 'renewal_failed', 'ended', 'cancelled', 'skipped', 'paused', 'resumed', 'rescheduled', 'phase_changed', 'retry_requested']);
-const textLink = 'inline-flex min-h-11 items-center font-medium text-brand-accent underline underline-offset-2';
+const textLink = 'inline-flex min-h-11 items-center link';
 
 /**
  * One subscription of the selected patient (issue 17 point 8): the product, the price now and

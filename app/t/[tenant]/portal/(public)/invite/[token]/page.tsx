@@ -18,7 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('metaInvite') };
 }
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 
 /** Opening the link only reads it: mail scanners that fetch links spend nothing. */
 export default async function InvitePage({ params }: { params: Promise<{ tenant: string; token: string }> }) {

@@ -16,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t('metaReset') };
 }
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 
 /** Opening the link only reads it: the code is sent when the person asks for it. */
 export default async function ResetPasswordPage({ params }: { params: Promise<{ tenant: string; token: string }> }) {

@@ -31,7 +31,7 @@ import {
 export const metadata: Metadata = { title: 'Invoice' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
+const td = 'cell';
 const DONE: Record<string, string> = {
   created: 'Draft saved. Check it, then send it to the patient.',
   sent: 'Sent. The patient is told it is in the portal, where they can pay it.',
@@ -72,9 +72,9 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="flex flex-wrap gap-x-2 text-sm print:hidden">
-        <Link href="/emr/billing" className="font-medium text-brand-accent underline underline-offset-2">Billing</Link>
+        <Link href="/emr/billing" className="link">Billing</Link>
         <span aria-hidden>›</span>
-        <Link href={`/emr/patients/${invoice.patient.id}/billing`} className="font-medium text-brand-accent underline underline-offset-2">{patientName}’s billing</Link>
+        <Link href={`/emr/patients/${invoice.patient.id}/billing`} className="link">{patientName}’s billing</Link>
       </nav>
       {done && DONE[done] ? <p role="status" className="rounded-lg border border-line bg-brand-soft px-3 py-2 text-sm print:hidden">{DONE[done]}</p> : null}
 
@@ -192,7 +192,7 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
               </table>
             </div>
             <p className="mt-2 text-sm text-fg-muted print:hidden">
-              Refunds are made from the payment on <Link href={`/emr/patients/${invoice.patient.id}/billing`} className="font-medium text-brand-accent underline underline-offset-2">the patient’s billing</Link>.
+              Refunds are made from the payment on <Link href={`/emr/patients/${invoice.patient.id}/billing`} className="link">the patient’s billing</Link>.
             </p>
           </section>
 

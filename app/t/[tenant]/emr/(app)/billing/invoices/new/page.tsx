@@ -30,7 +30,7 @@ export default async function NewInvoicePage({ searchParams }: { searchParams: P
   const canManage = ctx.actor.permissions.has('billing.manage');
   const back = (
     <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-      <Link href={`/emr/patients/${patient.id}/billing`} className="font-medium text-brand-accent underline underline-offset-2">
+      <Link href={`/emr/patients/${patient.id}/billing`} className="link">
         {patient.firstName} {patient.lastName}’s billing
       </Link>
     </nav>

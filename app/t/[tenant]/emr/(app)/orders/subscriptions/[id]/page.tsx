@@ -22,7 +22,7 @@ import {
 
 export const metadata: Metadata = { title: 'Subscription' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 const section = 'space-y-2 rounded-xl border border-line bg-surface p-5';
 
 const DONE: Record<string, string> = {

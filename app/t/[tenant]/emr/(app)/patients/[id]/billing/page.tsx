@@ -26,8 +26,8 @@ import { invoiceVisitAction, noShowFeeAction, recordDeskPaymentAction, refundPay
 export const metadata: Metadata = { title: 'Billing' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 const DONE: Record<string, string> = { deleted: 'The draft was deleted.' };
 
 /**
@@ -153,7 +153,7 @@ export default async function PatientBillingTab({ params, searchParams }: { para
                   <td className={td}>
                     {canManage && payment.status === 'succeeded' && (payment.refundable > 0 || payment.refunded >= payment.amount) ? (
                       <details>
-                        <summary className="cursor-pointer font-medium text-brand-accent underline underline-offset-2">Refund</summary>
+                        <summary className="cursor-pointer link">Refund</summary>
                         <div className="mt-2 w-72 max-w-full">
                           <RefundForm
                             action={refundPaymentAction} paymentId={payment.id} currency={payment.currency} attemptKey={randomUUID()} refundable={payment.refundable}

@@ -55,7 +55,7 @@ export default async function PatientDocumentsTab({ params }: { params: Promise<
                 <tr key={d.id} className="align-top">
                   <td className="px-4 py-3">{d.typeName}</td>
                   <td className="px-4 py-3">
-                    <a href={`/api/documents/${d.id}/download?view=1`} target="_blank" rel="noopener" className="font-medium text-brand-accent underline underline-offset-2">
+                    <a href={`/api/documents/${d.id}/download?view=1`} target="_blank" rel="noopener" className="link">
                       {d.title}
                     </a>
                     <span className="block text-xs text-fg-muted">{KIND[d.contentType]} · {d.originalFilename}</span>

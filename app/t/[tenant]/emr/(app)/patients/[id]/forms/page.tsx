@@ -55,7 +55,7 @@ export default async function PatientFormsTab({ params }: { params: Promise<{ id
                 <tr key={a.id} className="align-top">
                   <td className="px-4 py-3">
                     {a.hasSubmission && canRead ? (
-                      <Link href={`/emr/patients/${id}/forms/${a.id}`} className="font-medium text-brand-accent underline underline-offset-2">{a.title}</Link>
+                      <Link href={`/emr/patients/${id}/forms/${a.id}`} className="link">{a.title}</Link>
                     ) : <span className="font-medium">{a.title}</span>}
                     <span className="block text-xs text-fg-muted">Version {a.version}</span>
                     {a.message ? <span className="block text-xs text-fg-muted">Message: {a.message}</span> : null}

@@ -14,8 +14,8 @@ import { dateTimeFormat } from '@/lib/intl/date-time-format';
 export const metadata: Metadata = { title: 'Orders' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const td = 'cell';
+const linkClass = 'link';
 
 /** The chart's Orders tab (orders.view): the patient's orders, newest first. */
 export default async function PatientOrdersTab({ params }: { params: Promise<{ id: string }> }) {

@@ -225,7 +225,7 @@ function ProxyLinkSummary({ link, documents, documentTypes, patientId, canEdit, 
         <dt className="text-fg-muted">Signed consent</dt>
         <dd>
           {link.evidence ? (
-            <a href={`/api/documents/${link.evidence.id}/download?view=1`} target="_blank" rel="noopener" className="font-medium text-brand-accent underline underline-offset-2">
+            <a href={`/api/documents/${link.evidence.id}/download?view=1`} target="_blank" rel="noopener" className="link">
               {link.evidence.title}
             </a>
           ) : 'None on file'}

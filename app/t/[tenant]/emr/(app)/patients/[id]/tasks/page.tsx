@@ -12,7 +12,7 @@ import { completeTaskAction } from '../../../tasks/actions';
 
 export const metadata: Metadata = { title: 'Tasks' };
 
-const linkClass = 'font-medium text-brand-accent underline underline-offset-2';
+const linkClass = 'link';
 
 /** The chart's Tasks tab (tasks.manage, and patients.view from the chart): the patient's open tasks, then the last done. */
 export default async function PatientTasksTab({ params }: { params: Promise<{ id: string }> }) {

@@ -62,7 +62,7 @@ export default async function ManageAppointmentPage({ params, searchParams }: {
 
   return (
     <div className="space-y-4">
-      <p><Link href={backHref} className="font-medium text-brand-accent underline underline-offset-2">Back to the schedule</Link></p>
+      <p><Link href={backHref} className="link">Back to the schedule</Link></p>
       <section aria-labelledby="visit-heading" className="rounded-xl border border-line bg-surface p-5">
         <h1 id="visit-heading" className="text-2xl font-semibold">Visit: {a.patient.name}</h1>
         <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">

@@ -24,7 +24,7 @@ const query = z.object({
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const control = 'mt-1 block min-h-11 w-full rounded-lg border border-line bg-surface px-3 focus:outline-none focus:ring-2 focus:ring-brand-accent';
 const button = 'min-h-11 rounded-lg border border-line bg-surface px-4 font-medium hover:bg-surface-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-brand-accent';
-const link = 'font-medium text-brand-accent underline underline-offset-2';
+const link = 'link';
 
 
 /**

@@ -32,7 +32,7 @@ export default async function DeleteNotePage({ params }: { params: Promise<{ id:
         <p className="text-fg-muted">{t('deleteExplain')}</p>
       </div>
       <DeleteNoteForm action={deleteNoteAction} noteId={note.id} label={t('deleteConfirm')} pendingLabel={t('deleting')}>
-        <Link href="/portal/notes" className="px-2 py-2 text-center font-medium text-brand-accent underline underline-offset-2">{t('cancel')}</Link>
+        <Link href="/portal/notes" className="px-2 py-2 text-center link">{t('cancel')}</Link>
       </DeleteNoteForm>
     </div>
   );

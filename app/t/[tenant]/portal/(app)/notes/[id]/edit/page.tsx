@@ -32,7 +32,7 @@ export default async function EditNotePage({ params }: { params: Promise<{ id: s
         action={updateNoteAction} noteId={note.id} text={noteFormText(t, 'saveChanges')}
         initial={{ title: note.title, body: note.body, visibility: note.visibility }}
       >
-        <Link href="/portal/notes" className="px-2 py-2 text-center font-medium text-brand-accent underline underline-offset-2">{t('cancel')}</Link>
+        <Link href="/portal/notes" className="px-2 py-2 text-center link">{t('cancel')}</Link>
       </PortalNoteForm>
     </div>
   );

@@ -16,7 +16,7 @@ import { recordStatementPrintedAction } from './actions';
 export const metadata: Metadata = { title: 'Statement' };
 
 const th = 'px-3 py-2 font-medium';
-const td = 'px-3 py-2 align-top';
+const td = 'cell';
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** A patient's statement for a date range (billing.view), laid out to print. */
@@ -61,7 +61,7 @@ export default async function PatientStatementPage({ params, searchParams }: {
         {statement ? <PrintButton /> : null}
         {/* Printing is audited: the patient's access log shows who printed their statement. */}
         {statement ? <StatementPrintAudit action={recordStatementPrintedAction} patientId={id} from={statement.from} to={statement.to} /> : null}
-        <Link href={`/emr/patients/${id}/billing`} className="ml-auto font-medium text-brand-accent underline underline-offset-2">Back to billing</Link>
+        <Link href={`/emr/patients/${id}/billing`} className="ml-auto link">Back to billing</Link>
       </form>
 
       {statement ? (

@@ -40,7 +40,7 @@ export default async function FormResponsePage({ params, searchParams }: {
   return (
     <div className="space-y-4">
       <nav aria-label="Back" className="text-sm">
-        <Link href={`/emr/patients/${id}/forms`} className="font-medium text-brand-accent underline underline-offset-2">All forms of this patient</Link>
+        <Link href={`/emr/patients/${id}/forms`} className="link">All forms of this patient</Link>
       </nav>
       <section aria-labelledby="response-heading" className="space-y-4 rounded-xl border border-line bg-surface p-5">
         <div className="flex flex-wrap items-start justify-between gap-3">
