@@ -33,8 +33,7 @@ function Field({
   );
 }
 
-const CONTROL_CLASS =
-  'mt-1 control';
+const CONTROL_CLASS = 'mt-1 control';
 
 /** A labelled input with its error wired to aria-describedby. */
 export function TextField({ label, name, error, hint, className, ...input }: React.InputHTMLAttributes<HTMLInputElement> & FieldProps) {

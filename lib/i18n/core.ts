@@ -82,6 +82,12 @@ export function messagesFor<M extends Messages>(catalog: Catalog<M>, locale: Loc
   return catalog[locale];
 }
 
+/** Only `keys` of one language: a client component gets the words it shows, not a whole catalogue. */
+export function pickMessages<M extends Messages, K extends keyof M & string>(catalog: Catalog<M>, locale: Locale, keys: readonly K[]): { [P in K]: string } {
+  const all: Record<string, string> = catalog[locale];
+  return Object.fromEntries(keys.map((key) => [key, all[key]])) as { [P in K]: string };
+}
+
 export interface Formatters {
   locale: Locale;
   /** "Tue, Nov 24, 2026, 10:30 AM CST" / "mar, 24 nov 2026, 10:30 a. m. CST" in `timeZone`. */

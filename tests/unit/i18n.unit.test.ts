@@ -10,6 +10,7 @@ import {
   interpolateParts,
   isTimeZone,
   messagesFor,
+  pickMessages,
   placeholders,
   toLocale,
   translator,
@@ -62,6 +63,8 @@ describe('translator', () => {
 
   it('hands plain strings to client components and accepts only known languages', () => {
     expect(messagesFor(catalog, 'es').greet).toBe('Hola, {name}');
+    // Only the words a component shows: nothing else of the catalogue reaches the page.
+    expect(pickMessages(catalog, 'es', ['greet'])).toEqual({ greet: 'Hola, {name}' });
     expect(toLocale('es')).toBe('es');
     expect(toLocale('fr')).toBe('en');
     expect(toLocale(undefined)).toBe('en');

@@ -6,10 +6,10 @@ import type { AnswerValue, Answers } from '@/lib/clinic-forms/enable-when';
 import type { AnswerFileState } from '@/components/clinic-forms/fill/fill-state';
 import { FILE_INPUT_ACCEPT, formatBytes } from '@/lib/documents/file-rules';
 import { interpolate } from '@/lib/i18n/core';
-import type { forms } from '@/lib/i18n/messages/forms';
 import { SignaturePad } from './signature-pad';
 
-export type FormsMessages = (typeof forms)['en'];
+export type { FormsMessages } from './filler-messages';
+import type { FormsMessages } from './filler-messages';
 export type SignerRoleChoice = 'patient' | 'guardian' | 'representative';
 
 /** What every field of the page shares: the words, the answers to show, who is shown, the problems. */
@@ -27,8 +27,7 @@ export interface FieldContext {
   upload: (input: FormData) => Promise<AnswerFileState>;
 }
 
-const CONTROL =
-  'mt-1 control';
+const CONTROL = 'mt-1 control';
 const ERROR = 'mt-1 text-sm font-medium text-red-700 dark:text-red-300';
 
 function RequiredMark({ t }: { t: FormsMessages }) {

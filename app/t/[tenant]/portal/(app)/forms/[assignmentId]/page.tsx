@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { FILLER_MESSAGE_KEYS } from '@/components/clinic-forms/fill/filler-messages';
 import { FormFiller } from '@/components/clinic-forms/fill/form-filler';
 import { DocumentLinks } from '@/components/portal/document-links';
 import { formatCalendarDate } from '@/components/portal/format-date';
@@ -10,7 +11,7 @@ import { requirePortalPatient } from '@/lib/auth/portal-session';
 import { loadFormForFilling } from '@/lib/clinic-forms/responses';
 import { maxUploadBytes } from '@/lib/documents/document-scope';
 import { SERVER_ACTION_MAX_BYTES } from '@/lib/documents/file-rules';
-import { formatters, messagesFor } from '@/lib/i18n/core';
+import { formatters, pickMessages } from '@/lib/i18n/core';
 import { forms as messages } from '@/lib/i18n/messages/forms';
 import { getPortalI18n } from '@/lib/i18n/portal';
 import { getPageTenant } from '@/lib/tenancy/page-tenant';
@@ -78,7 +79,7 @@ export default async function PortalFillFormPage({
           consentTexts={form.consentTexts}
           defaultRole={form.defaultSignerRole}
           maxFileBytes={Math.min(await maxUploadBytes(db, portal.tenant.id), SERVER_ACTION_MAX_BYTES)}
-          messages={messagesFor(messages, locale)}
+          messages={pickMessages(messages, locale, FILLER_MESSAGE_KEYS)}
           actions={{ fill: fillFormAction, save: saveFormAnswersCall, upload: uploadFormFileCall }}
         />
       )}
