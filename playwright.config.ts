@@ -5,6 +5,7 @@ const ci = !!process.env.CI;
 // CI (and E2E_SERVER=start locally, after `npm run build`) tests the built app.
 const built = ci || process.env.E2E_SERVER === 'start';
 const freshPglite = 'rm -rf .data/pglite-e2e && PGLITE_DIR=.data/pglite-e2e';
+const IDLE_JOURNEYS = /an idle (patient|staff member) is warned/;
 
 /**
  * End-to-end journeys across clinic hosts in Debian's Chromium (no browser download).
@@ -16,7 +17,11 @@ export default defineConfig({
   // CI runs the suite in two shards at once, each with its own server, database and output folder.
   outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
   fullyParallel: false,
-  workers: 1,
+  // The journeys run one after another (project "chromium"); beside them, in a second worker, the
+  // two idle sign-out journeys, which spend over two minutes waiting on real timers and sign in as
+  // people no other journey uses at that time (James at Harbor, before the journeys that sign him in
+  // reach him; Dr. Patel, whom only that journey uses).
+  workers: 2,
   retries: ci ? 1 : 0,
   forbidOnly: ci,
   timeout: 60_000,
@@ -39,7 +44,10 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  projects: [
+    { name: 'chromium', use: { ...devices['Desktop Chrome'] }, grepInvert: IDLE_JOURNEYS, workers: 1 },
+    { name: 'idle', use: { ...devices['Desktop Chrome'] }, testMatch: /(identity|staff-idle)\.spec\.ts$/, grep: IDLE_JOURNEYS, workers: 1 },
+  ],
   webServer: {
     // `npm start` never seeds (the demo accounts' secrets are public): the suite seeds first.
     command: ci
