@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { describeAction } from '@/lib/actions/wrappers';
 import {
@@ -42,9 +42,8 @@ import { createPortalAccount } from '../support/portal-fixtures';
 import { portalContext } from '../support/portal-context';
 import { createStaffContext } from '../support/staff-context';
 
-vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
-vi.mock('next/cache', async (real) => (await import('../support/action-harness')).nextCacheMock(await real()));
-vi.mock('next-auth', async () => (await import('../support/action-harness')).nextAuthMock());
+// The test files that run this suite (isolation-*.int.test.ts) mock next/headers, next/cache and
+// next-auth for it (vi.mock belongs in the test file).
 
 /**
  * Issue 7, point 4: every server action and route handler, called by five attackers against a
@@ -894,277 +893,288 @@ const isPublicAction = (entry: ServerActionEntry) => entry.area === 'portal-publ
 const actionEntries = listServerActions();
 const routeEntries = listRouteHandlers();
 
-describe('the registry', () => {
-  it('finds every server action and route handler (and no fewer than today)', async () => {
-    expect(findServerActionFiles().length).toBeGreaterThanOrEqual(MINIMUM.actionFiles);
-    expect(actionEntries.length).toBeGreaterThanOrEqual(MINIMUM.actions);
-    expect(routeEntries.length).toBeGreaterThanOrEqual(MINIMUM.routeHandlers);
-    expect(findInlineServerActions(), 'inline "use server" functions cannot be enumerated: move them to an actions.ts').toEqual([]);
-    expect([...actionEntries, ...routeEntries].filter((e) => e.area === 'unknown').map((e) => e.id), 'teach app-registry.ts areaOf() about these').toEqual([]);
-  });
+/**
+ * The suite for one part of the actions and route handlers (every `parts`-th, from `part`; part 1
+ * also runs the checks that are not per entry): the test files split it so Vitest's two workers
+ * share it (whole, it was five of CI's fifteen minutes of tests on one worker).
+ */
+export function isolationSuite(part: number, parts: number) {
+  const mine = <T,>(entries: readonly T[]) => entries.filter((_entry, index) => index % parts === part - 1);
+  if (part === 1) {
+    describe('the registry', () => {
+      it('finds every server action and route handler (and no fewer than today)', async () => {
+        expect(findServerActionFiles().length).toBeGreaterThanOrEqual(MINIMUM.actionFiles);
+        expect(actionEntries.length).toBeGreaterThanOrEqual(MINIMUM.actions);
+        expect(routeEntries.length).toBeGreaterThanOrEqual(MINIMUM.routeHandlers);
+        expect(findInlineServerActions(), 'inline "use server" functions cannot be enumerated: move them to an actions.ts').toEqual([]);
+        expect([...actionEntries, ...routeEntries].filter((e) => e.area === 'unknown').map((e) => e.id), 'teach app-registry.ts areaOf() about these').toEqual([]);
+      });
 
-  it("parses each 'use server' module's exports exactly as the module has them", async () => {
-    for (const file of findServerActionFiles()) {
-      const mod = await loadModule(file);
-      const runtime = Object.keys(mod).sort();
-      const parsed = actionEntries.filter((e) => e.file === file).map((e) => e.name).sort();
-      expect(parsed, file).toEqual(runtime);
-      for (const name of runtime) expect(typeof mod[name], `${file}#${name}`).toBe('function');
-    }
-    for (const entry of routeEntries) expect(typeof (await loadModule(entry.file))[entry.method], entry.id).toBe('function');
-  });
-});
-
-describe("a clinic's product pictures", () => {
-  it("are served on the clinic's own host only (the route's check can fail)", async () => {
-    const { GET } = await import('@/app/api/commerce/product-images/[file]/route');
-    const file = world.ids.productImageFile;
-    const ask = (host: string) => invokeRoute({ host }, GET, { path: `/api/commerce/product-images/${file}`, params: { file } });
-    const own = await ask(victimHost());
-    expect(own).toMatchObject({ kind: 'response', status: 200 });
-    expect(own.kind === 'response' && own.headers.get('content-type')).toBe('image/png');
-    expect(own.kind === 'response' && Buffer.byteLength(own.body, 'latin1')).toBeGreaterThan(0);
-    expect(await ask(hostFor(world.harbor.slug))).toMatchObject({ kind: 'response', status: 404 });
-    // The other clinic's own picture is served on its host, so the 404 above is about the clinic.
-    const theirs = world.own.harbor.productImageFile;
-    expect(await invokeRoute({ host: hostFor(world.harbor.slug) }, GET, { path: `/api/commerce/product-images/${theirs}`, params: { file: theirs } })).toMatchObject({ kind: 'response', status: 200 });
-  });
-});
-
-describe('the oracle can fail', () => {
-  it("sees the victim admin's own change and the victim's own data in an answer", async () => {
-    const { updatePatientAction } = await import('@/app/t/[tenant]/emr/(app)/patients/actions');
-    const admin = await signIn('staff', { tenantId: world.victim.id, subjectId: world.ids.staffId });
-    const before = await snapshot();
-    const outcome = await invokeAction({ host: victimHost(), cookies: admin.cookies }, updatePatientAction, {}, formData({
-      patientId: world.ids.patientId, firstName: world.secret.firstName, lastName: world.secret.lastName, dateOfBirth: '1961-02-03',
-      sex: 'female', preferredLanguage: 'es', email: world.secret.email, phone: world.secret.phone,
-    }));
-    expect(outcome).toMatchObject({ kind: 'redirect' });
-    expect(diff(before, await snapshot()).map((c) => c.key.split(':')[0])).toEqual(expect.arrayContaining(['patients', 'audit_log']));
-
-    // The same call made through attack() as if the victim's admin were an attacker: flagged.
-    const insider: Attacker = {
-      key: 'control', insider: false, mustBeRefused: protectedArea, host: victimHost,
-      cookies: async () => (await signIn('staff', { tenantId: world.victim.id, subjectId: world.ids.staffId })).cookies, ownIds: () => [],
-    };
-    const flagged = await attack(insider, 'control', 'emr', false, '', (req) => invokeAction(req, updatePatientAction, {}, formData({
-      patientId: world.ids.patientId, firstName: world.secret.firstName, lastName: world.secret.lastName, dateOfBirth: '1961-02-03',
-      sex: 'female', preferredLanguage: 'en', email: world.secret.email, phone: world.secret.phone,
-    })));
-    expect(flagged.problems.join('\n')).toMatch(/not refused: redirect/);
-    expect(flagged.problems.join('\n')).toMatch(/changed patients:/);
-
-    const { GET } = await import('@/app/api/portal/messages/[id]/poll/route');
-    const own = await signIn('portal', { tenantId: world.victim.id, subjectId: world.ids.accountId, selectedPatientId: world.ids.patientId });
-    const polled = await invokeRoute({ host: victimHost(), cookies: own.cookies }, GET, { path: `/api/portal/messages/${world.ids.conversationId}/poll`, params: { id: world.ids.conversationId } });
-    expect(polled).toMatchObject({ kind: 'response', status: 200 });
-    expect(leaks(polled, '')).toContain(world.secret.patientMessage);
-  });
-});
-
-describe('a proxy with the limited scope (issue 19)', () => {
-  const proxySession = () => signIn('portal', { tenantId: world.victim.id, subjectId: world.attackers.proxy.accountId, selectedPatientId: world.ids.patientId });
-  const setScope = (scope: 'limited' | 'full') => getDb().update(portalAccountPatients).set({ scope })
-    .where(and(eq(portalAccountPatients.tenantId, world.victim.id), eq(portalAccountPatients.accountId, world.attackers.proxy.accountId)));
-
-  it('still acts for the patient in its areas, and reaches nothing hidden from proxies', async () => {
-    const { cookies } = await proxySession();
-    const req = { host: victimHost(), cookies };
-    const { GET: poll } = await import('@/app/api/portal/messages/[id]/poll/route');
-    const { GET: unread } = await import('@/app/api/portal/messages/unread/route');
-    const pollOf = (id: string) => invokeRoute(req, poll, { path: `/api/portal/messages/${id}/poll`, params: { id } });
-    const thread = await pollOf(world.ids.conversationId);
-    expect(thread).toMatchObject({ kind: 'response', status: 200 });
-    expect(thread.kind === 'response' && thread.body).toContain(world.secret.patientMessage);
-    expect(await pollOf(world.hiddenIds.conversationId)).toMatchObject({ kind: 'response', status: 404 });
-    const count = await invokeRoute(req, unread, { path: '/api/portal/messages/unread' });
-    expect(count).toMatchObject({ kind: 'response', status: 200 });
-
-    const { replyAction } = await import('@/app/t/[tenant]/portal/(app)/messages/actions');
-    const replied = await invokeAction({ ...req, path: '/portal/messages' }, replyAction, {}, formData({ conversationId: world.ids.conversationId, body: 'Asked for her' }));
-    expect(replied).not.toMatchObject({ kind: 'returned', value: { ok: false } });
-    const hiddenReply = await invokeAction({ ...req, path: '/portal/messages' }, replyAction, {}, formData({ conversationId: world.hiddenIds.conversationId, body: 'Probe' }));
-    expect(hiddenReply).toMatchObject({ kind: 'returned', value: { ok: false } });
-
-    const { uploadPatientDocumentAction } = await import('@/app/t/[tenant]/portal/(app)/documents/upload/actions');
-    const upload = await invokeAction({ ...req, path: '/portal/documents/upload' }, uploadPatientDocumentAction, {}, formData({
-      title: 'Probe', typeId: world.ids.typeId, file: new File([PDF_BYTES], 'probe.pdf', { type: 'application/pdf' }),
-    }));
-    expect(upload).toMatchObject({ kind: 'returned', value: { ok: false, message: portalAreas.en.areaNotOpen } });
-
-    // Documents are not in the limited scope; with the full scope only those not hidden from proxies.
-    const { GET: download } = await import('@/app/api/documents/[id]/download/route');
-    const downloadOf = (id: string) => invokeRoute(req, download, { path: `/api/documents/${id}/download`, params: { id } });
-    expect(await downloadOf(world.ids.documentId)).toMatchObject({ kind: 'response', status: 404 });
-    // The file itself, so a granted download answers 200 (the seeded rows have none).
-    await getObjectStore().put(`documents/${world.victim.id}/${world.ids.patientId}/${world.ids.documentId}`, PDF_BYTES, { contentType: 'application/pdf', contentLength: PDF_BYTES.length });
-    await setScope('full');
-    try {
-      expect(await downloadOf(world.ids.documentId)).toMatchObject({ kind: 'response', status: 200 });
-      expect(await downloadOf(world.hiddenIds.documentId)).toMatchObject({ kind: 'response', status: 404 });
-    } finally {
-      await setScope('limited');
-    }
-    // The victim herself reaches both.
-    const own = await signIn('portal', { tenantId: world.victim.id, subjectId: world.ids.accountId, selectedPatientId: world.ids.patientId });
-    const ownDownload = await invokeRoute({ host: victimHost(), cookies: own.cookies }, download, { path: `/api/documents/${world.hiddenIds.documentId}/download`, params: { id: world.hiddenIds.documentId } });
-    expect(ownDownload).toMatchObject({ kind: 'response', status: 200 });
-  });
-});
-
-describe.each(actionEntries.map((e) => [e.id.replace(/^app\/(t\/\[tenant\]\/)?/, ''), e] as const))('server action %s', (_name, entry) => {
-  const hole = KNOWN_HOLES[entry.id];
-  (hole ? it.fails : it)(hole ? `is refused for every attacker (KNOWN HOLE: ${hole})` : 'is refused (or harmless) for every attacker', async () => {
-    const mod = await loadModule(entry.file);
-    const action = mod[entry.name] as (...args: unknown[]) => Promise<unknown>;
-    const results: CallResult[] = [];
-    for (const attacker of ATTACKERS) {
-      for (const { label, args } of variantsFor(entry, attacker, describeAction(action)?.fields)) {
-        results.push(await attack(actingOnOwnAccount(entry, attacker), label, entry.area, isPublicAction(entry), inputOf(args),
-          (req) => invokeAction({ ...req, path: entry.pagePath }, action, ...args), SELF_ONLY_ACTIONS[entry.id], describeAction(action)?.area));
-      }
-    }
-    const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
-    expect(problems).toEqual([]);
-  });
-});
-
-function routeCalls(entry: RouteHandlerEntry): { path: string; params: Record<string, string>; body?: BodyInit; headers?: Record<string, string> }[] {
-  const v = world.ids;
-  const idFor: Record<string, string[]> = {
-    '/api/documents/[id]/download': [v.documentId],
-    '/api/documents/upload/[id]': [v.pendingDocumentId],
-    '/api/emr/messages/[id]/poll': [v.conversationId],
-    '/api/portal/messages/[id]/poll': [v.conversationId],
-    '/api/messages/attachments/[id]': [v.attachmentId],
-    '/api/portal/exports/[id]/download': [v.dataExportId],
-  };
-  // A new route with an [id] is tried with every id the victim has.
-  const candidates = idFor[entry.urlPattern] ?? Object.values(v);
-  const fill = (id: string) => {
-    const params: Record<string, string> = {};
-    let p = entry.urlPattern;
-    for (const name of entry.dynamicParams) {
-      const file = entry.urlPattern.startsWith('/api/commerce/product-images/') ? v.productImageFile : 'logo';
-      const value = name === 'tenant' ? world.victim.slug : name === 'tenantId' ? v.tenantId : name === 'file' ? file : id;
-      params[name] = value;
-      p = p.replace(`[${name}]`, value);
-    }
-    return { path: p, params };
-  };
-  const ids = entry.dynamicParams.some((n) => !['tenant', 'tenantId', 'file'].includes(n)) ? candidates : [v.patientId];
-  return ids.flatMap((id) => {
-    const base = fill(id);
-    return [
-      { ...base } as { path: string; params: Record<string, string>; body?: BodyInit; headers?: Record<string, string> },
-      { ...base, path: `${base.path}?view=1&download=1&after=1970-01-01T00:00:00.000Z&from=2000-01-01&to=2100-01-01` },
-    ].map((c) => (entry.method === 'GET' || entry.method === 'HEAD' ? c : { ...c, body: new Blob([PDF_BYTES]), headers: { 'content-type': 'application/pdf' } }));
-  });
-}
-
-/** The portal area a route serves (a proxy's scope), by its path; none for the rest. */
-function routeArea(entry: RouteHandlerEntry): string | undefined {
-  const url = entry.urlPattern;
-  if (url.startsWith('/api/portal/messages/') || url.startsWith('/api/messages/attachments/')) return 'messages';
-  if (url.startsWith('/api/documents/')) return 'documents';
-  if (url.startsWith('/api/portal/exports/')) return 'export';
-  const portal = /^\/portal\/([a-z-]+)/.exec(url)?.[1];
-  return portal === 'billing' ? 'billing' : portal === 'access-log' ? 'access_log' : undefined;
-}
-
-describe.each(routeEntries.map((e) => [e.id, e] as const))('route handler %s', (_id, entry) => {
-  const hole = KNOWN_HOLES[entry.id];
-  const publicRoute = entry.id in PUBLIC_ROUTES;
-  (hole ? it.fails : it)(hole ? `answers 401/403/404 to every attacker (KNOWN HOLE: ${hole})` : publicRoute ? `is harmless (public: ${PUBLIC_ROUTES[entry.id]})` : 'answers 401/403/404 to every attacker', async () => {
-    const handler = (await loadModule(entry.file))[entry.method] as (req: Request, ctx: unknown) => Promise<Response>;
-    const results: CallResult[] = [];
-    for (const attacker of ATTACKERS) {
-      for (const call of routeCalls(entry)) {
-        results.push(await attack(attacker, call.path, publicRoute ? 'api' : entry.area === 'api' ? 'emr' : entry.area, publicRoute, call.path,
-          // Only an insider with records of its own here may be answered about itself; outsiders,
-          // and a session naming the victim as its patient, are refused.
-          (req) => invokeRoute(req, handler, { method: entry.method, ...call }), attacker.insider && attacker.own ? SELF_ONLY_ROUTES[entry.id] : undefined,
-          routeArea(entry)));
-      }
-    }
-    const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
-    if (!publicRoute) {
-      for (const r of results) {
-        if (!r.refused && !r.inScope) problems.push(`${r.attacker} [${r.label}]: expected 401/403/404 (or a sign-in redirect), got ${describeOutcome(r.outcome)}`);
-      }
-    }
-    if (entry.file.includes('/product-images/')) {
-      // The victim's picture is the victim's shop's: on any other clinic's host it does not exist.
-      for (const r of results) {
-        const onOwnHost = ATTACKERS.find((a) => a.key === r.attacker)?.host() !== victimHost();
-        if (onOwnHost && !(r.outcome.kind === 'response' && r.outcome.status === 404)) problems.push(`${r.attacker} [${r.label}]: the victim's product picture on another clinic's host answered ${describeOutcome(r.outcome)}`);
-      }
-    }
-    if (entry.file.includes('/unsubscribe/')) {
-      // No attacker holds a token: every call is not-found, on every host.
-      for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 404) problems.push(`${r.attacker} [${r.label}]: an unsubscribe without a token answered ${describeOutcome(r.outcome)}`);
-    }
-    if (entry.file.includes('/cron/')) {
-      for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 401) problems.push(`${r.attacker}: cron without its secret answered ${describeOutcome(r.outcome)}`);
-    }
-    if (entry.file.includes('/webhooks/')) {
-      for (const r of results) {
-        if (r.outcome.kind !== 'response' || r.outcome.status !== 400) problems.push(`${r.attacker}: an unsigned webhook answered ${describeOutcome(r.outcome)}`);
-      }
-    }
-    expect([...new Set(problems)]).toEqual([]);
-    // Every id the victim has, nine attackers, two calls each: longer than the default 30 s.
-  }, 180_000);
-});
-
-
-describe('spoofed routing headers', () => {
-  const spoof = {
-    'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware',
-    'x-carebridge-pathname': '/emr/evil', 'x-carebridge-tenant': 'harbor', 'x-nonce': 'attacker-nonce',
-  };
-
-  it('resolves the clinic from Host alone, in middleware and in request code', async () => {
-    const { NextRequest } = await import('next/server');
-    const { middleware } = await import('@/middleware');
-    const { getRequestTenant } = await import('@/lib/tenancy/request-tenant');
-    const request = new NextRequest(`http://${victimHost()}/portal/documents`, {
-      headers: { host: victimHost(), 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof },
+      it("parses each 'use server' module's exports exactly as the module has them", async () => {
+        for (const file of findServerActionFiles()) {
+          const mod = await loadModule(file);
+          const runtime = Object.keys(mod).sort();
+          const parsed = actionEntries.filter((e) => e.file === file).map((e) => e.name).sort();
+          expect(parsed, file).toEqual(runtime);
+          for (const name of runtime) expect(typeof mod[name], `${file}#${name}`).toBe('function');
+        }
+        for (const entry of routeEntries) expect(typeof (await loadModule(entry.file))[entry.method], entry.id).toBe('function');
+      });
     });
-    const response = await middleware(request);
-    expect(response.headers.get('x-middleware-rewrite')).toBe(`http://${victimHost()}/t/${world.victim.slug}/portal/documents`);
-    // Internal headers the client sent are replaced by middleware's own, never passed on.
-    const forwarded = (name: string) => response.headers.get(`x-middleware-request-${name}`);
-    expect(forwarded('x-carebridge-pathname')).toBe('/portal/documents');
-    expect(forwarded('x-carebridge-tenant')).toBeNull();
-    expect(forwarded('x-nonce')).not.toBe('attacker-nonce');
-    expect(response.headers.get('content-security-policy')).toContain(`'nonce-${forwarded('x-nonce')}'`);
 
-    const tenant = await withRequest({ host: victimHost(), headers: { 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof } }, () => getRequestTenant());
-    expect(tenant.id).toBe(world.victim.id);
-    const onHarbor = await withRequest({ host: hostFor(world.harbor.slug), headers: { 'x-forwarded-host': victimHost(), ...spoof } }, () => getRequestTenant());
-    expect(onHarbor.id).toBe(world.harbor.id);
+    describe("a clinic's product pictures", () => {
+      it("are served on the clinic's own host only (the route's check can fail)", async () => {
+        const { GET } = await import('@/app/api/commerce/product-images/[file]/route');
+        const file = world.ids.productImageFile;
+        const ask = (host: string) => invokeRoute({ host }, GET, { path: `/api/commerce/product-images/${file}`, params: { file } });
+        const own = await ask(victimHost());
+        expect(own).toMatchObject({ kind: 'response', status: 200 });
+        expect(own.kind === 'response' && own.headers.get('content-type')).toBe('image/png');
+        expect(own.kind === 'response' && Buffer.byteLength(own.body, 'latin1')).toBeGreaterThan(0);
+        expect(await ask(hostFor(world.harbor.slug))).toMatchObject({ kind: 'response', status: 404 });
+        // The other clinic's own picture is served on its host, so the 404 above is about the clinic.
+        const theirs = world.own.harbor.productImageFile;
+        expect(await invokeRoute({ host: hostFor(world.harbor.slug) }, GET, { path: `/api/commerce/product-images/${theirs}`, params: { file: theirs } })).toMatchObject({ kind: 'response', status: 200 });
+      });
+    });
+
+    describe('the oracle can fail', () => {
+      it("sees the victim admin's own change and the victim's own data in an answer", async () => {
+        const { updatePatientAction } = await import('@/app/t/[tenant]/emr/(app)/patients/actions');
+        const admin = await signIn('staff', { tenantId: world.victim.id, subjectId: world.ids.staffId });
+        const before = await snapshot();
+        const outcome = await invokeAction({ host: victimHost(), cookies: admin.cookies }, updatePatientAction, {}, formData({
+          patientId: world.ids.patientId, firstName: world.secret.firstName, lastName: world.secret.lastName, dateOfBirth: '1961-02-03',
+          sex: 'female', preferredLanguage: 'es', email: world.secret.email, phone: world.secret.phone,
+        }));
+        expect(outcome).toMatchObject({ kind: 'redirect' });
+        expect(diff(before, await snapshot()).map((c) => c.key.split(':')[0])).toEqual(expect.arrayContaining(['patients', 'audit_log']));
+
+        // The same call made through attack() as if the victim's admin were an attacker: flagged.
+        const insider: Attacker = {
+          key: 'control', insider: false, mustBeRefused: protectedArea, host: victimHost,
+          cookies: async () => (await signIn('staff', { tenantId: world.victim.id, subjectId: world.ids.staffId })).cookies, ownIds: () => [],
+        };
+        const flagged = await attack(insider, 'control', 'emr', false, '', (req) => invokeAction(req, updatePatientAction, {}, formData({
+          patientId: world.ids.patientId, firstName: world.secret.firstName, lastName: world.secret.lastName, dateOfBirth: '1961-02-03',
+          sex: 'female', preferredLanguage: 'en', email: world.secret.email, phone: world.secret.phone,
+        })));
+        expect(flagged.problems.join('\n')).toMatch(/not refused: redirect/);
+        expect(flagged.problems.join('\n')).toMatch(/changed patients:/);
+
+        const { GET } = await import('@/app/api/portal/messages/[id]/poll/route');
+        const own = await signIn('portal', { tenantId: world.victim.id, subjectId: world.ids.accountId, selectedPatientId: world.ids.patientId });
+        const polled = await invokeRoute({ host: victimHost(), cookies: own.cookies }, GET, { path: `/api/portal/messages/${world.ids.conversationId}/poll`, params: { id: world.ids.conversationId } });
+        expect(polled).toMatchObject({ kind: 'response', status: 200 });
+        expect(leaks(polled, '')).toContain(world.secret.patientMessage);
+      });
+    });
+
+    describe('a proxy with the limited scope (issue 19)', () => {
+      const proxySession = () => signIn('portal', { tenantId: world.victim.id, subjectId: world.attackers.proxy.accountId, selectedPatientId: world.ids.patientId });
+      const setScope = (scope: 'limited' | 'full') => getDb().update(portalAccountPatients).set({ scope })
+        .where(and(eq(portalAccountPatients.tenantId, world.victim.id), eq(portalAccountPatients.accountId, world.attackers.proxy.accountId)));
+
+      it('still acts for the patient in its areas, and reaches nothing hidden from proxies', async () => {
+        const { cookies } = await proxySession();
+        const req = { host: victimHost(), cookies };
+        const { GET: poll } = await import('@/app/api/portal/messages/[id]/poll/route');
+        const { GET: unread } = await import('@/app/api/portal/messages/unread/route');
+        const pollOf = (id: string) => invokeRoute(req, poll, { path: `/api/portal/messages/${id}/poll`, params: { id } });
+        const thread = await pollOf(world.ids.conversationId);
+        expect(thread).toMatchObject({ kind: 'response', status: 200 });
+        expect(thread.kind === 'response' && thread.body).toContain(world.secret.patientMessage);
+        expect(await pollOf(world.hiddenIds.conversationId)).toMatchObject({ kind: 'response', status: 404 });
+        const count = await invokeRoute(req, unread, { path: '/api/portal/messages/unread' });
+        expect(count).toMatchObject({ kind: 'response', status: 200 });
+
+        const { replyAction } = await import('@/app/t/[tenant]/portal/(app)/messages/actions');
+        const replied = await invokeAction({ ...req, path: '/portal/messages' }, replyAction, {}, formData({ conversationId: world.ids.conversationId, body: 'Asked for her' }));
+        expect(replied).not.toMatchObject({ kind: 'returned', value: { ok: false } });
+        const hiddenReply = await invokeAction({ ...req, path: '/portal/messages' }, replyAction, {}, formData({ conversationId: world.hiddenIds.conversationId, body: 'Probe' }));
+        expect(hiddenReply).toMatchObject({ kind: 'returned', value: { ok: false } });
+
+        const { uploadPatientDocumentAction } = await import('@/app/t/[tenant]/portal/(app)/documents/upload/actions');
+        const upload = await invokeAction({ ...req, path: '/portal/documents/upload' }, uploadPatientDocumentAction, {}, formData({
+          title: 'Probe', typeId: world.ids.typeId, file: new File([PDF_BYTES], 'probe.pdf', { type: 'application/pdf' }),
+        }));
+        expect(upload).toMatchObject({ kind: 'returned', value: { ok: false, message: portalAreas.en.areaNotOpen } });
+
+        // Documents are not in the limited scope; with the full scope only those not hidden from proxies.
+        const { GET: download } = await import('@/app/api/documents/[id]/download/route');
+        const downloadOf = (id: string) => invokeRoute(req, download, { path: `/api/documents/${id}/download`, params: { id } });
+        expect(await downloadOf(world.ids.documentId)).toMatchObject({ kind: 'response', status: 404 });
+        // The file itself, so a granted download answers 200 (the seeded rows have none).
+        await getObjectStore().put(`documents/${world.victim.id}/${world.ids.patientId}/${world.ids.documentId}`, PDF_BYTES, { contentType: 'application/pdf', contentLength: PDF_BYTES.length });
+        await setScope('full');
+        try {
+          expect(await downloadOf(world.ids.documentId)).toMatchObject({ kind: 'response', status: 200 });
+          expect(await downloadOf(world.hiddenIds.documentId)).toMatchObject({ kind: 'response', status: 404 });
+        } finally {
+          await setScope('limited');
+        }
+        // The victim herself reaches both.
+        const own = await signIn('portal', { tenantId: world.victim.id, subjectId: world.ids.accountId, selectedPatientId: world.ids.patientId });
+        const ownDownload = await invokeRoute({ host: victimHost(), cookies: own.cookies }, download, { path: `/api/documents/${world.hiddenIds.documentId}/download`, params: { id: world.hiddenIds.documentId } });
+        expect(ownDownload).toMatchObject({ kind: 'response', status: 200 });
+      });
+    });
+  }
+
+  describe.each(mine(actionEntries).map((e) => [e.id.replace(/^app\/(t\/\[tenant\]\/)?/, ''), e] as const))('server action %s', (_name, entry) => {
+    const hole = KNOWN_HOLES[entry.id];
+    (hole ? it.fails : it)(hole ? `is refused for every attacker (KNOWN HOLE: ${hole})` : 'is refused (or harmless) for every attacker', async () => {
+      const mod = await loadModule(entry.file);
+      const action = mod[entry.name] as (...args: unknown[]) => Promise<unknown>;
+      const results: CallResult[] = [];
+      for (const attacker of ATTACKERS) {
+        for (const { label, args } of variantsFor(entry, attacker, describeAction(action)?.fields)) {
+          results.push(await attack(actingOnOwnAccount(entry, attacker), label, entry.area, isPublicAction(entry), inputOf(args),
+            (req) => invokeAction({ ...req, path: entry.pagePath }, action, ...args), SELF_ONLY_ACTIONS[entry.id], describeAction(action)?.area));
+        }
+      }
+      const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
+      expect(problems).toEqual([]);
+    });
   });
 
-  it("acts for the Host's clinic whatever X-Forwarded-Host says", async () => {
-    const { createAccessLevelAction } = await import('@/app/t/[tenant]/crm/(app)/access-levels/actions');
-    const harborAdmin = await signIn('staff', { tenantId: world.harbor.id, subjectId: world.attackers.harborAdmin.staffId });
-    const name = `XFH probe ${randomBytes(2).toString('hex')}`;
-    const outcome = await invokeAction(
-      { host: hostFor(world.harbor.slug), cookies: harborAdmin.cookies, headers: { 'x-forwarded-host': victimHost(), ...spoof } },
-      createAccessLevelAction, {}, formData({ name }),
-    );
-    expect(outcome).toMatchObject({ kind: 'returned', value: { ok: true } });
-    const made = await getDb().select({ tenantId: accessLevels.tenantId }).from(accessLevels).where(eq(accessLevels.name, name));
-    expect(made).toEqual([{ tenantId: world.harbor.id }]);
+  function routeCalls(entry: RouteHandlerEntry): { path: string; params: Record<string, string>; body?: BodyInit; headers?: Record<string, string> }[] {
+    const v = world.ids;
+    const idFor: Record<string, string[]> = {
+      '/api/documents/[id]/download': [v.documentId],
+      '/api/documents/upload/[id]': [v.pendingDocumentId],
+      '/api/emr/messages/[id]/poll': [v.conversationId],
+      '/api/portal/messages/[id]/poll': [v.conversationId],
+      '/api/messages/attachments/[id]': [v.attachmentId],
+      '/api/portal/exports/[id]/download': [v.dataExportId],
+    };
+    // A new route with an [id] is tried with every id the victim has.
+    const candidates = idFor[entry.urlPattern] ?? Object.values(v);
+    const fill = (id: string) => {
+      const params: Record<string, string> = {};
+      let p = entry.urlPattern;
+      for (const name of entry.dynamicParams) {
+        const file = entry.urlPattern.startsWith('/api/commerce/product-images/') ? v.productImageFile : 'logo';
+        const value = name === 'tenant' ? world.victim.slug : name === 'tenantId' ? v.tenantId : name === 'file' ? file : id;
+        params[name] = value;
+        p = p.replace(`[${name}]`, value);
+      }
+      return { path: p, params };
+    };
+    const ids = entry.dynamicParams.some((n) => !['tenant', 'tenantId', 'file'].includes(n)) ? candidates : [v.patientId];
+    return ids.flatMap((id) => {
+      const base = fill(id);
+      return [
+        { ...base } as { path: string; params: Record<string, string>; body?: BodyInit; headers?: Record<string, string> },
+        { ...base, path: `${base.path}?view=1&download=1&after=1970-01-01T00:00:00.000Z&from=2000-01-01&to=2100-01-01` },
+      ].map((c) => (entry.method === 'GET' || entry.method === 'HEAD' ? c : { ...c, body: new Blob([PDF_BYTES]), headers: { 'content-type': 'application/pdf' } }));
+    });
+  }
 
-    // The harbor admin's cookie on the victim's host, forwarded host saying harbor: signed out.
-    const crossed = await invokeAction(
-      { host: victimHost(), cookies: harborAdmin.cookies, headers: { 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof } },
-      createAccessLevelAction, {}, formData({ name: `${name} 2` }),
-    );
-    expect(crossed).toMatchObject({ kind: 'redirect' });
-    expect(isRefusal(crossed)).toBe(true);
+  /** The portal area a route serves (a proxy's scope), by its path; none for the rest. */
+  function routeArea(entry: RouteHandlerEntry): string | undefined {
+    const url = entry.urlPattern;
+    if (url.startsWith('/api/portal/messages/') || url.startsWith('/api/messages/attachments/')) return 'messages';
+    if (url.startsWith('/api/documents/')) return 'documents';
+    if (url.startsWith('/api/portal/exports/')) return 'export';
+    const portal = /^\/portal\/([a-z-]+)/.exec(url)?.[1];
+    return portal === 'billing' ? 'billing' : portal === 'access-log' ? 'access_log' : undefined;
+  }
+
+  describe.each(mine(routeEntries).map((e) => [e.id, e] as const))('route handler %s', (_id, entry) => {
+    const hole = KNOWN_HOLES[entry.id];
+    const publicRoute = entry.id in PUBLIC_ROUTES;
+    (hole ? it.fails : it)(hole ? `answers 401/403/404 to every attacker (KNOWN HOLE: ${hole})` : publicRoute ? `is harmless (public: ${PUBLIC_ROUTES[entry.id]})` : 'answers 401/403/404 to every attacker', async () => {
+      const handler = (await loadModule(entry.file))[entry.method] as (req: Request, ctx: unknown) => Promise<Response>;
+      const results: CallResult[] = [];
+      for (const attacker of ATTACKERS) {
+        for (const call of routeCalls(entry)) {
+          results.push(await attack(attacker, call.path, publicRoute ? 'api' : entry.area === 'api' ? 'emr' : entry.area, publicRoute, call.path,
+            // Only an insider with records of its own here may be answered about itself; outsiders,
+            // and a session naming the victim as its patient, are refused.
+            (req) => invokeRoute(req, handler, { method: entry.method, ...call }), attacker.insider && attacker.own ? SELF_ONLY_ROUTES[entry.id] : undefined,
+            routeArea(entry)));
+        }
+      }
+      const problems = results.flatMap((r) => r.problems.map((p) => `${r.attacker} [${r.label}]: ${p}`));
+      if (!publicRoute) {
+        for (const r of results) {
+          if (!r.refused && !r.inScope) problems.push(`${r.attacker} [${r.label}]: expected 401/403/404 (or a sign-in redirect), got ${describeOutcome(r.outcome)}`);
+        }
+      }
+      if (entry.file.includes('/product-images/')) {
+        // The victim's picture is the victim's shop's: on any other clinic's host it does not exist.
+        for (const r of results) {
+          const onOwnHost = ATTACKERS.find((a) => a.key === r.attacker)?.host() !== victimHost();
+          if (onOwnHost && !(r.outcome.kind === 'response' && r.outcome.status === 404)) problems.push(`${r.attacker} [${r.label}]: the victim's product picture on another clinic's host answered ${describeOutcome(r.outcome)}`);
+        }
+      }
+      if (entry.file.includes('/unsubscribe/')) {
+        // No attacker holds a token: every call is not-found, on every host.
+        for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 404) problems.push(`${r.attacker} [${r.label}]: an unsubscribe without a token answered ${describeOutcome(r.outcome)}`);
+      }
+      if (entry.file.includes('/cron/')) {
+        for (const r of results) if (r.outcome.kind !== 'response' || r.outcome.status !== 401) problems.push(`${r.attacker}: cron without its secret answered ${describeOutcome(r.outcome)}`);
+      }
+      if (entry.file.includes('/webhooks/')) {
+        for (const r of results) {
+          if (r.outcome.kind !== 'response' || r.outcome.status !== 400) problems.push(`${r.attacker}: an unsigned webhook answered ${describeOutcome(r.outcome)}`);
+        }
+      }
+      expect([...new Set(problems)]).toEqual([]);
+      // Every id the victim has, nine attackers, two calls each: longer than the default 30 s.
+    }, 180_000);
   });
-});
+
+  if (part === 1) {
+    describe('spoofed routing headers', () => {
+      const spoof = {
+        'x-middleware-subrequest': 'middleware:middleware:middleware:middleware:middleware',
+        'x-carebridge-pathname': '/emr/evil', 'x-carebridge-tenant': 'harbor', 'x-nonce': 'attacker-nonce',
+      };
+
+      it('resolves the clinic from Host alone, in middleware and in request code', async () => {
+        const { NextRequest } = await import('next/server');
+        const { middleware } = await import('@/middleware');
+        const { getRequestTenant } = await import('@/lib/tenancy/request-tenant');
+        const request = new NextRequest(`http://${victimHost()}/portal/documents`, {
+          headers: { host: victimHost(), 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof },
+        });
+        const response = await middleware(request);
+        expect(response.headers.get('x-middleware-rewrite')).toBe(`http://${victimHost()}/t/${world.victim.slug}/portal/documents`);
+        // Internal headers the client sent are replaced by middleware's own, never passed on.
+        const forwarded = (name: string) => response.headers.get(`x-middleware-request-${name}`);
+        expect(forwarded('x-carebridge-pathname')).toBe('/portal/documents');
+        expect(forwarded('x-carebridge-tenant')).toBeNull();
+        expect(forwarded('x-nonce')).not.toBe('attacker-nonce');
+        expect(response.headers.get('content-security-policy')).toContain(`'nonce-${forwarded('x-nonce')}'`);
+
+        const tenant = await withRequest({ host: victimHost(), headers: { 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof } }, () => getRequestTenant());
+        expect(tenant.id).toBe(world.victim.id);
+        const onHarbor = await withRequest({ host: hostFor(world.harbor.slug), headers: { 'x-forwarded-host': victimHost(), ...spoof } }, () => getRequestTenant());
+        expect(onHarbor.id).toBe(world.harbor.id);
+      });
+
+      it("acts for the Host's clinic whatever X-Forwarded-Host says", async () => {
+        const { createAccessLevelAction } = await import('@/app/t/[tenant]/crm/(app)/access-levels/actions');
+        const harborAdmin = await signIn('staff', { tenantId: world.harbor.id, subjectId: world.attackers.harborAdmin.staffId });
+        const name = `XFH probe ${randomBytes(2).toString('hex')}`;
+        const outcome = await invokeAction(
+          { host: hostFor(world.harbor.slug), cookies: harborAdmin.cookies, headers: { 'x-forwarded-host': victimHost(), ...spoof } },
+          createAccessLevelAction, {}, formData({ name }),
+        );
+        expect(outcome).toMatchObject({ kind: 'returned', value: { ok: true } });
+        const made = await getDb().select({ tenantId: accessLevels.tenantId }).from(accessLevels).where(eq(accessLevels.name, name));
+        expect(made).toEqual([{ tenantId: world.harbor.id }]);
+
+        // The harbor admin's cookie on the victim's host, forwarded host saying harbor: signed out.
+        const crossed = await invokeAction(
+          { host: victimHost(), cookies: harborAdmin.cookies, headers: { 'x-forwarded-host': hostFor(world.harbor.slug), ...spoof } },
+          createAccessLevelAction, {}, formData({ name: `${name} 2` }),
+        );
+        expect(crossed).toMatchObject({ kind: 'redirect' });
+        expect(isRefusal(crossed)).toBe(true);
+      });
+    });
+  }
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { describeAction } from '@/lib/actions/wrappers';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { billingSettings, formTemplates, portalAccounts, staffUsers, tenantDomains, tenantSettings, tenants } from '@/db/schema';
@@ -18,9 +18,8 @@ import { seedTaskRecords, type TaskRecordIds } from '../support/engagement-tasks
 import { createPortalVisitClinic } from '../support/portal-visit-fixtures';
 import { createStaffContext } from '../support/staff-context';
 
-vi.mock('next/headers', async () => (await import('../support/action-harness')).nextHeadersMock());
-vi.mock('next/cache', async (real) => (await import('../support/action-harness')).nextCacheMock(await real()));
-vi.mock('next-auth', async () => (await import('../support/action-harness')).nextAuthMock());
+// The test files that run this suite (bad-input-actions-*.int.test.ts) mock next/headers,
+// next/cache and next-auth for it (vi.mock belongs in the test file).
 
 /**
  * Issue 7, bad input: every server action of the app (found by reading app/ for actions.ts, so a
@@ -387,50 +386,58 @@ async function load(spec: ActionSpec) {
   return mod[spec.name]!;
 }
 
-describe('every server action with hostile input', () => {
-  it('finds the actions (a registry that lost them would pass vacuously)', () => {
-    expect(ACTIONS.length).toBeGreaterThan(60);
-    console.info(`bad-input: ${ACTIONS.length} actions × ${RUNS} random inputs, plus one NUL case per field`);
-  });
+/**
+ * The suite for one part of the actions (every `parts`-th, from `part`): the test files split it
+ * so Vitest's two workers share it (whole, it was 8 of CI's 15 minutes of tests on one worker).
+ */
+export function badInputActionsSuite(part: number, parts: number) {
+  describe(`every server action with hostile input (part ${part} of ${parts})`, () => {
+    const mine = ACTIONS.filter((_spec, index) => index % parts === part - 1);
+    it('finds the actions (a registry that lost them would pass vacuously)', () => {
+      expect(ACTIONS.length).toBeGreaterThan(60);
+      expect(mine.length).toBeGreaterThan(0);
+      console.info(`bad-input: ${mine.length} of ${ACTIONS.length} actions × ${RUNS} random inputs, plus one NUL case per field`);
+    });
 
-  for (const spec of ACTIONS) {
-    // NUL is tested on its own below, so a known NUL bug does not hide anything else.
-    it(`${spec.key}: no 500, no leak, no write when refused`, async () => {
-      const action = await load(spec);
-      world = await freshWorld(spec);
-      worldKey = spec.key;
-      const tally: Record<string, number> = {};
-      const run = check(spec, action, tally);
-      const inputs = inputArbitrary(spec).map(withoutNul);
-      const property = spec.shape === 'object' || spec.shape === 'string'
-        ? fc.asyncProperty(inputs, hostileValue, (input, raw) => run(input, spec.shape === 'object' ? (typeof raw === 'object' && raw ? raw : input) : raw))
-        : fc.asyncProperty(inputs, (input) => run(input));
-      await fc.assert(property as fc.IAsyncProperty<[Record<string, FormValue>]>, { numRuns: RUNS, seed: seedOf(spec.key), endOnFailure: true });
-      if (process.env.BAD_INPUT_TALLY) console.info(`${spec.key}: ${JSON.stringify(tally)}`);
-      // Fixed probes: nothing posted, and a file in every field (a crafted request can do both).
-      if (spec.shape === 'state-form' || spec.shape === 'form') {
-        const probe = check(spec, action, tally, zodWording.probed);
-        await probe({});
-        await probe(Object.fromEntries(spec.fields.map((f) => [f, { file: 'x.pdf', type: 'application/pdf', bytes: 0, pdf: true }])));
-      }
-    }, 120_000);
-
-    if (spec.shape !== 'state-form' && spec.shape !== 'form') continue;
-    // BAD_INPUT_STRICT=1 runs the known bugs as plain tests, to see their failures.
-    (KNOWN_NUL_BUGS[spec.key] && !process.env.BAD_INPUT_STRICT ? it.fails : it)(`${spec.key}: a NUL in any field is refused, not a 500`, async () => {
-      // Normally right after the random test of the same action, in its clinic (heal() resets it).
-      const action = await load(spec);
-      if (worldKey !== spec.key) {
+    for (const spec of mine) {
+      // NUL is tested on its own below, so a known NUL bug does not hide anything else.
+      it(`${spec.key}: no 500, no leak, no write when refused`, async () => {
+        const action = await load(spec);
         world = await freshWorld(spec);
         worldKey = spec.key;
-      }
-      const run = check(spec, action, {});
-      for (const [input] of nulExamples(spec)) await run(input);
-    }, 120_000);
-  }
+        const tally: Record<string, number> = {};
+        const run = check(spec, action, tally);
+        const inputs = inputArbitrary(spec).map(withoutNul);
+        const property = spec.shape === 'object' || spec.shape === 'string'
+          ? fc.asyncProperty(inputs, hostileValue, (input, raw) => run(input, spec.shape === 'object' ? (typeof raw === 'object' && raw ? raw : input) : raw))
+          : fc.asyncProperty(inputs, (input) => run(input));
+        await fc.assert(property as fc.IAsyncProperty<[Record<string, FormValue>]>, { numRuns: RUNS, seed: seedOf(spec.key), endOnFailure: true });
+        if (process.env.BAD_INPUT_TALLY) console.info(`${spec.key}: ${JSON.stringify(tally)}`);
+        // Fixed probes: nothing posted, and a file in every field (a crafted request can do both).
+        if (spec.shape === 'state-form' || spec.shape === 'form') {
+          const probe = check(spec, action, tally, zodWording.probed);
+          await probe({});
+          await probe(Object.fromEntries(spec.fields.map((f) => [f, { file: 'x.pdf', type: 'application/pdf', bytes: 0, pdf: true }])));
+        }
+      }, 120_000);
 
-  it('no action answers an empty or all-files form in zod’s built-in developer wording (beyond the reported ones)', () => {
-    console.info(`bad-input: zod default wording, probes ${JSON.stringify(Object.fromEntries(zodWording.probed), null, 1)}, random runs ${JSON.stringify(Object.fromEntries(zodWording.seen), null, 1)}`);
-    expect([...zodWording.probed.keys()].filter((k) => !KNOWN_ZOD_WORDING.has(k))).toEqual([]);
+      if (spec.shape !== 'state-form' && spec.shape !== 'form') continue;
+      // BAD_INPUT_STRICT=1 runs the known bugs as plain tests, to see their failures.
+      (KNOWN_NUL_BUGS[spec.key] && !process.env.BAD_INPUT_STRICT ? it.fails : it)(`${spec.key}: a NUL in any field is refused, not a 500`, async () => {
+        // Normally right after the random test of the same action, in its clinic (heal() resets it).
+        const action = await load(spec);
+        if (worldKey !== spec.key) {
+          world = await freshWorld(spec);
+          worldKey = spec.key;
+        }
+        const run = check(spec, action, {});
+        for (const [input] of nulExamples(spec)) await run(input);
+      }, 120_000);
+    }
+
+    it('no action answers an empty or all-files form in zod’s built-in developer wording (beyond the reported ones)', () => {
+      console.info(`bad-input: zod default wording, probes ${JSON.stringify(Object.fromEntries(zodWording.probed), null, 1)}, random runs ${JSON.stringify(Object.fromEntries(zodWording.seen), null, 1)}`);
+      expect([...zodWording.probed.keys()].filter((k) => !KNOWN_ZOD_WORDING.has(k))).toEqual([]);
+    });
   });
-});
+}
