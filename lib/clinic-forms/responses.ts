@@ -97,7 +97,6 @@ export async function listPortalForms(db: Executor, ctx: PortalContext): Promise
   return { open, completed };
 }
 
-/** How many forms are waiting for the patient (the dashboard's card). */
 /**
  * The patient's open forms (not home activities), as a scalar subquery for a query that already
  * runs on the page: the portal home reads it with its next visits (lib/patients/portal-dashboard.ts).

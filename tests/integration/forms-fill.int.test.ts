@@ -7,6 +7,7 @@ import { uploadAnswerFile } from '@/lib/clinic-forms/answer-files';
 import { FormsRuleError } from '@/lib/clinic-forms/errors';
 import { fileSubmittedForms } from '@/lib/clinic-forms/filing';
 import { portalDashboard } from '@/lib/patients/portal-dashboard';
+import type { PortalArea } from '@/lib/portal-access/proxy-scope';
 import { currentResponseQuery, listPortalForms, loadFormForFilling, saveAnswers, submitForm } from '@/lib/clinic-forms/responses';
 import type { ResponseItem } from '@/lib/clinic-forms/response-items';
 import { signatureContentHash } from '@/lib/clinic-forms/signature';
@@ -214,6 +215,10 @@ describe('who can see and fill a form', () => {
     expect(list.completed).toMatchObject([{ assignmentId: phq.id, status: 'submitted', documentId: null }]);
     // The home page's card: one open form, read with the (here: no) upcoming visits.
     expect(await portalDashboard(db(), w.mariaForLeo)).toMatchObject({ upcoming: [], openForms: 1 });
+    // Counted only while the link opens Forms, and still when it does not open Bookings.
+    const withAreas = (areas: PortalArea[]) => ({ ...w.mariaForLeo, patient: { ...w.mariaForLeo.patient, areas } });
+    expect(await portalDashboard(db(), withAreas(['bookings']))).toMatchObject({ upcoming: [], openForms: 0 });
+    expect(await portalDashboard(db(), withAreas(['forms']))).toMatchObject({ upcoming: [], openForms: 1 });
     // Maria's own record has none of Leo's forms.
     expect(await listPortalForms(db(), w.mariaForSelf)).toEqual({ open: [], completed: [] });
   });
