@@ -176,6 +176,17 @@ afterAll(async () => {
 
 type Clinic = Awaited<ReturnType<typeof createTestTenant>>;
 
+/** The clinic's first starter form of a kind, with its version (installStarterTemplates made them). */
+async function starterOfKind(tenantId: string, kind: 'home_activity' | 'intake') {
+  const [row] = await getDb()
+    .select({ templateId: formTemplates.id, versionId: formTemplateVersions.id })
+    .from(formTemplates)
+    .innerJoin(formTemplateVersions, and(eq(formTemplateVersions.tenantId, formTemplates.tenantId), eq(formTemplateVersions.templateId, formTemplates.id)))
+    .where(and(eq(formTemplates.tenantId, tenantId), eq(formTemplates.kind, kind)))
+    .limit(1);
+  return row;
+}
+
 /** What a clinic is set up with: the ids a staff form names. */
 async function seedClinicSetup(clinic: Clinic, admin: StaffContext, label: string) {
   const db = getDb();
@@ -266,23 +277,13 @@ async function seedPatientRecords(
   const [staffNote] = await db.insert(patientNotes).values({
     tenantId: clinic.id, patientId: who.patientId, authorKind: 'staff', authorStaffId: admin.actor.id, title: texts.staffNoteTitle, body: `${texts.staffNoteTitle} body`, visibility: 'shared',
   }).returning();
-  const [activity] = await db
-    .select({ templateId: formTemplates.id, versionId: formTemplateVersions.id })
-    .from(formTemplates)
-    .innerJoin(formTemplateVersions, and(eq(formTemplateVersions.tenantId, formTemplates.tenantId), eq(formTemplateVersions.templateId, formTemplates.id)))
-    .where(and(eq(formTemplates.tenantId, clinic.id), eq(formTemplates.kind, 'home_activity')))
-    .limit(1);
+  const activity = await starterOfKind(clinic.id, 'home_activity');
   const [assignment] = await db.insert(formAssignments).values({
     tenantId: clinic.id, patientId: who.patientId, templateId: activity!.templateId, versionId: activity!.versionId, source: 'chart', assignedById: admin.actor.id,
   }).returning();
   await db.insert(homeActivityDays).values({ tenantId: clinic.id, assignmentId: assignment!.id, day: new Date().toISOString().slice(0, 10), markedByAccountId: who.accountId });
   // A submitted intake whose answer proposes a new city: the review list's change.
-  const [intake] = await db
-    .select({ templateId: formTemplates.id, versionId: formTemplateVersions.id })
-    .from(formTemplates)
-    .innerJoin(formTemplateVersions, and(eq(formTemplateVersions.tenantId, formTemplates.tenantId), eq(formTemplateVersions.templateId, formTemplates.id)))
-    .where(and(eq(formTemplates.tenantId, clinic.id), eq(formTemplates.kind, 'intake')))
-    .limit(1);
+  const intake = await starterOfKind(clinic.id, 'intake');
   const [submitted] = await db.insert(formAssignments).values({
     tenantId: clinic.id, patientId: who.patientId, templateId: intake!.templateId, versionId: intake!.versionId, source: 'chart', status: 'submitted', submittedAt: new Date(),
   }).returning();
