@@ -1,4 +1,4 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Cookie, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import { hostUrl } from './hosts';
 
@@ -79,14 +79,34 @@ async function nextStaffCode(page: Page, account: string): Promise<string> {
   return DEMO_TOTP.generate({ timestamp: use * STEP_MS + 1 });
 }
 
+// The staff session cookie each account's last sign-in in this worker set, to be used again.
+const staffSessions = new Map<string, Cookie>();
+const STAFF_COOKIE = 'cb.staff';
+
 /**
  * Signs a staff member in with the demo authenticator secret. A code refused anyway (an account
  * another process signed in as) is followed by a later step's code, once.
+ *
+ * The server takes each authenticator step once per account, so a journey signing in as an
+ * account the one before it used waits up to 30 s for the next step. Unless the journey is about
+ * signing in (`fresh`, or `navigate: false` for a sign-in reached by a redirect), the session an
+ * earlier journey of this worker signed in with is used again, like a member of staff coming back
+ * to an open browser: the journey starts on the area's home page, where signing in lands. A
+ * session that ended (signed out, idle, revoked) is redirected to the sign-in form, which is then
+ * filled in as usual.
  */
-export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string; navigate?: boolean }) {
+export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string; navigate?: boolean; fresh?: boolean }) {
   const host = opts.host ?? 'sunrise';
   const account = `${host} ${opts.email}`;
-  if (opts.navigate !== false) await page.goto(hostUrl(host, `/${opts.area}/sign-in`));
+  const saved = opts.navigate !== false && !opts.fresh ? staffSessions.get(account) : undefined;
+  if (saved) {
+    await page.context().addCookies([saved]);
+    await page.goto(hostUrl(host, `/${opts.area}`));
+    if (!new URL(page.url()).pathname.endsWith('/sign-in')) return;
+    staffSessions.delete(account);
+  } else if (opts.navigate !== false) {
+    await page.goto(hostUrl(host, `/${opts.area}/sign-in`));
+  }
   await page.getByLabel('Email').fill(opts.email);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -97,11 +117,17 @@ export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr'
     page.waitForURL((url) => !url.pathname.endsWith('/sign-in'), { timeout: 15_000 }).then(() => 'in' as const),
     page.getByText('That code is not correct.').waitFor({ timeout: 15_000 }).then(() => 'refused' as const),
   ]);
-  if (outcome === 'in') return;
+  if (outcome === 'in') return keepStaffSession(page, host, account);
   // The server holds a later step than this run knows of (a retried journey's new worker): the
   // code after the next step's is taken once the clock reaches the next step.
   lastStep.set(account, Math.max(lastStep.get(account) ?? 0, Math.floor(Date.now() / STEP_MS) + 1));
   await page.getByLabel('Authentication code').fill(await nextStaffCode(page, account));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'), { timeout: 15_000 });
+  await keepStaffSession(page, host, account);
+}
+
+async function keepStaffSession(page: Page, host: string, account: string) {
+  const cookie = (await page.context().cookies(hostUrl(host, '/'))).find((c) => c.name === STAFF_COOKIE);
+  if (cookie) staffSessions.set(account, cookie);
 }
