@@ -8,13 +8,14 @@ export const DEMO_TOTP = new OTPAuth.TOTP({ secret: 'JBSWY3DPEHPK3PXP' });
 /**
  * The newest message in the dev outbox for `recipient` (phone or email), read on the root host;
  * with `matching`, the newest one whose text matches (other journeys' notices to the same person,
- * a receipt, a form reminder, may be delivered in between).
+ * a receipt, a form reminder, may be delivered in between). The outbox is read up to `attempts`
+ * times, 250 ms apart.
  */
-export async function latestOutboxMessage(browser: Browser, recipient: string, after?: Date, matching?: RegExp): Promise<string> {
+export async function latestOutboxMessage(browser: Browser, recipient: string, after?: Date, matching?: RegExp, attempts = 20): Promise<string> {
   const context = await browser.newContext();
   const page = await context.newPage();
   try {
-    for (let attempt = 0; attempt < 20; attempt++) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       await page.goto(hostUrl('root', '/dev/outbox'));
       const items = page.locator(`[data-testid="outbox-message"][data-recipient="${recipient}"]`);
       for (let i = 0; i < Math.min(await items.count(), matching ? 10 : 1); i++) {
