@@ -3,8 +3,8 @@ import { chromium } from '@playwright/test';
 /**
  * Signs the demo patient, a front-desk member (EMR) and the clinic's admin (CRM) in through the real forms (SMS code from the dev
  * outbox, TOTP from the demo secret) and returns their cookies for the load generator. `portalForLeo` is a second session of the
- * demo patient acting for her son: the pay action pays his invoices, so the pages measured with `portal` (Maria's own) show the
- * same history run after run.
+ * demo patient acting for her son: the pay and checkout actions pay his invoices and place his orders, so the pages measured with
+ * `portal` (Maria's own) show the same history run after run.
  */
 export async function signInForBench(port: number): Promise<{ portal: string; portalForLeo: string; staff: string; crm: string }> {
   process.env['E2E_PORT'] = String(port);
