@@ -89,17 +89,17 @@ const STAFF_COOKIE = 'cb.staff';
  * another process signed in as) is followed by a later step's code, once.
  *
  * The server takes each authenticator step once per account, so a journey signing in as an
- * account the one before it used waits up to 30 s for the next step. Unless the journey is about
- * signing in (`fresh`, or `navigate: false` for a sign-in reached by a redirect), the session an
- * earlier journey of this worker signed in with is used again, like a member of staff coming back
- * to an open browser: the journey starts on the area's home page, where signing in lands. A
+ * account the one before it used waits up to 30 s for the next step. Unless the journey reached
+ * the sign-in form by a redirect (`navigate: false`: the journeys about signing in), the session
+ * an earlier journey of this worker signed in with is used again, like a member of staff coming
+ * back to an open browser: the journey starts on the area's home page, where signing in lands. A
  * session that ended (signed out, idle, revoked) is redirected to the sign-in form, which is then
- * filled in as usual.
+ * filled in as usual. Each account's first sign-in in a worker is the real form.
  */
-export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string; navigate?: boolean; fresh?: boolean }) {
+export async function staffSignIn(page: Page, opts: { host?: string; area: 'emr' | 'crm'; email: string; navigate?: boolean }) {
   const host = opts.host ?? 'sunrise';
   const account = `${host} ${opts.email}`;
-  const saved = opts.navigate !== false && !opts.fresh ? staffSessions.get(account) : undefined;
+  const saved = opts.navigate !== false ? staffSessions.get(account) : undefined;
   if (saved) {
     await page.context().addCookies([saved]);
     await page.goto(hostUrl(host, `/${opts.area}`));
