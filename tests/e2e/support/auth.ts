@@ -82,6 +82,7 @@ async function nextStaffCode(page: Page, account: string): Promise<string> {
 
 // The staff session cookie each account's last sign-in in this worker set, to be used again.
 const staffSessions = new Map<string, Cookie>();
+// sessionCookieName('staff') in lib/auth/policy.ts (a server-only module) outside production.
 const STAFF_COOKIE = 'cb.staff';
 
 /**
